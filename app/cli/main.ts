@@ -1,0 +1,48 @@
+import { type CliCommand, type CliIo, UsageError, processIo } from "./io.ts";
+
+/** Commands are loaded lazily so `shora tally` never pays for the database or Remix. */
+const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  tally: {
+    summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
+    load: async () => (await import("./tally.ts")).tallyCommand,
+  },
+};
+
+export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>) {
+  commands[name] = { summary, load };
+}
+
+function help(): string {
+  const lines = ["Usage: shora <command> [options]", "", "Commands:"];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(22)} ${c.summary}`);
+  lines.push("", "Run `shora <command> --help` for the options of one command.");
+  return `${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.out(help());
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    io.err(`shora: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`shora ${name}: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`shora ${name}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
