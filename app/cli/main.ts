@@ -6,6 +6,18 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
     load: async () => (await import("./tally.ts")).tallyCommand,
   },
+  serve: {
+    summary: "Start the web app (production build) on PORT (default 3000)",
+    load: async () => (await import("./serve.ts")).serveCommand,
+  },
+  db: {
+    summary: "Database tasks: migrate, seed-demo",
+    load: async () => (await import("./db.ts")).dbCommand,
+  },
+  admin: {
+    summary: "Platform administration: create-municipality, create-platform-admin",
+    load: async () => (await import("./admin.ts")).adminCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>) {

@@ -1,0 +1,31 @@
+import { openDatabaseFromEnv } from "../../db/client";
+import { seedDemo } from "../services/demo.server";
+import { parseArgs } from "./args.ts";
+import { type CliCommand, UsageError } from "./io.ts";
+
+export const dbCommand: CliCommand = {
+  summary: "Database tasks: migrate, seed-demo",
+  usage: [
+    "Usage: shora db migrate",
+    "       shora db seed-demo [--if-empty]",
+    "",
+    "Works on DATABASE_URL, or on the embedded database in SHORA_DATA_DIR (default ./data).",
+  ].join("\n"),
+  async run(args, io) {
+    const parsed = parseArgs(args, ["if-empty"]);
+    const [action] = parsed.positional;
+    if (action !== "migrate" && action !== "seed-demo") throw new UsageError("expected `migrate` or `seed-demo`");
+    const database = await openDatabaseFromEnv();
+    try {
+      if (action === "migrate") {
+        io.out(`Migrations applied (${database.kind} ${database.where}).\n`);
+        return 0;
+      }
+      const { created } = await seedDemo(database.db);
+      io.out(created ? "Seeded the demo municipality (slug: demo).\n" : "The demo municipality already exists; nothing to do.\n");
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { openDatabaseFromEnv } from "../../db/client";
+import { CSRF_COOKIE, csrfTokenOf, newCsrfToken } from "../services/csrf.server";
+import { seedDemo } from "../services/demo.server";
+import { serializeCookie } from "../services/session.server";
+import { parseArgs } from "./args.ts";
+import { type CliCommand, UsageError } from "./io.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export const serveCommand: CliCommand = {
+  summary: "Start the web app (production build) on PORT (default 3000)",
+  usage: [
+    "Usage: shora serve [--port N] [--host H] [--seed-demo]",
+    "",
+    "Serves ./build (run `npm run build` first) on the database named by DATABASE_URL,",
+    "or on the embedded PGlite database in SHORA_DATA_DIR (default ./data).",
+    "--seed-demo adds the demo municipality when it is missing.",
+  ].join("\n"),
+  async run(args, io) {
+    const parsed = parseArgs(args, ["seed-demo"]);
+    const port = Number(parsed.flags.get("port") ?? process.env.PORT ?? 3000);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a port number");
+    const host = String(parsed.flags.get("host") ?? process.env.HOST ?? "0.0.0.0");
+    const buildFile = path.join(root, "build/server/index.js");
+    if (!fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
+
+    const started = performance.now();
+    const database = await openDatabaseFromEnv();
+    if (parsed.flags.has("seed-demo")) {
+      const { created } = await seedDemo(database.db);
+      if (created) io.out("Seeded the demo municipality (slug: demo).\n");
+    }
+    const build = (await import(buildFile)) as ServerBuild;
+    const app = express();
+    app.disable("x-powered-by");
+    if (process.env.SHORA_TRUST_PROXY === "1") app.set("trust proxy", true);
+    app.use(compression());
+    app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+    // Every browser gets its CSRF token cookie on its first request (see app/services/csrf.server.ts).
+    app.use((req, res, next) => {
+      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+      const probe = new Request(url, { headers: { cookie: req.headers.cookie ?? "" } });
+      if (!csrfTokenOf(probe)) {
+        const token = newCsrfToken();
+        res.append("Set-Cookie", serializeCookie({ url }, CSRF_COOKIE, token));
+        req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ""}${CSRF_COOKIE}=${token}`;
+      }
+      next();
+    });
+    app.all(
+      "*",
+      createRequestHandler({
+        build,
+        mode: "production",
+        getLoadContext: (req) => ({ db: database.db, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      }),
+    );
+    const server = app.listen(port, host, () => {
+      const address = server.address();
+      const actualPort = typeof address === "object" && address ? address.port : port;
+      io.out(
+        `Shora listening on http://localhost:${actualPort} (database: ${database.kind} ${database.where}, ready in ${Math.round(performance.now() - started)} ms)\n`,
+      );
+    });
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.out(`${signal}: closing the server and the database…\n`);
+        server.close();
+        server.closeAllConnections?.();
+        database.close().finally(resolve);
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+    return 0;
+  },
+};

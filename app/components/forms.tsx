@@ -1,0 +1,87 @@
+import { Form, type FormProps } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useRootData, useT } from "./i18n";
+
+/** Hidden CSRF field: every state-changing form carries it (checked by readForm on the server). */
+export function CsrfField() {
+  const token = useRootData()?.csrfToken ?? "";
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** A POST form with the CSRF token; works without JavaScript. */
+export function PostForm({ children, ...props }: Omit<FormProps, "method"> & { children: ReactNode }) {
+  return (
+    <Form method="post" {...props}>
+      <CsrfField />
+      {children}
+    </Form>
+  );
+}
+
+export function ErrorSummary({ errors }: { errors?: Record<string, string> | null }) {
+  const t = useT();
+  if (!errors || Object.keys(errors).length === 0) return null;
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1}>
+      <p>{t("form.errorSummary")}</p>
+      <ul>
+        {Object.entries(errors).map(([field, message]) => (
+          <li key={field}>
+            <a href={`#field-${field}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Field({
+  name,
+  label,
+  type = "text",
+  defaultValue,
+  error,
+  hint,
+  required,
+  autoComplete,
+  dir,
+}: {
+  name: string;
+  label: string;
+  type?: string;
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  autoComplete?: string;
+  dir?: "ltr" | "rtl" | "auto";
+}) {
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={error ? "field field-invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        autoComplete={autoComplete}
+        dir={dir}
+      />
+    </div>
+  );
+}

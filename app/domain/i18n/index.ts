@@ -1,0 +1,91 @@
+import { type MessageKey, en } from "./en";
+import { fa } from "./fa";
+
+export const locales = ["en", "fa"] as const;
+export type Locale = (typeof locales)[number];
+export type { MessageKey };
+
+export const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fa };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (locales as readonly string[]).includes(value);
+}
+
+export function direction(locale: Locale): "rtl" | "ltr" {
+  return locale === "fa" ? "rtl" : "ltr";
+}
+
+export type Params = Record<string, string | number>;
+
+/** Looks up a UI string and fills `{name}` placeholders; numbers are written in the locale's digits. */
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+  const template = dictionaries[locale][key] ?? en[key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === "number" ? formatNumber(locale, value) : value;
+  });
+}
+
+export type Translator = (key: MessageKey, params?: Params) => string;
+
+export function translator(locale: Locale): Translator {
+  return (key, params) => translate(locale, key, params);
+}
+
+/** The Intl locale tag: Persian uses the Solar Hijri calendar and Persian digits. */
+export function intlLocale(locale: Locale): string {
+  return locale === "fa" ? "fa-IR-u-ca-persian-nu-arabext" : "en-GB";
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(intlLocale(locale)).format(value);
+}
+
+/** Money amounts are stored in minor units (cents, rials have none). */
+export function formatMoney(locale: Locale, minorUnits: number, currency: string): string {
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(intlLocale(locale), {
+    style: "currency",
+    currency,
+    maximumFractionDigits: digits,
+  }).format(minorUnits / 10 ** digits);
+}
+
+/** A calendar day (YYYY-MM-DD) shown in the locale's calendar: Solar Hijri for Persian. */
+export function formatDay(locale: Locale, isoDay: string): string {
+  const [y, m, d] = isoDay.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d, 12));
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone: "UTC" }).format(date);
+}
+
+/** A moment shown in the municipality's time zone and the locale's calendar. */
+export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
+}
+
+/** Chooses the UI language from an Accept-Language header (first supported tag wins). */
+export function negotiateLocale(acceptLanguage: string | null | undefined, fallback: Locale = "en"): Locale {
+  if (!acceptLanguage) return fallback;
+  const tags = acceptLanguage
+    .split(",")
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(";");
+      const q = rest.find((r) => r.trim().startsWith("q="));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((x) => x.tag && !Number.isNaN(x.q))
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of tags) {
+    const base = tag.split("-")[0];
+    if (isLocale(base)) return base;
+  }
+  return fallback;
+}
+
+/** A localized text column ({en, fa}): the wanted locale, else any language present. */
+export function pickText(text: { en?: string; fa?: string } | null | undefined, locale: Locale): string {
+  if (!text) return "";
+  return text[locale] || text.en || text.fa || "";
+}

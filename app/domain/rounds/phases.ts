@@ -1,0 +1,25 @@
+/** The phases of a round, in the order they happen. */
+export const phaseKinds = ["information", "proposals", "review", "voting", "tallying", "published", "implementation"] as const;
+export type PhaseKind = (typeof phaseKinds)[number];
+export const phaseOrder: readonly PhaseKind[] = phaseKinds;
+
+export interface DatedPhase {
+  kind: PhaseKind;
+  /** Calendar days (YYYY-MM-DD) in the municipality's time zone; both ends inclusive. */
+  startsOn: string;
+  endsOn: string;
+}
+
+/** Today's calendar day in a time zone, as YYYY-MM-DD. */
+export function dayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** The phase whose dates include `today`, or null between or outside phases. */
+export function currentPhase<P extends DatedPhase>(phases: readonly P[], today: string): P | null {
+  return phases.find((p) => p.startsOn <= today && today <= p.endsOn) ?? null;
+}
+
+export function sortPhases<P extends DatedPhase>(phases: readonly P[]): P[] {
+  return [...phases].sort((a, b) => phaseOrder.indexOf(a.kind) - phaseOrder.indexOf(b.kind));
+}

@@ -1,0 +1,187 @@
+import { type LoaderFunctionArgs, json } from "@remix-run/node";
+import {
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { CsrfField, PostForm } from "./components/forms";
+import { useRootData, useT } from "./components/i18n";
+import { type Locale, type MessageKey, direction, locales, translator } from "./domain/i18n";
+import { csrfTokenOf } from "./services/csrf.server";
+import type { ErrorPayload } from "./services/http.server";
+import { requestLocale } from "./services/locale.server";
+import { getSession } from "./services/session.server";
+import "./styles/app.css";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getSession(context.db, request);
+  const locale = requestLocale(request, { userLocale: current?.user.locale });
+  return json({
+    locale,
+    csrfToken: csrfTokenOf(request) ?? "",
+    user: current
+      ? { id: current.user.id, displayName: current.user.displayName, isPlatformAdmin: current.user.isPlatformAdmin }
+      : null,
+  });
+}
+
+export type RootData = {
+  locale: Locale;
+  csrfToken: string;
+  user: { id: string; displayName: string; isPlatformAdmin: boolean } | null;
+};
+
+function LocaleSwitcher() {
+  const t = useT();
+  const data = useRootData();
+  const location = useLocation();
+  return (
+    <form method="post" action="/locale" className="locale-switcher">
+      <CsrfField />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <label htmlFor="locale-select">{t("locale.switch")}</label>{" "}
+      <select id="locale-select" name="locale" defaultValue={data?.locale ?? "en"}>
+        {locales.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`locale.${l}` as MessageKey)}
+          </option>
+        ))}
+      </select>{" "}
+      <button type="submit">{t("locale.apply")}</button>
+    </form>
+  );
+}
+
+function Header() {
+  const t = useT();
+  const data = useRootData();
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("nav.skipToContent")}
+      </a>
+      <div className="brand">
+        <Link to="/">{t("app.name")}</Link>
+      </div>
+      <nav aria-label={t("nav.mainMenu")}>
+        <ul>
+          {data?.user ? (
+            <>
+              <li>
+                <Link to="/account">{t("nav.account")}</Link>
+              </li>
+              {data.user.isPlatformAdmin ? (
+                <li>
+                  <Link to="/admin">{t("nav.platformAdmin")}</Link>
+                </li>
+              ) : null}
+              <li>
+                <PostForm action="/logout" className="inline-form">
+                  <button type="submit" className="link-button">
+                    {t("nav.logout")}
+                  </button>
+                </PostForm>
+              </li>
+            </>
+          ) : (
+            <>
+              <li>
+                <Link to="/login">{t("nav.login")}</Link>
+              </li>
+              <li>
+                <Link to="/signup">{t("nav.signup")}</Link>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+      <LocaleSwitcher />
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRootData();
+  const locale = data?.locale ?? "en";
+  const t = translator(locale);
+  return (
+    <html lang={locale} dir={direction(locale)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>{t("footer.openSource")}</p>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+const reasonMessages: Record<ErrorPayload["reason"], MessageKey> = {
+  login: "error.403.login",
+  staff: "error.403.staff",
+  admin: "error.403.admin",
+  platform_admin: "error.403.admin",
+  csrf: "error.403.csrf",
+  not_found: "error.404.body",
+  bad_request: "error.400.title",
+  throttled: "auth.error.throttled",
+};
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  let title = t("error.title");
+  let body = t("error.500.body");
+  let status = 500;
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    const payload = error.data as Partial<ErrorPayload> | undefined;
+    if (status === 404) {
+      title = t("error.404.title");
+      body = t("error.404.body");
+    } else if (status === 403) {
+      title = t("error.403.title");
+    } else if (status === 400) {
+      title = t("error.400.title");
+    } else if (status === 429) {
+      title = t("error.429.title");
+    }
+    if (payload?.reason && reasonMessages[payload.reason]) body = t(reasonMessages[payload.reason]);
+  }
+  return (
+    <section className="error-page" data-status={status}>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      {status === 403 && isRouteErrorResponse(error) && (error.data as ErrorPayload)?.reason === "login" ? (
+        <p>
+          <Link to="/login">{t("nav.login")}</Link>
+        </p>
+      ) : null}
+      <p>
+        <Link to="/">{t("error.backHome")}</Link>
+      </p>
+    </section>
+  );
+}

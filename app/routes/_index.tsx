@@ -1,0 +1,67 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, pickText } from "../domain/i18n";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo.server";
+import { listMunicipalities } from "../services/municipality.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora" }];
+
+/** Public: anyone may see which municipalities run rounds here. */
+export async function loader({ context }: LoaderFunctionArgs) {
+  const [municipalities, demo] = await Promise.all([listMunicipalities(context.db), demoAccountsPresent(context.db)]);
+  return json({
+    municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })),
+    demoAccounts: demo ? DEMO_ACCOUNTS.map((a) => ({ ...a, password: DEMO_PASSWORD })) : [],
+  });
+}
+
+export default function Index() {
+  const t = useT();
+  const locale = useLocale();
+  const { municipalities, demoAccounts } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("app.tagline")}</h1>
+      <h2>{t("home.title")}</h2>
+      <p>{t("home.intro")}</p>
+      {municipalities.length === 0 ? (
+        <p>{t("home.none")}</p>
+      ) : (
+        <ul className="card-list">
+          {municipalities.map((m) => (
+            <li key={m.slug}>
+              <Link to={`/m/${m.slug}`}>{pickText(m.name, locale)}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {demoAccounts.length > 0 ? (
+        <section className="notice" aria-labelledby="demo-title">
+          <h2 id="demo-title">{t("home.demoTitle")}</h2>
+          <p>{t("home.demoIntro")}</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("home.demoRole")}</th>
+                <th scope="col">{t("home.demoEmail")}</th>
+                <th scope="col">{t("home.demoPassword")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {demoAccounts.map((a) => (
+                <tr key={a.email}>
+                  <td>{t(`role.${a.role}` as MessageKey)}</td>
+                  <td dir="ltr">{a.email}</td>
+                  <td dir="ltr">
+                    <code>{a.password}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </>
+  );
+}

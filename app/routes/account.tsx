@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, formatDateTime, pickText } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { deny } from "../services/http.server";
+import { requireUser } from "../services/guards.server";
+import { membershipsOf } from "../services/municipality.server";
+import { endAllSessions, listSessions } from "../services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — account" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const [sessions, roles] = await Promise.all([listSessions(context.db, user.id), membershipsOf(context.db, user.id)]);
+  return json({
+    user: { displayName: user.displayName, email: user.email },
+    // Session ids are bearer secrets: the page shows only a short fingerprint of each.
+    sessions: sessions.map((s) => ({
+      fingerprint: createHash("sha256").update(s.id).digest("hex").slice(0, 8),
+      expiresAt: s.expiresAt.toISOString(),
+    })),
+    roles,
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await readForm(request);
+  if (form.get("intent") !== "logout-everywhere") throw deny(400, "bad_request", "intent must be logout-everywhere.");
+  const cookie = await endAllSessions(context.db, request, user.id);
+  return redirect("/login", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Account() {
+  const t = useT();
+  const locale = useLocale();
+  const { user, sessions, roles } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("account.title")}</h1>
+      <p>{t("account.signedInAs", { name: user.displayName })}</p>
+      <p dir="ltr">{user.email}</p>
+      <h2>{t("account.memberships")}</h2>
+      {roles.length === 0 ? (
+        <p>{t("account.noMemberships")}</p>
+      ) : (
+        <ul>
+          {roles.map((r) => (
+            <li key={r.slug}>
+              <Link to={`/m/${r.slug}/admin`}>{pickText(r.name, locale)}</Link> — {t(`role.${r.role}` as MessageKey)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("account.sessions")}</h2>
+      <ul>
+        {sessions.map((s) => (
+          <li key={s.fingerprint}>
+            <code>{s.fingerprint}</code> — {t("account.sessionExpires", { date: formatDateTime(locale, new Date(s.expiresAt), "UTC") })}
+          </li>
+        ))}
+      </ul>
+      <PostForm>
+        <input type="hidden" name="intent" value="logout-everywhere" />
+        <p className="hint">{t("auth.logoutEverywhere.help")}</p>
+        <button type="submit" className="secondary">
+          {t("auth.logoutEverywhere.submit")}
+        </button>
+      </PostForm>
+    </>
+  );
+}

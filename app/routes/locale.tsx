@@ -1,0 +1,25 @@
+import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { isLocale } from "../domain/i18n";
+import { setUserLocale } from "../services/auth.server";
+import { readForm } from "../services/csrf.server";
+import { deny, notFound } from "../services/http.server";
+import { localeCookie } from "../services/locale.server";
+import { getSession } from "../services/session.server";
+import { safeNext } from "./login";
+
+export async function loader() {
+  throw notFound();
+}
+
+/** The language switcher: remembered in a cookie, and on the account when logged in. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const locale = form.get("locale");
+  if (!isLocale(locale)) throw deny(400, "bad_request", "locale must be one of: en, fa.");
+  const current = await getSession(context.db, request);
+  if (current) await setUserLocale(context.db, current.user.id, locale);
+  const back = form.get("redirectTo");
+  return redirect(safeNext(typeof back === "string" ? back : "/"), {
+    headers: { "Set-Cookie": localeCookie(request, locale) },
+  });
+}

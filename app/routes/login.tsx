@@ -1,0 +1,87 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Link, useActionData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useT } from "../components/i18n";
+import { translator } from "../domain/i18n";
+import { login } from "../services/auth.server";
+import { readForm } from "../services/csrf.server";
+import { echoValues, formFailure, validateForm } from "../services/forms.server";
+import { optionalUser } from "../services/guards.server";
+import { requestLocale } from "../services/locale.server";
+import { startSession } from "../services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — log in" }];
+
+const schema = z.object({
+  email: z.string().trim().min(1).max(320).email(),
+  password: z.string().min(1).max(1000),
+  next: z.string().optional(),
+});
+
+/** Only same-site paths may be redirect targets (no open redirect). */
+export function safeNext(next: string | null | undefined): string {
+  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await optionalUser(request, context)) return redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  return json({});
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const result = validateForm(schema, form, t, { email: "auth.email", password: "auth.password" });
+  if (!result.ok) return formFailure(400, result.errors, result.values);
+  const outcome = await login(context.db, { ...result.data, ip: context.clientIp });
+  if (!outcome.ok) {
+    const throttled = outcome.code === "throttled";
+    return formFailure(
+      throttled ? 429 : 401,
+      { form: t(throttled ? "auth.error.throttled" : "auth.error.invalidCredentials") },
+      echoValues(form),
+    );
+  }
+  const cookie = await startSession(context.db, request, outcome.userId);
+  return redirect(safeNext(result.data.next), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const values = data?.values ?? {};
+  return (
+    <section className="auth-page">
+      <h1>{t("auth.login.title")}</h1>
+      <ErrorSummary errors={data?.errors} />
+      <PostForm noValidate>
+        <input type="hidden" name="next" value={values.next ?? params.get("next") ?? "/"} />
+        <Field
+          name="email"
+          type="email"
+          label={t("auth.email")}
+          defaultValue={values.email}
+          error={data?.errors?.email}
+          autoComplete="username"
+          required
+          dir="ltr"
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("auth.password")}
+          error={data?.errors?.password}
+          autoComplete="current-password"
+          required
+          dir="ltr"
+        />
+        <button type="submit">{t("auth.login.submit")}</button>
+      </PostForm>
+      <p>
+        {t("auth.login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, pickText } from "../domain/i18n";
+import { optionalUser, requireMunicipality } from "../services/guards.server";
+import { municipalityOverview, roleIn } from "../services/municipality.server";
+import { roundsOf } from "../services/rounds.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.municipality.name.en ?? ""}` }];
+
+/** Public page of a municipality: its rounds and districts. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const current = await optionalUser(request, context);
+  const [overview, roundList, role] = await Promise.all([
+    municipalityOverview(context.db, municipality.id),
+    roundsOf(context.db, municipality.id, municipality.timeZone),
+    current ? roleIn(context.db, current.user.id, municipality.id) : null,
+  ]);
+  return json({
+    municipality: { slug: municipality.slug, name: municipality.name },
+    districts: overview.districts.map((d) => ({ code: d.code, name: d.name })),
+    rounds: roundList.map((r) => ({ slug: r.slug, kind: r.kind, title: r.title, currentPhase: r.currentPhase })),
+    isStaff: role !== null,
+  });
+}
+
+export default function MunicipalityHome() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{pickText(data.municipality.name, locale)}</h1>
+      {data.isStaff ? (
+        <p>
+          <Link to={`/m/${data.municipality.slug}/admin`}>{t("municipality.staffArea")}</Link>
+        </p>
+      ) : null}
+      <h2>{t("municipality.rounds")}</h2>
+      {data.rounds.length === 0 ? (
+        <p>{t("municipality.noRounds")}</p>
+      ) : (
+        <ul className="card-list">
+          {data.rounds.map((r) => (
+            <li key={r.slug}>
+              <Link to={`/m/${data.municipality.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
+              <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
+              <span className="tag">
+                {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("municipality.districts")}</h2>
+      <ul>
+        {data.districts.map((d) => (
+          <li key={d.code}>{pickText(d.name, locale)}</li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { and, eq } from "drizzle-orm";
+import { memberships, users } from "../../db/schema";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, pickText } from "../domain/i18n";
+import { requireStaff } from "../services/guards.server";
+import { roundsOf } from "../services/rounds.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — council dashboard" }];
+
+/** Council staff dashboard: only staff or admins of this municipality. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality, role } = await requireStaff(request, context, params.slug);
+  const [roundList, staff] = await Promise.all([
+    roundsOf(context.db, municipality.id, municipality.timeZone),
+    context.db
+      .select({ displayName: users.displayName, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.municipalityId, municipality.id))),
+  ]);
+  return json({
+    municipality: { slug: municipality.slug, name: municipality.name },
+    role,
+    rounds: roundList.map((r) => ({ slug: r.slug, title: r.title, currentPhase: r.currentPhase })),
+    staff,
+  });
+}
+
+export default function StaffDashboard() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const name = pickText(data.municipality.name, locale);
+  return (
+    <>
+      <h1>{t("admin.title", { municipality: name })}</h1>
+      <p>{t("admin.intro", { municipality: name })}</p>
+      <h2>{t("admin.roundsCount")}</h2>
+      <ul>
+        {data.rounds.map((r) => (
+          <li key={r.slug}>
+            <Link to={`/m/${data.municipality.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
+            {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
+          </li>
+        ))}
+      </ul>
+      <h2>{t("admin.staff")}</h2>
+      <ul>
+        {data.staff.map((s) => (
+          <li key={s.displayName}>
+            {s.displayName} — {t(`role.${s.role}` as MessageKey)}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useT } from "../components/i18n";
+import { translator } from "../domain/i18n";
+import { MIN_PASSWORD_LENGTH, recordSignupFailure, signup, signupThrottled } from "../services/auth.server";
+import { readForm } from "../services/csrf.server";
+import { formFailure, validateForm } from "../services/forms.server";
+import { optionalUser } from "../services/guards.server";
+import { requestLocale } from "../services/locale.server";
+import { startSession } from "../services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — sign up" }];
+
+const schema = z.object({
+  displayName: z.string().trim().min(1).max(120),
+  email: z.string().trim().min(1).max(320).email(),
+  password: z.string().min(MIN_PASSWORD_LENGTH).max(1000),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await optionalUser(request, context)) return redirect("/account");
+  return json({});
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const locale = requestLocale(request);
+  const t = translator(locale);
+  const email = String(form.get("email") ?? "");
+  const ip = context.clientIp;
+  if (await signupThrottled(context.db, { email, ip })) {
+    return formFailure(429, { form: t("auth.error.throttled") }, {});
+  }
+  const result = validateForm(schema, form, t, {
+    displayName: "auth.displayName",
+    email: "auth.email",
+    password: "auth.password",
+  });
+  if (!result.ok) {
+    await recordSignupFailure(context.db, { email, ip });
+    return formFailure(400, result.errors, result.values);
+  }
+  const outcome = await signup(context.db, { ...result.data, locale, ip });
+  if (!outcome.ok) {
+    const throttled = outcome.code === "throttled";
+    const values = { displayName: result.data.displayName, email: result.data.email };
+    return throttled
+      ? formFailure(429, { form: t("auth.error.throttled") }, values)
+      : formFailure(400, { email: t("auth.error.emailTaken") }, values);
+  }
+  const cookie = await startSession(context.db, request, outcome.userId);
+  return redirect("/account", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Signup() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const values = data?.values ?? {};
+  return (
+    <section className="auth-page">
+      <h1>{t("auth.signup.title")}</h1>
+      <ErrorSummary errors={data?.errors} />
+      <PostForm noValidate>
+        <Field
+          name="displayName"
+          label={t("auth.displayName")}
+          defaultValue={values.displayName}
+          error={data?.errors?.displayName}
+          autoComplete="name"
+          required
+        />
+        <Field
+          name="email"
+          type="email"
+          label={t("auth.email")}
+          defaultValue={values.email}
+          error={data?.errors?.email}
+          autoComplete="email"
+          required
+          dir="ltr"
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("auth.password")}
+          hint={t("auth.passwordHint")}
+          error={data?.errors?.password}
+          autoComplete="new-password"
+          required
+          dir="ltr"
+        />
+        <button type="submit">{t("auth.signup.submit")}</button>
+      </PostForm>
+      <p>
+        {t("auth.signup.haveAccount")} <Link to="/login">{t("nav.login")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { authAttempts, users } from "../../db/schema";
+
+/** argon2id (algorithm 2) with the library's recommended costs. */
+const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const MIN_PASSWORD_LENGTH = 10;
+export const THROTTLE_WINDOW_MS = 60_000;
+/** Failed tries allowed per account and per address within the window; the next one gets 429. */
+export const THROTTLE_LIMIT = 5;
+
+export type AuthFailure =
+  | { ok: false; code: "throttled" }
+  | { ok: false; code: "invalid_credentials" }
+  | { ok: false; code: "email_taken" };
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2);
+}
+
+let dummyHash: Promise<string> | undefined;
+/** Verifying against a throw-away hash keeps "unknown email" as slow as "wrong password". */
+function timingDummy(): Promise<string> {
+  dummyHash ??= hashPassword("shora-timing-equaliser");
+  return dummyHash;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+type AttemptKind = "login" | "signup";
+
+async function isThrottled(db: Db, kind: AttemptKind, subjects: string[], now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  for (const subject of subjects) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(authAttempts)
+      .where(and(eq(authAttempts.subject, subject), eq(authAttempts.kind, kind), gt(authAttempts.at, since)));
+    if ((row?.n ?? 0) >= THROTTLE_LIMIT) return true;
+  }
+  return false;
+}
+
+async function recordFailure(db: Db, kind: AttemptKind, subjects: string[], now: Date): Promise<void> {
+  await db.insert(authAttempts).values(subjects.map((subject) => ({ subject, kind, at: now })));
+  // Old rows are useless for throttling: prune them opportunistically.
+  await db.delete(authAttempts).where(sql`${authAttempts.at} < ${new Date(now.getTime() - 10 * THROTTLE_WINDOW_MS)}`);
+}
+
+function subjectsOf(email: string, ip: string): string[] {
+  return [`account:${normalizeEmail(email)}`, `ip:${ip}`];
+}
+
+export async function login(
+  db: Db,
+  params: { email: string; password: string; ip: string; now?: Date },
+): Promise<{ ok: true; userId: string } | AuthFailure> {
+  const now = params.now ?? new Date();
+  const subjects = subjectsOf(params.email, params.ip);
+  if (await isThrottled(db, "login", subjects, now)) return { ok: false, code: "throttled" };
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(params.email)));
+  let valid = false;
+  if (user) valid = await verify(user.passwordHash, params.password);
+  else await verify(await timingDummy(), params.password);
+  if (!user || !valid) {
+    await recordFailure(db, "login", subjects, now);
+    return { ok: false, code: "invalid_credentials" };
+  }
+  return { ok: true, userId: user.id };
+}
+
+/** Called by sign-up when the form itself was invalid: that counts as a failed try too. */
+export async function signupThrottled(db: Db, params: { email: string; ip: string; now?: Date }) {
+  return isThrottled(db, "signup", subjectsOf(params.email, params.ip), params.now ?? new Date());
+}
+
+export async function recordSignupFailure(db: Db, params: { email: string; ip: string; now?: Date }) {
+  await recordFailure(db, "signup", subjectsOf(params.email, params.ip), params.now ?? new Date());
+}
+
+export async function signup(
+  db: Db,
+  params: { email: string; password: string; displayName: string; locale: string; ip: string; now?: Date },
+): Promise<{ ok: true; userId: string } | AuthFailure> {
+  const now = params.now ?? new Date();
+  if (await signupThrottled(db, { email: params.email, ip: params.ip, now })) return { ok: false, code: "throttled" };
+  if (params.password.length < MIN_PASSWORD_LENGTH) throw new Error("password too short: validate before calling signup");
+  const email = normalizeEmail(params.email);
+  const passwordHash = await hashPassword(params.password);
+  const id = randomUUID();
+  const inserted = await db
+    .insert(users)
+    .values({ id, email, passwordHash, displayName: params.displayName.trim(), locale: params.locale })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
+  if (inserted.length === 0) {
+    await recordSignupFailure(db, { email, ip: params.ip, now });
+    return { ok: false, code: "email_taken" };
+  }
+  return { ok: true, userId: id };
+}
+
+export async function setUserLocale(db: Db, userId: string, locale: string): Promise<void> {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { districts, envelopes, memberships, municipalities, phases, proposals, rounds, users } from "../../db/schema";
+import { type PhaseKind, phaseOrder } from "../domain/rounds/phases";
+import { hashPassword } from "./auth.server";
+
+export const DEMO_SLUG = "demo";
+/** Demo data only: these accounts exist solely in a database seeded with `shora db seed-demo`. */
+export const DEMO_PASSWORD = "shora-demo-2026";
+export const DEMO_ACCOUNTS = [
+  { email: "admin@demo.shora.local", displayName: "Parisa Admin", role: "admin" as const },
+  { email: "staff@demo.shora.local", displayName: "Sina Staff", role: "staff" as const },
+  { email: "resident1@demo.shora.local", displayName: "Reza Resident", role: "resident" as const },
+  { email: "resident2@demo.shora.local", displayName: "Roya Resident", role: "resident" as const },
+  { email: "platform@demo.shora.local", displayName: "Pooya Platform", role: "platformAdmin" as const },
+];
+
+function addDays(day: Date, n: number): string {
+  const d = new Date(day.getTime() + n * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whether the demo accounts exist (the start page then shows them). */
+export async function demoAccountsPresent(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: users.id }).from(users).where(inArray(users.email, DEMO_ACCOUNTS.map((a) => a.email)));
+  return rows.length === DEMO_ACCOUNTS.length;
+}
+
+/**
+ * Seeds the demo municipality: districts, staff and residents, and a budgeting round whose
+ * voting phase is open today, with three envelopes and their proposals. One transaction.
+ */
+export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boolean }> {
+  const [existing] = await db.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, DEMO_SLUG));
+  if (existing) return { created: false };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction(async (tx) => {
+    const municipalityId = randomUUID();
+    await tx.insert(municipalities).values({
+      id: municipalityId,
+      slug: DEMO_SLUG,
+      name: { en: "Demo City", fa: "شهر نمونه" },
+      defaultLocale: "fa",
+      timeZone: "Asia/Tehran",
+      currency: "IRR",
+    });
+    const userIds = new Map<string, string>();
+    for (const account of DEMO_ACCOUNTS) {
+      const id = randomUUID();
+      userIds.set(account.email, id);
+      await tx.insert(users).values({
+        id,
+        email: account.email,
+        passwordHash,
+        displayName: account.displayName,
+        locale: "en",
+        isPlatformAdmin: account.role === "platformAdmin",
+      });
+      if (account.role === "admin" || account.role === "staff") {
+        await tx.insert(memberships).values({ userId: id, municipalityId, role: account.role });
+      }
+    }
+    const districtRows = [
+      { code: "north", name: { en: "North district", fa: "منطقهٔ شمال" } },
+      { code: "south", name: { en: "South district", fa: "منطقهٔ جنوب" } },
+      { code: "center", name: { en: "City centre", fa: "مرکز شهر" } },
+    ].map((d, position) => ({ id: randomUUID(), municipalityId, position, ...d }));
+    await tx.insert(districts).values(districtRows);
+
+    const roundId = randomUUID();
+    await tx.insert(rounds).values({
+      id: roundId,
+      municipalityId,
+      slug: "budget-1405",
+      kind: "budgeting",
+      title: { en: "Participatory budget 1405", fa: "بودجهٔ مشارکتی ۱۴۰۵" },
+      description: {
+        en: "Residents decide how 12 billion rials are spent in their districts.",
+        fa: "شهروندان تصمیم می‌گیرند ۱۲ میلیارد ریال در منطقه‌هایشان چگونه هزینه شود.",
+      },
+    });
+    // Voting is open today; earlier phases lie in the past, later ones in the future.
+    const spans: Record<PhaseKind, [number, number]> = {
+      information: [-40, -31],
+      proposals: [-30, -16],
+      review: [-15, -1],
+      voting: [0, 14],
+      tallying: [15, 17],
+      published: [18, 40],
+      implementation: [41, 400],
+    };
+    await tx.insert(phases).values(
+      phaseOrder.map((kind) => ({
+        id: randomUUID(),
+        roundId,
+        kind,
+        startsOn: addDays(now, spans[kind][0]),
+        endsOn: addDays(now, spans[kind][1]),
+      })),
+    );
+    const [north, south] = districtRows;
+    const envelopeRows = [
+      { slug: "north", name: { en: "North district", fa: "منطقهٔ شمال" }, amount: 4_000_000_000, districtId: north.id, ballotType: "approval" as const, tallyRule: "mes" as const },
+      { slug: "south", name: { en: "South district", fa: "منطقهٔ جنوب" }, amount: 3_000_000_000, districtId: south.id, ballotType: "approval" as const, tallyRule: "greedy" as const },
+      { slug: "green", name: { en: "Green city (all districts)", fa: "شهر سبز (همهٔ منطقه‌ها)" }, amount: 5_000_000_000, districtId: null, ballotType: "cumulative" as const, tallyRule: "greedy" as const, minPoints: 1, maxPoints: 10 },
+    ].map((e) => ({ id: randomUUID(), roundId, ...e }));
+    await tx.insert(envelopes).values(envelopeRows);
+    const ideas: Record<string, [string, string, number][]> = {
+      north: [
+        ["Playground renovation in Laleh park", "نوسازی زمین بازی پارک لاله", 1_200_000_000],
+        ["Bike lanes on Azadi street", "مسیر دوچرخه در خیابان آزادی", 2_100_000_000],
+        ["Benches and shade at the bus stops", "نیمکت و سایه‌بان در ایستگاه‌های اتوبوس", 600_000_000],
+        ["Free evening classes at the library", "کلاس‌های شبانهٔ رایگان در کتابخانه", 900_000_000],
+      ],
+      south: [
+        ["Street lighting in the old bazaar", "روشنایی خیابان در بازار قدیم", 1_500_000_000],
+        ["Accessible ramps at the health centre", "رمپ دسترسی در مرکز بهداشت", 800_000_000],
+        ["Community garden on Bahar lot", "باغ محله در زمین بهار", 1_100_000_000],
+      ],
+      green: [
+        ["Plant 2,000 street trees", "کاشت ۲٬۰۰۰ درخت خیابانی", 2_500_000_000],
+        ["Solar panels on school roofs", "پنل خورشیدی روی بام مدرسه‌ها", 3_000_000_000],
+        ["Rainwater harvesting in parks", "جمع‌آوری آب باران در پارک‌ها", 1_400_000_000],
+        ["Composting points in every district", "ایستگاه کمپوست در هر منطقه", 700_000_000],
+      ],
+    };
+    const staffId = userIds.get("staff@demo.shora.local");
+    for (const envelope of envelopeRows) {
+      await tx.insert(proposals).values(
+        ideas[envelope.slug].map(([en, fa, cost]) => ({
+          id: randomUUID(),
+          envelopeId: envelope.id,
+          title: { en, fa },
+          body: { en: `${en}. Proposed for the ${envelope.name.en}.`, fa: `${fa}. پیشنهاد برای ${envelope.name.fa}.` },
+          cost,
+          districtId: envelope.districtId,
+          authorId: staffId,
+          status: "accepted" as const,
+        })),
+      );
+    }
+  });
+  return { created: true };
+}

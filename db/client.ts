@@ -1,0 +1,155 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema/index";
+
+export type Schema = typeof schema;
+/** One type for both drivers: services are written once and run on PGlite and PostgreSQL alike. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Human-readable location for logs (never includes a password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../drizzle");
+
+export class DatabaseLockedError extends Error {
+  readonly code = "database_locked" as const;
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database folder ${dataDir} is already open in process ${pid}. ` +
+        "Two processes on one PGlite folder lose writes, so this one refuses to start. " +
+        "Stop the other process (or use DATABASE_URL with PostgreSQL).",
+    );
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Take an exclusive lock on a PGlite folder: a lock file created with O_EXCL holding our pid.
+ * A lock left by a dead process (kill -9) is taken over; a live holder makes us refuse.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, "shora.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(lockPath, "wx");
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(fs.readFileSync(lockPath, "utf8"), 10);
+      if (Number.isInteger(holder) && (holder === process.pid || processIsAlive(holder))) {
+        throw new DatabaseLockedError(dataDir, holder);
+      }
+      fs.rmSync(lockPath, { force: true }); // stale lock of a dead process
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+export interface OpenOptions {
+  /** PostgreSQL connection string; when absent, the embedded PGlite database is used. */
+  url?: string;
+  /** PGlite folder (default ./data). Ignored when `url` is set. */
+  dataDir?: string;
+  /** In-memory PGlite (tests). */
+  memory?: boolean;
+  /** Start PGlite from a dumped data directory (tests: migrate once, load per file). */
+  loadDataDir?: Blob;
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const migrate = options.migrate ?? true;
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    if (migrate) await migrateNodePg(db as never, { migrationsFolder });
+    const url = new URL(options.url);
+    return {
+      db,
+      kind: "postgres",
+      where: `postgresql://${url.host}${url.pathname}`,
+      close: () => pool.end(),
+    };
+  }
+
+  let client: PGlite;
+  let release = () => {};
+  let where = "memory";
+  if (options.memory || options.loadDataDir) {
+    client = new PGlite({ loadDataDir: options.loadDataDir });
+  } else {
+    const dataDir = path.resolve(options.dataDir ?? "data");
+    fs.mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+    where = dataDir;
+    try {
+      client = new PGlite(path.join(dataDir, "pgdata"));
+      await client.waitReady;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  if (migrate) await migratePglite(db as never, { migrationsFolder });
+  return {
+    db,
+    kind: "pglite",
+    where,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Opens the database the environment names: DATABASE_URL, else PGlite in SHORA_DATA_DIR or ./data. */
+export function openDatabaseFromEnv(extra: Partial<OpenOptions> = {}): Promise<Database> {
+  return openDatabase({
+    url: process.env.DATABASE_URL || undefined,
+    dataDir: process.env.SHORA_DATA_DIR || undefined,
+    ...extra,
+  });
+}

@@ -1,0 +1,43 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/** A person's account. Emails are stored lower-cased; uniqueness is enforced by the database. */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  displayName: text("display_name").notNull(),
+  locale: text("locale").notNull().default("en"),
+  isPlatformAdmin: boolean("is_platform_admin").notNull().default(false),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/** lucia 3 session rows (shape required by @lucia-auth/adapter-drizzle). */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Failed authentication attempts, kept in the database (not in memory) so that
+ * throttling holds across several app processes. `subject` is `account:<email>` or `ip:<address>`.
+ */
+export const authAttempts = pgTable(
+  "auth_attempts",
+  {
+    id: text("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()::text`),
+    subject: text("subject").notNull(),
+    kind: text("kind", { enum: ["login", "signup"] }).notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("auth_attempts_subject_at_idx").on(t.subject, t.kind, t.at)],
+);

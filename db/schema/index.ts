@@ -1,0 +1,3 @@
+export * from "./accounts";
+export * from "./tenancy";
+export * from "./rounds";

@@ -1,0 +1,86 @@
+import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { phaseKinds } from "../../app/domain/rounds/phases";
+import { type LocalizedText, districts, municipalities } from "./tenancy";
+
+export const roundKinds = ["budgeting", "consultation"] as const;
+export { phaseKinds, type PhaseKind } from "../../app/domain/rounds/phases";
+
+/** A consultation or budgeting process of one municipality. */
+export const rounds = pgTable(
+  "rounds",
+  {
+    id: text("id").primaryKey(),
+    municipalityId: text("municipality_id")
+      .notNull()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    kind: text("kind", { enum: roundKinds }).notNull(),
+    title: jsonb("title").$type<LocalizedText>().notNull(),
+    description: jsonb("description").$type<LocalizedText>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [unique("rounds_slug_unique").on(t.municipalityId, t.slug)],
+);
+
+/** A dated phase of a round; dates are calendar days in the municipality's time zone, end inclusive. */
+export const phases = pgTable(
+  "phases",
+  {
+    id: text("id").primaryKey(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: phaseKinds }).notNull(),
+    startsOn: date("starts_on", { mode: "string" }).notNull(),
+    endsOn: date("ends_on", { mode: "string" }).notNull(),
+  },
+  (t) => [unique("phases_kind_unique").on(t.roundId, t.kind)],
+);
+
+export const ballotTypes = ["approval", "k-approval", "cumulative"] as const;
+export const tallyRules = ["greedy", "mes"] as const;
+
+/** A sum of money (per district or theme) that proposals compete for. Amounts in minor units. */
+export const envelopes = pgTable(
+  "envelopes",
+  {
+    id: text("id").primaryKey(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    districtId: text("district_id").references(() => districts.id),
+    ballotType: text("ballot_type", { enum: ballotTypes }).notNull().default("approval"),
+    minProjects: integer("min_projects"),
+    maxProjects: integer("max_projects"),
+    minSpendShare: integer("min_spend_share_percent"),
+    minPoints: integer("min_points"),
+    maxPoints: integer("max_points"),
+    tallyRule: text("tally_rule", { enum: tallyRules }).notNull().default("greedy"),
+  },
+  (t) => [unique("envelopes_slug_unique").on(t.roundId, t.slug)],
+);
+
+export const proposalStatuses = ["submitted", "accepted", "rejected", "withdrawn", "selected", "funded"] as const;
+
+/** A project competing for an envelope's money. Cost in minor units. */
+export const proposals = pgTable(
+  "proposals",
+  {
+    id: text("id").primaryKey(),
+    envelopeId: text("envelope_id")
+      .notNull()
+      .references(() => envelopes.id, { onDelete: "cascade" }),
+    title: jsonb("title").$type<LocalizedText>().notNull(),
+    body: jsonb("body").$type<LocalizedText>().notNull(),
+    cost: bigint("cost", { mode: "number" }).notNull(),
+    districtId: text("district_id").references(() => districts.id),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: proposalStatuses }).notNull().default("submitted"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("proposals_envelope_idx").on(t.envelopeId)],
+);

@@ -1,0 +1,49 @@
+import { integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+
+export type LocalizedText = { en?: string; fa?: string };
+
+/** A tenant: one city or town running its own rounds. */
+export const municipalities = pgTable("municipalities", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: jsonb("name").$type<LocalizedText>().notNull(),
+  defaultLocale: text("default_locale", { enum: ["en", "fa"] }).notNull().default("en"),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  currency: text("currency").notNull().default("EUR"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export const membershipRoles = ["staff", "admin"] as const;
+export type MembershipRole = (typeof membershipRoles)[number];
+
+/** A council member's role in one municipality. */
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    municipalityId: text("municipality_id")
+      .notNull()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    role: text("role", { enum: membershipRoles }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.municipalityId] })],
+);
+
+/** An area of a municipality (ballots and census records refer to it). */
+export const districts = pgTable(
+  "districts",
+  {
+    id: text("id").primaryKey(),
+    municipalityId: text("municipality_id")
+      .notNull()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [unique("districts_code_unique").on(t.municipalityId, t.code)],
+);
