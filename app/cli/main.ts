@@ -54,6 +54,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(`shora ${name}: ${error.message}\n`);
       return 2;
     }
+    if ((error as { code?: unknown })?.code === "database_locked") {
+      io.err(`shora ${name}: ${(error as Error).message}\n`);
+      return 1;
+    }
     io.err(`shora ${name}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

@@ -1,0 +1,127 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { DatabaseLockedError, openDatabase } from "../../db/client";
+import { municipalities, users } from "../../db/schema";
+import { seedDemo } from "../../app/services/demo.server";
+import { testDatabase } from "../support/db";
+
+const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+const dirs: string[] = [];
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-db-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...rest, ...env }, timeout: 60_000 });
+}
+
+describe("embedded database folder lock", () => {
+  it("refuses a second opener of the same PGlite folder, in this process and in another one", async () => {
+    const dir = tempDir();
+    const first = await openDatabase({ dataDir: dir });
+    try {
+      await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DatabaseLockedError);
+      const other = runCli(["db", "migrate"], { SHORA_DATA_DIR: dir });
+      expect(other.status).toBe(1);
+      expect(other.stderr).toContain(`already open in process ${process.pid}`);
+      expect(other.stderr).not.toContain("    at "); // no stack trace
+    } finally {
+      await first.close();
+    }
+    // Once closed, the folder can be opened again, and what was written is still there.
+    const again = runCli(["db", "seed-demo"], { SHORA_DATA_DIR: dir });
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toContain("Seeded the demo municipality");
+    const reopened = await openDatabase({ dataDir: dir });
+    const rows = await reopened.db.select().from(municipalities);
+    expect(rows.map((m) => m.slug)).toEqual(["demo"]);
+    await reopened.close();
+  });
+
+  it("takes over the lock a killed process left behind", async () => {
+    const dir = tempDir();
+    const dead = spawn("true");
+    await new Promise((resolve) => dead.on("exit", resolve));
+    fs.writeFileSync(path.join(dir, "shora.lock"), String(dead.pid));
+    const database = await openDatabase({ dataDir: dir });
+    expect(fs.readFileSync(path.join(dir, "shora.lock"), "utf8")).toBe(String(process.pid));
+    await database.close();
+    expect(fs.existsSync(path.join(dir, "shora.lock"))).toBe(false);
+  });
+});
+
+describe("migrations and demo data", () => {
+  it("has every table of the schema after migration", async () => {
+    const database = await testDatabase();
+    try {
+      const result = await database.db.execute<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      );
+      const rows = "rows" in result ? result.rows : (result as unknown as { table_name: string }[]);
+      const names = rows.map((r) => r.table_name);
+      for (const table of ["users", "sessions", "auth_attempts", "municipalities", "memberships", "districts", "rounds", "phases", "envelopes", "proposals"]) {
+        expect(names).toContain(table);
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("seeds the demo municipality once, with accounts, districts, a round, envelopes and proposals", async () => {
+    const database = await openDatabase({ memory: true });
+    try {
+      expect(await seedDemo(database.db)).toEqual({ created: true });
+      expect(await seedDemo(database.db)).toEqual({ created: false });
+      const count = async (table: string) => {
+        const result = await database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+        return ("rows" in result ? result.rows : (result as unknown as { n: number }[]))[0].n;
+      };
+      expect(await count("users")).toBe(5);
+      expect(await count("districts")).toBe(3);
+      expect(await count("rounds")).toBe(1);
+      expect(await count("envelopes")).toBe(3);
+      expect(await count("proposals")).toBe(11);
+      expect(await count("memberships")).toBe(2);
+      const admins = await database.db.select().from(users).where(sql`${users.isPlatformAdmin}`);
+      expect(admins.map((u) => u.email)).toEqual(["platform@demo.shora.local"]);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe("shora admin (CLI)", () => {
+  it("creates a municipality and its first admin, and names the bad field on bad input", () => {
+    const dir = tempDir();
+    const ok = runCli(
+      ["admin", "create-municipality", "--slug", "karaj", "--name-en", "Karaj", "--name-fa", "کرج", "--admin-email", "Mayor@Karaj.example", "--admin-name", "Mayor", "--admin-password", "a strong password"],
+      { SHORA_DATA_DIR: dir },
+    );
+    expect(ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe("Created municipality karaj with administrator mayor@karaj.example.\n");
+    const again = runCli(
+      ["admin", "create-municipality", "--slug", "karaj", "--name-en", "Karaj", "--admin-email", "x@karaj.example", "--admin-name", "X", "--admin-password", "a strong password"],
+      { SHORA_DATA_DIR: dir },
+    );
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('slug "karaj" already exists');
+    const bad = runCli(["admin", "create-municipality", "--slug", "Bad Slug", "--name-en", "X", "--admin-email", "x@y.z", "--admin-name", "X", "--admin-password", "a strong password"], { SHORA_DATA_DIR: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^shora admin: slug: /);
+    const help = runCli(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("admin");
+    expect(help.stdout).toContain("tally");
+  });
+});
