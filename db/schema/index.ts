@@ -1,3 +1,4 @@
 export * from "./accounts";
 export * from "./tenancy";
 export * from "./rounds";
+export * from "./audit";

@@ -23,3 +23,12 @@ export function currentPhase<P extends DatedPhase>(phases: readonly P[], today: 
 export function sortPhases<P extends DatedPhase>(phases: readonly P[]): P[] {
   return [...phases].sort((a, b) => phaseOrder.indexOf(a.kind) - phaseOrder.indexOf(b.kind));
 }
+
+/**
+ * From the first day of voting on, a round's envelopes, ballot rules, eligibility and voter classes
+ * are frozen (no rule changes mid-vote). A round without a voting phase never freezes this way.
+ */
+export function rulesFrozen(phases: readonly DatedPhase[], today: string): boolean {
+  const voting = phases.find((p) => p.kind === "voting");
+  return voting !== undefined && today >= voting.startsOn;
+}
