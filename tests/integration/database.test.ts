@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { DatabaseLockedError, openDatabase } from "../../db/client";
+import { DatabaseLockedError, openDatabase, queryRows } from "../../db/client";
 import { municipalities, users } from "../../db/schema";
 import { seedDemo } from "../../app/services/demo.server";
 import { testDatabase } from "../support/db";
@@ -64,12 +64,12 @@ describe("migrations and demo data", () => {
   it("has every table of the schema after migration", async () => {
     const database = await testDatabase();
     try {
-      const result = await database.db.execute<{ table_name: string }>(
+      const rows = await queryRows<{ table_name: string }>(
+        database.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
-      const rows = "rows" in result ? result.rows : (result as unknown as { table_name: string }[]);
       const names = rows.map((r) => r.table_name);
-      for (const table of ["users", "sessions", "auth_attempts", "municipalities", "memberships", "districts", "rounds", "phases", "envelopes", "proposals"]) {
+      for (const table of ["users", "sessions", "auth_attempts", "municipalities", "memberships", "districts", "rounds", "phases", "envelopes", "proposals", "action_log"]) {
         expect(names).toContain(table);
       }
     } finally {
@@ -83,8 +83,8 @@ describe("migrations and demo data", () => {
       expect(await seedDemo(database.db)).toEqual({ created: true });
       expect(await seedDemo(database.db)).toEqual({ created: false });
       const count = async (table: string) => {
-        const result = await database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
-        return ("rows" in result ? result.rows : (result as unknown as { n: number }[]))[0].n;
+        const rows = await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`));
+        return rows[0].n;
       };
       expect(await count("users")).toBe(5);
       expect(await count("districts")).toBe(3);

@@ -1,3 +1,6 @@
+import { roundsEn } from "./areas/rounds";
+import { verificationEn } from "./areas/verification";
+
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
 export const en = {
   "app.name": "Shora",
@@ -111,6 +114,8 @@ export const en = {
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",
   "error.backHome": "Back to the home page",
   "footer.openSource": "Shora is open-source software. Published results can be recomputed by anyone.",
+  ...roundsEn,
+  ...verificationEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

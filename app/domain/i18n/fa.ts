@@ -1,3 +1,5 @@
+import { roundsFa } from "./areas/rounds";
+import { verificationFa } from "./areas/verification";
 import type { MessageKey } from "./en";
 
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
@@ -113,4 +115,6 @@ export const fa: Record<MessageKey, string> = {
   "error.500.body": "خطای پیش‌بینی‌نشده‌ای رخ داد. ثبت شد؛ لطفاً بعداً دوباره بکوشید.",
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
+  ...roundsFa,
+  ...verificationFa,
 };
