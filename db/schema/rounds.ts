@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { phaseKinds } from "../../app/domain/rounds/phases";
 import { type LocalizedText, districts, municipalities } from "./tenancy";
@@ -18,6 +18,7 @@ export const rounds = pgTable(
     kind: text("kind", { enum: roundKinds }).notNull(),
     title: jsonb("title").$type<LocalizedText>().notNull(),
     description: jsonb("description").$type<LocalizedText>().notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [unique("rounds_slug_unique").on(t.municipalityId, t.slug)],
@@ -60,6 +61,9 @@ export const envelopes = pgTable(
     minPoints: integer("min_points"),
     maxPoints: integer("max_points"),
     tallyRule: text("tally_rule", { enum: tallyRules }).notNull().default("greedy"),
+    /** After MES, spend what is left greedily (ignored for greedy). */
+    tallyCompletion: boolean("tally_completion").notNull().default(true),
+    position: integer("position").notNull().default(0),
   },
   (t) => [unique("envelopes_slug_unique").on(t.roundId, t.slug)],
 );
@@ -80,7 +84,18 @@ export const proposals = pgTable(
     districtId: text("district_id").references(() => districts.id),
     authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
     status: text("status", { enum: proposalStatuses }).notNull().default("submitted"),
+    /** Free text such as an address or "near the north gate of Laleh park". */
+    location: text("location"),
+    /** Shown to the author and the public when staff reject a proposal. */
+    rejectionReason: text("rejection_reason"),
+    feasibilityNote: text("feasibility_note"),
+    /** The council's official answer, shown apart from residents' comments. */
+    officialResponse: text("official_response"),
+    officialResponseAt: timestamp("official_response_at", { withTimezone: true, mode: "date" }),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true, mode: "date" }),
+    reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("proposals_envelope_idx").on(t.envelopeId)],
 );
