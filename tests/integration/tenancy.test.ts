@@ -5,7 +5,7 @@ import type { Database } from "../../db/client";
 import { memberships, municipalities, users } from "../../db/schema";
 import * as platform from "../../app/routes/admin._index";
 import * as municipalityPage from "../../app/routes/m.$slug._index";
-import * as roundPage from "../../app/routes/m.$slug.rounds.$round";
+import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as staffDashboard from "../../app/routes/m.$slug.admin._index";
 import * as login from "../../app/routes/login";
 import { hashPassword } from "../../app/services/auth.server";
