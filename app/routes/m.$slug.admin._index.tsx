@@ -38,10 +38,13 @@ export default function StaffDashboard() {
       <h1>{t("admin.title", { municipality: name })}</h1>
       <p>{t("admin.intro", { municipality: name })}</p>
       <h2>{t("admin.roundsCount")}</h2>
+      <p>
+        <Link to={`/m/${data.municipality.slug}/admin/rounds`}>{t("rounds.manage")}</Link>
+      </p>
       <ul>
         {data.rounds.map((r) => (
           <li key={r.slug}>
-            <Link to={`/m/${data.municipality.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
+            <Link to={`/m/${data.municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
             {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
           </li>
         ))}

@@ -1,59 +1,170 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { asc, eq } from "drizzle-orm";
+import { districts } from "../../db/schema";
+import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDay, formatMoney, pickText } from "../domain/i18n";
-import { requireMunicipality } from "../services/guards.server";
+import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
-import { publicRound } from "../services/rounds.server";
+import { PUBLIC_PROPOSAL_STATUSES, ownProposals, publicRound } from "../services/rounds.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.round.title.en ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.round.title.en ?? data?.round.title.fa ?? ""}` }];
 
-/** Public page of a round: phases, envelopes and the proposals on the ballot. */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+/** Public page of a round: phase timeline, envelopes and the proposals, with filters and search (GET, works without JS). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await publicRound(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const url = new URL(request.url);
+  const filters = {
+    envelope: url.searchParams.get("envelope") || null,
+    district: url.searchParams.get("district") || null,
+    status: url.searchParams.get("status") || null,
+    q: url.searchParams.get("q")?.slice(0, 200) || null,
+  };
+  const found = await publicRound(context.db, municipality.id, params.round ?? "", municipality.timeZone, new Date(), filters);
   if (!found) throw notFound("round");
+  const current = await optionalUser(request, context);
+  const [districtRows, mine] = await Promise.all([
+    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    current ? ownProposals(context.db, found.round.id, current.user.id) : [],
+  ]);
+  const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
   return json({
+    slug: municipality.slug,
     currency: municipality.currency,
-    round: { title: found.round.title, description: found.round.description, kind: found.round.kind },
+    defaultLocale: municipality.defaultLocale,
+    round: { slug: found.round.slug, title: found.round.title, description: found.round.description, kind: found.round.kind },
     currentPhase: found.currentPhase,
     phases: found.phases.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })),
-    envelopes: found.envelopes.map((e) => ({
-      slug: e.slug,
-      name: e.name,
-      amount: e.amount,
-      proposals: e.proposals.map((p) => ({ id: p.id, title: p.title, body: p.body, cost: p.cost })),
-    })),
+    filters,
+    proposalCount: found.proposalCount,
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+    allEnvelopes: found.envelopes.map((e) => ({ slug: e.slug, name: e.name })),
+    envelopes: found.envelopes
+      .filter((e) => !filters.envelope || e.slug === filters.envelope)
+      .map((e) => ({
+        slug: e.slug,
+        name: e.name,
+        amount: e.amount,
+        district: e.districtId ? (districtName.get(e.districtId) ?? null) : null,
+        proposals: e.proposals.map((p) => ({
+          id: p.id,
+          title: p.title,
+          cost: p.cost,
+          status: p.status,
+          district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
+        })),
+      })),
+    mine: mine.map((p) => ({ id: p.id, title: p.title, status: p.status })),
+    loggedIn: current !== null,
   });
+}
+
+/** A localized text, marked when shown in another language than the reader's. */
+function Localized({ text }: { text: { en?: string; fa?: string } }) {
+  const locale = useLocale();
+  const t = useT();
+  const shown = pickText(text, locale);
+  if (text[locale]) return <>{shown}</>;
+  const other = locale === "fa" ? "en" : "fa";
+  return (
+    <>
+      <span lang={other}>{shown}</span> <span className="hint">{t("rounds.proposal.missingTranslation")}</span>
+    </>
+  );
 }
 
 export default function RoundPage() {
   const t = useT();
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
+  const base = `/m/${data.slug}/rounds/${data.round.slug}`;
   return (
     <>
-      <h1>{pickText(data.round.title, locale)}</h1>
-      <p>{pickText(data.round.description, locale)}</p>
+      <p>
+        <Link to={`/m/${data.slug}`}>{t("municipality.rounds")}</Link>
+      </p>
+      <h1>
+        <Localized text={data.round.title} />
+      </h1>
+      <p>
+        <Localized text={data.round.description} />
+      </p>
       <p>
         {t("round.currentPhase")}:{" "}
         <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
       </p>
       <h2>{t("round.phases")}</h2>
-      <ol>
+      <ol className="timeline">
         {data.phases.map((p) => (
-          <li key={p.kind} aria-current={p.kind === data.currentPhase ? "step" : undefined}>
-            {t(`phase.${p.kind}` as MessageKey)}:{" "}
+          <li key={p.kind} aria-current={p.kind === data.currentPhase ? "step" : undefined} className={p.kind === data.currentPhase ? "current" : undefined}>
+            <strong>{t(`phase.${p.kind}` as MessageKey)}</strong>:{" "}
             {t("phase.dates", { start: formatDay(locale, p.startsOn), end: formatDay(locale, p.endsOn) })}
           </li>
         ))}
       </ol>
+      {data.round.kind === "budgeting" && data.currentPhase === "proposals" ? (
+        <p>
+          <Link className="button" to={data.loggedIn ? `${base}/propose` : `/login?next=${encodeURIComponent(`${base}/propose`)}`}>
+            {t("rounds.proposal.submit")}
+          </Link>
+        </p>
+      ) : null}
+      {data.mine.length > 0 ? (
+        <section aria-labelledby="mine">
+          <h2 id="mine">{t("rounds.proposal.yours")}</h2>
+          <ul>
+            {data.mine.map((p) => (
+              <li key={p.id}>
+                <Link to={`${base}/proposals/${p.id}`}>{pickText(p.title, locale)}</Link> —{" "}
+                <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+                {p.status === "submitted" && data.currentPhase === "proposals" ? (
+                  <>
+                    {" "}
+                    — <Link to={`${base}/proposals/${p.id}/edit`}>{t("rounds.edit")}</Link>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <h2>{t("round.envelopes")}</h2>
+      <Form method="get" className="filters" role="search" aria-label={t("rounds.filter.title")}>
+        <SelectField
+          name="envelope"
+          label={t("rounds.filter.envelope")}
+          defaultValue={data.filters.envelope ?? ""}
+          options={[{ value: "", label: t("rounds.filter.any") }, ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) }))]}
+        />
+        <SelectField
+          name="district"
+          label={t("rounds.filter.district")}
+          defaultValue={data.filters.district ?? ""}
+          options={[{ value: "", label: t("rounds.filter.any") }, ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+        />
+        <SelectField
+          name="status"
+          label={t("rounds.filter.status")}
+          defaultValue={data.filters.status ?? ""}
+          options={[
+            { value: "", label: t("rounds.filter.any") },
+            ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({ value: s, label: t(`rounds.proposal.status.${s}` as MessageKey) })),
+          ]}
+        />
+        <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
+        <button type="submit">{t("rounds.filter.apply")}</button>
+      </Form>
+      <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
       {data.envelopes.map((e) => (
         <section key={e.slug} aria-labelledby={`envelope-${e.slug}`}>
-          <h3 id={`envelope-${e.slug}`}>{pickText(e.name, locale)}</h3>
+          <h3 id={`envelope-${e.slug}`}>
+            <Localized text={e.name} />
+          </h3>
           <p>
             {t("round.amount")}: <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
+            {e.district ? <> — {pickText(e.district, locale)}</> : null}
           </p>
           {e.proposals.length === 0 ? (
             <p>{t("round.noProposals")}</p>
@@ -63,13 +174,20 @@ export default function RoundPage() {
                 <tr>
                   <th scope="col">{t("round.proposals")}</th>
                   <th scope="col">{t("round.cost")}</th>
+                  <th scope="col">{t("rounds.proposal.status")}</th>
                 </tr>
               </thead>
               <tbody>
                 {e.proposals.map((p) => (
                   <tr key={p.id}>
-                    <td>{pickText(p.title, locale)}</td>
+                    <td>
+                      <Link to={`${base}/proposals/${p.id}`}>
+                        <Localized text={p.title} />
+                      </Link>
+                      {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
+                    </td>
                     <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+                    <td>{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
                   </tr>
                 ))}
               </tbody>

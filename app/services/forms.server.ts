@@ -56,9 +56,13 @@ function messageFor(issue: z.ZodIssue, field: string, t: Translator): string {
     case "invalid_type":
       return issue.received === "undefined" ? t("field.required", { field }) : t("field.invalid", { field });
     case "too_small":
+      if (issue.type === "number") {
+        return t("field.tooSmall", { field, min: Number(issue.minimum) + (issue.inclusive ? 0 : 1) });
+      }
       if (issue.type === "string" && Number(issue.minimum) <= 1) return t("field.required", { field });
       return t("field.tooShort", { field, min: Number(issue.minimum) });
     case "too_big":
+      if (issue.type === "number") return t("field.tooLarge", { field, max: Number(issue.maximum) });
       return t("field.tooLong", { field, max: Number(issue.maximum) });
     case "invalid_string":
       if (issue.validation === "email") return t("field.email", { field });

@@ -1,7 +1,9 @@
 import { integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 
-export type LocalizedText = { en?: string; fa?: string };
+import type { LocalizedText } from "../../app/domain/i18n";
+
+export type { LocalizedText };
 
 /** A tenant: one city or town running its own rounds. */
 export const municipalities = pgTable("municipalities", {

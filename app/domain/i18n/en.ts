@@ -57,6 +57,8 @@ export const en = {
   "field.email": "{field} must be a valid email address.",
   "field.tooShort": "{field} must be at least {min} characters.",
   "field.tooLong": "{field} must be at most {max} characters.",
+  "field.tooSmall": "{field} must be at least {min}.",
+  "field.tooLarge": "{field} must be at most {max}.",
   "field.invalid": "{field} is not valid.",
   "field.slug": "{field} may only hold lower-case letters, digits and dashes.",
   "form.errorSummary": "Please correct the following:",

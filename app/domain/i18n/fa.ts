@@ -58,6 +58,8 @@ export const fa: Record<MessageKey, string> = {
   "field.email": "{field} باید یک نشانی ایمیل درست باشد.",
   "field.tooShort": "{field} باید دست‌کم {min} نویسه باشد.",
   "field.tooLong": "{field} باید حداکثر {max} نویسه باشد.",
+  "field.tooSmall": "{field} باید دست‌کم {min} باشد.",
+  "field.tooLarge": "{field} باید حداکثر {max} باشد.",
   "field.invalid": "{field} درست نیست.",
   "field.slug": "{field} تنها می‌تواند حروف کوچک لاتین، رقم و خط تیره داشته باشد.",
   "form.errorSummary": "لطفاً این موارد را درست کنید:",

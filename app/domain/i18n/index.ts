@@ -17,6 +17,9 @@ export function direction(locale: Locale): "rtl" | "ltr" {
 
 export type Params = Record<string, string | number>;
 
+/** A text given per language (database columns of user-facing texts). */
+export type LocalizedText = { en?: string; fa?: string };
+
 /** Looks up a UI string and fills `{name}` placeholders; numbers are written in the locale's digits. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const template = dictionaries[locale][key] ?? en[key];

@@ -1,0 +1,190 @@
+import { type MessageKey, pickText } from "../domain/i18n";
+import { phaseKinds } from "../domain/rounds/phases";
+import { Field } from "./forms";
+import { useLocale, useT } from "./i18n";
+
+type Values = Record<string, string | undefined>;
+type Errors = Record<string, string> | null | undefined;
+
+/** Two inputs (English, Persian) for one localized text; `multiline` gives text areas. */
+export function LocalizedFields({
+  name,
+  labelEn,
+  labelFa,
+  values,
+  errors,
+  multiline,
+}: {
+  name: string;
+  labelEn: MessageKey;
+  labelFa: MessageKey;
+  values: Values;
+  errors: Errors;
+  multiline?: boolean;
+}) {
+  const t = useT();
+  const items = [
+    { field: `${name}En`, label: t(labelEn), dir: "ltr" as const, lang: "en" },
+    { field: `${name}Fa`, label: t(labelFa), dir: "rtl" as const, lang: "fa" },
+  ];
+  return (
+    <>
+      {items.map((item) =>
+        multiline ? (
+          <TextArea key={item.field} name={item.field} label={item.label} defaultValue={values[item.field]} error={errors?.[item.field]} dir={item.dir} lang={item.lang} />
+        ) : (
+          <Field key={item.field} name={item.field} label={item.label} defaultValue={values[item.field]} error={errors?.[item.field]} dir={item.dir} />
+        ),
+      )}
+    </>
+  );
+}
+
+export function TextArea({
+  name,
+  label,
+  defaultValue,
+  error,
+  dir,
+  lang,
+  required,
+}: {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  error?: string;
+  dir?: "ltr" | "rtl" | "auto";
+  lang?: string;
+  required?: boolean;
+}) {
+  const id = `field-${name}`;
+  return (
+    <div className={error ? "field field-invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        rows={4}
+        defaultValue={defaultValue}
+        dir={dir}
+        lang={lang}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+    </div>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  options,
+  defaultValue,
+  error,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  error?: string;
+}) {
+  const id = `field-${name}`;
+  return (
+    <div className={error ? "field field-invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <select id={id} name={name} defaultValue={defaultValue} aria-describedby={error ? `${id}-error` : undefined}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Start and end day of every phase (empty = skipped). */
+export function PhaseFields({ values, errors, timeZone }: { values: Values; errors: Errors; timeZone: string }) {
+  const t = useT();
+  return (
+    <fieldset className="phase-fields">
+      <legend>{t("round.phases")}</legend>
+      <p className="hint">{t("rounds.phasesHelp", { timeZone })}</p>
+      {phaseKinds.map((kind) => {
+        const phase = t(`phase.${kind}` as MessageKey);
+        return (
+          <div key={kind} className="phase-row">
+            <Field
+              name={`${kind}.startsOn`}
+              type="date"
+              label={t("rounds.phaseStart", { phase })}
+              defaultValue={values[`${kind}.startsOn`]}
+              error={errors?.[`${kind}.startsOn`]}
+              dir="ltr"
+            />
+            <Field
+              name={`${kind}.endsOn`}
+              type="date"
+              label={t("rounds.phaseEnd", { phase })}
+              defaultValue={values[`${kind}.endsOn`]}
+              error={errors?.[`${kind}.endsOn`]}
+              dir="ltr"
+            />
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+/** The fields of a proposal (staff creation, resident submission and editing). */
+export function ProposalFieldsView({
+  values,
+  errors,
+  envelopes,
+  districts: districtList,
+  currency,
+}: {
+  values: Record<string, string>;
+  errors: Errors;
+  envelopes: { slug: string; name: { en?: string; fa?: string } }[];
+  districts: { id: string; name: { en?: string; fa?: string } }[];
+  currency: string;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <SelectField
+        name="envelopeSlug"
+        label={t("rounds.proposal.envelope")}
+        defaultValue={values.envelopeSlug}
+        error={errors?.envelopeSlug}
+        options={envelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) }))}
+      />
+      <LocalizedFields name="title" labelEn="rounds.proposal.titleEn" labelFa="rounds.proposal.titleFa" values={values} errors={errors} />
+      <LocalizedFields name="body" labelEn="rounds.proposal.bodyEn" labelFa="rounds.proposal.bodyFa" values={values} errors={errors} multiline />
+      <Field name="cost" type="number" label={t("rounds.proposal.cost", { currency })} defaultValue={values.cost} error={errors?.cost} dir="ltr" />
+      <SelectField
+        name="districtId"
+        label={t("rounds.proposal.district")}
+        defaultValue={values.districtId ?? ""}
+        error={errors?.districtId}
+        options={[{ value: "", label: t("rounds.envelope.allDistricts") }, ...districtList.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+      />
+      <Field name="location" label={t("rounds.proposal.location")} defaultValue={values.location} error={errors?.location} />
+    </>
+  );
+}
+

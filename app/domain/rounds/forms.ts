@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { LocalizedText } from "../i18n";
+import { type DatedPhase, phaseKinds } from "./phases";
+import type { RuleViolation } from "./rules";
+
+const optionalText = (max: number) => z.string().trim().max(max).optional().default("");
+
+/** Localized text from `<name>En` / `<name>Fa` form fields (at least one language given). */
+export function localized(en: string, fa: string): LocalizedText {
+  return { ...(en ? { en } : {}), ...(fa ? { fa } : {}) };
+}
+
+export const roundTextsSchema = z.object({
+  titleEn: optionalText(200),
+  titleFa: optionalText(200),
+  descriptionEn: optionalText(5000),
+  descriptionFa: optionalText(5000),
+});
+
+export const newRoundSchema = roundTextsSchema.extend({
+  slug: z.string().trim().min(1).max(64).regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
+  kind: z.enum(["budgeting", "consultation"]),
+});
+
+/** Reads `<phase>.startsOn` / `<phase>.endsOn` fields; a phase with both empty is skipped. */
+export function phasesFromForm(form: FormData): { phases: DatedPhase[]; violations: RuleViolation[] } {
+  const phases: DatedPhase[] = [];
+  const violations: RuleViolation[] = [];
+  for (const kind of phaseKinds) {
+    const startsOn = String(form.get(`${kind}.startsOn`) ?? "").trim();
+    const endsOn = String(form.get(`${kind}.endsOn`) ?? "").trim();
+    if (!startsOn && !endsOn) continue;
+    if (!startsOn || !endsOn) {
+      violations.push({ code: "phase_half", field: `${kind}.${startsOn ? "endsOn" : "startsOn"}`, params: { phase: kind } });
+      continue;
+    }
+    phases.push({ kind, startsOn, endsOn });
+  }
+  return { phases, violations };
+}
+
+const optionalCount = z.preprocess(
+  (v) => (v === "" || v === undefined || v === null ? null : v),
+  z.coerce.number().int().min(0).max(1_000_000).nullable(),
+);
+
+export const envelopeSchema = z.object({
+  slug: z.string().trim().min(1).max(64).regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
+  nameEn: optionalText(200),
+  nameFa: optionalText(200),
+  amount: z.coerce.number().int().max(Number.MAX_SAFE_INTEGER),
+  districtId: z.string().trim().optional().default(""),
+  ballotType: z.enum(["approval", "k-approval", "cumulative"]),
+  minProjects: optionalCount,
+  maxProjects: optionalCount,
+  minSpendShare: optionalCount,
+  minPoints: optionalCount,
+  maxPoints: optionalCount,
+  tallyRule: z.enum(["greedy", "mes"]),
+  tallyCompletion: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+});
+
+export const proposalSchema = z.object({
+  envelopeSlug: z.string().trim().min(1),
+  titleEn: optionalText(200),
+  titleFa: optionalText(200),
+  bodyEn: optionalText(10_000),
+  bodyFa: optionalText(10_000),
+  cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  districtId: z.string().trim().optional().default(""),
+  location: optionalText(300),
+});

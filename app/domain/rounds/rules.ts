@@ -1,0 +1,153 @@
+import { type DatedPhase, type PhaseKind, phaseOrder } from "./phases";
+
+/** A rule broken by a round, its phases or an envelope: a code, the field it concerns, and values for the message. */
+export interface RuleViolation {
+  code:
+    | "phase_dates_reversed"
+    | "phase_overlap"
+    | "phase_duplicate"
+    | "phase_bad_date"
+    | "phase_half"
+    | "no_phases"
+    | "amount_not_positive"
+    | "min_over_max"
+    | "points_only_cumulative"
+    | "points_required"
+    | "k_required"
+    | "k_over_proposals"
+    | "share_out_of_range"
+    | "count_negative";
+  field: string;
+  params?: Record<string, string | number>;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDay(day: string): boolean {
+  if (!ISO_DAY.test(day)) return false;
+  const [y, m, d] = day.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * Phases must each end on or after their start, come in the canonical order
+ * (information → … → implementation; any may be skipped) and not overlap (whole days, both ends inclusive).
+ */
+export function checkPhases(phases: readonly DatedPhase[]): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  if (phases.length === 0) return [{ code: "no_phases", field: "phases" }];
+  const seen = new Set<PhaseKind>();
+  for (const p of phases) {
+    if (seen.has(p.kind)) problems.push({ code: "phase_duplicate", field: `${p.kind}.startsOn`, params: { phase: p.kind } });
+    seen.add(p.kind);
+    for (const end of ["startsOn", "endsOn"] as const) {
+      if (!isRealDay(p[end])) problems.push({ code: "phase_bad_date", field: `${p.kind}.${end}`, params: { phase: p.kind } });
+    }
+    if (isRealDay(p.startsOn) && isRealDay(p.endsOn) && p.endsOn < p.startsOn) {
+      problems.push({ code: "phase_dates_reversed", field: `${p.kind}.endsOn`, params: { phase: p.kind } });
+    }
+  }
+  if (problems.length) return problems;
+  const ordered = [...phases].sort((a, b) => phaseOrder.indexOf(a.kind) - phaseOrder.indexOf(b.kind));
+  for (let i = 1; i < ordered.length; i++) {
+    const before = ordered[i - 1];
+    const after = ordered[i];
+    if (after.startsOn <= before.endsOn) {
+      problems.push({
+        code: "phase_overlap",
+        field: `${after.kind}.startsOn`,
+        params: { phase: after.kind, previous: before.kind },
+      });
+    }
+  }
+  return problems;
+}
+
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export type AdvanceOutcome =
+  | { ok: true; phases: DatedPhase[]; from: PhaseKind | null; to: PhaseKind }
+  | { ok: false; code: "no_next_phase" | "phase_started_today" };
+
+/**
+ * "Advance to the next phase now": the next phase (in order, after the current one or, between
+ * phases, the next one to come) starts today and the current one ends yesterday. Phases are whole
+ * days, so a phase that began today cannot be cut short.
+ */
+export function advancePhases(phases: readonly DatedPhase[], today: string): AdvanceOutcome {
+  const ordered = [...phases].sort((a, b) => phaseOrder.indexOf(a.kind) - phaseOrder.indexOf(b.kind));
+  const currentIndex = ordered.findIndex((p) => p.startsOn <= today && today <= p.endsOn);
+  const nextIndex = currentIndex >= 0 ? currentIndex + 1 : ordered.findIndex((p) => p.startsOn > today);
+  if (nextIndex < 0 || nextIndex >= ordered.length) return { ok: false, code: "no_next_phase" };
+  const current = currentIndex >= 0 ? ordered[currentIndex] : null;
+  if (current && current.startsOn === today) return { ok: false, code: "phase_started_today" };
+  const next = ordered[nextIndex];
+  const updated = ordered.map((p) => {
+    if (p === current) return { ...p, endsOn: addDays(today, -1) };
+    if (p === next) return { ...p, startsOn: today, endsOn: p.endsOn < today ? today : p.endsOn };
+    return { ...p };
+  });
+  // Phases between a gap and the next one do not exist; later phases keep their dates when they still fit.
+  for (let i = nextIndex + 1; i < updated.length; i++) {
+    if (updated[i].startsOn <= updated[i - 1].endsOn) {
+      const length = Math.max(0, dayDiff(updated[i].startsOn, updated[i].endsOn));
+      updated[i].startsOn = addDays(updated[i - 1].endsOn, 1);
+      updated[i].endsOn = addDays(updated[i].startsOn, length);
+    }
+  }
+  return { ok: true, phases: updated, from: current?.kind ?? null, to: next.kind };
+}
+
+function dayDiff(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+export type BallotType = "approval" | "k-approval" | "cumulative";
+
+export interface EnvelopeRules {
+  amount: number;
+  ballotType: BallotType;
+  minProjects: number | null;
+  maxProjects: number | null;
+  minSpendShare: number | null;
+  minPoints: number | null;
+  maxPoints: number | null;
+}
+
+/**
+ * Impossible envelope settings. `proposalCount` is the number of proposals on the ballot
+ * (null when not known yet): k-approval cannot ask for more picks than there are proposals.
+ */
+export function checkEnvelope(rules: EnvelopeRules, proposalCount: number | null = null): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  if (!(rules.amount > 0)) problems.push({ code: "amount_not_positive", field: "amount" });
+  for (const field of ["minProjects", "maxProjects", "minPoints", "maxPoints"] as const) {
+    const value = rules[field];
+    if (value !== null && value < 0) problems.push({ code: "count_negative", field });
+  }
+  if (rules.minProjects !== null && rules.maxProjects !== null && rules.minProjects > rules.maxProjects) {
+    problems.push({ code: "min_over_max", field: "minProjects" });
+  }
+  if (rules.minSpendShare !== null && (rules.minSpendShare < 0 || rules.minSpendShare > 100)) {
+    problems.push({ code: "share_out_of_range", field: "minSpendShare" });
+  }
+  if (rules.ballotType === "k-approval") {
+    if (rules.maxProjects === null || rules.maxProjects < 1) problems.push({ code: "k_required", field: "maxProjects" });
+    else if (proposalCount !== null && proposalCount > 0 && rules.maxProjects > proposalCount) {
+      problems.push({ code: "k_over_proposals", field: "maxProjects", params: { k: rules.maxProjects, count: proposalCount } });
+    }
+  }
+  if (rules.ballotType === "cumulative") {
+    if (rules.maxPoints === null || rules.maxPoints < 1) problems.push({ code: "points_required", field: "maxPoints" });
+    if (rules.minPoints !== null && rules.maxPoints !== null && rules.minPoints > rules.maxPoints) {
+      problems.push({ code: "min_over_max", field: "minPoints" });
+    }
+  } else if (rules.minPoints !== null || rules.maxPoints !== null) {
+    problems.push({ code: "points_only_cumulative", field: rules.maxPoints !== null ? "maxPoints" : "minPoints" });
+  }
+  return problems;
+}

@@ -1,0 +1,114 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { LocalizedFields, PhaseFields } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { type MessageKey, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { type FieldErrors, formFailure } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { parseRoundForm } from "../services/round-forms.server";
+import { advancePhase, roundForStaff, updateRound } from "../services/rounds-admin.server";
+import { currentPhase } from "../domain/rounds/phases";
+
+export const meta: MetaFunction = () => [{ title: "Shora — round" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  if (!found) throw notFound("round");
+  const values: Record<string, string> = {
+    titleEn: found.round.title.en ?? "",
+    titleFa: found.round.title.fa ?? "",
+    descriptionEn: found.round.description.en ?? "",
+    descriptionFa: found.round.description.fa ?? "",
+  };
+  for (const p of found.phases) {
+    values[`${p.kind}.startsOn`] = p.startsOn;
+    values[`${p.kind}.endsOn`] = p.endsOn;
+  }
+  return json({
+    slug: municipality.slug,
+    timeZone: municipality.timeZone,
+    round: { slug: found.round.slug, title: found.round.title, kind: found.round.kind },
+    currentPhase: currentPhase(found.phases, found.today)?.kind ?? null,
+    frozen: found.frozen,
+    values,
+  });
+}
+
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; notice: string | null };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const roundSlug = params.round ?? "";
+  if (form.get("intent") === "advance") {
+    try {
+      const outcome = await advancePhase(context.db, access, roundSlug);
+      if (!outcome.ok) throw new Error("unreachable");
+      return json<Outcome>({ errors: null, values: {}, notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }) });
+    } catch (error) {
+      return refusalResponse(error, t, {});
+    }
+  }
+  const parsed = parseRoundForm(form, t, false);
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  try {
+    await updateRound(context.db, access, roundSlug, parsed.data);
+  } catch (error) {
+    return refusalResponse(error, t, parsed.values);
+  }
+  return json<Outcome>({ errors: null, values: parsed.values, notice: t("rounds.saved") });
+}
+
+export default function StaffRound() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = result?.errors ? result.values : data.values;
+  const notice = result && "notice" in result ? result.notice : null;
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>{pickText(data.round.title, locale)}</h1>
+      <p>
+        {t("round.currentPhase")}:{" "}
+        <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
+      </p>
+      {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result?.errors} />
+      <PostForm>
+        <input type="hidden" name="intent" value="advance" />
+        <button type="submit" className="secondary">
+          {t("rounds.advance")}
+        </button>
+      </PostForm>
+      <PostForm noValidate key={JSON.stringify(values)}>
+        <input type="hidden" name="intent" value="save" />
+        <LocalizedFields name="title" labelEn="rounds.titleEn" labelFa="rounds.titleFa" values={values} errors={result?.errors} />
+        <LocalizedFields
+          name="description"
+          labelEn="rounds.descriptionEn"
+          labelFa="rounds.descriptionFa"
+          values={values}
+          errors={result?.errors}
+          multiline
+        />
+        <PhaseFields values={values} errors={result?.errors} timeZone={data.timeZone} />
+        <button type="submit">{t("rounds.save")}</button>
+      </PostForm>
+    </>
+  );
+}

@@ -1,0 +1,182 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { asc, eq } from "drizzle-orm";
+import { districts } from "../../db/schema";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { LocalizedFields, SelectField } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { type FieldErrors, formFailure } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { parseEnvelopeForm } from "../services/round-forms.server";
+import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds-admin.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — envelopes" }];
+
+async function districtsOf(context: LoaderFunctionArgs["context"], municipalityId: string) {
+  return context.db.select().from(districts).where(eq(districts.municipalityId, municipalityId)).orderBy(asc(districts.position));
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  if (!found) throw notFound("round");
+  const districtRows = await districtsOf(context, municipality.id);
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: found.round.slug, title: found.round.title },
+    frozen: found.frozen,
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+    envelopes: found.envelopes.map((e) => ({
+      ...e,
+      proposalCount: found.proposals.filter((p) => p.envelopeId === e.id && p.status !== "withdrawn").length,
+    })),
+  });
+}
+
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const roundSlug = params.round ?? "";
+  const original = String(form.get("originalSlug") ?? "");
+  if (form.get("intent") === "delete") {
+    try {
+      await deleteEnvelope(context.db, access, roundSlug, original);
+    } catch (error) {
+      return refusalResponse(error, t, { originalSlug: original });
+    }
+    return json<Outcome>({ errors: null, values: {}, editing: "" });
+  }
+  const districtIds = (await districtsOf(context, access.municipality.id)).map((d) => d.id);
+  const parsed = parseEnvelopeForm(form, t, districtIds);
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  try {
+    await saveEnvelope(context.db, access, roundSlug, parsed.data, original || null);
+  } catch (error) {
+    return refusalResponse(error, t, parsed.values);
+  }
+  return json<Outcome>({ errors: null, values: {}, editing: "" });
+}
+
+type EnvelopeRow = ReturnType<typeof useLoaderData<typeof loader>>["envelopes"][number];
+
+function EnvelopeForm({ envelope, values, errors }: { envelope: EnvelopeRow | null; values: Record<string, string>; errors: FieldErrors | null | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const v = (name: string, fallback: unknown) => values[name] ?? (fallback === null || fallback === undefined ? "" : String(fallback));
+  const merged: Record<string, string> = {
+    nameEn: v("nameEn", envelope?.name.en),
+    nameFa: v("nameFa", envelope?.name.fa),
+  };
+  return (
+    <PostForm noValidate>
+      <input type="hidden" name="originalSlug" value={envelope?.slug ?? ""} />
+      <Field name="slug" label={t("rounds.envelope.slug")} defaultValue={v("slug", envelope?.slug)} error={errors?.slug} dir="ltr" />
+      <LocalizedFields name="name" labelEn="rounds.envelope.nameEn" labelFa="rounds.envelope.nameFa" values={merged} errors={errors} />
+      <Field
+        name="amount"
+        type="number"
+        label={t("rounds.envelope.amount", { currency: data.currency })}
+        defaultValue={v("amount", envelope?.amount)}
+        error={errors?.amount}
+        dir="ltr"
+      />
+      <SelectField
+        name="districtId"
+        label={t("rounds.envelope.district")}
+        defaultValue={v("districtId", envelope?.districtId)}
+        error={errors?.districtId}
+        options={[{ value: "", label: t("rounds.envelope.allDistricts") }, ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+      />
+      <SelectField
+        name="ballotType"
+        label={t("rounds.envelope.ballotType")}
+        defaultValue={v("ballotType", envelope?.ballotType ?? "approval")}
+        error={errors?.ballotType}
+        options={(["approval", "k-approval", "cumulative"] as const).map((b) => ({ value: b, label: t(`rounds.envelope.ballot.${b}` as MessageKey) }))}
+      />
+      {(["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const).map((name) => (
+        <Field
+          key={name}
+          name={name}
+          type="number"
+          label={t(`rounds.envelope.${name}` as MessageKey)}
+          hint={t("rounds.envelope.optional")}
+          defaultValue={v(name, envelope?.[name])}
+          error={errors?.[name]}
+          dir="ltr"
+        />
+      ))}
+      <SelectField
+        name="tallyRule"
+        label={t("rounds.envelope.tallyRule")}
+        defaultValue={v("tallyRule", envelope?.tallyRule ?? "greedy")}
+        error={errors?.tallyRule}
+        options={(["greedy", "mes"] as const).map((r) => ({ value: r, label: t(`rounds.envelope.rule.${r}` as MessageKey) }))}
+      />
+      <div className="field">
+        <label>
+          <input type="checkbox" name="tallyCompletion" defaultChecked={envelope ? envelope.tallyCompletion : true} />{" "}
+          {t("rounds.envelope.completion")}
+        </label>
+      </div>
+      <button type="submit">{envelope ? t("rounds.envelope.save") : t("rounds.envelope.create")}</button>
+    </PostForm>
+  );
+}
+
+export default function StaffEnvelopes() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result?.errors;
+  const failedSlug = errors ? (result?.values.originalSlug ?? "") : null;
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("rounds.envelopes")} — {pickText(data.round.title, locale)}
+      </h1>
+      {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
+      <ErrorSummary errors={errors} />
+      {data.envelopes.map((e) => (
+        <details key={e.id} className="panel" open={failedSlug === e.slug}>
+          <summary>
+            {pickText(e.name, locale)} — <span className="num">{formatMoney(locale, e.amount, data.currency)}</span> —{" "}
+            {t(`rounds.envelope.ballot.${e.ballotType}` as MessageKey)} — {t(`rounds.envelope.rule.${e.tallyRule}` as MessageKey)} —{" "}
+            {t("rounds.filter.results", { count: e.proposalCount })}
+          </summary>
+          {data.frozen ? null : (
+            <>
+              <EnvelopeForm envelope={e} values={failedSlug === e.slug ? (result?.values ?? {}) : {}} errors={failedSlug === e.slug ? errors : null} />
+              <PostForm>
+                <input type="hidden" name="intent" value="delete" />
+                <input type="hidden" name="originalSlug" value={e.slug} />
+                <button type="submit" className="secondary">
+                  {t("rounds.envelope.delete")}
+                </button>
+              </PostForm>
+            </>
+          )}
+        </details>
+      ))}
+      {data.frozen ? null : (
+        <>
+          <h2>{t("rounds.envelope.create")}</h2>
+          <EnvelopeForm envelope={null} values={failedSlug === "" ? (result?.values ?? {}) : {}} errors={failedSlug === "" ? errors : null} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,202 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { districts } from "../../db/schema";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { ProposalFieldsView, TextArea } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { type FieldErrors, formFailure, validateForm } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { parseProposalForm } from "../services/round-forms.server";
+import { createStaffProposal, postOfficialResponse, reviewProposal, roundForStaff } from "../services/rounds-admin.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — proposals" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  if (!found) throw notFound("round");
+  const districtRows = await context.db
+    .select()
+    .from(districts)
+    .where(eq(districts.municipalityId, municipality.id))
+    .orderBy(asc(districts.position));
+  const envelopeName = new Map(found.envelopes.map((e) => [e.id, { slug: e.slug, name: e.name }]));
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: found.round.slug, title: found.round.title, kind: found.round.kind },
+    frozen: found.frozen,
+    envelopes: found.envelopes.map((e) => ({ slug: e.slug, name: e.name })),
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+    proposals: found.proposals.map((p) => ({
+      id: p.id,
+      title: p.title,
+      body: p.body,
+      cost: p.cost,
+      status: p.status,
+      envelope: envelopeName.get(p.envelopeId),
+      rejectionReason: p.rejectionReason,
+      feasibilityNote: p.feasibilityNote,
+      officialResponse: p.officialResponse,
+      byStaff: p.reviewedBy !== null && p.reviewedBy === p.authorId,
+    })),
+  });
+}
+
+const acceptSchema = z.object({
+  proposalId: z.string().min(1),
+  cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  feasibilityNote: z.string().trim().max(2000).optional().default(""),
+});
+const rejectSchema = z.object({ proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) });
+const respondSchema = z.object({ proposalId: z.string().min(1), response: z.string().trim().min(1).max(5000) });
+
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; done: string | null };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const roundSlug = params.round ?? "";
+  const intent = String(form.get("intent") ?? "");
+  try {
+    if (intent === "create") {
+      const districtIds = (await context.db.select({ id: districts.id }).from(districts).where(eq(districts.municipalityId, access.municipality.id))).map((d) => d.id);
+      const parsed = parseProposalForm(form, t, districtIds);
+      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+      await createStaffProposal(context.db, access, roundSlug, parsed.data);
+    } else if (intent === "accept") {
+      const parsed = validateForm(acceptSchema, form, t, { cost: "rounds.proposal.finalCost", feasibilityNote: "rounds.proposal.feasibility" });
+      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
+        decision: "accept",
+        cost: parsed.data.cost,
+        feasibilityNote: parsed.data.feasibilityNote || null,
+      });
+    } else if (intent === "reject") {
+      const parsed = validateForm(rejectSchema, form, t, { reason: "rounds.proposal.reason" });
+      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, { decision: "reject", reason: parsed.data.reason });
+    } else if (intent === "respond") {
+      const parsed = validateForm(respondSchema, form, t, { response: "rounds.proposal.officialResponse" });
+      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+      await postOfficialResponse(context.db, access, roundSlug, parsed.data.proposalId, parsed.data.response);
+    } else {
+      return formFailure(400, { intent: t("field.invalid", { field: "intent" }) }, {});
+    }
+  } catch (error) {
+    return refusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
+  }
+  return json<Outcome>({ errors: null, values: {}, done: intent });
+}
+
+export default function StaffProposals() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result?.errors ?? null;
+  const failed = errors ? (result?.values ?? {}) : {};
+  const errorsFor = (id: string) => (failed.proposalId === id ? errors : null);
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("rounds.proposals")} — {pickText(data.round.title, locale)}
+      </h1>
+      {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
+      <ErrorSummary errors={errors} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("rounds.proposal.title")}</th>
+            <th scope="col">{t("rounds.proposal.envelope")}</th>
+            <th scope="col">{t("round.cost")}</th>
+            <th scope="col">{t("rounds.proposal.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.proposals.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link to={`/m/${data.slug}/rounds/${data.round.slug}/proposals/${p.id}`}>{pickText(p.title, locale)}</Link>
+              </td>
+              <td>{p.envelope ? pickText(p.envelope.name, locale) : ""}</td>
+              <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+              <td className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.proposals.map((p) => (
+        <details key={p.id} className="panel" open={failed.proposalId === p.id}>
+          <summary>
+            {t("rounds.proposal.review")}: {pickText(p.title, locale)} ({t(`rounds.proposal.status.${p.status}` as MessageKey)})
+          </summary>
+          <p>{pickText(p.body, locale)}</p>
+          {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}
+          {!data.frozen && ["submitted", "accepted", "rejected"].includes(p.status) ? (
+            <>
+              <PostForm noValidate>
+                <input type="hidden" name="intent" value="accept" />
+                <input type="hidden" name="proposalId" value={p.id} />
+                <Field
+                  name="cost"
+                  type="number"
+                  label={t("rounds.proposal.finalCost", { currency: data.currency })}
+                  defaultValue={String(p.cost)}
+                  error={errorsFor(p.id)?.cost}
+                  dir="ltr"
+                />
+                <TextArea name="feasibilityNote" label={t("rounds.proposal.feasibility")} defaultValue={p.feasibilityNote ?? ""} error={errorsFor(p.id)?.feasibilityNote} />
+                <button type="submit">{t("rounds.proposal.accept")}</button>
+              </PostForm>
+              <PostForm noValidate>
+                <input type="hidden" name="intent" value="reject" />
+                <input type="hidden" name="proposalId" value={p.id} />
+                <TextArea name="reason" label={t("rounds.proposal.reason")} error={errorsFor(p.id)?.reason} required />
+                <button type="submit" className="secondary">
+                  {t("rounds.proposal.reject")}
+                </button>
+              </PostForm>
+            </>
+          ) : null}
+          <PostForm noValidate>
+            <input type="hidden" name="intent" value="respond" />
+            <input type="hidden" name="proposalId" value={p.id} />
+            <TextArea
+              name="response"
+              label={t("rounds.proposal.officialResponse")}
+              defaultValue={p.officialResponse ?? ""}
+              error={errorsFor(p.id)?.response}
+            />
+            <button type="submit">{t("rounds.proposal.postResponse")}</button>
+          </PostForm>
+        </details>
+      ))}
+      {data.frozen || data.envelopes.length === 0 ? null : (
+        <section aria-labelledby="create-proposal">
+          <h2 id="create-proposal">{t("rounds.proposal.create")}</h2>
+          <PostForm noValidate>
+            <input type="hidden" name="intent" value="create" />
+            <ProposalFields values={failed.intent === "create" ? failed : {}} errors={failed.intent === "create" ? errors : null} />
+            <button type="submit">{t("rounds.proposal.create")}</button>
+          </PostForm>
+        </section>
+      )}
+    </>
+  );
+}
+
+function ProposalFields({ values, errors }: { values: Record<string, string>; errors: FieldErrors | null }) {
+  const data = useLoaderData<typeof loader>();
+  return <ProposalFieldsView values={values} errors={errors} envelopes={data.envelopes} districts={data.districts} currency={data.currency} />;
+}

@@ -1,0 +1,122 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { ProposalFieldsView } from "../components/rounds";
+import { pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { formFailure } from "../services/forms.server";
+import { requireMunicipality, requireUser } from "../services/guards.server";
+import { deny, notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { editOwnProposal, withdrawProposal } from "../services/proposals.server";
+import { refusalResponse } from "../services/refusals.server";
+import { proposalFormData } from "../services/resident-rounds.server";
+import { parseProposalForm } from "../services/round-forms.server";
+import { proposalInRound } from "../services/rounds-admin.server";
+import { RefusedError } from "../services/errors.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — edit your proposal" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const user = await requireUser(request, context);
+  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  if (!found) throw notFound("round");
+  let proposal: Awaited<ReturnType<typeof proposalInRound>>;
+  try {
+    proposal = await proposalInRound(context.db, found.round.id, params.proposal ?? "");
+  } catch (error) {
+    if (error instanceof RefusedError) throw notFound("proposal");
+    throw error;
+  }
+  if (proposal.authorId !== user.id) throw deny(403, "bad_request", "Only the author may edit this proposal.");
+  const envelopeSlug = found.envelopes.find((e) => e.id === proposal.envelopeId)?.slug ?? "";
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: found.round.slug, title: found.round.title },
+    editable: proposal.status === "submitted" && found.phase === "proposals",
+    withdrawable: ["submitted", "accepted"].includes(proposal.status),
+    status: proposal.status,
+    envelopes: found.envelopes.map(({ slug, name }) => ({ slug, name })),
+    districts: found.districts,
+    values: {
+      envelopeSlug,
+      titleEn: proposal.title.en ?? "",
+      titleFa: proposal.title.fa ?? "",
+      bodyEn: proposal.body.en ?? "",
+      bodyFa: proposal.body.fa ?? "",
+      cost: String(proposal.cost),
+      districtId: proposal.districtId ?? "",
+      location: proposal.location ?? "",
+    } as Record<string, string>,
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const user = await requireUser(request, context);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  if (!found) throw notFound("round");
+  const target = { user, municipality, roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
+  const back = `/m/${municipality.slug}/rounds/${found.round.slug}`;
+  if (form.get("intent") === "withdraw") {
+    try {
+      await withdrawProposal(context.db, target);
+      return redirect(back);
+    } catch (error) {
+      return refusalResponse(error, t, {});
+    }
+  }
+  const parsed = parseProposalForm(form, t, found.districts.map((d) => d.id));
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  try {
+    await editOwnProposal(context.db, { ...target, input: parsed.data });
+    return redirect(`${back}/proposals/${target.proposalId}`);
+  } catch (error) {
+    return refusalResponse(error, t, parsed.values);
+  }
+}
+
+export default function EditProposal() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{pickText(data.round.title, locale)}</Link>
+      </p>
+      <h1>{t("rounds.proposal.editTitle")}</h1>
+      <ErrorSummary errors={result?.errors} />
+      {data.editable ? (
+        <PostForm noValidate>
+          <input type="hidden" name="intent" value="save" />
+          <ProposalFieldsView
+            values={result?.errors ? result.values : data.values}
+            errors={result?.errors}
+            envelopes={data.envelopes}
+            districts={data.districts}
+            currency={data.currency}
+          />
+          <button type="submit">{t("rounds.proposal.save")}</button>
+        </PostForm>
+      ) : (
+        <p className="notice">{t("rounds.error.not_editable")}</p>
+      )}
+      {data.withdrawable ? (
+        <PostForm>
+          <input type="hidden" name="intent" value="withdraw" />
+          <p className="hint">{t("rounds.proposal.withdrawHelp")}</p>
+          <button type="submit" className="secondary">
+            {t("rounds.proposal.withdraw")}
+          </button>
+        </PostForm>
+      ) : null}
+    </>
+  );
+}
