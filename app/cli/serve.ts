@@ -17,19 +17,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export const serveCommand: CliCommand = {
   summary: "Start the web app (production build) on PORT (default 3000)",
   usage: [
-    "Usage: shora serve [--port N] [--host H] [--seed-demo]",
+    "Usage: shora serve [--port N] [--host H] [--seed-demo] [--dev]",
     "",
     "Serves ./build (run `npm run build` first) on the database named by DATABASE_URL,",
     "or on the embedded PGlite database in SHORA_DATA_DIR (default ./data).",
     "--seed-demo adds the demo municipality when it is missing.",
+    "--dev serves the app through Vite (hot reload) instead of ./build.",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args, ["seed-demo"]);
+    const parsed = parseArgs(args, ["seed-demo", "dev"]);
+    const dev = parsed.flags.has("dev");
     const port = Number(parsed.flags.get("port") ?? process.env.PORT ?? 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a port number");
     const host = String(parsed.flags.get("host") ?? process.env.HOST ?? "0.0.0.0");
     const buildFile = path.join(root, "build/server/index.js");
-    if (!fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
+    if (!dev && !fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
 
     const started = performance.now();
     const database = await openDatabaseFromEnv();
@@ -37,13 +39,23 @@ export const serveCommand: CliCommand = {
       const { created } = await seedDemo(database.db);
       if (created) io.out("Seeded the demo municipality (slug: demo).\n");
     }
-    const build = (await import(buildFile)) as ServerBuild;
     const app = express();
     app.disable("x-powered-by");
     if (process.env.SHORA_TRUST_PROXY === "1") app.set("trust proxy", true);
     app.use(compression());
-    app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+    let build: ServerBuild | (() => Promise<ServerBuild>);
+    let closeVite = async () => {};
+    if (dev) {
+      const vite = await import("vite");
+      const viteServer = await vite.createServer({ root, server: { middlewareMode: true } });
+      app.use(viteServer.middlewares);
+      build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+      closeVite = () => viteServer.close();
+    } else {
+      build = (await import(buildFile)) as ServerBuild;
+      app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+      app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+    }
     // Every browser gets its CSRF token cookie on its first request (see app/services/csrf.server.ts).
     app.use((req, res, next) => {
       const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
@@ -59,7 +71,7 @@ export const serveCommand: CliCommand = {
       "*",
       createRequestHandler({
         build,
-        mode: "production",
+        mode: dev ? "development" : "production",
         getLoadContext: (req) => ({ db: database.db, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
       }),
     );
@@ -75,7 +87,9 @@ export const serveCommand: CliCommand = {
         io.out(`${signal}: closing the server and the database…\n`);
         server.close();
         server.closeAllConnections?.();
-        database.close().finally(resolve);
+        closeVite()
+          .then(() => database.close())
+          .finally(resolve);
       };
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
