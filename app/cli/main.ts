@@ -14,6 +14,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: "Database tasks: migrate, seed-demo",
     load: async () => (await import("./db.ts")).dbCommand,
   },
+  "verify-log": {
+    summary: "Re-check an exported staff action log (JSONL) and name the first broken entry",
+    load: async () => (await import("./verify-log.ts")).verifyLogCommand,
+  },
   admin: {
     summary: "Platform administration: create-municipality, create-platform-admin",
     load: async () => (await import("./admin.ts")).adminCommand,

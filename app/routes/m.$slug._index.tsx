@@ -53,6 +53,9 @@ export default function MunicipalityHome() {
           ))}
         </ul>
       )}
+      <p>
+        <Link to={`/m/${data.municipality.slug}/log`}>{t("accountability.log.link")}</Link>
+      </p>
       <h2>{t("municipality.districts")}</h2>
       <ul>
         {data.districts.map((d) => (

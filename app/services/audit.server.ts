@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { actionLog } from "../../db/schema";
+import { canonicalJson } from "../domain/audit/canonical";
 import { type ActionEntry, GENESIS_HASH, chainHash } from "../domain/audit/chain";
 
 export interface StaffAction {
@@ -56,4 +57,65 @@ export async function recordAction(tx: Tx | Db, input: StaffAction): Promise<voi
     prevHash,
     hash: chainHash(prevHash, entry),
   });
+}
+
+export interface PublishedAction extends ActionEntry {
+  hash: string;
+}
+
+function toPublished(row: typeof actionLog.$inferSelect, municipalitySlug: string): PublishedAction {
+  return {
+    municipality: municipalitySlug,
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actor: row.actorName,
+    action: row.action,
+    target: row.target,
+    summary: row.summary,
+    hash: row.hash,
+  };
+}
+
+export const LOG_PAGE_SIZE = 50;
+
+/** One page of the public log, newest first, optionally filtered by round and action. */
+export async function listActions(
+  db: Db,
+  municipality: { id: string; slug: string },
+  filters: { roundId?: string | null; action?: string | null; page?: number },
+) {
+  const page = Math.max(1, filters.page ?? 1);
+  const where = and(
+    eq(actionLog.municipalityId, municipality.id),
+    filters.roundId ? eq(actionLog.roundId, filters.roundId) : undefined,
+    filters.action ? eq(actionLog.action, filters.action) : undefined,
+  );
+  const [rows, [{ n }], actions] = await Promise.all([
+    db
+      .select()
+      .from(actionLog)
+      .where(where)
+      .orderBy(desc(actionLog.seq))
+      .limit(LOG_PAGE_SIZE)
+      .offset((page - 1) * LOG_PAGE_SIZE),
+    db.select({ n: count() }).from(actionLog).where(where),
+    db
+      .selectDistinct({ action: actionLog.action })
+      .from(actionLog)
+      .where(eq(actionLog.municipalityId, municipality.id))
+      .orderBy(asc(actionLog.action)),
+  ]);
+  return {
+    entries: rows.map((r) => toPublished(r, municipality.slug)),
+    total: n,
+    page,
+    pages: Math.max(1, Math.ceil(n / LOG_PAGE_SIZE)),
+    actions: actions.map((a) => a.action),
+  };
+}
+
+/** The whole chain in order, one JSON object per line (what `shora verify-log` checks). */
+export async function exportActionsJsonl(db: Db, municipality: { id: string; slug: string }): Promise<string> {
+  const rows = await db.select().from(actionLog).where(eq(actionLog.municipalityId, municipality.id)).orderBy(asc(actionLog.seq));
+  return rows.map((r) => `${canonicalJson(toPublished(r, municipality.slug))}\n`).join("");
 }

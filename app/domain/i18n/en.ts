@@ -1,3 +1,4 @@
+import { accountabilityEn } from "./areas/accountability";
 import { roundsEn } from "./areas/rounds";
 import { verificationEn } from "./areas/verification";
 
@@ -116,6 +117,7 @@ export const en = {
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",
   "error.backHome": "Back to the home page",
   "footer.openSource": "Shora is open-source software. Published results can be recomputed by anyone.",
+  ...accountabilityEn,
   ...roundsEn,
   ...verificationEn,
 } as const;

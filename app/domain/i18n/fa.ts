@@ -1,3 +1,4 @@
+import { accountabilityFa } from "./areas/accountability";
 import { roundsFa } from "./areas/rounds";
 import { verificationFa } from "./areas/verification";
 import type { MessageKey } from "./en";
@@ -117,6 +118,7 @@ export const fa: Record<MessageKey, string> = {
   "error.500.body": "خطای پیش‌بینی‌نشده‌ای رخ داد. ثبت شد؛ لطفاً بعداً دوباره بکوشید.",
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
+  ...accountabilityFa,
   ...roundsFa,
   ...verificationFa,
 };

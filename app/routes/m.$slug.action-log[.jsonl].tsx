@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportActionsJsonl } from "../services/audit.server";
+import { requireMunicipality } from "../services/guards.server";
+
+/** Public open data: the whole chained action log as JSON lines (input of `shora verify-log`). */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const body = await exportActionsJsonl(context.db, municipality);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "application/x-ndjson; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${municipality.slug}-action-log.jsonl"`,
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
+import { formatDateTime, pickText } from "../domain/i18n";
+import { listActions } from "../services/audit.server";
+import { requireMunicipality } from "../services/guards.server";
+import { roundsOf } from "../services/rounds.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — council action log" }];
+
+/** Public: anyone may read the council's chained action log (no login). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const url = new URL(request.url);
+  const roundSlug = url.searchParams.get("round") || null;
+  const roundList = await roundsOf(context.db, municipality.id, municipality.timeZone);
+  const round = roundSlug ? roundList.find((r) => r.slug === roundSlug) : null;
+  const page = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
+  const log = await listActions(context.db, municipality, {
+    roundId: round?.id ?? (roundSlug ? "none" : null),
+    action: url.searchParams.get("action") || null,
+    page: Number.isFinite(page) ? page : 1,
+  });
+  return json({
+    slug: municipality.slug,
+    name: municipality.name,
+    timeZone: municipality.timeZone,
+    rounds: roundList.map((r) => ({ slug: r.slug, title: r.title })),
+    filters: { round: roundSlug ?? "", action: url.searchParams.get("action") ?? "" },
+    ...log,
+  });
+}
+
+export default function ActionLogPage() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const query = (page: number) => {
+    const q = new URLSearchParams();
+    if (data.filters.round) q.set("round", data.filters.round);
+    if (data.filters.action) q.set("action", data.filters.action);
+    q.set("page", String(page));
+    return `?${q}`;
+  };
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}`}>{pickText(data.name, locale)}</Link>
+      </p>
+      <h1>{t("accountability.log.title")}</h1>
+      <p>{t("accountability.log.intro")}</p>
+      <p>
+        <a href={`/m/${data.slug}/action-log.jsonl`} download>
+          {t("accountability.log.download")}
+        </a>
+      </p>
+      <Form method="get" className="filters" aria-label={t("accountability.log.filter")}>
+        <SelectField
+          name="round"
+          label={t("accountability.log.round")}
+          defaultValue={data.filters.round}
+          options={[{ value: "", label: t("accountability.log.anyRound") }, ...data.rounds.map((r) => ({ value: r.slug, label: pickText(r.title, locale) }))]}
+        />
+        <SelectField
+          name="action"
+          label={t("accountability.log.action")}
+          defaultValue={data.filters.action}
+          options={[{ value: "", label: t("accountability.log.anyAction") }, ...data.actions.map((a) => ({ value: a, label: a }))]}
+        />
+        <button type="submit">{t("accountability.log.apply")}</button>
+      </Form>
+      <p role="status">{t("accountability.log.count", { count: data.total })}</p>
+      {data.entries.length === 0 ? (
+        <p>{t("accountability.log.empty")}</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("accountability.log.seq")}</th>
+                <th scope="col">{t("accountability.log.at")}</th>
+                <th scope="col">{t("accountability.log.actor")}</th>
+                <th scope="col">{t("accountability.log.action")}</th>
+                <th scope="col">{t("accountability.log.target")}</th>
+                <th scope="col">{t("accountability.log.summary")}</th>
+                <th scope="col">{t("accountability.log.hash")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.entries.map((e) => (
+                <tr key={e.seq}>
+                  <td className="num">{e.seq}</td>
+                  <td>{formatDateTime(locale, new Date(e.at), data.timeZone)}</td>
+                  <td>{e.actor}</td>
+                  <td dir="ltr">
+                    <code>{e.action}</code>
+                  </td>
+                  <td dir="ltr">
+                    <code>{e.target}</code>
+                  </td>
+                  <td dir="ltr">
+                    <details>
+                      <summary>JSON</summary>
+                      <pre className="json">{JSON.stringify(e.summary, null, 1)}</pre>
+                    </details>
+                  </td>
+                  <td dir="ltr">
+                    <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label={t("accountability.log.page", { page: data.page, pages: data.pages })}>
+        <p>
+          {t("accountability.log.page", { page: data.page, pages: data.pages })}{" "}
+          {data.page > 1 ? <Link to={query(data.page - 1)}>{t("accountability.log.previous")}</Link> : null}{" "}
+          {data.page < data.pages ? <Link to={query(data.page + 1)}>{t("accountability.log.next")}</Link> : null}
+        </p>
+      </nav>
+    </>
+  );
+}
