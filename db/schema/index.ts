@@ -2,3 +2,4 @@ export * from "./accounts";
 export * from "./tenancy";
 export * from "./rounds";
 export * from "./audit";
+export * from "./accountability";

@@ -1,0 +1,76 @@
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { proposals } from "./rounds";
+
+export const implementationStatuses = ["planned", "in_progress", "completed", "cancelled"] as const;
+export type ImplementationStatus = (typeof implementationStatuses)[number];
+
+/** The current implementation state of a funded proposal (one row per proposal). */
+export const implementations = pgTable("implementations", {
+  proposalId: text("proposal_id")
+    .primaryKey()
+    .references(() => proposals.id, { onDelete: "cascade" }),
+  status: text("status", { enum: implementationStatuses }).notNull().default("planned"),
+  progress: integer("progress").notNull().default(0),
+  expectedCompletion: date("expected_completion", { mode: "string" }),
+  spent: bigint("spent", { mode: "number" }).notNull().default(0),
+  cancelReason: text("cancel_reason"),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/** The public timeline of a funded proposal: every update staff post. */
+export const implementationUpdates = pgTable(
+  "implementation_updates",
+  {
+    id: text("id").primaryKey(),
+    proposalId: text("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    status: text("status", { enum: implementationStatuses }).notNull(),
+    progress: integer("progress").notNull(),
+    spent: bigint("spent", { mode: "number" }).notNull(),
+    expectedCompletion: date("expected_completion", { mode: "string" }),
+    note: text("note").notNull(),
+    /** Optional photo: a URL of an image the council hosts (no uploads stored in the database). */
+    photoUrl: text("photo_url"),
+    postedOn: date("posted_on", { mode: "string" }).notNull(),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("implementation_updates_proposal_idx").on(t.proposalId, t.createdAt)],
+);
+
+/** Residents who asked to hear about a proposal's progress. */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    proposalId: text("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.userId] })],
+);
+
+/**
+ * Messages waiting to be sent. A mail integration will drain it (set sent_at); until then staff
+ * can see what would be sent.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    municipalityId: text("municipality_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("outbox_pending_idx").on(t.municipalityId, t.sentAt)],
+);
