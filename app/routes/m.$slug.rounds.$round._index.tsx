@@ -104,6 +104,11 @@ export default function RoundPage() {
           </li>
         ))}
       </ol>
+      {data.round.kind === "budgeting" && (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
+        <p>
+          <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
+        </p>
+      ) : null}
       {data.round.kind === "budgeting" && data.currentPhase === "proposals" ? (
         <p>
           <Link className="button" to={data.loggedIn ? `${base}/propose` : `/login?next=${encodeURIComponent(`${base}/propose`)}`}>

@@ -22,17 +22,17 @@ function translateParams(params: Record<string, string | number>, t: Translator)
  * Turns a refused use case into the form failure a route returns: 400/403/404/409 with a message per
  * field (or `form`), in the user's language. Anything else is re-thrown (a 500 for the logs).
  */
-export function refusalResponse(error: unknown, t: Translator, values: Record<string, string>) {
+export function refusalResponse(error: unknown, t: Translator, values: Record<string, string>, prefix = "rounds.error.") {
   let errors: FieldErrors;
   let status: 400 | 403 | 404 | 409 = 400;
   if (error instanceof ViolationsError) {
     errors = {};
     for (const v of error.violations) {
-      errors[v.field] ??= t(`rounds.error.${v.code}` as MessageKey, translateParams(v.params ?? {}, t));
+      errors[v.field] ??= t(`${prefix}${v.code}` as MessageKey, translateParams(v.params ?? {}, t));
     }
   } else if (error instanceof RefusedError) {
     status = error.status;
-    errors = { [error.field ?? "form"]: t(`rounds.error.${error.code}` as MessageKey, translateParams(error.params, t)) };
+    errors = { [error.field ?? "form"]: t(`${prefix}${error.code}` as MessageKey, translateParams(error.params, t)) };
   } else {
     throw error;
   }

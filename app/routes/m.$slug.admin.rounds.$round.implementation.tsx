@@ -1,0 +1,143 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField, TextArea } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { IMPLEMENTATION_STATUSES } from "../domain/accountability/implementation";
+import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { type FieldErrors, formFailure, validateForm } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { fundedBoard, postImplementationUpdate } from "../services/implementation.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — implementation updates" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  if (!board) throw notFound("round");
+  return json({ slug: municipality.slug, currency: municipality.currency, round: { slug: board.round.slug, title: board.round.title }, items: board.items });
+}
+
+const schema = z.object({
+  proposalId: z.string().min(1),
+  status: z.enum(IMPLEMENTATION_STATUSES),
+  progress: z.coerce.number().int().min(0).max(100),
+  spent: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  expectedCompletion: z
+    .string()
+    .trim()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/)
+    .optional()
+    .default(""),
+  note: z.string().trim().min(1).max(5000),
+  cancelReason: z.string().trim().max(2000).optional().default(""),
+  photoUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((v) => v === "" || /^https:\/\/[^\s"'<>]+$/.test(v))
+    .optional()
+    .default(""),
+});
+
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; notice: string | null };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const parsed = validateForm(schema, form, t, {
+    status: "accountability.impl.status",
+    progress: "accountability.impl.progress",
+    spent: "accountability.impl.spent",
+    expectedCompletion: "accountability.impl.expected",
+    note: "accountability.impl.note",
+    cancelReason: "accountability.impl.cancelReason",
+    photoUrl: "accountability.impl.photoUrl",
+  });
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const d = parsed.data;
+  try {
+    const { notified } = await postImplementationUpdate(context.db, access, params.round ?? "", d.proposalId, {
+      status: d.status,
+      progress: d.progress,
+      spent: d.spent,
+      note: d.note,
+      cancelReason: d.cancelReason || null,
+      expectedCompletion: d.expectedCompletion || null,
+      photoUrl: d.photoUrl || null,
+    });
+    return json<Outcome>({ errors: null, values: {}, notice: t("accountability.impl.posted", { count: notified }) });
+  } catch (error) {
+    return refusalResponse(error, t, { proposalId: d.proposalId }, "accountability.error.");
+  }
+}
+
+export default function StaffImplementation() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failed = result?.errors ? result.values : {};
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("accountability.impl.manage")} — {pickText(data.round.title, locale)}
+      </h1>
+      <p>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("accountability.impl.board")}</Link> ·{" "}
+        <Link to={`/m/${data.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
+      </p>
+      {result && "notice" in result && result.notice ? (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result?.errors} />
+      {data.items.length === 0 ? <p>{t("accountability.impl.none")}</p> : null}
+      {data.items.map((i) => {
+        const mine = failed.proposalId === i.id;
+        const errors = mine ? result?.errors : null;
+        return (
+          <details key={i.id} className="panel" open={mine}>
+            <summary>
+              {pickText(i.title, locale)} — {t(`accountability.impl.status.${i.status}` as MessageKey)} — {i.progress}% —{" "}
+              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+            </summary>
+            <PostForm noValidate>
+              <input type="hidden" name="proposalId" value={i.id} />
+              <SelectField
+                name="status"
+                label={t("accountability.impl.status")}
+                defaultValue={mine ? failed.status : i.status}
+                error={errors?.status}
+                options={IMPLEMENTATION_STATUSES.map((s) => ({ value: s, label: t(`accountability.impl.status.${s}` as MessageKey) }))}
+              />
+              <Field name="progress" type="number" label={t("accountability.impl.progress")} defaultValue={mine ? failed.progress : String(i.progress)} error={errors?.progress} dir="ltr" />
+              <Field name="spent" type="number" label={t("accountability.impl.spent")} defaultValue={mine ? failed.spent : String(i.spent)} error={errors?.spent} dir="ltr" />
+              <Field
+                name="expectedCompletion"
+                type="date"
+                label={t("accountability.impl.expected")}
+                defaultValue={mine ? failed.expectedCompletion : (i.expectedCompletion ?? "")}
+                error={errors?.expectedCompletion}
+                dir="ltr"
+              />
+              <TextArea name="note" label={t("accountability.impl.note")} defaultValue={mine ? failed.note : ""} error={errors?.note} required />
+              <TextArea name="cancelReason" label={t("accountability.impl.cancelReason")} defaultValue={mine ? failed.cancelReason : ""} error={errors?.cancelReason} />
+              <Field name="photoUrl" type="url" label={t("accountability.impl.photoUrl")} defaultValue={mine ? failed.photoUrl : ""} error={errors?.photoUrl} dir="ltr" />
+              <button type="submit">{t("accountability.impl.post")}</button>
+            </PostForm>
+          </details>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireMunicipality } from "../services/guards.server";
+import { implementationCsv, implementationOpenData } from "../services/implementation.server";
+
+/** Open data: implementation status of every funded proposal, as CSV for spreadsheets. */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const rows = await implementationOpenData(context.db, municipality);
+  return new Response(`\uFEFF${implementationCsv(rows)}`, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${municipality.slug}-implementation.csv"`,
+    },
+  });
+}

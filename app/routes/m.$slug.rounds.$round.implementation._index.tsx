@@ -1,0 +1,82 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BarChart } from "../components/charts/BarChart";
+import { useLocale, useT } from "../components/i18n";
+import { spentVsAllocatedChart } from "../domain/accountability/implementation";
+import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { requireMunicipality } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { fundedBoard } from "../services/implementation.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — implementation" }];
+
+/** Public board of a round's funded proposals: progress bars, money spent vs allocated (chart + table). */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  if (!board) throw notFound("round");
+  return json({ slug: municipality.slug, currency: municipality.currency, round: { slug: board.round.slug, title: board.round.title }, items: board.items });
+}
+
+export default function ImplementationBoard() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const chart = spentVsAllocatedChart(
+    data.items.map((i) => ({ title: pickText(i.title, locale), allocated: i.allocated, spent: i.spent })),
+    { allocated: t("accountability.impl.allocated"), spent: t("accountability.impl.spent") },
+  );
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{pickText(data.round.title, locale)}</Link>
+      </p>
+      <h1>{t("accountability.impl.title")}</h1>
+      <p>{t("accountability.impl.intro")}</p>
+      <p>
+        {t("accountability.impl.openData")}: <a href={`/m/${data.slug}/implementation.json`}>JSON</a> ·{" "}
+        <a href={`/m/${data.slug}/implementation.csv`}>CSV</a>
+      </p>
+      {data.items.length === 0 ? (
+        <p>{t("accountability.impl.none")}</p>
+      ) : (
+        <>
+          <BarChart data={chart} horizontal rtl={locale === "fa"} />
+          <table>
+            <caption>{t("accountability.impl.chartCaption", { currency: data.currency })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("accountability.impl.proposal")}</th>
+                <th scope="col">{t("accountability.impl.status")}</th>
+                <th scope="col">{t("accountability.impl.progress")}</th>
+                <th scope="col">{t("accountability.impl.allocated")}</th>
+                <th scope="col">{t("accountability.impl.spent")}</th>
+                <th scope="col">{t("accountability.impl.expected")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((i) => (
+                <tr key={i.id}>
+                  <th scope="row">
+                    <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation/${i.id}`}>{pickText(i.title, locale)}</Link>
+                  </th>
+                  <td>
+                    {t(`accountability.impl.status.${i.status}` as MessageKey)}
+                    {i.cancelReason ? <div className="hint">{t("accountability.impl.cancelledBecause", { reason: i.cancelReason })}</div> : null}
+                  </td>
+                  <td>
+                    <progress className="progress" max={100} value={i.progress} aria-label={t("accountability.impl.progress")} />{" "}
+                    <span className="num">{formatNumber(locale, i.progress)}{locale === "fa" ? "٪" : "%"}</span>
+                  </td>
+                  <td className="num">{formatMoney(locale, i.allocated, data.currency)}</td>
+                  <td className="num">{formatMoney(locale, i.spent, data.currency)}</td>
+                  <td>{i.expectedCompletion ? formatDay(locale, i.expectedCompletion) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
