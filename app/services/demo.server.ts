@@ -1,7 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { districts, envelopes, memberships, municipalities, phases, proposals, rounds, users } from "../../db/schema";
+import {
+  districts,
+  envelopes,
+  implementationUpdates,
+  implementations,
+  memberships,
+  municipalities,
+  phases,
+  proposals,
+  rounds,
+  users,
+} from "../../db/schema";
 import { type PhaseKind, phaseOrder } from "../domain/rounds/phases";
 import { hashPassword } from "./auth.server";
 
@@ -154,6 +165,64 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
         })),
       );
     }
+    await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
   });
   return { created: true };
+}
+
+type SeedTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Last year's round: published, its funded projects being built (for the implementation board). */
+async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: string | undefined; districtId: string; now: Date }) {
+  const roundId = randomUUID();
+  await tx.insert(rounds).values({
+    id: roundId,
+    municipalityId: p.municipalityId,
+    slug: "budget-1404",
+    kind: "budgeting",
+    title: { en: "Participatory budget 1404", fa: "بودجهٔ مشارکتی ۱۴۰۴" },
+    description: { en: "Last year's round: see what became of the winning projects.", fa: "دورهٔ پارسال: ببینید طرح‌های برنده به کجا رسیدند." },
+  });
+  const spans: [PhaseKind, number, number][] = [
+    ["proposals", -400, -371],
+    ["review", -370, -341],
+    ["voting", -340, -326],
+    ["tallying", -325, -321],
+    ["published", -320, -301],
+    ["implementation", -300, 300],
+  ];
+  await tx.insert(phases).values(spans.map(([kind, a, b]) => ({ id: randomUUID(), roundId, kind, startsOn: addDays(p.now, a), endsOn: addDays(p.now, b) })));
+  const envelopeId = randomUUID();
+  await tx.insert(envelopes).values({ id: envelopeId, roundId, slug: "city", name: { en: "Whole city", fa: "همهٔ شهر" }, amount: 6_000_000_000, tallyRule: "mes" });
+  const projects: [string, string, number, "planned" | "in_progress" | "completed", number, number][] = [
+    ["New lights in Shahid park", "روشنایی تازه در پارک شهید", 1_800_000_000, "completed", 100, 1_750_000_000],
+    ["Library reading garden", "باغ کتاب‌خوانی کتابخانه", 1_500_000_000, "in_progress", 60, 700_000_000],
+    ["Safe school routes", "مسیرهای امن مدرسه", 2_000_000_000, "in_progress", 25, 400_000_000],
+    ["Neighbourhood repair café", "کارگاه تعمیر محله", 500_000_000, "planned", 0, 0],
+  ];
+  for (const [en, fa, cost, status, progress, spent] of projects) {
+    const proposalId = randomUUID();
+    await tx.insert(proposals).values({
+      id: proposalId,
+      envelopeId,
+      title: { en, fa },
+      body: { en: `${en}.`, fa: `${fa}.` },
+      cost,
+      districtId: p.districtId,
+      authorId: p.staffId,
+      status: "funded",
+    });
+    if (status === "planned") continue;
+    await tx.insert(implementations).values({ proposalId, status, progress, spent, expectedCompletion: addDays(p.now, 90) });
+    await tx.insert(implementationUpdates).values({
+      id: randomUUID(),
+      proposalId,
+      status,
+      progress,
+      spent,
+      note: status === "completed" ? "Finished and opened to the public. / پایان یافت و به روی همه باز شد." : "Work is under way. / کار در جریان است.",
+      postedOn: addDays(p.now, -10),
+      authorId: p.staffId,
+    });
+  }
 }

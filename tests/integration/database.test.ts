@@ -88,9 +88,10 @@ describe("migrations and demo data", () => {
       };
       expect(await count("users")).toBe(5);
       expect(await count("districts")).toBe(3);
-      expect(await count("rounds")).toBe(1);
-      expect(await count("envelopes")).toBe(3);
-      expect(await count("proposals")).toBe(25);
+      expect(await count("rounds")).toBe(2);
+      expect(await count("envelopes")).toBe(4);
+      expect(await count("proposals")).toBe(29);
+      expect(await count("implementation_updates")).toBe(3);
       expect(await count("memberships")).toBe(2);
       const admins = await database.db.select().from(users).where(sql`${users.isPlatformAdmin}`);
       expect(admins.map((u) => u.email)).toEqual(["platform@demo.shora.local"]);
