@@ -62,6 +62,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const found = await proposalFormData(context.db, municipality, params.round ?? "");
   if (!found) throw notFound("round");
   const target = { user, municipality, roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
+  // Authorization before validation: only the author gets as far as reading the form.
+  const proposal = await proposalInRound(context.db, found.round.id, target.proposalId).catch((error) => {
+    if (error instanceof RefusedError) throw notFound("proposal");
+    throw error;
+  });
+  if (proposal.authorId !== user.id) throw deny(403, "bad_request", "Only the author may change this proposal.");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}`;
   if (form.get("intent") === "withdraw") {
     try {

@@ -51,8 +51,10 @@ async function recordFailure(db: Db, kind: AttemptKind, subjects: string[], now:
   await db.delete(authAttempts).where(sql`${authAttempts.at} < ${new Date(now.getTime() - 10 * THROTTLE_WINDOW_MS)}`);
 }
 
+/** Throttling subjects: the address, and the account when the email could name one. */
 function subjectsOf(email: string, ip: string): string[] {
-  return [`account:${normalizeEmail(email)}`, `ip:${ip}`];
+  const account = normalizeEmail(email);
+  return /^[^@\s]+@[^@\s]+$/.test(account) ? [`account:${account}`, `ip:${ip}`] : [`ip:${ip}`];
 }
 
 export async function login(
