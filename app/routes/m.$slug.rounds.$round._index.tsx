@@ -8,7 +8,8 @@ import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDay, formatMoney, pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
-import { PUBLIC_PROPOSAL_STATUSES, ownProposals, publicRound } from "../services/rounds.server";
+import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
+import { ownProposals, publicRound } from "../services/rounds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.round.title.en ?? data?.round.title.fa ?? ""}` }];
 

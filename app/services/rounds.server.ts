@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { envelopes, phases, proposals, rounds } from "../../db/schema";
 import { currentPhase, dayIn, sortPhases } from "../domain/rounds/phases";
+import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 
 export async function roundsOf(db: Db, municipalityId: string, timeZone: string, now = new Date()) {
   const roundRows = await db.select().from(rounds).where(eq(rounds.municipalityId, municipalityId)).orderBy(asc(rounds.createdAt));
@@ -14,7 +15,6 @@ export async function roundsOf(db: Db, municipalityId: string, timeZone: string,
   });
 }
 
-export const PUBLIC_PROPOSAL_STATUSES = ["accepted", "rejected", "selected", "funded"] as const;
 
 export interface ProposalFilters {
   envelope?: string | null;
