@@ -47,5 +47,11 @@ export async function readForm(request: Request): Promise<FormData> {
     throw deny(400, "bad_request", "The request body is not a form.");
   }
   assertCsrf(request, form.get(CSRF_FIELD));
+  // PostgreSQL text cannot hold NUL: refuse it here, with the field named, instead of failing deep down.
+  for (const [name, value] of form) {
+    if (typeof value === "string" && value.includes("\u0000")) {
+      throw deny(400, "bad_request", `${name} contains a NUL character.`);
+    }
+  }
   return form;
 }
