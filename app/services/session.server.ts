@@ -9,6 +9,11 @@ import type { Db } from "../../db/client";
 import { sessions, users } from "../../db/schema";
 
 export const SESSION_COOKIE = "shora_session";
+/**
+ * The cookie outlives the server-side session on purpose: lucia extends an active session in the
+ * database, and the database (not the cookie) decides when it expires.
+ */
+const COOKIE_MAX_AGE = 400 * 24 * 3600;
 
 export interface SessionUser {
   id: string;
@@ -87,8 +92,6 @@ export function readCookie(request: Request, name: string): string | null {
 export interface CurrentSession {
   user: SessionUser;
   session: Session;
-  /** A Set-Cookie header to send when the session was extended (or must be cleared). */
-  setCookie?: string;
 }
 
 /** Reads and validates the session cookie. Returns null for observers (no or invalid session). */
@@ -97,10 +100,7 @@ export async function getSession(db: Db, request: Request): Promise<CurrentSessi
   if (!id) return null;
   const { session, user } = await luciaFor(db).validateSession(id);
   if (!session || !user) return null;
-  const setCookie = session.fresh
-    ? serializeCookie(request, SESSION_COOKIE, session.id, { maxAge: 30 * 24 * 3600 })
-    : undefined;
-  return { user: { ...user }, session, setCookie };
+  return { user: { ...user }, session };
 }
 
 /**
@@ -112,7 +112,7 @@ export async function startSession(db: Db, request: Request, userId: string): Pr
   const previous = readCookie(request, SESSION_COOKIE);
   if (previous) await lucia.invalidateSession(previous);
   const session = await lucia.createSession(userId, {});
-  return serializeCookie(request, SESSION_COOKIE, session.id, { maxAge: 30 * 24 * 3600 });
+  return serializeCookie(request, SESSION_COOKIE, session.id, { maxAge: COOKIE_MAX_AGE });
 }
 
 /** Ends the session on the server and returns the header that clears the cookie. */
