@@ -3,3 +3,4 @@ export * from "./tenancy";
 export * from "./rounds";
 export * from "./audit";
 export * from "./accountability";
+export * from "./ballots";
