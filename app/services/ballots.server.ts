@@ -1,0 +1,173 @@
+/**
+ * Casting ballots: draft baskets, server-side validation of every envelope rule, revotes that
+ * supersede, voter keys instead of user ids, and one ledger leaf per cast ballot — all of one cast
+ * in one transaction, serialised per round so the ledger stays one linear sequence.
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, roundSecrets, turnout } from "../../db/schema";
+import { canonicalJson } from "../domain/audit/canonical";
+import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../domain/ballots/rules";
+import { currentPhase, dayIn } from "../domain/rounds/phases";
+import { RefusedError } from "./errors.server";
+
+/** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
+export interface VoterStanding {
+  /** Stable identity of the person in this municipality (the verification's identity hash). */
+  identity: string;
+  weight: number;
+  district: string;
+  voterClass: string;
+}
+
+export class BallotRefused extends RefusedError {
+  constructor(
+    code: string,
+    readonly violations: BallotViolation[] = [],
+    status: 400 | 403 | 404 | 409 = 400,
+  ) {
+    super(code, null, {}, status);
+  }
+}
+
+type EnvelopeRow = typeof envelopes.$inferSelect;
+
+export async function ballotProposals(db: Db | Tx, envelopeId: string) {
+  return db
+    .select({ id: proposals.id, cost: proposals.cost })
+    .from(proposals)
+    .where(and(eq(proposals.envelopeId, envelopeId), eq(proposals.status, "accepted")));
+}
+
+/** Saves a draft basket (minimum rules are only checked when casting). */
+export async function saveBasket(db: Db, params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date }) {
+  const body = normalizeBallot(params.body);
+  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), body, { final: false });
+  const structural = summary.violations.filter((v) => ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code));
+  if (structural.length) throw new BallotRefused("invalid_ballot", structural);
+  await db
+    .insert(baskets)
+    .values({ envelopeId: params.envelope.id, userId: params.userId, body, updatedAt: params.now ?? new Date() })
+    .onConflictDoUpdate({ target: [baskets.envelopeId, baskets.userId], set: { body, updatedAt: params.now ?? new Date() } });
+  return summary;
+}
+
+export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
+  const [row] = await db.select().from(baskets).where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
+  return row?.body ?? null;
+}
+
+async function roundSecret(tx: Tx, roundId: string): Promise<string> {
+  await tx.insert(roundSecrets).values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") }).onConflictDoNothing();
+  const [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+  if (!row?.voterKeySecret) throw new BallotRefused("round_closed", [], 409);
+  return row.voterKeySecret;
+}
+
+/** The voter key: HMAC-SHA-256 of the person's identity with the round's secret (hex). */
+export function voterKey(secret: string, identity: string): string {
+  return createHmac("sha256", secret).update(identity).digest("hex");
+}
+
+/** commitment = SHA-256(canonical ballot body ‖ 32-byte nonce), hex: the body stays hidden until publication. */
+export function commitmentOf(body: BallotBody, nonce: Buffer): string {
+  return createHash("sha256").update(canonicalJson(body)).update(nonce).digest("hex");
+}
+
+/** RFC 9162 leaf hash: SHA-256(0x00 ‖ leaf bytes), hex. */
+export function leafHashOf(leaf: string): string {
+  return createHash("sha256").update(Buffer.from([0])).update(leaf, "utf8").digest("hex");
+}
+
+export interface CastInput {
+  roundId: string;
+  roundSlug: string;
+  timeZone: string;
+  envelope: EnvelopeRow;
+  voter: VoterStanding;
+  body: BallotBody;
+  channel: "online" | "paper";
+  /** The logged-in voter whose draft basket is cleared once cast (online only). */
+  userId?: string;
+  now?: Date;
+}
+
+export interface CastReceipt {
+  ballotId: string;
+  leafIndex: number;
+  leafHash: string;
+  supersedes: string | null;
+  weight: number;
+}
+
+/**
+ * Casts (or re-casts) a ballot. Refused with the broken rules named; a revote supersedes the
+ * voter's current ballot in this envelope; a ballot on the other channel (paper vs online) is refused.
+ */
+export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt> {
+  const now = input.now ?? new Date();
+  const body = normalizeBallot(input.body);
+  if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
+  return db.transaction(async (tx) => {
+    // One ledger per round, one writer at a time: the sequence stays linear across app processes.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
+    const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
+    if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
+    const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), body);
+    if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
+    const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
+    const [previous] = await tx
+      .select()
+      .from(ballots)
+      .where(and(eq(ballots.envelopeId, input.envelope.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
+    if (previous && previous.channel !== input.channel) throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
+    if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
+    const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, input.roundId));
+    const ballotId = randomBytes(16).toString("hex");
+    const nonce = randomBytes(32);
+    const commitment = commitmentOf(body, nonce);
+    const leaf = canonicalJson({
+      round: input.roundSlug,
+      seq: n,
+      ballotId,
+      envelope: input.envelope.slug,
+      weight: input.voter.weight,
+      supersedes: previous?.id ?? null,
+      commitment,
+    });
+    const leafHash = leafHashOf(leaf);
+    await tx.insert(ledgerLeaves).values({ roundId: input.roundId, leafIndex: n, leaf, leafHash, createdAt: now });
+    await tx.insert(ballots).values({
+      id: ballotId,
+      roundId: input.roundId,
+      envelopeId: input.envelope.id,
+      voterKey: key,
+      weight: input.voter.weight,
+      body,
+      nonce: nonce.toString("hex"),
+      commitment,
+      channel: input.channel,
+      supersedes: previous?.id ?? null,
+      current: true,
+      leafIndex: n,
+      castAt: now,
+    });
+    if (!previous) {
+      await tx
+        .insert(turnout)
+        .values({ roundId: input.roundId, day: dayIn(input.timeZone, now), district: input.voter.district, voterClass: input.voter.voterClass, channel: input.channel, voters: 1 })
+        .onConflictDoUpdate({
+          target: [turnout.roundId, turnout.day, turnout.district, turnout.voterClass, turnout.channel],
+          set: { voters: sql`${turnout.voters} + 1` },
+        });
+    }
+    if (input.userId) await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+    return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
+  });
+}
+
+/** Turnout per day, district, class and channel (counts of voters, never who). */
+export async function turnoutOf(db: Db, roundId: string) {
+  return db.select().from(turnout).where(eq(turnout.roundId, roundId)).orderBy(desc(turnout.day));
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, rounds, turnout, users } from "../../db/schema";
+import { canonicalJson } from "../../app/domain/audit/canonical";
+import { addDays } from "../../app/domain/rounds/rules";
+import { dayIn } from "../../app/domain/rounds/phases";
+import { BallotRefused, castBallot, commitmentOf, leafHashOf, loadBasket, saveBasket } from "../../app/services/ballots.server";
+import { createMunicipality } from "../../app/services/municipality.server";
+import { testDatabase, unique } from "../support/db";
+
+let database: Database;
+let roundId: string;
+let approval: typeof envelopes.$inferSelect;
+let points: typeof envelopes.$inferSelect;
+const ids: Record<string, string> = {};
+const voter = (identity: string, weight = 1) => ({ identity, weight, district: "north", voterClass: "resident" });
+
+beforeAll(async () => {
+  database = await testDatabase();
+  const slug = unique("vote");
+  const { municipalityId } = await createMunicipality(database.db, {
+    slug,
+    name: { en: "Vote" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "A", password: "vote password 1" },
+  });
+  roundId = randomUUID();
+  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db.insert(phases).values({ id: randomUUID(), roundId, kind: "voting", startsOn: addDays(dayIn("UTC"), -1), endsOn: addDays(dayIn("UTC"), 3) });
+  const make = async (slugE: string, extra: Partial<typeof envelopes.$inferInsert>) => {
+    const id = randomUUID();
+    await database.db.insert(envelopes).values({ id, roundId, slug: slugE, name: { en: slugE }, amount: 1_000_000, ...extra });
+    const [row] = await database.db.select().from(envelopes).where(eq(envelopes.id, id));
+    return row;
+  };
+  approval = await make("parks", { ballotType: "approval", minSpendShare: 10 });
+  points = await make("green", { ballotType: "cumulative", minPoints: 1, maxPoints: 10 });
+  for (const [name, cost, env] of [["a", 400_000, approval], ["b", 350_000, approval], ["c", 500_000, approval], ["x", 1, points], ["y", 1, points]] as const) {
+    ids[name] = randomUUID();
+    await database.db.insert(proposals).values({ id: ids[name], envelopeId: env.id, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
+  }
+  ids.withdrawn = randomUUID();
+  await database.db.insert(proposals).values({ id: ids.withdrawn, envelopeId: approval.id, title: { en: "w" }, body: { en: "" }, cost: 1, status: "withdrawn" });
+});
+afterAll(() => database.close());
+
+const cast = (identity: string, envelope: typeof approval, body: Parameters<typeof castBallot>[1]["body"], extra: Partial<Parameters<typeof castBallot>[1]> = {}) =>
+  castBallot(database.db, { roundId, roundSlug: "r", timeZone: "UTC", envelope, voter: voter(identity), body, channel: "online", ...extra });
+
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BallotRefused) return { code: error.code, violations: error.violations };
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("casting ballots", () => {
+  it("stores a valid ballot with its weight, commitment and ledger leaf, without any user id", async () => {
+    const receipt = await cast("person-1", approval, { approved: [ids.b, ids.a] }, { voter: voter("person-1", 2) });
+    const [row] = await database.db.select().from(ballots).where(eq(ballots.id, receipt.ballotId));
+    expect(row).toMatchObject({ weight: 2, current: true, channel: "online", supersedes: null });
+    expect(row.body).toEqual({ approved: [ids.a, ids.b].sort() });
+    expect(row.voterKey).not.toContain("person-1");
+    expect(row.commitment).toBe(commitmentOf(row.body, Buffer.from(row.nonce, "hex")));
+    const [leaf] = await database.db.select().from(ledgerLeaves).where(and(eq(ledgerLeaves.roundId, roundId), eq(ledgerLeaves.leafIndex, receipt.leafIndex)));
+    expect(JSON.parse(leaf.leaf)).toEqual({ round: "r", seq: receipt.leafIndex, ballotId: receipt.ballotId, envelope: "parks", weight: 2, supersedes: null, commitment: row.commitment });
+    expect(leaf.leaf).toBe(canonicalJson(JSON.parse(leaf.leaf)));
+    expect(leaf.leafHash).toBe(receipt.leafHash);
+    expect(leafHashOf(leaf.leaf)).toBe(leaf.leafHash);
+    expect(Object.keys(row)).not.toContain("userId");
+  });
+
+  it("refuses every broken rule with the rule named, and stores nothing", async () => {
+    const before = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+    expect(await refusal(cast("p2", approval, { approved: [ids.a, ids.b, ids.c] }))).toEqual({
+      code: "invalid_ballot",
+      violations: [{ code: "over_budget", total: 1_250_000, amount: 1_000_000 }],
+    });
+    expect((await refusal(cast("p2", approval, { approved: [ids.x] }))).violations).toEqual([
+      { code: "unknown_proposal", proposal: ids.x },
+      { code: "under_min_spend", total: 0, minimum: 100_000 },
+    ]);
+    expect((await refusal(cast("p2", approval, { approved: [ids.withdrawn] }))).violations[0]).toEqual({ code: "unknown_proposal", proposal: ids.withdrawn });
+    expect((await refusal(cast("p2", approval, { approved: [ids.a, ids.a] }))).violations[0]).toEqual({ code: "repeated_proposal", proposal: ids.a });
+    expect((await refusal(cast("p2", points, { points: { [ids.x]: 11 } }))).violations).toEqual([{ code: "points_over", total: 11, maximum: 10 }]);
+    expect((await refusal(cast("p2", points, { points: { [ids.x]: -1 } }))).violations[0]).toEqual({ code: "points_negative", proposal: ids.x });
+    expect((await refusal(cast("p2", points, { approved: [ids.x] }))).violations).toEqual([{ code: "wrong_body", expected: "points" }]);
+    const after = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+    expect(after).toHaveLength(before.length);
+  });
+
+  it("lets a voter revote: the new ballot supersedes the old, exactly one counts", async () => {
+    const first = await cast("revoter", points, { points: { [ids.x]: 10 } });
+    const second = await cast("revoter", points, { points: { [ids.x]: 4, [ids.y]: 6 } });
+    expect(second.supersedes).toBe(first.ballotId);
+    const rows = await database.db.select().from(ballots).where(eq(ballots.envelopeId, points.id));
+    const mine = rows.filter((r) => r.id === first.ballotId || r.id === second.ballotId);
+    expect(mine.map((r) => [r.id, r.current])).toEqual(expect.arrayContaining([[first.ballotId, false], [second.ballotId, true]]));
+    // The database itself refuses a second current ballot for the same voter key.
+    const current = mine.find((r) => r.current);
+    await expect(database.db.insert(ballots).values({ ...(current as typeof ballots.$inferInsert), id: randomUUID(), leafIndex: 9999 })).rejects.toBeTruthy();
+  });
+
+  it("refuses a paper ballot from someone who voted online (and the other way round)", async () => {
+    await cast("both-ways", approval, { approved: [ids.a] });
+    expect((await refusal(cast("both-ways", approval, { approved: [ids.b] }, { channel: "paper" }))).code).toBe("already_voted_online");
+    await cast("paper-first", approval, { approved: [ids.a] }, { channel: "paper" });
+    expect((await refusal(cast("paper-first", approval, { approved: [ids.b] }))).code).toBe("already_voted_paper");
+  });
+
+  it("refuses ballots outside the voting phase", async () => {
+    expect((await refusal(cast("late", approval, { approved: [ids.a] }, { now: new Date(Date.now() + 10 * 86_400_000) }))).code).toBe("not_voting");
+  });
+
+  it("keeps a draft basket until the ballot is cast, and counts turnout once per voter", async () => {
+    const [user] = await database.db.insert(users).values({ id: randomUUID(), email: `${unique("basket")}@x.example`, passwordHash: "x", displayName: "B" }).returning();
+    const summary = await saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: [ids.a] } });
+    expect(summary).toMatchObject({ count: 1, totalCost: 400_000 });
+    expect(await loadBasket(database.db, user.id, approval.id)).toEqual({ approved: [ids.a] });
+    await expect(saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: ["nope"] } })).rejects.toBeInstanceOf(BallotRefused);
+    const before = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
+    const total = (rows: typeof before) => rows.filter((r) => r.channel === "online").reduce((s, r) => s + r.voters, 0);
+    await cast(`basket-${user.id}`, approval, { approved: [ids.a] }, { userId: user.id });
+    await cast(`basket-${user.id}`, approval, { approved: [ids.b] }, { userId: user.id });
+    expect(await loadBasket(database.db, user.id, approval.id)).toBeNull();
+    expect(await database.db.select().from(baskets).where(eq(baskets.userId, user.id))).toHaveLength(0);
+    const after = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
+    expect(total(after) - total(before)).toBe(1);
+  });
+
+  it("keeps one linear ledger and one current ballot when 100 casts of one voter arrive at once", async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => cast("impatient", approval, { approved: [i % 2 ? ids.a : ids.b] })),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const current = await database.db
+      .select()
+      .from(ballots)
+      .where(and(eq(ballots.envelopeId, approval.id), eq(ballots.current, true)));
+    const receipts = results.map((r) => (r as PromiseFulfilledResult<{ ballotId: string }>).value.ballotId);
+    expect(current.filter((b) => receipts.includes(b.id))).toHaveLength(1);
+    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    expect(leaves.map((l) => l.leafIndex)).toEqual(leaves.map((_, i) => i));
+    // Each revote names the ballot it supersedes: one chain of 100.
+    const mine = await database.db.select().from(ballots).where(eq(ballots.envelopeId, approval.id));
+    const chain = mine.filter((b) => receipts.includes(b.id));
+    expect(chain.filter((b) => b.supersedes === null)).toHaveLength(1);
+    expect(new Set(chain.map((b) => b.supersedes)).size).toBe(100);
+  });
+});
