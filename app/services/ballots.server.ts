@@ -42,8 +42,9 @@ export async function ballotProposals(db: Db | Tx, envelopeId: string) {
 
 /** Saves a draft basket (minimum rules are only checked when casting). */
 export async function saveBasket(db: Db, params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date }) {
+  // Rules are checked on the body as submitted (a repeated proposal is an error), stored normalised.
+  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, { final: false });
   const body = normalizeBallot(params.body);
-  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), body, { final: false });
   const structural = summary.violations.filter((v) => ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code));
   if (structural.length) throw new BallotRefused("invalid_ballot", structural);
   await db
@@ -114,7 +115,7 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt>
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
     const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
     if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
-    const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), body);
+    const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
     if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
     const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
     const [previous] = await tx
