@@ -1,0 +1,144 @@
+import { type PbBallot, type PbElection, PbFormatError, type PbProject, type VoteType } from "./types";
+
+const VOTE_TYPES: VoteType[] = ["approval", "choose-1", "cumulative", "scoring", "ordinal"];
+const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
+
+/** Splits one `;`-separated CSV record (double-quote quoting allowed), trimming every cell. */
+export function splitRecord(line: string): string[] {
+  if (!line.includes('"')) return line.split(";").map((c) => c.trim());
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ";") {
+      cells.push(cell.trim());
+      cell = "";
+    } else cell += ch;
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+const isNone = (cell: string | undefined) => cell === undefined || cell === "" || cell.toLowerCase() === "none";
+
+function positiveInteger(text: string): number | null {
+  if (!/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * Reads a Pabulib `.pb` file (META / PROJECTS / VOTES). Every problem is reported with its line
+ * number; the election is checked: known project ids in votes, costs ≥ 0, a budget, unique voter
+ * ids, positive integer weights, points within META's limits.
+ */
+export function parsePb(text: string): PbElection {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const meta: [string, string][] = [];
+  const projects: PbProject[] = [];
+  const ballots: PbBallot[] = [];
+  let projectColumns: string[] = [];
+  let voteColumns: string[] = [];
+  let section: "meta" | "projects" | "votes" | null = null;
+  let expectHeader = false;
+  const projectIds = new Set<string>();
+  const voterIds = new Set<string>();
+  let voteLine: number[] = [];
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (raw.trim() === "") continue;
+    const lineNo = i + 1;
+    const cells = splitRecord(raw);
+    const marker = cells[0].toLowerCase();
+    if ((marker === "meta" || marker === "projects" || marker === "votes") && cells.slice(1).every((c) => c === "")) {
+      section = marker;
+      expectHeader = true;
+      continue;
+    }
+    if (section === null) throw new PbFormatError(lineNo, "expected a section marker (META, PROJECTS or VOTES)");
+    if (expectHeader) {
+      expectHeader = false;
+      if (section === "projects") projectColumns = cells;
+      if (section === "votes") voteColumns = cells;
+      continue;
+    }
+    if (section === "meta") {
+      if (cells.length < 2) throw new PbFormatError(lineNo, "a META row needs a key and a value");
+      meta.push([cells[0], cells[1]]);
+    } else if (section === "projects") {
+      const id = cells[0];
+      if (!id) throw new PbFormatError(lineNo, "project id is empty");
+      if (projectIds.has(id)) throw new PbFormatError(lineNo, `duplicate project id "${id}"`);
+      const fields: Record<string, string> = {};
+      for (let c = 1; c < projectColumns.length; c++) if (!isNone(cells[c])) fields[projectColumns[c]] = cells[c];
+      const costText = fields.cost;
+      if (costText === undefined) throw new PbFormatError(lineNo, `project "${id}" has no cost`);
+      if (!NUMBER.test(costText) || Number(costText.replace(",", ".")) < 0) {
+        throw new PbFormatError(lineNo, `cost of project "${id}" is not a non-negative number: "${costText}"`);
+      }
+      delete fields.cost;
+      projectIds.add(id);
+      projects.push({ id, costText: costText.replace(",", "."), fields });
+    } else {
+      const fields: Record<string, string> = {};
+      for (let c = 0; c < voteColumns.length; c++) if (!isNone(cells[c])) fields[voteColumns[c]] = cells[c];
+      const voterId = fields.voter_id ?? cells[0];
+      if (voterIds.has(voterId)) throw new PbFormatError(lineNo, `duplicate voter id "${voterId}"`);
+      voterIds.add(voterId);
+      const vote = fields.vote ? fields.vote.split(",") : [];
+      for (const p of vote) if (!projectIds.has(p)) throw new PbFormatError(lineNo, `vote names unknown project id "${p}"`);
+      let weight = 1;
+      if (fields.weight !== undefined) {
+        const w = positiveInteger(fields.weight);
+        if (w === null) throw new PbFormatError(lineNo, `weight must be a positive integer, not "${fields.weight}"`);
+        weight = w;
+      }
+      let points: number[] | null = null;
+      if (fields.points !== undefined) {
+        points = fields.points.split(",").map((p) => {
+          if (!NUMBER.test(p)) throw new PbFormatError(lineNo, `points must be numbers, not "${p}"`);
+          return Number(p.replace(",", "."));
+        });
+        if (points.length !== vote.length) throw new PbFormatError(lineNo, `${points.length} points for ${vote.length} voted projects`);
+      }
+      for (const key of ["voter_id", "vote", "points", "weight"]) delete fields[key];
+      ballots.push({ voterId, weight, vote, points, fields });
+      voteLine.push(lineNo);
+    }
+  }
+  const metaMap = new Map(meta);
+  const budgetText = metaMap.get("budget");
+  if (budgetText === undefined || isNone(budgetText)) throw new PbFormatError(1, "META has no budget");
+  if (!NUMBER.test(budgetText) || Number(budgetText.replace(",", ".")) < 0) throw new PbFormatError(1, `budget is not a number: "${budgetText}"`);
+  const voteType = (metaMap.get("vote_type") ?? "").toLowerCase() as VoteType;
+  if (!VOTE_TYPES.includes(voteType)) throw new PbFormatError(1, `META vote_type must be one of ${VOTE_TYPES.join(", ")}`);
+  if (voteType === "cumulative" || voteType === "scoring") {
+    const maxPoints = metaMap.get("max_points");
+    const maxSum = metaMap.get("max_sum_points");
+    ballots.forEach((b, index) => {
+      const pts = b.points ?? [];
+      if (voteType === "cumulative" && b.vote.length > 0 && b.points === null) {
+        throw new PbFormatError(voteLine[index], "a cumulative vote needs points");
+      }
+      if (maxPoints !== undefined && !isNone(maxPoints) && pts.some((p) => p > Number(maxPoints))) {
+        throw new PbFormatError(voteLine[index], `points over the limit max_points=${maxPoints}`);
+      }
+      if (pts.some((p) => p < 0)) throw new PbFormatError(voteLine[index], "points cannot be negative");
+      if (maxSum !== undefined && !isNone(maxSum) && pts.reduce((s, p) => s + p, 0) > Number(maxSum)) {
+        throw new PbFormatError(voteLine[index], `points over the limit max_sum_points=${maxSum}`);
+      }
+    });
+  }
+  voteLine = [];
+  return { meta, voteType, budgetText: budgetText.replace(",", "."), projectColumns, projects, voteColumns, ballots };
+}

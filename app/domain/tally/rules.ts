@@ -1,0 +1,268 @@
+/**
+ * The counting rules, written to give exactly the outcomes of pabutools 1.2.3 (the reference used
+ * by researchers and equalshares.net) on every shared Pabulib instance. See
+ * docs/decisions/0003-exact-tally-arithmetic.md for the arithmetic.
+ */
+import type { CountingElection } from "./election";
+
+/** How a voter's satisfaction with a project is measured. */
+export type Satisfaction = "cost" | "cardinality" | "points" | "points-times-cost";
+
+/** Orders tied projects: negative when project a goes first. */
+export type TieOrder = (a: number, b: number) => number;
+
+export interface TraceStep {
+  step: number;
+  project: string;
+  cost: number;
+  support: number;
+  score: number;
+  totalCost: number;
+  phase: "mes" | "greedy" | "zero-cost";
+  /** MES: price per unit of satisfaction (ρ), as a decimal. */
+  rho?: number;
+  /** MES: number of (weighted) voters who paid, and what they paid together. */
+  payers?: number;
+  paid?: number;
+  /** Greedy: projects passed over before this one because they no longer fit. */
+  skipped?: string[];
+}
+
+/** Relative tolerance under which two floating-point values count as the same rational. */
+const EPS = 1e-9;
+
+function satOf(e: CountingElection, sat: Satisfaction, j: number, points: number): number {
+  switch (sat) {
+    case "cost":
+      return e.costs[j];
+    case "cardinality":
+      return 1;
+    case "points":
+      return points;
+    case "points-times-cost":
+      return points * e.costs[j];
+  }
+}
+
+function totalSat(e: CountingElection, sat: Satisfaction, j: number): number {
+  const s = e.supporters[j];
+  let total = 0;
+  for (let k = 0; k < s.group.length; k++) total += e.groups[s.group[k]].weight * satOf(e, sat, j, s.points[k]);
+  return total;
+}
+
+/** Total cost of a selection. */
+export function costOf(e: CountingElection, selection: readonly number[]): number {
+  return selection.reduce((sum, j) => sum + e.costs[j], 0);
+}
+
+/** No unselected project fits in what is left of the budget. */
+export function isExhaustive(e: CountingElection, selection: readonly number[], budget = e.budget): boolean {
+  const chosen = new Set(selection);
+  const left = budget - costOf(e, selection);
+  return e.costs.every((c, j) => chosen.has(j) || c > left);
+}
+
+/**
+ * Greedy: rank projects by satisfaction per unit of cost (cost satisfaction: the number of
+ * supporters; points-times-cost: total points), ties by `order`, and fund in that order whatever
+ * still fits; projects nobody supports come last but can still be funded.
+ */
+export function greedy(
+  e: CountingElection,
+  sat: Satisfaction,
+  order: TieOrder,
+  initial: readonly number[] = [],
+  trace?: TraceStep[],
+): number[] {
+  const chosen = new Set(initial);
+  const totals = e.costs.map((_, j) => totalSat(e, sat, j));
+  const candidates = e.costs.map((_, j) => j).filter((j) => !chosen.has(j));
+  candidates.sort(order);
+  const rank = new Map(candidates.map((j, i) => [j, i]));
+  // density = total satisfaction / cost; 0 without support; infinite for free supported projects.
+  const cmp = (a: number, b: number) => {
+    const da = totals[a] > 0 ? (e.costs[a] > 0 ? 1 : 2) : 0;
+    const db = totals[b] > 0 ? (e.costs[b] > 0 ? 1 : 2) : 0;
+    if (da !== db) return db - da;
+    if (da === 1) {
+      const left = totals[a] * e.costs[b];
+      const right = totals[b] * e.costs[a];
+      const exact = Number.isSafeInteger(left) && Number.isSafeInteger(right);
+      const diff = exact ? right - left : totals[b] / e.costs[b] - totals[a] / e.costs[a];
+      if (exact ? diff !== 0 : Math.abs(diff) > EPS * Math.max(totals[a] / e.costs[a], totals[b] / e.costs[b])) return diff > 0 ? 1 : -1;
+    }
+    return (rank.get(a) as number) - (rank.get(b) as number);
+  };
+  candidates.sort(cmp);
+  const selection = [...initial];
+  let remaining = e.budget - costOf(e, initial);
+  let skipped: string[] = [];
+  for (const j of candidates) {
+    if (e.costs[j] <= remaining) {
+      selection.push(j);
+      remaining -= e.costs[j];
+      trace?.push({
+        step: trace.length + 1,
+        project: e.projectIds[j],
+        cost: e.costs[j] / e.scale,
+        support: e.support[j],
+        score: e.score[j],
+        totalCost: (e.budget - remaining) / e.scale,
+        phase: "greedy",
+        skipped,
+      });
+      skipped = [];
+    } else skipped.push(e.projectIds[j]);
+  }
+  return selection;
+}
+
+/**
+ * The Method of Equal Shares: every voter gets an equal share of the budget (`perVoter`); a project
+ * is bought when its supporters can pay for it, the one with the lowest price per unit of
+ * satisfaction (ρ) first, each supporter paying ρ × their satisfaction or all they have left.
+ */
+export function equalShares(
+  e: CountingElection,
+  sat: Satisfaction,
+  perVoter: number,
+  order: TieOrder,
+  initial: readonly number[] = [],
+  trace?: TraceStep[],
+): number[] {
+  const budgets = new Float64Array(e.groups.length).fill(perVoter);
+  const selection = [...initial];
+  const chosen = new Set(initial);
+  const sats: Float64Array[] = [];
+  const totals: number[] = [];
+  const afford = new Float64Array(e.costs.length);
+  let candidates: number[] = [];
+  const free: number[] = [];
+  for (let j = 0; j < e.costs.length; j++) {
+    const s = e.supporters[j];
+    sats[j] = new Float64Array(s.group.length);
+    for (let k = 0; k < s.group.length; k++) sats[j][k] = satOf(e, sat, j, s.points[k]);
+    totals[j] = totalSat(e, sat, j);
+    if (chosen.has(j) || !(totals[j] > 0)) continue;
+    if (e.costs[j] > 0) {
+      afford[j] = e.costs[j] / totals[j];
+      candidates.push(j);
+    } else free.push(j);
+  }
+  // Supported projects that cost nothing are taken first.
+  free.sort(order);
+  for (const j of free) {
+    selection.push(j);
+    trace?.push({ step: trace.length + 1, project: e.projectIds[j], cost: 0, support: e.support[j], score: e.score[j], totalCost: costOf(e, selection) / e.scale, phase: "zero-cost" });
+  }
+  const orderIndex = new Int32Array(64);
+  void orderIndex;
+  for (;;) {
+    candidates.sort((a, b) => afford[a] - afford[b]);
+    let best = Number.POSITIVE_INFINITY;
+    let tied: number[] = [];
+    const removed = new Set<number>();
+    for (const j of candidates) {
+      const s = e.supporters[j];
+      let available = 0;
+      for (let k = 0; k < s.group.length; k++) available += e.groups[s.group[k]].weight * budgets[s.group[k]];
+      if (available < e.costs[j] * (1 - EPS)) {
+        removed.add(j);
+        continue;
+      }
+      if (afford[j] > best * (1 + EPS)) break;
+      const idx = Array.from(s.group.keys()).sort((x, y) => budgets[s.group[x]] / sats[j][x] - budgets[s.group[y]] / sats[j][y]);
+      let contribution = 0;
+      let denominator = totals[j];
+      for (const k of idx) {
+        const g = s.group[k];
+        const factor = (e.costs[j] - contribution) / denominator;
+        if (factor * sats[j][k] <= budgets[g] * (1 + EPS) || denominator <= 0) {
+          afford[j] = factor;
+          if (factor < best * (1 - EPS)) {
+            best = factor;
+            tied = [j];
+          } else if (factor <= best * (1 + EPS)) tied.push(j);
+          break;
+        }
+        contribution += e.groups[g].weight * budgets[g];
+        denominator -= e.groups[g].weight * sats[j][k];
+      }
+    }
+    if (removed.size) candidates = candidates.filter((j) => !removed.has(j));
+    if (tied.length === 0) break;
+    tied.sort(order);
+    const j = tied[0];
+    const s = e.supporters[j];
+    let payers = 0;
+    let paid = 0;
+    for (let k = 0; k < s.group.length; k++) {
+      const g = s.group[k];
+      const payment = Math.min(budgets[g], best * sats[j][k]);
+      budgets[g] -= payment;
+      if (payment > 0) {
+        payers += e.groups[g].weight;
+        paid += payment * e.groups[g].weight;
+      }
+    }
+    selection.push(j);
+    candidates = candidates.filter((c) => c !== j);
+    trace?.push({
+      step: trace.length + 1,
+      project: e.projectIds[j],
+      cost: e.costs[j] / e.scale,
+      support: e.support[j],
+      score: e.score[j],
+      totalCost: costOf(e, selection) / e.scale,
+      phase: "mes",
+      rho: sat === "cost" || sat === "points-times-cost" ? best : best / e.scale,
+      payers,
+      paid: paid / e.scale,
+    });
+  }
+  return selection;
+}
+
+/** MES, then greedy with the money left if MES left an affordable project. */
+export function equalSharesWithCompletion(
+  e: CountingElection,
+  mesSat: Satisfaction,
+  greedySat: Satisfaction,
+  order: TieOrder,
+  trace?: TraceStep[],
+): number[] {
+  const outcome = equalShares(e, mesSat, e.budget / e.voters, order, [], trace);
+  if (isExhaustive(e, outcome)) return outcome;
+  return greedy(e, greedySat, order, outcome, trace);
+}
+
+/**
+ * MES with each voter's budget raised by one currency unit at a time (the equalshares.net "Add1"
+ * convention: ties by lower cost, then more supporters), keeping the last outcome that does not
+ * exceed the real budget.
+ */
+export function equalSharesAdd1(e: CountingElection, order: TieOrder, trace?: TraceStep[]): number[] {
+  const base = e.budget / e.voters;
+  const candidates = e.costs.map((_, j) => j).filter((j) => e.costs[j] > 0 && e.support[j] > 0);
+  let previous: number[] = [];
+  let previousTrace: TraceStep[] = [];
+  const bound = e.budget * (e.voters + 1);
+  for (let k = 0; base * e.voters + k * e.voters * e.scale <= bound; k++) {
+    const stepTrace: TraceStep[] = [];
+    const outcome = equalShares(e, "cost", base + k * e.scale, order, [], stepTrace);
+    if (costOf(e, outcome) > e.budget) break;
+    previous = outcome;
+    previousTrace = stepTrace;
+    // Once every supported project is bought, more budget cannot change the set; at the bound every
+    // project is bought at its first price, in order of cost per supporter-unit.
+    if (candidates.every((j) => outcome.includes(j))) {
+      const last: TraceStep[] = [];
+      previous = equalShares(e, "cost", bound / e.voters, order, [], last);
+      previousTrace = last;
+      break;
+    }
+  }
+  trace?.push(...previousTrace);
+  return previous;
+}
