@@ -5,7 +5,14 @@ const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
 
 /** Splits one `;`-separated CSV record (double-quote quoting allowed), trimming every cell. */
 export function splitRecord(line: string): string[] {
-  if (!line.includes('"')) return line.split(";").map((c) => c.trim());
+  if (!line.includes('"')) {
+    const cells = line.split(";");
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      if (c.length && (c.charCodeAt(0) <= 32 || c.charCodeAt(c.length - 1) <= 32)) cells[i] = c.trim();
+    }
+    return cells;
+  }
   const cells: string[] = [];
   let cell = "";
   let quoted = false;
@@ -28,7 +35,9 @@ export function splitRecord(line: string): string[] {
   return cells;
 }
 
-const isNone = (cell: string | undefined) => cell === undefined || cell === "" || cell.toLowerCase() === "none";
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const isNone = (cell: string | undefined) =>
+  cell === undefined || cell === "" || (cell.length === 4 && cell.toLowerCase() === "none");
 
 function positiveInteger(text: string): number | null {
   if (!/^\d+$/.test(text)) return null;
@@ -53,13 +62,19 @@ export function parsePb(text: string): PbElection {
   const projectIds = new Set<string>();
   const voterIds = new Set<string>();
   let voteLine: number[] = [];
+  let voteCol = -2;
+  let pointsCol = -1;
+  let weightCol = -1;
+  let idCol = 0;
+  let extraCols: number[] = [];
 
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
-    if (raw.trim() === "") continue;
+    if (raw.length === 0 || (raw.length < 8 && raw.trim() === "")) continue;
     const lineNo = i + 1;
     const cells = splitRecord(raw);
-    const marker = cells[0].toLowerCase();
+    const first = cells[0];
+    const marker = first.length >= 4 && first.length <= 8 ? first.toLowerCase() : "";
     if ((marker === "meta" || marker === "projects" || marker === "votes") && cells.slice(1).every((c) => c === "")) {
       section = marker;
       expectHeader = true;
@@ -90,28 +105,44 @@ export function parsePb(text: string): PbElection {
       projectIds.add(id);
       projects.push({ id, costText: costText.replace(",", "."), fields });
     } else {
-      const fields: Record<string, string> = {};
-      for (let c = 0; c < voteColumns.length; c++) if (!isNone(cells[c])) fields[voteColumns[c]] = cells[c];
-      const voterId = fields.voter_id ?? cells[0];
+      // Hot path (hundreds of thousands of rows): known columns by position, extras only when present.
+      if (voteCol === -2) {
+        voteCol = voteColumns.indexOf("vote");
+        pointsCol = voteColumns.indexOf("points");
+        weightCol = voteColumns.indexOf("weight");
+        idCol = Math.max(0, voteColumns.indexOf("voter_id"));
+        extraCols = voteColumns.map((_, c) => c).filter((c) => c !== voteCol && c !== pointsCol && c !== weightCol && c !== idCol);
+      }
+      const voterId = cells[idCol] ?? "";
       if (voterIds.has(voterId)) throw new PbFormatError(lineNo, `duplicate voter id "${voterId}"`);
       voterIds.add(voterId);
-      const vote = fields.vote ? fields.vote.split(",") : [];
-      for (const p of vote) if (!projectIds.has(p)) throw new PbFormatError(lineNo, `vote names unknown project id "${p}"`);
+      const voteCell = voteCol >= 0 ? cells[voteCol] : undefined;
+      const vote = isNone(voteCell) ? [] : (voteCell as string).split(",");
+      for (let v = 0; v < vote.length; v++) {
+        if (!projectIds.has(vote[v])) throw new PbFormatError(lineNo, `vote names unknown project id "${vote[v]}"`);
+      }
       let weight = 1;
-      if (fields.weight !== undefined) {
-        const w = positiveInteger(fields.weight);
-        if (w === null) throw new PbFormatError(lineNo, `weight must be a positive integer, not "${fields.weight}"`);
+      const weightCell = weightCol >= 0 ? cells[weightCol] : undefined;
+      if (!isNone(weightCell)) {
+        const w = positiveInteger(weightCell as string);
+        if (w === null) throw new PbFormatError(lineNo, `weight must be a positive integer, not "${weightCell}"`);
         weight = w;
       }
       let points: number[] | null = null;
-      if (fields.points !== undefined) {
-        points = fields.points.split(",").map((p) => {
+      const pointsCell = pointsCol >= 0 ? cells[pointsCol] : undefined;
+      if (!isNone(pointsCell)) {
+        points = (pointsCell as string).split(",").map((p) => {
           if (!NUMBER.test(p)) throw new PbFormatError(lineNo, `points must be numbers, not "${p}"`);
           return Number(p.replace(",", "."));
         });
         if (points.length !== vote.length) throw new PbFormatError(lineNo, `${points.length} points for ${vote.length} voted projects`);
       }
-      for (const key of ["voter_id", "vote", "points", "weight"]) delete fields[key];
+      let fields: Record<string, string> = NO_FIELDS;
+      for (const c of extraCols) {
+        if (isNone(cells[c])) continue;
+        if (fields === NO_FIELDS) fields = {};
+        fields[voteColumns[c]] = cells[c];
+      }
       ballots.push({ voterId, weight, vote, points, fields });
       voteLine.push(lineNo);
     }

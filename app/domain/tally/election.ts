@@ -46,22 +46,25 @@ export function countingElection(pb: PbElection, options: { minSupport?: number 
   // Merge identical ballots (same projects, same points): the count depends only on groups.
   const groupsByKey = new Map<string, BallotGroup>();
   let voters = 0;
+  const cumulative = kind === "cumulative";
   for (const b of pb.ballots) {
     voters += b.weight;
-    const pairs: [number, number][] = [];
-    const seen = new Set<number>();
-    b.vote.forEach((id, i) => {
-      const j = index.get(id) as number;
-      const pts = kind === "cumulative" ? (b.points?.[i] ?? 0) : 1;
-      if (seen.has(j) || pts <= 0) return;
-      seen.add(j);
-      pairs.push([j, pts]);
-    });
-    pairs.sort((a, b2) => a[0] - b2[0]);
-    const key = pairs.map(([j, p]) => `${j}:${p}`).join(",");
+    const js: number[] = [];
+    const ps: number[] = [];
+    for (let i = 0; i < b.vote.length; i++) {
+      const j = index.get(b.vote[i]) as number;
+      const pts = cumulative ? (b.points?.[i] ?? 0) : 1;
+      if (pts <= 0 || js.includes(j)) continue;
+      // insertion keeps the pair list sorted by project index (ballots are short)
+      let at = js.length;
+      while (at > 0 && js[at - 1] > j) at--;
+      js.splice(at, 0, j);
+      ps.splice(at, 0, pts);
+    }
+    const key = cumulative ? `${js.join(",")}|${ps.join(",")}` : js.join(",");
     const group = groupsByKey.get(key);
     if (group) group.weight += b.weight;
-    else groupsByKey.set(key, { weight: b.weight, projects: pairs.map((p) => p[0]), points: pairs.map((p) => p[1]) });
+    else groupsByKey.set(key, { weight: b.weight, projects: js, points: ps });
   }
   const groups = [...groupsByKey.values()];
   const support = new Array<number>(pb.projects.length).fill(0);
@@ -76,6 +79,20 @@ export function countingElection(pb: PbElection, options: { minSupport?: number 
     });
   });
   const threshold = options.minSupport ?? null;
+  if (threshold === null) {
+    return {
+      kind,
+      scale,
+      budget: toInt(pb.budgetText),
+      projectIds: pb.projects.map((p) => p.id),
+      costs: pb.projects.map((p) => toInt(p.costText)),
+      voters,
+      groups,
+      supporters: lists.map((l) => ({ group: Int32Array.from(l.group), points: Float64Array.from(l.points) })),
+      support,
+      score,
+    };
+  }
   const keep = pb.projects.map((_, j) => threshold === null || support[j] > threshold);
   const kept = pb.projects.map((_, j) => j).filter((j) => keep[j]);
   const remap = new Map(kept.map((j, k) => [j, k]));

@@ -156,8 +156,8 @@ export function equalShares(
     selection.push(j);
     trace?.push({ step: trace.length + 1, project: e.projectIds[j], cost: 0, support: e.support[j], score: e.score[j], totalCost: costOf(e, selection) / e.scale, phase: "zero-cost" });
   }
-  const orderIndex = new Int32Array(64);
-  void orderIndex;
+  const weights = Float64Array.from(e.groups, (g) => g.weight);
+  let poorMark = new Uint8Array(1024);
   for (;;) {
     candidates.sort((a, b) => afford[a] - afford[b]);
     let best = Number.POSITIVE_INFINITY;
@@ -165,30 +165,44 @@ export function equalShares(
     const removed = new Set<number>();
     for (const j of candidates) {
       const s = e.supporters[j];
+      const groupsOf = s.group;
+      const satsOf = sats[j];
+      const n = groupsOf.length;
       let available = 0;
-      for (let k = 0; k < s.group.length; k++) available += e.groups[s.group[k]].weight * budgets[s.group[k]];
+      for (let k = 0; k < n; k++) available += weights[groupsOf[k]] * budgets[groupsOf[k]];
       if (available < e.costs[j] * (1 - EPS)) {
         removed.add(j);
         continue;
       }
       if (afford[j] > best * (1 + EPS)) break;
-      const idx = Array.from(s.group.keys()).sort((x, y) => budgets[s.group[x]] / sats[j][x] - budgets[s.group[y]] / sats[j][y]);
-      let contribution = 0;
+      // ρ such that the supporters pay the cost: those who cannot pay ρ × satisfaction give all they
+      // have ("poor"), the others pay ρ × satisfaction. Found by moving voters to the poor side until
+      // nobody else is; the same rational as pabutools' sorted scan.
+      if (poorMark.length < n) poorMark = new Uint8Array(n * 2);
+      poorMark.fill(0, 0, n);
+      let poorBudget = 0;
       let denominator = totals[j];
-      for (const k of idx) {
-        const g = s.group[k];
-        const factor = (e.costs[j] - contribution) / denominator;
-        if (factor * sats[j][k] <= budgets[g] * (1 + EPS) || denominator <= 0) {
-          afford[j] = factor;
-          if (factor < best * (1 - EPS)) {
-            best = factor;
-            tied = [j];
-          } else if (factor <= best * (1 + EPS)) tied.push(j);
-          break;
+      let factor = 0;
+      for (;;) {
+        factor = (e.costs[j] - poorBudget) / denominator;
+        let moved = false;
+        for (let k = 0; k < n; k++) {
+          if (poorMark[k]) continue;
+          const g = groupsOf[k];
+          if (budgets[g] * (1 + EPS) < factor * satsOf[k]) {
+            poorMark[k] = 1;
+            poorBudget += weights[g] * budgets[g];
+            denominator -= weights[g] * satsOf[k];
+            moved = true;
+          }
         }
-        contribution += e.groups[g].weight * budgets[g];
-        denominator -= e.groups[g].weight * sats[j][k];
+        if (!moved || denominator <= 0) break;
       }
+      afford[j] = factor;
+      if (factor < best * (1 - EPS)) {
+        best = factor;
+        tied = [j];
+      } else if (factor <= best * (1 + EPS)) tied.push(j);
     }
     if (removed.size) candidates = candidates.filter((j) => !removed.has(j));
     if (tied.length === 0) break;

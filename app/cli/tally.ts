@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import { PbFormatError, parsePb } from "../domain/pbfile";
+import { RULES, type RuleName, RuleNotApplicable, type TallyResult, tally } from "../domain/tally";
+import type { TieBreak } from "../domain/tally/tiebreak";
+import { parseArgs } from "./args.ts";
+import { type CliCommand, UsageError } from "./io.ts";
+
+const USAGE = [
+  "Usage: shora tally <file.pb> --rule <name> [--tie-break lexico|cost-votes-seed] [--seed HEX]",
+  "                   [--min-support N | --threshold-from-file] [--format json|text]",
+  "",
+  `Rules: ${RULES.join(", ")}`,
+  "Exit codes: 0 ok, 2 bad input (the message names the line), 1 internal error.",
+].join("\n");
+
+function textReport(result: TallyResult): string {
+  const lines = [`Rule ${result.rule}: ${result.selected.length} projects selected`, ""];
+  lines.push(["step", "project", "cost", "support", "running total", "phase"].join("\t"));
+  for (const s of result.trace) {
+    lines.push([s.step, s.project, s.cost, s.support, s.totalCost, s.phase + (s.rho !== undefined ? ` ρ=${s.rho.toPrecision(6)}` : "")].join("\t"));
+  }
+  lines.push("", `Selected: ${result.selected.join(", ")}`, `Total cost ${result.totalCost} of budget ${result.budget} (${((100 * result.totalCost) / (result.budget || 1)).toFixed(1)}%)`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const tallyCommand: CliCommand = {
+  summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(args, ["threshold-from-file"]);
+    const [file] = parsed.positional;
+    if (!file) throw new UsageError(`give a .pb file\n${USAGE}`);
+    const rule = parsed.flags.get("rule");
+    if (typeof rule !== "string" || !(RULES as readonly string[]).includes(rule)) {
+      throw new UsageError(`--rule must be one of: ${RULES.join(", ")}`);
+    }
+    const tieBreak = String(parsed.flags.get("tie-break") ?? "lexico");
+    if (tieBreak !== "lexico" && tieBreak !== "cost-votes-seed") throw new UsageError("--tie-break must be lexico or cost-votes-seed");
+    const seed = parsed.flags.get("seed");
+    if (tieBreak === "cost-votes-seed" && (typeof seed !== "string" || !/^[0-9a-fA-F]+$/.test(seed))) {
+      throw new UsageError("--tie-break cost-votes-seed needs --seed HEX");
+    }
+    const format = String(parsed.flags.get("format") ?? "text");
+    if (format !== "json" && format !== "text") throw new UsageError("--format must be json or text");
+    let minSupport: number | null = null;
+    if (parsed.flags.has("min-support")) {
+      minSupport = Number(parsed.flags.get("min-support"));
+      if (!Number.isInteger(minSupport) || minSupport < 0) throw new UsageError("--min-support must be a whole number ≥ 0");
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new UsageError(`cannot read ${file}`);
+    }
+    let result: TallyResult;
+    try {
+      result = tally(parsePb(text), {
+        rule: rule as RuleName,
+        tieBreak: tieBreak as TieBreak,
+        seed: typeof seed === "string" ? seed : undefined,
+        minSupport,
+        thresholdFromFile: parsed.flags.has("threshold-from-file"),
+      });
+    } catch (error) {
+      if (error instanceof PbFormatError) throw new UsageError(`${file}: ${error.message}`);
+      if (error instanceof RuleNotApplicable) throw new UsageError(error.message);
+      throw error;
+    }
+    if (format === "json") {
+      io.out(
+        `${JSON.stringify({ rule: result.rule, selected: result.selected, total_cost: result.totalCost, budget: result.budget, trace: result.trace })}\n`,
+      );
+    } else io.out(textReport(result));
+    return 0;
+  },
+};
