@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [suite]`: the speed and memory benchmarks (never timed unit tests).
+ * Each suite prints its own table; suites are registered below.
+ */
+import { tallyBench } from "./tally.bench";
+
+export interface BenchSuite {
+  name: string;
+  run(): Promise<void>;
+}
+
+const suites: BenchSuite[] = [tallyBench];
+
+const wanted = process.argv[2];
+for (const suite of suites) {
+  if (wanted && suite.name !== wanted) continue;
+  console.log(`\n## ${suite.name}\n`);
+  await suite.run();
+}

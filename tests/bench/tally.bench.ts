@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { PbBallot, PbElection } from "../../app/domain/pbfile";
+import { tally } from "../../app/domain/tally";
+import type { BenchSuite } from "./run";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const shared = path.resolve(root, "../shared/pabulib/instances");
+
+/** Runs the real CLI process (start-up included); peak memory from GNU time when it is installed. */
+function timeCli(file: string, rule: string): { seconds: number; peak: string; voters: number; projects: number } {
+  const args = [path.join(root, "app/cli/bin.mjs"), "tally", file, "--rule", rule, "--format", "json"];
+  const gnuTime = fs.existsSync("/usr/bin/time");
+  const started = process.hrtime.bigint();
+  const result = gnuTime
+    ? spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })
+    : spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(result.stderr);
+  const kb = gnuTime ? Number(result.stderr.trim().split("\n").pop()) : Number.NaN;
+  const meta = fs.readFileSync(file, "utf8").slice(0, 20_000);
+  const num = (k: string) => Number(new RegExp(`${k};(\\d+)`).exec(meta)?.[1] ?? 0);
+  return { seconds, peak: Number.isNaN(kb) ? "n/a" : `${(kb / 1024).toFixed(0)} MB`, voters: num("num_votes"), projects: num("num_projects") };
+}
+
+/** A deterministic weighted approval election: 1,000,000 voters in 200,000 weighted ballots, 300 projects. */
+function syntheticElection(): PbElection {
+  let state = 20261128;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const projects = Array.from({ length: 300 }, (_, i) => ({ id: String(i + 1), costText: String(10_000 + Math.floor(random() * 490_000)), fields: {} }));
+  const popularity = projects.map(() => random() ** 2);
+  const ballots: PbBallot[] = [];
+  let voters = 0;
+  for (let v = 0; voters < 1_000_000; v++) {
+    const weight = Math.min(1 + Math.floor(random() * 9), 1_000_000 - voters);
+    voters += weight;
+    const vote = new Set<string>();
+    const size = 1 + Math.floor(random() * 8);
+    while (vote.size < size) {
+      const j = Math.floor(random() * 300);
+      if (random() < 0.3 + popularity[j]) vote.add(projects[j].id);
+    }
+    ballots.push({ voterId: `v${v}`, weight, vote: [...vote], points: null, fields: {} });
+  }
+  return {
+    meta: [["budget", "20000000"], ["vote_type", "approval"]],
+    voteType: "approval",
+    budgetText: "20000000",
+    projectColumns: ["project_id", "cost"],
+    projects,
+    voteColumns: ["voter_id", "vote", "weight"],
+    ballots,
+  };
+}
+
+export const tallyBench: BenchSuite = {
+  name: "tally",
+  async run() {
+    const build = spawnSync("npm", ["run", "build:cli", "--silent"], { cwd: root, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(build.stderr);
+    const rows: string[][] = [];
+    const cases: [string, string][] = [
+      ["Poland_Warszawa_2026.pb", "mes"],
+      ["Poland_Warszawa_2026.pb", "greedy"],
+      ["Poland_Warszawa_2026.pb", "mes+greedy"],
+      ["Poland_Warszawa_2026.pb", "mes-add1"],
+      ["Poland_Lodz_2022.pb", "mes"],
+      ["Poland_Wroclaw_2015_150_-_500.pb", "mes+greedy"],
+    ];
+    for (const [file, rule] of cases) {
+      const r = timeCli(path.join(shared, file), rule);
+      rows.push([file, String(r.voters), String(r.projects), rule, r.seconds.toFixed(3), r.peak]);
+    }
+    const synthetic = syntheticElection();
+    const before = process.memoryUsage().rss;
+    const started = process.hrtime.bigint();
+    const result = tally(synthetic, { rule: "mes+greedy" });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    rows.push([
+      `synthetic (${synthetic.ballots.length} weighted ballots)`,
+      "1000000",
+      "300",
+      "mes+greedy (in-process)",
+      seconds.toFixed(3),
+      `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB peak (${((process.memoryUsage().rss - before) / 2 ** 20).toFixed(0)} MB more)`,
+    ]);
+    void result;
+    const header = ["file", "voters", "projects", "rule", "seconds", "peak memory"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    console.log([line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+  },
+};
