@@ -24,7 +24,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../drizzle");
+/** The `drizzle/` folder of the repository, found from this module (also when bundled into build/). */
+function findMigrations(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, "drizzle");
+    if (fs.existsSync(path.join(candidate, "meta/_journal.json"))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error("cannot find the drizzle/ migrations folder");
+}
+
+export const migrationsFolder = findMigrations();
 
 export class DatabaseLockedError extends Error {
   readonly code = "database_locked" as const;

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type Browser, chromium } from "playwright-core";
+
+const root = path.resolve(__dirname, "../..");
+
+export interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the production build (`npm run build` first) with the demo data, on a fresh PGlite folder,
+ * or on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
+ */
+export async function startApp(): Promise<RunningApp> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
+  delete env.DATABASE_URL;
+  let dropDatabase = async () => {};
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-e2e-"));
+  const server = process.env.TEST_DATABASE_URL;
+  if (server) {
+    const name = `shora_e2e_${randomBytes(5).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  } else env.SHORA_DATA_DIR = dataDir;
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the app did not start in time:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace("localhost", "127.0.0.1").replace("127.0.0.1", "localhost"));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless, no downloads, no background network. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
