@@ -6,7 +6,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, roundSecrets, turnout } from "../../db/schema";
+import { ballots, baskets, type envelopes, ledgerLeaves, phases, proposals, roundSecrets, turnout } from "../../db/schema";
 import { canonicalJson } from "../domain/audit/canonical";
 import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../domain/ballots/rules";
 import { currentPhase, dayIn } from "../domain/rounds/phases";

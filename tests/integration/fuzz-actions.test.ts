@@ -79,7 +79,7 @@ const params: Record<string, string> = {};
  */
 async function counts(fields: Record<string, string>): Promise<Record<string, number>> {
   const m = params.municipalityId;
-  const clean = (v: string) => v.replace(/\u0000/g, "");
+  const clean = (v: string) => v.split("\u0000").join("");
   const emails = [fields.email, fields.adminEmail, "-"].filter(Boolean).map((e) => clean(e).trim().toLowerCase());
   const slugs = [fields.slug, "-"].filter(Boolean).map((v) => clean(v).trim());
   const rows = await queryRows<Record<string, number>>(

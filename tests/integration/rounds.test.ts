@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, envelopes, memberships, municipalities, phases, proposals, rounds, users } from "../../db/schema";
+import { actionLog, envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as staffRounds from "../../app/routes/m.$slug.admin.rounds._index";
 import * as staffRound from "../../app/routes/m.$slug.admin.rounds.$round._index";

@@ -40,7 +40,7 @@ export async function startApp(): Promise<RunningApp> {
     };
   } else env.SHORA_DATA_DIR = dataDir;
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"], {
-    env,
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
