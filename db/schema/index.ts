@@ -4,3 +4,4 @@ export * from "./rounds";
 export * from "./audit";
 export * from "./accountability";
 export * from "./ballots";
+export * from "./tallies";
