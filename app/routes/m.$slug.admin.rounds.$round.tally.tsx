@@ -1,0 +1,145 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { RoundStaffNav } from "../components/staff-nav";
+import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import type { TraceStep } from "../domain/tally";
+import { readForm } from "../services/csrf.server";
+import type { FieldErrors } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { findRound } from "../services/rounds-admin.server";
+import { latestTallies, runRoundTally } from "../services/tally.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — tally" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const results = await latestTallies(context.db, round.id);
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: round.slug, title: round.title },
+    envelopes: results.map(({ envelope, tally, proposals, stale }) => {
+      const byId = new Map(proposals.map((p) => [p.id, p]));
+      return {
+        slug: envelope.slug,
+        name: envelope.name,
+        amount: envelope.amount,
+        stale,
+        tally: tally
+          ? {
+              rule: tally.rule,
+              seed: tally.seed,
+              ballots: tally.ballots,
+              voters: tally.voters,
+              selected: tally.selected.map((id) => ({ id, title: byId.get(id)?.title ?? { en: id }, cost: byId.get(id)?.cost ?? 0 })),
+              trace: ((tally.result.trace ?? []) as TraceStep[]).map((s) => ({ ...s, title: byId.get(s.project)?.title ?? { en: s.project } })),
+            }
+          : null,
+      };
+    }),
+  });
+}
+
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; ballots: number | null };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  await readForm(request);
+  const t = translator(requestLocale(request));
+  try {
+    await runRoundTally(context.db, access, params.round ?? "");
+    const round = await findRound(context.db, access.municipality.id, params.round ?? "");
+    const results = round ? await latestTallies(context.db, round.id) : [];
+    return json<Outcome>({ errors: null, values: {}, ballots: results.reduce((s, r) => s + (r.tally?.ballots ?? 0), 0) });
+  } catch (error) {
+    return refusalResponse(error, t, {});
+  }
+}
+
+export default function StaffTally() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("rounds.tally.title")} — {pickText(data.round.title, locale)}
+      </h1>
+      <p>{t("rounds.tally.noEdit")}</p>
+      <ErrorSummary errors={result?.errors} />
+      {result && "ballots" in result && result.ballots !== null ? (
+        <p className="notice" role="status">
+          {t("rounds.tally.ran", { ballots: result.ballots })}
+        </p>
+      ) : null}
+      <PostForm>
+        <button type="submit">{t("rounds.tally.run")}</button>
+      </PostForm>
+      {data.envelopes.map((e) => (
+        <section key={e.slug} aria-labelledby={`tally-${e.slug}`}>
+          <h2 id={`tally-${e.slug}`}>
+            {pickText(e.name, locale)} — <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
+          </h2>
+          {!e.tally ? (
+            <p>{t("rounds.tally.none")}</p>
+          ) : (
+            <>
+              {e.stale ? <p className="notice">{t("rounds.tally.stale")}</p> : null}
+              <dl>
+                <dt>{t("rounds.tally.rule")}</dt>
+                <dd dir="ltr">
+                  <code>{e.tally.rule}</code>
+                </dd>
+                <dt>{t("rounds.tally.seed")}</dt>
+                <dd dir="ltr">
+                  <code>{e.tally.seed}</code>
+                </dd>
+                <dt>{t("rounds.tally.ballots")}</dt>
+                <dd>{formatNumber(locale, e.tally.ballots)}</dd>
+                <dt>{t("rounds.tally.voters")}</dt>
+                <dd>{formatNumber(locale, e.tally.voters)}</dd>
+              </dl>
+              <table>
+                <caption>{t("rounds.tally.trace")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("rounds.tally.step")}</th>
+                    <th scope="col">{t("rounds.proposal.title")}</th>
+                    <th scope="col">{t("round.cost")}</th>
+                    <th scope="col">{t("rounds.tally.support")}</th>
+                    <th scope="col">{t("rounds.tally.running")}</th>
+                    <th scope="col">{t("rounds.tally.phase")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {e.tally.trace.map((s) => (
+                    <tr key={s.step}>
+                      <td className="num">{formatNumber(locale, s.step)}</td>
+                      <td>{pickText(s.title, locale)}</td>
+                      <td className="num">{formatMoney(locale, s.cost, data.currency)}</td>
+                      <td className="num">{formatNumber(locale, s.support)}</td>
+                      <td className="num">{formatMoney(locale, s.totalCost, data.currency)}</td>
+                      <td dir="ltr">
+                        {s.phase}
+                        {s.rho !== undefined ? ` ρ=${s.rho.toPrecision(6)}` : ""}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import { actionLog, envelopes, memberships, phases, proposals, rounds, tallies, users } from "../../db/schema";
+import * as login from "../../app/routes/login";
+import * as tallyPage from "../../app/routes/m.$slug.admin.rounds.$round.tally";
+import { parsePb, writePb } from "../../app/domain/pbfile";
+import { addDays } from "../../app/domain/rounds/rules";
+import { dayIn } from "../../app/domain/rounds/phases";
+import { tally } from "../../app/domain/tally";
+import { hashPassword } from "../../app/services/auth.server";
+import { castBallot } from "../../app/services/ballots.server";
+import { createMunicipality } from "../../app/services/municipality.server";
+import { envelopeElection, runRoundTally } from "../../app/services/tally.server";
+import { TestBrowser, call } from "../support/requests";
+import { testDatabase, unique } from "../support/db";
+
+let database: Database;
+let slug: string;
+let municipalityId: string;
+let roundId: string;
+let envelope: typeof envelopes.$inferSelect;
+const ids: Record<string, string> = {};
+const today = dayIn("UTC");
+const votingDay = new Date(`${addDays(today, -3)}T12:00:00Z`);
+
+beforeAll(async () => {
+  database = await testDatabase();
+  slug = unique("tally");
+  ({ municipalityId } = await createMunicipality(database.db, {
+    slug,
+    name: { en: "Tally town" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "tally password 1" },
+  }));
+  const staffId = randomUUID();
+  await database.db.insert(users).values({ id: staffId, email: `staff@${slug}.example`, passwordHash: await hashPassword("tally password 1"), displayName: "Sam" });
+  await database.db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
+  roundId = randomUUID();
+  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db.insert(phases).values([
+    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
+    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
+  ]);
+  const envelopeId = randomUUID();
+  await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "mes", tallyCompletion: true });
+  [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  for (const [name, cost] of [["park", 600], ["bench", 300], ["lights", 400], ["pool", 900]] as const) {
+    ids[name] = randomUUID();
+    await database.db.insert(proposals).values({ id: ids[name], envelopeId, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
+  }
+  // 3 voters of weight 2 (residents) and 4 of weight 1; one revotes.
+  const votes: [string, number, string[]][] = [
+    ["a", 2, ["park", "bench"]],
+    ["b", 2, ["park"]],
+    ["c", 2, ["lights", "bench"]],
+    ["d", 1, ["pool"]],
+    ["e", 1, ["pool"]],
+    ["f", 1, ["bench"]],
+    ["g", 1, ["park", "lights"]],
+  ];
+  for (const [who, weight, picks] of votes) {
+    await castBallot(database.db, {
+      roundId,
+      roundSlug: "r",
+      timeZone: "UTC",
+      envelope,
+      voter: { identity: who, weight, district: "d", voterClass: weight === 2 ? "resident" : "commuter" },
+      body: { approved: picks.map((p) => ids[p]) },
+      channel: "online",
+      now: votingDay,
+    });
+  }
+  await castBallot(database.db, {
+    roundId,
+    roundSlug: "r",
+    timeZone: "UTC",
+    envelope,
+    voter: { identity: "f", weight: 1, district: "d", voterClass: "commuter" },
+    body: { approved: [ids.lights] },
+    channel: "online",
+    now: votingDay,
+  });
+});
+afterAll(() => database.close());
+
+describe("running a round's tally", () => {
+  it("counts the current weighted ballots with the envelope's rule, the same as the engine on the exported file", async () => {
+    const staff = { user: { id: (await database.db.select().from(users).where(eq(users.email, `staff@${slug}.example`)))[0].id, displayName: "Sam" }, municipality: { id: municipalityId, slug, timeZone: "UTC" } };
+    const outcome = await runRoundTally(database.db, staff as never, "r");
+    const election = await envelopeElection(database.db, envelope, "r");
+    expect(election.ballots).toHaveLength(7); // the superseded ballot is not counted
+    expect(election.ballots.reduce((s, b) => s + b.weight, 0)).toBe(10);
+    // The published .pb form gives the same outcome when re-read by an observer.
+    const reread = parsePb(writePb(election));
+    const expected = tally(reread, { rule: "mes+greedy", tieBreak: "cost-votes-seed", seed: outcome.seed });
+    expect(outcome.outcomes).toEqual([{ envelope: "all", rule: "mes+greedy", selected: expected.selected }]);
+    expect(expected.selected.length).toBeGreaterThan(0);
+    const rows = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ ballots: 7, voters: 10, ledgerSize: 8, rule: "mes+greedy", selected: expected.selected });
+    const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "tally.run"));
+    expect(log.filter((l) => l.municipalityId === municipalityId)).toHaveLength(1);
+  });
+
+  it("shows staff the outcome and trace, and refuses to run outside the tallying phase", async () => {
+    const browser = new TestBrowser(database.db);
+    await call(login.action, browser, browser.post("/login", { email: `staff@${slug}.example`, password: "tally password 1" }));
+    const page = JSON.parse(await (await call(tallyPage.loader, browser, browser.get("/"), { slug, round: "r" })).text());
+    expect(page.envelopes[0].tally.selected.length).toBeGreaterThan(0);
+    expect(page.envelopes[0].tally.trace[0]).toMatchObject({ step: 1, phase: "mes" });
+    expect(page.envelopes[0].stale).toBe(false);
+    await database.db.update(phases).set({ startsOn: addDays(today, 1), endsOn: addDays(today, 3) }).where(and(eq(phases.kind, "tallying"), eq(phases.roundId, roundId)));
+    const refused = await call(tallyPage.action, browser, browser.post("/", {}), { slug, round: "r" });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(await refused.text()).errors.form).toBe("The tally can run only in the tallying phase, after voting has closed.");
+  });
+});
