@@ -74,3 +74,22 @@ export const outbox = pgTable(
   },
   (t) => [index("outbox_pending_idx").on(t.municipalityId, t.sentAt)],
 );
+
+/** Residents' comments on an implementation update (staff may hide one, with a reason shown instead). */
+export const updateComments = pgTable(
+  "update_comments",
+  {
+    id: text("id").primaryKey(),
+    updateId: text("update_id")
+      .notNull()
+      .references(() => implementationUpdates.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    hiddenReason: text("hidden_reason"),
+    hiddenBy: text("hidden_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("update_comments_update_idx").on(t.updateId, t.createdAt)],
+);
