@@ -41,6 +41,7 @@ export function LocalizedFields({
 }
 
 export function TextArea({
+  id: givenId,
   name,
   label,
   defaultValue,
@@ -49,6 +50,8 @@ export function TextArea({
   lang,
   required,
 }: {
+  /** Defaults to field-<name>; give one when a page shows several forms with the same field. */
+  id?: string;
   name: string;
   label: string;
   defaultValue?: string;
@@ -57,7 +60,7 @@ export function TextArea({
   lang?: string;
   required?: boolean;
 }) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   return (
     <div className={error ? "field field-invalid" : "field"}>
       <label htmlFor={id}>{label}</label>

@@ -1,12 +1,27 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { readForm } from "../services/csrf.server";
-import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
+import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../services/guards.server";
 import { notFound } from "../services/http.server";
-import { fundedProposal, isSubscribed, setSubscription } from "../services/implementation.server";
+import { z } from "zod";
+import { TextArea } from "../components/rounds";
+import { translator } from "../domain/i18n";
+import { type FieldErrors, echoValues, formFailure, validateForm } from "../services/forms.server";
+import { requestLocale } from "../services/locale.server";
+import { roleIn } from "../services/municipality.server";
+import { refusalResponse } from "../services/refusals.server";
+import {
+  UPDATE_COMMENT_MAX,
+  commentOnUpdate,
+  fundedProposal,
+  hideUpdateComment,
+  isSubscribed,
+  setSubscription,
+  updateCommentsOf,
+} from "../services/implementation.server";
 
 export const meta: MetaFunction = () => [{ title: "Shora — project timeline" }];
 
@@ -16,7 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
   if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
+  const comments = await updateCommentsOf(context.db, found.updates.map((u) => u.id));
+  const isStaff = current ? (await roleIn(context.db, current.user.id, municipality.id)) !== null : false;
   return json({
+    isStaff,
+    comments: comments.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: found.round.slug, title: found.round.title },
@@ -35,14 +54,41 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+const commentSchema = z.object({ updateId: z.string().min(1), body: z.string().trim().min(1).max(UPDATE_COMMENT_MAX) });
+const hideSchema = z.object({ commentId: z.string().min(1), reason: z.string().trim().min(1).max(500) });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
   if (!found) throw notFound("proposal");
+  const back = `/m/${municipality.slug}/rounds/${found.round.slug}/implementation/${found.item.id}`;
+  const t = translator(requestLocale(request));
+  const intent = form.get("intent");
+  if (intent === "comment") {
+    const parsed = validateForm(commentSchema, form, t, { body: "accountability.comments.body" });
+    if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+    try {
+      await commentOnUpdate(context.db, { userId: user.id, proposalId: found.item.id, ...parsed.data });
+    } catch (error) {
+      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+    }
+    return redirect(back);
+  }
+  if (intent === "hide") {
+    const access = await requireStaff(request, context, params.slug);
+    const parsed = validateForm(hideSchema, form, t, { reason: "accountability.comments.reason" });
+    if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+    try {
+      await hideUpdateComment(context.db, access, { proposalId: found.item.id, roundId: found.round.id, ...parsed.data });
+    } catch (error) {
+      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+    }
+    return redirect(back);
+  }
   await setSubscription(context.db, user.id, found.item.id, form.get("subscribe") === "yes");
-  return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/implementation/${found.item.id}`);
+  return redirect(back);
 }
 
 export default function ImplementationTimeline() {
@@ -112,10 +158,62 @@ export default function ImplementationTimeline() {
                   </a>
                 </p>
               ) : null}
+              <UpdateComments updateId={u.id} />
             </li>
           ))}
         </ol>
       )}
     </>
+  );
+}
+
+function UpdateComments({ updateId }: { updateId: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as { errors?: FieldErrors; values?: Record<string, string> } | undefined;
+  const mine = result?.values?.updateId === updateId || result?.values?.commentId !== undefined;
+  const comments = data.comments.filter((c) => c.updateId === updateId);
+  return (
+    <section aria-label={t("accountability.comments.title")} className="update-comments">
+      {comments.length ? (
+        <ul>
+          {comments.map((c) => (
+            <li key={c.id}>
+              <strong>{c.author}</strong> — {formatDay(locale, c.createdAt.slice(0, 10))}:{" "}
+              {c.body !== null ? c.body : <em>{t("accountability.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>}
+              {data.isStaff && c.body !== null ? (
+                <PostForm className="inline-form">
+                  <input type="hidden" name="intent" value="hide" />
+                  <input type="hidden" name="commentId" value={c.id} />
+                  <label>
+                    {t("accountability.comments.reason")} <input name="reason" required />
+                  </label>{" "}
+                  <button type="submit" className="secondary">
+                    {t("accountability.comments.hide")}
+                  </button>
+                </PostForm>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {data.loggedIn ? (
+        <PostForm noValidate>
+          <input type="hidden" name="intent" value="comment" />
+          <input type="hidden" name="updateId" value={updateId} />
+          <TextArea
+            id={`comment-${updateId}`}
+            name="body"
+            label={t("accountability.comments.add")}
+            error={mine ? result?.errors?.body : undefined}
+            defaultValue={mine ? result?.values?.body : undefined}
+          />
+          <button type="submit">{t("accountability.comments.post")}</button>
+        </PostForm>
+      ) : (
+        <p className="hint">{t("accountability.comments.login")}</p>
+      )}
+    </section>
   );
 }

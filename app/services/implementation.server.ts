@@ -2,7 +2,17 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { envelopes, implementationUpdates, implementations, outbox, proposals, rounds, subscriptions, users } from "../../db/schema";
+import {
+  envelopes,
+  implementationUpdates,
+  implementations,
+  outbox,
+  proposals,
+  rounds,
+  subscriptions,
+  updateComments,
+  users,
+} from "../../db/schema";
 import { type ImplementationStatus, type ImplementationUpdateInput, checkImplementationUpdate, toCsv } from "../domain/accountability/implementation";
 import { dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
@@ -194,4 +204,62 @@ export async function implementationOpenData(db: Db, municipality: Municipality)
 export function implementationCsv(rows: Awaited<ReturnType<typeof implementationOpenData>>): string {
   const header = Object.keys(rows[0] ?? { round: 0, envelope: 0, proposal: 0, title_en: 0, title_fa: 0, allocated: 0, currency: 0, status: 0, progress: 0, spent: 0, expected_completion: 0, cancel_reason: 0, updated_at: 0 });
   return toCsv(header, rows.map((r) => header.map((h) => (r as Record<string, string | number | null>)[h])));
+}
+
+export const UPDATE_COMMENT_MAX = 2000;
+
+/** Comments on the updates of a funded proposal, oldest first; hidden ones carry the reason instead of the text. */
+export async function updateCommentsOf(db: Db, updateIds: string[]) {
+  if (updateIds.length === 0) return [];
+  const rows = await db
+    .select({ comment: updateComments, author: users.displayName })
+    .from(updateComments)
+    .innerJoin(users, eq(users.id, updateComments.userId))
+    .where(inArray(updateComments.updateId, updateIds))
+    .orderBy(asc(updateComments.createdAt));
+  return rows.map(({ comment, author }) => ({
+    id: comment.id,
+    updateId: comment.updateId,
+    author,
+    createdAt: comment.createdAt,
+    body: comment.hiddenReason === null ? comment.body : null,
+    hiddenReason: comment.hiddenReason,
+  }));
+}
+
+export async function commentOnUpdate(db: Db, params: { userId: string; proposalId: string; updateId: string; body: string; now?: Date }) {
+  const [update] = await db
+    .select()
+    .from(implementationUpdates)
+    .where(and(eq(implementationUpdates.id, params.updateId), eq(implementationUpdates.proposalId, params.proposalId)));
+  if (!update) throw new ImplementationRefused("update_not_found", "updateId", {}, 404);
+  const id = randomUUID();
+  await db.insert(updateComments).values({ id, updateId: update.id, userId: params.userId, body: params.body, createdAt: params.now ?? new Date() });
+  return { id };
+}
+
+/** Staff hide a comment on an update; the reason is shown in its place and the action is logged. */
+export async function hideUpdateComment(
+  db: Db,
+  access: Pick<StaffAccess, "user" | "municipality">,
+  params: { proposalId: string; commentId: string; reason: string; roundId: string },
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ comment: updateComments })
+      .from(updateComments)
+      .innerJoin(implementationUpdates, eq(implementationUpdates.id, updateComments.updateId))
+      .where(and(eq(updateComments.id, params.commentId), eq(implementationUpdates.proposalId, params.proposalId)));
+    if (!row) throw new ImplementationRefused("comment_not_found", null, {}, 404);
+    await tx.update(updateComments).set({ hiddenReason: params.reason, hiddenBy: access.user.id }).where(eq(updateComments.id, params.commentId));
+    await recordAction(tx, {
+      municipalityId: access.municipality.id,
+      municipalitySlug: access.municipality.slug,
+      actor: { id: access.user.id, displayName: access.user.displayName },
+      action: "update_comment.hide",
+      target: `update-comment:${params.commentId}`,
+      roundId: params.roundId,
+      after: { reason: params.reason },
+    });
+  });
 }

@@ -118,6 +118,33 @@ describe("implementation tracking", () => {
     expect((await body(again)).errors.status).toBe("A cancelled project cannot be updated any more.");
   });
 
+  it("lets residents comment on an update and staff hide a comment with a reason, shown in its place", async () => {
+    const resident = await loggedIn(`resident@${slug}.example`);
+    const observer = new TestBrowser(database.db);
+    const detail = await body(await call(timeline.loader, observer, observer.get("/"), { slug, round: "pb-2025", proposal: funded[0] }));
+    const updateId = detail.updates[0].id;
+    const empty = await call(timeline.action, resident, resident.post("/", { intent: "comment", updateId, body: "  " }), { slug, round: "pb-2025", proposal: funded[0] });
+    expect(empty.status).toBe(400);
+    expect((await body(empty)).errors.body).toBe("Your comment is required.");
+    const posted = await call(timeline.action, resident, resident.post("/", { intent: "comment", updateId, body: "<b>Great</b> progress" }), { slug, round: "pb-2025", proposal: funded[0] });
+    expect(posted.status).toBe(302);
+    const afterPost = await body(await call(timeline.loader, observer, observer.get("/"), { slug, round: "pb-2025", proposal: funded[0] }));
+    expect(afterPost.comments).toHaveLength(1);
+    expect(afterPost.comments[0]).toMatchObject({ author: "resident", body: "<b>Great</b> progress", hiddenReason: null });
+    const notStaff = await call(timeline.action, resident, resident.post("/", { intent: "hide", commentId: afterPost.comments[0].id, reason: "spam" }), { slug, round: "pb-2025", proposal: funded[0] });
+    expect(notStaff.status).toBe(403);
+    const staff = await loggedIn(`staff@${slug}.example`);
+    const noReason = await call(timeline.action, staff, staff.post("/", { intent: "hide", commentId: afterPost.comments[0].id, reason: "" }), { slug, round: "pb-2025", proposal: funded[0] });
+    expect(noReason.status).toBe(400);
+    const hidden = await call(timeline.action, staff, staff.post("/", { intent: "hide", commentId: afterPost.comments[0].id, reason: "off topic" }), { slug, round: "pb-2025", proposal: funded[0] });
+    expect(hidden.status).toBe(302);
+    const afterHide = await body(await call(timeline.loader, observer, observer.get("/"), { slug, round: "pb-2025", proposal: funded[0] }));
+    expect(afterHide.comments[0]).toMatchObject({ body: null, hiddenReason: "off topic" });
+    expect(JSON.stringify(afterHide)).not.toContain("Great");
+    const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "update_comment.hide"));
+    expect(log.filter((l) => l.municipalityId === municipalityId).map((l) => l.target)).toEqual([`update-comment:${afterPost.comments[0].id}`]);
+  });
+
   it("is closed to residents", async () => {
     const resident = await loggedIn(`resident@${slug}.example`);
     expect((await call(staffPage.action, resident, resident.post("/", update(funded[0], { progress: "90" })), { slug, round: "pb-2025" })).status).toBe(403);

@@ -67,6 +67,16 @@ export const accountabilityEn = {
   "accountability.error.progress_backwards": "Progress cannot go back (it was {previous} %).",
   "accountability.error.spent_negative": "The money spent cannot be negative.",
   "accountability.error.proposal_not_found": "No such funded proposal.",
+  "accountability.comments.title": "Comments",
+  "accountability.comments.add": "Add a comment",
+  "accountability.comments.body": "Your comment",
+  "accountability.comments.post": "Post comment",
+  "accountability.comments.hidden": "Hidden by moderator: {reason}",
+  "accountability.comments.hide": "Hide",
+  "accountability.comments.reason": "Reason for hiding",
+  "accountability.comments.login": "Log in to comment.",
+  "accountability.error.update_not_found": "No such update.",
+  "accountability.error.comment_not_found": "No such comment.",
 } as const;
 
 export const accountabilityFa: Record<keyof typeof accountabilityEn, string> = {
@@ -137,4 +147,14 @@ export const accountabilityFa: Record<keyof typeof accountabilityEn, string> = {
   "accountability.error.progress_backwards": "پیشرفت نمی‌تواند پس برود (پیش‌تر {previous}٪ بود).",
   "accountability.error.spent_negative": "پول هزینه‌شده نمی‌تواند منفی باشد.",
   "accountability.error.proposal_not_found": "چنین طرح تأمین‌شده‌ای نیست.",
+  "accountability.comments.title": "دیدگاه‌ها",
+  "accountability.comments.add": "افزودن دیدگاه",
+  "accountability.comments.body": "دیدگاه شما",
+  "accountability.comments.post": "فرستادن دیدگاه",
+  "accountability.comments.hidden": "پنهان‌شده به دست ناظر: {reason}",
+  "accountability.comments.hide": "پنهان کردن",
+  "accountability.comments.reason": "دلیل پنهان کردن",
+  "accountability.comments.login": "برای نوشتن دیدگاه وارد شوید.",
+  "accountability.error.update_not_found": "چنین گزارشی نیست.",
+  "accountability.error.comment_not_found": "چنین دیدگاهی نیست.",
 };
