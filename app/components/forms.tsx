@@ -36,6 +36,7 @@ export function ErrorSummary({ errors }: { errors?: Record<string, string> | nul
 }
 
 export function Field({
+  id: givenId,
   name,
   label,
   type = "text",
@@ -46,6 +47,8 @@ export function Field({
   autoComplete,
   dir,
 }: {
+  /** Defaults to field-<name>; give one when a page shows several forms with the same field. */
+  id?: string;
   name: string;
   label: string;
   type?: string;
@@ -56,7 +59,7 @@ export function Field({
   autoComplete?: string;
   dir?: "ltr" | "rtl" | "auto";
 }) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={error ? "field field-invalid" : "field"}>

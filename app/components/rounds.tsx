@@ -8,6 +8,7 @@ type Errors = Record<string, string> | null | undefined;
 
 /** Two inputs (English, Persian) for one localized text; `multiline` gives text areas. */
 export function LocalizedFields({
+  idSuffix,
   name,
   labelEn,
   labelFa,
@@ -15,6 +16,8 @@ export function LocalizedFields({
   errors,
   multiline,
 }: {
+  /** Makes the input ids unique when a page repeats the form. */
+  idSuffix?: string;
   name: string;
   labelEn: MessageKey;
   labelFa: MessageKey;
@@ -31,9 +34,26 @@ export function LocalizedFields({
     <>
       {items.map((item) =>
         multiline ? (
-          <TextArea key={item.field} name={item.field} label={item.label} defaultValue={values[item.field]} error={errors?.[item.field]} dir={item.dir} lang={item.lang} />
+          <TextArea
+            key={item.field}
+            id={idSuffix ? `${item.field}-${idSuffix}` : undefined}
+            name={item.field}
+            label={item.label}
+            defaultValue={values[item.field]}
+            error={errors?.[item.field]}
+            dir={item.dir}
+            lang={item.lang}
+          />
         ) : (
-          <Field key={item.field} name={item.field} label={item.label} defaultValue={values[item.field]} error={errors?.[item.field]} dir={item.dir} />
+          <Field
+            key={item.field}
+            id={idSuffix ? `${item.field}-${idSuffix}` : undefined}
+            name={item.field}
+            label={item.label}
+            defaultValue={values[item.field]}
+            error={errors?.[item.field]}
+            dir={item.dir}
+          />
         ),
       )}
     </>
@@ -85,19 +105,21 @@ export function TextArea({
 }
 
 export function SelectField({
+  id: givenId,
   name,
   label,
   options,
   defaultValue,
   error,
 }: {
+  id?: string;
   name: string;
   label: string;
   options: { value: string; label: string }[];
   defaultValue?: string;
   error?: string;
 }) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   return (
     <div className={error ? "field field-invalid" : "field"}>
       <label htmlFor={id}>{label}</label>
@@ -176,18 +198,45 @@ export function ProposalFieldsView({
         error={errors?.envelopeSlug}
         options={envelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) }))}
       />
-      <LocalizedFields name="title" labelEn="rounds.proposal.titleEn" labelFa="rounds.proposal.titleFa" values={values} errors={errors} />
-      <LocalizedFields name="body" labelEn="rounds.proposal.bodyEn" labelFa="rounds.proposal.bodyFa" values={values} errors={errors} multiline />
-      <Field name="cost" type="number" label={t("rounds.proposal.cost", { currency })} defaultValue={values.cost} error={errors?.cost} dir="ltr" />
+      <LocalizedFields
+        name="title"
+        labelEn="rounds.proposal.titleEn"
+        labelFa="rounds.proposal.titleFa"
+        values={values}
+        errors={errors}
+      />
+      <LocalizedFields
+        name="body"
+        labelEn="rounds.proposal.bodyEn"
+        labelFa="rounds.proposal.bodyFa"
+        values={values}
+        errors={errors}
+        multiline
+      />
+      <Field
+        name="cost"
+        type="number"
+        label={t("rounds.proposal.cost", { currency })}
+        defaultValue={values.cost}
+        error={errors?.cost}
+        dir="ltr"
+      />
       <SelectField
         name="districtId"
         label={t("rounds.proposal.district")}
         defaultValue={values.districtId ?? ""}
         error={errors?.districtId}
-        options={[{ value: "", label: t("rounds.envelope.allDistricts") }, ...districtList.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+        options={[
+          { value: "", label: t("rounds.envelope.allDistricts") },
+          ...districtList.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+        ]}
       />
-      <Field name="location" label={t("rounds.proposal.location")} defaultValue={values.location} error={errors?.location} />
+      <Field
+        name="location"
+        label={t("rounds.proposal.location")}
+        defaultValue={values.location}
+        error={errors?.location}
+      />
     </>
   );
 }
-

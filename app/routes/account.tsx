@@ -59,7 +59,8 @@ export default function Account() {
       <ul>
         {sessions.map((s) => (
           <li key={s.fingerprint}>
-            <code>{s.fingerprint}</code> — {t("account.sessionExpires", { date: formatDateTime(locale, new Date(s.expiresAt), "UTC") })}
+            <code>{s.fingerprint}</code> —{" "}
+            {t("account.sessionExpires", { date: formatDateTime(locale, new Date(s.expiresAt), "UTC") })}
           </li>
         ))}
       </ul>

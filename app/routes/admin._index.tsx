@@ -36,7 +36,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const result = validateForm(newMunicipalitySchema, form, t, labels);
   type Outcome = { errors: FieldErrors | null; values: Record<string, string>; created: string | null };
-  if (!result.ok) return json<Outcome>({ errors: result.errors, values: result.values, created: null }, { status: 400 });
+  if (!result.ok)
+    return json<Outcome>({ errors: result.errors, values: result.values, created: null }, { status: 400 });
   const input = result.data;
   try {
     await createMunicipality(context.db, {
@@ -49,7 +50,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (error instanceof SlugTakenError) {
-      return json<Outcome>({ errors: { slug: t("platform.slugTaken") }, values: echoValues(form), created: null }, { status: 400 });
+      return json<Outcome>(
+        { errors: { slug: t("platform.slugTaken") }, values: echoValues(form), created: null },
+        { status: 400 },
+      );
     }
     throw error;
   }
@@ -82,9 +86,29 @@ export default function PlatformAdmin() {
       <h2>{t("platform.createMunicipality")}</h2>
       <ErrorSummary errors={errors} />
       <PostForm noValidate>
-        <Field name="slug" label={t("platform.slug")} defaultValue={values.slug} error={errors?.slug} required dir="ltr" />
-        <Field name="nameEn" label={t("platform.nameEn")} defaultValue={values.nameEn} error={errors?.nameEn} required dir="ltr" />
-        <Field name="nameFa" label={t("platform.nameFa")} defaultValue={values.nameFa} error={errors?.nameFa} dir="rtl" />
+        <Field
+          name="slug"
+          label={t("platform.slug")}
+          defaultValue={values.slug}
+          error={errors?.slug}
+          required
+          dir="ltr"
+        />
+        <Field
+          name="nameEn"
+          label={t("platform.nameEn")}
+          defaultValue={values.nameEn}
+          error={errors?.nameEn}
+          required
+          dir="ltr"
+        />
+        <Field
+          name="nameFa"
+          label={t("platform.nameFa")}
+          defaultValue={values.nameFa}
+          error={errors?.nameFa}
+          dir="rtl"
+        />
         <div className="field">
           <label htmlFor="field-defaultLocale">{t("platform.defaultLocale")}</label>
           <select id="field-defaultLocale" name="defaultLocale" defaultValue={values.defaultLocale ?? "fa"}>
@@ -108,7 +132,13 @@ export default function PlatformAdmin() {
           required
           dir="ltr"
         />
-        <Field name="adminName" label={t("platform.adminName")} defaultValue={values.adminName} error={errors?.adminName} required />
+        <Field
+          name="adminName"
+          label={t("platform.adminName")}
+          defaultValue={values.adminName}
+          error={errors?.adminName}
+          required
+        />
         <Field
           name="adminEmail"
           type="email"

@@ -6,7 +6,9 @@ import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { municipalityOverview, roleIn } from "../services/municipality.server";
 import { roundsOf } from "../services/rounds.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.municipality.name.en ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Shora — ${data?.municipality.name.en ?? ""}` },
+];
 
 /** Public page of a municipality: its rounds and districts. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

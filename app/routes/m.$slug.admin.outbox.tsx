@@ -15,7 +15,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: municipality.slug,
     name: municipality.name,
     timeZone: municipality.timeZone,
-    messages: messages.map((m) => ({ id: m.id, kind: m.kind, email: m.email, createdAt: m.createdAt.toISOString(), payload: m.payload })),
+    messages: messages.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      email: m.email,
+      createdAt: m.createdAt.toISOString(),
+      payload: m.payload,
+    })),
   });
 }
 

@@ -52,7 +52,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       const outcome = await advancePhase(context.db, access, roundSlug);
       if (!outcome.ok) throw new Error("unreachable");
-      return json<Outcome>({ errors: null, values: {}, notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }) });
+      return json<Outcome>({
+        errors: null,
+        values: {},
+        notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }),
+      });
     } catch (error) {
       return refusalResponse(error, t, {});
     }
@@ -97,7 +101,13 @@ export default function StaffRound() {
       </PostForm>
       <PostForm noValidate key={JSON.stringify(values)}>
         <input type="hidden" name="intent" value="save" />
-        <LocalizedFields name="title" labelEn="rounds.titleEn" labelFa="rounds.titleFa" values={values} errors={result?.errors} />
+        <LocalizedFields
+          name="title"
+          labelEn="rounds.titleEn"
+          labelFa="rounds.titleFa"
+          values={values}
+          errors={result?.errors}
+        />
         <LocalizedFields
           name="description"
           labelEn="rounds.descriptionEn"

@@ -19,7 +19,11 @@ import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds-
 export const meta: MetaFunction = () => [{ title: "Shora — envelopes" }];
 
 async function districtsOf(context: LoaderFunctionArgs["context"], municipalityId: string) {
-  return context.db.select().from(districts).where(eq(districts.municipalityId, municipalityId)).orderBy(asc(districts.position));
+  return context.db
+    .select()
+    .from(districts)
+    .where(eq(districts.municipalityId, municipalityId))
+    .orderBy(asc(districts.position));
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -69,11 +73,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type EnvelopeRow = ReturnType<typeof useLoaderData<typeof loader>>["envelopes"][number];
 
-function EnvelopeForm({ envelope, values, errors }: { envelope: EnvelopeRow | null; values: Record<string, string>; errors: FieldErrors | null | undefined }) {
+function EnvelopeForm({
+  envelope,
+  values,
+  errors,
+}: {
+  envelope: EnvelopeRow | null;
+  values: Record<string, string>;
+  errors: FieldErrors | null | undefined;
+}) {
   const t = useT();
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
-  const v = (name: string, fallback: unknown) => values[name] ?? (fallback === null || fallback === undefined ? "" : String(fallback));
+  const idOf = (name: string) => `${name}-${envelope?.slug ?? "new"}`;
+  const v = (name: string, fallback: unknown) =>
+    values[name] ?? (fallback === null || fallback === undefined ? "" : String(fallback));
   const merged: Record<string, string> = {
     nameEn: v("nameEn", envelope?.name.en),
     nameFa: v("nameFa", envelope?.name.fa),
@@ -81,9 +95,24 @@ function EnvelopeForm({ envelope, values, errors }: { envelope: EnvelopeRow | nu
   return (
     <PostForm noValidate>
       <input type="hidden" name="originalSlug" value={envelope?.slug ?? ""} />
-      <Field name="slug" label={t("rounds.envelope.slug")} defaultValue={v("slug", envelope?.slug)} error={errors?.slug} dir="ltr" />
-      <LocalizedFields name="name" labelEn="rounds.envelope.nameEn" labelFa="rounds.envelope.nameFa" values={merged} errors={errors} />
       <Field
+        id={idOf("slug")}
+        name="slug"
+        label={t("rounds.envelope.slug")}
+        defaultValue={v("slug", envelope?.slug)}
+        error={errors?.slug}
+        dir="ltr"
+      />
+      <LocalizedFields
+        idSuffix={envelope?.slug ?? "new"}
+        name="name"
+        labelEn="rounds.envelope.nameEn"
+        labelFa="rounds.envelope.nameFa"
+        values={merged}
+        errors={errors}
+      />
+      <Field
+        id={idOf("amount")}
         name="amount"
         type="number"
         label={t("rounds.envelope.amount", { currency: data.currency })}
@@ -92,22 +121,31 @@ function EnvelopeForm({ envelope, values, errors }: { envelope: EnvelopeRow | nu
         dir="ltr"
       />
       <SelectField
+        id={idOf("districtId")}
         name="districtId"
         label={t("rounds.envelope.district")}
         defaultValue={v("districtId", envelope?.districtId)}
         error={errors?.districtId}
-        options={[{ value: "", label: t("rounds.envelope.allDistricts") }, ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+        options={[
+          { value: "", label: t("rounds.envelope.allDistricts") },
+          ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+        ]}
       />
       <SelectField
+        id={idOf("ballotType")}
         name="ballotType"
         label={t("rounds.envelope.ballotType")}
         defaultValue={v("ballotType", envelope?.ballotType ?? "approval")}
         error={errors?.ballotType}
-        options={(["approval", "k-approval", "cumulative"] as const).map((b) => ({ value: b, label: t(`rounds.envelope.ballot.${b}` as MessageKey) }))}
+        options={(["approval", "k-approval", "cumulative"] as const).map((b) => ({
+          value: b,
+          label: t(`rounds.envelope.ballot.${b}` as MessageKey),
+        }))}
       />
       {(["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const).map((name) => (
         <Field
           key={name}
+          id={idOf(name)}
           name={name}
           type="number"
           label={t(`rounds.envelope.${name}` as MessageKey)}
@@ -118,11 +156,15 @@ function EnvelopeForm({ envelope, values, errors }: { envelope: EnvelopeRow | nu
         />
       ))}
       <SelectField
+        id={idOf("tallyRule")}
         name="tallyRule"
         label={t("rounds.envelope.tallyRule")}
         defaultValue={v("tallyRule", envelope?.tallyRule ?? "greedy")}
         error={errors?.tallyRule}
-        options={(["greedy", "mes"] as const).map((r) => ({ value: r, label: t(`rounds.envelope.rule.${r}` as MessageKey) }))}
+        options={(["greedy", "mes"] as const).map((r) => ({
+          value: r,
+          label: t(`rounds.envelope.rule.${r}` as MessageKey),
+        }))}
       />
       <div className="field">
         <label>
@@ -154,12 +196,17 @@ export default function StaffEnvelopes() {
         <details key={e.id} className="panel" open={failedSlug === e.slug}>
           <summary>
             {pickText(e.name, locale)} — <span className="num">{formatMoney(locale, e.amount, data.currency)}</span> —{" "}
-            {t(`rounds.envelope.ballot.${e.ballotType}` as MessageKey)} — {t(`rounds.envelope.rule.${e.tallyRule}` as MessageKey)} —{" "}
+            {t(`rounds.envelope.ballot.${e.ballotType}` as MessageKey)} —{" "}
+            {t(`rounds.envelope.rule.${e.tallyRule}` as MessageKey)} —{" "}
             {t("rounds.filter.results", { count: e.proposalCount })}
           </summary>
           {data.frozen ? null : (
             <>
-              <EnvelopeForm envelope={e} values={failedSlug === e.slug ? (result?.values ?? {}) : {}} errors={failedSlug === e.slug ? errors : null} />
+              <EnvelopeForm
+                envelope={e}
+                values={failedSlug === e.slug ? (result?.values ?? {}) : {}}
+                errors={failedSlug === e.slug ? errors : null}
+              />
               <PostForm>
                 <input type="hidden" name="intent" value="delete" />
                 <input type="hidden" name="originalSlug" value={e.slug} />
@@ -174,7 +221,11 @@ export default function StaffEnvelopes() {
       {data.frozen ? null : (
         <>
           <h2>{t("rounds.envelope.create")}</h2>
-          <EnvelopeForm envelope={null} values={failedSlug === "" ? (result?.values ?? {}) : {}} errors={failedSlug === "" ? errors : null} />
+          <EnvelopeForm
+            envelope={null}
+            values={failedSlug === "" ? (result?.values ?? {}) : {}}
+            errors={failedSlug === "" ? errors : null}
+          />
         </>
       )}
     </>

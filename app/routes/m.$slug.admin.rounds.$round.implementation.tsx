@@ -21,7 +21,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);
   const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
   if (!board) throw notFound("round");
-  return json({ slug: municipality.slug, currency: municipality.currency, round: { slug: board.round.slug, title: board.round.title }, items: board.items });
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: board.round.slug, title: board.round.title },
+    items: board.items,
+  });
 }
 
 const schema = z.object({
@@ -108,21 +113,42 @@ export default function StaffImplementation() {
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(`accountability.impl.status.${i.status}` as MessageKey)} — {i.progress}% —{" "}
-              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+              {pickText(i.title, locale)} — {t(`accountability.impl.status.${i.status}` as MessageKey)} — {i.progress}%
+              — {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
               <input type="hidden" name="proposalId" value={i.id} />
               <SelectField
+                id={`status-${i.id}`}
                 name="status"
                 label={t("accountability.impl.status")}
                 defaultValue={mine ? failed.status : i.status}
                 error={errors?.status}
-                options={IMPLEMENTATION_STATUSES.map((s) => ({ value: s, label: t(`accountability.impl.status.${s}` as MessageKey) }))}
+                options={IMPLEMENTATION_STATUSES.map((s) => ({
+                  value: s,
+                  label: t(`accountability.impl.status.${s}` as MessageKey),
+                }))}
               />
-              <Field name="progress" type="number" label={t("accountability.impl.progress")} defaultValue={mine ? failed.progress : String(i.progress)} error={errors?.progress} dir="ltr" />
-              <Field name="spent" type="number" label={t("accountability.impl.spent")} defaultValue={mine ? failed.spent : String(i.spent)} error={errors?.spent} dir="ltr" />
               <Field
+                id={`progress-${i.id}`}
+                name="progress"
+                type="number"
+                label={t("accountability.impl.progress")}
+                defaultValue={mine ? failed.progress : String(i.progress)}
+                error={errors?.progress}
+                dir="ltr"
+              />
+              <Field
+                id={`spent-${i.id}`}
+                name="spent"
+                type="number"
+                label={t("accountability.impl.spent")}
+                defaultValue={mine ? failed.spent : String(i.spent)}
+                error={errors?.spent}
+                dir="ltr"
+              />
+              <Field
+                id={`expectedCompletion-${i.id}`}
                 name="expectedCompletion"
                 type="date"
                 label={t("accountability.impl.expected")}
@@ -130,9 +156,30 @@ export default function StaffImplementation() {
                 error={errors?.expectedCompletion}
                 dir="ltr"
               />
-              <TextArea name="note" label={t("accountability.impl.note")} defaultValue={mine ? failed.note : ""} error={errors?.note} required />
-              <TextArea name="cancelReason" label={t("accountability.impl.cancelReason")} defaultValue={mine ? failed.cancelReason : ""} error={errors?.cancelReason} />
-              <Field name="photoUrl" type="url" label={t("accountability.impl.photoUrl")} defaultValue={mine ? failed.photoUrl : ""} error={errors?.photoUrl} dir="ltr" />
+              <TextArea
+                id={`note-${i.id}`}
+                name="note"
+                label={t("accountability.impl.note")}
+                defaultValue={mine ? failed.note : ""}
+                error={errors?.note}
+                required
+              />
+              <TextArea
+                id={`cancelReason-${i.id}`}
+                name="cancelReason"
+                label={t("accountability.impl.cancelReason")}
+                defaultValue={mine ? failed.cancelReason : ""}
+                error={errors?.cancelReason}
+              />
+              <Field
+                id={`photoUrl-${i.id}`}
+                name="photoUrl"
+                type="url"
+                label={t("accountability.impl.photoUrl")}
+                defaultValue={mine ? failed.photoUrl : ""}
+                error={errors?.photoUrl}
+                dir="ltr"
+              />
               <button type="submit">{t("accountability.impl.post")}</button>
             </PostForm>
           </details>

@@ -15,7 +15,12 @@ import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { parseProposalForm } from "../services/round-forms.server";
-import { createStaffProposal, postOfficialResponse, reviewProposal, roundForStaff } from "../services/rounds-admin.server";
+import {
+  createStaffProposal,
+  postOfficialResponse,
+  reviewProposal,
+  roundForStaff,
+} from "../services/rounds-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "Shora — proposals" }];
 
@@ -69,12 +74,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "create") {
-      const districtIds = (await context.db.select({ id: districts.id }).from(districts).where(eq(districts.municipalityId, access.municipality.id))).map((d) => d.id);
+      const districtIds = (
+        await context.db
+          .select({ id: districts.id })
+          .from(districts)
+          .where(eq(districts.municipalityId, access.municipality.id))
+      ).map((d) => d.id);
       const parsed = parseProposalForm(form, t, districtIds);
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
       await createStaffProposal(context.db, access, roundSlug, parsed.data);
     } else if (intent === "accept") {
-      const parsed = validateForm(acceptSchema, form, t, { cost: "rounds.proposal.finalCost", feasibilityNote: "rounds.proposal.feasibility" });
+      const parsed = validateForm(acceptSchema, form, t, {
+        cost: "rounds.proposal.finalCost",
+        feasibilityNote: "rounds.proposal.feasibility",
+      });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
       await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
         decision: "accept",
@@ -84,7 +97,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else if (intent === "reject") {
       const parsed = validateForm(rejectSchema, form, t, { reason: "rounds.proposal.reason" });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, { decision: "reject", reason: parsed.data.reason });
+      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
+        decision: "reject",
+        reason: parsed.data.reason,
+      });
     } else if (intent === "respond") {
       const parsed = validateForm(respondSchema, form, t, { response: "rounds.proposal.officialResponse" });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
@@ -127,7 +143,9 @@ export default function StaffProposals() {
           {data.proposals.map((p) => (
             <tr key={p.id}>
               <td>
-                <Link to={`/m/${data.slug}/rounds/${data.round.slug}/proposals/${p.id}`}>{pickText(p.title, locale)}</Link>
+                <Link to={`/m/${data.slug}/rounds/${data.round.slug}/proposals/${p.id}`}>
+                  {pickText(p.title, locale)}
+                </Link>
               </td>
               <td>{p.envelope ? pickText(p.envelope.name, locale) : ""}</td>
               <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
@@ -139,7 +157,8 @@ export default function StaffProposals() {
       {data.proposals.map((p) => (
         <details key={p.id} className="panel" open={failed.proposalId === p.id}>
           <summary>
-            {t("rounds.proposal.review")}: {pickText(p.title, locale)} ({t(`rounds.proposal.status.${p.status}` as MessageKey)})
+            {t("rounds.proposal.review")}: {pickText(p.title, locale)} (
+            {t(`rounds.proposal.status.${p.status}` as MessageKey)})
           </summary>
           <p>{pickText(p.body, locale)}</p>
           {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}
@@ -149,6 +168,7 @@ export default function StaffProposals() {
                 <input type="hidden" name="intent" value="accept" />
                 <input type="hidden" name="proposalId" value={p.id} />
                 <Field
+                  id={`cost-${p.id}`}
                   name="cost"
                   type="number"
                   label={t("rounds.proposal.finalCost", { currency: data.currency })}
@@ -156,13 +176,25 @@ export default function StaffProposals() {
                   error={errorsFor(p.id)?.cost}
                   dir="ltr"
                 />
-                <TextArea name="feasibilityNote" label={t("rounds.proposal.feasibility")} defaultValue={p.feasibilityNote ?? ""} error={errorsFor(p.id)?.feasibilityNote} />
+                <TextArea
+                  id={`feasibilityNote-${p.id}`}
+                  name="feasibilityNote"
+                  label={t("rounds.proposal.feasibility")}
+                  defaultValue={p.feasibilityNote ?? ""}
+                  error={errorsFor(p.id)?.feasibilityNote}
+                />
                 <button type="submit">{t("rounds.proposal.accept")}</button>
               </PostForm>
               <PostForm noValidate>
                 <input type="hidden" name="intent" value="reject" />
                 <input type="hidden" name="proposalId" value={p.id} />
-                <TextArea name="reason" label={t("rounds.proposal.reason")} error={errorsFor(p.id)?.reason} required />
+                <TextArea
+                  id={`reason-${p.id}`}
+                  name="reason"
+                  label={t("rounds.proposal.reason")}
+                  error={errorsFor(p.id)?.reason}
+                  required
+                />
                 <button type="submit" className="secondary">
                   {t("rounds.proposal.reject")}
                 </button>
@@ -173,6 +205,7 @@ export default function StaffProposals() {
             <input type="hidden" name="intent" value="respond" />
             <input type="hidden" name="proposalId" value={p.id} />
             <TextArea
+              id={`response-${p.id}`}
               name="response"
               label={t("rounds.proposal.officialResponse")}
               defaultValue={p.officialResponse ?? ""}
@@ -187,7 +220,10 @@ export default function StaffProposals() {
           <h2 id="create-proposal">{t("rounds.proposal.create")}</h2>
           <PostForm noValidate>
             <input type="hidden" name="intent" value="create" />
-            <ProposalFields values={failed.intent === "create" ? failed : {}} errors={failed.intent === "create" ? errors : null} />
+            <ProposalFields
+              values={failed.intent === "create" ? failed : {}}
+              errors={failed.intent === "create" ? errors : null}
+            />
             <button type="submit">{t("rounds.proposal.create")}</button>
           </PostForm>
         </section>
@@ -198,5 +234,13 @@ export default function StaffProposals() {
 
 function ProposalFields({ values, errors }: { values: Record<string, string>; errors: FieldErrors | null }) {
   const data = useLoaderData<typeof loader>();
-  return <ProposalFieldsView values={values} errors={errors} envelopes={data.envelopes} districts={data.districts} currency={data.currency} />;
+  return (
+    <ProposalFieldsView
+      values={values}
+      errors={errors}
+      envelopes={data.envelopes}
+      districts={data.districts}
+      currency={data.currency}
+    />
+  );
 }

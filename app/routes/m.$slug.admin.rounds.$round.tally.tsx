@@ -38,8 +38,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
               seed: tally.seed,
               ballots: tally.ballots,
               voters: tally.voters,
-              selected: tally.selected.map((id) => ({ id, title: byId.get(id)?.title ?? { en: id }, cost: byId.get(id)?.cost ?? 0 })),
-              trace: ((tally.result.trace ?? []) as TraceStep[]).map((s) => ({ ...s, title: byId.get(s.project)?.title ?? { en: s.project } })),
+              selected: tally.selected.map((id) => ({
+                id,
+                title: byId.get(id)?.title ?? { en: id },
+                cost: byId.get(id)?.cost ?? 0,
+              })),
+              trace: ((tally.result.trace ?? []) as TraceStep[]).map((s) => ({
+                ...s,
+                title: byId.get(s.project)?.title ?? { en: s.project },
+              })),
             }
           : null,
       };
@@ -57,7 +64,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await runRoundTally(context.db, access, params.round ?? "");
     const round = await findRound(context.db, access.municipality.id, params.round ?? "");
     const results = round ? await latestTallies(context.db, round.id) : [];
-    return json<Outcome>({ errors: null, values: {}, ballots: results.reduce((s, r) => s + (r.tally?.ballots ?? 0), 0) });
+    return json<Outcome>({
+      errors: null,
+      values: {},
+      ballots: results.reduce((s, r) => s + (r.tally?.ballots ?? 0), 0),
+    });
   } catch (error) {
     return refusalResponse(error, t, {});
   }

@@ -55,14 +55,23 @@ export default function StaffRounds() {
           <li key={r.slug}>
             <Link to={`/m/${municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
             <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
-            <span className="tag">{r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</span>
+            <span className="tag">
+              {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
+            </span>
           </li>
         ))}
       </ul>
       <h2>{t("rounds.create")}</h2>
       <ErrorSummary errors={data?.errors} />
       <PostForm noValidate>
-        <Field name="slug" label={t("rounds.slug")} defaultValue={values.slug} error={data?.errors?.slug} required dir="ltr" />
+        <Field
+          name="slug"
+          label={t("rounds.slug")}
+          defaultValue={values.slug}
+          error={data?.errors?.slug}
+          required
+          dir="ltr"
+        />
         <SelectField
           name="kind"
           label={t("rounds.kind")}
@@ -73,7 +82,13 @@ export default function StaffRounds() {
             { value: "consultation", label: t("round.kind.consultation") },
           ]}
         />
-        <LocalizedFields name="title" labelEn="rounds.titleEn" labelFa="rounds.titleFa" values={values} errors={data?.errors} />
+        <LocalizedFields
+          name="title"
+          labelEn="rounds.titleEn"
+          labelFa="rounds.titleFa"
+          values={values}
+          errors={data?.errors}
+        />
         <LocalizedFields
           name="description"
           labelEn="rounds.descriptionEn"

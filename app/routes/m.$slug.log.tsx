@@ -60,13 +60,19 @@ export default function ActionLogPage() {
           name="round"
           label={t("accountability.log.round")}
           defaultValue={data.filters.round}
-          options={[{ value: "", label: t("accountability.log.anyRound") }, ...data.rounds.map((r) => ({ value: r.slug, label: pickText(r.title, locale) }))]}
+          options={[
+            { value: "", label: t("accountability.log.anyRound") },
+            ...data.rounds.map((r) => ({ value: r.slug, label: pickText(r.title, locale) })),
+          ]}
         />
         <SelectField
           name="action"
           label={t("accountability.log.action")}
           defaultValue={data.filters.action}
-          options={[{ value: "", label: t("accountability.log.anyAction") }, ...data.actions.map((a) => ({ value: a, label: a }))]}
+          options={[
+            { value: "", label: t("accountability.log.anyAction") },
+            ...data.actions.map((a) => ({ value: a, label: a })),
+          ]}
         />
         <button type="submit">{t("accountability.log.apply")}</button>
       </Form>

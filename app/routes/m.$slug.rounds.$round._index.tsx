@@ -11,7 +11,9 @@ import { notFound } from "../services/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { ownProposals, publicRound } from "../services/rounds.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Shora — ${data?.round.title.en ?? data?.round.title.fa ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Shora — ${data?.round.title.en ?? data?.round.title.fa ?? ""}` },
+];
 
 /** Public page of a round: phase timeline, envelopes and the proposals, with filters and search (GET, works without JS). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -23,11 +25,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     status: url.searchParams.get("status") || null,
     q: url.searchParams.get("q")?.slice(0, 200) || null,
   };
-  const found = await publicRound(context.db, municipality.id, params.round ?? "", municipality.timeZone, new Date(), filters);
+  const found = await publicRound(
+    context.db,
+    municipality.id,
+    params.round ?? "",
+    municipality.timeZone,
+    new Date(),
+    filters,
+  );
   if (!found) throw notFound("round");
   const current = await optionalUser(request, context);
   const [districtRows, mine] = await Promise.all([
-    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    context.db
+      .select()
+      .from(districts)
+      .where(eq(districts.municipalityId, municipality.id))
+      .orderBy(asc(districts.position)),
     current ? ownProposals(context.db, found.round.id, current.user.id) : [],
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
@@ -35,7 +48,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: municipality.slug,
     currency: municipality.currency,
     defaultLocale: municipality.defaultLocale,
-    round: { slug: found.round.slug, title: found.round.title, description: found.round.description, kind: found.round.kind },
+    round: {
+      slug: found.round.slug,
+      title: found.round.title,
+      description: found.round.description,
+      kind: found.round.kind,
+    },
     currentPhase: found.currentPhase,
     phases: found.phases.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })),
     filters,
@@ -99,20 +117,28 @@ export default function RoundPage() {
       <h2>{t("round.phases")}</h2>
       <ol className="timeline">
         {data.phases.map((p) => (
-          <li key={p.kind} aria-current={p.kind === data.currentPhase ? "step" : undefined} className={p.kind === data.currentPhase ? "current" : undefined}>
+          <li
+            key={p.kind}
+            aria-current={p.kind === data.currentPhase ? "step" : undefined}
+            className={p.kind === data.currentPhase ? "current" : undefined}
+          >
             <strong>{t(`phase.${p.kind}` as MessageKey)}</strong>:{" "}
             {t("phase.dates", { start: formatDay(locale, p.startsOn), end: formatDay(locale, p.endsOn) })}
           </li>
         ))}
       </ol>
-      {data.round.kind === "budgeting" && (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
+      {data.round.kind === "budgeting" &&
+      (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
         <p>
           <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
         </p>
       ) : null}
       {data.round.kind === "budgeting" && data.currentPhase === "proposals" ? (
         <p>
-          <Link className="button" to={data.loggedIn ? `${base}/propose` : `/login?next=${encodeURIComponent(`${base}/propose`)}`}>
+          <Link
+            className="button"
+            to={data.loggedIn ? `${base}/propose` : `/login?next=${encodeURIComponent(`${base}/propose`)}`}
+          >
             {t("rounds.proposal.submit")}
           </Link>
         </p>
@@ -142,13 +168,19 @@ export default function RoundPage() {
           name="envelope"
           label={t("rounds.filter.envelope")}
           defaultValue={data.filters.envelope ?? ""}
-          options={[{ value: "", label: t("rounds.filter.any") }, ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) }))]}
+          options={[
+            { value: "", label: t("rounds.filter.any") },
+            ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) })),
+          ]}
         />
         <SelectField
           name="district"
           label={t("rounds.filter.district")}
           defaultValue={data.filters.district ?? ""}
-          options={[{ value: "", label: t("rounds.filter.any") }, ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))]}
+          options={[
+            { value: "", label: t("rounds.filter.any") },
+            ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+          ]}
         />
         <SelectField
           name="status"
@@ -156,7 +188,10 @@ export default function RoundPage() {
           defaultValue={data.filters.status ?? ""}
           options={[
             { value: "", label: t("rounds.filter.any") },
-            ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({ value: s, label: t(`rounds.proposal.status.${s}` as MessageKey) })),
+            ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
+              value: s,
+              label: t(`rounds.proposal.status.${s}` as MessageKey),
+            })),
           ]}
         />
         <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />

@@ -31,7 +31,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
   if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
-  const comments = await updateCommentsOf(context.db, found.updates.map((u) => u.id));
+  const comments = await updateCommentsOf(
+    context.db,
+    found.updates.map((u) => u.id),
+  );
   const isStaff = current ? (await roleIn(context.db, current.user.id, municipality.id)) !== null : false;
   return json({
     isStaff,
@@ -81,7 +84,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = validateForm(hideSchema, form, t, { reason: "accountability.comments.reason" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await hideUpdateComment(context.db, access, { proposalId: found.item.id, roundId: found.round.id, ...parsed.data });
+      await hideUpdateComment(context.db, access, {
+        proposalId: found.item.id,
+        roundId: found.round.id,
+        ...parsed.data,
+      });
     } catch (error) {
       return refusalResponse(error, t, echoValues(form), "accountability.error.");
     }
@@ -108,7 +115,12 @@ export default function ImplementationTimeline() {
         {item.cancelReason ? <dd>{t("accountability.impl.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
         <dt>{t("accountability.impl.progress")}</dt>
         <dd>
-          <progress className="progress" max={100} value={item.progress} aria-label={t("accountability.impl.progress")} />{" "}
+          <progress
+            className="progress"
+            max={100}
+            value={item.progress}
+            aria-label={t("accountability.impl.progress")}
+          />{" "}
           {formatNumber(locale, item.progress)}
           {locale === "fa" ? "٪" : "%"}
         </dd>
@@ -133,7 +145,9 @@ export default function ImplementationTimeline() {
         </PostForm>
       ) : (
         <p>
-          <Link to={`/login?next=${encodeURIComponent(`/m/${data.slug}/rounds/${data.round.slug}/implementation/${item.id}`)}`}>
+          <Link
+            to={`/login?next=${encodeURIComponent(`/m/${data.slug}/rounds/${data.round.slug}/implementation/${item.id}`)}`}
+          >
             {t("accountability.impl.loginToSubscribe")}
           </Link>
         </p>
@@ -146,8 +160,8 @@ export default function ImplementationTimeline() {
           {data.updates.map((u) => (
             <li key={u.id}>
               <p>
-                <strong>{formatDay(locale, u.postedOn)}</strong> — {t(`accountability.impl.status.${u.status}` as MessageKey)} —{" "}
-                {formatNumber(locale, u.progress)}
+                <strong>{formatDay(locale, u.postedOn)}</strong> —{" "}
+                {t(`accountability.impl.status.${u.status}` as MessageKey)} — {formatNumber(locale, u.progress)}
                 {locale === "fa" ? "٪" : "%"} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>
@@ -171,17 +185,23 @@ function UpdateComments({ updateId }: { updateId: string }) {
   const t = useT();
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as { errors?: FieldErrors; values?: Record<string, string> } | undefined;
+  const result = useActionData<typeof action>() as
+    | { errors?: FieldErrors; values?: Record<string, string> }
+    | undefined;
   const mine = result?.values?.updateId === updateId || result?.values?.commentId !== undefined;
   const comments = data.comments.filter((c) => c.updateId === updateId);
   return (
-    <section aria-label={t("accountability.comments.title")} className="update-comments">
+    <div className="update-comments">
       {comments.length ? (
         <ul>
           {comments.map((c) => (
             <li key={c.id}>
               <strong>{c.author}</strong> — {formatDay(locale, c.createdAt.slice(0, 10))}:{" "}
-              {c.body !== null ? c.body : <em>{t("accountability.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>}
+              {c.body !== null ? (
+                c.body
+              ) : (
+                <em>{t("accountability.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
+              )}
               {data.isStaff && c.body !== null ? (
                 <PostForm className="inline-form">
                   <input type="hidden" name="intent" value="hide" />
@@ -214,6 +234,6 @@ function UpdateComments({ updateId }: { updateId: string }) {
       ) : (
         <p className="hint">{t("accountability.comments.login")}</p>
       )}
-    </section>
+    </div>
   );
 }

@@ -15,7 +15,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
   if (!board) throw notFound("round");
-  return json({ slug: municipality.slug, currency: municipality.currency, round: { slug: board.round.slug, title: board.round.title }, items: board.items });
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: board.round.slug, title: board.round.title },
+    items: board.items,
+  });
 }
 
 export default function ImplementationBoard() {
@@ -58,15 +63,29 @@ export default function ImplementationBoard() {
               {data.items.map((i) => (
                 <tr key={i.id}>
                   <th scope="row">
-                    <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation/${i.id}`}>{pickText(i.title, locale)}</Link>
+                    <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation/${i.id}`}>
+                      {pickText(i.title, locale)}
+                    </Link>
                   </th>
                   <td>
                     {t(`accountability.impl.status.${i.status}` as MessageKey)}
-                    {i.cancelReason ? <div className="hint">{t("accountability.impl.cancelledBecause", { reason: i.cancelReason })}</div> : null}
+                    {i.cancelReason ? (
+                      <div className="hint">
+                        {t("accountability.impl.cancelledBecause", { reason: i.cancelReason })}
+                      </div>
+                    ) : null}
                   </td>
                   <td>
-                    <progress className="progress" max={100} value={i.progress} aria-label={t("accountability.impl.progress")} />{" "}
-                    <span className="num">{formatNumber(locale, i.progress)}{locale === "fa" ? "٪" : "%"}</span>
+                    <progress
+                      className="progress"
+                      max={100}
+                      value={i.progress}
+                      aria-label={t("accountability.impl.progress")}
+                    />{" "}
+                    <span className="num">
+                      {formatNumber(locale, i.progress)}
+                      {locale === "fa" ? "٪" : "%"}
+                    </span>
                   </td>
                   <td className="num">{formatMoney(locale, i.allocated, data.currency)}</td>
                   <td className="num">{formatMoney(locale, i.spent, data.currency)}</td>

@@ -77,7 +77,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return refusalResponse(error, t, {});
     }
   }
-  const parsed = parseProposalForm(form, t, found.districts.map((d) => d.id));
+  const parsed = parseProposalForm(
+    form,
+    t,
+    found.districts.map((d) => d.id),
+  );
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
     await editOwnProposal(context.db, { ...target, input: parsed.data });

@@ -38,10 +38,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const found = await proposalFormData(context.db, municipality, params.round ?? "");
   if (!found) throw notFound("round");
-  const parsed = parseProposalForm(form, t, found.districts.map((d) => d.id));
+  const parsed = parseProposalForm(
+    form,
+    t,
+    found.districts.map((d) => d.id),
+  );
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    const { id } = await submitProposal(context.db, { user, municipality, roundSlug: found.round.slug, input: parsed.data });
+    const { id } = await submitProposal(context.db, {
+      user,
+      municipality,
+      roundSlug: found.round.slug,
+      input: parsed.data,
+    });
     return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/proposals/${id}`);
   } catch (error) {
     return refusalResponse(error, t, parsed.values);

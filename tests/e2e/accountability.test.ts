@@ -1,0 +1,73 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApp, launchBrowser, startApp } from "../support/e2e-server";
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function axe(page: Page, label: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${label}`).toEqual([]);
+}
+
+async function logIn(page: Page, email: string) {
+  await page.goto(`${app.url}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("shora-demo-2026");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${app.url}/`);
+}
+
+describe("accountability journey", () => {
+  it("staff post an update, a resident sees the progress bar move (en and fa), an observer reads the log", async () => {
+    const resident = await (await browser.newContext({ locale: "en-GB" })).newPage();
+    await logIn(resident, "resident1@demo.shora.local");
+    await resident.goto(`${app.url}/m/demo/rounds/budget-1404/implementation`);
+    const row = resident.locator("tr", { hasText: "Library reading garden" });
+    expect(await row.locator("progress").getAttribute("value")).toBe("60");
+
+    const staffContext = await browser.newContext({ locale: "en-GB", javaScriptEnabled: false });
+    const staff = await staffContext.newPage();
+    await logIn(staff, "staff@demo.shora.local");
+    await staff.goto(`${app.url}/m/demo/admin/rounds/budget-1404/implementation`);
+    const panel = staff.locator("details", { hasText: "Library reading garden" });
+    await panel.locator("summary").click();
+    await panel.getByLabel("Progress").fill("85");
+    await panel.getByLabel("Spent so far").fill("1200000000");
+    await panel.getByLabel("What happened").fill("Benches installed, planting next week.");
+    await panel.getByRole("button", { name: "Post an update" }).click();
+    await expect.poll(() => staff.getByRole("status").textContent()).toContain("Update posted");
+
+    await resident.reload();
+    expect(await row.locator("progress").getAttribute("value")).toBe("85");
+    await resident.getByLabel("Language").selectOption("fa");
+    await resident.getByRole("button", { name: "Change language" }).click();
+    await expect.poll(() => resident.locator("html").getAttribute("dir")).toBe("rtl");
+    const faRow = resident.locator("tr", { hasText: "باغ کتاب‌خوانی کتابخانه" });
+    expect(await faRow.locator("progress").getAttribute("value")).toBe("85");
+    expect(await faRow.textContent()).toContain("۸۵");
+    await axe(resident, "implementation board (fa)");
+    await faRow.getByRole("link").click();
+    await expect.poll(() => resident.locator("main").textContent()).toContain("Benches installed, planting next week.");
+    await axe(resident, "project timeline (fa)");
+
+    const observer = await (await browser.newContext({ locale: "fa-IR" })).newPage();
+    await observer.goto(`${app.url}/m/demo/log`);
+    expect(await observer.locator("html").getAttribute("dir")).toBe("rtl");
+    expect(await observer.locator("table").textContent()).toContain("implementation.update");
+    await axe(observer, "action log (fa)");
+    const download = await observer.request.get(`${app.url}/m/demo/action-log.jsonl`);
+    expect(download.status()).toBe(200);
+    expect((await download.text()).trim().split("\n").at(-1)).toContain('"action":"implementation.update"');
+  });
+});
