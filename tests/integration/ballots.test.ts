@@ -155,3 +155,29 @@ describe("casting ballots", () => {
     expect(new Set(chain.map((b) => b.supersedes)).size).toBe(100);
   });
 });
+
+describe("the ballot ledger", () => {
+  it("keeps complete-subtree hashes so that roots and proofs match a reference computed from all leaves", async () => {
+    const { hashChildren, verifyConsistency, verifyInclusion } = await import("../../app/domain/ledger/merkle");
+    const { ledgerHead, inclusionProof, consistencyProof } = await import("../../app/services/ballots.server");
+    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    const hashes = leaves.map((l) => Buffer.from(l.leafHash, "hex"));
+    const mth = (list: Buffer[]): Buffer => {
+      if (list.length === 1) return list[0];
+      let k = 1;
+      while (k * 2 < list.length) k *= 2;
+      return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
+    };
+    expect(hashes.length).toBeGreaterThan(100);
+    const head = await ledgerHead(database.db, roundId);
+    expect(head).toEqual({ size: hashes.length, root: mth(hashes).toString("hex") });
+    for (const index of [0, 1, 7, 64, hashes.length - 1]) {
+      const proof = (await inclusionProof(database.db, roundId, index, head.size)).map((h) => Buffer.from(h, "hex"));
+      expect(verifyInclusion(hashes[index], index, head.size, proof, Buffer.from(head.root, "hex"))).toBe(true);
+    }
+    const old = await ledgerHead(database.db, roundId, 37);
+    expect(old.root).toBe(mth(hashes.slice(0, 37)).toString("hex"));
+    const proof = (await consistencyProof(database.db, roundId, 37, head.size)).map((h) => Buffer.from(h, "hex"));
+    expect(verifyConsistency(37, head.size, Buffer.from(old.root, "hex"), Buffer.from(head.root, "hex"), proof)).toBe(true);
+  });
+});
