@@ -103,6 +103,8 @@ export interface CastInput {
   channel: "online" | "paper";
   /** The logged-in voter whose draft basket is cleared once cast (online only). */
   userId?: string;
+  /** When given, a signed checkpoint follows the cast if the last one is older than the interval. */
+  municipalityId?: string;
   now?: Date;
 }
 
@@ -122,7 +124,7 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt>
   const now = input.now ?? new Date();
   const body = normalizeBallot(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
-  return db.transaction(async (tx) => {
+  const receipt = await db.transaction(async (tx) => {
     // One ledger per round, one writer at a time: the sequence stays linear across app processes.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
     const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
@@ -179,6 +181,11 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt>
     if (input.userId) await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
     return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
   });
+  if (input.municipalityId) {
+    const { maybeCheckpoint } = await import("./checkpoints.server");
+    await maybeCheckpoint(db, { roundId: input.roundId, municipalityId: input.municipalityId, now });
+  }
+  return receipt;
 }
 
 /** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */

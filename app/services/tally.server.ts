@@ -10,6 +10,7 @@ import type { PbElection } from "../domain/pbfile";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { type RuleName, tally } from "../domain/tally";
 import { recordAction } from "./audit.server";
+import { maybeCheckpoint } from "./checkpoints.server";
 import { RefusedError } from "./errors.server";
 import type { StaffAccess } from "./guards.server";
 
@@ -81,6 +82,8 @@ export async function runRoundTally(db: Db, access: Pick<StaffAccess, "user" | "
   const [previous] = await db.select({ seed: tallies.seed }).from(tallies).where(eq(tallies.roundId, round.id)).limit(1);
   // The tie-break seed is drawn once per round and published with the results.
   const seed = previous?.seed ?? randomBytes(16).toString("hex");
+  // Voting is closed: the final ledger head is signed before counting.
+  await maybeCheckpoint(db, { roundId: round.id, municipalityId: access.municipality.id, now, force: true });
   const [{ n: ledgerSize }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
   const outcomes: { envelope: EnvelopeRow; election: PbElection; rule: RuleName; result: ReturnType<typeof tally> }[] = [];
   for (const envelope of envelopeRows) {

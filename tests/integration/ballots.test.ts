@@ -181,3 +181,36 @@ describe("the ballot ledger", () => {
     expect(verifyConsistency(37, head.size, Buffer.from(old.root, "hex"), Buffer.from(head.root, "hex"), proof)).toBe(true);
   });
 });
+
+describe("checkpoints and receipts", () => {
+  it("signs the ledger head, and a receipt proves its ballot is in the signed tree", async () => {
+    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import("../../app/services/checkpoints.server");
+    const { verifyCheckpoint } = await import("../../app/domain/ledger/checkpoint");
+    const { verifyInclusion } = await import("../../app/domain/ledger/merkle");
+    const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
+    const first = await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
+    expect(first?.treeSize).toBeGreaterThan(100);
+    // Nothing new: no new checkpoint. A new ballot within 5 minutes: none either, unless forced.
+    expect((await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true }))?.treeSize).toBe(first?.treeSize);
+    const receipt0 = await cast("late-voter", approval, { approved: [ids.a] }, { municipalityId: roundRow.municipalityId });
+    const published = await publicCheckpoints(database.db, roundId, roundRow.municipalityId);
+    expect(published.checkpoints).toHaveLength(1);
+    for (const c of published.checkpoints) {
+      const { signature, ...body } = c;
+      expect(verifyCheckpoint(body, signature, published.publicKey)).toBe(true);
+    }
+    // The new ballot is not covered yet; after the next checkpoint its receipt carries the proof.
+    expect((await receiptFor(database.db, roundId, receipt0.ballotId))?.checkpoint).toBeNull();
+    await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
+    const receipt = await receiptFor(database.db, roundId, receipt0.ballotId);
+    expect(receipt).toMatchObject({ ballotId: receipt0.ballotId, leafIndex: receipt0.leafIndex, leafHash: receipt0.leafHash, status: "current" });
+    const cp = receipt?.checkpoint;
+    if (!cp || !receipt?.inclusionProof) throw new Error("no checkpoint in the receipt");
+    const { signature, ...body } = cp;
+    expect(verifyCheckpoint(body, signature, published.publicKey)).toBe(true);
+    expect(
+      verifyInclusion(Buffer.from(receipt.leafHash, "hex"), receipt.leafIndex, cp.treeSize, receipt.inclusionProof.map((h) => Buffer.from(h, "hex")), Buffer.from(cp.rootHash, "hex")),
+    ).toBe(true);
+    expect(await receiptFor(database.db, roundId, "no-such-ballot")).toBeNull();
+  });
+});

@@ -1,0 +1,141 @@
+/** Signed checkpoints of each round's ledger and the receipts voters keep. */
+import { createHash } from "node:crypto";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { checkpoints, envelopes, ledgerLeaves, municipalityKeys, rounds, ballots } from "../../db/schema";
+import { canonicalJson } from "../domain/audit/canonical";
+import { type Checkpoint, decryptPrivateKey, encryptPrivateKey, generateSigningKey, signCheckpoint } from "../domain/ledger/checkpoint";
+import { inclusionProof, ledgerHead } from "./ballots.server";
+import { serverSecret } from "./secrets.server";
+
+/** At most this long between two checkpoints while ballots arrive. */
+export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
+
+/** The municipality's checkpoint signing key, created on first use. */
+export async function signingKey(db: Db | Tx, municipalityId: string) {
+  const [existing] = await db.select().from(municipalityKeys).where(eq(municipalityKeys.municipalityId, municipalityId));
+  if (existing) return existing;
+  const key = generateSigningKey();
+  await db
+    .insert(municipalityKeys)
+    .values({ municipalityId, publicKey: key.publicKeyPem, encryptedPrivateKey: encryptPrivateKey(key.privateKeyPem, serverSecret()) })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(municipalityKeys).where(eq(municipalityKeys.municipalityId, municipalityId));
+  return row;
+}
+
+/**
+ * The round's fingerprint for checkpoints: SHA-256 of the canonical JSON of the round's identity and
+ * frozen ballot rules (envelopes, amounts, ballot types, limits, counting rules).
+ */
+export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<string> {
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
+  const envelopeRows = await db.select().from(envelopes).where(eq(envelopes.roundId, roundId)).orderBy(asc(envelopes.slug));
+  const data = {
+    round: round.slug,
+    kind: round.kind,
+    envelopes: envelopeRows.map((e) => ({
+      slug: e.slug,
+      amount: e.amount,
+      ballotType: e.ballotType,
+      minProjects: e.minProjects,
+      maxProjects: e.maxProjects,
+      minSpendShare: e.minSpendShare,
+      minPoints: e.minPoints,
+      maxPoints: e.maxPoints,
+      tallyRule: e.tallyRule,
+      tallyCompletion: e.tallyCompletion,
+    })),
+  };
+  return createHash("sha256").update(canonicalJson(data)).digest("hex");
+}
+
+/**
+ * Signs a new checkpoint when the ledger grew since the last one and either `force` is set (voting
+ * closes, the tally runs) or the last checkpoint is older than the interval.
+ */
+export async function maybeCheckpoint(db: Db, params: { roundId: string; municipalityId: string; now?: Date; force?: boolean }) {
+  const now = params.now ?? new Date();
+  const [last] = await db.select().from(checkpoints).where(eq(checkpoints.roundId, params.roundId)).orderBy(desc(checkpoints.treeSize)).limit(1);
+  const head = await ledgerHead(db, params.roundId);
+  if (head.size === 0 || (last && last.treeSize >= head.size)) return last ?? null;
+  if (!params.force && last && now.getTime() - last.signedAt.getTime() < CHECKPOINT_INTERVAL_MS) return last;
+  const key = await signingKey(db, params.municipalityId);
+  const checkpoint: Checkpoint = {
+    roundFingerprint: await roundFingerprint(db, params.roundId),
+    treeSize: head.size,
+    rootHash: head.root,
+    signedAt: now.toISOString(),
+  };
+  const signature = signCheckpoint(checkpoint, decryptPrivateKey(key.encryptedPrivateKey, serverSecret()));
+  await db
+    .insert(checkpoints)
+    .values({ roundId: params.roundId, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, roundFingerprint: checkpoint.roundFingerprint, signedAt: now, signature })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select()
+    .from(checkpoints)
+    .where(and(eq(checkpoints.roundId, params.roundId), eq(checkpoints.treeSize, checkpoint.treeSize)));
+  return row;
+}
+
+export async function publicCheckpoints(db: Db, roundId: string, municipalityId: string) {
+  const key = await signingKey(db, municipalityId);
+  const rows = await db.select().from(checkpoints).where(eq(checkpoints.roundId, roundId)).orderBy(asc(checkpoints.treeSize));
+  return {
+    publicKey: key.publicKey,
+    checkpoints: rows.map((c) => ({
+      roundFingerprint: c.roundFingerprint,
+      treeSize: c.treeSize,
+      rootHash: c.rootHash,
+      signedAt: c.signedAt.toISOString(),
+      signature: c.signature,
+    })),
+  };
+}
+
+export interface Receipt {
+  version: 1;
+  roundFingerprint: string;
+  ballotId: string;
+  leafIndex: number;
+  leafHash: string;
+  checkpoint: (Checkpoint & { signature: string }) | null;
+  inclusionProof: string[] | null;
+  /** After publication: whether this ballot was counted or superseded by a later one. */
+  status: "current" | "superseded";
+}
+
+/** A voter's receipt for a ballot id: its leaf and, once a checkpoint covers it, the inclusion proof. */
+export async function receiptFor(db: Db, roundId: string, ballotId: string): Promise<Receipt | null> {
+  const [ballot] = await db.select().from(ballots).where(and(eq(ballots.roundId, roundId), eq(ballots.id, ballotId)));
+  if (!ballot) return null;
+  const [leaf] = await db
+    .select()
+    .from(ledgerLeaves)
+    .where(and(eq(ledgerLeaves.roundId, roundId), eq(ledgerLeaves.leafIndex, ballot.leafIndex)));
+  const [covering] = await db
+    .select()
+    .from(checkpoints)
+    .where(and(eq(checkpoints.roundId, roundId), gt(checkpoints.treeSize, ballot.leafIndex)))
+    .orderBy(desc(checkpoints.treeSize))
+    .limit(1);
+  return {
+    version: 1,
+    roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, roundId)),
+    ballotId,
+    leafIndex: ballot.leafIndex,
+    leafHash: leaf.leafHash,
+    checkpoint: covering
+      ? {
+          roundFingerprint: covering.roundFingerprint,
+          treeSize: covering.treeSize,
+          rootHash: covering.rootHash,
+          signedAt: covering.signedAt.toISOString(),
+          signature: covering.signature,
+        }
+      : null,
+    inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
+    status: ballot.current ? "current" : "superseded",
+  };
+}
