@@ -133,6 +133,11 @@ export default function RoundPage() {
           <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
         </p>
       ) : null}
+      {data.round.kind === "budgeting" && data.currentPhase && ["voting", "tallying", "published", "implementation"].includes(data.currentPhase) ? (
+        <p>
+          <Link to={`${base}/receipt`}>{t("rounds.receipt.title")}</Link>
+        </p>
+      ) : null}
       {data.round.kind === "budgeting" && data.currentPhase === "proposals" ? (
         <p>
           <Link

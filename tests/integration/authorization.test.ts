@@ -56,6 +56,8 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
     action: { ...all(403), author: 400 },
   },
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
 };
 

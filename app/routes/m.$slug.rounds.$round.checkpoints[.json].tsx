@@ -1,0 +1,16 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { publicCheckpoints } from "../services/checkpoints.server";
+import { requireMunicipality } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { findRound } from "../services/rounds-admin.server";
+
+/** Public: every signed checkpoint of the round's ballot ledger, with the municipality's public key. */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const body = await publicCheckpoints(context.db, round.id, municipality.id);
+  return new Response(JSON.stringify({ municipality: municipality.slug, round: round.slug, ...body }, null, 2), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+  });
+}
