@@ -12,6 +12,7 @@ import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
+import { publishRound } from "../services/publish.server";
 import { latestTallies, runRoundTally } from "../services/tally.server";
 
 export const meta: MetaFunction = () => [{ title: "Shora — tally" }];
@@ -54,12 +55,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Outcome = { errors: FieldErrors | null; values: Record<string, string>; ballots: number | null };
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; ballots: number | null; funded?: number };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
-  await readForm(request);
+  const form = await readForm(request);
   const t = translator(requestLocale(request));
+  if (form.get("intent") === "publish") {
+    try {
+      const published = await publishRound(context.db, access, params.round ?? "");
+      return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
+    } catch (error) {
+      return refusalResponse(error, t, {});
+    }
+  }
   try {
     await runRoundTally(context.db, access, params.round ?? "");
     const round = await findRound(context.db, access.municipality.id, params.round ?? "");
@@ -92,8 +101,20 @@ export default function StaffTally() {
           {t("rounds.tally.ran", { ballots: result.ballots })}
         </p>
       ) : null}
+      {result && "funded" in result && result.funded !== undefined ? (
+        <p className="notice" role="status">
+          {t("rounds.publish.done", { count: result.funded })}
+        </p>
+      ) : null}
       <PostForm>
         <button type="submit">{t("rounds.tally.run")}</button>
+      </PostForm>
+      <PostForm>
+        <input type="hidden" name="intent" value="publish" />
+        <p className="hint">{t("rounds.publish.help")}</p>
+        <button type="submit" className="secondary">
+          {t("rounds.publish.submit")}
+        </button>
       </PostForm>
       {data.envelopes.map((e) => (
         <section key={e.slug} aria-labelledby={`tally-${e.slug}`}>

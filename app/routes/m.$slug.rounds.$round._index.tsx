@@ -130,6 +130,7 @@ export default function RoundPage() {
       {data.round.kind === "budgeting" &&
       (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
         <p>
+          <Link to={`${base}/results`}>{t("rounds.results.link")}</Link> ·{" "}
           <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
         </p>
       ) : null}

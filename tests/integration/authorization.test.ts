@@ -58,6 +58,7 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
 };
 

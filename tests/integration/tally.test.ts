@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, envelopes, memberships, phases, proposals, rounds, tallies, users } from "../../db/schema";
+import { actionLog, envelopes, memberships, phases, proposals, roundSecrets, rounds, tallies, users } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as tallyPage from "../../app/routes/m.$slug.admin.rounds.$round.tally";
 import { parsePb, writePb } from "../../app/domain/pbfile";
@@ -103,6 +103,31 @@ describe("running a round's tally", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ ballots: 7, voters: 10, ledgerSize: 8, rule: "mes+greedy", selected: expected.selected });
     const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "tally.run"));
+    expect(log.filter((l) => l.municipalityId === municipalityId)).toHaveLength(1);
+  });
+
+  it("publishes: final checkpoint, voter-key secret destroyed, winners funded, results public; only once", async () => {
+    const { publishRound } = await import("../../app/services/publish.server");
+    const resultsPage = await import("../../app/routes/m.$slug.rounds.$round.results");
+    const staffId = (await database.db.select().from(users).where(eq(users.email, `staff@${slug}.example`)))[0].id;
+    const access = { user: { id: staffId, displayName: "Sam" }, municipality: { id: municipalityId, slug, timeZone: "UTC" } } as never;
+    const observer = new TestBrowser(database.db);
+    const before = JSON.parse(await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text());
+    expect(before.results).toBeNull();
+    const published = await publishRound(database.db, access, "r");
+    const [latest] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
+    expect(published.funded).toEqual(latest.selected);
+    const [secret] = await database.db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+    expect(secret.voterKeySecret).toBeNull();
+    expect(secret.destroyedAt).not.toBeNull();
+    const statuses = await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id));
+    expect(statuses.filter((p) => p.status === "funded").map((p) => p.id).sort()).toEqual([...latest.selected].sort());
+    const page = JSON.parse(await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text());
+    expect(page.results.envelopes[0].proposals.filter((p: { selected: boolean }) => p.selected)).toHaveLength(latest.selected.length);
+    expect(page.results.envelopes[0].ballots).toBe(7);
+    expect(page.results.finalCheckpoint.treeSize).toBe(8);
+    await expect(publishRound(database.db, access, "r")).rejects.toMatchObject({ code: "already_published" });
+    const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "round.publish"));
     expect(log.filter((l) => l.municipalityId === municipalityId)).toHaveLength(1);
   });
 
