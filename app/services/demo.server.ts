@@ -46,6 +46,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
   const [existing] = await db.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, DEMO_SLUG));
   if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const past: { value: { roundId: string; envelopeId: string; municipalityId: string; staffId: string } | null } = { value: null };
   await db.transaction(async (tx) => {
     const municipalityId = randomUUID();
     await tx.insert(municipalities).values({
@@ -165,8 +166,10 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
         })),
       );
     }
-    await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
+    const seeded = await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
+    past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
+  if (past.value) await votePastRound(db, { ...past.value, now });
   return { created: true };
 }
 
@@ -194,29 +197,98 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
   await tx.insert(phases).values(spans.map(([kind, a, b]) => ({ id: randomUUID(), roundId, kind, startsOn: addDays(p.now, a), endsOn: addDays(p.now, b) })));
   const envelopeId = randomUUID();
   await tx.insert(envelopes).values({ id: envelopeId, roundId, slug: "city", name: { en: "Whole city", fa: "همهٔ شهر" }, amount: 6_000_000_000, tallyRule: "mes" });
-  const projects: [string, string, number, "planned" | "in_progress" | "completed", number, number][] = [
-    ["New lights in Shahid park", "روشنایی تازه در پارک شهید", 1_800_000_000, "completed", 100, 1_750_000_000],
-    ["Library reading garden", "باغ کتاب‌خوانی کتابخانه", 1_500_000_000, "in_progress", 60, 700_000_000],
-    ["Safe school routes", "مسیرهای امن مدرسه", 2_000_000_000, "in_progress", 25, 400_000_000],
-    ["Neighbourhood repair café", "کارگاه تعمیر محله", 500_000_000, "planned", 0, 0],
+  const projects: [string, string, number][] = [
+    ["New lights in Shahid park", "روشنایی تازه در پارک شهید", 1_800_000_000],
+    ["Library reading garden", "باغ کتاب‌خوانی کتابخانه", 1_500_000_000],
+    ["Safe school routes", "مسیرهای امن مدرسه", 2_000_000_000],
+    ["Neighbourhood repair café", "کارگاه تعمیر محله", 500_000_000],
+    ["Ice rink in winter", "پیست یخ در زمستان", 2_500_000_000],
+    ["Musical fountain", "فوارهٔ موزیکال", 1_200_000_000],
   ];
-  for (const [en, fa, cost, status, progress, spent] of projects) {
-    const proposalId = randomUUID();
+  for (const [en, fa, cost] of projects) {
     await tx.insert(proposals).values({
-      id: proposalId,
+      id: randomUUID(),
       envelopeId,
       title: { en, fa },
       body: { en: `${en}.`, fa: `${fa}.` },
       cost,
       districtId: p.districtId,
       authorId: p.staffId,
-      status: "funded",
+      status: "accepted",
     });
-    if (status === "planned") continue;
-    await tx.insert(implementations).values({ proposalId, status, progress, spent, expectedCompletion: addDays(p.now, 90) });
-    await tx.insert(implementationUpdates).values({
+  }
+  return { roundId, envelopeId };
+}
+
+/**
+ * Last year's round goes through the real pipeline: a few hundred weighted ballots cast during its
+ * voting phase, the tally, publication (final checkpoint, secret destroyed, winners funded), then
+ * implementation updates on the funded projects.
+ */
+async function votePastRound(db: Db, p: { municipalityId: string; roundId: string; envelopeId: string; staffId: string; now: Date }) {
+  const { castBallot } = await import("./ballots.server");
+  const { runRoundTally } = await import("./tally.server");
+  const { publishRound } = await import("./publish.server");
+  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.id, p.municipalityId));
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, p.envelopeId));
+  const projectRows = await db.select().from(proposals).where(eq(proposals.envelopeId, p.envelopeId));
+  const byTitle = new Map(projectRows.map((r) => [r.title.en ?? "", r]));
+  const popularity: Record<string, number> = {
+    "New lights in Shahid park": 0.7,
+    "Library reading garden": 0.6,
+    "Safe school routes": 0.65,
+    "Neighbourhood repair café": 0.5,
+    "Ice rink in winter": 0.2,
+    "Musical fountain": 0.25,
+  };
+  let state = 1405;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const votingDay = new Date(`${addDays(p.now, -333)}T10:00:00Z`);
+  for (let i = 0; i < 150; i++) {
+    const picks: string[] = [];
+    let total = 0;
+    for (const [title, chance] of Object.entries(popularity)) {
+      const row = byTitle.get(title);
+      if (row && random() < chance && total + row.cost <= envelope.amount) {
+        picks.push(row.id);
+        total += row.cost;
+      }
+    }
+    if (picks.length === 0) continue;
+    const resident = random() < 0.75;
+    await castBallot(db, {
+      roundId: p.roundId,
+      roundSlug: "budget-1404",
+      timeZone: municipality.timeZone,
+      envelope,
+      voter: { identity: `demo-voter-${i}`, weight: resident ? 2 : 1, district: "north", voterClass: resident ? "resident" : "commuter" },
+      body: { approved: picks },
+      channel: random() < 0.85 ? "online" : "paper",
+      now: votingDay,
+    });
+  }
+  const [staff] = await db.select().from(users).where(eq(users.id, p.staffId));
+  const access = { user: { id: staff.id, email: staff.email, displayName: staff.displayName, locale: staff.locale, isPlatformAdmin: false }, municipality };
+  const tallyDay = new Date(`${addDays(p.now, -323)}T10:00:00Z`);
+  await runRoundTally(db, access, "budget-1404", tallyDay);
+  await publishRound(db, access, "budget-1404", tallyDay);
+  const plan: Record<string, ["planned" | "in_progress" | "completed", number, number]> = {
+    "New lights in Shahid park": ["completed", 100, 1_750_000_000],
+    "Library reading garden": ["in_progress", 60, 700_000_000],
+    "Safe school routes": ["in_progress", 25, 400_000_000],
+  };
+  const funded = await db.select().from(proposals).where(eq(proposals.envelopeId, p.envelopeId));
+  for (const proposal of funded.filter((r) => r.status === "funded")) {
+    const step = plan[proposal.title.en ?? ""];
+    if (!step) continue;
+    const [status, progress, spent] = step;
+    await db.insert(implementations).values({ proposalId: proposal.id, status, progress, spent, expectedCompletion: addDays(p.now, 90) });
+    await db.insert(implementationUpdates).values({
       id: randomUUID(),
-      proposalId,
+      proposalId: proposal.id,
       status,
       progress,
       spent,
@@ -226,3 +298,4 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
     });
   }
 }
+

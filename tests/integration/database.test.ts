@@ -90,7 +90,13 @@ describe("migrations and demo data", () => {
       expect(await count("districts")).toBe(3);
       expect(await count("rounds")).toBe(2);
       expect(await count("envelopes")).toBe(4);
-      expect(await count("proposals")).toBe(29);
+      expect(await count("proposals")).toBe(31);
+      // Last year's round went through voting, tally and publication: its winners are funded.
+      expect(await count("ballots")).toBeGreaterThan(100);
+      expect(await count("tallies")).toBe(1);
+      expect(await count("checkpoints")).toBe(1);
+      const funded = await queryRows<{ title: string }>(database.db, sql`select title->>'en' as title from proposals where status = 'funded' order by title`);
+      expect(funded.map((f) => f.title)).toEqual(["Library reading garden", "Neighbourhood repair café", "New lights in Shahid park", "Safe school routes"]);
       expect(await count("implementation_updates")).toBe(3);
       expect(await count("memberships")).toBe(2);
       const admins = await database.db.select().from(users).where(sql`${users.isPlatformAdmin}`);
