@@ -70,4 +70,22 @@ describe("accountability journey", () => {
     expect(download.status()).toBe(200);
     expect((await download.text()).trim().split("\n").at(-1)).toContain('"action":"implementation.update"');
   });
+
+  it("shows observers the published results of last year's round, in English and Persian, and their receipts page", async () => {
+    for (const locale of ["en-GB", "fa-IR"]) {
+      const page = await (await browser.newContext({ locale })).newPage();
+      await page.goto(`${app.url}/m/demo/rounds/budget-1404/results`);
+      const rows = page.locator("section table tbody tr");
+      expect(await rows.count()).toBe(6);
+      const funded = await page.locator("section table tbody tr", { hasText: locale === "fa-IR" ? "تأمین‌شده" : "Funded" }).count();
+      expect(funded).toBeGreaterThanOrEqual(4);
+      expect(await page.locator("ol li").count()).toBeGreaterThan(0);
+      if (locale === "fa-IR") expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
+      await axe(page, `results (${locale})`);
+      const checkpoints = await page.request.get(`${app.url}/m/demo/rounds/budget-1404/checkpoints.json`);
+      const body = await checkpoints.json();
+      expect(body.checkpoints).toHaveLength(1);
+      expect(body.publicKey).toContain("BEGIN PUBLIC KEY");
+    }
+  });
 });
