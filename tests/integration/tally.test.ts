@@ -138,6 +138,15 @@ describe("running a round's tally", () => {
     expect(page.envelopes[0].tally.selected.length).toBeGreaterThan(0);
     expect(page.envelopes[0].tally.trace[0]).toMatchObject({ step: 1, phase: "mes" });
     expect(page.envelopes[0].stale).toBe(false);
+    const turnoutPage = await import("../../app/routes/m.$slug.admin.rounds.$round.turnout");
+    const turnout = JSON.parse(await (await call(turnoutPage.loader, browser, browser.get("/"), { slug, round: "r" })).text());
+    // 7 people voted (one of them twice): turnout counts people, by class, never ballots or choices.
+    expect(turnout.rows.reduce((s: number, r: { voters: number }) => s + r.voters, 0)).toBe(7);
+    expect(turnout.rows.map((r: { voterClass: string; voters: number }) => [r.voterClass, r.voters]).sort()).toEqual([
+      ["commuter", 4],
+      ["resident", 3],
+    ]);
+    expect(JSON.stringify(turnout)).not.toContain(ids.park);
     await database.db.update(phases).set({ startsOn: addDays(today, 1), endsOn: addDays(today, 3) }).where(and(eq(phases.kind, "tallying"), eq(phases.roundId, roundId)));
     const refused = await call(tallyPage.action, browser, browser.post("/", {}), { slug, round: "r" });
     expect(refused.status).toBe(409);

@@ -170,6 +170,16 @@ export const roundsEn = {
   "rounds.results.stepMes": "Step {step}: {project} was funded at {rho} per unit; {payers} supporters paid for it.",
   "rounds.results.ledger": "Ledger: {size} ballots; final signed root {root}.",
   "rounds.results.link": "Results",
+  "rounds.turnout.title": "Turnout",
+  "rounds.turnout.intro": "Voters who cast a ballot, by day, district, voter class and channel. Interim results are never shown before the tally.",
+  "rounds.turnout.day": "Day",
+  "rounds.turnout.district": "District",
+  "rounds.turnout.class": "Voter class",
+  "rounds.turnout.channel": "Channel",
+  "rounds.turnout.voters": "Voters",
+  "rounds.turnout.total": "Total: {count} voters",
+  "rounds.turnout.none": "Nobody has voted yet.",
+  "rounds.turnout.chartCaption": "Voters per day",
 } as const;
 
 export const roundsFa: Record<keyof typeof roundsEn, string> = {
@@ -343,4 +353,14 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.results.stepMes": "گام {step}: {project} با بهای {rho} برای هر واحد تأمین شد؛ {payers} پشتیبان هزینه‌اش را دادند.",
   "rounds.results.ledger": "دفتر: {size} رای؛ ریشهٔ امضاشدهٔ پایانی {root}.",
   "rounds.results.link": "نتایج",
+  "rounds.turnout.title": "مشارکت",
+  "rounds.turnout.intro": "رای‌دهندگانی که رای داده‌اند، بر پایهٔ روز، منطقه، گروه رای‌دهنده و شیوهٔ رای. نتایج میانی هرگز پیش از شمارش نشان داده نمی‌شوند.",
+  "rounds.turnout.day": "روز",
+  "rounds.turnout.district": "منطقه",
+  "rounds.turnout.class": "گروه رای‌دهنده",
+  "rounds.turnout.channel": "شیوه",
+  "rounds.turnout.voters": "رای‌دهندگان",
+  "rounds.turnout.total": "روی هم: {count} رای‌دهنده",
+  "rounds.turnout.none": "هنوز کسی رای نداده است.",
+  "rounds.turnout.chartCaption": "رای‌دهندگان در هر روز",
 };
