@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./accountability";
 export * from "./ballots";
 export * from "./tallies";
+export * from "./verification";

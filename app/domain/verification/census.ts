@@ -1,0 +1,228 @@
+/**
+ * Census files: CSV (UTF-8, header row `national_id,birth_date,district,voter_class` in any order,
+ * further columns ignored, RFC 4180 quoting). Every row is checked; problems carry the line number,
+ * the column and a reason code — never the ID or birth date itself. Valid rows come back column-wise
+ * (compact for a million rows, and the shape a bulk insert wants).
+ */
+import { parseBirthDate } from "./dates";
+import { type IdProblem, type IdRules, idChecker } from "./ids";
+
+export const CENSUS_COLUMNS = ["national_id", "birth_date", "district", "voter_class"] as const;
+export type CensusColumn = (typeof CENSUS_COLUMNS)[number];
+
+export type CensusReason =
+  | "header"
+  | "columns"
+  | "quote"
+  | IdProblem
+  | "duplicate"
+  | "birth_date_invalid"
+  | "birth_date_future"
+  | "district_unknown"
+  | "class_invalid";
+
+export interface CensusProblem {
+  line: number;
+  column: CensusColumn | "row";
+  reason: CensusReason;
+  /** Only for district / voter class (never for personal data). */
+  value?: string;
+  /** For duplicates: the line where the same ID first appears. */
+  firstLine?: number;
+}
+
+export const REPORT_LIMIT = 100;
+export const VOTER_CLASS_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+export interface CensusRows {
+  ids: string[];
+  birthDates: string[];
+  districtIds: string[];
+  voterClasses: string[];
+  lines: number[];
+}
+
+export interface ParsedCensus {
+  /** Data rows in the file (blank lines not counted). */
+  totalRows: number;
+  /** Rows with at least one problem. */
+  badRows: number;
+  /** The first REPORT_LIMIT problems, in file order. */
+  problems: CensusProblem[];
+  /** A problem with the file as a whole (missing columns): nothing can be imported. */
+  fatal: CensusProblem | null;
+  rows: CensusRows;
+}
+
+export interface CensusOptions {
+  idRules: IdRules;
+  /** District code (case-insensitive) → districts.id. */
+  districts: ReadonlyMap<string, string>;
+  /** Today (YYYY-MM-DD): birth dates after it are refused. */
+  today: string;
+}
+
+/** Splits CSV text into records with the line each starts on (quoted fields may span lines). */
+export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: "quote" }> {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf("\n", pos);
+    if (end === -1) end = n;
+    let raw = text.slice(pos, end);
+    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+    if (!raw.includes('"')) {
+      if (raw.trim() !== "") yield { line, fields: raw.split(",") };
+      pos = end + 1;
+      line += 1;
+      continue;
+    }
+    // Slow path: a quoted field, possibly with commas, doubled quotes or line breaks inside.
+    const start = line;
+    const fields: string[] = [];
+    let field = "";
+    let i = pos;
+    let quoted = false;
+    let error: "quote" | undefined;
+    for (;;) {
+      if (i >= n) {
+        if (quoted) error = "quote";
+        fields.push(field);
+        pos = n;
+        break;
+      }
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+          } else {
+            quoted = false;
+            i += 1;
+          }
+        } else {
+          if (ch === "\n") line += 1;
+          field += ch;
+          i += 1;
+        }
+      } else if (ch === '"') {
+        if (field.trim() === "") {
+          field = "";
+          quoted = true;
+        } else {
+          error = "quote";
+          field += ch;
+        }
+        i += 1;
+      } else if (ch === ",") {
+        fields.push(field);
+        field = "";
+        i += 1;
+      } else if (ch === "\n" || (ch === "\r" && text[i + 1] === "\n")) {
+        fields.push(field);
+        pos = ch === "\n" ? i + 1 : i + 2;
+        break;
+      } else {
+        field += ch;
+        i += 1;
+      }
+    }
+    line += 1;
+    yield { line: start, fields, error };
+  }
+}
+
+/** Checks every row of a census file. */
+export function parseCensus(text: string, options: CensusOptions): ParsedCensus {
+  const rows: CensusRows = { ids: [], birthDates: [], districtIds: [], voterClasses: [], lines: [] };
+  const problems: CensusProblem[] = [];
+  let totalRows = 0;
+  let badRows = 0;
+  const checkId = idChecker(options.idRules);
+  const seen = new Map<string, number>();
+  const districtByCode = new Map<string, string>();
+  for (const [code, id] of options.districts) districtByCode.set(code.toLowerCase(), id);
+  let columns: Record<CensusColumn, number> | null = null;
+  let width = 0;
+  const report = (p: CensusProblem) => {
+    if (problems.length < REPORT_LIMIT) problems.push(p);
+  };
+  for (const record of csvRecords(text)) {
+    if (!columns) {
+      const names = record.fields.map((f) => f.trim().toLowerCase());
+      const missing = CENSUS_COLUMNS.filter((c) => !names.includes(c));
+      if (missing.length || record.error) {
+        const fatal: CensusProblem = { line: record.line, column: "row", reason: "header", value: missing.join(", ") };
+        return { totalRows: 0, badRows: 0, problems: [fatal], fatal, rows };
+      }
+      columns = {
+        national_id: names.indexOf("national_id"),
+        birth_date: names.indexOf("birth_date"),
+        district: names.indexOf("district"),
+        voter_class: names.indexOf("voter_class"),
+      };
+      width = names.length;
+      continue;
+    }
+    totalRows += 1;
+    const { line, fields } = record;
+    if (record.error) {
+      badRows += 1;
+      report({ line, column: "row", reason: "quote" });
+      continue;
+    }
+    if (fields.length !== width) {
+      badRows += 1;
+      report({ line, column: "row", reason: "columns" });
+      continue;
+    }
+    let bad = false;
+    const id = checkId(fields[columns.national_id]);
+    if (!id.ok) {
+      bad = true;
+      report({ line, column: "national_id", reason: id.problem });
+    } else {
+      const first = seen.get(id.id);
+      if (first !== undefined) {
+        bad = true;
+        report({ line, column: "national_id", reason: "duplicate", firstLine: first });
+      } else seen.set(id.id, line);
+    }
+    const birthRaw = fields[columns.birth_date].trim();
+    const birthDate = parseBirthDate(birthRaw);
+    if (!birthDate) {
+      bad = true;
+      report({ line, column: "birth_date", reason: "birth_date_invalid" });
+    } else if (birthDate > options.today) {
+      bad = true;
+      report({ line, column: "birth_date", reason: "birth_date_future" });
+    }
+    const districtCode = fields[columns.district].trim();
+    const districtId = districtByCode.get(districtCode.toLowerCase());
+    if (!districtId) {
+      bad = true;
+      report({ line, column: "district", reason: "district_unknown", value: districtCode.slice(0, 40) });
+    }
+    const voterClass = fields[columns.voter_class].trim().toLowerCase();
+    if (!VOTER_CLASS_PATTERN.test(voterClass)) {
+      bad = true;
+      report({ line, column: "voter_class", reason: "class_invalid", value: voterClass.slice(0, 40) });
+    }
+    if (bad) {
+      badRows += 1;
+      continue;
+    }
+    rows.ids.push((id as { id: string }).id);
+    rows.birthDates.push(birthDate!);
+    rows.districtIds.push(districtId!);
+    rows.voterClasses.push(voterClass);
+    rows.lines.push(line);
+  }
+  if (!columns) {
+    const fatal: CensusProblem = { line: 1, column: "row", reason: "header", value: CENSUS_COLUMNS.join(", ") };
+    return { totalRows: 0, badRows: 0, problems: [fatal], fatal, rows };
+  }
+  return { totalRows, badRows, problems, fatal: null, rows };
+}
