@@ -168,24 +168,39 @@ export function equalShares(
       const groupsOf = s.group;
       const satsOf = sats[j];
       const n = groupsOf.length;
-      let available = 0;
-      for (let k = 0; k < n; k++) available += weights[groupsOf[k]] * budgets[groupsOf[k]];
-      if (available < e.costs[j] * (1 - EPS)) {
-        removed.add(j);
-        continue;
-      }
+      // Stale prices only grow, so a project whose last price is already worse than the best one
+      // found cannot win this round. (pabutools first drops unaffordable projects; those can never be
+      // bought later either, since budgets only shrink, so checking the price first changes nothing.)
       if (afford[j] > best * (1 + EPS)) break;
       // ρ such that the supporters pay the cost: those who cannot pay ρ × satisfaction give all they
       // have ("poor"), the others pay ρ × satisfaction. Found by moving voters to the poor side until
       // nobody else is; the same rational as pabutools' sorted scan.
       if (poorMark.length < n) poorMark = new Uint8Array(n * 2);
-      poorMark.fill(0, 0, n);
       let poorBudget = 0;
       let denominator = totals[j];
-      let factor = 0;
-      for (;;) {
+      let factor = e.costs[j] / denominator;
+      // First pass: what the supporters have together, and who is poor at the all-rich price.
+      let available = 0;
+      let moved = false;
+      for (let k = 0; k < n; k++) {
+        const g = groupsOf[k];
+        const b = budgets[g];
+        const w = weights[g];
+        available += w * b;
+        if (b * (1 + EPS) < factor * satsOf[k]) {
+          poorMark[k] = 1;
+          poorBudget += w * b;
+          denominator -= w * satsOf[k];
+          moved = true;
+        } else poorMark[k] = 0;
+      }
+      if (available < e.costs[j] * (1 - EPS)) {
+        removed.add(j);
+        continue;
+      }
+      while (moved && denominator > 0) {
         factor = (e.costs[j] - poorBudget) / denominator;
-        let moved = false;
+        moved = false;
         for (let k = 0; k < n; k++) {
           if (poorMark[k]) continue;
           const g = groupsOf[k];
@@ -196,7 +211,6 @@ export function equalShares(
             moved = true;
           }
         }
-        if (!moved || denominator <= 0) break;
       }
       afford[j] = factor;
       if (factor < best * (1 - EPS)) {
