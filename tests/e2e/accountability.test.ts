@@ -1,45 +1,30 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, launchBrowser, startApp } from "../support/e2e-server";
+import { expectAccessible, appAndBrowserPerFile } from "../support/e2e-server";
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function axe(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${label}`).toEqual([]);
-}
+const env = appAndBrowserPerFile({ beforeAll, afterAll });
+const axe = expectAccessible;
 
 async function logIn(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
+  await page.goto(`${env.app.url}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("shora-demo-2026");
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${app.url}/`);
+  await page.waitForURL(`${env.app.url}/`);
 }
 
 describe("accountability journey", () => {
   it("staff post an update, a resident sees the progress bar move (en and fa), an observer reads the log", async () => {
-    const resident = await (await browser.newContext({ locale: "en-GB" })).newPage();
+    const resident = await (await env.browser.newContext({ locale: "en-GB" })).newPage();
     await logIn(resident, "resident1@demo.shora.local");
-    await resident.goto(`${app.url}/m/demo/rounds/budget-1404/implementation`);
+    await resident.goto(`${env.app.url}/m/demo/rounds/budget-1404/implementation`);
     const row = resident.locator("tr", { hasText: "Library reading garden" });
     expect(await row.locator("progress").getAttribute("value")).toBe("60");
 
-    const staffContext = await browser.newContext({ locale: "en-GB", javaScriptEnabled: false });
+    const staffContext = await env.browser.newContext({ locale: "en-GB", javaScriptEnabled: false });
     const staff = await staffContext.newPage();
     await logIn(staff, "staff@demo.shora.local");
-    await staff.goto(`${app.url}/m/demo/admin/rounds/budget-1404/implementation`);
+    await staff.goto(`${env.app.url}/m/demo/admin/rounds/budget-1404/implementation`);
     const panel = staff.locator("details", { hasText: "Library reading garden" });
     await panel.locator("summary").click();
     await panel.getByLabel("Progress").fill("85");
@@ -61,20 +46,20 @@ describe("accountability journey", () => {
     await expect.poll(() => resident.locator("main").textContent()).toContain("Benches installed, planting next week.");
     await axe(resident, "project timeline (fa)");
 
-    const observer = await (await browser.newContext({ locale: "fa-IR" })).newPage();
-    await observer.goto(`${app.url}/m/demo/log`);
+    const observer = await (await env.browser.newContext({ locale: "fa-IR" })).newPage();
+    await observer.goto(`${env.app.url}/m/demo/log`);
     expect(await observer.locator("html").getAttribute("dir")).toBe("rtl");
     expect(await observer.locator("table").textContent()).toContain("implementation.update");
     await axe(observer, "action log (fa)");
-    const download = await observer.request.get(`${app.url}/m/demo/action-log.jsonl`);
+    const download = await observer.request.get(`${env.app.url}/m/demo/action-log.jsonl`);
     expect(download.status()).toBe(200);
     expect((await download.text()).trim().split("\n").at(-1)).toContain('"action":"implementation.update"');
   });
 
   it("shows observers the published results of last year's round, in English and Persian, and their receipts page", async () => {
     for (const locale of ["en-GB", "fa-IR"]) {
-      const page = await (await browser.newContext({ locale })).newPage();
-      await page.goto(`${app.url}/m/demo/rounds/budget-1404/results`);
+      const page = await (await env.browser.newContext({ locale })).newPage();
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/results`);
       const rows = page.locator("section table tbody tr");
       expect(await rows.count()).toBe(6);
       const funded = await page.locator("section table tbody tr", { hasText: locale === "fa-IR" ? "تأمین‌شده" : "Funded" }).count();
@@ -82,7 +67,7 @@ describe("accountability journey", () => {
       expect(await page.locator("ol li").count()).toBeGreaterThan(0);
       if (locale === "fa-IR") expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
       await axe(page, `results (${locale})`);
-      const checkpoints = await page.request.get(`${app.url}/m/demo/rounds/budget-1404/checkpoints.json`);
+      const checkpoints = await page.request.get(`${env.app.url}/m/demo/rounds/budget-1404/checkpoints.json`);
       const body = await checkpoints.json();
       expect(body.checkpoints).toHaveLength(1);
       expect(body.publicKey).toContain("BEGIN PUBLIC KEY");

@@ -1,33 +1,16 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, launchBrowser, startApp } from "../support/e2e-server";
+import { expectAccessible, appAndBrowserPerFile } from "../support/e2e-server";
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function axe(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(summary, `axe on ${label}`).toEqual([]);
-}
+const env = appAndBrowserPerFile({ beforeAll, afterAll });
+const axe = expectAccessible;
 
 for (const javaScriptEnabled of [true, false]) {
   describe(`resident journey with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     it("signs up, logs out, logs in, switches to Persian (RTL) and logs out", async () => {
-      const context = await browser.newContext({ javaScriptEnabled, locale: "en-GB" });
+      const context = await env.browser.newContext({ javaScriptEnabled, locale: "en-GB" });
       const page = await context.newPage();
       const email = `e2e-${javaScriptEnabled ? "js" : "nojs"}-${Date.now()}@example.org`;
-      await page.goto(`${app.url}/signup`);
+      await page.goto(`${env.app.url}/signup`);
       if (javaScriptEnabled) await axe(page, "signup (en)");
       await page.getByLabel("Your name").fill("Ada Lovelace");
       await page.getByLabel("Email").fill(email);
@@ -37,16 +20,16 @@ for (const javaScriptEnabled of [true, false]) {
       expect(await page.getByLabel("Email").inputValue()).toBe(email);
       await page.getByLabel("Password").fill("a long enough password");
       await page.getByRole("button", { name: "Create account" }).click();
-      await page.waitForURL(`${app.url}/account`);
+      await page.waitForURL(`${env.app.url}/account`);
       await expect.poll(() => page.locator("main").textContent()).toContain("Signed in as Ada Lovelace");
       if (javaScriptEnabled) await axe(page, "account (en)");
 
       await page.getByRole("button", { name: "Log out", exact: true }).click();
-      await page.waitForURL(`${app.url}/`);
+      await page.waitForURL(`${env.app.url}/`);
       await expect.poll(() => page.getByRole("link", { name: "Log in" }).count()).toBe(1);
       if (javaScriptEnabled) await axe(page, "home (en)");
 
-      await page.goto(`${app.url}/login`);
+      await page.goto(`${env.app.url}/login`);
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("wrong password!!");
       await page.getByRole("button", { name: "Log in" }).click();
@@ -54,7 +37,7 @@ for (const javaScriptEnabled of [true, false]) {
       if (javaScriptEnabled) await axe(page, "login with errors (en)");
       await page.getByLabel("Password").fill("a long enough password");
       await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(`${app.url}/`);
+      await page.waitForURL(`${env.app.url}/`);
       await expect.poll(() => page.getByRole("link", { name: "Account" }).count()).toBe(1);
 
       await page.getByLabel("Language").selectOption("fa");
@@ -64,7 +47,7 @@ for (const javaScriptEnabled of [true, false]) {
       expect(await page.locator("h2").first().textContent()).toBe("شهرداری‌ها");
       if (javaScriptEnabled) await axe(page, "home (fa)");
 
-      await page.goto(`${app.url}/m/demo/rounds/budget-1405`);
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
       const timeline = await page.locator("ol.timeline").textContent();
       expect(timeline).toMatch(/[۰-۹]{4}/); // Persian digits
       expect(timeline).toMatch(/فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند/); // Solar Hijri months
@@ -79,41 +62,41 @@ for (const javaScriptEnabled of [true, false]) {
 
 describe("staff and observers", () => {
   it("lets demo staff into the council dashboard and shows a resident the 403 page that says why", async () => {
-    const context = await browser.newContext({ locale: "en-GB" });
+    const context = await env.browser.newContext({ locale: "en-GB" });
     const page = await context.newPage();
     const logIn = async (email: string) => {
-      await page.goto(`${app.url}/login`);
+      await page.goto(`${env.app.url}/login`);
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("shora-demo-2026");
       await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(`${app.url}/`);
+      await page.waitForURL(`${env.app.url}/`);
     };
     await logIn("staff@demo.shora.local");
-    const ok = await page.goto(`${app.url}/m/demo/admin`);
+    const ok = await page.goto(`${env.app.url}/m/demo/admin`);
     expect(ok?.status()).toBe(200);
     expect(await page.locator("h1").textContent()).toBe("Council dashboard — Demo City");
     await axe(page, "staff dashboard (en)");
-    await page.goto(`${app.url}/m/demo/admin/rounds/budget-1405/envelopes`);
+    await page.goto(`${env.app.url}/m/demo/admin/rounds/budget-1405/envelopes`);
     await axe(page, "staff envelopes (en)");
     await page.getByRole("button", { name: "Log out", exact: true }).click();
     await logIn("resident1@demo.shora.local");
-    const denied = await page.goto(`${app.url}/m/demo/admin`);
+    const denied = await page.goto(`${env.app.url}/m/demo/admin`);
     expect(denied?.status()).toBe(403);
     expect(await page.locator("main").textContent()).toContain("Only council staff of this municipality may do this.");
-    const missing = await page.goto(`${app.url}/no/such/page`);
+    const missing = await page.goto(`${env.app.url}/no/such/page`);
     expect(missing?.status()).toBe(404);
     expect(await page.locator("h1").textContent()).toBe("Page not found");
     await context.close();
   });
 
   it("shows observers the public log and the implementation board without logging in", async () => {
-    const context = await browser.newContext({ locale: "en-GB" });
+    const context = await env.browser.newContext({ locale: "en-GB" });
     const page = await context.newPage();
-    await page.goto(`${app.url}/m/demo/rounds/budget-1404/implementation`);
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/implementation`);
     expect(await page.locator("h1").textContent()).toBe("What happens with the funded projects");
     expect(await page.locator("table tbody tr").count()).toBe(4);
     await axe(page, "implementation board (en)");
-    await page.goto(`${app.url}/m/demo/log`);
+    await page.goto(`${env.app.url}/m/demo/log`);
     expect(await page.locator("h1").textContent()).toBe("Council action log");
     await axe(page, "action log (en)");
     await context.close();

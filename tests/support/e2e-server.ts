@@ -77,3 +77,25 @@ export function launchBrowser(): Promise<Browser> {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
+
+/** Fails with every axe violation named (rule id and elements) when a page is not accessible. */
+export async function expectAccessible(page: import("playwright-core").Page, label: string): Promise<void> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const { expect } = await import("vitest");
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${label}`).toEqual([]);
+}
+
+/** One app and one browser for a test file, started before its tests and stopped after. */
+export function appAndBrowserPerFile(hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void }) {
+  const state = {} as { app: RunningApp; browser: Browser };
+  hooks.beforeAll(async () => {
+    state.app = await startApp();
+    state.browser = await launchBrowser();
+  });
+  hooks.afterAll(async () => {
+    await state.browser?.close();
+    await state.app?.stop();
+  });
+  return state;
+}
