@@ -18,6 +18,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: "Re-check an exported staff action log (JSONL) and name the first broken entry",
     load: async () => (await import("./verify-log.ts")).verifyLogCommand,
   },
+  "verify-receipt": {
+    summary: "Check a voter receipt offline against a round's published checkpoints",
+    load: async () => (await import("./verify-receipt.ts")).verifyReceiptCommand,
+  },
   admin: {
     summary: "Platform administration: create-municipality, create-platform-admin",
     load: async () => (await import("./admin.ts")).adminCommand,

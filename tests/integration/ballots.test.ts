@@ -214,3 +214,32 @@ describe("checkpoints and receipts", () => {
     expect(await receiptFor(database.db, roundId, "no-such-ballot")).toBeNull();
   });
 });
+
+describe("shora verify-receipt", () => {
+  it("confirms a receipt offline and names the failing check when the receipt is altered", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import("../../app/services/checkpoints.server");
+    const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
+    const cast1 = await cast("receipt-holder", approval, { approved: [ids.b] });
+    await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
+    const receipt = await receiptFor(database.db, roundId, cast1.ballotId);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipt-"));
+    fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(receipt));
+    fs.writeFileSync(path.join(dir, "checkpoints.json"), JSON.stringify(await publicCheckpoints(database.db, roundId, roundRow.municipalityId)));
+    const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+    const run = () => spawnSync(process.execPath, [bin, "verify-receipt", path.join(dir, "receipt.json"), "--checkpoints", path.join(dir, "checkpoints.json")], { encoding: "utf8" });
+    const ok = run();
+    expect(ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("✓ ballot is in the ledger");
+    fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify({ ...receipt, leafIndex: (receipt?.leafIndex ?? 0) + 1 }));
+    const altered = run();
+    expect(altered.status).toBe(1);
+    expect(altered.stdout).toContain("✗ ballot is in the ledger: the inclusion proof does not lead to the checkpoint's root");
+    fs.writeFileSync(path.join(dir, "receipt.json"), "{not json");
+    expect(run().status).toBe(2);
+  });
+});
