@@ -15,7 +15,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          // Tests that need a real server (several processes on one database) run only against PostgreSQL.
+          include: ["tests/integration/**/*.test.ts", ...(process.env.TEST_DATABASE_URL ? ["tests/postgres/**/*.test.ts"] : [])],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
