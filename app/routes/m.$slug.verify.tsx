@@ -144,8 +144,8 @@ export default function Verify() {
               })}
             </p>
           ) : null}
-          <h2 id="census">{t("verification.census.title")}</h2>
-          <p>{t("verification.census.help")}</p>
+          <h2 id="census">{t("verification.match.title")}</h2>
+          <p>{t("verification.match.help")}</p>
           {intent !== "letter" ? <ErrorSummary errors={errors} /> : null}
           <PostForm noValidate aria-labelledby="census">
             <input type="hidden" name="intent" value="census" />
@@ -166,7 +166,7 @@ export default function Verify() {
               required
               dir="ltr"
             />
-            <button type="submit">{t("verification.census.submit")}</button>
+            <button type="submit">{t("verification.match.submit")}</button>
           </PostForm>
           <h2 id="letter">{t("verification.letter.title")}</h2>
           <p>{t("verification.letter.help")}</p>

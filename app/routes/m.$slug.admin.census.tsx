@@ -1,0 +1,272 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { asc, eq } from "drizzle-orm";
+import { districts } from "../../db/schema";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
+import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import type { CensusProblem } from "../domain/verification/census";
+import {
+  expireStaleImports,
+  idRulesOf,
+  recentImports,
+  saveIdRules,
+  startCensusImport,
+  censusSummary,
+} from "../services/census.server";
+import { readForm } from "../services/csrf.server";
+import { requireStaff } from "../services/guards.server";
+import { requestLocale } from "../services/locale.server";
+import { VerificationRefused, verificationFailure } from "../services/verification.server";
+
+export const MAX_FILE_MB = 150;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: "Shora — census" },
+  // Progress without JavaScript: the page reloads itself while an import is loading.
+  ...(data?.running ? [{ httpEquiv: "refresh", content: "2" } as const] : []),
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  await expireStaleImports(context.db, municipality.id);
+  const [rules, summary, imports, districtRows] = await Promise.all([
+    idRulesOf(context.db, municipality.id),
+    censusSummary(context.db, municipality.id),
+    recentImports(context.db, municipality.id),
+    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+  ]);
+  return json({
+    slug: municipality.slug,
+    timeZone: municipality.timeZone,
+    rules,
+    districts: districtRows.map((d) => ({ id: d.id, code: d.code, name: d.name })),
+    current: summary
+      ? {
+          id: summary.import.id,
+          fileName: summary.import.fileName,
+          records: summary.import.loadedRows,
+          at: (summary.import.finishedAt ?? summary.import.startedAt).toISOString(),
+          groups: summary.groups,
+        }
+      : null,
+    imports: imports.map((i) => ({ ...i, startedAt: i.startedAt.toISOString(), finishedAt: i.finishedAt?.toISOString() ?? null })),
+    running: imports.some((i) => i.status === "running"),
+  });
+}
+
+type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; saved?: boolean };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const intent = form.get("intent");
+  try {
+    if (intent === "scheme") {
+      const scheme = form.get("idScheme") === "pattern" ? "pattern" : "ir-national-code";
+      const pattern = String(form.get("idPattern") ?? "").slice(0, 400);
+      await saveIdRules(context.db, access, { scheme, pattern });
+      return json<Outcome>({ errors: null, values: {}, saved: true });
+    }
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) throw new VerificationRefused("file_missing", "file");
+    if (file.size > MAX_FILE_MB * 1024 * 1024) throw new VerificationRefused("file_too_large", "file", 400, { max: MAX_FILE_MB });
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+    } catch {
+      throw new VerificationRefused("file_encoding", "file");
+    }
+    const outcome = await startCensusImport(context.db, access, {
+      fileName: file.name || "census.csv",
+      text,
+      skipBadRows: form.get("skipBadRows") === "on",
+    });
+    if (outcome.status === "refused") {
+      return json<Outcome>(
+        {
+          errors: { file: t("verification.census.refused", { bad: outcome.badRows, total: outcome.totalRows }) },
+          values: {},
+        },
+        { status: 400 },
+      );
+    }
+    // Small files finish at once; large ones go on loading while the page shows progress.
+    await Promise.race([outcome.done, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    return redirect(`/m/${access.municipality.slug}/admin/census?import=${outcome.importId}`);
+  } catch (error) {
+    return verificationFailure(error, t, { intent: String(intent ?? "") });
+  }
+}
+
+function Problems({ problems }: { problems: CensusProblem[] }) {
+  const t = useT();
+  if (!problems.length) return null;
+  return (
+    <table>
+      <caption>{t("verification.census.report", { count: problems.length })}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("verification.census.line")}</th>
+          <th scope="col">{t("verification.census.column")}</th>
+          <th scope="col">{t("verification.census.reason")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {problems.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a line may hold several problems; the order is fixed.
+          <tr key={i}>
+            <td>{p.line}</td>
+            <td>
+              <code>{p.column}</code>
+            </td>
+            <td>
+              {t(`verification.census.why.${p.reason}` as MessageKey, {
+                value: p.value ?? "",
+                firstLine: p.firstLine ?? 0,
+              })}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function CensusAdmin() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const districtName = new Map(data.districts.map((d) => [d.id, pickText(d.name, locale)]));
+  const intent = result?.values?.intent;
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link> ·{" "}
+        <Link to={`/m/${data.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
+      </p>
+      <h1>{t("verification.census.title")}</h1>
+      <p>{t("verification.census.intro")}</p>
+
+      <h2>{t("verification.census.current")}</h2>
+      {data.current ? (
+        <>
+          <p data-testid="census-current">
+            {t("verification.census.summary", {
+              records: data.current.records,
+              file: data.current.fileName,
+              date: formatDateTime(locale, new Date(data.current.at), data.timeZone),
+            })}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("verification.census.district")}</th>
+                <th scope="col">{t("verification.census.voterClass")}</th>
+                <th scope="col">{t("verification.census.count")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.current.groups.map((g) => (
+                <tr key={`${g.districtId}/${g.voterClass}`}>
+                  <td>{districtName.get(g.districtId) ?? g.districtId}</td>
+                  <td>
+                    <code>{g.voterClass}</code>
+                  </td>
+                  <td>{formatNumber(locale, g.n)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : (
+        <p>{t("verification.census.none")}</p>
+      )}
+
+      <h2 id="upload">{t("verification.census.upload.title")}</h2>
+      <p>{t("verification.census.upload.help", { codes: data.districts.map((d) => d.code).join(", ") })}</p>
+      {intent !== "scheme" ? <ErrorSummary errors={result?.errors} /> : null}
+      <PostForm encType="multipart/form-data" aria-labelledby="upload">
+        <input type="hidden" name="intent" value="import" />
+        <div className={result?.errors?.file ? "field field-invalid" : "field"}>
+          <label htmlFor="field-file">{t("verification.census.fileLabel")}</label>
+          {result?.errors?.file ? (
+            <p className="field-error" id="field-file-error">
+              {result.errors.file}
+            </p>
+          ) : null}
+          <input id="field-file" name="file" type="file" accept=".csv,text/csv" required />
+        </div>
+        <div className="field">
+          <input id="field-skipBadRows" name="skipBadRows" type="checkbox" aria-describedby="field-skipBadRows-hint" />{" "}
+          <label htmlFor="field-skipBadRows">{t("verification.census.skipBadRows")}</label>
+          <p className="hint" id="field-skipBadRows-hint">
+            {t("verification.census.skipHint")}
+          </p>
+        </div>
+        <button type="submit" disabled={data.running}>
+          {t("verification.census.upload.submit")}
+        </button>
+      </PostForm>
+
+      <h2>{t("verification.census.imports")}</h2>
+      {data.running ? <p role="status">{t("verification.census.refreshHint")}</p> : null}
+      {data.imports.map((i) => (
+        <section key={i.id} className="census-import" data-status={i.status}>
+          <h3>
+            {i.fileName} — {t(`verification.census.status.${i.status}` as MessageKey)}
+          </h3>
+          <p>
+            {t("verification.census.started")}: {formatDateTime(locale, new Date(i.startedAt), data.timeZone)}
+          </p>
+          {i.status === "running" ? (
+            <p>
+              <progress max={Math.max(1, i.totalRows - i.badRows)} value={i.loadedRows} />{" "}
+              {t("verification.census.progress", { loaded: i.loadedRows, total: i.totalRows - i.badRows })}
+            </p>
+          ) : null}
+          {i.status === "refused" ? <p>{t("verification.census.refused", { bad: i.badRows, total: i.totalRows })}</p> : null}
+          {i.status === "active" || i.status === "replaced" ? (
+            <p>{t("verification.census.activeNote", { records: i.loadedRows })}</p>
+          ) : null}
+          {i.status === "failed" ? <p>{t("verification.census.failed")}</p> : null}
+          {i.skipBadRows && i.badRows > 0 && i.status !== "refused" ? (
+            <p>{t("verification.census.skipped", { bad: i.badRows })}</p>
+          ) : null}
+          <Problems problems={i.report} />
+        </section>
+      ))}
+
+      <h2 id="scheme">{t("verification.census.scheme.title")}</h2>
+      {result && "saved" in result && result.saved ? (
+        <p className="notice" role="status">
+          {t("verification.census.scheme.saved")}
+        </p>
+      ) : null}
+      {intent === "scheme" ? <ErrorSummary errors={result?.errors} /> : null}
+      <PostForm noValidate aria-labelledby="scheme">
+        <input type="hidden" name="intent" value="scheme" />
+        <SelectField
+          name="idScheme"
+          label={t("verification.census.scheme")}
+          defaultValue={data.rules.scheme}
+          options={(["ir-national-code", "pattern"] as const).map((s) => ({
+            value: s,
+            label: t(`verification.census.scheme.${s}` as MessageKey),
+          }))}
+        />
+        <Field
+          name="idPattern"
+          label={t("verification.census.idPattern")}
+          defaultValue={data.rules.pattern ?? ""}
+          error={intent === "scheme" ? result?.errors?.idPattern : undefined}
+          dir="ltr"
+        />
+        <button type="submit">{t("verification.census.scheme.submit")}</button>
+      </PostForm>
+    </>
+  );
+}
