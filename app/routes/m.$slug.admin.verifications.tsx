@@ -1,0 +1,276 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { asc, eq, inArray } from "drizzle-orm";
+import { districts, roundVoterClasses, rounds } from "../../db/schema";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
+import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { censusClasses } from "../services/census.server";
+import { readForm } from "../services/csrf.server";
+import type { FormFailure } from "../services/forms.server";
+import { requireStaff } from "../services/guards.server";
+import { requestLocale } from "../services/locale.server";
+import {
+  MAX_LETTER_BATCH,
+  VerificationRefused,
+  letterCodeCounts,
+  moveVerification,
+  residentByEmail,
+  revokeVerification,
+  staffVerify,
+  verificationCounts,
+  verificationFailure,
+} from "../services/verification.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — verified residents" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const url = new URL(request.url);
+  const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
+  const [found, districtRows, counts, letters, fromCensus, roundIds] = await Promise.all([
+    email ? residentByEmail(context.db, municipality.id, email) : null,
+    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    verificationCounts(context.db, municipality.id),
+    letterCodeCounts(context.db, municipality.id),
+    censusClasses(context.db, municipality.id),
+    context.db.select({ id: rounds.id }).from(rounds).where(eq(rounds.municipalityId, municipality.id)),
+  ]);
+  const fromRounds = roundIds.length
+    ? await context.db
+        .selectDistinct({ code: roundVoterClasses.code })
+        .from(roundVoterClasses)
+        .where(inArray(roundVoterClasses.roundId, roundIds.map((r) => r.id)))
+    : [];
+  const byMethod = Object.fromEntries(counts.map((c) => [c.method, c.n]));
+  return json({
+    slug: municipality.slug,
+    timeZone: municipality.timeZone,
+    email,
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+    classes: [...new Set([...fromCensus, ...fromRounds.map((r) => r.code)])].sort(),
+    counts: { census: byMethod.census ?? 0, letter: byMethod.letter ?? 0, staff: byMethod.staff ?? 0 },
+    letters,
+    found: found
+      ? {
+          user: found.user,
+          history: found.history.map((h) => ({
+            ...h,
+            verifiedAt: h.verifiedAt.toISOString(),
+            revokedAt: h.revokedAt?.toISOString() ?? null,
+          })),
+        }
+      : null,
+  });
+}
+
+type MoveOffer = FormFailure & { moveFrom: string; toUserId: string };
+
+function text(form: FormData, name: string, max = 200): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value.slice(0, max) : "";
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const intent = text(form, "intent");
+  const email = text(form, "email", 320);
+  const back = (done: string) =>
+    redirect(`/m/${access.municipality.slug}/admin/verifications?email=${encodeURIComponent(email)}&done=${done}`);
+  try {
+    if (intent === "verify") {
+      const nationalId = text(form, "nationalId", 65);
+      if (nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
+      await staffVerify(context.db, access, {
+        userId: text(form, "userId"),
+        nationalId,
+        birthDate: text(form, "birthDate", 40),
+        districtId: text(form, "districtId"),
+        voterClass: text(form, "voterClass", 60),
+      });
+      return back("verified");
+    }
+    if (intent === "revoke") {
+      await revokeVerification(context.db, access, { verificationId: text(form, "verificationId"), reason: text(form, "reason", 600) });
+      return back("revoked");
+    }
+    if (intent === "move") {
+      await moveVerification(context.db, access, {
+        verificationId: text(form, "verificationId"),
+        toUserId: text(form, "toUserId"),
+        reason: text(form, "reason", 600),
+      });
+      return back("moved");
+    }
+    throw new VerificationRefused("verification_unknown");
+  } catch (error) {
+    const values = { intent, email, districtId: text(form, "districtId"), voterClass: text(form, "voterClass", 60) };
+    if (error instanceof VerificationRefused && error.code === "identity_taken_staff" && error.params.verification) {
+      return json<MoveOffer>(
+        {
+          errors: { nationalId: t("verification.error.identity_taken_staff") },
+          values,
+          moveFrom: String(error.params.verification),
+          toUserId: text(form, "userId"),
+        },
+        { status: 409 },
+      );
+    }
+    return verificationFailure(error, t, values);
+  }
+}
+
+export default function Verifications() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const done = search.get("done");
+  const lettersError = search.get("lettersError");
+  const values = result?.values ?? {};
+  const errors = result?.errors;
+  const districtName = new Map(data.districts.map((d) => [d.id, pickText(d.name, locale)]));
+  const found = data.found;
+  const active = found?.history.find((h) => !h.revokedAt) ?? null;
+  const move = result && "moveFrom" in result ? (result as unknown as { moveFrom: string; toUserId: string }) : null;
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link> ·{" "}
+        <Link to={`/m/${data.slug}/admin/census`}>{t("verification.nav.census")}</Link>
+      </p>
+      <h1>{t("verification.staff.title")}</h1>
+      <p>{t("verification.staff.counts", data.counts)}</p>
+      {done ? (
+        <p className="notice" role="status">
+          {t(`verification.staff.${done === "verified" ? "verified" : done === "revoked" ? "revoked" : "moved"}` as MessageKey)}
+        </p>
+      ) : null}
+
+      <h2 id="search">{t("verification.staff.search")}</h2>
+      <Form method="get" aria-labelledby="search">
+        <Field name="email" type="email" label={t("verification.staff.email")} defaultValue={data.email} dir="ltr" />
+        <button type="submit">{t("verification.staff.search.submit")}</button>
+      </Form>
+      {data.email && !found ? <p>{t("verification.staff.notFound")}</p> : null}
+      {found ? (
+        <section>
+          <h2>{t("verification.staff.resident", { name: found.user.displayName, email: found.user.email })}</h2>
+          <h3>{t("verification.staff.history")}</h3>
+          {found.history.length === 0 ? <p>{t("verification.staff.noHistory")}</p> : null}
+          <ul>
+            {found.history.map((h) => (
+              <li key={h.id} data-verification={h.id}>
+                {t(`verification.method.${h.method}` as MessageKey)} — {districtName.get(h.districtId) ?? ""} —{" "}
+                <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
+                {h.verifiedBy ? ` — ${t("verification.staff.by", { name: h.verifiedBy })}` : ""} —{" "}
+                {h.revokedAt
+                  ? t("verification.staff.revokedOn", {
+                      date: formatDateTime(locale, new Date(h.revokedAt), data.timeZone),
+                      reason: h.revokeReason ?? "",
+                    })
+                  : t("verification.staff.active")}
+              </li>
+            ))}
+          </ul>
+          {["revoke", "verify", "move"].includes(values.intent ?? "") ? <ErrorSummary errors={errors} /> : null}
+          {active ? (
+            <>
+              <h3 id="revoke">{t("verification.staff.revoke.title")}</h3>
+              <PostForm noValidate aria-labelledby="revoke">
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="email" value={found.user.email} />
+                <input type="hidden" name="verificationId" value={active.id} />
+                <Field name="reason" label={t("verification.staff.reason")} error={errors?.reason} required />
+                <button type="submit">{t("verification.staff.revoke.submit")}</button>
+              </PostForm>
+            </>
+          ) : (
+            <>
+              <h3 id="verify">{t("verification.staff.verify.title")}</h3>
+              <p>{t("verification.staff.verify.help")}</p>
+              <PostForm noValidate aria-labelledby="verify">
+                <input type="hidden" name="intent" value="verify" />
+                <input type="hidden" name="email" value={found.user.email} />
+                <input type="hidden" name="userId" value={found.user.id} />
+                <Field name="nationalId" label={t("verification.nationalId")} error={errors?.nationalId} autoComplete="off" required dir="ltr" />
+                <Field
+                  name="birthDate"
+                  label={t("verification.birthDate")}
+                  hint={t("verification.birthDateHint")}
+                  error={errors?.birthDate}
+                  autoComplete="off"
+                  required
+                  dir="ltr"
+                />
+                <SelectField
+                  name="districtId"
+                  label={t("verification.census.district")}
+                  defaultValue={values.districtId}
+                  error={errors?.districtId}
+                  options={data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) }))}
+                />
+                <div className={errors?.voterClass ? "field field-invalid" : "field"}>
+                  <label htmlFor="field-voterClass">{t("verification.census.voterClass")}</label>
+                  {errors?.voterClass ? (
+                    <p className="field-error" id="field-voterClass-error">
+                      {errors.voterClass}
+                    </p>
+                  ) : null}
+                  <input id="field-voterClass" name="voterClass" list="known-classes" defaultValue={values.voterClass ?? data.classes[0] ?? ""} dir="ltr" />
+                  <datalist id="known-classes">
+                    {data.classes.map((c) => (
+                      <option key={c} value={c} />
+                    ))}
+                  </datalist>
+                </div>
+                <button type="submit">{t("verification.staff.verify.submit")}</button>
+              </PostForm>
+              {move ? (
+                <>
+                  <h3 id="move">{t("verification.staff.move.title")}</h3>
+                  <p>{t("verification.staff.move.help")}</p>
+                  <PostForm noValidate aria-labelledby="move">
+                    <input type="hidden" name="intent" value="move" />
+                    <input type="hidden" name="email" value={found.user.email} />
+                    <input type="hidden" name="verificationId" value={move.moveFrom} />
+                    <input type="hidden" name="toUserId" value={move.toUserId} />
+                    <Field id="move-reason" name="reason" label={t("verification.staff.reason")} required />
+                    <button type="submit">{t("verification.staff.move.submit")}</button>
+                  </PostForm>
+                </>
+              ) : null}
+            </>
+          )}
+        </section>
+      ) : null}
+
+      <h2 id="letters">{t("verification.letters.title")}</h2>
+      <p>{t("verification.letters.help")}</p>
+      <p>{t("verification.letters.counts", data.letters ?? { issued: 0, used: 0, open: 0 })}</p>
+      {lettersError ? (
+        <p className="field-error" role="alert">
+          {t(`verification.error.${lettersError}` as MessageKey, { max: MAX_LETTER_BATCH })}
+        </p>
+      ) : null}
+      <PostForm action={`/m/${data.slug}/admin/letter-codes.csv`} reloadDocument aria-labelledby="letters">
+        <SelectField
+          id="letters-districtId"
+          name="districtId"
+          label={t("verification.census.district")}
+          options={[
+            { value: "", label: t("verification.letters.allDistricts") },
+            ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+          ]}
+        />
+        <Field id="letters-validDays" name="validDays" type="number" label={t("verification.letters.validDays")} defaultValue="60" dir="ltr" />
+        <Field id="letters-limit" name="limit" type="number" label={t("verification.letters.limit")} defaultValue="1000" dir="ltr" />
+        <button type="submit">{t("verification.letters.submit")}</button>
+      </PostForm>
+    </>
+  );
+}

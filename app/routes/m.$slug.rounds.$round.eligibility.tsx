@@ -1,0 +1,123 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { asc, eq } from "drizzle-orm";
+import { districts } from "../../db/schema";
+import { useLocale, useT } from "../components/i18n";
+import { formatDay, pickText } from "../domain/i18n";
+import { optionalUser, requireMunicipality } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { eligibilityFor } from "../services/verification.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — can I take part?" }];
+
+/** Why a resident may or may not take part in a round, envelope by envelope. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const current = await optionalUser(request, context);
+  const found = await eligibilityFor(context.db, {
+    municipality,
+    roundSlug: params.round ?? "",
+    userId: current?.user.id ?? null,
+  });
+  if (!found) throw notFound("round");
+  const districtRows = await context.db
+    .select()
+    .from(districts)
+    .where(eq(districts.municipalityId, municipality.id))
+    .orderBy(asc(districts.position));
+  return json({
+    slug: municipality.slug,
+    loggedIn: Boolean(current),
+    round: { slug: found.round.slug, title: found.round.title },
+    verification: found.verification,
+    verdict: found.verdict,
+    classes: found.rules.classes.map((c) => ({ code: c.code, name: c.name, weight: c.weight })),
+    verifiedToPropose: found.rules.verifiedToPropose,
+    verifiedToComment: found.rules.verifiedToComment,
+    envelopes: found.envelopes,
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+  });
+}
+
+export default function MyEligibility() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const name = new Map(data.districts.map((d) => [d.id, pickText(d.name, locale)]));
+  const own = data.verification ? (name.get(data.verification.districtId) ?? "") : "";
+  const title = pickText(data.round.title, locale);
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{title}</Link>
+      </p>
+      <h1>{t("verification.mine.title", { round: title })}</h1>
+      {data.verification ? (
+        <p>{t("verification.mine.you", { district: own, voterClass: data.verification.voterClass })}</p>
+      ) : null}
+      {data.verdict.eligible ? (
+        <p data-testid="eligibility-verdict">{t("verification.mine.yes", { weight: data.verdict.weight ?? 1 })}</p>
+      ) : (
+        <>
+          <p data-testid="eligibility-verdict">{t("verification.mine.no")}</p>
+          <ul>
+            {data.verdict.reasons.map((r) => (
+              <li key={r.code}>
+                {r.code === "not_verified" ? (
+                  <>
+                    {t("verification.mine.not_verified")}{" "}
+                    <Link to={data.loggedIn ? `/m/${data.slug}/verify` : "/login"}>{t("verification.mine.verifyLink")}</Link>
+                  </>
+                ) : r.code === "district" ? (
+                  t("verification.mine.district", {
+                    district: name.get(r.districtId) ?? "",
+                    allowed: r.allowed.map((id) => name.get(id) ?? "").join(", "),
+                  })
+                ) : r.code === "age" ? (
+                  t("verification.mine.age", { minAge: r.minAge, date: formatDay(locale, r.on) })
+                ) : (
+                  t("verification.mine.class", { voterClass: r.voterClass, allowed: r.allowed.join(", ") })
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {data.envelopes.length ? (
+        <>
+          <h2>{t("verification.mine.envelopes")}</h2>
+          <ul>
+            {data.envelopes.map((e) => {
+              const envelope = pickText(e.name, locale);
+              return (
+                <li key={e.slug} data-open={e.open}>
+                  {e.open
+                    ? t("verification.mine.envelopeOpen", { envelope })
+                    : data.verification && e.districtId && e.districtId !== data.verification.districtId
+                      ? t("verification.mine.envelopeOther", { envelope, district: name.get(e.districtId) ?? "", own })
+                      : e.districtId === null
+                        ? t("verification.mine.envelopeAll", { envelope })
+                        : t("verification.mine.envelopeClosed", { envelope })}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
+      {data.classes.length ? (
+        <>
+          <h2>{t("verification.mine.weights")}</h2>
+          <ul>
+            {data.classes.map((c) => (
+              <li key={c.code}>
+                {pickText(c.name, locale) || c.code}: {c.weight}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {data.verifiedToPropose ? <p>{t("verification.mine.propose")}</p> : null}
+      {data.verifiedToComment ? <p>{t("verification.mine.comment")}</p> : null}
+    </>
+  );
+}
