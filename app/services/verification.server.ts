@@ -846,7 +846,7 @@ export async function voterStanding(
   input: { municipality: Municipality; roundSlug: string; userId: string; envelopeDistrictId?: string | null; now?: Date },
 ) {
   const result = await eligibilityFor(db, input);
-  if (!result || !result.verdict.eligible || result.verdict.weight === null) return null;
+  if (!result?.verdict.eligible || result.verdict.weight === null) return null;
   const verification = await activeVerification(db, input.municipality.id, input.userId);
   if (!verification) return null;
   if (input.envelopeDistrictId !== undefined && !envelopeOpenTo(standingOf(verification), input.envelopeDistrictId)) return null;

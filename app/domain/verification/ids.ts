@@ -80,7 +80,7 @@ export function idChecker(rules: IdRules): (raw: string) => IdCheck {
     const id = asciiDigits(raw.trim()).replace(/\s+/g, "").toUpperCase();
     if (id === "") return { ok: false, problem: "id_missing" };
     if (id.length > MAX_ID_LENGTH) return { ok: false, problem: "id_format" };
-    if (!regex || !regex.test(id)) return { ok: false, problem: "id_pattern" };
+    if (!regex?.test(id)) return { ok: false, problem: "id_pattern" };
     return { ok: true, id };
   };
 }
