@@ -42,6 +42,13 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.implementation[.json].tsx": { loader: all(200) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.outbox.tsx": { loader: staffOnly(200) },
+  "m.$slug.admin.census.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  // No census yet in the matrix municipality: staff are sent back to the verifications page with the reason.
+  "m.$slug.admin.letter-codes[.csv].tsx": { action: staffOnly(303) },
+  "m.$slug.admin.verifications.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },
+  "m.$slug.verify.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "m.$slug.admin.rounds._index.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round._index.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.envelopes.tsx": { loader: staffOnly(200), action: staffOnly(400) },
