@@ -2,6 +2,7 @@
  * `npm run bench [suite]`: the speed and memory benchmarks (never timed unit tests).
  * Each suite prints its own table; suites are registered below.
  */
+import { censusBench } from "./census.bench";
 import { tallyBench } from "./tally.bench";
 
 export interface BenchSuite {
@@ -9,7 +10,7 @@ export interface BenchSuite {
   run(): Promise<void>;
 }
 
-const suites: BenchSuite[] = [tallyBench];
+const suites: BenchSuite[] = [tallyBench, censusBench];
 
 const wanted = process.argv[2];
 for (const suite of suites) {
