@@ -21,6 +21,9 @@ export function RoundStaffNav({ slug, round }: { slug: string; round: string }) 
           <Link to={`${base}/proposals`}>{t("rounds.proposals")}</Link>
         </li>
         <li>
+          <Link to={`${base}/eligibility`}>{t("verification.nav.eligibility")}</Link>
+        </li>
+        <li>
           <Link to={`${base}/turnout`}>{t("rounds.turnout.title")}</Link>
         </li>
         <li>

@@ -39,6 +39,9 @@ export default function MunicipalityHome() {
           <Link to={`/m/${data.municipality.slug}/admin`}>{t("municipality.staffArea")}</Link>
         </p>
       ) : null}
+      <p>
+        <Link to={`/m/${data.municipality.slug}/verify`}>{t("verification.title")}</Link>
+      </p>
       <h2>{t("municipality.rounds")}</h2>
       {data.rounds.length === 0 ? (
         <p>{t("municipality.noRounds")}</p>

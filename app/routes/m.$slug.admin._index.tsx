@@ -38,9 +38,20 @@ export default function StaffDashboard() {
       <h1>{t("admin.title", { municipality: name })}</h1>
       <p>{t("admin.intro", { municipality: name })}</p>
       <h2>{t("admin.roundsCount")}</h2>
-      <p>
-        <Link to={`/m/${data.municipality.slug}/admin/rounds`}>{t("rounds.manage")}</Link>
-      </p>
+      <ul className="staff-nav-list">
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/rounds`}>{t("rounds.manage")}</Link>
+        </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/census`}>{t("verification.nav.census")}</Link>
+        </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
+        </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
+        </li>
+      </ul>
       <ul>
         {data.rounds.map((r) => (
           <li key={r.slug}>

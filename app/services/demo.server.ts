@@ -170,6 +170,9 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
     past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
   if (past.value) await votePastRound(db, { ...past.value, now });
+  // The census (with the two demo residents) and the voter classes of this year's round.
+  const { seedDemoCensus } = await import("./demo-census.server");
+  await seedDemoCensus(db);
   return { created: true };
 }
 
