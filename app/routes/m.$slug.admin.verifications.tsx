@@ -11,8 +11,8 @@ import { readForm } from "../services/csrf.server";
 import type { FormFailure } from "../services/forms.server";
 import { requireStaff } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
+import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 import {
-  MAX_LETTER_BATCH,
   VerificationRefused,
   letterCodeCounts,
   moveVerification,

@@ -523,7 +523,8 @@ export async function verificationCounts(db: Db, municipalityId: string) {
 
 /* ------------------------------------------------------------------ letter codes */
 
-export const MAX_LETTER_BATCH = 100_000;
+export { MAX_LETTER_BATCH } from "../domain/verification/codes";
+import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 
 export interface LetterRow {
   line: number;

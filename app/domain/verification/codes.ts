@@ -4,6 +4,8 @@
  */
 export const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 export const CODE_LENGTH = 12;
+/** Most letter codes one batch may generate (pages show it in messages, so it lives here, not in a service). */
+export const MAX_LETTER_BATCH = 100_000;
 
 /** Turns random bytes (at least CODE_LENGTH) into a code like `7K3M-Q9XA-2BCD`. */
 export function formatCode(random: Uint8Array): string {
