@@ -209,6 +209,13 @@ export default function RoundPage() {
           <h3 id={`envelope-${e.slug}`}>
             <Localized text={e.name} />
           </h3>
+          {data.currentPhase === "voting" ? (
+            <p>
+              <Link className="button" to={`${base}/vote/${e.slug}`}>
+                {t("vote.link")}: {pickText(e.name, locale)}
+              </Link>
+            </p>
+          ) : null}
           <p>
             {t("round.amount")}: <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
             {e.district ? <> — {pickText(e.district, locale)}</> : null}

@@ -9,12 +9,10 @@ import type { Municipality } from "./municipality.server";
 import { type ProposalInput, findRound, proposalInRound } from "./rounds-admin.server";
 import type { SessionUser } from "./session.server";
 
-/**
- * Permission hook: may this person submit proposals in this round? Any logged-in resident for
- * now; the verification issue restricts it to verified residents where the round asks for it.
- */
-export async function mayPropose(_db: Db, _user: SessionUser, _municipality: Municipality, _roundId: string): Promise<boolean> {
-  return true;
+/** May this person submit proposals in this round? Verified residents only, where the round asks for it. */
+export async function mayPropose(db: Db, user: SessionUser, municipality: Municipality, roundId: string): Promise<boolean> {
+  const { mayParticipate } = await import("./verification.server");
+  return mayParticipate(db, { municipalityId: municipality.id, roundId, userId: user.id, action: "propose" });
 }
 
 async function roundState(db: Db, municipality: Municipality, roundSlug: string, now: Date) {

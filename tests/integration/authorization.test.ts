@@ -67,6 +67,8 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
+  // Saving a draft basket needs an account; casting needs eligibility (tested in ballots tests).
+  "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
 };
 
@@ -137,6 +139,7 @@ function paramsFor(file: string): Record<string, string> {
     slug: params.slug,
     round: params.round,
     proposal: file.includes("implementation.$proposal") ? params.fundedProposal : params.proposal,
+    envelope: "e",
     "*": "no-such-page",
   };
 }

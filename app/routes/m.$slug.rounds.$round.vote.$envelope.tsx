@@ -1,0 +1,194 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { and, asc, eq } from "drizzle-orm";
+import { envelopes, phases, proposals } from "../../db/schema";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import type { BallotBody, BallotViolation } from "../domain/ballots/rules";
+import { checkBallot } from "../domain/ballots/rules";
+import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { currentPhase, dayIn } from "../domain/rounds/phases";
+import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots.server";
+import { readForm } from "../services/csrf.server";
+import { requireMunicipality, requireUser } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { findRound } from "../services/rounds-admin.server";
+import { voterStanding } from "../services/verification.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — your ballot" }];
+
+async function context_(args: LoaderFunctionArgs) {
+  const { request, params, context } = args;
+  const municipality = await requireMunicipality(context, params.slug);
+  const user = await requireUser(request, context);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const [envelope] = await context.db.select().from(envelopes).where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.envelope ?? "")));
+  if (!envelope) throw notFound("envelope");
+  const phaseRows = await context.db.select().from(phases).where(eq(phases.roundId, round.id));
+  const voting = currentPhase(phaseRows, dayIn(municipality.timeZone))?.kind === "voting";
+  const standing = await voterStanding(context.db, { municipality, roundSlug: round.slug, userId: user.id, envelopeDistrictId: envelope.districtId });
+  const proposalRows = await context.db
+    .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
+    .from(proposals)
+    .where(and(eq(proposals.envelopeId, envelope.id), eq(proposals.status, "accepted")))
+    .orderBy(asc(proposals.createdAt));
+  return { municipality, user, round, envelope, voting, standing, proposals: proposalRows };
+}
+
+/** The basket a form describes: checked proposals, or points per proposal for cumulative ballots. */
+function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
+  if (!cumulative) return { approved: form.getAll("approved").map(String) };
+  const points: Record<string, number> = {};
+  for (const [key, value] of form) {
+    if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
+    points[key.slice(7)] = Number(value);
+  }
+  return { points };
+}
+
+function violationText(t: Translator, v: BallotViolation, money: (n: number) => string): string {
+  const p: Record<string, string | number> = {};
+  for (const [k, val] of Object.entries(v)) if (k !== "code" && typeof val === "number") p[k] = k === "total" || k === "amount" || k === "minimum" ? val : val;
+  if (v.code === "over_budget") return t("vote.error.over_budget", { total: money(v.total), amount: money(v.amount) });
+  if (v.code === "under_min_spend") return t("vote.error.under_min_spend", { total: money(v.total), minimum: money(v.minimum) });
+  return t(`vote.error.${v.code}` as MessageKey, p);
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const c = await context_(args);
+  const basket = (await loadBasket(args.context.db, c.user.id, c.envelope.id)) ?? (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
+  const summary = checkBallot(c.envelope, c.proposals, basket, { final: false });
+  return json({
+    slug: c.municipality.slug,
+    currency: c.municipality.currency,
+    round: { slug: c.round.slug, title: c.round.title },
+    envelope: { slug: c.envelope.slug, name: c.envelope.name, amount: c.envelope.amount, ballotType: c.envelope.ballotType, maxProjects: c.envelope.maxProjects, maxPoints: c.envelope.maxPoints },
+    voting: c.voting,
+    weight: c.standing?.weight ?? null,
+    proposals: c.proposals,
+    basket,
+    summary: { count: summary.count, totalCost: summary.totalCost, totalPoints: summary.totalPoints },
+  });
+}
+
+type Outcome = { errors: Record<string, string> | null; notice: string | null; receipt: { ballotId: string; leafIndex: number } | null };
+
+export async function action(args: ActionFunctionArgs) {
+  const c = await context_(args);
+  const form = await readForm(args.request);
+  const locale = requestLocale(args.request);
+  const t = translator(locale);
+  const money = (n: number) => formatMoney(locale, n, c.municipality.currency);
+  const body = bodyFromForm(form, c.envelope.ballotType === "cumulative");
+  try {
+    if (form.get("intent") === "cast") {
+      if (!c.standing) return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
+      const receipt = await castBallot(args.context.db, {
+        roundId: c.round.id,
+        roundSlug: c.round.slug,
+        timeZone: c.municipality.timeZone,
+        envelope: c.envelope,
+        voter: c.standing,
+        body,
+        channel: "online",
+        userId: c.user.id,
+        municipalityId: c.municipality.id,
+      });
+      return json<Outcome>({ errors: null, notice: t("vote.cast.done"), receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex } });
+    }
+    await saveBasket(args.context.db, { userId: c.user.id, envelope: c.envelope, body });
+    return json<Outcome>({ errors: null, notice: t("vote.saved"), receipt: null });
+  } catch (error) {
+    if (!(error instanceof BallotRefused)) throw error;
+    const messages = error.violations.length ? error.violations.map((v) => violationText(t, v, money)) : [t(`vote.error.${error.code}` as MessageKey)];
+    return json<Outcome>({ errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])), notice: null, receipt: null }, { status: error.status === 409 ? 409 : 400 });
+  }
+}
+
+export default function Vote() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const base = `/m/${data.slug}/rounds/${data.round.slug}`;
+  const cumulative = data.envelope.ballotType === "cumulative";
+  const money = (n: number) => formatMoney(locale, n, data.currency);
+  const approved = new Set("approved" in data.basket ? data.basket.approved : []);
+  const points = "points" in data.basket ? data.basket.points : {};
+  return (
+    <>
+      <p>
+        <Link to={base}>{pickText(data.round.title, locale)}</Link>
+      </p>
+      <h1>{t("vote.title", { envelope: pickText(data.envelope.name, locale) })}</h1>
+      {!data.voting ? <p className="notice">{t("vote.notVoting")}</p> : null}
+      {data.weight === null ? (
+        <p className="notice">
+          {t("vote.notEligible")} <Link to={`${base}/eligibility`}>{t("vote.whyLink")}</Link>
+        </p>
+      ) : (
+        <p>{t("vote.weight", { weight: data.weight })}</p>
+      )}
+      <p>
+        {cumulative
+          ? t("vote.rules.points", { max: data.envelope.maxPoints ?? 0 })
+          : data.envelope.ballotType === "k-approval"
+            ? t("vote.rules.k", { k: data.envelope.maxProjects ?? 0 })
+            : t("vote.rules.approval", { amount: money(data.envelope.amount) })}
+      </p>
+      <ErrorSummary errors={result?.errors} />
+      {result?.notice ? (
+        <div className="notice" role="status">
+          <p>{result.notice}</p>
+          {result.receipt ? (
+            <>
+              <p>
+                {t("vote.receipt.ballot")}: <code dir="ltr">{result.receipt.ballotId}</code> — {t("vote.receipt.leaf")}: {formatNumber(locale, result.receipt.leafIndex)}
+              </p>
+              <p>{t("vote.receipt.keep")}</p>
+              <p>
+                <Link to={`${base}/receipt?ballot=${result.receipt.ballotId}`}>{t("vote.receipt.check")}</Link>
+              </p>
+              <p className="hint">{t("vote.revote")}</p>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      <PostForm>
+        <fieldset>
+          <legend>{t("round.proposals")}</legend>
+          {data.proposals.map((p) =>
+            cumulative ? (
+              <div key={p.id} className="field">
+                <label htmlFor={`points-${p.id}`}>
+                  {t("vote.pointsFor", { title: pickText(p.title, locale) })} ({money(p.cost)})
+                </label>
+                <input id={`points-${p.id}`} name={`points.${p.id}`} type="number" min={0} step={1} defaultValue={points[p.id] ?? ""} dir="ltr" />
+              </div>
+            ) : (
+              <div key={p.id} className="field">
+                <label>
+                  <input type="checkbox" name="approved" value={p.id} defaultChecked={approved.has(p.id)} /> {pickText(p.title, locale)} —{" "}
+                  <span className="num">{money(p.cost)}</span>
+                </label>
+              </div>
+            ),
+          )}
+        </fieldset>
+        <p role="status">
+          {cumulative
+            ? t("vote.points", { used: formatNumber(locale, data.summary.totalPoints), max: formatNumber(locale, data.envelope.maxPoints ?? 0) })
+            : t("vote.total", { total: money(data.summary.totalCost), amount: money(data.envelope.amount) })}
+        </p>
+        <button type="submit" name="intent" value="save" className="secondary">
+          {t("vote.save")}
+        </button>{" "}
+        <button type="submit" name="intent" value="cast" disabled={!data.voting || data.weight === null}>
+          {t("vote.cast")}
+        </button>
+      </PostForm>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
+
+const env = appAndBrowserPerFile({ beforeAll, afterAll });
+
+async function logIn(page: Page, email: string) {
+  await page.goto(`${env.app.url}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("shora-demo-2026");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${env.app.url}/`);
+}
+
+describe("voting", () => {
+  for (const javaScriptEnabled of [true, false]) {
+    it(`a demo resident verifies with the census, fills a basket, casts, revotes and checks the receipt (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
+      const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled })).newPage();
+      page.setDefaultTimeout(15_000);
+      await logIn(page, "resident1@demo.shora.local");
+      await page.goto(`${env.app.url}/m/demo/verify`);
+      if (javaScriptEnabled) {
+        await page.getByLabel("National ID", { exact: true }).first().fill("0499370899");
+        await page.getByLabel("Birth date", { exact: true }).first().fill("1985-03-21");
+        await page.getByRole("button", { name: "Verify", exact: true }).click();
+        await expect.poll(() => page.locator("main").textContent()).toContain("North");
+      }
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
+      await expect.poll(() => page.locator("main").textContent()).toContain("Your ballot counts with weight 2.");
+      if (javaScriptEnabled) await expectAccessible(page, "ballot (en)");
+      // Over the envelope's amount: refused with the rule named, nothing cast.
+      for (const title of ["Playground renovation in Laleh park", "Bike lanes on Azadi street", "Free evening classes at the library", "Repair the pavement of Golestan alley"]) {
+        await page.getByLabel(title, { exact: false }).check();
+      }
+      await page.getByRole("button", { name: "Cast my ballot" }).click();
+      await expect.poll(() => page.locator(".error-summary").textContent()).toContain("exceeds the envelope's");
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
+      await page.getByLabel("Playground renovation in Laleh park", { exact: false }).check();
+      await page.getByLabel("Outdoor gym in Niloufar park", { exact: false }).check();
+      await page.getByRole("button", { name: "Save my basket" }).click();
+      await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Basket saved");
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
+      expect(await page.getByLabel("Outdoor gym in Niloufar park", { exact: false }).isChecked()).toBe(true);
+      await page.getByRole("button", { name: "Cast my ballot" }).click();
+      await expect.poll(() => page.locator(".notice").first().textContent()).toContain("Your ballot is cast.");
+      const ballotId = await page.locator(".notice code").first().textContent();
+      expect(ballotId).toMatch(/^[0-9a-f]{32}$/);
+      await page.getByRole("link", { name: "Check my receipt" }).click();
+      await expect.poll(() => page.locator("main").textContent()).toContain("This is the voter's current ballot in its envelope.");
+      if (javaScriptEnabled) await expectAccessible(page, "receipt check (en)");
+      // Revote: the first ballot is superseded.
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
+      await page.getByLabel("Safe crossing near Hafez school", { exact: false }).check();
+      await page.getByRole("button", { name: "Cast my ballot" }).click();
+      await expect.poll(() => page.locator(".notice").first().textContent()).toContain("Your ballot is cast.");
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
+      await expect.poll(() => page.locator("main").textContent()).toContain("A later ballot of the same voter replaced this one");
+    });
+  }
+});
