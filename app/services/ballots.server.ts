@@ -236,3 +236,41 @@ export async function consistencyProof(db: Db, roundId: string, oldSize: number,
 export async function turnoutOf(db: Db, roundId: string) {
   return db.select().from(turnout).where(eq(turnout.roundId, roundId)).orderBy(desc(turnout.day));
 }
+
+/**
+ * A revoked voter's ballots in rounds still voting are withdrawn: each current ballot stops
+ * counting, and the ledger records it with a withdrawal leaf
+ * `{round, seq, ballotId: null, envelope, weight: 0, supersedes: <withdrawn ballot>, commitment: null}`.
+ * Runs inside the revoking transaction.
+ */
+export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string; identityHash: string; at: Date }) {
+  const { municipalities, rounds, envelopes: envelopeTable } = await import("../../db/schema");
+  const [municipality] = await tx.select().from(municipalities).where(eq(municipalities.id, params.municipalityId));
+  if (!municipality) return { withdrawn: 0 };
+  const roundRows = await tx.select().from(rounds).where(eq(rounds.municipalityId, params.municipalityId));
+  const today = dayIn(municipality.timeZone, params.at);
+  let withdrawn = 0;
+  for (const round of roundRows) {
+    const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, round.id));
+    if (currentPhase(phaseRows, today)?.kind !== "voting") continue;
+    const [secret] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, round.id));
+    if (!secret?.voterKeySecret) continue;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${round.id}`}))`);
+    const key = voterKey(secret.voterKeySecret, params.identityHash);
+    const current = await tx
+      .select({ ballot: ballots, envelopeSlug: envelopeTable.slug })
+      .from(ballots)
+      .innerJoin(envelopeTable, eq(envelopeTable.id, ballots.envelopeId))
+      .where(and(eq(ballots.roundId, round.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
+    for (const { ballot, envelopeSlug } of current) {
+      await tx.update(ballots).set({ current: false }).where(eq(ballots.id, ballot.id));
+      const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
+      const leaf = canonicalJson({ round: round.slug, seq: n, ballotId: null, envelope: envelopeSlug, weight: 0, supersedes: ballot.id, commitment: null });
+      const leafHash = leafHashOf(leaf);
+      await tx.insert(ledgerLeaves).values({ roundId: round.id, leafIndex: n, leaf, leafHash, createdAt: params.at });
+      await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));
+      withdrawn++;
+    }
+  }
+  return { withdrawn };
+}

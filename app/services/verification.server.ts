@@ -407,9 +407,12 @@ export interface RevokedVerification {
  * Called inside the revoking transaction. A revoked voter's ballots in rounds whose voting is open are
  * to be withdrawn here: ballots are keyed by HMAC(identity hash, round secret), so the ballots area can
  * find them from `identityHash`. Withdrawal must also append a ledger leaf (owned by the ballots area),
- * so this hook deliberately does nothing to ballots yet — see the report of issue 5.
+ * so the ballots area does it (withdrawBallotsOf in ballots.server.ts).
  */
-export async function onVerificationRevoked(_tx: Tx, _revoked: RevokedVerification): Promise<void> {}
+export async function onVerificationRevoked(tx: Tx, revoked: RevokedVerification): Promise<void> {
+  const { withdrawBallotsOf } = await import("./ballots.server");
+  await withdrawBallotsOf(tx, { municipalityId: revoked.municipalityId, identityHash: revoked.identityHash, at: revoked.at });
+}
 
 /** Staff revoke a verification; a reason is required and logged. */
 export async function revokeVerification(

@@ -243,3 +243,33 @@ describe("shora verify-receipt", () => {
     expect(run().status).toBe(2);
   });
 });
+
+describe("revoked voters", () => {
+  it("have their current ballots withdrawn, recorded by a withdrawal leaf in the ledger", async () => {
+    const { withdrawBallotsOf, ledgerHead } = await import("../../app/services/ballots.server");
+    const { hashChildren } = await import("../../app/domain/ledger/merkle");
+    const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
+    const cast1 = await cast("to-be-revoked", approval, { approved: [ids.c] });
+    const cast2 = await cast("to-be-revoked", points, { points: { [ids.x]: 3 } });
+    const outcome = await database.db.transaction((tx) =>
+      withdrawBallotsOf(tx, { municipalityId: roundRow.municipalityId, identityHash: "to-be-revoked", at: new Date() }),
+    );
+    expect(outcome).toEqual({ withdrawn: 2 });
+    const rows = await database.db.select().from(ballots).where(eq(ballots.roundId, roundId));
+    expect(rows.filter((b) => b.id === cast1.ballotId || b.id === cast2.ballotId).map((b) => b.current)).toEqual([false, false]);
+    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    const lastTwo = leaves.slice(-2).map((l) => JSON.parse(l.leaf));
+    expect(lastTwo.map((l) => [l.ballotId, l.weight, l.supersedes, l.commitment]).sort()).toEqual(
+      [[null, 0, cast1.ballotId, null], [null, 0, cast2.ballotId, null]].sort(),
+    );
+    const mth = (list: Buffer[]): Buffer => {
+      if (list.length === 1) return list[0];
+      let k = 1;
+      while (k * 2 < list.length) k *= 2;
+      return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
+    };
+    expect((await ledgerHead(database.db, roundId)).root).toBe(mth(leaves.map((l) => Buffer.from(l.leafHash, "hex"))).toString("hex"));
+    // Nothing left to withdraw the second time.
+    expect(await database.db.transaction((tx) => withdrawBallotsOf(tx, { municipalityId: roundRow.municipalityId, identityHash: "to-be-revoked", at: new Date() }))).toEqual({ withdrawn: 0 });
+  });
+});
