@@ -27,6 +27,9 @@ export function RoundStaffNav({ slug, round }: { slug: string; round: string }) 
           <Link to={`${base}/turnout`}>{t("rounds.turnout.title")}</Link>
         </li>
         <li>
+          <Link to={`${base}/paper`}>{t("paper.title")}</Link>
+        </li>
+        <li>
           <Link to={`${base}/tally`}>{t("rounds.tally.title")}</Link>
         </li>
         <li>

@@ -6,6 +6,7 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import type { BallotBody, BallotViolation } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
+import { violationText } from "../domain/ballots/messages";
 import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots.server";
@@ -33,7 +34,7 @@ async function context_(args: LoaderFunctionArgs) {
     .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
     .from(proposals)
     .where(and(eq(proposals.envelopeId, envelope.id), eq(proposals.status, "accepted")))
-    .orderBy(asc(proposals.createdAt));
+    .orderBy(asc(proposals.createdAt), asc(proposals.id));
   return { municipality, user, round, envelope, voting, standing, proposals: proposalRows };
 }
 
@@ -46,14 +47,6 @@ function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
     points[key.slice(7)] = Number(value);
   }
   return { points };
-}
-
-function violationText(t: Translator, v: BallotViolation, money: (n: number) => string): string {
-  const p: Record<string, string | number> = {};
-  for (const [k, val] of Object.entries(v)) if (k !== "code" && typeof val === "number") p[k] = k === "total" || k === "amount" || k === "minimum" ? val : val;
-  if (v.code === "over_budget") return t("vote.error.over_budget", { total: money(v.total), amount: money(v.amount) });
-  if (v.code === "under_min_spend") return t("vote.error.under_min_spend", { total: money(v.total), minimum: money(v.minimum) });
-  return t(`vote.error.${v.code}` as MessageKey, p);
 }
 
 export async function loader(args: LoaderFunctionArgs) {

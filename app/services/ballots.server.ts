@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { ballots, baskets, type envelopes, ledgerLeaves, ledgerNodes, phases, proposals, roundSecrets, turnout } from "../../db/schema";
 import {
@@ -122,70 +122,85 @@ export interface CastReceipt {
  */
 export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt> {
   const now = input.now ?? new Date();
-  const body = normalizeBallot(input.body);
-  if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
-  const receipt = await db.transaction(async (tx) => {
-    // One ledger per round, one writer at a time: the sequence stays linear across app processes.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
-    const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
-    if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
-    const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
-    if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
-    const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
-    const [previous] = await tx
-      .select()
-      .from(ballots)
-      .where(and(eq(ballots.envelopeId, input.envelope.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
-    if (previous && previous.channel !== input.channel) throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
-    if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
-    const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, input.roundId));
-    const ballotId = randomBytes(16).toString("hex");
-    const nonce = randomBytes(32);
-    const commitment = commitmentOf(body, nonce);
-    const leaf = canonicalJson({
-      round: input.roundSlug,
-      seq: n,
-      ballotId,
-      envelope: input.envelope.slug,
-      weight: input.voter.weight,
-      supersedes: previous?.id ?? null,
-      commitment,
-    });
-    const leafHash = leafHashOf(leaf);
-    await tx.insert(ledgerLeaves).values({ roundId: input.roundId, leafIndex: n, leaf, leafHash, createdAt: now });
-    await storeCompletedNodes(tx, input.roundId, n, Buffer.from(leafHash, "hex"));
-    await tx.insert(ballots).values({
-      id: ballotId,
-      roundId: input.roundId,
-      envelopeId: input.envelope.id,
-      voterKey: key,
-      weight: input.voter.weight,
-      body,
-      nonce: nonce.toString("hex"),
-      commitment,
-      channel: input.channel,
-      supersedes: previous?.id ?? null,
-      current: true,
-      leafIndex: n,
-      castAt: now,
-    });
-    if (!previous) {
-      await tx
-        .insert(turnout)
-        .values({ roundId: input.roundId, day: dayIn(input.timeZone, now), district: input.voter.district, voterClass: input.voter.voterClass, channel: input.channel, voters: 1 })
-        .onConflictDoUpdate({
-          target: [turnout.roundId, turnout.day, turnout.district, turnout.voterClass, turnout.channel],
-          set: { voters: sql`${turnout.voters} + 1` },
-        });
-    }
-    if (input.userId) await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
-    return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
-  });
+  const receipt = await db.transaction((tx) => castBallotIn(tx, { ...input, now }));
   if (input.municipalityId) {
     const { maybeCheckpoint } = await import("./checkpoints.server");
     await maybeCheckpoint(db, { roundId: input.roundId, municipalityId: input.municipalityId, now });
   }
   return receipt;
+}
+
+/**
+ * The cast inside the caller's transaction (a batch of paper ballots casts many in one). Refusals are
+ * thrown before anything is written. `final` refuses any second ballot in the envelope (a paper ballot
+ * cannot be replaced), where online revotes supersede.
+ */
+export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean }): Promise<CastReceipt> {
+  const now = input.now ?? new Date();
+  const body = normalizeBallot(input.body);
+  if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
+  // One ledger per round, one writer at a time: the sequence stays linear across app processes.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
+  const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
+  if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
+  const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
+  if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
+  const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
+  const [previous] = await tx
+    .select()
+    .from(ballots)
+    .where(and(eq(ballots.envelopeId, input.envelope.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
+  if (previous && (previous.channel !== input.channel || input.final)) throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
+  // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
+  const [otherChannel] = await tx
+    .select({ channel: ballots.channel })
+    .from(ballots)
+    .where(and(eq(ballots.roundId, input.roundId), eq(ballots.voterKey, key), eq(ballots.current, true), ne(ballots.channel, input.channel)))
+    .limit(1);
+  if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
+  if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
+  const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, input.roundId));
+  const ballotId = randomBytes(16).toString("hex");
+  const nonce = randomBytes(32);
+  const commitment = commitmentOf(body, nonce);
+  const leaf = canonicalJson({
+    round: input.roundSlug,
+    seq: n,
+    ballotId,
+    envelope: input.envelope.slug,
+    weight: input.voter.weight,
+    supersedes: previous?.id ?? null,
+    commitment,
+  });
+  const leafHash = leafHashOf(leaf);
+  await tx.insert(ledgerLeaves).values({ roundId: input.roundId, leafIndex: n, leaf, leafHash, createdAt: now });
+  await storeCompletedNodes(tx, input.roundId, n, Buffer.from(leafHash, "hex"));
+  await tx.insert(ballots).values({
+    id: ballotId,
+    roundId: input.roundId,
+    envelopeId: input.envelope.id,
+    voterKey: key,
+    weight: input.voter.weight,
+    body,
+    nonce: nonce.toString("hex"),
+    commitment,
+    channel: input.channel,
+    supersedes: previous?.id ?? null,
+    current: true,
+    leafIndex: n,
+    castAt: now,
+  });
+  if (!previous) {
+    await tx
+      .insert(turnout)
+      .values({ roundId: input.roundId, day: dayIn(input.timeZone, now), district: input.voter.district, voterClass: input.voter.voterClass, channel: input.channel, voters: 1 })
+      .onConflictDoUpdate({
+        target: [turnout.roundId, turnout.day, turnout.district, turnout.voterClass, turnout.channel],
+        set: { voters: sql`${turnout.voters} + 1` },
+      });
+  }
+  if (input.userId) await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+  return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
 }
 
 /** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */

@@ -19,7 +19,7 @@ import { dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
 import type { StaffAccess } from "./guards.server";
 
-type Actor = Pick<StaffAccess, "user" | "municipality">;
+export type Actor = Pick<StaffAccess, "user" | "municipality">;
 
 /**
  * A verification or census use case refused: a code (message `verification.error.<code>`), the form

@@ -72,6 +72,7 @@ export const ballots = pgTable(
   (t) => [
     uniqueIndex("ballots_one_current_per_voter").on(t.envelopeId, t.voterKey).where(sql`${t.current}`),
     index("ballots_round_idx").on(t.roundId, t.current),
+    index("ballots_round_voter_idx").on(t.roundId, t.voterKey),
   ],
 );
 

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translator } from "../../app/domain/i18n";
 import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
@@ -57,4 +58,47 @@ describe("voting", () => {
       await expect.poll(() => page.locator("main").textContent()).toContain("A later ballot of the same voter replaced this one");
     });
   }
+
+  it("a demo resident votes in Persian: right-to-left pages, Persian messages, receipt and revote", async () => {
+    const fa = translator("fa");
+    const page = await (await env.browser.newContext({ locale: "fa-IR" })).newPage();
+    page.setDefaultTimeout(15_000);
+    await logIn(page, "resident2@demo.shora.local");
+    await page.getByLabel("Language").selectOption("fa");
+    await page.getByRole("button", { name: "Change language" }).click();
+    await expect.poll(() => page.locator("html").getAttribute("dir")).toBe("rtl");
+    await page.goto(`${env.app.url}/m/demo/verify`);
+    // Persian digits are accepted in the ID and the Solar Hijri birth date (1992-08-23 = 1371-06-01).
+    await page.getByLabel(fa("verification.nationalId"), { exact: true }).first().fill("۰۷۹۰۴۱۹۹۰۴");
+    await page.getByLabel(fa("verification.birthDate"), { exact: true }).first().fill("۱۳۷۱-۰۶-۰۱");
+    await page.getByRole("button", { name: fa("verification.match.submit"), exact: true }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("منطقهٔ جنوب");
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
+    await expect.poll(() => page.locator("h1").textContent()).toContain("منطقهٔ جنوب");
+    expect(await page.locator("html").getAttribute("lang")).toBe("fa");
+    await expectAccessible(page, "ballot (fa)");
+    for (const title of ["روشنایی خیابان در بازار قدیم", "باغ محله در زمین بهار", "زمین بازی دسترس‌پذیر برای ویلچر"]) {
+      await page.getByLabel(title, { exact: false }).check();
+    }
+    await page.getByRole("button", { name: fa("vote.cast") }).click();
+    // The refusal names the totals in Persian digits.
+    await expect.poll(() => page.locator(".error-summary").textContent()).toMatch(/جمع [۰-۹٬]+ .*از سقف سبد/);
+    await expectAccessible(page, "ballot refused (fa)");
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
+    await page.getByLabel("روشنایی خیابان در بازار قدیم", { exact: false }).check();
+    await page.getByLabel("پارکینگ دوچرخه در ایستگاه مترو", { exact: false }).check();
+    await page.getByRole("button", { name: fa("vote.cast") }).click();
+    await expect.poll(() => page.locator(".notice").first().textContent()).toContain(fa("vote.cast.done"));
+    const ballotId = await page.locator(".notice code").first().textContent();
+    expect(ballotId).toMatch(/^[0-9a-f]{32}$/);
+    await page.getByRole("link", { name: fa("vote.receipt.check") }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.current"));
+    await expectAccessible(page, "receipt check (fa)");
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
+    await page.getByLabel("باغ محله در زمین بهار", { exact: false }).check();
+    await page.getByRole("button", { name: fa("vote.cast") }).click();
+    await expect.poll(() => page.locator(".notice").first().textContent()).toContain(fa("vote.cast.done"));
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
+    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.superseded"));
+  });
 });

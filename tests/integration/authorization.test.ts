@@ -56,6 +56,7 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.admin.rounds.$round.implementation.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   // The matrix round is in its proposals phase: running the tally is refused (409) even to staff.
   "m.$slug.admin.rounds.$round.turnout.tsx": { loader: staffOnly(200) },
+  "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
   "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },

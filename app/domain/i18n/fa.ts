@@ -1,4 +1,5 @@
 import { accountabilityFa } from "./areas/accountability";
+import { ballotsFa } from "./areas/ballots";
 import { roundsFa } from "./areas/rounds";
 import { verificationFa } from "./areas/verification";
 import type { MessageKey } from "./en";
@@ -119,6 +120,7 @@ export const fa: Record<MessageKey, string> = {
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
   ...accountabilityFa,
+  ...ballotsFa,
   ...roundsFa,
   ...verificationFa,
 };

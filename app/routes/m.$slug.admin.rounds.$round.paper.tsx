@@ -1,0 +1,210 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { violationText } from "../domain/ballots/messages";
+import { parsePaperCsv } from "../domain/ballots/paper";
+import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import {
+  MAX_PAPER_ROWS,
+  type PaperBallot,
+  PaperBallotsRefused,
+  type PaperProblem,
+  enterPaperBallots,
+  paperBallotSheet,
+} from "../services/paper-ballots.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — paper ballots" }];
+
+/** A CSV of paper ballots is small (5,000 lines of a few fields). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const sheet = await paperBallotSheet(context.db, municipality, params.round ?? "");
+  if (!sheet) throw notFound("round");
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    round: { slug: sheet.round.slug, title: sheet.round.title },
+    voting: sheet.voting,
+    maxRows: MAX_PAPER_ROWS,
+    sheets: sheet.sheets.map((s) => ({
+      envelope: { slug: s.envelope.slug, name: s.envelope.name, ballotType: s.envelope.ballotType },
+      proposals: s.proposals.map((p, i) => ({ number: i + 1, title: p.title, cost: p.cost })),
+    })),
+  });
+}
+
+type Outcome = {
+  errors: Record<string, string> | null;
+  problems: { line: number | null; message: string }[];
+  values: Record<string, string>;
+  notice: string | null;
+};
+
+function problemText(t: Translator, p: PaperProblem, money: (n: number) => string): string {
+  if (p.violations.length) return p.violations.map((v) => violationText(t, v, money)).join(" ");
+  const key = (p.code.startsWith("id_") || p.code === "birth_date_invalid" ? `verification.error.${p.code}` : `paper.error.${p.code}`) as MessageKey;
+  return t(key, p.params);
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const locale = requestLocale(request);
+  const t = translator(locale);
+  const money = (n: number) => formatMoney(locale, n, access.municipality.currency);
+  const values: Record<string, string> = {};
+  for (const name of ["nationalId", "birthDate", "envelope", "choices"]) values[name] = String(form.get(name) ?? "").slice(0, 2000);
+  const refuse = (errors: Record<string, string>, problems: Outcome["problems"] = []) =>
+    json<Outcome>({ errors, problems, values: form.get("intent") === "file" ? {} : values, notice: null }, { status: 400 });
+
+  let batch: PaperBallot[];
+  if (form.get("intent") === "file") {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) return refuse({ file: t("paper.error.file_missing") });
+    if (file.size > MAX_FILE_BYTES) return refuse({ file: t("paper.error.too_many", { max: MAX_PAPER_ROWS }) });
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+    } catch {
+      return refuse({ file: t("paper.error.file_encoding") });
+    }
+    const parsed = parsePaperCsv(text, MAX_PAPER_ROWS);
+    if (parsed.problems.length) {
+      const problems = parsed.problems.map((p) => ({ line: p.line, message: t(`paper.error.${p.code}` as MessageKey, p as unknown as Record<string, string | number>) }));
+      return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
+    }
+    batch = parsed.rows.map((r) => ({ line: r.line, nationalId: r.nationalId, birthDate: r.birthDate, envelope: r.envelope, choices: r.choices }));
+  } else {
+    batch = [{ line: null, nationalId: values.nationalId, birthDate: values.birthDate.trim() || null, envelope: values.envelope, choices: values.choices }];
+  }
+  try {
+    const outcome = await enterPaperBallots(context.db, access, { roundSlug: params.round ?? "", ballots: batch });
+    return json<Outcome>({ errors: null, problems: [], values: {}, notice: t("paper.done", { count: formatNumber(locale, outcome.cast) }) });
+  } catch (error) {
+    if (!(error instanceof PaperBallotsRefused)) throw error;
+    if (form.get("intent") === "file") {
+      const problems = error.problems.map((p) => ({ line: p.line, message: problemText(t, p, money) }));
+      return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
+    }
+    const errors: Record<string, string> = {};
+    for (const p of error.problems) errors[p.field] = problemText(t, p, money);
+    return refuse(errors);
+  }
+}
+
+export default function PaperBallots() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = result?.values ?? {};
+  const errors = result?.errors ?? {};
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("paper.title")} — {pickText(data.round.title, locale)}
+      </h1>
+      <p>{t("paper.intro")}</p>
+      {data.voting ? null : <p className="notice">{t("paper.notVoting")}</p>}
+      {result?.notice ? (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result?.errors} />
+      {result?.problems.length ? (
+        <table>
+          <caption>{t("paper.refused", { count: result.problems.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("paper.line")}</th>
+              <th scope="col">{t("paper.problem")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.problems.map((p, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: problems keep the file's order.
+              <tr key={i}>
+                <td className="num">{p.line === null ? "—" : formatNumber(locale, p.line)}</td>
+                <td>{p.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <h2 id="one">{t("paper.one")}</h2>
+      <PostForm aria-labelledby="one">
+        <input type="hidden" name="intent" value="one" />
+        <Field name="nationalId" label={t("paper.nationalId")} defaultValue={values.nationalId} error={errors.nationalId} required dir="ltr" autoComplete="off" />
+        <Field name="birthDate" label={t("paper.birthDate")} hint={t("paper.birthDateHint")} defaultValue={values.birthDate} error={errors.birthDate} dir="ltr" autoComplete="off" />
+        <SelectField
+          name="envelope"
+          label={t("paper.envelope")}
+          defaultValue={values.envelope}
+          error={errors.envelope}
+          options={data.sheets.map((s) => ({ value: s.envelope.slug, label: pickText(s.envelope.name, locale) }))}
+        />
+        <Field name="choices" label={t("paper.choices")} hint={t("paper.choicesHint")} defaultValue={values.choices} error={errors.choices} required dir="ltr" autoComplete="off" />
+        <button type="submit">{t("paper.submitOne")}</button>
+      </PostForm>
+
+      <h2 id="csv">{t("paper.csv")}</h2>
+      <PostForm encType="multipart/form-data" aria-labelledby="csv">
+        <input type="hidden" name="intent" value="file" />
+        <p className="hint">{t("paper.csvHint", { max: formatNumber(locale, data.maxRows) })}</p>
+        <div className={errors.file ? "field field-invalid" : "field"}>
+          <label htmlFor="field-file">{t("paper.file")}</label>
+          {errors.file ? (
+            <p className="field-error" id="field-file-error">
+              {errors.file}
+            </p>
+          ) : null}
+          <input id="field-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby={errors.file ? "field-file-error" : undefined} />
+        </div>
+        <button type="submit">{t("paper.submitFile")}</button>
+      </PostForm>
+
+      <h2>{t("paper.sheet")}</h2>
+      {data.sheets.map((s) => (
+        <section key={s.envelope.slug} aria-labelledby={`sheet-${s.envelope.slug}`}>
+          <h3 id={`sheet-${s.envelope.slug}`}>
+            {pickText(s.envelope.name, locale)} (<code>{s.envelope.slug}</code>)
+          </h3>
+          {s.proposals.length === 0 ? (
+            <p>{t("paper.none")}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("paper.number")}</th>
+                  <th scope="col">{t("paper.proposal")}</th>
+                  <th scope="col">{t("paper.cost")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.proposals.map((p) => (
+                  <tr key={p.number}>
+                    <td className="num">{formatNumber(locale, p.number)}</td>
+                    <td>{pickText(p.title, locale)}</td>
+                    <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}
