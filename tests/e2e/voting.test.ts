@@ -5,11 +5,11 @@ import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
-async function logIn(page: Page, email: string) {
+async function logIn(page: Page, email: string, t = translator("en")) {
   await page.goto(`${env.app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("shora-demo-2026");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByLabel(t("auth.email")).fill(email);
+  await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
+  await page.getByRole("button", { name: t("auth.login.submit") }).click();
   await page.waitForURL(`${env.app.url}/`);
 }
 
@@ -63,7 +63,9 @@ describe("voting", () => {
     const fa = translator("fa");
     const page = await (await env.browser.newContext({ locale: "fa-IR" })).newPage();
     page.setDefaultTimeout(15_000);
-    await logIn(page, "resident2@demo.shora.local");
+    // The browser asks for Persian, so the login page is Persian; the account's own language (English)
+    // applies once logged in, and the resident switches it to Persian.
+    await logIn(page, "resident2@demo.shora.local", fa);
     await page.getByLabel("Language").selectOption("fa");
     await page.getByRole("button", { name: "Change language" }).click();
     await expect.poll(() => page.locator("html").getAttribute("dir")).toBe("rtl");
@@ -82,7 +84,7 @@ describe("voting", () => {
     }
     await page.getByRole("button", { name: fa("vote.cast") }).click();
     // The refusal names the totals in Persian digits.
-    await expect.poll(() => page.locator(".error-summary").textContent()).toMatch(/جمع [۰-۹٬]+ .*از سقف سبد/);
+    await expect.poll(() => page.locator(".error-summary").textContent()).toMatch(/۳٬۹۰۰٬۰۰۰٬۰۰۰ از سقف سبد، .*۳٬۰۰۰٬۰۰۰٬۰۰۰، بیشتر است/);
     await expectAccessible(page, "ballot refused (fa)");
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
     await page.getByLabel("روشنایی خیابان در بازار قدیم", { exact: false }).check();
