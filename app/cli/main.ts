@@ -22,6 +22,18 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: "Check a voter receipt offline against a round's published checkpoints",
     load: async () => (await import("./verify-receipt.ts")).verifyReceiptCommand,
   },
+  verify: {
+    summary: "Verify a published round bundle: signatures, ledger, ballots, .pb files and tallies",
+    load: async () => (await import("./verify.ts")).verifyCommand,
+  },
+  bundle: {
+    summary: "Write a synthetic signed bundle (--demo) to try the verifier",
+    load: async () => (await import("./bundle.ts")).bundleCommand,
+  },
+  "export-bundle": {
+    summary: "Write the published bundle of a round from the database",
+    load: async () => (await import("./export-bundle.ts")).exportBundleCommand,
+  },
   admin: {
     summary: "Platform administration: create-municipality, create-platform-admin",
     load: async () => (await import("./admin.ts")).adminCommand,

@@ -1,9 +1,8 @@
 /** Signed checkpoints of each round's ledger and the receipts voters keep. */
-import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { checkpoints, envelopes, ledgerLeaves, municipalityKeys, rounds, ballots } from "../../db/schema";
-import { canonicalJson } from "../domain/audit/canonical";
+import { rulesFingerprint } from "../domain/bundle/format";
 import { type Checkpoint, decryptPrivateKey, encryptPrivateKey, generateSigningKey, signCheckpoint } from "../domain/ledger/checkpoint";
 import { inclusionProof, ledgerHead } from "./ballots.server";
 import { serverSecret } from "./secrets.server";
@@ -31,23 +30,7 @@ export async function signingKey(db: Db | Tx, municipalityId: string) {
 export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<string> {
   const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
   const envelopeRows = await db.select().from(envelopes).where(eq(envelopes.roundId, roundId)).orderBy(asc(envelopes.slug));
-  const data = {
-    round: round.slug,
-    kind: round.kind,
-    envelopes: envelopeRows.map((e) => ({
-      slug: e.slug,
-      amount: e.amount,
-      ballotType: e.ballotType,
-      minProjects: e.minProjects,
-      maxProjects: e.maxProjects,
-      minSpendShare: e.minSpendShare,
-      minPoints: e.minPoints,
-      maxPoints: e.maxPoints,
-      tallyRule: e.tallyRule,
-      tallyCompletion: e.tallyCompletion,
-    })),
-  };
-  return createHash("sha256").update(canonicalJson(data)).digest("hex");
+  return rulesFingerprint(round, envelopeRows);
 }
 
 /**

@@ -1,0 +1,58 @@
+/** Reading and writing bundles as a directory or a .zip, for the bundle commands. */
+import fs from "node:fs";
+import path from "node:path";
+import { unzipSync, zipSync } from "fflate";
+import type { BundleFile } from "../domain/bundle/build";
+import type { BundleReader } from "../domain/bundle/verify";
+import { UsageError } from "./io.ts";
+
+/** Opens a bundle directory or zip file; exit 2 (UsageError) when it cannot be read. */
+export function openBundle(location: string): BundleReader {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(location);
+  } catch {
+    throw new UsageError(`cannot read the bundle ${location}`);
+  }
+  if (stat.isDirectory()) {
+    return {
+      read(name) {
+        if (name.includes("/") || name.includes("\\") || name.startsWith(".")) return null;
+        try {
+          return fs.readFileSync(path.join(location, name));
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(fs.readFileSync(location));
+  } catch {
+    throw new UsageError(`${location} is neither a bundle directory nor a readable .zip`);
+  }
+  // A zip may hold the files at its root or inside one folder.
+  const files = new Map<string, Buffer>();
+  for (const [name, bytes] of Object.entries(entries)) {
+    if (name.endsWith("/")) continue;
+    files.set(name.slice(name.lastIndexOf("/") + 1), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+  return { read: (name) => files.get(name) ?? null };
+}
+
+/** Writes the bundle's files into a directory (created), or a .zip when the path ends in .zip. */
+export function writeBundle(files: readonly BundleFile[], out: string) {
+  if (out.endsWith(".zip")) {
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    fs.writeFileSync(out, zipBundle(files));
+    return;
+  }
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of files) fs.writeFileSync(path.join(out, f.name), f.bytes);
+}
+
+export function zipBundle(files: readonly BundleFile[]): Uint8Array {
+  // Fixed timestamps: the same bundle gives the same zip bytes.
+  return zipSync(Object.fromEntries(files.map((f) => [f.name, [new Uint8Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), { mtime: new Date("2000-01-01T00:00:00Z") }]])), { level: 6 });
+}

@@ -1,0 +1,34 @@
+import { openDatabaseFromEnv } from "../../db/client";
+import { roundBundle } from "../services/bundle.server";
+import { findMunicipality } from "../services/municipality.server";
+import { parseArgs, stringFlag } from "./args.ts";
+import { writeBundle } from "./bundle-files.ts";
+import { type CliCommand, UsageError } from "./io.ts";
+
+export const exportBundleCommand: CliCommand = {
+  summary: "Write the published bundle of a round from the database",
+  usage: [
+    "Usage: shora export-bundle --municipality <slug> --round <slug> --out DIR|FILE.zip",
+    "",
+    "Works on DATABASE_URL, or on the embedded database in SHORA_DATA_DIR (default ./data).",
+    "Only published rounds have a bundle. Check it with `shora verify DIR`.",
+  ].join("\n"),
+  async run(args, io) {
+    const parsed = parseArgs(args);
+    const slug = stringFlag(parsed, "municipality");
+    const roundSlug = stringFlag(parsed, "round");
+    const out = stringFlag(parsed, "out");
+    const database = await openDatabaseFromEnv();
+    try {
+      const municipality = await findMunicipality(database.db, slug);
+      if (!municipality) throw new UsageError(`no municipality "${slug}"`);
+      const bundle = await roundBundle(database.db, municipality, roundSlug);
+      if (!bundle) throw new UsageError(`round "${roundSlug}" of ${slug} does not exist or is not published yet`);
+      writeBundle(bundle.files, out);
+      io.out(`Wrote ${bundle.files.length} files to ${out}\nRound fingerprint ${bundle.fingerprint}\n`);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

@@ -1,0 +1,230 @@
+/**
+ * The published bundle of a round (format `shora-bundle/1`): what it holds and the exact bytes of
+ * its parts, shared by the writer (server export, `shora bundle --demo`) and the verifier.
+ *
+ *   round.json            the round, envelopes with ballot and counting rules, proposals, voter classes, counts
+ *   ballots.jsonl         every ledger leaf in order, with the opened ballot (body, nonce, voter tag)
+ *   <envelope>.pb         the current ballots of an envelope in Pabulib format, with a weight column
+ *   ledger.json           every signed checkpoint and the municipality's public key
+ *   tally.json            per envelope: rule, seed, selected proposals, support and the rule's trace
+ *   results-<envelope>.csv  the same results for spreadsheets
+ *   SHA256SUMS(.sig)      SHA-256 of every file above, signed with the municipality's Ed25519 key
+ */
+import { hash } from "node:crypto";
+import { canonicalJson } from "../audit/canonical";
+import type { BallotBody, BallotType } from "../ballots/rules";
+import type { RuleName } from "../tally";
+
+export const BUNDLE_FORMAT = "shora-bundle/1";
+
+export type LocalText = { en?: string; fa?: string };
+
+export interface EnvelopeDoc {
+  slug: string;
+  name: LocalText;
+  amount: number;
+  /** District code the envelope is for; null = whole municipality. */
+  district: string | null;
+  ballotType: BallotType;
+  minProjects: number | null;
+  maxProjects: number | null;
+  minSpendShare: number | null;
+  minPoints: number | null;
+  maxPoints: number | null;
+  tallyRule: "greedy" | "mes";
+  tallyCompletion: boolean;
+  /** The tally engine's rule (greedy, mes, mes+greedy) and version. */
+  rule: RuleName;
+  ruleVersion: string;
+  tieBreak: "cost-votes-seed";
+  /** The tie-break seed, drawn when the round was first tallied and revealed here. */
+  seed: string;
+}
+
+export interface RoundDoc {
+  format: typeof BUNDLE_FORMAT;
+  municipality: { slug: string; name: LocalText; currency: string; timeZone: string };
+  round: { slug: string; kind: string; title: LocalText; phases: { kind: string; startsOn: string; endsOn: string }[] };
+  /** What every checkpoint signs as the round fingerprint: the hash of the frozen ballot and counting rules. */
+  rulesFingerprint: string;
+  envelopes: EnvelopeDoc[];
+  /** Accepted proposals per envelope, in the order the ballot shows them. */
+  proposals: { id: string; envelope: string; title: LocalText; cost: number }[];
+  /** No classes: every ballot weighs 1. */
+  voterClasses: { code: string; name: LocalText; weight: number }[];
+  counts: {
+    /** Census entries eligible for the round (null without a census). */
+    eligible: number | null;
+    leaves: number;
+    ballots: { online: number; paper: number };
+    current: number;
+    superseded: number;
+    withdrawn: number;
+  };
+}
+
+/** A ledger leaf: a cast ballot, or a withdrawal (ballotId null, weight 0, commitment null). */
+export interface Leaf {
+  round: string;
+  seq: number;
+  ballotId: string | null;
+  envelope: string;
+  weight: number;
+  supersedes: string | null;
+  commitment: string | null;
+}
+
+/** What publication reveals about a cast ballot: its body, the commitment nonce and a per-envelope voter tag. */
+export interface Opening {
+  body: BallotBody;
+  nonce: string;
+  /** Same for every ballot of one voter in one envelope, unlinkable across envelopes and to the person. */
+  voter: string;
+}
+
+export interface LedgerDoc {
+  publicKey: string;
+  checkpoints: { roundFingerprint: string; treeSize: number; rootHash: string; signedAt: string; signature: string }[];
+}
+
+export interface TallyDoc {
+  format: typeof BUNDLE_FORMAT;
+  envelopes: {
+    envelope: string;
+    rule: RuleName;
+    ruleVersion: string;
+    tieBreak: string;
+    seed: string;
+    budget: number;
+    selected: string[];
+    totalCost: number;
+    ballots: number;
+    /** Sum of weights of the counted ballots. */
+    voters: number;
+    support: { proposal: string; weighted: number; ballots: number }[];
+    trace: unknown[];
+  }[];
+}
+
+/** The exact text of a leaf (canonical JSON, keys in code-unit order) — what its hash covers. */
+export function leafText(l: Leaf): string {
+  return `{"ballotId":${l.ballotId === null ? "null" : JSON.stringify(l.ballotId)},"commitment":${
+    l.commitment === null ? "null" : JSON.stringify(l.commitment)
+  },"envelope":${JSON.stringify(l.envelope)},"round":${JSON.stringify(l.round)},"seq":${l.seq},"supersedes":${
+    l.supersedes === null ? "null" : JSON.stringify(l.supersedes)
+  },"weight":${l.weight}}`;
+}
+
+const scratch = { buffer: Buffer.alloc(1 << 16) };
+
+function withPrefix(prefix: number, text: string, tailHex?: string): Uint8Array | null {
+  const need = 1 + Buffer.byteLength(text) + (tailHex ? tailHex.length / 2 : 0);
+  if (need > scratch.buffer.length) scratch.buffer = Buffer.alloc(need * 2);
+  const b = scratch.buffer;
+  let at = 0;
+  if (prefix >= 0) b[at++] = prefix;
+  at += b.write(text, at, "utf8");
+  if (tailHex) {
+    const written = b.write(tailHex, at, "hex");
+    if (written * 2 !== tailHex.length) return null;
+    at += written;
+  }
+  return b.subarray(0, at);
+}
+
+/** RFC 9162 leaf hash of a leaf text, hex. */
+export function leafHashHex(text: string): string {
+  return hash("sha256", withPrefix(0, text) as Uint8Array, "hex");
+}
+
+/** commitment = SHA-256(canonical ballot body ‖ 32-byte nonce), hex; null when the nonce is not hex. */
+export function commitmentHex(bodyText: string, nonceHex: string): string | null {
+  const bytes = withPrefix(-1, bodyText, nonceHex);
+  return bytes ? hash("sha256", bytes, "hex") : null;
+}
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return hash("sha256", bytes, "hex");
+}
+
+const nodeBuffer = Buffer.alloc(65);
+
+/** RFC 9162 interior node, hex in and out. */
+export function nodeHashHex(left: string, right: string): string {
+  nodeBuffer[0] = 1;
+  nodeBuffer.write(left, 1, "hex");
+  nodeBuffer.write(right, 33, "hex");
+  return hash("sha256", nodeBuffer, "hex");
+}
+
+export const EMPTY_ROOT_HEX = sha256Hex("");
+
+/** A Merkle tree grown leaf by leaf that gives the RFC 9162 root of any prefix in O(log n). */
+export class MerkleAccumulator {
+  /** Roots of complete subtrees, largest first (like the bits of the leaf count). */
+  private stack: { hash: string; size: number }[] = [];
+  size = 0;
+
+  push(leafHash: string) {
+    let node = { hash: leafHash, size: 1 };
+    while (this.stack.length && this.stack[this.stack.length - 1].size === node.size) {
+      const left = this.stack.pop()!;
+      node = { hash: nodeHashHex(left.hash, node.hash), size: left.size * 2 };
+    }
+    this.stack.push(node);
+    this.size += 1;
+  }
+
+  root(): string {
+    if (!this.stack.length) return EMPTY_ROOT_HEX;
+    let h = this.stack[this.stack.length - 1].hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) h = nodeHashHex(this.stack[i].hash, h);
+    return h;
+  }
+}
+
+/** What checkpoints sign as the round fingerprint: the round's identity and its frozen ballot and counting rules. */
+export function rulesFingerprint(round: { slug: string; kind: string }, envelopes: readonly EnvelopeDocRules[]): string {
+  const data = {
+    round: round.slug,
+    kind: round.kind,
+    envelopes: [...envelopes]
+      .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
+      .map((e) => ({
+        slug: e.slug,
+        amount: e.amount,
+        ballotType: e.ballotType,
+        minProjects: e.minProjects,
+        maxProjects: e.maxProjects,
+        minSpendShare: e.minSpendShare,
+        minPoints: e.minPoints,
+        maxPoints: e.maxPoints,
+        tallyRule: e.tallyRule,
+        tallyCompletion: e.tallyCompletion,
+      })),
+  };
+  return sha256Hex(canonicalJson(data));
+}
+
+export type EnvelopeDocRules = Pick<
+  EnvelopeDoc,
+  "slug" | "amount" | "ballotType" | "minProjects" | "maxProjects" | "minSpendShare" | "minPoints" | "maxPoints" | "tallyRule" | "tallyCompletion"
+>;
+
+/** The bundle fingerprint shown on results pages: SHA-256 of round.json's canonical JSON. */
+export function bundleFingerprint(round: RoundDoc): string {
+  return sha256Hex(canonicalJson(round));
+}
+
+/** One line of ballots.jsonl. */
+export function ballotLine(leaf: Leaf, leafHash: string, opening: Opening | null): string {
+  const open = opening
+    ? `{"body":${canonicalJson(opening.body)},"nonce":${JSON.stringify(opening.nonce)},"voter":${JSON.stringify(opening.voter)}}`
+    : "null";
+  return `{"leaf":${leafText(leaf)},"leafHash":"${leafHash}","opening":${open}}`;
+}
+
+export const FILES = { round: "round.json", ballots: "ballots.jsonl", ledger: "ledger.json", tally: "tally.json", sums: "SHA256SUMS", signature: "SHA256SUMS.sig" } as const;
+
+export const pbName = (envelope: string) => `${envelope}.pb`;
+export const resultsCsvName = (envelope: string) => `results-${envelope}.csv`;
