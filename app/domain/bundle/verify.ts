@@ -14,16 +14,10 @@ import { supportOf } from "./build";
 import { CurrentDigest, type LedgerResult, ballotDigest, checkLedger, pbVoteText } from "./ledger-check";
 import {
   FILES,
-  type Leaf,
   type LedgerDoc,
-  MerkleAccumulator,
-  type Opening,
   type RoundDoc,
   type TallyDoc,
   bundleFingerprint,
-  commitmentHex,
-  leafHashHex,
-  leafText,
   pbName,
   resultsCsvName,
   rulesFingerprint,
