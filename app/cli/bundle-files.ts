@@ -1,9 +1,10 @@
 /** Reading and writing bundles as a directory or a .zip, for the bundle commands. */
 import fs from "node:fs";
 import path from "node:path";
-import { unzipSync, zipSync } from "fflate";
+import { unzipSync } from "fflate";
 import type { BundleFile } from "../domain/bundle/build";
 import type { BundleReader } from "../domain/bundle/verify";
+import { zipBundle } from "../domain/bundle/zip";
 import { UsageError } from "./io.ts";
 
 /** Opens a bundle directory or zip file; exit 2 (UsageError) when it cannot be read. */
@@ -50,9 +51,4 @@ export function writeBundle(files: readonly BundleFile[], out: string) {
   }
   fs.mkdirSync(out, { recursive: true });
   for (const f of files) fs.writeFileSync(path.join(out, f.name), f.bytes);
-}
-
-export function zipBundle(files: readonly BundleFile[]): Uint8Array {
-  // Fixed timestamps: the same bundle gives the same zip bytes.
-  return zipSync(Object.fromEntries(files.map((f) => [f.name, [new Uint8Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), { mtime: new Date("2000-01-01T00:00:00Z") }]])), { level: 6 });
 }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { roundBundle } from "../services/bundle.server";
 import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { isPublished, publishedResults } from "../services/publish.server";
@@ -17,10 +18,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   const published = await isPublished(context.db, round.id);
   const results = published ? await publishedResults(context.db, round, municipality.id) : null;
+  const bundle = published ? await roundBundle(context.db, municipality, round.slug) : null;
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: round.slug, title: round.title },
+    bundle: bundle ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) } : null,
     results: results
       ? {
           ...results,
@@ -111,8 +114,49 @@ export default function Results() {
               </section>
             );
           })}
+          {data.bundle ? <BundleSection base={base} slug={data.slug} round={data.round.slug} bundle={data.bundle} /> : null}
         </>
       )}
     </>
+  );
+}
+
+function BundleSection({ base, slug, round, bundle }: { base: string; slug: string; round: string; bundle: { fingerprint: string; files: { name: string; bytes: number }[] } }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section aria-labelledby="verify-results">
+      <h2 id="verify-results">{t("bundle.title")}</h2>
+      <p>{t("bundle.intro")}</p>
+      <p className="fingerprint">
+        {t("bundle.fingerprint")}{" "}
+        <code dir="ltr">{bundle.fingerprint}</code>
+      </p>
+      <p>
+        <a href={`${base}/bundle.zip`} download>
+          {t("bundle.download")}
+        </a>{" "}
+        · <a href={`/m/${slug}/api/rounds/${round}/results`}>{t("bundle.api")}</a>
+      </p>
+      <details className="panel">
+        <summary>{t("bundle.files")}</summary>
+        <ul>
+          {bundle.files.map((f) => (
+            <li key={f.name}>
+              <a href={`${base}/bundle/${f.name}`}>
+                <code>{f.name}</code>
+              </a>{" "}
+              ({formatNumber(locale, f.bytes)} B)
+            </li>
+          ))}
+        </ul>
+      </details>
+      <h3>{t("bundle.howTo")}</h3>
+      <p>{t("bundle.howToText")}</p>
+      <pre dir="ltr">
+        <code>{`npx shora verify ${slug}-${round}-bundle.zip`}</code>
+      </pre>
+      <p>{t("bundle.howToResult")}</p>
+    </section>
   );
 }

@@ -10,6 +10,7 @@ import {
   municipalities,
   phases,
   proposals,
+  roundVoterClasses,
   rounds,
   users,
 } from "../../db/schema";
@@ -198,6 +199,11 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
     ["implementation", -300, 300],
   ];
   await tx.insert(phases).values(spans.map(([kind, a, b]) => ({ id: randomUUID(), roundId, kind, startsOn: addDays(p.now, a), endsOn: addDays(p.now, b) })));
+  // Voter classes with weights: residents count twice, people who work in the city once.
+  await tx.insert(roundVoterClasses).values([
+    { roundId, code: "resident", name: { en: "Resident", fa: "ساکن" }, weight: 2, position: 0 },
+    { roundId, code: "commuter", name: { en: "Works in the city", fa: "شاغل در شهر" }, weight: 1, position: 1 },
+  ]);
   const envelopeId = randomUUID();
   await tx.insert(envelopes).values({ id: envelopeId, roundId, slug: "city", name: { en: "Whole city", fa: "همهٔ شهر" }, amount: 6_000_000_000, tallyRule: "mes" });
   const projects: [string, string, number][] = [
@@ -250,7 +256,10 @@ async function votePastRound(db: Db, p: { municipalityId: string; roundId: strin
     return state / 2147483648;
   };
   const votingDay = new Date(`${addDays(p.now, -333)}T10:00:00Z`);
-  for (let i = 0; i < 150; i++) {
+  const cast = new Map<number, { resident: boolean; channel: "online" | "paper" }>();
+  for (let i = 0; i < 330; i++) {
+    // Every eleventh voter changes their mind: a revote that supersedes their first ballot.
+    const voterIndex = i >= 300 ? (i - 300) * 11 : i;
     const picks: string[] = [];
     let total = 0;
     for (const [title, chance] of Object.entries(popularity)) {
@@ -261,15 +270,20 @@ async function votePastRound(db: Db, p: { municipalityId: string; roundId: strin
       }
     }
     if (picks.length === 0) continue;
-    const resident = random() < 0.75;
+    const first = cast.get(voterIndex);
+    // Only online ballots can be replaced; a revote keeps the voter's class weight.
+    if (i >= 300 && first?.channel !== "online") continue;
+    const resident = first ? first.resident : random() < 0.75;
+    const channel = first ? "online" : random() < 0.85 ? "online" : "paper";
+    cast.set(voterIndex, { resident, channel });
     await castBallot(db, {
       roundId: p.roundId,
       roundSlug: "budget-1404",
       timeZone: municipality.timeZone,
       envelope,
-      voter: { identity: `demo-voter-${i}`, weight: resident ? 2 : 1, district: "north", voterClass: resident ? "resident" : "commuter" },
+      voter: { identity: `demo-voter-${voterIndex}`, weight: resident ? 2 : 1, district: "north", voterClass: resident ? "resident" : "commuter" },
       body: { approved: picks },
-      channel: random() < 0.85 ? "online" : "paper",
+      channel,
       now: votingDay,
     });
   }

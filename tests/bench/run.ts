@@ -4,13 +4,14 @@
  */
 import { censusBench } from "./census.bench";
 import { tallyBench } from "./tally.bench";
+import { verifyBench } from "./verify.bench";
 
 export interface BenchSuite {
   name: string;
   run(): Promise<void>;
 }
 
-const suites: BenchSuite[] = [tallyBench, censusBench];
+const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench];
 
 const wanted = process.argv[2];
 for (const suite of suites) {

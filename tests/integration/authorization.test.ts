@@ -59,6 +59,12 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
   "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
+  // The matrix round is not published: its bundle and results API are 404 to everyone.
+  "m.$slug.rounds.$round.bundle[.zip].tsx": { loader: all(404) },
+  "m.$slug.rounds.$round.bundle.$file.tsx": { loader: all(404) },
+  "m.$slug.api.rounds.$round.results.tsx": { loader: all(404) },
+  "m.$slug.api.rounds.tsx": { loader: all(200) },
+  "m.$slug.open-data.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": {
     loader: { ...all(403), author: 200 },

@@ -1,0 +1,14 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireMunicipality } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { roundResultsData } from "../services/open-data.server";
+
+/** Public JSON API: the results of a published round (404 before publication). */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const body = await roundResultsData(context.db, municipality, params.round ?? "");
+  if (!body) throw notFound("published results");
+  return new Response(JSON.stringify(body, null, 2), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+  });
+}

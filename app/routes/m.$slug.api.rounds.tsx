@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireMunicipality } from "../services/guards.server";
+import { openDataIndex } from "../services/open-data.server";
+
+/** Public JSON API: the municipality's rounds with links to their bundles and results. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const body = await openDataIndex(context.db, municipality, new URL(request.url).origin);
+  return new Response(JSON.stringify(body, null, 2), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+  });
+}

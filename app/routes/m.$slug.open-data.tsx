@@ -1,0 +1,65 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, pickText } from "../domain/i18n";
+import { requireMunicipality } from "../services/guards.server";
+import { openDataIndex } from "../services/open-data.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — open data" }];
+
+/** Public: every round with its results and bundle, for observers and journalists. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const index = await openDataIndex(context.db, municipality, new URL(request.url).origin);
+  return json({ slug: municipality.slug, name: municipality.name, rounds: index.rounds });
+}
+
+export default function OpenData() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const api = `/m/${data.slug}/api/rounds`;
+  return (
+    <>
+      <h1>{t("openData.title")}</h1>
+      <p>
+        {t("openData.intro", { municipality: pickText(data.name, locale) })}{" "}
+        <a href={api}>
+          <code>{api}</code>
+        </a>
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("openData.round")}</th>
+            <th scope="col">{t("openData.phase")}</th>
+            <th scope="col">{t("openData.links")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.rounds.map((r) => (
+            <tr key={r.slug}>
+              <th scope="row">
+                <Link to={`/m/${data.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>
+              </th>
+              <td>{r.phase ? t(`phase.${r.phase}` as MessageKey) : "—"}</td>
+              <td>
+                {r.published ? (
+                  <>
+                    <Link to={`/m/${data.slug}/rounds/${r.slug}/results`}>{t("openData.results")}</Link> ·{" "}
+                    <a href={`/m/${data.slug}/rounds/${r.slug}/bundle.zip`} download>
+                      {t("openData.bundle")}
+                    </a>{" "}
+                    · <a href={`/m/${data.slug}/api/rounds/${r.slug}/results`}>JSON</a>
+                  </>
+                ) : (
+                  t("openData.notPublished")
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

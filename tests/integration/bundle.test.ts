@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { unzipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import { tallies } from "../../db/schema";
+import { writeBundle } from "../../app/cli/bundle-files";
+import { main } from "../../app/cli/main";
+import type { RoundDoc, TallyDoc } from "../../app/domain/bundle/format";
+import { verifyBundle } from "../../app/domain/bundle/verify";
+import { parsePb } from "../../app/domain/pbfile";
+import { tally } from "../../app/domain/tally";
+import * as apiResults from "../../app/routes/m.$slug.api.rounds.$round.results";
+import * as apiRounds from "../../app/routes/m.$slug.api.rounds";
+import * as bundleFile from "../../app/routes/m.$slug.rounds.$round.bundle.$file";
+import * as bundleZip from "../../app/routes/m.$slug.rounds.$round.bundle[.zip]";
+import * as openData from "../../app/routes/m.$slug.open-data";
+import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
+import { roundBundle } from "../../app/services/bundle.server";
+import { seedDemo } from "../../app/services/demo.server";
+import { findMunicipality } from "../../app/services/municipality.server";
+import { findRound } from "../../app/services/rounds-admin.server";
+import { TestBrowser, call } from "../support/requests";
+import { testDatabase } from "../support/db";
+
+let database: Database;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  // The demo's past round went through the real pipeline: weighted ballots online and on paper,
+  // revotes, the tally, publication (final checkpoint, secret destroyed).
+  await seedDemo(database.db);
+});
+afterAll(() => database.close());
+
+const demo = async () => {
+  const municipality = await findMunicipality(database.db, "demo");
+  if (!municipality) throw new Error("no demo municipality");
+  return municipality;
+};
+
+describe("the published bundle of a round", () => {
+  it("verifies: signatures, ledger, weights, revotes, .pb files and the tally re-run", async () => {
+    const bundle = await roundBundle(database.db, await demo(), "budget-1404");
+    if (!bundle) throw new Error("no bundle");
+    const files = new Map(bundle.files.map((f) => [f.name, f.bytes]));
+    const report = await verifyBundle({ read: (name) => files.get(name) ?? null });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.exitCode).toBe(0);
+    expect(report.fingerprint).toBe(bundle.fingerprint);
+    expect([...files.keys()].sort()).toEqual(["SHA256SUMS", "SHA256SUMS.sig", "ballots.jsonl", "city.pb", "ledger.json", "results-city.csv", "round.json", "tally.json"]);
+
+    const round = JSON.parse(files.get("round.json")?.toString() ?? "") as RoundDoc;
+    expect(round.voterClasses.map((c) => [c.code, c.weight])).toEqual([
+      ["resident", 2],
+      ["commuter", 1],
+    ]);
+    expect(round.counts.ballots.paper).toBeGreaterThan(0);
+    expect(round.counts.superseded).toBeGreaterThan(0);
+    expect(round.counts.current).toBe(round.counts.leaves - round.counts.superseded);
+    // Voter tags and ballot ids, never people: no user id or e-mail address anywhere in the bundle.
+    const everything = bundle.files.map((f) => f.bytes.toString("utf8")).join("\n");
+    expect(everything).not.toMatch(/@demo\.shora\.local|demo-voter-/);
+
+    // The .pb file reads in the tally engine and gives the outcome recorded in the database.
+    const election = parsePb(files.get("city.pb")?.toString() ?? "");
+    expect(election.ballots).toHaveLength(round.counts.current);
+    expect(new Set(election.ballots.map((b) => b.weight))).toEqual(new Set([1, 2]));
+    const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
+    const [recorded] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundRow?.id ?? ""));
+    const tallyDoc = JSON.parse(files.get("tally.json")?.toString() ?? "") as TallyDoc;
+    expect(tallyDoc.envelopes[0].selected).toEqual(recorded.selected);
+    expect(tally(election, { rule: recorded.rule as "mes", tieBreak: "cost-votes-seed", seed: recorded.seed }).selected).toEqual(recorded.selected);
+  });
+
+  it("is written by export and checked by shora verify (exit 0, then 1 once tampered)", async () => {
+    const bundle = await roundBundle(database.db, await demo(), "budget-1404");
+    if (!bundle) throw new Error("no bundle");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-export-"));
+    writeBundle(bundle.files, dir);
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    expect(await main(["verify", dir], io)).toBe(0);
+    expect(out.join("")).toContain(`All checks pass. Round fingerprint ${bundle.fingerprint}`);
+    const csv = path.join(dir, "results-city.csv");
+    fs.writeFileSync(csv, fs.readFileSync(csv, "utf8").replace(",no,", ",yes,"));
+    expect(await main(["verify", dir], io)).toBe(1);
+    expect(err.join("")).toMatch(/✗ tally: results-city\.csv line \d+: the selected column of .* differs from tally\.json/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is public once published: the zip, each file, the results API and the open-data index", async () => {
+    const observer = new TestBrowser(database.db);
+    const params = { slug: "demo", round: "budget-1404" };
+    const zip = await call(bundleZip.loader, observer, observer.get("/m/demo/rounds/budget-1404/bundle.zip"), params);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    const report = await verifyBundle({ read: (name) => (entries[name] ? Buffer.from(entries[name]) : null) });
+    expect(report.exitCode).toBe(0);
+
+    const file = await call(bundleFile.loader, observer, observer.get("/m/demo/rounds/budget-1404/bundle/round.json"), { ...params, file: "round.json" });
+    expect(file.status).toBe(200);
+    expect((await file.json()).round.slug).toBe("budget-1404");
+    expect((await call(bundleFile.loader, observer, observer.get("/x"), { ...params, file: "../secrets" })).status).toBe(404);
+
+    const results = await call(apiResults.loader, observer, observer.get("/m/demo/api/rounds/budget-1404/results"), params);
+    expect(results.status).toBe(200);
+    const body = await results.json();
+    expect(body.fingerprint).toBe(report.fingerprint);
+    expect(body.envelopes[0]).toMatchObject({ slug: "city", rule: "mes+greedy" });
+    expect(body.envelopes[0].proposals[0]).toEqual(expect.objectContaining({ id: expect.any(String), weightedSupport: expect.any(Number), ballots: expect.any(Number), selected: expect.any(Boolean) }));
+
+    // The current round is still voting: no bundle, no results.
+    const open = { slug: "demo", round: "budget-1405" };
+    expect((await call(bundleZip.loader, observer, observer.get("/x"), open)).status).toBe(404);
+    expect((await call(apiResults.loader, observer, observer.get("/x"), open)).status).toBe(404);
+
+    const index = await (await call(apiRounds.loader, observer, observer.get("/m/demo/api/rounds"), { slug: "demo" })).json();
+    const past = index.rounds.find((r: { slug: string }) => r.slug === "budget-1404");
+    expect(past).toMatchObject({ published: true, fingerprint: report.fingerprint });
+    expect(past.links.bundle).toBe("http://localhost/m/demo/rounds/budget-1404/bundle.zip");
+    expect(index.rounds.find((r: { slug: string }) => r.slug === "budget-1405")).toMatchObject({ published: false, fingerprint: null, phase: "voting" });
+
+    const page = await call(openData.loader, observer, observer.get("/m/demo/open-data"), { slug: "demo" });
+    expect(page.status).toBe(200);
+    const resultsHtml = await (await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)).json();
+    expect(resultsHtml.bundle.fingerprint).toBe(report.fingerprint);
+  });
+});
