@@ -30,6 +30,9 @@ export function RoundStaffNav({ slug, round }: { slug: string; round: string }) 
           <Link to={`${base}/paper`}>{t("paper.title")}</Link>
         </li>
         <li>
+          <Link to={`${base}/survey`}>{t("survey.manage")}</Link>
+        </li>
+        <li>
           <Link to={`${base}/tally`}>{t("rounds.tally.title")}</Link>
         </li>
         <li>

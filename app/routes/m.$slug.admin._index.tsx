@@ -51,6 +51,9 @@ export default function StaffDashboard() {
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
         </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>
+        </li>
       </ul>
       <ul>
         {data.rounds.map((r) => (

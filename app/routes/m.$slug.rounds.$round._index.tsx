@@ -5,7 +5,9 @@ import { districts } from "../../db/schema";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDay, formatMoney, pickText } from "../domain/i18n";
+import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { commentCounts } from "../services/comments.server";
+import { surveyQuestionsOf } from "../services/surveys.server";
 import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
@@ -44,7 +46,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     current ? ownProposals(context.db, found.round.id, current.user.id) : [],
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
+  const counts = await commentCounts(
+    context.db,
+    found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
+  );
+  const surveyQuestions = await surveyQuestionsOf(context.db, found.round.id);
   return json({
+    hasSurvey: surveyQuestions.length > 0,
     slug: municipality.slug,
     currency: municipality.currency,
     defaultLocale: municipality.defaultLocale,
@@ -73,6 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           cost: p.cost,
           status: p.status,
           district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
+          comments: counts.get(p.id) ?? 0,
         })),
       })),
     mine: mine.map((p) => ({ id: p.id, title: p.title, status: p.status })),
@@ -132,6 +141,11 @@ export default function RoundPage() {
         <p>
           <Link to={`${base}/results`}>{t("rounds.results.link")}</Link> ·{" "}
           <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
+        </p>
+      ) : null}
+      {data.hasSurvey ? (
+        <p>
+          <Link to={`${base}/survey`}>{t("survey.link")}</Link>
         </p>
       ) : null}
       {data.round.kind === "budgeting" && data.currentPhase && ["voting", "tallying", "published", "implementation"].includes(data.currentPhase) ? (
@@ -229,6 +243,7 @@ export default function RoundPage() {
                   <th scope="col">{t("round.proposals")}</th>
                   <th scope="col">{t("round.cost")}</th>
                   <th scope="col">{t("rounds.proposal.status")}</th>
+                  <th scope="col">{t("comments.column")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -242,6 +257,11 @@ export default function RoundPage() {
                     </td>
                     <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
                     <td>{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+                    <td className="num">
+                      <Link to={`${base}/proposals/${p.id}#comments`} aria-label={t("comments.count", { count: formatNumber(locale, p.comments) })}>
+                        {formatNumber(locale, p.comments)}
+                      </Link>
+                    </td>
                   </tr>
                 ))}
               </tbody>

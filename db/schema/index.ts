@@ -6,3 +6,4 @@ export * from "./accountability";
 export * from "./ballots";
 export * from "./tallies";
 export * from "./verification";
+export * from "./participation";

@@ -77,6 +77,14 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   // Saving a draft basket needs an account; casting needs eligibility (tested in ballots tests).
   "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
+  // The funded proposal's public page; an empty comment form is refused.
+  "m.$slug.rounds.$round.proposals.$proposal.tsx": { loader: all(200), action: loggedIn(400) },
+  // Restoring no comment: 404 for staff.
+  "m.$slug.admin.moderation.tsx": { loader: staffOnly(200), action: staffOnly(404) },
+  "m.$slug.admin.rounds.$round.survey.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.survey[.csv].tsx": { loader: staffOnly(200) },
+  // The matrix round is open and has no questions: an empty answer is accepted.
+  "m.$slug.rounds.$round.survey.tsx": { loader: all(200), action: loggedIn(200) },
 };
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
@@ -145,7 +153,7 @@ function paramsFor(file: string): Record<string, string> {
   return {
     slug: params.slug,
     round: params.round,
-    proposal: file.includes("implementation.$proposal") ? params.fundedProposal : params.proposal,
+    proposal: file.includes("implementation.$proposal") || file === "m.$slug.rounds.$round.proposals.$proposal.tsx" ? params.fundedProposal : params.proposal,
     envelope: "e",
     "*": "no-such-page",
   };

@@ -1,4 +1,5 @@
 import { accountabilityEn } from "./areas/accountability";
+import { participationEn } from "./areas/participation";
 import { ballotsEn } from "./areas/ballots";
 import { roundsEn } from "./areas/rounds";
 import { verificationEn } from "./areas/verification";
@@ -119,6 +120,7 @@ export const en = {
   "error.backHome": "Back to the home page",
   "footer.openSource": "Shora is open-source software. Published results can be recomputed by anyone.",
   ...accountabilityEn,
+  ...participationEn,
   ...ballotsEn,
   ...roundsEn,
   ...verificationEn,

@@ -1,4 +1,5 @@
 import { accountabilityFa } from "./areas/accountability";
+import { participationFa } from "./areas/participation";
 import { ballotsFa } from "./areas/ballots";
 import { roundsFa } from "./areas/rounds";
 import { verificationFa } from "./areas/verification";
@@ -120,6 +121,7 @@ export const fa: Record<MessageKey, string> = {
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
   ...accountabilityFa,
+  ...participationFa,
   ...ballotsFa,
   ...roundsFa,
   ...verificationFa,

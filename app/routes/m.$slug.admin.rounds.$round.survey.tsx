@@ -1,0 +1,205 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField, TextArea } from "../components/rounds";
+import { RoundStaffNav } from "../components/staff-nav";
+import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { findRound } from "../services/rounds-admin.server";
+import {
+  QUESTION_KINDS,
+  SurveyRefused,
+  addQuestion,
+  deleteQuestion,
+  moveQuestion,
+  surveyResults,
+} from "../services/surveys.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — survey" }];
+
+/** Staff: the round's survey questions and the results so far. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const results = await surveyResults(context.db, round.id);
+  return json({ slug: municipality.slug, round: { slug: round.slug, title: round.title, kind: round.kind }, results });
+}
+
+type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireStaff(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const field = (name: string) => String(form.get(name) ?? "");
+  const values = {
+    kind: field("kind"),
+    promptEn: field("promptEn").slice(0, 1000),
+    promptFa: field("promptFa").slice(0, 1000),
+    options: field("options").slice(0, 10_000),
+  };
+  const round = params.round ?? "";
+  try {
+    const intent = field("intent");
+    if (intent === "delete") await deleteQuestion(context.db, access, round, field("questionId"));
+    else if (intent === "up" || intent === "down")
+      await moveQuestion(context.db, access, round, field("questionId"), intent);
+    else {
+      await addQuestion(context.db, access, round, { ...values, required: form.get("required") === "on" });
+      return json<Outcome>({ errors: null, values: {}, notice: t("survey.added") });
+    }
+    return json<Outcome>({ errors: null, values: {} });
+  } catch (error) {
+    if (error instanceof SurveyRefused) {
+      const errors: Record<string, string> = {};
+      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
+      return json<Outcome>({ errors, values }, { status: 400 });
+    }
+    return refusalResponse(error, t, values, "survey.error.");
+  }
+}
+
+export default function StaffSurvey() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Outcome | undefined;
+  const errors = result?.errors ?? {};
+  const values = result?.values ?? {};
+  const { results } = data;
+  return (
+    <>
+      <RoundStaffNav slug={data.slug} round={data.round.slug} />
+      <h1>
+        {t("survey.manage")} — {pickText(data.round.title, locale)}
+      </h1>
+      {result?.notice ? (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result?.errors} />
+      <h2>{t("survey.questions")}</h2>
+      {results.questions.length === 0 ? <p>{t("survey.none")}</p> : null}
+      <ol>
+        {results.questions.map(({ question: q }, i) => (
+          <li key={q.id}>
+            {pickText(q.prompt, locale)} — {t(`survey.kind.${q.kind}` as MessageKey)}
+            {q.required ? ` ${t("survey.required")}` : ""}
+            {q.options.length ? ` (${q.options.map((o) => pickText(o, locale)).join(" · ")})` : ""}{" "}
+            {[
+              ["up", t("survey.up"), i > 0],
+              ["down", t("survey.down"), i < results.questions.length - 1],
+              ["delete", t("survey.delete"), results.respondents === 0],
+            ].map(([intent, label, shown]) =>
+              shown ? (
+                <PostForm key={String(intent)} className="inline-form">
+                  <input type="hidden" name="intent" value={String(intent)} />
+                  <input type="hidden" name="questionId" value={q.id} />{" "}
+                  <button type="submit" className="link-button" aria-label={`${label}: ${pickText(q.prompt, locale)}`}>
+                    {label}
+                  </button>
+                </PostForm>
+              ) : null,
+            )}
+          </li>
+        ))}
+      </ol>
+      <h2 id="add-question">{t("survey.add")}</h2>
+      <PostForm aria-labelledby="add-question">
+        <input type="hidden" name="intent" value="add" />
+        <SelectField
+          name="kind"
+          label={t("survey.kind")}
+          defaultValue={values.kind ?? "single"}
+          error={errors.kind}
+          options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`survey.kind.${k}` as MessageKey) }))}
+        />
+        <Field
+          name="promptEn"
+          label={t("survey.promptEn")}
+          defaultValue={values.promptEn}
+          error={errors.promptEn}
+          dir="ltr"
+        />
+        <Field
+          name="promptFa"
+          label={t("survey.promptFa")}
+          defaultValue={values.promptFa}
+          error={errors.promptFa}
+          dir="rtl"
+        />
+        <TextArea
+          name="options"
+          label={t("survey.options")}
+          defaultValue={values.options}
+          error={errors.options}
+          dir="auto"
+        />
+        <div className="field">
+          <input id="field-required" name="required" type="checkbox" />{" "}
+          <label htmlFor="field-required">{t("survey.requiredLabel")}</label>
+        </div>
+        <button type="submit">{t("survey.addSubmit")}</button>
+      </PostForm>
+
+      <h2>{t("survey.results")}</h2>
+      <p>
+        {t("survey.respondents", { count: formatNumber(locale, results.respondents) })}{" "}
+        <a href={`/m/${data.slug}/admin/rounds/${data.round.slug}/survey.csv`} download>
+          {t("survey.csv")}
+        </a>
+      </p>
+      {results.questions.map((r) => (
+        <section key={r.question.id} aria-labelledby={`result-${r.question.id}`}>
+          <h3 id={`result-${r.question.id}`}>{pickText(r.question.prompt, locale)}</h3>
+          <p>
+            {t("survey.answered", { count: formatNumber(locale, r.answered) })}
+            {r.mean !== null ? ` ${t("survey.mean", { mean: formatNumber(locale, r.mean) })}` : ""}
+          </p>
+          {r.options.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("survey.option")}</th>
+                  <th scope="col">{t("survey.count")}</th>
+                  <th scope="col">{t("survey.percent")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.options.map((o, i) =>
+                  o ? (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: options keep their order.
+                    <tr key={i}>
+                      <th scope="row">{pickText(o.label, locale)}</th>
+                      <td className="num">{formatNumber(locale, o.count)}</td>
+                      <td className="num">{formatNumber(locale, o.percent)}%</td>
+                    </tr>
+                  ) : null,
+                )}
+              </tbody>
+            </table>
+          ) : (
+            <>
+              <h4>{t("survey.texts")}</h4>
+              <ul>
+                {r.texts.map((text, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: answers keep their order.
+                  <li key={i} dir="auto" style={{ whiteSpace: "pre-line" }}>
+                    {text}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireStaff } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { findRound } from "../services/rounds-admin.server";
+import { surveyCsv } from "../services/surveys.server";
+
+/** Staff: the survey's answers as CSV, one anonymous row per respondent. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality } = await requireStaff(request, context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const csv = await surveyCsv(context.db, round.id, requestLocale(request));
+  return new Response(`\uFEFF${csv}`, {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${round.slug}-survey.csv"`, "Cache-Control": "no-store" },
+  });
+}

@@ -1,0 +1,255 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField, TextArea } from "../components/rounds";
+import { type MessageKey, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import {
+  type Stance,
+  addComment,
+  commentThread,
+  deleteComment,
+  editComment,
+  flagComment,
+  publicProposal,
+} from "../services/comments.server";
+import { readForm } from "../services/csrf.server";
+import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — proposal" }];
+
+/** Public page of a proposal: its description, the council's official response, and the comments. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const found = await publicProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  if (!found) throw notFound("proposal");
+  const current = await optionalUser(request, context);
+  const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
+  const thread = await commentThread(context.db, { proposalId: found.proposal.id, userId: current?.user.id ?? null, page });
+  const p = found.proposal;
+  return json({
+    slug: municipality.slug,
+    currency: municipality.currency,
+    timeZone: municipality.timeZone,
+    round: { slug: found.round.slug, title: found.round.title },
+    envelope: { name: found.envelope.name },
+    proposal: {
+      id: p.id,
+      title: p.title,
+      body: p.body,
+      cost: p.cost,
+      status: p.status,
+      location: p.location,
+      rejectionReason: p.rejectionReason,
+      officialResponse: p.officialResponse,
+      officialResponseAt: p.officialResponseAt?.toISOString() ?? null,
+    },
+    loggedIn: current !== null,
+    thread,
+  });
+}
+
+type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const found = await publicProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  if (!found) throw notFound("proposal");
+  const user = await requireUser(request, context);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const field = (name: string) => String(form.get(name) ?? "");
+  const intent = field("intent");
+  const values = { body: field("body").slice(0, 5000), stance: field("stance"), commentId: field("commentId"), intent };
+  try {
+    if (intent === "comment" || intent === "reply") {
+      const stance = (["for", "neutral", "against"] as const).find((s) => s === values.stance) ?? null;
+      await addComment(context.db, {
+        municipality,
+        roundId: found.round.id,
+        proposalId: found.proposal.id,
+        user,
+        body: field("body"),
+        stance: intent === "comment" ? (stance as Stance | null) : null,
+        parentId: intent === "reply" ? values.commentId : null,
+      });
+      return json<Outcome>({ errors: null, values: {}, notice: t("comments.posted") });
+    }
+    if (intent === "edit") {
+      await editComment(context.db, { commentId: values.commentId, user, body: field("body") });
+      return json<Outcome>({ errors: null, values: {}, notice: t("comments.saved") });
+    }
+    if (intent === "delete") {
+      await deleteComment(context.db, { commentId: values.commentId, user });
+      return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
+    }
+    if (intent === "flag") {
+      await flagComment(context.db, { commentId: values.commentId, user, reason: field("reason") });
+      return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
+    }
+    return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });
+  } catch (error) {
+    return refusalResponse(error, t, values, "comments.error.");
+  }
+}
+
+export default function ProposalPage() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Outcome | undefined;
+  const base = `/m/${data.slug}/rounds/${data.round.slug}`;
+  const p = data.proposal;
+  const errors = result?.errors ?? {};
+  const failedOn = result?.errors ? result.values.commentId : null;
+  return (
+    <>
+      <p>
+        <Link to={base}>← {t("proposal.back")}</Link>
+      </p>
+      <h1>{pickText(p.title, locale)}</h1>
+      <p>
+        {pickText(data.envelope.name, locale)} · {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
+        <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+      </p>
+      {p.location ? <p>{p.location}</p> : null}
+      <div className="prose" style={{ whiteSpace: "pre-line" }}>
+        {pickText(p.body, locale)}
+      </div>
+      {p.status === "rejected" && p.rejectionReason ? <p className="notice">{t("proposal.rejected", { reason: p.rejectionReason })}</p> : null}
+      {p.officialResponse ? (
+        <aside className="official-response" aria-labelledby="official">
+          <h2 id="official">{t("proposal.officialResponse")}</h2>
+          <p style={{ whiteSpace: "pre-line" }}>{p.officialResponse}</p>
+          {p.officialResponseAt ? <p className="hint">{formatDateTime(locale, new Date(p.officialResponseAt), data.timeZone)}</p> : null}
+        </aside>
+      ) : null}
+
+      <section aria-labelledby="comments">
+        <h2 id="comments">{t("comments.title", { count: formatNumber(locale, data.thread.total) })}</h2>
+        <p>
+          {t("comments.stances", {
+            for: formatNumber(locale, data.thread.stances.for),
+            neutral: formatNumber(locale, data.thread.stances.neutral),
+            against: formatNumber(locale, data.thread.stances.against),
+          })}
+        </p>
+        {result?.notice ? (
+          <p className="notice" role="status">
+            {result.notice}
+          </p>
+        ) : null}
+        <ErrorSummary errors={result?.errors} />
+        {data.loggedIn ? (
+          <PostForm aria-labelledby="add-comment">
+            <h3 id="add-comment">{t("comments.add")}</h3>
+            <input type="hidden" name="intent" value="comment" />
+            <TextArea name="body" label={t("comments.body")} defaultValue={failedOn ? "" : result?.values.body} error={failedOn ? undefined : errors.body} required />
+            <SelectField
+              name="stance"
+              label={t("comments.stance")}
+              defaultValue={result?.values.stance ?? ""}
+              options={[
+                { value: "", label: t("comments.stance.none") },
+                { value: "for", label: t("comments.stance.for") },
+                { value: "neutral", label: t("comments.stance.neutral") },
+                { value: "against", label: t("comments.stance.against") },
+              ]}
+            />
+            <button type="submit">{t("comments.submit")}</button>
+          </PostForm>
+        ) : (
+          <p>
+            <Link to="/login">{t("comments.login")}</Link>
+          </p>
+        )}
+        {data.thread.comments.length === 0 ? <p>{t("comments.none")}</p> : null}
+        <ol className="comments">
+          {data.thread.comments.map((c) => (
+            <li key={c.id} id={`comment-${c.id}`} className={`comment depth-${c.depth}`} style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}>
+              <p className="comment-meta">
+                <strong>{c.author ?? t("comments.anonymous")}</strong>
+                {c.stance ? <span className={`stance stance-${c.stance}`}> · {t(`comments.stance.${c.stance}` as MessageKey)}</span> : null} ·{" "}
+                <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
+                {c.edited ? ` ${t("comments.edited")}` : null}
+              </p>
+              {c.deleted ? (
+                <p className="hint">{t("comments.deleted")}</p>
+              ) : c.hiddenReason !== null ? (
+                <p className="hint">{t("comments.hidden", { reason: c.hiddenReason })}</p>
+              ) : (
+                <p style={{ whiteSpace: "pre-line" }} dir="auto">
+                  {c.body}
+                </p>
+              )}
+              {data.loggedIn && !c.deleted && c.hiddenReason === null ? (
+                <div className="comment-actions">
+                  <details open={failedOn === c.id && result?.values.intent === "reply"}>
+                    <summary>{t("comments.reply")}</summary>
+                    <PostForm>
+                      <input type="hidden" name="intent" value="reply" />
+                      <input type="hidden" name="commentId" value={c.id} />
+                      <TextArea
+                        id={`reply-${c.id}`}
+                        name="body"
+                        label={t("comments.replyLabel", { author: c.author ?? t("comments.anonymous") })}
+                        error={failedOn === c.id && result?.values.intent === "reply" ? errors.body : undefined}
+                        required
+                      />
+                      <button type="submit">{t("comments.replySubmit")}</button>
+                    </PostForm>
+                  </details>
+                  {c.editable ? (
+                    <details open={failedOn === c.id && result?.values.intent === "edit"}>
+                      <summary>{t("comments.edit")}</summary>
+                      <PostForm>
+                        <input type="hidden" name="intent" value="edit" />
+                        <input type="hidden" name="commentId" value={c.id} />
+                        <TextArea id={`edit-${c.id}`} name="body" label={t("comments.editLabel")} defaultValue={c.body ?? ""} required />
+                        <button type="submit">{t("comments.editSubmit")}</button>
+                      </PostForm>
+                    </details>
+                  ) : null}
+                  {c.mine ? (
+                    <PostForm className="inline-form">
+                      <input type="hidden" name="intent" value="delete" />
+                      <input type="hidden" name="commentId" value={c.id} />
+                      <button type="submit" className="link-button">
+                        {t("comments.delete")}
+                      </button>
+                    </PostForm>
+                  ) : c.flaggedByMe ? (
+                    <p className="hint">{t("comments.flagged")}</p>
+                  ) : (
+                    <details>
+                      <summary>{t("comments.flag")}</summary>
+                      <PostForm>
+                        <input type="hidden" name="intent" value="flag" />
+                        <input type="hidden" name="commentId" value={c.id} />
+                        <div className="field">
+                          <label htmlFor={`flag-${c.id}`}>{t("comments.flagReason")}</label>
+                          <input id={`flag-${c.id}`} name="reason" maxLength={500} />
+                        </div>
+                        <button type="submit">{t("comments.flag")}</button>
+                      </PostForm>
+                    </details>
+                  )}
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+        {data.thread.pages > 1 ? (
+          <nav aria-label={t("comments.page", { page: formatNumber(locale, data.thread.page), pages: formatNumber(locale, data.thread.pages) })}>
+            {data.thread.page > 1 ? <Link to={`?page=${data.thread.page - 1}#comments`}>{t("comments.newer")}</Link> : null}{" "}
+            {t("comments.page", { page: formatNumber(locale, data.thread.page), pages: formatNumber(locale, data.thread.pages) })}{" "}
+            {data.thread.page < data.thread.pages ? <Link to={`?page=${data.thread.page + 1}#comments`}>{t("comments.older")}</Link> : null}
+          </nav>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
+import { notFound } from "../services/http.server";
+import { requestLocale } from "../services/locale.server";
+import { refusalResponse } from "../services/refusals.server";
+import { findRound } from "../services/rounds-admin.server";
+import { SurveyRefused, answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../services/surveys.server";
+
+export const meta: MetaFunction = () => [{ title: "Shora — survey" }];
+
+/** A round's survey: anyone may read it; logged-in residents answer (and change their answers while open). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const current = await optionalUser(request, context);
+  const [questions, open, answers] = await Promise.all([
+    surveyQuestionsOf(context.db, round.id),
+    surveyOpen(context.db, round.id, municipality.timeZone),
+    current ? ownAnswers(context.db, round.id, current.user.id) : Promise.resolve(null),
+  ]);
+  return json({
+    slug: municipality.slug,
+    round: { slug: round.slug, title: round.title },
+    questions: questions.map((q) => ({ id: q.id, kind: q.kind, prompt: q.prompt, options: q.options, required: q.required })),
+    open,
+    loggedIn: current !== null,
+    answers,
+  });
+}
+
+type Outcome = { errors: Record<string, string> | null; notice?: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const municipality = await requireMunicipality(context, params.slug);
+  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  if (!round) throw notFound("round");
+  const user = await requireUser(request, context);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const raw = new Map<string, string[]>();
+  for (const [key, value] of form) {
+    if (!key.startsWith("q-") || typeof value !== "string") continue;
+    raw.set(key, [...(raw.get(key) ?? []), value.slice(0, 5000)]);
+  }
+  try {
+    await answerSurvey(context.db, { municipality, roundId: round.id, userId: user.id, raw });
+    return json<Outcome>({ errors: null, notice: t("survey.saved") });
+  } catch (error) {
+    if (error instanceof SurveyRefused) {
+      const errors: Record<string, string> = {};
+      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
+      return json<Outcome>({ errors }, { status: 400 });
+    }
+    return refusalResponse(error, t, {}, "survey.error.");
+  }
+}
+
+export default function Survey() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Outcome | undefined;
+  const errors = result?.errors ?? {};
+  const answers = data.answers ?? {};
+  const disabled = !data.open || !data.loggedIn;
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{pickText(data.round.title, locale)}</Link>
+      </p>
+      <h1>{t("survey.title", { round: pickText(data.round.title, locale) })}</h1>
+      {data.questions.length === 0 ? <p>{t("survey.none")}</p> : <p>{t("survey.intro")}</p>}
+      {!data.open ? <p className="notice">{t("survey.closed")}</p> : null}
+      {data.open && !data.loggedIn ? (
+        <p>
+          <Link to="/login">{t("survey.login")}</Link>
+        </p>
+      ) : null}
+      {result?.notice ? (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result?.errors} />
+      {data.questions.length ? (
+        <PostForm>
+          {data.questions.map((q, n) => {
+            const field = `q-${q.id}`;
+            const error = errors[field];
+            const given = answers[q.id];
+            const legend = (
+              <legend>
+                {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)} {q.required ? <span className="hint">{t("survey.required")}</span> : null}
+              </legend>
+            );
+            const errorLine = error ? (
+              <p className="field-error" id={`field-${field}-error`}>
+                {error}
+              </p>
+            ) : null;
+            if (q.kind === "text") {
+              return (
+                <div key={q.id} className={error ? "field field-invalid" : "field"}>
+                  <label htmlFor={`field-${field}`}>
+                    {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)} {q.required ? t("survey.required") : ""}
+                  </label>
+                  {errorLine}
+                  <textarea id={`field-${field}`} name={field} rows={4} defaultValue={typeof given === "string" ? given : ""} disabled={disabled} dir="auto" aria-describedby={error ? `field-${field}-error` : undefined} />
+                </div>
+              );
+            }
+            const choices = q.kind === "scale" ? [1, 2, 3, 4, 5].map((v) => ({ value: v, label: formatNumber(locale, v) })) : q.options.map((o, i) => ({ value: i, label: pickText(o, locale) }));
+            const picked = new Set(Array.isArray(given) ? given : typeof given === "number" ? [given] : []);
+            return (
+              <fieldset key={q.id} id={`field-${field}`} className={error ? "field field-invalid" : "field"} aria-describedby={error ? `field-${field}-error` : undefined}>
+                {legend}
+                {q.kind === "scale" ? <p className="hint">{t("survey.scaleHint")}</p> : null}
+                {errorLine}
+                {choices.map((c) => (
+                  <div key={c.value} className="choice">
+                    <input
+                      id={`${field}-${c.value}`}
+                      type={q.kind === "multiple" ? "checkbox" : "radio"}
+                      name={field}
+                      value={String(c.value)}
+                      defaultChecked={picked.has(c.value)}
+                      disabled={disabled}
+                    />{" "}
+                    <label htmlFor={`${field}-${c.value}`}>{c.label}</label>
+                  </div>
+                ))}
+              </fieldset>
+            );
+          })}
+          {disabled ? null : <button type="submit">{t("survey.submit")}</button>}
+        </PostForm>
+      ) : null}
+    </>
+  );
+}
