@@ -11,8 +11,8 @@ import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
+import { QUESTION_KINDS } from "../domain/rounds/survey";
 import {
-  QUESTION_KINDS,
   SurveyRefused,
   addQuestion,
   deleteQuestion,

@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Outcome = { errors: Record<string, string> | null; notice?: string };
+type Outcome = { errors: Record<string, string> | null; notice?: string; given?: Record<string, string[]> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
@@ -55,7 +55,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof SurveyRefused) {
       const errors: Record<string, string> = {};
       for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
-      return json<Outcome>({ errors }, { status: 400 });
+      // The page comes back with what was given, so nothing is lost (also without JavaScript).
+      return json<Outcome>({ errors, given: Object.fromEntries(raw) }, { status: 400 });
     }
     return refusalResponse(error, t, {}, "survey.error.");
   }
@@ -93,7 +94,14 @@ export default function Survey() {
           {data.questions.map((q, n) => {
             const field = `q-${q.id}`;
             const error = errors[field];
-            const given = answers[q.id];
+            const submitted = result?.given?.[field];
+            const given = submitted
+              ? q.kind === "text"
+                ? submitted.join("\n")
+                : q.kind === "scale"
+                  ? Number(submitted[0])
+                  : submitted.map(Number)
+              : answers[q.id];
             const legend = (
               <legend>
                 {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)} {q.required ? <span className="hint">{t("survey.required")}</span> : null}

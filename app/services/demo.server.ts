@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   districts,
@@ -9,9 +9,11 @@ import {
   memberships,
   municipalities,
   phases,
+  comments,
   proposals,
   roundVoterClasses,
   rounds,
+  surveyQuestions,
   users,
 } from "../../db/schema";
 import { type PhaseKind, phaseOrder } from "../domain/rounds/phases";
@@ -167,6 +169,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
         })),
       );
     }
+    await seedConversation(tx, { envelopeIds: envelopeRows.map((e) => e.id), userIds, now });
+    await seedConsultation(tx, { municipalityId, now });
     const seeded = await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
     past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
@@ -178,6 +182,78 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
 }
 
 type SeedTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** A few comments (with a reply and stances) on this year's first proposals, in both languages. */
+async function seedConversation(tx: SeedTx, p: { envelopeIds: string[]; userIds: Map<string, string>; now: Date }) {
+  const first = await tx.select().from(proposals).where(inArray(proposals.envelopeId, p.envelopeIds)).orderBy(asc(proposals.createdAt), asc(proposals.id)).limit(3);
+  const reza = p.userIds.get("resident1@demo.shora.local");
+  const roya = p.userIds.get("resident2@demo.shora.local");
+  const staff = p.userIds.get("staff@demo.shora.local");
+  const at = (minutesAgo: number) => new Date(p.now.getTime() - minutesAgo * 60_000);
+  for (const [i, proposal] of first.entries()) {
+    const top = randomUUID();
+    await tx.insert(comments).values([
+      { id: top, proposalId: proposal.id, authorId: reza, body: i === 1 ? "این طرح برای بچه‌های محله عالی است." : "My children would use this every day.", stance: "for", createdAt: at(3000 - i) },
+      { id: randomUUID(), proposalId: proposal.id, parentId: top, authorId: roya, body: "Agreed, but the cost looks high.", createdAt: at(2000 - i) },
+      { id: randomUUID(), proposalId: proposal.id, authorId: roya, body: "Could it be done in two stages?", stance: "neutral", createdAt: at(1000 - i) },
+    ]);
+    if (i === 0) {
+      await tx
+        .update(proposals)
+        .set({ officialResponse: "The parks department confirms the cost estimate and can start in spring.", officialResponseAt: at(500), reviewedBy: staff })
+        .where(eq(proposals.id, proposal.id));
+    }
+  }
+}
+
+/** A consultation round (no budget) with a four-question survey, open now. */
+async function seedConsultation(tx: SeedTx, p: { municipalityId: string; now: Date }) {
+  const roundId = randomUUID();
+  await tx.insert(rounds).values({
+    id: roundId,
+    municipalityId: p.municipalityId,
+    slug: "transport-1405",
+    kind: "consultation",
+    title: { en: "How should we move around the city?", fa: "چگونه در شهر جابه‌جا شویم؟" },
+    description: { en: "A consultation on public transport and cycling before next year's budget.", fa: "رایزنی دربارهٔ حمل‌ونقل عمومی و دوچرخه پیش از بودجهٔ سال آینده." },
+  });
+  await tx.insert(phases).values([
+    { id: randomUUID(), roundId, kind: "information", startsOn: addDays(p.now, -10), endsOn: addDays(p.now, -1) },
+    { id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(p.now, 0), endsOn: addDays(p.now, 20) },
+  ]);
+  const questions: (typeof surveyQuestions.$inferInsert)[] = [
+    {
+      id: randomUUID(),
+      roundId,
+      position: 0,
+      kind: "single",
+      prompt: { en: "How do you usually get to work or school?", fa: "معمولاً چگونه به کار یا مدرسه می‌روید؟" },
+      options: [
+        { en: "Bus or metro", fa: "اتوبوس یا مترو" },
+        { en: "Bicycle", fa: "دوچرخه" },
+        { en: "Car", fa: "خودرو" },
+        { en: "On foot", fa: "پیاده" },
+      ],
+      required: true,
+    },
+    {
+      id: randomUUID(),
+      roundId,
+      position: 1,
+      kind: "multiple",
+      prompt: { en: "What should the city improve first?", fa: "شهر نخست چه چیزی را بهتر کند؟" },
+      options: [
+        { en: "More frequent buses", fa: "اتوبوس‌های پرتکرارتر" },
+        { en: "Safe bike lanes", fa: "مسیرهای ایمن دوچرخه" },
+        { en: "Wider pavements", fa: "پیاده‌روهای پهن‌تر" },
+      ],
+      required: false,
+    },
+    { id: randomUUID(), roundId, position: 2, kind: "scale", prompt: { en: "How safe do you feel cycling here?", fa: "دوچرخه‌سواری در این شهر چقدر ایمن است؟" }, options: [], required: true },
+    { id: randomUUID(), roundId, position: 3, kind: "text", prompt: { en: "Anything else we should know?", fa: "چیز دیگری هست که باید بدانیم؟" }, options: [], required: false },
+  ];
+  await tx.insert(surveyQuestions).values(questions);
+}
 
 /** Last year's round: published, its funded projects being built (for the implementation board). */
 async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: string | undefined; districtId: string; now: Date }) {

@@ -16,8 +16,7 @@ import type { Municipality } from "./municipality.server";
 import { findRound } from "./rounds-admin.server";
 import { mayParticipate } from "./verification.server";
 
-export type QuestionKind = "single" | "multiple" | "scale" | "text";
-export const QUESTION_KINDS: readonly QuestionKind[] = ["single", "multiple", "scale", "text"];
+import { QUESTION_KINDS, type QuestionKind } from "../domain/rounds/survey";
 export const MAX_OPTIONS = 20;
 export const MAX_TEXT_ANSWER = 2000;
 /** Phases in which a round's survey takes answers. */
@@ -200,7 +199,7 @@ export async function surveyResults(db: Db, roundId: string) {
     questions: questions.map((q) => {
       const given = responses.map((r) => r.answers[q.id]).filter((a) => a !== undefined);
       if (q.kind === "text") return { question: q, answered: given.length, options: [], texts: given.map(String), mean: null };
-      const labels = q.kind === "scale" ? ["1", "2", "3", "4", "5"].map((x) => ({ en: x, fa: x })) : q.options;
+      const labels = q.kind === "scale" ? ["1", "2", "3", "4", "5"].map((x) => ({ en: x, fa: String.fromCharCode(0x06f0 + Number(x)) })) : q.options;
       const counts = labels.map(() => 0);
       for (const a of given) {
         if (q.kind === "scale" && typeof a === "number") counts[a - 1] += 1;
