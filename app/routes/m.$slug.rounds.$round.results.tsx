@@ -2,7 +2,9 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
-import { formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { parsePb } from "../domain/pbfile";
+import { compareRules } from "../domain/tally/compare";
 import { roundBundle } from "../services/bundle.server";
 import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
@@ -19,10 +21,17 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const published = await isPublished(context.db, round.id);
   const results = published ? await publishedResults(context.db, round, municipality.id) : null;
   const bundle = published ? await roundBundle(context.db, municipality, round.slug) : null;
+  // Greedy and equal shares side by side, on the published .pb files.
+  const comparisons: Record<string, ReturnType<typeof compareRules>> = {};
+  for (const e of bundle?.round.envelopes ?? []) {
+    const file = bundle?.files.find((f) => f.name === `${e.slug}.pb`);
+    if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
+  }
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: round.slug, title: round.title },
+    comparisons,
     bundle: bundle ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) } : null,
     results: results
       ? {
@@ -73,6 +82,7 @@ export default function Results() {
                     datasets: [{ label: t("rounds.results.support"), data: e.proposals.map((p) => p.weighted), backgroundColor: "#0b5cad" }],
                   }}
                 />
+                <PngLink base={base} chart="support" envelope={e.envelope.slug} />
                 <table>
                   <caption>{t("rounds.results.chartCaption")}</caption>
                   <thead>
@@ -96,6 +106,45 @@ export default function Results() {
                     ))}
                   </tbody>
                 </table>
+                <h3 id={`spending-${e.envelope.slug}`}>{t("results.spending")}</h3>
+                <BarChart
+                  horizontal
+                  rtl={locale === "fa"}
+                  stacked
+                  data={{
+                    labels: [pickText(e.envelope.name, locale)],
+                    datasets: [
+                      { label: t("results.used"), data: [e.used], backgroundColor: "#0b5cad" },
+                      { label: t("results.left"), data: [e.envelope.amount - e.used], backgroundColor: "#9aa5b1" },
+                    ],
+                  }}
+                />
+                <PngLink base={base} chart="spending" envelope={e.envelope.slug} />
+                <table aria-labelledby={`spending-${e.envelope.slug}`}>
+                  <tbody>
+                    <tr>
+                      <th scope="row">{t("results.used")}</th>
+                      <td className="num">{formatMoney(locale, e.used, data.currency)}</td>
+                    </tr>
+                    <tr>
+                      <th scope="row">{t("results.left")}</th>
+                      <td className="num">{formatMoney(locale, e.envelope.amount - e.used, data.currency)}</td>
+                    </tr>
+                    <tr>
+                      <th scope="row">{t("results.amount")}</th>
+                      <td className="num">{formatMoney(locale, e.envelope.amount, data.currency)}</td>
+                    </tr>
+                  </tbody>
+                </table>
+                {data.comparisons[e.envelope.slug] ? (
+                  <RuleComparison
+                    base={base}
+                    envelope={e.envelope.slug}
+                    outcomes={data.comparisons[e.envelope.slug]}
+                    names={names}
+                    money={(n) => formatMoney(locale, n, data.currency)}
+                  />
+                ) : null}
                 <h3>{t("rounds.results.how")}</h3>
                 <ol>
                   {e.trace.map((s) => (
@@ -114,10 +163,133 @@ export default function Results() {
               </section>
             );
           })}
+          {data.results.turnout.length ? <TurnoutSection base={base} turnout={data.results.turnout} /> : null}
           {data.bundle ? <BundleSection base={base} slug={data.slug} round={data.round.slug} bundle={data.bundle} /> : null}
         </>
       )}
     </>
+  );
+}
+
+function PngLink({ base, chart, envelope }: { base: string; chart: string; envelope?: string }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <p className="hint">
+      <a href={`${base}/chart.png?chart=${chart}${envelope ? `&envelope=${encodeURIComponent(envelope)}` : ""}&lang=${locale}`} download>
+        {t("results.png")}
+      </a>
+    </p>
+  );
+}
+
+function RuleComparison({
+  base,
+  envelope,
+  outcomes,
+  names,
+  money,
+}: { base: string; envelope: string; outcomes: { rule: string; selected: string[]; totalCost: number; satisfiedShare: number }[]; names: Map<string, string>; money: (n: number) => string }) {
+  const t = useT();
+  const locale = useLocale();
+  const label = (rule: string) => (rule.startsWith("mes") ? t("results.rule.mes") : t("results.rule.greedy"));
+  const all = [...new Set(outcomes.flatMap((o) => o.selected))];
+  return (
+    <>
+      <h3 id={`compare-${envelope}`}>{t("results.compare")}</h3>
+      <p>{t("results.compareIntro")}</p>
+      <BarChart
+        rtl={locale === "fa"}
+        data={{
+          labels: outcomes.map((o) => label(o.rule)),
+          datasets: [{ label: t("results.satisfied"), data: outcomes.map((o) => o.satisfiedShare), backgroundColor: "#2f7d32" }],
+        }}
+      />
+      <PngLink base={base} chart="compare" envelope={envelope} />
+      <table aria-labelledby={`compare-${envelope}`}>
+        <thead>
+          <tr>
+            <th scope="col">{t("rounds.proposal.title")}</th>
+            {outcomes.map((o) => (
+              <th scope="col" key={o.rule}>
+                {label(o.rule)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {all.map((id) => (
+            <tr key={id}>
+              <th scope="row">{names.get(id) ?? id}</th>
+              {outcomes.map((o) => (
+                <td key={o.rule}>{o.selected.includes(id) ? t("rounds.results.selected") : "—"}</td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">{t("results.used")}</th>
+            {outcomes.map((o) => (
+              <td className="num" key={o.rule}>
+                {money(o.totalCost)}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row">{t("results.satisfied")}</th>
+            {outcomes.map((o) => (
+              <td className="num" key={o.rule}>
+                {formatNumber(locale, o.satisfiedShare)}%
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function TurnoutSection({ base, turnout }: { base: string; turnout: { day: string; district: string; channel: string; voters: number }[] }) {
+  const t = useT();
+  const locale = useLocale();
+  const days = [...new Set(turnout.map((r) => r.day))].sort();
+  const perDay = days.map((d) => turnout.filter((r) => r.day === d).reduce((s, r) => s + r.voters, 0));
+  const channels = [...new Set(turnout.map((r) => r.channel))].sort();
+  return (
+    <section aria-labelledby="turnout">
+      <h2 id="turnout">{t("results.turnout")}</h2>
+      <BarChart
+        rtl={locale === "fa"}
+        data={{ labels: days.map((d) => formatDay(locale, d)), datasets: [{ label: t("rounds.turnout.voters"), data: perDay, backgroundColor: "#0b5cad" }] }}
+      />
+      <PngLink base={base} chart="turnout" />
+      <table>
+        <caption>{t("results.turnoutCaption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("rounds.turnout.day")}</th>
+            {channels.map((c) => (
+              <th scope="col" key={c}>
+                {t(`results.channel.${c === "paper" ? "paper" : "online"}`)}
+              </th>
+            ))}
+            <th scope="col">{t("rounds.turnout.voters")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {days.map((d, i) => (
+            <tr key={d}>
+              <th scope="row">{formatDay(locale, d)}</th>
+              {channels.map((c) => (
+                <td className="num" key={c}>
+                  {formatNumber(locale, turnout.filter((r) => r.day === d && r.channel === c).reduce((s, r) => s + r.voters, 0))}
+                </td>
+              ))}
+              <td className="num">{formatNumber(locale, perDay[i])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

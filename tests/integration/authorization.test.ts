@@ -65,6 +65,8 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.api.rounds.$round.results.tsx": { loader: all(404) },
   "m.$slug.api.rounds.tsx": { loader: all(200) },
   "m.$slug.open-data.tsx": { loader: all(200) },
+  // No chart named: 400 (charts of unpublished rounds are 404, see the bundle tests).
+  "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(400) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": {
     loader: { ...all(403), author: 200 },

@@ -16,6 +16,7 @@ import * as apiResults from "../../app/routes/m.$slug.api.rounds.$round.results"
 import * as apiRounds from "../../app/routes/m.$slug.api.rounds";
 import * as bundleFile from "../../app/routes/m.$slug.rounds.$round.bundle.$file";
 import * as bundleZip from "../../app/routes/m.$slug.rounds.$round.bundle[.zip]";
+import * as chartPng from "../../app/routes/m.$slug.rounds.$round.chart[.png]";
 import * as openData from "../../app/routes/m.$slug.open-data";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import { roundBundle } from "../../app/services/bundle.server";
@@ -129,5 +130,32 @@ describe("the published bundle of a round", () => {
     expect(page.status).toBe(200);
     const resultsHtml = await (await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)).json();
     expect(resultsHtml.bundle.fingerprint).toBe(report.fingerprint);
+  });
+
+  it("draws every results chart as a PNG in English and Persian, and compares greedy with equal shares", async () => {
+    const observer = new TestBrowser(database.db);
+    const params = { slug: "demo", round: "budget-1404" };
+    for (const [chart, envelope] of [["support", "city"], ["spending", "city"], ["compare", "city"], ["turnout", null]] as const) {
+      for (const lang of ["en", "fa"]) {
+        const url = `/m/demo/rounds/budget-1404/chart.png?chart=${chart}&lang=${lang}${envelope ? `&envelope=${envelope}` : ""}`;
+        const r = await call(chartPng.loader, observer, observer.get(url), params);
+        expect(r.status).toBe(200);
+        expect(r.headers.get("content-type")).toBe("image/png");
+        const bytes = Buffer.from(await r.arrayBuffer());
+        expect(bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+        expect(bytes.length).toBeGreaterThan(5000);
+      }
+    }
+    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1404/chart.png?chart=pie"), params)).status).toBe(400);
+    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=nowhere"), params)).status).toBe(404);
+    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1405/chart.png?chart=turnout"), { slug: "demo", round: "budget-1405" })).status).toBe(404);
+
+    const page = await (await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)).json();
+    const [greedy, mes] = page.comparisons.city;
+    expect(greedy.rule).toBe("greedy");
+    expect(mes.rule).toBe("mes+greedy");
+    const recorded = page.results.envelopes[0].proposals.filter((p: { selected: boolean }) => p.selected).map((p: { id: string }) => p.id);
+    expect([...mes.selected].sort()).toEqual([...recorded].sort());
+    for (const o of [greedy, mes]) expect(o.satisfiedShare).toBeGreaterThan(0);
   });
 });

@@ -88,7 +88,10 @@ describe("migrations and demo data", () => {
       };
       expect(await count("users")).toBe(5);
       expect(await count("districts")).toBe(3);
-      expect(await count("rounds")).toBe(2);
+      // This year's budget round, last year's published one, and a consultation with a survey.
+      expect(await count("rounds")).toBe(3);
+      expect(await count("survey_questions")).toBe(4);
+      expect(await count("comments")).toBe(9);
       expect(await count("envelopes")).toBe(4);
       expect(await count("proposals")).toBe(31);
       // Last year's round went through voting, tally and publication: its winners are funded.

@@ -12,7 +12,7 @@ type BarComponent = ComponentType<{ data: BarChartData; options?: Record<string,
  * page first). It is decoration: the same numbers are always in the accessible table the caller
  * renders next to it, which is all that shows without JavaScript.
  */
-export function BarChart({ data, horizontal, rtl }: { data: BarChartData; horizontal?: boolean; rtl?: boolean }) {
+export function BarChart({ data, horizontal, rtl, stacked }: { data: BarChartData; horizontal?: boolean; rtl?: boolean; stacked?: boolean }) {
   const [Bar, setBar] = useState<BarComponent | null>(null);
   useEffect(() => {
     let alive = true;
@@ -26,7 +26,7 @@ export function BarChart({ data, horizontal, rtl }: { data: BarChartData; horizo
   }, []);
   if (!Bar) return null;
   return (
-    <div className="chart" style={{ blockSize: `${Math.max(12, data.labels.length * 2.5)}rem` }}>
+    <div className="chart" style={{ blockSize: stacked ? "8rem" : `${Math.max(12, data.labels.length * 2.5)}rem` }}>
       <Bar
         aria-hidden
         data={data}
@@ -35,7 +35,11 @@ export function BarChart({ data, horizontal, rtl }: { data: BarChartData; horizo
           maintainAspectRatio: false,
           locale: rtl ? "fa-IR" : "en",
           plugins: { legend: { rtl, position: "top" } },
-          scales: horizontal ? { y: { position: rtl ? "right" : "left" }, x: { reverse: rtl } } : undefined,
+          scales: horizontal
+            ? { y: { position: rtl ? "right" : "left", stacked }, x: { reverse: rtl, stacked } }
+            : stacked
+              ? { x: { stacked }, y: { stacked } }
+              : undefined,
         }}
       />
     </div>
