@@ -39,6 +39,21 @@ export async function startApp(): Promise<RunningApp> {
       await c.end();
     };
   } else env.SHORA_DATA_DIR = dataDir;
+  const { url, child } = await spawnServer(env);
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `shora serve --seed-demo` with the given environment; resolves once it listens. */
+export async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -51,23 +66,14 @@ export async function startApp(): Promise<RunningApp> {
       const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1].replace("localhost", "127.0.0.1").replace("127.0.0.1", "localhost"));
+        resolve(match[1]);
       }
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     child.on("exit", (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
   });
-  return {
-    url,
-    async stop() {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-      await dropDatabase();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, child };
 }
 
 /** Debian's Chromium, headless, no downloads, no background network. */

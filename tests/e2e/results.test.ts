@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import { unzipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyBundle } from "../../app/domain/bundle/verify";
+import { translator } from "../../app/domain/i18n";
+import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
+
+const env = appAndBrowserPerFile({ beforeAll, afterAll });
+const en = translator("en");
+const fa = translator("fa");
+
+describe("an observer checks published results", () => {
+  it("opens the results from the open-data page, sees charts and tables, downloads and verifies the bundle, then reads it in Persian", async () => {
+    const page = await (await env.browser.newContext({ locale: "en-GB", acceptDownloads: true })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${env.app.url}/m/demo`);
+    await page.getByRole("link", { name: en("openData.title") }).click();
+    await expectAccessible(page, "open data (en)");
+    await page.getByRole("link", { name: en("openData.results") }).first().click();
+    await expect.poll(() => page.locator("h1").textContent()).toContain(en("rounds.results.title"));
+    // chart.js draws after hydration: support, spending, comparison and turnout.
+    await expect.poll(() => page.locator(".chart canvas").count()).toBe(4);
+    expect(await page.locator("table").count()).toBeGreaterThanOrEqual(4);
+    const fingerprint = await page.locator(".fingerprint code").textContent();
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(await page.locator("pre code").textContent()).toBe("npx shora verify demo-budget-1404-bundle.zip");
+    await expectAccessible(page, "results (en)");
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: en("bundle.download") }).click();
+    const file = await (await download).path();
+    const entries = unzipSync(new Uint8Array(fs.readFileSync(file)));
+    const report = await verifyBundle({ read: (name) => (entries[name] ? Buffer.from(entries[name]) : null) });
+    expect(report.exitCode).toBe(0);
+    expect(report.fingerprint).toBe(fingerprint);
+
+    const png = await page.request.get(`${env.app.url}/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=city&lang=fa`);
+    expect(png.headers()["content-type"]).toBe("image/png");
+
+    await page.getByLabel("Language").selectOption("fa");
+    await page.getByRole("button", { name: "Change language" }).click();
+    await expect.poll(() => page.locator("html").getAttribute("dir")).toBe("rtl");
+    await expect.poll(() => page.locator("h1").textContent()).toContain(fa("rounds.results.title"));
+    expect(await page.locator("main table").first().textContent()).toMatch(/[۰-۹]/);
+    await expect.poll(() => page.locator(".chart canvas").count()).toBe(4);
+    await expectAccessible(page, "results (fa)");
+  });
+
+  it("reads the results as tables without JavaScript", async () => {
+    const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled: false })).newPage();
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/results`);
+    expect(await page.locator(".chart canvas").count()).toBe(0);
+    expect(await page.locator("main").textContent()).toContain(en("results.compare"));
+    expect(await page.locator("table").count()).toBeGreaterThanOrEqual(4);
+  });
+});
