@@ -1,5 +1,9 @@
 import fs from "node:fs";
-import { verifyBundle } from "../domain/bundle/verify";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { LedgerDoc, RoundDoc } from "../domain/bundle/format";
+import type { LedgerResult } from "../domain/bundle/ledger-check";
+import { type BundleReader, verifyBundle } from "../domain/bundle/verify";
 import { parseArgs } from "./args.ts";
 import { openBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
@@ -29,9 +33,40 @@ export const verifyCommand: CliCommand = {
         throw new UsageError(`cannot read the public key ${keyFile}`);
       }
     }
-    const report = await verifyBundle(openBundle(location), { publicKey });
+    const reader = openBundle(location);
+    const report = await verifyBundle(reader, { publicKey, checkLedger: ledgerInWorker(location, reader) });
     for (const c of report.checks) (c.ok ? io.out : io.err)(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
     if (report.exitCode === 0) io.out(`All checks pass. Round fingerprint ${report.fingerprint}\n`);
     return report.exitCode;
   },
 };
+
+/** Below this size the ledger is checked in the main thread (a worker costs more than it saves).
+ * SHORA_VERIFY_THREADS=1 never uses the worker, =2 always does. */
+const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Checks the ledger in a worker thread, so a large bundle uses two cores: the worker walks
+ * ballots.jsonl while the main thread reads the .pb files, re-runs the tallies and hashes the files.
+ */
+function ledgerInWorker(location: string, reader: BundleReader): ((round: RoundDoc, ledger: LedgerDoc) => Promise<LedgerResult>) | undefined {
+  const directory = fs.statSync(location).isDirectory();
+  const file = path.join(location, "ballots.jsonl");
+  const size = directory ? (fs.existsSync(file) ? fs.statSync(file).size : 0) : (reader.read("ballots.jsonl")?.length ?? 0);
+  const threads = process.env.SHORA_VERIFY_THREADS;
+  if (threads === "1" || (size < WORKER_THRESHOLD_BYTES && threads !== "2")) return undefined;
+  const source = import.meta.url.endsWith(".ts");
+  const url = new URL(source ? "./verify-worker-source.mjs" : "./verify-worker.mjs", import.meta.url);
+  return (round, ledger) =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(url, {
+        workerData: { round, ledger, file: directory ? file : null, bytes: directory ? null : reader.read("ballots.jsonl") },
+        resourceLimits: { maxOldGenerationSizeMb: 8192, maxYoungGenerationSizeMb: 192 },
+      });
+      worker.once("message", (result: LedgerResult) => {
+        resolve(result);
+        void worker.terminate();
+      });
+      worker.once("error", reject);
+    });
+}

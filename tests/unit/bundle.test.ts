@@ -153,12 +153,25 @@ describe("shora verify on a bundle", () => {
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "b.zip")], io)).toBe(0);
     expect(await main(["verify", path.join(dir, "b.zip")], io)).toBe(0);
+    // The same check with the ledger in a worker thread (what large bundles use).
+    process.env.SHORA_VERIFY_THREADS = "2";
+    try {
+      expect(await main(["verify", path.join(dir, "b.zip")], io)).toBe(0);
+    } finally {
+      delete process.env.SHORA_VERIFY_THREADS;
+    }
     expect(out.join("")).toContain("All checks pass. Round fingerprint");
     expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "d")], io)).toBe(0);
     const jsonl = path.join(dir, "d", "ballots.jsonl");
     fs.writeFileSync(jsonl, fs.readFileSync(jsonl, "utf8").replace('"seq":3,', '"seq":4,'));
     expect(await main(["verify", path.join(dir, "d")], io)).toBe(1);
     expect(err.join("")).toContain("✗ ledger leaves: ballots.jsonl line 4 (leaf 3)");
+    process.env.SHORA_VERIFY_THREADS = "2";
+    try {
+      expect(await main(["verify", path.join(dir, "d")], io)).toBe(1);
+    } finally {
+      delete process.env.SHORA_VERIFY_THREADS;
+    }
     expect(await main(["verify", path.join(dir, "missing")], io)).toBe(2);
     fs.writeFileSync(path.join(dir, "junk.zip"), "not a zip");
     expect(await main(["verify", path.join(dir, "junk.zip")], io)).toBe(2);

@@ -49,13 +49,24 @@ export interface BasketSummary {
  * Summarises a basket and lists every rule it breaks. `final` adds the rules that only apply when
  * casting (minimums): a draft basket may be incomplete.
  */
+/** Costs by proposal id, built once per proposal list (a verifier checks a million ballots against one). */
+const costMaps = new WeakMap<readonly BallotProposal[], Map<string, number>>();
+function costsOf(proposals: readonly BallotProposal[]): Map<string, number> {
+  let costs = costMaps.get(proposals);
+  if (!costs) {
+    costs = new Map(proposals.map((p) => [p.id, p.cost]));
+    costMaps.set(proposals, costs);
+  }
+  return costs;
+}
+
 export function checkBallot(
   rules: EnvelopeBallotRules,
   proposals: readonly BallotProposal[],
   body: BallotBody,
   { final = true }: { final?: boolean } = {},
 ): BasketSummary {
-  const costs = new Map(proposals.map((p) => [p.id, p.cost]));
+  const costs = costsOf(proposals);
   const violations: BallotViolation[] = [];
   let count = 0;
   let totalCost = 0;

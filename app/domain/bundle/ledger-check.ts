@@ -20,6 +20,8 @@ export interface LedgerFailure {
 export interface LedgerSummary {
   leaves: number;
   current: number;
+  /** SHA-256 of ballots.jsonl (so the checksum step need not read it again). */
+  sha256: string;
   /** Per envelope slug: how many current ballots and the digest of them in ledger order. */
   envelopes: Record<string, { count: number; digest: string }>;
   /** With `keep`: every current ballot's digest per envelope (to name a differing .pb row). */
@@ -76,6 +78,8 @@ function lineDecoder(bytes: Buffer): (start: number, end: number) => string {
   return ascii ? (start, end) => bytes.toString("latin1", start, end) : (start, end) => bytes.toString("utf8", start, end);
 }
 
+const NO_PROPOSALS: BallotProposal[] = [];
+
 interface Current {
   envelope: string;
   voter: string;
@@ -94,12 +98,11 @@ export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | 
     proposalsOf.set(p.envelope, list);
   }
   const weights = new Set(round.voterClasses.length ? round.voterClasses.map((c) => c.weight) : [1]);
-  // Ballot rules depend only on the envelope and the body: identical bodies are checked once.
-  const ruleCache = new Map<string, string | null>();
   const tree = new MerkleAccumulator();
   /** Every ballot id seen; current ones map to their envelope, voter and digest, superseded ones to null. */
   const ballots = new Map<string, Current | null>();
-  const currentByVoter = new Map<string, string>();
+  /** Per envelope: voter tag → their current ballot. */
+  const currentByVoter = new Map(round.envelopes.map((e) => [e.slug, new Map<string, string>()]));
   let nextCheckpoint = 0;
   let line = 0;
   const where = () => `${FILES.ballots} line ${line} (leaf ${line - 1})`;
@@ -132,7 +135,7 @@ export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | 
       const ended = leaf.supersedes ? ballots.get(leaf.supersedes) : undefined;
       if (!leaf.supersedes || !ended || ended.envelope !== leaf.envelope) return fail("one current ballot per voter", where(), "withdraws a ballot that is not current in this envelope");
       ballots.set(leaf.supersedes, null);
-      currentByVoter.delete(`${ended.envelope}\n${ended.voter}`);
+      currentByVoter.get(ended.envelope)?.delete(ended.voter);
     } else {
       const opening = record.opening;
       if (ballots.has(leaf.ballotId)) return fail("ledger leaves", where(), `ballot id ${leaf.ballotId} appears twice`);
@@ -143,27 +146,21 @@ export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | 
       const commitment = commitmentHex(body, opening.nonce);
       if (commitment === null || commitment !== leaf.commitment) return fail("commitments", where(), "the opened body and nonce do not give the leaf's commitment");
       if (!weights.has(leaf.weight)) return fail("weights", where(), `weight ${leaf.weight} is not the weight of any voter class (${[...weights].join(", ")})`);
-      const ruleKey = `${leaf.envelope}\n${body}`;
-      let broken = ruleCache.get(ruleKey);
-      if (broken === undefined) {
-        const summary = checkBallot(envelope, proposalsOf.get(envelope.slug) ?? [], opening.body);
-        broken = summary.violations.length ? summary.violations.map((v) => v.code).join(", ") : null;
-        if (ruleCache.size > 200_000) ruleCache.clear();
-        ruleCache.set(ruleKey, broken);
-      }
+      const violations = checkBallot(envelope, proposalsOf.get(envelope.slug) ?? NO_PROPOSALS, opening.body).violations;
+      const broken = violations.length ? violations.map((v) => v.code).join(", ") : null;
       if (broken) return fail("ballot rules", where(), `breaks the envelope's rules: ${broken}`);
-      const voterSlot = `${leaf.envelope}\n${opening.voter}`;
+      const voters = currentByVoter.get(leaf.envelope) as Map<string, string>;
       if (leaf.supersedes) {
         const old = ballots.get(leaf.supersedes);
         if (!old || old.envelope !== leaf.envelope || old.voter !== opening.voter) {
           return fail("one current ballot per voter", where(), `supersedes ${leaf.supersedes}, which is not this voter's current ballot in ${leaf.envelope}`);
         }
         ballots.set(leaf.supersedes, null);
-      } else if (currentByVoter.has(voterSlot)) {
-        return fail("one current ballot per voter", where(), `a second current ballot of one voter in ${leaf.envelope} (the first is ${currentByVoter.get(voterSlot)})`);
+      } else if (voters.has(opening.voter)) {
+        return fail("one current ballot per voter", where(), `a second current ballot of one voter in ${leaf.envelope} (the first is ${voters.get(opening.voter)})`);
       }
       ballots.set(leaf.ballotId, { envelope: leaf.envelope, voter: opening.voter, digest: ballotDigest(leaf.weight, bodyVoteText(opening.body)) });
-      currentByVoter.set(voterSlot, leaf.ballotId);
+      voters.set(opening.voter, leaf.ballotId);
     }
     tree.push(hash);
     while (nextCheckpoint < cps.length && cps[nextCheckpoint].treeSize === tree.size) {
@@ -203,5 +200,5 @@ export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | 
   }
   const envelopeDigests: LedgerSummary["envelopes"] = {};
   for (const e of round.envelopes) envelopeDigests[e.slug] = { count: counts.get(e.slug) ?? 0, digest: (digests.get(e.slug) ?? new CurrentDigest()).hex() };
-  return { leaves: tree.size, current, envelopes: envelopeDigests, kept };
+  return { leaves: tree.size, current, envelopes: envelopeDigests, kept, sha256: sha256Hex(bytes) };
 }

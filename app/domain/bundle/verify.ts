@@ -66,6 +66,114 @@ function json<T>(reader: BundleReader, name: string): T {
 }
 
 
+interface EnvelopeRun {
+  envelope: RoundDoc["envelopes"][number];
+  name: string;
+  election: ReturnType<typeof parsePb> | null;
+  votesLine: number;
+  count: number;
+  digest: string;
+  /** "file": the .pb itself is wrong (reported before the ballot comparison); "tally": after it. */
+  stage: "file" | "tally" | null;
+  failure: Failure | null;
+  tallyDetail: string;
+}
+
+/** Reads an envelope's .pb file, digests its ballots and re-runs its rule against tally.json. */
+function checkEnvelope(reader: BundleReader, round: RoundDoc, tallyDoc: TallyDoc, envelope: RoundDoc["envelopes"][number]): EnvelopeRun {
+  const name = pbName(envelope.slug);
+  const run: EnvelopeRun = { envelope, name, election: null, votesLine: 0, count: 0, digest: "", stage: null, failure: null, tallyDetail: "" };
+  const bytes = reader.read(name);
+  if (!bytes) throw new Unreadable(`${name} is missing from the bundle`);
+  const text = bytes.toString("utf8");
+  let election: ReturnType<typeof parsePb>;
+  try {
+    election = parsePb(text);
+  } catch (error) {
+    if (error instanceof PbFormatError) return { ...run, stage: "file", failure: new Failure("Pabulib files", `${name} line ${error.line}`, error.problem) };
+    throw error;
+  }
+  const lines = text.split("\n", 8 + election.meta.length + election.projects.length);
+  const projectsLine = lines.indexOf("PROJECTS") + 3;
+  run.election = election;
+  run.votesLine = lines.indexOf("VOTES") + 3;
+  const fileFailure = (where: string, reason: string) => ({ ...run, stage: "file" as const, failure: new Failure("Pabulib files", where, reason) });
+  if (election.budgetText !== String(envelope.amount)) return fileFailure(name, `budget ${election.budgetText} is not the envelope's ${envelope.amount}`);
+  const expectedProjects = round.proposals.filter((p) => p.envelope === envelope.slug);
+  if (election.projects.length !== expectedProjects.length) return fileFailure(name, `${election.projects.length} projects; round.json lists ${expectedProjects.length}`);
+  for (const [i, p] of election.projects.entries()) {
+    const want = expectedProjects.find((x) => x.id === p.id);
+    if (!want) return fileFailure(`${name} line ${projectsLine + i}`, `project ${p.id} is not a proposal of ${envelope.slug} in round.json`);
+    if (p.costText !== String(want.cost)) return fileFailure(`${name} line ${projectsLine + i}`, `cost ${p.costText} of ${p.id} differs from round.json (${want.cost})`);
+  }
+  const digest = new CurrentDigest();
+  for (const b of election.ballots) digest.add(b.voterId, ballotDigest(b.weight, pbVoteText(b.vote, b.points)));
+  run.count = election.ballots.length;
+  run.digest = digest.hex();
+
+  const tallyFailure = (where: string, reason: string) => ({ ...run, stage: "tally" as const, failure: new Failure("tally", where, reason) });
+  const recorded = tallyDoc.envelopes.find((t) => t.envelope === envelope.slug);
+  if (!recorded) return tallyFailure(FILES.tally, `no result for envelope ${envelope.slug}`);
+  if (recorded.rule !== envelope.rule || recorded.seed !== envelope.seed) return tallyFailure(`${FILES.tally} ${envelope.slug}`, "rule or seed differs from round.json");
+  const rerun = tally(election, { rule: envelope.rule, tieBreak: envelope.tieBreak, seed: envelope.seed });
+  if (rerun.selected.join(",") !== recorded.selected.join(",")) {
+    return tallyFailure(`${FILES.tally} ${envelope.slug}`, `re-running ${envelope.rule} selects [${rerun.selected.join(", ")}], tally.json says [${recorded.selected.join(", ")}]`);
+  }
+  if (rerun.totalCost !== recorded.totalCost) return tallyFailure(`${FILES.tally} ${envelope.slug}`, `total cost ${recorded.totalCost} differs from the re-run (${rerun.totalCost})`);
+  const support = supportOf(
+    election.projects.map((p) => p.id),
+    election.ballots,
+  );
+  if (canonicalJson(support) !== canonicalJson(recorded.support)) return tallyFailure(`${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
+  const csv = reader.read(resultsCsvName(envelope.slug));
+  if (csv) {
+    const rows = csv.toString("utf8").trim().split("\n").slice(1);
+    for (const [i, r] of rows.entries()) {
+      const id = r.slice(0, r.indexOf(","));
+      const selectedCell = /,(yes|no),[0-9]*$/.exec(r)?.[1];
+      if (selectedCell !== (recorded.selected.includes(id) ? "yes" : "no")) {
+        return tallyFailure(`${resultsCsvName(envelope.slug)} line ${i + 2}`, `the selected column of ${id} differs from tally.json`);
+      }
+    }
+  }
+  run.tallyDetail = `${envelope.rule} re-run on ${name} selects the ${recorded.selected.length} proposals of tally.json (total ${rerun.totalCost} of ${envelope.amount})`;
+  return run;
+}
+
+/** The .pb ballots differ from the ledger's current ballots: walk the ledger again to name the row. */
+function nameDifferingRow(reader: BundleReader, round: RoundDoc, ledger: LedgerDoc, run: EnvelopeRun): never {
+  const detail = checkLedger(round, ledger, reader.read(FILES.ballots), { keep: true });
+  const expected = "failure" in detail ? new Map<string, string>() : (detail.kept?.get(run.envelope.slug) ?? new Map<string, string>());
+  const listed = new Set<string>();
+  for (const [i, b] of (run.election?.ballots ?? []).entries()) {
+    const where = `${run.name} line ${run.votesLine + i}`;
+    const wantDigest = expected.get(b.voterId);
+    if (wantDigest === undefined) throw new Failure("Pabulib files", where, `ballot ${b.voterId} is not a current ballot of ${run.envelope.slug} in the ledger`);
+    if (wantDigest !== ballotDigest(b.weight, pbVoteText(b.vote, b.points))) throw new Failure("Pabulib files", where, "the weight or vote differs from the opened ballot in the ledger");
+    listed.add(b.voterId);
+  }
+  const missing = [...expected.keys()].find((id) => !listed.has(id));
+  if (missing) throw new Failure("Pabulib files", run.name, `current ballot ${missing} is missing`);
+  throw new Failure("Pabulib files", run.name, "the ballots are not in ledger order");
+}
+
+/** Every file is the one the municipality signed. */
+function checkSums(reader: BundleReader, round: RoundDoc, sums: Buffer, known: ReadonlyMap<string, string>): { failure: Failure | null; detail: string } {
+  const sumLines = sums.toString("utf8").trim().split("\n");
+  for (const [i, l] of sumLines.entries()) {
+    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(l);
+    if (!match) return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, "not a checksum line"), detail: "" };
+    const already = known.get(match[2]);
+    const bytes = already ? null : reader.read(match[2]);
+    if (!already && !bytes) return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, `${match[2]} is missing`), detail: "" };
+    if ((already ?? sha256Hex(bytes as Buffer)) !== match[1]) return { failure: new Failure("checksums", match[2], "its SHA-256 differs from SHA256SUMS"), detail: "" };
+  }
+  for (const required of [FILES.round, FILES.ballots, FILES.ledger, FILES.tally, ...round.envelopes.map((e) => pbName(e.slug))]) {
+    if (!sumLines.some((l) => l.endsWith(`  ${required}`))) return { failure: new Failure("checksums", FILES.sums, `${required} is not listed`), detail: "" };
+  }
+  return { failure: null, detail: `${sumLines.length} files match SHA256SUMS` };
+}
+
 export interface VerifyOptions {
   /** A PEM public key obtained apart from the bundle: the bundle must carry exactly this key. */
   publicKey?: string;
@@ -127,99 +235,28 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     });
     pass("checkpoint signatures", `${cps.length} checkpoints signed by the municipality for this round`);
 
-    // 4. The ledger, leaf by leaf (in a worker thread when the caller provides one).
-    const ledgerResult = options.checkLedger ? await options.checkLedger(round, ledger) : checkLedger(round, ledger, reader.read(FILES.ballots));
+    // 4–6. The ledger (in a worker thread when the caller provides one) while this thread reads the
+    // .pb files, re-runs every tally and hashes every file; results are reported in a fixed order.
+    const ledgerRun = options.checkLedger ? options.checkLedger(round, ledger) : null;
+    const envelopeRuns = round.envelopes.map((envelope) => checkEnvelope(reader, round, tallyDoc, envelope));
+    const ledgerResult = ledgerRun ? await ledgerRun : checkLedger(round, ledger, reader.read(FILES.ballots));
     if ("failure" in ledgerResult) throw new Failure(ledgerResult.failure.check, ledgerResult.failure.where, ledgerResult.failure.reason);
     const summary = ledgerResult;
     pass("ledger leaves", `${summary.leaves} leaves in order; every commitment opens, every ballot obeys its envelope's rules and carries a class weight`);
     pass("one current ballot per voter", `${summary.current} current ballots; every revote supersedes the same voter's ballot in the same envelope`);
     pass("Merkle roots", `every checkpoint's root recomputed from the leaves; the final one covers all ${summary.leaves} (root ${cps[cps.length - 1].rootHash.slice(0, 16)}…)`);
 
-    // 5. The .pb files hold exactly the current ballots (in ledger order), and re-running each rule gives tally.json.
-    for (const envelope of round.envelopes) {
-      const name = pbName(envelope.slug);
-      const bytes = reader.read(name);
-      if (!bytes) throw new Unreadable(`${name} is missing from the bundle`);
-      const text = bytes.toString("utf8");
-      let election: ReturnType<typeof parsePb>;
-      try {
-        election = parsePb(text);
-      } catch (error) {
-        if (error instanceof PbFormatError) throw new Failure("Pabulib files", `${name} line ${error.line}`, error.problem);
-        throw error;
-      }
-      const lines = text.split("\n", 8 + election.meta.length + election.projects.length);
-      const projectsLine = lines.indexOf("PROJECTS") + 3;
-      const votesLine = lines.indexOf("VOTES") + 3;
-      if (election.budgetText !== String(envelope.amount)) throw new Failure("Pabulib files", name, `budget ${election.budgetText} is not the envelope's ${envelope.amount}`);
-      const expectedProjects = round.proposals.filter((p) => p.envelope === envelope.slug);
-      if (election.projects.length !== expectedProjects.length) throw new Failure("Pabulib files", name, `${election.projects.length} projects; round.json lists ${expectedProjects.length}`);
-      election.projects.forEach((p, i) => {
-        const want = expectedProjects.find((x) => x.id === p.id);
-        if (!want) throw new Failure("Pabulib files", `${name} line ${projectsLine + i}`, `project ${p.id} is not a proposal of ${envelope.slug} in round.json`);
-        if (p.costText !== String(want.cost)) throw new Failure("Pabulib files", `${name} line ${projectsLine + i}`, `cost ${p.costText} of ${p.id} differs from round.json (${want.cost})`);
-      });
-      const digest = new CurrentDigest();
-      for (const b of election.ballots) digest.add(b.voterId, ballotDigest(b.weight, pbVoteText(b.vote, b.points)));
-      const want = summary.envelopes[envelope.slug] ?? { count: 0, digest: new CurrentDigest().hex() };
-      if (digest.hex() !== want.digest || election.ballots.length !== want.count) {
-        // Name the first row that differs: re-walk the ledger keeping every current ballot (slow path, failures only).
-        const detail = checkLedger(round, ledger, reader.read(FILES.ballots), { keep: true });
-        const expected = "failure" in detail ? new Map<string, string>() : (detail.kept?.get(envelope.slug) ?? new Map<string, string>());
-        const listed = new Set<string>();
-        election.ballots.forEach((b, i) => {
-          const where = `${name} line ${votesLine + i}`;
-          const wantDigest = expected.get(b.voterId);
-          if (wantDigest === undefined) throw new Failure("Pabulib files", where, `ballot ${b.voterId} is not a current ballot of ${envelope.slug} in the ledger`);
-          if (wantDigest !== ballotDigest(b.weight, pbVoteText(b.vote, b.points))) throw new Failure("Pabulib files", where, "the weight or vote differs from the opened ballot in the ledger");
-          listed.add(b.voterId);
-        });
-        const missing = [...expected.keys()].find((id) => !listed.has(id));
-        if (missing) throw new Failure("Pabulib files", name, `current ballot ${missing} is missing`);
-        throw new Failure("Pabulib files", name, "the ballots are not in ledger order");
-      }
-      pass(`${name}`, `${election.ballots.length} current ballots, weights and votes equal to the ledger`);
-
-      const recorded = tallyDoc.envelopes.find((t) => t.envelope === envelope.slug);
-      if (!recorded) throw new Failure("tally", FILES.tally, `no result for envelope ${envelope.slug}`);
-      if (recorded.rule !== envelope.rule || recorded.seed !== envelope.seed) throw new Failure("tally", `${FILES.tally} ${envelope.slug}`, "rule or seed differs from round.json");
-      const rerun = tally(election, { rule: envelope.rule, tieBreak: envelope.tieBreak, seed: envelope.seed });
-      if (rerun.selected.join(",") !== recorded.selected.join(",")) {
-        throw new Failure("tally", `${FILES.tally} ${envelope.slug}`, `re-running ${envelope.rule} selects [${rerun.selected.join(", ")}], tally.json says [${recorded.selected.join(", ")}]`);
-      }
-      if (rerun.totalCost !== recorded.totalCost) throw new Failure("tally", `${FILES.tally} ${envelope.slug}`, `total cost ${recorded.totalCost} differs from the re-run (${rerun.totalCost})`);
-      const support = supportOf(
-        election.projects.map((p) => p.id),
-        election.ballots,
-      );
-      if (canonicalJson(support) !== canonicalJson(recorded.support)) throw new Failure("tally", `${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
-      const csv = reader.read(resultsCsvName(envelope.slug));
-      if (csv) {
-        const rows = csv.toString("utf8").trim().split("\n").slice(1);
-        rows.forEach((r, i) => {
-          const id = r.slice(0, r.indexOf(","));
-          const selectedCell = /,(yes|no),[0-9]*$/.exec(r)?.[1];
-          if (selectedCell !== (recorded.selected.includes(id) ? "yes" : "no")) {
-            throw new Failure("tally", `${resultsCsvName(envelope.slug)} line ${i + 2}`, `the selected column of ${id} differs from tally.json`);
-          }
-        });
-      }
-      pass(`tally of ${envelope.slug}`, `${envelope.rule} re-run on ${name} selects the ${recorded.selected.length} proposals of tally.json (total ${rerun.totalCost} of ${envelope.amount})`);
+    for (const run of envelopeRuns) {
+      if (run.failure && run.stage === "file") throw run.failure;
+      const want = summary.envelopes[run.envelope.slug] ?? { count: 0, digest: new CurrentDigest().hex() };
+      if (run.digest !== want.digest || run.count !== want.count) nameDifferingRow(reader, round, ledger, run);
+      pass(run.name, `${run.count} current ballots, weights and votes equal to the ledger`);
+      if (run.failure) throw run.failure;
+      pass(`tally of ${run.envelope.slug}`, run.tallyDetail);
     }
-
-    // 6. Every file is the one the municipality signed.
-    const sumLines = sums.toString("utf8").trim().split("\n");
-    sumLines.forEach((l, i) => {
-      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(l);
-      if (!match) throw new Failure("checksums", `${FILES.sums} line ${i + 1}`, "not a checksum line");
-      const bytes = reader.read(match[2]);
-      if (!bytes) throw new Failure("checksums", `${FILES.sums} line ${i + 1}`, `${match[2]} is missing`);
-      if (sha256Hex(bytes) !== match[1]) throw new Failure("checksums", match[2], "its SHA-256 differs from SHA256SUMS");
-    });
-    for (const required of [FILES.round, FILES.ballots, FILES.ledger, FILES.tally, ...round.envelopes.map((e) => pbName(e.slug))]) {
-      if (!sumLines.some((l) => l.endsWith(`  ${required}`))) throw new Failure("checksums", FILES.sums, `${required} is not listed`);
-    }
-    pass("checksums", `${sumLines.length} files match SHA256SUMS`);
+    const checksums = checkSums(reader, round, sums, new Map([[FILES.ballots, summary.sha256]]));
+    if (checksums.failure) throw checksums.failure;
+    pass("checksums", checksums.detail);
     return { checks, exitCode: 0, fingerprint };
   } catch (error) {
     if (error instanceof Failure) {
