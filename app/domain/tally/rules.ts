@@ -118,6 +118,31 @@ export function greedy(
   return selection;
 }
 
+const satisfactionCache = new WeakMap<CountingElection, Map<Satisfaction, { sats: Float64Array[]; totals: number[]; weights: Float64Array }>>();
+
+/** Each supporter group's satisfaction per project, each project's total, and the group weights. */
+function satisfactionsOf(e: CountingElection, sat: Satisfaction) {
+  let bySat = satisfactionCache.get(e);
+  if (!bySat) {
+    bySat = new Map();
+    satisfactionCache.set(e, bySat);
+  }
+  let found = bySat.get(sat);
+  if (!found) {
+    const sats: Float64Array[] = [];
+    const totals: number[] = [];
+    for (let j = 0; j < e.costs.length; j++) {
+      const s = e.supporters[j];
+      sats[j] = new Float64Array(s.group.length);
+      for (let k = 0; k < s.group.length; k++) sats[j][k] = satOf(e, sat, j, s.points[k]);
+      totals[j] = totalSat(e, sat, j);
+    }
+    found = { sats, totals, weights: Float64Array.from(e.groups, (g) => g.weight) };
+    bySat.set(sat, found);
+  }
+  return found;
+}
+
 /**
  * The Method of Equal Shares: every voter gets an equal share of the budget (`perVoter`); a project
  * is bought when its supporters can pay for it, the one with the lowest price per unit of
@@ -134,16 +159,12 @@ export function equalShares(
   const budgets = new Float64Array(e.groups.length).fill(perVoter);
   const selection = [...initial];
   const chosen = new Set(initial);
-  const sats: Float64Array[] = [];
-  const totals: number[] = [];
+  // Satisfactions depend on the election and the measure only: Add1 reuses them across its many runs.
+  const { sats, totals, weights } = satisfactionsOf(e, sat);
   const afford = new Float64Array(e.costs.length);
   let candidates: number[] = [];
   const free: number[] = [];
   for (let j = 0; j < e.costs.length; j++) {
-    const s = e.supporters[j];
-    sats[j] = new Float64Array(s.group.length);
-    for (let k = 0; k < s.group.length; k++) sats[j][k] = satOf(e, sat, j, s.points[k]);
-    totals[j] = totalSat(e, sat, j);
     if (chosen.has(j) || !(totals[j] > 0)) continue;
     if (e.costs[j] > 0) {
       afford[j] = e.costs[j] / totals[j];
@@ -156,7 +177,6 @@ export function equalShares(
     selection.push(j);
     trace?.push({ step: trace.length + 1, project: e.projectIds[j], cost: 0, support: e.support[j], score: e.score[j], totalCost: costOf(e, selection) / e.scale, phase: "zero-cost" });
   }
-  const weights = Float64Array.from(e.groups, (g) => g.weight);
   let poorMark = new Uint8Array(1024);
   for (;;) {
     candidates.sort((a, b) => afford[a] - afford[b]);
