@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { tallies } from "../../db/schema";
+import { ballots as ballotsTable, tallies } from "../../db/schema";
 import { writeBundle } from "../../app/cli/bundle-files";
 import { main } from "../../app/cli/main";
 import type { RoundDoc, TallyDoc } from "../../app/domain/bundle/format";
@@ -86,6 +86,18 @@ describe("the published bundle of a round", () => {
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     expect(await main(["verify", dir], io)).toBe(0);
     expect(out.join("")).toContain(`All checks pass. Round fingerprint ${bundle.fingerprint}`);
+    // A voter's receipt checks against the bundle: signed, included, and counted or superseded.
+    const { receiptFor } = await import("../../app/services/checkpoints.server");
+    const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
+    const ballotRows = await database.db.select().from(ballotsTable).where(eq(ballotsTable.roundId, roundRow?.id ?? ""));
+    for (const ballot of [ballotRows.find((b) => b.current), ballotRows.find((b) => !b.current)]) {
+      const receipt = await receiptFor(database.db, roundRow?.id ?? "", ballot?.id ?? "");
+      const file = path.join(dir, "receipt.json");
+      fs.writeFileSync(file, JSON.stringify(receipt));
+      out.length = 0;
+      expect(await main(["verify-receipt", dir, file], io)).toBe(0);
+      expect(out.join("")).toContain(ballot?.current ? "it was counted" : "replaced it; that one was counted");
+    }
     const csv = path.join(dir, "results-city.csv");
     fs.writeFileSync(csv, fs.readFileSync(csv, "utf8").replace(",no,", ",yes,"));
     expect(await main(["verify", dir], io)).toBe(1);
