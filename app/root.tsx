@@ -1,3 +1,4 @@
+import { useNonce } from "./components/nonce";
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import {
   Link,
@@ -109,6 +110,7 @@ function Header() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
+  const nonce = useNonce();
   const locale = data?.locale ?? "en";
   const t = translator(locale);
   return (
@@ -127,8 +129,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <p>{t("footer.openSource")}</p>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

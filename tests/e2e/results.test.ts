@@ -54,3 +54,30 @@ describe("an observer checks published results", () => {
     expect(await page.locator("table").count()).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe("content security policy", () => {
+  it("allows scripts only from the site or with the response's nonce, and pages still hydrate", async () => {
+    const response = await fetch(`${env.app.url}/m/demo/rounds/budget-1404/results`);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? "";
+    expect(scriptSrc).toMatch(/^'self' 'nonce-[A-Za-z0-9+/=]{24}'$/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+    const html = await response.text();
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, attributes] of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    // A second response gets another nonce.
+    const again = (await fetch(`${env.app.url}/m/demo`)).headers.get("content-security-policy");
+    expect(again).not.toContain(nonce);
+    // The browser runs the page's scripts under this policy: the charts appear.
+    const page = await (await env.browser.newContext({ locale: "en-GB" })).newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/results`);
+    await expect.poll(() => page.locator(".chart canvas").count()).toBe(4);
+    expect(violations).toEqual([]);
+  });
+});
