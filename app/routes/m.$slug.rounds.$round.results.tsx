@@ -11,6 +11,8 @@ import { notFound } from "../services/http.server";
 import { isPublished, publishedResults } from "../services/publish.server";
 import { findRound } from "../services/rounds-admin.server";
 
+const comparisonCache = new Map<string, Record<string, ReturnType<typeof compareRules>>>();
+
 export const meta: MetaFunction = () => [{ title: "Shora — results" }];
 
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
@@ -22,10 +24,15 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const results = published ? await publishedResults(context.db, round, municipality.id) : null;
   const bundle = published ? await roundBundle(context.db, municipality, round.slug) : null;
   // Greedy and equal shares side by side, on the published .pb files.
-  const comparisons: Record<string, ReturnType<typeof compareRules>> = {};
-  for (const e of bundle?.round.envelopes ?? []) {
-    const file = bundle?.files.find((f) => f.name === `${e.slug}.pb`);
-    if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
+  // A published bundle never changes: the comparison is computed once per bundle.
+  let comparisons: Record<string, ReturnType<typeof compareRules>> = bundle ? (comparisonCache.get(bundle.fingerprint) ?? {}) : {};
+  if (bundle && !comparisonCache.has(bundle.fingerprint)) {
+    comparisons = {};
+    for (const e of bundle.round.envelopes) {
+      const file = bundle.files.find((f) => f.name === `${e.slug}.pb`);
+      if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
+    }
+    comparisonCache.set(bundle.fingerprint, comparisons);
   }
   return json({
     slug: municipality.slug,

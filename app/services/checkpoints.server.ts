@@ -40,6 +40,8 @@ export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<st
 export async function maybeCheckpoint(db: Db, params: { roundId: string; municipalityId: string; now?: Date; force?: boolean }) {
   const now = params.now ?? new Date();
   const [last] = await db.select().from(checkpoints).where(eq(checkpoints.roundId, params.roundId)).orderBy(desc(checkpoints.treeSize)).limit(1);
+  // The common case while voting: a recent checkpoint exists, nothing to compute.
+  if (!params.force && last && now.getTime() - last.signedAt.getTime() < CHECKPOINT_INTERVAL_MS) return last;
   const head = await ledgerHead(db, params.roundId);
   if (head.size === 0 || (last && last.treeSize >= head.size)) return last ?? null;
   if (!params.force && last && now.getTime() - last.signedAt.getTime() < CHECKPOINT_INTERVAL_MS) return last;

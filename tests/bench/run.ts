@@ -4,18 +4,21 @@
  */
 import { censusBench } from "./census.bench";
 import { tallyBench } from "./tally.bench";
+import { loadBench } from "./load.bench";
 import { verifyBench } from "./verify.bench";
 
 export interface BenchSuite {
   name: string;
+  /** Only when asked for by name (it needs PostgreSQL and a production build). */
+  explicitOnly?: boolean;
   run(): Promise<void>;
 }
 
-const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench];
+const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench, loadBench];
 
 const wanted = process.argv[2];
 for (const suite of suites) {
-  if (wanted && suite.name !== wanted) continue;
+  if (wanted ? suite.name !== wanted : suite.explicitOnly) continue;
   console.log(`\n## ${suite.name}\n`);
   await suite.run();
 }

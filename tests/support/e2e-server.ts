@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
 
-const root = path.resolve(__dirname, "../..");
+const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 
 export interface RunningApp {
   url: string;

@@ -1,0 +1,163 @@
+/**
+ * Load benchmark (`npm run bench:load`): the production build on PostgreSQL, N verified voters, and a
+ * fixed number of concurrent voters going through the real HTTP stack — open the basket, cast, read the
+ * receipt — for a fixed time. In the same run: the raw ceiling of a single-row upsert loop on the same
+ * server at the same concurrency, and the published results page under the same load.
+ *
+ * Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
+ * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64). Run `npm run build` first.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { and, asc, eq } from "drizzle-orm";
+import pg from "pg";
+import { openDatabase } from "../../db/client";
+import { districts, envelopes, municipalities, proposals, rounds, sessions, users, verifications } from "../../db/schema";
+import { spawnServer } from "../support/e2e-server";
+import type { BenchSuite } from "./run";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+interface Stats {
+  latencies: number[];
+  statuses: Map<number | string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summary(stats: Stats, seconds: number) {
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  const errors = [...stats.statuses].filter(([s]) => s !== 200).map(([s, n]) => `${s}×${n}`);
+  return {
+    perSecond: stats.latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    errors: errors.length ? errors.join(" ") : "none",
+  };
+}
+
+/** Runs `work` from `concurrency` loops for `seconds`; each call returns its status. */
+async function drive(concurrency: number, seconds: number, work: (n: number) => Promise<number | string>): Promise<Stats> {
+  const stats: Stats = { latencies: [], statuses: new Map() };
+  const until = Date.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const started = performance.now();
+        let status: number | string;
+        try {
+          status = await work(n++);
+        } catch (error) {
+          status = (error as Error).name;
+        }
+        if (status === 200) stats.latencies.push(performance.now() - started);
+        stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
+      }
+    }),
+  );
+  return stats;
+}
+
+export const loadBench: BenchSuite = {
+  name: "load",
+  explicitOnly: true,
+  async run() {
+    if (!fs.existsSync(path.join(root, "build/server"))) throw new Error("run `npm run build` first");
+    const voters = Number(process.env.LOAD_VOTERS ?? 20_000);
+    const seconds = Number(process.env.LOAD_SECONDS ?? 60);
+    const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 64);
+    const server = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+    const name = `shora_load_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", DATABASE_URL: url.toString(), SHORA_SECRET: randomBytes(24).toString("base64url") };
+    delete env.SHORA_DATA_DIR;
+    const app = await spawnServer(env);
+    const database = await openDatabase({ url: url.toString(), migrate: false });
+    try {
+      // N verified voters with open sessions, written straight to the database (logging 20,000 people
+      // in through argon2 would measure password hashing, not voting).
+      const db = database.db;
+      const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
+      const [north] = await db.select().from(districts).where(and(eq(districts.municipalityId, demo.id), eq(districts.code, "north")));
+      const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, demo.id), eq(rounds.slug, "budget-1405")));
+      const [green] = await db.select().from(envelopes).where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, "green")));
+      const choices = (await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.envelopeId, green.id)).orderBy(asc(proposals.createdAt))).map((p) => p.id);
+      const cookies: string[] = [];
+      const csrf = randomBytes(24).toString("base64url");
+      const seeded = Date.now();
+      for (let start = 0; start < voters; start += 1000) {
+        const batch = Array.from({ length: Math.min(1000, voters - start) }, (_, k) => ({ userId: randomUUID(), session: randomBytes(20).toString("hex"), n: start + k }));
+        await db.transaction(async (tx) => {
+          await tx.insert(users).values(batch.map((b) => ({ id: b.userId, email: `load${b.n}@bench.local`, passwordHash: "x", displayName: `Voter ${b.n}` })));
+          await tx.insert(verifications).values(
+            batch.map((b) => ({ id: randomUUID(), municipalityId: demo.id, userId: b.userId, method: "staff" as const, identityHash: randomBytes(32).toString("base64url"), birthDate: "1980-01-01", districtId: north.id, voterClass: "resident" })),
+          );
+          await tx.insert(sessions).values(batch.map((b) => ({ id: b.session, userId: b.userId, expiresAt: new Date(Date.now() + 86_400_000) })));
+        });
+        for (const b of batch) cookies.push(`shora_session=${b.session}; shora_csrf=${csrf}`);
+      }
+      const seedSeconds = (Date.now() - seeded) / 1000;
+
+      const base = `${app.url}/m/demo/rounds/budget-1405`;
+      const ballot = await drive(concurrency, seconds, async (n) => {
+        const cookie = cookies[n % cookies.length];
+        const open = await fetch(`${base}/vote/green`, { headers: { cookie } });
+        await open.arrayBuffer();
+        if (open.status !== 200) return `basket ${open.status}`;
+        const body = new URLSearchParams({ _csrf: csrf, intent: "cast", [`points.${choices[n % choices.length]}`]: String(1 + (n % 9)) });
+        const cast = await fetch(`${base}/vote/green?_data=routes%2Fm.%24slug.rounds.%24round.vote.%24envelope`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+          body,
+        });
+        const result = (await cast.json().catch(() => null)) as { receipt?: { ballotId: string } } | null;
+        if (cast.status !== 200 || !result?.receipt) return `cast ${cast.status}`;
+        const receipt = await fetch(`${base}/receipt?ballot=${result.receipt.ballotId}`, { headers: { cookie } });
+        await receipt.arrayBuffer();
+        return receipt.status === 200 ? 200 : `receipt ${receipt.status}`;
+      });
+
+      const results = await drive(concurrency, Math.min(seconds, 15), async () => {
+        const r = await fetch(`${app.url}/m/demo/rounds/budget-1404/results`);
+        await r.arrayBuffer();
+        return r.status;
+      });
+
+      const pool = new pg.Pool({ connectionString: url.toString(), max: concurrency });
+      await pool.query("create table bench_upsert (k integer primary key, v integer not null)");
+      const raw = await drive(concurrency, Math.min(seconds, 15), async (n) => {
+        await pool.query("insert into bench_upsert (k, v) values ($1, $2) on conflict (k) do update set v = excluded.v", [n % 100_000, n]);
+        return 200;
+      });
+      await pool.end();
+
+      const b = summary(ballot, seconds);
+      const r = summary(results, Math.min(seconds, 15));
+      const c = summary(raw, Math.min(seconds, 15));
+      const ms = (x: number) => `${x.toFixed(1)} ms`;
+      console.log(`${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`);
+      console.log("| measure | per second | p50 | p95 | p99 | errors | target |");
+      console.log("|---|---:|---:|---:|---:|---|---|");
+      console.log(`| ballots (open basket → cast → receipt), ${seconds} s | ${b.perSecond.toFixed(0)} | ${ms(b.p50)} | ${ms(b.p95)} | ${ms(b.p99)} | ${b.errors} | ≥ 1,000/s, p99 < 250 ms, no errors |`);
+      console.log(`| raw ceiling: single-row upsert | ${c.perSecond.toFixed(0)} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.errors} | ballots ≥ 10% of it (now ${((100 * b.perSecond) / c.perSecond).toFixed(1)}%) |`);
+      console.log(`| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`);
+    } finally {
+      await database.close();
+      const exited = new Promise((resolve) => app.child.once("exit", resolve));
+      app.child.kill("SIGTERM");
+      await exited;
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  },
+};
