@@ -60,9 +60,11 @@ describe("accountability journey", () => {
     for (const locale of ["en-GB", "fa-IR"]) {
       const page = await (await env.browser.newContext({ locale })).newPage();
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/results`);
-      const rows = page.locator("section table tbody tr");
+      // The first table of the envelope: every proposal with its support and whether it was funded.
+      const support = page.locator("section table").first();
+      const rows = support.locator("tbody tr");
       expect(await rows.count()).toBe(6);
-      const funded = await page.locator("section table tbody tr", { hasText: locale === "fa-IR" ? "تأمین‌شده" : "Funded" }).count();
+      const funded = await support.locator("tbody tr", { hasText: locale === "fa-IR" ? "تأمین‌شده" : "Funded" }).count();
       expect(funded).toBeGreaterThanOrEqual(4);
       expect(await page.locator("ol li").count()).toBeGreaterThan(0);
       if (locale === "fa-IR") expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
