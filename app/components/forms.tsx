@@ -18,6 +18,16 @@ export function PostForm({ children, ...props }: Omit<FormProps, "method"> & { c
   );
 }
 
+/** A polite status line after a successful action ("Saved."); nothing when there is none. */
+export function Notice({ text }: { text?: string | null }) {
+  if (!text) return null;
+  return (
+    <p className="notice" role="status">
+      {text}
+    </p>
+  );
+}
+
 export function ErrorSummary({ errors }: { errors?: Record<string, string> | null }) {
   const t = useT();
   if (!errors || Object.keys(errors).length === 0) return null;

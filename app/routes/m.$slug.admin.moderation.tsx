@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { hideComment, moderationQueue, restoreComment } from "../services/comments.server";
@@ -63,11 +63,7 @@ export default function Moderation() {
       </p>
       <h1>{t("moderation.title")}</h1>
       <p>{t("moderation.intro")}</p>
-      {result?.notice ? (
-        <p className="notice" role="status">
-          {result.notice}
-        </p>
-      ) : null}
+      <Notice text={result?.notice} />
       <ErrorSummary errors={result?.errors} />
       {data.flagged.length === 0 ? <p>{t("moderation.none")}</p> : null}
       {data.flagged.map((c) => (

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
@@ -116,11 +116,7 @@ export default function PaperBallots() {
       </h1>
       <p>{t("paper.intro")}</p>
       {data.voting ? null : <p className="notice">{t("paper.notVoting")}</p>}
-      {result?.notice ? (
-        <p className="notice" role="status">
-          {result.notice}
-        </p>
-      ) : null}
+      <Notice text={result?.notice} />
       <ErrorSummary errors={result?.errors} />
       {result?.problems.length ? (
         <table>

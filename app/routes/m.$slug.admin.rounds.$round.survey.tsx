@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
@@ -79,11 +79,7 @@ export default function StaffSurvey() {
       <h1>
         {t("survey.manage")} — {pickText(data.round.title, locale)}
       </h1>
-      {result?.notice ? (
-        <p className="notice" role="status">
-          {result.notice}
-        </p>
-      ) : null}
+      <Notice text={result?.notice} />
       <ErrorSummary errors={result?.errors} />
       <h2>{t("survey.questions")}</h2>
       {results.questions.length === 0 ? <p>{t("survey.none")}</p> : null}

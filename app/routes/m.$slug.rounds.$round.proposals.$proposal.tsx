@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { type MessageKey, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
@@ -137,11 +137,7 @@ export default function ProposalPage() {
             against: formatNumber(locale, data.thread.stances.against),
           })}
         </p>
-        {result?.notice ? (
-          <p className="notice" role="status">
-            {result.notice}
-          </p>
-        ) : null}
+        <Notice text={result?.notice} />
         <ErrorSummary errors={result?.errors} />
         {data.loggedIn ? (
           <PostForm aria-labelledby="add-comment">

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../services/csrf.server";
@@ -83,11 +83,7 @@ export default function Survey() {
           <Link to="/login">{t("survey.login")}</Link>
         </p>
       ) : null}
-      {result?.notice ? (
-        <p className="notice" role="status">
-          {result.notice}
-        </p>
-      ) : null}
+      <Notice text={result?.notice} />
       <ErrorSummary errors={result?.errors} />
       {data.questions.length ? (
         <PostForm>

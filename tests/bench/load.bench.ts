@@ -14,7 +14,7 @@ import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
 import { districts, envelopes, municipalities, proposals, rounds, sessions, users, verifications } from "../../db/schema";
-import { spawnServer } from "../support/e2e-server";
+import { spawnServer, throwawayDatabase } from "../support/e2e-server";
 import type { BenchSuite } from "./run";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -73,13 +73,9 @@ export const loadBench: BenchSuite = {
     const seconds = Number(process.env.LOAD_SECONDS ?? 60);
     const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 64);
     const server = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-    const name = `shora_load_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", DATABASE_URL: url.toString(), SHORA_SECRET: randomBytes(24).toString("base64url") };
+    const created = await throwawayDatabase(server, "shora_load");
+    const url = new URL(created.url);
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", DATABASE_URL: created.url, SHORA_SECRET: randomBytes(24).toString("base64url") };
     delete env.SHORA_DATA_DIR;
     const app = await spawnServer(env);
     const database = await openDatabase({ url: url.toString(), migrate: false });
@@ -156,8 +152,7 @@ export const loadBench: BenchSuite = {
       const exited = new Promise((resolve) => app.child.once("exit", resolve));
       app.child.kill("SIGTERM");
       await exited;
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await created.drop();
     }
   },
 };

@@ -1,17 +1,11 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, appAndBrowserPerFile } from "../support/e2e-server";
+import { expectAccessible, appAndBrowserPerFile, logIn as logInAs } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 const axe = expectAccessible;
 
-async function logIn(page: Page, email: string) {
-  await page.goto(`${env.app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("shora-demo-2026");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${env.app.url}/`);
-}
+const logIn = (page: Page, email: string) => logInAs(page, env.app.url, email);
 
 describe("accountability journey", () => {
   it("staff post an update, a resident sees the progress bar move (en and fa), an observer reads the log", async () => {

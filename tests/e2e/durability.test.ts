@@ -9,7 +9,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { asc, eq } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { ballots, ledgerLeaves, municipalities, rounds } from "../../db/schema";
@@ -18,7 +17,7 @@ import { verifyInclusion } from "../../app/domain/ledger/merkle";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { ledgerHead, inclusionProof } from "../../app/services/ballots.server";
 import { maybeCheckpoint } from "../../app/services/checkpoints.server";
-import { spawnServer } from "../support/e2e-server";
+import { spawnServer, throwawayDatabase } from "../support/e2e-server";
 
 const CLIENTS = 8;
 const cleanups: (() => Promise<void>)[] = [];
@@ -69,21 +68,10 @@ async function where(): Promise<{ env: Record<string, string>; open: () => Retur
   process.env.SHORA_SECRET = env.SHORA_SECRET;
   const server = process.env.TEST_DATABASE_URL;
   if (server) {
-    const name = `shora_crash_${randomBytes(5).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    });
-    return { env, open: () => openDatabase({ url: url.toString() }) };
+    const created = await throwawayDatabase(server, "shora_crash");
+    env.DATABASE_URL = created.url;
+    cleanups.push(created.drop);
+    return { env, open: () => openDatabase({ url: created.url }) };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-crash-"));
   env.SHORA_DATA_DIR = dataDir;

@@ -1,19 +1,13 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/domain/i18n";
-import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
+import { appAndBrowserPerFile, expectAccessible, logIn as logInAs } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 const en = translator("en");
 const fa = translator("fa");
 
-async function logIn(page: Page, email: string) {
-  await page.goto(`${env.app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("shora-demo-2026");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${env.app.url}/`);
-}
+const logIn = (page: Page, email: string) => logInAs(page, env.app.url, email);
 
 async function toPersian(page: Page) {
   await page.getByLabel("Language").selectOption("fa");

@@ -1,17 +1,11 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../app/domain/rounds/rules";
-import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
+import { appAndBrowserPerFile, expectAccessible, logIn as logInAs } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
-async function logIn(page: Page, email: string) {
-  await page.goto(`${env.app.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("shora-demo-2026");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${env.app.url}/`);
-}
+const logIn = (page: Page, email: string) => logInAs(page, env.app.url, email);
 
 describe("running a round in the browser", () => {
   it("staff create a round with phases and an envelope and put a proposal on it; a resident submits one; staff review it", async () => {

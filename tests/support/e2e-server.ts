@@ -24,20 +24,9 @@ export async function startApp(): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-e2e-"));
   const server = process.env.TEST_DATABASE_URL;
   if (server) {
-    const name = `shora_e2e_${randomBytes(5).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    const created = await throwawayDatabase(server, "shora_e2e");
+    env.DATABASE_URL = created.url;
+    dropDatabase = created.drop;
   } else env.SHORA_DATA_DIR = dataDir;
   const { url, child } = await spawnServer(env);
   return {
@@ -48,6 +37,26 @@ export async function startApp(): Promise<RunningApp> {
       await exited;
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new, empty database on a PostgreSQL server, and how to drop it afterwards. */
+export async function throwawayDatabase(server: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
     },
   };
 }
@@ -74,6 +83,15 @@ export async function spawnServer(env: Record<string, string>): Promise<{ url: s
     child.on("exit", (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
   });
   return { url, child };
+}
+
+/** Logs a demo account in through the English login form and waits for the home page. */
+export async function logIn(page: import("playwright-core").Page, baseUrl: string, email: string, password = "shora-demo-2026") {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${baseUrl}/`);
 }
 
 /** Debian's Chromium, headless, no downloads, no background network. */
