@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { commentFlags, comments, envelopes, proposals, rounds, users } from "../../db/schema";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { recordAction } from "./audit.server";
-import type { Actor } from "./census.server";
+import { type Actor, logFor } from "./census.server";
 import { RefusedError } from "./errors.server";
 import type { Municipality } from "./municipality.server";
 import type { SessionUser } from "./session.server";
@@ -260,9 +260,7 @@ export async function hideComment(db: Db, access: Actor, input: { commentId: str
     await tx.update(comments).set({ hiddenAt: now, hiddenBy: access.user.id, hiddenReason: reason }).where(eq(comments.id, comment.id));
     await tx.update(commentFlags).set({ resolvedAt: now }).where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...logFor(access),
       action: "comment.hide",
       target: `comment:${comment.id}`,
       roundId,
@@ -281,9 +279,7 @@ export async function restoreComment(db: Db, access: Actor, input: { commentId: 
     await tx.update(comments).set({ hiddenAt: null, hiddenBy: null, hiddenReason: null }).where(eq(comments.id, comment.id));
     await tx.update(commentFlags).set({ resolvedAt: now }).where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...logFor(access),
       action: "comment.restore",
       target: `comment:${comment.id}`,
       roundId,

@@ -7,6 +7,7 @@ import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ballots, envelopes, ledgerLeaves, phases, proposals, rounds, tallies } from "../../db/schema";
 import type { PbElection } from "../domain/pbfile";
+import { envelopeElectionOf } from "../domain/pbfile/envelope";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { type RuleName, tally } from "../domain/tally";
 import { recordAction } from "./audit.server";
@@ -30,40 +31,14 @@ export async function envelopeElection(db: Db, envelope: EnvelopeRow, roundSlug:
       .select({ id: proposals.id, cost: proposals.cost, title: proposals.title })
       .from(proposals)
       .where(and(eq(proposals.envelopeId, envelope.id), eq(proposals.status, "accepted")))
-      .orderBy(asc(proposals.createdAt)),
+      .orderBy(asc(proposals.createdAt), asc(proposals.id)),
     db
       .select({ id: ballots.id, weight: ballots.weight, body: ballots.body })
       .from(ballots)
       .where(and(eq(ballots.envelopeId, envelope.id), eq(ballots.current, true)))
       .orderBy(asc(ballots.leafIndex)),
   ]);
-  const cumulative = envelope.ballotType === "cumulative";
-  return {
-    meta: [
-      ["description", `${roundSlug} / ${envelope.slug}`],
-      ["num_projects", String(projectRows.length)],
-      ["num_votes", String(ballotRows.length)],
-      ["budget", String(envelope.amount)],
-      ["vote_type", cumulative ? "cumulative" : "approval"],
-      ["rule", envelope.tallyRule === "greedy" ? "greedy" : "equalshares"],
-    ],
-    voteType: cumulative ? "cumulative" : "approval",
-    budgetText: String(envelope.amount),
-    projectColumns: ["project_id", "cost", "name"],
-    projects: projectRows.map((p) => ({ id: p.id, costText: String(p.cost), fields: { name: p.title.en ?? p.title.fa ?? "" } })),
-    voteColumns: cumulative ? ["voter_id", "vote", "points", "weight"] : ["voter_id", "vote", "weight"],
-    ballots: ballotRows.map((b) => {
-      const body = b.body;
-      const vote = "approved" in body ? body.approved : Object.keys(body.points);
-      return {
-        voterId: b.id,
-        weight: b.weight,
-        vote,
-        points: "points" in body ? vote.map((id) => body.points[id]) : null,
-        fields: {},
-      };
-    }),
-  };
+  return envelopeElectionOf({ roundSlug, envelope, projects: projectRows, ballots: ballotRows });
 }
 
 async function roundBySlug(db: Db, municipalityId: string, slug: string) {

@@ -8,6 +8,7 @@ import { sign as edSign, createPrivateKey } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
 import type { PbElection } from "../pbfile";
 import { writePb } from "../pbfile";
+import { envelopeElectionOf } from "../pbfile/envelope";
 import { tally } from "../tally";
 import {
   BUNDLE_FORMAT,
@@ -81,28 +82,12 @@ export function currentBallots(leaves: readonly BundleLeaf[]): Map<string, Curre
 export function envelopePb(round: Pick<RoundDoc, "round" | "envelopes" | "proposals">, envelopeSlug: string, ballots: readonly CurrentBallot[]): PbElection {
   const envelope = round.envelopes.find((e) => e.slug === envelopeSlug);
   if (!envelope) throw new Error(`no envelope ${envelopeSlug}`);
-  const cumulative = envelope.ballotType === "cumulative";
-  const projects = round.proposals.filter((p) => p.envelope === envelopeSlug);
-  return {
-    meta: [
-      ["description", `${round.round.slug} / ${envelopeSlug}`],
-      ["num_projects", String(projects.length)],
-      ["num_votes", String(ballots.length)],
-      ["budget", String(envelope.amount)],
-      ["vote_type", cumulative ? "cumulative" : "approval"],
-      ["rule", envelope.tallyRule === "greedy" ? "greedy" : "equalshares"],
-    ],
-    voteType: cumulative ? "cumulative" : "approval",
-    budgetText: String(envelope.amount),
-    projectColumns: ["project_id", "cost", "name"],
-    projects: projects.map((p) => ({ id: p.id, costText: String(p.cost), fields: { name: p.title.en ?? p.title.fa ?? "" } })),
-    voteColumns: cumulative ? ["voter_id", "vote", "points", "weight"] : ["voter_id", "vote", "weight"],
-    ballots: ballots.map((b) => {
-      const body = b.body;
-      const vote = "approved" in body ? body.approved : Object.keys(body.points).sort();
-      return { voterId: b.ballotId, weight: b.weight, vote, points: "points" in body ? vote.map((id) => body.points[id]) : null, fields: {} };
-    }),
-  };
+  return envelopeElectionOf({
+    roundSlug: round.round.slug,
+    envelope,
+    projects: round.proposals.filter((p) => p.envelope === envelopeSlug),
+    ballots: ballots.map((b) => ({ id: b.ballotId, weight: b.weight, body: b.body })),
+  });
 }
 
 /** Weighted and plain support of every proposal of an envelope. */

@@ -12,25 +12,19 @@
  */
 import { hash } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
-import type { BallotBody, BallotType } from "../ballots/rules";
+import type { BallotBody, EnvelopeBallotRules } from "../ballots/rules";
 import type { RuleName } from "../tally";
 
 export const BUNDLE_FORMAT = "shora-bundle/1";
 
 export type LocalText = { en?: string; fa?: string };
 
-export interface EnvelopeDoc {
+/** The envelope's ballot rules (as the ballot page and the server check them) and its counting rule. */
+export interface EnvelopeDoc extends EnvelopeBallotRules {
   slug: string;
   name: LocalText;
-  amount: number;
   /** District code the envelope is for; null = whole municipality. */
   district: string | null;
-  ballotType: BallotType;
-  minProjects: number | null;
-  maxProjects: number | null;
-  minSpendShare: number | null;
-  minPoints: number | null;
-  maxPoints: number | null;
   tallyRule: "greedy" | "mes";
   tallyCompletion: boolean;
   /** The tally engine's rule (greedy, mes, mes+greedy) and version. */
