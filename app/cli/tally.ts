@@ -1,6 +1,14 @@
 import fs from "node:fs";
-import { PbFormatError, parsePb } from "../domain/pbfile";
-import { RULES, type RuleName, RuleNotApplicable, type TallyResult, tally } from "../domain/tally";
+import { PbFormatError, parsePb, readPbCompact } from "../domain/pbfile";
+import {
+  RULES,
+  type RuleName,
+  RuleNotApplicable,
+  type TallyOptions,
+  type TallyResult,
+  tally,
+  tallyCompact,
+} from "../domain/tally";
 import type { TieBreak } from "../domain/tally/tiebreak";
 import { parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
@@ -17,9 +25,22 @@ function textReport(result: TallyResult): string {
   const lines = [`Rule ${result.rule}: ${result.selected.length} projects selected`, ""];
   lines.push(["step", "project", "cost", "support", "running total", "phase"].join("\t"));
   for (const s of result.trace) {
-    lines.push([s.step, s.project, s.cost, s.support, s.totalCost, s.phase + (s.rho !== undefined ? ` ρ=${s.rho.toPrecision(6)}` : "")].join("\t"));
+    lines.push(
+      [
+        s.step,
+        s.project,
+        s.cost,
+        s.support,
+        s.totalCost,
+        s.phase + (s.rho !== undefined ? ` ρ=${s.rho.toPrecision(6)}` : ""),
+      ].join("\t"),
+    );
   }
-  lines.push("", `Selected: ${result.selected.join(", ")}`, `Total cost ${result.totalCost} of budget ${result.budget} (${((100 * result.totalCost) / (result.budget || 1)).toFixed(1)}%)`);
+  lines.push(
+    "",
+    `Selected: ${result.selected.join(", ")}`,
+    `Total cost ${result.totalCost} of budget ${result.budget} (${((100 * result.totalCost) / (result.budget || 1)).toFixed(1)}%)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -35,7 +56,8 @@ export const tallyCommand: CliCommand = {
       throw new UsageError(`--rule must be one of: ${RULES.join(", ")}`);
     }
     const tieBreak = String(parsed.flags.get("tie-break") ?? "lexico");
-    if (tieBreak !== "lexico" && tieBreak !== "cost-votes-seed") throw new UsageError("--tie-break must be lexico or cost-votes-seed");
+    if (tieBreak !== "lexico" && tieBreak !== "cost-votes-seed")
+      throw new UsageError("--tie-break must be lexico or cost-votes-seed");
     const seed = parsed.flags.get("seed");
     if (tieBreak === "cost-votes-seed" && (typeof seed !== "string" || !/^[0-9a-fA-F]+$/.test(seed))) {
       throw new UsageError("--tie-break cost-votes-seed needs --seed HEX");
@@ -45,23 +67,28 @@ export const tallyCommand: CliCommand = {
     let minSupport: number | null = null;
     if (parsed.flags.has("min-support")) {
       minSupport = Number(parsed.flags.get("min-support"));
-      if (!Number.isInteger(minSupport) || minSupport < 0) throw new UsageError("--min-support must be a whole number ≥ 0");
+      if (!Number.isInteger(minSupport) || minSupport < 0)
+        throw new UsageError("--min-support must be a whole number ≥ 0");
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, "utf8");
+      bytes = fs.readFileSync(file);
     } catch {
       throw new UsageError(`cannot read ${file}`);
     }
+    const options: TallyOptions = {
+      rule: rule as RuleName,
+      tieBreak: tieBreak as TieBreak,
+      seed: typeof seed === "string" ? seed : undefined,
+      minSupport,
+      thresholdFromFile: parsed.flags.has("threshold-from-file"),
+    };
     let result: TallyResult;
     try {
-      result = tally(parsePb(text), {
-        rule: rule as RuleName,
-        tieBreak: tieBreak as TieBreak,
-        seed: typeof seed === "string" ? seed : undefined,
-        minSupport,
-        thresholdFromFile: parsed.flags.has("threshold-from-file"),
-      });
+      // The compact reader takes plain files without an object per voter; anything else (and every
+      // error, so that the message names the line) goes through parsePb.
+      const compact = readPbCompact(bytes);
+      result = compact ? tallyCompact(compact, options) : tally(parsePb(bytes.toString("utf8")), options);
     } catch (error) {
       if (error instanceof PbFormatError) throw new UsageError(`${file}: ${error.message}`);
       if (error instanceof RuleNotApplicable) throw new UsageError(error.message);

@@ -24,12 +24,22 @@ export function envelopeElectionOf(p: {
     voteType: cumulative ? "cumulative" : "approval",
     budgetText: String(p.envelope.amount),
     projectColumns: ["project_id", "cost", "name"],
-    projects: p.projects.map((x) => ({ id: x.id, costText: String(x.cost), fields: { name: x.title.en ?? x.title.fa ?? "" } })),
+    projects: p.projects.map((x) => ({
+      id: x.id,
+      costText: String(x.cost),
+      fields: { name: x.title.en ?? x.title.fa ?? "" },
+    })),
     voteColumns: cumulative ? ["voter_id", "vote", "points", "weight"] : ["voter_id", "vote", "weight"],
     ballots: p.ballots.map((b) => {
       const body = b.body;
       const vote = "approved" in body ? body.approved : Object.keys(body.points).sort();
-      return { voterId: b.id, weight: b.weight, vote, points: "points" in body ? vote.map((id) => body.points[id]) : null, fields: {} };
+      return {
+        voterId: b.id,
+        weight: b.weight,
+        vote,
+        points: "points" in body ? vote.map((id) => body.points[id]) : null,
+        fields: {},
+      };
     }),
   };
 }

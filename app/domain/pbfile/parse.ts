@@ -111,7 +111,9 @@ export function parsePb(text: string): PbElection {
         pointsCol = voteColumns.indexOf("points");
         weightCol = voteColumns.indexOf("weight");
         idCol = Math.max(0, voteColumns.indexOf("voter_id"));
-        extraCols = voteColumns.map((_, c) => c).filter((c) => c !== voteCol && c !== pointsCol && c !== weightCol && c !== idCol);
+        extraCols = voteColumns
+          .map((_, c) => c)
+          .filter((c) => c !== voteCol && c !== pointsCol && c !== weightCol && c !== idCol);
       }
       const voterId = cells[idCol] ?? "";
       if (voterIds.has(voterId)) throw new PbFormatError(lineNo, `duplicate voter id "${voterId}"`);
@@ -135,7 +137,8 @@ export function parsePb(text: string): PbElection {
           if (!NUMBER.test(p)) throw new PbFormatError(lineNo, `points must be numbers, not "${p}"`);
           return Number(p.replace(",", "."));
         });
-        if (points.length !== vote.length) throw new PbFormatError(lineNo, `${points.length} points for ${vote.length} voted projects`);
+        if (points.length !== vote.length)
+          throw new PbFormatError(lineNo, `${points.length} points for ${vote.length} voted projects`);
       }
       let fields: Record<string, string> = NO_FIELDS;
       for (const c of extraCols) {
@@ -150,9 +153,11 @@ export function parsePb(text: string): PbElection {
   const metaMap = new Map(meta);
   const budgetText = metaMap.get("budget");
   if (budgetText === undefined || isNone(budgetText)) throw new PbFormatError(1, "META has no budget");
-  if (!NUMBER.test(budgetText) || Number(budgetText.replace(",", ".")) < 0) throw new PbFormatError(1, `budget is not a number: "${budgetText}"`);
+  if (!NUMBER.test(budgetText) || Number(budgetText.replace(",", ".")) < 0)
+    throw new PbFormatError(1, `budget is not a number: "${budgetText}"`);
   const voteType = (metaMap.get("vote_type") ?? "").toLowerCase() as VoteType;
-  if (!VOTE_TYPES.includes(voteType)) throw new PbFormatError(1, `META vote_type must be one of ${VOTE_TYPES.join(", ")}`);
+  if (!VOTE_TYPES.includes(voteType))
+    throw new PbFormatError(1, `META vote_type must be one of ${VOTE_TYPES.join(", ")}`);
   if (voteType === "cumulative" || voteType === "scoring") {
     const maxPoints = metaMap.get("max_points");
     const maxSum = metaMap.get("max_sum_points");

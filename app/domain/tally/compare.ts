@@ -21,6 +21,11 @@ export function compareRules(election: PbElection, seed: string): RuleOutcome[] 
     const result = tally(election, { rule, tieBreak: "cost-votes-seed", seed });
     const funded = new Set(result.selected);
     const satisfied = election.ballots.reduce((s, b) => s + (b.vote.some((id) => funded.has(id)) ? b.weight : 0), 0);
-    return { rule, selected: result.selected, totalCost: result.totalCost, satisfiedShare: total ? Math.round((satisfied / total) * 1000) / 10 : 0 };
+    return {
+      rule,
+      selected: result.selected,
+      totalCost: result.totalCost,
+      satisfiedShare: total ? Math.round((satisfied / total) * 1000) / 10 : 0,
+    };
   });
 }

@@ -4,12 +4,20 @@
  *
  *   tally(parsePb(text), { rule: "mes", tieBreak: "lexico" }) → { rule, selected, totalCost, budget, trace }
  */
-import type { PbElection } from "../pbfile";
-import { type CountingElection, countingElection, thresholdFromFile } from "./election";
+import type { CompactPb, PbElection } from "../pbfile";
+import { type CountingElection, countingElection, countingElectionCompact, thresholdFromFile } from "./election";
 import { type TraceStep, costOf, equalShares, equalSharesAdd1, equalSharesWithCompletion, greedy } from "./rules";
 import { type TieBreak, eqnetOrder, tieOrder } from "./tiebreak";
 
-export const RULES = ["greedy", "greedy-per-cost", "mes", "mes-card", "mes+greedy", "mes-add1", "mes-add1+greedy"] as const;
+export const RULES = [
+  "greedy",
+  "greedy-per-cost",
+  "mes",
+  "mes-card",
+  "mes+greedy",
+  "mes-add1",
+  "mes-add1+greedy",
+] as const;
 export type RuleName = (typeof RULES)[number];
 
 export interface TallyOptions {
@@ -62,7 +70,8 @@ export function tallyCounting(e: CountingElection, options: TallyOptions): Tally
     case "mes-add1+greedy": {
       if (!approval) throw new RuleNotApplicable(`${options.rule} needs approval ballots`);
       selection = equalSharesAdd1(e, eqnetOrder(e, base), trace);
-      if (options.rule === "mes-add1+greedy" && costOf(e, selection) < e.budget) selection = greedy(e, "cost", base, selection, trace);
+      if (options.rule === "mes-add1+greedy" && costOf(e, selection) < e.budget)
+        selection = greedy(e, "cost", base, selection, trace);
       break;
     }
   }
@@ -81,4 +90,17 @@ export function tally(pb: PbElection, options: TallyOptions): TallyResult {
   return tallyCounting(countingElection(pb, { minSupport }), options);
 }
 
-export { countingElection, thresholdFromFile, type CountingElection, type TraceStep, type TieBreak };
+/** Counts one envelope read by `readPbCompact` (same result as `tally` on the same file). */
+export function tallyCompact(pb: CompactPb, options: TallyOptions): TallyResult {
+  const minSupport = options.thresholdFromFile ? thresholdFromFile(pb.head) : (options.minSupport ?? null);
+  return tallyCounting(countingElectionCompact(pb, { minSupport }), options);
+}
+
+export {
+  countingElection,
+  countingElectionCompact,
+  thresholdFromFile,
+  type CountingElection,
+  type TraceStep,
+  type TieBreak,
+};

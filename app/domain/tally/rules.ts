@@ -31,26 +31,6 @@ export interface TraceStep {
 /** Relative tolerance under which two floating-point values count as the same rational. */
 const EPS = 1e-9;
 
-function satOf(e: CountingElection, sat: Satisfaction, j: number, points: number): number {
-  switch (sat) {
-    case "cost":
-      return e.costs[j];
-    case "cardinality":
-      return 1;
-    case "points":
-      return points;
-    case "points-times-cost":
-      return points * e.costs[j];
-  }
-}
-
-function totalSat(e: CountingElection, sat: Satisfaction, j: number): number {
-  const s = e.supporters[j];
-  let total = 0;
-  for (let k = 0; k < s.group.length; k++) total += e.groups[s.group[k]].weight * satOf(e, sat, j, s.points[k]);
-  return total;
-}
-
 /** Total cost of a selection. */
 export function costOf(e: CountingElection, selection: readonly number[]): number {
   return selection.reduce((sum, j) => sum + e.costs[j], 0);
@@ -76,7 +56,7 @@ export function greedy(
   trace?: TraceStep[],
 ): number[] {
   const chosen = new Set(initial);
-  const totals = e.costs.map((_, j) => totalSat(e, sat, j));
+  const { totals } = satisfactionsOf(e, sat);
   const candidates = e.costs.map((_, j) => j).filter((j) => !chosen.has(j));
   candidates.sort(order);
   const rank = new Map(candidates.map((j, i) => [j, i]));
@@ -90,7 +70,8 @@ export function greedy(
       const right = totals[b] * e.costs[a];
       const exact = Number.isSafeInteger(left) && Number.isSafeInteger(right);
       const diff = exact ? right - left : totals[b] / e.costs[b] - totals[a] / e.costs[a];
-      if (exact ? diff !== 0 : Math.abs(diff) > EPS * Math.max(totals[a] / e.costs[a], totals[b] / e.costs[b])) return diff > 0 ? 1 : -1;
+      if (exact ? diff !== 0 : Math.abs(diff) > EPS * Math.max(totals[a] / e.costs[a], totals[b] / e.costs[b]))
+        return diff > 0 ? 1 : -1;
     }
     return (rank.get(a) as number) - (rank.get(b) as number);
   };
@@ -118,7 +99,10 @@ export function greedy(
   return selection;
 }
 
-const satisfactionCache = new WeakMap<CountingElection, Map<Satisfaction, { sats: Float64Array[]; totals: number[]; weights: Float64Array }>>();
+const satisfactionCache = new WeakMap<
+  CountingElection,
+  Map<Satisfaction, { sats: Float64Array[]; totals: number[]; weights: Float64Array }>
+>();
 
 /** Each supporter group's satisfaction per project, each project's total, and the group weights. */
 function satisfactionsOf(e: CountingElection, sat: Satisfaction) {
@@ -133,14 +117,99 @@ function satisfactionsOf(e: CountingElection, sat: Satisfaction) {
     const totals: number[] = [];
     for (let j = 0; j < e.costs.length; j++) {
       const s = e.supporters[j];
-      sats[j] = new Float64Array(s.group.length);
-      for (let k = 0; k < s.group.length; k++) sats[j][k] = satOf(e, sat, j, s.points[k]);
-      totals[j] = totalSat(e, sat, j);
+      const n = s.group.length;
+      if (sat === "cost") sats[j] = new Float64Array(n).fill(e.costs[j]);
+      else if (sat === "cardinality") sats[j] = new Float64Array(n).fill(1);
+      else if (sat === "points") sats[j] = s.points;
+      else sats[j] = s.points.map((p) => p * e.costs[j]);
+      totals[j] = weightedSum(s.group, sats[j], e.weights);
     }
-    found = { sats, totals, weights: Float64Array.from(e.groups, (g) => g.weight) };
+    found = { sats, totals, weights: e.weights };
     bySat.set(sat, found);
   }
   return found;
+}
+
+/** Σ weight × satisfaction over a project's supporter groups. */
+function weightedSum(groups: Int32Array, sats: Float64Array, weights: Float64Array): number {
+  let total = 0;
+  for (let k = 0; k < groups.length; k++) total += weights[groups[k]] * sats[k];
+  return total;
+}
+
+/**
+ * The price per unit of satisfaction (ρ) at which a project's supporters pay its cost: those who
+ * cannot pay ρ × satisfaction give all they have ("poor"), the others pay ρ × satisfaction. Found by
+ * moving voters to the poor side until nobody else is; the same rational as pabutools' sorted scan.
+ * -1 when the supporters together cannot pay. (A small function of its own so that V8 optimises it
+ * on its first call: `shora tally` runs it cold.)
+ */
+function priceOf(
+  cost: number,
+  total: number,
+  groupsOf: Int32Array,
+  satsOf: Float64Array,
+  budgets: Float64Array,
+  weights: Float64Array,
+  poorMark: Uint8Array,
+): number {
+  const n = groupsOf.length;
+  let poorBudget = 0;
+  let denominator = total;
+  let factor = cost / denominator;
+  // First pass: what the supporters have together, and who is poor at the all-rich price.
+  let available = 0;
+  let moved = false;
+  for (let k = 0; k < n; k++) {
+    const g = groupsOf[k];
+    const b = budgets[g];
+    const w = weights[g];
+    available += w * b;
+    if (b * (1 + EPS) < factor * satsOf[k]) {
+      poorMark[k] = 1;
+      poorBudget += w * b;
+      denominator -= w * satsOf[k];
+      moved = true;
+    } else poorMark[k] = 0;
+  }
+  if (available < cost * (1 - EPS)) return -1;
+  while (moved && denominator > 0) {
+    factor = (cost - poorBudget) / denominator;
+    moved = false;
+    for (let k = 0; k < n; k++) {
+      if (poorMark[k]) continue;
+      const g = groupsOf[k];
+      if (budgets[g] * (1 + EPS) < factor * satsOf[k]) {
+        poorMark[k] = 1;
+        poorBudget += weights[g] * budgets[g];
+        denominator -= weights[g] * satsOf[k];
+        moved = true;
+      }
+    }
+  }
+  return factor;
+}
+
+/** Supporters pay ρ × satisfaction or all they have left; returns [weighted payers, total paid]. */
+function pay(
+  rho: number,
+  groupsOf: Int32Array,
+  satsOf: Float64Array,
+  budgets: Float64Array,
+  weights: Float64Array,
+): [number, number] {
+  let payers = 0;
+  let paid = 0;
+  for (let k = 0; k < groupsOf.length; k++) {
+    const g = groupsOf[k];
+    const payment = Math.min(budgets[g], rho * satsOf[k]);
+    budgets[g] -= payment;
+    if (payment > 0) {
+      payers += weights[g];
+      paid += payment * weights[g];
+    }
+  }
+  return [payers, paid];
 }
 
 /**
@@ -156,7 +225,7 @@ export function equalShares(
   initial: readonly number[] = [],
   trace?: TraceStep[],
 ): number[] {
-  const budgets = new Float64Array(e.groups.length).fill(perVoter);
+  const budgets = new Float64Array(e.weights.length).fill(perVoter);
   const selection = [...initial];
   const chosen = new Set(initial);
   // Satisfactions depend on the election and the measure only: Add1 reuses them across its many runs.
@@ -175,7 +244,15 @@ export function equalShares(
   free.sort(order);
   for (const j of free) {
     selection.push(j);
-    trace?.push({ step: trace.length + 1, project: e.projectIds[j], cost: 0, support: e.support[j], score: e.score[j], totalCost: costOf(e, selection) / e.scale, phase: "zero-cost" });
+    trace?.push({
+      step: trace.length + 1,
+      project: e.projectIds[j],
+      cost: 0,
+      support: e.support[j],
+      score: e.score[j],
+      totalCost: costOf(e, selection) / e.scale,
+      phase: "zero-cost",
+    });
   }
   let poorMark = new Uint8Array(1024);
   for (;;) {
@@ -184,53 +261,16 @@ export function equalShares(
     let tied: number[] = [];
     const removed = new Set<number>();
     for (const j of candidates) {
-      const s = e.supporters[j];
-      const groupsOf = s.group;
-      const satsOf = sats[j];
-      const n = groupsOf.length;
       // Stale prices only grow, so a project whose last price is already worse than the best one
       // found cannot win this round. (pabutools first drops unaffordable projects; those can never be
       // bought later either, since budgets only shrink, so checking the price first changes nothing.)
       if (afford[j] > best * (1 + EPS)) break;
-      // ρ such that the supporters pay the cost: those who cannot pay ρ × satisfaction give all they
-      // have ("poor"), the others pay ρ × satisfaction. Found by moving voters to the poor side until
-      // nobody else is; the same rational as pabutools' sorted scan.
-      if (poorMark.length < n) poorMark = new Uint8Array(n * 2);
-      let poorBudget = 0;
-      let denominator = totals[j];
-      let factor = e.costs[j] / denominator;
-      // First pass: what the supporters have together, and who is poor at the all-rich price.
-      let available = 0;
-      let moved = false;
-      for (let k = 0; k < n; k++) {
-        const g = groupsOf[k];
-        const b = budgets[g];
-        const w = weights[g];
-        available += w * b;
-        if (b * (1 + EPS) < factor * satsOf[k]) {
-          poorMark[k] = 1;
-          poorBudget += w * b;
-          denominator -= w * satsOf[k];
-          moved = true;
-        } else poorMark[k] = 0;
-      }
-      if (available < e.costs[j] * (1 - EPS)) {
+      const groupsOf = e.supporters[j].group;
+      if (poorMark.length < groupsOf.length) poorMark = new Uint8Array(groupsOf.length * 2);
+      const factor = priceOf(e.costs[j], totals[j], groupsOf, sats[j], budgets, weights, poorMark);
+      if (factor < 0) {
         removed.add(j);
         continue;
-      }
-      while (moved && denominator > 0) {
-        factor = (e.costs[j] - poorBudget) / denominator;
-        moved = false;
-        for (let k = 0; k < n; k++) {
-          if (poorMark[k]) continue;
-          const g = groupsOf[k];
-          if (budgets[g] * (1 + EPS) < factor * satsOf[k]) {
-            poorMark[k] = 1;
-            poorBudget += weights[g] * budgets[g];
-            denominator -= weights[g] * satsOf[k];
-            moved = true;
-          }
-        }
       }
       afford[j] = factor;
       if (factor < best * (1 - EPS)) {
@@ -242,18 +282,7 @@ export function equalShares(
     if (tied.length === 0) break;
     tied.sort(order);
     const j = tied[0];
-    const s = e.supporters[j];
-    let payers = 0;
-    let paid = 0;
-    for (let k = 0; k < s.group.length; k++) {
-      const g = s.group[k];
-      const payment = Math.min(budgets[g], best * sats[j][k]);
-      budgets[g] -= payment;
-      if (payment > 0) {
-        payers += e.groups[g].weight;
-        paid += payment * e.groups[g].weight;
-      }
-    }
+    const [payers, paid] = pay(best, e.supporters[j].group, sats[j], budgets, weights);
     selection.push(j);
     candidates = candidates.filter((c) => c !== j);
     trace?.push({

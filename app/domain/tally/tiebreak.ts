@@ -4,7 +4,8 @@ import type { TieOrder } from "./rules";
 
 export type TieBreak = "lexico" | "cost-votes-seed";
 
-const byId = (e: CountingElection) => (a: number, b: number) => (e.projectIds[a] < e.projectIds[b] ? -1 : e.projectIds[a] > e.projectIds[b] ? 1 : 0);
+const byId = (e: CountingElection) => (a: number, b: number) =>
+  e.projectIds[a] < e.projectIds[b] ? -1 : e.projectIds[a] > e.projectIds[b] ? 1 : 0;
 
 /**
  * `lexico`: the smallest project id as a string first (pabutools' default).
@@ -14,7 +15,8 @@ const byId = (e: CountingElection) => (a: number, b: number) => (e.projectIds[a]
 export function tieOrder(e: CountingElection, rule: TieBreak, seed = ""): TieOrder {
   if (rule === "lexico") return byId(e);
   const draw = e.projectIds.map((id) => createHash("sha256").update(seed).update(id).digest("hex"));
-  return (a, b) => e.costs[a] - e.costs[b] || e.support[b] - e.support[a] || (draw[a] < draw[b] ? -1 : draw[a] > draw[b] ? 1 : 0);
+  return (a, b) =>
+    e.costs[a] - e.costs[b] || e.support[b] - e.support[a] || (draw[a] < draw[b] ? -1 : draw[a] > draw[b] ? 1 : 0);
 }
 
 /** equalshares.net's order for Add1: lower cost, then more supporters, then the chosen tie-break. */
