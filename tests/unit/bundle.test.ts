@@ -8,6 +8,7 @@ import { demoBundle } from "../../app/domain/bundle/demo";
 import { parsePb } from "../../app/domain/pbfile";
 import { tally } from "../../app/domain/tally";
 import { verifyBundle } from "../../app/domain/bundle/verify";
+import { checkLedger } from "../../app/domain/bundle/ledger-check";
 
 let clean: BundleFile[];
 
@@ -26,7 +27,9 @@ function text(files: readonly BundleFile[], name: string): string {
 
 /** A copy of the bundle with one file's text changed. */
 function tampered(name: string, change: (text: string) => string): BundleFile[] {
-  return clean.map((f) => (f.name === name ? { name, bytes: Buffer.from(change(f.bytes.toString("utf8")), "utf8") } : f));
+  return clean.map((f) =>
+    f.name === name ? { name, bytes: Buffer.from(change(f.bytes.toString("utf8")), "utf8") } : f,
+  );
 }
 
 async function failure(files: readonly BundleFile[]) {
@@ -45,7 +48,15 @@ describe("shora verify on a bundle", () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.exitCode).toBe(0);
     expect(report.checks.map((c) => c.name)).toEqual(
-      expect.arrayContaining(["SHA256SUMS signature", "checkpoint signatures", "ledger leaves", "Merkle roots", "north.pb", "tally of north", "checksums"]),
+      expect.arrayContaining([
+        "SHA256SUMS signature",
+        "checkpoint signatures",
+        "ledger leaves",
+        "Merkle roots",
+        "north.pb",
+        "tally of north",
+        "checksums",
+      ]),
     );
     const again = demoBundle({ voters: 600, seed: "tamper-tests" }).files;
     expect(again.map((f) => f.bytes.toString("hex"))).toEqual(clean.map((f) => f.bytes.toString("hex")));
@@ -57,18 +68,34 @@ describe("shora verify on a bundle", () => {
       const election = parsePb(text(clean, `${envelope}.pb`));
       expect(election.voteColumns).toContain("weight");
       const recorded = tallyDoc.envelopes.find((e: { envelope: string }) => e.envelope === envelope);
-      expect(tally(election, { rule: recorded.rule, tieBreak: "cost-votes-seed", seed: recorded.seed }).selected).toEqual(recorded.selected);
+      expect(
+        tally(election, { rule: recorded.rule, tieBreak: "cost-votes-seed", seed: recorded.seed }).selected,
+      ).toEqual(recorded.selected);
     }
   });
 
   it("names the leaf whose byte was flipped", async () => {
-    const failed = await failure(tampered("ballots.jsonl", (t) => lines(t).map((l, i) => (i === 41 ? l.replace('"weight":', '"weight":1') : l)).join("\n")));
+    const failed = await failure(
+      tampered("ballots.jsonl", (t) =>
+        lines(t)
+          .map((l, i) => (i === 41 ? l.replace('"weight":', '"weight":1') : l))
+          .join("\n"),
+      ),
+    );
     expect(failed.detail).toBe("ballots.jsonl line 42 (leaf 41): the leaf hash does not match the leaf");
   });
 
   it("names where a leaf was deleted, and where two leaves were swapped", async () => {
-    const deleted = await failure(tampered("ballots.jsonl", (t) => lines(t).filter((_, i) => i !== 100).join("\n")));
-    expect(deleted.detail).toBe("ballots.jsonl line 101 (leaf 100): leaf seq is 101: a leaf is missing, added or out of order");
+    const deleted = await failure(
+      tampered("ballots.jsonl", (t) =>
+        lines(t)
+          .filter((_, i) => i !== 100)
+          .join("\n"),
+      ),
+    );
+    expect(deleted.detail).toBe(
+      "ballots.jsonl line 101 (leaf 100): leaf seq is 101: a leaf is missing, added or out of order",
+    );
     const swapped = await failure(
       tampered("ballots.jsonl", (t) => {
         const l = lines(t);
@@ -76,7 +103,9 @@ describe("shora verify on a bundle", () => {
         return l.join("\n");
       }),
     );
-    expect(swapped.detail).toBe("ballots.jsonl line 201 (leaf 200): leaf seq is 201: a leaf is missing, added or out of order");
+    expect(swapped.detail).toBe(
+      "ballots.jsonl line 201 (leaf 200): leaf seq is 201: a leaf is missing, added or out of order",
+    );
   });
 
   it("catches a leaf rewritten with a matching leaf hash by the signed Merkle root", async () => {
@@ -88,13 +117,19 @@ describe("shora verify on a bundle", () => {
             if (i !== 7) return l;
             const record = JSON.parse(l);
             record.leaf.weight = record.leaf.weight === 1 ? 2 : 1;
-            return JSON.stringify({ leaf: JSON.parse(leafText(record.leaf)), leafHash: leafHashHex(leafText(record.leaf)), opening: record.opening });
+            return JSON.stringify({
+              leaf: JSON.parse(leafText(record.leaf)),
+              leafHash: leafHashHex(leafText(record.leaf)),
+              opening: record.opening,
+            });
           })
           .join("\n"),
       ),
     );
     expect(failed.name).toBe("Merkle roots");
-    expect(failed.detail).toMatch(/^ledger\.json checkpoint 0 \(size \d+\): the root of leaves 0–\d+ of ballots\.jsonl is not the signed root$/);
+    expect(failed.detail).toMatch(
+      /^ledger\.json checkpoint 0 \(size \d+\): the root of leaves 0–\d+ of ballots\.jsonl is not the signed root$/,
+    );
   });
 
   it("names the .pb line whose weight changed", async () => {
@@ -107,14 +142,24 @@ describe("shora verify on a bundle", () => {
           .join("\n"),
       ),
     );
-    expect(failed.detail).toBe(`north.pb line ${votes + 4}: the weight or vote differs from the opened ballot in the ledger`);
+    expect(failed.detail).toBe(
+      `north.pb line ${votes + 4}: the weight or vote differs from the opened ballot in the ledger`,
+    );
   });
 
   it("names a changed cost, a changed tally result and a broken signature", async () => {
     const pb = lines(text(clean, "south.pb"));
     const firstProject = pb.indexOf("PROJECTS") + 2;
-    const cost = await failure(tampered("south.pb", (t) => lines(t).map((l, i) => (i === firstProject ? l.replace(/;(\d+);/, (_, c) => `;${Number(c) + 1000};`) : l)).join("\n")));
-    expect(cost.detail).toMatch(new RegExp(`^south\\.pb line ${firstProject + 1}: cost \\d+ of south-01 differs from round\\.json \\(\\d+\\)$`));
+    const cost = await failure(
+      tampered("south.pb", (t) =>
+        lines(t)
+          .map((l, i) => (i === firstProject ? l.replace(/;(\d+);/, (_, c) => `;${Number(c) + 1000};`) : l))
+          .join("\n"),
+      ),
+    );
+    expect(cost.detail).toMatch(
+      new RegExp(`^south\\.pb line ${firstProject + 1}: cost \\d+ of south-01 differs from round\\.json \\(\\d+\\)$`),
+    );
 
     const result = await failure(
       tampered("tally.json", (t) => {
@@ -151,7 +196,9 @@ describe("shora verify on a bundle", () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-    expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "b.zip")], io)).toBe(0);
+    expect(
+      await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "b.zip")], io),
+    ).toBe(0);
     expect(await main(["verify", path.join(dir, "b.zip")], io)).toBe(0);
     // The same check with the ledger in a worker thread (what large bundles use).
     process.env.SHORA_VERIFY_THREADS = "2";
@@ -161,7 +208,9 @@ describe("shora verify on a bundle", () => {
       delete process.env.SHORA_VERIFY_THREADS;
     }
     expect(out.join("")).toContain("All checks pass. Round fingerprint");
-    expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "d")], io)).toBe(0);
+    expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "d")], io)).toBe(
+      0,
+    );
     const jsonl = path.join(dir, "d", "ballots.jsonl");
     fs.writeFileSync(jsonl, fs.readFileSync(jsonl, "utf8").replace('"seq":3,', '"seq":4,'));
     expect(await main(["verify", path.join(dir, "d")], io)).toBe(1);
@@ -176,5 +225,50 @@ describe("shora verify on a bundle", () => {
     fs.writeFileSync(path.join(dir, "junk.zip"), "not a zip");
     expect(await main(["verify", path.join(dir, "junk.zip")], io)).toBe(2);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("the ledger check reads every line form alike", () => {
+  const round = () => JSON.parse(text(clean, "round.json"));
+  const ledger = () => JSON.parse(text(clean, "ledger.json"));
+  /** The same leaves written another way: keys in another order and spaces (JSON.parse reads them). */
+  const respaced = (t: string) =>
+    lines(t)
+      .map((l) => {
+        if (!l) return l;
+        const r = JSON.parse(l);
+        const leaf = Object.fromEntries(Object.entries(r.leaf).reverse());
+        return JSON.stringify({ opening: r.opening, leafHash: r.leafHash, leaf }, null, 1).replace(/\n/g, " ");
+      })
+      .join("\n");
+
+  it("gives the same result for the writer's exact lines and for re-spaced, re-ordered ones", () => {
+    const exact = checkLedger(round(), ledger(), Buffer.from(text(clean, "ballots.jsonl")));
+    const other = checkLedger(round(), ledger(), Buffer.from(respaced(text(clean, "ballots.jsonl"))));
+    expect("failure" in exact).toBe(false);
+    expect("failure" in other).toBe(false);
+    if ("failure" in exact || "failure" in other) return;
+    expect(other.leaves).toBe(exact.leaves);
+    expect(other.current).toBe(exact.current);
+    expect(other.envelopes).toEqual(exact.envelopes);
+    expect(exact.leaves).toBeGreaterThanOrEqual(600);
+  });
+
+  it("names the same failure whichever reader read the line", () => {
+    const flip = (t: string) => {
+      const all = lines(t);
+      all[41] = all[41].replace(/"weight": ?(\d)/, (_, w) => `"weight":${Number(w) === 1 ? 2 : 1}`);
+      return all.join("\n");
+    };
+    const exact = checkLedger(round(), ledger(), Buffer.from(flip(text(clean, "ballots.jsonl"))));
+    const other = checkLedger(round(), ledger(), Buffer.from(flip(respaced(text(clean, "ballots.jsonl")))));
+    expect(exact).toEqual({
+      failure: {
+        check: "ledger leaves",
+        where: "ballots.jsonl line 42 (leaf 41)",
+        reason: "the leaf hash does not match the leaf",
+      },
+    });
+    expect(other).toEqual(exact);
   });
 });

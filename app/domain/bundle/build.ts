@@ -67,7 +67,14 @@ export function currentBallots(leaves: readonly BundleLeaf[]): Map<string, Curre
   const current = new Map<string, CurrentBallot>();
   for (const { leaf, opening } of leaves) {
     if (leaf.supersedes) current.delete(leaf.supersedes);
-    if (leaf.ballotId && opening) current.set(leaf.ballotId, { ballotId: leaf.ballotId, envelope: leaf.envelope, weight: leaf.weight, body: opening.body, seq: leaf.seq });
+    if (leaf.ballotId && opening)
+      current.set(leaf.ballotId, {
+        ballotId: leaf.ballotId,
+        envelope: leaf.envelope,
+        weight: leaf.weight,
+        body: opening.body,
+        seq: leaf.seq,
+      });
   }
   const out = new Map<string, CurrentBallot[]>();
   for (const b of [...current.values()].sort((a, c) => a.seq - c.seq)) {
@@ -79,7 +86,11 @@ export function currentBallots(leaves: readonly BundleLeaf[]): Map<string, Curre
 }
 
 /** An envelope's current ballots as a Pabulib election: voter ids are ballot ids, never people. */
-export function envelopePb(round: Pick<RoundDoc, "round" | "envelopes" | "proposals">, envelopeSlug: string, ballots: readonly CurrentBallot[]): PbElection {
+export function envelopePb(
+  round: Pick<RoundDoc, "round" | "envelopes" | "proposals">,
+  envelopeSlug: string,
+  ballots: readonly CurrentBallot[],
+): PbElection {
   const envelope = round.envelopes.find((e) => e.slug === envelopeSlug);
   if (!envelope) throw new Error(`no envelope ${envelopeSlug}`);
   return envelopeElectionOf({
@@ -91,7 +102,10 @@ export function envelopePb(round: Pick<RoundDoc, "round" | "envelopes" | "propos
 }
 
 /** Weighted and plain support of every proposal of an envelope. */
-export function supportOf(projectIds: readonly string[], ballots: readonly { weight: number; vote: readonly string[] }[]) {
+export function supportOf(
+  projectIds: readonly string[],
+  ballots: readonly { weight: number; vote: readonly string[] }[],
+) {
   const support = new Map(projectIds.map((id) => [id, { weighted: 0, ballots: 0 }]));
   for (const b of ballots) {
     for (const id of b.vote) {
@@ -139,10 +153,18 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
   const currentCount = [...current.values()].reduce((s, list) => s + list.length, 0);
   const round: RoundDoc = {
     ...parts.round,
-    counts: { eligible: parts.round.counts.eligible, leaves: leaves.length, ballots: channels, current: currentCount, superseded, withdrawn },
+    counts: {
+      eligible: parts.round.counts.eligible,
+      leaves: leaves.length,
+      ballots: channels,
+      current: currentCount,
+      superseded,
+      withdrawn,
+    },
   };
   const files: BundleFile[] = [];
-  const add = (name: string, bytes: Buffer | string) => files.push({ name, bytes: typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes });
+  const add = (name: string, bytes: Buffer | string) =>
+    files.push({ name, bytes: typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes });
 
   add(FILES.round, `${JSON.stringify(round, null, 2)}\n`);
   add(
@@ -160,7 +182,8 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
     const election = envelopePb(round, envelope.slug, current.get(envelope.slug) ?? []);
     add(pbName(envelope.slug), writePb(election));
     const recorded = parts.recorded?.get(envelope.slug);
-    const outcome = recorded ?? tally(election, { rule: envelope.rule, tieBreak: envelope.tieBreak, seed: envelope.seed });
+    const outcome =
+      recorded ?? tally(election, { rule: envelope.rule, tieBreak: envelope.tieBreak, seed: envelope.seed });
     const projectIds = election.projects.map((p) => p.id);
     const support = supportOf(projectIds, election.ballots);
     tallyDoc.envelopes.push({
@@ -182,7 +205,18 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
     for (const p of round.proposals.filter((x) => x.envelope === envelope.slug)) {
       const s = support.find((x) => x.proposal === p.id) ?? { weighted: 0, ballots: 0 };
       rows.push(
-        [p.id, p.title.en ?? "", p.title.fa ?? "", p.cost, s.weighted, s.ballots, order.has(p.id) ? "yes" : "no", order.get(p.id) ?? ""].map(csvCell).join(","),
+        [
+          p.id,
+          p.title.en ?? "",
+          p.title.fa ?? "",
+          p.cost,
+          s.weighted,
+          s.ballots,
+          order.has(p.id) ? "yes" : "no",
+          order.get(p.id) ?? "",
+        ]
+          .map(csvCell)
+          .join(","),
       );
     }
     add(resultsCsvName(envelope.slug), `${rows.join("\n")}\n`);
@@ -192,7 +226,10 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const sums = files.map((f) => `${sha256Hex(f.bytes)}  ${f.name}\n`).join("");
   add(FILES.sums, sums);
-  add(FILES.signature, `${edSign(null, Buffer.from(sums, "utf8"), createPrivateKey(parts.privateKeyPem)).toString("base64")}\n`);
+  add(
+    FILES.signature,
+    `${edSign(null, Buffer.from(sums, "utf8"), createPrivateKey(parts.privateKeyPem)).toString("base64")}\n`,
+  );
   return files;
 }
 

@@ -8,7 +8,18 @@ import { canonicalJson } from "../audit/canonical";
 import type { BallotBody } from "../ballots/rules";
 import { signCheckpoint } from "../ledger/checkpoint";
 import { type BundleFile, type BundleLeaf, buildBundle } from "./build";
-import { BUNDLE_FORMAT, type EnvelopeDoc, type Leaf, type LedgerDoc, MerkleAccumulator, type RoundDoc, commitmentHex, leafHashHex, leafText, rulesFingerprint } from "./format";
+import {
+  BUNDLE_FORMAT,
+  type EnvelopeDoc,
+  type Leaf,
+  type LedgerDoc,
+  MerkleAccumulator,
+  type RoundDoc,
+  commitmentHex,
+  leafHashHex,
+  leafText,
+  rulesFingerprint,
+} from "./format";
 
 /** sfc32 seeded from the SHA-256 of a string: reproducible and fast. */
 function randomFrom(seed: string) {
@@ -31,7 +42,10 @@ function randomFrom(seed: string) {
 
 function hexFrom(random: () => number, bytes: number): string {
   let out = "";
-  for (let i = 0; i < bytes; i += 4) out += Math.floor(random() * 4294967296).toString(16).padStart(8, "0");
+  for (let i = 0; i < bytes; i += 4)
+    out += Math.floor(random() * 4294967296)
+      .toString(16)
+      .padStart(8, "0");
   return out.slice(0, bytes * 2);
 }
 
@@ -82,9 +96,28 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
   const keys = keyPairFromSeed(createHash("sha256").update(`key:${seed}`).digest());
   const tieSeed = hexFrom(random, 16);
   const envelopes = [
-    envelope("north", "North district", 2_000_000, { district: "north", tallyRule: "mes", tallyCompletion: true, rule: "mes+greedy", seed: tieSeed }),
-    envelope("south", "South district", 1_500_000, { district: "south", tallyRule: "greedy", tallyCompletion: false, rule: "greedy", seed: tieSeed }),
-    envelope("green", "Green city", 3_000_000, { ballotType: "cumulative", maxPoints: 10, tallyRule: "mes", tallyCompletion: false, rule: "mes", seed: tieSeed }),
+    envelope("north", "North district", 2_000_000, {
+      district: "north",
+      tallyRule: "mes",
+      tallyCompletion: true,
+      rule: "mes+greedy",
+      seed: tieSeed,
+    }),
+    envelope("south", "South district", 1_500_000, {
+      district: "south",
+      tallyRule: "greedy",
+      tallyCompletion: false,
+      rule: "greedy",
+      seed: tieSeed,
+    }),
+    envelope("green", "Green city", 3_000_000, {
+      ballotType: "cumulative",
+      maxPoints: 10,
+      tallyRule: "mes",
+      tallyCompletion: false,
+      rule: "mes",
+      seed: tieSeed,
+    }),
   ];
   const proposals: RoundDoc["proposals"] = [];
   const costsOf = new Map<string, { id: string; cost: number; appeal: number }[]>();
@@ -141,7 +174,12 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
   const startedAt = Date.UTC(2026, 4, 1, 8);
   const every = Math.max(1, Math.floor(options.voters / 20));
   const sign = (at: number) => {
-    const c = { roundFingerprint: fingerprint, treeSize: tree.size, rootHash: tree.root(), signedAt: new Date(startedAt + at * 1000).toISOString() };
+    const c = {
+      roundFingerprint: fingerprint,
+      treeSize: tree.size,
+      rootHash: tree.root(),
+      signedAt: new Date(startedAt + at * 1000).toISOString(),
+    };
     checkpoints.push({ ...c, signature: signCheckpoint(c, keys.privateKeyPem) });
   };
   for (let seq = 0; seq < options.voters; seq++) {
@@ -152,7 +190,15 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
     if (live.length > 10 && r < 0.001) {
       // A revoked verification withdraws a ballot.
       const [old] = live.splice(Math.floor(random() * live.length), 1);
-      leaf = { round: ROUND, seq, ballotId: null, envelope: old.envelope, weight: 0, supersedes: old.ballotId, commitment: null };
+      leaf = {
+        round: ROUND,
+        seq,
+        ballotId: null,
+        envelope: old.envelope,
+        weight: 0,
+        supersedes: old.ballotId,
+        commitment: null,
+      };
     } else {
       const revote = live.length > 10 && r < 0.05;
       const old = revote ? live.splice(Math.floor(random() * live.length), 1)[0] : null;
@@ -163,7 +209,15 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
       const body = ballotFor(slug);
       const nonce = hexFrom(random, 32);
       const ballotId = hexFrom(random, 16);
-      leaf = { round: ROUND, seq, ballotId, envelope: slug, weight, supersedes: old?.ballotId ?? null, commitment: commitmentHex(canonicalJson(body), nonce) };
+      leaf = {
+        round: ROUND,
+        seq,
+        ballotId,
+        envelope: slug,
+        weight,
+        supersedes: old?.ballotId ?? null,
+        commitment: commitmentHex(canonicalJson(body), nonce),
+      };
       opening = { body, nonce, voter };
       channel = random() < 0.9 ? "online" : "paper";
       live.push({ ballotId, envelope: slug, voter, weight });

@@ -177,8 +177,42 @@ export class MerkleAccumulator {
   }
 }
 
+/** The same accumulator over 32-byte hashes held as latin1 strings (the verifier's: Node hashes to them fastest). */
+export class MerkleBytes {
+  private stack: { hash: string; size: number }[] = [];
+  private readonly node = Buffer.alloc(65);
+  size = 0;
+
+  private parent(left: string, right: string): string {
+    this.node[0] = 1;
+    this.node.write(left, 1, "latin1");
+    this.node.write(right, 33, "latin1");
+    return hash("sha256", this.node, "binary");
+  }
+
+  push(leafHash: string) {
+    let node = { hash: leafHash, size: 1 };
+    while (this.stack.length && this.stack[this.stack.length - 1].size === node.size) {
+      const left = this.stack.pop() as { hash: string; size: number };
+      node = { hash: this.parent(left.hash, node.hash), size: left.size * 2 };
+    }
+    this.stack.push(node);
+    this.size += 1;
+  }
+
+  root(): string {
+    if (!this.stack.length) return EMPTY_ROOT_HEX;
+    let h = this.stack[this.stack.length - 1].hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) h = this.parent(this.stack[i].hash, h);
+    return Buffer.from(h, "latin1").toString("hex");
+  }
+}
+
 /** What checkpoints sign as the round fingerprint: the round's identity and its frozen ballot and counting rules. */
-export function rulesFingerprint(round: { slug: string; kind: string }, envelopes: readonly EnvelopeDocRules[]): string {
+export function rulesFingerprint(
+  round: { slug: string; kind: string },
+  envelopes: readonly EnvelopeDocRules[],
+): string {
   const data = {
     round: round.slug,
     kind: round.kind,
@@ -202,7 +236,16 @@ export function rulesFingerprint(round: { slug: string; kind: string }, envelope
 
 export type EnvelopeDocRules = Pick<
   EnvelopeDoc,
-  "slug" | "amount" | "ballotType" | "minProjects" | "maxProjects" | "minSpendShare" | "minPoints" | "maxPoints" | "tallyRule" | "tallyCompletion"
+  | "slug"
+  | "amount"
+  | "ballotType"
+  | "minProjects"
+  | "maxProjects"
+  | "minSpendShare"
+  | "minPoints"
+  | "maxPoints"
+  | "tallyRule"
+  | "tallyCompletion"
 >;
 
 /** The bundle fingerprint shown on results pages: SHA-256 of round.json's canonical JSON. */
@@ -218,7 +261,14 @@ export function ballotLine(leaf: Leaf, leafHash: string, opening: Opening | null
   return `{"leaf":${leafText(leaf)},"leafHash":"${leafHash}","opening":${open}}`;
 }
 
-export const FILES = { round: "round.json", ballots: "ballots.jsonl", ledger: "ledger.json", tally: "tally.json", sums: "SHA256SUMS", signature: "SHA256SUMS.sig" } as const;
+export const FILES = {
+  round: "round.json",
+  ballots: "ballots.jsonl",
+  ledger: "ledger.json",
+  tally: "tally.json",
+  sums: "SHA256SUMS",
+  signature: "SHA256SUMS.sig",
+} as const;
 
 export const pbName = (envelope: string) => `${envelope}.pb`;
 export const resultsCsvName = (envelope: string) => `results-${envelope}.csv`;

@@ -4,12 +4,18 @@
  * checkpoint recomputed from the leaves. Returns a digest of the current ballots of each envelope
  * (in ledger order) for comparison with the .pb files, instead of keeping a million ballots in
  * memory. Plain data in and out, so it can run in a worker thread.
+ *
+ * Speed (a million leaves in a few seconds): lines in the writer's exact form are read from the bytes
+ * (leaf-line.ts), ballot ids and voter tags live in byte tables rather than as strings, each
+ * distinct (envelope, weight, body) is checked against the rules once, and hashes come out of Node
+ * as binary strings, its fastest form.
  */
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../audit/canonical";
 import { type BallotProposal, checkBallot } from "../ballots/rules";
-import { FILES, type Leaf, type LedgerDoc, MerkleAccumulator, type Opening, type RoundDoc, commitmentHex, leafHashHex, leafText, sha256Hex } from "./format";
+import { FILES, type LedgerDoc, MerkleBytes, type Opening, type RoundDoc, sha256Hex } from "./format";
+import { BytesTable } from "./bytes-table";
+import { emptyFacts, factText, readLineFast, readLineGeneral } from "./leaf-line";
 
 export interface LedgerFailure {
   check: string;
@@ -32,7 +38,8 @@ export type LedgerResult = LedgerSummary | { failure: LedgerFailure };
 
 /** The choices of a ballot as one text: approval `id,id`, points `id:n,id:n` (ids in code-unit order). */
 export function bodyVoteText(body: Opening["body"]): string {
-  if ("approved" in body) return isSorted(body.approved) ? body.approved.join(",") : [...body.approved].sort().join(",");
+  if ("approved" in body)
+    return isSorted(body.approved) ? body.approved.join(",") : [...body.approved].sort().join(",");
   const ids = Object.keys(body.points).sort();
   return ids.map((id) => `${id}:${body.points[id]}`).join(",");
 }
@@ -56,41 +63,66 @@ export function ballotDigest(weight: number, voteText: string): string {
 /** SHA-256 over `ballotId digest\n` lines in order: equal digests mean equal ballots in equal order. */
 export class CurrentDigest {
   private readonly h = createHash("sha256");
+  private pending = "";
   add(ballotId: string, digest: string) {
-    this.h.update(`${ballotId} ${digest}\n`);
+    this.pending += `${ballotId} ${digest}\n`;
+    if (this.pending.length > 1 << 16) {
+      this.h.update(this.pending);
+      this.pending = "";
+    }
   }
   hex(): string {
+    this.h.update(this.pending);
+    this.pending = "";
     return this.h.digest("hex");
   }
-}
-
-/** Canonical JSON of a ballot body; approval bodies (the common case) without the generic walk. */
-function bodyText(body: Opening["body"]): string {
-  if ("approved" in body && Array.isArray(body.approved) && Object.keys(body).length === 1 && body.approved.every((x) => typeof x === "string")) {
-    return `{"approved":${JSON.stringify(body.approved)}}`;
-  }
-  return canonicalJson(body);
 }
 
 /** Line boundaries of ballots.jsonl and a fast decoder (latin1 equals UTF-8 on ASCII files, and is ~10× faster). */
 function lineDecoder(bytes: Buffer): (start: number, end: number) => string {
   const ascii = isAscii(bytes);
-  return ascii ? (start, end) => bytes.toString("latin1", start, end) : (start, end) => bytes.toString("utf8", start, end);
+  return ascii
+    ? (start, end) => bytes.toString("latin1", start, end)
+    : (start, end) => bytes.toString("utf8", start, end);
 }
 
 const NO_PROPOSALS: BallotProposal[] = [];
 
-interface Current {
-  envelope: string;
-  voter: string;
-  digest: string;
+/** Growable per-leaf columns: a million leaves cost no object each. */
+class LeafColumns {
+  envelope = new Uint8Array(1 << 16);
+  current = new Uint8Array(1 << 16);
+  voter = new Int32Array(1 << 16);
+  /** Ballot number (in `ballotIds`) of the leaf; -1 for a withdrawal. */
+  ballot = new Int32Array(1 << 16);
+  /** Verdict number (rules and digest of the ballot's envelope, weight and body). */
+  verdict = new Int32Array(1 << 16);
+  ensure(n: number) {
+    if (n < this.envelope.length) return;
+    const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+      next.set(a);
+      return next;
+    };
+    this.envelope = grow(this.envelope);
+    this.current = grow(this.current);
+    this.voter = grow(this.voter);
+    this.ballot = grow(this.ballot);
+    this.verdict = grow(this.verdict);
+  }
 }
 
-export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | null, options: { keep?: boolean } = {}): LedgerResult {
+export function checkLedger(
+  round: RoundDoc,
+  ledger: LedgerDoc,
+  bytes: Buffer | null,
+  options: { keep?: boolean } = {},
+): LedgerResult {
   if (!bytes) return { failure: { check: "bundle", where: FILES.ballots, reason: "missing from the bundle" } };
   const fail = (check: string, where: string, reason: string): LedgerResult => ({ failure: { check, where, reason } });
   const cps = ledger.checkpoints;
-  const envelopes = new Map(round.envelopes.map((e) => [e.slug, e]));
+  const envelopeList = round.envelopes;
+  const envelopeIndex = new Map(envelopeList.map((e, i) => [e.slug, i]));
   const proposalsOf = new Map<string, BallotProposal[]>();
   for (const p of round.proposals) {
     const list = proposalsOf.get(p.envelope) ?? [];
@@ -98,107 +130,190 @@ export function checkLedger(round: RoundDoc, ledger: LedgerDoc, bytes: Buffer | 
     proposalsOf.set(p.envelope, list);
   }
   const weights = new Set(round.voterClasses.length ? round.voterClasses.map((c) => c.weight) : [1]);
-  const tree = new MerkleAccumulator();
-  /** Every ballot id seen; current ones map to their envelope, voter and digest, superseded ones to null. */
-  const ballots = new Map<string, Current | null>();
-  /** Per envelope: voter tag → their current ballot. */
-  const currentByVoter = new Map(round.envelopes.map((e) => [e.slug, new Map<string, string>()]));
+  const tree = new MerkleBytes();
+  /** Every ballot id (numbered in ledger order) and the leaf that cast it. */
+  const ballotIds = new BytesTable();
+  let ballotLeaf = new Int32Array(1 << 16);
+  const leaves = new LeafColumns();
+  /** Per envelope: voter tags (numbered); per voter: the leaf of their current ballot (-1: none). */
+  const voterTags = envelopeList.map(() => new BytesTable());
+  const currentOf = envelopeList.map(() => new Int32Array(1 << 12));
+  /** Per envelope and weight: ballot bodies → the rules verdict and the ballot's digest (most ballots repeat one). */
+  const bodies = new Map<number, { table: BytesTable; ids: number[] }>();
+  const verdicts: { broken: string | null; digest: string }[] = [];
   let nextCheckpoint = 0;
   let line = 0;
   const where = () => `${FILES.ballots} line ${line} (leaf ${line - 1})`;
   const decode = lineDecoder(bytes);
+  const f = emptyFacts();
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(10, start);
     if (end === -1) end = bytes.length;
-    const text = decode(start, end);
+    const lineStart = start;
     start = end + 1;
-    if (text === "" && start >= bytes.length) break;
+    if (end === lineStart && start >= bytes.length) break;
     line += 1;
-    let record: { leaf: Leaf; leafHash: string; opening: Opening | null };
-    try {
-      record = JSON.parse(text);
-    } catch {
-      return fail("ledger leaves", where(), "not valid JSON");
-    }
-    const leaf = record?.leaf;
-    if (!leaf || typeof leaf !== "object") return fail("ledger leaves", where(), "no leaf");
-    if (leaf.seq !== line - 1) return fail("ledger leaves", where(), `leaf seq is ${leaf.seq}: a leaf is missing, added or out of order`);
-    const hash = leafHashHex(leafText(leaf));
-    if (hash !== record.leafHash) return fail("ledger leaves", where(), "the leaf hash does not match the leaf");
-    if (leaf.round !== round.round.slug) return fail("ledger leaves", where(), `leaf of round ${leaf.round}`);
-    const envelope = envelopes.get(leaf.envelope);
-    if (!envelope) return fail("ledger leaves", where(), `unknown envelope ${leaf.envelope}`);
-    if (leaf.ballotId === null) {
+    if (!readLineFast(bytes, lineStart, end, f)) readLineGeneral(decode(lineStart, end), f);
+    if (!f.readable) return fail("ledger leaves", where(), f.problem);
+    const n = line - 1;
+    if (f.seq !== n)
+      return fail("ledger leaves", where(), `leaf seq is ${f.seq}: a leaf is missing, added or out of order`);
+    if (!f.leafHashOk) return fail("ledger leaves", where(), "the leaf hash does not match the leaf");
+    if (f.round !== round.round.slug) return fail("ledger leaves", where(), `leaf of round ${f.round}`);
+    const env = envelopeIndex.get(f.envelope);
+    if (env === undefined) return fail("ledger leaves", where(), `unknown envelope ${f.envelope}`);
+    leaves.ensure(n);
+    leaves.envelope[n] = env;
+    leaves.current[n] = 0;
+    leaves.ballot[n] = -1;
+    const src = f.src;
+    const superseded = f.supersedesAt < 0 ? -1 : ballotIds.find(src, f.supersedesAt, f.supersedesEnd);
+    if (f.ballotIdAt < 0) {
       // A withdrawal (revoked verification): ends a current ballot, counts for nothing.
-      if (leaf.weight !== 0 || leaf.commitment !== null || record.opening !== null) return fail("ledger leaves", where(), "a withdrawal must have weight 0 and no commitment or opening");
-      const ended = leaf.supersedes ? ballots.get(leaf.supersedes) : undefined;
-      if (!leaf.supersedes || !ended || ended.envelope !== leaf.envelope) return fail("one current ballot per voter", where(), "withdraws a ballot that is not current in this envelope");
-      ballots.set(leaf.supersedes, null);
-      currentByVoter.get(ended.envelope)?.delete(ended.voter);
+      if (f.weight !== 0 || !f.commitmentNull || f.openingPresent)
+        return fail("ledger leaves", where(), "a withdrawal must have weight 0 and no commitment or opening");
+      const ended = superseded < 0 ? -1 : ballotLeaf[superseded];
+      if (ended < 0 || !leaves.current[ended] || leaves.envelope[ended] !== env) {
+        return fail("one current ballot per voter", where(), "withdraws a ballot that is not current in this envelope");
+      }
+      leaves.current[ended] = 0;
+      currentOf[env][leaves.voter[ended]] = -1;
+      leaves.voter[n] = -1;
     } else {
-      const opening = record.opening;
-      if (ballots.has(leaf.ballotId)) return fail("ledger leaves", where(), `ballot id ${leaf.ballotId} appears twice`);
-      if (!opening || typeof opening.nonce !== "string" || opening.nonce.length !== 64 || typeof opening.voter !== "string" || !opening.body || typeof opening.body !== "object") {
-        return fail("commitments", where(), "the ballot is not opened (body, nonce and voter tag)");
+      const ballot = ballotIds.add(src, f.ballotIdAt, f.ballotIdEnd);
+      if (!ballotIds.added)
+        return fail("ledger leaves", where(), `ballot id ${factText(f, f.ballotIdAt, f.ballotIdEnd)} appears twice`);
+      if (ballot >= ballotLeaf.length) {
+        const next = new Int32Array(ballotLeaf.length * 2);
+        next.set(ballotLeaf);
+        ballotLeaf = next;
       }
-      const body = bodyText(opening.body);
-      const commitment = commitmentHex(body, opening.nonce);
-      if (commitment === null || commitment !== leaf.commitment) return fail("commitments", where(), "the opened body and nonce do not give the leaf's commitment");
-      if (!weights.has(leaf.weight)) return fail("weights", where(), `weight ${leaf.weight} is not the weight of any voter class (${[...weights].join(", ")})`);
-      const violations = checkBallot(envelope, proposalsOf.get(envelope.slug) ?? NO_PROPOSALS, opening.body).violations;
-      const broken = violations.length ? violations.map((v) => v.code).join(", ") : null;
+      ballotLeaf[ballot] = -1;
+      if (!f.opened) return fail("commitments", where(), "the ballot is not opened (body, nonce and voter tag)");
+      if (!f.commitmentOk)
+        return fail("commitments", where(), "the opened body and nonce do not give the leaf's commitment");
+      if (!weights.has(f.weight))
+        return fail(
+          "weights",
+          where(),
+          `weight ${f.weight} is not the weight of any voter class (${[...weights].join(", ")})`,
+        );
+      const bodyKey = env * 2 ** 32 + f.weight;
+      let known = bodies.get(bodyKey);
+      if (!known) {
+        known = { table: new BytesTable(), ids: [] };
+        bodies.set(bodyKey, known);
+      }
+      const bodyNo = known.table.add(src, f.bodyAt, f.bodyEnd);
+      if (known.table.added) {
+        const body = f.body ?? (JSON.parse(factText(f, f.bodyAt, f.bodyEnd)) as Opening["body"]);
+        const envelope = envelopeList[env];
+        const violations = checkBallot(envelope, proposalsOf.get(envelope.slug) ?? NO_PROPOSALS, body).violations;
+        known.ids.push(verdicts.length);
+        verdicts.push({
+          broken: violations.length ? violations.map((v) => v.code).join(", ") : null,
+          digest: ballotDigest(f.weight, bodyVoteText(body)),
+        });
+      }
+      const verdict = known.ids[bodyNo];
+      const broken = verdicts[verdict].broken;
       if (broken) return fail("ballot rules", where(), `breaks the envelope's rules: ${broken}`);
-      const voters = currentByVoter.get(leaf.envelope) as Map<string, string>;
-      if (leaf.supersedes) {
-        const old = ballots.get(leaf.supersedes);
-        if (!old || old.envelope !== leaf.envelope || old.voter !== opening.voter) {
-          return fail("one current ballot per voter", where(), `supersedes ${leaf.supersedes}, which is not this voter's current ballot in ${leaf.envelope}`);
+      const voter = voterTags[env].add(src, f.voterAt, f.voterEnd);
+      if (voterTags[env].added) {
+        if (voter >= currentOf[env].length) {
+          const next = new Int32Array(currentOf[env].length * 2);
+          next.set(currentOf[env]);
+          currentOf[env] = next;
         }
-        ballots.set(leaf.supersedes, null);
-      } else if (voters.has(opening.voter)) {
-        return fail("one current ballot per voter", where(), `a second current ballot of one voter in ${leaf.envelope} (the first is ${voters.get(opening.voter)})`);
+        currentOf[env][voter] = -1;
       }
-      ballots.set(leaf.ballotId, { envelope: leaf.envelope, voter: opening.voter, digest: ballotDigest(leaf.weight, bodyVoteText(opening.body)) });
-      voters.set(opening.voter, leaf.ballotId);
+      const currentLeaf = currentOf[env][voter];
+      if (f.supersedesAt >= 0) {
+        const old = superseded < 0 ? -1 : ballotLeaf[superseded];
+        if (old < 0 || !leaves.current[old] || leaves.envelope[old] !== env || leaves.voter[old] !== voter) {
+          return fail(
+            "one current ballot per voter",
+            where(),
+            `supersedes ${factText(f, f.supersedesAt, f.supersedesEnd)}, which is not this voter's current ballot in ${f.envelope}`,
+          );
+        }
+        leaves.current[old] = 0;
+      } else if (currentLeaf >= 0) {
+        return fail(
+          "one current ballot per voter",
+          where(),
+          `a second current ballot of one voter in ${f.envelope} (the first is ${ballotIds.text(leaves.ballot[currentLeaf])})`,
+        );
+      }
+      ballotLeaf[ballot] = n;
+      leaves.ballot[n] = ballot;
+      leaves.current[n] = 1;
+      leaves.voter[n] = voter;
+      leaves.verdict[n] = verdict;
+      currentOf[env][voter] = n;
     }
-    tree.push(hash);
+    tree.push(f.leafHash);
     while (nextCheckpoint < cps.length && cps[nextCheckpoint].treeSize === tree.size) {
       const cp = cps[nextCheckpoint];
       if (tree.root() !== cp.rootHash) {
-        return fail("Merkle roots", `${FILES.ledger} checkpoint ${nextCheckpoint} (size ${cp.treeSize})`, `the root of leaves 0–${cp.treeSize - 1} of ${FILES.ballots} is not the signed root`);
+        return fail(
+          "Merkle roots",
+          `${FILES.ledger} checkpoint ${nextCheckpoint} (size ${cp.treeSize})`,
+          `the root of leaves 0–${cp.treeSize - 1} of ${FILES.ballots} is not the signed root`,
+        );
       }
       nextCheckpoint += 1;
     }
   }
   if (nextCheckpoint < cps.length) {
-    return fail("Merkle roots", `${FILES.ledger} checkpoint ${nextCheckpoint}`, `signs ${cps[nextCheckpoint].treeSize} leaves; ${FILES.ballots} has ${tree.size}`);
+    return fail(
+      "Merkle roots",
+      `${FILES.ledger} checkpoint ${nextCheckpoint}`,
+      `signs ${cps[nextCheckpoint].treeSize} leaves; ${FILES.ballots} has ${tree.size}`,
+    );
   }
   const last = cps[cps.length - 1];
-  if (!last || last.treeSize !== tree.size) return fail("Merkle roots", FILES.ballots, `${tree.size} leaves, but the final checkpoint signs ${last?.treeSize ?? 0}`);
+  if (!last || last.treeSize !== tree.size)
+    return fail(
+      "Merkle roots",
+      FILES.ballots,
+      `${tree.size} leaves, but the final checkpoint signs ${last?.treeSize ?? 0}`,
+    );
 
-  const digests = new Map<string, CurrentDigest>();
-  const counts = new Map<string, number>();
-  const kept = options.keep ? new Map<string, Map<string, string>>() : undefined;
+  // Current ballots in ledger order: `ballotId digest\n` per envelope, hashed in 64 KB chunks.
+  const digests = envelopeList.map(() => createHash("sha256"));
+  const chunks = envelopeList.map(() => ({ buffer: Buffer.alloc(1 << 16), used: 0 }));
+  const counts = envelopeList.map(() => 0);
+  const kept = options.keep
+    ? new Map<string, Map<string, string>>(envelopeList.map((e) => [e.slug, new Map<string, string>()]))
+    : undefined;
   let current = 0;
-  // Map order is insertion order: current ballots come out in ledger order.
-  for (const [ballotId, c] of ballots) {
-    if (!c) continue;
+  for (let n = 0; n < tree.size; n++) {
+    if (!leaves.current[n]) continue;
+    const env = leaves.envelope[n];
+    const id = ballotIds.bytes(leaves.ballot[n]);
+    const digest = verdicts[leaves.verdict[n]].digest;
+    const chunk = chunks[env];
+    if (chunk.used + id.length + digest.length + 2 > chunk.buffer.length) {
+      digests[env].update(chunk.buffer.subarray(0, chunk.used));
+      chunk.used = 0;
+      if (id.length + digest.length + 2 > chunk.buffer.length)
+        chunk.buffer = Buffer.alloc((id.length + digest.length + 2) * 2);
+    }
+    chunk.buffer.set(id, chunk.used);
+    chunk.used += id.length;
+    chunk.buffer[chunk.used++] = 32;
+    chunk.used += chunk.buffer.write(digest, chunk.used, "latin1");
+    chunk.buffer[chunk.used++] = 10;
     current += 1;
-    let d = digests.get(c.envelope);
-    if (!d) {
-      d = new CurrentDigest();
-      digests.set(c.envelope, d);
-    }
-    d.add(ballotId, c.digest);
-    counts.set(c.envelope, (counts.get(c.envelope) ?? 0) + 1);
-    if (kept) {
-      const m = kept.get(c.envelope) ?? new Map<string, string>();
-      m.set(ballotId, c.digest);
-      kept.set(c.envelope, m);
-    }
+    counts[env] += 1;
+    kept?.get(envelopeList[env].slug)?.set(ballotIds.text(leaves.ballot[n]), digest);
   }
   const envelopeDigests: LedgerSummary["envelopes"] = {};
-  for (const e of round.envelopes) envelopeDigests[e.slug] = { count: counts.get(e.slug) ?? 0, digest: (digests.get(e.slug) ?? new CurrentDigest()).hex() };
+  envelopeList.forEach((e, i) => {
+    digests[i].update(chunks[i].buffer.subarray(0, chunks[i].used));
+    envelopeDigests[e.slug] = { count: counts[i], digest: digests[i].digest("hex") };
+  });
   return { leaves: tree.size, current, envelopes: envelopeDigests, kept, sha256: sha256Hex(bytes) };
 }

@@ -65,7 +65,6 @@ function json<T>(reader: BundleReader, name: string): T {
   }
 }
 
-
 interface EnvelopeRun {
   envelope: RoundDoc["envelopes"][number];
   name: string;
@@ -80,9 +79,24 @@ interface EnvelopeRun {
 }
 
 /** Reads an envelope's .pb file, digests its ballots and re-runs its rule against tally.json. */
-function checkEnvelope(reader: BundleReader, round: RoundDoc, tallyDoc: TallyDoc, envelope: RoundDoc["envelopes"][number]): EnvelopeRun {
+function checkEnvelope(
+  reader: BundleReader,
+  round: RoundDoc,
+  tallyDoc: TallyDoc,
+  envelope: RoundDoc["envelopes"][number],
+): EnvelopeRun {
   const name = pbName(envelope.slug);
-  const run: EnvelopeRun = { envelope, name, election: null, votesLine: 0, count: 0, digest: "", stage: null, failure: null, tallyDetail: "" };
+  const run: EnvelopeRun = {
+    envelope,
+    name,
+    election: null,
+    votesLine: 0,
+    count: 0,
+    digest: "",
+    stage: null,
+    failure: null,
+    tallyDetail: "",
+  };
   const bytes = reader.read(name);
   if (!bytes) throw new Unreadable(`${name} is missing from the bundle`);
   const text = bytes.toString("utf8");
@@ -90,41 +104,73 @@ function checkEnvelope(reader: BundleReader, round: RoundDoc, tallyDoc: TallyDoc
   try {
     election = parsePb(text);
   } catch (error) {
-    if (error instanceof PbFormatError) return { ...run, stage: "file", failure: new Failure("Pabulib files", `${name} line ${error.line}`, error.problem) };
+    if (error instanceof PbFormatError)
+      return {
+        ...run,
+        stage: "file",
+        failure: new Failure("Pabulib files", `${name} line ${error.line}`, error.problem),
+      };
     throw error;
   }
   const lines = text.split("\n", 8 + election.meta.length + election.projects.length);
   const projectsLine = lines.indexOf("PROJECTS") + 3;
   run.election = election;
   run.votesLine = lines.indexOf("VOTES") + 3;
-  const fileFailure = (where: string, reason: string) => ({ ...run, stage: "file" as const, failure: new Failure("Pabulib files", where, reason) });
-  if (election.budgetText !== String(envelope.amount)) return fileFailure(name, `budget ${election.budgetText} is not the envelope's ${envelope.amount}`);
+  const fileFailure = (where: string, reason: string) => ({
+    ...run,
+    stage: "file" as const,
+    failure: new Failure("Pabulib files", where, reason),
+  });
+  if (election.budgetText !== String(envelope.amount))
+    return fileFailure(name, `budget ${election.budgetText} is not the envelope's ${envelope.amount}`);
   const expectedProjects = round.proposals.filter((p) => p.envelope === envelope.slug);
-  if (election.projects.length !== expectedProjects.length) return fileFailure(name, `${election.projects.length} projects; round.json lists ${expectedProjects.length}`);
+  if (election.projects.length !== expectedProjects.length)
+    return fileFailure(name, `${election.projects.length} projects; round.json lists ${expectedProjects.length}`);
   for (const [i, p] of election.projects.entries()) {
     const want = expectedProjects.find((x) => x.id === p.id);
-    if (!want) return fileFailure(`${name} line ${projectsLine + i}`, `project ${p.id} is not a proposal of ${envelope.slug} in round.json`);
-    if (p.costText !== String(want.cost)) return fileFailure(`${name} line ${projectsLine + i}`, `cost ${p.costText} of ${p.id} differs from round.json (${want.cost})`);
+    if (!want)
+      return fileFailure(
+        `${name} line ${projectsLine + i}`,
+        `project ${p.id} is not a proposal of ${envelope.slug} in round.json`,
+      );
+    if (p.costText !== String(want.cost))
+      return fileFailure(
+        `${name} line ${projectsLine + i}`,
+        `cost ${p.costText} of ${p.id} differs from round.json (${want.cost})`,
+      );
   }
   const digest = new CurrentDigest();
   for (const b of election.ballots) digest.add(b.voterId, ballotDigest(b.weight, pbVoteText(b.vote, b.points)));
   run.count = election.ballots.length;
   run.digest = digest.hex();
 
-  const tallyFailure = (where: string, reason: string) => ({ ...run, stage: "tally" as const, failure: new Failure("tally", where, reason) });
+  const tallyFailure = (where: string, reason: string) => ({
+    ...run,
+    stage: "tally" as const,
+    failure: new Failure("tally", where, reason),
+  });
   const recorded = tallyDoc.envelopes.find((t) => t.envelope === envelope.slug);
   if (!recorded) return tallyFailure(FILES.tally, `no result for envelope ${envelope.slug}`);
-  if (recorded.rule !== envelope.rule || recorded.seed !== envelope.seed) return tallyFailure(`${FILES.tally} ${envelope.slug}`, "rule or seed differs from round.json");
+  if (recorded.rule !== envelope.rule || recorded.seed !== envelope.seed)
+    return tallyFailure(`${FILES.tally} ${envelope.slug}`, "rule or seed differs from round.json");
   const rerun = tally(election, { rule: envelope.rule, tieBreak: envelope.tieBreak, seed: envelope.seed });
   if (rerun.selected.join(",") !== recorded.selected.join(",")) {
-    return tallyFailure(`${FILES.tally} ${envelope.slug}`, `re-running ${envelope.rule} selects [${rerun.selected.join(", ")}], tally.json says [${recorded.selected.join(", ")}]`);
+    return tallyFailure(
+      `${FILES.tally} ${envelope.slug}`,
+      `re-running ${envelope.rule} selects [${rerun.selected.join(", ")}], tally.json says [${recorded.selected.join(", ")}]`,
+    );
   }
-  if (rerun.totalCost !== recorded.totalCost) return tallyFailure(`${FILES.tally} ${envelope.slug}`, `total cost ${recorded.totalCost} differs from the re-run (${rerun.totalCost})`);
+  if (rerun.totalCost !== recorded.totalCost)
+    return tallyFailure(
+      `${FILES.tally} ${envelope.slug}`,
+      `total cost ${recorded.totalCost} differs from the re-run (${rerun.totalCost})`,
+    );
   const support = supportOf(
     election.projects.map((p) => p.id),
     election.ballots,
   );
-  if (canonicalJson(support) !== canonicalJson(recorded.support)) return tallyFailure(`${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
+  if (canonicalJson(support) !== canonicalJson(recorded.support))
+    return tallyFailure(`${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
   const csv = reader.read(resultsCsvName(envelope.slug));
   if (csv) {
     const rows = csv.toString("utf8").trim().split("\n").slice(1);
@@ -132,7 +178,10 @@ function checkEnvelope(reader: BundleReader, round: RoundDoc, tallyDoc: TallyDoc
       const id = r.slice(0, r.indexOf(","));
       const selectedCell = /,(yes|no),[0-9]*$/.exec(r)?.[1];
       if (selectedCell !== (recorded.selected.includes(id) ? "yes" : "no")) {
-        return tallyFailure(`${resultsCsvName(envelope.slug)} line ${i + 2}`, `the selected column of ${id} differs from tally.json`);
+        return tallyFailure(
+          `${resultsCsvName(envelope.slug)} line ${i + 2}`,
+          `the selected column of ${id} differs from tally.json`,
+        );
       }
     }
   }
@@ -143,13 +192,22 @@ function checkEnvelope(reader: BundleReader, round: RoundDoc, tallyDoc: TallyDoc
 /** The .pb ballots differ from the ledger's current ballots: walk the ledger again to name the row. */
 function nameDifferingRow(reader: BundleReader, round: RoundDoc, ledger: LedgerDoc, run: EnvelopeRun): never {
   const detail = checkLedger(round, ledger, reader.read(FILES.ballots), { keep: true });
-  const expected = "failure" in detail ? new Map<string, string>() : (detail.kept?.get(run.envelope.slug) ?? new Map<string, string>());
+  const expected =
+    "failure" in detail
+      ? new Map<string, string>()
+      : (detail.kept?.get(run.envelope.slug) ?? new Map<string, string>());
   const listed = new Set<string>();
   for (const [i, b] of (run.election?.ballots ?? []).entries()) {
     const where = `${run.name} line ${run.votesLine + i}`;
     const wantDigest = expected.get(b.voterId);
-    if (wantDigest === undefined) throw new Failure("Pabulib files", where, `ballot ${b.voterId} is not a current ballot of ${run.envelope.slug} in the ledger`);
-    if (wantDigest !== ballotDigest(b.weight, pbVoteText(b.vote, b.points))) throw new Failure("Pabulib files", where, "the weight or vote differs from the opened ballot in the ledger");
+    if (wantDigest === undefined)
+      throw new Failure(
+        "Pabulib files",
+        where,
+        `ballot ${b.voterId} is not a current ballot of ${run.envelope.slug} in the ledger`,
+      );
+    if (wantDigest !== ballotDigest(b.weight, pbVoteText(b.vote, b.points)))
+      throw new Failure("Pabulib files", where, "the weight or vote differs from the opened ballot in the ledger");
     listed.add(b.voterId);
   }
   const missing = [...expected.keys()].find((id) => !listed.has(id));
@@ -158,18 +216,33 @@ function nameDifferingRow(reader: BundleReader, round: RoundDoc, ledger: LedgerD
 }
 
 /** Every file is the one the municipality signed. */
-function checkSums(reader: BundleReader, round: RoundDoc, sums: Buffer, known: ReadonlyMap<string, string>): { failure: Failure | null; detail: string } {
+function checkSums(
+  reader: BundleReader,
+  round: RoundDoc,
+  sums: Buffer,
+  known: ReadonlyMap<string, string>,
+): { failure: Failure | null; detail: string } {
   const sumLines = sums.toString("utf8").trim().split("\n");
   for (const [i, l] of sumLines.entries()) {
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(l);
-    if (!match) return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, "not a checksum line"), detail: "" };
+    if (!match)
+      return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, "not a checksum line"), detail: "" };
     const already = known.get(match[2]);
     const bytes = already ? null : reader.read(match[2]);
-    if (!already && !bytes) return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, `${match[2]} is missing`), detail: "" };
-    if ((already ?? sha256Hex(bytes as Buffer)) !== match[1]) return { failure: new Failure("checksums", match[2], "its SHA-256 differs from SHA256SUMS"), detail: "" };
+    if (!already && !bytes)
+      return { failure: new Failure("checksums", `${FILES.sums} line ${i + 1}`, `${match[2]} is missing`), detail: "" };
+    if ((already ?? sha256Hex(bytes as Buffer)) !== match[1])
+      return { failure: new Failure("checksums", match[2], "its SHA-256 differs from SHA256SUMS"), detail: "" };
   }
-  for (const required of [FILES.round, FILES.ballots, FILES.ledger, FILES.tally, ...round.envelopes.map((e) => pbName(e.slug))]) {
-    if (!sumLines.some((l) => l.endsWith(`  ${required}`))) return { failure: new Failure("checksums", FILES.sums, `${required} is not listed`), detail: "" };
+  for (const required of [
+    FILES.round,
+    FILES.ballots,
+    FILES.ledger,
+    FILES.tally,
+    ...round.envelopes.map((e) => pbName(e.slug)),
+  ]) {
+    if (!sumLines.some((l) => l.endsWith(`  ${required}`)))
+      return { failure: new Failure("checksums", FILES.sums, `${required} is not listed`), detail: "" };
   }
   return { failure: null, detail: `${sumLines.length} files match SHA256SUMS` };
 }
@@ -200,8 +273,10 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     const sums = reader.read(FILES.sums);
     const signature = reader.read(FILES.signature);
     if (!sums || !signature) throw new Unreadable("SHA256SUMS or SHA256SUMS.sig is missing from the bundle");
-    if (!Array.isArray(round.envelopes) || !Array.isArray(round.proposals) || !round.round?.slug) throw new Unreadable("round.json does not describe a round");
-    if (!Array.isArray(ledger.checkpoints) || typeof ledger.publicKey !== "string") throw new Unreadable("ledger.json has no checkpoints or public key");
+    if (!Array.isArray(round.envelopes) || !Array.isArray(round.proposals) || !round.round?.slug)
+      throw new Unreadable("round.json does not describe a round");
+    if (!Array.isArray(ledger.checkpoints) || typeof ledger.publicKey !== "string")
+      throw new Unreadable("ledger.json has no checkpoints or public key");
     fingerprint = bundleFingerprint(round);
 
     // 1. Who signed: the key in the bundle (or the one the observer brought), and SHA256SUMS under it.
@@ -211,16 +286,27 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     }
     let sumsSigned = false;
     try {
-      sumsSigned = edVerify(null, sums, createPublicKey(publicKey), Buffer.from(signature.toString("utf8").trim(), "base64"));
+      sumsSigned = edVerify(
+        null,
+        sums,
+        createPublicKey(publicKey),
+        Buffer.from(signature.toString("utf8").trim(), "base64"),
+      );
     } catch {
       sumsSigned = false;
     }
-    if (!sumsSigned) throw new Failure("SHA256SUMS signature", FILES.signature, "the signature does not verify with the municipality's public key");
+    if (!sumsSigned)
+      throw new Failure(
+        "SHA256SUMS signature",
+        FILES.signature,
+        "the signature does not verify with the municipality's public key",
+      );
     pass("SHA256SUMS signature", `Ed25519, key SHA-256 ${sha256Hex(publicKey.trim()).slice(0, 16)}…`);
 
     // 2. The round: its rules fingerprint is what the checkpoints sign.
     const rulesPrint = rulesFingerprint(round.round, round.envelopes);
-    if (rulesPrint !== round.rulesFingerprint) throw new Failure("round", FILES.round, "rulesFingerprint does not match the round's envelopes and rules");
+    if (rulesPrint !== round.rulesFingerprint)
+      throw new Failure("round", FILES.round, "rulesFingerprint does not match the round's envelopes and rules");
     pass("round.json", `round ${round.round.slug}, ${round.envelopes.length} envelopes, fingerprint ${fingerprint}`);
 
     // 3. Checkpoints: signed, for this round, growing.
@@ -228,10 +314,30 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     if (cps.length === 0) throw new Failure("checkpoints", FILES.ledger, "no checkpoint");
     cps.forEach((c, i) => {
       const { signature: sig, ...body } = c;
-      if (!verifyCheckpoint(body, sig, publicKey)) throw new Failure("checkpoint signatures", `${FILES.ledger} checkpoint ${i} (size ${c.treeSize})`, "the signature does not verify");
-      if (c.roundFingerprint !== rulesPrint) throw new Failure("checkpoint signatures", `${FILES.ledger} checkpoint ${i}`, "signed for another round fingerprint");
-      if (i > 0 && !(c.treeSize > cps[i - 1].treeSize)) throw new Failure("checkpoints grow", `${FILES.ledger} checkpoint ${i}`, `tree size ${c.treeSize} does not grow from ${cps[i - 1].treeSize}`);
-      if (i > 0 && c.signedAt < cps[i - 1].signedAt) throw new Failure("checkpoints grow", `${FILES.ledger} checkpoint ${i}`, "signed before the previous checkpoint");
+      if (!verifyCheckpoint(body, sig, publicKey))
+        throw new Failure(
+          "checkpoint signatures",
+          `${FILES.ledger} checkpoint ${i} (size ${c.treeSize})`,
+          "the signature does not verify",
+        );
+      if (c.roundFingerprint !== rulesPrint)
+        throw new Failure(
+          "checkpoint signatures",
+          `${FILES.ledger} checkpoint ${i}`,
+          "signed for another round fingerprint",
+        );
+      if (i > 0 && !(c.treeSize > cps[i - 1].treeSize))
+        throw new Failure(
+          "checkpoints grow",
+          `${FILES.ledger} checkpoint ${i}`,
+          `tree size ${c.treeSize} does not grow from ${cps[i - 1].treeSize}`,
+        );
+      if (i > 0 && c.signedAt < cps[i - 1].signedAt)
+        throw new Failure(
+          "checkpoints grow",
+          `${FILES.ledger} checkpoint ${i}`,
+          "signed before the previous checkpoint",
+        );
     });
     pass("checkpoint signatures", `${cps.length} checkpoints signed by the municipality for this round`);
 
@@ -240,11 +346,21 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     const ledgerRun = options.checkLedger ? options.checkLedger(round, ledger) : null;
     const envelopeRuns = round.envelopes.map((envelope) => checkEnvelope(reader, round, tallyDoc, envelope));
     const ledgerResult = ledgerRun ? await ledgerRun : checkLedger(round, ledger, reader.read(FILES.ballots));
-    if ("failure" in ledgerResult) throw new Failure(ledgerResult.failure.check, ledgerResult.failure.where, ledgerResult.failure.reason);
+    if ("failure" in ledgerResult)
+      throw new Failure(ledgerResult.failure.check, ledgerResult.failure.where, ledgerResult.failure.reason);
     const summary = ledgerResult;
-    pass("ledger leaves", `${summary.leaves} leaves in order; every commitment opens, every ballot obeys its envelope's rules and carries a class weight`);
-    pass("one current ballot per voter", `${summary.current} current ballots; every revote supersedes the same voter's ballot in the same envelope`);
-    pass("Merkle roots", `every checkpoint's root recomputed from the leaves; the final one covers all ${summary.leaves} (root ${cps[cps.length - 1].rootHash.slice(0, 16)}…)`);
+    pass(
+      "ledger leaves",
+      `${summary.leaves} leaves in order; every commitment opens, every ballot obeys its envelope's rules and carries a class weight`,
+    );
+    pass(
+      "one current ballot per voter",
+      `${summary.current} current ballots; every revote supersedes the same voter's ballot in the same envelope`,
+    );
+    pass(
+      "Merkle roots",
+      `every checkpoint's root recomputed from the leaves; the final one covers all ${summary.leaves} (root ${cps[cps.length - 1].rootHash.slice(0, 16)}…)`,
+    );
 
     for (const run of envelopeRuns) {
       if (run.failure && run.stage === "file") throw run.failure;
