@@ -69,7 +69,10 @@ export const adminCommand: CliCommand = {
           ip: "cli",
         });
         if (!outcome.ok && outcome.code !== "email_taken") throw new UsageError(outcome.code);
-        await database.db.update(users).set({ isPlatformAdmin: true }).where(eq(users.email, normalizeEmail(email)));
+        await database.db
+          .update(users)
+          .set({ isPlatformAdmin: true })
+          .where(eq(users.email, normalizeEmail(email)));
       } finally {
         await database.close();
       }

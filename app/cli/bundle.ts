@@ -13,10 +13,12 @@ export const bundleCommand: CliCommand = {
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args, ["demo"]);
-    if (!parsed.flags.has("demo")) throw new UsageError("only --demo bundles can be written without a database (see export-bundle)");
+    if (!parsed.flags.has("demo"))
+      throw new UsageError("only --demo bundles can be written without a database (see export-bundle)");
     const votersText = stringFlag(parsed, "voters", "1000");
     const voters = Number(votersText);
-    if (!Number.isSafeInteger(voters) || voters < 1 || voters > 20_000_000) throw new UsageError(`--voters must be a whole number from 1 to 20,000,000, not "${votersText}"`);
+    if (!Number.isSafeInteger(voters) || voters < 1 || voters > 20_000_000)
+      throw new UsageError(`--voters must be a whole number from 1 to 20,000,000, not "${votersText}"`);
     const out = stringFlag(parsed, "out");
     const seed = stringFlag(parsed, "seed", "shora-demo");
     const { files } = demoBundle({ voters, seed });

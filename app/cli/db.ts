@@ -22,7 +22,11 @@ export const dbCommand: CliCommand = {
         return 0;
       }
       const { created } = await seedDemo(database.db);
-      io.out(created ? "Seeded the demo municipality (slug: demo).\n" : "The demo municipality already exists; nothing to do.\n");
+      io.out(
+        created
+          ? "Seeded the demo municipality (slug: demo).\n"
+          : "The demo municipality already exists; nothing to do.\n",
+      );
       return 0;
     } finally {
       await database.close();

@@ -10,6 +10,7 @@ import { CSRF_COOKIE, csrfTokenOf, newCsrfToken } from "../services/csrf.server"
 import { seedDemo } from "../services/demo.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
+import { pageCache } from "./page-cache.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -67,6 +68,7 @@ export const serveCommand: CliCommand = {
       }
       next();
     });
+    if (!dev) app.use(pageCache());
     app.all(
       "*",
       createRequestHandler({

@@ -36,7 +36,8 @@ export const verifyReceiptCommand: CliCommand = {
     if (!receiptFile) throw new UsageError("give the receipt file");
     const receipt = readJson<VoterReceipt>(receiptFile, "receipt");
     const published = readJson<PublishedCheckpoints>(stringFlag(parsed, "checkpoints"), "checkpoints");
-    if (typeof published.publicKey !== "string" || !Array.isArray(published.checkpoints)) throw new UsageError("the checkpoints file has no publicKey and checkpoints");
+    if (typeof published.publicKey !== "string" || !Array.isArray(published.checkpoints))
+      throw new UsageError("the checkpoints file has no publicKey and checkpoints");
     const checks = verifyReceipt(receipt, published);
     for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
     return checks.every((c) => c.ok) ? 0 : 1;
@@ -68,12 +69,19 @@ async function withBundle(location: string, receiptFile: string, io: CliIo): Pro
     if (found && leaf.supersedes === receipt.ballotId) supersededBy = leaf.seq;
     line++;
   }
-  checks.push({ name: "ballot is in the published ledger", ok: found, detail: found ? `leaf ${receipt.leafIndex} of ${line}` : "no such ballot at that leaf in ballots.jsonl" });
+  checks.push({
+    name: "ballot is in the published ledger",
+    ok: found,
+    detail: found ? `leaf ${receipt.leafIndex} of ${line}` : "no such ballot at that leaf in ballots.jsonl",
+  });
   if (found) {
     checks.push({
       name: "ballot was counted",
       ok: true,
-      detail: supersededBy === null ? "it is the voter's current ballot: it was counted" : `a later ballot of the same voter (leaf ${supersededBy}) replaced it; that one was counted`,
+      detail:
+        supersededBy === null
+          ? "it is the voter's current ballot: it was counted"
+          : `a later ballot of the same voter (leaf ${supersededBy}) replaced it; that one was counted`,
     });
   }
   for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);

@@ -49,10 +49,17 @@ const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
  * Checks the ledger in a worker thread, so a large bundle uses two cores: the worker walks
  * ballots.jsonl while the main thread reads the .pb files, re-runs the tallies and hashes the files.
  */
-function ledgerInWorker(location: string, reader: BundleReader): ((round: RoundDoc, ledger: LedgerDoc) => Promise<LedgerResult>) | undefined {
+function ledgerInWorker(
+  location: string,
+  reader: BundleReader,
+): ((round: RoundDoc, ledger: LedgerDoc) => Promise<LedgerResult>) | undefined {
   const directory = fs.statSync(location).isDirectory();
   const file = path.join(location, "ballots.jsonl");
-  const size = directory ? (fs.existsSync(file) ? fs.statSync(file).size : 0) : (reader.read("ballots.jsonl")?.length ?? 0);
+  const size = directory
+    ? fs.existsSync(file)
+      ? fs.statSync(file).size
+      : 0
+    : (reader.read("ballots.jsonl")?.length ?? 0);
   const threads = process.env.SHORA_VERIFY_THREADS;
   if (threads === "1" || (size < WORKER_THRESHOLD_BYTES && threads !== "2")) return undefined;
   const source = import.meta.url.endsWith(".ts");
@@ -60,7 +67,12 @@ function ledgerInWorker(location: string, reader: BundleReader): ((round: RoundD
   return (round, ledger) =>
     new Promise((resolve, reject) => {
       const worker = new Worker(url, {
-        workerData: { round, ledger, file: directory ? file : null, bytes: directory ? null : reader.read("ballots.jsonl") },
+        workerData: {
+          round,
+          ledger,
+          file: directory ? file : null,
+          bytes: directory ? null : reader.read("ballots.jsonl"),
+        },
         resourceLimits: { maxOldGenerationSizeMb: 8192, maxYoungGenerationSizeMb: 192 },
       });
       worker.once("message", (result: LedgerResult) => {

@@ -35,7 +35,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     idRulesOf(context.db, municipality.id),
     censusSummary(context.db, municipality.id),
     recentImports(context.db, municipality.id),
-    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    context.db
+      .select()
+      .from(districts)
+      .where(eq(districts.municipalityId, municipality.id))
+      .orderBy(asc(districts.position)),
   ]);
   return json({
     slug: municipality.slug,
@@ -51,7 +55,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           groups: summary.groups,
         }
       : null,
-    imports: imports.map((i) => ({ ...i, startedAt: i.startedAt.toISOString(), finishedAt: i.finishedAt?.toISOString() ?? null })),
+    imports: imports.map((i) => ({
+      ...i,
+      startedAt: i.startedAt.toISOString(),
+      finishedAt: i.finishedAt?.toISOString() ?? null,
+    })),
     running: imports.some((i) => i.status === "running"),
   });
 }
@@ -72,7 +80,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) throw new VerificationRefused("file_missing", "file");
-    if (file.size > MAX_FILE_MB * 1024 * 1024) throw new VerificationRefused("file_too_large", "file", 400, { max: MAX_FILE_MB });
+    if (file.size > MAX_FILE_MB * 1024 * 1024)
+      throw new VerificationRefused("file_too_large", "file", 400, { max: MAX_FILE_MB });
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
@@ -228,7 +237,9 @@ export default function CensusAdmin() {
               {t("verification.census.progress", { loaded: i.loadedRows, total: i.totalRows - i.badRows })}
             </p>
           ) : null}
-          {i.status === "refused" ? <p>{t("verification.census.refused", { bad: i.badRows, total: i.totalRows })}</p> : null}
+          {i.status === "refused" ? (
+            <p>{t("verification.census.refused", { bad: i.badRows, total: i.totalRows })}</p>
+          ) : null}
           {i.status === "active" || i.status === "replaced" ? (
             <p>{t("verification.census.activeNote", { records: i.loadedRows })}</p>
           ) : null}

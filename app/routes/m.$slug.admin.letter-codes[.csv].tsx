@@ -31,6 +31,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof VerificationRefused)) throw error;
-    return redirect(`/m/${access.municipality.slug}/admin/verifications?lettersError=${error.code}#letters`, { status: 303 });
+    return redirect(`/m/${access.municipality.slug}/admin/verifications?lettersError=${error.code}#letters`, {
+      status: 303,
+    });
   }
 }

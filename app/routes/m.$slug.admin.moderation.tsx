@@ -27,7 +27,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
-    flagged: queue.flagged.map((r) => ({ ...shape(r), reports: r.flags, reasons: r.reasons, hidden: r.comment.hiddenAt !== null })),
+    flagged: queue.flagged.map((r) => ({
+      ...shape(r),
+      reports: r.flags,
+      reasons: r.reasons,
+      hidden: r.comment.hiddenAt !== null,
+    })),
     hidden: queue.hidden.map(shape),
   });
 }
@@ -38,7 +43,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const values = { commentId: String(form.get("commentId") ?? ""), reason: String(form.get("reason") ?? "").slice(0, 1000) };
+  const values = {
+    commentId: String(form.get("commentId") ?? ""),
+    reason: String(form.get("reason") ?? "").slice(0, 1000),
+  };
   try {
     if (form.get("intent") === "hide") {
       await hideComment(context.db, access, { commentId: values.commentId, reason: values.reason });
@@ -69,7 +77,8 @@ export default function Moderation() {
       {data.flagged.map((c) => (
         <article key={c.id} className="panel" aria-labelledby={`flagged-${c.id}`}>
           <h2 id={`flagged-${c.id}`}>
-            {t("moderation.on", { proposal: pickText(c.proposal.title, locale), author: c.author ?? "—" })} ({t("moderation.reports", { count: formatNumber(locale, c.reports) })})
+            {t("moderation.on", { proposal: pickText(c.proposal.title, locale), author: c.author ?? "—" })} (
+            {t("moderation.reports", { count: formatNumber(locale, c.reports) })})
           </h2>
           <blockquote dir="auto" style={{ whiteSpace: "pre-line" }}>
             {c.body}
@@ -83,7 +92,9 @@ export default function Moderation() {
           <PostForm>
             <input type="hidden" name="intent" value="hide" />
             <input type="hidden" name="commentId" value={c.id} />
-            <div className={result?.errors?.reason && result.values.commentId === c.id ? "field field-invalid" : "field"}>
+            <div
+              className={result?.errors?.reason && result.values.commentId === c.id ? "field field-invalid" : "field"}
+            >
               <label htmlFor={`field-reason-${c.id}`}>{t("moderation.reason")}</label>
               {result?.errors?.reason && result.values.commentId === c.id ? (
                 <p className="field-error" id={`field-reason-${c.id}-error`}>

@@ -29,7 +29,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   const [rules, districtRows] = await Promise.all([
     roundRules(context.db, round, municipality.timeZone),
-    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    context.db
+      .select()
+      .from(districts)
+      .where(eq(districts.municipalityId, municipality.id))
+      .orderBy(asc(districts.position)),
   ]);
   return json({
     slug: municipality.slug,
@@ -165,10 +169,29 @@ export default function RoundEligibilityAdmin() {
           <h3 id="add-class">{t("verification.eligibility.addClass")}</h3>
           <PostForm noValidate aria-labelledby="add-class">
             <input type="hidden" name="intent" value="class" />
-            <Field name="code" label={t("verification.eligibility.code")} defaultValue={values.code} error={errors?.code} dir="ltr" />
-            <Field name="nameEn" label={t("verification.eligibility.nameEn")} defaultValue={values.nameEn} error={errors?.nameEn} dir="ltr" />
+            <Field
+              name="code"
+              label={t("verification.eligibility.code")}
+              defaultValue={values.code}
+              error={errors?.code}
+              dir="ltr"
+            />
+            <Field
+              name="nameEn"
+              label={t("verification.eligibility.nameEn")}
+              defaultValue={values.nameEn}
+              error={errors?.nameEn}
+              dir="ltr"
+            />
             <Field name="nameFa" label={t("verification.eligibility.nameFa")} defaultValue={values.nameFa} dir="rtl" />
-            <Field name="weight" type="number" label={t("verification.eligibility.weight")} defaultValue={values.weight ?? "1"} error={errors?.weight} dir="ltr" />
+            <Field
+              name="weight"
+              type="number"
+              label={t("verification.eligibility.weight")}
+              defaultValue={values.weight ?? "1"}
+              error={errors?.weight}
+              dir="ltr"
+            />
             <button type="submit">{t("verification.eligibility.saveClass")}</button>
           </PostForm>
         </>
@@ -181,7 +204,12 @@ export default function RoundEligibilityAdmin() {
           <legend>{t("verification.eligibility.districts")}</legend>
           {errors?.districtIds ? <p className="field-error">{errors.districtIds}</p> : null}
           <p>
-            <input id="field-allDistricts" type="checkbox" name="allDistricts" defaultChecked={rules.districtIds === null} />{" "}
+            <input
+              id="field-allDistricts"
+              type="checkbox"
+              name="allDistricts"
+              defaultChecked={rules.districtIds === null}
+            />{" "}
             <label htmlFor="field-allDistricts">{t("verification.eligibility.allDistricts")}</label>
           </p>
           {data.districts.map((d) => (
@@ -208,11 +236,21 @@ export default function RoundEligibilityAdmin() {
             dir="ltr"
           />
           <p>
-            <input id="field-verifiedToPropose" type="checkbox" name="verifiedToPropose" defaultChecked={rules.verifiedToPropose} />{" "}
+            <input
+              id="field-verifiedToPropose"
+              type="checkbox"
+              name="verifiedToPropose"
+              defaultChecked={rules.verifiedToPropose}
+            />{" "}
             <label htmlFor="field-verifiedToPropose">{t("verification.eligibility.verifiedToPropose")}</label>
           </p>
           <p>
-            <input id="field-verifiedToComment" type="checkbox" name="verifiedToComment" defaultChecked={rules.verifiedToComment} />{" "}
+            <input
+              id="field-verifiedToComment"
+              type="checkbox"
+              name="verifiedToComment"
+              defaultChecked={rules.verifiedToComment}
+            />{" "}
             <label htmlFor="field-verifiedToComment">{t("verification.eligibility.verifiedToComment")}</label>
           </p>
         </fieldset>

@@ -51,7 +51,11 @@ type Outcome = {
 
 function problemText(t: Translator, p: PaperProblem, money: (n: number) => string): string {
   if (p.violations.length) return p.violations.map((v) => violationText(t, v, money)).join(" ");
-  const key = (p.code.startsWith("id_") || p.code === "birth_date_invalid" ? `verification.error.${p.code}` : `paper.error.${p.code}`) as MessageKey;
+  const key = (
+    p.code.startsWith("id_") || p.code === "birth_date_invalid"
+      ? `verification.error.${p.code}`
+      : `paper.error.${p.code}`
+  ) as MessageKey;
   return t(key, p.params);
 }
 
@@ -62,9 +66,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(locale);
   const money = (n: number) => formatMoney(locale, n, access.municipality.currency);
   const values: Record<string, string> = {};
-  for (const name of ["nationalId", "birthDate", "envelope", "choices"]) values[name] = String(form.get(name) ?? "").slice(0, 2000);
+  for (const name of ["nationalId", "birthDate", "envelope", "choices"])
+    values[name] = String(form.get(name) ?? "").slice(0, 2000);
   const refuse = (errors: Record<string, string>, problems: Outcome["problems"] = []) =>
-    json<Outcome>({ errors, problems, values: form.get("intent") === "file" ? {} : values, notice: null }, { status: 400 });
+    json<Outcome>(
+      { errors, problems, values: form.get("intent") === "file" ? {} : values, notice: null },
+      { status: 400 },
+    );
 
   let batch: PaperBallot[];
   if (form.get("intent") === "file") {
@@ -79,16 +87,38 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const parsed = parsePaperCsv(text, MAX_PAPER_ROWS);
     if (parsed.problems.length) {
-      const problems = parsed.problems.map((p) => ({ line: p.line, message: t(`paper.error.${p.code}` as MessageKey, p as unknown as Record<string, string | number>) }));
+      const problems = parsed.problems.map((p) => ({
+        line: p.line,
+        message: t(`paper.error.${p.code}` as MessageKey, p as unknown as Record<string, string | number>),
+      }));
       return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
     }
-    batch = parsed.rows.map((r) => ({ line: r.line, nationalId: r.nationalId, birthDate: r.birthDate, envelope: r.envelope, choices: r.choices }));
+    batch = parsed.rows.map((r) => ({
+      line: r.line,
+      nationalId: r.nationalId,
+      birthDate: r.birthDate,
+      envelope: r.envelope,
+      choices: r.choices,
+    }));
   } else {
-    batch = [{ line: null, nationalId: values.nationalId, birthDate: values.birthDate.trim() || null, envelope: values.envelope, choices: values.choices }];
+    batch = [
+      {
+        line: null,
+        nationalId: values.nationalId,
+        birthDate: values.birthDate.trim() || null,
+        envelope: values.envelope,
+        choices: values.choices,
+      },
+    ];
   }
   try {
     const outcome = await enterPaperBallots(context.db, access, { roundSlug: params.round ?? "", ballots: batch });
-    return json<Outcome>({ errors: null, problems: [], values: {}, notice: t("paper.done", { count: formatNumber(locale, outcome.cast) }) });
+    return json<Outcome>({
+      errors: null,
+      problems: [],
+      values: {},
+      notice: t("paper.done", { count: formatNumber(locale, outcome.cast) }),
+    });
   } catch (error) {
     if (!(error instanceof PaperBallotsRefused)) throw error;
     if (form.get("intent") === "file") {
@@ -142,8 +172,24 @@ export default function PaperBallots() {
       <h2 id="one">{t("paper.one")}</h2>
       <PostForm aria-labelledby="one">
         <input type="hidden" name="intent" value="one" />
-        <Field name="nationalId" label={t("paper.nationalId")} defaultValue={values.nationalId} error={errors.nationalId} required dir="ltr" autoComplete="off" />
-        <Field name="birthDate" label={t("paper.birthDate")} hint={t("paper.birthDateHint")} defaultValue={values.birthDate} error={errors.birthDate} dir="ltr" autoComplete="off" />
+        <Field
+          name="nationalId"
+          label={t("paper.nationalId")}
+          defaultValue={values.nationalId}
+          error={errors.nationalId}
+          required
+          dir="ltr"
+          autoComplete="off"
+        />
+        <Field
+          name="birthDate"
+          label={t("paper.birthDate")}
+          hint={t("paper.birthDateHint")}
+          defaultValue={values.birthDate}
+          error={errors.birthDate}
+          dir="ltr"
+          autoComplete="off"
+        />
         <SelectField
           name="envelope"
           label={t("paper.envelope")}
@@ -151,7 +197,16 @@ export default function PaperBallots() {
           error={errors.envelope}
           options={data.sheets.map((s) => ({ value: s.envelope.slug, label: pickText(s.envelope.name, locale) }))}
         />
-        <Field name="choices" label={t("paper.choices")} hint={t("paper.choicesHint")} defaultValue={values.choices} error={errors.choices} required dir="ltr" autoComplete="off" />
+        <Field
+          name="choices"
+          label={t("paper.choices")}
+          hint={t("paper.choicesHint")}
+          defaultValue={values.choices}
+          error={errors.choices}
+          required
+          dir="ltr"
+          autoComplete="off"
+        />
         <button type="submit">{t("paper.submitOne")}</button>
       </PostForm>
 
@@ -166,7 +221,14 @@ export default function PaperBallots() {
               {errors.file}
             </p>
           ) : null}
-          <input id="field-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby={errors.file ? "field-file-error" : undefined} />
+          <input
+            id="field-file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            aria-describedby={errors.file ? "field-file-error" : undefined}
+          />
         </div>
         <button type="submit">{t("paper.submitFile")}</button>
       </PostForm>

@@ -12,13 +12,7 @@ import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
 import { QUESTION_KINDS } from "../domain/rounds/survey";
-import {
-  SurveyRefused,
-  addQuestion,
-  deleteQuestion,
-  moveQuestion,
-  surveyResults,
-} from "../services/surveys.server";
+import { SurveyRefused, addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/surveys.server";
 
 export const meta: MetaFunction = () => [{ title: "Shora — survey" }];
 

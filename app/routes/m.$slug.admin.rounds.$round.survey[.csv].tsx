@@ -12,6 +12,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   const csv = await surveyCsv(context.db, round.id, requestLocale(request));
   return new Response(`\uFEFF${csv}`, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${round.slug}-survey.csv"`, "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${round.slug}-survey.csv"`,
+      "Cache-Control": "no-store",
+    },
   });
 }

@@ -20,7 +20,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({
     slug: municipality.slug,
     round: { slug: round.slug, title: round.title },
-    rows: rows.map((r) => ({ day: r.day, district: r.district, voterClass: r.voterClass, channel: r.channel, voters: r.voters })),
+    rows: rows.map((r) => ({
+      day: r.day,
+      district: r.district,
+      voterClass: r.voterClass,
+      channel: r.channel,
+      voters: r.voters,
+    })),
   });
 }
 
@@ -43,7 +49,13 @@ export default function Turnout() {
       ) : (
         <>
           <p role="status">{t("rounds.turnout.total", { count: total })}</p>
-          <BarChart rtl={locale === "fa"} data={{ labels: days.map((d) => formatDay(locale, d)), datasets: [{ label: t("rounds.turnout.voters"), data: perDay, backgroundColor: "#0b5cad" }] }} />
+          <BarChart
+            rtl={locale === "fa"}
+            data={{
+              labels: days.map((d) => formatDay(locale, d)),
+              datasets: [{ label: t("rounds.turnout.voters"), data: perDay, backgroundColor: "#0b5cad" }],
+            }}
+          />
           <table>
             <caption>{t("rounds.turnout.chartCaption")}</caption>
             <thead>

@@ -31,7 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
   const [found, districtRows, counts, letters, fromCensus, roundIds] = await Promise.all([
     email ? residentByEmail(context.db, municipality.id, email) : null,
-    context.db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    context.db
+      .select()
+      .from(districts)
+      .where(eq(districts.municipalityId, municipality.id))
+      .orderBy(asc(districts.position)),
     verificationCounts(context.db, municipality.id),
     letterCodeCounts(context.db, municipality.id),
     censusClasses(context.db, municipality.id),
@@ -41,7 +45,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ? await context.db
         .selectDistinct({ code: roundVoterClasses.code })
         .from(roundVoterClasses)
-        .where(inArray(roundVoterClasses.roundId, roundIds.map((r) => r.id)))
+        .where(
+          inArray(
+            roundVoterClasses.roundId,
+            roundIds.map((r) => r.id),
+          ),
+        )
     : [];
   const byMethod = Object.fromEntries(counts.map((c) => [c.method, c.n]));
   return json({
@@ -94,7 +103,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return back("verified");
     }
     if (intent === "revoke") {
-      await revokeVerification(context.db, access, { verificationId: text(form, "verificationId"), reason: text(form, "reason", 600) });
+      await revokeVerification(context.db, access, {
+        verificationId: text(form, "verificationId"),
+        reason: text(form, "reason", 600),
+      });
       return back("revoked");
     }
     if (intent === "move") {
@@ -147,7 +159,9 @@ export default function Verifications() {
       <p>{t("verification.staff.counts", data.counts)}</p>
       {done ? (
         <p className="notice" role="status">
-          {t(`verification.staff.${done === "verified" ? "verified" : done === "revoked" ? "revoked" : "moved"}` as MessageKey)}
+          {t(
+            `verification.staff.${done === "verified" ? "verified" : done === "revoked" ? "revoked" : "moved"}` as MessageKey,
+          )}
         </p>
       ) : null}
 
@@ -197,7 +211,14 @@ export default function Verifications() {
                 <input type="hidden" name="intent" value="verify" />
                 <input type="hidden" name="email" value={found.user.email} />
                 <input type="hidden" name="userId" value={found.user.id} />
-                <Field name="nationalId" label={t("verification.nationalId")} error={errors?.nationalId} autoComplete="off" required dir="ltr" />
+                <Field
+                  name="nationalId"
+                  label={t("verification.nationalId")}
+                  error={errors?.nationalId}
+                  autoComplete="off"
+                  required
+                  dir="ltr"
+                />
                 <Field
                   name="birthDate"
                   label={t("verification.birthDate")}
@@ -221,7 +242,13 @@ export default function Verifications() {
                       {errors.voterClass}
                     </p>
                   ) : null}
-                  <input id="field-voterClass" name="voterClass" list="known-classes" defaultValue={values.voterClass ?? data.classes[0] ?? ""} dir="ltr" />
+                  <input
+                    id="field-voterClass"
+                    name="voterClass"
+                    list="known-classes"
+                    defaultValue={values.voterClass ?? data.classes[0] ?? ""}
+                    dir="ltr"
+                  />
                   <datalist id="known-classes">
                     {data.classes.map((c) => (
                       <option key={c} value={c} />
@@ -267,8 +294,22 @@ export default function Verifications() {
             ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
           ]}
         />
-        <Field id="letters-validDays" name="validDays" type="number" label={t("verification.letters.validDays")} defaultValue="60" dir="ltr" />
-        <Field id="letters-limit" name="limit" type="number" label={t("verification.letters.limit")} defaultValue="1000" dir="ltr" />
+        <Field
+          id="letters-validDays"
+          name="validDays"
+          type="number"
+          label={t("verification.letters.validDays")}
+          defaultValue="60"
+          dir="ltr"
+        />
+        <Field
+          id="letters-limit"
+          name="limit"
+          type="number"
+          label={t("verification.letters.limit")}
+          defaultValue="1000"
+          dir="ltr"
+        />
         <button type="submit">{t("verification.letters.submit")}</button>
       </PostForm>
     </>

@@ -148,7 +148,9 @@ export default function RoundPage() {
           <Link to={`${base}/survey`}>{t("survey.link")}</Link>
         </p>
       ) : null}
-      {data.round.kind === "budgeting" && data.currentPhase && ["voting", "tallying", "published", "implementation"].includes(data.currentPhase) ? (
+      {data.round.kind === "budgeting" &&
+      data.currentPhase &&
+      ["voting", "tallying", "published", "implementation"].includes(data.currentPhase) ? (
         <p>
           <Link to={`${base}/receipt`}>{t("rounds.receipt.title")}</Link>
         </p>
@@ -258,7 +260,10 @@ export default function RoundPage() {
                     <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
                     <td>{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
                     <td className="num">
-                      <Link to={`${base}/proposals/${p.id}#comments`} aria-label={t("comments.count", { count: formatNumber(locale, p.comments) })}>
+                      <Link
+                        to={`${base}/proposals/${p.id}#comments`}
+                        aria-label={t("comments.count", { count: formatNumber(locale, p.comments) })}
+                      >
                         {formatNumber(locale, p.comments)}
                       </Link>
                     </td>

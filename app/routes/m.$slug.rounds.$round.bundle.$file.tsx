@@ -17,6 +17,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const file = bundle?.files.find((f) => f.name === params.file);
   if (!bundle || !file) throw notFound("bundle file");
   return new Response(new Uint8Array(file.bytes) as unknown as BodyInit, {
-    headers: { "Content-Type": contentType(file.name), "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" },
+    headers: {
+      "Content-Type": contentType(file.name),
+      "Cache-Control": "public, max-age=300",
+      "Access-Control-Allow-Origin": "*",
+    },
   });
 }

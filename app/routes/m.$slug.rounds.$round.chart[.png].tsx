@@ -13,10 +13,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const url = new URL(request.url);
   const kind = url.searchParams.get("chart") ?? "";
-  if (!(CHART_KINDS as readonly string[]).includes(kind)) throw deny(400, "bad_request", `chart must be one of ${CHART_KINDS.join(", ")}`);
+  if (!(CHART_KINDS as readonly string[]).includes(kind))
+    throw deny(400, "bad_request", `chart must be one of ${CHART_KINDS.join(", ")}`);
   const lang = url.searchParams.get("lang");
   const locale = isLocale(lang) ? lang : requestLocale(request);
-  const spec = await resultsChart(context.db, municipality, { roundSlug: params.round ?? "", kind: kind as ChartKind, envelope: url.searchParams.get("envelope"), locale });
+  const spec = await resultsChart(context.db, municipality, {
+    roundSlug: params.round ?? "",
+    kind: kind as ChartKind,
+    envelope: url.searchParams.get("envelope"),
+    locale,
+  });
   if (!spec) throw notFound("chart");
   const png = await chartPng(spec, locale === "fa");
   return new Response(new Uint8Array(png) as unknown as BodyInit, {

@@ -66,7 +66,9 @@ export default function MyEligibility() {
                 {r.code === "not_verified" ? (
                   <>
                     {t("verification.mine.not_verified")}{" "}
-                    <Link to={data.loggedIn ? `/m/${data.slug}/verify` : "/login"}>{t("verification.mine.verifyLink")}</Link>
+                    <Link to={data.loggedIn ? `/m/${data.slug}/verify` : "/login"}>
+                      {t("verification.mine.verifyLink")}
+                    </Link>
                   </>
                 ) : r.code === "district" ? (
                   t("verification.mine.district", {

@@ -28,7 +28,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
-  const thread = await commentThread(context.db, { proposalId: found.proposal.id, userId: current?.user.id ?? null, page });
+  const thread = await commentThread(context.db, {
+    proposalId: found.proposal.id,
+    userId: current?.user.id ?? null,
+    page,
+  });
   const p = found.proposal;
   return json({
     slug: municipality.slug,
@@ -112,19 +116,24 @@ export default function ProposalPage() {
       </p>
       <h1>{pickText(p.title, locale)}</h1>
       <p>
-        {pickText(data.envelope.name, locale)} · {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
+        {pickText(data.envelope.name, locale)} ·{" "}
+        {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
         <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
       </p>
       {p.location ? <p>{p.location}</p> : null}
       <div className="prose" style={{ whiteSpace: "pre-line" }}>
         {pickText(p.body, locale)}
       </div>
-      {p.status === "rejected" && p.rejectionReason ? <p className="notice">{t("proposal.rejected", { reason: p.rejectionReason })}</p> : null}
+      {p.status === "rejected" && p.rejectionReason ? (
+        <p className="notice">{t("proposal.rejected", { reason: p.rejectionReason })}</p>
+      ) : null}
       {p.officialResponse ? (
         <aside className="official-response" aria-labelledby="official">
           <h2 id="official">{t("proposal.officialResponse")}</h2>
           <p style={{ whiteSpace: "pre-line" }}>{p.officialResponse}</p>
-          {p.officialResponseAt ? <p className="hint">{formatDateTime(locale, new Date(p.officialResponseAt), data.timeZone)}</p> : null}
+          {p.officialResponseAt ? (
+            <p className="hint">{formatDateTime(locale, new Date(p.officialResponseAt), data.timeZone)}</p>
+          ) : null}
         </aside>
       ) : null}
 
@@ -143,7 +152,13 @@ export default function ProposalPage() {
           <PostForm aria-labelledby="add-comment">
             <h3 id="add-comment">{t("comments.add")}</h3>
             <input type="hidden" name="intent" value="comment" />
-            <TextArea name="body" label={t("comments.body")} defaultValue={failedOn ? "" : result?.values.body} error={failedOn ? undefined : errors.body} required />
+            <TextArea
+              name="body"
+              label={t("comments.body")}
+              defaultValue={failedOn ? "" : result?.values.body}
+              error={failedOn ? undefined : errors.body}
+              required
+            />
             <SelectField
               name="stance"
               label={t("comments.stance")}
@@ -165,11 +180,21 @@ export default function ProposalPage() {
         {data.thread.comments.length === 0 ? <p>{t("comments.none")}</p> : null}
         <ol className="comments">
           {data.thread.comments.map((c) => (
-            <li key={c.id} id={`comment-${c.id}`} className={`comment depth-${c.depth}`} style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}>
+            <li
+              key={c.id}
+              id={`comment-${c.id}`}
+              className={`comment depth-${c.depth}`}
+              style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}
+            >
               <p className="comment-meta">
                 <strong>{c.author ?? t("comments.anonymous")}</strong>
-                {c.stance ? <span className={`stance stance-${c.stance}`}> · {t(`comments.stance.${c.stance}` as MessageKey)}</span> : null} ·{" "}
-                <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
+                {c.stance ? (
+                  <span className={`stance stance-${c.stance}`}>
+                    {" "}
+                    · {t(`comments.stance.${c.stance}` as MessageKey)}
+                  </span>
+                ) : null}{" "}
+                · <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
                 {c.edited ? ` ${t("comments.edited")}` : null}
               </p>
               {c.deleted ? (
@@ -204,7 +229,13 @@ export default function ProposalPage() {
                       <PostForm>
                         <input type="hidden" name="intent" value="edit" />
                         <input type="hidden" name="commentId" value={c.id} />
-                        <TextArea id={`edit-${c.id}`} name="body" label={t("comments.editLabel")} defaultValue={c.body ?? ""} required />
+                        <TextArea
+                          id={`edit-${c.id}`}
+                          name="body"
+                          label={t("comments.editLabel")}
+                          defaultValue={c.body ?? ""}
+                          required
+                        />
                         <button type="submit">{t("comments.editSubmit")}</button>
                       </PostForm>
                     </details>
@@ -239,10 +270,22 @@ export default function ProposalPage() {
           ))}
         </ol>
         {data.thread.pages > 1 ? (
-          <nav aria-label={t("comments.page", { page: formatNumber(locale, data.thread.page), pages: formatNumber(locale, data.thread.pages) })}>
-            {data.thread.page > 1 ? <Link to={`?page=${data.thread.page - 1}#comments`}>{t("comments.newer")}</Link> : null}{" "}
-            {t("comments.page", { page: formatNumber(locale, data.thread.page), pages: formatNumber(locale, data.thread.pages) })}{" "}
-            {data.thread.page < data.thread.pages ? <Link to={`?page=${data.thread.page + 1}#comments`}>{t("comments.older")}</Link> : null}
+          <nav
+            aria-label={t("comments.page", {
+              page: formatNumber(locale, data.thread.page),
+              pages: formatNumber(locale, data.thread.pages),
+            })}
+          >
+            {data.thread.page > 1 ? (
+              <Link to={`?page=${data.thread.page - 1}#comments`}>{t("comments.newer")}</Link>
+            ) : null}{" "}
+            {t("comments.page", {
+              page: formatNumber(locale, data.thread.page),
+              pages: formatNumber(locale, data.thread.pages),
+            })}{" "}
+            {data.thread.page < data.thread.pages ? (
+              <Link to={`?page=${data.thread.page + 1}#comments`}>{t("comments.older")}</Link>
+            ) : null}
           </nav>
         ) : null}
       </section>

@@ -21,10 +21,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (url.searchParams.get("format") === "json") {
     if (!receipt) throw notFound("ballot");
     return new Response(JSON.stringify(receipt, null, 2), {
-      headers: { "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="receipt-${receipt.ballotId}.json"` },
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": `attachment; filename="receipt-${receipt.ballotId}.json"`,
+      },
     });
   }
-  return json({ slug: municipality.slug, timeZone: municipality.timeZone, round: { slug: round.slug, title: round.title }, ballotId, receipt });
+  return json({
+    slug: municipality.slug,
+    timeZone: municipality.timeZone,
+    round: { slug: round.slug, title: round.title },
+    ballotId,
+    receipt,
+  });
 }
 
 export default function ReceiptCheck() {

@@ -1,4 +1,5 @@
-import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { PAGE_CACHE_HEADER } from "../services/page-cache";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
@@ -11,42 +12,70 @@ import { notFound } from "../services/http.server";
 import { isPublished, publishedResults } from "../services/publish.server";
 import { findRound } from "../services/rounds-admin.server";
 
-const comparisonCache = new Map<string, Record<string, ReturnType<typeof compareRules>>>();
-
 export const meta: MetaFunction = () => [{ title: "Shora — results" }];
+
+/**
+ * A published round never changes (ADR 0008): its results page data is built once per round and
+ * served from memory after that — observers arrive in crowds on the evening results come out.
+ */
+const publishedPayloads = new Map<string, Awaited<ReturnType<typeof resultsPayload>>>();
 
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const round = await findRound(context.db, municipality.id, params.round ?? "");
   if (!round) throw notFound("round");
+  // Published: the page itself may be kept and served again to observers (app/cli/page-cache.ts).
+  const cached = publishedPayloads.get(round.id);
+  if (cached) return json(cached, { headers: { [PAGE_CACHE_HEADER]: "public" } });
   const published = await isPublished(context.db, round.id);
-  const results = published ? await publishedResults(context.db, round, municipality.id) : null;
-  const bundle = published ? await roundBundle(context.db, municipality, round.slug) : null;
+  const payload = await resultsPayload(context.db, municipality, round, published);
+  if (!published) return json(payload);
+  publishedPayloads.set(round.id, payload);
+  return json(payload, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+}
+
+export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {
+  const out = new Headers(parentHeaders);
+  const value = loaderHeaders.get(PAGE_CACHE_HEADER);
+  if (value) out.set(PAGE_CACHE_HEADER, value);
+  return out;
+};
+
+async function resultsPayload(
+  db: LoaderFunctionArgs["context"]["db"],
+  municipality: Awaited<ReturnType<typeof requireMunicipality>>,
+  round: NonNullable<Awaited<ReturnType<typeof findRound>>>,
+  published: boolean,
+) {
+  const results = published ? await publishedResults(db, round, municipality.id) : null;
+  const bundle = published ? await roundBundle(db, municipality, round.slug) : null;
   // Greedy and equal shares side by side, on the published .pb files.
-  // A published bundle never changes: the comparison is computed once per bundle.
-  let comparisons: Record<string, ReturnType<typeof compareRules>> = bundle ? (comparisonCache.get(bundle.fingerprint) ?? {}) : {};
-  if (bundle && !comparisonCache.has(bundle.fingerprint)) {
-    comparisons = {};
-    for (const e of bundle.round.envelopes) {
-      const file = bundle.files.find((f) => f.name === `${e.slug}.pb`);
-      if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
-    }
-    comparisonCache.set(bundle.fingerprint, comparisons);
+  const comparisons: Record<string, ReturnType<typeof compareRules>> = {};
+  for (const e of bundle?.round.envelopes ?? []) {
+    const file = bundle?.files.find((f) => f.name === `${e.slug}.pb`);
+    if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
   }
-  return json({
+  return {
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: round.slug, title: round.title },
     comparisons,
-    bundle: bundle ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) } : null,
+    bundle: bundle
+      ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) }
+      : null,
     results: results
       ? {
           ...results,
-          turnout: results.turnout.map((t) => ({ day: t.day, district: t.district, channel: t.channel, voters: t.voters })),
+          turnout: results.turnout.map((t) => ({
+            day: t.day,
+            district: t.district,
+            channel: t.channel,
+            voters: t.voters,
+          })),
         }
       : null,
-  });
+  };
 }
 
 export default function Results() {
@@ -68,8 +97,12 @@ export default function Results() {
         <>
           {data.results.finalCheckpoint ? (
             <p dir="auto">
-              {t("rounds.results.ledger", { size: formatNumber(locale, data.results.ledgerSize), root: data.results.finalCheckpoint.rootHash.slice(0, 16) })}{" "}
-              <a href={`${base}/checkpoints.json`}>JSON</a> · <Link to={`${base}/receipt`}>{t("rounds.receipt.title")}</Link>
+              {t("rounds.results.ledger", {
+                size: formatNumber(locale, data.results.ledgerSize),
+                root: data.results.finalCheckpoint.rootHash.slice(0, 16),
+              })}{" "}
+              <a href={`${base}/checkpoints.json`}>JSON</a> ·{" "}
+              <Link to={`${base}/receipt`}>{t("rounds.receipt.title")}</Link>
             </p>
           ) : null}
           {data.results.envelopes.map((e) => {
@@ -78,15 +111,25 @@ export default function Results() {
               <section key={e.envelope.slug} aria-labelledby={`results-${e.envelope.slug}`}>
                 <h2 id={`results-${e.envelope.slug}`}>{pickText(e.envelope.name, locale)}</h2>
                 <p>
-                  {t("rounds.results.used", { used: formatMoney(locale, e.used, data.currency), amount: formatMoney(locale, e.envelope.amount, data.currency) })} —{" "}
-                  {t("rounds.results.voters")}: {formatNumber(locale, e.ballots)} — {t("rounds.tally.rule")}: <code>{e.envelope.rule}</code>
+                  {t("rounds.results.used", {
+                    used: formatMoney(locale, e.used, data.currency),
+                    amount: formatMoney(locale, e.envelope.amount, data.currency),
+                  })}{" "}
+                  — {t("rounds.results.voters")}: {formatNumber(locale, e.ballots)} — {t("rounds.tally.rule")}:{" "}
+                  <code>{e.envelope.rule}</code>
                 </p>
                 <BarChart
                   horizontal
                   rtl={locale === "fa"}
                   data={{
                     labels: e.proposals.map((p) => `${p.selected ? "✓ " : ""}${pickText(p.title, locale)}`),
-                    datasets: [{ label: t("rounds.results.support"), data: e.proposals.map((p) => p.weighted), backgroundColor: "#0b5cad" }],
+                    datasets: [
+                      {
+                        label: t("rounds.results.support"),
+                        data: e.proposals.map((p) => p.weighted),
+                        backgroundColor: "#0b5cad",
+                      },
+                    ],
                   }}
                 />
                 <PngLink base={base} chart="support" envelope={e.envelope.slug} />
@@ -163,7 +206,11 @@ export default function Results() {
                             rho: formatNumber(locale, Number(s.rho.toPrecision(4))),
                             payers: formatNumber(locale, s.payers ?? 0),
                           })
-                        : t("rounds.results.stepGreedy", { step: s.step, project: names.get(s.project) ?? s.project, supporters: formatNumber(locale, s.support) })}
+                        : t("rounds.results.stepGreedy", {
+                            step: s.step,
+                            project: names.get(s.project) ?? s.project,
+                            supporters: formatNumber(locale, s.support),
+                          })}
                     </li>
                   ))}
                 </ol>
@@ -171,7 +218,9 @@ export default function Results() {
             );
           })}
           {data.results.turnout.length ? <TurnoutSection base={base} turnout={data.results.turnout} /> : null}
-          {data.bundle ? <BundleSection base={base} slug={data.slug} round={data.round.slug} bundle={data.bundle} /> : null}
+          {data.bundle ? (
+            <BundleSection base={base} slug={data.slug} round={data.round.slug} bundle={data.bundle} />
+          ) : null}
         </>
       )}
     </>
@@ -183,7 +232,10 @@ function PngLink({ base, chart, envelope }: { base: string; chart: string; envel
   const locale = useLocale();
   return (
     <p className="hint">
-      <a href={`${base}/chart.png?chart=${chart}${envelope ? `&envelope=${encodeURIComponent(envelope)}` : ""}&lang=${locale}`} download>
+      <a
+        href={`${base}/chart.png?chart=${chart}${envelope ? `&envelope=${encodeURIComponent(envelope)}` : ""}&lang=${locale}`}
+        download
+      >
         {t("results.png")}
       </a>
     </p>
@@ -196,7 +248,13 @@ function RuleComparison({
   outcomes,
   names,
   money,
-}: { base: string; envelope: string; outcomes: { rule: string; selected: string[]; totalCost: number; satisfiedShare: number }[]; names: Map<string, string>; money: (n: number) => string }) {
+}: {
+  base: string;
+  envelope: string;
+  outcomes: { rule: string; selected: string[]; totalCost: number; satisfiedShare: number }[];
+  names: Map<string, string>;
+  money: (n: number) => string;
+}) {
   const t = useT();
   const locale = useLocale();
   const label = (rule: string) => (rule.startsWith("mes") ? t("results.rule.mes") : t("results.rule.greedy"));
@@ -209,7 +267,9 @@ function RuleComparison({
         rtl={locale === "fa"}
         data={{
           labels: outcomes.map((o) => label(o.rule)),
-          datasets: [{ label: t("results.satisfied"), data: outcomes.map((o) => o.satisfiedShare), backgroundColor: "#2f7d32" }],
+          datasets: [
+            { label: t("results.satisfied"), data: outcomes.map((o) => o.satisfiedShare), backgroundColor: "#2f7d32" },
+          ],
         }}
       />
       <PngLink base={base} chart="compare" envelope={envelope} />
@@ -255,7 +315,13 @@ function RuleComparison({
   );
 }
 
-function TurnoutSection({ base, turnout }: { base: string; turnout: { day: string; district: string; channel: string; voters: number }[] }) {
+function TurnoutSection({
+  base,
+  turnout,
+}: {
+  base: string;
+  turnout: { day: string; district: string; channel: string; voters: number }[];
+}) {
   const t = useT();
   const locale = useLocale();
   const days = [...new Set(turnout.map((r) => r.day))].sort();
@@ -266,7 +332,10 @@ function TurnoutSection({ base, turnout }: { base: string; turnout: { day: strin
       <h2 id="turnout">{t("results.turnout")}</h2>
       <BarChart
         rtl={locale === "fa"}
-        data={{ labels: days.map((d) => formatDay(locale, d)), datasets: [{ label: t("rounds.turnout.voters"), data: perDay, backgroundColor: "#0b5cad" }] }}
+        data={{
+          labels: days.map((d) => formatDay(locale, d)),
+          datasets: [{ label: t("rounds.turnout.voters"), data: perDay, backgroundColor: "#0b5cad" }],
+        }}
       />
       <PngLink base={base} chart="turnout" />
       <table>
@@ -288,7 +357,10 @@ function TurnoutSection({ base, turnout }: { base: string; turnout: { day: strin
               <th scope="row">{formatDay(locale, d)}</th>
               {channels.map((c) => (
                 <td className="num" key={c}>
-                  {formatNumber(locale, turnout.filter((r) => r.day === d && r.channel === c).reduce((s, r) => s + r.voters, 0))}
+                  {formatNumber(
+                    locale,
+                    turnout.filter((r) => r.day === d && r.channel === c).reduce((s, r) => s + r.voters, 0),
+                  )}
                 </td>
               ))}
               <td className="num">{formatNumber(locale, perDay[i])}</td>
@@ -300,7 +372,17 @@ function TurnoutSection({ base, turnout }: { base: string; turnout: { day: strin
   );
 }
 
-function BundleSection({ base, slug, round, bundle }: { base: string; slug: string; round: string; bundle: { fingerprint: string; files: { name: string; bytes: number }[] } }) {
+function BundleSection({
+  base,
+  slug,
+  round,
+  bundle,
+}: {
+  base: string;
+  slug: string;
+  round: string;
+  bundle: { fingerprint: string; files: { name: string; bytes: number }[] };
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -308,8 +390,7 @@ function BundleSection({ base, slug, round, bundle }: { base: string; slug: stri
       <h2 id="verify-results">{t("bundle.title")}</h2>
       <p>{t("bundle.intro")}</p>
       <p className="fingerprint">
-        {t("bundle.fingerprint")}{" "}
-        <code dir="ltr">{bundle.fingerprint}</code>
+        {t("bundle.fingerprint")} <code dir="ltr">{bundle.fingerprint}</code>
       </p>
       <p>
         <a href={`${base}/bundle.zip`} download>

@@ -27,7 +27,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({
     slug: municipality.slug,
     round: { slug: round.slug, title: round.title },
-    questions: questions.map((q) => ({ id: q.id, kind: q.kind, prompt: q.prompt, options: q.options, required: q.required })),
+    questions: questions.map((q) => ({
+      id: q.id,
+      kind: q.kind,
+      prompt: q.prompt,
+      options: q.options,
+      required: q.required,
+    })),
     open,
     loggedIn: current !== null,
     answers,
@@ -100,7 +106,8 @@ export default function Survey() {
               : answers[q.id];
             const legend = (
               <legend>
-                {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)} {q.required ? <span className="hint">{t("survey.required")}</span> : null}
+                {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)}{" "}
+                {q.required ? <span className="hint">{t("survey.required")}</span> : null}
               </legend>
             );
             const errorLine = error ? (
@@ -115,14 +122,30 @@ export default function Survey() {
                     {formatNumber(locale, n + 1)}. {pickText(q.prompt, locale)} {q.required ? t("survey.required") : ""}
                   </label>
                   {errorLine}
-                  <textarea id={`field-${field}`} name={field} rows={4} defaultValue={typeof given === "string" ? given : ""} disabled={disabled} dir="auto" aria-describedby={error ? `field-${field}-error` : undefined} />
+                  <textarea
+                    id={`field-${field}`}
+                    name={field}
+                    rows={4}
+                    defaultValue={typeof given === "string" ? given : ""}
+                    disabled={disabled}
+                    dir="auto"
+                    aria-describedby={error ? `field-${field}-error` : undefined}
+                  />
                 </div>
               );
             }
-            const choices = q.kind === "scale" ? [1, 2, 3, 4, 5].map((v) => ({ value: v, label: formatNumber(locale, v) })) : q.options.map((o, i) => ({ value: i, label: pickText(o, locale) }));
+            const choices =
+              q.kind === "scale"
+                ? [1, 2, 3, 4, 5].map((v) => ({ value: v, label: formatNumber(locale, v) }))
+                : q.options.map((o, i) => ({ value: i, label: pickText(o, locale) }));
             const picked = new Set(Array.isArray(given) ? given : typeof given === "number" ? [given] : []);
             return (
-              <fieldset key={q.id} id={`field-${field}`} className={error ? "field field-invalid" : "field"} aria-describedby={error ? `field-${field}-error` : undefined}>
+              <fieldset
+                key={q.id}
+                id={`field-${field}`}
+                className={error ? "field field-invalid" : "field"}
+                aria-describedby={error ? `field-${field}-error` : undefined}
+              >
                 {legend}
                 {q.kind === "scale" ? <p className="hint">{t("survey.scaleHint")}</p> : null}
                 {errorLine}

@@ -4,7 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { envelopes, phases, proposals } from "../../db/schema";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import type { BallotBody, } from "../domain/ballots/rules";
+import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
 import { violationText } from "../domain/ballots/messages";
 import { type MessageKey, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
@@ -25,11 +25,19 @@ async function context_(args: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const round = await findRound(context.db, municipality.id, params.round ?? "");
   if (!round) throw notFound("round");
-  const [envelope] = await context.db.select().from(envelopes).where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.envelope ?? "")));
+  const [envelope] = await context.db
+    .select()
+    .from(envelopes)
+    .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.envelope ?? "")));
   if (!envelope) throw notFound("envelope");
   const phaseRows = await context.db.select().from(phases).where(eq(phases.roundId, round.id));
   const voting = currentPhase(phaseRows, dayIn(municipality.timeZone))?.kind === "voting";
-  const standing = await voterStanding(context.db, { municipality, roundSlug: round.slug, userId: user.id, envelopeDistrictId: envelope.districtId });
+  const standing = await voterStanding(context.db, {
+    municipality,
+    roundSlug: round.slug,
+    userId: user.id,
+    envelopeDistrictId: envelope.districtId,
+  });
   const proposalRows = await context.db
     .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
     .from(proposals)
@@ -51,13 +59,22 @@ function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
 
 export async function loader(args: LoaderFunctionArgs) {
   const c = await context_(args);
-  const basket = (await loadBasket(args.context.db, c.user.id, c.envelope.id)) ?? (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
+  const basket =
+    (await loadBasket(args.context.db, c.user.id, c.envelope.id)) ??
+    (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
   const summary = checkBallot(c.envelope, c.proposals, basket, { final: false });
   return json({
     slug: c.municipality.slug,
     currency: c.municipality.currency,
     round: { slug: c.round.slug, title: c.round.title },
-    envelope: { slug: c.envelope.slug, name: c.envelope.name, amount: c.envelope.amount, ballotType: c.envelope.ballotType, maxProjects: c.envelope.maxProjects, maxPoints: c.envelope.maxPoints },
+    envelope: {
+      slug: c.envelope.slug,
+      name: c.envelope.name,
+      amount: c.envelope.amount,
+      ballotType: c.envelope.ballotType,
+      maxProjects: c.envelope.maxProjects,
+      maxPoints: c.envelope.maxPoints,
+    },
     voting: c.voting,
     weight: c.standing?.weight ?? null,
     proposals: c.proposals,
@@ -66,7 +83,11 @@ export async function loader(args: LoaderFunctionArgs) {
   });
 }
 
-type Outcome = { errors: Record<string, string> | null; notice: string | null; receipt: { ballotId: string; leafIndex: number } | null };
+type Outcome = {
+  errors: Record<string, string> | null;
+  notice: string | null;
+  receipt: { ballotId: string; leafIndex: number } | null;
+};
 
 export async function action(args: ActionFunctionArgs) {
   const c = await context_(args);
@@ -77,7 +98,8 @@ export async function action(args: ActionFunctionArgs) {
   const body = bodyFromForm(form, c.envelope.ballotType === "cumulative");
   try {
     if (form.get("intent") === "cast") {
-      if (!c.standing) return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
+      if (!c.standing)
+        return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
       const receipt = await castBallot(args.context.db, {
         roundId: c.round.id,
         roundSlug: c.round.slug,
@@ -89,14 +111,27 @@ export async function action(args: ActionFunctionArgs) {
         userId: c.user.id,
         municipalityId: c.municipality.id,
       });
-      return json<Outcome>({ errors: null, notice: t("vote.cast.done"), receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex } });
+      return json<Outcome>({
+        errors: null,
+        notice: t("vote.cast.done"),
+        receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex },
+      });
     }
     await saveBasket(args.context.db, { userId: c.user.id, envelope: c.envelope, body });
     return json<Outcome>({ errors: null, notice: t("vote.saved"), receipt: null });
   } catch (error) {
     if (!(error instanceof BallotRefused)) throw error;
-    const messages = error.violations.length ? error.violations.map((v) => violationText(t, v, money)) : [t(`vote.error.${error.code}` as MessageKey)];
-    return json<Outcome>({ errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])), notice: null, receipt: null }, { status: error.status === 409 ? 409 : 400 });
+    const messages = error.violations.length
+      ? error.violations.map((v) => violationText(t, v, money))
+      : [t(`vote.error.${error.code}` as MessageKey)];
+    return json<Outcome>(
+      {
+        errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])),
+        notice: null,
+        receipt: null,
+      },
+      { status: error.status === 409 ? 409 : 400 },
+    );
   }
 }
 
@@ -138,7 +173,8 @@ export default function Vote() {
           {result.receipt ? (
             <>
               <p>
-                {t("vote.receipt.ballot")}: <code dir="ltr">{result.receipt.ballotId}</code> — {t("vote.receipt.leaf")}: {formatNumber(locale, result.receipt.leafIndex)}
+                {t("vote.receipt.ballot")}: <code dir="ltr">{result.receipt.ballotId}</code> — {t("vote.receipt.leaf")}:{" "}
+                {formatNumber(locale, result.receipt.leafIndex)}
               </p>
               <p>{t("vote.receipt.keep")}</p>
               <p>
@@ -158,13 +194,21 @@ export default function Vote() {
                 <label htmlFor={`points-${p.id}`}>
                   {t("vote.pointsFor", { title: pickText(p.title, locale) })} ({money(p.cost)})
                 </label>
-                <input id={`points-${p.id}`} name={`points.${p.id}`} type="number" min={0} step={1} defaultValue={points[p.id] ?? ""} dir="ltr" />
+                <input
+                  id={`points-${p.id}`}
+                  name={`points.${p.id}`}
+                  type="number"
+                  min={0}
+                  step={1}
+                  defaultValue={points[p.id] ?? ""}
+                  dir="ltr"
+                />
               </div>
             ) : (
               <div key={p.id} className="field">
                 <label>
-                  <input type="checkbox" name="approved" value={p.id} defaultChecked={approved.has(p.id)} /> {pickText(p.title, locale)} —{" "}
-                  <span className="num">{money(p.cost)}</span>
+                  <input type="checkbox" name="approved" value={p.id} defaultChecked={approved.has(p.id)} />{" "}
+                  {pickText(p.title, locale)} — <span className="num">{money(p.cost)}</span>
                 </label>
               </div>
             ),
@@ -172,7 +216,10 @@ export default function Vote() {
         </fieldset>
         <p role="status">
           {cumulative
-            ? t("vote.points", { used: formatNumber(locale, data.summary.totalPoints), max: formatNumber(locale, data.envelope.maxPoints ?? 0) })
+            ? t("vote.points", {
+                used: formatNumber(locale, data.summary.totalPoints),
+                max: formatNumber(locale, data.envelope.maxPoints ?? 0),
+              })
             : t("vote.total", { total: money(data.summary.totalCost), amount: money(data.envelope.amount) })}
         </p>
         <button type="submit" name="intent" value="save" className="secondary">

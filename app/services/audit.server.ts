@@ -116,6 +116,10 @@ export async function listActions(
 
 /** The whole chain in order, one JSON object per line (what `shora verify-log` checks). */
 export async function exportActionsJsonl(db: Db, municipality: { id: string; slug: string }): Promise<string> {
-  const rows = await db.select().from(actionLog).where(eq(actionLog.municipalityId, municipality.id)).orderBy(asc(actionLog.seq));
+  const rows = await db
+    .select()
+    .from(actionLog)
+    .where(eq(actionLog.municipalityId, municipality.id))
+    .orderBy(asc(actionLog.seq));
   return rows.map((r) => `${canonicalJson(toPublished(r, municipality.slug))}\n`).join("");
 }

@@ -93,7 +93,8 @@ export async function signup(
 ): Promise<{ ok: true; userId: string } | AuthFailure> {
   const now = params.now ?? new Date();
   if (await signupThrottled(db, { email: params.email, ip: params.ip, now })) return { ok: false, code: "throttled" };
-  if (params.password.length < MIN_PASSWORD_LENGTH) throw new Error("password too short: validate before calling signup");
+  if (params.password.length < MIN_PASSWORD_LENGTH)
+    throw new Error("password too short: validate before calling signup");
   const email = normalizeEmail(params.email);
   const passwordHash = await hashPassword(params.password);
   const id = randomUUID();

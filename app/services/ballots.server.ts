@@ -6,7 +6,17 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { and, count, desc, eq, ne, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { ballots, baskets, type envelopes, ledgerLeaves, ledgerNodes, phases, proposals, roundSecrets, turnout } from "../../db/schema";
+import {
+  ballots,
+  baskets,
+  type envelopes,
+  ledgerLeaves,
+  ledgerNodes,
+  phases,
+  proposals,
+  roundSecrets,
+  turnout,
+} from "../../db/schema";
 import {
   type NodeId,
   type NodeLookup,
@@ -53,26 +63,42 @@ export async function ballotProposals(db: Db | Tx, envelopeId: string) {
 }
 
 /** Saves a draft basket (minimum rules are only checked when casting). */
-export async function saveBasket(db: Db, params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date }) {
+export async function saveBasket(
+  db: Db,
+  params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date },
+) {
   // Rules are checked on the body as submitted (a repeated proposal is an error), stored normalised.
-  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, { final: false });
+  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, {
+    final: false,
+  });
   const body = normalizeBallot(params.body);
-  const structural = summary.violations.filter((v) => ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code));
+  const structural = summary.violations.filter((v) =>
+    ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
+  );
   if (structural.length) throw new BallotRefused("invalid_ballot", structural);
   await db
     .insert(baskets)
     .values({ envelopeId: params.envelope.id, userId: params.userId, body, updatedAt: params.now ?? new Date() })
-    .onConflictDoUpdate({ target: [baskets.envelopeId, baskets.userId], set: { body, updatedAt: params.now ?? new Date() } });
+    .onConflictDoUpdate({
+      target: [baskets.envelopeId, baskets.userId],
+      set: { body, updatedAt: params.now ?? new Date() },
+    });
   return summary;
 }
 
 export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
-  const [row] = await db.select().from(baskets).where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(baskets)
+    .where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
   return row?.body ?? null;
 }
 
 async function roundSecret(tx: Tx, roundId: string): Promise<string> {
-  await tx.insert(roundSecrets).values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") }).onConflictDoNothing();
+  await tx
+    .insert(roundSecrets)
+    .values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") })
+    .onConflictDoNothing();
   const [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
   if (!row?.voterKeySecret) throw new BallotRefused("round_closed", [], 409);
   return row.voterKeySecret;
@@ -90,7 +116,10 @@ export function commitmentOf(body: BallotBody, nonce: Buffer): string {
 
 /** RFC 9162 leaf hash: SHA-256(0x00 ‖ leaf bytes), hex. */
 export function leafHashOf(leaf: string): string {
-  return createHash("sha256").update(Buffer.from([0])).update(leaf, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(Buffer.from([0]))
+    .update(leaf, "utf8")
+    .digest("hex");
 }
 
 export interface CastInput {
@@ -142,7 +171,8 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
   // One ledger per round, one writer at a time: the sequence stays linear across app processes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
   const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
-  if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
+  if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting")
+    throw new BallotRefused("not_voting", [], 409);
   const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
   if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
   const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
@@ -150,12 +180,20 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     .select()
     .from(ballots)
     .where(and(eq(ballots.envelopeId, input.envelope.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
-  if (previous && (previous.channel !== input.channel || input.final)) throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
+  if (previous && (previous.channel !== input.channel || input.final))
+    throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
   // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
   const [otherChannel] = await tx
     .select({ channel: ballots.channel })
     .from(ballots)
-    .where(and(eq(ballots.roundId, input.roundId), eq(ballots.voterKey, key), eq(ballots.current, true), ne(ballots.channel, input.channel)))
+    .where(
+      and(
+        eq(ballots.roundId, input.roundId),
+        eq(ballots.voterKey, key),
+        eq(ballots.current, true),
+        ne(ballots.channel, input.channel),
+      ),
+    )
     .limit(1);
   if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
   if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
@@ -193,13 +231,21 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
   if (!previous) {
     await tx
       .insert(turnout)
-      .values({ roundId: input.roundId, day: dayIn(input.timeZone, now), district: input.voter.district, voterClass: input.voter.voterClass, channel: input.channel, voters: 1 })
+      .values({
+        roundId: input.roundId,
+        day: dayIn(input.timeZone, now),
+        district: input.voter.district,
+        voterClass: input.voter.voterClass,
+        channel: input.channel,
+        voters: 1,
+      })
       .onConflictDoUpdate({
         target: [turnout.roundId, turnout.day, turnout.district, turnout.voterClass, turnout.channel],
         set: { voters: sql`${turnout.voters} + 1` },
       });
   }
-  if (input.userId) await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+  if (input.userId)
+    await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
   return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
 }
 
@@ -207,7 +253,9 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
 async function storeCompletedNodes(tx: Tx, roundId: string, index: number, leafHash: Buffer) {
   const siblings = await loadNodes(tx, roundId, planAppend(index));
   const nodes = nodesCompletedByAppend(index, leafHash, siblings);
-  await tx.insert(ledgerNodes).values(nodes.map((n) => ({ roundId, level: n.level, index: n.index, hash: n.hash.toString("hex") })));
+  await tx
+    .insert(ledgerNodes)
+    .values(nodes.map((n) => ({ roundId, level: n.level, index: n.index, hash: n.hash.toString("hex") })));
 }
 
 /** Loads the given complete-subtree nodes of a round's ledger in one query and returns a lookup. */
@@ -217,7 +265,12 @@ export async function loadNodes(db: Db | Tx, roundId: string, needed: NodeId[]):
     const rows = await db
       .select()
       .from(ledgerNodes)
-      .where(and(eq(ledgerNodes.roundId, roundId), or(...needed.map((n) => and(eq(ledgerNodes.level, n.level), eq(ledgerNodes.index, n.index))))));
+      .where(
+        and(
+          eq(ledgerNodes.roundId, roundId),
+          or(...needed.map((n) => and(eq(ledgerNodes.level, n.level), eq(ledgerNodes.index, n.index)))),
+        ),
+      );
     for (const r of rows) found.set(`${r.level}/${r.index}`, Buffer.from(r.hash, "hex"));
   }
   return (level, index) => {
@@ -232,7 +285,10 @@ export async function ledgerHead(db: Db, roundId: string, size?: number) {
   const [{ n }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
   const treeSize = size ?? n;
   if (treeSize > n) throw new RefusedError("ledger_too_small", null, {}, 404);
-  return { size: treeSize, root: rootFromNodes(treeSize, await loadNodes(db, roundId, planRoot(treeSize))).toString("hex") };
+  return {
+    size: treeSize,
+    root: rootFromNodes(treeSize, await loadNodes(db, roundId, planRoot(treeSize))).toString("hex"),
+  };
 }
 
 /** Proof that leaf `index` is in the ledger of `size` leaves. */
@@ -280,7 +336,15 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
     for (const { ballot, envelopeSlug } of current) {
       await tx.update(ballots).set({ current: false }).where(eq(ballots.id, ballot.id));
       const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
-      const leaf = canonicalJson({ round: round.slug, seq: n, ballotId: null, envelope: envelopeSlug, weight: 0, supersedes: ballot.id, commitment: null });
+      const leaf = canonicalJson({
+        round: round.slug,
+        seq: n,
+        ballotId: null,
+        envelope: envelopeSlug,
+        weight: 0,
+        supersedes: ballot.id,
+        commitment: null,
+      });
       const leafHash = leafHashOf(leaf);
       await tx.insert(ledgerLeaves).values({ roundId: round.id, leafIndex: n, leaf, leafHash, createdAt: params.at });
       await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));

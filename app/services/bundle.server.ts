@@ -6,9 +6,26 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { ballots, censusImports, censusRecords, districts, envelopes, ledgerLeaves, phases, proposals, roundVoterClasses } from "../../db/schema";
+import {
+  ballots,
+  censusImports,
+  censusRecords,
+  districts,
+  envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  roundVoterClasses,
+} from "../../db/schema";
 import { type BundleFile, type BundleLeaf, type RecordedTally, buildBundle } from "../domain/bundle/build";
-import { BUNDLE_FORMAT, type EnvelopeDoc, type Leaf, type RoundDoc, bundleFingerprint, rulesFingerprint } from "../domain/bundle/format";
+import {
+  BUNDLE_FORMAT,
+  type EnvelopeDoc,
+  type Leaf,
+  type RoundDoc,
+  bundleFingerprint,
+  rulesFingerprint,
+} from "../domain/bundle/format";
 import { decryptPrivateKey } from "../domain/ledger/checkpoint";
 import type { RuleName } from "../domain/tally";
 import { type EligibilityRules, roundVerdict } from "../domain/verification/eligibility";
@@ -43,7 +60,11 @@ async function eligibleInCensus(db: Db, municipalityId: string, rules: Eligibili
     .where(and(eq(censusImports.municipalityId, municipalityId), eq(censusImports.status, "active")));
   if (!active) return null;
   const rows = await db
-    .select({ birthDate: censusRecords.birthDate, districtId: censusRecords.districtId, voterClass: censusRecords.voterClass })
+    .select({
+      birthDate: censusRecords.birthDate,
+      districtId: censusRecords.districtId,
+      voterClass: censusRecords.voterClass,
+    })
     .from(censusRecords)
     .where(eq(censusRecords.importId, active.id));
   return rows.filter((r) => roundVerdict(r, rules).eligible).length;
@@ -57,10 +78,18 @@ export async function roundBundle(db: Db, municipality: Municipality, roundSlug:
   if (cached) return cached;
 
   const [envelopeRows, districtRows, phaseRows, classRows, results] = await Promise.all([
-    db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
     db.select().from(districts).where(eq(districts.municipalityId, municipality.id)),
     db.select().from(phases).where(eq(phases.roundId, round.id)).orderBy(asc(phases.startsOn)),
-    db.select().from(roundVoterClasses).where(eq(roundVoterClasses.roundId, round.id)).orderBy(asc(roundVoterClasses.position), asc(roundVoterClasses.code)),
+    db
+      .select()
+      .from(roundVoterClasses)
+      .where(eq(roundVoterClasses.roundId, round.id))
+      .orderBy(asc(roundVoterClasses.position), asc(roundVoterClasses.code)),
     latestTallies(db, round.id),
   ]);
   const districtCode = new Map(districtRows.map((d) => [d.id, d.code]));
@@ -90,13 +119,25 @@ export async function roundBundle(db: Db, municipality: Municipality, roundSlug:
     ? await db
         .select({ id: proposals.id, envelopeId: proposals.envelopeId, title: proposals.title, cost: proposals.cost })
         .from(proposals)
-        .where(and(inArray(proposals.envelopeId, envelopeRows.map((e) => e.id)), inArray(proposals.status, [...ON_BALLOT])))
+        .where(
+          and(
+            inArray(
+              proposals.envelopeId,
+              envelopeRows.map((e) => e.id),
+            ),
+            inArray(proposals.status, [...ON_BALLOT]),
+          ),
+        )
         .orderBy(asc(proposals.createdAt), asc(proposals.id))
     : [];
   const order = new Map(envelopeRows.map((e, i) => [e.id, i]));
   proposalRows.sort((a, b) => (order.get(a.envelopeId) ?? 0) - (order.get(b.envelopeId) ?? 0));
 
-  const leafRows = await db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id)).orderBy(asc(ledgerLeaves.leafIndex));
+  const leafRows = await db
+    .select()
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, round.id))
+    .orderBy(asc(ledgerLeaves.leafIndex));
   const ballotRows = await db.select().from(ballots).where(eq(ballots.roundId, round.id));
   const ballotById = new Map(ballotRows.map((b) => [b.id, b]));
   const leaves: BundleLeaf[] = leafRows.map((row) => {
@@ -104,7 +145,9 @@ export async function roundBundle(db: Db, municipality: Municipality, roundSlug:
     const ballot = leaf.ballotId ? ballotById.get(leaf.ballotId) : undefined;
     return {
       leaf,
-      opening: ballot ? { body: ballot.body, nonce: ballot.nonce, voter: voterTag(ballot.voterKey, leaf.envelope) } : null,
+      opening: ballot
+        ? { body: ballot.body, nonce: ballot.nonce, voter: voterTag(ballot.voterKey, leaf.envelope) }
+        : null,
       channel: ballot?.channel ?? null,
     };
   });
@@ -126,11 +169,26 @@ export async function roundBundle(db: Db, municipality: Municipality, roundSlug:
   const key = await signingKey(db, municipality.id);
   const roundDoc: BundleParts["round"] = {
     format: BUNDLE_FORMAT,
-    municipality: { slug: municipality.slug, name: municipality.name, currency: municipality.currency, timeZone: municipality.timeZone },
-    round: { slug: round.slug, kind: round.kind, title: round.title, phases: phaseRows.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })) },
+    municipality: {
+      slug: municipality.slug,
+      name: municipality.name,
+      currency: municipality.currency,
+      timeZone: municipality.timeZone,
+    },
+    round: {
+      slug: round.slug,
+      kind: round.kind,
+      title: round.title,
+      phases: phaseRows.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })),
+    },
     rulesFingerprint: rulesFingerprint(round, envelopeDocs),
     envelopes: envelopeDocs,
-    proposals: proposalRows.map((p) => ({ id: p.id, envelope: envelopeSlug.get(p.envelopeId) ?? "", title: p.title, cost: p.cost })),
+    proposals: proposalRows.map((p) => ({
+      id: p.id,
+      envelope: envelopeSlug.get(p.envelopeId) ?? "",
+      title: p.title,
+      cost: p.cost,
+    })),
     voterClasses: classRows.map((c) => ({ code: c.code, name: c.name, weight: c.weight })),
     counts: { eligible },
   };

@@ -46,13 +46,19 @@ export function logFor(access: Actor) {
 
 /** The municipality's census secret, created on first use (concurrent first uses agree on one). */
 export async function censusSecret(db: Db | Tx, municipalityId: string): Promise<string> {
-  const [found] = await db.select().from(municipalitySecrets).where(eq(municipalitySecrets.municipalityId, municipalityId));
+  const [found] = await db
+    .select()
+    .from(municipalitySecrets)
+    .where(eq(municipalitySecrets.municipalityId, municipalityId));
   if (found) return found.censusSecret;
   await db
     .insert(municipalitySecrets)
     .values({ municipalityId, censusSecret: randomBytes(32).toString("base64url") })
     .onConflictDoNothing();
-  const [row] = await db.select().from(municipalitySecrets).where(eq(municipalitySecrets.municipalityId, municipalityId));
+  const [row] = await db
+    .select()
+    .from(municipalitySecrets)
+    .where(eq(municipalitySecrets.municipalityId, municipalityId));
   return row.censusSecret;
 }
 
@@ -62,19 +68,28 @@ export function identityHash(secret: string, canonicalId: string): string {
 }
 
 export async function idRulesOf(db: Db | Tx, municipalityId: string): Promise<IdRules> {
-  const [row] = await db.select().from(verificationSettings).where(eq(verificationSettings.municipalityId, municipalityId));
+  const [row] = await db
+    .select()
+    .from(verificationSettings)
+    .where(eq(verificationSettings.municipalityId, municipalityId));
   return row ? { scheme: row.idScheme, pattern: row.idPattern } : { scheme: "ir-national-code", pattern: null };
 }
 
 /** Changes the ID scheme (logged). A pattern must be a valid regular expression. */
 export async function saveIdRules(db: Db, access: Actor, rules: IdRules) {
   const pattern = rules.scheme === "pattern" ? (rules.pattern ?? "").trim() : null;
-  if (rules.scheme === "pattern" && !compilePattern(pattern ?? "")) throw new VerificationRefused("bad_pattern", "idPattern");
+  if (rules.scheme === "pattern" && !compilePattern(pattern ?? ""))
+    throw new VerificationRefused("bad_pattern", "idPattern");
   await db.transaction(async (tx) => {
     const before = await idRulesOf(tx, access.municipality.id);
     await tx
       .insert(verificationSettings)
-      .values({ municipalityId: access.municipality.id, idScheme: rules.scheme, idPattern: pattern, updatedAt: new Date() })
+      .values({
+        municipalityId: access.municipality.id,
+        idScheme: rules.scheme,
+        idPattern: pattern,
+        updatedAt: new Date(),
+      })
       .onConflictDoUpdate({
         target: verificationSettings.municipalityId,
         set: { idScheme: rules.scheme, idPattern: pattern, updatedAt: new Date() },
@@ -125,7 +140,10 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
     throw new VerificationRefused("import_running", "file", 409);
   }
   if (running) {
-    await db.update(censusImports).set({ status: "failed", error: "stale", finishedAt: now }).where(eq(censusImports.id, running.id));
+    await db
+      .update(censusImports)
+      .set({ status: "failed", error: "stale", finishedAt: now })
+      .where(eq(censusImports.id, running.id));
   }
   const districtRows = await db
     .select({ id: districts.id, code: districts.code })
@@ -172,8 +190,14 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
     };
   }
   const secret = await censusSecret(db, municipalityId);
-  const [row] = await db.insert(censusImports).values({ ...base, status: "running" }).returning({ id: censusImports.id });
-  const done = loadAndActivate(db, access, row.id, secret, parsed.rows, { skipped: parsed.badRows, file: base.fileName });
+  const [row] = await db
+    .insert(censusImports)
+    .values({ ...base, status: "running" })
+    .returning({ id: censusImports.id });
+  const done = loadAndActivate(db, access, row.id, secret, parsed.rows, {
+    skipped: parsed.badRows,
+    file: base.fileName,
+  });
   return {
     importId: row.id,
     status: "running",
@@ -208,7 +232,10 @@ async function loadAndActivate(
     }
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`census:${access.municipality.id}`}))`);
-      const [self] = await tx.select({ status: censusImports.status }).from(censusImports).where(eq(censusImports.id, importId));
+      const [self] = await tx
+        .select({ status: censusImports.status })
+        .from(censusImports)
+        .where(eq(censusImports.id, importId));
       if (self?.status !== "running") throw new Error("import was cancelled");
       const [previous] = await tx
         .update(censusImports)
@@ -232,7 +259,11 @@ async function loadAndActivate(
   } catch (error) {
     await db
       .update(censusImports)
-      .set({ status: "failed", error: error instanceof Error ? error.message.slice(0, 300) : "error", finishedAt: new Date() })
+      .set({
+        status: "failed",
+        error: error instanceof Error ? error.message.slice(0, 300) : "error",
+        finishedAt: new Date(),
+      })
       .where(and(eq(censusImports.id, importId), eq(censusImports.status, "running")));
     await db.delete(censusRecords).where(eq(censusRecords.importId, importId));
     return "failed";
@@ -278,7 +309,9 @@ async function purgeInactive(db: Db, municipalityId: string) {
   const old = await db
     .select({ id: censusImports.id })
     .from(censusImports)
-    .where(and(eq(censusImports.municipalityId, municipalityId), inArray(censusImports.status, ["replaced", "failed"])));
+    .where(
+      and(eq(censusImports.municipalityId, municipalityId), inArray(censusImports.status, ["replaced", "failed"])),
+    );
   if (old.length) {
     await db.delete(censusRecords).where(
       inArray(
@@ -345,7 +378,11 @@ export async function censusSummary(db: Db, municipalityId: string) {
   const current = await activeImport(db, municipalityId);
   if (!current) return null;
   const groups = await db
-    .select({ districtId: censusRecords.districtId, voterClass: censusRecords.voterClass, n: sql<number>`count(*)::int` })
+    .select({
+      districtId: censusRecords.districtId,
+      voterClass: censusRecords.voterClass,
+      n: sql<number>`count(*)::int`,
+    })
     .from(censusRecords)
     .where(eq(censusRecords.importId, current.id))
     .groupBy(censusRecords.districtId, censusRecords.voterClass);

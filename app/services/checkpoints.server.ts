@@ -3,7 +3,13 @@ import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { checkpoints, envelopes, ledgerLeaves, municipalityKeys, rounds, ballots } from "../../db/schema";
 import { rulesFingerprint } from "../domain/bundle/format";
-import { type Checkpoint, decryptPrivateKey, encryptPrivateKey, generateSigningKey, signCheckpoint } from "../domain/ledger/checkpoint";
+import {
+  type Checkpoint,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  generateSigningKey,
+  signCheckpoint,
+} from "../domain/ledger/checkpoint";
 import { inclusionProof, ledgerHead } from "./ballots.server";
 import { serverSecret } from "./secrets.server";
 
@@ -12,12 +18,19 @@ export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
 
 /** The municipality's checkpoint signing key, created on first use. */
 export async function signingKey(db: Db | Tx, municipalityId: string) {
-  const [existing] = await db.select().from(municipalityKeys).where(eq(municipalityKeys.municipalityId, municipalityId));
+  const [existing] = await db
+    .select()
+    .from(municipalityKeys)
+    .where(eq(municipalityKeys.municipalityId, municipalityId));
   if (existing) return existing;
   const key = generateSigningKey();
   await db
     .insert(municipalityKeys)
-    .values({ municipalityId, publicKey: key.publicKeyPem, encryptedPrivateKey: encryptPrivateKey(key.privateKeyPem, serverSecret()) })
+    .values({
+      municipalityId,
+      publicKey: key.publicKeyPem,
+      encryptedPrivateKey: encryptPrivateKey(key.privateKeyPem, serverSecret()),
+    })
     .onConflictDoNothing();
   const [row] = await db.select().from(municipalityKeys).where(eq(municipalityKeys.municipalityId, municipalityId));
   return row;
@@ -29,7 +42,11 @@ export async function signingKey(db: Db | Tx, municipalityId: string) {
  */
 export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<string> {
   const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
-  const envelopeRows = await db.select().from(envelopes).where(eq(envelopes.roundId, roundId)).orderBy(asc(envelopes.slug));
+  const envelopeRows = await db
+    .select()
+    .from(envelopes)
+    .where(eq(envelopes.roundId, roundId))
+    .orderBy(asc(envelopes.slug));
   return rulesFingerprint(round, envelopeRows);
 }
 
@@ -37,9 +54,17 @@ export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<st
  * Signs a new checkpoint when the ledger grew since the last one and either `force` is set (voting
  * closes, the tally runs) or the last checkpoint is older than the interval.
  */
-export async function maybeCheckpoint(db: Db, params: { roundId: string; municipalityId: string; now?: Date; force?: boolean }) {
+export async function maybeCheckpoint(
+  db: Db,
+  params: { roundId: string; municipalityId: string; now?: Date; force?: boolean },
+) {
   const now = params.now ?? new Date();
-  const [last] = await db.select().from(checkpoints).where(eq(checkpoints.roundId, params.roundId)).orderBy(desc(checkpoints.treeSize)).limit(1);
+  const [last] = await db
+    .select()
+    .from(checkpoints)
+    .where(eq(checkpoints.roundId, params.roundId))
+    .orderBy(desc(checkpoints.treeSize))
+    .limit(1);
   // The common case while voting: a recent checkpoint exists, nothing to compute.
   if (!params.force && last && now.getTime() - last.signedAt.getTime() < CHECKPOINT_INTERVAL_MS) return last;
   const head = await ledgerHead(db, params.roundId);
@@ -55,7 +80,14 @@ export async function maybeCheckpoint(db: Db, params: { roundId: string; municip
   const signature = signCheckpoint(checkpoint, decryptPrivateKey(key.encryptedPrivateKey, serverSecret()));
   await db
     .insert(checkpoints)
-    .values({ roundId: params.roundId, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, roundFingerprint: checkpoint.roundFingerprint, signedAt: now, signature })
+    .values({
+      roundId: params.roundId,
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash,
+      roundFingerprint: checkpoint.roundFingerprint,
+      signedAt: now,
+      signature,
+    })
     .onConflictDoNothing();
   const [row] = await db
     .select()
@@ -66,7 +98,11 @@ export async function maybeCheckpoint(db: Db, params: { roundId: string; municip
 
 export async function publicCheckpoints(db: Db, roundId: string, municipalityId: string) {
   const key = await signingKey(db, municipalityId);
-  const rows = await db.select().from(checkpoints).where(eq(checkpoints.roundId, roundId)).orderBy(asc(checkpoints.treeSize));
+  const rows = await db
+    .select()
+    .from(checkpoints)
+    .where(eq(checkpoints.roundId, roundId))
+    .orderBy(asc(checkpoints.treeSize));
   return {
     publicKey: key.publicKey,
     checkpoints: rows.map((c) => ({
@@ -93,7 +129,10 @@ export interface Receipt {
 
 /** A voter's receipt for a ballot id: its leaf and, once a checkpoint covers it, the inclusion proof. */
 export async function receiptFor(db: Db, roundId: string, ballotId: string): Promise<Receipt | null> {
-  const [ballot] = await db.select().from(ballots).where(and(eq(ballots.roundId, roundId), eq(ballots.id, ballotId)));
+  const [ballot] = await db
+    .select()
+    .from(ballots)
+    .where(and(eq(ballots.roundId, roundId), eq(ballots.id, ballotId)));
   if (!ballot) return null;
   const [leaf] = await db
     .select()

@@ -45,14 +45,33 @@ function checkBody(body: string): string {
 
 export async function addComment(
   db: Db,
-  input: { municipality: Municipality; roundId: string; proposalId: string; user: SessionUser; body: string; stance: Stance | null; parentId: string | null; now?: Date },
+  input: {
+    municipality: Municipality;
+    roundId: string;
+    proposalId: string;
+    user: SessionUser;
+    body: string;
+    stance: Stance | null;
+    parentId: string | null;
+    now?: Date;
+  },
 ) {
   const body = checkBody(input.body);
-  if (!(await mayParticipate(db, { municipalityId: input.municipality.id, roundId: input.roundId, userId: input.user.id, action: "comment" }))) {
+  if (
+    !(await mayParticipate(db, {
+      municipalityId: input.municipality.id,
+      roundId: input.roundId,
+      userId: input.user.id,
+      action: "comment",
+    }))
+  ) {
     throw new RefusedError("comment_verified_only", "body", {}, 403);
   }
   if (input.parentId) {
-    const [parent] = await db.select().from(comments).where(and(eq(comments.id, input.parentId), eq(comments.proposalId, input.proposalId)));
+    const [parent] = await db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.id, input.parentId), eq(comments.proposalId, input.proposalId)));
     if (!parent) throw new RefusedError("comment_parent_unknown", "body", {}, 404);
   }
   const id = randomUUID();
@@ -79,7 +98,8 @@ export async function editComment(db: Db, input: { commentId: string; user: Sess
   const now = input.now ?? new Date();
   const body = checkBody(input.body);
   const row = await ownComment(db, input.commentId, input.user.id);
-  if (now.getTime() - row.createdAt.getTime() > EDIT_WINDOW_MS) throw new RefusedError("comment_edit_window", "body", { minutes: EDIT_WINDOW_MS / 60_000 }, 409);
+  if (now.getTime() - row.createdAt.getTime() > EDIT_WINDOW_MS)
+    throw new RefusedError("comment_edit_window", "body", { minutes: EDIT_WINDOW_MS / 60_000 }, 409);
   if (row.hiddenAt) throw new RefusedError("comment_hidden", "body", {}, 409);
   await db.update(comments).set({ body, editedAt: now }).where(eq(comments.id, row.id));
 }
@@ -126,7 +146,10 @@ export interface ThreadComment {
  * One page of a proposal's comments: top-level comments newest first, each followed by its replies in
  * order (depth shown at most MAX_DEPTH). Hidden comments carry the moderator's reason instead of text.
  */
-export async function commentThread(db: Db, input: { proposalId: string; userId: string | null; page: number; now?: Date }) {
+export async function commentThread(
+  db: Db,
+  input: { proposalId: string; userId: string | null; page: number; now?: Date },
+) {
   const now = input.now ?? new Date();
   const [{ n: topLevel }] = await db
     .select({ n: count() })
@@ -153,7 +176,17 @@ export async function commentThread(db: Db, input: { proposalId: string; userId:
           await db
             .select({ id: commentFlags.commentId })
             .from(commentFlags)
-            .where(and(eq(commentFlags.userId, input.userId), all.length ? inArray(commentFlags.commentId, all.map((c) => c.comment.id)) : sql`false`))
+            .where(
+              and(
+                eq(commentFlags.userId, input.userId),
+                all.length
+                  ? inArray(
+                      commentFlags.commentId,
+                      all.map((c) => c.comment.id),
+                    )
+                  : sql`false`,
+              ),
+            )
         ).map((r) => r.id),
       )
     : new Set<string>();
@@ -180,7 +213,12 @@ export async function commentThread(db: Db, input: { proposalId: string; userId:
       edited: c.editedAt !== null,
       deleted: c.deletedAt !== null,
       hiddenReason: c.hiddenAt ? (c.hiddenReason ?? "") : null,
-      editable: input.userId !== null && c.authorId === input.userId && !c.deletedAt && !c.hiddenAt && now.getTime() - c.createdAt.getTime() <= EDIT_WINDOW_MS,
+      editable:
+        input.userId !== null &&
+        c.authorId === input.userId &&
+        !c.deletedAt &&
+        !c.hiddenAt &&
+        now.getTime() - c.createdAt.getTime() <= EDIT_WINDOW_MS,
       flaggedByMe: flagged.has(c.id),
     });
     for (const child of children.get(c.id) ?? []) visit(child, depth + 1);
@@ -190,7 +228,9 @@ export async function commentThread(db: Db, input: { proposalId: string; userId:
     if (row) visit(row, 1);
   }
   const stances = { for: 0, neutral: 0, against: 0 };
-  for (const r of all) if (!r.comment.parentId && r.comment.stance && !r.comment.deletedAt && !r.comment.hiddenAt) stances[r.comment.stance] += 1;
+  for (const r of all)
+    if (!r.comment.parentId && r.comment.stance && !r.comment.deletedAt && !r.comment.hiddenAt)
+      stances[r.comment.stance] += 1;
   return { comments: out, page, pages, total: all.length, stances };
 }
 
@@ -257,8 +297,14 @@ export async function hideComment(db: Db, access: Actor, input: { commentId: str
   if (reason.length < 3 || reason.length > 500) throw new RefusedError("moderation_reason", "reason");
   const { comment, roundId } = await commentOfMunicipality(db, access.municipality.id, input.commentId);
   await db.transaction(async (tx) => {
-    await tx.update(comments).set({ hiddenAt: now, hiddenBy: access.user.id, hiddenReason: reason }).where(eq(comments.id, comment.id));
-    await tx.update(commentFlags).set({ resolvedAt: now }).where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
+    await tx
+      .update(comments)
+      .set({ hiddenAt: now, hiddenBy: access.user.id, hiddenReason: reason })
+      .where(eq(comments.id, comment.id));
+    await tx
+      .update(commentFlags)
+      .set({ resolvedAt: now })
+      .where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
       ...logFor(access),
       action: "comment.hide",
@@ -276,8 +322,14 @@ export async function restoreComment(db: Db, access: Actor, input: { commentId: 
   const now = input.now ?? new Date();
   const { comment, roundId } = await commentOfMunicipality(db, access.municipality.id, input.commentId);
   await db.transaction(async (tx) => {
-    await tx.update(comments).set({ hiddenAt: null, hiddenBy: null, hiddenReason: null }).where(eq(comments.id, comment.id));
-    await tx.update(commentFlags).set({ resolvedAt: now }).where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
+    await tx
+      .update(comments)
+      .set({ hiddenAt: null, hiddenBy: null, hiddenReason: null })
+      .where(eq(comments.id, comment.id));
+    await tx
+      .update(commentFlags)
+      .set({ resolvedAt: now })
+      .where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
       ...logFor(access),
       action: "comment.restore",

@@ -10,4 +10,3 @@ export interface ShoraContext {
 declare module "@remix-run/node" {
   interface AppLoadContext extends ShoraContext {}
 }
-

@@ -17,8 +17,20 @@ import { withIranianCheckDigit } from "../domain/verification/ids";
 import { activeImport, importCensus } from "./census.server";
 
 export const DEMO_CENSUS_RESIDENTS = [
-  { email: "resident1@demo.shora.local", nationalId: "0499370899", birthDate: "1985-03-21", district: "north", voterClass: "resident" },
-  { email: "resident2@demo.shora.local", nationalId: "0790419904", birthDate: "1992-08-23", district: "south", voterClass: "works-here" },
+  {
+    email: "resident1@demo.shora.local",
+    nationalId: "0499370899",
+    birthDate: "1985-03-21",
+    district: "north",
+    voterClass: "resident",
+  },
+  {
+    email: "resident2@demo.shora.local",
+    nationalId: "0790419904",
+    birthDate: "1992-08-23",
+    district: "south",
+    voterClass: "works-here",
+  },
 ] as const;
 
 const CLASSES = [
@@ -35,7 +47,9 @@ export function demoCensusCsv(): string {
     const id = withIranianCheckDigit(String(200_000_000 + i * 37).padStart(9, "0"));
     const year = i % 10 === 0 ? 2009 : 1950 + (i % 55);
     const voterClass = i % 10 === 0 ? "youth" : i % 4 === 0 ? "works-here" : "resident";
-    lines.push(`${id},${year}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${districts[i % 3]},${voterClass}`);
+    lines.push(
+      `${id},${year}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${districts[i % 3]},${voterClass}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -49,7 +63,13 @@ export async function seedDemoCensus(db: Db): Promise<{ created: boolean }> {
   const result = await importCensus(
     db,
     {
-      user: { id: staff.id, email: staff.email, displayName: staff.displayName, locale: staff.locale, isPlatformAdmin: false },
+      user: {
+        id: staff.id,
+        email: staff.email,
+        displayName: staff.displayName,
+        locale: staff.locale,
+        isPlatformAdmin: false,
+      },
       municipality,
     },
     { fileName: "demo-census.csv", text: demoCensusCsv(), skipBadRows: false },
@@ -66,7 +86,10 @@ export async function seedDemoCensus(db: Db): Promise<{ created: boolean }> {
         .insert(roundVoterClasses)
         .values(CLASSES.map((c, position) => ({ roundId: round.id, ...c, position })))
         .onConflictDoNothing();
-      await tx.insert(roundEligibility).values({ roundId: round.id, districtIds: null, minAge: 16 }).onConflictDoNothing();
+      await tx
+        .insert(roundEligibility)
+        .values({ roundId: round.id, districtIds: null, minAge: 16 })
+        .onConflictDoNothing();
     });
   }
   return { created: true };

@@ -37,7 +37,15 @@ function addDays(day: Date, n: number): string {
 
 /** Whether the demo accounts exist (the start page then shows them). */
 export async function demoAccountsPresent(db: Db): Promise<boolean> {
-  const rows = await db.select({ id: users.id }).from(users).where(inArray(users.email, DEMO_ACCOUNTS.map((a) => a.email)));
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      inArray(
+        users.email,
+        DEMO_ACCOUNTS.map((a) => a.email),
+      ),
+    );
   return rows.length === DEMO_ACCOUNTS.length;
 }
 
@@ -46,10 +54,15 @@ export async function demoAccountsPresent(db: Db): Promise<boolean> {
  * voting phase is open today, with three envelopes and their proposals. One transaction.
  */
 export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boolean }> {
-  const [existing] = await db.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, DEMO_SLUG));
+  const [existing] = await db
+    .select({ id: municipalities.id })
+    .from(municipalities)
+    .where(eq(municipalities.slug, DEMO_SLUG));
   if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const past: { value: { roundId: string; envelopeId: string; municipalityId: string; staffId: string } | null } = { value: null };
+  const past: { value: { roundId: string; envelopeId: string; municipalityId: string; staffId: string } | null } = {
+    value: null,
+  };
   await db.transaction(async (tx) => {
     const municipalityId = randomUUID();
     await tx.insert(municipalities).values({
@@ -116,9 +129,32 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
     );
     const [north, south] = districtRows;
     const envelopeRows = [
-      { slug: "north", name: { en: "North district", fa: "منطقهٔ شمال" }, amount: 4_000_000_000, districtId: north.id, ballotType: "approval" as const, tallyRule: "mes" as const },
-      { slug: "south", name: { en: "South district", fa: "منطقهٔ جنوب" }, amount: 3_000_000_000, districtId: south.id, ballotType: "approval" as const, tallyRule: "greedy" as const },
-      { slug: "green", name: { en: "Green city (all districts)", fa: "شهر سبز (همهٔ منطقه‌ها)" }, amount: 5_000_000_000, districtId: null, ballotType: "cumulative" as const, tallyRule: "greedy" as const, minPoints: 1, maxPoints: 10 },
+      {
+        slug: "north",
+        name: { en: "North district", fa: "منطقهٔ شمال" },
+        amount: 4_000_000_000,
+        districtId: north.id,
+        ballotType: "approval" as const,
+        tallyRule: "mes" as const,
+      },
+      {
+        slug: "south",
+        name: { en: "South district", fa: "منطقهٔ جنوب" },
+        amount: 3_000_000_000,
+        districtId: south.id,
+        ballotType: "approval" as const,
+        tallyRule: "greedy" as const,
+      },
+      {
+        slug: "green",
+        name: { en: "Green city (all districts)", fa: "شهر سبز (همهٔ منطقه‌ها)" },
+        amount: 5_000_000_000,
+        districtId: null,
+        ballotType: "cumulative" as const,
+        tallyRule: "greedy" as const,
+        minPoints: 1,
+        maxPoints: 10,
+      },
     ].map((e) => ({ id: randomUUID(), roundId, ...e }));
     await tx.insert(envelopes).values(envelopeRows);
     const ideas: Record<string, [string, string, number][]> = {
@@ -185,7 +221,12 @@ type SeedTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A few comments (with a reply and stances) on this year's first proposals, in both languages. */
 async function seedConversation(tx: SeedTx, p: { envelopeIds: string[]; userIds: Map<string, string>; now: Date }) {
-  const first = await tx.select().from(proposals).where(inArray(proposals.envelopeId, p.envelopeIds)).orderBy(asc(proposals.createdAt), asc(proposals.id)).limit(3);
+  const first = await tx
+    .select()
+    .from(proposals)
+    .where(inArray(proposals.envelopeId, p.envelopeIds))
+    .orderBy(asc(proposals.createdAt), asc(proposals.id))
+    .limit(3);
   const reza = p.userIds.get("resident1@demo.shora.local");
   const roya = p.userIds.get("resident2@demo.shora.local");
   const staff = p.userIds.get("staff@demo.shora.local");
@@ -193,14 +234,39 @@ async function seedConversation(tx: SeedTx, p: { envelopeIds: string[]; userIds:
   for (const [i, proposal] of first.entries()) {
     const top = randomUUID();
     await tx.insert(comments).values([
-      { id: top, proposalId: proposal.id, authorId: reza, body: i === 1 ? "این طرح برای بچه‌های محله عالی است." : "My children would use this every day.", stance: "for", createdAt: at(3000 - i) },
-      { id: randomUUID(), proposalId: proposal.id, parentId: top, authorId: roya, body: "Agreed, but the cost looks high.", createdAt: at(2000 - i) },
-      { id: randomUUID(), proposalId: proposal.id, authorId: roya, body: "Could it be done in two stages?", stance: "neutral", createdAt: at(1000 - i) },
+      {
+        id: top,
+        proposalId: proposal.id,
+        authorId: reza,
+        body: i === 1 ? "این طرح برای بچه‌های محله عالی است." : "My children would use this every day.",
+        stance: "for",
+        createdAt: at(3000 - i),
+      },
+      {
+        id: randomUUID(),
+        proposalId: proposal.id,
+        parentId: top,
+        authorId: roya,
+        body: "Agreed, but the cost looks high.",
+        createdAt: at(2000 - i),
+      },
+      {
+        id: randomUUID(),
+        proposalId: proposal.id,
+        authorId: roya,
+        body: "Could it be done in two stages?",
+        stance: "neutral",
+        createdAt: at(1000 - i),
+      },
     ]);
     if (i === 0) {
       await tx
         .update(proposals)
-        .set({ officialResponse: "The parks department confirms the cost estimate and can start in spring.", officialResponseAt: at(500), reviewedBy: staff })
+        .set({
+          officialResponse: "The parks department confirms the cost estimate and can start in spring.",
+          officialResponseAt: at(500),
+          reviewedBy: staff,
+        })
         .where(eq(proposals.id, proposal.id));
     }
   }
@@ -215,7 +281,10 @@ async function seedConsultation(tx: SeedTx, p: { municipalityId: string; now: Da
     slug: "transport-1405",
     kind: "consultation",
     title: { en: "How should we move around the city?", fa: "چگونه در شهر جابه‌جا شویم؟" },
-    description: { en: "A consultation on public transport and cycling before next year's budget.", fa: "رایزنی دربارهٔ حمل‌ونقل عمومی و دوچرخه پیش از بودجهٔ سال آینده." },
+    description: {
+      en: "A consultation on public transport and cycling before next year's budget.",
+      fa: "رایزنی دربارهٔ حمل‌ونقل عمومی و دوچرخه پیش از بودجهٔ سال آینده.",
+    },
   });
   await tx.insert(phases).values([
     { id: randomUUID(), roundId, kind: "information", startsOn: addDays(p.now, -10), endsOn: addDays(p.now, -1) },
@@ -249,14 +318,33 @@ async function seedConsultation(tx: SeedTx, p: { municipalityId: string; now: Da
       ],
       required: false,
     },
-    { id: randomUUID(), roundId, position: 2, kind: "scale", prompt: { en: "How safe do you feel cycling here?", fa: "دوچرخه‌سواری در این شهر چقدر ایمن است؟" }, options: [], required: true },
-    { id: randomUUID(), roundId, position: 3, kind: "text", prompt: { en: "Anything else we should know?", fa: "چیز دیگری هست که باید بدانیم؟" }, options: [], required: false },
+    {
+      id: randomUUID(),
+      roundId,
+      position: 2,
+      kind: "scale",
+      prompt: { en: "How safe do you feel cycling here?", fa: "دوچرخه‌سواری در این شهر چقدر ایمن است؟" },
+      options: [],
+      required: true,
+    },
+    {
+      id: randomUUID(),
+      roundId,
+      position: 3,
+      kind: "text",
+      prompt: { en: "Anything else we should know?", fa: "چیز دیگری هست که باید بدانیم؟" },
+      options: [],
+      required: false,
+    },
   ];
   await tx.insert(surveyQuestions).values(questions);
 }
 
 /** Last year's round: published, its funded projects being built (for the implementation board). */
-async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: string | undefined; districtId: string; now: Date }) {
+async function seedPastRound(
+  tx: SeedTx,
+  p: { municipalityId: string; staffId: string | undefined; districtId: string; now: Date },
+) {
   const roundId = randomUUID();
   await tx.insert(rounds).values({
     id: roundId,
@@ -264,7 +352,10 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
     slug: "budget-1404",
     kind: "budgeting",
     title: { en: "Participatory budget 1404", fa: "بودجهٔ مشارکتی ۱۴۰۴" },
-    description: { en: "Last year's round: see what became of the winning projects.", fa: "دورهٔ پارسال: ببینید طرح‌های برنده به کجا رسیدند." },
+    description: {
+      en: "Last year's round: see what became of the winning projects.",
+      fa: "دورهٔ پارسال: ببینید طرح‌های برنده به کجا رسیدند.",
+    },
   });
   const spans: [PhaseKind, number, number][] = [
     ["proposals", -400, -371],
@@ -274,14 +365,33 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
     ["published", -320, -301],
     ["implementation", -300, 300],
   ];
-  await tx.insert(phases).values(spans.map(([kind, a, b]) => ({ id: randomUUID(), roundId, kind, startsOn: addDays(p.now, a), endsOn: addDays(p.now, b) })));
+  await tx
+    .insert(phases)
+    .values(
+      spans.map(([kind, a, b]) => ({
+        id: randomUUID(),
+        roundId,
+        kind,
+        startsOn: addDays(p.now, a),
+        endsOn: addDays(p.now, b),
+      })),
+    );
   // Voter classes with weights: residents count twice, people who work in the city once.
   await tx.insert(roundVoterClasses).values([
     { roundId, code: "resident", name: { en: "Resident", fa: "ساکن" }, weight: 2, position: 0 },
     { roundId, code: "commuter", name: { en: "Works in the city", fa: "شاغل در شهر" }, weight: 1, position: 1 },
   ]);
   const envelopeId = randomUUID();
-  await tx.insert(envelopes).values({ id: envelopeId, roundId, slug: "city", name: { en: "Whole city", fa: "همهٔ شهر" }, amount: 6_000_000_000, tallyRule: "mes" });
+  await tx
+    .insert(envelopes)
+    .values({
+      id: envelopeId,
+      roundId,
+      slug: "city",
+      name: { en: "Whole city", fa: "همهٔ شهر" },
+      amount: 6_000_000_000,
+      tallyRule: "mes",
+    });
   const projects: [string, string, number][] = [
     ["New lights in Shahid park", "روشنایی تازه در پارک شهید", 1_800_000_000],
     ["Library reading garden", "باغ کتاب‌خوانی کتابخانه", 1_500_000_000],
@@ -310,7 +420,10 @@ async function seedPastRound(tx: SeedTx, p: { municipalityId: string; staffId: s
  * voting phase, the tally, publication (final checkpoint, secret destroyed, winners funded), then
  * implementation updates on the funded projects.
  */
-async function votePastRound(db: Db, p: { municipalityId: string; roundId: string; envelopeId: string; staffId: string; now: Date }) {
+async function votePastRound(
+  db: Db,
+  p: { municipalityId: string; roundId: string; envelopeId: string; staffId: string; now: Date },
+) {
   const { castBallot } = await import("./ballots.server");
   const { runRoundTally } = await import("./tally.server");
   const { publishRound } = await import("./publish.server");
@@ -357,14 +470,28 @@ async function votePastRound(db: Db, p: { municipalityId: string; roundId: strin
       roundSlug: "budget-1404",
       timeZone: municipality.timeZone,
       envelope,
-      voter: { identity: `demo-voter-${voterIndex}`, weight: resident ? 2 : 1, district: "north", voterClass: resident ? "resident" : "commuter" },
+      voter: {
+        identity: `demo-voter-${voterIndex}`,
+        weight: resident ? 2 : 1,
+        district: "north",
+        voterClass: resident ? "resident" : "commuter",
+      },
       body: { approved: picks },
       channel,
       now: votingDay,
     });
   }
   const [staff] = await db.select().from(users).where(eq(users.id, p.staffId));
-  const access = { user: { id: staff.id, email: staff.email, displayName: staff.displayName, locale: staff.locale, isPlatformAdmin: false }, municipality };
+  const access = {
+    user: {
+      id: staff.id,
+      email: staff.email,
+      displayName: staff.displayName,
+      locale: staff.locale,
+      isPlatformAdmin: false,
+    },
+    municipality,
+  };
   const tallyDay = new Date(`${addDays(p.now, -323)}T10:00:00Z`);
   await runRoundTally(db, access, "budget-1404", tallyDay);
   await publishRound(db, access, "budget-1404", tallyDay);
@@ -378,17 +505,21 @@ async function votePastRound(db: Db, p: { municipalityId: string; roundId: strin
     const step = plan[proposal.title.en ?? ""];
     if (!step) continue;
     const [status, progress, spent] = step;
-    await db.insert(implementations).values({ proposalId: proposal.id, status, progress, spent, expectedCompletion: addDays(p.now, 90) });
+    await db
+      .insert(implementations)
+      .values({ proposalId: proposal.id, status, progress, spent, expectedCompletion: addDays(p.now, 90) });
     await db.insert(implementationUpdates).values({
       id: randomUUID(),
       proposalId: proposal.id,
       status,
       progress,
       spent,
-      note: status === "completed" ? "Finished and opened to the public. / پایان یافت و به روی همه باز شد." : "Work is under way. / کار در جریان است.",
+      note:
+        status === "completed"
+          ? "Finished and opened to the public. / پایان یافت و به روی همه باز شد."
+          : "Work is under way. / کار در جریان است.",
       postedOn: addDays(p.now, -10),
       authorId: p.staffId,
     });
   }
 }
-

@@ -11,9 +11,7 @@ export function formFailure(status: 400 | 401 | 409 | 429, errors: FieldErrors, 
   return json<FormFailure>({ errors, values }, { status });
 }
 
-export type FormResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; errors: FieldErrors; values: Record<string, string> };
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 /** Text values of a form, to re-render what the user typed (passwords and the CSRF token left out). */
 export function echoValues(form: FormData): Record<string, string> {

@@ -32,7 +32,11 @@ export interface StaffAccess {
 }
 
 /** Staff or admin of this municipality (a role elsewhere does not count). */
-export async function requireStaff(request: Request, context: AppLoadContext, slug: string | undefined): Promise<StaffAccess> {
+export async function requireStaff(
+  request: Request,
+  context: AppLoadContext,
+  slug: string | undefined,
+): Promise<StaffAccess> {
   const municipality = await requireMunicipality(context, slug);
   const user = await requireUser(request, context);
   const role = await roleIn(context.db, user.id, municipality.id);

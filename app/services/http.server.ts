@@ -1,7 +1,15 @@
 import { json } from "@remix-run/node";
 
 /** Reason codes of thrown error responses; the ErrorBoundary turns them into localized text. */
-export type DenyReason = "login" | "staff" | "admin" | "platform_admin" | "csrf" | "not_found" | "bad_request" | "throttled";
+export type DenyReason =
+  | "login"
+  | "staff"
+  | "admin"
+  | "platform_admin"
+  | "csrf"
+  | "not_found"
+  | "bad_request"
+  | "throttled";
 
 export interface ErrorPayload {
   reason: DenyReason;

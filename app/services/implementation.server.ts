@@ -13,7 +13,12 @@ import {
   updateComments,
   users,
 } from "../../db/schema";
-import { type ImplementationStatus, type ImplementationUpdateInput, checkImplementationUpdate, toCsv } from "../domain/accountability/implementation";
+import {
+  type ImplementationStatus,
+  type ImplementationUpdateInput,
+  checkImplementationUpdate,
+  toCsv,
+} from "../domain/accountability/implementation";
 import { dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
 import { RefusedError } from "./errors.server";
@@ -24,7 +29,10 @@ export class ImplementationRefused extends RefusedError {}
 
 /** Funded proposals of a round with their implementation state (planned / 0 % when nothing was posted yet). */
 export async function fundedBoard(db: Db, municipalityId: string, roundSlug: string) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, roundSlug)));
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, roundSlug)));
   if (!round) return null;
   const rows = await db
     .select({ proposal: proposals, envelope: envelopes, implementation: implementations })
@@ -85,7 +93,13 @@ export async function postImplementationUpdate(
       .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
       .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
       .leftJoin(implementations, eq(implementations.proposalId, proposals.id))
-      .where(and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, access.municipality.id)));
+      .where(
+        and(
+          eq(proposals.id, proposalId),
+          eq(rounds.slug, roundSlug),
+          eq(rounds.municipalityId, access.municipality.id),
+        ),
+      );
     if (!row) throw new ImplementationRefused("proposal_not_found", null, {}, 404);
     if (row.proposal.status !== "funded") throw new ImplementationRefused("not_funded", null, {}, 409);
     const current = row.implementation ?? { status: "planned" as const, progress: 0, spent: 0 };
@@ -131,7 +145,10 @@ export async function postImplementationUpdate(
       after: { status: input.status, progress: input.progress, spent: input.spent, cancelReason: state.cancelReason },
       at: now,
     });
-    const subscribers = await tx.select({ userId: subscriptions.userId }).from(subscriptions).where(eq(subscriptions.proposalId, proposalId));
+    const subscribers = await tx
+      .select({ userId: subscriptions.userId })
+      .from(subscriptions)
+      .where(eq(subscriptions.proposalId, proposalId));
     if (subscribers.length) {
       await tx.insert(outbox).values(
         subscribers.map((s) => ({
@@ -139,7 +156,14 @@ export async function postImplementationUpdate(
           municipalityId: access.municipality.id,
           userId: s.userId,
           kind: "implementation.update",
-          payload: { proposalId, round: roundSlug, title: row.proposal.title, status: input.status, progress: input.progress, note: input.note },
+          payload: {
+            proposalId,
+            round: roundSlug,
+            title: row.proposal.title,
+            status: input.status,
+            progress: input.progress,
+            note: input.note,
+          },
           createdAt: now,
         })),
       );
@@ -152,19 +176,30 @@ export async function setSubscription(db: Db, userId: string, proposalId: string
   if (subscribed) {
     await db.insert(subscriptions).values({ proposalId, userId }).onConflictDoNothing();
   } else {
-    await db.delete(subscriptions).where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
+    await db
+      .delete(subscriptions)
+      .where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
   }
 }
 
 export async function isSubscribed(db: Db, userId: string, proposalId: string) {
-  const rows = await db.select().from(subscriptions).where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
   return rows.length > 0;
 }
 
 /** Messages not sent yet (a mail integration will drain them). */
 export async function pendingOutbox(db: Db, municipalityId: string) {
   return db
-    .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, createdAt: outbox.createdAt, email: users.email })
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      payload: outbox.payload,
+      createdAt: outbox.createdAt,
+      email: users.email,
+    })
     .from(outbox)
     .innerJoin(users, eq(users.id, outbox.userId))
     .where(and(eq(outbox.municipalityId, municipalityId), isNull(outbox.sentAt)))
@@ -182,7 +217,15 @@ export async function implementationOpenData(db: Db, municipality: Municipality)
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
     .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
     .leftJoin(implementations, eq(implementations.proposalId, proposals.id))
-    .where(and(inArray(rounds.id, roundRows.map((r) => r.id)), eq(proposals.status, "funded")))
+    .where(
+      and(
+        inArray(
+          rounds.id,
+          roundRows.map((r) => r.id),
+        ),
+        eq(proposals.status, "funded"),
+      ),
+    )
     .orderBy(asc(rounds.slug), asc(envelopes.slug), asc(proposals.createdAt));
   return rows.map((r) => ({
     round: r.round.slug,
@@ -202,8 +245,27 @@ export async function implementationOpenData(db: Db, municipality: Municipality)
 }
 
 export function implementationCsv(rows: Awaited<ReturnType<typeof implementationOpenData>>): string {
-  const header = Object.keys(rows[0] ?? { round: 0, envelope: 0, proposal: 0, title_en: 0, title_fa: 0, allocated: 0, currency: 0, status: 0, progress: 0, spent: 0, expected_completion: 0, cancel_reason: 0, updated_at: 0 });
-  return toCsv(header, rows.map((r) => header.map((h) => (r as Record<string, string | number | null>)[h])));
+  const header = Object.keys(
+    rows[0] ?? {
+      round: 0,
+      envelope: 0,
+      proposal: 0,
+      title_en: 0,
+      title_fa: 0,
+      allocated: 0,
+      currency: 0,
+      status: 0,
+      progress: 0,
+      spent: 0,
+      expected_completion: 0,
+      cancel_reason: 0,
+      updated_at: 0,
+    },
+  );
+  return toCsv(
+    header,
+    rows.map((r) => header.map((h) => (r as Record<string, string | number | null>)[h])),
+  );
 }
 
 export const UPDATE_COMMENT_MAX = 2000;
@@ -227,14 +289,19 @@ export async function updateCommentsOf(db: Db, updateIds: string[]) {
   }));
 }
 
-export async function commentOnUpdate(db: Db, params: { userId: string; proposalId: string; updateId: string; body: string; now?: Date }) {
+export async function commentOnUpdate(
+  db: Db,
+  params: { userId: string; proposalId: string; updateId: string; body: string; now?: Date },
+) {
   const [update] = await db
     .select()
     .from(implementationUpdates)
     .where(and(eq(implementationUpdates.id, params.updateId), eq(implementationUpdates.proposalId, params.proposalId)));
   if (!update) throw new ImplementationRefused("update_not_found", "updateId", {}, 404);
   const id = randomUUID();
-  await db.insert(updateComments).values({ id, updateId: update.id, userId: params.userId, body: params.body, createdAt: params.now ?? new Date() });
+  await db
+    .insert(updateComments)
+    .values({ id, updateId: update.id, userId: params.userId, body: params.body, createdAt: params.now ?? new Date() });
   return { id };
 }
 
@@ -251,7 +318,10 @@ export async function hideUpdateComment(
       .innerJoin(implementationUpdates, eq(implementationUpdates.id, updateComments.updateId))
       .where(and(eq(updateComments.id, params.commentId), eq(implementationUpdates.proposalId, params.proposalId)));
     if (!row) throw new ImplementationRefused("comment_not_found", null, {}, 404);
-    await tx.update(updateComments).set({ hiddenReason: params.reason, hiddenBy: access.user.id }).where(eq(updateComments.id, params.commentId));
+    await tx
+      .update(updateComments)
+      .set({ hiddenReason: params.reason, hiddenBy: access.user.id })
+      .where(eq(updateComments.id, params.commentId));
     await recordAction(tx, {
       municipalityId: access.municipality.id,
       municipalitySlug: access.municipality.slug,

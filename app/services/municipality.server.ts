@@ -61,7 +61,10 @@ export interface NewMunicipality {
 export async function createMunicipality(db: Db, input: NewMunicipality) {
   const adminPasswordHash = input.admin.password ? await hashPassword(input.admin.password) : null;
   return db.transaction(async (tx) => {
-    const [taken] = await tx.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, input.slug));
+    const [taken] = await tx
+      .select({ id: municipalities.id })
+      .from(municipalities)
+      .where(eq(municipalities.slug, input.slug));
     if (taken) throw new SlugTakenError(`A municipality with slug "${input.slug}" already exists.`);
     const municipalityId = randomUUID();
     await tx.insert(municipalities).values({

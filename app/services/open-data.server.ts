@@ -26,19 +26,27 @@ export async function openDataIndex(db: Db, municipality: Municipality, origin: 
         page: `${base}/rounds/${round.slug}`,
         results: bundle ? `${base}/api/rounds/${round.slug}/results` : null,
         bundle: bundle ? `${base}/rounds/${round.slug}/bundle.zip` : null,
-        files: bundle ? Object.fromEntries(bundle.files.map((f) => [f.name, `${base}/rounds/${round.slug}/bundle/${f.name}`])) : {},
+        files: bundle
+          ? Object.fromEntries(bundle.files.map((f) => [f.name, `${base}/rounds/${round.slug}/bundle/${f.name}`]))
+          : {},
         checkpoints: `${base}/rounds/${round.slug}/checkpoints.json`,
       },
     });
   }
-  return { municipality: { slug: municipality.slug, name: municipality.name, currency: municipality.currency }, rounds: out };
+  return {
+    municipality: { slug: municipality.slug, name: municipality.name, currency: municipality.currency },
+    rounds: out,
+  };
 }
 
 /** The results of a published round as data (null before publication). */
 export async function roundResultsData(db: Db, municipality: Municipality, roundSlug: string) {
   const round = await findRound(db, municipality.id, roundSlug);
   if (!round || !(await isPublished(db, round.id))) return null;
-  const [results, bundle] = await Promise.all([publishedResults(db, round, municipality.id), roundBundle(db, municipality, roundSlug)]);
+  const [results, bundle] = await Promise.all([
+    publishedResults(db, round, municipality.id),
+    roundBundle(db, municipality, roundSlug),
+  ]);
   return {
     round: { slug: round.slug, title: round.title },
     currency: municipality.currency,
@@ -53,8 +61,21 @@ export async function roundResultsData(db: Db, municipality: Municipality, round
       used: e.used,
       ballots: e.ballots,
       selected: e.proposals.filter((p) => p.selected).map((p) => p.id),
-      proposals: e.proposals.map((p) => ({ id: p.id, title: p.title, cost: p.cost, weightedSupport: p.weighted, ballots: p.count, selected: p.selected })),
+      proposals: e.proposals.map((p) => ({
+        id: p.id,
+        title: p.title,
+        cost: p.cost,
+        weightedSupport: p.weighted,
+        ballots: p.count,
+        selected: p.selected,
+      })),
     })),
-    turnout: results.turnout.map((t) => ({ day: t.day, district: t.district, voterClass: t.voterClass, channel: t.channel, voters: t.voters })),
+    turnout: results.turnout.map((t) => ({
+      day: t.day,
+      district: t.district,
+      voterClass: t.voterClass,
+      channel: t.channel,
+      voters: t.voters,
+    })),
   };
 }

@@ -78,14 +78,22 @@ function choiceProblem(p: ChoiceProblem): Problem {
  * Casts a batch of paper ballots for a round in one transaction. Throws PaperBallotsRefused listing
  * every refused ballot (nothing is stored then); returns how many were cast per envelope.
  */
-export async function enterPaperBallots(db: Db, access: Actor, input: { roundSlug: string; ballots: PaperBallot[]; now?: Date }) {
+export async function enterPaperBallots(
+  db: Db,
+  access: Actor,
+  input: { roundSlug: string; ballots: PaperBallot[]; now?: Date },
+) {
   const now = input.now ?? new Date();
   const municipality = access.municipality;
   const round = await findRound(db, municipality.id, input.roundSlug);
-  if (!round) throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
-  if (input.ballots.length === 0) throw new PaperBallotsRefused([{ line: null, code: "empty", field: "form", params: {}, violations: [] }]);
+  if (!round)
+    throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
+  if (input.ballots.length === 0)
+    throw new PaperBallotsRefused([{ line: null, code: "empty", field: "form", params: {}, violations: [] }]);
   if (input.ballots.length > MAX_PAPER_ROWS) {
-    throw new PaperBallotsRefused([{ line: null, code: "too_many", field: "form", params: { max: MAX_PAPER_ROWS }, violations: [] }]);
+    throw new PaperBallotsRefused([
+      { line: null, code: "too_many", field: "form", params: { max: MAX_PAPER_ROWS }, violations: [] },
+    ]);
   }
   const check = idChecker(await idRulesOf(db, municipality.id));
   const secret = await censusSecret(db, municipality.id);
@@ -116,8 +124,10 @@ export async function enterPaperBallots(db: Db, access: Actor, input: { roundSlu
       }
       const standing = { districtId: entry.districtId, voterClass: entry.voterClass, birthDate: entry.birthDate };
       const verdict = roundVerdict(standing, eligibility);
-      if (!verdict.eligible || verdict.weight === null) throw new Problem(`not_eligible_${verdict.reasons[0]?.code ?? "other"}`, "nationalId");
-      if (!envelopeOpenTo(standing, envelope.districtId)) throw new Problem("wrong_district", "envelope", { envelope: envelope.slug });
+      if (!verdict.eligible || verdict.weight === null)
+        throw new Problem(`not_eligible_${verdict.reasons[0]?.code ?? "other"}`, "nationalId");
+      if (!envelopeOpenTo(standing, envelope.districtId))
+        throw new Problem("wrong_district", "envelope", { envelope: envelope.slug });
       return { identity: hash, weight: verdict.weight, district: entry.districtId, voterClass: entry.voterClass };
     };
 
@@ -126,7 +136,11 @@ export async function enterPaperBallots(db: Db, access: Actor, input: { roundSlu
         const envelope = envelopeRows.find((e) => e.slug === ballot.envelope.trim());
         if (!envelope) throw new Problem("envelope_unknown", "envelope", { envelope: ballot.envelope });
         const voter = await voterOf(ballot, envelope);
-        const choices = parseChoices(ballot.choices, printed.get(envelope.id) ?? [], envelope.ballotType === "cumulative");
+        const choices = parseChoices(
+          ballot.choices,
+          printed.get(envelope.id) ?? [],
+          envelope.ballotType === "cumulative",
+        );
         if (!choices.ok) throw choiceProblem(choices.problem);
         await castBallotIn(tx, {
           roundId: round.id,
@@ -142,9 +156,19 @@ export async function enterPaperBallots(db: Db, access: Actor, input: { roundSlu
         counts[envelope.slug] = (counts[envelope.slug] ?? 0) + 1;
       } catch (error) {
         if (error instanceof Problem) {
-          problems.push({ line: ballot.line, code: error.code, field: error.field, params: error.params, violations: [] });
+          problems.push({
+            line: ballot.line,
+            code: error.code,
+            field: error.field,
+            params: error.params,
+            violations: [],
+          });
         } else if (error instanceof BallotRefused) {
-          const field = error.code.startsWith("already_voted") ? "nationalId" : error.code === "not_voting" ? "form" : "choices";
+          const field = error.code.startsWith("already_voted")
+            ? "nationalId"
+            : error.code === "not_voting"
+              ? "form"
+              : "choices";
           problems.push({ line: ballot.line, code: error.code, field, params: {}, violations: error.violations });
           // Voting is over (or not open): every other ballot would say the same.
           if (error.code === "not_voting") break;
@@ -170,11 +194,20 @@ export async function enterPaperBallots(db: Db, access: Actor, input: { roundSlu
 }
 
 /** What the paper-ballot page shows: envelopes with their numbered proposals, and whether voting is open. */
-export async function paperBallotSheet(db: Db, municipality: StaffAccess["municipality"], roundSlug: string, now = new Date()) {
+export async function paperBallotSheet(
+  db: Db,
+  municipality: StaffAccess["municipality"],
+  roundSlug: string,
+  now = new Date(),
+) {
   const round = await findRound(db, municipality.id, roundSlug);
   if (!round) return null;
   const [envelopeRows, phaseRows] = await Promise.all([
-    db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
     db.select().from(phases).where(eq(phases.roundId, round.id)),
   ]);
   const sheets = [];

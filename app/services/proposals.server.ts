@@ -10,7 +10,12 @@ import { type ProposalInput, findRound, proposalInRound } from "./rounds-admin.s
 import type { SessionUser } from "./session.server";
 
 /** May this person submit proposals in this round? Verified residents only, where the round asks for it. */
-export async function mayPropose(db: Db, user: SessionUser, municipality: Municipality, roundId: string): Promise<boolean> {
+export async function mayPropose(
+  db: Db,
+  user: SessionUser,
+  municipality: Municipality,
+  roundId: string,
+): Promise<boolean> {
   const { mayParticipate } = await import("./verification.server");
   return mayParticipate(db, { municipalityId: municipality.id, roundId, userId: user.id, action: "propose" });
 }
@@ -25,13 +30,20 @@ async function roundState(db: Db, municipality: Municipality, roundSlug: string,
 
 export async function submitProposal(
   db: Db,
-  params: { user: SessionUser; municipality: Municipality; roundSlug: string; input: Omit<ProposalInput, "location"> & { location: string | null }; now?: Date },
+  params: {
+    user: SessionUser;
+    municipality: Municipality;
+    roundSlug: string;
+    input: Omit<ProposalInput, "location"> & { location: string | null };
+    now?: Date;
+  },
 ) {
   const now = params.now ?? new Date();
   const { round, phase } = await roundState(db, params.municipality, params.roundSlug, now);
   if (round.kind !== "budgeting") throw new RefusedError("no_proposals_in_consultation", null, {}, 409);
   if (phase !== "proposals") throw new RefusedError("not_proposals_phase", null, {}, 409);
-  if (!(await mayPropose(db, params.user, params.municipality, round.id))) throw new RefusedError("may_not_propose", null, {}, 403);
+  if (!(await mayPropose(db, params.user, params.municipality, round.id)))
+    throw new RefusedError("may_not_propose", null, {}, 403);
   return db.transaction(async (tx) => {
     const [envelope] = await tx
       .select()
@@ -63,7 +75,14 @@ async function ownProposal(db: Db, user: SessionUser, roundId: string, proposalI
 /** The author may edit while the proposal awaits review and the proposals phase lasts. */
 export async function editOwnProposal(
   db: Db,
-  params: { user: SessionUser; municipality: Municipality; roundSlug: string; proposalId: string; input: ProposalInput; now?: Date },
+  params: {
+    user: SessionUser;
+    municipality: Municipality;
+    roundSlug: string;
+    proposalId: string;
+    input: ProposalInput;
+    now?: Date;
+  },
 ) {
   const now = params.now ?? new Date();
   const { round, phase } = await roundState(db, params.municipality, params.roundSlug, now);
@@ -98,6 +117,7 @@ export async function withdrawProposal(
   const now = params.now ?? new Date();
   const { round, frozen } = await roundState(db, params.municipality, params.roundSlug, now);
   const proposal = await ownProposal(db, params.user, round.id, params.proposalId);
-  if (!["submitted", "accepted"].includes(proposal.status) || frozen) throw new RefusedError("not_withdrawable", null, {}, 409);
+  if (!["submitted", "accepted"].includes(proposal.status) || frozen)
+    throw new RefusedError("not_withdrawable", null, {}, 409);
   await db.update(proposals).set({ status: "withdrawn", updatedAt: now }).where(eq(proposals.id, proposal.id));
 }

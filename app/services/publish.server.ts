@@ -19,8 +19,16 @@ export async function isPublished(db: Db, roundId: string): Promise<boolean> {
   return Boolean(row?.destroyedAt);
 }
 
-export async function publishRound(db: Db, access: Pick<StaffAccess, "user" | "municipality">, roundSlug: string, now = new Date()) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, access.municipality.id), eq(rounds.slug, roundSlug)));
+export async function publishRound(
+  db: Db,
+  access: Pick<StaffAccess, "user" | "municipality">,
+  roundSlug: string,
+  now = new Date(),
+) {
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, access.municipality.id), eq(rounds.slug, roundSlug)));
   if (!round) throw new RefusedError("round_not_found", null, {}, 404);
   if (await isPublished(db, round.id)) throw new RefusedError("already_published", null, {}, 409);
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
@@ -29,7 +37,12 @@ export async function publishRound(db: Db, access: Pick<StaffAccess, "user" | "m
   const results = await latestTallies(db, round.id);
   if (results.some((r) => !r.tally)) throw new RefusedError("no_tally", null, {}, 409);
   if (results.some((r) => r.stale)) throw new RefusedError("tally_stale", null, {}, 409);
-  const finalCheckpoint = await maybeCheckpoint(db, { roundId: round.id, municipalityId: access.municipality.id, now, force: true });
+  const finalCheckpoint = await maybeCheckpoint(db, {
+    roundId: round.id,
+    municipalityId: access.municipality.id,
+    now,
+    force: true,
+  });
   const winners = results.flatMap((r) => r.tally?.selected ?? []);
   const advanced = advancePhases(phaseRows, today);
   await db.transaction(async (tx) => {
@@ -37,10 +50,14 @@ export async function publishRound(db: Db, access: Pick<StaffAccess, "user" | "m
       .insert(roundSecrets)
       .values({ roundId: round.id, voterKeySecret: null, destroyedAt: now })
       .onConflictDoUpdate({ target: roundSecrets.roundId, set: { voterKeySecret: null, destroyedAt: now } });
-    if (winners.length) await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
+    if (winners.length)
+      await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
     if (advanced.ok && advanced.to === "published") {
       for (const p of advanced.phases) {
-        await tx.update(phases).set({ startsOn: p.startsOn, endsOn: p.endsOn }).where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
+        await tx
+          .update(phases)
+          .set({ startsOn: p.startsOn, endsOn: p.endsOn })
+          .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
       }
     }
     await recordAction(tx, {
@@ -52,7 +69,9 @@ export async function publishRound(db: Db, access: Pick<StaffAccess, "user" | "m
       roundId: round.id,
       after: {
         funded: winners,
-        finalCheckpoint: finalCheckpoint ? { treeSize: finalCheckpoint.treeSize, rootHash: finalCheckpoint.rootHash } : null,
+        finalCheckpoint: finalCheckpoint
+          ? { treeSize: finalCheckpoint.treeSize, rootHash: finalCheckpoint.rootHash }
+          : null,
         voterKeySecret: "destroyed",
       },
       at: now,
@@ -82,18 +101,47 @@ export async function publishedResults(db: Db, round: { id: string }, municipali
     }
     const selected = new Set(tally?.selected ?? []);
     out.push({
-      envelope: { slug: envelope.slug, name: envelope.name, amount: envelope.amount, rule: tally?.rule ?? null, seed: tally?.seed ?? null },
+      envelope: {
+        slug: envelope.slug,
+        name: envelope.name,
+        amount: envelope.amount,
+        rule: tally?.rule ?? null,
+        seed: tally?.seed ?? null,
+      },
       used: proposalRows.filter((p) => selected.has(p.id)).reduce((s, p) => s + p.cost, 0),
       ballots: ballotRows.length,
-      trace: (tally?.result.trace ?? []) as { step: number; project: string; cost: number; support: number; rho?: number; payers?: number; phase: string }[],
+      trace: (tally?.result.trace ?? []) as {
+        step: number;
+        project: string;
+        cost: number;
+        support: number;
+        rho?: number;
+        payers?: number;
+        phase: string;
+      }[],
       proposals: proposalRows
         .filter((p) => p.status !== "withdrawn" && p.status !== "rejected" && p.status !== "submitted")
-        .map((p) => ({ id: p.id, title: p.title, cost: p.cost, selected: selected.has(p.id), weighted: support.get(p.id)?.weighted ?? 0, count: support.get(p.id)?.count ?? 0 }))
+        .map((p) => ({
+          id: p.id,
+          title: p.title,
+          cost: p.cost,
+          selected: selected.has(p.id),
+          weighted: support.get(p.id)?.weighted ?? 0,
+          count: support.get(p.id)?.count ?? 0,
+        }))
         .sort((a, b) => b.weighted - a.weighted),
     });
   }
   const turnoutRows = await db.select().from(turnout).where(eq(turnout.roundId, round.id)).orderBy(asc(turnout.day));
-  const [{ n: ledgerSize }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
+  const [{ n: ledgerSize }] = await db
+    .select({ n: count() })
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, round.id));
   const checkpointsData = await publicCheckpoints(db, round.id, municipalityId);
-  return { envelopes: out, turnout: turnoutRows, ledgerSize, finalCheckpoint: checkpointsData.checkpoints.at(-1) ?? null };
+  return {
+    envelopes: out,
+    turnout: turnoutRows,
+    ledgerSize,
+    finalCheckpoint: checkpointsData.checkpoints.at(-1) ?? null,
+  };
 }

@@ -12,7 +12,9 @@ function translateParams(params: Record<string, string | number>, t: Translator)
         : key === "status" && typeof value === "string"
           ? t(`rounds.proposal.status.${value}` as MessageKey)
           : key === "what"
-            ? t(`rounds.${value === "phases" ? "title" : value === "envelopes" ? "envelopes" : "proposals"}` as MessageKey)
+            ? t(
+                `rounds.${value === "phases" ? "title" : value === "envelopes" ? "envelopes" : "proposals"}` as MessageKey,
+              )
             : value;
   }
   return out;
@@ -22,7 +24,12 @@ function translateParams(params: Record<string, string | number>, t: Translator)
  * Turns a refused use case into the form failure a route returns: 400/403/404/409 with a message per
  * field (or `form`), in the user's language. Anything else is re-thrown (a 500 for the logs).
  */
-export function refusalResponse(error: unknown, t: Translator, values: Record<string, string>, prefix = "rounds.error.") {
+export function refusalResponse(
+  error: unknown,
+  t: Translator,
+  values: Record<string, string>,
+  prefix = "rounds.error.",
+) {
   let errors: FieldErrors;
   let status: 400 | 403 | 404 | 409 = 400;
   if (error instanceof ViolationsError) {

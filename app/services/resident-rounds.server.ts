@@ -10,7 +10,11 @@ export async function proposalFormData(db: Db, municipality: Municipality, round
   const round = await findRound(db, municipality.id, roundSlug);
   if (!round) return null;
   const [envelopeRows, districtRows, phaseRows] = await Promise.all([
-    db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
     db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
     db.select().from(phases).where(eq(phases.roundId, round.id)),
   ]);

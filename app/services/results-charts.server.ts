@@ -37,7 +37,13 @@ export async function resultsChart(
     return {
       title: `${t("results.turnout")} — ${round}`,
       labels: days.map((d) => formatDay(input.locale, d)),
-      datasets: [{ label: t("rounds.turnout.voters"), data: days.map((d) => data.turnout.filter((r) => r.day === d).reduce((s, r) => s + r.voters, 0)), backgroundColor: "#0b5cad" }],
+      datasets: [
+        {
+          label: t("rounds.turnout.voters"),
+          data: days.map((d) => data.turnout.filter((r) => r.day === d).reduce((s, r) => s + r.voters, 0)),
+          backgroundColor: "#0b5cad",
+        },
+      ],
       horizontal: false,
       stacked: false,
     };
@@ -49,7 +55,13 @@ export async function resultsChart(
     return {
       title: `${t("rounds.results.chartCaption")} — ${name}`,
       labels: envelope.proposals.map((p) => `${p.selected ? "✓ " : ""}${pickText(p.title, input.locale)}`),
-      datasets: [{ label: t("rounds.results.support"), data: envelope.proposals.map((p) => p.weightedSupport), backgroundColor: "#0b5cad" }],
+      datasets: [
+        {
+          label: t("rounds.results.support"),
+          data: envelope.proposals.map((p) => p.weightedSupport),
+          backgroundColor: "#0b5cad",
+        },
+      ],
       horizontal: true,
       stacked: false,
     };
@@ -74,7 +86,13 @@ export async function resultsChart(
   return {
     title: `${t("results.compare")} — ${name}`,
     labels: outcomes.map((o) => (o.rule.startsWith("mes") ? t("results.rule.mes") : t("results.rule.greedy"))),
-    datasets: [{ label: `${t("results.satisfied")} (%)`, data: outcomes.map((o) => o.satisfiedShare), backgroundColor: "#2f7d32" }],
+    datasets: [
+      {
+        label: `${t("results.satisfied")} (%)`,
+        data: outcomes.map((o) => o.satisfiedShare),
+        backgroundColor: "#2f7d32",
+      },
+    ],
     horizontal: false,
     stacked: false,
   };
@@ -107,10 +125,17 @@ export async function chartPng(spec: ChartSpec, rtl: boolean): Promise<Buffer> {
       responsive: false,
       indexAxis: spec.horizontal ? "y" : "x",
       font: { family, size: 16 },
-      plugins: { title: { display: true, text: spec.title, font: { family, size: 20 } }, legend: { rtl, labels: { font: { family, size: 16 } } } },
+      plugins: {
+        title: { display: true, text: spec.title, font: { family, size: 20 } },
+        legend: { rtl, labels: { font: { family, size: 16 } } },
+      },
       scales: {
         x: { stacked: spec.stacked, reverse: rtl && spec.horizontal, ticks: { font: { family, size: 14 } } },
-        y: { stacked: spec.stacked, position: rtl && spec.horizontal ? "right" : "left", ticks: { font: { family, size: 14 } } },
+        y: {
+          stacked: spec.stacked,
+          position: rtl && spec.horizontal ? "right" : "left",
+          ticks: { font: { family, size: 14 } },
+        },
       },
     },
     plugins: [

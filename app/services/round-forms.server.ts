@@ -1,10 +1,19 @@
 import type { Translator, MessageKey } from "../domain/i18n";
-import { envelopeSchema, localized, newRoundSchema, phasesFromForm, proposalSchema, roundTextsSchema } from "../domain/rounds/forms";
+import {
+  envelopeSchema,
+  localized,
+  newRoundSchema,
+  phasesFromForm,
+  proposalSchema,
+  roundTextsSchema,
+} from "../domain/rounds/forms";
 import type { DatedPhase } from "../domain/rounds/phases";
 import { type FieldErrors, echoValues, validateForm } from "./forms.server";
 import type { EnvelopeInput, ProposalInput, RoundInput } from "./rounds-admin.server";
 
-type Parsed<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+type Parsed<T> =
+  | { ok: true; data: T; values: Record<string, string> }
+  | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 const roundLabels: Record<string, MessageKey> = {
   slug: "rounds.slug",
@@ -18,22 +27,42 @@ const roundLabels: Record<string, MessageKey> = {
 function phaseErrors(form: FormData, t: Translator): { phases: DatedPhase[]; errors: FieldErrors } {
   const { phases, violations } = phasesFromForm(form);
   const errors: FieldErrors = {};
-  for (const v of violations) errors[v.field] = t(`rounds.error.${v.code}` as MessageKey, { phase: t(`phase.${v.params?.phase}` as MessageKey) });
+  for (const v of violations)
+    errors[v.field] = t(`rounds.error.${v.code}` as MessageKey, { phase: t(`phase.${v.params?.phase}` as MessageKey) });
   return { phases, errors };
 }
 
 /** Reads a round form (create: with slug and kind). Phase order/overlap is checked by the service. */
 export function parseRoundForm(form: FormData, t: Translator, withIdentity: true): Parsed<RoundInput>;
-export function parseRoundForm(form: FormData, t: Translator, withIdentity: false): Parsed<Omit<RoundInput, "slug" | "kind">>;
-export function parseRoundForm(form: FormData, t: Translator, withIdentity: boolean): Parsed<RoundInput> | Parsed<Omit<RoundInput, "slug" | "kind">> {
+export function parseRoundForm(
+  form: FormData,
+  t: Translator,
+  withIdentity: false,
+): Parsed<Omit<RoundInput, "slug" | "kind">>;
+export function parseRoundForm(
+  form: FormData,
+  t: Translator,
+  withIdentity: boolean,
+): Parsed<RoundInput> | Parsed<Omit<RoundInput, "slug" | "kind">> {
   const values = echoValues(form);
   const result = validateForm(withIdentity ? newRoundSchema : roundTextsSchema, form, t, roundLabels);
   const { phases, errors } = phaseErrors(form, t);
   const allErrors: FieldErrors = { ...(result.ok ? {} : result.errors), ...errors };
   if (result.ok && !result.data.titleEn && !result.data.titleFa) allErrors.titleEn = t("rounds.error.text_required");
   if (!result.ok || Object.keys(allErrors).length) return { ok: false, errors: allErrors, values };
-  const d = result.data as { slug?: string; kind?: "budgeting" | "consultation"; titleEn: string; titleFa: string; descriptionEn: string; descriptionFa: string };
-  const texts = { title: localized(d.titleEn, d.titleFa), description: localized(d.descriptionEn, d.descriptionFa), phases };
+  const d = result.data as {
+    slug?: string;
+    kind?: "budgeting" | "consultation";
+    titleEn: string;
+    titleFa: string;
+    descriptionEn: string;
+    descriptionFa: string;
+  };
+  const texts = {
+    title: localized(d.titleEn, d.titleFa),
+    description: localized(d.descriptionEn, d.descriptionFa),
+    phases,
+  };
   return withIdentity
     ? { ok: true, values, data: { slug: d.slug ?? "", kind: d.kind ?? "budgeting", ...texts } }
     : { ok: true, values, data: texts };
@@ -61,7 +90,8 @@ export function parseEnvelopeForm(form: FormData, t: Translator, districtIds: st
   const d = result.data;
   const errors: FieldErrors = {};
   if (!d.nameEn && !d.nameFa) errors.nameEn = t("rounds.error.text_required");
-  if (d.districtId && !districtIds.includes(d.districtId)) errors.districtId = t("field.invalid", { field: t("rounds.envelope.district") });
+  if (d.districtId && !districtIds.includes(d.districtId))
+    errors.districtId = t("field.invalid", { field: t("rounds.envelope.district") });
   if (Object.keys(errors).length) return { ok: false, errors, values };
   return {
     ok: true,
@@ -102,7 +132,8 @@ export function parseProposalForm(form: FormData, t: Translator, districtIds: st
   const errors: FieldErrors = {};
   if (!d.titleEn && !d.titleFa) errors.titleEn = t("rounds.error.text_required");
   if (!d.bodyEn && !d.bodyFa) errors.bodyEn = t("rounds.error.text_required");
-  if (d.districtId && !districtIds.includes(d.districtId)) errors.districtId = t("field.invalid", { field: t("rounds.proposal.district") });
+  if (d.districtId && !districtIds.includes(d.districtId))
+    errors.districtId = t("field.invalid", { field: t("rounds.proposal.district") });
   if (Object.keys(errors).length) return { ok: false, errors, values };
   return {
     ok: true,

@@ -24,7 +24,10 @@ function logFor(access: Actor) {
 }
 
 export async function findRound(db: Db | Tx, municipalityId: string, slug: string) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
   return round ?? null;
 }
 
@@ -44,7 +47,11 @@ export async function roundForStaff(db: Db, municipalityId: string, slug: string
   if (!round) return null;
   const [phaseRows, envelopeRows, proposalRows] = await Promise.all([
     phasesOf(db, round.id),
-    db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
     db
       .select()
       .from(proposals)
@@ -115,7 +122,11 @@ export async function updateRound(
     const before = await phasesOf(tx, round.id);
     const today = dayIn(access.municipality.timeZone, now);
     if (rulesFrozen(before, today)) {
-      const kinds = (list: readonly DatedPhase[]) => list.map((p) => p.kind).sort().join(",");
+      const kinds = (list: readonly DatedPhase[]) =>
+        list
+          .map((p) => p.kind)
+          .sort()
+          .join(",");
       const votingBefore = before.find((p) => p.kind === "voting");
       const votingAfter = input.phases.find((p) => p.kind === "voting");
       if (kinds(before) !== kinds(input.phases) || votingBefore?.startsOn !== votingAfter?.startsOn) {
@@ -133,7 +144,11 @@ export async function updateRound(
       action: "round.update",
       target: `round:${slug}`,
       roundId: round.id,
-      before: { title: round.title, description: round.description, phases: before.map(({ kind, startsOn, endsOn }) => ({ kind, startsOn, endsOn })) },
+      before: {
+        title: round.title,
+        description: round.description,
+        phases: before.map(({ kind, startsOn, endsOn }) => ({ kind, startsOn, endsOn })),
+      },
       after: { title: input.title, description: input.description, phases: input.phases },
     });
   });
@@ -203,7 +218,10 @@ export async function saveEnvelope(
     const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
     await assertNotFrozen(tx, access, round.id, "envelopes", now);
     const [existing] = existingSlug
-      ? await tx.select().from(envelopes).where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, existingSlug)))
+      ? await tx
+          .select()
+          .from(envelopes)
+          .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, existingSlug)))
       : [];
     if (existingSlug && !existing) throw new RefusedError("envelope_not_found", null, {}, 404);
     const [clash] = await tx
@@ -222,7 +240,9 @@ export async function saveEnvelope(
           await tx
             .select({ n: count() })
             .from(proposals)
-            .where(and(eq(proposals.envelopeId, existing.id), inArray(proposals.status, ["accepted", "selected", "funded"])))
+            .where(
+              and(eq(proposals.envelopeId, existing.id), inArray(proposals.status, ["accepted", "selected", "funded"])),
+            )
         )[0].n
       : null;
     const violations = checkEnvelope(input, proposalCount);
@@ -276,13 +296,22 @@ export interface ProposalInput {
 }
 
 async function envelopeOf(tx: Tx, roundId: string, slug: string) {
-  const [envelope] = await tx.select().from(envelopes).where(and(eq(envelopes.roundId, roundId), eq(envelopes.slug, slug)));
+  const [envelope] = await tx
+    .select()
+    .from(envelopes)
+    .where(and(eq(envelopes.roundId, roundId), eq(envelopes.slug, slug)));
   if (!envelope) throw new RefusedError("envelope_unknown", "envelopeSlug");
   return envelope;
 }
 
 /** Staff put a proposal straight on the ballot (status `accepted`). */
-export async function createStaffProposal(db: Db, access: Actor, roundSlug: string, input: ProposalInput, now = new Date()) {
+export async function createStaffProposal(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  input: ProposalInput,
+  now = new Date(),
+) {
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
     await assertNotFrozen(tx, access, round.id, "proposals", now);
@@ -312,10 +341,19 @@ export async function createStaffProposal(db: Db, access: Actor, roundSlug: stri
   });
 }
 
-export type Review = { decision: "accept"; cost: number; feasibilityNote: string | null } | { decision: "reject"; reason: string };
+export type Review =
+  | { decision: "accept"; cost: number; feasibilityNote: string | null }
+  | { decision: "reject"; reason: string };
 
 /** Accept (with the final cost estimate) or reject (with a reason the author and public see). */
-export async function reviewProposal(db: Db, access: Actor, roundSlug: string, proposalId: string, review: Review, now = new Date()) {
+export async function reviewProposal(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  proposalId: string,
+  review: Review,
+  now = new Date(),
+) {
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
     const proposal = await proposalInRound(tx, round.id, proposalId);
@@ -325,7 +363,12 @@ export async function reviewProposal(db: Db, access: Actor, roundSlug: string, p
     await assertNotFrozen(tx, access, round.id, "proposals", now);
     const changes =
       review.decision === "accept"
-        ? { status: "accepted" as const, cost: review.cost, feasibilityNote: review.feasibilityNote, rejectionReason: null }
+        ? {
+            status: "accepted" as const,
+            cost: review.cost,
+            feasibilityNote: review.feasibilityNote,
+            rejectionReason: null,
+          }
         : { status: "rejected" as const, rejectionReason: review.reason };
     await tx
       .update(proposals)
@@ -342,7 +385,14 @@ export async function reviewProposal(db: Db, access: Actor, roundSlug: string, p
   });
 }
 
-export async function postOfficialResponse(db: Db, access: Actor, roundSlug: string, proposalId: string, text: string, now = new Date()) {
+export async function postOfficialResponse(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  proposalId: string,
+  text: string,
+  now = new Date(),
+) {
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
     const proposal = await proposalInRound(tx, round.id, proposalId);

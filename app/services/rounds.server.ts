@@ -5,16 +5,27 @@ import { currentPhase, dayIn, sortPhases } from "../domain/rounds/phases";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 
 export async function roundsOf(db: Db, municipalityId: string, timeZone: string, now = new Date()) {
-  const roundRows = await db.select().from(rounds).where(eq(rounds.municipalityId, municipalityId)).orderBy(asc(rounds.createdAt));
+  const roundRows = await db
+    .select()
+    .from(rounds)
+    .where(eq(rounds.municipalityId, municipalityId))
+    .orderBy(asc(rounds.createdAt));
   if (roundRows.length === 0) return [];
-  const phaseRows = await db.select().from(phases).where(inArray(phases.roundId, roundRows.map((r) => r.id)));
+  const phaseRows = await db
+    .select()
+    .from(phases)
+    .where(
+      inArray(
+        phases.roundId,
+        roundRows.map((r) => r.id),
+      ),
+    );
   const today = dayIn(timeZone, now);
   return roundRows.map((round) => {
     const own = sortPhases(phaseRows.filter((p) => p.roundId === round.id));
     return { ...round, phases: own, currentPhase: currentPhase(own, today)?.kind ?? null };
   });
 }
-
 
 export interface ProposalFilters {
   envelope?: string | null;
@@ -35,11 +46,18 @@ export async function publicRound(
   now = new Date(),
   filters: ProposalFilters = {},
 ) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
   if (!round) return null;
   const [phaseRows, envelopeRows] = await Promise.all([
     db.select().from(phases).where(eq(phases.roundId, round.id)),
-    db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
   ]);
   const statuses = (PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(filters.status ?? "")
     ? [filters.status as (typeof PUBLIC_PROPOSAL_STATUSES)[number]]
@@ -52,10 +70,15 @@ export async function publicRound(
         .from(proposals)
         .where(
           and(
-            inArray(proposals.envelopeId, shownEnvelopes.map((e) => e.id)),
+            inArray(
+              proposals.envelopeId,
+              shownEnvelopes.map((e) => e.id),
+            ),
             inArray(proposals.status, statuses),
             filters.district ? eq(proposals.districtId, filters.district) : undefined,
-            q ? sql`(${proposals.title}::text || ' ' || ${proposals.body}::text) ilike ${`%${q.replace(/[\\%_]/g, "\\$&")}%`}` : undefined,
+            q
+              ? sql`(${proposals.title}::text || ' ' || ${proposals.body}::text) ilike ${`%${q.replace(/[\\%_]/g, "\\$&")}%`}`
+              : undefined,
           ),
         )
         .orderBy(asc(proposals.createdAt))

@@ -38,7 +38,11 @@ export class SurveyRefused extends Error {
 }
 
 export async function surveyQuestionsOf(db: Db, roundId: string) {
-  return db.select().from(surveyQuestions).where(eq(surveyQuestions.roundId, roundId)).orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+  return db
+    .select()
+    .from(surveyQuestions)
+    .where(eq(surveyQuestions.roundId, roundId))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
 }
 
 async function roundOf(db: Db, municipalityId: string, slug: string) {
@@ -77,7 +81,9 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
     .filter(Boolean)
     .map((l) => {
       const [a, b] = l.split("|").map((x) => x.trim());
-      return b !== undefined ? { en: a.slice(0, 200), fa: b.slice(0, 200) } : { en: a.slice(0, 200), fa: a.slice(0, 200) };
+      return b !== undefined
+        ? { en: a.slice(0, 200), fa: b.slice(0, 200) }
+        : { en: a.slice(0, 200), fa: a.slice(0, 200) };
     });
   if ((kind === "single" || kind === "multiple") && (options.length < 2 || options.length > MAX_OPTIONS)) {
     violations.push({ field: "options", code: "survey_options", params: { max: MAX_OPTIONS } });
@@ -95,7 +101,14 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
       options: kind === "single" || kind === "multiple" ? options : [],
       required: input.required,
     });
-    await recordAction(tx, { ...logFor(access), action: "survey.question.add", target: `round:${round.slug}`, roundId: round.id, before: null, after: { id, kind, prompt, required: input.required } });
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.add",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: null,
+      after: { id, kind, prompt, required: input.required },
+    });
   });
   return id;
 }
@@ -110,22 +123,47 @@ export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, q
       .where(and(eq(surveyQuestions.id, questionId), eq(surveyQuestions.roundId, round.id)))
       .returning();
     if (!gone) throw new RefusedError("survey_question_unknown", "form", {}, 404);
-    await recordAction(tx, { ...logFor(access), action: "survey.question.delete", target: `round:${round.slug}`, roundId: round.id, before: { id: gone.id, prompt: gone.prompt }, after: null });
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.delete",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: { id: gone.id, prompt: gone.prompt },
+      after: null,
+    });
   });
 }
 
 /** Moves a question one place up or down. */
-export async function moveQuestion(db: Db, access: Actor, roundSlug: string, questionId: string, direction: "up" | "down") {
+export async function moveQuestion(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  questionId: string,
+  direction: "up" | "down",
+) {
   const round = await roundOf(db, access.municipality.id, roundSlug);
   await db.transaction(async (tx) => {
-    const list = await tx.select().from(surveyQuestions).where(eq(surveyQuestions.roundId, round.id)).orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+    const list = await tx
+      .select()
+      .from(surveyQuestions)
+      .where(eq(surveyQuestions.roundId, round.id))
+      .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
     const i = list.findIndex((q) => q.id === questionId);
     if (i < 0) throw new RefusedError("survey_question_unknown", "form", {}, 404);
     const j = direction === "up" ? i - 1 : i + 1;
     if (j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j], list[i]];
-    for (let k = 0; k < list.length; k++) await tx.update(surveyQuestions).set({ position: k }).where(eq(surveyQuestions.id, list[k].id));
-    await recordAction(tx, { ...logFor(access), action: "survey.question.move", target: `round:${round.slug}`, roundId: round.id, before: { position: i }, after: { id: questionId, position: j } });
+    for (let k = 0; k < list.length; k++)
+      await tx.update(surveyQuestions).set({ position: k }).where(eq(surveyQuestions.id, list[k].id));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.move",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: { position: i },
+      after: { id: questionId, position: j },
+    });
   });
 }
 
@@ -137,7 +175,10 @@ export async function surveyOpen(db: Db, roundId: string, timeZone: string, now 
 }
 
 export async function ownAnswers(db: Db, roundId: string, userId: string): Promise<Record<string, Answer> | null> {
-  const [row] = await db.select().from(surveyResponses).where(and(eq(surveyResponses.roundId, roundId), eq(surveyResponses.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.roundId, roundId), eq(surveyResponses.userId, userId)));
   return row?.answers ?? null;
 }
 
@@ -150,8 +191,16 @@ export async function answerSurvey(
   input: { municipality: Municipality; roundId: string; userId: string; raw: Map<string, string[]>; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now))) throw new RefusedError("survey_closed", "form", {}, 409);
-  if (!(await mayParticipate(db, { municipalityId: input.municipality.id, roundId: input.roundId, userId: input.userId, action: "comment" }))) {
+  if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now)))
+    throw new RefusedError("survey_closed", "form", {}, 409);
+  if (
+    !(await mayParticipate(db, {
+      municipalityId: input.municipality.id,
+      roundId: input.roundId,
+      userId: input.userId,
+      action: "comment",
+    }))
+  ) {
     throw new RefusedError("survey_verified_only", "form", {}, 403);
   }
   const questions = await surveyQuestionsOf(db, input.roundId);
@@ -166,15 +215,19 @@ export async function answerSurvey(
     }
     if (q.kind === "text") {
       const text = values.join("\n");
-      if (text.length > MAX_TEXT_ANSWER) violations.push({ field, code: "survey_text_long", params: { max: MAX_TEXT_ANSWER } });
+      if (text.length > MAX_TEXT_ANSWER)
+        violations.push({ field, code: "survey_text_long", params: { max: MAX_TEXT_ANSWER } });
       else answers[q.id] = text;
     } else if (q.kind === "scale") {
       const n = Number(values[0]);
-      if (values.length !== 1 || !Number.isInteger(n) || n < 1 || n > 5) violations.push({ field, code: "survey_scale" });
+      if (values.length !== 1 || !Number.isInteger(n) || n < 1 || n > 5)
+        violations.push({ field, code: "survey_scale" });
       else answers[q.id] = n;
     } else {
       const picks = values.map(Number);
-      const valid = picks.every((p) => Number.isInteger(p) && p >= 0 && p < q.options.length) && new Set(picks).size === picks.length;
+      const valid =
+        picks.every((p) => Number.isInteger(p) && p >= 0 && p < q.options.length) &&
+        new Set(picks).size === picks.length;
       if (!valid || (q.kind === "single" && picks.length !== 1)) violations.push({ field, code: "survey_option" });
       else answers[q.id] = [...picks].sort((a, b) => a - b);
     }
@@ -183,14 +236,21 @@ export async function answerSurvey(
   await db
     .insert(surveyResponses)
     .values({ roundId: input.roundId, userId: input.userId, answers, updatedAt: now })
-    .onConflictDoUpdate({ target: [surveyResponses.roundId, surveyResponses.userId], set: { answers, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: [surveyResponses.roundId, surveyResponses.userId],
+      set: { answers, updatedAt: now },
+    });
 }
 
 /** Counts and percentages per option, the scale's distribution and mean, and the free-text answers. */
 export async function surveyResults(db: Db, roundId: string) {
   const [questions, responses] = await Promise.all([
     surveyQuestionsOf(db, roundId),
-    db.select({ answers: surveyResponses.answers }).from(surveyResponses).where(eq(surveyResponses.roundId, roundId)).orderBy(asc(surveyResponses.updatedAt)),
+    db
+      .select({ answers: surveyResponses.answers })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.roundId, roundId))
+      .orderBy(asc(surveyResponses.updatedAt)),
   ]);
   const respondents = responses.length;
   const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
@@ -198,29 +258,48 @@ export async function surveyResults(db: Db, roundId: string) {
     respondents,
     questions: questions.map((q) => {
       const given = responses.map((r) => r.answers[q.id]).filter((a) => a !== undefined);
-      if (q.kind === "text") return { question: q, answered: given.length, options: [], texts: given.map(String), mean: null };
-      const labels = q.kind === "scale" ? ["1", "2", "3", "4", "5"].map((x) => ({ en: x, fa: String.fromCharCode(0x06f0 + Number(x)) })) : q.options;
+      if (q.kind === "text")
+        return { question: q, answered: given.length, options: [], texts: given.map(String), mean: null };
+      const labels =
+        q.kind === "scale"
+          ? ["1", "2", "3", "4", "5"].map((x) => ({ en: x, fa: String.fromCharCode(0x06f0 + Number(x)) }))
+          : q.options;
       const counts = labels.map(() => 0);
       for (const a of given) {
         if (q.kind === "scale" && typeof a === "number") counts[a - 1] += 1;
         if (Array.isArray(a)) for (const i of a) if (i >= 0 && i < counts.length) counts[i] += 1;
       }
-      const mean = q.kind === "scale" && given.length ? Math.round((given.reduce<number>((s, a) => s + Number(a), 0) / given.length) * 100) / 100 : null;
-      return { question: q, answered: given.length, options: labels.map((label, i) => ({ label, count: counts[i], percent: pct(counts[i], given.length) })), texts: [], mean };
+      const mean =
+        q.kind === "scale" && given.length
+          ? Math.round((given.reduce<number>((s, a) => s + Number(a), 0) / given.length) * 100) / 100
+          : null;
+      return {
+        question: q,
+        answered: given.length,
+        options: labels.map((label, i) => ({ label, count: counts[i], percent: pct(counts[i], given.length) })),
+        texts: [],
+        mean,
+      };
     }),
   };
 }
 
 function csvCell(value: string | number): string {
   const text = String(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"` : text;
+  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text)
+    ? `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`
+    : text;
 }
 
 /** One row per respondent (numbered, anonymous), one column per question; choices by their label. */
 export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): Promise<string> {
   const [questions, responses] = await Promise.all([
     surveyQuestionsOf(db, roundId),
-    db.select({ answers: surveyResponses.answers }).from(surveyResponses).where(eq(surveyResponses.roundId, roundId)).orderBy(asc(surveyResponses.updatedAt)),
+    db
+      .select({ answers: surveyResponses.answers })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.roundId, roundId))
+      .orderBy(asc(surveyResponses.updatedAt)),
   ]);
   const text = (t: LocalizedText) => t[locale] ?? t.en ?? t.fa ?? "";
   const rows = [["respondent", ...questions.map((q) => text(q.prompt))].map(csvCell).join(",")];

@@ -42,25 +42,45 @@ export async function envelopeElection(db: Db, envelope: EnvelopeRow, roundSlug:
 }
 
 async function roundBySlug(db: Db, municipalityId: string, slug: string) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
   if (!round) throw new RefusedError("round_not_found", null, {}, 404);
   return round;
 }
 
 /** Runs every envelope's rule; allowed once voting is over (tallying phase). One transaction. */
-export async function runRoundTally(db: Db, access: Pick<StaffAccess, "user" | "municipality">, roundSlug: string, now = new Date()) {
+export async function runRoundTally(
+  db: Db,
+  access: Pick<StaffAccess, "user" | "municipality">,
+  roundSlug: string,
+  now = new Date(),
+) {
   const round = await roundBySlug(db, access.municipality.id, roundSlug);
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
   const phase = currentPhase(phaseRows, dayIn(access.municipality.timeZone, now))?.kind ?? null;
   if (phase !== "tallying") throw new RefusedError("not_tallying", null, {}, 409);
-  const envelopeRows = await db.select().from(envelopes).where(eq(envelopes.roundId, round.id)).orderBy(asc(envelopes.position), asc(envelopes.slug));
-  const [previous] = await db.select({ seed: tallies.seed }).from(tallies).where(eq(tallies.roundId, round.id)).limit(1);
+  const envelopeRows = await db
+    .select()
+    .from(envelopes)
+    .where(eq(envelopes.roundId, round.id))
+    .orderBy(asc(envelopes.position), asc(envelopes.slug));
+  const [previous] = await db
+    .select({ seed: tallies.seed })
+    .from(tallies)
+    .where(eq(tallies.roundId, round.id))
+    .limit(1);
   // The tie-break seed is drawn once per round and published with the results.
   const seed = previous?.seed ?? randomBytes(16).toString("hex");
   // Voting is closed: the final ledger head is signed before counting.
   await maybeCheckpoint(db, { roundId: round.id, municipalityId: access.municipality.id, now, force: true });
-  const [{ n: ledgerSize }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
-  const outcomes: { envelope: EnvelopeRow; election: PbElection; rule: RuleName; result: ReturnType<typeof tally> }[] = [];
+  const [{ n: ledgerSize }] = await db
+    .select({ n: count() })
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, round.id));
+  const outcomes: { envelope: EnvelopeRow; election: PbElection; rule: RuleName; result: ReturnType<typeof tally> }[] =
+    [];
   for (const envelope of envelopeRows) {
     const election = await envelopeElection(db, envelope, round.slug);
     const rule = ruleOf(envelope);
@@ -101,18 +121,39 @@ export async function runRoundTally(db: Db, access: Pick<StaffAccess, "user" | "
       at: now,
     });
   });
-  return { seed, ledgerSize, outcomes: outcomes.map((o) => ({ envelope: o.envelope.slug, rule: o.rule, selected: o.result.selected })) };
+  return {
+    seed,
+    ledgerSize,
+    outcomes: outcomes.map((o) => ({ envelope: o.envelope.slug, rule: o.rule, selected: o.result.selected })),
+  };
 }
 
 /** The newest tally of each envelope of a round, with the proposals' names and costs. */
 export async function latestTallies(db: Db, roundId: string) {
-  const envelopeRows = await db.select().from(envelopes).where(eq(envelopes.roundId, roundId)).orderBy(asc(envelopes.position), asc(envelopes.slug));
-  const [{ n: ledgerSize }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+  const envelopeRows = await db
+    .select()
+    .from(envelopes)
+    .where(eq(envelopes.roundId, roundId))
+    .orderBy(asc(envelopes.position), asc(envelopes.slug));
+  const [{ n: ledgerSize }] = await db
+    .select({ n: count() })
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, roundId));
   const out = [];
   for (const envelope of envelopeRows) {
-    const [latest] = await db.select().from(tallies).where(eq(tallies.envelopeId, envelope.id)).orderBy(desc(tallies.createdAt)).limit(1);
+    const [latest] = await db
+      .select()
+      .from(tallies)
+      .where(eq(tallies.envelopeId, envelope.id))
+      .orderBy(desc(tallies.createdAt))
+      .limit(1);
     const projectRows = await db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id));
-    out.push({ envelope, tally: latest ?? null, proposals: projectRows, stale: latest ? latest.ledgerSize !== ledgerSize : false });
+    out.push({
+      envelope,
+      tally: latest ?? null,
+      proposals: projectRows,
+      stale: latest ? latest.ledgerSize !== ledgerSize : false,
+    });
   }
   return out;
 }

@@ -61,7 +61,11 @@ export function verificationFailure(error: unknown, t: Translator, values: Recor
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+  for (
+    let e = error as { code?: string; cause?: unknown } | undefined, i = 0;
+    e && i < 4;
+    e = e.cause as typeof e, i++
+  ) {
     if (e.code === "23505") return true;
   }
   return false;
@@ -74,7 +78,11 @@ export async function activeVerification(db: Db | Tx, municipalityId: string, us
     .select()
     .from(verifications)
     .where(
-      and(eq(verifications.municipalityId, municipalityId), eq(verifications.userId, userId), isNull(verifications.revokedAt)),
+      and(
+        eq(verifications.municipalityId, municipalityId),
+        eq(verifications.userId, userId),
+        isNull(verifications.revokedAt),
+      ),
     );
   return row ?? null;
 }
@@ -103,7 +111,12 @@ export async function verificationStatus(db: Db, municipalityId: string, userId:
   }
   return {
     verified: current
-      ? { method: current.method, voterClass: current.voterClass, district, verifiedAt: current.verifiedAt.toISOString() }
+      ? {
+          method: current.method,
+          voterClass: current.voterClass,
+          district,
+          verifiedAt: current.verifiedAt.toISOString(),
+        }
       : null,
     revoked: lastRevoked ? { at: lastRevoked.revokedAt!.toISOString(), reason: lastRevoked.reason ?? "" } : null,
   };
@@ -184,40 +197,43 @@ export async function verifyByCensus(db: Db, input: SelfInput & { nationalId: st
   if (!birthDate) throw new VerificationRefused("birth_date_invalid", "birthDate");
   const secret = await censusSecret(db, municipalityId);
   const hash = identityHash(secret, id.id);
-  const result = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${input.user.id}`}))`);
-    if (await activeVerification(tx, municipalityId, input.user.id)) throw new VerificationRefused("already_verified", "form", 409);
-    const left = await triesLeft(tx, input.user.id, now);
-    if (left <= 0) return { ok: false as const, throttled: true, left: 0 };
-    const entry = await censusEntry(tx, municipalityId, hash);
-    if (!entry || entry.birthDate !== birthDate) {
-      await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "census", at: now });
-      return { ok: false as const, throttled: false, left: left - 1 };
-    }
-    await assertIdentityFree(tx, municipalityId, hash);
-    const verificationId = await createVerification(tx, {
-      municipalityId,
-      userId: input.user.id,
-      method: "census",
-      identityHash: hash,
-      birthDate,
-      districtId: entry.districtId,
-      voterClass: entry.voterClass,
-      verifiedBy: null,
-      at: now,
+  const result = await db
+    .transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${input.user.id}`}))`);
+      if (await activeVerification(tx, municipalityId, input.user.id))
+        throw new VerificationRefused("already_verified", "form", 409);
+      const left = await triesLeft(tx, input.user.id, now);
+      if (left <= 0) return { ok: false as const, throttled: true, left: 0 };
+      const entry = await censusEntry(tx, municipalityId, hash);
+      if (!entry || entry.birthDate !== birthDate) {
+        await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "census", at: now });
+        return { ok: false as const, throttled: false, left: left - 1 };
+      }
+      await assertIdentityFree(tx, municipalityId, hash);
+      const verificationId = await createVerification(tx, {
+        municipalityId,
+        userId: input.user.id,
+        method: "census",
+        identityHash: hash,
+        birthDate,
+        districtId: entry.districtId,
+        voterClass: entry.voterClass,
+        verifiedBy: null,
+        at: now,
+      });
+      await recordAction(tx, {
+        ...residentLog(input.municipality, input.user.id),
+        action: "verification.census",
+        target: `verification:${verificationId}`,
+        after: { method: "census", voterClass: entry.voterClass },
+        at: now,
+      });
+      return { ok: true as const, verificationId };
+    })
+    .catch((error) => {
+      if (isUniqueViolation(error)) throw new VerificationRefused("identity_taken", "form", 409);
+      throw error;
     });
-    await recordAction(tx, {
-      ...residentLog(input.municipality, input.user.id),
-      action: "verification.census",
-      target: `verification:${verificationId}`,
-      after: { method: "census", voterClass: entry.voterClass },
-      at: now,
-    });
-    return { ok: true as const, verificationId };
-  }).catch((error) => {
-    if (isUniqueViolation(error)) throw new VerificationRefused("identity_taken", "form", 409);
-    throw error;
-  });
   if (!result.ok) {
     if (result.throttled) throw new VerificationRefused("throttled", "form", 429, { minutes: 60 });
     throw new VerificationRefused("no_match", "form", 400, { left: result.left });
@@ -233,53 +249,56 @@ export async function verifyByLetter(db: Db, input: SelfInput & { code: string }
   if (!code) throw new VerificationRefused("code_format", "code");
   const secret = await censusSecret(db, municipalityId);
   const codeHash = letterCodeHash(secret, code);
-  const result = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${input.user.id}`}))`);
-    if (await activeVerification(tx, municipalityId, input.user.id)) throw new VerificationRefused("already_verified", "form", 409);
-    const left = await triesLeft(tx, input.user.id, now);
-    if (left <= 0) return { ok: false as const, reason: "throttled", left: 0 };
-    const [row] = await tx
-      .select()
-      .from(letterCodes)
-      .where(and(eq(letterCodes.municipalityId, municipalityId), eq(letterCodes.codeHash, codeHash)));
-    const reason = !row ? "code_unknown" : row.usedAt ? "code_used" : row.expiresAt <= now ? "code_expired" : null;
-    if (reason || !row) {
-      await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "letter", at: now });
-      return { ok: false as const, reason: reason ?? "code_unknown", left: left - 1 };
-    }
-    const entry = await censusEntry(tx, municipalityId, row.identityHash);
-    if (!entry) throw new VerificationRefused("not_in_census", "code", 409);
-    await assertIdentityFree(tx, municipalityId, row.identityHash);
-    // Once only, also under concurrency: the update only succeeds while the code is unused.
-    const used = await tx
-      .update(letterCodes)
-      .set({ usedAt: now, usedBy: input.user.id })
-      .where(and(eq(letterCodes.id, row.id), isNull(letterCodes.usedAt)))
-      .returning({ id: letterCodes.id });
-    if (used.length === 0) throw new VerificationRefused("code_used", "code", 409);
-    const verificationId = await createVerification(tx, {
-      municipalityId,
-      userId: input.user.id,
-      method: "letter",
-      identityHash: row.identityHash,
-      birthDate: entry.birthDate,
-      districtId: entry.districtId,
-      voterClass: entry.voterClass,
-      verifiedBy: null,
-      at: now,
+  const result = await db
+    .transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${input.user.id}`}))`);
+      if (await activeVerification(tx, municipalityId, input.user.id))
+        throw new VerificationRefused("already_verified", "form", 409);
+      const left = await triesLeft(tx, input.user.id, now);
+      if (left <= 0) return { ok: false as const, reason: "throttled", left: 0 };
+      const [row] = await tx
+        .select()
+        .from(letterCodes)
+        .where(and(eq(letterCodes.municipalityId, municipalityId), eq(letterCodes.codeHash, codeHash)));
+      const reason = !row ? "code_unknown" : row.usedAt ? "code_used" : row.expiresAt <= now ? "code_expired" : null;
+      if (reason || !row) {
+        await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "letter", at: now });
+        return { ok: false as const, reason: reason ?? "code_unknown", left: left - 1 };
+      }
+      const entry = await censusEntry(tx, municipalityId, row.identityHash);
+      if (!entry) throw new VerificationRefused("not_in_census", "code", 409);
+      await assertIdentityFree(tx, municipalityId, row.identityHash);
+      // Once only, also under concurrency: the update only succeeds while the code is unused.
+      const used = await tx
+        .update(letterCodes)
+        .set({ usedAt: now, usedBy: input.user.id })
+        .where(and(eq(letterCodes.id, row.id), isNull(letterCodes.usedAt)))
+        .returning({ id: letterCodes.id });
+      if (used.length === 0) throw new VerificationRefused("code_used", "code", 409);
+      const verificationId = await createVerification(tx, {
+        municipalityId,
+        userId: input.user.id,
+        method: "letter",
+        identityHash: row.identityHash,
+        birthDate: entry.birthDate,
+        districtId: entry.districtId,
+        voterClass: entry.voterClass,
+        verifiedBy: null,
+        at: now,
+      });
+      await recordAction(tx, {
+        ...residentLog(input.municipality, input.user.id),
+        action: "verification.letter",
+        target: `verification:${verificationId}`,
+        after: { method: "letter", batch: row.batch, voterClass: entry.voterClass },
+        at: now,
+      });
+      return { ok: true as const, verificationId };
+    })
+    .catch((error) => {
+      if (isUniqueViolation(error)) throw new VerificationRefused("identity_taken", "form", 409);
+      throw error;
     });
-    await recordAction(tx, {
-      ...residentLog(input.municipality, input.user.id),
-      action: "verification.letter",
-      target: `verification:${verificationId}`,
-      after: { method: "letter", batch: row.batch, voterClass: entry.voterClass },
-      at: now,
-    });
-    return { ok: true as const, verificationId };
-  }).catch((error) => {
-    if (isUniqueViolation(error)) throw new VerificationRefused("identity_taken", "form", 409);
-    throw error;
-  });
   if (!result.ok) {
     if (result.reason === "throttled") throw new VerificationRefused("throttled", "form", 429, { minutes: 60 });
     throw new VerificationRefused(result.reason, "code", 400, { left: result.left });
@@ -349,7 +368,8 @@ export async function staffVerify(db: Db, access: Actor, input: StaffVerifyInput
   const hash = identityHash(await censusSecret(db, municipalityId), id.id);
   return db
     .transaction(async (tx) => {
-      if (await activeVerification(tx, municipalityId, user.id)) throw new VerificationRefused("already_verified", "form", 409);
+      if (await activeVerification(tx, municipalityId, user.id))
+        throw new VerificationRefused("already_verified", "form", 409);
       const [holder] = await tx
         .select({ id: verifications.id })
         .from(verifications)
@@ -411,7 +431,11 @@ export interface RevokedVerification {
  */
 export async function onVerificationRevoked(tx: Tx, revoked: RevokedVerification): Promise<void> {
   const { withdrawBallotsOf } = await import("./ballots.server");
-  await withdrawBallotsOf(tx, { municipalityId: revoked.municipalityId, identityHash: revoked.identityHash, at: revoked.at });
+  await withdrawBallotsOf(tx, {
+    municipalityId: revoked.municipalityId,
+    identityHash: revoked.identityHash,
+    at: revoked.at,
+  });
 }
 
 /** Staff revoke a verification; a reason is required and logged. */
@@ -591,7 +615,13 @@ export async function generateLetterCodes(
       const slice = entries.slice(start, start + 5000);
       const values = slice.map((e) => {
         const code = formatCode(randomBytes(12));
-        rows.push({ line: e.line, district: codeOf.get(e.districtId) ?? "", voterClass: e.voterClass, code, expiresOn });
+        rows.push({
+          line: e.line,
+          district: codeOf.get(e.districtId) ?? "",
+          voterClass: e.voterClass,
+          code,
+          expiresOn,
+        });
         return {
           id: randomUUID(),
           municipalityId,
@@ -654,7 +684,10 @@ export async function letterCodeCounts(db: Db, municipalityId: string, now = new
 /* ------------------------------------------------------------------ rounds: classes and eligibility */
 
 async function roundOf(db: Db | Tx, municipalityId: string, slug: string) {
-  const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
   if (!round) throw new VerificationRefused("round_unknown", "form", 404);
   return round;
 }
@@ -698,7 +731,13 @@ export interface VoterClassInput {
 }
 
 /** Adds or changes a voter class of a round (refused once voting has opened). */
-export async function saveVoterClass(db: Db, access: Actor, roundSlug: string, input: VoterClassInput, now = new Date()) {
+export async function saveVoterClass(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  input: VoterClassInput,
+  now = new Date(),
+) {
   const problems = checkVoterClass({ code: input.code, weight: input.weight });
   if (problems.length) throw new VerificationRefused(`class_${problems[0]}`, problems[0]);
   const round = await roundOf(db, access.municipality.id, roundSlug);
@@ -753,14 +792,24 @@ export interface EligibilityInput {
 }
 
 /** Sets who may take part in a round (refused once voting has opened). */
-export async function saveEligibility(db: Db, access: Actor, roundSlug: string, input: EligibilityInput, now = new Date()) {
+export async function saveEligibility(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  input: EligibilityInput,
+  now = new Date(),
+) {
   if (input.minAge !== null && (!Number.isInteger(input.minAge) || input.minAge < 0 || input.minAge > 120)) {
     throw new VerificationRefused("min_age", "minAge");
   }
-  const own = await db.select({ id: districts.id }).from(districts).where(eq(districts.municipalityId, access.municipality.id));
+  const own = await db
+    .select({ id: districts.id })
+    .from(districts)
+    .where(eq(districts.municipalityId, access.municipality.id));
   if (input.districtIds) {
     if (input.districtIds.length === 0) throw new VerificationRefused("districts_none", "districtIds");
-    if (input.districtIds.some((id) => !own.some((d) => d.id === id))) throw new VerificationRefused("district_unknown", "districtIds");
+    if (input.districtIds.some((id) => !own.some((d) => d.id === id)))
+      throw new VerificationRefused("district_unknown", "districtIds");
   }
   const round = await roundOf(db, access.municipality.id, roundSlug);
   await db.transaction(async (tx) => {
@@ -783,9 +832,19 @@ export async function saveEligibility(db: Db, access: Actor, roundSlug: string, 
       target: `round:${round.slug}`,
       roundId: round.id,
       before: before
-        ? { districtIds: before.districtIds, minAge: before.minAge, propose: before.verifiedToPropose, comment: before.verifiedToComment }
+        ? {
+            districtIds: before.districtIds,
+            minAge: before.minAge,
+            propose: before.verifiedToPropose,
+            comment: before.verifiedToComment,
+          }
         : null,
-      after: { districtIds: values.districtIds, minAge: values.minAge, propose: values.verifiedToPropose, comment: values.verifiedToComment },
+      after: {
+        districtIds: values.districtIds,
+        minAge: values.minAge,
+        propose: values.verifiedToPropose,
+        comment: values.verifiedToComment,
+      },
       at: now,
     });
   });
@@ -835,7 +894,9 @@ export async function eligibilityFor(
       eligible: verdict.eligible,
       weight: verdict.weight,
       // The age reason keeps the rule, not the person's age (which would reveal the birth year).
-      reasons: verdict.reasons.map((r) => (r.code === "age" ? { code: "age" as const, minAge: r.minAge, on: r.on } : r)),
+      reasons: verdict.reasons.map((r) =>
+        r.code === "age" ? { code: "age" as const, minAge: r.minAge, on: r.on } : r,
+      ),
     },
     envelopes: envelopeRows.map((e) => ({ ...e, open: verdict.eligible && envelopeOpenTo(standing, e.districtId) })),
   };
@@ -847,13 +908,20 @@ export async function eligibilityFor(
  */
 export async function voterStanding(
   db: Db,
-  input: { municipality: Municipality; roundSlug: string; userId: string; envelopeDistrictId?: string | null; now?: Date },
+  input: {
+    municipality: Municipality;
+    roundSlug: string;
+    userId: string;
+    envelopeDistrictId?: string | null;
+    now?: Date;
+  },
 ) {
   const result = await eligibilityFor(db, input);
   if (!result?.verdict.eligible || result.verdict.weight === null) return null;
   const verification = await activeVerification(db, input.municipality.id, input.userId);
   if (!verification) return null;
-  if (input.envelopeDistrictId !== undefined && !envelopeOpenTo(standingOf(verification), input.envelopeDistrictId)) return null;
+  if (input.envelopeDistrictId !== undefined && !envelopeOpenTo(standingOf(verification), input.envelopeDistrictId))
+    return null;
   return {
     identity: verification.identityHash,
     weight: result.verdict.weight,

@@ -34,10 +34,18 @@ export function generateCensus(rows: number): string {
 async function seedTown(database: Database) {
   const municipalityId = randomUUID();
   const slug = `bench-${municipalityId.slice(0, 8)}`;
-  await database.db.insert(municipalities).values({ id: municipalityId, slug, name: { en: "Bench" }, timeZone: "Asia/Tehran" });
-  await database.db.insert(districts).values(DISTRICTS.map((code, position) => ({ id: randomUUID(), municipalityId, code, name: { en: code }, position })));
+  await database.db
+    .insert(municipalities)
+    .values({ id: municipalityId, slug, name: { en: "Bench" }, timeZone: "Asia/Tehran" });
+  await database.db
+    .insert(districts)
+    .values(
+      DISTRICTS.map((code, position) => ({ id: randomUUID(), municipalityId, code, name: { en: code }, position })),
+    );
   const userId = randomUUID();
-  await database.db.insert(users).values({ id: userId, email: `${slug}@bench.local`, passwordHash: "x", displayName: "Bench" });
+  await database.db
+    .insert(users)
+    .values({ id: userId, email: `${slug}@bench.local`, passwordHash: "x", displayName: "Bench" });
   const [municipality] = await database.db.select().from(municipalities).where(eq(municipalities.id, municipalityId));
   return {
     user: { id: userId, email: `${slug}@bench.local`, displayName: "Bench", locale: "en", isPlatformAdmin: false },
@@ -52,7 +60,9 @@ async function measure(label: string, database: Database, csv: string, rows: num
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== "active") throw new Error(`census import ended ${result.status}`);
   const rate = Math.round(rows / seconds);
-  console.log(`| ${label} | ${rows.toLocaleString("en")} | ${seconds.toFixed(1)} | ${rate.toLocaleString("en")} | ${seconds < 60 ? "yes" : "NO"} |`);
+  console.log(
+    `| ${label} | ${rows.toLocaleString("en")} | ${seconds.toFixed(1)} | ${rate.toLocaleString("en")} | ${seconds < 60 ? "yes" : "NO"} |`,
+  );
 }
 
 export const censusBench: BenchSuite = {

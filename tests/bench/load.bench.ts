@@ -13,7 +13,16 @@ import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
-import { districts, envelopes, municipalities, proposals, rounds, sessions, users, verifications } from "../../db/schema";
+import {
+  districts,
+  envelopes,
+  municipalities,
+  proposals,
+  rounds,
+  sessions,
+  users,
+  verifications,
+} from "../../db/schema";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
 import type { BenchSuite } from "./run";
 
@@ -42,7 +51,11 @@ function summary(stats: Stats, seconds: number) {
 }
 
 /** Runs `work` from `concurrency` loops for `seconds`; each call returns its status. */
-async function drive(concurrency: number, seconds: number, work: (n: number) => Promise<number | string>): Promise<Stats> {
+async function drive(
+  concurrency: number,
+  seconds: number,
+  work: (n: number) => Promise<number | string>,
+): Promise<Stats> {
   const stats: Stats = { latencies: [], statuses: new Map() };
   const until = Date.now() + seconds * 1000;
   let n = 0;
@@ -75,7 +88,12 @@ export const loadBench: BenchSuite = {
     const server = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
     const created = await throwawayDatabase(server, "shora_load");
     const url = new URL(created.url);
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", DATABASE_URL: created.url, SHORA_SECRET: randomBytes(24).toString("base64url") };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: "0",
+      DATABASE_URL: created.url,
+      SHORA_SECRET: randomBytes(24).toString("base64url"),
+    };
     delete env.SHORA_DATA_DIR;
     const app = await spawnServer(env);
     const database = await openDatabase({ url: url.toString(), migrate: false });
@@ -84,21 +102,64 @@ export const loadBench: BenchSuite = {
       // in through argon2 would measure password hashing, not voting).
       const db = database.db;
       const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
-      const [north] = await db.select().from(districts).where(and(eq(districts.municipalityId, demo.id), eq(districts.code, "north")));
-      const [round] = await db.select().from(rounds).where(and(eq(rounds.municipalityId, demo.id), eq(rounds.slug, "budget-1405")));
-      const [green] = await db.select().from(envelopes).where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, "green")));
-      const choices = (await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.envelopeId, green.id)).orderBy(asc(proposals.createdAt))).map((p) => p.id);
+      const [north] = await db
+        .select()
+        .from(districts)
+        .where(and(eq(districts.municipalityId, demo.id), eq(districts.code, "north")));
+      const [round] = await db
+        .select()
+        .from(rounds)
+        .where(and(eq(rounds.municipalityId, demo.id), eq(rounds.slug, "budget-1405")));
+      const [green] = await db
+        .select()
+        .from(envelopes)
+        .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, "green")));
+      const choices = (
+        await db
+          .select({ id: proposals.id })
+          .from(proposals)
+          .where(eq(proposals.envelopeId, green.id))
+          .orderBy(asc(proposals.createdAt))
+      ).map((p) => p.id);
       const cookies: string[] = [];
       const csrf = randomBytes(24).toString("base64url");
       const seeded = Date.now();
       for (let start = 0; start < voters; start += 1000) {
-        const batch = Array.from({ length: Math.min(1000, voters - start) }, (_, k) => ({ userId: randomUUID(), session: randomBytes(20).toString("hex"), n: start + k }));
+        const batch = Array.from({ length: Math.min(1000, voters - start) }, (_, k) => ({
+          userId: randomUUID(),
+          session: randomBytes(20).toString("hex"),
+          n: start + k,
+        }));
         await db.transaction(async (tx) => {
-          await tx.insert(users).values(batch.map((b) => ({ id: b.userId, email: `load${b.n}@bench.local`, passwordHash: "x", displayName: `Voter ${b.n}` })));
-          await tx.insert(verifications).values(
-            batch.map((b) => ({ id: randomUUID(), municipalityId: demo.id, userId: b.userId, method: "staff" as const, identityHash: randomBytes(32).toString("base64url"), birthDate: "1980-01-01", districtId: north.id, voterClass: "resident" })),
-          );
-          await tx.insert(sessions).values(batch.map((b) => ({ id: b.session, userId: b.userId, expiresAt: new Date(Date.now() + 86_400_000) })));
+          await tx
+            .insert(users)
+            .values(
+              batch.map((b) => ({
+                id: b.userId,
+                email: `load${b.n}@bench.local`,
+                passwordHash: "x",
+                displayName: `Voter ${b.n}`,
+              })),
+            );
+          await tx
+            .insert(verifications)
+            .values(
+              batch.map((b) => ({
+                id: randomUUID(),
+                municipalityId: demo.id,
+                userId: b.userId,
+                method: "staff" as const,
+                identityHash: randomBytes(32).toString("base64url"),
+                birthDate: "1980-01-01",
+                districtId: north.id,
+                voterClass: "resident",
+              })),
+            );
+          await tx
+            .insert(sessions)
+            .values(
+              batch.map((b) => ({ id: b.session, userId: b.userId, expiresAt: new Date(Date.now() + 86_400_000) })),
+            );
         });
         for (const b of batch) cookies.push(`shora_session=${b.session}; shora_csrf=${csrf}`);
       }
@@ -110,7 +171,11 @@ export const loadBench: BenchSuite = {
         const open = await fetch(`${base}/vote/green`, { headers: { cookie } });
         await open.arrayBuffer();
         if (open.status !== 200) return `basket ${open.status}`;
-        const body = new URLSearchParams({ _csrf: csrf, intent: "cast", [`points.${choices[n % choices.length]}`]: String(1 + (n % 9)) });
+        const body = new URLSearchParams({
+          _csrf: csrf,
+          intent: "cast",
+          [`points.${choices[n % choices.length]}`]: String(1 + (n % 9)),
+        });
         const cast = await fetch(`${base}/vote/green?_data=routes%2Fm.%24slug.rounds.%24round.vote.%24envelope`, {
           method: "POST",
           headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
@@ -132,7 +197,10 @@ export const loadBench: BenchSuite = {
       const pool = new pg.Pool({ connectionString: url.toString(), max: concurrency });
       await pool.query("create table bench_upsert (k integer primary key, v integer not null)");
       const raw = await drive(concurrency, Math.min(seconds, 15), async (n) => {
-        await pool.query("insert into bench_upsert (k, v) values ($1, $2) on conflict (k) do update set v = excluded.v", [n % 100_000, n]);
+        await pool.query(
+          "insert into bench_upsert (k, v) values ($1, $2) on conflict (k) do update set v = excluded.v",
+          [n % 100_000, n],
+        );
         return 200;
       });
       await pool.end();
@@ -141,12 +209,20 @@ export const loadBench: BenchSuite = {
       const r = summary(results, Math.min(seconds, 15));
       const c = summary(raw, Math.min(seconds, 15));
       const ms = (x: number) => `${x.toFixed(1)} ms`;
-      console.log(`${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`);
+      console.log(
+        `${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`,
+      );
       console.log("| measure | per second | p50 | p95 | p99 | errors | target |");
       console.log("|---|---:|---:|---:|---:|---|---|");
-      console.log(`| ballots (open basket → cast → receipt), ${seconds} s | ${b.perSecond.toFixed(0)} | ${ms(b.p50)} | ${ms(b.p95)} | ${ms(b.p99)} | ${b.errors} | ≥ 1,000/s, p99 < 250 ms, no errors |`);
-      console.log(`| raw ceiling: single-row upsert | ${c.perSecond.toFixed(0)} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.errors} | ballots ≥ 10% of it (now ${((100 * b.perSecond) / c.perSecond).toFixed(1)}%) |`);
-      console.log(`| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`);
+      console.log(
+        `| ballots (open basket → cast → receipt), ${seconds} s | ${b.perSecond.toFixed(0)} | ${ms(b.p50)} | ${ms(b.p95)} | ${ms(b.p99)} | ${b.errors} | ≥ 1,000/s, p99 < 250 ms, no errors |`,
+      );
+      console.log(
+        `| raw ceiling: single-row upsert | ${c.perSecond.toFixed(0)} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.errors} | ballots ≥ 10% of it (now ${((100 * b.perSecond) / c.perSecond).toFixed(1)}%) |`,
+      );
+      console.log(
+        `| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`,
+      );
     } finally {
       await database.close();
       const exited = new Promise((resolve) => app.child.once("exit", resolve));

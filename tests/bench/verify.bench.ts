@@ -13,7 +13,10 @@ const bin = path.resolve(import.meta.dirname, "../../app/cli/bin.mjs");
 
 function timed(args: string[]) {
   const started = process.hrtime.bigint();
-  const run = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const run = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bin, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakKb = Number(run.stderr.trim().split("\n").pop());
   return { status: run.status, seconds, peakMb: Math.round(peakKb / 1024), stdout: run.stdout, stderr: run.stderr };
@@ -32,8 +35,12 @@ export const verifyBench: BenchSuite = {
       if (verified.status !== 0) throw new Error(`verify failed: ${verified.stdout}${verified.stderr}`);
       console.log("| step | ballots | bundle size | wall time | peak memory | target |");
       console.log("|---|---:|---:|---:|---:|---|");
-      console.log(`| shora bundle --demo | ${voters.toLocaleString("en")} | ${(size / 1e6).toFixed(0)} MB | ${written.seconds.toFixed(1)} s | ${written.peakMb} MB | – |`);
-      console.log(`| shora verify | ${voters.toLocaleString("en")} | | ${verified.seconds.toFixed(1)} s | ${verified.peakMb} MB | < 10 s for 1,000,000 |`);
+      console.log(
+        `| shora bundle --demo | ${voters.toLocaleString("en")} | ${(size / 1e6).toFixed(0)} MB | ${written.seconds.toFixed(1)} s | ${written.peakMb} MB | – |`,
+      );
+      console.log(
+        `| shora verify | ${voters.toLocaleString("en")} | | ${verified.seconds.toFixed(1)} s | ${verified.peakMb} MB | < 10 s for 1,000,000 |`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -47,7 +47,12 @@ class Client {
   async post(p: string, fields: Record<string, string>) {
     if (!this.cookies.has("shora_csrf")) await this.get("/login");
     const body = new URLSearchParams({ ...fields, _csrf: this.cookies.get("shora_csrf") ?? "" });
-    const r = await fetch(this.base + p, { method: "POST", headers: { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" }, body, redirect: "manual" });
+    const r = await fetch(this.base + p, {
+      method: "POST",
+      headers: { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" },
+      body,
+      redirect: "manual",
+    });
     this.keep(r);
     return r;
   }
@@ -89,9 +94,15 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
     for (let i = 0; i < CLIENTS; i++) {
       const c = new Client(url);
       const email = `crash${i}-${randomBytes(3).toString("hex")}@example.org`;
-      expect((await c.post("/signup", { displayName: `Voter ${i}`, email, password: "a long enough password" })).status).toBe(302);
+      expect(
+        (await c.post("/signup", { displayName: `Voter ${i}`, email, password: "a long enough password" })).status,
+      ).toBe(302);
       const person = censusPerson(3 + i * 3);
-      const verified = await c.post("/m/demo/verify", { intent: "census", nationalId: person.id, birthDate: person.birthDate });
+      const verified = await c.post("/m/demo/verify", {
+        intent: "census",
+        nationalId: person.id,
+        birthDate: person.birthDate,
+      });
       expect(verified.status).toBe(302);
       voters.push(c);
     }
@@ -105,7 +116,10 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
     const loops = voters.map(async (c, i) => {
       for (let n = 0; !stop; n++) {
         try {
-          const r = await c.post("/m/demo/rounds/budget-1405/vote/green", { intent: "cast", [`points.${proposalIds[(i + n) % proposalIds.length]}`]: String(1 + (n % 5)) });
+          const r = await c.post("/m/demo/rounds/budget-1405/vote/green", {
+            intent: "cast",
+            [`points.${proposalIds[(i + n) % proposalIds.length]}`]: String(1 + (n % 5)),
+          });
           const html = await r.text();
           const ballot = /<code[^>]*>([0-9a-f]{32})<\/code>/.exec(html)?.[1];
           if (r.status === 200 && ballot) acknowledged.push(ballot);
@@ -127,7 +141,10 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
     ({ url, child } = await spawnServer(env));
     const again = new Client(url);
     again.cookies = voters[0].cookies;
-    const after = await again.post("/m/demo/rounds/budget-1405/vote/green", { intent: "cast", [`points.${proposalIds[0]}`]: "2" });
+    const after = await again.post("/m/demo/rounds/budget-1405/vote/green", {
+      intent: "cast",
+      [`points.${proposalIds[0]}`]: "2",
+    });
     expect(after.status).toBe(200);
     const stopped = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
@@ -138,7 +155,11 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
       const db = database.db;
       const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
       const [round] = await db.select().from(rounds).where(eq(rounds.slug, "budget-1405"));
-      const leaves = await db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id)).orderBy(asc(ledgerLeaves.leafIndex));
+      const leaves = await db
+        .select()
+        .from(ledgerLeaves)
+        .where(eq(ledgerLeaves.roundId, round.id))
+        .orderBy(asc(ledgerLeaves.leafIndex));
       // One linear sequence: indexes 0..n-1, each leaf's hash and seq as written.
       const tree = new MerkleAccumulator();
       leaves.forEach((l, i) => {
@@ -150,7 +171,10 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
       // The stored tree nodes agree with the leaves.
       expect((await ledgerHead(db, round.id)).root).toBe(tree.root());
       // Every acknowledged ballot is there, in the ledger, provably in a fresh signed checkpoint.
-      const rows = await db.select({ id: ballots.id, leafIndex: ballots.leafIndex }).from(ballots).where(eq(ballots.roundId, round.id));
+      const rows = await db
+        .select({ id: ballots.id, leafIndex: ballots.leafIndex })
+        .from(ballots)
+        .where(eq(ballots.roundId, round.id));
       const byId = new Map(rows.map((r) => [r.id, r.leafIndex]));
       const checkpoint = await maybeCheckpoint(db, { roundId: round.id, municipalityId: demo.id, force: true });
       expect(checkpoint?.treeSize).toBe(leaves.length);

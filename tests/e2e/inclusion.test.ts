@@ -27,7 +27,10 @@ describe("inclusion audit", () => {
     const weights: string[] = [];
     for (const locale of ["en", "fa"]) {
       for (const width of [390, 1280]) {
-        const context = await env.browser.newContext({ locale: locale === "fa" ? "fa-IR" : "en-GB", viewport: { width, height: 900 } });
+        const context = await env.browser.newContext({
+          locale: locale === "fa" ? "fa-IR" : "en-GB",
+          viewport: { width, height: 900 },
+        });
         const page = await context.newPage();
         const cdp = await context.newCDPSession(page);
         await cdp.send("Network.enable");

@@ -16,7 +16,9 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("short");
       await page.getByRole("button", { name: "Create account" }).click();
-      await expect.poll(() => page.locator(".field-error").first().textContent()).toBe("Password must be at least 10 characters.");
+      await expect
+        .poll(() => page.locator(".field-error").first().textContent())
+        .toBe("Password must be at least 10 characters.");
       expect(await page.getByLabel("Email").inputValue()).toBe(email);
       await page.getByLabel("Password").fill("a long enough password");
       await page.getByRole("button", { name: "Create account" }).click();

@@ -28,12 +28,16 @@ describe("taking part in a consultation", () => {
     await reza.getByRole("button", { name: en("comments.submit") }).click();
     await expect.poll(() => reza.getByRole("status").textContent()).toContain(en("comments.posted"));
     // Typed text is shown as text, never run.
-    await expect.poll(() => reza.locator("ol.comments li").first().textContent()).toContain("<script>alert(1)</script>");
+    await expect
+      .poll(() => reza.locator("ol.comments li").first().textContent())
+      .toContain("<script>alert(1)</script>");
     const mine = reza.locator("ol.comments > li").first();
     await mine.locator("summary", { hasText: en("comments.reply") }).click();
     await mine.getByLabel(en("comments.replyLabel", { author: "Reza Resident" })).fill("And a water fountain.");
     await mine.getByRole("button", { name: en("comments.replySubmit") }).click();
-    await expect.poll(() => reza.locator("ol.comments li.depth-2").first().textContent()).toContain("And a water fountain.");
+    await expect
+      .poll(() => reza.locator("ol.comments li.depth-2").first().textContent())
+      .toContain("And a water fountain.");
     await reza.context().close();
 
     const roya = await (await env.browser.newContext({ locale: "en-GB" })).newPage();
@@ -42,9 +46,15 @@ describe("taking part in a consultation", () => {
     await roya.getByRole("link", { name: "Outdoor gym in Niloufar park" }).click();
     await expectAccessible(roya, "proposal with comments (en)");
     const target = roya.locator("ol.comments > li", { hasText: "Please add shade" });
-    await target.locator("summary", { hasText: en("comments.flag") }).first().click();
+    await target
+      .locator("summary", { hasText: en("comments.flag") })
+      .first()
+      .click();
     await target.getByLabel(en("comments.flagReason")).first().fill("Contains a script tag");
-    await target.getByRole("button", { name: en("comments.flag") }).first().click();
+    await target
+      .getByRole("button", { name: en("comments.flag") })
+      .first()
+      .click();
     await expect.poll(() => roya.getByRole("status").textContent()).toContain(en("comments.flagDone"));
     await roya.context().close();
 
@@ -60,7 +70,9 @@ describe("taking part in a consultation", () => {
     await expect.poll(() => staff.getByRole("status").textContent()).toContain(en("moderation.hiddenDone"));
     await staff.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
     await staff.getByRole("link", { name: "Outdoor gym in Niloufar park" }).first().click();
-    await expect.poll(() => staff.locator("ol.comments").textContent()).toContain(en("comments.hidden", { reason: "Off topic code" }));
+    await expect
+      .poll(() => staff.locator("ol.comments").textContent())
+      .toContain(en("comments.hidden", { reason: "Off topic code" }));
     await toPersian(staff);
     await expectAccessible(staff, "proposal with comments (fa)");
   });
@@ -78,7 +90,9 @@ describe("taking part in a consultation", () => {
       await page.getByLabel("دوچرخه", { exact: true }).check();
       await page.getByRole("button", { name: fa("survey.submit") }).click();
       // The 1–5 scale is required.
-      await expect.poll(() => page.locator(".error-summary").textContent()).toContain(fa("survey.error.survey_required"));
+      await expect
+        .poll(() => page.locator(".error-summary").textContent())
+        .toContain(fa("survey.error.survey_required"));
       if (javaScriptEnabled) await expectAccessible(page, "survey with errors (fa)");
       await page.getByLabel("۴", { exact: true }).check();
       await page.getByLabel("مسیرهای ایمن دوچرخه").check();

@@ -9,6 +9,48 @@ const env = appAndBrowserPerFile({ beforeAll, afterAll });
 const en = translator("en");
 const fa = translator("fa");
 
+describe("published results pages are kept in memory for observers", () => {
+  it("serves the page again with the visitor's own CSRF token and a fresh nonce; never to a logged-in visitor", async () => {
+    const url = `${env.app.url}/m/demo/rounds/budget-1404/results`;
+    const get = async (cookie: string, language = "en") => {
+      const r = await fetch(url, { headers: { cookie, "accept-language": language } });
+      const csp = r.headers.get("content-security-policy") ?? "";
+      return {
+        status: r.status,
+        cache: r.headers.get("x-shora-page-cache"),
+        html: await r.text(),
+        nonce: /'nonce-([^']+)'/.exec(csp)?.[1] ?? "",
+      };
+    };
+    const first = await get("shora_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    const second = await get("shora_csrf=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
+    expect(first.status).toBe(200);
+    expect(second.cache).toBe("hit");
+    expect(second.html).toContain('value="BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"');
+    expect(second.html).not.toContain("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    expect(second.nonce).not.toBe(first.nonce);
+    expect(second.html).toContain(`nonce="${second.nonce}"`);
+    expect(second.html).not.toContain(`nonce="${first.nonce}"`);
+    // Persian is kept apart from English.
+    const persian = await get("shora_csrf=CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "fa");
+    expect(persian.html).toContain('dir="rtl"');
+    expect((await get("shora_csrf=DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD", "fa")).cache).toBe("hit");
+    // A session cookie (even a stale one) always gets a page rendered for it.
+    const loggedIn = await get("shora_csrf=EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE; shora_session=whatever");
+    expect(loggedIn.status).toBe(200);
+    expect(loggedIn.cache).not.toBe("hit");
+    // A round that is not published is never kept.
+    const open = async () =>
+      (
+        await fetch(`${env.app.url}/m/demo/rounds/budget-1405/results`, {
+          headers: { cookie: "shora_csrf=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF" },
+        })
+      ).headers.get("x-shora-page-cache");
+    expect(await open()).toBeNull();
+    expect(await open()).toBeNull();
+  });
+});
+
 describe("an observer checks published results", () => {
   it("opens the results from the open-data page, sees charts and tables, downloads and verifies the bundle, then reads it in Persian", async () => {
     const page = await (await env.browser.newContext({ locale: "en-GB", acceptDownloads: true })).newPage();
@@ -16,7 +58,10 @@ describe("an observer checks published results", () => {
     await page.goto(`${env.app.url}/m/demo`);
     await page.getByRole("link", { name: en("openData.title") }).click();
     await expectAccessible(page, "open data (en)");
-    await page.getByRole("link", { name: en("openData.results") }).first().click();
+    await page
+      .getByRole("link", { name: en("openData.results") })
+      .first()
+      .click();
     await expect.poll(() => page.locator("h1").textContent()).toContain(en("rounds.results.title"));
     // chart.js draws after hydration: support, spending, comparison and turnout.
     await expect.poll(() => page.locator(".chart canvas").count()).toBe(4);
@@ -34,7 +79,9 @@ describe("an observer checks published results", () => {
     expect(report.exitCode).toBe(0);
     expect(report.fingerprint).toBe(fingerprint);
 
-    const png = await page.request.get(`${env.app.url}/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=city&lang=fa`);
+    const png = await page.request.get(
+      `${env.app.url}/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=city&lang=fa`,
+    );
     expect(png.headers()["content-type"]).toBe("image/png");
 
     await page.getByLabel("Language").selectOption("fa");

@@ -24,7 +24,9 @@ describe("running a round in the browser", () => {
     await staff.getByLabel("Voting: last day").fill(addDays(today, 20));
     await staff.getByRole("button", { name: "Create round" }).click();
     // Overlapping phases: the form comes back with the field named and what was typed.
-    await expect.poll(() => staff.locator(".error-summary").textContent()).toContain("Voting must start after Proposals ends.");
+    await expect
+      .poll(() => staff.locator(".error-summary").textContent())
+      .toContain("Voting must start after Proposals ends.");
     expect(await staff.getByLabel("Title in English").inputValue()).toBe("Parks 2027");
     await staff.getByLabel("Voting: first day").fill(addDays(today, 11));
     await staff.getByRole("button", { name: "Create round" }).click();

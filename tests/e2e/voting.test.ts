@@ -30,7 +30,12 @@ describe("voting", () => {
       await expect.poll(() => page.locator("main").textContent()).toContain("Your ballot counts with weight 2.");
       if (javaScriptEnabled) await expectAccessible(page, "ballot (en)");
       // Over the envelope's amount: refused with the rule named, nothing cast.
-      for (const title of ["Playground renovation in Laleh park", "Bike lanes on Azadi street", "Free evening classes at the library", "Repair the pavement of Golestan alley"]) {
+      for (const title of [
+        "Playground renovation in Laleh park",
+        "Bike lanes on Azadi street",
+        "Free evening classes at the library",
+        "Repair the pavement of Golestan alley",
+      ]) {
         await page.getByLabel(title, { exact: false }).check();
       }
       await page.getByRole("button", { name: "Cast my ballot" }).click();
@@ -47,7 +52,9 @@ describe("voting", () => {
       const ballotId = await page.locator(".notice code").first().textContent();
       expect(ballotId).toMatch(/^[0-9a-f]{32}$/);
       await page.getByRole("link", { name: "Check my receipt" }).click();
-      await expect.poll(() => page.locator("main").textContent()).toContain("This is the voter's current ballot in its envelope.");
+      await expect
+        .poll(() => page.locator("main").textContent())
+        .toContain("This is the voter's current ballot in its envelope.");
       if (javaScriptEnabled) await expectAccessible(page, "receipt check (en)");
       // Revote: the first ballot is superseded.
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
@@ -55,7 +62,9 @@ describe("voting", () => {
       await page.getByRole("button", { name: "Cast my ballot" }).click();
       await expect.poll(() => page.locator(".notice").first().textContent()).toContain("Your ballot is cast.");
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
-      await expect.poll(() => page.locator("main").textContent()).toContain("A later ballot of the same voter replaced this one");
+      await expect
+        .poll(() => page.locator("main").textContent())
+        .toContain("A later ballot of the same voter replaced this one");
     });
   }
 
@@ -84,7 +93,9 @@ describe("voting", () => {
     }
     await page.getByRole("button", { name: fa("vote.cast") }).click();
     // The refusal names the totals in Persian digits.
-    await expect.poll(() => page.locator(".error-summary").textContent()).toMatch(/۳٬۹۰۰٬۰۰۰٬۰۰۰ از سقف سبد، .*۳٬۰۰۰٬۰۰۰٬۰۰۰، بیشتر است/);
+    await expect
+      .poll(() => page.locator(".error-summary").textContent())
+      .toMatch(/۳٬۹۰۰٬۰۰۰٬۰۰۰ از سقف سبد، .*۳٬۰۰۰٬۰۰۰٬۰۰۰، بیشتر است/);
     await expectAccessible(page, "ballot refused (fa)");
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
     await page.getByLabel("روشنایی خیابان در بازار قدیم", { exact: false }).check();

@@ -69,9 +69,14 @@ describe("staff action log", () => {
   });
 
   it("is append-only in the database: UPDATE and DELETE are refused by a trigger", async () => {
-    const refused = (error: unknown) => /action_log is append-only/.test(String((error as Error & { cause?: Error }).cause?.message));
-    await expect(database.db.update(actionLog).set({ actorName: "Mallory" }).where(eq(actionLog.municipalityId, municipalityId))).rejects.toSatisfy(refused);
-    await expect(database.db.delete(actionLog).where(eq(actionLog.municipalityId, municipalityId))).rejects.toSatisfy(refused);
+    const refused = (error: unknown) =>
+      /action_log is append-only/.test(String((error as Error & { cause?: Error }).cause?.message));
+    await expect(
+      database.db.update(actionLog).set({ actorName: "Mallory" }).where(eq(actionLog.municipalityId, municipalityId)),
+    ).rejects.toSatisfy(refused);
+    await expect(database.db.delete(actionLog).where(eq(actionLog.municipalityId, municipalityId))).rejects.toSatisfy(
+      refused,
+    );
     const rows = await database.db.select().from(actionLog).where(eq(actionLog.municipalityId, municipalityId));
     expect(rows).toHaveLength(60);
   });
@@ -80,7 +85,9 @@ describe("staff action log", () => {
     // Someone with database superuser rights disables the trigger and rewrites entry 17.
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`alter table action_log disable trigger action_log_no_update`);
-      await tx.execute(sql`update action_log set summary = '{"after":{"n":999}}'::jsonb where municipality_id = ${municipalityId} and seq = 17`);
+      await tx.execute(
+        sql`update action_log set summary = '{"after":{"n":999}}'::jsonb where municipality_id = ${municipalityId} and seq = 17`,
+      );
       await tx.execute(sql`alter table action_log enable trigger action_log_no_update`);
     });
     const text = await exportText();
@@ -99,15 +106,21 @@ describe("staff action log", () => {
 
   it("shows the log publicly, newest first, paginated and filtered by action", async () => {
     const observer = new TestBrowser(database.db);
-    const first = JSON.parse(await (await call(logPage.loader, observer, observer.get(`/m/${slug}/log`), { slug })).text());
+    const first = JSON.parse(
+      await (await call(logPage.loader, observer, observer.get(`/m/${slug}/log`), { slug })).text(),
+    );
     expect(first.total).toBe(60);
     expect(first.pages).toBe(2);
     expect(first.entries[0].seq).toBe(60);
     expect(first.entries).toHaveLength(50);
-    const second = JSON.parse(await (await call(logPage.loader, observer, observer.get(`/m/${slug}/log?page=2`), { slug })).text());
+    const second = JSON.parse(
+      await (await call(logPage.loader, observer, observer.get(`/m/${slug}/log?page=2`), { slug })).text(),
+    );
     expect(second.entries.map((e: { seq: number }) => e.seq)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
     const reviews = JSON.parse(
-      await (await call(logPage.loader, observer, observer.get(`/m/${slug}/log?action=proposal.review`), { slug })).text(),
+      await (
+        await call(logPage.loader, observer, observer.get(`/m/${slug}/log?action=proposal.review`), { slug })
+      ).text(),
     );
     expect(reviews.total).toBe(30);
     expect(reviews.actions).toEqual(["proposal.review", "round.update"]);

@@ -117,17 +117,35 @@ describe("log in and log out", () => {
     const after = browser.cookies.get("shora_session");
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);
-    expect(await database.db.select().from(sessions).where(eq(sessions.id, before ?? ""))).toHaveLength(0);
-    expect(await database.db.select().from(sessions).where(eq(sessions.id, after ?? ""))).toHaveLength(1);
+    expect(
+      await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, before ?? "")),
+    ).toHaveLength(0);
+    expect(
+      await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, after ?? "")),
+    ).toHaveLength(1);
   });
 
   it("redirects only to same-site paths after log in", async () => {
     const email = `${unique("next")}@example.org`;
     await signUp(new TestBrowser(database.db), email);
     const browser = new TestBrowser(database.db);
-    const evil = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD, next: "//evil.example" }));
+    const evil = await call(
+      login.action,
+      browser,
+      browser.post("/login", { email, password: PASSWORD, next: "//evil.example" }),
+    );
     expect(evil.headers.get("location")).toBe("/");
-    const good = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD, next: "/m/demo" }));
+    const good = await call(
+      login.action,
+      browser,
+      browser.post("/login", { email, password: PASSWORD, next: "/m/demo" }),
+    );
     expect(good.headers.get("location")).toBe("/m/demo");
   });
 
@@ -171,7 +189,13 @@ describe("throttling", () => {
     const sixth = await logIn(new TestBrowser(database.db), email); // even the right password
     expect(sixth.status).toBe(429);
     expect((await body(sixth)).errors.form).toBe("Too many attempts. Wait a minute and try again.");
-    expect(await database.db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(users.email, email))).toHaveLength(1);
+    expect(
+      await database.db
+        .select()
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(users.email, email)),
+    ).toHaveLength(1);
   });
 
   it("answers the 6th failed log-in from one address with 429, whatever the accounts", async () => {

@@ -99,7 +99,11 @@ async function signedIn(role: Role): Promise<TestBrowser> {
   const browser = browsers[role];
   const id = userIds[role];
   browser.cookies.delete("shora_session");
-  if (id) browser.cookies.set("shora_session", (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1]);
+  if (id)
+    browser.cookies.set(
+      "shora_session",
+      (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1],
+    );
   return browser;
 }
 const params: Record<string, string> = {};
@@ -129,7 +133,15 @@ beforeAll(async () => {
   const ids: Partial<Record<Role, string>> = { admin: adminUserId, foreignStaff: foreign.adminUserId };
   for (const role of ["resident", "author", "staff", "platform"] as const) {
     ids[role] = randomUUID();
-    await database.db.insert(users).values({ id: ids[role] as string, email: `${role}@${slug}.example`, passwordHash: hash, displayName: role, isPlatformAdmin: role === "platform" });
+    await database.db
+      .insert(users)
+      .values({
+        id: ids[role] as string,
+        email: `${role}@${slug}.example`,
+        passwordHash: hash,
+        displayName: role,
+        isPlatformAdmin: role === "platform",
+      });
   }
   await database.db.insert(memberships).values({ userId: ids.staff as string, municipalityId, role: "staff" });
   for (const role of roles) {
@@ -139,14 +151,30 @@ beforeAll(async () => {
   // A round in its proposals phase with an envelope, the author's submitted proposal and a funded one.
   const roundId = randomUUID();
   const today = dayIn("UTC");
-  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({ id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(today, -1), endsOn: addDays(today, 5) });
+  await database.db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db
+    .insert(phases)
+    .values({ id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(today, -1), endsOn: addDays(today, 5) });
   const envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   const proposalId = randomUUID();
-  await database.db.insert(proposals).values({ id: proposalId, envelopeId, title: { en: "P" }, body: { en: "" }, cost: 5, authorId: ids.author, status: "submitted" });
+  await database.db
+    .insert(proposals)
+    .values({
+      id: proposalId,
+      envelopeId,
+      title: { en: "P" },
+      body: { en: "" },
+      cost: 5,
+      authorId: ids.author,
+      status: "submitted",
+    });
   const fundedId = randomUUID();
-  await database.db.insert(proposals).values({ id: fundedId, envelopeId, title: { en: "F" }, body: { en: "" }, cost: 5, status: "funded" });
+  await database.db
+    .insert(proposals)
+    .values({ id: fundedId, envelopeId, title: { en: "F" }, body: { en: "" }, cost: 5, status: "funded" });
   Object.assign(params, { slug, round: "r", proposal: proposalId, fundedProposal: fundedId });
 });
 afterAll(() => database.close());
@@ -155,7 +183,10 @@ function paramsFor(file: string): Record<string, string> {
   return {
     slug: params.slug,
     round: params.round,
-    proposal: file.includes("implementation.$proposal") || file === "m.$slug.rounds.$round.proposals.$proposal.tsx" ? params.fundedProposal : params.proposal,
+    proposal:
+      file.includes("implementation.$proposal") || file === "m.$slug.rounds.$round.proposals.$proposal.tsx"
+        ? params.fundedProposal
+        : params.proposal,
     envelope: "e",
     "*": "no-such-page",
   };

@@ -6,7 +6,14 @@ import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, rounds, t
 import { canonicalJson } from "../../app/domain/audit/canonical";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
-import { BallotRefused, castBallot, commitmentOf, leafHashOf, loadBasket, saveBasket } from "../../app/services/ballots.server";
+import {
+  BallotRefused,
+  castBallot,
+  commitmentOf,
+  leafHashOf,
+  loadBasket,
+  saveBasket,
+} from "../../app/services/ballots.server";
 import { createMunicipality } from "../../app/services/municipality.server";
 import { testDatabase, unique } from "../support/db";
 
@@ -29,27 +36,70 @@ beforeAll(async () => {
     admin: { email: `admin@${slug}.example`, displayName: "A", password: "vote password 1" },
   });
   roundId = randomUUID();
-  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({ id: randomUUID(), roundId, kind: "voting", startsOn: addDays(dayIn("UTC"), -1), endsOn: addDays(dayIn("UTC"), 3) });
+  await database.db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db
+    .insert(phases)
+    .values({
+      id: randomUUID(),
+      roundId,
+      kind: "voting",
+      startsOn: addDays(dayIn("UTC"), -1),
+      endsOn: addDays(dayIn("UTC"), 3),
+    });
   const make = async (slugE: string, extra: Partial<typeof envelopes.$inferInsert>) => {
     const id = randomUUID();
-    await database.db.insert(envelopes).values({ id, roundId, slug: slugE, name: { en: slugE }, amount: 1_000_000, ...extra });
+    await database.db
+      .insert(envelopes)
+      .values({ id, roundId, slug: slugE, name: { en: slugE }, amount: 1_000_000, ...extra });
     const [row] = await database.db.select().from(envelopes).where(eq(envelopes.id, id));
     return row;
   };
   approval = await make("parks", { ballotType: "approval", minSpendShare: 10 });
   points = await make("green", { ballotType: "cumulative", minPoints: 1, maxPoints: 10 });
-  for (const [name, cost, env] of [["a", 400_000, approval], ["b", 350_000, approval], ["c", 500_000, approval], ["x", 1, points], ["y", 1, points]] as const) {
+  for (const [name, cost, env] of [
+    ["a", 400_000, approval],
+    ["b", 350_000, approval],
+    ["c", 500_000, approval],
+    ["x", 1, points],
+    ["y", 1, points],
+  ] as const) {
     ids[name] = randomUUID();
-    await database.db.insert(proposals).values({ id: ids[name], envelopeId: env.id, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
+    await database.db
+      .insert(proposals)
+      .values({ id: ids[name], envelopeId: env.id, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
   }
   ids.withdrawn = randomUUID();
-  await database.db.insert(proposals).values({ id: ids.withdrawn, envelopeId: approval.id, title: { en: "w" }, body: { en: "" }, cost: 1, status: "withdrawn" });
+  await database.db
+    .insert(proposals)
+    .values({
+      id: ids.withdrawn,
+      envelopeId: approval.id,
+      title: { en: "w" },
+      body: { en: "" },
+      cost: 1,
+      status: "withdrawn",
+    });
 });
 afterAll(() => database.close());
 
-const cast = (identity: string, envelope: typeof approval, body: Parameters<typeof castBallot>[1]["body"], extra: Partial<Parameters<typeof castBallot>[1]> = {}) =>
-  castBallot(database.db, { roundId, roundSlug: "r", timeZone: "UTC", envelope, voter: voter(identity), body, channel: "online", ...extra });
+const cast = (
+  identity: string,
+  envelope: typeof approval,
+  body: Parameters<typeof castBallot>[1]["body"],
+  extra: Partial<Parameters<typeof castBallot>[1]> = {},
+) =>
+  castBallot(database.db, {
+    roundId,
+    roundSlug: "r",
+    timeZone: "UTC",
+    envelope,
+    voter: voter(identity),
+    body,
+    channel: "online",
+    ...extra,
+  });
 
 async function refusal(promise: Promise<unknown>) {
   try {
@@ -69,8 +119,19 @@ describe("casting ballots", () => {
     expect(row.body).toEqual({ approved: [ids.a, ids.b].sort() });
     expect(row.voterKey).not.toContain("person-1");
     expect(row.commitment).toBe(commitmentOf(row.body, Buffer.from(row.nonce, "hex")));
-    const [leaf] = await database.db.select().from(ledgerLeaves).where(and(eq(ledgerLeaves.roundId, roundId), eq(ledgerLeaves.leafIndex, receipt.leafIndex)));
-    expect(JSON.parse(leaf.leaf)).toEqual({ round: "r", seq: receipt.leafIndex, ballotId: receipt.ballotId, envelope: "parks", weight: 2, supersedes: null, commitment: row.commitment });
+    const [leaf] = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(and(eq(ledgerLeaves.roundId, roundId), eq(ledgerLeaves.leafIndex, receipt.leafIndex)));
+    expect(JSON.parse(leaf.leaf)).toEqual({
+      round: "r",
+      seq: receipt.leafIndex,
+      ballotId: receipt.ballotId,
+      envelope: "parks",
+      weight: 2,
+      supersedes: null,
+      commitment: row.commitment,
+    });
     expect(leaf.leaf).toBe(canonicalJson(JSON.parse(leaf.leaf)));
     expect(leaf.leafHash).toBe(receipt.leafHash);
     expect(leafHashOf(leaf.leaf)).toBe(leaf.leafHash);
@@ -87,11 +148,24 @@ describe("casting ballots", () => {
       { code: "unknown_proposal", proposal: ids.x },
       { code: "under_min_spend", total: 0, minimum: 100_000 },
     ]);
-    expect((await refusal(cast("p2", approval, { approved: [ids.withdrawn] }))).violations[0]).toEqual({ code: "unknown_proposal", proposal: ids.withdrawn });
-    expect((await refusal(cast("p2", approval, { approved: [ids.a, ids.a] }))).violations[0]).toEqual({ code: "repeated_proposal", proposal: ids.a });
-    expect((await refusal(cast("p2", points, { points: { [ids.x]: 11 } }))).violations).toEqual([{ code: "points_over", total: 11, maximum: 10 }]);
-    expect((await refusal(cast("p2", points, { points: { [ids.x]: -1 } }))).violations[0]).toEqual({ code: "points_negative", proposal: ids.x });
-    expect((await refusal(cast("p2", points, { approved: [ids.x] }))).violations).toEqual([{ code: "wrong_body", expected: "points" }]);
+    expect((await refusal(cast("p2", approval, { approved: [ids.withdrawn] }))).violations[0]).toEqual({
+      code: "unknown_proposal",
+      proposal: ids.withdrawn,
+    });
+    expect((await refusal(cast("p2", approval, { approved: [ids.a, ids.a] }))).violations[0]).toEqual({
+      code: "repeated_proposal",
+      proposal: ids.a,
+    });
+    expect((await refusal(cast("p2", points, { points: { [ids.x]: 11 } }))).violations).toEqual([
+      { code: "points_over", total: 11, maximum: 10 },
+    ]);
+    expect((await refusal(cast("p2", points, { points: { [ids.x]: -1 } }))).violations[0]).toEqual({
+      code: "points_negative",
+      proposal: ids.x,
+    });
+    expect((await refusal(cast("p2", points, { approved: [ids.x] }))).violations).toEqual([
+      { code: "wrong_body", expected: "points" },
+    ]);
     const after = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
     expect(after).toHaveLength(before.length);
   });
@@ -102,29 +176,48 @@ describe("casting ballots", () => {
     expect(second.supersedes).toBe(first.ballotId);
     const rows = await database.db.select().from(ballots).where(eq(ballots.envelopeId, points.id));
     const mine = rows.filter((r) => r.id === first.ballotId || r.id === second.ballotId);
-    expect(mine.map((r) => [r.id, r.current])).toEqual(expect.arrayContaining([[first.ballotId, false], [second.ballotId, true]]));
+    expect(mine.map((r) => [r.id, r.current])).toEqual(
+      expect.arrayContaining([
+        [first.ballotId, false],
+        [second.ballotId, true],
+      ]),
+    );
     // The database itself refuses a second current ballot for the same voter key.
     const current = mine.find((r) => r.current);
-    await expect(database.db.insert(ballots).values({ ...(current as typeof ballots.$inferInsert), id: randomUUID(), leafIndex: 9999 })).rejects.toBeTruthy();
+    await expect(
+      database.db
+        .insert(ballots)
+        .values({ ...(current as typeof ballots.$inferInsert), id: randomUUID(), leafIndex: 9999 }),
+    ).rejects.toBeTruthy();
   });
 
   it("refuses a paper ballot from someone who voted online (and the other way round)", async () => {
     await cast("both-ways", approval, { approved: [ids.a] });
-    expect((await refusal(cast("both-ways", approval, { approved: [ids.b] }, { channel: "paper" }))).code).toBe("already_voted_online");
+    expect((await refusal(cast("both-ways", approval, { approved: [ids.b] }, { channel: "paper" }))).code).toBe(
+      "already_voted_online",
+    );
     await cast("paper-first", approval, { approved: [ids.a] }, { channel: "paper" });
     expect((await refusal(cast("paper-first", approval, { approved: [ids.b] }))).code).toBe("already_voted_paper");
   });
 
   it("refuses ballots outside the voting phase", async () => {
-    expect((await refusal(cast("late", approval, { approved: [ids.a] }, { now: new Date(Date.now() + 10 * 86_400_000) }))).code).toBe("not_voting");
+    expect(
+      (await refusal(cast("late", approval, { approved: [ids.a] }, { now: new Date(Date.now() + 10 * 86_400_000) })))
+        .code,
+    ).toBe("not_voting");
   });
 
   it("keeps a draft basket until the ballot is cast, and counts turnout once per voter", async () => {
-    const [user] = await database.db.insert(users).values({ id: randomUUID(), email: `${unique("basket")}@x.example`, passwordHash: "x", displayName: "B" }).returning();
+    const [user] = await database.db
+      .insert(users)
+      .values({ id: randomUUID(), email: `${unique("basket")}@x.example`, passwordHash: "x", displayName: "B" })
+      .returning();
     const summary = await saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: [ids.a] } });
     expect(summary).toMatchObject({ count: 1, totalCost: 400_000 });
     expect(await loadBasket(database.db, user.id, approval.id)).toEqual({ approved: [ids.a] });
-    await expect(saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: ["nope"] } })).rejects.toBeInstanceOf(BallotRefused);
+    await expect(
+      saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: ["nope"] } }),
+    ).rejects.toBeInstanceOf(BallotRefused);
     const before = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
     const total = (rows: typeof before) => rows.filter((r) => r.channel === "online").reduce((s, r) => s + r.voters, 0);
     await cast(`basket-${user.id}`, approval, { approved: [ids.a] }, { userId: user.id });
@@ -146,7 +239,11 @@ describe("casting ballots", () => {
       .where(and(eq(ballots.envelopeId, approval.id), eq(ballots.current, true)));
     const receipts = results.map((r) => (r as PromiseFulfilledResult<{ ballotId: string }>).value.ballotId);
     expect(current.filter((b) => receipts.includes(b.id))).toHaveLength(1);
-    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    const leaves = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.roundId, roundId))
+      .orderBy(asc(ledgerLeaves.leafIndex));
     expect(leaves.map((l) => l.leafIndex)).toEqual(leaves.map((_, i) => i));
     // Each revote names the ballot it supersedes: one chain of 100.
     const mine = await database.db.select().from(ballots).where(eq(ballots.envelopeId, approval.id));
@@ -160,7 +257,11 @@ describe("the ballot ledger", () => {
   it("keeps complete-subtree hashes so that roots and proofs match a reference computed from all leaves", async () => {
     const { hashChildren, verifyConsistency, verifyInclusion } = await import("../../app/domain/ledger/merkle");
     const { ledgerHead, inclusionProof, consistencyProof } = await import("../../app/services/ballots.server");
-    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    const leaves = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.roundId, roundId))
+      .orderBy(asc(ledgerLeaves.leafIndex));
     const hashes = leaves.map((l) => Buffer.from(l.leafHash, "hex"));
     const mth = (list: Buffer[]): Buffer => {
       if (list.length === 1) return list[0];
@@ -178,7 +279,9 @@ describe("the ballot ledger", () => {
     const old = await ledgerHead(database.db, roundId, 37);
     expect(old.root).toBe(mth(hashes.slice(0, 37)).toString("hex"));
     const proof = (await consistencyProof(database.db, roundId, 37, head.size)).map((h) => Buffer.from(h, "hex"));
-    expect(verifyConsistency(37, head.size, Buffer.from(old.root, "hex"), Buffer.from(head.root, "hex"), proof)).toBe(true);
+    expect(verifyConsistency(37, head.size, Buffer.from(old.root, "hex"), Buffer.from(head.root, "hex"), proof)).toBe(
+      true,
+    );
   });
 });
 
@@ -191,8 +294,15 @@ describe("checkpoints and receipts", () => {
     const first = await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
     expect(first?.treeSize).toBeGreaterThan(100);
     // Nothing new: no new checkpoint. A new ballot within 5 minutes: none either, unless forced.
-    expect((await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true }))?.treeSize).toBe(first?.treeSize);
-    const receipt0 = await cast("late-voter", approval, { approved: [ids.a] }, { municipalityId: roundRow.municipalityId });
+    expect(
+      (await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true }))?.treeSize,
+    ).toBe(first?.treeSize);
+    const receipt0 = await cast(
+      "late-voter",
+      approval,
+      { approved: [ids.a] },
+      { municipalityId: roundRow.municipalityId },
+    );
     const published = await publicCheckpoints(database.db, roundId, roundRow.municipalityId);
     expect(published.checkpoints).toHaveLength(1);
     for (const c of published.checkpoints) {
@@ -203,13 +313,24 @@ describe("checkpoints and receipts", () => {
     expect((await receiptFor(database.db, roundId, receipt0.ballotId))?.checkpoint).toBeNull();
     await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
     const receipt = await receiptFor(database.db, roundId, receipt0.ballotId);
-    expect(receipt).toMatchObject({ ballotId: receipt0.ballotId, leafIndex: receipt0.leafIndex, leafHash: receipt0.leafHash, status: "current" });
+    expect(receipt).toMatchObject({
+      ballotId: receipt0.ballotId,
+      leafIndex: receipt0.leafIndex,
+      leafHash: receipt0.leafHash,
+      status: "current",
+    });
     const cp = receipt?.checkpoint;
     if (!cp || !receipt?.inclusionProof) throw new Error("no checkpoint in the receipt");
     const { signature, ...body } = cp;
     expect(verifyCheckpoint(body, signature, published.publicKey)).toBe(true);
     expect(
-      verifyInclusion(Buffer.from(receipt.leafHash, "hex"), receipt.leafIndex, cp.treeSize, receipt.inclusionProof.map((h) => Buffer.from(h, "hex")), Buffer.from(cp.rootHash, "hex")),
+      verifyInclusion(
+        Buffer.from(receipt.leafHash, "hex"),
+        receipt.leafIndex,
+        cp.treeSize,
+        receipt.inclusionProof.map((h) => Buffer.from(h, "hex")),
+        Buffer.from(cp.rootHash, "hex"),
+      ),
     ).toBe(true);
     expect(await receiptFor(database.db, roundId, "no-such-ballot")).toBeNull();
   });
@@ -228,17 +349,30 @@ describe("shora verify-receipt", () => {
     const receipt = await receiptFor(database.db, roundId, cast1.ballotId);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipt-"));
     fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(receipt));
-    fs.writeFileSync(path.join(dir, "checkpoints.json"), JSON.stringify(await publicCheckpoints(database.db, roundId, roundRow.municipalityId)));
+    fs.writeFileSync(
+      path.join(dir, "checkpoints.json"),
+      JSON.stringify(await publicCheckpoints(database.db, roundId, roundRow.municipalityId)),
+    );
     const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
-    const run = () => spawnSync(process.execPath, [bin, "verify-receipt", path.join(dir, "receipt.json"), "--checkpoints", path.join(dir, "checkpoints.json")], { encoding: "utf8" });
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [bin, "verify-receipt", path.join(dir, "receipt.json"), "--checkpoints", path.join(dir, "checkpoints.json")],
+        { encoding: "utf8" },
+      );
     const ok = run();
     expect(ok.stderr).toBe("");
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain("✓ ballot is in the ledger");
-    fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify({ ...receipt, leafIndex: (receipt?.leafIndex ?? 0) + 1 }));
+    fs.writeFileSync(
+      path.join(dir, "receipt.json"),
+      JSON.stringify({ ...receipt, leafIndex: (receipt?.leafIndex ?? 0) + 1 }),
+    );
     const altered = run();
     expect(altered.status).toBe(1);
-    expect(altered.stdout).toContain("✗ ballot is in the ledger: the inclusion proof does not lead to the checkpoint's root");
+    expect(altered.stdout).toContain(
+      "✗ ballot is in the ledger: the inclusion proof does not lead to the checkpoint's root",
+    );
     fs.writeFileSync(path.join(dir, "receipt.json"), "{not json");
     expect(run().status).toBe(2);
   });
@@ -256,11 +390,21 @@ describe("revoked voters", () => {
     );
     expect(outcome).toEqual({ withdrawn: 2 });
     const rows = await database.db.select().from(ballots).where(eq(ballots.roundId, roundId));
-    expect(rows.filter((b) => b.id === cast1.ballotId || b.id === cast2.ballotId).map((b) => b.current)).toEqual([false, false]);
-    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    expect(rows.filter((b) => b.id === cast1.ballotId || b.id === cast2.ballotId).map((b) => b.current)).toEqual([
+      false,
+      false,
+    ]);
+    const leaves = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.roundId, roundId))
+      .orderBy(asc(ledgerLeaves.leafIndex));
     const lastTwo = leaves.slice(-2).map((l) => JSON.parse(l.leaf));
     expect(lastTwo.map((l) => [l.ballotId, l.weight, l.supersedes, l.commitment]).sort()).toEqual(
-      [[null, 0, cast1.ballotId, null], [null, 0, cast2.ballotId, null]].sort(),
+      [
+        [null, 0, cast1.ballotId, null],
+        [null, 0, cast2.ballotId, null],
+      ].sort(),
     );
     const mth = (list: Buffer[]): Buffer => {
       if (list.length === 1) return list[0];
@@ -268,8 +412,18 @@ describe("revoked voters", () => {
       while (k * 2 < list.length) k *= 2;
       return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
     };
-    expect((await ledgerHead(database.db, roundId)).root).toBe(mth(leaves.map((l) => Buffer.from(l.leafHash, "hex"))).toString("hex"));
+    expect((await ledgerHead(database.db, roundId)).root).toBe(
+      mth(leaves.map((l) => Buffer.from(l.leafHash, "hex"))).toString("hex"),
+    );
     // Nothing left to withdraw the second time.
-    expect(await database.db.transaction((tx) => withdrawBallotsOf(tx, { municipalityId: roundRow.municipalityId, identityHash: "to-be-revoked", at: new Date() }))).toEqual({ withdrawn: 0 });
+    expect(
+      await database.db.transaction((tx) =>
+        withdrawBallotsOf(tx, {
+          municipalityId: roundRow.municipalityId,
+          identityHash: "to-be-revoked",
+          at: new Date(),
+        }),
+      ),
+    ).toEqual({ withdrawn: 0 });
   });
 });

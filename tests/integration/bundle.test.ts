@@ -51,7 +51,16 @@ describe("the published bundle of a round", () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.exitCode).toBe(0);
     expect(report.fingerprint).toBe(bundle.fingerprint);
-    expect([...files.keys()].sort()).toEqual(["SHA256SUMS", "SHA256SUMS.sig", "ballots.jsonl", "city.pb", "ledger.json", "results-city.csv", "round.json", "tally.json"]);
+    expect([...files.keys()].sort()).toEqual([
+      "SHA256SUMS",
+      "SHA256SUMS.sig",
+      "ballots.jsonl",
+      "city.pb",
+      "ledger.json",
+      "results-city.csv",
+      "round.json",
+      "tally.json",
+    ]);
 
     const round = JSON.parse(files.get("round.json")?.toString() ?? "") as RoundDoc;
     expect(round.voterClasses.map((c) => [c.code, c.weight])).toEqual([
@@ -70,10 +79,15 @@ describe("the published bundle of a round", () => {
     expect(election.ballots).toHaveLength(round.counts.current);
     expect(new Set(election.ballots.map((b) => b.weight))).toEqual(new Set([1, 2]));
     const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
-    const [recorded] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundRow?.id ?? ""));
+    const [recorded] = await database.db
+      .select()
+      .from(tallies)
+      .where(eq(tallies.roundId, roundRow?.id ?? ""));
     const tallyDoc = JSON.parse(files.get("tally.json")?.toString() ?? "") as TallyDoc;
     expect(tallyDoc.envelopes[0].selected).toEqual(recorded.selected);
-    expect(tally(election, { rule: recorded.rule as "mes", tieBreak: "cost-votes-seed", seed: recorded.seed }).selected).toEqual(recorded.selected);
+    expect(
+      tally(election, { rule: recorded.rule as "mes", tieBreak: "cost-votes-seed", seed: recorded.seed }).selected,
+    ).toEqual(recorded.selected);
   });
 
   it("is written by export and checked by shora verify (exit 0, then 1 once tampered)", async () => {
@@ -89,7 +103,10 @@ describe("the published bundle of a round", () => {
     // A voter's receipt checks against the bundle: signed, included, and counted or superseded.
     const { receiptFor } = await import("../../app/services/checkpoints.server");
     const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
-    const ballotRows = await database.db.select().from(ballotsTable).where(eq(ballotsTable.roundId, roundRow?.id ?? ""));
+    const ballotRows = await database.db
+      .select()
+      .from(ballotsTable)
+      .where(eq(ballotsTable.roundId, roundRow?.id ?? ""));
     for (const ballot of [ballotRows.find((b) => b.current), ballotRows.find((b) => !b.current)]) {
       const receipt = await receiptFor(database.db, roundRow?.id ?? "", ballot?.id ?? "");
       const file = path.join(dir, "receipt.json");
@@ -101,7 +118,9 @@ describe("the published bundle of a round", () => {
     const csv = path.join(dir, "results-city.csv");
     fs.writeFileSync(csv, fs.readFileSync(csv, "utf8").replace(",no,", ",yes,"));
     expect(await main(["verify", dir], io)).toBe(1);
-    expect(err.join("")).toMatch(/✗ tally: results-city\.csv line \d+: the selected column of .* differs from tally\.json/);
+    expect(err.join("")).toMatch(
+      /✗ tally: results-city\.csv line \d+: the selected column of .* differs from tally\.json/,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -115,39 +134,69 @@ describe("the published bundle of a round", () => {
     const report = await verifyBundle({ read: (name) => (entries[name] ? Buffer.from(entries[name]) : null) });
     expect(report.exitCode).toBe(0);
 
-    const file = await call(bundleFile.loader, observer, observer.get("/m/demo/rounds/budget-1404/bundle/round.json"), { ...params, file: "round.json" });
+    const file = await call(bundleFile.loader, observer, observer.get("/m/demo/rounds/budget-1404/bundle/round.json"), {
+      ...params,
+      file: "round.json",
+    });
     expect(file.status).toBe(200);
     expect((await file.json()).round.slug).toBe("budget-1404");
-    expect((await call(bundleFile.loader, observer, observer.get("/x"), { ...params, file: "../secrets" })).status).toBe(404);
+    expect(
+      (await call(bundleFile.loader, observer, observer.get("/x"), { ...params, file: "../secrets" })).status,
+    ).toBe(404);
 
-    const results = await call(apiResults.loader, observer, observer.get("/m/demo/api/rounds/budget-1404/results"), params);
+    const results = await call(
+      apiResults.loader,
+      observer,
+      observer.get("/m/demo/api/rounds/budget-1404/results"),
+      params,
+    );
     expect(results.status).toBe(200);
     const body = await results.json();
     expect(body.fingerprint).toBe(report.fingerprint);
     expect(body.envelopes[0]).toMatchObject({ slug: "city", rule: "mes+greedy" });
-    expect(body.envelopes[0].proposals[0]).toEqual(expect.objectContaining({ id: expect.any(String), weightedSupport: expect.any(Number), ballots: expect.any(Number), selected: expect.any(Boolean) }));
+    expect(body.envelopes[0].proposals[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        weightedSupport: expect.any(Number),
+        ballots: expect.any(Number),
+        selected: expect.any(Boolean),
+      }),
+    );
 
     // The current round is still voting: no bundle, no results.
     const open = { slug: "demo", round: "budget-1405" };
     expect((await call(bundleZip.loader, observer, observer.get("/x"), open)).status).toBe(404);
     expect((await call(apiResults.loader, observer, observer.get("/x"), open)).status).toBe(404);
 
-    const index = await (await call(apiRounds.loader, observer, observer.get("/m/demo/api/rounds"), { slug: "demo" })).json();
+    const index = await (
+      await call(apiRounds.loader, observer, observer.get("/m/demo/api/rounds"), { slug: "demo" })
+    ).json();
     const past = index.rounds.find((r: { slug: string }) => r.slug === "budget-1404");
     expect(past).toMatchObject({ published: true, fingerprint: report.fingerprint });
     expect(past.links.bundle).toBe("http://localhost/m/demo/rounds/budget-1404/bundle.zip");
-    expect(index.rounds.find((r: { slug: string }) => r.slug === "budget-1405")).toMatchObject({ published: false, fingerprint: null, phase: "voting" });
+    expect(index.rounds.find((r: { slug: string }) => r.slug === "budget-1405")).toMatchObject({
+      published: false,
+      fingerprint: null,
+      phase: "voting",
+    });
 
     const page = await call(openData.loader, observer, observer.get("/m/demo/open-data"), { slug: "demo" });
     expect(page.status).toBe(200);
-    const resultsHtml = await (await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)).json();
+    const resultsHtml = await (
+      await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)
+    ).json();
     expect(resultsHtml.bundle.fingerprint).toBe(report.fingerprint);
   });
 
   it("draws every results chart as a PNG in English and Persian, and compares greedy with equal shares", async () => {
     const observer = new TestBrowser(database.db);
     const params = { slug: "demo", round: "budget-1404" };
-    for (const [chart, envelope] of [["support", "city"], ["spending", "city"], ["compare", "city"], ["turnout", null]] as const) {
+    for (const [chart, envelope] of [
+      ["support", "city"],
+      ["spending", "city"],
+      ["compare", "city"],
+      ["turnout", null],
+    ] as const) {
       for (const lang of ["en", "fa"]) {
         const url = `/m/demo/rounds/budget-1404/chart.png?chart=${chart}&lang=${lang}${envelope ? `&envelope=${envelope}` : ""}`;
         const r = await call(chartPng.loader, observer, observer.get(url), params);
@@ -158,15 +207,38 @@ describe("the published bundle of a round", () => {
         expect(bytes.length).toBeGreaterThan(5000);
       }
     }
-    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1404/chart.png?chart=pie"), params)).status).toBe(400);
-    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=nowhere"), params)).status).toBe(404);
-    expect((await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1405/chart.png?chart=turnout"), { slug: "demo", round: "budget-1405" })).status).toBe(404);
+    expect(
+      (await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1404/chart.png?chart=pie"), params))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await call(
+          chartPng.loader,
+          observer,
+          observer.get("/m/demo/rounds/budget-1404/chart.png?chart=support&envelope=nowhere"),
+          params,
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(chartPng.loader, observer, observer.get("/m/demo/rounds/budget-1405/chart.png?chart=turnout"), {
+          slug: "demo",
+          round: "budget-1405",
+        })
+      ).status,
+    ).toBe(404);
 
-    const page = await (await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)).json();
+    const page = await (
+      await call(resultsPage.loader, observer, observer.get("/m/demo/rounds/budget-1404/results"), params)
+    ).json();
     const [greedy, mes] = page.comparisons.city;
     expect(greedy.rule).toBe("greedy");
     expect(mes.rule).toBe("mes+greedy");
-    const recorded = page.results.envelopes[0].proposals.filter((p: { selected: boolean }) => p.selected).map((p: { id: string }) => p.id);
+    const recorded = page.results.envelopes[0].proposals
+      .filter((p: { selected: boolean }) => p.selected)
+      .map((p: { id: string }) => p.id);
     expect([...mes.selected].sort()).toEqual([...recorded].sort());
     for (const o of [greedy, mes]) expect(o.satisfiedShare).toBeGreaterThan(0);
   });

@@ -34,12 +34,20 @@ describe("census import", () => {
       [nationalId(100000004), "1990-05-05", "south", "Bad Class!"],
       [nationalId(100000005), "2999-01-01", "south", "resident"],
     ]);
-    const response = await call(censusPage.action, staff, upload(staff, `/m/${town.slug}/admin/census`, { intent: "import" }, { name: "bad.csv", text: csv }), { slug: town.slug });
+    const response = await call(
+      censusPage.action,
+      staff,
+      upload(staff, `/m/${town.slug}/admin/census`, { intent: "import" }, { name: "bad.csv", text: csv }),
+      { slug: town.slug },
+    );
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.errors.file).toMatch(/6 of 7 rows/);
     expect(await activeImport(database.db, town.municipality.id)).toBeNull();
-    const [refused] = await database.db.select().from(censusImports).where(eq(censusImports.municipalityId, town.municipality.id));
+    const [refused] = await database.db
+      .select()
+      .from(censusImports)
+      .where(eq(censusImports.municipalityId, town.municipality.id));
     expect(refused.status).toBe("refused");
     expect(refused.report.map((p) => [p.line, p.column, p.reason])).toEqual([
       [3, "national_id", "id_checksum"],
@@ -70,7 +78,12 @@ describe("census import", () => {
     const response = await call(
       censusPage.action,
       staff,
-      upload(staff, `/m/${town.slug}/admin/census`, { intent: "import", skipBadRows: "on" }, { name: "census.csv", text: csv }),
+      upload(
+        staff,
+        `/m/${town.slug}/admin/census`,
+        { intent: "import", skipBadRows: "on" },
+        { name: "census.csv", text: csv },
+      ),
       { slug: town.slug },
     );
     expect(response.status).toBe(302);
@@ -83,7 +96,12 @@ describe("census import", () => {
     // Only keyed hashes are stored, never the ID.
     expect(JSON.stringify(rows)).not.toContain(nationalId(200000001));
     const entry = await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(200000002)));
-    expect(entry).toMatchObject({ birthDate: "1991-08-03", districtId: town.district.south, voterClass: "works-here", line: 4 });
+    expect(entry).toMatchObject({
+      birthDate: "1991-08-03",
+      districtId: town.district.south,
+      voterClass: "works-here",
+      line: 4,
+    });
     const log = await logText(database.db, town.municipality.id);
     expect(log).toContain("census.import");
     expect(log).not.toContain(nationalId(200000001));
@@ -124,15 +142,24 @@ describe("census import", () => {
     expect(statuses[0].status).toBe("replaced");
     expect(await recordsOf(first.importId)).toHaveLength(0);
     const secret = await censusSecret(database.db, town.municipality.id);
-    expect(await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000001)))).toBeNull();
-    expect(await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000003)))).toMatchObject({ voterClass: "youth" });
+    expect(
+      await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000001))),
+    ).toBeNull();
+    expect(
+      await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000003))),
+    ).toMatchObject({ voterClass: "youth" });
   });
 
   it("loads a larger file in batches (progress recorded) and keeps the old census readable until the switch", async () => {
     const rows: [string, string, string, string][] = [];
-    for (let i = 0; i < 25_000; i++) rows.push([nationalId(400000000 + i), "1975-06-07", i % 2 ? "north" : "south", "resident"]);
+    for (let i = 0; i < 25_000; i++)
+      rows.push([nationalId(400000000 + i), "1975-06-07", i % 2 ? "north" : "south", "resident"]);
     const before = await activeImport(database.db, town.municipality.id);
-    const result = await importCensus(database.db, town.staff, { fileName: "big.csv", text: censusCsv(rows), skipBadRows: false });
+    const result = await importCensus(database.db, town.staff, {
+      fileName: "big.csv",
+      text: censusCsv(rows),
+      skipBadRows: false,
+    });
     expect(result.status).toBe("active");
     const active = await activeImport(database.db, town.municipality.id);
     expect(active?.id).toBe(result.importId);
@@ -144,9 +171,19 @@ describe("census import", () => {
   it("refuses a file without the required header, an empty upload and non-UTF-8 text with the field named", async () => {
     const staff = await loggedIn(database.db, town.staff.user.email);
     const path = `/m/${town.slug}/admin/census`;
-    const noHeader = await call(censusPage.action, staff, upload(staff, path, { intent: "import" }, { name: "x.csv", text: "id;birth\n1;2\n" }), { slug: town.slug });
+    const noHeader = await call(
+      censusPage.action,
+      staff,
+      upload(staff, path, { intent: "import" }, { name: "x.csv", text: "id;birth\n1;2\n" }),
+      { slug: town.slug },
+    );
     expect(noHeader.status).toBe(400);
-    const empty = await call(censusPage.action, staff, upload(staff, path, { intent: "import" }, { name: "x.csv", text: "" }), { slug: town.slug });
+    const empty = await call(
+      censusPage.action,
+      staff,
+      upload(staff, path, { intent: "import" }, { name: "x.csv", text: "" }),
+      { slug: town.slug },
+    );
     expect(empty.status).toBe(400);
     expect((await empty.json()).errors.file).toMatch(/required/);
     const body = new FormData();
@@ -165,7 +202,9 @@ describe("census import", () => {
 
   it("is for staff only, and every form needs the CSRF token", async () => {
     const resident = await loggedIn(database.db, town.residents[0].email);
-    const denied = await call(censusPage.loader, resident, resident.get(`/m/${town.slug}/admin/census`), { slug: town.slug });
+    const denied = await call(censusPage.loader, resident, resident.get(`/m/${town.slug}/admin/census`), {
+      slug: town.slug,
+    });
     expect(denied.status).toBe(403);
     const staff = await loggedIn(database.db, town.staff.user.email);
     const body = new FormData();
@@ -174,7 +213,11 @@ describe("census import", () => {
     const noToken = await call(
       censusPage.action,
       staff,
-      new Request(`http://localhost/m/${town.slug}/admin/census`, { method: "POST", headers: { cookie: staff.cookieHeader() }, body }),
+      new Request(`http://localhost/m/${town.slug}/admin/census`, {
+        method: "POST",
+        headers: { cookie: staff.cookieHeader() },
+        body,
+      }),
       { slug: town.slug },
     );
     expect(noToken.status).toBe(403);
@@ -183,10 +226,24 @@ describe("census import", () => {
   it("accepts another ID scheme with a pattern, and refuses an invalid pattern with the field named", async () => {
     const other = await setupTown(database.db, { residents: 1 });
     const staff = await loggedIn(database.db, other.staff.user.email);
-    const bad = await call(censusPage.action, staff, staff.post(`/m/${other.slug}/admin/census`, { intent: "scheme", idScheme: "pattern", idPattern: "([A-Z" }), { slug: other.slug });
+    const bad = await call(
+      censusPage.action,
+      staff,
+      staff.post(`/m/${other.slug}/admin/census`, { intent: "scheme", idScheme: "pattern", idPattern: "([A-Z" }),
+      { slug: other.slug },
+    );
     expect(bad.status).toBe(400);
     expect(Object.keys((await bad.json()).errors)).toEqual(["idPattern"]);
-    const ok = await call(censusPage.action, staff, staff.post(`/m/${other.slug}/admin/census`, { intent: "scheme", idScheme: "pattern", idPattern: "[A-Z]{2}[0-9]{6}" }), { slug: other.slug });
+    const ok = await call(
+      censusPage.action,
+      staff,
+      staff.post(`/m/${other.slug}/admin/census`, {
+        intent: "scheme",
+        idScheme: "pattern",
+        idPattern: "[A-Z]{2}[0-9]{6}",
+      }),
+      { slug: other.slug },
+    );
     expect(ok.status).toBe(200);
     const result = await importCensus(database.db, other.staff, {
       fileName: "p.csv",

@@ -69,7 +69,19 @@ describe("migrations and demo data", () => {
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
       const names = rows.map((r) => r.table_name);
-      for (const table of ["users", "sessions", "auth_attempts", "municipalities", "memberships", "districts", "rounds", "phases", "envelopes", "proposals", "action_log"]) {
+      for (const table of [
+        "users",
+        "sessions",
+        "auth_attempts",
+        "municipalities",
+        "memberships",
+        "districts",
+        "rounds",
+        "phases",
+        "envelopes",
+        "proposals",
+        "action_log",
+      ]) {
         expect(names).toContain(table);
       }
     } finally {
@@ -98,8 +110,16 @@ describe("migrations and demo data", () => {
       expect(await count("ballots")).toBeGreaterThan(100);
       expect(await count("tallies")).toBe(1);
       expect(await count("checkpoints")).toBe(1);
-      const funded = await queryRows<{ title: string }>(database.db, sql`select title->>'en' as title from proposals where status = 'funded' order by title`);
-      expect(funded.map((f) => f.title)).toEqual(["Library reading garden", "Neighbourhood repair café", "New lights in Shahid park", "Safe school routes"]);
+      const funded = await queryRows<{ title: string }>(
+        database.db,
+        sql`select title->>'en' as title from proposals where status = 'funded' order by title`,
+      );
+      expect(funded.map((f) => f.title)).toEqual([
+        "Library reading garden",
+        "Neighbourhood repair café",
+        "New lights in Shahid park",
+        "Safe school routes",
+      ]);
       expect(await count("implementation_updates")).toBe(3);
       expect(await count("memberships")).toBe(2);
       const admins = await database.db.select().from(users).where(sql`${users.isPlatformAdmin}`);
@@ -114,19 +134,63 @@ describe("shora admin (CLI)", () => {
   it("creates a municipality and its first admin, and names the bad field on bad input", () => {
     const dir = tempDir();
     const ok = runCli(
-      ["admin", "create-municipality", "--slug", "karaj", "--name-en", "Karaj", "--name-fa", "کرج", "--admin-email", "Mayor@Karaj.example", "--admin-name", "Mayor", "--admin-password", "a strong password"],
+      [
+        "admin",
+        "create-municipality",
+        "--slug",
+        "karaj",
+        "--name-en",
+        "Karaj",
+        "--name-fa",
+        "کرج",
+        "--admin-email",
+        "Mayor@Karaj.example",
+        "--admin-name",
+        "Mayor",
+        "--admin-password",
+        "a strong password",
+      ],
       { SHORA_DATA_DIR: dir },
     );
     expect(ok.stderr).toBe("");
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe("Created municipality karaj with administrator mayor@karaj.example.\n");
     const again = runCli(
-      ["admin", "create-municipality", "--slug", "karaj", "--name-en", "Karaj", "--admin-email", "x@karaj.example", "--admin-name", "X", "--admin-password", "a strong password"],
+      [
+        "admin",
+        "create-municipality",
+        "--slug",
+        "karaj",
+        "--name-en",
+        "Karaj",
+        "--admin-email",
+        "x@karaj.example",
+        "--admin-name",
+        "X",
+        "--admin-password",
+        "a strong password",
+      ],
       { SHORA_DATA_DIR: dir },
     );
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('slug "karaj" already exists');
-    const bad = runCli(["admin", "create-municipality", "--slug", "Bad Slug", "--name-en", "X", "--admin-email", "x@y.z", "--admin-name", "X", "--admin-password", "a strong password"], { SHORA_DATA_DIR: dir });
+    const bad = runCli(
+      [
+        "admin",
+        "create-municipality",
+        "--slug",
+        "Bad Slug",
+        "--name-en",
+        "X",
+        "--admin-email",
+        "x@y.z",
+        "--admin-name",
+        "X",
+        "--admin-password",
+        "a strong password",
+      ],
+      { SHORA_DATA_DIR: dir },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^shora admin: slug: /);
     const help = runCli(["--help"]);

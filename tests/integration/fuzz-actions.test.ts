@@ -21,13 +21,60 @@ import { testDatabase, unique } from "../support/db";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
 const FIELDS = [
-  "slug", "kind", "titleEn", "titleFa", "descriptionEn", "descriptionFa", "intent", "originalSlug", "nameEn", "nameFa",
-  "amount", "districtId", "ballotType", "minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints",
-  "tallyRule", "tallyCompletion", "envelopeSlug", "bodyEn", "bodyFa", "cost", "location", "proposalId", "reason",
-  "response", "feasibilityNote", "status", "progress", "spent", "expectedCompletion", "note", "cancelReason",
-  "photoUrl", "subscribe", "email", "password", "displayName", "next", "locale", "redirectTo", "adminEmail",
-  "adminName", "adminPassword", "nameEn", "timeZone", "currency", "defaultLocale",
-  "proposals.startsOn", "proposals.endsOn", "voting.startsOn", "voting.endsOn",
+  "slug",
+  "kind",
+  "titleEn",
+  "titleFa",
+  "descriptionEn",
+  "descriptionFa",
+  "intent",
+  "originalSlug",
+  "nameEn",
+  "nameFa",
+  "amount",
+  "districtId",
+  "ballotType",
+  "minProjects",
+  "maxProjects",
+  "minSpendShare",
+  "minPoints",
+  "maxPoints",
+  "tallyRule",
+  "tallyCompletion",
+  "envelopeSlug",
+  "bodyEn",
+  "bodyFa",
+  "cost",
+  "location",
+  "proposalId",
+  "reason",
+  "response",
+  "feasibilityNote",
+  "status",
+  "progress",
+  "spent",
+  "expectedCompletion",
+  "note",
+  "cancelReason",
+  "photoUrl",
+  "subscribe",
+  "email",
+  "password",
+  "displayName",
+  "next",
+  "locale",
+  "redirectTo",
+  "adminEmail",
+  "adminName",
+  "adminPassword",
+  "nameEn",
+  "timeZone",
+  "currency",
+  "defaultLocale",
+  "proposals.startsOn",
+  "proposals.endsOn",
+  "voting.startsOn",
+  "voting.endsOn",
 ];
 
 const hostileString = fc.oneof(
@@ -66,7 +113,9 @@ const hostileString = fc.oneof(
   fc.constant("x".repeat(20_000)),
 );
 
-const hostileForm = fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 })), hostileString, { maxKeys: 12 });
+const hostileForm = fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 })), hostileString, {
+  maxKeys: 12,
+});
 
 let database: Database;
 const browsers: Record<string, TestBrowser> = {};
@@ -113,15 +162,43 @@ beforeAll(async () => {
   userIds.staff = adminUserId;
   for (const role of ["resident", "platform"]) {
     userIds[role] = randomUUID();
-    await database.db.insert(users).values({ id: userIds[role], email: `${role}@${slug}.example`, passwordHash: hash, displayName: role, isPlatformAdmin: role === "platform" });
+    await database.db
+      .insert(users)
+      .values({
+        id: userIds[role],
+        email: `${role}@${slug}.example`,
+        passwordHash: hash,
+        displayName: role,
+        isPlatformAdmin: role === "platform",
+      });
   }
   const roundId = randomUUID();
-  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({ id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(dayIn("UTC"), -1), endsOn: addDays(dayIn("UTC"), 5) });
+  await database.db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db
+    .insert(phases)
+    .values({
+      id: randomUUID(),
+      roundId,
+      kind: "proposals",
+      startsOn: addDays(dayIn("UTC"), -1),
+      endsOn: addDays(dayIn("UTC"), 5),
+    });
   const envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   const proposalId = randomUUID();
-  await database.db.insert(proposals).values({ id: proposalId, envelopeId, title: { en: "P" }, body: { en: "" }, cost: 5, authorId: userIds.resident, status: "submitted" });
+  await database.db
+    .insert(proposals)
+    .values({
+      id: proposalId,
+      envelopeId,
+      title: { en: "P" },
+      body: { en: "" },
+      cost: 5,
+      authorId: userIds.resident,
+      status: "submitted",
+    });
   Object.assign(params, { slug, round: "r", proposal: proposalId, "*": "x", municipalityId });
   for (const role of ["observer", "resident", "staff", "platform"]) browsers[role] = new TestBrowser(database.db);
 });
@@ -130,20 +207,33 @@ afterAll(() => database.close());
 async function signedIn(role: string) {
   const browser = browsers[role];
   browser.cookies.delete("shora_session");
-  if (userIds[role]) browser.cookies.set("shora_session", (await startSession(database.db, browser.get("/"), userIds[role])).split(";")[0].split("=")[1]);
+  if (userIds[role])
+    browser.cookies.set(
+      "shora_session",
+      (await startSession(database.db, browser.get("/"), userIds[role])).split(";")[0].split("=")[1],
+    );
   // A fresh address per request so throttling does not turn everything into 429.
-  (browser as { ip: string }).ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  (browser as { ip: string }).ip =
+    `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   return browser;
 }
 
 describe("hostile input to every form action", () => {
   const files = fs
     .readdirSync(routesDir)
-    .filter((f) => /\.tsx?$/.test(f) && /export (async )?function action\b/.test(fs.readFileSync(path.join(routesDir, f), "utf8")));
+    .filter(
+      (f) =>
+        /\.tsx?$/.test(f) && /export (async )?function action\b/.test(fs.readFileSync(path.join(routesDir, f), "utf8")),
+    );
   it("refuses a NUL character in any field with 400 naming the field", async () => {
     const browser = await signedIn("observer");
     const module = await import(path.join(routesDir, "signup.tsx"));
-    const response = await call(module.action, browser, browser.post("/signup", { displayName: "A\u0000B", email: "nul@example.org", password: "long enough password" }), params);
+    const response = await call(
+      module.action,
+      browser,
+      browser.post("/signup", { displayName: "A\u0000B", email: "nul@example.org", password: "long enough password" }),
+      params,
+    );
     expect(response.status).toBe(400);
     expect(JSON.parse(await response.text()).message).toBe("displayName contains a NUL character.");
   });
@@ -155,13 +245,17 @@ describe("hostile input to every form action", () => {
     it(`${file}: never crashes, and a refusal changes nothing`, async () => {
       const module = await import(path.join(routesDir, file));
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("observer", "resident", "staff", "platform"), hostileForm, async (role, fields) => {
-          const browser = await signedIn(role);
-          const before = await counts(fields);
-          const response = await call(module.action, browser, browser.post("/x", fields), params);
-          expect(response.status, `${role} ${JSON.stringify(fields).slice(0, 300)}`).toBeLessThan(500);
-          if (response.status >= 400) expect(await counts(fields)).toEqual(before);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom("observer", "resident", "staff", "platform"),
+          hostileForm,
+          async (role, fields) => {
+            const browser = await signedIn(role);
+            const before = await counts(fields);
+            const response = await call(module.action, browser, browser.post("/x", fields), params);
+            expect(response.status, `${role} ${JSON.stringify(fields).slice(0, 300)}`).toBeLessThan(500);
+            if (response.status >= 400) expect(await counts(fields)).toEqual(before);
+          },
+        ),
         { numRuns: 25, seed: 20261128 },
       );
     });

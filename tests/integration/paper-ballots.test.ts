@@ -38,28 +38,77 @@ beforeAll(async () => {
     ]),
     skipBadRows: false,
   });
-  await saveVoterClass(database.db, town.staff, town.roundSlug, { code: "resident", name: { en: "Resident" }, weight: 1 });
+  await saveVoterClass(database.db, town.staff, town.roundSlug, {
+    code: "resident",
+    name: { en: "Resident" },
+    weight: 1,
+  });
   await saveVoterClass(database.db, town.staff, town.roundSlug, { code: "owner", name: { en: "Owner" }, weight: 3 });
   const north = randomUUID();
   const points = randomUUID();
   await database.db.insert(envelopes).values([
-    { id: north, roundId: town.roundId, slug: "north", name: { en: "North" }, amount: 1000, districtId: town.district.north, position: 0 },
-    { id: points, roundId: town.roundId, slug: "points", name: { en: "Points" }, amount: 1000, ballotType: "cumulative", maxPoints: 10, position: 1 },
+    {
+      id: north,
+      roundId: town.roundId,
+      slug: "north",
+      name: { en: "North" },
+      amount: 1000,
+      districtId: town.district.north,
+      position: 0,
+    },
+    {
+      id: points,
+      roundId: town.roundId,
+      slug: "points",
+      name: { en: "Points" },
+      amount: 1000,
+      ballotType: "cumulative",
+      maxPoints: 10,
+      position: 1,
+    },
   ]);
   for (let i = 0; i < 3; i++) {
     const id = randomUUID();
     proposalIds.push(id);
     await database.db
       .insert(proposals)
-      .values({ id, envelopeId: north, title: { en: `Proposal ${i + 1}` }, body: { en: "" }, cost: 300 + i * 100, status: "accepted", createdAt: new Date(Date.UTC(2026, 0, i + 1)) });
+      .values({
+        id,
+        envelopeId: north,
+        title: { en: `Proposal ${i + 1}` },
+        body: { en: "" },
+        cost: 300 + i * 100,
+        status: "accepted",
+        createdAt: new Date(Date.UTC(2026, 0, i + 1)),
+      });
   }
-  await database.db.insert(proposals).values({ id: randomUUID(), envelopeId: points, title: { en: "Tree" }, body: { en: "" }, cost: 10, status: "accepted" });
+  await database.db
+    .insert(proposals)
+    .values({
+      id: randomUUID(),
+      envelopeId: points,
+      title: { en: "Tree" },
+      body: { en: "" },
+      cost: 10,
+      status: "accepted",
+    });
   // Open voting now that the rules are set.
   const { phases } = await import("../../db/schema");
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-  await database.db.update(phases).set({ startsOn: day(-10), endsOn: day(-2) }).where(and(eq(phases.roundId, town.roundId), eq(phases.kind, "proposals")));
-  await database.db.update(phases).set({ startsOn: day(-1) }).where(and(eq(phases.roundId, town.roundId), eq(phases.kind, "voting")));
-  await verifyByCensus(database.db, { municipality: town.municipality, user: town.residents[0], nationalId: people.online, birthDate: "1980-01-01" });
+  await database.db
+    .update(phases)
+    .set({ startsOn: day(-10), endsOn: day(-2) })
+    .where(and(eq(phases.roundId, town.roundId), eq(phases.kind, "proposals")));
+  await database.db
+    .update(phases)
+    .set({ startsOn: day(-1) })
+    .where(and(eq(phases.roundId, town.roundId), eq(phases.kind, "voting")));
+  await verifyByCensus(database.db, {
+    municipality: town.municipality,
+    user: town.residents[0],
+    nationalId: people.online,
+    birthDate: "1980-01-01",
+  });
 });
 afterAll(() => database.close());
 
@@ -87,27 +136,49 @@ describe("paper ballots", () => {
     const page = await call(paperPage.loader, staff, staff.get(path()), params());
     expect(page.status).toBe(200);
     const sheet = await page.json();
-    expect(sheet.sheets[0].proposals.map((p: { number: number; title: { en: string } }) => [p.number, p.title.en])).toEqual([
+    expect(
+      sheet.sheets[0].proposals.map((p: { number: number; title: { en: string } }) => [p.number, p.title.en]),
+    ).toEqual([
       [1, "Proposal 1"],
       [2, "Proposal 2"],
       [3, "Proposal 3"],
     ]);
-    const r = await call(paperPage.action, staff, staff.post(path(), { intent: "one", nationalId: people.paper, birthDate: "1981-02-02", envelope: "north", choices: "1 ۳" }), params());
+    const r = await call(
+      paperPage.action,
+      staff,
+      staff.post(path(), {
+        intent: "one",
+        nationalId: people.paper,
+        birthDate: "1981-02-02",
+        envelope: "north",
+        choices: "1 ۳",
+      }),
+      params(),
+    );
     expect(r.status).toBe(200);
     expect((await r.json()).notice).toBe("1 paper ballots entered.");
     const [row] = await paperBallots();
     expect(row).toMatchObject({ weight: 3, channel: "paper", current: true });
     expect(row.body).toEqual({ approved: [proposalIds[0], proposalIds[2]].sort() });
-    const turnoutRows = await database.db.select().from(turnout).where(and(eq(turnout.roundId, town.roundId), eq(turnout.channel, "paper")));
+    const turnoutRows = await database.db
+      .select()
+      .from(turnout)
+      .where(and(eq(turnout.roundId, town.roundId), eq(turnout.channel, "paper")));
     expect(turnoutRows.map((t) => [t.district, t.voterClass, t.voters])).toEqual([[town.district.north, "owner", 1]]);
-    const [logged] = await database.db.select().from(actionLog).where(and(eq(actionLog.municipalityId, town.municipality.id), eq(actionLog.action, "ballot.paper")));
+    const [logged] = await database.db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, town.municipality.id), eq(actionLog.action, "ballot.paper")));
     expect(JSON.stringify(logged)).not.toContain(people.paper);
     expect(logged.target).toBe(`round:${town.roundSlug}`);
   });
 
   it("refuses a second paper ballot of the same person, and their online ballot afterwards", async () => {
     const problems = await refusedWith(
-      enterPaperBallots(database.db, town.staff, { roundSlug: town.roundSlug, ballots: [{ line: null, nationalId: people.paper, birthDate: null, envelope: "north", choices: "2" }] }),
+      enterPaperBallots(database.db, town.staff, {
+        roundSlug: town.roundSlug,
+        ballots: [{ line: null, nationalId: people.paper, birthDate: null, envelope: "north", choices: "2" }],
+      }),
     );
     expect(problems.map((p) => [p.code, p.field])).toEqual([["already_voted_paper", "nationalId"]]);
     expect(await paperBallots()).toHaveLength(1);
@@ -116,10 +187,23 @@ describe("paper ballots", () => {
   it("refuses a paper ballot from someone who voted online, with a message naming it", async () => {
     const resident = await loggedIn(database.db, town.residents[0].email);
     const voteParams = { slug: town.slug, round: town.roundSlug, envelope: "north" };
-    const cast = await call(votePage.action, resident, resident.post(`/m/${town.slug}/rounds/${town.roundSlug}/vote/north`, { intent: "cast", approved: proposalIds[1] }), voteParams);
+    const cast = await call(
+      votePage.action,
+      resident,
+      resident.post(`/m/${town.slug}/rounds/${town.roundSlug}/vote/north`, {
+        intent: "cast",
+        approved: proposalIds[1],
+      }),
+      voteParams,
+    );
     expect(cast.status).toBe(200);
     const staff = await loggedIn(database.db, town.staff.user.email);
-    const r = await call(paperPage.action, staff, staff.post(path(), { intent: "one", nationalId: people.online, envelope: "north", choices: "1" }), params());
+    const r = await call(
+      paperPage.action,
+      staff,
+      staff.post(path(), { intent: "one", nationalId: people.online, envelope: "north", choices: "1" }),
+      params(),
+    );
     expect(r.status).toBe(400);
     const body = await r.json();
     expect(body.errors.nationalId).toBe("This person already voted online in this round; the paper ballot is refused.");
@@ -149,7 +233,8 @@ describe("paper ballots", () => {
 
   it("a CSV is all or nothing: one bad line refuses the file with line numbers; a good file enters every ballot", async () => {
     const staff = await loggedIn(database.db, town.staff.user.email);
-    const leavesBefore = (await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length;
+    const leavesBefore = (await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId)))
+      .length;
     const bad = [
       "national_id,birth_date,envelope,choices",
       `${people.batch1},1983-04-04,north,1 2`,
@@ -157,25 +242,49 @@ describe("paper ballots", () => {
       `${people.batch1},,points,1:4`,
       `${people.batch1},,north,2`,
     ].join("\n");
-    const refused = await call(paperPage.action, staff, upload(staff, path(), { intent: "file" }, { name: "p.csv", text: bad }), params());
+    const refused = await call(
+      paperPage.action,
+      staff,
+      upload(staff, path(), { intent: "file" }, { name: "p.csv", text: bad }),
+      params(),
+    );
     expect(refused.status).toBe(400);
     const body = await refused.json();
     expect(body.problems.map((p: { line: number }) => p.line)).toEqual([3, 5]);
     expect(body.problems[0].message).toMatch(/exceeds/);
     expect(body.problems[1].message).toMatch(/already voted on paper/);
-    expect((await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length).toBe(leavesBefore);
+    expect((await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length).toBe(
+      leavesBefore,
+    );
 
-    const good = ["national_id,birth_date,envelope,choices", `${people.batch1},1983-04-04,north,1 2`, `${people.batch2},,north,"2,3"`, `${people.batch1},,points,1:4`].join("\r\n");
-    const ok = await call(paperPage.action, staff, upload(staff, path(), { intent: "file" }, { name: "p.csv", text: good }), params());
+    const good = [
+      "national_id,birth_date,envelope,choices",
+      `${people.batch1},1983-04-04,north,1 2`,
+      `${people.batch2},,north,"2,3"`,
+      `${people.batch1},,points,1:4`,
+    ].join("\r\n");
+    const ok = await call(
+      paperPage.action,
+      staff,
+      upload(staff, path(), { intent: "file" }, { name: "p.csv", text: good }),
+      params(),
+    );
     expect(ok.status).toBe(200);
     expect((await ok.json()).notice).toBe("3 paper ballots entered.");
-    expect((await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length).toBe(leavesBefore + 3);
+    expect((await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length).toBe(
+      leavesBefore + 3,
+    );
     expect(await paperBallots()).toHaveLength(4);
   });
 
   it("refuses a file without the needed columns, naming the column", async () => {
     const staff = await loggedIn(database.db, town.staff.user.email);
-    const r = await call(paperPage.action, staff, upload(staff, path(), { intent: "file" }, { name: "p.csv", text: "national_id,envelope\n1,north\n" }), params());
+    const r = await call(
+      paperPage.action,
+      staff,
+      upload(staff, path(), { intent: "file" }, { name: "p.csv", text: "national_id,envelope\n1,north\n" }),
+      params(),
+    );
     expect(r.status).toBe(400);
     expect((await r.json()).problems).toEqual([{ line: 1, message: "The header must name the column choices." }]);
   });
@@ -183,7 +292,12 @@ describe("paper ballots", () => {
   it("is for staff only", async () => {
     const resident = await loggedIn(database.db, town.residents[1].email);
     expect((await call(paperPage.loader, resident, resident.get(path()), params())).status).toBe(403);
-    const r = await call(paperPage.action, resident, resident.post(path(), { intent: "one", nationalId: people.batch2, envelope: "north", choices: "1" }), params());
+    const r = await call(
+      paperPage.action,
+      resident,
+      resident.post(path(), { intent: "one", nationalId: people.batch2, envelope: "north", choices: "1" }),
+      params(),
+    );
     expect(r.status).toBe(403);
   });
 });

@@ -22,50 +22,89 @@ beforeAll(async () => {
   database = await testDatabase();
   town = await setupTown(database.db, { residents: 3, votingInDays: 10 });
   const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
+  await database.db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
   proposalId = randomUUID();
-  await database.db.insert(proposals).values({ id: proposalId, envelopeId, title: { en: "Shade trees" }, body: { en: "Plant trees." }, cost: 300, status: "accepted" });
+  await database.db
+    .insert(proposals)
+    .values({
+      id: proposalId,
+      envelopeId,
+      title: { en: "Shade trees" },
+      body: { en: "Plant trees." },
+      cost: 300,
+      status: "accepted",
+    });
 });
 afterAll(() => database.close());
 
 const page = () => `/m/${town.slug}/rounds/${town.roundSlug}/proposals/${proposalId}`;
 const params = () => ({ slug: town.slug, round: town.roundSlug, proposal: proposalId });
-const thread = async (browser: Awaited<ReturnType<typeof loggedIn>>) => (await (await call(proposalPage.loader, browser, browser.get(page()), params())).json()).thread;
+const thread = async (browser: Awaited<ReturnType<typeof loggedIn>>) =>
+  (await (await call(proposalPage.loader, browser, browser.get(page()), params())).json()).thread;
 
 describe("comments", () => {
   it("residents comment with a stance, reply three levels deep, and the round page counts them", async () => {
     const alice = await loggedIn(database.db, town.residents[0].email);
     const bob = await loggedIn(database.db, town.residents[1].email);
-    const first = await call(proposalPage.action, alice, alice.post(page(), { intent: "comment", body: "Yes please <b>now</b>", stance: "for" }), params());
+    const first = await call(
+      proposalPage.action,
+      alice,
+      alice.post(page(), { intent: "comment", body: "Yes please <b>now</b>", stance: "for" }),
+      params(),
+    );
     expect(first.status).toBe(200);
     const [top] = (await thread(alice)).comments;
     expect(top).toMatchObject({ body: "Yes please <b>now</b>", stance: "for", depth: 1, mine: true, editable: true });
     let parent = top.id;
     for (let level = 2; level <= 4; level++) {
       const who = level % 2 ? alice : bob;
-      const r = await call(proposalPage.action, who, who.post(page(), { intent: "reply", commentId: parent, body: `level ${level}`, stance: "against" }), params());
+      const r = await call(
+        proposalPage.action,
+        who,
+        who.post(page(), { intent: "reply", commentId: parent, body: `level ${level}`, stance: "against" }),
+        params(),
+      );
       expect(r.status).toBe(200);
       parent = (await thread(who)).comments.at(-1).id;
     }
     const view = await thread(bob);
-    expect(view.comments.map((c: { body: string; depth: number; stance: string | null }) => [c.body, c.depth, c.stance])).toEqual([
+    expect(
+      view.comments.map((c: { body: string; depth: number; stance: string | null }) => [c.body, c.depth, c.stance]),
+    ).toEqual([
       ["Yes please <b>now</b>", 1, "for"],
       ["level 2", 2, null],
       ["level 3", 3, null],
       ["level 4", 3, null],
     ]);
     expect(view.stances).toEqual({ for: 1, neutral: 0, against: 0 });
-    const round = await (await call(roundPage.loader, bob, bob.get(`/m/${town.slug}/rounds/${town.roundSlug}`), { slug: town.slug, round: town.roundSlug })).json();
+    const round = await (
+      await call(roundPage.loader, bob, bob.get(`/m/${town.slug}/rounds/${town.roundSlug}`), {
+        slug: town.slug,
+        round: town.roundSlug,
+      })
+    ).json();
     expect(round.envelopes[0].proposals[0].comments).toBe(4);
   });
 
   it("refuses empty and too long comments, naming the field, and stores nothing", async () => {
     const alice = await loggedIn(database.db, town.residents[0].email);
     const before = (await database.db.select().from(comments).where(eq(comments.proposalId, proposalId))).length;
-    const empty = await call(proposalPage.action, alice, alice.post(page(), { intent: "comment", body: "   " }), params());
+    const empty = await call(
+      proposalPage.action,
+      alice,
+      alice.post(page(), { intent: "comment", body: "   " }),
+      params(),
+    );
     expect(empty.status).toBe(400);
     expect((await empty.json()).errors).toEqual({ body: "Write something first." });
-    const long = await call(proposalPage.action, alice, alice.post(page(), { intent: "comment", body: "x".repeat(4001) }), params());
+    const long = await call(
+      proposalPage.action,
+      alice,
+      alice.post(page(), { intent: "comment", body: "x".repeat(4001) }),
+      params(),
+    );
     expect((await long.json()).errors.body).toBe("A comment has at most 4,000 characters.");
     expect((await database.db.select().from(comments).where(eq(comments.proposalId, proposalId))).length).toBe(before);
   });
@@ -74,16 +113,33 @@ describe("comments", () => {
     const alice = await loggedIn(database.db, town.residents[0].email);
     const bob = await loggedIn(database.db, town.residents[1].email);
     const mine = (await thread(alice)).comments[0];
-    const notYours = await call(proposalPage.action, bob, bob.post(page(), { intent: "edit", commentId: mine.id, body: "hijack" }), params());
+    const notYours = await call(
+      proposalPage.action,
+      bob,
+      bob.post(page(), { intent: "edit", commentId: mine.id, body: "hijack" }),
+      params(),
+    );
     expect(notYours.status).toBe(403);
-    const edited = await call(proposalPage.action, alice, alice.post(page(), { intent: "edit", commentId: mine.id, body: "Yes please, soon" }), params());
+    const edited = await call(
+      proposalPage.action,
+      alice,
+      alice.post(page(), { intent: "edit", commentId: mine.id, body: "Yes please, soon" }),
+      params(),
+    );
     expect(edited.status).toBe(200);
     expect((await thread(alice)).comments[0]).toMatchObject({ body: "Yes please, soon", edited: true });
     const late = new Date(Date.now() + EDIT_WINDOW_MS + 60_000);
-    await expect(editComment(database.db, { commentId: mine.id, user: town.residents[0], body: "too late", now: late })).rejects.toMatchObject({ code: "comment_edit_window" });
+    await expect(
+      editComment(database.db, { commentId: mine.id, user: town.residents[0], body: "too late", now: late }),
+    ).rejects.toMatchObject({ code: "comment_edit_window" });
 
     const reply = (await thread(alice)).comments[1];
-    const del = await call(proposalPage.action, bob, bob.post(page(), { intent: "delete", commentId: reply.id }), params());
+    const del = await call(
+      proposalPage.action,
+      bob,
+      bob.post(page(), { intent: "delete", commentId: reply.id }),
+      params(),
+    );
     expect(del.status).toBe(200);
     const after = (await thread(alice)).comments[1];
     expect(after).toMatchObject({ deleted: true, body: null, author: null });
@@ -97,12 +153,32 @@ describe("comments", () => {
     const bob = await loggedIn(database.db, town.residents[1].email);
     const carol = await loggedIn(database.db, town.residents[2].email);
     const target = (await thread(alice)).comments[0];
-    expect((await call(proposalPage.action, alice, alice.post(page(), { intent: "flag", commentId: target.id }), params())).status).toBe(409);
-    expect((await call(proposalPage.action, bob, bob.post(page(), { intent: "flag", commentId: target.id, reason: "rude" }), params())).status).toBe(200);
-    const again = await call(proposalPage.action, bob, bob.post(page(), { intent: "flag", commentId: target.id }), params());
+    expect(
+      (await call(proposalPage.action, alice, alice.post(page(), { intent: "flag", commentId: target.id }), params()))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await call(
+          proposalPage.action,
+          bob,
+          bob.post(page(), { intent: "flag", commentId: target.id, reason: "rude" }),
+          params(),
+        )
+      ).status,
+    ).toBe(200);
+    const again = await call(
+      proposalPage.action,
+      bob,
+      bob.post(page(), { intent: "flag", commentId: target.id }),
+      params(),
+    );
     expect(again.status).toBe(409);
     expect((await again.json()).errors.form).toBe("You have already reported this comment.");
-    expect((await call(proposalPage.action, carol, carol.post(page(), { intent: "flag", commentId: target.id }), params())).status).toBe(200);
+    expect(
+      (await call(proposalPage.action, carol, carol.post(page(), { intent: "flag", commentId: target.id }), params()))
+        .status,
+    ).toBe(200);
     expect(await database.db.select().from(commentFlags).where(eq(commentFlags.commentId, target.id))).toHaveLength(2);
 
     const staff = await loggedIn(database.db, town.staff.user.email);
@@ -110,22 +186,47 @@ describe("comments", () => {
     const queue = await (await call(moderation.loader, staff, staff.get(modPath), { slug: town.slug })).json();
     expect(queue.flagged).toHaveLength(1);
     expect(queue.flagged[0]).toMatchObject({ id: target.id, reports: 2, reasons: ["rude"] });
-    const noReason = await call(moderation.action, staff, staff.post(modPath, { intent: "hide", commentId: target.id, reason: "" }), { slug: town.slug });
+    const noReason = await call(
+      moderation.action,
+      staff,
+      staff.post(modPath, { intent: "hide", commentId: target.id, reason: "" }),
+      { slug: town.slug },
+    );
     expect(noReason.status).toBe(400);
     expect((await noReason.json()).errors.reason).toBe("A reason of 3 to 500 characters is required.");
-    const hide = await call(moderation.action, staff, staff.post(modPath, { intent: "hide", commentId: target.id, reason: "Personal attack" }), { slug: town.slug });
+    const hide = await call(
+      moderation.action,
+      staff,
+      staff.post(modPath, { intent: "hide", commentId: target.id, reason: "Personal attack" }),
+      { slug: town.slug },
+    );
     expect(hide.status).toBe(200);
     const shown = (await thread(carol)).comments[0];
     expect(shown).toMatchObject({ body: null, hiddenReason: "Personal attack" });
-    expect((await (await call(moderation.loader, staff, staff.get(modPath), { slug: town.slug })).json()).flagged).toHaveLength(0);
+    expect(
+      (await (await call(moderation.loader, staff, staff.get(modPath), { slug: town.slug })).json()).flagged,
+    ).toHaveLength(0);
 
-    const restore = await call(moderation.action, staff, staff.post(modPath, { intent: "restore", commentId: target.id }), { slug: town.slug });
+    const restore = await call(
+      moderation.action,
+      staff,
+      staff.post(modPath, { intent: "restore", commentId: target.id }),
+      { slug: town.slug },
+    );
     expect(restore.status).toBe(200);
     expect((await thread(carol)).comments[0]).toMatchObject({ body: "Yes please, soon", hiddenReason: null });
-    const logged = await database.db.select().from(actionLog).where(and(eq(actionLog.municipalityId, town.municipality.id), eq(actionLog.target, `comment:${target.id}`)));
+    const logged = await database.db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, town.municipality.id), eq(actionLog.target, `comment:${target.id}`)));
     expect(logged.map((l) => l.action).sort()).toEqual(["comment.hide", "comment.restore"]);
 
-    const resident = await call(moderation.action, bob, bob.post(modPath, { intent: "hide", commentId: target.id, reason: "mine now" }), { slug: town.slug });
+    const resident = await call(
+      moderation.action,
+      bob,
+      bob.post(modPath, { intent: "hide", commentId: target.id, reason: "mine now" }),
+      { slug: town.slug },
+    );
     expect(resident.status).toBe(403);
   });
 });
@@ -137,11 +238,25 @@ describe("surveys", () => {
 
   it("staff add questions of every kind, refused with the field named when incomplete", async () => {
     const staff = await loggedIn(database.db, town.staff.user.email);
-    const bad = await call(staffSurvey.action, staff, staff.post(staffPath(), { intent: "add", kind: "single", promptEn: "", options: "only one" }), rp());
+    const bad = await call(
+      staffSurvey.action,
+      staff,
+      staff.post(staffPath(), { intent: "add", kind: "single", promptEn: "", options: "only one" }),
+      rp(),
+    );
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors).toEqual({ promptEn: "Write the question in at least one language.", options: "Choice questions need 2 to 20 options." });
+    expect((await bad.json()).errors).toEqual({
+      promptEn: "Write the question in at least one language.",
+      options: "Choice questions need 2 to 20 options.",
+    });
     const questions: Record<string, string>[] = [
-      { kind: "single", promptEn: "Which park first?", promptFa: "کدام پارک نخست؟", options: "Laleh | لاله\nNiloufar | نیلوفر", required: "on" },
+      {
+        kind: "single",
+        promptEn: "Which park first?",
+        promptFa: "کدام پارک نخست؟",
+        options: "Laleh | لاله\nNiloufar | نیلوفر",
+        required: "on",
+      },
       { kind: "multiple", promptEn: "What do you use?", options: "Bus\nBike\nCar" },
       { kind: "scale", promptEn: "How safe do you feel?", required: "on" },
       { kind: "text", promptEn: "Anything else?" },
@@ -151,12 +266,22 @@ describe("surveys", () => {
       expect(r.status).toBe(200);
     }
     const view = await (await call(staffSurvey.loader, staff, staff.get(staffPath()), rp())).json();
-    expect(view.results.questions.map((q: { question: { kind: string } }) => q.question.kind)).toEqual(["single", "multiple", "scale", "text"]);
+    expect(view.results.questions.map((q: { question: { kind: string } }) => q.question.kind)).toEqual([
+      "single",
+      "multiple",
+      "scale",
+      "text",
+    ]);
     // Reordering: the text question moves up one place.
     const textId = view.results.questions[3].question.id;
     await call(staffSurvey.action, staff, staff.post(staffPath(), { intent: "up", questionId: textId }), rp());
     const moved = await (await call(staffSurvey.loader, staff, staff.get(staffPath()), rp())).json();
-    expect(moved.results.questions.map((q: { question: { kind: string } }) => q.question.kind)).toEqual(["single", "multiple", "text", "scale"]);
+    expect(moved.results.questions.map((q: { question: { kind: string } }) => q.question.kind)).toEqual([
+      "single",
+      "multiple",
+      "text",
+      "scale",
+    ]);
   });
 
   it("residents answer once, required questions enforced, and may change their answers", async () => {
@@ -165,10 +290,23 @@ describe("surveys", () => {
     const [single, multiple, text, scale] = form.questions;
     const missing = await call(surveyPage.action, alice, alice.post(surveyPath(), { [`q-${multiple.id}`]: "0" }), rp());
     expect(missing.status).toBe(400);
-    expect((await missing.json()).errors).toEqual({ [`q-${single.id}`]: "This question needs an answer.", [`q-${scale.id}`]: "This question needs an answer." });
-    const outOfRange = await call(surveyPage.action, alice, alice.post(surveyPath(), { [`q-${single.id}`]: "7", [`q-${scale.id}`]: "9" }), rp());
-    expect((await outOfRange.json()).errors).toEqual({ [`q-${single.id}`]: "Choose among the options given.", [`q-${scale.id}`]: "Choose a value from 1 to 5." });
-    expect(await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId))).toHaveLength(0);
+    expect((await missing.json()).errors).toEqual({
+      [`q-${single.id}`]: "This question needs an answer.",
+      [`q-${scale.id}`]: "This question needs an answer.",
+    });
+    const outOfRange = await call(
+      surveyPage.action,
+      alice,
+      alice.post(surveyPath(), { [`q-${single.id}`]: "7", [`q-${scale.id}`]: "9" }),
+      rp(),
+    );
+    expect((await outOfRange.json()).errors).toEqual({
+      [`q-${single.id}`]: "Choose among the options given.",
+      [`q-${scale.id}`]: "Choose a value from 1 to 5.",
+    });
+    expect(
+      await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
+    ).toHaveLength(0);
 
     const body = new URLSearchParams([
       [`q-${single.id}`, "0"],
@@ -186,17 +324,31 @@ describe("surveys", () => {
     });
     expect((await call(surveyPage.action, alice, multi, rp())).status).toBe(200);
     const bob = await loggedIn(database.db, town.residents[1].email);
-    await call(surveyPage.action, bob, bob.post(surveyPath(), { [`q-${single.id}`]: "1", [`q-${scale.id}`]: "2" }), rp());
+    await call(
+      surveyPage.action,
+      bob,
+      bob.post(surveyPath(), { [`q-${single.id}`]: "1", [`q-${scale.id}`]: "2" }),
+      rp(),
+    );
     // Bob changes his mind: still one response per person.
-    await call(surveyPage.action, bob, bob.post(surveyPath(), { [`q-${single.id}`]: "0", [`q-${scale.id}`]: "2" }), rp());
-    expect(await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId))).toHaveLength(2);
+    await call(
+      surveyPage.action,
+      bob,
+      bob.post(surveyPath(), { [`q-${single.id}`]: "0", [`q-${scale.id}`]: "2" }),
+      rp(),
+    );
+    expect(
+      await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
+    ).toHaveLength(2);
     const mine = await (await call(surveyPage.loader, alice, alice.get(surveyPath()), rp())).json();
     expect(mine.answers[multiple.id]).toEqual([0, 1]);
 
     const staff = await loggedIn(database.db, town.staff.user.email);
     const results = (await (await call(staffSurvey.loader, staff, staff.get(staffPath()), rp())).json()).results;
     expect(results.respondents).toBe(2);
-    const byKind = Object.fromEntries(results.questions.map((q: { question: { kind: string } }) => [q.question.kind, q]));
+    const byKind = Object.fromEntries(
+      results.questions.map((q: { question: { kind: string } }) => [q.question.kind, q]),
+    );
     expect(byKind.single.options.map((o: { count: number; percent: number }) => [o.count, o.percent])).toEqual([
       [2, 100],
       [0, 0],
@@ -207,14 +359,22 @@ describe("surveys", () => {
 
     const csv = await call(surveyCsvRoute.loader, staff, staff.get(`${staffPath()}.csv`), rp());
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    const lines = (await csv.text()).replace(/^\uFEFF/, "").trim().split("\n");
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\n");
     expect(lines[0]).toBe("respondent,Which park first?,What do you use?,Anything else?,How safe do you feel?");
     expect(lines).toHaveLength(3);
     expect(lines.join("\n")).toContain(`"More benches, =SUM(A1)"`);
     expect((await call(surveyCsvRoute.loader, bob, bob.get(`${staffPath()}.csv`), rp())).status).toBe(403);
 
     // Questions cannot be removed once answered.
-    const del = await call(staffSurvey.action, staff, staff.post(staffPath(), { intent: "delete", questionId: single.id }), rp());
+    const del = await call(
+      staffSurvey.action,
+      staff,
+      staff.post(staffPath(), { intent: "delete", questionId: single.id }),
+      rp(),
+    );
     expect(del.status).toBe(409);
   });
 });

@@ -101,7 +101,9 @@ beforeAll(async () => {
   const hash = await hashPassword(PASSWORD);
   for (const who of ["staff", "resident", "neighbour"]) {
     const id = randomUUID();
-    await database.db.insert(users).values({ id, email: `${who}@${slug}.example`, passwordHash: hash, displayName: who });
+    await database.db
+      .insert(users)
+      .values({ id, email: `${who}@${slug}.example`, passwordHash: hash, displayName: who });
     if (who === "staff") await database.db.insert(memberships).values({ userId: id, municipalityId, role: "staff" });
   }
 });
@@ -112,11 +114,17 @@ describe("staff: rounds and phases", () => {
     const staff = await loggedIn(`staff@${slug}.example`);
     const response = await createRoundAs(staff, "r-create", "proposals");
     expect(response.headers.get("location")).toBe(`/m/${slug}/admin/rounds/r-create`);
-    const [round] = await database.db.select().from(rounds).where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, "r-create")));
+    const [round] = await database.db
+      .select()
+      .from(rounds)
+      .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, "r-create")));
     expect(round.title).toEqual({ en: "Budget r-create", fa: "بودجه" });
     const rows = await database.db.select().from(phases).where(eq(phases.roundId, round.id));
     expect(rows.map((p) => p.kind).sort()).toEqual(["proposals", "review", "voting"]);
-    const log = await database.db.select().from(actionLog).where(and(eq(actionLog.municipalityId, municipalityId), eq(actionLog.target, "round:r-create")));
+    const log = await database.db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, municipalityId), eq(actionLog.target, "round:r-create")));
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ action: "round.create", actorName: "staff" });
   });
@@ -146,7 +154,13 @@ describe("staff: rounds and phases", () => {
     const overlap = await call(
       staffRounds.action,
       staff,
-      staff.post(`/m/${slug}/admin/rounds`, { slug: "r-bad", kind: "budgeting", titleEn: "Bad", ...phaseFields("proposals"), "review.startsOn": day(5) }),
+      staff.post(`/m/${slug}/admin/rounds`, {
+        slug: "r-bad",
+        kind: "budgeting",
+        titleEn: "Bad",
+        ...phaseFields("proposals"),
+        "review.startsOn": day(5),
+      }),
       { slug },
     );
     expect(overlap.status).toBe(400);
@@ -157,7 +171,10 @@ describe("staff: rounds and phases", () => {
   it("advances to the next phase now", async () => {
     const staff = await loggedIn(`staff@${slug}.example`);
     await createRoundAs(staff, "r-advance", "proposals");
-    const response = await call(staffRound.action, staff, staff.post("/", { intent: "advance" }), { slug, round: "r-advance" });
+    const response = await call(staffRound.action, staff, staff.post("/", { intent: "advance" }), {
+      slug,
+      round: "r-advance",
+    });
     expect(response.status).toBe(200);
     expect((await json(response)).notice).toBe("The round is now in the phase: Review.");
     const page = await json(await call(staffRound.loader, staff, staff.get("/"), { slug, round: "r-advance" }));
@@ -167,9 +184,16 @@ describe("staff: rounds and phases", () => {
 
   it("is closed to residents", async () => {
     const resident = await loggedIn(`resident@${slug}.example`);
-    const response = await call(staffRounds.action, resident, resident.post("/", { slug: "r-x", kind: "budgeting", titleEn: "X", ...phaseFields("proposals") }), { slug });
+    const response = await call(
+      staffRounds.action,
+      resident,
+      resident.post("/", { slug: "r-x", kind: "budgeting", titleEn: "X", ...phaseFields("proposals") }),
+      { slug },
+    );
     expect(response.status).toBe(403);
-    expect((await call(staffEnvelopes.loader, resident, resident.get("/"), { slug, round: "r-create" })).status).toBe(403);
+    expect((await call(staffEnvelopes.loader, resident, resident.get("/"), { slug, round: "r-create" })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -183,10 +207,16 @@ describe("staff: envelopes and the freeze", () => {
     const minMax = await addEnvelope(staff, "r-env", { minProjects: "4", maxProjects: "2" });
     expect((await json(minMax)).errors.minProjects).toBe("The minimum is larger than the maximum.");
     const k = await addEnvelope(staff, "r-env", { ballotType: "k-approval" });
-    expect((await json(k)).errors.maxProjects).toBe("A k-approval ballot needs k, the most proposals a ballot may choose.");
+    expect((await json(k)).errors.maxProjects).toBe(
+      "A k-approval ballot needs k, the most proposals a ballot may choose.",
+    );
     const ok = await addEnvelope(staff, "r-env");
     expect(ok.status).toBe(200);
-    const rows = await database.db.select().from(envelopes).innerJoin(rounds, eq(rounds.id, envelopes.roundId)).where(and(eq(rounds.slug, "r-env"), eq(rounds.municipalityId, municipalityId)));
+    const rows = await database.db
+      .select()
+      .from(envelopes)
+      .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+      .where(and(eq(rounds.slug, "r-env"), eq(rounds.municipalityId, municipalityId)));
     expect(rows).toHaveLength(1);
     expect(rows[0].envelopes).toMatchObject({ amount: 1000000, tallyRule: "mes", tallyCompletion: true });
   });
@@ -196,13 +226,25 @@ describe("staff: envelopes and the freeze", () => {
     await createRoundAs(staff, "r-frozen", "proposals");
     expect((await addEnvelope(staff, "r-frozen")).status).toBe(200);
     // Move voting to today: the rules freeze.
-    const [round] = await database.db.select().from(rounds).where(and(eq(rounds.slug, "r-frozen"), eq(rounds.municipalityId, municipalityId)));
+    const [round] = await database.db
+      .select()
+      .from(rounds)
+      .where(and(eq(rounds.slug, "r-frozen"), eq(rounds.municipalityId, municipalityId)));
     await database.db.delete(phases).where(eq(phases.roundId, round.id));
-    await database.db.insert(phases).values({ id: randomUUID(), roundId: round.id, kind: "voting", startsOn: day(0), endsOn: day(5) });
+    await database.db
+      .insert(phases)
+      .values({ id: randomUUID(), roundId: round.id, kind: "voting", startsOn: day(0), endsOn: day(5) });
     const change = await addEnvelope(staff, "r-frozen", { originalSlug: "parks", amount: "5" });
     expect(change.status).toBe(409);
-    expect((await json(change)).errors.form).toBe("Voting has opened: the Envelopes of this round can no longer be changed.");
-    const remove = await call(staffEnvelopes.action, staff, staff.post("/", { intent: "delete", originalSlug: "parks" }), { slug, round: "r-frozen" });
+    expect((await json(change)).errors.form).toBe(
+      "Voting has opened: the Envelopes of this round can no longer be changed.",
+    );
+    const remove = await call(
+      staffEnvelopes.action,
+      staff,
+      staff.post("/", { intent: "delete", originalSlug: "parks" }),
+      { slug, round: "r-frozen" },
+    );
     expect(remove.status).toBe(409);
     const create = await call(
       staffProposals.action,
@@ -223,43 +265,100 @@ describe("proposals: residents submit, staff review", () => {
     await createRoundAs(staff, "r-prop", "proposals");
     await addEnvelope(staff, "r-prop");
     const resident = await loggedIn(`resident@${slug}.example`);
-    const bad = await call(propose.action, resident, resident.post("/", { envelopeSlug: "parks", titleEn: "", bodyEn: "x", cost: "-5" }), { slug, round: "r-prop" });
+    const bad = await call(
+      propose.action,
+      resident,
+      resident.post("/", { envelopeSlug: "parks", titleEn: "", bodyEn: "x", cost: "-5" }),
+      { slug, round: "r-prop" },
+    );
     expect(bad.status).toBe(400);
     const badData = await json(bad);
     expect(badData.errors.cost).toBe("Cost must be at least 1.");
     const sent = await call(
       propose.action,
       resident,
-      resident.post("/", { envelopeSlug: "parks", titleEn: "Bench <b>by</b> the pond", titleFa: "نیمکت کنار برکه", bodyEn: "Two benches", cost: "5000", location: "Pond" }),
+      resident.post("/", {
+        envelopeSlug: "parks",
+        titleEn: "Bench <b>by</b> the pond",
+        titleFa: "نیمکت کنار برکه",
+        bodyEn: "Two benches",
+        cost: "5000",
+        location: "Pond",
+      }),
       { slug, round: "r-prop" },
     );
     expect(sent.status).toBe(302);
     const id = (sent.headers.get("location") ?? "").split("/").pop() ?? "";
     const [row] = await database.db.select().from(proposals).where(eq(proposals.id, id));
-    expect(row).toMatchObject({ status: "submitted", cost: 5000, location: "Pond", title: { en: "Bench <b>by</b> the pond", fa: "نیمکت کنار برکه" } });
+    expect(row).toMatchObject({
+      status: "submitted",
+      cost: 5000,
+      location: "Pond",
+      title: { en: "Bench <b>by</b> the pond", fa: "نیمکت کنار برکه" },
+    });
 
     const observer = new TestBrowser(database.db);
-    const publicPage = await json(await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }));
+    const publicPage = await json(
+      await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }),
+    );
     expect(publicPage.proposalCount).toBe(0);
-    const authorPage = await json(await call(roundPage.loader, resident, resident.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }));
+    const authorPage = await json(
+      await call(roundPage.loader, resident, resident.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }),
+    );
     expect(authorPage.mine).toEqual([{ id, title: row.title, status: "submitted" }]);
 
     const neighbour = await loggedIn(`neighbour@${slug}.example`);
-    const foreign = await call(editProposal.action, neighbour, neighbour.post("/", { intent: "save", envelopeSlug: "parks", titleEn: "Mine now", bodyEn: "x", cost: "1" }), { slug, round: "r-prop", proposal: id });
+    const foreign = await call(
+      editProposal.action,
+      neighbour,
+      neighbour.post("/", { intent: "save", envelopeSlug: "parks", titleEn: "Mine now", bodyEn: "x", cost: "1" }),
+      { slug, round: "r-prop", proposal: id },
+    );
     expect(foreign.status).toBe(403);
-    const edited = await call(editProposal.action, resident, resident.post("/", { intent: "save", envelopeSlug: "parks", titleEn: "Three benches", bodyEn: "Three", cost: "7000" }), { slug, round: "r-prop", proposal: id });
+    const edited = await call(
+      editProposal.action,
+      resident,
+      resident.post("/", {
+        intent: "save",
+        envelopeSlug: "parks",
+        titleEn: "Three benches",
+        bodyEn: "Three",
+        cost: "7000",
+      }),
+      { slug, round: "r-prop", proposal: id },
+    );
     expect(edited.status).toBe(302);
 
     // Staff accept with a final cost: now it is public.
-    const accepted = await call(staffProposals.action, staff, staff.post("/", { intent: "accept", proposalId: id, cost: "8000", feasibilityNote: "Feasible" }), { slug, round: "r-prop" });
+    const accepted = await call(
+      staffProposals.action,
+      staff,
+      staff.post("/", { intent: "accept", proposalId: id, cost: "8000", feasibilityNote: "Feasible" }),
+      { slug, round: "r-prop" },
+    );
     expect(accepted.status).toBe(200);
-    const after = await json(await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }));
+    const after = await json(
+      await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-prop`), { slug, round: "r-prop" }),
+    );
     expect(after.proposalCount).toBe(1);
-    expect(after.envelopes[0].proposals[0]).toMatchObject({ id, cost: 8000, status: "accepted", title: { en: "Three benches" } });
+    expect(after.envelopes[0].proposals[0]).toMatchObject({
+      id,
+      cost: 8000,
+      status: "accepted",
+      title: { en: "Three benches" },
+    });
     // Once accepted, the author can no longer edit it.
-    const late = await call(editProposal.action, resident, resident.post("/", { intent: "save", envelopeSlug: "parks", titleEn: "Again", bodyEn: "x", cost: "1" }), { slug, round: "r-prop", proposal: id });
+    const late = await call(
+      editProposal.action,
+      resident,
+      resident.post("/", { intent: "save", envelopeSlug: "parks", titleEn: "Again", bodyEn: "x", cost: "1" }),
+      { slug, round: "r-prop", proposal: id },
+    );
     expect(late.status).toBe(409);
-    const log = await database.db.select().from(actionLog).where(eq(actionLog.target, `proposal:${id}`));
+    const log = await database.db
+      .select()
+      .from(actionLog)
+      .where(eq(actionLog.target, `proposal:${id}`));
     expect(log.map((l) => l.action)).toEqual(["proposal.review"]);
   });
 
@@ -268,20 +367,49 @@ describe("proposals: residents submit, staff review", () => {
     await createRoundAs(staff, "r-review", "proposals");
     await addEnvelope(staff, "r-review");
     const resident = await loggedIn(`resident@${slug}.example`);
-    const sent = await call(propose.action, resident, resident.post("/", { envelopeSlug: "parks", titleEn: "Fountain", bodyEn: "Gold fountain", cost: "900000" }), { slug, round: "r-review" });
+    const sent = await call(
+      propose.action,
+      resident,
+      resident.post("/", { envelopeSlug: "parks", titleEn: "Fountain", bodyEn: "Gold fountain", cost: "900000" }),
+      { slug, round: "r-review" },
+    );
     const id = (sent.headers.get("location") ?? "").split("/").pop() ?? "";
-    const noReason = await call(staffProposals.action, staff, staff.post("/", { intent: "reject", proposalId: id, reason: " " }), { slug, round: "r-review" });
+    const noReason = await call(
+      staffProposals.action,
+      staff,
+      staff.post("/", { intent: "reject", proposalId: id, reason: " " }),
+      { slug, round: "r-review" },
+    );
     expect(noReason.status).toBe(400);
     expect((await json(noReason)).errors.reason).toBe("Reason for rejection is required.");
     expect((await database.db.select().from(proposals).where(eq(proposals.id, id)))[0].status).toBe("submitted");
-    const rejected = await call(staffProposals.action, staff, staff.post("/", { intent: "reject", proposalId: id, reason: "Too costly for the envelope" }), { slug, round: "r-review" });
+    const rejected = await call(
+      staffProposals.action,
+      staff,
+      staff.post("/", { intent: "reject", proposalId: id, reason: "Too costly for the envelope" }),
+      { slug, round: "r-review" },
+    );
     expect(rejected.status).toBe(200);
-    const respond = await call(staffProposals.action, staff, staff.post("/", { intent: "respond", proposalId: id, response: "We will look at water features next year." }), { slug, round: "r-review" });
+    const respond = await call(
+      staffProposals.action,
+      staff,
+      staff.post("/", { intent: "respond", proposalId: id, response: "We will look at water features next year." }),
+      { slug, round: "r-review" },
+    );
     expect(respond.status).toBe(200);
     const [row] = await database.db.select().from(proposals).where(eq(proposals.id, id));
-    expect(row).toMatchObject({ status: "rejected", rejectionReason: "Too costly for the envelope", officialResponse: "We will look at water features next year." });
+    expect(row).toMatchObject({
+      status: "rejected",
+      rejectionReason: "Too costly for the envelope",
+      officialResponse: "We will look at water features next year.",
+    });
     const observer = new TestBrowser(database.db);
-    const page = await json(await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-review?status=rejected`), { slug, round: "r-review" }));
+    const page = await json(
+      await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-review?status=rejected`), {
+        slug,
+        round: "r-review",
+      }),
+    );
     expect(page.envelopes[0].proposals.map((p: { id: string }) => p.id)).toEqual([id]);
   });
 
@@ -290,15 +418,29 @@ describe("proposals: residents submit, staff review", () => {
     await createRoundAs(staff, "r-closed", "review");
     await addEnvelope(staff, "r-closed");
     const resident = await loggedIn(`resident@${slug}.example`);
-    const closed = await call(propose.action, resident, resident.post("/", { envelopeSlug: "parks", titleEn: "Late idea", bodyEn: "x", cost: "10" }), { slug, round: "r-closed" });
+    const closed = await call(
+      propose.action,
+      resident,
+      resident.post("/", { envelopeSlug: "parks", titleEn: "Late idea", bodyEn: "x", cost: "10" }),
+      { slug, round: "r-closed" },
+    );
     expect(closed.status).toBe(409);
     expect((await json(closed)).errors.form).toBe("Proposals can be submitted only during the proposals phase.");
 
     await createRoundAs(staff, "r-withdraw", "proposals");
     await addEnvelope(staff, "r-withdraw");
-    const sent = await call(propose.action, resident, resident.post("/", { envelopeSlug: "parks", titleEn: "Idea", bodyEn: "x", cost: "10" }), { slug, round: "r-withdraw" });
+    const sent = await call(
+      propose.action,
+      resident,
+      resident.post("/", { envelopeSlug: "parks", titleEn: "Idea", bodyEn: "x", cost: "10" }),
+      { slug, round: "r-withdraw" },
+    );
     const id = (sent.headers.get("location") ?? "").split("/").pop() ?? "";
-    const withdrawn = await call(editProposal.action, resident, resident.post("/", { intent: "withdraw" }), { slug, round: "r-withdraw", proposal: id });
+    const withdrawn = await call(editProposal.action, resident, resident.post("/", { intent: "withdraw" }), {
+      slug,
+      round: "r-withdraw",
+      proposal: id,
+    });
     expect(withdrawn.status).toBe(302);
     expect((await database.db.select().from(proposals).where(eq(proposals.id, id)))[0].status).toBe("withdrawn");
   });
@@ -308,13 +450,27 @@ describe("proposals: residents submit, staff review", () => {
     await createRoundAs(staff, "r-filter", "proposals");
     await addEnvelope(staff, "r-filter");
     await addEnvelope(staff, "r-filter", { slug: "streets", nameEn: "Streets" });
-    for (const [envelopeSlug, titleEn] of [["parks", "Tree planting"], ["parks", "Skate park"], ["streets", "Tree-lined street"]]) {
-      const r = await call(staffProposals.action, staff, staff.post("/", { intent: "create", envelopeSlug, titleEn, bodyEn: "Body 100%", cost: "100" }), { slug, round: "r-filter" });
+    for (const [envelopeSlug, titleEn] of [
+      ["parks", "Tree planting"],
+      ["parks", "Skate park"],
+      ["streets", "Tree-lined street"],
+    ]) {
+      const r = await call(
+        staffProposals.action,
+        staff,
+        staff.post("/", { intent: "create", envelopeSlug, titleEn, bodyEn: "Body 100%", cost: "100" }),
+        { slug, round: "r-filter" },
+      );
       expect(r.status).toBe(200);
     }
     const observer = new TestBrowser(database.db);
     const get = async (query: string) =>
-      json(await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-filter?${query}`), { slug, round: "r-filter" }));
+      json(
+        await call(roundPage.loader, observer, observer.get(`/m/${slug}/rounds/r-filter?${query}`), {
+          slug,
+          round: "r-filter",
+        }),
+      );
     expect((await get("")).proposalCount).toBe(3);
     expect((await get("q=tree")).proposalCount).toBe(2);
     expect((await get("q=tree&envelope=streets")).proposalCount).toBe(1);

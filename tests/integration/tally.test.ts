@@ -2,7 +2,17 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, envelopes, memberships, phases, proposals, roundSecrets, rounds, tallies, users } from "../../db/schema";
+import {
+  actionLog,
+  envelopes,
+  memberships,
+  phases,
+  proposals,
+  roundSecrets,
+  rounds,
+  tallies,
+  users,
+} from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as tallyPage from "../../app/routes/m.$slug.admin.rounds.$round.tally";
 import { parsePb, writePb } from "../../app/domain/pbfile";
@@ -37,20 +47,46 @@ beforeAll(async () => {
     admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "tally password 1" },
   }));
   const staffId = randomUUID();
-  await database.db.insert(users).values({ id: staffId, email: `staff@${slug}.example`, passwordHash: await hashPassword("tally password 1"), displayName: "Sam" });
+  await database.db
+    .insert(users)
+    .values({
+      id: staffId,
+      email: `staff@${slug}.example`,
+      passwordHash: await hashPassword("tally password 1"),
+      displayName: "Sam",
+    });
   await database.db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
   roundId = randomUUID();
-  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
   await database.db.insert(phases).values([
     { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
     { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
   ]);
   const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "mes", tallyCompletion: true });
+  await database.db
+    .insert(envelopes)
+    .values({
+      id: envelopeId,
+      roundId,
+      slug: "all",
+      name: { en: "All" },
+      amount: 1000,
+      tallyRule: "mes",
+      tallyCompletion: true,
+    });
   [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
-  for (const [name, cost] of [["park", 600], ["bench", 300], ["lights", 400], ["pool", 900]] as const) {
+  for (const [name, cost] of [
+    ["park", 600],
+    ["bench", 300],
+    ["lights", 400],
+    ["pool", 900],
+  ] as const) {
     ids[name] = randomUUID();
-    await database.db.insert(proposals).values({ id: ids[name], envelopeId, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
+    await database.db
+      .insert(proposals)
+      .values({ id: ids[name], envelopeId, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
   }
   // 3 voters of weight 2 (residents) and 4 of weight 1; one revotes.
   const votes: [string, number, string[]][] = [
@@ -89,7 +125,18 @@ afterAll(() => database.close());
 
 describe("running a round's tally", () => {
   it("counts the current weighted ballots with the envelope's rule, the same as the engine on the exported file", async () => {
-    const staff = { user: { id: (await database.db.select().from(users).where(eq(users.email, `staff@${slug}.example`)))[0].id, displayName: "Sam" }, municipality: { id: municipalityId, slug, timeZone: "UTC" } };
+    const staff = {
+      user: {
+        id: (
+          await database.db
+            .select()
+            .from(users)
+            .where(eq(users.email, `staff@${slug}.example`))
+        )[0].id,
+        displayName: "Sam",
+      },
+      municipality: { id: municipalityId, slug, timeZone: "UTC" },
+    };
     const outcome = await runRoundTally(database.db, staff as never, "r");
     const election = await envelopeElection(database.db, envelope, "r");
     expect(election.ballots).toHaveLength(7); // the superseded ballot is not counted
@@ -101,7 +148,13 @@ describe("running a round's tally", () => {
     expect(expected.selected.length).toBeGreaterThan(0);
     const rows = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ ballots: 7, voters: 10, ledgerSize: 8, rule: "mes+greedy", selected: expected.selected });
+    expect(rows[0]).toMatchObject({
+      ballots: 7,
+      voters: 10,
+      ledgerSize: 8,
+      rule: "mes+greedy",
+      selected: expected.selected,
+    });
     const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "tally.run"));
     expect(log.filter((l) => l.municipalityId === municipalityId)).toHaveLength(1);
   });
@@ -109,10 +162,20 @@ describe("running a round's tally", () => {
   it("publishes: final checkpoint, voter-key secret destroyed, winners funded, results public; only once", async () => {
     const { publishRound } = await import("../../app/services/publish.server");
     const resultsPage = await import("../../app/routes/m.$slug.rounds.$round.results");
-    const staffId = (await database.db.select().from(users).where(eq(users.email, `staff@${slug}.example`)))[0].id;
-    const access = { user: { id: staffId, displayName: "Sam" }, municipality: { id: municipalityId, slug, timeZone: "UTC" } } as never;
+    const staffId = (
+      await database.db
+        .select()
+        .from(users)
+        .where(eq(users.email, `staff@${slug}.example`))
+    )[0].id;
+    const access = {
+      user: { id: staffId, displayName: "Sam" },
+      municipality: { id: municipalityId, slug, timeZone: "UTC" },
+    } as never;
     const observer = new TestBrowser(database.db);
-    const before = JSON.parse(await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text());
+    const before = JSON.parse(
+      await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text(),
+    );
     expect(before.results).toBeNull();
     const published = await publishRound(database.db, access, "r");
     const [latest] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
@@ -121,9 +184,18 @@ describe("running a round's tally", () => {
     expect(secret.voterKeySecret).toBeNull();
     expect(secret.destroyedAt).not.toBeNull();
     const statuses = await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id));
-    expect(statuses.filter((p) => p.status === "funded").map((p) => p.id).sort()).toEqual([...latest.selected].sort());
-    const page = JSON.parse(await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text());
-    expect(page.results.envelopes[0].proposals.filter((p: { selected: boolean }) => p.selected)).toHaveLength(latest.selected.length);
+    expect(
+      statuses
+        .filter((p) => p.status === "funded")
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([...latest.selected].sort());
+    const page = JSON.parse(
+      await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text(),
+    );
+    expect(page.results.envelopes[0].proposals.filter((p: { selected: boolean }) => p.selected)).toHaveLength(
+      latest.selected.length,
+    );
     expect(page.results.envelopes[0].ballots).toBe(7);
     expect(page.results.finalCheckpoint.treeSize).toBe(8);
     await expect(publishRound(database.db, access, "r")).rejects.toMatchObject({ code: "already_published" });
@@ -133,13 +205,21 @@ describe("running a round's tally", () => {
 
   it("shows staff the outcome and trace, and refuses to run outside the tallying phase", async () => {
     const browser = new TestBrowser(database.db);
-    await call(login.action, browser, browser.post("/login", { email: `staff@${slug}.example`, password: "tally password 1" }));
-    const page = JSON.parse(await (await call(tallyPage.loader, browser, browser.get("/"), { slug, round: "r" })).text());
+    await call(
+      login.action,
+      browser,
+      browser.post("/login", { email: `staff@${slug}.example`, password: "tally password 1" }),
+    );
+    const page = JSON.parse(
+      await (await call(tallyPage.loader, browser, browser.get("/"), { slug, round: "r" })).text(),
+    );
     expect(page.envelopes[0].tally.selected.length).toBeGreaterThan(0);
     expect(page.envelopes[0].tally.trace[0]).toMatchObject({ step: 1, phase: "mes" });
     expect(page.envelopes[0].stale).toBe(false);
     const turnoutPage = await import("../../app/routes/m.$slug.admin.rounds.$round.turnout");
-    const turnout = JSON.parse(await (await call(turnoutPage.loader, browser, browser.get("/"), { slug, round: "r" })).text());
+    const turnout = JSON.parse(
+      await (await call(turnoutPage.loader, browser, browser.get("/"), { slug, round: "r" })).text(),
+    );
     // 7 people voted (one of them twice): turnout counts people, by class, never ballots or choices.
     expect(turnout.rows.reduce((s: number, r: { voters: number }) => s + r.voters, 0)).toBe(7);
     expect(turnout.rows.map((r: { voterClass: string; voters: number }) => [r.voterClass, r.voters]).sort()).toEqual([
@@ -147,9 +227,14 @@ describe("running a round's tally", () => {
       ["resident", 3],
     ]);
     expect(JSON.stringify(turnout)).not.toContain(ids.park);
-    await database.db.update(phases).set({ startsOn: addDays(today, 1), endsOn: addDays(today, 3) }).where(and(eq(phases.kind, "tallying"), eq(phases.roundId, roundId)));
+    await database.db
+      .update(phases)
+      .set({ startsOn: addDays(today, 1), endsOn: addDays(today, 3) })
+      .where(and(eq(phases.kind, "tallying"), eq(phases.roundId, roundId)));
     const refused = await call(tallyPage.action, browser, browser.post("/", {}), { slug, round: "r" });
     expect(refused.status).toBe(409);
-    expect(JSON.parse(await refused.text()).errors.form).toBe("The tally can run only in the tallying phase, after voting has closed.");
+    expect(JSON.parse(await refused.text()).errors.form).toBe(
+      "The tally can run only in the tallying phase, after voting has closed.",
+    );
   });
 });

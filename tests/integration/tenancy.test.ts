@@ -21,7 +21,15 @@ let hash: string;
 
 async function userWith(email: string, opts: { platformAdmin?: boolean } = {}) {
   const id = randomUUID();
-  await database.db.insert(users).values({ id, email, passwordHash: hash, displayName: email.split("@")[0], isPlatformAdmin: opts.platformAdmin ?? false });
+  await database.db
+    .insert(users)
+    .values({
+      id,
+      email,
+      passwordHash: hash,
+      displayName: email.split("@")[0],
+      isPlatformAdmin: opts.platformAdmin ?? false,
+    });
   return id;
 }
 
@@ -118,9 +126,18 @@ describe("platform administration", () => {
     const response = await call(platform.action, browser, browser.post("/admin", form(newSlug)));
     expect(response.status).toBe(200);
     const [row] = await database.db.select().from(municipalities).where(eq(municipalities.slug, newSlug));
-    expect(row).toMatchObject({ currency: "IRR", timeZone: "Asia/Tehran", defaultLocale: "fa", name: { en: "New Town", fa: "شهر نو" } });
+    expect(row).toMatchObject({
+      currency: "IRR",
+      timeZone: "Asia/Tehran",
+      defaultLocale: "fa",
+      name: { en: "New Town", fa: "شهر نو" },
+    });
     const admin = new TestBrowser(database.db);
-    await call(login.action, admin, admin.post("/login", { email: `first-admin@${newSlug}.example`, password: "first admin password" }));
+    await call(
+      login.action,
+      admin,
+      admin.post("/login", { email: `first-admin@${newSlug}.example`, password: "first admin password" }),
+    );
     const dash = await call(staffDashboard.loader, admin, admin.get(`/m/${newSlug}/admin`), { slug: newSlug });
     expect(dash.status).toBe(200);
   });

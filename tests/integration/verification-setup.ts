@@ -44,12 +44,32 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
   const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, slug));
   const district = { north: randomUUID(), south: randomUUID(), center: randomUUID() };
   await db.insert(districts).values([
-    { id: district.north, municipalityId: municipality.id, code: "north", name: { en: "North", fa: "شمال" }, position: 0 },
-    { id: district.south, municipalityId: municipality.id, code: "south", name: { en: "South", fa: "جنوب" }, position: 1 },
-    { id: district.center, municipalityId: municipality.id, code: "center", name: { en: "Centre", fa: "مرکز" }, position: 2 },
+    {
+      id: district.north,
+      municipalityId: municipality.id,
+      code: "north",
+      name: { en: "North", fa: "شمال" },
+      position: 0,
+    },
+    {
+      id: district.south,
+      municipalityId: municipality.id,
+      code: "south",
+      name: { en: "South", fa: "جنوب" },
+      position: 1,
+    },
+    {
+      id: district.center,
+      municipalityId: municipality.id,
+      code: "center",
+      name: { en: "Centre", fa: "مرکز" },
+      position: 2,
+    },
   ]);
   const staffId = randomUUID();
-  await db.insert(users).values({ id: staffId, email: `staff@${slug}.example`, passwordHash: hash, displayName: "Staff Sina" });
+  await db
+    .insert(users)
+    .values({ id: staffId, email: `staff@${slug}.example`, passwordHash: hash, displayName: "Staff Sina" });
   await db.insert(memberships).values({ userId: staffId, municipalityId: municipality.id, role: "staff" });
   const residents: SessionUser[] = [];
   for (let i = 1; i <= (opts.residents ?? 4); i++) {
@@ -60,7 +80,16 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
   }
   const roundId = randomUUID();
   const roundSlug = "budget";
-  await db.insert(rounds).values({ id: roundId, municipalityId: municipality.id, slug: roundSlug, kind: "budgeting", title: { en: "Budget", fa: "بودجه" }, description: { en: "", fa: "" } });
+  await db
+    .insert(rounds)
+    .values({
+      id: roundId,
+      municipalityId: municipality.id,
+      slug: roundSlug,
+      kind: "budgeting",
+      title: { en: "Budget", fa: "بودجه" },
+      description: { en: "", fa: "" },
+    });
   const v = opts.votingInDays ?? 10;
   await db.insert(phases).values([
     { id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(v - 30), endsOn: addDays(v - 1) },
@@ -71,7 +100,13 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
     municipality,
     district,
     staff: {
-      user: { id: staffId, email: `staff@${slug}.example`, displayName: "Staff Sina", locale: "en", isPlatformAdmin: false },
+      user: {
+        id: staffId,
+        email: `staff@${slug}.example`,
+        displayName: "Staff Sina",
+        locale: "en",
+        isPlatformAdmin: false,
+      },
       municipality,
     },
     residents,
@@ -97,7 +132,12 @@ export function censusCsv(rows: [string, string, string, string][]): string {
 }
 
 /** A multipart POST with a file, as a browser sends it. */
-export function upload(browser: TestBrowser, path: string, fields: Record<string, string>, file: { name: string; text: string }) {
+export function upload(
+  browser: TestBrowser,
+  path: string,
+  fields: Record<string, string>,
+  file: { name: string; text: string },
+) {
   const body = new FormData();
   body.set("_csrf", browser.cookies.get("shora_csrf") ?? "");
   for (const [k, v] of Object.entries(fields)) body.set(k, v);

@@ -36,12 +36,24 @@ beforeAll(async () => {
     admin: { email: `admin@${slug}.example`, displayName: "A", password: "two processes 1" },
   });
   roundId = randomUUID();
-  await database.db.insert(rounds).values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({ id: randomUUID(), roundId, kind: "voting", startsOn: addDays(dayIn("UTC"), -1), endsOn: addDays(dayIn("UTC"), 1) });
+  await database.db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await database.db
+    .insert(phases)
+    .values({
+      id: randomUUID(),
+      roundId,
+      kind: "voting",
+      startsOn: addDays(dayIn("UTC"), -1),
+      endsOn: addDays(dayIn("UTC"), 1),
+    });
   envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   proposalId = randomUUID();
-  await database.db.insert(proposals).values({ id: proposalId, envelopeId, title: { en: "P" }, body: { en: "" }, cost: 10, status: "accepted" });
+  await database.db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "P" }, body: { en: "" }, cost: 10, status: "accepted" });
 });
 afterAll(() => database.close());
 
@@ -60,7 +72,11 @@ describe("two app processes on one PostgreSQL", () => {
     expect(receipts.map((r) => r.leafIndex).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     const current = await database.db.select().from(ballots).where(eq(ballots.envelopeId, envelopeId));
     expect(current.filter((row) => row.current)).toHaveLength(200);
-    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)).orderBy(asc(ledgerLeaves.leafIndex));
+    const leaves = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.roundId, roundId))
+      .orderBy(asc(ledgerLeaves.leafIndex));
     expect(leaves.map((l) => JSON.parse(l.leaf).seq)).toEqual(leaves.map((_, i) => i));
     const mth = (list: Buffer[]): Buffer => {
       if (list.length === 1) return list[0];

@@ -18,7 +18,12 @@ const receipts = await Promise.all(
       roundSlug: "r",
       timeZone: "UTC",
       envelope,
-      voter: { identity: `voter-${Number(from) + i}`, weight: 1 + ((Number(from) + i) % 2), district: "d", voterClass: "c" },
+      voter: {
+        identity: `voter-${Number(from) + i}`,
+        weight: 1 + ((Number(from) + i) % 2),
+        district: "d",
+        voterClass: "c",
+      },
       body: { approved: [proposalId] },
       channel: "online",
     }),

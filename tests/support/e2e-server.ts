@@ -42,7 +42,10 @@ export async function startApp(): Promise<RunningApp> {
 }
 
 /** A new, empty database on a PostgreSQL server, and how to drop it afterwards. */
-export async function throwawayDatabase(server: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function throwawayDatabase(
+  server: string,
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
@@ -63,10 +66,14 @@ export async function throwawayDatabase(server: string, prefix: string): Promise
 
 /** Starts `shora serve --seed-demo` with the given environment; resolves once it listens. */
 export async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"], {
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"],
+    {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start in time:\n${output}`)), 60_000);
@@ -86,7 +93,12 @@ export async function spawnServer(env: Record<string, string>): Promise<{ url: s
 }
 
 /** Logs a demo account in through the English login form and waits for the home page. */
-export async function logIn(page: import("playwright-core").Page, baseUrl: string, email: string, password = "shora-demo-2026") {
+export async function logIn(
+  page: import("playwright-core").Page,
+  baseUrl: string,
+  email: string,
+  password = "shora-demo-2026",
+) {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
@@ -98,7 +110,16 @@ export async function logIn(page: import("playwright-core").Page, baseUrl: strin
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -107,11 +128,17 @@ export async function expectAccessible(page: import("playwright-core").Page, lab
   const { default: AxeBuilder } = await import("@axe-core/playwright");
   const { expect } = await import("vitest");
   const result = await new AxeBuilder({ page }).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${label}`).toEqual([]);
+  expect(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    `axe on ${label}`,
+  ).toEqual([]);
 }
 
 /** One app and one browser for a test file, started before its tests and stopped after. */
-export function appAndBrowserPerFile(hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void }) {
+export function appAndBrowserPerFile(hooks: {
+  beforeAll: (fn: () => Promise<void>) => void;
+  afterAll: (fn: () => Promise<void>) => void;
+}) {
   const state = {} as { app: RunningApp; browser: Browser };
   hooks.beforeAll(async () => {
     state.app = await startApp();

@@ -6,11 +6,24 @@ const proposals = [
   { id: "b", cost: 350_000 },
   { id: "c", cost: 500_000 },
 ];
-const approval: EnvelopeBallotRules = { amount: 1_000_000, ballotType: "approval", minProjects: null, maxProjects: null, minSpendShare: null, minPoints: null, maxPoints: null };
+const approval: EnvelopeBallotRules = {
+  amount: 1_000_000,
+  ballotType: "approval",
+  minProjects: null,
+  maxProjects: null,
+  minSpendShare: null,
+  minPoints: null,
+  maxPoints: null,
+};
 
 describe("approval (knapsack) ballots", () => {
   it("accepts a basket within the amount and sums it", () => {
-    expect(checkBallot(approval, proposals, { approved: ["a", "b"] })).toEqual({ count: 2, totalCost: 750_000, totalPoints: 0, violations: [] });
+    expect(checkBallot(approval, proposals, { approved: ["a", "b"] })).toEqual({
+      count: 2,
+      totalCost: 750_000,
+      totalPoints: 0,
+      violations: [],
+    });
   });
 
   it("refuses a basket over the amount, naming both totals", () => {
@@ -33,9 +46,9 @@ describe("approval (knapsack) ballots", () => {
       { code: "too_few", count: 1, minimum: 2 },
     ]);
     expect(checkBallot(rules, proposals, { approved: ["a"] }, { final: false }).violations).toEqual([]);
-    expect(checkBallot({ ...approval, maxProjects: 1 }, proposals, { approved: ["a", "b"] }, { final: false }).violations).toEqual([
-      { code: "too_many", count: 2, maximum: 1 },
-    ]);
+    expect(
+      checkBallot({ ...approval, maxProjects: 1 }, proposals, { approved: ["a", "b"] }, { final: false }).violations,
+    ).toEqual([{ code: "too_many", count: 2, maximum: 1 }]);
     expect(checkBallot(approval, proposals, { approved: [] }).violations).toEqual([{ code: "empty" }]);
   });
 });
@@ -44,7 +57,9 @@ describe("k-approval ballots", () => {
   it("limits the number of proposals, not the money", () => {
     const rules: EnvelopeBallotRules = { ...approval, ballotType: "k-approval", maxProjects: 2 };
     expect(checkBallot(rules, proposals, { approved: ["b", "c"] }).violations).toEqual([]);
-    expect(checkBallot(rules, proposals, { approved: ["a", "b", "c"] }).violations).toEqual([{ code: "too_many", count: 3, maximum: 2 }]);
+    expect(checkBallot(rules, proposals, { approved: ["a", "b", "c"] }).violations).toEqual([
+      { code: "too_many", count: 3, maximum: 2 },
+    ]);
   });
 });
 
@@ -52,8 +67,14 @@ describe("cumulative ballots", () => {
   const rules: EnvelopeBallotRules = { ...approval, ballotType: "cumulative", minPoints: 1, maxPoints: 10 };
 
   it("distributes points up to the maximum", () => {
-    expect(checkBallot(rules, proposals, { points: { a: 6, b: 4, c: 0 } })).toMatchObject({ count: 2, totalPoints: 10, violations: [] });
-    expect(checkBallot(rules, proposals, { points: { a: 6, b: 5 } }).violations).toEqual([{ code: "points_over", total: 11, maximum: 10 }]);
+    expect(checkBallot(rules, proposals, { points: { a: 6, b: 4, c: 0 } })).toMatchObject({
+      count: 2,
+      totalPoints: 10,
+      violations: [],
+    });
+    expect(checkBallot(rules, proposals, { points: { a: 6, b: 5 } }).violations).toEqual([
+      { code: "points_over", total: 11, maximum: 10 },
+    ]);
   });
 
   it("refuses negative, fractional and unknown points, and an approval body", () => {
@@ -63,7 +84,9 @@ describe("cumulative ballots", () => {
       { code: "unknown_proposal", proposal: "x" },
       { code: "points_under", total: 0, minimum: 1 },
     ]);
-    expect(checkBallot(rules, proposals, { approved: ["a"] }).violations).toEqual([{ code: "wrong_body", expected: "points" }]);
+    expect(checkBallot(rules, proposals, { approved: ["a"] }).violations).toEqual([
+      { code: "wrong_body", expected: "points" },
+    ]);
   });
 });
 

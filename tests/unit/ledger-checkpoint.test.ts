@@ -9,11 +9,18 @@ import {
   verifyCheckpoint,
 } from "../../app/domain/ledger/checkpoint";
 
-const checkpoint = { roundFingerprint: "ab".repeat(32), treeSize: 42, rootHash: "cd".repeat(32), signedAt: "2026-11-28T12:00:00.000Z" };
+const checkpoint = {
+  roundFingerprint: "ab".repeat(32),
+  treeSize: 42,
+  rootHash: "cd".repeat(32),
+  signedAt: "2026-11-28T12:00:00.000Z",
+};
 
 describe("signed checkpoints", () => {
   it("signs the documented bytes and verifies with the public key only", () => {
-    expect(checkpointBytes(checkpoint).toString()).toBe(`shora-checkpoint/v1\n${"ab".repeat(32)}\n42\n${"cd".repeat(32)}\n2026-11-28T12:00:00.000Z\n`);
+    expect(checkpointBytes(checkpoint).toString()).toBe(
+      `shora-checkpoint/v1\n${"ab".repeat(32)}\n42\n${"cd".repeat(32)}\n2026-11-28T12:00:00.000Z\n`,
+    );
     const key = generateSigningKey();
     const signature = signCheckpoint(checkpoint, key.privateKeyPem);
     expect(verifyCheckpoint(checkpoint, signature, key.publicKeyPem)).toBe(true);

@@ -48,7 +48,9 @@ describe("RFC 9162 Merkle tree", () => {
     const data = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
     const leaves = data.map((hex) => hashLeaf(Buffer.from(hex, "hex")));
     expect(mth(leaves).toString("hex")).toBe("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
-    expect(rootFromNodes(8, store(leaves)).toString("hex")).toBe("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+    expect(rootFromNodes(8, store(leaves)).toString("hex")).toBe(
+      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    );
     expect(rootFromNodes(0, store([])).equals(EMPTY_ROOT)).toBe(true);
   });
 

@@ -18,14 +18,18 @@ describe("paper ballot choices", () => {
     expect(parseChoices("4", printed, false)).toEqual({ ok: false, problem: { code: "choice_unknown", token: "4" } });
     expect(parseChoices("0", printed, false)).toEqual({ ok: false, problem: { code: "choice_unknown", token: "0" } });
     expect(parseChoices("1", printed, true)).toEqual({ ok: false, problem: { code: "choice_points", token: "1" } });
-    expect(parseChoices("1:2 1:3", printed, true)).toEqual({ ok: false, problem: { code: "choice_repeated", token: "1:3" } });
+    expect(parseChoices("1:2 1:3", printed, true)).toEqual({
+      ok: false,
+      problem: { code: "choice_repeated", token: "1:3" },
+    });
     expect(parseChoices("  ", printed, false)).toEqual({ ok: false, problem: { code: "choices_empty" } });
   });
 });
 
 describe("paper ballot CSV", () => {
   it("reads rows with their line numbers, columns in any order, quoted choices and CRLF", () => {
-    const text = '\ufeffenvelope,choices,national_id,birth_date\r\nnorth,"1,2",0499370899,\r\n\r\ngreen,3,0790419904,1992-08-23\r\n';
+    const text =
+      '\ufeffenvelope,choices,national_id,birth_date\r\nnorth,"1,2",0499370899,\r\n\r\ngreen,3,0790419904,1992-08-23\r\n';
     expect(parsePaperCsv(text, 10)).toEqual({
       rows: [
         { line: 2, nationalId: "0499370899", birthDate: null, envelope: "north", choices: "1,2" },
@@ -36,10 +40,18 @@ describe("paper ballot CSV", () => {
   });
 
   it("names missing columns, short lines, open quotes, empty files and too many rows", () => {
-    expect(parsePaperCsv("national_id,choices\n1,2\n", 10).problems).toEqual([{ line: 1, code: "header", missing: "envelope" }]);
-    expect(parsePaperCsv("national_id,envelope,choices\n1,north\n", 10).problems).toEqual([{ line: 2, code: "columns", expected: 3, found: 2 }]);
-    expect(parsePaperCsv('national_id,envelope,choices\n1,north,"2\n', 10).problems).toEqual([{ line: 2, code: "quote" }]);
+    expect(parsePaperCsv("national_id,choices\n1,2\n", 10).problems).toEqual([
+      { line: 1, code: "header", missing: "envelope" },
+    ]);
+    expect(parsePaperCsv("national_id,envelope,choices\n1,north\n", 10).problems).toEqual([
+      { line: 2, code: "columns", expected: 3, found: 2 },
+    ]);
+    expect(parsePaperCsv('national_id,envelope,choices\n1,north,"2\n', 10).problems).toEqual([
+      { line: 2, code: "quote" },
+    ]);
     expect(parsePaperCsv("national_id,envelope,choices\n", 10).problems).toEqual([{ line: null, code: "empty" }]);
-    expect(parsePaperCsv("national_id,envelope,choices\n1,a,1\n2,a,1\n3,a,1\n", 2).problems).toEqual([{ line: null, code: "too_many", max: 2 }]);
+    expect(parsePaperCsv("national_id,envelope,choices\n1,a,1\n2,a,1\n3,a,1\n", 2).problems).toEqual([
+      { line: null, code: "too_many", max: 2 },
+    ]);
   });
 });

@@ -10,7 +10,8 @@ const shared = path.resolve(__dirname, "../../../shared/pabulib");
 const instances = fs.readdirSync(path.join(shared, "instances")).filter((f) => f.endsWith(".pb"));
 const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
 
-const HEAD = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;60;A\n2;50;B\nVOTES\nvoter_id;vote\n";
+const HEAD =
+  "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;60;A\n2;50;B\nVOTES\nvoter_id;vote\n";
 
 function problem(text: string): string {
   try {
@@ -40,13 +41,24 @@ describe(".pb reading", () => {
 
   it("names the line and the problem of a bad file", () => {
     expect(problem(`${HEAD}v1;1,3\n`)).toBe('line 11: vote names unknown project id "3"');
-    expect(problem(HEAD.replace("1;60;A", "1;-5;A"))).toBe('line 7: cost of project "1" is not a non-negative number: "-5"');
-    expect(problem(HEAD.replace("1;60;A", "1;lots;A"))).toBe('line 7: cost of project "1" is not a non-negative number: "lots"');
+    expect(problem(HEAD.replace("1;60;A", "1;-5;A"))).toBe(
+      'line 7: cost of project "1" is not a non-negative number: "-5"',
+    );
+    expect(problem(HEAD.replace("1;60;A", "1;lots;A"))).toBe(
+      'line 7: cost of project "1" is not a non-negative number: "lots"',
+    );
     expect(problem(HEAD.replace("budget;100\n", ""))).toBe("line 1: META has no budget");
     expect(problem(`${HEAD}v1;1\nv1;2\n`)).toBe('line 12: duplicate voter id "v1"');
-    expect(problem(`${HEAD.replace("voter_id;vote", "voter_id;vote;weight")}v1;1;0\n`)).toBe('line 11: weight must be a positive integer, not "0"');
-    expect(problem(`${HEAD.replace("voter_id;vote", "voter_id;vote;weight")}v1;1;1.5\n`)).toBe('line 11: weight must be a positive integer, not "1.5"');
-    const cumulative = HEAD.replace("approval", "cumulative\nmax_sum_points;3").replace("voter_id;vote", "voter_id;vote;points");
+    expect(problem(`${HEAD.replace("voter_id;vote", "voter_id;vote;weight")}v1;1;0\n`)).toBe(
+      'line 11: weight must be a positive integer, not "0"',
+    );
+    expect(problem(`${HEAD.replace("voter_id;vote", "voter_id;vote;weight")}v1;1;1.5\n`)).toBe(
+      'line 11: weight must be a positive integer, not "1.5"',
+    );
+    const cumulative = HEAD.replace("approval", "cumulative\nmax_sum_points;3").replace(
+      "voter_id;vote",
+      "voter_id;vote;points",
+    );
     expect(problem(`${cumulative}v1;1,2;2,2\n`)).toBe("line 12: points over the limit max_sum_points=3");
     expect(problem(`${cumulative}v1;1,2;2\n`)).toBe("line 12: 1 points for 2 voted projects");
     expect(problem(HEAD.replace("2;50;B", "1;50;B"))).toBe('line 8: duplicate project id "1"');
@@ -66,7 +78,15 @@ describe("weights", () => {
     const weighted = parsePb(fs.readFileSync(path.join(shared, "instances/syn_small_w.pb"), "utf8"));
     const expanded = parsePb(fs.readFileSync(path.join(shared, "instances/syn_small_w_expanded.pb"), "utf8"));
     expect(weighted.ballots.some((b) => b.weight > 1)).toBe(true);
-    for (const rule of ["greedy", "greedy-per-cost", "mes", "mes-card", "mes+greedy", "mes-add1", "mes-add1+greedy"] as const) {
+    for (const rule of [
+      "greedy",
+      "greedy-per-cost",
+      "mes",
+      "mes-card",
+      "mes+greedy",
+      "mes-add1",
+      "mes-add1+greedy",
+    ] as const) {
       expect(tally(weighted, { rule }).selected, rule).toEqual(tally(expanded, { rule }).selected);
     }
   });
@@ -82,7 +102,10 @@ describe("real outcomes", () => {
       const [cityGreedy, , cityEqnet] = cells.slice(-4, -1);
       if (!fs.existsSync(path.join(shared, "instances", `${name}.pb`))) continue;
       const election = parsePb(fs.readFileSync(path.join(shared, "instances", `${name}.pb`), "utf8"));
-      const city = election.projects.filter((p) => p.fields.selected === "1").map((p) => p.id).sort();
+      const city = election.projects
+        .filter((p) => p.fields.selected === "1")
+        .map((p) => p.id)
+        .sort();
       if (cityGreedy === "yes" && type !== "ordinal") {
         expect(tally(election, { rule: "greedy", thresholdFromFile: true }).selected.sort(), name).toEqual(city);
         checked++;
@@ -97,7 +120,10 @@ describe("real outcomes", () => {
 
   it("applies Warsaw 2026's threshold: greedy on projects with more than 3,000 votes is the city's outcome", () => {
     const election = parsePb(fs.readFileSync(path.join(shared, "instances/Poland_Warszawa_2026.pb"), "utf8"));
-    const city = election.projects.filter((p) => p.fields.selected === "1").map((p) => p.id).sort();
+    const city = election.projects
+      .filter((p) => p.fields.selected === "1")
+      .map((p) => p.id)
+      .sort();
     expect(tally(election, { rule: "greedy", thresholdFromFile: true }).selected.sort()).toEqual(city);
     expect(tally(election, { rule: "greedy", minSupport: 3000 }).selected.sort()).toEqual(city);
     expect(tally(election, { rule: "greedy" }).selected).toContain("1664");
@@ -125,9 +151,15 @@ describe("shora tally (the command)", () => {
   it("breaks ties by lower cost, more votes, then the seeded draw", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-tie-"));
     const file = path.join(dir, "tie.pb");
-    fs.writeFileSync(file, "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;50\nb;50\nc;40\nVOTES\nvoter_id;vote\n1;a,b,c\n");
+    fs.writeFileSync(
+      file,
+      "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;50\nb;50\nc;40\nVOTES\nvoter_id;vote\n1;a,b,c\n",
+    );
     expect(JSON.parse(run(file, "--rule", "greedy", "--format", "json").stdout).selected).toEqual(["a", "b"]);
-    const seeded = (seed: string) => JSON.parse(run(file, "--rule", "greedy", "--format", "json", "--tie-break", "cost-votes-seed", "--seed", seed).stdout).selected;
+    const seeded = (seed: string) =>
+      JSON.parse(
+        run(file, "--rule", "greedy", "--format", "json", "--tie-break", "cost-votes-seed", "--seed", seed).stdout,
+      ).selected;
     expect(seeded("00")[0]).toBe("c");
     expect(seeded("00")).toEqual(seeded("00"));
     const draws = new Set(["00", "01", "02", "03", "04", "05", "06", "07"].map((s) => seeded(s)[1]));

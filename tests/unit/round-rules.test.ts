@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { rulesFrozen } from "../../app/domain/rounds/phases";
 import { advancePhases, checkEnvelope, checkPhases } from "../../app/domain/rounds/rules";
 
-const base = { ballotType: "approval" as const, minProjects: null, maxProjects: null, minSpendShare: null, minPoints: null, maxPoints: null };
+const base = {
+  ballotType: "approval" as const,
+  minProjects: null,
+  maxProjects: null,
+  minSpendShare: null,
+  minPoints: null,
+  maxPoints: null,
+};
 
 describe("phase rules", () => {
   it("accepts ordered, non-overlapping phases with skipped ones", () => {
@@ -23,7 +30,9 @@ describe("phase rules", () => {
         { kind: "proposals", startsOn: "2026-01-01", endsOn: "2026-01-10" },
         { kind: "review", startsOn: "2026-01-10", endsOn: "2026-01-12" },
       ]),
-    ).toEqual([{ code: "phase_overlap", field: "review.startsOn", params: { phase: "review", previous: "proposals" } }]);
+    ).toEqual([
+      { code: "phase_overlap", field: "review.startsOn", params: { phase: "review", previous: "proposals" } },
+    ]);
     // Order is by kind: a voting phase dated before the proposals phase overlaps/contradicts it.
     expect(
       checkPhases([
@@ -43,7 +52,9 @@ describe("phase rules", () => {
     expect(rulesFrozen(phases, "2026-01-31")).toBe(false);
     expect(rulesFrozen(phases, "2026-02-01")).toBe(true);
     expect(rulesFrozen(phases, "2026-03-01")).toBe(true);
-    expect(rulesFrozen([{ kind: "information", startsOn: "2026-01-01", endsOn: "2026-12-31" }], "2026-06-01")).toBe(false);
+    expect(rulesFrozen([{ kind: "information", startsOn: "2026-01-01", endsOn: "2026-12-31" }], "2026-06-01")).toBe(
+      false,
+    );
   });
 
   it("advances to the next phase: current ends yesterday, next starts today, later phases keep fitting", () => {
@@ -96,17 +107,27 @@ describe("phase rules", () => {
 describe("envelope rules", () => {
   it("refuses impossible combinations, naming the field", () => {
     expect(checkEnvelope({ ...base, amount: 0 })).toEqual([{ code: "amount_not_positive", field: "amount" }]);
-    expect(checkEnvelope({ ...base, amount: 10, minProjects: 3, maxProjects: 2 })).toEqual([{ code: "min_over_max", field: "minProjects" }]);
-    expect(checkEnvelope({ ...base, amount: 10, ballotType: "k-approval" })).toEqual([{ code: "k_required", field: "maxProjects" }]);
+    expect(checkEnvelope({ ...base, amount: 10, minProjects: 3, maxProjects: 2 })).toEqual([
+      { code: "min_over_max", field: "minProjects" },
+    ]);
+    expect(checkEnvelope({ ...base, amount: 10, ballotType: "k-approval" })).toEqual([
+      { code: "k_required", field: "maxProjects" },
+    ]);
     expect(checkEnvelope({ ...base, amount: 10, ballotType: "k-approval", maxProjects: 5 }, 3)).toEqual([
       { code: "k_over_proposals", field: "maxProjects", params: { k: 5, count: 3 } },
     ]);
-    expect(checkEnvelope({ ...base, amount: 10, ballotType: "cumulative" })).toEqual([{ code: "points_required", field: "maxPoints" }]);
+    expect(checkEnvelope({ ...base, amount: 10, ballotType: "cumulative" })).toEqual([
+      { code: "points_required", field: "maxPoints" },
+    ]);
     expect(checkEnvelope({ ...base, amount: 10, ballotType: "cumulative", minPoints: 9, maxPoints: 5 })).toEqual([
       { code: "min_over_max", field: "minPoints" },
     ]);
-    expect(checkEnvelope({ ...base, amount: 10, maxPoints: 5 })).toEqual([{ code: "points_only_cumulative", field: "maxPoints" }]);
-    expect(checkEnvelope({ ...base, amount: 10, minSpendShare: 120 })).toEqual([{ code: "share_out_of_range", field: "minSpendShare" }]);
+    expect(checkEnvelope({ ...base, amount: 10, maxPoints: 5 })).toEqual([
+      { code: "points_only_cumulative", field: "maxPoints" },
+    ]);
+    expect(checkEnvelope({ ...base, amount: 10, minSpendShare: 120 })).toEqual([
+      { code: "share_out_of_range", field: "minSpendShare" },
+    ]);
     expect(checkEnvelope({ ...base, amount: 10, ballotType: "k-approval", maxProjects: 3 }, 3)).toEqual([]);
   });
 });

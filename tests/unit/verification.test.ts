@@ -70,7 +70,8 @@ describe("census CSV", () => {
   const options = { idRules: { scheme: "ir-national-code" as const }, districts, today: "2026-01-01" };
 
   it("reads quoted fields, CRLF, a BOM, extra columns and any column order", () => {
-    const text = '\uFEFFdistrict,voter_class,name,birth_date,national_id\r\n"north","resident","Doe, Jane",1980-01-02,0499370899\r\n\r\nsouth,youth,"multi\nline",2010-01-01,0790419904\r\n';
+    const text =
+      '\uFEFFdistrict,voter_class,name,birth_date,national_id\r\n"north","resident","Doe, Jane",1980-01-02,0499370899\r\n\r\nsouth,youth,"multi\nline",2010-01-01,0790419904\r\n';
     const parsed = parseCensus(text, options);
     expect(parsed.fatal).toBeNull();
     expect(parsed.totalRows).toBe(2);

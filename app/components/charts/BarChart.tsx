@@ -12,7 +12,17 @@ type BarComponent = ComponentType<{ data: BarChartData; options?: Record<string,
  * page first). It is decoration: the same numbers are always in the accessible table the caller
  * renders next to it, which is all that shows without JavaScript.
  */
-export function BarChart({ data, horizontal, rtl, stacked }: { data: BarChartData; horizontal?: boolean; rtl?: boolean; stacked?: boolean }) {
+export function BarChart({
+  data,
+  horizontal,
+  rtl,
+  stacked,
+}: {
+  data: BarChartData;
+  horizontal?: boolean;
+  rtl?: boolean;
+  stacked?: boolean;
+}) {
   const [Bar, setBar] = useState<BarComponent | null>(null);
   useEffect(() => {
     let alive = true;

@@ -30,17 +30,23 @@ export type ImplementationProblem =
  * Checks an update against the current state: cancelled and completed are final, cancelling needs
  * a reason, progress is 0–100 and does not go back, completed means 100 %, money spent is not negative.
  */
-export function checkImplementationUpdate(current: ImplementationState, next: ImplementationUpdateInput): ImplementationProblem[] {
+export function checkImplementationUpdate(
+  current: ImplementationState,
+  next: ImplementationUpdateInput,
+): ImplementationProblem[] {
   const problems: ImplementationProblem[] = [];
   if (current.status === "cancelled") problems.push({ code: "cancelled_is_final", field: "status" });
-  if (current.status === "completed" && next.status !== "completed") problems.push({ code: "completed_is_final", field: "status" });
-  if (next.status === "cancelled" && !next.cancelReason?.trim()) problems.push({ code: "cancel_needs_reason", field: "cancelReason" });
+  if (current.status === "completed" && next.status !== "completed")
+    problems.push({ code: "completed_is_final", field: "status" });
+  if (next.status === "cancelled" && !next.cancelReason?.trim())
+    problems.push({ code: "cancel_needs_reason", field: "cancelReason" });
   if (!Number.isInteger(next.progress) || next.progress < 0 || next.progress > 100) {
     problems.push({ code: "progress_range", field: "progress" });
   } else if (next.status !== "cancelled" && next.progress < current.progress) {
     problems.push({ code: "progress_backwards", field: "progress", previous: current.progress });
   }
-  if (next.status === "completed" && next.progress !== 100) problems.push({ code: "completed_needs_100", field: "progress" });
+  if (next.status === "completed" && next.progress !== 100)
+    problems.push({ code: "completed_needs_100", field: "progress" });
   if (next.spent < 0) problems.push({ code: "spent_negative", field: "spent" });
   return problems;
 }

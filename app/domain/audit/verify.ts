@@ -25,10 +25,20 @@ export function verifyActionLog(jsonl: string): LogCheck {
     const { hash, ...entry } = parsed;
     if (typeof hash !== "string") return { ok: false, line, seq: entry.seq ?? null, reason: "no hash" };
     if (entry.seq !== expected) {
-      return { ok: false, line, seq: entry.seq ?? null, reason: `sequence number ${entry.seq} where ${expected} was expected` };
+      return {
+        ok: false,
+        line,
+        seq: entry.seq ?? null,
+        reason: `sequence number ${entry.seq} where ${expected} was expected`,
+      };
     }
     if (chainHash(previous, entry) !== hash) {
-      return { ok: false, line, seq: entry.seq, reason: "hash does not match the entry and the previous hash (entry altered)" };
+      return {
+        ok: false,
+        line,
+        seq: entry.seq,
+        reason: "hash does not match the entry and the previous hash (entry altered)",
+      };
     }
     previous = hash;
     expected++;

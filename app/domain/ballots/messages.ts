@@ -6,6 +6,7 @@ export function violationText(t: Translator, v: BallotViolation, money: (n: numb
   const p: Record<string, string | number> = {};
   for (const [k, val] of Object.entries(v)) if (k !== "code" && typeof val === "number") p[k] = val;
   if (v.code === "over_budget") return t("vote.error.over_budget", { total: money(v.total), amount: money(v.amount) });
-  if (v.code === "under_min_spend") return t("vote.error.under_min_spend", { total: money(v.total), minimum: money(v.minimum) });
+  if (v.code === "under_min_spend")
+    return t("vote.error.under_min_spend", { total: money(v.total), minimum: money(v.minimum) });
   return t(`vote.error.${v.code}` as MessageKey, p);
 }

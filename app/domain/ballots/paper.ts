@@ -98,7 +98,13 @@ export function parsePaperCsv(text: string, maxRows: number): { rows: PaperRow[]
       const i = columns?.get(name);
       return i === undefined ? "" : record.fields[i].trim();
     };
-    rows.push({ line: record.line, nationalId: at("national_id"), birthDate: at("birth_date") || null, envelope: at("envelope"), choices: at("choices") });
+    rows.push({
+      line: record.line,
+      nationalId: at("national_id"),
+      birthDate: at("birth_date") || null,
+      envelope: at("envelope"),
+      choices: at("choices"),
+    });
     if (rows.length > maxRows) return { rows: [], problems: [{ line: null, code: "too_many", max: maxRows }] };
   }
   if (!rows.length && !problems.length) problems.push({ line: null, code: "empty" });

@@ -72,7 +72,8 @@ export function checkBallot(
   let totalCost = 0;
   let totalPoints = 0;
   if (rules.ballotType === "cumulative") {
-    if (!("points" in body)) return { count, totalCost, totalPoints, violations: [{ code: "wrong_body", expected: "points" }] };
+    if (!("points" in body))
+      return { count, totalCost, totalPoints, violations: [{ code: "wrong_body", expected: "points" }] };
     for (const [id, points] of Object.entries(body.points)) {
       if (!costs.has(id)) violations.push({ code: "unknown_proposal", proposal: id });
       else if (!Number.isSafeInteger(points)) violations.push({ code: "points_not_integer", proposal: id });
@@ -90,7 +91,8 @@ export function checkBallot(
       violations.push({ code: "points_under", total: totalPoints, minimum: rules.minPoints });
     }
   } else {
-    if (!("approved" in body)) return { count, totalCost, totalPoints, violations: [{ code: "wrong_body", expected: "approved" }] };
+    if (!("approved" in body))
+      return { count, totalCost, totalPoints, violations: [{ code: "wrong_body", expected: "approved" }] };
     const seen = new Set<string>();
     for (const id of body.approved) {
       if (seen.has(id)) {

@@ -42,30 +42,58 @@ export function intlLocale(locale: Locale): string {
   return locale === "fa" ? "fa-IR-u-ca-persian-nu-arabext" : "en-GB";
 }
 
+/** Intl formatters are costly to build (a results page formats hundreds of figures): one per locale and options. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as Intl.NumberFormat;
+}
+function dateFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as Intl.DateTimeFormat;
+}
+
 export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(intlLocale(locale)).format(value);
+  return numberFormat(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
 }
 
 /** Money amounts are stored in minor units (cents, rials have none). */
 export function formatMoney(locale: Locale, minorUnits: number, currency: string): string {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(intlLocale(locale), {
-    style: "currency",
-    currency,
-    maximumFractionDigits: digits,
-  }).format(minorUnits / 10 ** digits);
+  const digits =
+    numberFormat(
+      `c|en|${currency}`,
+      () => new Intl.NumberFormat("en", { style: "currency", currency }),
+    ).resolvedOptions().maximumFractionDigits ?? 2;
+  return numberFormat(
+    `m|${locale}|${currency}`,
+    () => new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, maximumFractionDigits: digits }),
+  ).format(minorUnits / 10 ** digits);
 }
 
 /** A calendar day (YYYY-MM-DD) shown in the locale's calendar: Solar Hijri for Persian. */
 export function formatDay(locale: Locale, isoDay: string): string {
   const [y, m, d] = isoDay.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d, 12));
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone: "UTC" }).format(date);
+  return dateFormat(
+    `d|${locale}`,
+    () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone: "UTC" }),
+  ).format(date);
 }
 
 /** A moment shown in the municipality's time zone and the locale's calendar. */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
+  return dateFormat(
+    `t|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }),
+  ).format(at);
 }
 
 /** Chooses the UI language from an Accept-Language header (first supported tag wins). */

@@ -7,7 +7,17 @@
  * Private keys are stored encrypted with a server secret: "v1:" salt ":" iv ":" tag ":" ciphertext
  * (base64url), AES-256-GCM with a key derived by scrypt from the secret and the salt.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, sign, verify } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  scryptSync,
+  sign,
+  verify,
+} from "node:crypto";
 
 export interface Checkpoint {
   roundFingerprint: string;
@@ -17,7 +27,10 @@ export interface Checkpoint {
 }
 
 export function checkpointBytes(c: Checkpoint): Buffer {
-  return Buffer.from(`shora-checkpoint/v1\n${c.roundFingerprint}\n${c.treeSize}\n${c.rootHash}\n${c.signedAt}\n`, "utf8");
+  return Buffer.from(
+    `shora-checkpoint/v1\n${c.roundFingerprint}\n${c.treeSize}\n${c.rootHash}\n${c.signedAt}\n`,
+    "utf8",
+  );
 }
 
 export function generateSigningKey(): { publicKeyPem: string; privateKeyPem: string } {
@@ -53,14 +66,20 @@ export function encryptPrivateKey(privateKeyPem: string, secret: string): string
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFrom(secret, salt), iv);
   const body = Buffer.concat([cipher.update(privateKeyPem, "utf8"), cipher.final()]);
-  return ["v1", salt, iv, cipher.getAuthTag(), body].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(":");
+  return ["v1", salt, iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(":");
 }
 
 export function decryptPrivateKey(stored: string, secret: string): string {
   const [version, salt, iv, tag, body] = stored.split(":");
   if (version !== "v1" || !body) throw new KeyDecryptionError("unknown key format");
   try {
-    const decipher = createDecipheriv("aes-256-gcm", keyFrom(secret, Buffer.from(salt, "base64url")), Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv(
+      "aes-256-gcm",
+      keyFrom(secret, Buffer.from(salt, "base64url")),
+      Buffer.from(iv, "base64url"),
+    );
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
   } catch {

@@ -18,11 +18,18 @@ export interface NodeId {
 export type NodeLookup = (level: number, index: number) => Hash;
 
 export function hashLeaf(data: Uint8Array | string): Hash {
-  return createHash("sha256").update(Buffer.from([0])).update(data).digest();
+  return createHash("sha256")
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 }
 
 export function hashChildren(left: Hash, right: Hash): Hash {
-  return createHash("sha256").update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash("sha256")
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
@@ -70,11 +77,19 @@ export function inclusionProofFromNodes(index: number, size: number, lookup: Nod
 }
 
 /** RFC 9162 §2.1.4.1 SUBPROOF(m, D[start:end], b). */
-function subproof(m: number, start: number, end: number, complete: boolean, lookup: NodeLookup | null, need?: NodeId[]): Hash[] {
+function subproof(
+  m: number,
+  start: number,
+  end: number,
+  complete: boolean,
+  lookup: NodeLookup | null,
+  need?: NodeId[],
+): Hash[] {
   const n = end - start;
   if (m === n) return complete ? [] : [rangeHash(start, end, lookup, need)];
   const k = largestPowerOfTwoBelow(n);
-  if (m <= k) return [...subproof(m, start, start + k, complete, lookup, need), rangeHash(start + k, end, lookup, need)];
+  if (m <= k)
+    return [...subproof(m, start, start + k, complete, lookup, need), rangeHash(start + k, end, lookup, need)];
   return [...subproof(m - k, start + k, end, false, lookup, need), rangeHash(start, start + k, lookup, need)];
 }
 
@@ -132,7 +147,13 @@ export function planAppend(index: number): NodeId[] {
 }
 
 /** RFC 9162 §2.1.3.2: verify an inclusion proof against a root. */
-export function verifyInclusion(leafHash: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): boolean {
+export function verifyInclusion(
+  leafHash: Hash,
+  index: number,
+  size: number,
+  proof: readonly Hash[],
+  root: Hash,
+): boolean {
   if (index >= size) return false;
   let fn = index;
   let sn = size - 1;
@@ -155,7 +176,13 @@ export function verifyInclusion(leafHash: Hash, index: number, size: number, pro
 }
 
 /** RFC 9162 §2.1.4.2: verify that the tree of `oldSize` leaves is a prefix of the tree of `newSize`. */
-export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Hash, newRoot: Hash, proof: readonly Hash[]): boolean {
+export function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  oldRoot: Hash,
+  newRoot: Hash,
+  proof: readonly Hash[],
+): boolean {
   if (oldSize > newSize) return false;
   if (oldSize === newSize) return proof.length === 0 && oldRoot.equals(newRoot);
   if (oldSize === 0) return proof.length === 0;

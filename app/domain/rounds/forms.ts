@@ -18,7 +18,12 @@ export const roundTextsSchema = z.object({
 });
 
 export const newRoundSchema = roundTextsSchema.extend({
-  slug: z.string().trim().min(1).max(64).regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
+  slug: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
   kind: z.enum(["budgeting", "consultation"]),
 });
 
@@ -31,7 +36,11 @@ export function phasesFromForm(form: FormData): { phases: DatedPhase[]; violatio
     const endsOn = String(form.get(`${kind}.endsOn`) ?? "").trim();
     if (!startsOn && !endsOn) continue;
     if (!startsOn || !endsOn) {
-      violations.push({ code: "phase_half", field: `${kind}.${startsOn ? "endsOn" : "startsOn"}`, params: { phase: kind } });
+      violations.push({
+        code: "phase_half",
+        field: `${kind}.${startsOn ? "endsOn" : "startsOn"}`,
+        params: { phase: kind },
+      });
       continue;
     }
     phases.push({ kind, startsOn, endsOn });
@@ -45,7 +54,12 @@ const optionalCount = z.preprocess(
 );
 
 export const envelopeSchema = z.object({
-  slug: z.string().trim().min(1).max(64).regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
+  slug: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
   nameEn: optionalText(200),
   nameFa: optionalText(200),
   amount: z.coerce.number().int().max(Number.MAX_SAFE_INTEGER),

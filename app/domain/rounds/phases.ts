@@ -1,5 +1,13 @@
 /** The phases of a round, in the order they happen. */
-export const phaseKinds = ["information", "proposals", "review", "voting", "tallying", "published", "implementation"] as const;
+export const phaseKinds = [
+  "information",
+  "proposals",
+  "review",
+  "voting",
+  "tallying",
+  "published",
+  "implementation",
+] as const;
 export type PhaseKind = (typeof phaseKinds)[number];
 export const phaseOrder: readonly PhaseKind[] = phaseKinds;
 

@@ -39,10 +39,12 @@ export function checkPhases(phases: readonly DatedPhase[]): RuleViolation[] {
   if (phases.length === 0) return [{ code: "no_phases", field: "phases" }];
   const seen = new Set<PhaseKind>();
   for (const p of phases) {
-    if (seen.has(p.kind)) problems.push({ code: "phase_duplicate", field: `${p.kind}.startsOn`, params: { phase: p.kind } });
+    if (seen.has(p.kind))
+      problems.push({ code: "phase_duplicate", field: `${p.kind}.startsOn`, params: { phase: p.kind } });
     seen.add(p.kind);
     for (const end of ["startsOn", "endsOn"] as const) {
-      if (!isRealDay(p[end])) problems.push({ code: "phase_bad_date", field: `${p.kind}.${end}`, params: { phase: p.kind } });
+      if (!isRealDay(p[end]))
+        problems.push({ code: "phase_bad_date", field: `${p.kind}.${end}`, params: { phase: p.kind } });
     }
     if (isRealDay(p.startsOn) && isRealDay(p.endsOn) && p.endsOn < p.startsOn) {
       problems.push({ code: "phase_dates_reversed", field: `${p.kind}.endsOn`, params: { phase: p.kind } });
@@ -136,9 +138,14 @@ export function checkEnvelope(rules: EnvelopeRules, proposalCount: number | null
     problems.push({ code: "share_out_of_range", field: "minSpendShare" });
   }
   if (rules.ballotType === "k-approval") {
-    if (rules.maxProjects === null || rules.maxProjects < 1) problems.push({ code: "k_required", field: "maxProjects" });
+    if (rules.maxProjects === null || rules.maxProjects < 1)
+      problems.push({ code: "k_required", field: "maxProjects" });
     else if (proposalCount !== null && proposalCount > 0 && rules.maxProjects > proposalCount) {
-      problems.push({ code: "k_over_proposals", field: "maxProjects", params: { k: rules.maxProjects, count: proposalCount } });
+      problems.push({
+        code: "k_over_proposals",
+        field: "maxProjects",
+        params: { k: rules.maxProjects, count: proposalCount },
+      });
     }
   }
   if (rules.ballotType === "cumulative") {

@@ -19,11 +19,7 @@ export function formatCode(random: Uint8Array): string {
 
 /** The canonical form of a typed code, or null when it cannot be one. */
 export function normalizeCode(raw: string): string | null {
-  const compact = raw
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/[IL]/g, "1")
-    .replace(/O/g, "0");
+  const compact = raw.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
   if (compact.length !== CODE_LENGTH) return null;
   for (const ch of compact) if (!CODE_ALPHABET.includes(ch)) return null;
   return compact;

@@ -53,7 +53,8 @@ export function roundVerdict(standing: Standing | null, rules: EligibilityRules)
   let weight = DEFAULT_WEIGHT;
   if (rules.classes.length) {
     const own = rules.classes.find((c) => c.code === standing.voterClass);
-    if (!own) reasons.push({ code: "class", voterClass: standing.voterClass, allowed: rules.classes.map((c) => c.code) });
+    if (!own)
+      reasons.push({ code: "class", voterClass: standing.voterClass, allowed: rules.classes.map((c) => c.code) });
     else weight = own.weight;
   }
   return reasons.length ? { eligible: false, reasons, weight: null } : { eligible: true, reasons, weight };

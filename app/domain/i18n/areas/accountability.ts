@@ -23,7 +23,8 @@ export const accountabilityEn = {
   "accountability.log.count": "{count} entries",
   "accountability.log.link": "Council action log",
   "accountability.impl.title": "What happens with the funded projects",
-  "accountability.impl.intro": "Progress of every funded proposal of this round, and the money spent so far against what was allocated.",
+  "accountability.impl.intro":
+    "Progress of every funded proposal of this round, and the money spent so far against what was allocated.",
   "accountability.impl.none": "No funded proposals in this round yet.",
   "accountability.impl.proposal": "Proposal",
   "accountability.impl.status": "Status",

@@ -6,7 +6,8 @@ export const ballotsEn = {
   "results.left": "Left",
   "results.amount": "Envelope",
   "results.compare": "Greedy and equal shares compared",
-  "results.compareIntro": "The same ballots counted by both rules. “Voters served” is the share of ballot weight with at least one supported proposal funded.",
+  "results.compareIntro":
+    "The same ballots counted by both rules. “Voters served” is the share of ballot weight with at least one supported proposal funded.",
   "results.rule.greedy": "Greedy (most votes first)",
   "results.rule.mes": "Method of Equal Shares",
   "results.satisfied": "Voters served",
@@ -16,15 +17,18 @@ export const ballotsEn = {
   "results.channel.paper": "Paper",
   "bundle.title": "Check these results yourself",
   "bundle.fingerprint": "Round fingerprint (SHA-256 of round.json):",
-  "bundle.intro": "Everything needed to recount this round is public: the anonymised ballots, the signed ledger, the rule and its seed. Anyone can re-run the tally and check every signature.",
+  "bundle.intro":
+    "Everything needed to recount this round is public: the anonymised ballots, the signed ledger, the rule and its seed. Anyone can re-run the tally and check every signature.",
   "bundle.download": "Download the bundle (.zip)",
   "bundle.files": "Files of the bundle",
   "bundle.howTo": "How to verify",
   "bundle.howToText": "With Node.js installed, in a copy of Shora's source code, run:",
-  "bundle.howToResult": "It prints one line per check and ends with “All checks pass” — or names the file and line that do not add up.",
+  "bundle.howToResult":
+    "It prints one line per check and ends with “All checks pass” — or names the file and line that do not add up.",
   "bundle.api": "Results as JSON",
   "openData.title": "Open data",
-  "openData.intro": "Every round of {municipality} with its published results and verifiable bundle. The same list as JSON:",
+  "openData.intro":
+    "Every round of {municipality} with its published results and verifiable bundle. The same list as JSON:",
   "openData.round": "Round",
   "openData.phase": "Phase",
   "openData.links": "Data",
@@ -32,7 +36,8 @@ export const ballotsEn = {
   "openData.results": "Results",
   "openData.bundle": "Bundle (.zip)",
   "paper.title": "Paper ballots",
-  "paper.intro": "Enter the ballots filled in on paper at a polling place. The voter is found in the census by national ID; their district and class decide the envelopes and the weight. A person who voted online cannot vote on paper too, and a paper ballot cannot be replaced.",
+  "paper.intro":
+    "Enter the ballots filled in on paper at a polling place. The voter is found in the census by national ID; their district and class decide the envelopes and the weight. A person who voted online cannot vote on paper too, and a paper ballot cannot be replaced.",
   "paper.notVoting": "Voting is not open in this round: paper ballots can only be entered while it is.",
   "paper.one": "Enter one paper ballot",
   "paper.nationalId": "National ID",
@@ -40,10 +45,12 @@ export const ballotsEn = {
   "paper.birthDateHint": "Year-month-day, Solar Hijri (1364-01-01) or Gregorian (1985-03-21).",
   "paper.envelope": "Envelope",
   "paper.choices": "Choices",
-  "paper.choicesHint": "The numbers next to the chosen proposals on the paper ballot, separated by spaces (3 7 12). For points ballots: number:points (3:5 7:2).",
+  "paper.choicesHint":
+    "The numbers next to the chosen proposals on the paper ballot, separated by spaces (3 7 12). For points ballots: number:points (3:5 7:2).",
   "paper.submitOne": "Enter ballot",
   "paper.csv": "Enter a file of paper ballots",
-  "paper.csvHint": "CSV with the header national_id,birth_date,envelope,choices (birth_date may be empty; quote choices that hold commas). Nothing is stored unless every line is accepted. At most {max} ballots per file.",
+  "paper.csvHint":
+    "CSV with the header national_id,birth_date,envelope,choices (birth_date may be empty; quote choices that hold commas). Nothing is stored unless every line is accepted. At most {max} ballots per file.",
   "paper.file": "CSV file",
   "paper.submitFile": "Enter ballots from file",
   "paper.done": "{count} paper ballots entered.",
@@ -76,7 +83,8 @@ export const ballotsEn = {
   "paper.error.choice_repeated": "{token} repeats a proposal.",
   "paper.error.choices_empty": "No choices given.",
   "paper.error.already_voted_online": "This person already voted online in this round; the paper ballot is refused.",
-  "paper.error.already_voted_paper": "This person already voted on paper in this envelope or round; the later ballot is refused.",
+  "paper.error.already_voted_paper":
+    "This person already voted on paper in this envelope or round; the later ballot is refused.",
   "paper.error.not_voting": "Voting is not open.",
 } as const;
 
@@ -87,7 +95,8 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "results.left": "مانده",
   "results.amount": "سبد",
   "results.compare": "مقایسهٔ روش حریصانه و سهم برابر",
-  "results.compareIntro": "همین رای‌ها با هر دو قاعده شمرده شده‌اند. «رای‌دهندگان بهره‌مند» سهمی از وزن رای‌هاست که دست‌کم یکی از طرح‌های پشتیبانی‌شده‌شان تأمین شده است.",
+  "results.compareIntro":
+    "همین رای‌ها با هر دو قاعده شمرده شده‌اند. «رای‌دهندگان بهره‌مند» سهمی از وزن رای‌هاست که دست‌کم یکی از طرح‌های پشتیبانی‌شده‌شان تأمین شده است.",
   "results.rule.greedy": "حریصانه (بیشترین رای نخست)",
   "results.rule.mes": "روش سهم‌های برابر",
   "results.satisfied": "رای‌دهندگان بهره‌مند",
@@ -97,12 +106,14 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "results.channel.paper": "کاغذی",
   "bundle.title": "این نتایج را خودتان وارسی کنید",
   "bundle.fingerprint": "اثر انگشت دوره (SHA-256 پروندهٔ round.json):",
-  "bundle.intro": "هر آنچه برای شمارش دوبارهٔ این دوره لازم است همگانی است: رای‌های بی‌نام، دفتر امضاشده، قاعده و بذر آن. هر کسی می‌تواند شمارش را دوباره اجرا کند و همهٔ امضاها را وارسی کند.",
+  "bundle.intro":
+    "هر آنچه برای شمارش دوبارهٔ این دوره لازم است همگانی است: رای‌های بی‌نام، دفتر امضاشده، قاعده و بذر آن. هر کسی می‌تواند شمارش را دوباره اجرا کند و همهٔ امضاها را وارسی کند.",
   "bundle.download": "دریافت بستهٔ داده (.zip)",
   "bundle.files": "پرونده‌های بسته",
   "bundle.howTo": "چگونه وارسی کنیم",
   "bundle.howToText": "با Node.js نصب‌شده، در رونوشتی از کد منبع شورا، این را اجرا کنید:",
-  "bundle.howToResult": "برای هر وارسی یک سطر چاپ می‌کند و با «All checks pass» پایان می‌یابد — یا پرونده و سطری را که جور درنمی‌آید نام می‌برد.",
+  "bundle.howToResult":
+    "برای هر وارسی یک سطر چاپ می‌کند و با «All checks pass» پایان می‌یابد — یا پرونده و سطری را که جور درنمی‌آید نام می‌برد.",
   "bundle.api": "نتایج به صورت JSON",
   "openData.title": "داده‌های باز",
   "openData.intro": "همهٔ دوره‌های {municipality} با نتایج منتشرشده و بستهٔ وارسی‌پذیر آن‌ها. همین فهرست به صورت JSON:",
@@ -113,7 +124,8 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "openData.results": "نتایج",
   "openData.bundle": "بسته (.zip)",
   "paper.title": "رای‌های کاغذی",
-  "paper.intro": "برگه‌های رایی را که در صندوق‌های رای کاغذی پر شده‌اند وارد کنید. رای‌دهنده با کد ملی در سرشماری پیدا می‌شود؛ ناحیه و گروه او سبدها و وزن رای را تعیین می‌کنند. کسی که برخط رای داده نمی‌تواند رای کاغذی هم بدهد و رای کاغذی جایگزین‌شدنی نیست.",
+  "paper.intro":
+    "برگه‌های رایی را که در صندوق‌های رای کاغذی پر شده‌اند وارد کنید. رای‌دهنده با کد ملی در سرشماری پیدا می‌شود؛ ناحیه و گروه او سبدها و وزن رای را تعیین می‌کنند. کسی که برخط رای داده نمی‌تواند رای کاغذی هم بدهد و رای کاغذی جایگزین‌شدنی نیست.",
   "paper.notVoting": "رای‌گیری این دوره باز نیست: رای کاغذی را فقط هنگام رای‌گیری می‌توان وارد کرد.",
   "paper.one": "وارد کردن یک رای کاغذی",
   "paper.nationalId": "کد ملی",
@@ -121,10 +133,12 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "paper.birthDateHint": "سال-ماه-روز، خورشیدی (۱۳۶۴-۰۱-۰۱) یا میلادی (1985-03-21).",
   "paper.envelope": "سبد",
   "paper.choices": "گزینه‌ها",
-  "paper.choicesHint": "شماره‌های کنار طرح‌های برگزیده در برگهٔ کاغذی، با فاصله (۳ ۷ ۱۲). برای برگه‌های امتیازی: شماره:امتیاز (۳:۵ ۷:۲).",
+  "paper.choicesHint":
+    "شماره‌های کنار طرح‌های برگزیده در برگهٔ کاغذی، با فاصله (۳ ۷ ۱۲). برای برگه‌های امتیازی: شماره:امتیاز (۳:۵ ۷:۲).",
   "paper.submitOne": "ثبت رای",
   "paper.csv": "وارد کردن پرونده‌ای از رای‌های کاغذی",
-  "paper.csvHint": "CSV با سرستون national_id,birth_date,envelope,choices (birth_date می‌تواند خالی باشد؛ گزینه‌های دارای ویرگول را در گیومه بگذارید). تا همهٔ سطرها پذیرفته نشوند چیزی ذخیره نمی‌شود. حداکثر {max} رای در هر پرونده.",
+  "paper.csvHint":
+    "CSV با سرستون national_id,birth_date,envelope,choices (birth_date می‌تواند خالی باشد؛ گزینه‌های دارای ویرگول را در گیومه بگذارید). تا همهٔ سطرها پذیرفته نشوند چیزی ذخیره نمی‌شود. حداکثر {max} رای در هر پرونده.",
   "paper.file": "پروندهٔ CSV",
   "paper.submitFile": "ثبت رای‌های پرونده",
   "paper.done": "{count} رای کاغذی ثبت شد.",

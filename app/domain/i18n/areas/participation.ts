@@ -50,7 +50,8 @@ export const participationEn = {
   "comments.error.comment_flag_own": "You cannot report your own comment.",
   "comments.error.comment_flagged_already": "You have already reported this comment.",
   "moderation.title": "Moderation",
-  "moderation.intro": "Comments reported by residents. Hide one (the reason is shown in its place) or keep it visible; both are written to the public action log.",
+  "moderation.intro":
+    "Comments reported by residents. Hide one (the reason is shown in its place) or keep it visible; both are written to the public action log.",
   "moderation.none": "No reported comments are waiting.",
   "moderation.reports": "{count} reports",
   "moderation.reasons": "Reasons given: {reasons}",
@@ -165,7 +166,8 @@ export const participationFa: Record<keyof typeof participationEn, string> = {
   "comments.error.comment_flag_own": "نمی‌توانید دیدگاه خودتان را گزارش کنید.",
   "comments.error.comment_flagged_already": "این دیدگاه را پیش‌تر گزارش کرده‌اید.",
   "moderation.title": "نظارت بر دیدگاه‌ها",
-  "moderation.intro": "دیدگاه‌هایی که شهروندان گزارش کرده‌اند. یکی را پنهان کنید (دلیل به جای آن نمایش داده می‌شود) یا نمایان نگه دارید؛ هر دو در گزارش همگانی کارها ثبت می‌شوند.",
+  "moderation.intro":
+    "دیدگاه‌هایی که شهروندان گزارش کرده‌اند. یکی را پنهان کنید (دلیل به جای آن نمایش داده می‌شود) یا نمایان نگه دارید؛ هر دو در گزارش همگانی کارها ثبت می‌شوند.",
   "moderation.none": "دیدگاه گزارش‌شده‌ای در انتظار نیست.",
   "moderation.reports": "{count} گزارش",
   "moderation.reasons": "دلیل‌های گفته‌شده: {reasons}",

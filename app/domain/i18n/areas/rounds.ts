@@ -12,7 +12,8 @@ export const roundsEn = {
   "rounds.titleFa": "Title in Persian",
   "rounds.descriptionEn": "Description in English",
   "rounds.descriptionFa": "Description in Persian",
-  "rounds.phasesHelp": "Leave both dates of a phase empty to skip it. Dates are whole days in {timeZone}; phases must be in order and must not overlap.",
+  "rounds.phasesHelp":
+    "Leave both dates of a phase empty to skip it. Dates are whole days in {timeZone}; phases must be in order and must not overlap.",
   "rounds.phaseStart": "{phase}: first day",
   "rounds.phaseEnd": "{phase}: last day",
   "rounds.advance": "Advance to the next phase now",
@@ -110,7 +111,8 @@ export const roundsEn = {
   "rounds.error.share_out_of_range": "The share must be between 0 and 100.",
   "rounds.error.count_negative": "This number cannot be negative.",
   "rounds.error.no_next_phase": "There is no next phase.",
-  "rounds.error.phase_started_today": "The current phase began today; phases last whole days, so it can end tomorrow at the earliest.",
+  "rounds.error.phase_started_today":
+    "The current phase began today; phases last whole days, so it can end tomorrow at the earliest.",
   "rounds.error.envelope_has_proposals": "This envelope still has {count} proposals.",
   "rounds.error.envelope_unknown": "Choose one of the round's envelopes.",
   "rounds.error.not_reviewable": "A proposal that is {status} cannot be reviewed.",
@@ -140,19 +142,24 @@ export const roundsEn = {
   "rounds.tally.noEdit": "The outcome comes from the rule and the ballots; it cannot be edited.",
   "rounds.error.not_tallying": "The tally can run only in the tallying phase, after voting has closed.",
   "rounds.receipt.title": "Check a ballot receipt",
-  "rounds.receipt.intro": "Enter the ballot id from your receipt. The page shows whether the ballot is in the latest signed checkpoint of this round's ledger — without showing how anyone voted.",
+  "rounds.receipt.intro":
+    "Enter the ballot id from your receipt. The page shows whether the ballot is in the latest signed checkpoint of this round's ledger — without showing how anyone voted.",
   "rounds.receipt.ballotId": "Ballot id",
   "rounds.receipt.check": "Check",
   "rounds.receipt.notFound": "No ballot with this id in this round.",
-  "rounds.receipt.included": "This ballot is leaf {index} of the ledger and is included in the checkpoint of {size} ballots signed on {date}.",
-  "rounds.receipt.pending": "This ballot is leaf {index} of the ledger; the next signed checkpoint (at most 5 minutes away while voting lasts) will include it.",
+  "rounds.receipt.included":
+    "This ballot is leaf {index} of the ledger and is included in the checkpoint of {size} ballots signed on {date}.",
+  "rounds.receipt.pending":
+    "This ballot is leaf {index} of the ledger; the next signed checkpoint (at most 5 minutes away while voting lasts) will include it.",
   "rounds.receipt.superseded": "A later ballot of the same voter replaced this one: only the latest counts.",
   "rounds.receipt.current": "This is the voter's current ballot in its envelope.",
   "rounds.receipt.download": "Download the receipt (JSON)",
   "rounds.receipt.checkpoints": "Signed checkpoints (JSON)",
-  "rounds.receipt.verify": "Anyone can verify the receipt offline with the municipality's public key and the inclusion proof.",
+  "rounds.receipt.verify":
+    "Anyone can verify the receipt offline with the municipality's public key and the inclusion proof.",
   "rounds.publish.submit": "Publish the results",
-  "rounds.publish.help": "Publishing signs the final checkpoint, destroys the secret that links voters to ballots, marks the selected proposals funded and opens the results to everyone. It cannot be undone.",
+  "rounds.publish.help":
+    "Publishing signs the final checkpoint, destroys the secret that links voters to ballots, marks the selected proposals funded and opens the results to everyone. It cannot be undone.",
   "rounds.publish.done": "Results published: {count} proposals funded.",
   "rounds.error.already_published": "The results of this round are already published.",
   "rounds.error.no_tally": "Run the tally before publishing.",
@@ -171,7 +178,8 @@ export const roundsEn = {
   "rounds.results.ledger": "Ledger: {size} ballots; final signed root {root}.",
   "rounds.results.link": "Results",
   "rounds.turnout.title": "Turnout",
-  "rounds.turnout.intro": "Voters who cast a ballot, by day, district, voter class and channel. Interim results are never shown before the tally.",
+  "rounds.turnout.intro":
+    "Voters who cast a ballot, by day, district, voter class and channel. Interim results are never shown before the tally.",
   "rounds.turnout.day": "Day",
   "rounds.turnout.district": "District",
   "rounds.turnout.class": "Voter class",
@@ -231,7 +239,8 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.titleFa": "عنوان به فارسی",
   "rounds.descriptionEn": "شرح به انگلیسی",
   "rounds.descriptionFa": "شرح به فارسی",
-  "rounds.phasesHelp": "برای کنار گذاشتن یک مرحله هر دو تاریخ آن را خالی بگذارید. تاریخ‌ها روزهای کامل در {timeZone} هستند؛ مرحله‌ها باید به ترتیب باشند و هم‌پوشانی نداشته باشند.",
+  "rounds.phasesHelp":
+    "برای کنار گذاشتن یک مرحله هر دو تاریخ آن را خالی بگذارید. تاریخ‌ها روزهای کامل در {timeZone} هستند؛ مرحله‌ها باید به ترتیب باشند و هم‌پوشانی نداشته باشند.",
   "rounds.phaseStart": "{phase}: نخستین روز",
   "rounds.phaseEnd": "{phase}: واپسین روز",
   "rounds.advance": "رفتن به مرحلهٔ بعد از همین حالا",
@@ -329,7 +338,8 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.error.share_out_of_range": "سهم باید میان ۰ و ۱۰۰ باشد.",
   "rounds.error.count_negative": "این عدد نمی‌تواند منفی باشد.",
   "rounds.error.no_next_phase": "مرحلهٔ بعدی وجود ندارد.",
-  "rounds.error.phase_started_today": "مرحلهٔ کنونی امروز آغاز شده است؛ مرحله‌ها روزهای کامل‌اند، پس زودترین پایان آن فرداست.",
+  "rounds.error.phase_started_today":
+    "مرحلهٔ کنونی امروز آغاز شده است؛ مرحله‌ها روزهای کامل‌اند، پس زودترین پایان آن فرداست.",
   "rounds.error.envelope_has_proposals": "این سبد هنوز {count} طرح دارد.",
   "rounds.error.envelope_unknown": "یکی از سبدهای دوره را برگزینید.",
   "rounds.error.not_reviewable": "طرحی که {status} است را نمی‌توان بررسی کرد.",
@@ -359,19 +369,23 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.tally.noEdit": "نتیجه از قاعده و رای‌ها می‌آید؛ ویرایش‌پذیر نیست.",
   "rounds.error.not_tallying": "شمارش تنها در مرحلهٔ شمارش، پس از بسته شدن رای‌گیری، انجام‌پذیر است.",
   "rounds.receipt.title": "وارسی رسید رای",
-  "rounds.receipt.intro": "شناسهٔ رای را از رسید خود وارد کنید. این صفحه نشان می‌دهد که رای در واپسین نقطهٔ بازبینی امضاشدهٔ دفتر این دوره هست یا نه — بی‌آنکه نشان دهد کسی به چه رای داده است.",
+  "rounds.receipt.intro":
+    "شناسهٔ رای را از رسید خود وارد کنید. این صفحه نشان می‌دهد که رای در واپسین نقطهٔ بازبینی امضاشدهٔ دفتر این دوره هست یا نه — بی‌آنکه نشان دهد کسی به چه رای داده است.",
   "rounds.receipt.ballotId": "شناسهٔ رای",
   "rounds.receipt.check": "وارسی",
   "rounds.receipt.notFound": "رایی با این شناسه در این دوره نیست.",
-  "rounds.receipt.included": "این رای برگ {index} دفتر است و در نقطهٔ بازبینی {size} رای که در {date} امضا شده، آمده است.",
-  "rounds.receipt.pending": "این رای برگ {index} دفتر است؛ نقطهٔ بازبینی امضاشدهٔ بعدی (در زمان رای‌گیری حداکثر ۵ دقیقه دیگر) آن را در بر خواهد گرفت.",
+  "rounds.receipt.included":
+    "این رای برگ {index} دفتر است و در نقطهٔ بازبینی {size} رای که در {date} امضا شده، آمده است.",
+  "rounds.receipt.pending":
+    "این رای برگ {index} دفتر است؛ نقطهٔ بازبینی امضاشدهٔ بعدی (در زمان رای‌گیری حداکثر ۵ دقیقه دیگر) آن را در بر خواهد گرفت.",
   "rounds.receipt.superseded": "رای دیگری از همین رای‌دهنده جای این رای را گرفته است: تنها واپسین رای شمرده می‌شود.",
   "rounds.receipt.current": "این رای کنونی رای‌دهنده در این سبد است.",
   "rounds.receipt.download": "دریافت رسید (JSON)",
   "rounds.receipt.checkpoints": "نقاط بازبینی امضاشده (JSON)",
   "rounds.receipt.verify": "هر کسی می‌تواند رسید را بی‌نیاز از اینترنت، با کلید عمومی شهرداری و اثبات شمول، وارسی کند.",
   "rounds.publish.submit": "انتشار نتایج",
-  "rounds.publish.help": "انتشار، نقطهٔ بازبینی پایانی را امضا می‌کند، رازی را که رای‌دهندگان را به رای‌ها پیوند می‌دهد نابود می‌کند، طرح‌های برگزیده را تأمین‌شده می‌کند و نتایج را برای همه باز می‌کند. برگشت‌پذیر نیست.",
+  "rounds.publish.help":
+    "انتشار، نقطهٔ بازبینی پایانی را امضا می‌کند، رازی را که رای‌دهندگان را به رای‌ها پیوند می‌دهد نابود می‌کند، طرح‌های برگزیده را تأمین‌شده می‌کند و نتایج را برای همه باز می‌کند. برگشت‌پذیر نیست.",
   "rounds.publish.done": "نتایج منتشر شد: {count} طرح تأمین شد.",
   "rounds.error.already_published": "نتایج این دوره پیش‌تر منتشر شده است.",
   "rounds.error.no_tally": "پیش از انتشار، شمارش را انجام دهید.",
@@ -386,11 +400,13 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.results.chartCaption": "پشتیبانی وزن‌دار هر طرح (طرح‌های تأمین‌شده نشان‌دار)",
   "rounds.results.how": "قاعده چگونه تصمیم گرفت",
   "rounds.results.stepGreedy": "گام {step}: {project} تأمین شد ({supporters} پشتیبان وزن‌دار).",
-  "rounds.results.stepMes": "گام {step}: {project} با بهای {rho} برای هر واحد تأمین شد؛ {payers} پشتیبان هزینه‌اش را دادند.",
+  "rounds.results.stepMes":
+    "گام {step}: {project} با بهای {rho} برای هر واحد تأمین شد؛ {payers} پشتیبان هزینه‌اش را دادند.",
   "rounds.results.ledger": "دفتر: {size} رای؛ ریشهٔ امضاشدهٔ پایانی {root}.",
   "rounds.results.link": "نتایج",
   "rounds.turnout.title": "مشارکت",
-  "rounds.turnout.intro": "رای‌دهندگانی که رای داده‌اند، بر پایهٔ روز، منطقه، گروه رای‌دهنده و شیوهٔ رای. نتایج میانی هرگز پیش از شمارش نشان داده نمی‌شوند.",
+  "rounds.turnout.intro":
+    "رای‌دهندگانی که رای داده‌اند، بر پایهٔ روز، منطقه، گروه رای‌دهنده و شیوهٔ رای. نتایج میانی هرگز پیش از شمارش نشان داده نمی‌شوند.",
   "rounds.turnout.day": "روز",
   "rounds.turnout.district": "منطقه",
   "rounds.turnout.class": "گروه رای‌دهنده",

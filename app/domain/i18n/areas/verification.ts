@@ -1,7 +1,8 @@
 /** UI strings of the verification area (merged into en.ts / fa.ts). Keys start with "verification.". */
 export const verificationEn = {
   "verification.title": "Verification",
-  "verification.intro": "Voting needs a verified account: one person, one account. Your national ID and birth date are never shown or stored as you type them.",
+  "verification.intro":
+    "Voting needs a verified account: one person, one account. Your national ID and birth date are never shown or stored as you type them.",
   "verification.loginFirst": "Log in to verify your account.",
   "verification.status.title": "Your status",
   "verification.status.verified": "You are verified in {district}, voter class {voterClass}.",
@@ -13,13 +14,15 @@ export const verificationEn = {
   "verification.status.revoked": "Your verification was revoked on {date}. Reason: {reason}",
   "verification.done": "Your account is now verified.",
   "verification.match.title": "Verify with your national ID",
-  "verification.match.help": "Enter your national ID and birth date as the council's census has them. You may write the birth date in the Solar Hijri calendar (1370-05-12) or the Gregorian one (1991-08-03). You have 5 tries per hour.",
+  "verification.match.help":
+    "Enter your national ID and birth date as the council's census has them. You may write the birth date in the Solar Hijri calendar (1370-05-12) or the Gregorian one (1991-08-03). You have 5 tries per hour.",
   "verification.nationalId": "National ID",
   "verification.birthDate": "Birth date",
   "verification.birthDateHint": "Year-month-day, Solar Hijri or Gregorian.",
   "verification.match.submit": "Verify",
   "verification.letter.title": "Verify with a letter code",
-  "verification.letter.help": "If the council mailed you a letter, enter the code printed on it. Each code works once and expires.",
+  "verification.letter.help":
+    "If the council mailed you a letter, enter the code printed on it. Each code works once and expires.",
   "verification.code": "Letter code",
   "verification.letter.submit": "Use the code",
   "verification.rounds.title": "Your weight in this municipality's rounds",
@@ -32,12 +35,16 @@ export const verificationEn = {
   "verification.error.id_checksum": "National ID is not a valid national code (its check digit does not match).",
   "verification.error.id_pattern": "National ID does not have the form this municipality uses.",
   "verification.error.birth_date_invalid": "Birth date must be a real day, written year-month-day.",
-  "verification.error.no_match": "These details do not match the census. Check both and try again ({left} tries left this hour).",
-  "verification.error.throttled": "Too many tries. Wait an hour and try again, or ask the council to verify you in person.",
+  "verification.error.no_match":
+    "These details do not match the census. Check both and try again ({left} tries left this hour).",
+  "verification.error.throttled":
+    "Too many tries. Wait an hour and try again, or ask the council to verify you in person.",
   "verification.error.already_verified": "This account is already verified.",
-  "verification.error.identity_taken": "This person is already verified with another account. One person may have one verified account; the council can move the verification after checking.",
+  "verification.error.identity_taken":
+    "This person is already verified with another account. One person may have one verified account; the council can move the verification after checking.",
   "verification.error.identity_revoked": "This person's verification was revoked. Please contact the council.",
-  "verification.error.identity_taken_staff": "This person is already verified with another account. Check, then move that verification to this account.",
+  "verification.error.identity_taken_staff":
+    "This person is already verified with another account. Check, then move that verification to this account.",
   "verification.error.code_format": "Letter code must have 12 letters and digits.",
   "verification.error.code_unknown": "This code is not valid ({left} tries left this hour).",
   "verification.error.code_used": "This code has already been used.",
@@ -65,7 +72,8 @@ export const verificationEn = {
   "verification.error.file_encoding": "Census file must be UTF-8 text.",
   "verification.error.name_required": "Name in English or Persian is required.",
   "verification.census.title": "Census",
-  "verification.census.intro": "Residents verify themselves against the census. National IDs are stored only as keyed hashes; birth dates are never shown.",
+  "verification.census.intro":
+    "Residents verify themselves against the census. National IDs are stored only as keyed hashes; birth dates are never shown.",
   "verification.census.current": "Current census",
   "verification.census.none": "No census has been imported yet.",
   "verification.census.summary": "{records} records from {file}, imported on {date}.",
@@ -78,9 +86,11 @@ export const verificationEn = {
   "verification.census.scheme.pattern": "Other: a pattern",
   "verification.census.idPattern": "ID pattern (regular expression, for “other”)",
   "verification.census.scheme.submit": "Save the ID scheme",
-  "verification.census.scheme.saved": "The ID scheme was saved. Import the census again if IDs are written differently now.",
+  "verification.census.scheme.saved":
+    "The ID scheme was saved. Import the census again if IDs are written differently now.",
   "verification.census.upload.title": "Import a census file",
-  "verification.census.upload.help": "A CSV file in UTF-8 with a header row: national_id, birth_date, district, voter_class (other columns are ignored). District is the district code ({codes}). Up to 1,000,000 rows. A new import replaces the current census as a whole, only once it is completely loaded.",
+  "verification.census.upload.help":
+    "A CSV file in UTF-8 with a header row: national_id, birth_date, district, voter_class (other columns are ignored). District is the district code ({codes}). Up to 1,000,000 rows. A new import replaces the current census as a whole, only once it is completely loaded.",
   "verification.census.fileLabel": "Census file (CSV)",
   "verification.census.skipBadRows": "Skip bad rows and import the rest",
   "verification.census.skipHint": "Without this, a file with any bad row is refused as a whole and nothing changes.",
@@ -93,7 +103,8 @@ export const verificationEn = {
   "verification.census.status.failed": "failed",
   "verification.census.progress": "{loaded} of {total} rows loaded…",
   "verification.census.refreshHint": "This page refreshes itself until the import has finished.",
-  "verification.census.refused": "Nothing was imported: {bad} of {total} rows have problems. Fix them, or import again with “skip bad rows”.",
+  "verification.census.refused":
+    "Nothing was imported: {bad} of {total} rows have problems. Fix them, or import again with “skip bad rows”.",
   "verification.census.activeNote": "{records} records imported.",
   "verification.census.skipped": "{bad} bad rows were skipped.",
   "verification.census.failed": "The import failed; the previous census is still in use.",
@@ -104,7 +115,8 @@ export const verificationEn = {
   "verification.census.file.name": "File",
   "verification.census.started": "Started",
   "verification.census.statusLabel": "Status",
-  "verification.census.why.header": "The header row must name the columns national_id, birth_date, district, voter_class (missing: {value}).",
+  "verification.census.why.header":
+    "The header row must name the columns national_id, birth_date, district, voter_class (missing: {value}).",
   "verification.census.why.columns": "The row does not have as many fields as the header.",
   "verification.census.why.quote": "A quoted field is not closed.",
   "verification.census.why.id_missing": "The national ID is empty.",
@@ -129,7 +141,8 @@ export const verificationEn = {
   "verification.staff.revokedOn": "revoked on {date}: {reason}",
   "verification.staff.by": "by {name}",
   "verification.staff.verify.title": "Verify in person",
-  "verification.staff.verify.help": "Check the person's identity document, then enter the ID and birth date and choose district and voter class.",
+  "verification.staff.verify.help":
+    "Check the person's identity document, then enter the ID and birth date and choose district and voter class.",
   "verification.staff.verify.submit": "Verify this account",
   "verification.staff.verified": "The account was verified.",
   "verification.staff.revoke.title": "Revoke the verification",
@@ -137,11 +150,13 @@ export const verificationEn = {
   "verification.staff.revoke.submit": "Revoke",
   "verification.staff.revoked": "The verification was revoked.",
   "verification.staff.move.title": "Move the existing verification to this account",
-  "verification.staff.move.help": "The identity is verified with another account. If you have checked that this account belongs to the person, move the verification here; the other account loses it.",
+  "verification.staff.move.help":
+    "The identity is verified with another account. If you have checked that this account belongs to the person, move the verification here; the other account loses it.",
   "verification.staff.move.submit": "Move the verification",
   "verification.staff.moved": "The verification was moved to this account.",
   "verification.letters.title": "Letter codes",
-  "verification.letters.help": "Generate one-time codes for census entries not yet verified. You download the list once (census line, district, class, code, expiry); match lines to your own register to address the letters. A new code replaces an entry's earlier unused one.",
+  "verification.letters.help":
+    "Generate one-time codes for census entries not yet verified. You download the list once (census line, district, class, code, expiry); match lines to your own register to address the letters. A new code replaces an entry's earlier unused one.",
   "verification.letters.counts": "{issued} codes issued, {used} used, {open} still valid.",
   "verification.letters.allDistricts": "All districts",
   "verification.letters.validDays": "Valid for (days)",
@@ -150,7 +165,8 @@ export const verificationEn = {
   "verification.eligibility.title": "Who may take part in {round}",
   "verification.eligibility.frozen": "Voting has opened: these rules and weights are frozen.",
   "verification.eligibility.classes": "Voter classes and weights",
-  "verification.eligibility.classesHelp": "A voter's ballot weight is their class's weight. Without classes every verified resident votes with weight 1; with classes, only the listed classes take part.",
+  "verification.eligibility.classesHelp":
+    "A voter's ballot weight is their class's weight. Without classes every verified resident votes with weight 1; with classes, only the listed classes take part.",
   "verification.eligibility.noClasses": "No voter classes: every verified resident votes with weight 1.",
   "verification.eligibility.code": "Code (as in the census)",
   "verification.eligibility.nameEn": "Name (English)",
@@ -191,7 +207,8 @@ export const verificationEn = {
 
 export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.title": "احراز هویت",
-  "verification.intro": "رأی دادن به حساب احرازشده نیاز دارد: هر نفر یک حساب. کد ملی و تاریخ تولد شما هرگز نمایش داده یا به همان شکلی که وارد می‌کنید نگهداری نمی‌شود.",
+  "verification.intro":
+    "رأی دادن به حساب احرازشده نیاز دارد: هر نفر یک حساب. کد ملی و تاریخ تولد شما هرگز نمایش داده یا به همان شکلی که وارد می‌کنید نگهداری نمی‌شود.",
   "verification.loginFirst": "برای احراز هویت ابتدا وارد شوید.",
   "verification.status.title": "وضعیت شما",
   "verification.status.verified": "هویت شما در {district} با گروه رأی‌دهندهٔ {voterClass} تأیید شده است.",
@@ -203,13 +220,15 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.status.revoked": "احراز هویت شما در {date} لغو شد. دلیل: {reason}",
   "verification.done": "حساب شما اکنون احراز شده است.",
   "verification.match.title": "احراز با کد ملی",
-  "verification.match.help": "کد ملی و تاریخ تولد خود را همان‌طور که در سرشماری شورا آمده وارد کنید. تاریخ تولد را می‌توانید به تقویم شمسی (۱۳۷۰-۰۵-۱۲) یا میلادی (1991-08-03) بنویسید. در هر ساعت ۵ بار می‌توانید امتحان کنید.",
+  "verification.match.help":
+    "کد ملی و تاریخ تولد خود را همان‌طور که در سرشماری شورا آمده وارد کنید. تاریخ تولد را می‌توانید به تقویم شمسی (۱۳۷۰-۰۵-۱۲) یا میلادی (1991-08-03) بنویسید. در هر ساعت ۵ بار می‌توانید امتحان کنید.",
   "verification.nationalId": "کد ملی",
   "verification.birthDate": "تاریخ تولد",
   "verification.birthDateHint": "سال-ماه-روز، شمسی یا میلادی.",
   "verification.match.submit": "احراز هویت",
   "verification.letter.title": "احراز با کد نامه",
-  "verification.letter.help": "اگر شورا برایتان نامه فرستاده، کد چاپ‌شده در آن را وارد کنید. هر کد یک بار کار می‌کند و تاریخ انقضا دارد.",
+  "verification.letter.help":
+    "اگر شورا برایتان نامه فرستاده، کد چاپ‌شده در آن را وارد کنید. هر کد یک بار کار می‌کند و تاریخ انقضا دارد.",
   "verification.code": "کد نامه",
   "verification.letter.submit": "استفاده از کد",
   "verification.rounds.title": "وزن رأی شما در دوره‌های این شهر",
@@ -222,12 +241,16 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.id_checksum": "کد ملی معتبر نیست (رقم کنترل آن نمی‌خواند).",
   "verification.error.id_pattern": "کد ملی به شکلی که این شهر به کار می‌برد نیست.",
   "verification.error.birth_date_invalid": "تاریخ تولد باید روزی واقعی باشد، به شکل سال-ماه-روز.",
-  "verification.error.no_match": "این اطلاعات با سرشماری نمی‌خواند. هر دو را بررسی کنید و دوباره امتحان کنید ({left} بار دیگر در این ساعت).",
-  "verification.error.throttled": "تلاش‌ها بیش از حد بود. یک ساعت صبر کنید و دوباره امتحان کنید، یا از شورا بخواهید حضوری احرازتان کند.",
+  "verification.error.no_match":
+    "این اطلاعات با سرشماری نمی‌خواند. هر دو را بررسی کنید و دوباره امتحان کنید ({left} بار دیگر در این ساعت).",
+  "verification.error.throttled":
+    "تلاش‌ها بیش از حد بود. یک ساعت صبر کنید و دوباره امتحان کنید، یا از شورا بخواهید حضوری احرازتان کند.",
   "verification.error.already_verified": "این حساب پیش‌تر احراز شده است.",
-  "verification.error.identity_taken": "این شخص پیش‌تر با حساب دیگری احراز شده است. هر نفر یک حساب احرازشده دارد؛ شورا پس از بررسی می‌تواند احراز را منتقل کند.",
+  "verification.error.identity_taken":
+    "این شخص پیش‌تر با حساب دیگری احراز شده است. هر نفر یک حساب احرازشده دارد؛ شورا پس از بررسی می‌تواند احراز را منتقل کند.",
   "verification.error.identity_revoked": "احراز هویت این شخص لغو شده است. لطفاً با شورا تماس بگیرید.",
-  "verification.error.identity_taken_staff": "این شخص پیش‌تر با حساب دیگری احراز شده است. بررسی کنید و سپس احراز را به این حساب منتقل کنید.",
+  "verification.error.identity_taken_staff":
+    "این شخص پیش‌تر با حساب دیگری احراز شده است. بررسی کنید و سپس احراز را به این حساب منتقل کنید.",
   "verification.error.code_format": "کد نامه باید ۱۲ حرف و رقم باشد.",
   "verification.error.code_unknown": "این کد معتبر نیست ({left} بار دیگر در این ساعت).",
   "verification.error.code_used": "این کد پیش‌تر استفاده شده است.",
@@ -255,7 +278,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.file_encoding": "پروندهٔ سرشماری باید متن UTF-8 باشد.",
   "verification.error.name_required": "نام به انگلیسی یا فارسی لازم است.",
   "verification.census.title": "سرشماری",
-  "verification.census.intro": "شهروندان خود را با سرشماری احراز می‌کنند. کدهای ملی فقط به صورت درهم‌سازی کلیددار نگهداری می‌شوند و تاریخ‌های تولد هرگز نمایش داده نمی‌شوند.",
+  "verification.census.intro":
+    "شهروندان خود را با سرشماری احراز می‌کنند. کدهای ملی فقط به صورت درهم‌سازی کلیددار نگهداری می‌شوند و تاریخ‌های تولد هرگز نمایش داده نمی‌شوند.",
   "verification.census.current": "سرشماری کنونی",
   "verification.census.none": "هنوز سرشماری‌ای بارگذاری نشده است.",
   "verification.census.summary": "{records} ردیف از {file}، بارگذاری‌شده در {date}.",
@@ -268,12 +292,15 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.scheme.pattern": "دیگر: یک الگو",
   "verification.census.idPattern": "الگوی شناسه (عبارت باقاعده، برای «دیگر»)",
   "verification.census.scheme.submit": "ذخیرهٔ نوع شناسه",
-  "verification.census.scheme.saved": "نوع شناسه ذخیره شد. اگر شناسه‌ها اکنون به شکل دیگری نوشته می‌شوند، سرشماری را دوباره بارگذاری کنید.",
+  "verification.census.scheme.saved":
+    "نوع شناسه ذخیره شد. اگر شناسه‌ها اکنون به شکل دیگری نوشته می‌شوند، سرشماری را دوباره بارگذاری کنید.",
   "verification.census.upload.title": "بارگذاری پروندهٔ سرشماری",
-  "verification.census.upload.help": "پرونده‌ای CSV با کدگذاری UTF-8 و سطر عنوان: national_id، birth_date، district، voter_class (ستون‌های دیگر نادیده گرفته می‌شوند). منطقه کد منطقه است ({codes}). تا ۱٬۰۰۰٬۰۰۰ سطر. بارگذاری تازه فقط وقتی کامل شد جای سرشماری کنونی را می‌گیرد.",
+  "verification.census.upload.help":
+    "پرونده‌ای CSV با کدگذاری UTF-8 و سطر عنوان: national_id، birth_date، district، voter_class (ستون‌های دیگر نادیده گرفته می‌شوند). منطقه کد منطقه است ({codes}). تا ۱٬۰۰۰٬۰۰۰ سطر. بارگذاری تازه فقط وقتی کامل شد جای سرشماری کنونی را می‌گیرد.",
   "verification.census.fileLabel": "پروندهٔ سرشماری (CSV)",
   "verification.census.skipBadRows": "سطرهای نادرست را کنار بگذار و بقیه را بارگذاری کن",
-  "verification.census.skipHint": "بدون این گزینه، پرونده‌ای که حتی یک سطر نادرست دارد کلاً پذیرفته نمی‌شود و چیزی تغییر نمی‌کند.",
+  "verification.census.skipHint":
+    "بدون این گزینه، پرونده‌ای که حتی یک سطر نادرست دارد کلاً پذیرفته نمی‌شود و چیزی تغییر نمی‌کند.",
   "verification.census.upload.submit": "بارگذاری",
   "verification.census.imports": "بارگذاری‌ها",
   "verification.census.status.running": "در حال بارگذاری",
@@ -283,7 +310,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.status.failed": "ناموفق",
   "verification.census.progress": "{loaded} از {total} سطر بارگذاری شد…",
   "verification.census.refreshHint": "این صفحه تا پایان بارگذاری خودبه‌خود تازه می‌شود.",
-  "verification.census.refused": "چیزی بارگذاری نشد: {bad} سطر از {total} سطر مشکل دارد. آن‌ها را درست کنید یا با گزینهٔ «کنار گذاشتن سطرهای نادرست» دوباره بارگذاری کنید.",
+  "verification.census.refused":
+    "چیزی بارگذاری نشد: {bad} سطر از {total} سطر مشکل دارد. آن‌ها را درست کنید یا با گزینهٔ «کنار گذاشتن سطرهای نادرست» دوباره بارگذاری کنید.",
   "verification.census.activeNote": "{records} ردیف بارگذاری شد.",
   "verification.census.skipped": "{bad} سطر نادرست کنار گذاشته شد.",
   "verification.census.failed": "بارگذاری ناموفق بود؛ سرشماری پیشین همچنان به کار می‌رود.",
@@ -294,7 +322,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.file.name": "پرونده",
   "verification.census.started": "آغاز",
   "verification.census.statusLabel": "وضعیت",
-  "verification.census.why.header": "سطر عنوان باید ستون‌های national_id، birth_date، district، voter_class را نام ببرد (کم است: {value}).",
+  "verification.census.why.header":
+    "سطر عنوان باید ستون‌های national_id، birth_date، district، voter_class را نام ببرد (کم است: {value}).",
   "verification.census.why.columns": "تعداد خانه‌های این سطر با سطر عنوان یکی نیست.",
   "verification.census.why.quote": "خانه‌ای که با گیومه آغاز شده بسته نشده است.",
   "verification.census.why.id_missing": "کد ملی خالی است.",
@@ -319,7 +348,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.staff.revokedOn": "لغوشده در {date}: {reason}",
   "verification.staff.by": "توسط {name}",
   "verification.staff.verify.title": "احراز حضوری",
-  "verification.staff.verify.help": "مدرک شناسایی شخص را بررسی کنید، سپس کد ملی و تاریخ تولد را وارد کنید و منطقه و گروه را برگزینید.",
+  "verification.staff.verify.help":
+    "مدرک شناسایی شخص را بررسی کنید، سپس کد ملی و تاریخ تولد را وارد کنید و منطقه و گروه را برگزینید.",
   "verification.staff.verify.submit": "احراز این حساب",
   "verification.staff.verified": "حساب احراز شد.",
   "verification.staff.revoke.title": "لغو احراز",
@@ -327,11 +357,13 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.staff.revoke.submit": "لغو",
   "verification.staff.revoked": "احراز لغو شد.",
   "verification.staff.move.title": "انتقال احراز موجود به این حساب",
-  "verification.staff.move.help": "این هویت با حساب دیگری احراز شده است. اگر بررسی کرده‌اید که این حساب از آنِ همین شخص است، احراز را به اینجا منتقل کنید؛ حساب دیگر آن را از دست می‌دهد.",
+  "verification.staff.move.help":
+    "این هویت با حساب دیگری احراز شده است. اگر بررسی کرده‌اید که این حساب از آنِ همین شخص است، احراز را به اینجا منتقل کنید؛ حساب دیگر آن را از دست می‌دهد.",
   "verification.staff.move.submit": "انتقال احراز",
   "verification.staff.moved": "احراز به این حساب منتقل شد.",
   "verification.letters.title": "کدهای نامه",
-  "verification.letters.help": "برای ردیف‌های احرازنشدهٔ سرشماری کد یک‌بارمصرف بسازید. فهرست (سطر سرشماری، منطقه، گروه، کد، انقضا) را یک بار دریافت می‌کنید؛ سطرها را با دفتر خودتان تطبیق دهید تا نامه‌ها را نشانی کنید. کد تازه جای کد استفاده‌نشدهٔ پیشین را می‌گیرد.",
+  "verification.letters.help":
+    "برای ردیف‌های احرازنشدهٔ سرشماری کد یک‌بارمصرف بسازید. فهرست (سطر سرشماری، منطقه، گروه، کد، انقضا) را یک بار دریافت می‌کنید؛ سطرها را با دفتر خودتان تطبیق دهید تا نامه‌ها را نشانی کنید. کد تازه جای کد استفاده‌نشدهٔ پیشین را می‌گیرد.",
   "verification.letters.counts": "{issued} کد صادر شده، {used} استفاده‌شده، {open} هنوز معتبر.",
   "verification.letters.allDistricts": "همهٔ منطقه‌ها",
   "verification.letters.validDays": "مدت اعتبار (روز)",
@@ -340,7 +372,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.eligibility.title": "چه کسانی در {round} شرکت می‌کنند",
   "verification.eligibility.frozen": "رأی‌گیری آغاز شده است: این قواعد و وزن‌ها ثابت شده‌اند.",
   "verification.eligibility.classes": "گروه‌های رأی‌دهنده و وزن‌ها",
-  "verification.eligibility.classesHelp": "وزن برگهٔ هر رأی‌دهنده وزن گروه اوست. بی‌گروه، هر شهروند احرازشده با وزن ۱ رأی می‌دهد؛ با گروه‌ها فقط گروه‌های فهرست‌شده شرکت می‌کنند.",
+  "verification.eligibility.classesHelp":
+    "وزن برگهٔ هر رأی‌دهنده وزن گروه اوست. بی‌گروه، هر شهروند احرازشده با وزن ۱ رأی می‌دهد؛ با گروه‌ها فقط گروه‌های فهرست‌شده شرکت می‌کنند.",
   "verification.eligibility.noClasses": "گروهی تعریف نشده: هر شهروند احرازشده با وزن ۱ رأی می‌دهد.",
   "verification.eligibility.code": "کد (همان‌طور که در سرشماری است)",
   "verification.eligibility.nameEn": "نام (انگلیسی)",
