@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Shora — results" }];
  * A published round never changes (ADR 0008): its results page data is built once per round and
  * served from memory after that — observers arrive in crowds on the evening results come out.
  */
-const publishedPayloads = new Map<string, Awaited<ReturnType<typeof resultsPayload>>>();
+const publishedPayloads = new Map<string, ReturnType<typeof resultsPayload>>();
 
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -27,12 +27,17 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   // Published: the page itself may be kept and served again to observers (app/cli/page-cache.ts).
   const cached = publishedPayloads.get(round.id);
-  if (cached) return json(cached, { headers: { [PAGE_CACHE_HEADER]: "public" } });
-  const published = await isPublished(context.db, round.id);
-  const payload = await resultsPayload(context.db, municipality, round, published);
-  if (!published) return json(payload);
-  publishedPayloads.set(round.id, payload);
-  return json(payload, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+  if (cached) return json(await cached, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+  if (!(await isPublished(context.db, round.id)))
+    return json(await resultsPayload(context.db, municipality, round, false));
+  // Built once even when a crowd arrives together: the others wait for the first.
+  let building = publishedPayloads.get(round.id);
+  if (!building) {
+    building = resultsPayload(context.db, municipality, round, true);
+    publishedPayloads.set(round.id, building);
+    building.catch(() => publishedPayloads.delete(round.id));
+  }
+  return json(await building, { headers: { [PAGE_CACHE_HEADER]: "public" } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {

@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, ne, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, max, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import {
   ballots,
@@ -168,36 +168,34 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
   const now = input.now ?? new Date();
   const body = normalizeBallot(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
+  // What does not depend on other casts is read before taking the round's ledger lock, so the lock
+  // is held for as few round trips as possible (every cast of the round waits for it).
+  const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
+  if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
+  const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
   // One ledger per round, one writer at a time: the sequence stays linear across app processes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
   const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
   if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting")
     throw new BallotRefused("not_voting", [], 409);
-  const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
-  if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
-  const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
-  const [previous] = await tx
+  // This voter's current ballots in the round: the one in this envelope, and any on the other channel.
+  const mine = await tx
     .select()
     .from(ballots)
-    .where(and(eq(ballots.envelopeId, input.envelope.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
+    .where(and(eq(ballots.roundId, input.roundId), eq(ballots.voterKey, key), eq(ballots.current, true)));
+  const previous = mine.find((b) => b.envelopeId === input.envelope.id);
   if (previous && (previous.channel !== input.channel || input.final))
     throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
   // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
-  const [otherChannel] = await tx
-    .select({ channel: ballots.channel })
-    .from(ballots)
-    .where(
-      and(
-        eq(ballots.roundId, input.roundId),
-        eq(ballots.voterKey, key),
-        eq(ballots.current, true),
-        ne(ballots.channel, input.channel),
-      ),
-    )
-    .limit(1);
+  const otherChannel = mine.find((b) => b.channel !== input.channel);
   if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
   if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
-  const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, input.roundId));
+  // The next leaf index from the primary key's end, not a count of every leaf.
+  const [{ last }] = await tx
+    .select({ last: max(ledgerLeaves.leafIndex) })
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, input.roundId));
+  const n = last === null ? 0 : Number(last) + 1;
   const ballotId = randomBytes(16).toString("hex");
   const nonce = randomBytes(32);
   const commitment = commitmentOf(body, nonce);

@@ -26,14 +26,12 @@ import {
   bundleFingerprint,
   rulesFingerprint,
 } from "../domain/bundle/format";
-import { decryptPrivateKey } from "../domain/ledger/checkpoint";
 import type { RuleName } from "../domain/tally";
 import { type EligibilityRules, roundVerdict } from "../domain/verification/eligibility";
-import { publicCheckpoints, signingKey } from "./checkpoints.server";
+import { privateKeyOf, publicCheckpoints, signingKey } from "./checkpoints.server";
 import type { Municipality } from "./municipality.server";
 import { isPublished } from "./publish.server";
 import { findRound } from "./rounds-admin.server";
-import { serverSecret } from "./secrets.server";
 import { latestTallies } from "./tally.server";
 import { roundRules } from "./verification.server";
 
@@ -46,7 +44,7 @@ export interface RoundBundle {
   round: RoundDoc;
 }
 
-const cache = new Map<string, RoundBundle>();
+const cache = new Map<string, Promise<RoundBundle>>();
 
 /** A per-envelope voter tag: links one voter's revotes in one envelope, nothing else. */
 function voterTag(voterKey: string, envelope: string): string {
@@ -74,9 +72,22 @@ async function eligibleInCensus(db: Db, municipalityId: string, rules: Eligibili
 export async function roundBundle(db: Db, municipality: Municipality, roundSlug: string): Promise<RoundBundle | null> {
   const round = await findRound(db, municipality.id, roundSlug);
   if (!round || !(await isPublished(db, round.id))) return null;
-  const cached = cache.get(round.id);
-  if (cached) return cached;
+  // One build per round and process, even when a crowd asks at once (the first request builds,
+  // the others wait for it).
+  let building = cache.get(round.id);
+  if (!building) {
+    building = buildRoundBundle(db, municipality, round);
+    cache.set(round.id, building);
+    building.catch(() => cache.delete(round.id));
+  }
+  return building;
+}
 
+async function buildRoundBundle(
+  db: Db,
+  municipality: Municipality,
+  round: NonNullable<Awaited<ReturnType<typeof findRound>>>,
+): Promise<RoundBundle> {
   const [envelopeRows, districtRows, phaseRows, classRows, results] = await Promise.all([
     db
       .select()
@@ -197,12 +208,11 @@ export async function roundBundle(db: Db, municipality: Municipality, roundSlug:
     leaves,
     ledger,
     recorded,
-    privateKeyPem: decryptPrivateKey(key.encryptedPrivateKey, serverSecret()),
+    privateKeyPem: privateKeyOf(key),
   });
   const roundFile = files.find((f) => f.name === "round.json");
   const parsed = JSON.parse(roundFile?.bytes.toString("utf8") ?? "{}") as RoundDoc;
   const bundle = { files, fingerprint: bundleFingerprint(parsed), round: parsed };
-  cache.set(round.id, bundle);
   return bundle;
 }
 

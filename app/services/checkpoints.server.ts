@@ -17,6 +17,22 @@ import { serverSecret } from "./secrets.server";
 export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
 
 /** The municipality's checkpoint signing key, created on first use. */
+/**
+ * The municipality's private signing key in PEM. Decrypting costs a deliberate scrypt (tens of
+ * milliseconds of CPU); done once per key and process, not on every checkpoint and bundle.
+ */
+const decryptedKeys = new Map<string, string>();
+export function privateKeyOf(key: { encryptedPrivateKey: string }): string {
+  const secret = serverSecret();
+  const memo = `${secret}\n${key.encryptedPrivateKey}`;
+  let pem = decryptedKeys.get(memo);
+  if (pem === undefined) {
+    pem = decryptPrivateKey(key.encryptedPrivateKey, secret);
+    decryptedKeys.set(memo, pem);
+  }
+  return pem;
+}
+
 export async function signingKey(db: Db | Tx, municipalityId: string) {
   const [existing] = await db
     .select()
@@ -77,7 +93,7 @@ export async function maybeCheckpoint(
     rootHash: head.root,
     signedAt: now.toISOString(),
   };
-  const signature = signCheckpoint(checkpoint, decryptPrivateKey(key.encryptedPrivateKey, serverSecret()));
+  const signature = signCheckpoint(checkpoint, privateKeyOf(key));
   await db
     .insert(checkpoints)
     .values({

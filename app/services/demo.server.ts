@@ -365,33 +365,29 @@ async function seedPastRound(
     ["published", -320, -301],
     ["implementation", -300, 300],
   ];
-  await tx
-    .insert(phases)
-    .values(
-      spans.map(([kind, a, b]) => ({
-        id: randomUUID(),
-        roundId,
-        kind,
-        startsOn: addDays(p.now, a),
-        endsOn: addDays(p.now, b),
-      })),
-    );
+  await tx.insert(phases).values(
+    spans.map(([kind, a, b]) => ({
+      id: randomUUID(),
+      roundId,
+      kind,
+      startsOn: addDays(p.now, a),
+      endsOn: addDays(p.now, b),
+    })),
+  );
   // Voter classes with weights: residents count twice, people who work in the city once.
   await tx.insert(roundVoterClasses).values([
     { roundId, code: "resident", name: { en: "Resident", fa: "ساکن" }, weight: 2, position: 0 },
     { roundId, code: "commuter", name: { en: "Works in the city", fa: "شاغل در شهر" }, weight: 1, position: 1 },
   ]);
   const envelopeId = randomUUID();
-  await tx
-    .insert(envelopes)
-    .values({
-      id: envelopeId,
-      roundId,
-      slug: "city",
-      name: { en: "Whole city", fa: "همهٔ شهر" },
-      amount: 6_000_000_000,
-      tallyRule: "mes",
-    });
+  await tx.insert(envelopes).values({
+    id: envelopeId,
+    roundId,
+    slug: "city",
+    name: { en: "Whole city", fa: "همهٔ شهر" },
+    amount: 6_000_000_000,
+    tallyRule: "mes",
+  });
   const projects: [string, string, number][] = [
     ["New lights in Shahid park", "روشنایی تازه در پارک شهید", 1_800_000_000],
     ["Library reading garden", "باغ کتاب‌خوانی کتابخانه", 1_500_000_000],

@@ -131,30 +131,26 @@ export const loadBench: BenchSuite = {
           n: start + k,
         }));
         await db.transaction(async (tx) => {
-          await tx
-            .insert(users)
-            .values(
-              batch.map((b) => ({
-                id: b.userId,
-                email: `load${b.n}@bench.local`,
-                passwordHash: "x",
-                displayName: `Voter ${b.n}`,
-              })),
-            );
-          await tx
-            .insert(verifications)
-            .values(
-              batch.map((b) => ({
-                id: randomUUID(),
-                municipalityId: demo.id,
-                userId: b.userId,
-                method: "staff" as const,
-                identityHash: randomBytes(32).toString("base64url"),
-                birthDate: "1980-01-01",
-                districtId: north.id,
-                voterClass: "resident",
-              })),
-            );
+          await tx.insert(users).values(
+            batch.map((b) => ({
+              id: b.userId,
+              email: `load${b.n}@bench.local`,
+              passwordHash: "x",
+              displayName: `Voter ${b.n}`,
+            })),
+          );
+          await tx.insert(verifications).values(
+            batch.map((b) => ({
+              id: randomUUID(),
+              municipalityId: demo.id,
+              userId: b.userId,
+              method: "staff" as const,
+              identityHash: randomBytes(32).toString("base64url"),
+              birthDate: "1980-01-01",
+              districtId: north.id,
+              voterClass: "resident",
+            })),
+          );
           await tx
             .insert(sessions)
             .values(

@@ -133,15 +133,13 @@ beforeAll(async () => {
   const ids: Partial<Record<Role, string>> = { admin: adminUserId, foreignStaff: foreign.adminUserId };
   for (const role of ["resident", "author", "staff", "platform"] as const) {
     ids[role] = randomUUID();
-    await database.db
-      .insert(users)
-      .values({
-        id: ids[role] as string,
-        email: `${role}@${slug}.example`,
-        passwordHash: hash,
-        displayName: role,
-        isPlatformAdmin: role === "platform",
-      });
+    await database.db.insert(users).values({
+      id: ids[role] as string,
+      email: `${role}@${slug}.example`,
+      passwordHash: hash,
+      displayName: role,
+      isPlatformAdmin: role === "platform",
+    });
   }
   await database.db.insert(memberships).values({ userId: ids.staff as string, municipalityId, role: "staff" });
   for (const role of roles) {
@@ -160,17 +158,15 @@ beforeAll(async () => {
   const envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   const proposalId = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({
-      id: proposalId,
-      envelopeId,
-      title: { en: "P" },
-      body: { en: "" },
-      cost: 5,
-      authorId: ids.author,
-      status: "submitted",
-    });
+  await database.db.insert(proposals).values({
+    id: proposalId,
+    envelopeId,
+    title: { en: "P" },
+    body: { en: "" },
+    cost: 5,
+    authorId: ids.author,
+    status: "submitted",
+  });
   const fundedId = randomUUID();
   await database.db
     .insert(proposals)

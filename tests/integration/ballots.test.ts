@@ -39,15 +39,13 @@ beforeAll(async () => {
   await database.db
     .insert(rounds)
     .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db
-    .insert(phases)
-    .values({
-      id: randomUUID(),
-      roundId,
-      kind: "voting",
-      startsOn: addDays(dayIn("UTC"), -1),
-      endsOn: addDays(dayIn("UTC"), 3),
-    });
+  await database.db.insert(phases).values({
+    id: randomUUID(),
+    roundId,
+    kind: "voting",
+    startsOn: addDays(dayIn("UTC"), -1),
+    endsOn: addDays(dayIn("UTC"), 3),
+  });
   const make = async (slugE: string, extra: Partial<typeof envelopes.$inferInsert>) => {
     const id = randomUUID();
     await database.db
@@ -71,16 +69,14 @@ beforeAll(async () => {
       .values({ id: ids[name], envelopeId: env.id, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
   }
   ids.withdrawn = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({
-      id: ids.withdrawn,
-      envelopeId: approval.id,
-      title: { en: "w" },
-      body: { en: "" },
-      cost: 1,
-      status: "withdrawn",
-    });
+  await database.db.insert(proposals).values({
+    id: ids.withdrawn,
+    envelopeId: approval.id,
+    title: { en: "w" },
+    body: { en: "" },
+    cost: 1,
+    status: "withdrawn",
+  });
 });
 afterAll(() => database.close());
 

@@ -162,43 +162,37 @@ beforeAll(async () => {
   userIds.staff = adminUserId;
   for (const role of ["resident", "platform"]) {
     userIds[role] = randomUUID();
-    await database.db
-      .insert(users)
-      .values({
-        id: userIds[role],
-        email: `${role}@${slug}.example`,
-        passwordHash: hash,
-        displayName: role,
-        isPlatformAdmin: role === "platform",
-      });
+    await database.db.insert(users).values({
+      id: userIds[role],
+      email: `${role}@${slug}.example`,
+      passwordHash: hash,
+      displayName: role,
+      isPlatformAdmin: role === "platform",
+    });
   }
   const roundId = randomUUID();
   await database.db
     .insert(rounds)
     .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db
-    .insert(phases)
-    .values({
-      id: randomUUID(),
-      roundId,
-      kind: "proposals",
-      startsOn: addDays(dayIn("UTC"), -1),
-      endsOn: addDays(dayIn("UTC"), 5),
-    });
+  await database.db.insert(phases).values({
+    id: randomUUID(),
+    roundId,
+    kind: "proposals",
+    startsOn: addDays(dayIn("UTC"), -1),
+    endsOn: addDays(dayIn("UTC"), 5),
+  });
   const envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   const proposalId = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({
-      id: proposalId,
-      envelopeId,
-      title: { en: "P" },
-      body: { en: "" },
-      cost: 5,
-      authorId: userIds.resident,
-      status: "submitted",
-    });
+  await database.db.insert(proposals).values({
+    id: proposalId,
+    envelopeId,
+    title: { en: "P" },
+    body: { en: "" },
+    cost: 5,
+    authorId: userIds.resident,
+    status: "submitted",
+  });
   Object.assign(params, { slug, round: "r", proposal: proposalId, "*": "x", municipalityId });
   for (const role of ["observer", "resident", "staff", "platform"]) browsers[role] = new TestBrowser(database.db);
 });

@@ -59,16 +59,14 @@ beforeAll(async () => {
     if (who === "staff") await database.db.insert(memberships).values({ userId: id, municipalityId, role: "staff" });
   }
   const roundId = randomUUID();
-  await database.db
-    .insert(rounds)
-    .values({
-      id: roundId,
-      municipalityId,
-      slug: "pb-2025",
-      kind: "budgeting",
-      title: { en: "PB 2025" },
-      description: { en: "" },
-    });
+  await database.db.insert(rounds).values({
+    id: roundId,
+    municipalityId,
+    slug: "pb-2025",
+    kind: "budgeting",
+    title: { en: "PB 2025" },
+    description: { en: "" },
+  });
   const envelopeId = randomUUID();
   await database.db
     .insert(envelopes)

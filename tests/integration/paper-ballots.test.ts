@@ -70,28 +70,24 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const id = randomUUID();
     proposalIds.push(id);
-    await database.db
-      .insert(proposals)
-      .values({
-        id,
-        envelopeId: north,
-        title: { en: `Proposal ${i + 1}` },
-        body: { en: "" },
-        cost: 300 + i * 100,
-        status: "accepted",
-        createdAt: new Date(Date.UTC(2026, 0, i + 1)),
-      });
-  }
-  await database.db
-    .insert(proposals)
-    .values({
-      id: randomUUID(),
-      envelopeId: points,
-      title: { en: "Tree" },
+    await database.db.insert(proposals).values({
+      id,
+      envelopeId: north,
+      title: { en: `Proposal ${i + 1}` },
       body: { en: "" },
-      cost: 10,
+      cost: 300 + i * 100,
       status: "accepted",
+      createdAt: new Date(Date.UTC(2026, 0, i + 1)),
     });
+  }
+  await database.db.insert(proposals).values({
+    id: randomUUID(),
+    envelopeId: points,
+    title: { en: "Tree" },
+    body: { en: "" },
+    cost: 10,
+    status: "accepted",
+  });
   // Open voting now that the rules are set.
   const { phases } = await import("../../db/schema");
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

@@ -26,16 +26,14 @@ beforeAll(async () => {
     .insert(envelopes)
     .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
   proposalId = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({
-      id: proposalId,
-      envelopeId,
-      title: { en: "Shade trees" },
-      body: { en: "Plant trees." },
-      cost: 300,
-      status: "accepted",
-    });
+  await database.db.insert(proposals).values({
+    id: proposalId,
+    envelopeId,
+    title: { en: "Shade trees" },
+    body: { en: "Plant trees." },
+    cost: 300,
+    status: "accepted",
+  });
 });
 afterAll(() => database.close());
 

@@ -47,14 +47,12 @@ beforeAll(async () => {
     admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "tally password 1" },
   }));
   const staffId = randomUUID();
-  await database.db
-    .insert(users)
-    .values({
-      id: staffId,
-      email: `staff@${slug}.example`,
-      passwordHash: await hashPassword("tally password 1"),
-      displayName: "Sam",
-    });
+  await database.db.insert(users).values({
+    id: staffId,
+    email: `staff@${slug}.example`,
+    passwordHash: await hashPassword("tally password 1"),
+    displayName: "Sam",
+  });
   await database.db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
   roundId = randomUUID();
   await database.db
@@ -65,17 +63,15 @@ beforeAll(async () => {
     { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
   ]);
   const envelopeId = randomUUID();
-  await database.db
-    .insert(envelopes)
-    .values({
-      id: envelopeId,
-      roundId,
-      slug: "all",
-      name: { en: "All" },
-      amount: 1000,
-      tallyRule: "mes",
-      tallyCompletion: true,
-    });
+  await database.db.insert(envelopes).values({
+    id: envelopeId,
+    roundId,
+    slug: "all",
+    name: { en: "All" },
+    amount: 1000,
+    tallyRule: "mes",
+    tallyCompletion: true,
+  });
   [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
   for (const [name, cost] of [
     ["park", 600],

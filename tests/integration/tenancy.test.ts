@@ -21,15 +21,13 @@ let hash: string;
 
 async function userWith(email: string, opts: { platformAdmin?: boolean } = {}) {
   const id = randomUUID();
-  await database.db
-    .insert(users)
-    .values({
-      id,
-      email,
-      passwordHash: hash,
-      displayName: email.split("@")[0],
-      isPlatformAdmin: opts.platformAdmin ?? false,
-    });
+  await database.db.insert(users).values({
+    id,
+    email,
+    passwordHash: hash,
+    displayName: email.split("@")[0],
+    isPlatformAdmin: opts.platformAdmin ?? false,
+  });
   return id;
 }
 

@@ -80,16 +80,14 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
   }
   const roundId = randomUUID();
   const roundSlug = "budget";
-  await db
-    .insert(rounds)
-    .values({
-      id: roundId,
-      municipalityId: municipality.id,
-      slug: roundSlug,
-      kind: "budgeting",
-      title: { en: "Budget", fa: "بودجه" },
-      description: { en: "", fa: "" },
-    });
+  await db.insert(rounds).values({
+    id: roundId,
+    municipalityId: municipality.id,
+    slug: roundSlug,
+    kind: "budgeting",
+    title: { en: "Budget", fa: "بودجه" },
+    description: { en: "", fa: "" },
+  });
   const v = opts.votingInDays ?? 10;
   await db.insert(phases).values([
     { id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(v - 30), endsOn: addDays(v - 1) },

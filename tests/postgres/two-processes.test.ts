@@ -39,15 +39,13 @@ beforeAll(async () => {
   await database.db
     .insert(rounds)
     .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db
-    .insert(phases)
-    .values({
-      id: randomUUID(),
-      roundId,
-      kind: "voting",
-      startsOn: addDays(dayIn("UTC"), -1),
-      endsOn: addDays(dayIn("UTC"), 1),
-    });
+  await database.db.insert(phases).values({
+    id: randomUUID(),
+    roundId,
+    kind: "voting",
+    startsOn: addDays(dayIn("UTC"), -1),
+    endsOn: addDays(dayIn("UTC"), 1),
+  });
   envelopeId = randomUUID();
   await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
   proposalId = randomUUID();

@@ -68,7 +68,17 @@ export async function throwawayDatabase(
 export async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "app/cli/bin.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--seed-demo"],
+    // SHORA_SERVER_NODE_ARGS: Node options for the server alone (e.g. --cpu-prof to profile a load run).
+    [
+      ...(env.SHORA_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      path.join(root, "app/cli/bin.mjs"),
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--seed-demo",
+    ],
     {
       env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
