@@ -211,15 +211,7 @@ function equalsWord(bytes: Uint8Array, start: number, end: number, word: string)
 
 /** Canonical decimal integer (no sign, no leading zero) of at most 15 digits, or -1. */
 function canonicalInteger(bytes: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n === 0 || n > 15 || (bytes[start] === ZERO && n > 1)) return -1;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b < ZERO || b > NINE) return -1;
-    value = value * 10 + (b - ZERO);
-  }
-  return value;
+  return bytes[start] === ZERO && end - start > 1 ? -1 : digitsValue(bytes, start, end);
 }
 
 function isNoneCell(bytes: Uint8Array, start: number, end: number): boolean {
