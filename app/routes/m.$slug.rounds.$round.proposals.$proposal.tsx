@@ -12,6 +12,7 @@ import {
   editComment,
   flagComment,
   publicProposal,
+  readableProposal,
 } from "../services/comments.server";
 import { readForm } from "../services/csrf.server";
 import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
@@ -24,9 +25,16 @@ export const meta: MetaFunction = () => [{ title: "Shora — proposal" }];
 /** Public page of a proposal: its description, the council's official response, and the comments. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await publicProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
-  if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
+  // The author also sees their own proposal while it awaits review (without comments until it is public).
+  const found = await readableProposal(
+    context.db,
+    municipality.id,
+    params.round ?? "",
+    params.proposal ?? "",
+    current?.user.id ?? null,
+  );
+  if (!found) throw notFound("proposal");
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
   const thread = await commentThread(context.db, {
     proposalId: found.proposal.id,
@@ -52,6 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       officialResponseAt: p.officialResponseAt?.toISOString() ?? null,
     },
     loggedIn: current !== null,
+    public: found.public,
     thread,
   });
 }
@@ -137,158 +146,160 @@ export default function ProposalPage() {
         </aside>
       ) : null}
 
-      <section aria-labelledby="comments">
-        <h2 id="comments">{t("comments.title", { count: formatNumber(locale, data.thread.total) })}</h2>
-        <p>
-          {t("comments.stances", {
-            for: formatNumber(locale, data.thread.stances.for),
-            neutral: formatNumber(locale, data.thread.stances.neutral),
-            against: formatNumber(locale, data.thread.stances.against),
-          })}
-        </p>
-        <Notice text={result?.notice} />
-        <ErrorSummary errors={result?.errors} />
-        {data.loggedIn ? (
-          <PostForm aria-labelledby="add-comment">
-            <h3 id="add-comment">{t("comments.add")}</h3>
-            <input type="hidden" name="intent" value="comment" />
-            <TextArea
-              name="body"
-              label={t("comments.body")}
-              defaultValue={failedOn ? "" : result?.values.body}
-              error={failedOn ? undefined : errors.body}
-              required
-            />
-            <SelectField
-              name="stance"
-              label={t("comments.stance")}
-              defaultValue={result?.values.stance ?? ""}
-              options={[
-                { value: "", label: t("comments.stance.none") },
-                { value: "for", label: t("comments.stance.for") },
-                { value: "neutral", label: t("comments.stance.neutral") },
-                { value: "against", label: t("comments.stance.against") },
-              ]}
-            />
-            <button type="submit">{t("comments.submit")}</button>
-          </PostForm>
-        ) : (
+      {data.public ? (
+        <section aria-labelledby="comments">
+          <h2 id="comments">{t("comments.title", { count: formatNumber(locale, data.thread.total) })}</h2>
           <p>
-            <Link to="/login">{t("comments.login")}</Link>
+            {t("comments.stances", {
+              for: formatNumber(locale, data.thread.stances.for),
+              neutral: formatNumber(locale, data.thread.stances.neutral),
+              against: formatNumber(locale, data.thread.stances.against),
+            })}
           </p>
-        )}
-        {data.thread.comments.length === 0 ? <p>{t("comments.none")}</p> : null}
-        <ol className="comments">
-          {data.thread.comments.map((c) => (
-            <li
-              key={c.id}
-              id={`comment-${c.id}`}
-              className={`comment depth-${c.depth}`}
-              style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}
-            >
-              <p className="comment-meta">
-                <strong>{c.author ?? t("comments.anonymous")}</strong>
-                {c.stance ? (
-                  <span className={`stance stance-${c.stance}`}>
-                    {" "}
-                    · {t(`comments.stance.${c.stance}` as MessageKey)}
-                  </span>
-                ) : null}{" "}
-                · <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
-                {c.edited ? ` ${t("comments.edited")}` : null}
-              </p>
-              {c.deleted ? (
-                <p className="hint">{t("comments.deleted")}</p>
-              ) : c.hiddenReason !== null ? (
-                <p className="hint">{t("comments.hidden", { reason: c.hiddenReason })}</p>
-              ) : (
-                <p style={{ whiteSpace: "pre-line" }} dir="auto">
-                  {c.body}
+          <Notice text={result?.notice} />
+          <ErrorSummary errors={result?.errors} />
+          {data.loggedIn ? (
+            <PostForm aria-labelledby="add-comment">
+              <h3 id="add-comment">{t("comments.add")}</h3>
+              <input type="hidden" name="intent" value="comment" />
+              <TextArea
+                name="body"
+                label={t("comments.body")}
+                defaultValue={failedOn ? "" : result?.values.body}
+                error={failedOn ? undefined : errors.body}
+                required
+              />
+              <SelectField
+                name="stance"
+                label={t("comments.stance")}
+                defaultValue={result?.values.stance ?? ""}
+                options={[
+                  { value: "", label: t("comments.stance.none") },
+                  { value: "for", label: t("comments.stance.for") },
+                  { value: "neutral", label: t("comments.stance.neutral") },
+                  { value: "against", label: t("comments.stance.against") },
+                ]}
+              />
+              <button type="submit">{t("comments.submit")}</button>
+            </PostForm>
+          ) : (
+            <p>
+              <Link to="/login">{t("comments.login")}</Link>
+            </p>
+          )}
+          {data.thread.comments.length === 0 ? <p>{t("comments.none")}</p> : null}
+          <ol className="comments">
+            {data.thread.comments.map((c) => (
+              <li
+                key={c.id}
+                id={`comment-${c.id}`}
+                className={`comment depth-${c.depth}`}
+                style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}
+              >
+                <p className="comment-meta">
+                  <strong>{c.author ?? t("comments.anonymous")}</strong>
+                  {c.stance ? (
+                    <span className={`stance stance-${c.stance}`}>
+                      {" "}
+                      · {t(`comments.stance.${c.stance}` as MessageKey)}
+                    </span>
+                  ) : null}{" "}
+                  · <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
+                  {c.edited ? ` ${t("comments.edited")}` : null}
                 </p>
-              )}
-              {data.loggedIn && !c.deleted && c.hiddenReason === null ? (
-                <div className="comment-actions">
-                  <details open={failedOn === c.id && result?.values.intent === "reply"}>
-                    <summary>{t("comments.reply")}</summary>
-                    <PostForm>
-                      <input type="hidden" name="intent" value="reply" />
-                      <input type="hidden" name="commentId" value={c.id} />
-                      <TextArea
-                        id={`reply-${c.id}`}
-                        name="body"
-                        label={t("comments.replyLabel", { author: c.author ?? t("comments.anonymous") })}
-                        error={failedOn === c.id && result?.values.intent === "reply" ? errors.body : undefined}
-                        required
-                      />
-                      <button type="submit">{t("comments.replySubmit")}</button>
-                    </PostForm>
-                  </details>
-                  {c.editable ? (
-                    <details open={failedOn === c.id && result?.values.intent === "edit"}>
-                      <summary>{t("comments.edit")}</summary>
+                {c.deleted ? (
+                  <p className="hint">{t("comments.deleted")}</p>
+                ) : c.hiddenReason !== null ? (
+                  <p className="hint">{t("comments.hidden", { reason: c.hiddenReason })}</p>
+                ) : (
+                  <p style={{ whiteSpace: "pre-line" }} dir="auto">
+                    {c.body}
+                  </p>
+                )}
+                {data.loggedIn && !c.deleted && c.hiddenReason === null ? (
+                  <div className="comment-actions">
+                    <details open={failedOn === c.id && result?.values.intent === "reply"}>
+                      <summary>{t("comments.reply")}</summary>
                       <PostForm>
-                        <input type="hidden" name="intent" value="edit" />
+                        <input type="hidden" name="intent" value="reply" />
                         <input type="hidden" name="commentId" value={c.id} />
                         <TextArea
-                          id={`edit-${c.id}`}
+                          id={`reply-${c.id}`}
                           name="body"
-                          label={t("comments.editLabel")}
-                          defaultValue={c.body ?? ""}
+                          label={t("comments.replyLabel", { author: c.author ?? t("comments.anonymous") })}
+                          error={failedOn === c.id && result?.values.intent === "reply" ? errors.body : undefined}
                           required
                         />
-                        <button type="submit">{t("comments.editSubmit")}</button>
+                        <button type="submit">{t("comments.replySubmit")}</button>
                       </PostForm>
                     </details>
-                  ) : null}
-                  {c.mine ? (
-                    <PostForm className="inline-form">
-                      <input type="hidden" name="intent" value="delete" />
-                      <input type="hidden" name="commentId" value={c.id} />
-                      <button type="submit" className="link-button">
-                        {t("comments.delete")}
-                      </button>
-                    </PostForm>
-                  ) : c.flaggedByMe ? (
-                    <p className="hint">{t("comments.flagged")}</p>
-                  ) : (
-                    <details>
-                      <summary>{t("comments.flag")}</summary>
-                      <PostForm>
-                        <input type="hidden" name="intent" value="flag" />
+                    {c.editable ? (
+                      <details open={failedOn === c.id && result?.values.intent === "edit"}>
+                        <summary>{t("comments.edit")}</summary>
+                        <PostForm>
+                          <input type="hidden" name="intent" value="edit" />
+                          <input type="hidden" name="commentId" value={c.id} />
+                          <TextArea
+                            id={`edit-${c.id}`}
+                            name="body"
+                            label={t("comments.editLabel")}
+                            defaultValue={c.body ?? ""}
+                            required
+                          />
+                          <button type="submit">{t("comments.editSubmit")}</button>
+                        </PostForm>
+                      </details>
+                    ) : null}
+                    {c.mine ? (
+                      <PostForm className="inline-form">
+                        <input type="hidden" name="intent" value="delete" />
                         <input type="hidden" name="commentId" value={c.id} />
-                        <div className="field">
-                          <label htmlFor={`flag-${c.id}`}>{t("comments.flagReason")}</label>
-                          <input id={`flag-${c.id}`} name="reason" maxLength={500} />
-                        </div>
-                        <button type="submit">{t("comments.flag")}</button>
+                        <button type="submit" className="link-button">
+                          {t("comments.delete")}
+                        </button>
                       </PostForm>
-                    </details>
-                  )}
-                </div>
+                    ) : c.flaggedByMe ? (
+                      <p className="hint">{t("comments.flagged")}</p>
+                    ) : (
+                      <details>
+                        <summary>{t("comments.flag")}</summary>
+                        <PostForm>
+                          <input type="hidden" name="intent" value="flag" />
+                          <input type="hidden" name="commentId" value={c.id} />
+                          <div className="field">
+                            <label htmlFor={`flag-${c.id}`}>{t("comments.flagReason")}</label>
+                            <input id={`flag-${c.id}`} name="reason" maxLength={500} />
+                          </div>
+                          <button type="submit">{t("comments.flag")}</button>
+                        </PostForm>
+                      </details>
+                    )}
+                  </div>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+          {data.thread.pages > 1 ? (
+            <nav
+              aria-label={t("comments.page", {
+                page: formatNumber(locale, data.thread.page),
+                pages: formatNumber(locale, data.thread.pages),
+              })}
+            >
+              {data.thread.page > 1 ? (
+                <Link to={`?page=${data.thread.page - 1}#comments`}>{t("comments.newer")}</Link>
+              ) : null}{" "}
+              {t("comments.page", {
+                page: formatNumber(locale, data.thread.page),
+                pages: formatNumber(locale, data.thread.pages),
+              })}{" "}
+              {data.thread.page < data.thread.pages ? (
+                <Link to={`?page=${data.thread.page + 1}#comments`}>{t("comments.older")}</Link>
               ) : null}
-            </li>
-          ))}
-        </ol>
-        {data.thread.pages > 1 ? (
-          <nav
-            aria-label={t("comments.page", {
-              page: formatNumber(locale, data.thread.page),
-              pages: formatNumber(locale, data.thread.pages),
-            })}
-          >
-            {data.thread.page > 1 ? (
-              <Link to={`?page=${data.thread.page - 1}#comments`}>{t("comments.newer")}</Link>
-            ) : null}{" "}
-            {t("comments.page", {
-              page: formatNumber(locale, data.thread.page),
-              pages: formatNumber(locale, data.thread.pages),
-            })}{" "}
-            {data.thread.page < data.thread.pages ? (
-              <Link to={`?page=${data.thread.page + 1}#comments`}>{t("comments.older")}</Link>
-            ) : null}
-          </nav>
-        ) : null}
-      </section>
+            </nav>
+          ) : null}
+        </section>
+      ) : null}
     </>
   );
 }

@@ -36,6 +36,29 @@ export async function publicProposal(db: Db, municipalityId: string, roundSlug: 
   return row;
 }
 
+/**
+ * A proposal as a reader may see it: public ones for everyone; one still awaiting review (or not
+ * accepted) only for its author, who is sent there after submitting. `public` tells which.
+ */
+export async function readableProposal(
+  db: Db,
+  municipalityId: string,
+  roundSlug: string,
+  proposalId: string,
+  userId: string | null,
+) {
+  const [row] = await db
+    .select({ proposal: proposals, round: rounds, envelope: envelopes })
+    .from(proposals)
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, municipalityId)));
+  if (!row) return null;
+  const isPublic = (PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(row.proposal.status);
+  if (!isPublic && (userId === null || row.proposal.authorId !== userId)) return null;
+  return { ...row, public: isPublic };
+}
+
 function checkBody(body: string): string {
   const text = body.replace(/\r\n/g, "\n").trim();
   if (text.length === 0) throw new RefusedError("comment_empty", "body");
