@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, max, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import {
   ballots,
@@ -169,33 +169,26 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
   const body = normalizeBallot(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
   // What does not depend on other casts is read before taking the round's ledger lock, so the lock
-  // is held for as few round trips as possible (every cast of the round waits for it).
+  // is held for as few round trips as possible (every cast of the round waits for it): inside it,
+  // one query reads what the append needs and one statement writes it.
   const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
   if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
   const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
-  // One ledger per round, one writer at a time: the sequence stays linear across app processes.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
   const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
   if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting")
     throw new BallotRefused("not_voting", [], 409);
+  // One ledger per round, one writer at a time: the sequence stays linear across app processes.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
+  const state = await appendState(tx, input.roundId, key);
   // This voter's current ballots in the round: the one in this envelope, and any on the other channel.
-  const mine = await tx
-    .select()
-    .from(ballots)
-    .where(and(eq(ballots.roundId, input.roundId), eq(ballots.voterKey, key), eq(ballots.current, true)));
-  const previous = mine.find((b) => b.envelopeId === input.envelope.id);
+  const previous = state.mine.find((b) => b.envelopeId === input.envelope.id);
   if (previous && (previous.channel !== input.channel || input.final))
     throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
   // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
-  const otherChannel = mine.find((b) => b.channel !== input.channel);
+  const otherChannel = state.mine.find((b) => b.channel !== input.channel);
   if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
   if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
-  // The next leaf index from the primary key's end, not a count of every leaf.
-  const [{ last }] = await tx
-    .select({ last: max(ledgerLeaves.leafIndex) })
-    .from(ledgerLeaves)
-    .where(eq(ledgerLeaves.roundId, input.roundId));
-  const n = last === null ? 0 : Number(last) + 1;
+  const n = state.size;
   const ballotId = randomBytes(16).toString("hex");
   const nonce = randomBytes(32);
   const commitment = commitmentOf(body, nonce);
@@ -209,42 +202,60 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     commitment,
   });
   const leafHash = leafHashOf(leaf);
-  await tx.insert(ledgerLeaves).values({ roundId: input.roundId, leafIndex: n, leaf, leafHash, createdAt: now });
-  await storeCompletedNodes(tx, input.roundId, n, Buffer.from(leafHash, "hex"));
-  await tx.insert(ballots).values({
-    id: ballotId,
-    roundId: input.roundId,
-    envelopeId: input.envelope.id,
-    voterKey: key,
-    weight: input.voter.weight,
-    body,
-    nonce: nonce.toString("hex"),
-    commitment,
-    channel: input.channel,
-    supersedes: previous?.id ?? null,
-    current: true,
-    leafIndex: n,
-    castAt: now,
-  });
+  // The complete subtrees this leaf closes, from the right edge of the tree read above.
+  const needed = planAppend(n);
+  const siblings = needed.every((x) => state.edge.has(`${x.level}/${x.index}`))
+    ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
+    : await loadNodes(tx, input.roundId, needed);
+  const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
+  const at = now.toISOString();
+  const day = dayIn(input.timeZone, now);
+  const parts = [
+    sql`leaf as (insert into ${ledgerLeaves} (round_id, leaf_index, leaf, leaf_hash, created_at) values (${input.roundId}, ${n}, ${leaf}, ${leafHash}, ${at}::timestamptz))`,
+    sql`nodes as (insert into ${ledgerNodes} (round_id, level, "index", hash) values ${sql.join(
+      nodes.map((x) => sql`(${input.roundId}, ${x.level}, ${x.index}, ${x.hash.toString("hex")})`),
+      sql`, `,
+    )})`,
+    sql`ballot as (insert into ${ballots} (id, round_id, envelope_id, voter_key, weight, body, nonce, commitment, channel, supersedes, current, leaf_index, cast_at) values (${ballotId}, ${input.roundId}, ${input.envelope.id}, ${key}, ${input.voter.weight}, ${JSON.stringify(body)}::jsonb, ${nonce.toString("hex")}, ${commitment}, ${input.channel}, ${previous?.id ?? null}, true, ${n}, ${at}::timestamptz))`,
+  ];
+  // A first ballot counts in turnout; casting empties the voter's draft basket.
   if (!previous) {
-    await tx
-      .insert(turnout)
-      .values({
-        roundId: input.roundId,
-        day: dayIn(input.timeZone, now),
-        district: input.voter.district,
-        voterClass: input.voter.voterClass,
-        channel: input.channel,
-        voters: 1,
-      })
-      .onConflictDoUpdate({
-        target: [turnout.roundId, turnout.day, turnout.district, turnout.voterClass, turnout.channel],
-        set: { voters: sql`${turnout.voters} + 1` },
-      });
+    parts.push(
+      sql`counted as (insert into ${turnout} (round_id, day, district, voter_class, channel, voters) values (${input.roundId}, ${day}, ${input.voter.district}, ${input.voter.voterClass}, ${input.channel}, 1) on conflict (round_id, day, district, voter_class, channel) do update set voters = ${turnout}.voters + 1)`,
+    );
   }
   if (input.userId)
-    await tx.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+    parts.push(
+      sql`emptied as (delete from ${baskets} where envelope_id = ${input.envelope.id} and user_id = ${input.userId})`,
+    );
+  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
   return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
+}
+
+/**
+ * Under the round's ledger lock, in one query: the ledger's size, the right edge of its tree (the
+ * last complete subtree of every level, which holds every node an append needs) and the voter's
+ * current ballots in the round.
+ */
+async function appendState(tx: Tx, roundId: string, voterKeyHex: string) {
+  const result = await tx.execute(sql`select
+    (select max(leaf_index) from ${ledgerLeaves} where round_id = ${roundId}) as last,
+    (select coalesce(json_agg(json_build_object('id', id, 'envelopeId', envelope_id, 'channel', channel)), '[]'::json)
+       from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex} and current) as mine,
+    (select coalesce(json_agg(json_build_object('level', e.level, 'index', e."index", 'hash', e.hash)), '[]'::json)
+       from generate_series(0, 48) as g(level)
+       cross join lateral (select level, "index", hash from ${ledgerNodes} where round_id = ${roundId} and level = g.level order by "index" desc limit 1) e) as edge`);
+  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+  const last = row.last === null || row.last === undefined ? null : Number(row.last);
+  const edge = new Map<string, Buffer>();
+  for (const x of json<{ level: number; index: number; hash: string }[]>(row.edge))
+    edge.set(`${x.level}/${x.index}`, Buffer.from(x.hash, "hex"));
+  return {
+    size: last === null ? 0 : last + 1,
+    mine: json<{ id: string; envelopeId: string; channel: "online" | "paper" }[]>(row.mine),
+    edge,
+  };
 }
 
 /** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */

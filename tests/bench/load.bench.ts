@@ -162,10 +162,14 @@ export const loadBench: BenchSuite = {
       const seedSeconds = (Date.now() - seeded) / 1000;
 
       const base = `${app.url}/m/demo/rounds/budget-1405`;
+      const steps = { open: [] as number[], cast: [] as number[], receipt: [] as number[] };
       const ballot = await drive(concurrency, seconds, async (n) => {
         const cookie = cookies[n % cookies.length];
+        let t = performance.now();
         const open = await fetch(`${base}/vote/green`, { headers: { cookie } });
         await open.arrayBuffer();
+        steps.open.push(performance.now() - t);
+        t = performance.now();
         if (open.status !== 200) return `basket ${open.status}`;
         const body = new URLSearchParams({
           _csrf: csrf,
@@ -178,9 +182,12 @@ export const loadBench: BenchSuite = {
           body,
         });
         const result = (await cast.json().catch(() => null)) as { receipt?: { ballotId: string } } | null;
+        steps.cast.push(performance.now() - t);
         if (cast.status !== 200 || !result?.receipt) return `cast ${cast.status}`;
+        t = performance.now();
         const receipt = await fetch(`${base}/receipt?ballot=${result.receipt.ballotId}`, { headers: { cookie } });
         await receipt.arrayBuffer();
+        steps.receipt.push(performance.now() - t);
         return receipt.status === 200 ? 200 : `receipt ${receipt.status}`;
       });
 
@@ -215,6 +222,14 @@ export const loadBench: BenchSuite = {
       );
       console.log(
         `| raw ceiling: single-row upsert | ${c.perSecond.toFixed(0)} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.errors} | ballots ≥ 10% of it (now ${((100 * b.perSecond) / c.perSecond).toFixed(1)}%) |`,
+      );
+      const median = (xs: number[]) =>
+        percentile(
+          [...xs].sort((a, b) => a - b),
+          50,
+        );
+      console.log(
+        `| — of which: open basket / cast / receipt (median) | | ${ms(median(steps.open))} / ${ms(median(steps.cast))} / ${ms(median(steps.receipt))} | | | | |`,
       );
       console.log(
         `| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`,
