@@ -10,11 +10,9 @@ import { randomBytes } from "node:crypto";
 import type { Request as ExpressRequest, NextFunction, Response } from "express";
 import { csrfTokenOf } from "../services/csrf.server";
 import { requestLocale } from "../services/locale.server";
-
 import { PAGE_CACHE_HEADER } from "../services/page-cache";
+import { SESSION_COOKIE, readCookie } from "../services/session.server";
 
-export { PAGE_CACHE_HEADER };
-const SESSION_COOKIE = "shora_session";
 const MAX_ENTRIES = 500;
 
 interface Entry {
@@ -26,24 +24,16 @@ interface Entry {
   html: string;
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
-
 export function pageCache() {
   const entries = new Map<string, Entry>();
   return (req: ExpressRequest, res: Response, next: NextFunction) => {
-    if (req.method !== "GET" || "_data" in req.query || cookieValue(req.headers.cookie, SESSION_COOKIE) !== null)
-      return next();
-    // The token and language exactly as the app reads them (a token is 32 URL-safe characters, so
-    // what is put into the page can only be such a token).
+    if (req.method !== "GET" || "_data" in req.query) return next();
+    // Cookies, token and language exactly as the app reads them (a token is 32 URL-safe characters,
+    // so what is put into the page can only be such a token).
     const probe = new Request("http://x/", {
       headers: { cookie: req.headers.cookie ?? "", "accept-language": req.headers["accept-language"] ?? "" },
     });
+    if (readCookie(probe, SESSION_COOKIE) !== null) return next();
     const token = csrfTokenOf(probe);
     if (!token) return next();
     const locale = requestLocale(probe);

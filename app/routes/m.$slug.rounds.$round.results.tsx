@@ -6,6 +6,7 @@ import { useLocale, useT } from "../components/i18n";
 import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { parsePb } from "../domain/pbfile";
 import { compareRules } from "../domain/tally/compare";
+import { builtOnce } from "../services/built-once.server";
 import { roundBundle } from "../services/bundle.server";
 import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Shora — results" }];
  * A published round never changes (ADR 0008): its results page data is built once per round and
  * served from memory after that — observers arrive in crowds on the evening results come out.
  */
-const publishedPayloads = new Map<string, ReturnType<typeof resultsPayload>>();
+const publishedPayloads = builtOnce<Awaited<ReturnType<typeof resultsPayload>>>();
 
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -26,18 +27,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const round = await findRound(context.db, municipality.id, params.round ?? "");
   if (!round) throw notFound("round");
   // Published: the page itself may be kept and served again to observers (app/cli/page-cache.ts).
-  const cached = publishedPayloads.get(round.id);
-  if (cached) return json(await cached, { headers: { [PAGE_CACHE_HEADER]: "public" } });
   if (!(await isPublished(context.db, round.id)))
     return json(await resultsPayload(context.db, municipality, round, false));
-  // Built once even when a crowd arrives together: the others wait for the first.
-  let building = publishedPayloads.get(round.id);
-  if (!building) {
-    building = resultsPayload(context.db, municipality, round, true);
-    publishedPayloads.set(round.id, building);
-    building.catch(() => publishedPayloads.delete(round.id));
-  }
-  return json(await building, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+  const payload = await publishedPayloads(round.id, () => resultsPayload(context.db, municipality, round, true));
+  return json(payload, { headers: { [PAGE_CACHE_HEADER]: "public" } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {

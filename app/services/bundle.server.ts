@@ -28,6 +28,7 @@ import {
 } from "../domain/bundle/format";
 import type { RuleName } from "../domain/tally";
 import { type EligibilityRules, roundVerdict } from "../domain/verification/eligibility";
+import { builtOnce } from "./built-once.server";
 import { privateKeyOf, publicCheckpoints, signingKey } from "./checkpoints.server";
 import type { Municipality } from "./municipality.server";
 import { isPublished } from "./publish.server";
@@ -44,7 +45,7 @@ export interface RoundBundle {
   round: RoundDoc;
 }
 
-const cache = new Map<string, Promise<RoundBundle>>();
+const bundles = builtOnce<RoundBundle>();
 
 /** A per-envelope voter tag: links one voter's revotes in one envelope, nothing else. */
 function voterTag(voterKey: string, envelope: string): string {
@@ -72,15 +73,8 @@ async function eligibleInCensus(db: Db, municipalityId: string, rules: Eligibili
 export async function roundBundle(db: Db, municipality: Municipality, roundSlug: string): Promise<RoundBundle | null> {
   const round = await findRound(db, municipality.id, roundSlug);
   if (!round || !(await isPublished(db, round.id))) return null;
-  // One build per round and process, even when a crowd asks at once (the first request builds,
-  // the others wait for it).
-  let building = cache.get(round.id);
-  if (!building) {
-    building = buildRoundBundle(db, municipality, round);
-    cache.set(round.id, building);
-    building.catch(() => cache.delete(round.id));
-  }
-  return building;
+  // One build per round and process, even when a crowd asks at once.
+  return bundles(round.id, () => buildRoundBundle(db, municipality, round));
 }
 
 async function buildRoundBundle(

@@ -24,21 +24,10 @@ export const MAX_DEPTH = 3;
 
 export type Stance = "for" | "neutral" | "against";
 
-/** A public proposal of a municipality with its round and envelope, or null. */
-export async function publicProposal(db: Db, municipalityId: string, roundSlug: string, proposalId: string) {
-  const [row] = await db
-    .select({ proposal: proposals, round: rounds, envelope: envelopes })
-    .from(proposals)
-    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
-    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
-    .where(and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, municipalityId)));
-  if (!row || !(PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(row.proposal.status)) return null;
-  return row;
-}
-
 /**
- * A proposal as a reader may see it: public ones for everyone; one still awaiting review (or not
- * accepted) only for its author, who is sent there after submitting. `public` tells which.
+ * A proposal as a reader may see it, with its round and envelope: public ones for everyone; one
+ * still awaiting review (or not accepted) only for its author, who is sent there after submitting.
+ * `public` tells which.
  */
 export async function readableProposal(
   db: Db,
@@ -57,6 +46,12 @@ export async function readableProposal(
   const isPublic = (PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(row.proposal.status);
   if (!isPublic && (userId === null || row.proposal.authorId !== userId)) return null;
   return { ...row, public: isPublic };
+}
+
+/** A public proposal of a municipality with its round and envelope, or null (what comments attach to). */
+export async function publicProposal(db: Db, municipalityId: string, roundSlug: string, proposalId: string) {
+  const found = await readableProposal(db, municipalityId, roundSlug, proposalId, null);
+  return found?.public ? found : null;
 }
 
 function checkBody(body: string): string {

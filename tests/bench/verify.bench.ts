@@ -26,7 +26,10 @@ export const verifyBench: BenchSuite = {
   name: "verify",
   async run() {
     // The built command, as users run it (otherwise bin.mjs would run the TypeScript sources through tsx).
-    const build = spawnSync("npm", ["run", "build:cli", "--silent"], { cwd: path.resolve(import.meta.dirname, "../.."), encoding: "utf8" });
+    const build = spawnSync("npm", ["run", "build:cli", "--silent"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
     if (build.status !== 0) throw new Error(build.stderr);
     const voters = Number(process.env.BENCH_VERIFY_VOTERS ?? 1_000_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-verify-bench-"));

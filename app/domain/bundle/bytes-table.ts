@@ -1,3 +1,5 @@
+import { grown } from "../typed-arrays";
+
 /**
  * A set of byte strings numbered 0, 1, 2… in the order they were added, looked up straight from a
  * buffer range: the verifier's million ballot ids and voter tags without a JS string each.
@@ -42,12 +44,12 @@ export class BytesTable {
     }
     const id = this.size++;
     if (id + 1 >= this.starts.length) {
-      this.starts = grow(this.starts, this.starts.length * 2);
-      this.hashes = grow(this.hashes, this.starts.length);
+      this.starts = grown(this.starts, this.starts.length * 2);
+      this.hashes = grown(this.hashes, this.starts.length);
     }
     const length = to - from;
     if (this.used + length > this.arena.length)
-      this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.used + length));
+      this.arena = grown(this.arena, Math.max(this.arena.length * 2, this.used + length));
     this.arena.set(b.subarray(from, to), this.used);
     this.starts[id] = this.used;
     this.used += length;
@@ -87,10 +89,4 @@ export class BytesTable {
   text(id: number): string {
     return Buffer.from(this.bytes(id)).toString("utf8");
   }
-}
-
-function grow<T extends Uint8Array | Int32Array>(a: T, size: number): T {
-  const next = new (a.constructor as new (n: number) => T)(size);
-  next.set(a);
-  return next;
 }

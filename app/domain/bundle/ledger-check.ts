@@ -14,6 +14,7 @@ import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { type BallotProposal, checkBallot } from "../ballots/rules";
 import { FILES, type LedgerDoc, MerkleBytes, type Opening, type RoundDoc, sha256Hex } from "./format";
+import { grown } from "../typed-arrays";
 import { BytesTable } from "./bytes-table";
 import { emptyFacts, factText, readLineFast, readLineGeneral } from "./leaf-line";
 
@@ -60,20 +61,37 @@ export function ballotDigest(weight: number, voteText: string): string {
   return sha256Hex(`${weight}|${voteText}`);
 }
 
-/** SHA-256 over `ballotId digest\n` lines in order: equal digests mean equal ballots in equal order. */
+/**
+ * SHA-256 over `ballotId digest\n` lines in order: equal digests mean equal ballots in equal order.
+ * Lines are gathered in 64 KB chunks (a million `update` calls would cost more than the hashing).
+ */
 export class CurrentDigest {
   private readonly h = createHash("sha256");
-  private pending = "";
-  add(ballotId: string, digest: string) {
-    this.pending += `${ballotId} ${digest}\n`;
-    if (this.pending.length > 1 << 16) {
-      this.h.update(this.pending);
-      this.pending = "";
+  private chunk = Buffer.alloc(1 << 16);
+  private used = 0;
+  /** `ballotId` as text, or as its UTF-8 bytes. */
+  add(ballotId: string | Uint8Array, digest: string) {
+    const idLength = typeof ballotId === "string" ? Buffer.byteLength(ballotId) : ballotId.length;
+    const need = idLength + Buffer.byteLength(digest) + 2;
+    if (this.used + need > this.chunk.length) {
+      this.flush();
+      if (need > this.chunk.length) this.chunk = Buffer.alloc(need * 2);
     }
+    if (typeof ballotId === "string") this.used += this.chunk.write(ballotId, this.used, "utf8");
+    else {
+      this.chunk.set(ballotId, this.used);
+      this.used += idLength;
+    }
+    this.chunk[this.used++] = 32;
+    this.used += this.chunk.write(digest, this.used, "utf8");
+    this.chunk[this.used++] = 10;
+  }
+  private flush() {
+    this.h.update(this.chunk.subarray(0, this.used));
+    this.used = 0;
   }
   hex(): string {
-    this.h.update(this.pending);
-    this.pending = "";
+    this.flush();
     return this.h.digest("hex");
   }
 }
@@ -99,16 +117,12 @@ class LeafColumns {
   verdict = new Int32Array(1 << 16);
   ensure(n: number) {
     if (n < this.envelope.length) return;
-    const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
-      const next = new (a.constructor as new (n: number) => T)(a.length * 2);
-      next.set(a);
-      return next;
-    };
-    this.envelope = grow(this.envelope);
-    this.current = grow(this.current);
-    this.voter = grow(this.voter);
-    this.ballot = grow(this.ballot);
-    this.verdict = grow(this.verdict);
+    const size = this.envelope.length * 2;
+    this.envelope = grown(this.envelope, size);
+    this.current = grown(this.current, size);
+    this.voter = grown(this.voter, size);
+    this.ballot = grown(this.ballot, size);
+    this.verdict = grown(this.verdict, size);
   }
 }
 
@@ -184,11 +198,7 @@ export function checkLedger(
       const ballot = ballotIds.add(src, f.ballotIdAt, f.ballotIdEnd);
       if (!ballotIds.added)
         return fail("ledger leaves", where(), `ballot id ${factText(f, f.ballotIdAt, f.ballotIdEnd)} appears twice`);
-      if (ballot >= ballotLeaf.length) {
-        const next = new Int32Array(ballotLeaf.length * 2);
-        next.set(ballotLeaf);
-        ballotLeaf = next;
-      }
+      if (ballot >= ballotLeaf.length) ballotLeaf = grown(ballotLeaf, ballotLeaf.length * 2);
       ballotLeaf[ballot] = -1;
       if (!f.opened) return fail("commitments", where(), "the ballot is not opened (body, nonce and voter tag)");
       if (!f.commitmentOk)
@@ -221,11 +231,7 @@ export function checkLedger(
       if (broken) return fail("ballot rules", where(), `breaks the envelope's rules: ${broken}`);
       const voter = voterTags[env].add(src, f.voterAt, f.voterEnd);
       if (voterTags[env].added) {
-        if (voter >= currentOf[env].length) {
-          const next = new Int32Array(currentOf[env].length * 2);
-          next.set(currentOf[env]);
-          currentOf[env] = next;
-        }
+        if (voter >= currentOf[env].length) currentOf[env] = grown(currentOf[env], currentOf[env].length * 2);
         currentOf[env][voter] = -1;
       }
       const currentLeaf = currentOf[env][voter];
@@ -281,9 +287,8 @@ export function checkLedger(
       `${tree.size} leaves, but the final checkpoint signs ${last?.treeSize ?? 0}`,
     );
 
-  // Current ballots in ledger order: `ballotId digest\n` per envelope, hashed in 64 KB chunks.
-  const digests = envelopeList.map(() => createHash("sha256"));
-  const chunks = envelopeList.map(() => ({ buffer: Buffer.alloc(1 << 16), used: 0 }));
+  // Current ballots in ledger order, per envelope.
+  const digests = envelopeList.map(() => new CurrentDigest());
   const counts = envelopeList.map(() => 0);
   const kept = options.keep
     ? new Map<string, Map<string, string>>(envelopeList.map((e) => [e.slug, new Map<string, string>()]))
@@ -292,28 +297,15 @@ export function checkLedger(
   for (let n = 0; n < tree.size; n++) {
     if (!leaves.current[n]) continue;
     const env = leaves.envelope[n];
-    const id = ballotIds.bytes(leaves.ballot[n]);
     const digest = verdicts[leaves.verdict[n]].digest;
-    const chunk = chunks[env];
-    if (chunk.used + id.length + digest.length + 2 > chunk.buffer.length) {
-      digests[env].update(chunk.buffer.subarray(0, chunk.used));
-      chunk.used = 0;
-      if (id.length + digest.length + 2 > chunk.buffer.length)
-        chunk.buffer = Buffer.alloc((id.length + digest.length + 2) * 2);
-    }
-    chunk.buffer.set(id, chunk.used);
-    chunk.used += id.length;
-    chunk.buffer[chunk.used++] = 32;
-    chunk.used += chunk.buffer.write(digest, chunk.used, "latin1");
-    chunk.buffer[chunk.used++] = 10;
+    digests[env].add(ballotIds.bytes(leaves.ballot[n]), digest);
     current += 1;
     counts[env] += 1;
     kept?.get(envelopeList[env].slug)?.set(ballotIds.text(leaves.ballot[n]), digest);
   }
   const envelopeDigests: LedgerSummary["envelopes"] = {};
   envelopeList.forEach((e, i) => {
-    digests[i].update(chunks[i].buffer.subarray(0, chunks[i].used));
-    envelopeDigests[e.slug] = { count: counts[i], digest: digests[i].digest("hex") };
+    envelopeDigests[e.slug] = { count: counts[i], digest: digests[i].hex() };
   });
   return { leaves: tree.size, current, envelopes: envelopeDigests, kept, sha256: sha256Hex(bytes) };
 }

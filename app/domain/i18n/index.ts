@@ -43,36 +43,26 @@ export function intlLocale(locale: Locale): string {
 }
 
 /** Intl formatters are costly to build (a results page formats hundreds of figures): one per locale and options. */
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function numberFormat(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
-  let f = formatters.get(key);
-  if (!f) {
+const formatters = new Map<string, unknown>();
+function formatter<F>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (f === undefined) {
     f = make();
     formatters.set(key, f);
   }
-  return f as Intl.NumberFormat;
-}
-function dateFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  let f = formatters.get(key);
-  if (!f) {
-    f = make();
-    formatters.set(key, f);
-  }
-  return f as Intl.DateTimeFormat;
+  return f;
 }
 
 export function formatNumber(locale: Locale, value: number): string {
-  return numberFormat(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
+  return formatter(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
 }
 
 /** Money amounts are stored in minor units (cents, rials have none). */
 export function formatMoney(locale: Locale, minorUnits: number, currency: string): string {
   const digits =
-    numberFormat(
-      `c|en|${currency}`,
-      () => new Intl.NumberFormat("en", { style: "currency", currency }),
-    ).resolvedOptions().maximumFractionDigits ?? 2;
-  return numberFormat(
+    formatter(`c|en|${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  return formatter(
     `m|${locale}|${currency}`,
     () => new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, maximumFractionDigits: digits }),
   ).format(minorUnits / 10 ** digits);
@@ -82,7 +72,7 @@ export function formatMoney(locale: Locale, minorUnits: number, currency: string
 export function formatDay(locale: Locale, isoDay: string): string {
   const [y, m, d] = isoDay.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d, 12));
-  return dateFormat(
+  return formatter(
     `d|${locale}`,
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone: "UTC" }),
   ).format(date);
@@ -90,7 +80,7 @@ export function formatDay(locale: Locale, isoDay: string): string {
 
 /** A moment shown in the municipality's time zone and the locale's calendar. */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
-  return dateFormat(
+  return formatter(
     `t|${locale}|${timeZone}`,
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }),
   ).format(at);

@@ -1,3 +1,4 @@
+import { grown } from "../typed-arrays";
 import { parsePb } from "./parse";
 import type { PbElection } from "./types";
 
@@ -26,16 +27,10 @@ export interface CompactPb {
   votes: CompactVotes;
 }
 
-function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array);
-  return next;
-}
-
 /**
- * Collects ballots in counting form: `add` takes one ballot's (project, points) pairs as they come
- * (sorting them, dropping repeats and pairs without points) and merges it with an identical earlier
- * ballot through a flat open-addressing hash table — a million ballots cost no object each.
+ * Collects ballots in counting form: `ballot` takes one ballot's (project, points) pairs as they
+ * come (sorting them, dropping repeats and pairs without points) and merges it with an identical
+ * earlier ballot through a flat open-addressing hash table — a million ballots cost no object each.
  */
 export class BallotGroups {
   count = 0;
@@ -54,31 +49,9 @@ export class BallotGroups {
   private ps = new Float64Array(64);
   private n = 0;
 
-  /** Adds one (project, points) pair to the ballot being collected (points ≤ 0: not on the ballot). */
-  pair(j: number, points: number) {
-    if (!(points > 0)) return;
-    const js = this.js;
-    const n = this.n;
-    for (let k = 0; k < n; k++) if (js[k] === j) return;
-    if (n === js.length) {
-      this.js = grown(js, n * 2);
-      this.ps = grown(this.ps, n * 2);
-    }
-    // insertion keeps the pairs sorted by project index (ballots are short)
-    let at = n;
-    while (at > 0 && this.js[at - 1] > j) {
-      this.js[at] = this.js[at - 1];
-      this.ps[at] = this.ps[at - 1];
-      at--;
-    }
-    this.js[at] = j;
-    this.ps[at] = points;
-    this.n = n + 1;
-  }
-
   /**
-   * One whole ballot at once: `n` project indexes with their points (`null`: 1 each), in any
-   * order, counting `weight` times. (The same as `pair` for each and `close`, in one call.)
+   * One ballot: `n` project indexes with their points (`null`: 1 each), in any order, counting
+   * `weight` times. Kept sorted by project, without repeats or projects given no points.
    */
   ballot(rowJ: Int32Array, rowP: Float64Array | null, n: number, weight: number) {
     if (this.js.length < n) {
@@ -109,8 +82,8 @@ export class BallotGroups {
     this.close(weight);
   }
 
-  /** Ends the ballot being collected: it counts `weight` times. */
-  close(weight: number) {
+  /** Merges the ballot in js/ps with an identical earlier one, or adds it. */
+  private close(weight: number) {
     const { js, ps, n } = this;
     this.n = 0;
     this.voters += weight;

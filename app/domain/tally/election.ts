@@ -45,10 +45,18 @@ export function countingElection(pb: PbElection, options: { minSupport?: number 
   const kind = countingKind(pb);
   const index = new Map(pb.projects.map((p, i) => [p.id, i]));
   const groups = new BallotGroups();
+  let projects = new Int32Array(64);
+  let points = new Float64Array(64);
   for (const b of pb.ballots) {
-    for (let i = 0; i < b.vote.length; i++)
-      groups.pair(index.get(b.vote[i]) as number, kind === "cumulative" ? (b.points?.[i] ?? 0) : 1);
-    groups.close(b.weight);
+    if (b.vote.length > projects.length) {
+      projects = new Int32Array(b.vote.length);
+      points = new Float64Array(b.vote.length);
+    }
+    for (let i = 0; i < b.vote.length; i++) {
+      projects[i] = index.get(b.vote[i]) as number;
+      points[i] = kind === "cumulative" ? (b.points?.[i] ?? 0) : 1;
+    }
+    groups.ballot(projects, points, b.vote.length, b.weight);
   }
   return finish(pb, kind, groups.done(kind === "cumulative"), options.minSupport ?? null);
 }
