@@ -81,6 +81,8 @@ describe("staff and observers", () => {
     await page.goto(`${env.app.url}/m/demo/admin/rounds/budget-1405/envelopes`);
     await axe(page, "staff envelopes (en)");
     await page.getByRole("button", { name: "Log out", exact: true }).click();
+    // Logging out ends on the home page; going to /login before it has would still find the session.
+    await page.waitForURL(`${env.app.url}/`);
     await logIn("resident1@demo.shora.local");
     const denied = await page.goto(`${env.app.url}/m/demo/admin`);
     expect(denied?.status()).toBe(403);
