@@ -7,6 +7,7 @@ import {
   type TallyOptions,
   type TallyResult,
   tally,
+  ruleNeedsBallots,
   tallyCompact,
 } from "../domain/tally";
 import type { TieBreak } from "../domain/tally/tiebreak";
@@ -87,7 +88,8 @@ export const tallyCommand: CliCommand = {
     try {
       // The compact reader takes plain files without an object per voter; anything else (and every
       // error, so that the message names the line) goes through parsePb.
-      const compact = readPbCompact(bytes);
+      // Greedy rules need only each project's totals, so the ballots are not kept for them.
+      const compact = readPbCompact(bytes, { ballots: ruleNeedsBallots(options.rule) });
       result = compact ? tallyCompact(compact, options) : tally(parsePb(bytes.toString("utf8")), options);
     } catch (error) {
       if (error instanceof PbFormatError) throw new UsageError(`${file}: ${error.message}`);

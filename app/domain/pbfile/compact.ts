@@ -20,12 +20,26 @@ export interface CompactVotes {
   voters: number;
 }
 
-/** A `.pb` file read for counting: META and PROJECTS as `parsePb` gives them, VOTES compact. */
-export interface CompactPb {
-  /** The election without ballots (`ballots` is empty). */
-  head: PbElection;
-  votes: CompactVotes;
+/**
+ * The VOTES of a `.pb` file summed per project, without the ballots: all that greedy rules need
+ * (they rank projects by support or points, never look at who voted for what).
+ */
+export interface ProjectTotals {
+  /** Per project (in PROJECTS order): weighted number of voters who gave it a vote (or points). */
+  support: Float64Array;
+  /** Per project: total weighted points (approval: = support). */
+  score: Float64Array;
+  /** Sum of the weights: the number of voters. */
+  voters: number;
 }
+
+/**
+ * A `.pb` file read for counting: META and PROJECTS as `parsePb` gives them, VOTES compact —
+ * as ballots, or (read with `{ ballots: false }`) as per-project totals only.
+ */
+export type CompactPb =
+  | { /** The election without ballots (`ballots` is empty). */ head: PbElection; votes: CompactVotes; totals?: never }
+  | { head: PbElection; votes?: never; totals: ProjectTotals };
 
 /**
  * Collects ballots in counting form: `ballot` takes one ballot's (project, points) pairs as they
@@ -201,7 +215,11 @@ const FALLBACK = -1;
  * within the first rows: `shora tally` reads a file once, cold.
  */
 class VotesReader {
-  readonly groups = new BallotGroups();
+  /** Ballots merged into groups, or `null` when only the per-project totals are kept. */
+  readonly groups: BallotGroups | null;
+  readonly support: Float64Array;
+  readonly score: Float64Array;
+  voters = 0;
   /** One row's project indexes and points, in file order. */
   private rowJ = new Int32Array(64);
   private rowP = new Float64Array(64);
@@ -228,7 +246,11 @@ class VotesReader {
   constructor(
     private readonly bytes: Uint8Array,
     head: PbElection,
+    ballots: boolean,
   ) {
+    this.groups = ballots ? new BallotGroups() : null;
+    this.support = new Float64Array(ballots ? 0 : head.projects.length);
+    this.score = new Float64Array(ballots ? 0 : head.projects.length);
     const columns = head.voteColumns;
     this.voteCol = columns.indexOf("vote");
     this.pointsCol = columns.indexOf("points");
@@ -285,8 +307,25 @@ class VotesReader {
       weight = digitsValue(this.bytes, this.cellStart[this.weightCol], this.cellEnd[this.weightCol]);
       if (!(weight > 0)) return false;
     }
-    this.groups.ballot(this.rowJ, this.cumulative ? this.rowP : null, voted, weight);
+    if (this.groups) this.groups.ballot(this.rowJ, this.cumulative ? this.rowP : null, voted, weight);
+    else this.total(voted, weight);
     return true;
+  }
+
+  /** Adds one ballot to the per-project totals, counting a project once and only with points (as `BallotGroups` does). */
+  private total(voted: number, weight: number) {
+    const { rowJ, rowP, cumulative, support, score } = this;
+    this.voters += weight;
+    for (let i = 0; i < voted; i++) {
+      const j = rowJ[i];
+      const points = cumulative ? rowP[i] : 1;
+      if (!(points > 0)) continue;
+      let repeated = false;
+      for (let k = 0; k < i; k++) if (rowJ[k] === j && (cumulative ? rowP[k] : 1) > 0) repeated = true;
+      if (repeated) continue;
+      support[j] += weight;
+      score[j] += weight * points;
+    }
   }
 
   /**
@@ -466,7 +505,7 @@ function digitsValue(bytes: Uint8Array, start: number, end: number): number {
  * bad weight, points over the limit…). So both readers accept exactly the same files and the
  * error messages come from one place. A test compares the two on every shared instance.
  */
-export function readPbCompact(bytes: Uint8Array): CompactPb | null {
+export function readPbCompact(bytes: Uint8Array, options: { ballots?: boolean } = {}): CompactPb | null {
   // META and PROJECTS are small: find the VOTES marker and its header line, read the head with parsePb.
   let pos = 0;
   let votesHeaderEnd = -1;
@@ -493,7 +532,9 @@ export function readPbCompact(bytes: Uint8Array): CompactPb | null {
   }
   if (head.voteType !== "approval" && head.voteType !== "choose-1" && head.voteType !== "cumulative") return null;
   if (head.voteColumns.length === 0) return null;
-  const reader = new VotesReader(bytes, head);
+  const reader = new VotesReader(bytes, head, options.ballots ?? true);
   if (!reader.rows(votesHeaderEnd)) return null;
+  if (reader.groups === null)
+    return { head, totals: { support: reader.support, score: reader.score, voters: reader.voters } };
   return { head, votes: reader.groups.done(head.voteType === "cumulative") };
 }

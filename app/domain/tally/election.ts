@@ -1,4 +1,12 @@
-import { BallotGroups, type CompactPb, type CompactVotes, type PbElection, PbFormatError, metaValue } from "../pbfile";
+import {
+  BallotGroups,
+  type CompactPb,
+  type CompactVotes,
+  type PbElection,
+  PbFormatError,
+  type ProjectTotals,
+  metaValue,
+} from "../pbfile";
 
 /**
  * An election prepared for counting: costs and budget as integers (scaled by 10^decimals so that
@@ -13,6 +21,11 @@ export interface CountingElection {
   costs: number[];
   /** Voters (sum of weights), empty ballots included: MES gives each of them a share. */
   voters: number;
+  /**
+   * False when the election was read as per-project totals only (`readPbCompact` with
+   * `ballots: false`, enough for greedy rules): then `weights` and `supporters` are empty.
+   */
+  ballots: boolean;
   /** Weight of each group of identical ballots (how many voters cast it). */
   weights: Float64Array;
   /** Project index → groups that support it and the points each gives (1 for approval). */
@@ -61,9 +74,53 @@ export function countingElection(pb: PbElection, options: { minSupport?: number 
   return finish(pb, kind, groups.done(kind === "cumulative"), options.minSupport ?? null);
 }
 
-/** The same, from a file read by `readPbCompact` (the fast path of `shora tally`): its ballots are already grouped. */
+/**
+ * The same, from a file read by `readPbCompact` (the fast path of `shora tally`): its ballots are
+ * already grouped, or only their per-project totals were kept.
+ */
 export function countingElectionCompact(pb: CompactPb, options: { minSupport?: number | null } = {}): CountingElection {
-  return finish(pb.head, countingKind(pb.head), pb.votes, options.minSupport ?? null);
+  const kind = countingKind(pb.head);
+  const threshold = options.minSupport ?? null;
+  return pb.totals ? fromTotals(pb.head, kind, pb.totals, threshold) : finish(pb.head, kind, pb.votes, threshold);
+}
+
+/** Costs and budget as integers, the projects kept by the threshold, and the election around them. */
+function counting(
+  pb: Head,
+  kind: "approval" | "cumulative",
+  voters: number,
+  support: ArrayLike<number>,
+  score: ArrayLike<number>,
+  threshold: number | null,
+) {
+  const d = Math.max(decimals(pb.budgetText), ...pb.projects.map((p) => decimals(p.costText)));
+  const scale = 10 ** d;
+  const toInt = (text: string) => Math.round(Number(text) * scale);
+  // Projects with at most `threshold` supporters are left out; the groups (and so every voter's share) stay.
+  const kept = pb.projects.map((_, j) => j).filter((j) => threshold === null || support[j] > threshold);
+  return {
+    kept,
+    election: {
+      kind,
+      scale,
+      budget: toInt(pb.budgetText),
+      projectIds: kept.map((j) => pb.projects[j].id),
+      costs: kept.map((j) => toInt(pb.projects[j].costText)),
+      voters,
+      support: kept.map((j) => support[j]),
+      score: kept.map((j) => score[j]),
+    },
+  };
+}
+
+function fromTotals(
+  pb: Head,
+  kind: "approval" | "cumulative",
+  totals: ProjectTotals,
+  threshold: number | null,
+): CountingElection {
+  const { election } = counting(pb, kind, totals.voters, totals.support, totals.score, threshold);
+  return { ...election, ballots: false, weights: new Float64Array(0), supporters: [] };
 }
 
 function finish(
@@ -72,9 +129,6 @@ function finish(
   votes: CompactVotes,
   threshold: number | null,
 ): CountingElection {
-  const d = Math.max(decimals(pb.budgetText), ...pb.projects.map((p) => decimals(p.costText)));
-  const scale = 10 ** d;
-  const toInt = (text: string) => Math.round(Number(text) * scale);
   const { count, offsets, projects, points, weights } = votes;
   // Per project: the groups that support it and their points, with its support and score.
   const m = pb.projects.length;
@@ -96,20 +150,8 @@ function finish(
       score[j] += w * p;
     }
   }
-  // Projects with at most `threshold` supporters are left out; the groups (and so every voter's share) stay.
-  const kept = pb.projects.map((_, j) => j).filter((j) => threshold === null || support[j] > threshold);
-  return {
-    kind,
-    scale,
-    budget: toInt(pb.budgetText),
-    projectIds: kept.map((j) => pb.projects[j].id),
-    costs: kept.map((j) => toInt(pb.projects[j].costText)),
-    voters: votes.voters,
-    weights,
-    supporters: kept.map((j) => lists[j]),
-    support: kept.map((j) => support[j]),
-    score: kept.map((j) => score[j]),
-  };
+  const { kept, election } = counting(pb, kind, votes.voters, support, score, threshold);
+  return { ...election, ballots: true, weights, supporters: kept.map((j) => lists[j]) };
 }
 
 /** META `min_project_score_threshold`, when the file has one. */

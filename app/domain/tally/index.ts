@@ -42,7 +42,14 @@ export class RuleNotApplicable extends Error {
   readonly code = "rule_not_applicable" as const;
 }
 
+/** Rules that look at ballots (equal shares); greedy rules need only each project's totals. */
+export function ruleNeedsBallots(rule: RuleName): boolean {
+  return rule !== "greedy" && rule !== "greedy-per-cost";
+}
+
 export function tallyCounting(e: CountingElection, options: TallyOptions): TallyResult {
+  if (!e.ballots && ruleNeedsBallots(options.rule))
+    throw new Error(`${options.rule} needs the ballots; this election was read as per-project totals`);
   const base = tieOrder(e, options.tieBreak ?? "lexico", options.seed);
   const trace: TraceStep[] = [];
   const approval = e.kind === "approval";

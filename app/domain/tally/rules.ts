@@ -56,7 +56,17 @@ export function greedy(
   trace?: TraceStep[],
 ): number[] {
   const chosen = new Set(initial);
-  const { totals } = satisfactionsOf(e, sat);
+  // Each project's total satisfaction, from its (weighted) support and points alone, so that greedy
+  // needs no ballots (an election read as totals only counts the same).
+  const totals = e.costs.map((cost, j) =>
+    sat === "cost"
+      ? e.support[j] * cost
+      : sat === "cardinality"
+        ? e.support[j]
+        : sat === "points"
+          ? e.score[j]
+          : e.score[j] * cost,
+  );
   const candidates = e.costs.map((_, j) => j).filter((j) => !chosen.has(j));
   candidates.sort(order);
   const rank = new Map(candidates.map((j, i) => [j, i]));
