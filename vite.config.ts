@@ -1,10 +1,68 @@
+import fs from "node:fs";
+import path from "node:path";
+import { constants, brotliCompressSync, gzipSync } from "node:zlib";
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { type Plugin, defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 import remixConfig from "./remix.config.js";
 
+/**
+ * Writes a Brotli (highest quality) and a gzip (level 9) twin of every client script, style sheet
+ * and SVG, once at build time; `shora serve` sends them as they are (app/cli/precompressed.ts).
+ */
+function precompressClientAssets(): Plugin {
+  let assets = "";
+  return {
+    name: "shora-precompress-client-assets",
+    apply: "build",
+    configResolved(config) {
+      assets = path.resolve(config.root, "build/client/assets");
+    },
+    // After every build (the route manifest is written after the client bundle): any asset
+    // without twins newer than itself gets them.
+    closeBundle() {
+      if (!fs.existsSync(assets)) return;
+      for (const name of fs.readdirSync(assets)) {
+        if (!/\.(js|css|svg|json)$/.test(name)) continue;
+        const file = path.join(assets, name);
+        const body = fs.readFileSync(file);
+        const made = fs.statSync(file).mtimeMs;
+        const fresh = (twin: string) => fs.existsSync(twin) && fs.statSync(twin).mtimeMs >= made;
+        if (fresh(`${file}.br`) && fresh(`${file}.gz`)) continue;
+        fs.writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(body, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          }),
+        );
+        fs.writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
+/**
+ * In the browser build, app/domain/i18n uses dictionaries.browser.ts (only the page's language, loaded
+ * on demand) instead of dictionaries.ts (every language, for the server, the CLI and the tests).
+ */
+function browserDictionaries(): Plugin {
+  const i18n = path.resolve(import.meta.dirname, "app/domain/i18n");
+  return {
+    name: "shora-browser-dictionaries",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (options?.ssr || !source.endsWith("/dictionaries")) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === path.join(i18n, "dictionaries.ts") ? path.join(i18n, "dictionaries.browser.ts") : null;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [remix(remixConfig), tsconfigPaths()],
+  plugins: [browserDictionaries(), remix(remixConfig), tsconfigPaths(), precompressClientAssets()],
   server: { port: 3000 },
   build: { target: "es2022" },
 });

@@ -5,12 +5,14 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
 import { CSRF_COOKIE, csrfTokenOf, newCsrfToken } from "../services/csrf.server";
 import { seedDemo } from "../services/demo.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
 import { pageCache } from "./page-cache.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -43,6 +45,7 @@ export const serveCommand: CliCommand = {
     const app = express();
     app.disable("x-powered-by");
     if (process.env.SHORA_TRUST_PROXY === "1") app.set("trust proxy", true);
+    app.use(securityHeaders());
     app.use(compression());
     let build: ServerBuild | (() => Promise<ServerBuild>);
     let closeVite = async () => {};
@@ -54,6 +57,8 @@ export const serveCommand: CliCommand = {
       closeVite = () => viteServer.close();
     } else {
       build = (await import(buildFile)) as ServerBuild;
+      const assets = path.join(root, "build/client/assets");
+      app.use(precompressedAssets(loadPrecompressed(assets, "/assets")));
       app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
       app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
     }
