@@ -1,6 +1,7 @@
 import { useNonce } from "./components/nonce";
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import {
+  type ClientLoaderFunctionArgs,
   Link,
   Links,
   Meta,
@@ -17,6 +18,7 @@ import { useRootData, useT } from "./components/i18n";
 import { type Locale, type MessageKey, direction, locales, translator } from "./domain/i18n";
 import { csrfTokenOf } from "./services/csrf.server";
 import type { ErrorPayload } from "./services/http.server";
+import { loadDictionary } from "./domain/i18n/dictionaries";
 import { requestLocale } from "./services/locale.server";
 import { getSession } from "./services/session.server";
 import "./styles/app.css";
@@ -31,6 +33,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ? { id: current.user.id, displayName: current.user.displayName, isPlatformAdmin: current.user.isPlatformAdmin }
       : null,
   });
+}
+
+/**
+ * In the browser, a navigation that changes the language (logging in as someone who chose the other
+ * one) fetches that language's strings before the page renders in it.
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<RootData>();
+  await loadDictionary(data.locale);
+  return data;
 }
 
 export type RootData = {
@@ -108,6 +120,13 @@ function Header() {
   );
 }
 
+/**
+ * The tab icon, inside the page: browsers otherwise ask every visitor's first page for
+ * /favicon.ico, one more request (and a 404) on a slow phone connection.
+ */
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%230b5cad'/%3E%3Ccircle cx='8' cy='8' r='3' fill='%23fff'/%3E%3C/svg%3E";
+
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
   const nonce = useNonce();
@@ -118,6 +137,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href={FAVICON} />
         <Meta />
         <Links />
       </head>

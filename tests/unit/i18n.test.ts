@@ -76,3 +76,18 @@ describe("formatting", () => {
     expect(pickText({ en: "Park", fa: "پارک" }, "fa")).toBe("پارک");
   });
 });
+
+describe("the browser's dictionaries", () => {
+  it("hold only the languages loaded, each loaded once, with every key", async () => {
+    const browser = await import("../../app/domain/i18n/dictionaries.browser");
+    expect(Object.keys(browser.dictionaries)).toEqual([]);
+    await browser.loadDictionary("fa");
+    expect(Object.keys(browser.dictionaries)).toEqual(["fa"]);
+    expect(browser.dictionaries.fa).toEqual(fa);
+    const loaded = browser.dictionaries.fa;
+    await browser.loadDictionary("fa");
+    expect(browser.dictionaries.fa).toBe(loaded);
+    await browser.loadDictionary("en");
+    expect(browser.dictionaries.en).toEqual(en);
+  });
+});

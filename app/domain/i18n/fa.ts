@@ -1,8 +1,8 @@
-import { accountabilityFa } from "./areas/accountability";
-import { participationFa } from "./areas/participation";
-import { ballotsFa } from "./areas/ballots";
-import { roundsFa } from "./areas/rounds";
-import { verificationFa } from "./areas/verification";
+import { accountabilityFa } from "./areas/accountability.fa";
+import { participationFa } from "./areas/participation.fa";
+import { ballotsFa } from "./areas/ballots.fa";
+import { roundsFa } from "./areas/rounds.fa";
+import { verificationFa } from "./areas/verification.fa";
 import type { MessageKey } from "./en";
 
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
