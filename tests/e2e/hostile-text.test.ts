@@ -38,39 +38,51 @@ async function inert(page: Page, dialogs: string[], where: string) {
   expect(dialogs, where).toEqual([]);
 }
 
+const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(new Date());
+
+/** Staff create a budgeting round taking proposals now (voting later), with one envelope "ideas". */
+async function budgetingRound(staff: Page, slug: string) {
+  const day = today();
+  await staff.goto(`${env.app.url}/m/demo/admin/rounds`);
+  await staff.getByLabel("Address name (slug)").fill(slug);
+  await staff.getByLabel("Title in English").fill(`Round ${slug}`);
+  await staff.getByLabel("Title in Persian").fill("ایده‌ها ۲۰۲۷");
+  await staff.getByLabel("Proposals: first day").fill(addDays(day, -1));
+  await staff.getByLabel("Proposals: last day").fill(addDays(day, 10));
+  await staff.getByLabel("Voting: first day").fill(addDays(day, 11));
+  await staff.getByLabel("Voting: last day").fill(addDays(day, 20));
+  await staff.getByRole("button", { name: "Create round" }).click();
+  await staff.waitForURL(`${env.app.url}/m/demo/admin/rounds/${slug}`);
+  await staff.goto(`${env.app.url}/m/demo/admin/rounds/${slug}/envelopes`);
+  await staff.getByLabel("Address name (slug)").fill("ideas");
+  await staff.getByLabel("Name in English").fill("Ideas");
+  await staff.getByLabel("Amount (in IRR)").fill("900000000");
+  await staff.getByRole("button", { name: "Add envelope" }).click();
+  await expect.poll(() => staff.locator("details summary").first().textContent()).toContain("Ideas");
+}
+
+/** A resident submits a proposal whose title and description are the payload; they are sent to its page. */
+async function hostileProposal(resident: Page, slug: string) {
+  await resident.goto(`${env.app.url}/m/demo/rounds/${slug}`);
+  await resident.getByRole("link", { name: "Submit a proposal" }).click();
+  await resident.waitForURL(/\/propose$/);
+  await resident.getByLabel("Title in English").fill(PAYLOAD);
+  await resident.getByLabel("Description in English").fill(PAYLOAD);
+  await resident.getByLabel("Estimated cost (in IRR)").fill("1000000");
+  await resident.getByRole("button", { name: "Submit a proposal" }).click();
+  await resident.waitForURL(/\/proposals\//);
+}
+
 describe("hostile text is inert everywhere it is shown", () => {
   it("in a proposal, a comment and a survey answer, for residents and staff, and in the CSV export", async () => {
     // A budgeting round taking proposals, with an envelope.
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(new Date());
     const { page: staff, dialogs: staffDialogs } = await watched("staff@demo.shora.local");
-    await staff.goto(`${env.app.url}/m/demo/admin/rounds`);
-    await staff.getByLabel("Address name (slug)").fill("ideas-2027");
-    await staff.getByLabel("Title in English").fill("Ideas 2027");
-    await staff.getByLabel("Title in Persian").fill("ایده‌ها ۲۰۲۷");
-    await staff.getByLabel("Proposals: first day").fill(addDays(today, -1));
-    await staff.getByLabel("Proposals: last day").fill(addDays(today, 10));
-    await staff.getByLabel("Voting: first day").fill(addDays(today, 11));
-    await staff.getByLabel("Voting: last day").fill(addDays(today, 20));
-    await staff.getByRole("button", { name: "Create round" }).click();
-    await staff.waitForURL(`${env.app.url}/m/demo/admin/rounds/ideas-2027`);
-    await staff.goto(`${env.app.url}/m/demo/admin/rounds/ideas-2027/envelopes`);
-    await staff.getByLabel("Address name (slug)").fill("ideas");
-    await staff.getByLabel("Name in English").fill("Ideas");
-    await staff.getByLabel("Amount (in IRR)").fill("900000000");
-    await staff.getByRole("button", { name: "Add envelope" }).click();
-    await expect.poll(() => staff.locator("details summary").first().textContent()).toContain("Ideas");
+    await budgetingRound(staff, "ideas-2027");
 
     // A proposal whose title and description are the payload; its author is sent to its page.
     const { page: resident, dialogs } = await watched("resident1@demo.shora.local");
     const round = `${env.app.url}/m/demo/rounds/ideas-2027`;
-    await resident.goto(round);
-    await resident.getByRole("link", { name: "Submit a proposal" }).click();
-    await resident.waitForURL(/\/propose$/);
-    await resident.getByLabel("Title in English").fill(PAYLOAD);
-    await resident.getByLabel("Description in English").fill(PAYLOAD);
-    await resident.getByLabel("Estimated cost (in IRR)").fill("1000000");
-    await resident.getByRole("button", { name: "Submit a proposal" }).click();
-    await resident.waitForURL(/\/proposals\//);
+    await hostileProposal(resident, "ideas-2027");
     await inert(resident, dialogs, "the author's proposal page");
     const proposalUrl = resident.url();
     await resident.goto(round);

@@ -13,11 +13,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** Changes to the demo database before the server starts (the demo is seeded first). */
+  prepare?: (db: import("../../db/client").Db) => Promise<void>;
+}
+
 /**
  * Starts the production build (`npm run build` first) with the demo data, on a fresh PGlite folder,
  * or on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
   delete env.DATABASE_URL;
   let dropDatabase = async () => {};
@@ -28,6 +33,21 @@ export async function startApp(): Promise<RunningApp> {
     env.DATABASE_URL = created.url;
     dropDatabase = created.drop;
   } else env.SHORA_DATA_DIR = dataDir;
+  if (options.prepare) {
+    // The demo data and the test's own, written before the server opens the database, with the
+    // server's secret (it encrypts the signing key the demo creates).
+    env.SHORA_SECRET = randomBytes(32).toString("base64url");
+    process.env.SHORA_SECRET = env.SHORA_SECRET;
+    const { openDatabase } = await import("../../db/client");
+    const { seedDemo } = await import("../../app/services/demo.server");
+    const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
+    try {
+      await seedDemo(database.db);
+      await options.prepare(database.db);
+    } finally {
+      await database.close();
+    }
+  }
   const { url, child } = await spawnServer(env);
   return {
     url,
@@ -145,13 +165,16 @@ export async function expectAccessible(page: import("playwright-core").Page, lab
 }
 
 /** One app and one browser for a test file, started before its tests and stopped after. */
-export function appAndBrowserPerFile(hooks: {
-  beforeAll: (fn: () => Promise<void>) => void;
-  afterAll: (fn: () => Promise<void>) => void;
-}) {
+export function appAndBrowserPerFile(
+  hooks: {
+    beforeAll: (fn: () => Promise<void>) => void;
+    afterAll: (fn: () => Promise<void>) => void;
+  },
+  options: AppOptions = {},
+) {
   const state = {} as { app: RunningApp; browser: Browser };
   hooks.beforeAll(async () => {
-    state.app = await startApp();
+    state.app = await startApp(options);
     state.browser = await launchBrowser();
   });
   hooks.afterAll(async () => {
