@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
 import { CSRF_COOKIE, csrfTokenOf, newCsrfToken } from "../services/csrf.server";
@@ -45,8 +46,11 @@ export const serveCommand: CliCommand = {
     const app = express();
     app.disable("x-powered-by");
     if (process.env.SHORA_TRUST_PROXY === "1") app.set("trust proxy", true);
+    // Pages change with every response (a fresh nonce): an ETag would cost a hash and never match.
+    app.set("etag", false);
     app.use(securityHeaders());
     app.use(compression());
+    app.use(compressPages());
     let build: ServerBuild | (() => Promise<ServerBuild>);
     let closeVite = async () => {};
     if (dev) {
@@ -60,7 +64,10 @@ export const serveCommand: CliCommand = {
       const assets = path.join(root, "build/client/assets");
       app.use(precompressedAssets(loadPrecompressed(assets, "/assets")));
       app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-      app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+      // Files at the top of build/client (from public/): only names with an extension are looked up,
+      // so pages do not cost a file-system stat each.
+      const topLevelFiles = express.static(path.join(root, "build/client"), { maxAge: "1h" });
+      app.use((req, res, next) => (/^\/[^/]+\.[a-z0-9]+$/i.test(req.path) ? topLevelFiles(req, res, next) : next()));
     }
     // Every browser gets its CSRF token cookie on its first request (see app/services/csrf.server.ts).
     app.use((req, res, next) => {
