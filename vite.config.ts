@@ -4,6 +4,9 @@ import { constants, brotliCompressSync, gzipSync } from "node:zlib";
 import { vitePlugin as remix } from "@remix-run/dev";
 import { type Plugin, defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { residentKeys } from "./app/tooling/resident-keys";
+import { en } from "./app/domain/i18n/en";
+import { fa } from "./app/domain/i18n/fa";
 import remixConfig from "./remix.config.js";
 
 /**
@@ -50,10 +53,19 @@ function precompressClientAssets(): Plugin {
  */
 function browserDictionaries(): Plugin {
   const i18n = path.resolve(import.meta.dirname, "app/domain/i18n");
+  const resident = "virtual:shora-resident-dictionary/";
   return {
     name: "shora-browser-dictionaries",
     enforce: "pre",
+    // The strings pages outside the dashboards can show (app/tooling/resident-keys.ts), per language.
+    load(id) {
+      if (!id.startsWith(`\0${resident}`)) return null;
+      const all: Record<string, string> = id.endsWith("/fa") ? fa : en;
+      const keys = residentKeys(path.resolve(import.meta.dirname, "app"), Object.keys(all));
+      return `export default ${JSON.stringify(Object.fromEntries([...keys].map((k) => [k, all[k]])))};`;
+    },
     async resolveId(source, importer, options) {
+      if (source.startsWith(resident)) return `\0${source}`;
       if (options?.ssr || !source.endsWith("/dictionaries")) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       return resolved?.id === path.join(i18n, "dictionaries.ts") ? path.join(i18n, "dictionaries.browser.ts") : null;
@@ -64,5 +76,10 @@ function browserDictionaries(): Plugin {
 export default defineConfig({
   plugins: [browserDictionaries(), remix(remixConfig), tsconfigPaths(), precompressClientAssets()],
   server: { port: 3000 },
-  build: { target: "es2022" },
+  // Terser takes another 3.6 KB (compressed) off the framework chunk every first visit downloads.
+  build: {
+    target: "es2022",
+    minify: "terser",
+    terserOptions: { compress: { passes: 2 }, format: { comments: false } },
+  },
 });

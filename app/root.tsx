@@ -2,6 +2,7 @@ import { useNonce } from "./components/nonce";
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import {
   type ClientLoaderFunctionArgs,
+  type ShouldRevalidateFunctionArgs,
   Link,
   Links,
   Meta,
@@ -15,7 +16,7 @@ import {
 import type { ReactNode } from "react";
 import { CsrfField, PostForm } from "./components/forms";
 import { useRootData, useT } from "./components/i18n";
-import { type Locale, type MessageKey, direction, locales, translator } from "./domain/i18n";
+import { type Locale, type MessageKey, dictionaryPartFor, direction, locales, translator } from "./domain/i18n";
 import { csrfTokenOf } from "./services/csrf.server";
 import type { ErrorPayload } from "./services/http.server";
 import { loadDictionary } from "./domain/i18n/dictionaries";
@@ -37,12 +38,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 /**
  * In the browser, a navigation that changes the language (logging in as someone who chose the other
- * one) fetches that language's strings before the page renders in it.
+ * one) or enters a dashboard fetches the strings it needs before the page renders.
  */
-export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<RootData>();
-  await loadDictionary(data.locale);
+  await loadDictionary(data.locale, dictionaryPartFor(new URL(request.url).pathname));
   return data;
+}
+
+/** The root data is fetched again when a navigation enters or leaves a dashboard (its strings). */
+export function shouldRevalidate({ currentUrl, nextUrl, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  return defaultShouldRevalidate || dictionaryPartFor(currentUrl.pathname) !== dictionaryPartFor(nextUrl.pathname);
 }
 
 export type RootData = {

@@ -12,9 +12,7 @@ function translateParams(params: Record<string, string | number>, t: Translator)
         : key === "status" && typeof value === "string"
           ? t(`rounds.proposal.status.${value}` as MessageKey)
           : key === "what"
-            ? t(
-                `rounds.${value === "phases" ? "title" : value === "envelopes" ? "envelopes" : "proposals"}` as MessageKey,
-              )
+            ? t(value === "phases" ? "rounds.title" : value === "envelopes" ? "rounds.envelopes" : "rounds.proposals")
             : value;
   }
   return out;

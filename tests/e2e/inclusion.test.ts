@@ -51,7 +51,7 @@ describe("inclusion audit", () => {
           expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width + 1);
           await page.screenshot({ path: path.join(out, `${p.name}-${locale}-${width}.png`), fullPage: true });
           if (width === 390) weights.push(`${p.name} (${locale}): ${(bytes / 1024).toFixed(1)} KB`);
-          if (p.resident) expect(bytes, `${p.name} in ${locale}`).toBeLessThan(110 * 1024);
+          if (p.resident) expect(bytes, `${p.name} in ${locale}`).toBeLessThan(100 * 1024);
         }
         await context.close();
       }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
+import { MISSING_STRING } from "../../app/domain/i18n";
 
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 
@@ -137,8 +138,12 @@ export async function logIn(
 }
 
 /** Debian's Chromium, headless, no downloads, no background network. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Console messages of pages that showed a UI string their language had not loaded (must stay empty). */
+export const missingStrings: string[] = [];
+
+/** Chromium; every page it opens is watched for missing UI strings. */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
       "--headless",
@@ -151,6 +156,15 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const context = await newContext(...args);
+    context.on("console", (message) => {
+      if (message.text().includes(MISSING_STRING)) missingStrings.push(`${message.text()} on ${message.page()?.url()}`);
+    });
+    return context;
+  };
+  return browser;
 }
 
 /** Fails with every axe violation named (rule id and elements) when a page is not accessible. */
@@ -180,6 +194,9 @@ export function appAndBrowserPerFile(
   hooks.afterAll(async () => {
     await state.browser?.close();
     await state.app?.stop();
+    // Every page of the file had the strings it showed (the browser downloads only a page's share).
+    if (missingStrings.length)
+      throw new Error(`pages showed strings they had not loaded:\n${missingStrings.join("\n")}`);
   });
   return state;
 }

@@ -5,9 +5,9 @@
  */
 import { type MessageKey, en } from "./en";
 import { fa } from "./fa";
-import type { Locale } from "./locales";
+import type { DictionaryPart, Locale } from "./locales";
 
 export const dictionaries: Partial<Record<Locale, Record<MessageKey, string>>> = { en, fa };
 
 /** Every language is already here. */
-export async function loadDictionary(_locale: Locale): Promise<void> {}
+export async function loadDictionary(_locale: Locale, _part?: DictionaryPart): Promise<void> {}

@@ -1,8 +1,8 @@
 import { dictionaries } from "./dictionaries";
 import type { MessageKey } from "./en";
-import { type Locale, locales } from "./locales";
+import { type DictionaryPart, type Locale, dictionaryPartFor, locales } from "./locales";
 
-export { locales, type Locale, type MessageKey };
+export { locales, dictionaryPartFor, type DictionaryPart, type Locale, type MessageKey };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
@@ -17,11 +17,19 @@ export type Params = Record<string, string | number>;
 /** A text given per language (database columns of user-facing texts). */
 export type LocalizedText = { en?: string; fa?: string };
 
+/** Logged when a page asks for a string its language has not loaded (see dictionaries.browser.ts). */
+export const MISSING_STRING = "Shora: missing UI string";
+
 /** Looks up a UI string and fills `{name}` placeholders; numbers are written in the locale's digits. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  // Every language has every key (a unit test checks); in the browser a language's strings are
-  // loaded before anything renders in it, so the key itself shows only if that ever went wrong.
-  const template = dictionaries[locale]?.[key] ?? key;
+  // Every language has every key (a unit test checks); in the browser a page's strings are loaded
+  // before anything renders with them, so the key itself shows only if that ever went wrong — and
+  // says so in the console, which the browser tests watch.
+  const template = dictionaries[locale]?.[key];
+  if (template === undefined) {
+    console.error(`${MISSING_STRING} ${locale} ${key}`);
+    return key;
+  }
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];

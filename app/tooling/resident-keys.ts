@@ -1,0 +1,36 @@
+/**
+ * Build-time tooling (vite.config.ts): which UI strings a page outside the council dashboard can
+ * ever show. Every key written literally in the app's sources — outside the dashboard's own route
+ * modules (routes/admin.*, routes/m.$slug.admin.*) — is in, and so is every key under a prefix the
+ * sources complete at run time (`phase.${kind}`). Shared components and server code count as
+ * residents' even when only staff use them, so the set can only be too large, never too small.
+ * Pages outside /admin download these strings only; dashboard pages download all of them.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+/** A route module of the council or platform dashboard (its URL is under /admin or /m/<slug>/admin). */
+export function isDashboardRoute(file: string): boolean {
+  const name = path.basename(file);
+  return path.basename(path.dirname(file)) === "routes" && /^(admin[.[]|m\.\$slug\.admin[.[])/.test(name);
+}
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "i18n" || entry.name === "tooling" ? [] : sources(full);
+    return /\.(ts|tsx)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+export function residentKeys(appDir: string, keys: readonly string[]): Set<string> {
+  const literals = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const file of sources(appDir)) {
+    if (isDashboardRoute(file)) continue;
+    const text = fs.readFileSync(file, "utf8");
+    for (const m of text.matchAll(/["'`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)["'`]/g)) literals.add(m[1]);
+    for (const m of text.matchAll(/`([a-zA-Z][\w.-]*\.)\$\{/g)) prefixes.add(m[1]);
+  }
+  return new Set(keys.filter((k) => literals.has(k) || [...prefixes].some((p) => k.startsWith(p))));
+}
