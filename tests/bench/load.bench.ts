@@ -5,7 +5,8 @@
  * server at the same concurrency, and the published results page under the same load.
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
- * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64). Run `npm run build` first.
+ * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64), LOAD_APPS (1: app processes on the
+ * same database, clients spread over them). Run `npm run build` first.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -144,7 +145,11 @@ export const loadBench: BenchSuite = {
       SHORA_SECRET: randomBytes(24).toString("base64url"),
     };
     delete env.SHORA_DATA_DIR;
-    const app = await spawnServer(env);
+    // LOAD_APPS > 1: more app processes on the same database, the clients spread over them
+    // (started one after the other: the first migrates and seeds the demo).
+    const apps = [await spawnServer(env)];
+    for (let i = 1; i < Number(process.env.LOAD_APPS ?? 1); i++) apps.push(await spawnServer(env));
+    const urlOf = (n: number) => apps[n % apps.length].url;
     const database = await openDatabase({ url: url.toString(), migrate: false });
     try {
       // N verified voters with open sessions, written straight to the database (logging 20,000 people
@@ -210,13 +215,13 @@ export const loadBench: BenchSuite = {
       }
       const seedSeconds = (Date.now() - seeded) / 1000;
 
-      const base = `${app.url}/m/demo/rounds/budget-1405`;
+      const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
       const request = client(concurrency);
       const steps = { open: [] as number[], cast: [] as number[], receipt: [] as number[] };
       const ballot = await drive(concurrency, seconds, async (n) => {
         const cookie = cookies[n % cookies.length];
         let t = performance.now();
-        const open = await request(`${base}/vote/green`, { headers: { cookie } });
+        const open = await request(`${base(n)}/vote/green`, { headers: { cookie } });
         steps.open.push(performance.now() - t);
         t = performance.now();
         if (open.status !== 200) return `basket ${open.status}`;
@@ -225,7 +230,7 @@ export const loadBench: BenchSuite = {
           intent: "cast",
           [`points.${choices[n % choices.length]}`]: String(1 + (n % 9)),
         }).toString();
-        const cast = await request(`${base}/vote/green?_data=routes%2Fm.%24slug.rounds.%24round.vote.%24envelope`, {
+        const cast = await request(`${base(n)}/vote/green?_data=routes%2Fm.%24slug.rounds.%24round.vote.%24envelope`, {
           method: "POST",
           headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
           body,
@@ -237,13 +242,13 @@ export const loadBench: BenchSuite = {
         steps.cast.push(performance.now() - t);
         if (cast.status !== 200 || !result?.receipt) return `cast ${cast.status}`;
         t = performance.now();
-        const receipt = await request(`${base}/receipt?ballot=${result.receipt.ballotId}`, { headers: { cookie } });
+        const receipt = await request(`${base(n)}/receipt?ballot=${result.receipt.ballotId}`, { headers: { cookie } });
         steps.receipt.push(performance.now() - t);
         return receipt.status === 200 ? 200 : `receipt ${receipt.status}`;
       });
 
-      const results = await drive(concurrency, Math.min(seconds, 15), async () => {
-        const r = await request(`${app.url}/m/demo/rounds/budget-1404/results`);
+      const results = await drive(concurrency, Math.min(seconds, 15), async (n) => {
+        const r = await request(`${urlOf(n)}/m/demo/rounds/budget-1404/results`);
         return r.status;
       });
 
@@ -263,7 +268,7 @@ export const loadBench: BenchSuite = {
       const c = summary(raw, Math.min(seconds, 15));
       const ms = (x: number) => `${x.toFixed(1)} ms`;
       console.log(
-        `${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`,
+        `${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; ${apps.length} app process${apps.length > 1 ? "es" : ""}; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`,
       );
       console.log("| measure | per second | p50 | p95 | p99 | errors | target |");
       console.log("|---|---:|---:|---:|---:|---|---|");
@@ -286,9 +291,11 @@ export const loadBench: BenchSuite = {
       );
     } finally {
       await database.close();
-      const exited = new Promise((resolve) => app.child.once("exit", resolve));
-      app.child.kill("SIGTERM");
-      await exited;
+      for (const app of apps) {
+        const exited = new Promise((resolve) => app.child.once("exit", resolve));
+        app.child.kill("SIGTERM");
+        await exited;
+      }
       await created.drop();
     }
   },
