@@ -6,17 +6,21 @@
  *
  * A round cannot go from proposals to published results in one day through the pages (phases are
  * whole days), so the payload is written into the demo's published round before the server starts:
- * a proposal whose resident author typed it in both languages, accepted and funded.
+ * a proposal whose resident author typed it in both languages, accepted and funded. A resident who
+ * chose the payload as their display name has commented on a proposal of the current round.
  */
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { proposals } from "../../db/schema";
+import { comments, envelopes, proposals, rounds, users } from "../../db/schema";
 import { translator } from "../../app/domain/i18n";
 import { appAndBrowserPerFile } from "../support/e2e-server";
 
 const PAYLOAD = `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>"><svg onload=alert(3)>`;
 const MARK = "<script>window.__pwned=2";
+
+/** A proposal page where the resident with the payload as their name has commented. */
+let commentedProposal = "";
 
 const env = appAndBrowserPerFile(
   { beforeAll, afterAll },
@@ -28,6 +32,19 @@ const env = appAndBrowserPerFile(
         .where(eq(proposals.status, "funded"))
         .returning({ id: proposals.id });
       expect(updated.length).toBeGreaterThan(0);
+      const [roya] = await db
+        .update(users)
+        .set({ displayName: PAYLOAD })
+        .where(eq(users.email, "resident2@demo.shora.local"))
+        .returning({ id: users.id });
+      const [commented] = await db
+        .select({ proposal: proposals.id, round: rounds.slug })
+        .from(comments)
+        .innerJoin(proposals, eq(proposals.id, comments.proposalId))
+        .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+        .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+        .where(eq(comments.authorId, roya.id));
+      commentedProposal = `/m/demo/rounds/${commented.round}/proposals/${commented.proposal}`;
     },
   },
 );
@@ -66,6 +83,17 @@ describe("hostile text in published results and exports", () => {
       await expect.poll(() => page.locator("main").textContent(), { message: where }).toContain(MARK);
       expect(await page.locator("html").getAttribute("dir"), where).toBe(options.locale === "fa-IR" ? "rtl" : "ltr");
       if (options.locale === "fa-IR") expect(await page.locator("main").textContent(), where).toContain("فارسی");
+      await nothingRan(page, dialogs, where);
+      await page.context().close();
+    }
+  });
+
+  it("is text as a commenter's name on a proposal page, in English, in Persian and without JavaScript", async () => {
+    for (const options of [{ locale: "en-GB" }, { locale: "fa-IR" }, { locale: "fa-IR", javaScriptEnabled: false }]) {
+      const where = `commenter's name (${options.locale}, JavaScript ${options.javaScriptEnabled === false ? "off" : "on"})`;
+      const { page, dialogs } = await observer(options);
+      await page.goto(`${env.app.url}${commentedProposal}`, { waitUntil: "networkidle" });
+      await expect.poll(() => page.locator("main").textContent(), { message: where }).toContain(MARK);
       await nothingRan(page, dialogs, where);
       await page.context().close();
     }
