@@ -8,7 +8,7 @@
  */
 import { brotliCompress, constants, gzip } from "node:zlib";
 import type { RequestHandler } from "express";
-import { acceptedEncodings } from "./precompressed.ts";
+import { chunkBytes, preferredEncoding } from "./http-bodies.ts";
 
 /** Pages smaller than this go out as they are (compression would not pay for its headers). */
 const MIN_BYTES = 1024;
@@ -16,11 +16,8 @@ const MIN_BYTES = 1024;
 export function compressPages(): RequestHandler {
   return (req, res, next) => {
     if (req.method === "HEAD") return next();
-    const accepted = acceptedEncodings(req.headers["accept-encoding"]);
-    const brQuality = accepted.get("br") ?? 0;
-    const gzipQuality = accepted.get("gzip") ?? 0;
-    if (brQuality <= 0 && gzipQuality <= 0) return next();
-    const encoding = brQuality > 0 && brQuality >= gzipQuality ? "br" : "gzip";
+    const encoding = preferredEncoding(req.headers["accept-encoding"], { br: true, gzip: true });
+    if (!encoding) return next();
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     let decided: boolean | null = null;
@@ -39,14 +36,8 @@ export function compressPages(): RequestHandler {
       return decided;
     };
     const keep = (chunk: unknown, encodingArg?: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-      chunks.push(
-        Buffer.isBuffer(chunk)
-          ? chunk
-          : chunk instanceof Uint8Array
-            ? Buffer.from(chunk)
-            : Buffer.from(String(chunk), typeof encodingArg === "string" ? (encodingArg as BufferEncoding) : "utf8"),
-      );
+      const bytes = chunkBytes(chunk, encodingArg);
+      if (bytes) chunks.push(bytes);
     };
     res.write = ((chunk: unknown, encodingArg?: unknown, callback?: unknown) => {
       if (!applies()) return write(chunk, encodingArg, callback);

@@ -11,6 +11,7 @@ import type { Request as ExpressRequest, NextFunction, Response } from "express"
 import { csrfTokenOf } from "../services/csrf.server";
 import { requestLocale } from "../services/locale.server";
 import { PAGE_CACHE_HEADER } from "../services/page-cache";
+import { chunkBytes } from "./http-bodies.ts";
 import { SESSION_COOKIE, readCookie } from "../services/session.server";
 
 const MAX_ENTRIES = 500;
@@ -53,12 +54,8 @@ export function pageCache() {
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     const keep = (chunk: unknown, encoding?: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-      chunks.push(
-        Buffer.isBuffer(chunk)
-          ? chunk
-          : Buffer.from(chunk as string, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"),
-      );
+      const bytes = chunkBytes(chunk, encoding);
+      if (bytes) chunks.push(bytes);
     };
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       keep(chunk, rest[0]);

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RequestHandler } from "express";
+import { preferredEncoding } from "./http-bodies.ts";
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -50,35 +51,15 @@ export function loadPrecompressed(dir: string, prefix: string): Map<string, Prec
   return assets;
 }
 
-/** Accept-Encoding as coding → quality (`*` gives its quality to codings not named). */
-export function acceptedEncodings(header: string | undefined): Map<string, number> {
-  const named = new Map<string, number>();
-  let star: number | undefined;
-  for (const part of (header ?? "").split(",")) {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (!coding) continue;
-    const q = params.map((p) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p)).find(Boolean);
-    const quality = q ? Math.min(1, Number(q[1]) || 0) : 1;
-    if (coding === "*") star = quality;
-    else named.set(coding, quality);
-  }
-  if (star !== undefined) for (const coding of ["br", "gzip"]) if (!named.has(coding)) named.set(coding, star);
-  return named;
-}
-
 export function precompressedAssets(assets: Map<string, PrecompressedAsset>): RequestHandler {
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const asset = assets.get(req.path);
     if (!asset) return next();
-    const accepted = acceptedEncodings(req.headers["accept-encoding"]);
-    const brQuality = asset.br ? (accepted.get("br") ?? 0) : 0;
-    const gzipQuality = asset.gzip ? (accepted.get("gzip") ?? 0) : 0;
-    // The smaller Brotli file whenever the browser takes it at least as willingly as gzip.
-    const encoding = brQuality > 0 && brQuality >= gzipQuality ? "br" : gzipQuality > 0 ? "gzip" : "identity";
-    const variant = encoding === "br" ? asset.br : encoding === "gzip" ? asset.gzip : undefined;
+    const encoding = preferredEncoding(req.headers["accept-encoding"], { br: !!asset.br, gzip: !!asset.gzip });
+    const variant = encoding ? asset[encoding] : undefined;
     res.vary("Accept-Encoding");
-    if (!variant) return next();
+    if (!encoding || !variant) return next();
     res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
     res.setHeader("ETag", variant.etag);
     if (req.headers["if-none-match"] === variant.etag) {
@@ -86,7 +67,7 @@ export function precompressedAssets(assets: Map<string, PrecompressedAsset>): Re
       return;
     }
     res.setHeader("Content-Type", asset.type);
-    res.setHeader("Content-Encoding", encoding as string);
+    res.setHeader("Content-Encoding", encoding);
     res.setHeader("Content-Length", variant.body.length);
     if (req.method === "HEAD") res.end();
     else res.end(variant.body);

@@ -1,25 +1,20 @@
 /**
- * Security headers on every response the pages do not set themselves: resource routes (bundle
- * files, JSON and CSV exports, chart images), redirects and errors. Such a response is never a page
- * that runs anything, so its policy forbids everything (`default-src 'none'; sandbox`): even an
- * export full of someone's `<script>` text opened in a tab stays inert text. Pages keep the
- * nonce-based policy of app/entry.server.tsx; scripts and styles under /assets get nosniff only.
+ * The security headers of app/services/security-headers.server.ts on every response the pages do
+ * not set themselves (resource routes, redirects, errors), with the policy that forbids everything.
+ * Scripts and styles under /assets get nosniff only.
  */
 import type { RequestHandler } from "express";
-
-export const EXPORT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+import { NON_PAGE_POLICY, SECURITY_HEADERS } from "../services/security-headers.server";
 
 export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     const asset = req.path.startsWith("/assets/");
     const writeHead = res.writeHead;
     res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-      if (!res.hasHeader("X-Content-Type-Options")) res.setHeader("X-Content-Type-Options", "nosniff");
-      if (!asset) {
-        if (!res.hasHeader("Content-Security-Policy")) res.setHeader("Content-Security-Policy", EXPORT_POLICY);
-        if (!res.hasHeader("X-Frame-Options")) res.setHeader("X-Frame-Options", "DENY");
-        if (!res.hasHeader("Referrer-Policy")) res.setHeader("Referrer-Policy", "same-origin");
-      }
+      for (const [name, value] of SECURITY_HEADERS)
+        if ((!asset || name === "X-Content-Type-Options") && !res.hasHeader(name)) res.setHeader(name, value);
+      if (!asset && !res.hasHeader("Content-Security-Policy"))
+        res.setHeader("Content-Security-Policy", NON_PAGE_POLICY);
       return writeHead.apply(this, args);
     } as typeof writeHead;
     next();
