@@ -103,6 +103,23 @@ describe("an observer checks published results", () => {
 });
 
 describe("content security policy", () => {
+  it("comes with no framing, no sniffing and a same-origin referrer policy on pages and on everything else", async () => {
+    for (const address of [
+      "/m/demo",
+      "/m/demo/rounds/budget-1404/results",
+      "/m/demo/api/rounds",
+      "/m/demo/rounds/budget-1404/bundle/round.json",
+      "/no-such-page",
+    ]) {
+      const response = await fetch(`${env.app.url}${address}`, { redirect: "manual" });
+      expect(response.headers.get("x-frame-options"), address).toBe("DENY");
+      expect(response.headers.get("x-content-type-options"), address).toBe("nosniff");
+      expect(response.headers.get("referrer-policy"), address).toBe("same-origin");
+      expect(response.headers.get("content-security-policy"), address).toContain("frame-ancestors 'none'");
+      await response.arrayBuffer();
+    }
+  });
+
   it("allows scripts only from the site or with the response's nonce, and pages still hydrate", async () => {
     const response = await fetch(`${env.app.url}/m/demo/rounds/budget-1404/results`);
     const csp = response.headers.get("content-security-policy") ?? "";
