@@ -1,6 +1,7 @@
 import { grown } from "../typed-arrays";
 import { parsePb } from "./parse";
 import type { PbElection } from "./types";
+import { votesWasmBase64 } from "./votes-wasm.generated";
 
 /**
  * The VOTES of a `.pb` file in counting form, as flat arrays instead of one object per voter:
@@ -210,55 +211,29 @@ const decoder = new TextDecoder();
 /** A file this reader leaves to `parsePb` (an error, or a form it does not read). */
 const FALLBACK = -1;
 
-/**
- * The VOTES rows, one `row` call per line. Each step is a small method so that V8 optimises it
- * within the first rows: `shora tally` reads a file once, cold.
- */
-class VotesReader {
-  /** Ballots merged into groups, or `null` when only the per-project totals are kept. */
-  readonly groups: BallotGroups | null;
-  readonly support: Float64Array;
-  readonly score: Float64Array;
-  voters = 0;
-  /** One row's project indexes and points, in file order. */
-  private rowJ = new Int32Array(64);
-  private rowP = new Float64Array(64);
-  private numericIds = new Float64Array(1024);
-  private numericCount = 0;
-  private textIds: Set<string> | null = null;
-  private readonly cellStart: Int32Array;
-  private readonly cellEnd: Int32Array;
-  private readonly byNumber = new Map<number, number>();
-  private readonly byText = new Map<string, number>();
-  private readonly dense: Int32Array;
-  /** Projects on the row being read (in rowJ). */
-  private voted = 0;
-  private readonly voteCol: number;
-  private readonly pointsCol: number;
-  private readonly weightCol: number;
-  private readonly idCol: number;
+/** Where counting looks in a VOTES row, and the project ids by number and by text. */
+class VotesLayout {
+  readonly voteCol: number;
+  readonly pointsCol: number;
+  readonly weightCol: number;
+  readonly idCol: number;
   /** Only the cells up to the last one counting needs are looked at (later ones cannot shift them). */
-  private readonly need: number;
-  private readonly cumulative: boolean;
-  private readonly maxPoints: number;
-  private readonly maxSum: number;
+  readonly need: number;
+  readonly cumulative: boolean;
+  readonly maxPoints: number;
+  readonly maxSum: number;
+  readonly byNumber = new Map<number, number>();
+  readonly byText = new Map<string, number>();
+  /** Project index by small numeric id (-1: none). */
+  readonly dense: Int32Array;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    head: PbElection,
-    ballots: boolean,
-  ) {
-    this.groups = ballots ? new BallotGroups() : null;
-    this.support = new Float64Array(ballots ? 0 : head.projects.length);
-    this.score = new Float64Array(ballots ? 0 : head.projects.length);
+  constructor(readonly head: PbElection) {
     const columns = head.voteColumns;
     this.voteCol = columns.indexOf("vote");
     this.pointsCol = columns.indexOf("points");
     this.weightCol = columns.indexOf("weight");
     this.idCol = Math.max(0, columns.indexOf("voter_id"));
     this.need = Math.max(this.idCol, this.voteCol, this.pointsCol, this.weightCol) + 1;
-    this.cellStart = new Int32Array(this.need);
-    this.cellEnd = new Int32Array(this.need);
     this.cumulative = head.voteType === "cumulative";
     const limit = (key: string) => {
       const text = head.meta.find(([k]) => k === key)?.[1];
@@ -276,6 +251,65 @@ class VotesReader {
     });
     this.dense = new Int32Array(Math.min(1 << 20, Math.max(0, ...this.byNumber.keys()) + 1)).fill(-1);
     for (const [n, j] of this.byNumber) if (n < this.dense.length) this.dense[n] = j;
+  }
+}
+
+/**
+ * The VOTES rows, one `row` call per line: every file the WebAssembly reader leaves. Each step is
+ * a small method so that V8 optimises it within the first rows: `shora tally` reads a file once, cold.
+ */
+class VotesReader {
+  /** Ballots merged into groups, or `null` when only the per-project totals are kept. */
+  readonly groups: BallotGroups | null;
+  readonly support: Float64Array;
+  readonly score: Float64Array;
+  voters = 0;
+  /** One row's project indexes and points, in file order. */
+  private rowJ = new Int32Array(64);
+  private rowP = new Float64Array(64);
+  private numericIds = new Float64Array(1024);
+  private numericCount = 0;
+  private textIds: Set<string> | null = null;
+  private readonly cellStart: Int32Array;
+  private readonly cellEnd: Int32Array;
+  private readonly byNumber: Map<number, number>;
+  private readonly byText: Map<string, number>;
+  private readonly dense: Int32Array;
+  /** Projects on the row being read (in rowJ). */
+  private voted = 0;
+  private readonly voteCol: number;
+  private readonly pointsCol: number;
+  private readonly weightCol: number;
+  private readonly idCol: number;
+  private readonly need: number;
+  private readonly cumulative: boolean;
+  private readonly maxPoints: number;
+  private readonly maxSum: number;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    layout: VotesLayout,
+    ballots: boolean,
+  ) {
+    const projects = layout.head.projects.length;
+    this.groups = ballots ? new BallotGroups() : null;
+    this.support = new Float64Array(ballots ? 0 : projects);
+    this.score = new Float64Array(ballots ? 0 : projects);
+    ({
+      voteCol: this.voteCol,
+      pointsCol: this.pointsCol,
+      weightCol: this.weightCol,
+      idCol: this.idCol,
+      need: this.need,
+      cumulative: this.cumulative,
+      maxPoints: this.maxPoints,
+      maxSum: this.maxSum,
+      byNumber: this.byNumber,
+      byText: this.byText,
+      dense: this.dense,
+    } = layout);
+    this.cellStart = new Int32Array(this.need);
+    this.cellEnd = new Int32Array(this.need);
   }
 
   /** Reads the rows from `pos` to the end; false when the file is for `parsePb`. */
@@ -505,7 +539,14 @@ function digitsValue(bytes: Uint8Array, start: number, end: number): number {
  * bad weight, points over the limit…). So both readers accept exactly the same files and the
  * error messages come from one place. A test compares the two on every shared instance.
  */
-export function readPbCompact(bytes: Uint8Array, options: { ballots?: boolean } = {}): CompactPb | null {
+export function readPbCompact(
+  bytes: Uint8Array,
+  options: {
+    ballots?: boolean;
+    /** Which reader reads the VOTES rows (tests compare them): by default WebAssembly, then JavaScript where it gives up. */
+    reader?: "either" | "javascript" | "webassembly";
+  } = {},
+): CompactPb | null {
   // META and PROJECTS are small: find the VOTES marker and its header line, read the head with parsePb.
   let pos = 0;
   let votesHeaderEnd = -1;
@@ -532,9 +573,109 @@ export function readPbCompact(bytes: Uint8Array, options: { ballots?: boolean } 
   }
   if (head.voteType !== "approval" && head.voteType !== "choose-1" && head.voteType !== "cumulative") return null;
   if (head.voteColumns.length === 0) return null;
-  const reader = new VotesReader(bytes, head, options.ballots ?? true);
-  if (!reader.rows(votesHeaderEnd)) return null;
-  if (reader.groups === null)
-    return { head, totals: { support: reader.support, score: reader.score, voters: reader.voters } };
-  return { head, votes: reader.groups.done(head.voteType === "cumulative") };
+  const layout = new VotesLayout(head);
+  const ballots = options.ballots ?? true;
+  const reader = options.reader ?? "either";
+  if (reader !== "javascript") {
+    const fast = readVotesWasm(bytes.subarray(votesHeaderEnd), layout, ballots);
+    if (fast || reader === "webassembly") return fast;
+  }
+  const rows = new VotesReader(bytes, layout, ballots);
+  if (!rows.rows(votesHeaderEnd)) return null;
+  if (rows.groups === null) return { head, totals: { support: rows.support, score: rows.score, voters: rows.voters } };
+  return { head, votes: rows.groups.done(head.voteType === "cumulative") };
+}
+
+let votesModule: WebAssembly.Module | null | undefined;
+
+/** The compiled VOTES reader, or `null` where WebAssembly cannot run (the JavaScript reader then does it all). */
+function votesWasm(): WebAssembly.Module | null {
+  if (votesModule === undefined) {
+    try {
+      const text = atob(votesWasmBase64);
+      const binary = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) binary[i] = text.charCodeAt(i);
+      votesModule = new WebAssembly.Module(binary);
+    } catch {
+      votesModule = null;
+    }
+  }
+  return votesModule;
+}
+
+interface VotesExports {
+  memory: WebAssembly.Memory;
+  prepare(length: number, denseSize: number, projects: number): number;
+  denseTable(): number;
+  read(
+    vote: number,
+    points: number,
+    weight: number,
+    id: number,
+    need: number,
+    cumulative: number,
+    ballots: number,
+    maxPoints: number,
+    maxSum: number,
+  ): number;
+  groups: WebAssembly.Global;
+  used: WebAssembly.Global;
+  voters: WebAssembly.Global;
+  starts: WebAssembly.Global;
+  items: WebAssembly.Global;
+  points: WebAssembly.Global;
+  weights: WebAssembly.Global;
+  support: WebAssembly.Global;
+  score: WebAssembly.Global;
+}
+
+/**
+ * The VOTES rows read by the WebAssembly twin of `VotesReader` (assembly/votes.ts), which runs at
+ * full speed from the first row; `null` when it leaves the file to `VotesReader` (anything but the
+ * plainest form). A fresh instance per file: the arrays returned are views of its memory.
+ */
+function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean): CompactPb | null {
+  const module = votesWasm();
+  if (module === null) return null;
+  const wasm = new WebAssembly.Instance(module, {}).exports as unknown as VotesExports;
+  const projects = layout.head.projects.length;
+  const at = wasm.prepare(rows.length, layout.dense.length, projects);
+  new Uint8Array(wasm.memory.buffer, at, rows.length).set(rows);
+  new Int32Array(wasm.memory.buffer, wasm.denseTable(), layout.dense.length).set(layout.dense);
+  const done = wasm.read(
+    layout.voteCol,
+    layout.pointsCol,
+    layout.weightCol,
+    layout.idCol,
+    layout.need,
+    layout.cumulative ? 1 : 0,
+    ballots ? 1 : 0,
+    layout.maxPoints,
+    layout.maxSum,
+  );
+  if (done !== 1) return null;
+  const memory = wasm.memory.buffer;
+  const voters = wasm.voters.value as number;
+  if (!ballots)
+    return {
+      head: layout.head,
+      totals: {
+        support: new Float64Array(memory, wasm.support.value, projects),
+        score: new Float64Array(memory, wasm.score.value, projects),
+        voters,
+      },
+    };
+  const count = wasm.groups.value as number;
+  const used = wasm.used.value as number;
+  return {
+    head: layout.head,
+    votes: {
+      count,
+      offsets: new Int32Array(memory, wasm.starts.value, count + 1),
+      projects: new Int32Array(memory, wasm.items.value, used),
+      points: layout.cumulative ? new Float64Array(memory, wasm.points.value, used) : null,
+      weights: new Float64Array(memory, wasm.weights.value, count),
+      voters,
+    },
+  };
 }

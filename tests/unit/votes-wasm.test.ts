@@ -1,0 +1,163 @@
+/**
+ * The WebAssembly VOTES reader (app/domain/pbfile/assembly/votes.ts) must give exactly what the
+ * JavaScript reader gives wherever it finishes, give up wherever the JavaScript reader would need
+ * to look closer, and be the compile of its committed source.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { readPbCompact } from "../../app/domain/pbfile";
+import { votesWasmBase64 } from "../../app/domain/pbfile/votes-wasm.generated";
+import { compileVotesReader } from "../../app/tooling/build-wasm";
+
+const shared = path.resolve(__dirname, "../../../shared/pabulib/instances");
+const instances = fs.readdirSync(shared).filter((f) => f.endsWith(".pb"));
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** A reading as plain arrays, to compare. */
+function plain(compact: ReturnType<typeof readPbCompact>) {
+  if (compact === null) return null;
+  if (compact.totals)
+    return {
+      support: Array.from(compact.totals.support),
+      score: Array.from(compact.totals.score),
+      voters: compact.totals.voters,
+    };
+  const v = compact.votes;
+  return {
+    count: v.count,
+    offsets: Array.from(v.offsets),
+    projects: Array.from(v.projects),
+    points: v.points ? Array.from(v.points) : null,
+    weights: Array.from(v.weights),
+    voters: v.voters,
+  };
+}
+
+/** Both readers, both modes: WebAssembly (null when it gives up) and JavaScript. */
+function both(input: Uint8Array) {
+  return [true, false].map((ballots) => ({
+    ballots,
+    wasm: plain(readPbCompact(input, { ballots, reader: "webassembly" })),
+    js: plain(readPbCompact(input, { ballots, reader: "javascript" })),
+    either: plain(readPbCompact(input, { ballots })),
+  }));
+}
+
+const HEAD =
+  "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;60\n2;50\n3;10\n40;5\nVOTES\n";
+const CUMULATIVE =
+  "META\nkey;value\nbudget;100\nvote_type;cumulative\nmax_points;5\nmax_sum_points;6\nPROJECTS\nproject_id;cost\n1;60\n2;50\n3;10\nVOTES\n";
+
+describe("the WebAssembly VOTES reader", () => {
+  it("is the compile of its committed source (npm run build:wasm)", async () => {
+    const compiled = await compileVotesReader();
+    expect(Buffer.from(compiled).toString("base64")).toBe(votesWasmBase64);
+  });
+
+  it("reads the shared instances exactly as the JavaScript reader does", () => {
+    const finished = new Set<string>();
+    for (const file of instances) {
+      const raw = fs.readFileSync(path.join(shared, file));
+      for (const r of both(raw)) {
+        if (r.js === null) {
+          expect(r.wasm, `${file}: the JavaScript reader leaves it to parsePb`).toBeNull();
+          continue;
+        }
+        expect(r.either, file).toEqual(r.js);
+        if (r.wasm === null) continue;
+        finished.add(file);
+        expect(r.wasm, `${file} ballots=${r.ballots}`).toEqual(r.js);
+      }
+    }
+    // Files with numeric ids in increasing order (most Polish cities') are read by WebAssembly;
+    // text ids (Łódź's "L005", Assen's UUIDs) and shuffled ids (Amsterdam) by JavaScript.
+    expect(finished).toContain("Poland_Warszawa_2026.pb");
+    expect(finished).toContain("Poland_Wroclaw_2015_150_-_500.pb");
+    expect(finished.size).toBeGreaterThanOrEqual(9);
+  });
+
+  it("reads CRLF, blank lines, None, empty votes, weights, repeats and no final newline", () => {
+    const text = `${HEAD}voter_id;vote;age;weight\r\n7;1,2;30;3\r\n8;None;;\r\n\r\n9;;40;2\n10;40,3,1;;\n\n11;2,1,2;50;1\r`;
+    for (const r of both(bytes(text))) {
+      expect(r.wasm, `ballots=${r.ballots}`).not.toBeNull();
+      expect(r.wasm).toEqual(r.js);
+    }
+    const [ballots, totals] = both(bytes(text));
+    expect(ballots.wasm).toMatchObject({ count: 3, weights: [4, 3, 1], voters: 8 });
+    expect(totals.wasm).toMatchObject({ support: [5, 4, 1, 1], voters: 8 });
+  });
+
+  it("reads cumulative points, sorting each ballot and dropping projects given none", () => {
+    const text = `${CUMULATIVE}voter_id;vote;points\n1;2,1;2,3\n2;1,2;3,2\n3;3,1;0,5\n4;1;5\n5;2,3;1,1\n`;
+    for (const r of both(bytes(text))) {
+      expect(r.wasm, `ballots=${r.ballots}`).not.toBeNull();
+      expect(r.wasm).toEqual(r.js);
+    }
+    expect(both(bytes(text))[0].wasm).toMatchObject({ count: 3, weights: [2, 2, 1], points: [3, 2, 5, 1, 1] });
+  });
+
+  it.each([
+    ["a quoted cell", `${HEAD}voter_id;vote\n1;"1,2"\n`],
+    ["a padded cell", `${HEAD}voter_id;vote\n1; 1,2\n`],
+    ["a project id with a leading zero", `${HEAD}voter_id;vote\n1;01\n`],
+    ["an unknown project", `${HEAD}voter_id;vote\n1;5\n`],
+    ["a text voter id", `${HEAD}voter_id;vote\nv1;1\n`],
+    ["voter ids not in increasing order", `${HEAD}voter_id;vote\n2;1\n1;2\n`],
+    ["a repeated voter id", `${HEAD}voter_id;vote\n1;1\n1;2\n`],
+    ["a zero weight", `${HEAD}voter_id;vote;weight\n1;1;0\n`],
+    ["a second section marker", `${HEAD}voter_id;vote\n1;1\nVotes\n`],
+    ["points over the limit", `${CUMULATIVE}voter_id;vote;points\n1;1;6\n`],
+    ["a points sum over the limit", `${CUMULATIVE}voter_id;vote;points\n1;1,2;4,4\n`],
+    ["fractional points", `${CUMULATIVE}voter_id;vote;points\n1;1;1.5\n`],
+    ["more points than projects", `${CUMULATIVE}voter_id;vote;points\n1;1;1,1\n`],
+  ])("gives up on %s, leaving it to the JavaScript reader", (_name, text) => {
+    for (const r of both(bytes(text))) {
+      expect(r.wasm).toBeNull();
+      expect(r.either).toEqual(r.js);
+    }
+  });
+
+  it("agrees with the JavaScript reader on thousands of ballots (table growth) and on mangled rows", () => {
+    let state = 7;
+    const random = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const rows: string[] = [];
+    for (let v = 1; v <= 20_000; v++) {
+      const vote = Array.from({ length: 1 + random(4) }, () => ["1", "2", "3", "40"][random(4)]);
+      rows.push(`${v * 3};${vote.join(",")};${1 + random(3)}`);
+    }
+    const text = `${HEAD}voter_id;vote;weight\n${rows.join("\n")}\n`;
+    for (const r of both(bytes(text))) {
+      expect(r.wasm).not.toBeNull();
+      expect(r.wasm).toEqual(r.js);
+    }
+    // Any row bent by bytes that matter to the format: WebAssembly either reads it as JavaScript does or gives up.
+    const pieces = [";", ",", '"', "\r", "\n", " ", "None", "0", "1", "40", "7", "x", "\r\n", ";;"];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(20), fc.nat(pieces.length - 1)), { maxLength: 4 }),
+        fc.boolean(),
+        (edits, cumulative) => {
+          const lines = cumulative
+            ? ["1;1,2;2,3", "2;3;4", "3;2,1;1,1", "5;;"]
+            : ["1;1,2;2", "2;40,3;1", "3;2,1;5", "4;None;1"];
+          let body = lines.join("\n");
+          for (const [at, piece] of edits) {
+            const i = at % (body.length + 1);
+            body = body.slice(0, i) + pieces[piece] + body.slice(i);
+          }
+          const head = cumulative ? `${CUMULATIVE}voter_id;vote;points\n` : `${HEAD}voter_id;vote;weight\n`;
+          for (const r of both(bytes(head + body))) {
+            if (r.wasm !== null) expect(r.wasm).toEqual(r.js);
+            expect(r.either).toEqual(r.js);
+          }
+        },
+      ),
+      { numRuns: 3000, seed: 20261129 },
+    );
+  });
+});
