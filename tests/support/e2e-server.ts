@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
-import { MISSING_STRING } from "../../app/domain/i18n";
+import { type Locale, MISSING_STRING, direction, translator } from "../../app/domain/i18n";
 
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 
@@ -137,7 +137,17 @@ export async function logIn(
   await page.waitForURL(`${baseUrl}/`);
 }
 
-/** Debian's Chromium, headless, no downloads, no background network. */
+/**
+ * Chooses the UI language with the switcher in the page header, as a visitor does (a plain form: it
+ * works without JavaScript), and waits for the page in that language and direction.
+ */
+export async function switchLanguage(page: import("playwright-core").Page, locale: Locale) {
+  const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
+  await page.getByLabel(t("locale.switch"), { exact: true }).selectOption(locale);
+  await page.getByRole("button", { name: t("locale.apply"), exact: true }).click();
+  await page.locator(`html[lang="${locale}"][dir="${direction(locale)}"]`).waitFor({ state: "attached" });
+}
+
 /** Console messages of pages that showed a UI string their language had not loaded (must stay empty). */
 export const missingStrings: string[] = [];
 
