@@ -8,6 +8,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readPbCompact } from "../../app/domain/pbfile";
+import { countingElectionCompact } from "../../app/domain/tally";
 import { votesWasmBase64 } from "../../app/domain/pbfile/votes-wasm.generated";
 import { compileVotesReader } from "../../app/tooling/build-wasm";
 
@@ -35,14 +36,30 @@ function plain(compact: ReturnType<typeof readPbCompact>) {
   };
 }
 
-/** Both readers, both modes: WebAssembly (null when it gives up) and JavaScript. */
+/**
+ * Both readers, both modes: WebAssembly (null when it gives up) and JavaScript — the arrays, and
+ * the counting elections made from them (WebAssembly also hands over each project's supporters).
+ */
 function both(input: Uint8Array) {
-  return [true, false].map((ballots) => ({
-    ballots,
-    wasm: plain(readPbCompact(input, { ballots, reader: "webassembly" })),
-    js: plain(readPbCompact(input, { ballots, reader: "javascript" })),
-    either: plain(readPbCompact(input, { ballots })),
-  }));
+  return [true, false].map((ballots) => {
+    const [wasm, js] = (["webassembly", "javascript"] as const).map((reader) =>
+      readPbCompact(input, { ballots, reader }),
+    );
+    return {
+      ballots,
+      wasm: plain(wasm),
+      js: plain(js),
+      either: plain(readPbCompact(input, { ballots })),
+      counting: wasm && js && [countingElectionCompact(wasm), countingElectionCompact(js)],
+    };
+  });
+}
+
+/** Where WebAssembly finished, it gives what JavaScript gives; either way the default reading is JavaScript's. */
+function expectAgreement(r: ReturnType<typeof both>[number], label = "") {
+  if (r.wasm !== null) expect(r.wasm, `${label} ballots=${r.ballots}`).toEqual(r.js);
+  if (r.counting) expect(r.counting[0], `${label} counting election, ballots=${r.ballots}`).toEqual(r.counting[1]);
+  expect(r.either, label).toEqual(r.js);
 }
 
 const HEAD =
@@ -65,10 +82,8 @@ describe("the WebAssembly VOTES reader", () => {
           expect(r.wasm, `${file}: the JavaScript reader leaves it to parsePb`).toBeNull();
           continue;
         }
-        expect(r.either, file).toEqual(r.js);
-        if (r.wasm === null) continue;
-        finished.add(file);
-        expect(r.wasm, `${file} ballots=${r.ballots}`).toEqual(r.js);
+        expectAgreement(r, file);
+        if (r.wasm !== null) finished.add(file);
       }
     }
     // Files with numeric ids in increasing order (most Polish cities') are read by WebAssembly;
@@ -82,7 +97,7 @@ describe("the WebAssembly VOTES reader", () => {
     const text = `${HEAD}voter_id;vote;age;weight\r\n7;1,2;30;3\r\n8;None;;\r\n\r\n9;;40;2\n10;40,3,1;;\n\n11;2,1,2;50;1\r`;
     for (const r of both(bytes(text))) {
       expect(r.wasm, `ballots=${r.ballots}`).not.toBeNull();
-      expect(r.wasm).toEqual(r.js);
+      expectAgreement(r);
     }
     const [ballots, totals] = both(bytes(text));
     expect(ballots.wasm).toMatchObject({ count: 3, weights: [4, 3, 1], voters: 8 });
@@ -93,7 +108,7 @@ describe("the WebAssembly VOTES reader", () => {
     const text = `${CUMULATIVE}voter_id;vote;points\n1;2,1;2,3\n2;1,2;3,2\n3;3,1;0,5\n4;1;5\n5;2,3;1,1\n`;
     for (const r of both(bytes(text))) {
       expect(r.wasm, `ballots=${r.ballots}`).not.toBeNull();
-      expect(r.wasm).toEqual(r.js);
+      expectAgreement(r);
     }
     expect(both(bytes(text))[0].wasm).toMatchObject({ count: 3, weights: [2, 2, 1], points: [3, 2, 5, 1, 1] });
   });
@@ -133,7 +148,7 @@ describe("the WebAssembly VOTES reader", () => {
     const text = `${HEAD}voter_id;vote;weight\n${rows.join("\n")}\n`;
     for (const r of both(bytes(text))) {
       expect(r.wasm).not.toBeNull();
-      expect(r.wasm).toEqual(r.js);
+      expectAgreement(r);
     }
     // Any row bent by bytes that matter to the format: WebAssembly either reads it as JavaScript does or gives up.
     const pieces = [";", ",", '"', "\r", "\n", " ", "None", "0", "1", "40", "7", "x", "\r\n", ";;"];
@@ -151,10 +166,7 @@ describe("the WebAssembly VOTES reader", () => {
             body = body.slice(0, i) + pieces[piece] + body.slice(i);
           }
           const head = cumulative ? `${CUMULATIVE}voter_id;vote;points\n` : `${HEAD}voter_id;vote;weight\n`;
-          for (const r of both(bytes(head + body))) {
-            if (r.wasm !== null) expect(r.wasm).toEqual(r.js);
-            expect(r.either).toEqual(r.js);
-          }
+          for (const r of both(bytes(head + body))) expectAgreement(r);
         },
       ),
       { numRuns: 3000, seed: 20261129 },

@@ -19,6 +19,18 @@ export interface CompactVotes {
   weights: Float64Array;
   /** Sum of the weights: the number of voters. */
   voters: number;
+  /**
+   * The same ballots per project, when the reader has them at hand (the WebAssembly reader):
+   * project j's supporting groups are `groups[offsets[j] .. offsets[j + 1])`, in group order, with
+   * their points (1 for approval); `support` and `score` as in `ProjectTotals`.
+   */
+  byProject?: {
+    offsets: Int32Array;
+    groups: Int32Array;
+    points: Float64Array;
+    support: Float64Array;
+    score: Float64Array;
+  };
 }
 
 /**
@@ -627,6 +639,10 @@ interface VotesExports {
   weights: WebAssembly.Global;
   support: WebAssembly.Global;
   score: WebAssembly.Global;
+  transpose(): void;
+  supportOffsets: WebAssembly.Global;
+  supportGroups: WebAssembly.Global;
+  supportPoints: WebAssembly.Global;
 }
 
 /**
@@ -654,9 +670,9 @@ function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean):
     layout.maxSum,
   );
   if (done !== 1) return null;
-  const memory = wasm.memory.buffer;
   const voters = wasm.voters.value as number;
-  if (!ballots)
+  if (!ballots) {
+    const memory = wasm.memory.buffer;
     return {
       head: layout.head,
       totals: {
@@ -665,8 +681,11 @@ function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean):
         voters,
       },
     };
+  }
   const count = wasm.groups.value as number;
   const used = wasm.used.value as number;
+  wasm.transpose();
+  const memory = wasm.memory.buffer; // after the last growth
   return {
     head: layout.head,
     votes: {
@@ -676,6 +695,13 @@ function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean):
       points: layout.cumulative ? new Float64Array(memory, wasm.points.value, used) : null,
       weights: new Float64Array(memory, wasm.weights.value, count),
       voters,
+      byProject: {
+        offsets: new Int32Array(memory, wasm.supportOffsets.value, projects + 1),
+        groups: new Int32Array(memory, wasm.supportGroups.value, used),
+        points: new Float64Array(memory, wasm.supportPoints.value, used),
+        support: new Float64Array(memory, wasm.support.value, projects),
+        score: new Float64Array(memory, wasm.score.value, projects),
+      },
     },
   };
 }

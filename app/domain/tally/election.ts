@@ -130,8 +130,25 @@ function finish(
   threshold: number | null,
 ): CountingElection {
   const { count, offsets, projects, points, weights } = votes;
-  // Per project: the groups that support it and their points, with its support and score.
   const m = pb.projects.length;
+  if (votes.byProject) {
+    // The reader transposed them already (same groups, same order, same sums).
+    const by = votes.byProject;
+    const lists = Array.from({ length: m }, (_, j) => ({
+      group: by.groups.subarray(by.offsets[j], by.offsets[j + 1]),
+      points: by.points.subarray(by.offsets[j], by.offsets[j + 1]),
+    }));
+    const { kept, election } = counting(
+      pb,
+      kind,
+      votes.voters,
+      Array.from(by.support),
+      Array.from(by.score),
+      threshold,
+    );
+    return { ...election, ballots: true, weights, supporters: kept.map((j) => lists[j]) };
+  }
+  // Per project: the groups that support it and their points, with its support and score.
   const sizes = new Int32Array(m);
   for (let i = 0; i < projects.length; i++) sizes[projects[i]]++;
   const lists = Array.from(sizes, (n) => ({ group: new Int32Array(n), points: new Float64Array(n) }));

@@ -446,3 +446,46 @@ export function read(
   }
   return 1;
 }
+
+// Per project, after `read` with ballots: the groups supporting it (in group order) with their
+// points, and its weighted support and score — the transposition counting needs, summed in the
+// same order as the JavaScript counting code so the totals are the same numbers.
+export let supportOffsets: usize = 0;
+export let supportGroups: usize = 0;
+export let supportPoints: usize = 0;
+
+export function transpose(): void {
+  const m = <usize>projectCount;
+  supportOffsets = bump((m + 1) << 2);
+  support = bump(m << 3);
+  score = bump(m << 3);
+  const fill = bump(m << 2);
+  memory.fill(supportOffsets, 0, (m + 1) << 2);
+  memory.fill(support, 0, m << 3);
+  memory.fill(score, 0, m << 3);
+  memory.fill(fill, 0, m << 2);
+  for (let i: i32 = 0; i < used; i++) {
+    const at = supportOffsets + ((<usize>load<i32>(items + (<usize>i << 2)) + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let j: usize = 0; j < m; j++) {
+    const at = supportOffsets + ((j + 1) << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  supportGroups = bump(<usize>used << 2);
+  supportPoints = bump(<usize>used << 3);
+  for (let g: i32 = 0; g < groups; g++) {
+    const w = load<f64>(weights + (<usize>g << 3));
+    const to = load<i32>(starts + (<usize>(g + 1) << 2));
+    for (let i = load<i32>(starts + (<usize>g << 2)); i < to; i++) {
+      const j = <usize>load<i32>(items + (<usize>i << 2));
+      const p: f64 = cumulative ? load<f64>(points + (<usize>i << 3)) : 1;
+      const slot = <usize>(load<i32>(supportOffsets + (j << 2)) + load<i32>(fill + (j << 2)));
+      store<i32>(fill + (j << 2), load<i32>(fill + (j << 2)) + 1);
+      store<i32>(supportGroups + (slot << 2), g);
+      store<f64>(supportPoints + (slot << 3), p);
+      store<f64>(support + (j << 3), load<f64>(support + (j << 3)) + w);
+      store<f64>(score + (j << 3), load<f64>(score + (j << 3)) + w * p);
+    }
+  }
+}
