@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { PbFormatError, parsePb, readPbCompact } from "../domain/pbfile";
+import { PbFormatError, parsePb, readPbCompactFrom } from "../domain/pbfile";
 import {
   RULES,
   type RuleName,
@@ -45,6 +45,16 @@ function textReport(result: TallyResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Fills `target` from the start of the file (its size, taken before). */
+function readAll(fd: number, target: Uint8Array, file: string) {
+  let done = 0;
+  while (done < target.length) {
+    const n = fs.readSync(fd, target, done, target.length - done, done);
+    if (n === 0) throw new UsageError(`${file} changed while it was read`);
+    done += n;
+  }
+}
+
 export const tallyCommand: CliCommand = {
   summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
   usage: USAGE,
@@ -71,9 +81,11 @@ export const tallyCommand: CliCommand = {
       if (!Number.isInteger(minSupport) || minSupport < 0)
         throw new UsageError("--min-support must be a whole number ≥ 0");
     }
-    let bytes: Buffer;
+    let fd: number;
+    let size: number;
     try {
-      bytes = fs.readFileSync(file);
+      fd = fs.openSync(file, "r");
+      size = fs.fstatSync(fd).size;
     } catch {
       throw new UsageError(`cannot read ${file}`);
     }
@@ -89,12 +101,17 @@ export const tallyCommand: CliCommand = {
       // The compact reader takes plain files without an object per voter; anything else (and every
       // error, so that the message names the line) goes through parsePb.
       // Greedy rules need only each project's totals, so the ballots are not kept for them.
-      const compact = readPbCompact(bytes, { ballots: ruleNeedsBallots(options.rule) });
-      result = compact ? tallyCompact(compact, options) : tally(parsePb(bytes.toString("utf8")), options);
+      // The file is read straight into the reader's memory.
+      const compact = readPbCompactFrom(size, (target) => readAll(fd, target, file), {
+        ballots: ruleNeedsBallots(options.rule),
+      });
+      result = compact ? tallyCompact(compact, options) : tally(parsePb(fs.readFileSync(fd).toString("utf8")), options);
     } catch (error) {
       if (error instanceof PbFormatError) throw new UsageError(`${file}: ${error.message}`);
       if (error instanceof RuleNotApplicable) throw new UsageError(error.message);
       throw error;
+    } finally {
+      fs.closeSync(fd);
     }
     if (format === "json") {
       io.out(

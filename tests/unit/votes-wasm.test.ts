@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readPbCompact } from "../../app/domain/pbfile";
+import { readPbCompact, readPbCompactFrom } from "../../app/domain/pbfile";
 import { countingElectionCompact } from "../../app/domain/tally";
 import { votesWasmBase64 } from "../../app/domain/pbfile/votes-wasm.generated";
 import { compileVotesReader } from "../../app/tooling/build-wasm";
@@ -91,6 +91,25 @@ describe("the WebAssembly VOTES reader", () => {
     expect(finished).toContain("Poland_Warszawa_2026.pb");
     expect(finished).toContain("Poland_Wroclaw_2015_150_-_500.pb");
     expect(finished.size).toBeGreaterThanOrEqual(9);
+  });
+
+  it("reads a file straight into its memory (readPbCompactFrom) to the same election, also where it gives up", () => {
+    for (const file of [
+      "Poland_Warszawa_2026.pb",
+      "Poland_Lodz_2022.pb",
+      "syn_small_w.pb",
+      "Poland_Katowice_2020.pb",
+    ]) {
+      const raw = fs.readFileSync(path.join(shared, file));
+      for (const ballots of [true, false]) {
+        const filled = readPbCompactFrom(raw.length, (target) => target.set(raw), { ballots });
+        expect(filled, file).not.toBeNull();
+        expect(plain(filled), `${file} ballots=${ballots}`).toEqual(
+          plain(readPbCompact(raw, { ballots, reader: "javascript" })),
+        );
+        expect(filled?.head, file).toEqual(readPbCompact(raw, { ballots })?.head);
+      }
+    }
   });
 
   it("reads CRLF, blank lines, None, empty votes, weights, repeats and no final newline", () => {

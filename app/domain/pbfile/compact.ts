@@ -551,13 +551,49 @@ function digitsValue(bytes: Uint8Array, start: number, end: number): number {
  * bad weight, points over the limit…). So both readers accept exactly the same files and the
  * error messages come from one place. A test compares the two on every shared instance.
  */
-export function readPbCompact(
+export function readPbCompact(bytes: Uint8Array, options: CompactOptions = {}): CompactPb | null {
+  const wasm = options.reader === "javascript" ? null : votesInstance();
+  if (wasm === null) return readCompact(bytes, null, options);
+  const at = wasm.prepare(bytes.length);
+  new Uint8Array(wasm.memory.buffer, at, bytes.length).set(bytes);
+  return readCompact(bytes, { wasm, at, view: false }, options);
+}
+
+/**
+ * The same, for a file of `size` bytes that `fill` reads into the array it is given: straight into
+ * the WebAssembly reader's memory, so a large file is neither allocated nor copied twice.
+ */
+export function readPbCompactFrom(
+  size: number,
+  fill: (target: Uint8Array) => void,
+  options: CompactOptions = {},
+): CompactPb | null {
+  const wasm = options.reader === "javascript" ? null : votesInstance();
+  if (wasm === null) {
+    const bytes = new Uint8Array(size);
+    fill(bytes);
+    return readCompact(bytes, null, options);
+  }
+  const at = wasm.prepare(size);
+  const bytes = new Uint8Array(wasm.memory.buffer, at, size);
+  fill(bytes);
+  return readCompact(bytes, { wasm, at, view: true }, options);
+}
+
+interface CompactOptions {
+  ballots?: boolean;
+  /** Which reader reads the VOTES rows (tests compare them): by default WebAssembly, then JavaScript where it gives up. */
+  reader?: "either" | "javascript" | "webassembly";
+}
+
+/**
+ * `bytes` is the file; with `loaded`, also in the WebAssembly reader's memory at `at` (`view`:
+ * `bytes` is that very memory).
+ */
+function readCompact(
   bytes: Uint8Array,
-  options: {
-    ballots?: boolean;
-    /** Which reader reads the VOTES rows (tests compare them): by default WebAssembly, then JavaScript where it gives up. */
-    reader?: "either" | "javascript" | "webassembly";
-  } = {},
+  loaded: { wasm: VotesExports; at: number; view: boolean } | null,
+  options: CompactOptions,
 ): CompactPb | null {
   // META and PROJECTS are small: find the VOTES marker and its header line, read the head with parsePb.
   let pos = 0;
@@ -587,10 +623,12 @@ export function readPbCompact(
   if (head.voteColumns.length === 0) return null;
   const layout = new VotesLayout(head);
   const ballots = options.ballots ?? true;
-  const reader = options.reader ?? "either";
-  if (reader !== "javascript") {
-    const fast = readVotesWasm(bytes.subarray(votesHeaderEnd), layout, ballots);
-    if (fast || reader === "webassembly") return fast;
+  if (loaded) {
+    const size = bytes.length;
+    const fast = readVotesWasm(loaded.wasm, votesHeaderEnd, layout, ballots);
+    if (fast || options.reader === "webassembly") return fast;
+    // Reading may have grown the module's memory, which detaches views of the old one.
+    if (loaded.view) bytes = new Uint8Array(loaded.wasm.memory.buffer, loaded.at, size);
   }
   const rows = new VotesReader(bytes, layout, ballots);
   if (!rows.rows(votesHeaderEnd)) return null;
@@ -615,10 +653,16 @@ function votesWasm(): WebAssembly.Module | null {
   return votesModule;
 }
 
+/** A fresh reader (its own memory), or `null` where WebAssembly cannot run. */
+function votesInstance(): VotesExports | null {
+  const module = votesWasm();
+  return module && (new WebAssembly.Instance(module, {}).exports as unknown as VotesExports);
+}
+
 interface VotesExports {
   memory: WebAssembly.Memory;
-  prepare(length: number, denseSize: number, projects: number): number;
-  denseTable(): number;
+  prepare(length: number): number;
+  reserveDense(denseSize: number, projects: number): number;
   read(
     vote: number,
     points: number,
@@ -629,6 +673,7 @@ interface VotesExports {
     ballots: number,
     maxPoints: number,
     maxSum: number,
+    rowsFrom: number,
   ): number;
   groups: WebAssembly.Global;
   used: WebAssembly.Global;
@@ -650,14 +695,10 @@ interface VotesExports {
  * full speed from the first row; `null` when it leaves the file to `VotesReader` (anything but the
  * plainest form). A fresh instance per file: the arrays returned are views of its memory.
  */
-function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean): CompactPb | null {
-  const module = votesWasm();
-  if (module === null) return null;
-  const wasm = new WebAssembly.Instance(module, {}).exports as unknown as VotesExports;
+function readVotesWasm(wasm: VotesExports, rowsFrom: number, layout: VotesLayout, ballots: boolean): CompactPb | null {
   const projects = layout.head.projects.length;
-  const at = wasm.prepare(rows.length, layout.dense.length, projects);
-  new Uint8Array(wasm.memory.buffer, at, rows.length).set(rows);
-  new Int32Array(wasm.memory.buffer, wasm.denseTable(), layout.dense.length).set(layout.dense);
+  const dense = wasm.reserveDense(layout.dense.length, projects);
+  new Int32Array(wasm.memory.buffer, dense, layout.dense.length).set(layout.dense);
   const done = wasm.read(
     layout.voteCol,
     layout.pointsCol,
@@ -668,6 +709,7 @@ function readVotesWasm(rows: Uint8Array, layout: VotesLayout, ballots: boolean):
     ballots ? 1 : 0,
     layout.maxPoints,
     layout.maxSum,
+    rowsFrom,
   );
   if (done !== 1) return null;
   const voters = wasm.voters.value as number;

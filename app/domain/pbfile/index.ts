@@ -1,4 +1,11 @@
 export { parsePb, splitRecord } from "./parse";
 export { writePb } from "./write";
 export { type PbBallot, type PbElection, PbFormatError, type PbProject, type VoteType, metaValue } from "./types";
-export { BallotGroups, type CompactPb, type CompactVotes, type ProjectTotals, readPbCompact } from "./compact";
+export {
+  BallotGroups,
+  type CompactPb,
+  type CompactVotes,
+  type ProjectTotals,
+  readPbCompact,
+  readPbCompactFrom,
+} from "./compact";

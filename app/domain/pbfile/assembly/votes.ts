@@ -11,7 +11,7 @@
 // never decides an error or a corner case; it only has to agree with ../compact.ts where it
 // finishes, which a test checks on every shared instance.
 //
-// Memory: [input bytes][dense project table i32][outputs]; one instance per file.
+// Memory: [the whole file][dense project table i32][outputs]; one instance per file.
 
 const SEMI: u8 = 59;
 const COMMA: u8 = 44;
@@ -40,20 +40,21 @@ let projectCount: i32 = 0;
 let cellStart: usize = 0;
 let cellEnd: usize = 0;
 
-/** Makes room for the file's VOTES rows and the numeric project table; returns where the rows go. */
-export function prepare(length: i32, denseSize: i32, projects: i32): usize {
+/** Makes room for the file (read into it by the caller); returns where it goes. */
+export function prepare(length: i32): usize {
   heap = __heap_base;
   cellStart = bump(MAX_CELLS * 4);
   cellEnd = bump(MAX_CELLS * 4);
   input = bump(<usize>length + 16); // nextLine reads 16 bytes at a time
   inputLength = length;
-  dense = bump(<usize>denseSize * 4);
-  denseLength = denseSize;
-  projectCount = projects;
   return input;
 }
 
-export function denseTable(): usize {
+/** Makes room for the numeric project table (-1: no such project); returns where it goes. */
+export function reserveDense(denseSize: i32, projects: i32): usize {
+  dense = bump(<usize>denseSize * 4);
+  denseLength = denseSize;
+  projectCount = projects;
   return dense;
 }
 
@@ -404,6 +405,7 @@ export function read(
   ballots: i32,
   pointsLimit: f64,
   sumLimit: f64,
+  rowsFrom: i32,
 ): i32 {
   voteCol = vote;
   pointsCol = pointsColumn;
@@ -418,11 +420,11 @@ export function read(
   groups = 0;
   used = 0;
   voters = 0;
-  if (need > MAX_CELLS || need < 1) return 0;
+  if (need > MAX_CELLS || need < 1 || rowsFrom > inputLength) return 0;
   end = input + <usize>inputLength;
   store<u8>(end, LF); // the sentinel: every scan stops at the end of the file without checking for it
   // A row has at most (length + 1) / 2 projects, and there are at most length / 2 + 1 rows.
-  const tokens = <usize>((inputLength >> 1) + 1);
+  const tokens = <usize>(((inputLength - rowsFrom) >> 1) + 1);
   items = bump(tokens << 2);
   points = cumulative ? bump(tokens << 3) : 0;
   if (keepBallots) {
@@ -435,7 +437,7 @@ export function read(
     support = bump(<usize>projectCount << 3);
     score = bump(<usize>projectCount << 3);
   }
-  let pos = input;
+  let pos = input + <usize>rowsFrom;
   while (pos < end) {
     if (cellByte(pos) == LF) {
       pos = nextLine(pos);
