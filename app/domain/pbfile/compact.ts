@@ -219,6 +219,7 @@ function isNoneCell(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** A file this reader leaves to `parsePb` (an error, or a form it does not read). */
 const FALLBACK = -1;
@@ -662,7 +663,10 @@ function votesInstance(): VotesExports | null {
 interface VotesExports {
   memory: WebAssembly.Memory;
   prepare(length: number): number;
-  reserveDense(denseSize: number, projects: number): number;
+  reserveDense(denseSize: number, projects: number, idBytes: number): number;
+  indexProjects(): number;
+  projectIdOffsets: WebAssembly.Global;
+  projectIdBytes: WebAssembly.Global;
   read(
     vote: number,
     points: number,
@@ -697,8 +701,18 @@ interface VotesExports {
  */
 function readVotesWasm(wasm: VotesExports, rowsFrom: number, layout: VotesLayout, ballots: boolean): CompactPb | null {
   const projects = layout.head.projects.length;
-  const dense = wasm.reserveDense(layout.dense.length, projects);
+  const ids = layout.head.projects.map((p) => encoder.encode(p.id));
+  const idBytes = ids.reduce((sum, id) => sum + id.length, 0);
+  const dense = wasm.reserveDense(layout.dense.length, projects, idBytes);
   new Int32Array(wasm.memory.buffer, dense, layout.dense.length).set(layout.dense);
+  // Every project id as bytes too, for votes that name projects by text ("L005", "c12").
+  const offsets = new Int32Array(wasm.memory.buffer, wasm.projectIdOffsets.value, projects + 1);
+  const bytes = new Uint8Array(wasm.memory.buffer, wasm.projectIdBytes.value, idBytes);
+  ids.forEach((id, j) => {
+    bytes.set(id, offsets[j]);
+    offsets[j + 1] = offsets[j] + id.length;
+  });
+  if (wasm.indexProjects() !== 1) return null;
   const done = wasm.read(
     layout.voteCol,
     layout.pointsCol,

@@ -50,11 +50,16 @@ export function prepare(length: i32): usize {
   return input;
 }
 
-/** Makes room for the numeric project table (-1: no such project); returns where it goes. */
-export function reserveDense(denseSize: i32, projects: i32): usize {
+/**
+ * Makes room for the numeric project table (-1: no such project) and for the projects' ids as
+ * bytes (`projectIdOffsets`, `projectIdBytes`); returns where the table goes.
+ */
+export function reserveDense(denseSize: i32, projects: i32, idBytes: i32): usize {
   dense = bump(<usize>denseSize * 4);
   denseLength = denseSize;
   projectCount = projects;
+  projectIdOffsets = bump((<usize>projects + 1) << 2);
+  projectIdBytes = bump(<usize>idBytes);
   return dense;
 }
 
@@ -84,6 +89,10 @@ let keepBallots: bool = true;
 let maxPoints: f64 = Infinity;
 let maxSum: f64 = Infinity;
 let lastId: f64 = -1;
+let idStarts: usize = 0;
+let idEnds: usize = 0;
+let rows: i32 = 0;
+let idsAsBytes: bool = false;
 
 @inline function byte(at: usize): u8 {
   return load<u8>(at);
@@ -187,32 +196,98 @@ function vote(start: usize): usize {
     let cell = start;
     while (cellByte(cell) != SEMI && cellByte(cell) != LF) cell++;
     if (isNone(start, cell)) return cell;
-    return 0;
   }
   const row = items + (<usize>used << 2);
   let i = start;
   for (;;) {
-    // A canonical number below 2^20 (digits read in a tight loop; the file ends with an LF sentinel).
+    // Usually a canonical number below 2^20, read in a tight loop (the file ends with an LF
+    // sentinel) and looked up in the numeric table; any other id is looked up by its bytes.
     const t = i;
     let value: u32 = 0;
     let digit = <u32>byte(i) - ZERO;
-    while (digit <= 9) {
+    while (digit <= 9 && value < 1 << 20) {
       value = value * 10 + digit;
-      if (value >= 1 << 20) return 0;
       digit = <u32>byte(++i) - ZERO;
     }
-    if (i == t || (i - t > 1 && byte(t) == ZERO) || value >= <u32>denseLength) return 0;
-    const j = load<i32>(dense + (<usize>value << 2));
-    if (j < 0) return 0;
+    let b = byte(i);
+    let j: i32 = -1;
+    if (endsToken(b, i) && i > t && !(i - t > 1 && byte(t) == ZERO) && value < <u32>denseLength)
+      j = load<i32>(dense + (<usize>value << 2));
+    if (j < 0) {
+      while (!endsToken(b, i)) {
+        if (b >= 0x80) return 0; // bytes compare as JavaScript's strings only for ASCII
+        b = byte(++i);
+      }
+      j = projectByBytes(t, i);
+      if (j < 0) return 0;
+    }
     store<i32>(row + (<usize>voted << 2), j);
     voted++;
-    const b = byte(i);
-    if (b == COMMA) {
-      i++;
-      continue;
-    }
-    return b == SEMI || b == LF || (b == CR && byte(i + 1) == LF) ? i : 0;
+    if (b != COMMA) return i;
+    i++;
   }
+  return 0;
+}
+
+@inline function endsToken(b: u8, at: usize): bool {
+  return b == COMMA || b == SEMI || b == LF || (b == CR && byte(at + 1) == LF);
+}
+
+// Project ids as bytes, for the ones the numeric table does not hold: offsets (count + 1) then
+// the bytes, written by the caller; an open-addressing table of index + 1.
+export let projectIdOffsets: usize = 0;
+export let projectIdBytes: usize = 0;
+let projectTable: usize = 0;
+let projectMask: i32 = 0;
+
+function hashBytes(start: usize, end: usize): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = (h ^ <u32>byte(i)) * 0x01000193;
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  return h;
+}
+
+function sameBytes(a: usize, aEnd: usize, b: usize, bEnd: usize): bool {
+  if (aEnd - a != bEnd - b) return false;
+  for (let k: usize = 0; k < aEnd - a; k++) if (byte(a + k) != byte(b + k)) return false;
+  return true;
+}
+
+/** Indexes the project ids the caller wrote; false when two are the same bytes. */
+export function indexProjects(): bool {
+  let size: i32 = 16;
+  while (size < projectCount * 2) size <<= 1;
+  projectTable = bump(<usize>size << 2);
+  memory.fill(projectTable, 0, <usize>size << 2);
+  projectMask = size - 1;
+  for (let j: i32 = 0; j < projectCount; j++) {
+    const from = projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>j << 2));
+    const to = projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>(j + 1) << 2));
+    let slot = <i32>hashBytes(from, to) & projectMask;
+    for (;;) {
+      const k = load<i32>(projectTable + (<usize>slot << 2)) - 1;
+      if (k < 0) break;
+      if (sameBytes(from, to, projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>k << 2)), projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>(k + 1) << 2))))
+        return false;
+      slot = (slot + 1) & projectMask;
+    }
+    store<i32>(projectTable + (<usize>slot << 2), j + 1);
+  }
+  return true;
+}
+
+/** The project whose id is the bytes [start, end), or -1. */
+function projectByBytes(start: usize, end: usize): i32 {
+  for (let slot = <i32>hashBytes(start, end) & projectMask; ; slot = (slot + 1) & projectMask) {
+    const j = load<i32>(projectTable + (<usize>slot << 2)) - 1;
+    if (j < 0) return -1;
+    const from = projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>j << 2));
+    const to = projectIdBytes + <usize>load<i32>(projectIdOffsets + (<usize>(j + 1) << 2));
+    if (sameBytes(start, end, from, to)) return j;
+  }
+  return -1;
 }
 
 /** Whole-number points aligned with the vote, into points[used ..], within META's limits. */
@@ -268,14 +343,23 @@ function row(lineStart: usize): bool {
     } else if (b == QUOTE) return false;
   }
   if (isMarker(lineStart, load<i32>(cellEnd))) return false;
-  // Voter ids: canonical integers, each larger than the one before (so distinct).
-  if (idCol >= cells) return false;
-  const idStart = <usize>load<i32>(cellStart + (<usize>idCol << 2));
-  const idEnd = <usize>load<i32>(cellEnd + (<usize>idCol << 2));
-  if (idEnd - idStart > 1 && byte(idStart) == ZERO) return false;
-  const id = digits(idStart, idEnd);
-  if (id < 0 || !(id > lastId)) return false;
-  lastId = id;
+  // Voter ids must be distinct: canonical integers each larger than the one before are; any
+  // other ids are compared as bytes at the end.
+  let idStart: usize = 0;
+  let idEnd: usize = 0;
+  if (idCol < cells) {
+    idStart = <usize>load<i32>(cellStart + (<usize>idCol << 2));
+    idEnd = <usize>load<i32>(cellEnd + (<usize>idCol << 2));
+  }
+  store<i32>(idStarts + (<usize>rows << 2), <i32>idStart);
+  store<i32>(idEnds + (<usize>rows << 2), <i32>idEnd);
+  rows++;
+  const id = idEnd - idStart > 1 && byte(idStart) == ZERO ? -1 : digits(idStart, idEnd);
+  if (id >= 0 && id > lastId) lastId = id;
+  else {
+    idsAsBytes = true;
+    for (let k = idStart; k < idEnd; k++) if (byte(k) >= 0x80) return false;
+  }
   if (has(pointsCol, cells)) {
     if (!cumulative) return false;
     const p = <usize>pointsCol << 2;
@@ -417,6 +501,8 @@ export function read(
   maxPoints = pointsLimit;
   maxSum = sumLimit;
   lastId = -1;
+  rows = 0;
+  idsAsBytes = false;
   groups = 0;
   used = 0;
   voters = 0;
@@ -427,6 +513,8 @@ export function read(
   const tokens = <usize>(((inputLength - rowsFrom) >> 1) + 1);
   items = bump(tokens << 2);
   points = cumulative ? bump(tokens << 3) : 0;
+  idStarts = bump(tokens << 2);
+  idEnds = bump(tokens << 2);
   if (keepBallots) {
     starts = bump((tokens + 1) << 2);
     weights = bump(tokens << 3);
@@ -446,7 +534,30 @@ export function read(
     if (!row(pos)) return 0;
     pos = rowNext;
   }
-  return 1;
+  return idsAsBytes ? <i32>idsDistinct() : 1;
+}
+
+/** Every voter id (as bytes) once. */
+function idsDistinct(): bool {
+  let size: i32 = 16;
+  while (size < rows * 2) size <<= 1;
+  const seen = bump(<usize>size << 2);
+  memory.fill(seen, 0, <usize>size << 2);
+  const mask = size - 1;
+  for (let r: i32 = 0; r < rows; r++) {
+    const from = <usize>load<i32>(idStarts + (<usize>r << 2));
+    const to = <usize>load<i32>(idEnds + (<usize>r << 2));
+    let slot = <i32>hashBytes(from, to) & mask;
+    for (;;) {
+      const k = load<i32>(seen + (<usize>slot << 2)) - 1;
+      if (k < 0) break;
+      if (sameBytes(from, to, <usize>load<i32>(idStarts + (<usize>k << 2)), <usize>load<i32>(idEnds + (<usize>k << 2))))
+        return false;
+      slot = (slot + 1) & mask;
+    }
+    store<i32>(seen + (<usize>slot << 2), r + 1);
+  }
+  return true;
 }
 
 // Per project, after `read` with ballots: the groups supporting it (in group order) with their
