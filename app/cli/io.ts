@@ -19,3 +19,34 @@ export type CliCommand = {
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
 };
+
+/**
+ * Runs one command: its `--help`, its exit code, and errors as the user should see them (a
+ * `UsageError` as exit 2 without a stack trace, anything else as exit 1).
+ */
+export async function runCommand(
+  name: string,
+  load: () => Promise<CliCommand>,
+  rest: string[],
+  io: CliIo,
+): Promise<number> {
+  try {
+    const command = await load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`shora ${name}: ${error.message}\n`);
+      return 2;
+    }
+    if ((error as { code?: unknown })?.code === "database_locked") {
+      io.err(`shora ${name}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    io.err(`shora ${name}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,4 +1,4 @@
-import { type CliCommand, type CliIo, UsageError, processIo } from "./io.ts";
+import { type CliCommand, type CliIo, processIo, runCommand } from "./io.ts";
 
 /** Commands are loaded lazily so `shora tally` never pays for the database or Remix. */
 const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -62,23 +62,5 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`shora: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
-  try {
-    const command = await entry.load();
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(`${command.usage}\n`);
-      return 0;
-    }
-    return await command.run(rest, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`shora ${name}: ${error.message}\n`);
-      return 2;
-    }
-    if ((error as { code?: unknown })?.code === "database_locked") {
-      io.err(`shora ${name}: ${(error as Error).message}\n`);
-      return 1;
-    }
-    io.err(`shora ${name}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+  return runCommand(name, entry.load, rest, io);
 }

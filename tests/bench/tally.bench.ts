@@ -14,7 +14,7 @@ function timeCli(
   rule: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { seconds: number; peak: string; voters: number; projects: number } {
-  const args = [path.join(root, "app/cli/bin.mjs"), "tally", file, "--rule", rule, "--format", "json"];
+  const args = [path.join(root, "app/cli/bin.cjs"), "tally", file, "--rule", rule, "--format", "json"];
   const gnuTime = fs.existsSync("/usr/bin/time");
   const started = process.hrtime.bigint();
   const result = gnuTime

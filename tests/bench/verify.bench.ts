@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BenchSuite } from "./run";
 
-const bin = path.resolve(import.meta.dirname, "../../app/cli/bin.mjs");
+const bin = path.resolve(import.meta.dirname, "../../app/cli/bin.cjs");
 
 function timed(args: string[]) {
   const started = process.hrtime.bigint();
@@ -25,7 +25,7 @@ function timed(args: string[]) {
 export const verifyBench: BenchSuite = {
   name: "verify",
   async run() {
-    // The built command, as users run it (otherwise bin.mjs would run the TypeScript sources through tsx).
+    // The built command, as users run it (otherwise bin.cjs would run the TypeScript sources through tsx).
     const build = spawnSync("npm", ["run", "build:cli", "--silent"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       encoding: "utf8",

@@ -17,7 +17,7 @@ import { testDatabase, unique } from "../support/db";
 let database: Database;
 let slug: string;
 let municipalityId: string;
-const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
 
 beforeAll(async () => {
   database = await testDatabase();

@@ -349,7 +349,7 @@ describe("shora verify-receipt", () => {
       path.join(dir, "checkpoints.json"),
       JSON.stringify(await publicCheckpoints(database.db, roundId, roundRow.municipalityId)),
     );
-    const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+    const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
     const run = () =>
       spawnSync(
         process.execPath,

@@ -9,7 +9,7 @@ import { municipalities, users } from "../../db/schema";
 import { seedDemo } from "../../app/services/demo.server";
 import { testDatabase } from "../support/db";
 
-const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
 const dirs: string[] = [];
 function tempDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-db-"));

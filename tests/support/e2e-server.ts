@@ -92,7 +92,7 @@ export async function spawnServer(env: Record<string, string>): Promise<{ url: s
     // SHORA_SERVER_NODE_ARGS: Node options for the server alone (e.g. --cpu-prof to profile a load run).
     [
       ...(env.SHORA_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-      path.join(root, "app/cli/bin.mjs"),
+      path.join(root, "app/cli/bin.cjs"),
       "serve",
       "--port",
       "0",

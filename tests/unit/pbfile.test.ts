@@ -8,7 +8,7 @@ import { tally } from "../../app/domain/tally";
 
 const shared = path.resolve(__dirname, "../../../shared/pabulib");
 const instances = fs.readdirSync(path.join(shared, "instances")).filter((f) => f.endsWith(".pb"));
-const bin = path.resolve(__dirname, "../../app/cli/bin.mjs");
+const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
 
 const HEAD =
   "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;60;A\n2;50;B\nVOTES\nvoter_id;vote\n";

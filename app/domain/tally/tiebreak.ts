@@ -1,10 +1,8 @@
-import { createRequire } from "node:module";
 import type { CountingElection } from "./election";
 import type { TieOrder } from "./rules";
 
 // node:crypto is loaded only for a seeded draw: loading it costs a `shora tally` process more time
-// than greedy takes to count a city's ballots.
-const require = createRequire(import.meta.url);
+// than greedy takes to count a city's ballots. (process.getBuiltinModule: Node ≥ 20.16.)
 
 export type TieBreak = "lexico" | "cost-votes-seed";
 
@@ -18,7 +16,7 @@ const byId = (e: CountingElection) => (a: number, b: number) =>
  */
 export function tieOrder(e: CountingElection, rule: TieBreak, seed = ""): TieOrder {
   if (rule === "lexico") return byId(e);
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  const { createHash } = process.getBuiltinModule("node:crypto");
   const draw = e.projectIds.map((id) => createHash("sha256").update(seed).update(id).digest("hex"));
   return (a, b) =>
     e.costs[a] - e.costs[b] || e.support[b] - e.support[a] || (draw[a] < draw[b] ? -1 : draw[a] > draw[b] ? 1 : 0);
