@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { phases, surveyQuestions, surveyResponses } from "../../db/schema";
+import { csvLine } from "../domain/csv";
 import type { LocalizedText } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
@@ -284,13 +285,6 @@ export async function surveyResults(db: Db, roundId: string) {
   };
 }
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text)
-    ? `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`
-    : text;
-}
-
 /** One row per respondent (numbered, anonymous), one column per question; choices by their label. */
 export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): Promise<string> {
   const [questions, responses] = await Promise.all([
@@ -302,7 +296,7 @@ export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): P
       .orderBy(asc(surveyResponses.updatedAt)),
   ]);
   const text = (t: LocalizedText) => t[locale] ?? t.en ?? t.fa ?? "";
-  const rows = [["respondent", ...questions.map((q) => text(q.prompt))].map(csvCell).join(",")];
+  const rows = [csvLine(["respondent", ...questions.map((q) => text(q.prompt))])];
   responses.forEach((r, i) => {
     const cells: (string | number)[] = [i + 1];
     for (const q of questions) {
@@ -311,7 +305,7 @@ export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): P
       else if (Array.isArray(a)) cells.push(a.map((x) => text(q.options[x] ?? {})).join("; "));
       else cells.push(a);
     }
-    rows.push(cells.map(csvCell).join(","));
+    rows.push(csvLine(cells));
   });
   return `${rows.join("\n")}\n`;
 }

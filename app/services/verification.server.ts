@@ -23,6 +23,7 @@ import {
   verifications,
 } from "../../db/schema";
 import type { LocalizedText, VerificationMethod } from "../../db/schema";
+import { csvLine } from "../domain/csv";
 import type { MessageKey, Translator } from "../domain/i18n";
 import { dayIn, rulesFrozen } from "../domain/rounds/phases";
 import { formatCode, normalizeCode } from "../domain/verification/codes";
@@ -656,15 +657,10 @@ export async function generateLetterCodes(
   });
 }
 
-function csvField(value: string | number): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The mailing list: census line (staff match it to their own register), district, class, code, expiry. */
 export function letterCsv(rows: readonly LetterRow[]): string {
   const lines = ["census_line,district,voter_class,code,expires_on"];
-  for (const r of rows) lines.push([r.line, r.district, r.voterClass, r.code, r.expiresOn].map(csvField).join(","));
+  for (const r of rows) lines.push(csvLine([r.line, r.district, r.voterClass, r.code, r.expiresOn]));
   return `${lines.join("\n")}\n`;
 }
 

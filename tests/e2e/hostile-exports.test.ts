@@ -7,17 +7,23 @@
  * A round cannot go from proposals to published results in one day through the pages (phases are
  * whole days), so the payload is written into the demo's published round before the server starts:
  * a proposal whose resident author typed it in both languages, accepted and funded. A resident who
- * chose the payload as their display name has commented on a proposal of the current round.
+ * chose the payload as their display name has commented on a proposal of the current round. Another
+ * proposal of the published round was typed as a spreadsheet formula, which the bundle's results CSV
+ * must hand over as text.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { comments, envelopes, proposals, rounds, users } from "../../db/schema";
+import { verifyBundle } from "../../app/domain/bundle/verify";
 import { translator } from "../../app/domain/i18n";
 import { appAndBrowserPerFile } from "../support/e2e-server";
 
 const PAYLOAD = `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>"><svg onload=alert(3)>`;
 const MARK = "<script>window.__pwned=2";
+/** A title a spreadsheet would run (English), and one it would read as a formula too (Persian). */
+const FORMULA = { en: '=HYPERLINK("http://x","y")', fa: "@فوارهٔ موزیکال" };
 
 /** A proposal page where the resident with the payload as their name has commented. */
 let commentedProposal = "";
@@ -32,6 +38,12 @@ const env = appAndBrowserPerFile(
         .where(eq(proposals.status, "funded"))
         .returning({ id: proposals.id });
       expect(updated.length).toBeGreaterThan(0);
+      const formula = await db
+        .update(proposals)
+        .set({ title: FORMULA })
+        .where(sql`${proposals.title}->>'en' = 'Musical fountain'`)
+        .returning({ id: proposals.id });
+      expect(formula).toHaveLength(1);
       const [roya] = await db
         .update(users)
         .set({ displayName: PAYLOAD })
@@ -113,6 +125,7 @@ describe("hostile text in published results and exports", () => {
       `${env.app.url}/m/demo/api/rounds/budget-1404/results`,
     ];
     const carrying: string[] = [];
+    let csv = "";
     let shown = 0;
     for (const url of exports) {
       const response = await page.request.get(url);
@@ -121,7 +134,9 @@ describe("hostile text in published results and exports", () => {
       expect(headers["content-type"], url).not.toMatch(/html/);
       expect(headers["x-content-type-options"], url).toBe("nosniff");
       expect(headers["content-security-policy"], url).toMatch(/default-src 'none'.*sandbox/);
-      if ((await response.text()).includes("window.__pwned=2")) carrying.push(url.split("/").pop() ?? url);
+      const body = await response.text();
+      if (body.includes("window.__pwned=2")) carrying.push(url.split("/").pop() ?? url);
+      if (url.endsWith("/results-city.csv")) csv = body;
       // What a browser shows in a tab (text and JSON; other types are downloaded, never shown).
       if (/^(text\/plain|application\/json)/.test(headers["content-type"])) {
         await page.goto(url);
@@ -137,6 +152,17 @@ describe("hostile text in published results and exports", () => {
     ).toBe(true);
     expect(carrying).toContain("round.json");
     expect(carrying).toContain("results");
+
+    // The results CSV hands the formula titles to a spreadsheet as text: an apostrophe first.
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x"",""y"")",'${FORMULA.fa},`);
+    expect(csv).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
+    // …and the bundle that carries it still passes the verifier.
+    const zip = await page.request.get(`${env.app.url}/m/demo/rounds/budget-1404/bundle.zip`);
+    const entries = unzipSync(new Uint8Array(await zip.body()));
+    expect(Buffer.from(entries["results-city.csv"]).toString("utf8")).toBe(csv);
+    const report = await verifyBundle({ read: (name) => (entries[name] ? Buffer.from(entries[name]) : null) });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.exitCode).toBe(0);
     await page.context().close();
   });
 

@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { createPrivateKey, sign as edSign } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { ballots as ballotsTable, tallies } from "../../db/schema";
+import { ballots as ballotsTable, proposals, tallies } from "../../db/schema";
 import { writeBundle } from "../../app/cli/bundle-files";
 import { main } from "../../app/cli/main";
-import type { RoundDoc, TallyDoc } from "../../app/domain/bundle/format";
+import { type RoundDoc, type TallyDoc, sha256Hex } from "../../app/domain/bundle/format";
 import { verifyBundle } from "../../app/domain/bundle/verify";
 import { parsePb } from "../../app/domain/pbfile";
 import { tally } from "../../app/domain/tally";
@@ -20,6 +21,7 @@ import * as chartPng from "../../app/routes/m.$slug.rounds.$round.chart[.png]";
 import * as openData from "../../app/routes/m.$slug.open-data";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import { roundBundle } from "../../app/services/bundle.server";
+import { privateKeyOf, signingKey } from "../../app/services/checkpoints.server";
 import { seedDemo } from "../../app/services/demo.server";
 import { findMunicipality } from "../../app/services/municipality.server";
 import { findRound } from "../../app/services/rounds-admin.server";
@@ -28,11 +30,21 @@ import { testDatabase } from "../support/db";
 
 let database: Database;
 
+/** A resident's proposal title that a spreadsheet would run as a formula, in both languages. */
+const FORMULA = { en: '=HYPERLINK("http://x","y")', fa: "@جمع(۱+۱)" };
+
 beforeAll(async () => {
   database = await testDatabase();
   // The demo's past round went through the real pipeline: weighted ballots online and on paper,
   // revotes, the tally, publication (final checkpoint, secret destroyed).
   await seedDemo(database.db);
+  // One of its proposals was typed as a formula (titles are not part of the signed rules).
+  const renamed = await database.db
+    .update(proposals)
+    .set({ title: FORMULA })
+    .where(sql`${proposals.title}->>'en' = 'New lights in Shahid park'`)
+    .returning({ id: proposals.id });
+  expect(renamed).toHaveLength(1);
 });
 afterAll(() => database.close());
 
@@ -121,6 +133,51 @@ describe("the published bundle of a round", () => {
     expect(err.join("")).toMatch(
       /✗ tally: results-city\.csv line \d+: the selected column of .* differs from tally\.json/,
     );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("neutralises a formula title in results-city.csv, keeps it as typed in round.json, and passes shora verify", async () => {
+    const municipality = await demo();
+    const bundle = await roundBundle(database.db, municipality, "budget-1404");
+    if (!bundle) throw new Error("no bundle");
+    const files = new Map(bundle.files.map((f) => [f.name, f.bytes]));
+    const csv = files.get("results-city.csv")?.toString("utf8") ?? "";
+    const row = csv.split("\n").find((line) => line.includes("HYPERLINK")) ?? "";
+    // An apostrophe first, then RFC 4180 quoting; the numbers after it stay numbers.
+    expect(row).toMatch(
+      /^[0-9a-f-]{36},"'=HYPERLINK\(""http:\/\/x"",""y""\)",'@جمع\(۱\+۱\),1800000000,\d+,\d+,(yes|no),\d*$/,
+    );
+    // No cell of the file starts with a formula character (the ids' hyphens are inside cells).
+    expect(csv).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
+    const round = JSON.parse(files.get("round.json")?.toString() ?? "") as RoundDoc;
+    expect(round.proposals.map((p) => p.title)).toContainEqual(FORMULA);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-formula-"));
+    const err: string[] = [];
+    const io = { out: () => {}, err: (t: string) => err.push(t) };
+    writeBundle(bundle.files, dir);
+    expect(await main(["verify", dir], io), err.join("")).toBe(0);
+
+    // A bundle published before cells were neutralised (the formula as typed, only quoted) still
+    // verifies: its SHA256SUMS and signature cover the bytes it holds.
+    const before = csv.replace(`"'=HYPERLINK`, `"=HYPERLINK`).replace(",'@", ",@");
+    expect(before).not.toBe(csv);
+    const oldFiles = bundle.files
+      .filter((f) => !f.name.startsWith("SHA256SUMS"))
+      .map((f) => (f.name === "results-city.csv" ? { name: f.name, bytes: Buffer.from(before, "utf8") } : f));
+    const sums = oldFiles.map((f) => `${sha256Hex(f.bytes)}  ${f.name}\n`).join("");
+    const key = privateKeyOf(await signingKey(database.db, municipality.id));
+    const signature = edSign(null, Buffer.from(sums, "utf8"), createPrivateKey(key)).toString("base64");
+    fs.rmSync(dir, { recursive: true, force: true });
+    writeBundle(
+      [
+        ...oldFiles,
+        { name: "SHA256SUMS", bytes: Buffer.from(sums, "utf8") },
+        { name: "SHA256SUMS.sig", bytes: Buffer.from(`${signature}\n`, "utf8") },
+      ],
+      dir,
+    );
+    expect(await main(["verify", dir], io), err.join("")).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 /** Rules of implementation tracking for funded proposals (pure: used by the server and its tests). */
+import { csvLine } from "../csv";
 
 export const IMPLEMENTATION_STATUSES = ["planned", "in_progress", "completed", "cancelled"] as const;
 export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
@@ -68,13 +69,7 @@ export function spentVsAllocatedChart(items: readonly FundedItem[], labels: { al
   };
 }
 
-/** CSV with a header row; every cell quoted when needed (RFC 4180), formulas neutralised for spreadsheets. */
+/** CSV with a header row and CRLF line ends; cells written by `csvCell` (quoted when needed, formulas neutralised). */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
-  const cell = (value: string | number | null) => {
-    if (value === null) return "";
-    let text = String(value);
-    if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `${[header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+  return `${[header, ...rows].map(csvLine).join("\r\n")}\r\n`;
 }

@@ -6,6 +6,7 @@
  */
 import { sign as edSign, createPrivateKey } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
+import { csvLine } from "../csv";
 import type { PbElection } from "../pbfile";
 import { writePb } from "../pbfile";
 import { envelopeElectionOf } from "../pbfile/envelope";
@@ -119,11 +120,6 @@ export function supportOf(
   return projectIds.map((id) => ({ proposal: id, ...(support.get(id) ?? { weighted: 0, ballots: 0 }) }));
 }
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function linesToBuffer(lines: Iterable<string>): Buffer {
   const chunks: Buffer[] = [];
   let batch: string[] = [];
@@ -205,7 +201,7 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
     for (const p of round.proposals.filter((x) => x.envelope === envelope.slug)) {
       const s = support.find((x) => x.proposal === p.id) ?? { weighted: 0, ballots: 0 };
       rows.push(
-        [
+        csvLine([
           p.id,
           p.title.en ?? "",
           p.title.fa ?? "",
@@ -214,9 +210,7 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
           s.ballots,
           order.has(p.id) ? "yes" : "no",
           order.get(p.id) ?? "",
-        ]
-          .map(csvCell)
-          .join(","),
+        ]),
       );
     }
     add(resultsCsvName(envelope.slug), `${rows.join("\n")}\n`);

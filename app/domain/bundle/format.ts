@@ -7,7 +7,7 @@
  *   <envelope>.pb         the current ballots of an envelope in Pabulib format, with a weight column
  *   ledger.json           every signed checkpoint and the municipality's public key
  *   tally.json            per envelope: rule, seed, selected proposals, support and the rule's trace
- *   results-<envelope>.csv  the same results for spreadsheets
+ *   results-<envelope>.csv  the same results for spreadsheets (formula-like text neutralised: ../csv.ts)
  *   SHA256SUMS(.sig)      SHA-256 of every file above, signed with the municipality's Ed25519 key
  */
 import { hash } from "node:crypto";
