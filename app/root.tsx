@@ -1,5 +1,5 @@
 import { useNonce } from "./components/nonce";
-import { type LoaderFunctionArgs, json } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import {
   type ClientLoaderFunctionArgs,
   type ShouldRevalidateFunctionArgs,
@@ -16,7 +16,16 @@ import {
 import type { ReactNode } from "react";
 import { CsrfField, PostForm } from "./components/forms";
 import { useRootData, useT } from "./components/i18n";
-import { type Locale, type MessageKey, dictionaryPartFor, direction, locales, translator } from "./domain/i18n";
+import { pageTitle } from "./components/page-title";
+import {
+  type Locale,
+  type MessageKey,
+  type Translator,
+  dictionaryPartFor,
+  direction,
+  locales,
+  translator,
+} from "./domain/i18n";
 import { csrfTokenOf } from "./services/csrf.server";
 import type { ErrorPayload } from "./services/http.server";
 import { loadDictionary } from "./domain/i18n/dictionaries";
@@ -50,6 +59,10 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
 export function shouldRevalidate({ currentUrl, nextUrl, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
   return defaultShouldRevalidate || dictionaryPartFor(currentUrl.pathname) !== dictionaryPartFor(nextUrl.pathname);
 }
+
+/** The app's name in the page's language; every route's own `meta` replaces it, and an error page names the error. */
+export const meta: MetaFunction<typeof loader> = ({ matches, error }) =>
+  pageTitle(matches, (t) => [error !== undefined && error !== null && errorPage(t, error).title]);
 
 export type RootData = {
   locale: Locale;
@@ -177,9 +190,8 @@ const reasonMessages: Record<ErrorPayload["reason"], MessageKey> = {
   throttled: "auth.error.throttled",
 };
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
+/** What an error page says: its heading (also the page's title), its text and the HTTP status. */
+function errorPage(t: Translator, error: unknown): { title: string; body: string; status: number } {
   let title = t("error.title");
   let body = t("error.500.body");
   let status = 500;
@@ -198,6 +210,13 @@ export function ErrorBoundary() {
     }
     if (payload?.reason && reasonMessages[payload.reason]) body = t(reasonMessages[payload.reason]);
   }
+  return { title, body, status };
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const { title, body, status } = errorPage(t, error);
   return (
     <section className="error-page" data-status={status}>
       <h1>{title}</h1>

@@ -4,8 +4,9 @@ import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo.server";
 import { listMunicipalities } from "../services/municipality.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
 
 /** Public: anyone may see which municipalities run rounds here. */
 export async function loader({ context }: LoaderFunctionArgs) {

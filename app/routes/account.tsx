@@ -9,8 +9,9 @@ import { deny } from "../services/http.server";
 import { requireUser } from "../services/guards.server";
 import { membershipsOf } from "../services/municipality.server";
 import { endAllSessions, listSessions } from "../services/session.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — account" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("account.title"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -9,8 +9,9 @@ import { type FieldErrors, echoValues, validateForm } from "../services/forms.se
 import { requirePlatformAdmin } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { SlugTakenError, createMunicipality, listMunicipalities } from "../services/municipality.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — platform administration" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("platform.title"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePlatformAdmin(request, context);

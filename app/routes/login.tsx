@@ -10,8 +10,9 @@ import { echoValues, formFailure, validateForm } from "../services/forms.server"
 import { optionalUser } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { startSession } from "../services/session.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — log in" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.login.title"));
 
 const schema = z.object({
   email: z.string().trim().min(1).max(320).email(),

@@ -5,10 +5,10 @@ import { type MessageKey, pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { municipalityOverview, roleIn } from "../services/municipality.server";
 import { roundsOf } from "../services/rounds.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Shora — ${data?.municipality.name.en ?? ""}` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (_t, locale) => [data && pickText(data.municipality.name, locale)]);
 
 /** Public page of a municipality: its rounds and districts. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -6,8 +6,12 @@ import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
 import { requireStaff } from "../services/guards.server";
 import { roundsOf } from "../services/rounds.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — council dashboard" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [
+    data && t("admin.title", { municipality: pickText(data.municipality.name, locale) }),
+  ]);
 
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -19,11 +19,12 @@ import { readForm } from "../services/csrf.server";
 import { requireStaff } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { VerificationRefused, verificationFailure } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
 export const MAX_FILE_MB = 150;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: "Shora — census" },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  ...pageTitle(matches, (t) => t("verification.census.title")),
   // Progress without JavaScript: the page reloads itself while an import is loading.
   ...(data?.running ? [{ httpEquiv: "refresh", content: "2" } as const] : []),
 ];

@@ -8,8 +8,9 @@ import { readForm } from "../services/csrf.server";
 import { requireStaff } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — moderation" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));
 
 /** Staff: the queue of reported comments, and the recently hidden ones. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -4,8 +4,9 @@ import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, pickText } from "../domain/i18n";
 import { requireStaff } from "../services/guards.server";
 import { pendingOutbox } from "../services/implementation.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — outbox" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.outbox.title"));
 
 /** Staff see the messages waiting for a mail integration. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -14,8 +14,10 @@ import { refusalResponse } from "../services/refusals.server";
 import { parseRoundForm } from "../services/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — round" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

@@ -17,8 +17,12 @@ import {
   saveVoterClass,
   verificationFailure,
 } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — eligibility and weights" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [
+    data && t("verification.eligibility.title", { round: pickText(data.round.title, locale) }),
+  ]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

@@ -15,8 +15,10 @@ import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { parseEnvelopeForm } from "../services/round-forms.server";
 import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds-admin.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — envelopes" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
 
 async function districtsOf(context: LoaderFunctionArgs["context"], municipalityId: string) {
   return context.db

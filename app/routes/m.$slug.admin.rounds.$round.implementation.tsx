@@ -14,8 +14,10 @@ import { notFound } from "../services/http.server";
 import { fundedBoard, postImplementationUpdate } from "../services/implementation.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — implementation updates" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("accountability.impl.manage"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

@@ -19,8 +19,10 @@ import {
   enterPaperBallots,
   paperBallotSheet,
 } from "../services/paper-ballots.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — paper ballots" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("paper.title"), data && pickText(data.round.title, locale)]);
 
 /** A CSV of paper ballots is small (5,000 lines of a few fields). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;

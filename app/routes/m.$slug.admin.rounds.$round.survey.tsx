@@ -13,8 +13,10 @@ import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
 import { QUESTION_KINDS } from "../domain/rounds/survey";
 import { SurveyRefused, addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/surveys.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — survey" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("survey.manage"), data && pickText(data.round.title, locale)]);
 
 /** Staff: the round's survey questions and the results so far. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

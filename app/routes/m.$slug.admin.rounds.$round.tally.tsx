@@ -14,8 +14,10 @@ import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
 import { publishRound } from "../services/publish.server";
 import { latestTallies, runRoundTally } from "../services/tally.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — tally" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("rounds.tally.title"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

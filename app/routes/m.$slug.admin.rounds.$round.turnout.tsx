@@ -8,8 +8,10 @@ import { turnoutOf } from "../services/ballots.server";
 import { requireStaff } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { findRound } from "../services/rounds-admin.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — turnout" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("rounds.turnout.title"), data && pickText(data.round.title, locale)]);
 
 /** Staff see who-many (never who or how) has voted, during voting. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

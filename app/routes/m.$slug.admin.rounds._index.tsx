@@ -12,8 +12,9 @@ import { refusalResponse } from "../services/refusals.server";
 import { parseRoundForm } from "../services/round-forms.server";
 import { createRound } from "../services/rounds-admin.server";
 import { roundsOf } from "../services/rounds.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — rounds" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.manage"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

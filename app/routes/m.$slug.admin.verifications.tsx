@@ -22,8 +22,9 @@ import {
   verificationCounts,
   verificationFailure,
 } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — verified residents" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.staff.title"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);

@@ -6,8 +6,9 @@ import { formatDateTime, pickText } from "../domain/i18n";
 import { listActions } from "../services/audit.server";
 import { requireMunicipality } from "../services/guards.server";
 import { roundsOf } from "../services/rounds.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — council action log" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.log.title"));
 
 /** Public: anyone may read the council's chained action log (no login). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

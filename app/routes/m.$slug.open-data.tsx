@@ -4,8 +4,9 @@ import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../services/guards.server";
 import { openDataIndex } from "../services/open-data.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — open data" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("openData.title"));
 
 /** Public: every round with its results and bundle, for observers and journalists. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

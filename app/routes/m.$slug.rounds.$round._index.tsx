@@ -12,10 +12,10 @@ import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { ownProposals, publicRound } from "../services/rounds.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Shora — ${data?.round.title.en ?? data?.round.title.fa ?? ""}` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
 
 /** Public page of a round: phase timeline, envelopes and the proposals, with filters and search (GET, works without JS). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -7,8 +7,12 @@ import { formatDay, pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { eligibilityFor } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — can I take part?" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [
+    data && t("verification.mine.title", { round: pickText(data.round.title, locale) }),
+  ]);
 
 /** Why a resident may or may not take part in a round, envelope by envelope. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -22,8 +22,10 @@ import {
   setSubscription,
   updateCommentsOf,
 } from "../services/implementation.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — project timeline" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
 
 /** Public timeline of one funded proposal; logged-in residents can subscribe to its updates. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

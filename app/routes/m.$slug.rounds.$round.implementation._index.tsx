@@ -7,8 +7,10 @@ import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from 
 import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { fundedBoard } from "../services/implementation.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — implementation" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("accountability.impl.title"), data && pickText(data.round.title, locale)]);
 
 /** Public board of a round's funded proposals: progress bars, money spent vs allocated (chart + table). */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -19,8 +19,10 @@ import { optionalUser, requireMunicipality, requireUser } from "../services/guar
 import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — proposal" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
 
 /** Public page of a proposal: its description, the council's official response, and the comments. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

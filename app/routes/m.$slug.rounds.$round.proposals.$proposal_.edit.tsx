@@ -15,8 +15,9 @@ import { proposalFormData } from "../services/resident-rounds.server";
 import { parseProposalForm } from "../services/round-forms.server";
 import { proposalInRound } from "../services/rounds-admin.server";
 import { RefusedError } from "../services/errors.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — edit your proposal" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);

@@ -13,8 +13,9 @@ import { submitProposal } from "../services/proposals.server";
 import { refusalResponse } from "../services/refusals.server";
 import { proposalFormData } from "../services/resident-rounds.server";
 import { parseProposalForm } from "../services/round-forms.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — submit a proposal" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.submitTitle"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);

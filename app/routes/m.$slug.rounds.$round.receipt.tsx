@@ -7,8 +7,9 @@ import { receiptFor } from "../services/checkpoints.server";
 import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { findRound } from "../services/rounds-admin.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — check a receipt" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));
 
 /** Public "check my receipt": by ballot id, is the ballot in the latest signed checkpoint? (GET, no login.) */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -12,8 +12,10 @@ import { requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { isPublished, publishedResults } from "../services/publish.server";
 import { findRound } from "../services/rounds-admin.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — results" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [t("rounds.results.title"), data && pickText(data.round.title, locale)]);
 
 /**
  * A published round never changes (ADR 0008): its results page data is built once per round and

@@ -10,8 +10,10 @@ import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
 import { findRound } from "../services/rounds-admin.server";
 import { SurveyRefused, answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../services/surveys.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — survey" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [data && t("survey.title", { round: pickText(data.round.title, locale) })]);
 
 /** A round's survey: anyone may read it; logged-in residents answer (and change their answers while open). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -16,8 +16,10 @@ import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { findRound } from "../services/rounds-admin.server";
 import { voterStanding } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — your ballot" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, (t, locale) => [data && t("vote.title", { envelope: pickText(data.envelope.name, locale) })]);
 
 async function context_(args: LoaderFunctionArgs) {
   const { request, params, context } = args;

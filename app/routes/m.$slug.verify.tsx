@@ -16,8 +16,9 @@ import {
   verifyByCensus,
   verifyByLetter,
 } from "../services/verification.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — verification" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.title"));
 
 /** A resident's verification: status, census match and letter code (plain forms, no JavaScript needed). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

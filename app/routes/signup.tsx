@@ -10,8 +10,9 @@ import { formFailure, validateForm } from "../services/forms.server";
 import { optionalUser } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { startSession } from "../services/session.server";
+import { pageTitle } from "../components/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Shora — sign up" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.signup.title"));
 
 const schema = z.object({
   displayName: z.string().trim().min(1).max(120),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translator } from "../../app/domain/i18n";
 import { expectAccessible, appAndBrowserPerFile } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
@@ -104,5 +105,58 @@ describe("staff and observers", () => {
     expect(await page.locator("h1").textContent()).toBe("Council action log");
     await axe(page, "action log (en)");
     await context.close();
+  });
+});
+
+describe("page titles", () => {
+  it("are in the page's language: UI strings from its dictionary, the Persian round title on Persian pages", async () => {
+    const demo = {
+      en: { city: "Demo City", round: "Participatory budget 1405", past: "Participatory budget 1404" },
+      fa: { city: "شهر نمونه", round: "بودجهٔ مشارکتی ۱۴۰۵", past: "بودجهٔ مشارکتی ۱۴۰۴" },
+    };
+    for (const locale of ["en", "fa"] as const) {
+      const t = translator(locale);
+      const named = (...parts: string[]) => t("page.title", { page: parts.join(" — ") });
+      const { city, round, past } = demo[locale];
+      const context = await env.browser.newContext({ locale: locale === "fa" ? "fa-IR" : "en-GB" });
+      // The demo accounts prefer English: the switcher's cookie keeps the staff page in the test's language.
+      await context.addCookies([{ name: "shora_lang", value: locale, url: env.app.url }]);
+      const page = await context.newPage();
+      const titles: string[] = [];
+      const expectTitle = async (where: string, expected: string) => {
+        await expect.poll(() => page.title(), { message: `${where} (${locale})` }).toBe(expected);
+        titles.push(await page.title());
+      };
+      await page.goto(`${env.app.url}/`);
+      await expectTitle("home", t("app.name"));
+      await page.goto(`${env.app.url}/m/demo`);
+      await expectTitle("municipality", named(city));
+      // A navigation in the browser: the title comes from the strings this page downloaded.
+      await page.getByRole("link", { name: round }).first().click();
+      await page.waitForURL(`${env.app.url}/m/demo/rounds/budget-1405`);
+      await expectTitle("round", named(round));
+      await page.goto(`${env.app.url}/m/demo/rounds/budget-1404/results`);
+      await expectTitle("results", named(t("rounds.results.title"), past));
+      await page.goto(`${env.app.url}/no/such/page`);
+      await expectTitle("404", named(t("error.404.title")));
+
+      await page.goto(`${env.app.url}/login`);
+      await expectTitle("login", named(t("auth.login.title")));
+      await page.getByLabel(t("auth.email")).fill("staff@demo.shora.local");
+      await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
+      await page.getByRole("button", { name: t("auth.login.submit") }).click();
+      await page.waitForURL(`${env.app.url}/`);
+      await page.goto(`${env.app.url}/m/demo/admin`);
+      await expectTitle("staff dashboard", named(t("admin.title", { municipality: city })));
+      await page.goto(`${env.app.url}/m/demo/admin/rounds/budget-1405/paper`);
+      await expectTitle("paper ballots", named(t("paper.title"), round));
+
+      if (locale === "fa") {
+        // Persian through and through: no Latin letter in any title.
+        expect(titles[3]).toBe("نتایج — بودجهٔ مشارکتی ۱۴۰۴ — شورا");
+        for (const title of titles) expect(title).not.toMatch(/[A-Za-z]/);
+      }
+      await context.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { verificationEn } from "./areas/verification";
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
 export const en = {
   "app.name": "Shora",
+  "page.title": "{page} — Shora",
   "app.tagline": "Participatory budgeting and consultation you can verify",
   "nav.home": "Home",
   "nav.login": "Log in",

@@ -8,6 +8,7 @@ import type { MessageKey } from "./en";
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
 export const fa: Record<MessageKey, string> = {
   "app.name": "شورا",
+  "page.title": "{page} — شورا",
   "app.tagline": "بودجه‌ریزی مشارکتی و رای‌زنی عمومی که می‌توان درستی‌اش را وارسی کرد",
   "nav.home": "خانه",
   "nav.login": "ورود",
