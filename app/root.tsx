@@ -30,11 +30,11 @@ import { csrfTokenOf } from "./services/csrf.server";
 import type { ErrorPayload } from "./services/http.server";
 import { loadDictionary } from "./domain/i18n/dictionaries";
 import { requestLocale } from "./services/locale.server";
-import { getSession } from "./services/session.server";
+import { sessionOf } from "./services/session.server";
 import "./styles/app.css";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const current = await getSession(context.db, request);
+  const current = await sessionOf(context, request);
   const locale = requestLocale(request, { userLocale: current?.user.locale });
   return json({
     locale,

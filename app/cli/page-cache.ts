@@ -12,7 +12,7 @@ import { csrfTokenOf } from "../services/csrf.server";
 import { requestLocale } from "../services/locale.server";
 import { PAGE_CACHE_HEADER } from "../services/page-cache";
 import { chunkBytes } from "./http-bodies.ts";
-import { SESSION_COOKIE, readCookie } from "../services/session.server";
+import { SESSION_COOKIE, cookieIn } from "../services/session.server";
 
 const MAX_ENTRIES = 500;
 
@@ -29,12 +29,13 @@ export function pageCache() {
   const entries = new Map<string, Entry>();
   return (req: ExpressRequest, res: Response, next: NextFunction) => {
     if (req.method !== "GET" || "_data" in req.query) return next();
+    // Logged-in visitors are never served from here: decided on the raw header, before building anything.
+    if (cookieIn(req.headers.cookie, SESSION_COOKIE) !== null) return next();
     // Cookies, token and language exactly as the app reads them (a token is 32 URL-safe characters,
     // so what is put into the page can only be such a token).
     const probe = new Request("http://x/", {
       headers: { cookie: req.headers.cookie ?? "", "accept-language": req.headers["accept-language"] ?? "" },
     });
-    if (readCookie(probe, SESSION_COOKIE) !== null) return next();
     const token = csrfTokenOf(probe);
     if (!token) return next();
     const locale = requestLocale(probe);

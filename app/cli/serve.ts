@@ -8,7 +8,7 @@ import express from "express";
 import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
-import { CSRF_COOKIE, csrfTokenOf, newCsrfToken } from "../services/csrf.server";
+import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../services/csrf.server";
 import { seedDemo } from "../services/demo.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
@@ -71,9 +71,8 @@ export const serveCommand: CliCommand = {
     }
     // Every browser gets its CSRF token cookie on its first request (see app/services/csrf.server.ts).
     app.use((req, res, next) => {
-      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
-      const probe = new Request(url, { headers: { cookie: req.headers.cookie ?? "" } });
-      if (!csrfTokenOf(probe)) {
+      if (!csrfTokenIn(req.headers.cookie)) {
+        const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
         const token = newCsrfToken();
         res.append("Set-Cookie", serializeCookie({ url }, CSRF_COOKIE, token));
         req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ""}${CSRF_COOKIE}=${token}`;
@@ -86,7 +85,12 @@ export const serveCommand: CliCommand = {
       createRequestHandler({
         build,
         mode: dev ? "development" : "production",
-        getLoadContext: (req) => ({ db: database.db, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+        getLoadContext: (req) => ({
+          db: database.db,
+          clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+          // Only requests that change nothing share reads between their loaders (see context.ts).
+          perRequest: req.method === "GET" || req.method === "HEAD" ? new Map() : undefined,
+        }),
       }),
     );
     const server = app.listen(port, host, () => {

@@ -4,21 +4,18 @@ import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
 import { receiptFor } from "../services/checkpoints.server";
-import { requireMunicipality } from "../services/guards.server";
+import { requireRoundPath } from "../services/guards.server";
 import { notFound } from "../services/http.server";
-import { findRound } from "../services/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));
 
 /** Public "check my receipt": by ballot id, is the ballot in the latest signed checkpoint? (GET, no login.) */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
-  if (!round) throw notFound("round");
+  const { municipality, round } = await requireRoundPath(context, params);
   const url = new URL(request.url);
   const ballotId = (url.searchParams.get("ballot") ?? "").trim().slice(0, 100);
-  const receipt = ballotId ? await receiptFor(context.db, round.id, ballotId) : null;
+  const receipt = ballotId ? await receiptFor(context.db, round.id, ballotId, round) : null;
   if (url.searchParams.get("format") === "json") {
     if (!receipt) throw notFound("ballot");
     return new Response(JSON.stringify(receipt, null, 2), {

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { and, asc, eq } from "drizzle-orm";
-import { envelopes, phases, proposals } from "../../db/schema";
+import { proposals } from "../../db/schema";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import type { BallotBody } from "../domain/ballots/rules";
@@ -11,41 +11,24 @@ import { type MessageKey, formatMoney, formatNumber, pickText, translator } from
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots.server";
 import { readForm } from "../services/csrf.server";
-import { requireMunicipality, requireUser } from "../services/guards.server";
-import { notFound } from "../services/http.server";
+import { requireVoterPath } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
-import { findRound } from "../services/rounds-admin.server";
-import { voterStanding } from "../services/verification.server";
+import { voterStandingIn } from "../services/verification.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("vote.title", { envelope: pickText(data.envelope.name, locale) })]);
 
-async function context_(args: LoaderFunctionArgs) {
-  const { request, params, context } = args;
-  const municipality = await requireMunicipality(context, params.slug);
-  const user = await requireUser(request, context);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
-  if (!round) throw notFound("round");
-  const [envelope] = await context.db
-    .select()
-    .from(envelopes)
-    .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.envelope ?? "")));
-  if (!envelope) throw notFound("envelope");
-  const phaseRows = await context.db.select().from(phases).where(eq(phases.roundId, round.id));
-  const voting = currentPhase(phaseRows, dayIn(municipality.timeZone))?.kind === "voting";
-  const standing = await voterStanding(context.db, {
+/** The address, the logged-in voter and their standing in the round: what the page and the cast both need. */
+async function voterContext(args: LoaderFunctionArgs) {
+  const { municipality, user, round, envelope } = await requireVoterPath(args.request, args.context, args.params);
+  const { rules, standing } = await voterStandingIn(args.context.db, {
     municipality,
-    roundSlug: round.slug,
+    round,
     userId: user.id,
     envelopeDistrictId: envelope.districtId,
   });
-  const proposalRows = await context.db
-    .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
-    .from(proposals)
-    .where(and(eq(proposals.envelopeId, envelope.id), eq(proposals.status, "accepted")))
-    .orderBy(asc(proposals.createdAt), asc(proposals.id));
-  return { municipality, user, round, envelope, voting, standing, proposals: proposalRows };
+  return { municipality, user, round, envelope, phases: rules.phases, standing };
 }
 
 /** The basket a form describes: checked proposals, or points per proposal for cumulative ballots. */
@@ -60,11 +43,18 @@ function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const c = await context_(args);
-  const basket =
-    (await loadBasket(args.context.db, c.user.id, c.envelope.id)) ??
-    (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
-  const summary = checkBallot(c.envelope, c.proposals, basket, { final: false });
+  const db = args.context.db;
+  const c = await voterContext(args);
+  const [proposalRows, saved] = await Promise.all([
+    db
+      .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
+      .from(proposals)
+      .where(and(eq(proposals.envelopeId, c.envelope.id), eq(proposals.status, "accepted")))
+      .orderBy(asc(proposals.createdAt), asc(proposals.id)),
+    loadBasket(db, c.user.id, c.envelope.id),
+  ]);
+  const basket = saved ?? (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
+  const summary = checkBallot(c.envelope, proposalRows, basket, { final: false });
   return json({
     slug: c.municipality.slug,
     currency: c.municipality.currency,
@@ -77,9 +67,9 @@ export async function loader(args: LoaderFunctionArgs) {
       maxProjects: c.envelope.maxProjects,
       maxPoints: c.envelope.maxPoints,
     },
-    voting: c.voting,
+    voting: currentPhase(c.phases, dayIn(c.municipality.timeZone))?.kind === "voting",
     weight: c.standing?.weight ?? null,
-    proposals: c.proposals,
+    proposals: proposalRows,
     basket,
     summary: { count: summary.count, totalCost: summary.totalCost, totalPoints: summary.totalPoints },
   });
@@ -92,7 +82,7 @@ type Outcome = {
 };
 
 export async function action(args: ActionFunctionArgs) {
-  const c = await context_(args);
+  const c = await voterContext(args);
   const form = await readForm(args.request);
   const locale = requestLocale(args.request);
   const t = translator(locale);

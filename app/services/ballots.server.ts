@@ -95,11 +95,15 @@ export async function loadBasket(db: Db, userId: string, envelopeId: string): Pr
 }
 
 async function roundSecret(tx: Tx, roundId: string): Promise<string> {
-  await tx
-    .insert(roundSecrets)
-    .values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") })
-    .onConflictDoNothing();
-  const [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+  // Read first: the secret exists from the round's first ballot on, so the insert is rarely needed.
+  let [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+  if (!row) {
+    await tx
+      .insert(roundSecrets)
+      .values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") })
+      .onConflictDoNothing();
+    [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+  }
   if (!row?.voterKeySecret) throw new BallotRefused("round_closed", [], 409);
   return row.voterKeySecret;
 }

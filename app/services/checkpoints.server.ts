@@ -56,8 +56,13 @@ export async function signingKey(db: Db | Tx, municipalityId: string) {
  * The round's fingerprint for checkpoints: SHA-256 of the canonical JSON of the round's identity and
  * frozen ballot rules (envelopes, amounts, ballot types, limits, counting rules).
  */
-export async function roundFingerprint(db: Db | Tx, roundId: string): Promise<string> {
-  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
+export async function roundFingerprint(
+  db: Db | Tx,
+  roundId: string,
+  /** The round's identity when the caller has read it already (one query less). */
+  known?: { slug: string; kind: string },
+): Promise<string> {
+  const [round] = known ? [known] : await db.select().from(rounds).where(eq(rounds.id, roundId));
   const envelopeRows = await db
     .select()
     .from(envelopes)
@@ -144,16 +149,23 @@ export interface Receipt {
 }
 
 /** A voter's receipt for a ballot id: its leaf and, once a checkpoint covers it, the inclusion proof. */
-export async function receiptFor(db: Db, roundId: string, ballotId: string): Promise<Receipt | null> {
+export async function receiptFor(
+  db: Db,
+  roundId: string,
+  ballotId: string,
+  /** The round's identity when the caller has read it already (see `roundFingerprint`). */
+  round?: { slug: string; kind: string },
+): Promise<Receipt | null> {
+  // The ballot with its leaf (every ballot has one: both are written in the same statement).
   const [ballot] = await db
-    .select()
+    .select({ leafIndex: ballots.leafIndex, current: ballots.current, leafHash: ledgerLeaves.leafHash })
     .from(ballots)
+    .innerJoin(
+      ledgerLeaves,
+      and(eq(ledgerLeaves.roundId, ballots.roundId), eq(ledgerLeaves.leafIndex, ballots.leafIndex)),
+    )
     .where(and(eq(ballots.roundId, roundId), eq(ballots.id, ballotId)));
   if (!ballot) return null;
-  const [leaf] = await db
-    .select()
-    .from(ledgerLeaves)
-    .where(and(eq(ledgerLeaves.roundId, roundId), eq(ledgerLeaves.leafIndex, ballot.leafIndex)));
   const [covering] = await db
     .select()
     .from(checkpoints)
@@ -162,10 +174,10 @@ export async function receiptFor(db: Db, roundId: string, ballotId: string): Pro
     .limit(1);
   return {
     version: 1,
-    roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, roundId)),
+    roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, roundId, round)),
     ballotId,
     leafIndex: ballot.leafIndex,
-    leafHash: leaf.leafHash,
+    leafHash: ballot.leafHash,
     checkpoint: covering
       ? {
           roundFingerprint: covering.roundFingerprint,

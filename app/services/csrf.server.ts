@@ -5,7 +5,7 @@
  * or different (403). A cross-site page can neither read the cookie nor set it.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { readCookie } from "./session.server";
+import { cookieIn } from "./session.server";
 import { deny } from "./http.server";
 
 export const CSRF_COOKIE = "shora_csrf";
@@ -16,7 +16,12 @@ export function newCsrfToken(): string {
 }
 
 export function csrfTokenOf(request: Request): string | null {
-  const token = readCookie(request, CSRF_COOKIE);
+  return csrfTokenIn(request.headers.get("cookie"));
+}
+
+/** `csrfTokenOf` on a raw Cookie header. */
+export function csrfTokenIn(cookieHeader: string | null | undefined): string | null {
+  const token = cookieIn(cookieHeader, CSRF_COOKIE);
   return token && /^[A-Za-z0-9_-]{32}$/.test(token) ? token : null;
 }
 

@@ -6,15 +6,22 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { MembershipRole } from "../../db/schema";
 import { deny, notFound } from "./http.server";
-import { type Municipality, findMunicipality, roleIn } from "./municipality.server";
-import { type CurrentSession, type SessionUser, getSession } from "./session.server";
+import {
+  type Envelope,
+  type Municipality,
+  type Round,
+  findMunicipality,
+  findRoundPath,
+  roleIn,
+} from "./municipality.server";
+import { type CurrentSession, type SessionUser, sessionOf } from "./session.server";
 
 export async function optionalUser(request: Request, context: AppLoadContext): Promise<CurrentSession | null> {
-  return getSession(context.db, request);
+  return sessionOf(context, request);
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
-  const current = await getSession(context.db, request);
+  const current = await sessionOf(context, request);
   if (!current) throw deny(403, "login", "You need to log in.");
   return current.user;
 }
@@ -23,6 +30,43 @@ export async function requireMunicipality(context: AppLoadContext, slug: string 
   const municipality = slug ? await findMunicipality(context.db, slug) : null;
   if (!municipality) throw notFound("municipality");
   return municipality;
+}
+
+/**
+ * A round page's municipality and round, read in one query and refused with the same 404s as one
+ * lookup after the other.
+ */
+export async function requireRoundPath(
+  context: AppLoadContext,
+  params: { slug?: string; round?: string },
+): Promise<{ municipality: Municipality; round: Round }> {
+  const found = params.slug ? await findRoundPath(context.db, { slug: params.slug, round: params.round ?? "" }) : null;
+  if (!found?.municipality) throw notFound("municipality");
+  if (!found.round) throw notFound("round");
+  return { municipality: found.municipality, round: found.round };
+}
+
+/**
+ * A ballot page's municipality, logged-in user, round and envelope: the address in one query, read
+ * together with the session, and refused in that order (404, then 403 log in, then 404s) as the checks
+ * one after the other would.
+ */
+export async function requireVoterPath(
+  request: Request,
+  context: AppLoadContext,
+  params: { slug?: string; round?: string; envelope?: string },
+): Promise<{ municipality: Municipality; user: SessionUser; round: Round; envelope: Envelope }> {
+  const [found, current] = await Promise.all([
+    params.slug
+      ? findRoundPath(context.db, { slug: params.slug, round: params.round ?? "", envelope: params.envelope ?? "" })
+      : null,
+    sessionOf(context, request),
+  ]);
+  if (!found?.municipality) throw notFound("municipality");
+  if (!current) throw deny(403, "login", "You need to log in.");
+  if (!found.round) throw notFound("round");
+  if (!found.envelope) throw notFound("envelope");
+  return { municipality: found.municipality, user: current.user, round: found.round, envelope: found.envelope };
 }
 
 export interface StaffAccess {

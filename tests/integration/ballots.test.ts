@@ -306,7 +306,10 @@ describe("checkpoints and receipts", () => {
       expect(verifyCheckpoint(body, signature, published.publicKey)).toBe(true);
     }
     // The new ballot is not covered yet; after the next checkpoint its receipt carries the proof.
-    expect((await receiptFor(database.db, roundId, receipt0.ballotId))?.checkpoint).toBeNull();
+    const pending = await receiptFor(database.db, roundId, receipt0.ballotId);
+    expect(pending?.checkpoint).toBeNull();
+    // The receipt page passes the round it has read: the same receipt, fingerprint included.
+    expect(await receiptFor(database.db, roundId, receipt0.ballotId, roundRow)).toEqual(pending);
     await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
     const receipt = await receiptFor(database.db, roundId, receipt0.ballotId);
     expect(receipt).toMatchObject({
