@@ -14,15 +14,15 @@ const bundle = path.join(root, "build/cli/shora.mjs");
 const tallyBundle = path.join(root, "build/cli/tally.cjs");
 
 /**
- * The bundle is used when no source file it was built from (build/cli/sources.txt, written by
- * `npm run build:cli`) changed since: a hundred stats, where walking the source tree cost a cold
- * `shora tally` several milliseconds. A new source file can only enter the bundle through an edit
- * to a file already in it, so the list is enough.
+ * A bundle is used when no source file it was built from (listed by `npm run build:cli`) changed
+ * since: a few dozen stats, where walking the source tree cost a cold `shora tally` several
+ * milliseconds. A new source file can only enter a bundle through an edit to a file already in it,
+ * so the list is enough.
  */
-function bundleIsFresh() {
+function isFresh(bundleFile, listFile) {
   try {
-    const built = Math.min(fs.statSync(bundle).mtimeMs, fs.statSync(tallyBundle).mtimeMs);
-    const sources = fs.readFileSync(path.join(root, "build/cli/sources.txt"), "utf8").split("\n");
+    const built = fs.statSync(bundleFile).mtimeMs;
+    const sources = fs.readFileSync(path.join(root, "build/cli", listFile), "utf8").split("\n");
     for (const source of sources) {
       if (source === "") continue;
       const stat = fs.statSync(path.join(root, source), { throwIfNoEntry: false });
@@ -39,11 +39,12 @@ const argv = process.argv.slice(2);
 // NODE_ENV once, when first loaded, and its development build renders pages several times slower.
 if (argv[0] === "serve" && !argv.includes("--dev")) process.env.NODE_ENV ??= "production";
 
-const fresh = process.env.SHORA_CLI_SOURCES !== "1" && bundleIsFresh();
+const sourcesWanted = process.env.SHORA_CLI_SOURCES === "1";
 
 async function main() {
-  if (fresh && argv[0] === "tally") return require(tallyBundle).run(argv.slice(1));
-  if (fresh) return (await import(pathToFileURL(bundle).href)).main(argv);
+  if (!sourcesWanted && argv[0] === "tally" && isFresh(tallyBundle, "sources-tally.txt"))
+    return require(tallyBundle).run(argv.slice(1));
+  if (!sourcesWanted && isFresh(bundle, "sources.txt")) return (await import(pathToFileURL(bundle).href)).main(argv);
   const { register } = await import("tsx/esm/api");
   register();
   return (await import(pathToFileURL(path.join(__dirname, "main.ts")).href)).main(argv);

@@ -1,11 +1,16 @@
-// After the CLI bundles are built with `esbuild --metafile`, lists the source files they were built
-// from (build/cli/sources.txt), so that `shora` (app/cli/bin.cjs) can tell a stale bundle by
-// looking at those files only, instead of walking the source tree on every command.
+// After the CLI bundles are built with `esbuild --metafile`, lists the source files each was built
+// from (build/cli/sources.txt for the whole CLI, build/cli/sources-tally.txt for `shora tally`'s own
+// bundle), so that `shora` (app/cli/bin.cjs) can tell a stale bundle by looking at those files only,
+// instead of walking the source tree on every command.
 import fs from "node:fs";
 
-const inputs = new Set();
-for (const file of ["build/cli/meta.json", "build/cli/meta-tally.json"]) {
-  for (const input of Object.keys(JSON.parse(fs.readFileSync(file, "utf8")).inputs)) inputs.add(input);
+const inputsOf = (file) => {
+  const inputs = Object.keys(JSON.parse(fs.readFileSync(file, "utf8")).inputs);
   fs.rmSync(file);
-}
-fs.writeFileSync("build/cli/sources.txt", `${[...inputs].sort().join("\n")}\n`);
+  return inputs;
+};
+const tally = inputsOf("build/cli/meta-tally.json");
+const all = new Set([...inputsOf("build/cli/meta.json"), ...tally]);
+const write = (file, inputs) => fs.writeFileSync(file, `${[...inputs].sort().join("\n")}\n`);
+write("build/cli/sources.txt", all);
+write("build/cli/sources-tally.txt", tally);
