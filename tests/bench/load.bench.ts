@@ -117,7 +117,9 @@ async function drive(
         try {
           status = await work(n++);
         } catch (error) {
-          status = (error as Error).name;
+          // A network error by its code (ECONNRESET…), anything else by its message, so errors can be told apart.
+          const e = error as NodeJS.ErrnoException;
+          status = e.code ?? `${e.name}: ${e.message}`;
         }
         if (status === 200) stats.latencies.push(performance.now() - started);
         stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
