@@ -11,6 +11,7 @@ import { requireStaff } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
+import { isPublished } from "../services/publish.server";
 import { parseRoundForm } from "../services/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
@@ -38,6 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeZone: municipality.timeZone,
     round: { slug: found.round.slug, title: found.round.title, kind: found.round.kind },
     currentPhase: currentPhase(found.phases, found.today)?.kind ?? null,
+    published: await isPublished(context.db, found.round.id),
     frozen: found.frozen,
     values,
   });
@@ -95,6 +97,28 @@ export default function StaffRound() {
         </p>
       ) : null}
       <ErrorSummary errors={result?.errors} />
+      {data.published ? (
+        <p className="notice">{t("rounds.publishedNotice")}</p>
+      ) : (
+        <RoundForms values={values} errors={result?.errors} timeZone={data.timeZone} />
+      )}
+    </>
+  );
+}
+
+/** Advancing the phase and editing texts and dates: until the results are published. */
+function RoundForms({
+  values,
+  errors,
+  timeZone,
+}: {
+  values: Record<string, string>;
+  errors: FieldErrors | null | undefined;
+  timeZone: string;
+}) {
+  const t = useT();
+  return (
+    <>
       <PostForm>
         <input type="hidden" name="intent" value="advance" />
         <button type="submit" className="secondary">
@@ -108,17 +132,17 @@ export default function StaffRound() {
           labelEn="rounds.titleEn"
           labelFa="rounds.titleFa"
           values={values}
-          errors={result?.errors}
+          errors={errors}
         />
         <LocalizedFields
           name="description"
           labelEn="rounds.descriptionEn"
           labelFa="rounds.descriptionFa"
           values={values}
-          errors={result?.errors}
+          errors={errors}
           multiline
         />
-        <PhaseFields values={values} errors={result?.errors} timeZone={data.timeZone} />
+        <PhaseFields values={values} errors={errors} timeZone={timeZone} />
         <button type="submit">{t("rounds.save")}</button>
       </PostForm>
     </>

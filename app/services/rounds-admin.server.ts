@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { envelopes, phases, proposals, rounds } from "../../db/schema";
+import { envelopes, phases, proposals, roundSecrets, rounds } from "../../db/schema";
 import type { LocalizedText } from "../../db/schema";
 import { type DatedPhase, type PhaseKind, dayIn, rulesFrozen, sortPhases } from "../domain/rounds/phases";
 import { type EnvelopeRules, advancePhases, checkEnvelope, checkPhases } from "../domain/rounds/rules";
@@ -106,7 +106,8 @@ export async function createRound(db: Db, access: Actor, input: RoundInput) {
 
 /**
  * Updates texts and phase dates. Once voting has opened, the voting phase may not start later or
- * earlier and no phase may be added or removed (that would reopen or move the frozen rules).
+ * earlier and no phase may be added or removed (that would reopen or move the frozen rules); once the
+ * results are published, nothing changes any more.
  */
 export async function updateRound(
   db: Db,
@@ -119,6 +120,13 @@ export async function updateRound(
   if (violations.length) throw new ViolationsError(violations);
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, slug);
+    // Published results are final: the signed bundle carries the round's texts and dates (round.json),
+    // and observers must be able to download the same bytes tomorrow.
+    const [secret] = await tx
+      .select({ destroyedAt: roundSecrets.destroyedAt })
+      .from(roundSecrets)
+      .where(eq(roundSecrets.roundId, round.id));
+    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
     const today = dayIn(access.municipality.timeZone, now);
     if (rulesFrozen(before, today)) {
@@ -157,6 +165,13 @@ export async function updateRound(
 export async function advancePhase(db: Db, access: Actor, slug: string, now = new Date()) {
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, slug);
+    // Published results are final: the signed bundle carries the round's texts and dates (round.json),
+    // and observers must be able to download the same bytes tomorrow.
+    const [secret] = await tx
+      .select({ destroyedAt: roundSecrets.destroyedAt })
+      .from(roundSecrets)
+      .where(eq(roundSecrets.roundId, round.id));
+    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
     const today = dayIn(access.municipality.timeZone, now);
     const outcome = advancePhases(before, today);

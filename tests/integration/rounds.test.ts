@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import { actionLog, envelopes, memberships, phases, proposals, roundSecrets, rounds, users } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as staffRounds from "../../app/routes/m.$slug.admin.rounds._index";
 import * as staffRound from "../../app/routes/m.$slug.admin.rounds.$round._index";
@@ -256,6 +256,47 @@ describe("staff: envelopes and the freeze", () => {
     const [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.roundId, round.id));
     expect(envelope.amount).toBe(1000000);
     expect(await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id))).toHaveLength(0);
+  });
+});
+
+describe("a published round", () => {
+  it("keeps its title, description and dates: the signed bundle carries them", async () => {
+    const staff = await loggedIn(`staff@${slug}.example`);
+    await createRoundAs(staff, "r-published", "voting");
+    const [round] = await database.db
+      .select()
+      .from(rounds)
+      .where(and(eq(rounds.slug, "r-published"), eq(rounds.municipalityId, municipalityId)));
+    const edit = (titleEn: string) =>
+      call(
+        staffRound.action,
+        staff,
+        staff.post("/", {
+          intent: "save",
+          titleEn,
+          titleFa: "بودجه",
+          descriptionEn: "What the city builds next",
+          ...phaseFields("voting"),
+        }),
+        { slug, round: "r-published" },
+      );
+    // Before publication a text can still be corrected…
+    expect((await edit("Budget, corrected")).status).toBe(200);
+    // …after it (the round's secret destroyed, as publishRound does), nothing changes.
+    await database.db.insert(roundSecrets).values({ roundId: round.id, voterKeySecret: null, destroyedAt: new Date() });
+    const refused = await edit("Budget, rewritten after the results");
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).errors.form).toBe(
+      "The results of this round are published: its title, description and dates can no longer be changed.",
+    );
+    const [after] = await database.db.select().from(rounds).where(eq(rounds.id, round.id));
+    expect(after.title).toMatchObject({ en: "Budget, corrected" });
+    // The staff page says so instead of offering the forms.
+    const page = await call(staffRound.loader, staff, staff.get(`/m/${slug}/admin/rounds/r-published`), {
+      slug,
+      round: "r-published",
+    });
+    expect(await json(page)).toMatchObject({ published: true });
   });
 });
 
