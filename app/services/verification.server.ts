@@ -729,6 +729,16 @@ function rulesOf(
   };
 }
 
+/** What the eligibility verdict needs of a round's rules. */
+function eligibilityRulesOf(rules: ReturnType<typeof rulesOf>): EligibilityRules {
+  return {
+    districtIds: rules.districtIds,
+    minAge: rules.minAge,
+    classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
+    ageDay: rules.ageDay,
+  };
+}
+
 /**
  * `roundRules` and the resident's active verification in one statement (the ballot page and every cast
  * need both; four round trips cost the server more than the rows). Rows come back as JSON with the
@@ -925,13 +935,7 @@ export async function eligibilityFor(
   const rules = await roundRules(db, round, input.municipality.timeZone, now);
   const verification = input.userId ? await activeVerification(db, input.municipality.id, input.userId) : null;
   const standing = standingOf(verification);
-  const eligibilityRules: EligibilityRules = {
-    districtIds: rules.districtIds,
-    minAge: rules.minAge,
-    classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
-    ageDay: rules.ageDay,
-  };
-  const verdict: Verdict = roundVerdict(standing, eligibilityRules);
+  const verdict: Verdict = roundVerdict(standing, eligibilityRulesOf(rules));
   const envelopeRows = await db
     .select({ slug: envelopes.slug, name: envelopes.name, districtId: envelopes.districtId })
     .from(envelopes)
@@ -999,12 +1003,7 @@ export async function voterStandingIn(
     timeZone: input.municipality.timeZone,
     now: input.now ?? new Date(),
   });
-  const verdict = roundVerdict(standingOf(verification), {
-    districtIds: rules.districtIds,
-    minAge: rules.minAge,
-    classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
-    ageDay: rules.ageDay,
-  });
+  const verdict = roundVerdict(standingOf(verification), eligibilityRulesOf(rules));
   const standing =
     verification &&
     verdict.eligible &&

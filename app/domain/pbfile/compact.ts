@@ -553,11 +553,7 @@ function digitsValue(bytes: Uint8Array, start: number, end: number): number {
  * error messages come from one place. A test compares the two on every shared instance.
  */
 export function readPbCompact(bytes: Uint8Array, options: CompactOptions = {}): CompactPb | null {
-  const wasm = options.reader === "javascript" ? null : votesInstance();
-  if (wasm === null) return readCompact(bytes, null, options);
-  const at = wasm.prepare(bytes.length);
-  new Uint8Array(wasm.memory.buffer, at, bytes.length).set(bytes);
-  return readCompact(bytes, { wasm, at, view: false }, options);
+  return readPbCompactFrom(bytes.length, (target) => target.set(bytes), options);
 }
 
 /**
@@ -578,7 +574,7 @@ export function readPbCompactFrom(
   const at = wasm.prepare(size);
   const bytes = new Uint8Array(wasm.memory.buffer, at, size);
   fill(bytes);
-  return readCompact(bytes, { wasm, at, view: true }, options);
+  return readCompact(bytes, { wasm, at }, options);
 }
 
 interface CompactOptions {
@@ -587,13 +583,10 @@ interface CompactOptions {
   reader?: "either" | "javascript" | "webassembly";
 }
 
-/**
- * `bytes` is the file; with `loaded`, also in the WebAssembly reader's memory at `at` (`view`:
- * `bytes` is that very memory).
- */
+/** `bytes` is the file; with `loaded`, a view of the WebAssembly reader's memory at `at`. */
 function readCompact(
   bytes: Uint8Array,
-  loaded: { wasm: VotesExports; at: number; view: boolean } | null,
+  loaded: { wasm: VotesExports; at: number } | null,
   options: CompactOptions,
 ): CompactPb | null {
   // META and PROJECTS are small: find the VOTES marker and its header line, read the head with parsePb.
@@ -629,7 +622,7 @@ function readCompact(
     const fast = readVotesWasm(loaded.wasm, votesHeaderEnd, layout, ballots);
     if (fast || options.reader === "webassembly") return fast;
     // Reading may have grown the module's memory, which detaches views of the old one.
-    if (loaded.view) bytes = new Uint8Array(loaded.wasm.memory.buffer, loaded.at, size);
+    bytes = new Uint8Array(loaded.wasm.memory.buffer, loaded.at, size);
   }
   const rows = new VotesReader(bytes, layout, ballots);
   if (!rows.rows(votesHeaderEnd)) return null;
@@ -696,8 +689,8 @@ interface VotesExports {
 
 /**
  * The VOTES rows read by the WebAssembly twin of `VotesReader` (assembly/votes.ts), which runs at
- * full speed from the first row; `null` when it leaves the file to `VotesReader` (anything but the
- * plainest form). A fresh instance per file: the arrays returned are views of its memory.
+ * full speed from the first row; `null` when it leaves the file to `VotesReader` (quotes, padding,
+ * non-ASCII ids, every error). A fresh instance per file: the arrays returned are views of its memory.
  */
 function readVotesWasm(wasm: VotesExports, rowsFrom: number, layout: VotesLayout, ballots: boolean): CompactPb | null {
   const projects = layout.head.projects.length;

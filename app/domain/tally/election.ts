@@ -129,26 +129,17 @@ function finish(
   votes: CompactVotes,
   threshold: number | null,
 ): CountingElection {
+  const { weights } = votes;
+  const { lists, support, score } = votes.byProject
+    ? fromTransposed(pb.projects.length, votes.byProject)
+    : transpose(pb.projects.length, votes);
+  const { kept, election } = counting(pb, kind, votes.voters, support, score, threshold);
+  return { ...election, ballots: true, weights, supporters: kept.map((j) => lists[j]) };
+}
+
+/** Per project: the groups that support it and their points, with its support and score. */
+function transpose(m: number, votes: CompactVotes) {
   const { count, offsets, projects, points, weights } = votes;
-  const m = pb.projects.length;
-  if (votes.byProject) {
-    // The reader transposed them already (same groups, same order, same sums).
-    const by = votes.byProject;
-    const lists = Array.from({ length: m }, (_, j) => ({
-      group: by.groups.subarray(by.offsets[j], by.offsets[j + 1]),
-      points: by.points.subarray(by.offsets[j], by.offsets[j + 1]),
-    }));
-    const { kept, election } = counting(
-      pb,
-      kind,
-      votes.voters,
-      Array.from(by.support),
-      Array.from(by.score),
-      threshold,
-    );
-    return { ...election, ballots: true, weights, supporters: kept.map((j) => lists[j]) };
-  }
-  // Per project: the groups that support it and their points, with its support and score.
   const sizes = new Int32Array(m);
   for (let i = 0; i < projects.length; i++) sizes[projects[i]]++;
   const lists = Array.from(sizes, (n) => ({ group: new Int32Array(n), points: new Float64Array(n) }));
@@ -167,8 +158,16 @@ function finish(
       score[j] += w * p;
     }
   }
-  const { kept, election } = counting(pb, kind, votes.voters, support, score, threshold);
-  return { ...election, ballots: true, weights, supporters: kept.map((j) => lists[j]) };
+  return { lists, support, score };
+}
+
+/** The same, from a reader that transposed them already (same groups, same order, same sums). */
+function fromTransposed(m: number, by: NonNullable<CompactVotes["byProject"]>) {
+  const lists = Array.from({ length: m }, (_, j) => ({
+    group: by.groups.subarray(by.offsets[j], by.offsets[j + 1]),
+    points: by.points.subarray(by.offsets[j], by.offsets[j + 1]),
+  }));
+  return { lists, support: Array.from(by.support), score: Array.from(by.score) };
 }
 
 /** META `min_project_score_threshold`, when the file has one. */
