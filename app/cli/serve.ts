@@ -13,6 +13,7 @@ import { seedDemo } from "../services/demo.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
 import { pageCache } from "./page-cache.ts";
+import { memoiseRouteMatching } from "./route-matching.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
@@ -38,6 +39,7 @@ export const serveCommand: CliCommand = {
     if (!dev && !fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
 
     const started = performance.now();
+    memoiseRouteMatching();
     const database = await openDatabaseFromEnv();
     if (parsed.flags.has("seed-demo")) {
       const { created } = await seedDemo(database.db);
