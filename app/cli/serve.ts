@@ -102,6 +102,11 @@ export const serveCommand: CliCommand = {
         `Shora listening on http://localhost:${actualPort} (database: ${database.kind} ${database.where}, ready in ${Math.round(performance.now() - started)} ms)\n`,
       );
     });
+    // Idle kept-alive connections stay open longer than the 5 s default: a client (or a proxy in
+    // front) that reuses a socket just as the server closes it gets ECONNRESET, which the load
+    // bench saw on a starved machine. Proxies usually keep idle connections for 60 s.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         io.out(`${signal}: closing the server and the database…\n`);

@@ -36,6 +36,16 @@ interface Stats {
   statuses: Map<number | string, number>;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -220,6 +230,8 @@ export const loadBench: BenchSuite = {
       const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
       const request = client(concurrency);
       const steps = { open: [] as number[], cast: [] as number[], receipt: [] as number[] };
+      const appCpu = () => apps.reduce((sum, app) => sum + cpuSeconds(app.child.pid), 0);
+      const cpuBefore = appCpu();
       const ballot = await drive(concurrency, seconds, async (n) => {
         const cookie = cookies[n % cookies.length];
         let t = performance.now();
@@ -249,6 +261,8 @@ export const loadBench: BenchSuite = {
         return receipt.status === 200 ? 200 : `receipt ${receipt.status}`;
       });
 
+      const ballotCpu = appCpu() - cpuBefore;
+      const requestsServed = steps.open.length + steps.cast.length + steps.receipt.length;
       const results = await drive(concurrency, Math.min(seconds, 15), async (n) => {
         const r = await request(`${urlOf(n)}/m/demo/rounds/budget-1404/results`);
         return r.status;
@@ -287,6 +301,9 @@ export const loadBench: BenchSuite = {
         );
       console.log(
         `| — of which: open basket / cast / receipt (median) | | ${ms(median(steps.open))} / ${ms(median(steps.cast))} / ${ms(median(steps.receipt))} | | | | |`,
+      );
+      console.log(
+        `| — app CPU per ballot-path request | | ${ms((1000 * ballotCpu) / requestsServed)} | | | | ${requestsServed.toLocaleString("en")} requests, ${ballotCpu.toFixed(1)} CPU s |`,
       );
       console.log(
         `| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`,
