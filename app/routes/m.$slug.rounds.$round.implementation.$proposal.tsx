@@ -51,7 +51,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       progress: u.progress,
       spent: u.spent,
       note: u.note,
-      photoUrl: u.photoUrl,
+      // Only an https address becomes a link (the staff form takes no other; one stored before it checked is left out).
+      photoUrl: u.photoUrl && /^https:\/\//i.test(u.photoUrl) ? u.photoUrl : null,
       postedOn: u.postedOn,
     })),
     loggedIn: current !== null,
