@@ -187,6 +187,7 @@ const reasonMessages: Record<ErrorPayload["reason"], MessageKey> = {
   csrf: "error.403.csrf",
   not_found: "error.404.body",
   bad_request: "error.400.title",
+  too_large: "error.413.body",
   throttled: "auth.error.throttled",
 };
 
@@ -203,7 +204,7 @@ function errorPage(t: Translator, error: unknown): { title: string; body: string
       body = t("error.404.body");
     } else if (status === 403) {
       title = t("error.403.title");
-    } else if (status === 400) {
+    } else if (status === 400 || status === 413) {
       title = t("error.400.title");
     } else if (status === 429) {
       title = t("error.429.title");

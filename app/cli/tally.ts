@@ -1,5 +1,6 @@
+import { isUtf8 } from "node:buffer";
 import fs from "node:fs";
-import { PbFormatError, parsePb, readPbCompactFrom } from "../domain/pbfile";
+import { MAX_PB_BYTES, PbFormatError, parsePb, pbNotText, readPbCompactFrom } from "../domain/pbfile";
 import {
   RULES,
   type RuleName,
@@ -19,6 +20,7 @@ const USAGE = [
   "                   [--min-support N | --threshold-from-file] [--format json|text]",
   "",
   `Rules: ${RULES.join(", ")}`,
+  `The file must be UTF-8 text of at most ${MAX_PB_BYTES / 2 ** 20} MB.`,
   "Exit codes: 0 ok, 2 bad input (the message names the line), 1 internal error.",
 ].join("\n");
 
@@ -43,6 +45,12 @@ function textReport(result: TallyResult): string {
     `Total cost ${result.totalCost} of budget ${result.budget} (${((100 * result.totalCost) / (result.budget || 1)).toFixed(1)}%)`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** Refuses bytes that are not UTF-8 text, naming the line (Node's native checks first: they take a millisecond). */
+function assertText(bytes: Uint8Array) {
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(0) === -1 && isUtf8(bytes)) return;
+  throw pbNotText(bytes) ?? new PbFormatError(1, "a .pb file must be UTF-8 text");
 }
 
 /** Fills `target` from the start of the file (its size, taken before). */
@@ -89,6 +97,12 @@ export const tallyCommand: CliCommand = {
     } catch {
       throw new UsageError(`cannot read ${file}`);
     }
+    if (size > MAX_PB_BYTES) {
+      fs.closeSync(fd);
+      throw new UsageError(
+        `${file}: ${size} bytes; shora tally reads .pb files of at most ${MAX_PB_BYTES / 2 ** 20} MB`,
+      );
+    }
     const options: TallyOptions = {
       rule: rule as RuleName,
       tieBreak: tieBreak as TieBreak,
@@ -102,9 +116,16 @@ export const tallyCommand: CliCommand = {
       // error, so that the message names the line) goes through parsePb.
       // Greedy rules need only each project's totals, so the ballots are not kept for them.
       // The file is read straight into the reader's memory.
-      const compact = readPbCompactFrom(size, (target) => readAll(fd, target, file), {
-        ballots: ruleNeedsBallots(options.rule),
-      });
+      const compact = readPbCompactFrom(
+        size,
+        (target) => {
+          readAll(fd, target, file);
+          assertText(target);
+        },
+        {
+          ballots: ruleNeedsBallots(options.rule),
+        },
+      );
       result = compact ? tallyCompact(compact, options) : tally(parsePb(fs.readFileSync(fd).toString("utf8")), options);
     } catch (error) {
       if (error instanceof PbFormatError) throw new UsageError(`${file}: ${error.message}`);

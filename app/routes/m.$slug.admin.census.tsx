@@ -5,8 +5,9 @@ import { districts } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
-import type { CensusProblem } from "../domain/verification/census";
+import { type MessageKey, type Translator, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { decodeTextFile } from "../domain/text-file";
+import { type CensusProblem, MAX_CENSUS_ROWS } from "../domain/verification/census";
 import {
   expireStaleImports,
   idRulesOf,
@@ -15,13 +16,16 @@ import {
   startCensusImport,
   censusSummary,
 } from "../services/census.server";
-import { readForm } from "../services/csrf.server";
+import { readUploadForm } from "../services/csrf.server";
 import { requireStaff } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { VerificationRefused, verificationFailure } from "../services/verification.server";
 import { pageTitle } from "../components/page-title";
 
+/** Largest census file (ADR 0014): a few million rows (4,000,000 rows of the four columns are ~140 MB). */
 export const MAX_FILE_MB = 150;
+/** The rest of the upload form (CSRF token, intent, checkbox, multipart framing) is far smaller than this. */
+const FORM_MARGIN_BYTES = 64 * 1024;
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   ...pageTitle(matches, (t) => t("verification.census.title")),
@@ -46,6 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: municipality.slug,
     timeZone: municipality.timeZone,
     rules,
+    maxMb: MAX_FILE_MB,
+    maxRows: MAX_CENSUS_ROWS,
     districts: districtRows.map((d) => ({ id: d.id, code: d.code, name: d.name })),
     current: summary
       ? {
@@ -69,8 +75,10 @@ type Outcome = { errors: Record<string, string> | null; values: Record<string, s
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
-  const form = await readForm(request);
   const t = translator(requestLocale(request));
+  // Refused by its Content-Length or once more bytes arrive, before the body is held in memory.
+  const form = await readUploadForm(request, MAX_FILE_MB * 1024 * 1024 + FORM_MARGIN_BYTES);
+  if (!form) return verificationFailure(tooLarge(), t, { intent: "import" });
   const intent = form.get("intent");
   try {
     if (intent === "scheme") {
@@ -81,27 +89,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) throw new VerificationRefused("file_missing", "file");
-    if (file.size > MAX_FILE_MB * 1024 * 1024)
-      throw new VerificationRefused("file_too_large", "file", 400, { max: MAX_FILE_MB });
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-    } catch {
-      throw new VerificationRefused("file_encoding", "file");
-    }
+    if (file.size > MAX_FILE_MB * 1024 * 1024) throw tooLarge();
+    const decoded = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
+    if ("notText" in decoded)
+      throw new VerificationRefused("file_encoding", "file", 400, { line: decoded.notText.line });
     const outcome = await startCensusImport(context.db, access, {
       fileName: file.name || "census.csv",
-      text,
+      text: decoded.text,
       skipBadRows: form.get("skipBadRows") === "on",
     });
     if (outcome.status === "refused") {
-      return json<Outcome>(
-        {
-          errors: { file: t("verification.census.refused", { bad: outcome.badRows, total: outcome.totalRows }) },
-          values: {},
-        },
-        { status: 400 },
-      );
+      // Bad rows are counted; a file refused as a whole (no header, no rows, too many) has none.
+      const first = outcome.problems[0];
+      const message = [
+        outcome.totalRows > 0
+          ? t("verification.census.refused", { bad: outcome.badRows, total: outcome.totalRows })
+          : null,
+        first ? t("verification.census.firstProblem", { line: first.line, problem: whyText(t, first) }) : null,
+      ];
+      return json<Outcome>({ errors: { file: message.filter(Boolean).join(" ") }, values: {} }, { status: 400 });
     }
     // Small files finish at once; large ones go on loading while the page shows progress.
     await Promise.race([outcome.done, new Promise((resolve) => setTimeout(resolve, 1500))]);
@@ -109,6 +115,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return verificationFailure(error, t, { intent: String(intent ?? "") });
   }
+}
+
+function tooLarge() {
+  return new VerificationRefused("file_too_large", "file", 413, { max: MAX_FILE_MB });
+}
+
+function whyText(t: Translator, p: CensusProblem): string {
+  return t(`verification.census.why.${p.reason}` as MessageKey, {
+    value: p.value ?? "",
+    firstLine: p.firstLine ?? 0,
+    limit: p.limit ?? 0,
+  });
 }
 
 function Problems({ problems }: { problems: CensusProblem[] }) {
@@ -132,12 +150,7 @@ function Problems({ problems }: { problems: CensusProblem[] }) {
             <td>
               <code>{p.column}</code>
             </td>
-            <td>
-              {t(`verification.census.why.${p.reason}` as MessageKey, {
-                value: p.value ?? "",
-                firstLine: p.firstLine ?? 0,
-              })}
-            </td>
+            <td>{whyText(t, p)}</td>
           </tr>
         ))}
       </tbody>
@@ -197,7 +210,13 @@ export default function CensusAdmin() {
       )}
 
       <h2 id="upload">{t("verification.census.upload.title")}</h2>
-      <p>{t("verification.census.upload.help", { codes: data.districts.map((d) => d.code).join(", ") })}</p>
+      <p>
+        {t("verification.census.upload.help", {
+          codes: data.districts.map((d) => d.code).join(", "),
+          mb: data.maxMb,
+          rows: data.maxRows,
+        })}
+      </p>
       {intent !== "scheme" ? <ErrorSummary errors={result?.errors} /> : null}
       <PostForm encType="multipart/form-data" aria-labelledby="upload">
         <input type="hidden" name="intent" value="import" />
@@ -238,7 +257,7 @@ export default function CensusAdmin() {
               {t("verification.census.progress", { loaded: i.loadedRows, total: i.totalRows - i.badRows })}
             </p>
           ) : null}
-          {i.status === "refused" ? (
+          {i.status === "refused" && i.totalRows > 0 ? (
             <p>{t("verification.census.refused", { bad: i.badRows, total: i.totalRows })}</p>
           ) : null}
           {i.status === "active" || i.status === "replaced" ? (

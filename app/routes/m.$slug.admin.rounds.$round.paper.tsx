@@ -6,8 +6,9 @@ import { SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { violationText } from "../domain/ballots/messages";
 import { parsePaperCsv } from "../domain/ballots/paper";
+import { decodeTextFile } from "../domain/text-file";
 import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
+import { readUploadForm } from "../services/csrf.server";
 import { requireStaff } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
@@ -24,8 +25,11 @@ import { pageTitle } from "../components/page-title";
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("paper.title"), data && pickText(data.round.title, locale)]);
 
-/** A CSV of paper ballots is small (5,000 lines of a few fields). */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** A CSV of paper ballots is small (5,000 lines of a few fields, ~300 KB): 2 MB leaves room for long choices. */
+const MAX_FILE_MB = 2;
+const MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024;
+/** The rest of the form (CSRF token, intent, multipart framing) is far smaller than this. */
+const FORM_MARGIN_BYTES = 64 * 1024;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);
@@ -37,6 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     round: { slug: sheet.round.slug, title: sheet.round.title },
     voting: sheet.voting,
     maxRows: MAX_PAPER_ROWS,
+    maxMb: MAX_FILE_MB,
     sheets: sheet.sheets.map((s) => ({
       envelope: { slug: s.envelope.slug, name: s.envelope.name, ballotType: s.envelope.ballotType },
       proposals: s.proposals.map((p, i) => ({ number: i + 1, title: p.title, cost: p.cost })),
@@ -63,9 +68,21 @@ function problemText(t: Translator, p: PaperProblem, money: (n: number) => strin
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
-  const form = await readForm(request);
   const locale = requestLocale(request);
   const t = translator(locale);
+  const tooLarge = () =>
+    json<Outcome>(
+      {
+        errors: { file: t("paper.error.file_too_large", { max: MAX_FILE_MB }) },
+        problems: [],
+        values: {},
+        notice: null,
+      },
+      { status: 413 },
+    );
+  // Refused by its Content-Length or once more bytes arrive, before the body is held in memory.
+  const form = await readUploadForm(request, MAX_FILE_BYTES + FORM_MARGIN_BYTES);
+  if (!form) return tooLarge();
   const money = (n: number) => formatMoney(locale, n, access.municipality.currency);
   const values: Record<string, string> = {};
   for (const name of ["nationalId", "birthDate", "envelope", "choices"])
@@ -80,14 +97,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (form.get("intent") === "file") {
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return refuse({ file: t("paper.error.file_missing") });
-    if (file.size > MAX_FILE_BYTES) return refuse({ file: t("paper.error.too_many", { max: MAX_PAPER_ROWS }) });
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-    } catch {
-      return refuse({ file: t("paper.error.file_encoding") });
+    if (file.size > MAX_FILE_BYTES) return tooLarge();
+    const decoded = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
+    if ("notText" in decoded) {
+      const message = t("paper.error.file_encoding", { line: decoded.notText.line });
+      return refuse({ file: message }, [{ line: decoded.notText.line, message }]);
     }
-    const parsed = parsePaperCsv(text, MAX_PAPER_ROWS);
+    const parsed = parsePaperCsv(decoded.text, MAX_PAPER_ROWS);
     if (parsed.problems.length) {
       const problems = parsed.problems.map((p) => ({
         line: p.line,
@@ -215,7 +231,7 @@ export default function PaperBallots() {
       <h2 id="csv">{t("paper.csv")}</h2>
       <PostForm encType="multipart/form-data" aria-labelledby="csv">
         <input type="hidden" name="intent" value="file" />
-        <p className="hint">{t("paper.csvHint", { max: formatNumber(locale, data.maxRows) })}</p>
+        <p className="hint">{t("paper.csvHint", { max: data.maxRows, mb: data.maxMb })}</p>
         <div className={errors.file ? "field field-invalid" : "field"}>
           <label htmlFor="field-file">{t("paper.file")}</label>
           {errors.file ? (

@@ -29,7 +29,7 @@ export class VerificationRefused extends Error {
   constructor(
     readonly code: string,
     readonly field = "form",
-    readonly status: 400 | 403 | 404 | 409 | 429 = 400,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 429 = 400,
     readonly params: Record<string, string | number> = {},
   ) {
     super(`${code} (${field})`);

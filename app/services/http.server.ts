@@ -9,6 +9,7 @@ export type DenyReason =
   | "csrf"
   | "not_found"
   | "bad_request"
+  | "too_large"
   | "throttled";
 
 export interface ErrorPayload {
@@ -17,7 +18,7 @@ export interface ErrorPayload {
   message: string;
 }
 
-export function deny(status: 400 | 403 | 404 | 429, reason: DenyReason, message: string): Response {
+export function deny(status: 400 | 403 | 404 | 413 | 429, reason: DenyReason, message: string): Response {
   return json<ErrorPayload>({ reason, message }, { status });
 }
 

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { censusImports, censusRecords } from "../../db/schema";
 import * as censusPage from "../../app/routes/m.$slug.admin.census";
 import { activeImport, censusEntry, censusSecret, identityHash, importCensus } from "../../app/services/census.server";
+import { MAX_CENSUS_ROWS, parseCensus } from "../../app/domain/verification/census";
 import { testDatabase } from "../support/db";
 import { call } from "../support/requests";
 import { type Town, censusCsv, logText, loggedIn, nationalId, setupTown, upload } from "./verification-setup";
@@ -255,5 +256,35 @@ describe("census import", () => {
     });
     expect(result.status).toBe("refused");
     expect(result.problems).toEqual([{ line: 3, column: "national_id", reason: "id_pattern" }]);
+  });
+});
+
+describe("census file limits", () => {
+  const options = {
+    idRules: { scheme: "ir-national-code" as const, pattern: null },
+    districts: new Map([["north", "d-north"]]),
+    today: "2025-01-01",
+  };
+  const header = "national_id,birth_date,district,voter_class";
+  const row = (n: number) => `${nationalId(n)},1975-06-07,north,resident\n`;
+
+  it("refuses a file at its first row over the limit, before reading on", () => {
+    expect(MAX_CENSUS_ROWS).toBe(4_000_000);
+    const text = `${header}\n${row(500000001)}${row(500000002)}\n${row(500000003)}${"junk\n".repeat(1000)}`;
+    const parsed = parseCensus(text, { ...options, maxRows: 2 });
+    expect(parsed.fatal).toEqual({ line: 5, column: "row", reason: "too_many_rows", limit: 2 });
+    expect(parsed.problems).toEqual([parsed.fatal]);
+    expect(parsed.rows.ids).toEqual([]);
+    expect(parseCensus(text.slice(0, text.indexOf("junk")), { ...options, maxRows: 3 }).rows.lines).toEqual([2, 3, 5]);
+  });
+
+  it("reads a 64 MB file whose quote never closes in one pass, without copying the rest of the file", () => {
+    const text = `${header}\n${row(500000001)}"${row(500000002).repeat(Math.ceil((64 * 1024 * 1024) / 38))}`;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const parsed = parseCensus(text, options);
+    expect(parsed.problems).toEqual([{ line: 3, column: "row", reason: "quote" }]);
+    expect(parsed.rows.lines).toEqual([2]);
+    // Building the field a character at a time took 30 bytes of heap per byte of file (2 GB here).
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
   });
 });

@@ -51,7 +51,7 @@ describe("paper ballot CSV", () => {
     ]);
     expect(parsePaperCsv("national_id,envelope,choices\n", 10).problems).toEqual([{ line: null, code: "empty" }]);
     expect(parsePaperCsv("national_id,envelope,choices\n1,a,1\n2,a,1\n3,a,1\n", 2).problems).toEqual([
-      { line: null, code: "too_many", max: 2 },
+      { line: 4, code: "too_many", max: 2 },
     ]);
   });
 });

@@ -3,7 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PbFormatError, parsePb, writePb } from "../../app/domain/pbfile";
+import { demoBundle } from "../../app/domain/bundle/demo";
+import { verifyBundle } from "../../app/domain/bundle/verify";
+import { MAX_PB_BYTES, PbFormatError, decodePb, parsePb, writePb } from "../../app/domain/pbfile";
 import { tally } from "../../app/domain/tally";
 
 const shared = path.resolve(__dirname, "../../../shared/pabulib");
@@ -178,5 +180,91 @@ describe("shora tally (the command)", () => {
     const ordinal = run(path.join(shared, "instances/Switzerland_Zurich_S5R.pb"), "--rule", "mes");
     expect(ordinal.status).toBe(2);
     expect(ordinal.stderr).toContain("no counting rule for vote_type ordinal");
+  });
+});
+
+describe("hostile .pb files", () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, "tally", ...args], { encoding: "utf8" });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-hostile-pb-"));
+  const file = (name: string, bytes: Uint8Array | string) => {
+    const at = path.join(dir, name);
+    fs.writeFileSync(at, bytes);
+    return at;
+  };
+  const GOOD = `${HEAD}v1;1,2\nv2;2\n`;
+  /** Windows-1256 (Persian Windows): the project name «شمال» on line 8. */
+  const cp1256 = Buffer.concat([
+    Buffer.from(GOOD.slice(0, GOOD.indexOf("2;50;B") + 5)),
+    Buffer.from([0xd4, 0xe3, 0xc7, 0xe1]),
+    Buffer.from(GOOD.slice(GOOD.indexOf("2;50;B") + 6)),
+  ]);
+  const notUtf8 = "not UTF-8 text: a .pb file must be UTF-8 (save it again as UTF-8)";
+  const nul = "a NUL byte: a .pb file must be UTF-8 text, not UTF-16 or binary";
+
+  it("refuses a file in another encoding than UTF-8 with the line named and exit 2", () => {
+    const cases: [string, Uint8Array | string, string][] = [
+      ["utf16-bom.pb", Buffer.from(`\uFEFF${GOOD}`, "utf16le"), `line 1: ${notUtf8}`],
+      ["utf16.pb", Buffer.from(GOOD, "utf16le"), `line 1: ${nul}`],
+      ["utf16be.pb", Buffer.from(`\uFEFF${GOOD}`, "utf16le").swap16(), `line 1: ${notUtf8}`],
+      ["windows-1256.pb", cp1256, `line 8: ${notUtf8}`],
+      ["latin1.pb", Buffer.from(GOOD.replace("1;60;A", "1;60;Hôpital"), "latin1"), `line 7: ${notUtf8}`],
+      ["nul.pb", GOOD.replace("v2;2", "v2;\u00002"), `line 12: ${nul}`],
+      ["junk.pb", Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919 + 13) % 256), `line 1: ${notUtf8}`],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const at = file(name, bytes);
+      const result = run(at, "--rule", "mes");
+      expect(result.status, name).toBe(2);
+      expect(result.stderr, name).toBe(`shora tally: ${at}: ${message}\n`);
+      // The same check holds for every reader of a .pb file (shora verify's among them).
+      expect(() => decodePb(fs.readFileSync(at)), name).toThrow(message);
+    }
+    // Latin-1 that is plain ASCII is UTF-8 too: nothing to refuse.
+    expect(run(file("ascii.pb", Buffer.from(GOOD, "latin1")), "--rule", "greedy").status).toBe(0);
+  });
+
+  it("refuses a file over 128 MB before reading it, and names the line of a truncated or bare file", () => {
+    const huge = file("huge.pb", GOOD);
+    fs.truncateSync(huge, MAX_PB_BYTES + 1); // sparse: no disk space, and NUL bytes if it were read
+    const big = run(huge, "--rule", "greedy");
+    expect(big.status).toBe(2);
+    expect(big.stderr).toBe(
+      `shora tally: ${huge}: ${MAX_PB_BYTES + 1} bytes; shora tally reads .pb files of at most 128 MB\n`,
+    );
+    const truncated = file("truncated.pb", `${HEAD}v1;1,2\nv2;1,`);
+    expect(run(truncated, "--rule", "greedy").stderr).toBe(
+      `shora tally: ${truncated}: line 12: vote names unknown project id ""\n`,
+    );
+    const bare = file("bare.pb", "META\n");
+    expect(run(bare, "--rule", "greedy").stderr).toBe(`shora tally: ${bare}: line 1: META has no budget\n`);
+  });
+
+  it("counts the same through a million empty lines, an extremely long line and CRLF", () => {
+    const outcome = (at: string) => {
+      const result = run(at, "--rule", "mes", "--format", "json");
+      expect(result.stderr, at).toBe("");
+      return JSON.parse(result.stdout).selected;
+    };
+    const plain = outcome(file("plain.pb", GOOD));
+    expect(plain).toEqual(["2"]);
+    expect(outcome(file("empty-lines.pb", GOOD.replace("v2;2", `${"\n".repeat(1_000_000)}v2;2`)))).toEqual(plain);
+    expect(outcome(file("long-name.pb", GOOD.replace("1;60;A", `1;60;${"A".repeat(5_000_000)}`)))).toEqual(plain);
+    expect(outcome(file("crlf.pb", GOOD.replaceAll("\n", "\r\n")))).toEqual(plain);
+  });
+
+  it("shora verify names the .pb file and line that is not UTF-8", async () => {
+    const clean = demoBundle({ voters: 40, seed: "hostile-pb" }).files;
+    for (const [encode, line, message] of [
+      [(t: string) => Buffer.from(t, "utf16le"), 1, nul],
+      [(t: string) => Buffer.from(t.replace("Project 1 (north)", "Prøject 1 (north)"), "latin1"), 11, notUtf8],
+    ] as const) {
+      const files = new Map(clean.map((f) => [f.name, f.bytes]));
+      const pb = files.get("north.pb")!.toString("utf8");
+      expect(pb.split("\n")[line - 1]).toBe(line === 1 ? "META" : "north-01;383000;Project 1 (north)");
+      files.set("north.pb", encode(pb));
+      const report = await verifyBundle({ read: (name) => files.get(name) ?? null });
+      expect(report.exitCode).toBe(1);
+      expect(report.checks.filter((c) => !c.ok).map((c) => c.detail)).toContain(`north.pb line ${line}: ${message}`);
+    }
   });
 });

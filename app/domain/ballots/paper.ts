@@ -3,7 +3,7 @@
  * proposal on the paper ballot (or proposal ids), and for points ballots `number:points`.
  * Persian and Arabic digits are accepted. Pure: used by the staff page and its CSV import.
  */
-import { csvRecords } from "../verification/census";
+import { MAX_RECORD_CHARS, csvRecords } from "../verification/census";
 import { asciiDigits } from "../verification/ids";
 import type { BallotBody } from "./rules";
 
@@ -65,9 +65,10 @@ export interface PaperRow {
 export type PaperFileProblem =
   | { line: number; code: "header"; missing: string }
   | { line: number; code: "quote" }
+  | { line: number; code: "long"; max: number }
   | { line: number; code: "columns"; expected: number; found: number }
   | { line: null; code: "empty" }
-  | { line: null; code: "too_many"; max: number };
+  | { line: number; code: "too_many"; max: number };
 
 /**
  * Splits a paper-ballot CSV (header `national_id,birth_date,envelope,choices`; birth_date may be
@@ -77,7 +78,15 @@ export function parsePaperCsv(text: string, maxRows: number): { rows: PaperRow[]
   const rows: PaperRow[] = [];
   const problems: PaperFileProblem[] = [];
   let columns: Map<string, number> | null = null;
+  let records = 0;
   for (const record of csvRecords(text)) {
+    // Every line counts, good or bad: a file of a million bad lines stops at the first over the limit.
+    if (columns && ++records > maxRows)
+      return { rows: [], problems: [{ line: record.line, code: "too_many", max: maxRows }] };
+    if (record.error === "long") {
+      problems.push({ line: record.line, code: "long", max: MAX_RECORD_CHARS });
+      continue;
+    }
     if (record.error) {
       problems.push({ line: record.line, code: "quote" });
       continue;
@@ -105,7 +114,6 @@ export function parsePaperCsv(text: string, maxRows: number): { rows: PaperRow[]
       envelope: at("envelope"),
       choices: at("choices"),
     });
-    if (rows.length > maxRows) return { rows: [], problems: [{ line: null, code: "too_many", max: maxRows }] };
   }
   if (!rows.length && !problems.length) problems.push({ line: null, code: "empty" });
   return { rows, problems };

@@ -8,7 +8,7 @@
 import { createPublicKey, verify as edVerify } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
 import { verifyCheckpoint } from "../ledger/checkpoint";
-import { PbFormatError, parsePb } from "../pbfile";
+import { PbFormatError, decodePb, parsePb } from "../pbfile";
 import { tally } from "../tally";
 import { supportOf } from "./build";
 import { CurrentDigest, type LedgerResult, ballotDigest, checkLedger, pbVoteText } from "./ledger-check";
@@ -99,9 +99,10 @@ function checkEnvelope(
   };
   const bytes = reader.read(name);
   if (!bytes) throw new Unreadable(`${name} is missing from the bundle`);
-  const text = bytes.toString("utf8");
+  let text: string;
   let election: ReturnType<typeof parsePb>;
   try {
+    text = decodePb(bytes);
     election = parsePb(text);
   } catch (error) {
     if (error instanceof PbFormatError)

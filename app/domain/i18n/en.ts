@@ -116,6 +116,7 @@ export const en = {
   "error.404.title": "Page not found",
   "error.404.body": "There is no page at this address.",
   "error.400.title": "The request was not valid",
+  "error.413.body": "What was sent is larger than this form accepts.",
   "error.429.title": "Slow down",
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",
   "error.backHome": "Back to the home page",

@@ -1,7 +1,38 @@
+import { type NotText, decodeTextFile, notTextIn } from "../text-file";
 import { type PbBallot, type PbElection, PbFormatError, type PbProject, type VoteType } from "./types";
 
 const VOTE_TYPES: VoteType[] = ["approval", "choose-1", "cumulative", "scoring", "ordinal"];
 const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
+
+/**
+ * Largest `.pb` file `shora tally` reads: 128 MB is some 6 million ballots of a few projects, 30 times
+ * the largest city file in the shared Pabulib sample (Wrocław 2015, 3.9 MB). Every path must still
+ * name the line of a bad file: `parsePb`, the reader that does, needs ~2.8 GB for a 128 MB file, and
+ * a larger one would not fit in Node's default heap (4 GB). ADR 0014.
+ */
+export const MAX_PB_BYTES = 128 * 1024 * 1024;
+
+function notTextError(where: NotText): PbFormatError {
+  return new PbFormatError(
+    where.line,
+    where.reason === "nul"
+      ? "a NUL byte: a .pb file must be UTF-8 text, not UTF-16 or binary"
+      : "not UTF-8 text: a .pb file must be UTF-8 (save it again as UTF-8)",
+  );
+}
+
+/** The error naming the first line of a `.pb` file that is not UTF-8 text, or null when it all is. */
+export function pbNotText(bytes: Uint8Array): PbFormatError | null {
+  const where = notTextIn(bytes);
+  return where && notTextError(where);
+}
+
+/** A `.pb` file's bytes as text; a `PbFormatError` naming the line where they are not UTF-8 text. */
+export function decodePb(bytes: Uint8Array): string {
+  const decoded = decodeTextFile(bytes);
+  if ("notText" in decoded) throw notTextError(decoded.notText);
+  return decoded.text;
+}
 
 /** Splits one `;`-separated CSV record (double-quote quoting allowed), trimming every cell. */
 export function splitRecord(line: string): string[] {

@@ -12,6 +12,9 @@ export type CensusColumn = (typeof CENSUS_COLUMNS)[number];
 
 export type CensusReason =
   | "header"
+  | "empty"
+  | "too_many_rows"
+  | "long"
   | "columns"
   | "quote"
   | IdProblem
@@ -29,9 +32,23 @@ export interface CensusProblem {
   value?: string;
   /** For duplicates: the line where the same ID first appears. */
   firstLine?: number;
+  /** For a limit passed (rows in the file, characters in a line): the limit. */
+  limit?: number;
 }
 
 export const REPORT_LIMIT = 100;
+/**
+ * Most data rows a census file may hold (ADR 0014): the largest city's electorate that checking in
+ * memory handles with room to spare — 4,000,000 rows take about 1 GB of the server's memory while the
+ * file is checked. A file with more is refused at the first row over, before more memory is taken.
+ */
+export const MAX_CENSUS_ROWS = 4_000_000;
+/**
+ * Longest record a census or paper-ballot file may hold, in characters: a real row is well under
+ * 1,000 even with many extra columns. A longer one (a quote never closed, a file that is not CSV) is
+ * refused without being split or copied.
+ */
+export const MAX_RECORD_CHARS = 10_000;
 export const VOTER_CLASS_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 export interface CensusRows {
@@ -60,10 +77,12 @@ export interface CensusOptions {
   districts: ReadonlyMap<string, string>;
   /** Today (YYYY-MM-DD): birth dates after it are refused. */
   today: string;
+  /** Most data rows (default MAX_CENSUS_ROWS). */
+  maxRows?: number;
 }
 
 /** Splits CSV text into records with the line each starts on (quoted fields may span lines). */
-export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: "quote" }> {
+export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: "quote" | "long" }> {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
@@ -71,24 +90,39 @@ export function* csvRecords(text: string): Generator<{ line: number; fields: str
     let end = text.indexOf("\n", pos);
     if (end === -1) end = n;
     let raw = text.slice(pos, end);
-    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
     if (!raw.includes('"')) {
-      if (raw.trim() !== "") yield { line, fields: raw.split(",") };
+      if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+      // A record is at least its line: one that is too long is refused without being split.
+      if (raw.length > MAX_RECORD_CHARS) yield { line, fields: [], error: "long" };
+      else if (raw.trim() !== "") yield { line, fields: raw.split(",") };
       pos = end + 1;
       line += 1;
       continue;
     }
-    // Slow path: a quoted field, possibly with commas, doubled quotes or line breaks inside.
+    // Slow path: a quoted field, possibly with commas, doubled quotes or line breaks inside. Past
+    // MAX_RECORD_CHARS the record is only scanned for its end, never copied.
     const start = line;
     const fields: string[] = [];
     let field = "";
+    /** The field so far is only white space (where a quote may open it). */
+    let blank = true;
     let i = pos;
     let quoted = false;
+    let long = false;
     let error: "quote" | undefined;
+    const add = (part: string) => {
+      if (!long) field += part;
+      if (blank && part.trim() !== "") blank = false;
+    };
     for (;;) {
+      if (!long && i - pos > MAX_RECORD_CHARS) {
+        long = true;
+        field = "";
+        fields.length = 0;
+      }
       if (i >= n) {
         if (quoted) error = "quote";
-        fields.push(field);
+        if (!long) fields.push(field);
         pos = n;
         break;
       }
@@ -96,42 +130,57 @@ export function* csvRecords(text: string): Generator<{ line: number; fields: str
       if (quoted) {
         if (ch === '"') {
           if (text[i + 1] === '"') {
-            field += '"';
+            add('"');
             i += 2;
           } else {
             quoted = false;
             i += 1;
           }
         } else {
-          if (ch === "\n") line += 1;
-          field += ch;
-          i += 1;
+          // Everything up to the next quote at once (a quote never closed runs to the end of the file).
+          let next = text.indexOf('"', i);
+          if (next === -1) next = n;
+          for (let nl = text.indexOf("\n", i); nl !== -1 && nl < next; nl = text.indexOf("\n", nl + 1)) line += 1;
+          add(text.slice(i, next));
+          i = next;
         }
       } else if (ch === '"') {
-        if (field.trim() === "") {
+        if (blank) {
           field = "";
           quoted = true;
         } else {
           error = "quote";
-          field += ch;
+          add(ch);
         }
         i += 1;
       } else if (ch === ",") {
-        fields.push(field);
+        if (!long) fields.push(field);
         field = "";
+        blank = true;
         i += 1;
       } else if (ch === "\n" || (ch === "\r" && text[i + 1] === "\n")) {
-        fields.push(field);
+        if (!long) fields.push(field);
         pos = ch === "\n" ? i + 1 : i + 2;
         break;
       } else {
-        field += ch;
+        add(ch);
         i += 1;
       }
     }
     line += 1;
-    yield { line: start, fields, error };
+    yield { line: start, fields: long ? [] : fields, error: error ?? (long ? "long" : undefined) };
   }
+}
+
+/** A file nothing of which can be imported (missing columns, no rows, too many rows, a line too long). */
+function refusedFile(fatal: CensusProblem): ParsedCensus {
+  return {
+    totalRows: 0,
+    badRows: 0,
+    problems: [fatal],
+    fatal,
+    rows: { ids: [], birthDates: [], districtIds: [], voterClasses: [], lines: [] },
+  };
 }
 
 /** Checks every row of a census file. */
@@ -146,6 +195,8 @@ export function parseCensus(text: string, options: CensusOptions): ParsedCensus 
   for (const [code, id] of options.districts) districtByCode.set(code.toLowerCase(), id);
   let columns: Record<CensusColumn, number> | null = null;
   let width = 0;
+  let headerLine = 1;
+  const maxRows = options.maxRows ?? MAX_CENSUS_ROWS;
   const report = (p: CensusProblem) => {
     if (problems.length < REPORT_LIMIT) problems.push(p);
   };
@@ -153,10 +204,12 @@ export function parseCensus(text: string, options: CensusOptions): ParsedCensus 
     if (!columns) {
       const names = record.fields.map((f) => f.trim().toLowerCase());
       const missing = CENSUS_COLUMNS.filter((c) => !names.includes(c));
+      if (record.error === "long")
+        return refusedFile({ line: record.line, column: "row", reason: "long", limit: MAX_RECORD_CHARS });
       if (missing.length || record.error) {
-        const fatal: CensusProblem = { line: record.line, column: "row", reason: "header", value: missing.join(", ") };
-        return { totalRows: 0, badRows: 0, problems: [fatal], fatal, rows };
+        return refusedFile({ line: record.line, column: "row", reason: "header", value: missing.join(", ") });
       }
+      headerLine = record.line;
       columns = {
         national_id: names.indexOf("national_id"),
         birth_date: names.indexOf("birth_date"),
@@ -168,9 +221,14 @@ export function parseCensus(text: string, options: CensusOptions): ParsedCensus 
     }
     totalRows += 1;
     const { line, fields } = record;
+    if (totalRows > maxRows) return refusedFile({ line, column: "row", reason: "too_many_rows", limit: maxRows });
     if (record.error) {
       badRows += 1;
-      report({ line, column: "row", reason: "quote" });
+      report(
+        record.error === "long"
+          ? { line, column: "row", reason: "long", limit: MAX_RECORD_CHARS }
+          : { line, column: "row", reason: "quote" },
+      );
       continue;
     }
     if (fields.length !== width) {
@@ -220,9 +278,7 @@ export function parseCensus(text: string, options: CensusOptions): ParsedCensus 
     rows.voterClasses.push(voterClass);
     rows.lines.push(line);
   }
-  if (!columns) {
-    const fatal: CensusProblem = { line: 1, column: "row", reason: "header", value: CENSUS_COLUMNS.join(", ") };
-    return { totalRows: 0, badRows: 0, problems: [fatal], fatal, rows };
-  }
+  if (!columns) return refusedFile({ line: 1, column: "row", reason: "header", value: CENSUS_COLUMNS.join(", ") });
+  if (totalRows === 0) return refusedFile({ line: headerLine, column: "row", reason: "empty" });
   return { totalRows, badRows, problems, fatal: null, rows };
 }

@@ -51,7 +51,7 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "paper.submitOne": "ثبت رای",
   "paper.csv": "وارد کردن پرونده‌ای از رای‌های کاغذی",
   "paper.csvHint":
-    "CSV با سرستون national_id,birth_date,envelope,choices (birth_date می‌تواند خالی باشد؛ گزینه‌های دارای ویرگول را در گیومه بگذارید). تا همهٔ سطرها پذیرفته نشوند چیزی ذخیره نمی‌شود. حداکثر {max} رای در هر پرونده.",
+    "CSV با سرستون national_id,birth_date,envelope,choices (birth_date می‌تواند خالی باشد؛ گزینه‌های دارای ویرگول را در گیومه بگذارید). تا همهٔ سطرها پذیرفته نشوند چیزی ذخیره نمی‌شود. حداکثر {max} رای و {mb} مگابایت در هر پرونده.",
   "paper.file": "پروندهٔ CSV",
   "paper.submitFile": "ثبت رای‌های پرونده",
   "paper.done": "{count} رای کاغذی ثبت شد.",
@@ -67,7 +67,10 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "paper.error.empty": "پرونده رایی ندارد.",
   "paper.error.too_many": "حداکثر {max} رای در هر پرونده.",
   "paper.error.file_missing": "یک پروندهٔ CSV برگزینید.",
-  "paper.error.file_encoding": "پرونده باید متن UTF-8 باشد.",
+  "paper.error.file_too_large": "پروندهٔ CSV بیش از حد بزرگ است (حداکثر {max} مگابایت).",
+  "paper.error.file_encoding":
+    "پرونده باید متن UTF-8 باشد و سطر {line} نیست. در صفحه‌گسترده آن را با قالب «CSV UTF-8» ذخیره کنید.",
+  "paper.error.long": "این سطر بیش از {max} نویسه دارد.",
   "paper.error.header": "سرستون باید ستون {missing} را نام ببرد.",
   "paper.error.quote": "گیومهٔ یک خانه بسته نشده است.",
   "paper.error.columns": "این سطر {found} خانه دارد؛ سرستون {expected} خانه دارد.",

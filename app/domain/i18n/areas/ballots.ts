@@ -50,7 +50,7 @@ export const ballotsEn = {
   "paper.submitOne": "Enter ballot",
   "paper.csv": "Enter a file of paper ballots",
   "paper.csvHint":
-    "CSV with the header national_id,birth_date,envelope,choices (birth_date may be empty; quote choices that hold commas). Nothing is stored unless every line is accepted. At most {max} ballots per file.",
+    "CSV with the header national_id,birth_date,envelope,choices (birth_date may be empty; quote choices that hold commas). Nothing is stored unless every line is accepted. At most {max} ballots and {mb} MB per file.",
   "paper.file": "CSV file",
   "paper.submitFile": "Enter ballots from file",
   "paper.done": "{count} paper ballots entered.",
@@ -66,7 +66,10 @@ export const ballotsEn = {
   "paper.error.empty": "The file holds no ballots.",
   "paper.error.too_many": "At most {max} ballots per file.",
   "paper.error.file_missing": "Choose a CSV file.",
-  "paper.error.file_encoding": "The file must be UTF-8 text.",
+  "paper.error.file_too_large": "The CSV file is too large (at most {max} MB).",
+  "paper.error.file_encoding":
+    "The file must be UTF-8 text, and line {line} is not. In a spreadsheet, save it as “CSV UTF-8”.",
+  "paper.error.long": "This line is longer than {max} characters.",
   "paper.error.header": "The header must name the column {missing}.",
   "paper.error.quote": "A quoted field is not closed.",
   "paper.error.columns": "This line has {found} fields; the header has {expected}.",

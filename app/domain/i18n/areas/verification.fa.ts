@@ -71,7 +71,8 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.import_running": "بارگذاری دیگری از سرشماری هنوز در جریان است. تا پایانش صبر کنید.",
   "verification.error.file_missing": "پروندهٔ سرشماری لازم است (پروندهٔ CSV).",
   "verification.error.file_too_large": "پروندهٔ سرشماری بیش از حد بزرگ است (حداکثر {max} مگابایت).",
-  "verification.error.file_encoding": "پروندهٔ سرشماری باید متن UTF-8 باشد.",
+  "verification.error.file_encoding":
+    "پروندهٔ سرشماری باید متن UTF-8 باشد و سطر {line} نیست. در صفحه‌گسترده آن را با قالب «CSV UTF-8» ذخیره کنید.",
   "verification.error.name_required": "نام به انگلیسی یا فارسی لازم است.",
   "verification.census.title": "سرشماری",
   "verification.census.intro":
@@ -92,7 +93,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
     "نوع شناسه ذخیره شد. اگر شناسه‌ها اکنون به شکل دیگری نوشته می‌شوند، سرشماری را دوباره بارگذاری کنید.",
   "verification.census.upload.title": "بارگذاری پروندهٔ سرشماری",
   "verification.census.upload.help":
-    "پرونده‌ای CSV با کدگذاری UTF-8 و سطر عنوان: national_id، birth_date، district، voter_class (ستون‌های دیگر نادیده گرفته می‌شوند). منطقه کد منطقه است ({codes}). تا ۱٬۰۰۰٬۰۰۰ سطر. بارگذاری تازه فقط وقتی کامل شد جای سرشماری کنونی را می‌گیرد.",
+    "پرونده‌ای CSV با کدگذاری UTF-8 و سطر عنوان: national_id، birth_date، district، voter_class (ستون‌های دیگر نادیده گرفته می‌شوند). منطقه کد منطقه است ({codes}). حداکثر {mb} مگابایت و {rows} سطر: اگر پرونده بزرگ‌تر است ستون‌هایی را که شورا به کار نمی‌برد بردارید. بارگذاری تازه فقط وقتی کامل شد جای سرشماری کنونی را می‌گیرد.",
   "verification.census.fileLabel": "پروندهٔ سرشماری (CSV)",
   "verification.census.skipBadRows": "سطرهای نادرست را کنار بگذار و بقیه را بارگذاری کن",
   "verification.census.skipHint":
@@ -111,6 +112,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.activeNote": "{records} ردیف بارگذاری شد.",
   "verification.census.skipped": "{bad} سطر نادرست کنار گذاشته شد.",
   "verification.census.failed": "بارگذاری ناموفق بود؛ سرشماری پیشین همچنان به کار می‌رود.",
+  "verification.census.firstProblem": "سطر {line}: {problem}",
   "verification.census.report": "مشکل‌ها ({count} مورد نخست)",
   "verification.census.line": "سطر",
   "verification.census.column": "ستون",
@@ -120,6 +122,9 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.statusLabel": "وضعیت",
   "verification.census.why.header":
     "سطر عنوان باید ستون‌های national_id، birth_date، district، voter_class را نام ببرد (کم است: {value}).",
+  "verification.census.why.empty": "پرونده پس از سطر عنوان هیچ سطری ندارد.",
+  "verification.census.why.too_many_rows": "پرونده بیش از {limit} سطر دارد؛ این نخستین سطر اضافه است.",
+  "verification.census.why.long": "این سطر بیش از {limit} نویسه دارد.",
   "verification.census.why.columns": "تعداد خانه‌های این سطر با سطر عنوان یکی نیست.",
   "verification.census.why.quote": "خانه‌ای که با گیومه آغاز شده بسته نشده است.",
   "verification.census.why.id_missing": "کد ملی خالی است.",

@@ -69,7 +69,8 @@ export const verificationEn = {
   "verification.error.import_running": "Another census import is still running. Wait until it has finished.",
   "verification.error.file_missing": "Census file is required (a CSV file).",
   "verification.error.file_too_large": "Census file is too large (at most {max} MB).",
-  "verification.error.file_encoding": "Census file must be UTF-8 text.",
+  "verification.error.file_encoding":
+    "Census file must be UTF-8 text, and line {line} is not. In a spreadsheet, save it as “CSV UTF-8”.",
   "verification.error.name_required": "Name in English or Persian is required.",
   "verification.census.title": "Census",
   "verification.census.intro":
@@ -90,7 +91,7 @@ export const verificationEn = {
     "The ID scheme was saved. Import the census again if IDs are written differently now.",
   "verification.census.upload.title": "Import a census file",
   "verification.census.upload.help":
-    "A CSV file in UTF-8 with a header row: national_id, birth_date, district, voter_class (other columns are ignored). District is the district code ({codes}). Up to 1,000,000 rows. A new import replaces the current census as a whole, only once it is completely loaded.",
+    "A CSV file in UTF-8 with a header row: national_id, birth_date, district, voter_class (other columns are ignored). District is the district code ({codes}). At most {mb} MB and {rows} rows: leave out columns Shora does not use if the file is larger. A new import replaces the current census as a whole, only once it is completely loaded.",
   "verification.census.fileLabel": "Census file (CSV)",
   "verification.census.skipBadRows": "Skip bad rows and import the rest",
   "verification.census.skipHint": "Without this, a file with any bad row is refused as a whole and nothing changes.",
@@ -108,6 +109,7 @@ export const verificationEn = {
   "verification.census.activeNote": "{records} records imported.",
   "verification.census.skipped": "{bad} bad rows were skipped.",
   "verification.census.failed": "The import failed; the previous census is still in use.",
+  "verification.census.firstProblem": "Line {line}: {problem}",
   "verification.census.report": "Problems (first {count})",
   "verification.census.line": "Line",
   "verification.census.column": "Column",
@@ -117,6 +119,9 @@ export const verificationEn = {
   "verification.census.statusLabel": "Status",
   "verification.census.why.header":
     "The header row must name the columns national_id, birth_date, district, voter_class (missing: {value}).",
+  "verification.census.why.empty": "The file holds no rows after its header.",
+  "verification.census.why.too_many_rows": "The file holds more than {limit} rows; this is the first row over.",
+  "verification.census.why.long": "The line is longer than {limit} characters.",
   "verification.census.why.columns": "The row does not have as many fields as the header.",
   "verification.census.why.quote": "A quoted field is not closed.",
   "verification.census.why.id_missing": "The national ID is empty.",
