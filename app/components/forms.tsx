@@ -56,6 +56,7 @@ export function Field({
   required,
   autoComplete,
   dir,
+  inputMode,
 }: {
   /** Defaults to field-<name>; give one when a page shows several forms with the same field. */
   id?: string;
@@ -68,6 +69,8 @@ export function Field({
   required?: boolean;
   autoComplete?: string;
   dir?: "ltr" | "rtl" | "auto";
+  /** "numeric" for whole numbers: a text field, so Persian digits can be typed (type="number" drops them). */
+  inputMode?: "numeric";
 }) {
   const id = givenId ?? `field-${name}`;
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -94,6 +97,7 @@ export function Field({
         aria-describedby={describedBy}
         autoComplete={autoComplete}
         dir={dir}
+        inputMode={inputMode}
       />
     </div>
   );

@@ -215,7 +215,7 @@ export function ProposalFieldsView({
       />
       <Field
         name="cost"
-        type="number"
+        inputMode="numeric"
         label={t("rounds.proposal.cost", { currency })}
         defaultValue={values.cost}
         error={errors?.cost}

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { asc, eq } from "drizzle-orm";
 import { districts } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
-import { formatDay, pickText } from "../domain/i18n";
+import { formatDay, formatNumber, pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { eligibilityFor } from "../services/verification.server";
@@ -116,7 +116,7 @@ export default function MyEligibility() {
           <ul>
             {data.classes.map((c) => (
               <li key={c.code}>
-                {pickText(c.name, locale) || c.code}: {c.weight}
+                {pickText(c.name, locale) || c.code}: {formatNumber(locale, c.weight)}
               </li>
             ))}
           </ul>

@@ -5,26 +5,16 @@ import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
 import { receiptFor } from "../services/checkpoints.server";
 import { requireRoundPath } from "../services/guards.server";
-import { notFound } from "../services/http.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));
 
-/** Public "check my receipt": by ballot id, is the ballot in the latest signed checkpoint? (GET, no login.) */
+/** Public "check my receipt": by ballot id, is the ballot in the latest signed checkpoint? (GET, no login; the JSON receipt is receipt[.json].) */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, round } = await requireRoundPath(context, params);
   const url = new URL(request.url);
   const ballotId = (url.searchParams.get("ballot") ?? "").trim().slice(0, 100);
   const receipt = ballotId ? await receiptFor(context.db, round.id, ballotId, round) : null;
-  if (url.searchParams.get("format") === "json") {
-    if (!receipt) throw notFound("ballot");
-    return new Response(JSON.stringify(receipt, null, 2), {
-      headers: {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Disposition": `attachment; filename="receipt-${receipt.ballotId}.json"`,
-      },
-    });
-  }
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
@@ -69,7 +59,7 @@ export default function ReceiptCheck() {
           </p>
           <p>{r.status === "current" ? t("rounds.receipt.current") : t("rounds.receipt.superseded")}</p>
           <p>
-            <a href={`${base}/receipt?ballot=${encodeURIComponent(r.ballotId)}&format=json`} download>
+            <a href={`${base}/receipt.json?ballot=${encodeURIComponent(r.ballotId)}`} download>
               {t("rounds.receipt.download")}
             </a>
           </p>

@@ -14,6 +14,7 @@ import { readForm } from "../services/csrf.server";
 import { requireVoterPath } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { voterStandingIn } from "../services/verification.server";
+import { asciiDigits } from "../domain/verification/ids";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -37,7 +38,7 @@ function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
   const points: Record<string, number> = {};
   for (const [key, value] of form) {
     if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
-    points[key.slice(7)] = Number(value);
+    points[key.slice(7)] = Number(asciiDigits(value));
   }
   return { points };
 }
@@ -189,9 +190,7 @@ export default function Vote() {
                 <input
                   id={`points-${p.id}`}
                   name={`points.${p.id}`}
-                  type="number"
-                  min={0}
-                  step={1}
+                  inputMode="numeric"
                   defaultValue={points[p.id] ?? ""}
                   dir="ltr"
                 />

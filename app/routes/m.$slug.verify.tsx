@@ -4,7 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { rounds } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../services/csrf.server";
 import { requireMunicipality, requireUser } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
@@ -124,7 +124,7 @@ export default function Verify() {
                     <tr key={s.slug}>
                       <td>{pickText(s.title, locale)}</td>
                       <td>
-                        {s.weight ?? t("verification.rounds.notEligible")}{" "}
+                        {s.weight === null ? t("verification.rounds.notEligible") : formatNumber(locale, s.weight)}{" "}
                         <Link to={`/m/${data.slug}/rounds/${s.slug}/eligibility`}>{t("verification.rounds.why")}</Link>
                       </td>
                     </tr>

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/domain/i18n";
+import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
@@ -13,19 +14,37 @@ async function logIn(page: Page, email: string, t = translator("en")) {
   await page.waitForURL(`${env.app.url}/`);
 }
 
+/** A new account, signed up through the form (JavaScript on or off). */
+async function signUp(page: Page): Promise<void> {
+  await page.goto(`${env.app.url}/signup`);
+  await page.getByLabel("Your name").fill("Nima New");
+  await page.getByLabel("Email").fill(`voter-${Date.now()}@example.org`);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${env.app.url}/account`);
+}
+
 describe("voting", () => {
   for (const javaScriptEnabled of [true, false]) {
-    it(`a demo resident verifies with the census, fills a basket, casts, revotes and checks the receipt (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
+    it(`a resident verifies with the census, fills a basket, casts, revotes and checks the receipt (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
       const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled })).newPage();
       page.setDefaultTimeout(15_000);
-      await logIn(page, "resident1@demo.shora.local");
+      // Each run verifies its own resident, both of the north district and class `resident`: with
+      // JavaScript the demo's Reza, without it a new account matched against census entry 21 (see
+      // demoCensusCsv), so either run stands alone.
+      if (javaScriptEnabled) await logIn(page, "resident1@demo.shora.local");
+      else await signUp(page);
       await page.goto(`${env.app.url}/m/demo/verify`);
-      if (javaScriptEnabled) {
-        await page.getByLabel("National ID", { exact: true }).first().fill("0499370899");
-        await page.getByLabel("Birth date", { exact: true }).first().fill("1985-03-21");
-        await page.getByRole("button", { name: "Verify", exact: true }).click();
-        await expect.poll(() => page.locator("main").textContent()).toContain("North");
-      }
+      expect(await page.getByTestId("verification-status").textContent()).toBe("Your account is not verified yet.");
+      const person = javaScriptEnabled
+        ? { id: "0499370899", birthDate: "1985-03-21" }
+        : { id: withIranianCheckDigit(String(200_000_000 + 21 * 37)), birthDate: "1971-10-22" };
+      await page.getByLabel("National ID", { exact: true }).fill(person.id);
+      await page.getByLabel("Birth date", { exact: true }).fill(person.birthDate);
+      await page.getByRole("button", { name: "Verify", exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId("verification-status").textContent())
+        .toBe("You are verified in North district, voter class resident.");
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
       await expect.poll(() => page.locator("main").textContent()).toContain("Your ballot counts with weight 2.");
       if (javaScriptEnabled) await expectAccessible(page, "ballot (en)");

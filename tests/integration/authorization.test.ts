@@ -75,6 +75,8 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
+  // No ballot named: no receipt to download.
+  "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
   // Saving a draft basket needs an account; casting needs eligibility (tested in ballots tests).
   "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { LocalizedText } from "../i18n";
 import { type DatedPhase, phaseKinds } from "./phases";
 import type { RuleViolation } from "./rules";
+import { asciiDigits } from "../verification/ids";
 
 const optionalText = (max: number) => z.string().trim().max(max).optional().default("");
 
@@ -80,7 +81,10 @@ export const proposalSchema = z.object({
   titleFa: optionalText(200),
   bodyEn: optionalText(10_000),
   bodyFa: optionalText(10_000),
-  cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  cost: z.preprocess(
+    (v) => (typeof v === "string" ? asciiDigits(v).trim() : v),
+    z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  ),
   districtId: z.string().trim().optional().default(""),
   location: optionalText(300),
 });
