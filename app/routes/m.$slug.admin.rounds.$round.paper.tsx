@@ -139,6 +139,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof PaperBallotsRefused)) throw error;
+    // Like the page itself: a round this municipality does not have is not found, whatever the form said.
+    if (error.problems.some((p) => p.code === "round_unknown")) throw notFound("round");
     if (form.get("intent") === "file") {
       const problems = error.problems.map((p) => ({ line: p.line, message: problemText(t, p, money) }));
       return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);

@@ -79,6 +79,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const field = (name: string) => String(form.get(name) ?? "");
   const intent = field("intent");
   const values = { body: field("body").slice(0, 5000), stance: field("stance"), commentId: field("commentId"), intent };
+  // Comments are addressed by id; only those of this page's proposal can be changed or flagged here.
+  const proposalId = found.proposal.id;
   try {
     if (intent === "comment" || intent === "reply") {
       const stance = (["for", "neutral", "against"] as const).find((s) => s === values.stance) ?? null;
@@ -94,15 +96,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.posted") });
     }
     if (intent === "edit") {
-      await editComment(context.db, { commentId: values.commentId, user, body: field("body") });
+      await editComment(context.db, { commentId: values.commentId, proposalId, user, body: field("body") });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.saved") });
     }
     if (intent === "delete") {
-      await deleteComment(context.db, { commentId: values.commentId, user });
+      await deleteComment(context.db, { commentId: values.commentId, proposalId, user });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
     }
     if (intent === "flag") {
-      await flagComment(context.db, { commentId: values.commentId, user, reason: field("reason") });
+      await flagComment(context.db, { commentId: values.commentId, proposalId, user, reason: field("reason") });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
     }
     return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });

@@ -105,17 +105,32 @@ export async function addComment(
   return id;
 }
 
-async function ownComment(db: Db, commentId: string, userId: string) {
-  const [row] = await db.select().from(comments).where(eq(comments.id, commentId));
+/**
+ * A comment by id, on the proposal whose page the request came from when given: a comment of another
+ * proposal (or another municipality) is unknown there.
+ */
+async function commentOn(db: Db, commentId: string, proposalId: string | undefined) {
+  const [row] = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.id, commentId), proposalId === undefined ? undefined : eq(comments.proposalId, proposalId)));
   if (!row || row.deletedAt) throw new RefusedError("comment_unknown", "form", {}, 404);
+  return row;
+}
+
+async function ownComment(db: Db, commentId: string, userId: string, proposalId: string | undefined) {
+  const row = await commentOn(db, commentId, proposalId);
   if (row.authorId !== userId) throw new RefusedError("comment_not_yours", "form", {}, 403);
   return row;
 }
 
-export async function editComment(db: Db, input: { commentId: string; user: SessionUser; body: string; now?: Date }) {
+export async function editComment(
+  db: Db,
+  input: { commentId: string; proposalId?: string; user: SessionUser; body: string; now?: Date },
+) {
   const now = input.now ?? new Date();
   const body = checkBody(input.body);
-  const row = await ownComment(db, input.commentId, input.user.id);
+  const row = await ownComment(db, input.commentId, input.user.id, input.proposalId);
   if (now.getTime() - row.createdAt.getTime() > EDIT_WINDOW_MS)
     throw new RefusedError("comment_edit_window", "body", { minutes: EDIT_WINDOW_MS / 60_000 }, 409);
   if (row.hiddenAt) throw new RefusedError("comment_hidden", "body", {}, 409);
@@ -123,17 +138,22 @@ export async function editComment(db: Db, input: { commentId: string; user: Sess
 }
 
 /** Soft deletion: the text goes, the place in the thread (and its replies) stays. */
-export async function deleteComment(db: Db, input: { commentId: string; user: SessionUser; now?: Date }) {
-  const row = await ownComment(db, input.commentId, input.user.id);
+export async function deleteComment(
+  db: Db,
+  input: { commentId: string; proposalId?: string; user: SessionUser; now?: Date },
+) {
+  const row = await ownComment(db, input.commentId, input.user.id, input.proposalId);
   await db
     .update(comments)
     .set({ deletedAt: input.now ?? new Date(), body: "" })
     .where(eq(comments.id, row.id));
 }
 
-export async function flagComment(db: Db, input: { commentId: string; user: SessionUser; reason: string; now?: Date }) {
-  const [row] = await db.select().from(comments).where(eq(comments.id, input.commentId));
-  if (!row || row.deletedAt) throw new RefusedError("comment_unknown", "form", {}, 404);
+export async function flagComment(
+  db: Db,
+  input: { commentId: string; proposalId?: string; user: SessionUser; reason: string; now?: Date },
+) {
+  const row = await commentOn(db, input.commentId, input.proposalId);
   if (row.authorId === input.user.id) throw new RefusedError("comment_flag_own", "form", {}, 409);
   const reason = input.reason.trim().slice(0, 500) || null;
   const inserted = await db

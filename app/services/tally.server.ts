@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { ballots, envelopes, ledgerLeaves, phases, proposals, rounds, tallies } from "../../db/schema";
+import { ballots, envelopes, ledgerLeaves, phases, proposals, roundSecrets, rounds, tallies } from "../../db/schema";
 import type { PbElection } from "../domain/pbfile";
 import { envelopeElectionOf } from "../domain/pbfile/envelope";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
@@ -61,6 +61,13 @@ export async function runRoundTally(
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
   const phase = currentPhase(phaseRows, dayIn(access.municipality.timeZone, now))?.kind ?? null;
   if (phase !== "tallying") throw new RefusedError("not_tallying", null, {}, 409);
+  // Published results are final: a round published on the first day of its tallying phase (or without
+  // a published phase) is still "tallying", and a new tally would replace the published one.
+  const [secret] = await db
+    .select({ destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(eq(roundSecrets.roundId, round.id));
+  if (secret?.destroyedAt) throw new RefusedError("already_published", null, {}, 409);
   const envelopeRows = await db
     .select()
     .from(envelopes)

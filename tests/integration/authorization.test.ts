@@ -1,22 +1,58 @@
 /**
  * The authorization matrix: every route module (loader and action) requested by every kind of
  * visitor, with the status each must get. Deny by default: a route file without a row here fails.
+ * Then the actions that matter, with real forms (cast a ballot, the staff intents, someone else's
+ * comment or proposal), the same routes on a published round, and every route carrying the other
+ * municipality's ids: refused, and the database unchanged.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import {
+  ballots,
+  comments,
+  districts,
+  envelopes,
+  memberships,
+  phases,
+  proposals,
+  rounds,
+  users,
+  verifications,
+} from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
-import { dayIn } from "../../app/domain/rounds/phases";
+import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
+import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { hashPassword } from "../../app/services/auth.server";
+import { castBallot } from "../../app/services/ballots.server";
 import { startSession } from "../../app/services/session.server";
-import { createMunicipality } from "../../app/services/municipality.server";
-import { TestBrowser, call } from "../support/requests";
+import { createMunicipality, findMunicipality } from "../../app/services/municipality.server";
+import { publishRound } from "../../app/services/publish.server";
+import { runRoundTally } from "../../app/services/tally.server";
+import { TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 
-const roles = ["observer", "resident", "author", "staff", "admin", "foreignStaff", "platform"] as const;
+/**
+ * observer: not logged in; resident and author: logged in, not verified (the author wrote the
+ * proposals and comments below); verified / foreignVerified: verified residents of this / the other
+ * municipality; staff and admin of this municipality; foreignStaff and foreignAdmin: of the other
+ * one; platform: the platform administrator (no role in either municipality).
+ */
+const roles = [
+  "observer",
+  "resident",
+  "author",
+  "verified",
+  "foreignVerified",
+  "staff",
+  "admin",
+  "foreignStaff",
+  "foreignAdmin",
+  "platform",
+] as const;
 type Role = (typeof roles)[number];
 type Expect = Record<Role, number>;
 
@@ -24,9 +60,14 @@ const all = (status: number): Expect => Object.fromEntries(roles.map((r) => [r, 
 const loggedIn = (status: number, observer = 403): Expect => ({ ...all(status), observer });
 const staffOnly = (allowed: number): Expect => ({ ...all(403), staff: allowed, admin: allowed });
 const platformOnly = (allowed: number): Expect => ({ ...all(403), platform: allowed });
+const authorOnly = (allowed: number): Expect => ({ ...all(403), author: allowed });
+const verifiedOnly = (allowed: number): Expect => ({ ...all(403), verified: allowed });
+
+type Row = { loader?: Expect; action?: Expect };
+type ProposalStatus = (typeof proposals.$inferInsert)["status"];
 
 /** route file → expected status of its loader and of its action (POST with an empty, CSRF-valid form). */
-const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
+const matrix: Record<string, Row> = {
   "$.tsx": { loader: all(404), action: all(404) },
   "_index.tsx": { loader: all(200) },
   "account.tsx": { loader: loggedIn(200), action: loggedIn(400) },
@@ -54,9 +95,9 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.admin.rounds.$round.envelopes.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.proposals.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.implementation.tsx": { loader: staffOnly(200), action: staffOnly(400) },
-  // The matrix round is in its proposals phase: running the tally is refused (409) even to staff.
   "m.$slug.admin.rounds.$round.turnout.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  // The matrix round is in its proposals phase: running the tally is refused (409) even to staff.
   "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
   "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
   // The matrix round is not published: its bundle and results API are 404 to everyone.
@@ -65,20 +106,17 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.api.rounds.$round.results.tsx": { loader: all(404) },
   "m.$slug.api.rounds.tsx": { loader: all(200) },
   "m.$slug.open-data.tsx": { loader: all(200) },
-  // No chart named: 400 (charts of unpublished rounds are 404, see the bundle tests).
-  "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(400) },
+  // The results chart of an unpublished round: 404 to everyone.
+  "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
-  "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": {
-    loader: { ...all(403), author: 200 },
-    action: { ...all(403), author: 400 },
-  },
+  "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": { loader: authorOnly(200), action: authorOnly(400) },
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   // No ballot named: no receipt to download.
   "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
-  // Saving a draft basket needs an account; casting needs eligibility (tested in ballots tests).
+  // Saving a draft basket needs an account; casting needs eligibility (the intent cells below).
   "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
   // The funded proposal's public page; an empty comment form is refused.
@@ -91,24 +129,139 @@ const matrix: Record<string, { loader?: Expect; action?: Expect }> = {
   "m.$slug.rounds.$round.survey.tsx": { loader: all(200), action: loggedIn(200) },
 };
 
+/**
+ * Every route of a round, on a round that went through voting, the tally and publication (seeded
+ * through the services): its results, bundle, chart and results API are public to everyone; the tally
+ * can neither run again nor be published again (409); its survey is closed (409).
+ */
+const publishedMatrix: Record<string, Row> = {
+  "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },
+  "m.$slug.admin.rounds.$round._index.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.envelopes.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.proposals.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.implementation.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.turnout.tsx": { loader: staffOnly(200) },
+  "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
+  "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.bundle[.zip].tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.bundle.$file.tsx": { loader: all(200) },
+  "m.$slug.api.rounds.$round.results.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": { loader: authorOnly(200), action: authorOnly(400) },
+  "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
+  "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
+  "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
+  "m.$slug.rounds.$round.proposals.$proposal.tsx": { loader: all(200), action: loggedIn(400) },
+  "m.$slug.admin.rounds.$round.survey.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.rounds.$round.survey[.csv].tsx": { loader: staffOnly(200) },
+  // The survey closed with the round.
+  "m.$slug.rounds.$round.survey.tsx": { loader: all(200), action: loggedIn(409) },
+};
+
 const routesDir = path.resolve(__dirname, "../../app/routes");
+const routeFiles = fs.readdirSync(routesDir).filter((f) => /\.tsx?$/.test(f));
 let database: Database;
 const browsers = {} as Record<Role, TestBrowser>;
 const userIds: Partial<Record<Role, string>> = {};
 
-/** A fresh session for the role before every request (a log-out action in the matrix ends sessions). */
+/** Ids of this municipality's (here) and the other municipality's (there) fixtures. */
+const here = {} as {
+  slug: string;
+  municipalityId: string;
+  district: string;
+  proposal: string;
+  reviewProposal: string;
+  funded: string;
+  hideComment: string;
+  ownComment: string;
+  votingProposal: string;
+  pubProposal: string;
+  verification: string;
+  revokable: string;
+  toVerify: string;
+};
+const there = {} as {
+  slug: string;
+  municipalityId: string;
+  round: string;
+  envelope: string;
+  proposal: string;
+  comment: string;
+  verification: string;
+};
+/** Every user the tests made (the database fingerprint covers their rows). */
+const allUserIds: string[] = [];
+
+const sessions: Partial<Record<Role, string>> = {};
+/** Requests to these may end the session they carry: the role gets a new one for its next request. */
+const endsSessions = new Set(["logout.tsx", "account.tsx", "login.tsx", "signup.tsx"]);
+
+/** The role's browser, logged in (a session started directly, which is quicker than the log-in form). */
 async function signedIn(role: Role): Promise<TestBrowser> {
   const browser = browsers[role];
   const id = userIds[role];
   browser.cookies.delete("shora_session");
-  if (id)
-    browser.cookies.set(
-      "shora_session",
-      (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1],
-    );
+  if (id) {
+    sessions[role] ??= (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1];
+    browser.cookies.set("shora_session", sessions[role] as string);
+  }
   return browser;
 }
-const params: Record<string, string> = {};
+
+async function request(
+  role: Role,
+  file: string,
+  kind: "loader" | "action",
+  params: Record<string, string>,
+  fields: Record<string, string> = {},
+): Promise<Response> {
+  const module = await import(path.join(routesDir, file));
+  const browser = await signedIn(role);
+  const query = file.includes("chart[.png]") ? `?chart=support&envelope=${params.envelope}` : "";
+  const req = kind === "loader" ? browser.get(`/x${query}`) : browser.post("/x", fields);
+  try {
+    return await call(module[kind], browser, req, params);
+  } finally {
+    if (endsSessions.has(file)) delete sessions[role];
+  }
+}
+
+const state = () =>
+  fingerprint(database.db, { municipalityIds: [here.municipalityId, there.municipalityId], userIds: allUserIds });
+
+const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0"));
+
+async function verify(userId: string, municipalityId: string, districtId: string): Promise<string> {
+  const id = randomUUID();
+  await database.db.insert(verifications).values({
+    id,
+    municipalityId,
+    userId,
+    method: "staff",
+    identityHash: randomBytes(32).toString("base64url"),
+    birthDate: "1980-01-01",
+    districtId,
+    voterClass: "resident",
+  });
+  return id;
+}
+
+/** A row as it is now, and how to put it back (between the roles of a cell that succeeds for some). */
+async function snapshot(table: typeof proposals | typeof comments | typeof verifications, id: string) {
+  // One shape is enough for the typing: every one of these tables has its `id` column.
+  const t = table as typeof proposals;
+  const [row] = await database.db.select().from(t).where(eq(t.id, id));
+  return async () => {
+    await database.db.update(t).set(row).where(eq(t.id, id));
+  };
+}
 
 beforeAll(async () => {
   database = await testDatabase();
@@ -131,91 +284,673 @@ beforeAll(async () => {
     currency: "EUR",
     admin: { email: `admin@${other}.example`, displayName: "Other admin", password: PASSWORD },
   });
+  Object.assign(here, { slug, municipalityId });
+  Object.assign(there, { slug: other, municipalityId: foreign.municipalityId });
   const hash = await hashPassword(PASSWORD);
-  const ids: Partial<Record<Role, string>> = { admin: adminUserId, foreignStaff: foreign.adminUserId };
-  for (const role of ["resident", "author", "staff", "platform"] as const) {
-    ids[role] = randomUUID();
-    await database.db.insert(users).values({
-      id: ids[role] as string,
-      email: `${role}@${slug}.example`,
-      passwordHash: hash,
-      displayName: role,
-      isPlatformAdmin: role === "platform",
-    });
-  }
-  await database.db.insert(memberships).values({ userId: ids.staff as string, municipalityId, role: "staff" });
+  const ids: Partial<Record<Role, string>> = { admin: adminUserId, foreignAdmin: foreign.adminUserId };
+  const newUser = async (name: string, isPlatformAdmin = false) => {
+    const id = randomUUID();
+    await database.db
+      .insert(users)
+      .values({ id, email: `${name}@${slug}.example`, passwordHash: hash, displayName: name, isPlatformAdmin });
+    return id;
+  };
+  for (const role of ["resident", "author", "verified", "foreignVerified", "staff", "foreignStaff"] as const)
+    ids[role] = await newUser(role);
+  ids.platform = await newUser("platform", true);
+  here.toVerify = await newUser("to-verify");
+  const revokableUser = await newUser("revokable");
+  allUserIds.push(...Object.values(ids), here.toVerify, revokableUser);
+  await database.db.insert(memberships).values([
+    { userId: ids.staff as string, municipalityId, role: "staff" },
+    { userId: ids.foreignStaff as string, municipalityId: foreign.municipalityId, role: "staff" },
+  ]);
+  here.district = randomUUID();
+  const thereDistrict = randomUUID();
+  await database.db.insert(districts).values([
+    { id: here.district, municipalityId, code: "north", name: { en: "North" } },
+    { id: thereDistrict, municipalityId: foreign.municipalityId, code: "north", name: { en: "North" } },
+  ]);
+  here.verification = await verify(ids.verified as string, municipalityId, here.district);
+  here.revokable = await verify(revokableUser, municipalityId, here.district);
+  there.verification = await verify(ids.foreignVerified as string, foreign.municipalityId, thereDistrict);
   for (const role of roles) {
     browsers[role] = new TestBrowser(database.db);
     userIds[role] = ids[role];
   }
-  // A round in its proposals phase with an envelope, the author's submitted proposal and a funded one.
-  const roundId = randomUUID();
   const today = dayIn("UTC");
-  await database.db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db
-    .insert(phases)
-    .values({ id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(today, -1), endsOn: addDays(today, 5) });
-  const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
-  const proposalId = randomUUID();
-  await database.db.insert(proposals).values({
-    id: proposalId,
-    envelopeId,
-    title: { en: "P" },
-    body: { en: "" },
-    cost: 5,
-    authorId: ids.author,
-    status: "submitted",
-  });
-  const fundedId = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({ id: fundedId, envelopeId, title: { en: "F" }, body: { en: "" }, cost: 5, status: "funded" });
-  Object.assign(params, { slug, round: "r", proposal: proposalId, fundedProposal: fundedId });
+  const round = async (m: string, roundSlug: string, spans: [PhaseKind, number, number][]) => {
+    const id = randomUUID();
+    await database.db.insert(rounds).values({
+      id,
+      municipalityId: m,
+      slug: roundSlug,
+      kind: "budgeting",
+      title: { en: roundSlug },
+      description: { en: "" },
+    });
+    await database.db.insert(phases).values(
+      spans.map(([kind, a, b]) => ({
+        id: randomUUID(),
+        roundId: id,
+        kind,
+        startsOn: addDays(today, a),
+        endsOn: addDays(today, b),
+      })),
+    );
+    return id;
+  };
+  const envelope = async (
+    roundId: string,
+    envelopeSlug: string,
+    extra: Partial<typeof envelopes.$inferInsert> = {},
+  ) => {
+    const id = randomUUID();
+    await database.db
+      .insert(envelopes)
+      .values({ id, roundId, slug: envelopeSlug, name: { en: envelopeSlug }, amount: 100, ...extra });
+    return id;
+  };
+  const proposal = async (envelopeId: string, status: ProposalStatus, authorId: string | null = null, cost = 5) => {
+    const id = randomUUID();
+    await database.db.insert(proposals).values({
+      id,
+      envelopeId,
+      title: { en: `P ${id.slice(0, 4)}` },
+      body: { en: "" },
+      cost,
+      authorId,
+      status,
+    });
+    return id;
+  };
+  const comment = async (proposalId: string, authorId: string) => {
+    const id = randomUUID();
+    await database.db.insert(comments).values({ id, proposalId, authorId, body: "A comment", stance: "for" });
+    return id;
+  };
+
+  // The matrix round, in its proposals phase: the author's submitted proposals, a funded one with the
+  // author's comments, and an envelope without proposals (staff may delete it).
+  const roundId = await round(municipalityId, "r", [["proposals", -1, 5]]);
+  const envelopeId = await envelope(roundId, "e");
+  await envelope(roundId, "spare");
+  here.proposal = await proposal(envelopeId, "submitted", ids.author);
+  here.reviewProposal = await proposal(envelopeId, "submitted", ids.author);
+  here.funded = await proposal(envelopeId, "funded");
+  here.hideComment = await comment(here.funded, ids.author as string);
+  here.ownComment = await comment(here.funded, ids.author as string);
+  // A round staff may move on to its next phase.
+  await round(municipalityId, "adv", [
+    ["proposals", -1, 5],
+    ["review", 6, 10],
+  ]);
+  // A round open for voting.
+  const votingId = await round(municipalityId, "v", [["voting", -1, 5]]);
+  here.votingProposal = await proposal(await envelope(votingId, "ve"), "accepted");
+
+  // A published round, through the real pipeline: ballots cast while voting was open, the tally, publication.
+  const pubId = await round(municipalityId, "pub", [
+    ["voting", -20, -11],
+    ["tallying", -10, 10],
+  ]);
+  const pubEnvelopeId = await envelope(pubId, "pe", { tallyRule: "greedy" });
+  here.pubProposal = await proposal(pubEnvelopeId, "accepted", ids.author, 30);
+  const second = await proposal(pubEnvelopeId, "accepted", null, 40);
+  await proposal(pubEnvelopeId, "accepted", null, 50);
+  const municipality = await findMunicipality(database.db, slug);
+  if (!municipality) throw new Error("no municipality");
+  const [pubEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, pubEnvelopeId));
+  for (let i = 0; i < 3; i++) {
+    await castBallot(database.db, {
+      roundId: pubId,
+      roundSlug: "pub",
+      timeZone: "UTC",
+      envelope: pubEnvelope,
+      voter: { identity: `matrix-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
+      body: { approved: [here.pubProposal, second] },
+      channel: "online",
+      municipalityId,
+      now: new Date(`${addDays(today, -15)}T12:00:00Z`),
+    });
+  }
+  const [adminUser] = await database.db.select().from(users).where(eq(users.id, adminUserId));
+  const access = {
+    user: {
+      id: adminUser.id,
+      email: adminUser.email,
+      displayName: adminUser.displayName,
+      locale: adminUser.locale,
+      isPlatformAdmin: false,
+    },
+    municipality,
+  };
+  await runRoundTally(database.db, access, "pub");
+  await publishRound(database.db, access, "pub");
+  const [published] = await database.db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
+  expect(published.status).toBe("funded");
+
+  // The other municipality: a round whose slug this one does not have, with a public proposal of the
+  // resident verified there and their comment on it.
+  const thereRoundId = await round(foreign.municipalityId, "b-round", [["proposals", -1, 5]]);
+  Object.assign(there, { round: "b-round", envelope: "b-env" });
+  const thereEnvelopeId = await envelope(thereRoundId, "b-env");
+  there.proposal = await proposal(thereEnvelopeId, "funded", ids.foreignVerified);
+  there.comment = await comment(there.proposal, ids.foreignVerified as string);
 });
 afterAll(() => database.close());
 
-function paramsFor(file: string): Record<string, string> {
+/** The parameters of a route file on this municipality's round `round`. */
+function paramsFor(file: string, round = "r"): Record<string, string> {
+  const published = round === "pub";
   return {
-    slug: params.slug,
-    round: params.round,
-    proposal:
-      file.includes("implementation.$proposal") || file === "m.$slug.rounds.$round.proposals.$proposal.tsx"
-        ? params.fundedProposal
-        : params.proposal,
-    envelope: "e",
+    slug: here.slug,
+    round,
+    proposal: published
+      ? here.pubProposal
+      : file.includes("implementation.$proposal") || file === "m.$slug.rounds.$round.proposals.$proposal.tsx"
+        ? here.funded
+        : here.proposal,
+    envelope: published ? "pe" : "e",
+    file: "round.json",
     "*": "no-such-page",
   };
 }
 
-describe("authorization matrix", () => {
-  it("has a row for every route file, and every row names an existing route", () => {
-    const files = fs.readdirSync(routesDir).filter((f) => /\.tsx?$/.test(f));
-    expect(files.filter((f) => !(f in matrix))).toEqual([]);
-    expect(Object.keys(matrix).filter((f) => !files.includes(f))).toEqual([]);
-  });
+async function statuses(file: string, kind: "loader" | "action", params: Record<string, string>) {
+  const got: Partial<Record<Role, number>> = {};
+  for (const role of roles) got[role] = (await request(role, file, kind, params)).status;
+  return got;
+}
 
-  for (const [file, expected] of Object.entries(matrix)) {
+function matrixTests(table: Record<string, Row>, round: string) {
+  for (const [file, expected] of Object.entries(table)) {
     for (const kind of ["loader", "action"] as const) {
-      const statuses = expected[kind];
+      const statusesExpected = expected[kind];
       it(`${file} ${kind}`, async () => {
         const module = await import(path.join(routesDir, file));
-        if (!statuses) {
+        if (!statusesExpected) {
           expect(module[kind], `${file} exports a ${kind} without a row in the matrix`).toBeUndefined();
           return;
         }
         expect(typeof module[kind]).toBe("function");
-        const got: Partial<Record<Role, number>> = {};
-        for (const role of roles) {
-          const browser = await signedIn(role);
-          const request = kind === "loader" ? browser.get("/x") : browser.post("/x", {});
-          const response = await call(module[kind], browser, request, paramsFor(file));
-          got[role] = response.status;
-        }
-        expect(got).toEqual(statuses);
+        expect(await statuses(file, kind, paramsFor(file, round))).toEqual(statusesExpected);
       });
     }
   }
+}
+
+describe("authorization matrix", () => {
+  it("has a row for every route file, and every row names an existing route", () => {
+    expect(routeFiles.filter((f) => !(f in matrix))).toEqual([]);
+    expect(Object.keys(matrix).filter((f) => !routeFiles.includes(f))).toEqual([]);
+  });
+  matrixTests(matrix, "r");
+});
+
+describe("authorization matrix on a published round", () => {
+  it("has a row for every route of a round", () => {
+    expect(Object.keys(publishedMatrix).sort()).toEqual(routeFiles.filter((f) => f.includes("$round")).sort());
+  });
+  matrixTests(publishedMatrix, "pub");
+});
+
+interface Intent {
+  name: string;
+  file: string;
+  round?: string;
+  params?: Record<string, string>;
+  fields: () => Record<string, string>;
+  expected: Expect;
+  /** Puts back what a successful request changed, before every role and at the end. */
+  reset?: () => Promise<void>;
+}
+
+/** The forms carry the fixtures' ids, read when a request is made. */
+function intents(): Intent[] {
+  const restore = (table: Parameters<typeof snapshot>[0], id: () => string) => {
+    let put: (() => Promise<void>) | undefined;
+    return async () => {
+      put ??= await snapshot(table, id());
+      await put();
+    };
+  };
+  const restorePhases = (() => {
+    let rows: (typeof phases.$inferSelect)[] | undefined;
+    return async () => {
+      const [row] = await database.db
+        .select()
+        .from(rounds)
+        .where(and(eq(rounds.municipalityId, here.municipalityId), eq(rounds.slug, "adv")));
+      rows ??= await database.db.select().from(phases).where(eq(phases.roundId, row.id));
+      for (const p of rows) await database.db.update(phases).set(p).where(eq(phases.id, p.id));
+    };
+  })();
+  const roundEnvelope = (envelopeSlug: string) => async () =>
+    (
+      await database.db
+        .select({ id: envelopes.id })
+        .from(envelopes)
+        .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+        .where(
+          and(eq(rounds.municipalityId, here.municipalityId), eq(rounds.slug, "r"), eq(envelopes.slug, envelopeSlug)),
+        )
+    )[0]?.id;
+  const spare = roundEnvelope("spare");
+  let spareRow: typeof envelopes.$inferSelect | undefined;
+  return [
+    {
+      name: "cast a ballot in an open round",
+      file: "m.$slug.rounds.$round.vote.$envelope.tsx",
+      params: { round: "v", envelope: "ve" },
+      fields: () => ({ intent: "cast", approved: here.votingProposal }),
+      expected: verifiedOnly(200),
+    },
+    {
+      name: "cast a ballot in a published round",
+      file: "m.$slug.rounds.$round.vote.$envelope.tsx",
+      round: "pub",
+      fields: () => ({ intent: "cast", approved: here.pubProposal }),
+      // The proposal is funded now, no longer on a ballot: the ballot is refused before the closed vote.
+      expected: verifiedOnly(400),
+    },
+    {
+      name: "hide a comment (moderation)",
+      file: "m.$slug.admin.moderation.tsx",
+      fields: () => ({ intent: "hide", commentId: here.hideComment, reason: "Off topic here" }),
+      expected: staffOnly(200),
+      reset: restore(comments, () => here.hideComment),
+    },
+    {
+      name: "advance a round to its next phase",
+      file: "m.$slug.admin.rounds.$round._index.tsx",
+      params: { round: "adv" },
+      fields: () => ({ intent: "advance" }),
+      expected: staffOnly(200),
+      reset: restorePhases,
+    },
+    {
+      name: "publish the tally of a round in its proposals phase",
+      file: "m.$slug.admin.rounds.$round.tally.tsx",
+      fields: () => ({ intent: "publish" }),
+      expected: staffOnly(409),
+    },
+    {
+      name: "publish the tally of a published round",
+      file: "m.$slug.admin.rounds.$round.tally.tsx",
+      round: "pub",
+      fields: () => ({ intent: "publish" }),
+      expected: staffOnly(409),
+    },
+    {
+      name: "run the tally of a published round",
+      file: "m.$slug.admin.rounds.$round.tally.tsx",
+      round: "pub",
+      fields: () => ({}),
+      expected: staffOnly(409),
+    },
+    {
+      name: "accept a proposal",
+      file: "m.$slug.admin.rounds.$round.proposals.tsx",
+      fields: () => ({ intent: "accept", proposalId: here.reviewProposal, cost: "7" }),
+      expected: staffOnly(200),
+      reset: restore(proposals, () => here.reviewProposal),
+    },
+    {
+      name: "reject a proposal",
+      file: "m.$slug.admin.rounds.$round.proposals.tsx",
+      fields: () => ({ intent: "reject", proposalId: here.reviewProposal, reason: "Out of scope" }),
+      expected: staffOnly(200),
+      reset: restore(proposals, () => here.reviewProposal),
+    },
+    {
+      name: "verify a resident in person",
+      file: "m.$slug.admin.verifications.tsx",
+      fields: () => ({
+        intent: "verify",
+        userId: here.toVerify,
+        nationalId: nationalId(700000001),
+        birthDate: "1980-01-01",
+        districtId: here.district,
+        voterClass: "resident",
+      }),
+      expected: staffOnly(302),
+      reset: async () => {
+        await database.db.delete(verifications).where(eq(verifications.userId, here.toVerify));
+      },
+    },
+    {
+      name: "revoke a verification",
+      file: "m.$slug.admin.verifications.tsx",
+      fields: () => ({ intent: "revoke", verificationId: here.revokable, reason: "Moved away" }),
+      expected: staffOnly(302),
+      reset: restore(verifications, () => here.revokable),
+    },
+    {
+      name: "create an envelope",
+      file: "m.$slug.admin.rounds.$round.envelopes.tsx",
+      fields: () => ({
+        slug: "matrix-new",
+        nameEn: "New",
+        amount: "50",
+        ballotType: "approval",
+        tallyRule: "greedy",
+      }),
+      expected: staffOnly(200),
+      reset: async () => {
+        const id = await roundEnvelope("matrix-new")();
+        if (id) await database.db.delete(envelopes).where(eq(envelopes.id, id));
+      },
+    },
+    {
+      name: "delete an envelope",
+      file: "m.$slug.admin.rounds.$round.envelopes.tsx",
+      fields: () => ({ intent: "delete", originalSlug: "spare" }),
+      expected: staffOnly(200),
+      reset: async () => {
+        const id = await spare();
+        if (id) [spareRow] = await database.db.select().from(envelopes).where(eq(envelopes.id, id));
+        else if (spareRow) await database.db.insert(envelopes).values(spareRow);
+      },
+    },
+    {
+      name: "edit the author's comment",
+      file: "m.$slug.rounds.$round.proposals.$proposal.tsx",
+      fields: () => ({ intent: "edit", commentId: here.ownComment, body: "Edited by someone" }),
+      expected: authorOnly(200),
+      reset: restore(comments, () => here.ownComment),
+    },
+    {
+      name: "delete the author's comment",
+      file: "m.$slug.rounds.$round.proposals.$proposal.tsx",
+      fields: () => ({ intent: "delete", commentId: here.ownComment }),
+      expected: authorOnly(200),
+      reset: restore(comments, () => here.ownComment),
+    },
+    {
+      name: "withdraw the author's proposal",
+      file: "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx",
+      fields: () => ({ intent: "withdraw" }),
+      expected: authorOnly(302),
+      reset: restore(proposals, () => here.proposal),
+    },
+  ];
+}
+
+describe("the actions that matter, with real forms, as every role", () => {
+  // Declared before the fixtures exist: the forms and resets read their ids when they run.
+  for (const intent of intents()) {
+    it(`${intent.name}: allowed only where expected; a refusal changes nothing, a success changes something`, async () => {
+      const params = { ...paramsFor(intent.file, intent.round), ...intent.params };
+      const got: Partial<Record<Role, number>> = {};
+      const problems: string[] = [];
+      await intent.reset?.();
+      let before = await state();
+      for (const role of roles) {
+        const response = await request(role, intent.file, "action", params, intent.fields());
+        got[role] = response.status;
+        const after = await state();
+        const changed = Object.keys(before).filter((t) => before[t] !== after[t]);
+        if (response.status >= 400 && changed.length) problems.push(`${role} (${response.status}) changed ${changed}`);
+        if (response.status < 400 && !changed.length) problems.push(`${role} (${response.status}) changed nothing`);
+        before = after;
+        if (response.status < 400 && intent.reset) {
+          await intent.reset();
+          before = await state();
+        }
+      }
+      await intent.reset?.();
+      expect(got).toEqual(intent.expected);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("the verified resident's ballot is the only one in the open round", async () => {
+    const [row] = await database.db
+      .select()
+      .from(rounds)
+      .where(and(eq(rounds.municipalityId, here.municipalityId), eq(rounds.slug, "v")));
+    expect(await database.db.select().from(ballots).where(eq(ballots.roundId, row.id))).toHaveLength(1);
+  });
+});
+
+interface Probe {
+  name: string;
+  file: string;
+  kind: "loader" | "action";
+  role: Role;
+  params: () => Record<string, string>;
+  fields?: () => Record<string, string>;
+}
+
+const envelopeForm = { slug: "taken-over", nameEn: "New", amount: "50", ballotType: "approval", tallyRule: "greedy" };
+
+/**
+ * A form each action of a round would accept on the right ids (so that what refuses a probe is the
+ * address, not the form's validation).
+ */
+const validForms: Record<string, () => Record<string, string>> = {
+  "m.$slug.admin.rounds.$round._index.tsx": () => ({ intent: "advance" }),
+  "m.$slug.admin.rounds.$round.eligibility.tsx": () => ({
+    intent: "class",
+    code: "resident",
+    weight: "2",
+    nameEn: "R",
+  }),
+  "m.$slug.admin.rounds.$round.envelopes.tsx": () => envelopeForm,
+  "m.$slug.admin.rounds.$round.implementation.tsx": () => ({
+    proposalId: here.funded,
+    status: "in_progress",
+    progress: "10",
+    spent: "1",
+    note: "Started",
+  }),
+  "m.$slug.admin.rounds.$round.paper.tsx": () => ({
+    intent: "one",
+    nationalId: nationalId(700000002),
+    birthDate: "1980-01-01",
+    envelope: "ve",
+    choices: "1",
+  }),
+  "m.$slug.admin.rounds.$round.proposals.tsx": () => ({
+    intent: "reject",
+    proposalId: here.reviewProposal,
+    reason: "Out of scope",
+  }),
+  "m.$slug.admin.rounds.$round.survey.tsx": () => ({ kind: "text", promptEn: "Anything else?" }),
+  "m.$slug.admin.rounds.$round.tally.tsx": () => ({}),
+  "m.$slug.rounds.$round.propose.tsx": () => ({ envelopeSlug: "e", titleEn: "A bench", bodyEn: "Here", cost: "5" }),
+  "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": () => ({
+    intent: "save",
+    envelopeSlug: "e",
+    titleEn: "A bench",
+    bodyEn: "Here",
+    cost: "5",
+  }),
+  "m.$slug.rounds.$round.vote.$envelope.tsx": () => ({ intent: "save" }),
+  "m.$slug.rounds.$round.implementation.$proposal.tsx": () => ({ subscribe: "yes" }),
+  "m.$slug.rounds.$round.proposals.$proposal.tsx": () => ({ intent: "comment", body: "I agree", stance: "for" }),
+  "m.$slug.rounds.$round.survey.tsx": () => ({}),
+};
+
+/**
+ * This municipality's routes carrying the other municipality's ids, and the other municipality's
+ * routes carrying this one's, asked by the people most likely to get through (staff of the
+ * municipality in the address, the author of the object, a resident who may flag).
+ */
+function probes(): Probe[] {
+  const list: Probe[] = [];
+  const thereParams = (extra: Record<string, string> = {}) => ({
+    slug: there.slug,
+    round: there.round,
+    proposal: there.proposal,
+    envelope: there.envelope,
+    file: "round.json",
+    ...extra,
+  });
+  for (const file of routeFiles.filter((f) => f.includes("$round"))) {
+    for (const kind of ["loader", "action"] as const) {
+      if (!(kind in (publishedMatrix[file] ?? {}))) continue;
+      const fields = kind === "action" ? validForms[file] : undefined;
+      const add = (name: string, role: Role, params: () => Record<string, string>) =>
+        list.push({ name: `${file} ${kind}: ${name}`, file, kind, role, params, fields });
+      add("their round here", "staff", () => ({ ...paramsFor(file), round: there.round }));
+      add("our round there", "foreignStaff", () => thereParams({ round: "r" }));
+      if (file.includes("$proposal")) {
+        for (const role of ["staff", "foreignVerified"] as const)
+          add(`their proposal here, as ${role}`, role, () => ({ ...paramsFor(file), proposal: there.proposal }));
+        for (const role of ["foreignStaff", "author"] as const)
+          add(`our proposal there, as ${role}`, role, () =>
+            thereParams({ proposal: file.includes("_.edit") ? here.proposal : here.funded }),
+          );
+      }
+      if (file.includes("$envelope")) {
+        add("their envelope here", "verified", () => ({ ...paramsFor(file, "v"), envelope: there.envelope }));
+        add("our envelope there", "foreignVerified", () => thereParams({ envelope: "ve" }));
+      }
+    }
+  }
+  const form = (
+    name: string,
+    file: string,
+    role: Role,
+    params: () => Record<string, string>,
+    fields: () => Record<string, string>,
+  ) => list.push({ name, file, kind: "action", role, params, fields });
+  const ours = (file: string) => () => paramsFor(file);
+  const theirs = () => thereParams();
+  const moderation = "m.$slug.admin.moderation.tsx";
+  for (const intent of ["hide", "restore"]) {
+    form(`moderation ${intent} their comment here`, moderation, "staff", ours(moderation), () => ({
+      intent,
+      commentId: there.comment,
+      reason: "Off topic here",
+    }));
+    form(`moderation ${intent} our comment there`, moderation, "foreignStaff", theirs, () => ({
+      intent,
+      commentId: here.hideComment,
+      reason: "Off topic here",
+    }));
+  }
+  const review = "m.$slug.admin.rounds.$round.proposals.tsx";
+  const reviews: Record<string, string>[] = [
+    { intent: "accept", cost: "7" },
+    { intent: "reject", reason: "Out of scope" },
+    { intent: "respond", response: "An official response" },
+  ];
+  for (const fields of reviews) {
+    form(`${fields.intent} their proposal here`, review, "staff", ours(review), () => ({
+      ...fields,
+      proposalId: there.proposal,
+    }));
+    form(`${fields.intent} our proposal there`, review, "foreignStaff", theirs, () => ({
+      ...fields,
+      proposalId: here.reviewProposal,
+    }));
+  }
+  const implementation = "m.$slug.admin.rounds.$round.implementation.tsx";
+  form("post an implementation update on their proposal here", implementation, "staff", ours(implementation), () => ({
+    ...validForms[implementation](),
+    proposalId: there.proposal,
+  }));
+  const verificationsFile = "m.$slug.admin.verifications.tsx";
+  form("revoke their verification here", verificationsFile, "staff", ours(verificationsFile), () => ({
+    intent: "revoke",
+    verificationId: there.verification,
+    reason: "Moved away",
+  }));
+  form("move their verification here", verificationsFile, "staff", ours(verificationsFile), () => ({
+    intent: "move",
+    verificationId: there.verification,
+    toUserId: here.toVerify,
+    reason: "Same person",
+  }));
+  form("revoke our verification there", verificationsFile, "foreignStaff", theirs, () => ({
+    intent: "revoke",
+    verificationId: here.verification,
+    reason: "Moved away",
+  }));
+  const envelopesFile = "m.$slug.admin.rounds.$round.envelopes.tsx";
+  form("delete their envelope here", envelopesFile, "staff", ours(envelopesFile), () => ({
+    intent: "delete",
+    originalSlug: there.envelope,
+  }));
+  form("edit their envelope here", envelopesFile, "staff", ours(envelopesFile), () => ({
+    ...envelopeForm,
+    originalSlug: there.envelope,
+  }));
+  form("delete our envelope there", envelopesFile, "foreignStaff", theirs, () => ({
+    intent: "delete",
+    originalSlug: "spare",
+  }));
+  // Comments are addressed by id: only those of the proposal in the address can be touched there,
+  // by their author (edit, delete) or by anyone else (flag, reply).
+  const page = "m.$slug.rounds.$round.proposals.$proposal.tsx";
+  const commentForm = (intent: string, commentId: string) => () => ({
+    intent,
+    commentId,
+    body: "Through the wrong town",
+    reason: "Spam",
+  });
+  for (const intent of ["edit", "delete"]) {
+    form(
+      `${intent} their comment through our page`,
+      page,
+      "foreignVerified",
+      ours(page),
+      commentForm(intent, there.comment),
+    );
+    form(`${intent} our comment through their page`, page, "author", theirs, commentForm(intent, here.ownComment));
+  }
+  for (const intent of ["flag", "reply"]) {
+    form(`${intent} their comment through our page`, page, "verified", ours(page), commentForm(intent, there.comment));
+    form(
+      `${intent} our comment through their page`,
+      page,
+      "foreignVerified",
+      theirs,
+      commentForm(intent, here.ownComment),
+    );
+  }
+  return list;
+}
+
+/** The messages of a refusal, when it has any: each a sentence, never a bare message key. */
+async function rawKeys(response: Response): Promise<string[]> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const errors = (body as { errors?: Record<string, string> | null }).errors ?? {};
+  return Object.values(errors).filter((m) => /^[a-z]+(\.[a-zA-Z_]+)+$/.test(m));
+}
+
+describe("other tenants' ids", () => {
+  it("has a valid form for every action of a round", () => {
+    const actions = routeFiles.filter((f) => f.includes("$round") && publishedMatrix[f]?.action);
+    expect(Object.keys(validForms).sort()).toEqual(actions.sort());
+  });
+
+  it("refuses every probe with 403 or 404, with a message, and changes nothing", async () => {
+    const problems: string[] = [];
+    const list = probes();
+    expect(list.length).toBeGreaterThan(60);
+    const start = await state();
+    let before = start;
+    for (const probe of list) {
+      const response = await request(probe.role, probe.file, probe.kind, probe.params(), probe.fields?.());
+      const keys = await rawKeys(response);
+      // Loaders change nothing by design: the whole run is compared once at the end for them.
+      const after = probe.kind === "action" ? await state() : before;
+      const changed = Object.keys(before).filter((t) => before[t] !== after[t]);
+      if (![403, 404].includes(response.status) || changed.length || keys.length)
+        problems.push(`${probe.name}: ${response.status} ${changed.length ? `changed ${changed}` : ""} ${keys}`.trim());
+      before = after;
+    }
+    expect(problems).toEqual([]);
+    expect(await state()).toEqual(start);
+  });
 });

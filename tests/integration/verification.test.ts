@@ -10,6 +10,7 @@ import * as eligibilityPage from "../../app/routes/m.$slug.rounds.$round.eligibi
 import * as verifyPage from "../../app/routes/m.$slug.verify";
 import { importCensus } from "../../app/services/census.server";
 import {
+  TRIES_PER_HOUR,
   VerificationRefused,
   generateLetterCodes,
   mayParticipate,
@@ -315,6 +316,69 @@ describe("letter codes", () => {
     );
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toContain("lettersError=valid_days");
+  });
+});
+
+describe("guessing letter codes", () => {
+  it(`is throttled: after ${TRIES_PER_HOUR} wrong codes in an hour even the right one is refused (429, said so)`, async () => {
+    // A town of its own: one census entry, its letter code, one resident guessing.
+    const guessTown = await setupTown(database.db, { residents: 1 });
+    const imported = await importCensus(database.db, guessTown.staff, {
+      fileName: "census.csv",
+      text: censusCsv([[nationalId(510000001), "1975-03-04", "north", "resident"]]),
+      skipBadRows: false,
+    });
+    expect(imported.status).toBe("active");
+    const { rows } = await generateLetterCodes(database.db, guessTown.staff, {
+      districtId: null,
+      validDays: 30,
+      limit: 10,
+    });
+    expect(rows).toHaveLength(1);
+    const code = rows[0].code;
+    const user = guessTown.residents[0];
+    const browser = await loggedIn(database.db, user.email);
+    const path = `/m/${guessTown.slug}/verify`;
+    const send = (value: string) =>
+      call(verifyPage.action, browser, browser.post(path, { intent: "letter", code: value }), {
+        slug: guessTown.slug,
+      });
+    // Well-formed guesses: each costs one try, and the answer says how many are left.
+    for (let i = 0; i < TRIES_PER_HOUR; i++) {
+      const guess = await send(`ZZZZ-ZZZZ-ZZ${String(i).padStart(2, "0")}`);
+      expect(guess.status).toBe(400);
+      expect((await guess.json()).errors.code).toBe(
+        `This code is not valid (${TRIES_PER_HOUR - 1 - i} tries left this hour).`,
+      );
+    }
+    const right = await send(code);
+    expect(right.status).toBe(429);
+    expect((await right.json()).errors).toEqual({
+      form: "Too many tries. Wait an hour and try again, or ask the council to verify you in person.",
+    });
+    // Nothing was verified and the code is still unused; the refused right code cost no further try.
+    expect(
+      await database.db
+        .select()
+        .from(verifications)
+        .where(and(eq(verifications.userId, user.id), isNull(verifications.revokedAt))),
+    ).toHaveLength(0);
+    const [letter] = await database.db
+      .select()
+      .from(letterCodes)
+      .where(eq(letterCodes.municipalityId, guessTown.municipality.id));
+    expect(letter.usedAt).toBeNull();
+    expect(
+      await database.db.select().from(verificationAttempts).where(eq(verificationAttempts.userId, user.id)),
+    ).toHaveLength(TRIES_PER_HOUR);
+    // What refused the right code was the throttle: an hour later the same code works.
+    const later = await verifyByLetter(database.db, {
+      municipality: guessTown.municipality,
+      user,
+      code,
+      now: new Date(Date.now() + 61 * 60_000),
+    });
+    expect(later.ok).toBe(true);
   });
 });
 

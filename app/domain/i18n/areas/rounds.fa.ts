@@ -117,6 +117,9 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.error.no_next_phase": "مرحلهٔ بعدی وجود ندارد.",
   "rounds.error.phase_started_today":
     "مرحلهٔ کنونی امروز آغاز شده است؛ مرحله‌ها روزهای کامل‌اند، پس زودترین پایان آن فرداست.",
+  "rounds.error.round_not_found": "چنین دوره‌ای نیست.",
+  "rounds.error.envelope_not_found": "چنین سبدی در این دوره نیست.",
+  "rounds.error.proposal_not_found": "چنین طرحی در این دوره نیست.",
   "rounds.error.envelope_has_proposals": "این سبد هنوز {count} طرح دارد.",
   "rounds.error.envelope_unknown": "یکی از سبدهای دوره را برگزینید.",
   "rounds.error.not_reviewable": "طرحی که {status} است را نمی‌توان بررسی کرد.",

@@ -115,6 +115,9 @@ export const roundsEn = {
   "rounds.error.no_next_phase": "There is no next phase.",
   "rounds.error.phase_started_today":
     "The current phase began today; phases last whole days, so it can end tomorrow at the earliest.",
+  "rounds.error.round_not_found": "No such round.",
+  "rounds.error.envelope_not_found": "No such envelope in this round.",
+  "rounds.error.proposal_not_found": "No such proposal in this round.",
   "rounds.error.envelope_has_proposals": "This envelope still has {count} proposals.",
   "rounds.error.envelope_unknown": "Choose one of the round's envelopes.",
   "rounds.error.not_reviewable": "A proposal that is {status} cannot be reviewed.",
