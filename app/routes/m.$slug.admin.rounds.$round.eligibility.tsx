@@ -143,7 +143,9 @@ export default function RoundEligibilityAdmin() {
             <th scope="col">{t("verification.eligibility.nameEn")}</th>
             <th scope="col">{t("verification.eligibility.nameFa")}</th>
             <th scope="col">{t("verification.eligibility.weight")}</th>
-            <th scope="col" />
+            <th scope="col">
+              <span className="visually-hidden">{t("verification.eligibility.actions")}</span>
+            </th>
           </tr>
         </thead>
         <tbody>

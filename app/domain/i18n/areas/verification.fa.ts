@@ -182,6 +182,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.eligibility.weight": "وزن",
   "verification.eligibility.saveClass": "ذخیرهٔ گروه",
   "verification.eligibility.deleteClass": "حذف",
+  "verification.eligibility.actions": "کارها",
   "verification.eligibility.addClass": "افزودن گروه",
   "verification.eligibility.rules": "شرایط شرکت",
   "verification.eligibility.districts": "منطقه‌ها",

@@ -179,6 +179,7 @@ export const verificationEn = {
   "verification.eligibility.weight": "Weight",
   "verification.eligibility.saveClass": "Save the class",
   "verification.eligibility.deleteClass": "Remove",
+  "verification.eligibility.actions": "Actions",
   "verification.eligibility.addClass": "Add a voter class",
   "verification.eligibility.rules": "Eligibility",
   "verification.eligibility.districts": "Districts",
