@@ -10,9 +10,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import zlib from "node:zlib";
 import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
@@ -27,117 +25,10 @@ import {
   verifications,
 } from "../../db/schema";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
+import { client, cpuMs, drive, percentile, summary } from "./http-load";
 import type { BenchSuite } from "./run";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-interface Stats {
-  latencies: number[];
-  statuses: Map<number | string, number>;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(stats: Stats, seconds: number) {
-  const sorted = [...stats.latencies].sort((a, b) => a - b);
-  const errors = [...stats.statuses].filter(([s]) => s !== 200).map(([s, n]) => `${s}×${n}`);
-  return {
-    perSecond: stats.latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    errors: errors.length ? errors.join(" ") : "none",
-  };
-}
-
-/**
- * A light HTTP client for the load: node:http with kept-alive sockets. Node's fetch costs the load
- * generator most of a core at this rate, CPU that the server it measures shares on a 2-core machine.
- * It asks for compressed answers, as browsers do, and only unpacks the bodies it reads.
- */
-function client(concurrency: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  return function request(
-    url: string,
-    options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-  ): Promise<{ status: number; body: () => string }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          agent,
-          method: options.method ?? "GET",
-          headers: { "accept-encoding": "gzip, deflate, br", ...options.headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            const raw = Buffer.concat(chunks);
-            const encoding = res.headers["content-encoding"];
-            resolve({
-              status: res.statusCode ?? 0,
-              body: () =>
-                (encoding === "br"
-                  ? zlib.brotliDecompressSync(raw)
-                  : encoding === "gzip"
-                    ? zlib.gunzipSync(raw)
-                    : encoding === "deflate"
-                      ? zlib.inflateSync(raw)
-                      : raw
-                ).toString("utf8"),
-            });
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(options.body);
-    });
-  };
-}
-
-/** Runs `work` from `concurrency` loops for `seconds`; each call returns its status. */
-async function drive(
-  concurrency: number,
-  seconds: number,
-  work: (n: number) => Promise<number | string>,
-): Promise<Stats> {
-  const stats: Stats = { latencies: [], statuses: new Map() };
-  const until = Date.now() + seconds * 1000;
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const started = performance.now();
-        let status: number | string;
-        try {
-          status = await work(n++);
-        } catch (error) {
-          // A network error by its code (ECONNRESET…), anything else by its message, so errors can be told apart.
-          const e = error as NodeJS.ErrnoException;
-          status = e.code ?? `${e.name}: ${e.message}`;
-        }
-        if (status === 200) stats.latencies.push(performance.now() - started);
-        stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
-      }
-    }),
-  );
-  return stats;
-}
 
 export const loadBench: BenchSuite = {
   name: "load",
@@ -230,7 +121,7 @@ export const loadBench: BenchSuite = {
       const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
       const request = client(concurrency);
       const steps = { open: [] as number[], cast: [] as number[], receipt: [] as number[] };
-      const appCpu = () => apps.reduce((sum, app) => sum + cpuSeconds(app.child.pid), 0);
+      const appCpu = () => apps.reduce((sum, app) => sum + cpuMs(app.child.pid) / 1000, 0);
       const cpuBefore = appCpu();
       const ballot = await drive(concurrency, seconds, async (n) => {
         const cookie = cookies[n % cookies.length];

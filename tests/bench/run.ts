@@ -5,6 +5,7 @@
 import { censusBench } from "./census.bench";
 import { tallyBench } from "./tally.bench";
 import { loadBench } from "./load.bench";
+import { floorBench } from "./floor.bench";
 import { verifyBench } from "./verify.bench";
 
 export interface BenchSuite {
@@ -14,7 +15,7 @@ export interface BenchSuite {
   run(): Promise<void>;
 }
 
-const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench, loadBench];
+const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench, loadBench, floorBench];
 
 const wanted = process.argv[2];
 for (const suite of suites) {
