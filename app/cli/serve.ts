@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { nulFreeAddresses } from "./addresses.ts";
 import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
@@ -50,6 +51,7 @@ export const serveCommand: CliCommand = {
     if (process.env.SHORA_TRUST_PROXY === "1") app.set("trust proxy", true);
     // Pages change with every response (a fresh nonce): an ETag would cost a hash and never match.
     app.set("etag", false);
+    app.use(nulFreeAddresses());
     app.use(securityHeaders());
     app.use(compression());
     app.use(compressPages());

@@ -6,6 +6,7 @@ import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/accountability/implementation";
+import { isRealDay } from "../domain/rounds/rules";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../services/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../services/forms.server";
@@ -39,7 +40,7 @@ const schema = z.object({
   expectedCompletion: z
     .string()
     .trim()
-    .regex(/^(\d{4}-\d{2}-\d{2})?$/)
+    .refine((v) => v === "" || isRealDay(v))
     .optional()
     .default(""),
   note: z.string().trim().min(1).max(5000),

@@ -87,7 +87,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await createStaffProposal(context.db, access, roundSlug, parsed.data);
     } else if (intent === "accept") {
       const parsed = validateForm(acceptSchema, form, t, {
-        cost: "rounds.proposal.finalCost",
+        cost: "round.cost",
         feasibilityNote: "rounds.proposal.feasibility",
       });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });

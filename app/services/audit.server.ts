@@ -84,7 +84,8 @@ export async function listActions(
   municipality: { id: string; slug: string },
   filters: { roundId?: string | null; action?: string | null; page?: number },
 ) {
-  const page = Math.max(1, filters.page ?? 1);
+  // From the address: at least 1, and small enough for an exact offset (a page past the last one is empty).
+  const page = Math.min(Math.max(1, filters.page ?? 1), Math.floor(Number.MAX_SAFE_INTEGER / LOG_PAGE_SIZE));
   const where = and(
     eq(actionLog.municipalityId, municipality.id),
     filters.roundId ? eq(actionLog.roundId, filters.roundId) : undefined,

@@ -23,7 +23,7 @@ export interface RuleViolation {
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function isRealDay(day: string): boolean {
+export function isRealDay(day: string): boolean {
   if (!ISO_DAY.test(day)) return false;
   const [y, m, d] = day.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));

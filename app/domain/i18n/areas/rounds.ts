@@ -95,7 +95,8 @@ export const roundsEn = {
   "rounds.filter.any": "All",
   "rounds.filter.apply": "Apply",
   "rounds.filter.results": "{count} proposals",
-  "rounds.error.published": "The results of this round are published: its title, description and dates can no longer be changed.",
+  "rounds.error.published":
+    "The results of this round are published: its title, description and dates can no longer be changed.",
   "rounds.error.frozen": "Voting has opened: the {what} of this round can no longer be changed.",
   "rounds.error.slug_taken": "This address name is already used.",
   "rounds.error.phase_dates_reversed": "The last day of {phase} is before its first day.",
