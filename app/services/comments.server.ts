@@ -106,19 +106,19 @@ export async function addComment(
 }
 
 /**
- * A comment by id, on the proposal whose page the request came from when given: a comment of another
- * proposal (or another municipality) is unknown there.
+ * A comment by id, on the proposal whose page the request came from: a comment of another proposal
+ * (or another municipality) is unknown there.
  */
-async function commentOn(db: Db, commentId: string, proposalId: string | undefined) {
+async function commentOn(db: Db, commentId: string, proposalId: string) {
   const [row] = await db
     .select()
     .from(comments)
-    .where(and(eq(comments.id, commentId), proposalId === undefined ? undefined : eq(comments.proposalId, proposalId)));
+    .where(and(eq(comments.id, commentId), eq(comments.proposalId, proposalId)));
   if (!row || row.deletedAt) throw new RefusedError("comment_unknown", "form", {}, 404);
   return row;
 }
 
-async function ownComment(db: Db, commentId: string, userId: string, proposalId: string | undefined) {
+async function ownComment(db: Db, commentId: string, userId: string, proposalId: string) {
   const row = await commentOn(db, commentId, proposalId);
   if (row.authorId !== userId) throw new RefusedError("comment_not_yours", "form", {}, 403);
   return row;
@@ -126,7 +126,7 @@ async function ownComment(db: Db, commentId: string, userId: string, proposalId:
 
 export async function editComment(
   db: Db,
-  input: { commentId: string; proposalId?: string; user: SessionUser; body: string; now?: Date },
+  input: { commentId: string; proposalId: string; user: SessionUser; body: string; now?: Date },
 ) {
   const now = input.now ?? new Date();
   const body = checkBody(input.body);
@@ -140,7 +140,7 @@ export async function editComment(
 /** Soft deletion: the text goes, the place in the thread (and its replies) stays. */
 export async function deleteComment(
   db: Db,
-  input: { commentId: string; proposalId?: string; user: SessionUser; now?: Date },
+  input: { commentId: string; proposalId: string; user: SessionUser; now?: Date },
 ) {
   const row = await ownComment(db, input.commentId, input.user.id, input.proposalId);
   await db
@@ -151,7 +151,7 @@ export async function deleteComment(
 
 export async function flagComment(
   db: Db,
-  input: { commentId: string; proposalId?: string; user: SessionUser; reason: string; now?: Date },
+  input: { commentId: string; proposalId: string; user: SessionUser; reason: string; now?: Date },
 ) {
   const row = await commentOn(db, input.commentId, input.proposalId);
   if (row.authorId === input.user.id) throw new RefusedError("comment_flag_own", "form", {}, 409);

@@ -606,7 +606,7 @@ const ACTIONS: ActionRoute[] = [
       nameFa: words,
       defaultLocale: pick(["en", "fa"], ["de"]),
       timeZone: pick(["UTC", "Asia/Tehran"], ["Mars/Olympus"]),
-      currency: pick(["EUR", "IRR"], ["eur", "XXXX"]),
+      currency: pick(["EUR", "IRR"], ["eur", "EURO"]),
       adminEmail: pick([`mayor${k % 1000}@town.example`], [w.A.emails[0]]),
       adminName: words,
       adminPassword: pick(["a long enough password"], ["short"]),

@@ -128,7 +128,13 @@ describe("comments", () => {
     expect((await thread(alice)).comments[0]).toMatchObject({ body: "Yes please, soon", edited: true });
     const late = new Date(Date.now() + EDIT_WINDOW_MS + 60_000);
     await expect(
-      editComment(database.db, { commentId: mine.id, user: town.residents[0], body: "too late", now: late }),
+      editComment(database.db, {
+        commentId: mine.id,
+        proposalId,
+        user: town.residents[0],
+        body: "too late",
+        now: late,
+      }),
     ).rejects.toMatchObject({ code: "comment_edit_window" });
 
     const reply = (await thread(alice)).comments[1];
