@@ -1,10 +1,9 @@
 /** Reading and writing bundles as a directory or a .zip, for the bundle commands. */
 import fs from "node:fs";
 import path from "node:path";
-import { unzipSync } from "fflate";
 import type { BundleFile } from "../domain/bundle/build";
 import type { BundleReader } from "../domain/bundle/verify";
-import { zipBundle } from "../domain/bundle/zip";
+import { ZipRefused, readBundleZip, zipBundle } from "../domain/bundle/zip";
 import { UsageError } from "./io.ts";
 
 /** Opens a bundle directory or zip file; exit 2 (UsageError) when it cannot be read. */
@@ -27,20 +26,21 @@ export function openBundle(location: string): BundleReader {
       },
     };
   }
-  let entries: Record<string, Uint8Array>;
+  let zip: Buffer;
   try {
-    entries = unzipSync(fs.readFileSync(location));
+    zip = fs.readFileSync(location);
   } catch {
+    throw new UsageError(`cannot read the bundle ${location}`);
+  }
+  if (zip.length < 4 || zip.readUInt32LE(0) !== 0x04034b50)
     throw new UsageError(`${location} is neither a bundle directory nor a readable .zip`);
-  }
-  // A zip may hold the files at its root or inside one folder.
-  const files = new Map<string, Buffer>();
-  for (const [name, bytes] of Object.entries(entries)) {
-    if (name.endsWith("/")) continue;
-    files.set(name.slice(name.lastIndexOf("/") + 1), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  }
+  // Exactly the signed files, at the root, each once, inflated within their declared sizes (ADR 0018);
+  // anything else throws ZipRefused naming the entry.
+  const files = readBundleZip(zip);
   return { read: (name) => files.get(name) ?? null };
 }
+
+export { ZipRefused };
 
 /** Writes the bundle's files into a directory (created), or a .zip when the path ends in .zip. */
 export function writeBundle(files: readonly BundleFile[], out: string) {

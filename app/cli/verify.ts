@@ -5,7 +5,7 @@ import type { LedgerDoc, RoundDoc } from "../domain/bundle/format";
 import type { LedgerResult } from "../domain/bundle/ledger-check";
 import { type BundleReader, verifyBundle } from "../domain/bundle/verify";
 import { parseArgs } from "./args.ts";
-import { openBundle } from "./bundle-files.ts";
+import { ZipRefused, openBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
 export const verifyCommand: CliCommand = {
@@ -17,7 +17,8 @@ export const verifyCommand: CliCommand = {
     "recomputed from ballots.jsonl equals every checkpoint, that every commitment opens and every ballot",
     "obeys its envelope's rules and weights, one current ballot per voter and envelope, that the .pb files",
     "hold exactly the current ballots, that re-running each envelope's rule gives tally.json, and every",
-    "file's SHA-256. --public-key insists on the municipality's key you obtained separately.",
+    "file's SHA-256. --public-key insists on the municipality's key you obtained separately. A .zip must hold",
+    "exactly the files SHA256SUMS names plus its signature, at its root, each once, within size limits.",
     "Exit codes: 0 all checks pass, 1 a check failed (the file and line or leaf are named), 2 unreadable input.",
   ].join("\n"),
   async run(args, io) {
@@ -33,7 +34,14 @@ export const verifyCommand: CliCommand = {
         throw new UsageError(`cannot read the public key ${keyFile}`);
       }
     }
-    const reader = openBundle(location);
+    let reader: BundleReader;
+    try {
+      reader = openBundle(location);
+    } catch (error) {
+      if (!(error instanceof ZipRefused)) throw error;
+      io.err(`✗ bundle zip: ${error.entry}: ${error.reason}\n`);
+      return 1;
+    }
     const report = await verifyBundle(reader, { publicKey, checkLedger: ledgerInWorker(location, reader) });
     for (const c of report.checks) (c.ok ? io.out : io.err)(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
     if (report.exitCode === 0) io.out(`All checks pass. Round fingerprint ${report.fingerprint}\n`);
