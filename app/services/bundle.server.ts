@@ -34,10 +34,11 @@ import type { Municipality } from "./municipality.server";
 import { isPublished } from "./publish.server";
 import { findRound } from "./rounds-admin.server";
 import { latestTallies } from "./tally.server";
+import { ON_BALLOT, roundRulesOf } from "./round-rules.server";
 import { roundRules } from "./verification.server";
+import { dayIn } from "../domain/rounds/phases";
 
-/** Proposal statuses that were on the ballot (selected and funded ones were accepted when voting). */
-export const ON_BALLOT = ["accepted", "selected", "funded"] as const;
+export { ON_BALLOT };
 
 export interface RoundBundle {
   files: BundleFile[];
@@ -52,12 +53,22 @@ function voterTag(voterKey: string, envelope: string): string {
   return createHash("sha256").update(voterKey).update("\n").update(envelope).digest("hex").slice(0, 32);
 }
 
-async function eligibleInCensus(db: Db, municipalityId: string, rules: EligibilityRules): Promise<number | null> {
+/**
+ * Census entries eligible for the round, when the census in force was loaded by the first day of
+ * voting; null otherwise (a census loaded later says nothing about who could vote then).
+ */
+async function eligibleInCensus(
+  db: Db,
+  municipality: Municipality,
+  rules: EligibilityRules,
+  votingStart: string | null,
+): Promise<number | null> {
   const [active] = await db
-    .select({ id: censusImports.id })
+    .select({ id: censusImports.id, finishedAt: censusImports.finishedAt, startedAt: censusImports.startedAt })
     .from(censusImports)
-    .where(and(eq(censusImports.municipalityId, municipalityId), eq(censusImports.status, "active")));
-  if (!active) return null;
+    .where(and(eq(censusImports.municipalityId, municipality.id), eq(censusImports.status, "active")));
+  if (!active || !votingStart) return null;
+  if (dayIn(municipality.timeZone, active.finishedAt ?? active.startedAt) > votingStart) return null;
   const rows = await db
     .select({
       birthDate: censusRecords.birthDate,
@@ -145,10 +156,13 @@ async function buildRoundBundle(
     .orderBy(asc(ledgerLeaves.leafIndex));
   const ballotRows = await db.select().from(ballots).where(eq(ballots.roundId, round.id));
   const ballotById = new Map(ballotRows.map((b) => [b.id, b]));
+  const signedRules = await roundRulesOf(db, round.id);
+  const votingStart = signedRules.votingWindow?.startsOn ?? "";
   const leaves: BundleLeaf[] = leafRows.map((row) => {
     const leaf = JSON.parse(row.leaf) as Leaf;
     const ballot = leaf.ballotId ? ballotById.get(leaf.ballotId) : undefined;
     return {
+      day: leafDay(row.createdAt, municipality.timeZone, votingStart),
       leaf,
       opening: ballot
         ? { body: ballot.body, nonce: ballot.nonce, voter: voterTag(ballot.voterKey, leaf.envelope) }
@@ -158,12 +172,17 @@ async function buildRoundBundle(
   });
 
   const rules = await roundRules(db, round, municipality.timeZone);
-  const eligible = await eligibleInCensus(db, municipality.id, {
-    districtIds: rules.districtIds,
-    minAge: rules.minAge,
-    classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
-    ageDay: rules.ageDay,
-  });
+  const eligible = await eligibleInCensus(
+    db,
+    municipality,
+    {
+      districtIds: rules.districtIds,
+      minAge: rules.minAge,
+      classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
+      ageDay: rules.ageDay,
+    },
+    rules.votingStartsOn,
+  );
   const recorded = new Map<string, RecordedTally>();
   for (const r of results) {
     if (!r.tally) continue;
@@ -186,7 +205,9 @@ async function buildRoundBundle(
       title: round.title,
       phases: phaseRows.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })),
     },
-    rulesFingerprint: rulesFingerprint(round, envelopeDocs),
+    rulesFingerprint: rulesFingerprint(signedRules),
+    votingWindow: signedRules.votingWindow ?? undefined,
+    eligibility: signedRules.eligibility,
     envelopes: envelopeDocs,
     proposals: proposalRows.map((p) => ({
       id: p.id,
@@ -211,3 +232,18 @@ async function buildRoundBundle(
 }
 
 type BundleParts = Parameters<typeof buildBundle>[0];
+
+/**
+ * The day (round's time zone) a leaf was appended. Stored times may be coarsened to the whole UTC hour
+ * (ADR 0016); in a zone with a half-hour offset a ballot cast in the first half hour of voting is then
+ * stored in the evening before, and its day is the next one.
+ */
+function leafDay(at: Date, timeZone: string, votingStart: string): string {
+  const day = dayIn(timeZone, at);
+  const onTheHour = at.getTime() % 3_600_000 === 0;
+  if (onTheHour && day < votingStart) {
+    const later = dayIn(timeZone, new Date(at.getTime() + 3_599_999));
+    if (later === votingStart) return later;
+  }
+  return day;
+}

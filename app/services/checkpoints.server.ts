@@ -1,7 +1,7 @@
 /** Signed checkpoints of each round's ledger and the receipts voters keep. */
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { checkpoints, envelopes, ledgerLeaves, municipalityKeys, rounds, ballots } from "../../db/schema";
+import { checkpoints, ledgerLeaves, municipalityKeys, ballots } from "../../db/schema";
 import { rulesFingerprint } from "../domain/bundle/format";
 import {
   type Checkpoint,
@@ -11,6 +11,7 @@ import {
   signCheckpoint,
 } from "../domain/ledger/checkpoint";
 import { inclusionProof, ledgerHead } from "./ballots.server";
+import { roundRulesOf } from "./round-rules.server";
 import { serverSecret } from "./secrets.server";
 
 /** At most this long between two checkpoints while ballots arrive. */
@@ -53,22 +54,17 @@ export async function signingKey(db: Db | Tx, municipalityId: string) {
 }
 
 /**
- * The round's fingerprint for checkpoints: SHA-256 of the canonical JSON of the round's identity and
- * frozen ballot rules (envelopes, amounts, ballot types, limits, counting rules).
+ * The round's fingerprint for checkpoints: SHA-256 of the canonical JSON of everything that decides
+ * the outcome (voting window as opened, envelopes and their rules, accepted proposals and costs,
+ * voter classes and weights, eligibility), which is frozen once voting opens (ADR 0018).
  */
 export async function roundFingerprint(
   db: Db | Tx,
   roundId: string,
-  /** The round's identity when the caller has read it already (one query less). */
-  known?: { slug: string; kind: string },
+  /** Kept for callers that pass the round they read (the rules are read in full here). */
+  _known?: { slug: string; kind: string },
 ): Promise<string> {
-  const [round] = known ? [known] : await db.select().from(rounds).where(eq(rounds.id, roundId));
-  const envelopeRows = await db
-    .select()
-    .from(envelopes)
-    .where(eq(envelopes.roundId, roundId))
-    .orderBy(asc(envelopes.slug));
-  return rulesFingerprint(round, envelopeRows);
+  return rulesFingerprint(await roundRulesOf(db, roundId));
 }
 
 /**

@@ -35,6 +35,8 @@ export const phases = pgTable(
     kind: text("kind", { enum: phaseKinds }).notNull(),
     startsOn: date("starts_on", { mode: "string" }).notNull(),
     endsOn: date("ends_on", { mode: "string" }).notNull(),
+    /** Voting only: the end date in force when voting opened, set when voting is closed early (ADR 0018). */
+    plannedEndsOn: date("planned_ends_on", { mode: "string" }),
   },
   (t) => [unique("phases_kind_unique").on(t.roundId, t.kind)],
 );

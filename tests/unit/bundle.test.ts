@@ -121,6 +121,7 @@ describe("shora verify on a bundle", () => {
               leaf: JSON.parse(leafText(record.leaf)),
               leafHash: leafHashHex(leafText(record.leaf)),
               opening: record.opening,
+              day: record.day,
             });
           })
           .join("\n"),
@@ -238,7 +239,7 @@ describe("the ledger check reads every line form alike", () => {
         if (!l) return l;
         const r = JSON.parse(l);
         const leaf = Object.fromEntries(Object.entries(r.leaf).reverse());
-        return JSON.stringify({ opening: r.opening, leafHash: r.leafHash, leaf }, null, 1).replace(/\n/g, " ");
+        return JSON.stringify({ day: r.day, opening: r.opening, leafHash: r.leafHash, leaf }, null, 1).replace(/\n/g, " ");
       })
       .join("\n");
 

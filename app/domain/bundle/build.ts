@@ -31,6 +31,24 @@ export interface BundleLeaf {
   leaf: Leaf;
   opening: Opening | null;
   channel: "online" | "paper" | null;
+  /** The day (round's time zone) the leaf was appended. */
+  day: string | null;
+}
+
+/**
+ * Ballots a withdrawal ended, and every earlier ballot of the same voter they superseded: they were
+ * never counted, and their openings would show how a named (revoked) resident voted (ADR 0018).
+ */
+export function withdrawnBallots(leaves: readonly BundleLeaf[]): Set<string> {
+  const supersedes = new Map<string, string>();
+  for (const { leaf } of leaves) if (leaf.ballotId && leaf.supersedes) supersedes.set(leaf.ballotId, leaf.supersedes);
+  const withdrawn = new Set<string>();
+  for (const { leaf } of leaves) {
+    if (leaf.ballotId !== null || !leaf.supersedes) continue;
+    for (let id: string | undefined = leaf.supersedes; id && !withdrawn.has(id); id = supersedes.get(id))
+      withdrawn.add(id);
+  }
+  return withdrawn;
 }
 
 export interface RecordedTally {
@@ -136,7 +154,10 @@ function linesToBuffer(lines: Iterable<string>): Buffer {
 
 /** Writes every file of the bundle (sorted by name), SHA256SUMS and its signature last. */
 export function buildBundle(parts: BundleParts): BundleFile[] {
-  const { leaves } = parts;
+  const closed = withdrawnBallots(parts.leaves);
+  const leaves = parts.leaves.map((l) =>
+    l.leaf.ballotId && closed.has(l.leaf.ballotId) ? { ...l, opening: null } : l,
+  );
   let withdrawn = 0;
   let superseded = 0;
   const channels = { online: 0, paper: 0 };
@@ -167,7 +188,7 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
     FILES.ballots,
     linesToBuffer(
       (function* () {
-        for (const l of leaves) yield ballotLine(l.leaf, leafHashHex(leafText(l.leaf)), l.opening);
+        for (const l of leaves) yield ballotLine(l.leaf, leafHashHex(leafText(l.leaf)), l.opening, l.day);
       })(),
     ),
   );

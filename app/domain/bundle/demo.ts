@@ -20,6 +20,7 @@ import {
   leafText,
   rulesFingerprint,
 } from "./format";
+import { dayIn } from "../rounds/phases";
 
 /** sfc32 seeded from the SHA-256 of a string: reproducible and fast. */
 function randomFrom(seed: string) {
@@ -137,7 +138,17 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
     { code: "youth", name: { en: "Youth" }, weight: 3 },
   ];
   const roundMeta = { slug: ROUND, kind: "budgeting" };
-  const fingerprint = rulesFingerprint(roundMeta, envelopes);
+  const votingWindow = { startsOn: "2026-05-01", endsOn: "2026-05-21" };
+  const eligibility = { districts: null, minAge: 16 };
+  const fingerprint = rulesFingerprint({
+    round: roundMeta,
+    timeZone: "UTC",
+    votingWindow,
+    envelopes,
+    proposals,
+    voterClasses,
+    eligibility,
+  });
 
   const ballotFor = (slug: string): BallotBody => {
     const list = costsOf.get(slug) ?? [];
@@ -172,13 +183,15 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
   const checkpoints: LedgerDoc["checkpoints"] = [];
   const live: { ballotId: string; envelope: string; voter: string; weight: number }[] = [];
   const startedAt = Date.UTC(2026, 4, 1, 8);
+  /** Leaves spread over the first 20 days of voting. */
+  const step = Math.floor((20 * 86_400) / Math.max(1, options.voters));
   const every = Math.max(1, Math.floor(options.voters / 20));
   const sign = (at: number) => {
     const c = {
       roundFingerprint: fingerprint,
       treeSize: tree.size,
       rootHash: tree.root(),
-      signedAt: new Date(startedAt + at * 1000).toISOString(),
+      signedAt: new Date(startedAt + at * step * 1000).toISOString(),
     };
     checkpoints.push({ ...c, signature: signCheckpoint(c, keys.privateKeyPem) });
   };
@@ -222,7 +235,7 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
       channel = random() < 0.9 ? "online" : "paper";
       live.push({ ballotId, envelope: slug, voter, weight });
     }
-    leaves.push({ leaf, opening, channel });
+    leaves.push({ leaf, opening, channel, day: dayIn("UTC", new Date(startedAt + seq * step * 1000)) });
     tree.push(leafHashHex(leafText(leaf)));
     if ((seq + 1) % every === 0) sign(seq + 1);
   }
@@ -242,6 +255,8 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
         ],
       },
       rulesFingerprint: fingerprint,
+      votingWindow,
+      eligibility,
       envelopes,
       proposals,
       voterClasses,

@@ -2,8 +2,10 @@
  * The published bundle of a round (format `shora-bundle/1`): what it holds and the exact bytes of
  * its parts, shared by the writer (server export, `shora bundle --demo`) and the verifier.
  *
- *   round.json            the round, envelopes with ballot and counting rules, proposals, voter classes, counts
- *   ballots.jsonl         every ledger leaf in order, with the opened ballot (body, nonce, voter tag)
+ *   round.json            the round, voting window, envelopes with ballot and counting rules, proposals, voter
+ *                         classes, eligibility, counts
+ *   ballots.jsonl         every ledger leaf in order, with the opened ballot (body, nonce, voter tag) — never
+ *                         for a withdrawn ballot — and the day it was appended (format 2)
  *   <envelope>.pb         the current ballots of an envelope in Pabulib format, with a weight column
  *   ledger.json           every signed checkpoint and the municipality's public key
  *   tally.json            per envelope: rule, seed, selected proposals, support and the rule's trace
@@ -15,7 +17,11 @@ import { canonicalJson } from "../audit/canonical";
 import type { BallotBody, EnvelopeBallotRules } from "../ballots/rules";
 import type { RuleName } from "../tally";
 
-export const BUNDLE_FORMAT = "shora-bundle/1";
+/** Format 2 (ADR 0018): the fingerprint covers every rule that decides the outcome, leaves carry their
+ * day, withdrawn ballots stay closed. Format 1 bundles (published before) are still verified. */
+export const BUNDLE_FORMAT = "shora-bundle/2";
+export const BUNDLE_FORMAT_V1 = "shora-bundle/1";
+export type BundleFormat = typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V1;
 
 export type LocalText = { en?: string; fa?: string };
 
@@ -36,11 +42,15 @@ export interface EnvelopeDoc extends EnvelopeBallotRules {
 }
 
 export interface RoundDoc {
-  format: typeof BUNDLE_FORMAT;
+  format: BundleFormat;
   municipality: { slug: string; name: LocalText; currency: string; timeZone: string };
   round: { slug: string; kind: string; title: LocalText; phases: { kind: string; startsOn: string; endsOn: string }[] };
   /** What every checkpoint signs as the round fingerprint: the hash of the frozen ballot and counting rules. */
   rulesFingerprint: string;
+  /** Format 2: the voting dates as voting opened (signed); the voting phase may have closed earlier. */
+  votingWindow?: { startsOn: string; endsOn: string };
+  /** Format 2: who may vote — district codes (null: all) and the minimum age on the first day of voting. */
+  eligibility?: { districts: string[] | null; minAge: number | null };
   envelopes: EnvelopeDoc[];
   /** Accepted proposals per envelope, in the order the ballot shows them. */
   proposals: { id: string; envelope: string; title: LocalText; cost: number }[];
@@ -82,7 +92,7 @@ export interface LedgerDoc {
 }
 
 export interface TallyDoc {
-  format: typeof BUNDLE_FORMAT;
+  format: BundleFormat;
   envelopes: {
     envelope: string;
     rule: RuleName;
@@ -208,8 +218,8 @@ export class MerkleBytes {
   }
 }
 
-/** What checkpoints sign as the round fingerprint: the round's identity and its frozen ballot and counting rules. */
-export function rulesFingerprint(
+/** Format 1's fingerprint: the round's identity and its envelopes' ballot and counting rules only. */
+export function rulesFingerprintV1(
   round: { slug: string; kind: string },
   envelopes: readonly EnvelopeDocRules[],
 ): string {
@@ -234,6 +244,73 @@ export function rulesFingerprint(
   return sha256Hex(canonicalJson(data));
 }
 
+/** Everything that decides a round's outcome and is frozen once voting opens (ADR 0018). */
+export interface RoundRules {
+  round: { slug: string; kind: string };
+  timeZone: string;
+  votingWindow: { startsOn: string; endsOn: string } | null;
+  envelopes: readonly (EnvelopeDocRules & { district: string | null })[];
+  proposals: readonly { id: string; envelope: string; cost: number }[];
+  voterClasses: readonly { code: string; weight: number }[];
+  eligibility: { districts: string[] | null; minAge: number | null };
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * What checkpoints sign as the round fingerprint (format 2): the round's identity, time zone and voting
+ * window, every envelope's amount, district, ballot and counting rules, the accepted proposals and their
+ * costs, the voter classes and weights, and eligibility. Recomputed by the verifier from round.json.
+ */
+export function rulesFingerprint(rules: RoundRules): string {
+  const data = {
+    v: 2,
+    round: rules.round.slug,
+    kind: rules.round.kind,
+    timeZone: rules.timeZone,
+    voting: rules.votingWindow ? { startsOn: rules.votingWindow.startsOn, endsOn: rules.votingWindow.endsOn } : null,
+    envelopes: [...rules.envelopes]
+      .sort((a, b) => byText(a.slug, b.slug))
+      .map((e) => ({
+        slug: e.slug,
+        district: e.district,
+        amount: e.amount,
+        ballotType: e.ballotType,
+        minProjects: e.minProjects,
+        maxProjects: e.maxProjects,
+        minSpendShare: e.minSpendShare,
+        minPoints: e.minPoints,
+        maxPoints: e.maxPoints,
+        tallyRule: e.tallyRule,
+        tallyCompletion: e.tallyCompletion,
+      })),
+    proposals: [...rules.proposals]
+      .sort((a, b) => byText(a.id, b.id))
+      .map((p) => ({ id: p.id, envelope: p.envelope, cost: p.cost })),
+    voterClasses: [...rules.voterClasses]
+      .sort((a, b) => byText(a.code, b.code))
+      .map((c) => ({ code: c.code, weight: c.weight })),
+    eligibility: {
+      districts: rules.eligibility.districts ? [...rules.eligibility.districts].sort(byText) : null,
+      minAge: rules.eligibility.minAge,
+    },
+  };
+  return sha256Hex(canonicalJson(data));
+}
+
+/** The rules of a format 2 round.json. */
+export function rulesOfRoundDoc(doc: RoundDoc): RoundRules {
+  return {
+    round: doc.round,
+    timeZone: doc.municipality.timeZone,
+    votingWindow: doc.votingWindow ?? null,
+    envelopes: doc.envelopes,
+    proposals: doc.proposals,
+    voterClasses: doc.voterClasses,
+    eligibility: doc.eligibility ?? { districts: null, minAge: null },
+  };
+}
+
 export type EnvelopeDocRules = Pick<
   EnvelopeDoc,
   | "slug"
@@ -253,12 +330,12 @@ export function bundleFingerprint(round: RoundDoc): string {
   return sha256Hex(canonicalJson(round));
 }
 
-/** One line of ballots.jsonl. */
-export function ballotLine(leaf: Leaf, leafHash: string, opening: Opening | null): string {
+/** One line of ballots.jsonl; format 2 adds the day the leaf was appended (in the round's time zone). */
+export function ballotLine(leaf: Leaf, leafHash: string, opening: Opening | null, day: string | null = null): string {
   const open = opening
     ? `{"body":${canonicalJson(opening.body)},"nonce":${JSON.stringify(opening.nonce)},"voter":${JSON.stringify(opening.voter)}}`
     : "null";
-  return `{"leaf":${leafText(leaf)},"leafHash":"${leafHash}","opening":${open}}`;
+  return `{"leaf":${leafText(leaf)},"leafHash":"${leafHash}","opening":${open}${day === null ? "" : `,"day":"${day}"`}}`;
 }
 
 export const FILES = {

@@ -46,6 +46,8 @@ export interface LineFacts {
   bodyEnd: number;
   /** The parsed body when the general reader read the line (else parse the body text). */
   body: Opening["body"] | null;
+  /** Format 2: the day the leaf was appended (YYYY-MM-DD as written; null when absent). */
+  day: string | null;
 }
 
 export function emptyFacts(): LineFacts {
@@ -72,6 +74,7 @@ export function emptyFacts(): LineFacts {
     bodyAt: -1,
     bodyEnd: -1,
     body: null,
+    day: null,
   };
 }
 
@@ -285,6 +288,13 @@ export function readLineFast(b: Buffer, start: number, end: number, f: LineFacts
     next = literal(b, at, "}");
     if (next < 0) return false;
   }
+  let dayAt = -1;
+  const dayStart = literal(b, next, ',"day":"');
+  if (dayStart >= 0) {
+    if (dayStart + 11 > end || b[dayStart + 10] !== QUOTE) return false;
+    dayAt = dayStart;
+    next = dayStart + 11;
+  }
   if (next + 1 !== end || b[next] !== 125) return false;
 
   // The line has the writer's form: the facts.
@@ -299,6 +309,7 @@ export function readLineFast(b: Buffer, start: number, end: number, f: LineFacts
   f.supersedesEnd = supersedesEnd - 1;
   f.weight = digits(b, weightAt, weightEnd);
   f.commitmentNull = commitmentAt < 0;
+  f.day = dayAt < 0 ? null : latin1(b, dayAt, dayAt + 10);
   // leaf hash = SHA-256(0x00 ‖ leaf text)
   const leafBytes = room(leafEnd - leafStart + 1);
   leafBytes[0] = 0;
@@ -349,7 +360,7 @@ export function bodyText(body: Opening["body"]): string {
 /** The general reader: any line, through JSON.parse. */
 export function readLineGeneral(text: string, f: LineFacts): void {
   f.readable = false;
-  let record: { leaf?: Leaf; leafHash?: unknown; opening?: Opening | null } | null;
+  let record: { leaf?: Leaf; leafHash?: unknown; opening?: Opening | null; day?: unknown } | null;
   try {
     record = JSON.parse(text);
   } catch {
@@ -362,6 +373,7 @@ export function readLineGeneral(text: string, f: LineFacts): void {
     return;
   }
   f.readable = true;
+  f.day = record?.day === undefined ? null : String(record.day);
   f.seq = leaf.seq;
   f.round = leaf.round;
   f.envelope = leaf.envelope;

@@ -13,7 +13,8 @@
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { type BallotProposal, checkBallot } from "../ballots/rules";
-import { FILES, type LedgerDoc, MerkleBytes, type Opening, type RoundDoc, sha256Hex } from "./format";
+import { dayIn } from "../rounds/phases";
+import { BUNDLE_FORMAT_V1, FILES, type LedgerDoc, MerkleBytes, type Opening, type RoundDoc, sha256Hex } from "./format";
 import { grown } from "../typed-arrays";
 import { BytesTable } from "./bytes-table";
 import { emptyFacts, factText, readLineFast, readLineGeneral } from "./leaf-line";
@@ -27,6 +28,10 @@ export interface LedgerFailure {
 export interface LedgerSummary {
   leaves: number;
   current: number;
+  /** Ballot leaves (not withdrawals), revotes among them, withdrawal leaves. */
+  ballots: number;
+  superseded: number;
+  withdrawn: number;
   /** SHA-256 of ballots.jsonl (so the checksum step need not read it again). */
   sha256: string;
   /** Per envelope slug: how many current ballots and the digest of them in ledger order. */
@@ -113,6 +118,8 @@ class LeafColumns {
   voter = new Int32Array(1 << 16);
   /** Ballot number (in `ballotIds`) of the leaf; -1 for a withdrawal. */
   ballot = new Int32Array(1 << 16);
+  /** The ballot's body, nonce and voter tag are published (format 2: never for a withdrawn ballot). */
+  opened = new Uint8Array(1 << 16);
   /** Verdict number (rules and digest of the ballot's envelope, weight and body). */
   verdict = new Int32Array(1 << 16);
   ensure(n: number) {
@@ -122,6 +129,7 @@ class LeafColumns {
     this.current = grown(this.current, size);
     this.voter = grown(this.voter, size);
     this.ballot = grown(this.ballot, size);
+    this.opened = grown(this.opened, size);
     this.verdict = grown(this.verdict, size);
   }
 }
@@ -136,6 +144,43 @@ export function checkLedger(
   const fail = (check: string, where: string, reason: string): LedgerResult => ({ failure: { check, where, reason } });
   const cps = ledger.checkpoints;
   const envelopeList = round.envelopes;
+  // Format 2 (ADR 0018): every leaf was appended within the voting window, withdrawn ballots stay closed.
+  const v2 = round.format !== BUNDLE_FORMAT_V1;
+  let votingStart = "";
+  let votingEnd = "";
+  let checkpointDays: string[] = [];
+  if (v2) {
+    const window = round.votingWindow;
+    const phase = round.round.phases.find((p) => p.kind === "voting");
+    if (!window || !phase) return fail("voting window", FILES.round, "no voting window or voting phase");
+    if (phase.startsOn !== window.startsOn || phase.endsOn > window.endsOn || phase.endsOn < phase.startsOn)
+      return fail(
+        "voting window",
+        FILES.round,
+        `the voting phase (${phase.startsOn} – ${phase.endsOn}) is neither the signed voting window (${window.startsOn} – ${window.endsOn}) nor an early close of it`,
+      );
+    votingStart = window.startsOn;
+    votingEnd = phase.endsOn;
+    try {
+      checkpointDays = cps.map((c) => dayIn(round.municipality.timeZone, new Date(c.signedAt)));
+    } catch {
+      return fail("voting window", FILES.ledger, "a checkpoint time or the round's time zone cannot be read");
+    }
+    for (const [i, day] of checkpointDays.entries()) {
+      // Signed data alone: nothing may be appended after a checkpoint signed once voting had closed.
+      if (day < votingStart)
+        return fail("voting window", `${FILES.ledger} checkpoint ${i}`, `signed on ${day}, before voting opened`);
+      if (day > votingEnd && cps[i].treeSize !== cps[cps.length - 1].treeSize)
+        return fail(
+          "voting window",
+          `${FILES.ledger} checkpoint ${i}`,
+          `signed on ${day}, after voting closed (${votingEnd}), yet leaves were appended after it`,
+        );
+    }
+  }
+  let ballotLeaves = 0;
+  let revotes = 0;
+  let withdrawals = 0;
   const envelopeIndex = new Map(envelopeList.map((e, i) => [e.slug, i]));
   const proposalsOf = new Map<string, BallotProposal[]>();
   for (const p of round.proposals) {
@@ -156,6 +201,21 @@ export function checkLedger(
   const bodies = new Map<number, { table: BytesTable; ids: number[] }>();
   const verdicts: { broken: string | null; digest: string }[] = [];
   let nextCheckpoint = 0;
+  /** Every checkpoint of the tree's size so far signs its root. */
+  const checkpointsAt = (): LedgerResult | null => {
+    while (nextCheckpoint < cps.length && cps[nextCheckpoint].treeSize === tree.size) {
+      const cp = cps[nextCheckpoint];
+      if (tree.root() !== cp.rootHash) {
+        return fail(
+          "Merkle roots",
+          `${FILES.ledger} checkpoint ${nextCheckpoint} (size ${cp.treeSize})`,
+          `the root of leaves 0–${cp.treeSize - 1} of ${FILES.ballots} is not the signed root`,
+        );
+      }
+      nextCheckpoint += 1;
+    }
+    return null;
+  };
   let line = 0;
   const where = () => `${FILES.ballots} line ${line} (leaf ${line - 1})`;
   const decode = lineDecoder(bytes);
@@ -175,6 +235,20 @@ export function checkLedger(
       return fail("ledger leaves", where(), `leaf seq is ${f.seq}: a leaf is missing, added or out of order`);
     if (!f.leafHashOk) return fail("ledger leaves", where(), "the leaf hash does not match the leaf");
     if (f.round !== round.round.slug) return fail("ledger leaves", where(), `leaf of round ${f.round}`);
+    if (v2) {
+      const day = f.day;
+      if (day === null || !/^\d{4}-\d{2}-\d{2}$/.test(day))
+        return fail("voting window", where(), "the leaf carries no day it was appended");
+      if (day < votingStart || day > votingEnd)
+        return fail("voting window", where(), `appended on ${day}, outside voting (${votingStart} – ${votingEnd})`);
+      const covering = checkpointDays[nextCheckpoint];
+      if (covering !== undefined && day > covering)
+        return fail(
+          "voting window",
+          where(),
+          `appended on ${day}, after checkpoint ${nextCheckpoint} that covers it was signed (${covering})`,
+        );
+    }
     const env = envelopeIndex.get(f.envelope);
     if (env === undefined) return fail("ledger leaves", where(), `unknown envelope ${f.envelope}`);
     leaves.ensure(n);
@@ -191,15 +265,47 @@ export function checkLedger(
       if (ended < 0 || !leaves.current[ended] || leaves.envelope[ended] !== env) {
         return fail("one current ballot per voter", where(), "withdraws a ballot that is not current in this envelope");
       }
+      if (v2 && leaves.opened[ended])
+        return fail(
+          "withdrawn ballots",
+          where(),
+          `withdraws ${factText(f, f.supersedesAt, f.supersedesEnd)}, whose choices are opened: a withdrawn ballot is never published or counted`,
+        );
       leaves.current[ended] = 0;
-      currentOf[env][leaves.voter[ended]] = -1;
+      if (leaves.voter[ended] >= 0) currentOf[env][leaves.voter[ended]] = -1;
       leaves.voter[n] = -1;
+      leaves.opened[n] = 0;
+      withdrawals += 1;
     } else {
       const ballot = ballotIds.add(src, f.ballotIdAt, f.ballotIdEnd);
       if (!ballotIds.added)
         return fail("ledger leaves", where(), `ballot id ${factText(f, f.ballotIdAt, f.ballotIdEnd)} appears twice`);
       if (ballot >= ballotLeaf.length) ballotLeaf = grown(ballotLeaf, ballotLeaf.length * 2);
       ballotLeaf[ballot] = -1;
+      ballotLeaves += 1;
+      if (f.supersedesAt >= 0) revotes += 1;
+      if (v2 && !f.openingPresent) {
+        // A closed ballot: only a withdrawn one (checked when the withdrawal comes, and at the end).
+        if (f.supersedesAt >= 0) {
+          const old = superseded < 0 ? -1 : ballotLeaf[superseded];
+          if (old < 0 || !leaves.current[old] || leaves.envelope[old] !== env || leaves.opened[old])
+            return fail(
+              "withdrawn ballots",
+              where(),
+              `a closed ballot supersedes ${factText(f, f.supersedesAt, f.supersedesEnd)}, which is not a current closed ballot in ${f.envelope}`,
+            );
+          leaves.current[old] = 0;
+        }
+        ballotLeaf[ballot] = n;
+        leaves.ballot[n] = ballot;
+        leaves.current[n] = 1;
+        leaves.opened[n] = 0;
+        leaves.voter[n] = -1;
+        tree.push(f.leafHash);
+        const failed = checkpointsAt();
+        if (failed) return failed;
+        continue;
+      }
       if (!f.opened) return fail("commitments", where(), "the ballot is not opened (body, nonce and voter tag)");
       if (!f.commitmentOk)
         return fail("commitments", where(), "the opened body and nonce do not give the leaf's commitment");
@@ -255,22 +361,14 @@ export function checkLedger(
       ballotLeaf[ballot] = n;
       leaves.ballot[n] = ballot;
       leaves.current[n] = 1;
+      leaves.opened[n] = 1;
       leaves.voter[n] = voter;
       leaves.verdict[n] = verdict;
       currentOf[env][voter] = n;
     }
     tree.push(f.leafHash);
-    while (nextCheckpoint < cps.length && cps[nextCheckpoint].treeSize === tree.size) {
-      const cp = cps[nextCheckpoint];
-      if (tree.root() !== cp.rootHash) {
-        return fail(
-          "Merkle roots",
-          `${FILES.ledger} checkpoint ${nextCheckpoint} (size ${cp.treeSize})`,
-          `the root of leaves 0–${cp.treeSize - 1} of ${FILES.ballots} is not the signed root`,
-        );
-      }
-      nextCheckpoint += 1;
-    }
+    const failed = checkpointsAt();
+    if (failed) return failed;
   }
   if (nextCheckpoint < cps.length) {
     return fail(
@@ -296,6 +394,12 @@ export function checkLedger(
   let current = 0;
   for (let n = 0; n < tree.size; n++) {
     if (!leaves.current[n]) continue;
+    if (!leaves.opened[n])
+      return fail(
+        "withdrawn ballots",
+        `${FILES.ballots} line ${n + 1} (leaf ${n})`,
+        `ballot ${ballotIds.text(leaves.ballot[n])} is neither opened nor withdrawn`,
+      );
     const env = leaves.envelope[n];
     const digest = verdicts[leaves.verdict[n]].digest;
     digests[env].add(ballotIds.bytes(leaves.ballot[n]), digest);
@@ -307,5 +411,14 @@ export function checkLedger(
   envelopeList.forEach((e, i) => {
     envelopeDigests[e.slug] = { count: counts[i], digest: digests[i].hex() };
   });
-  return { leaves: tree.size, current, envelopes: envelopeDigests, kept, sha256: sha256Hex(bytes) };
+  return {
+    leaves: tree.size,
+    current,
+    ballots: ballotLeaves,
+    superseded: revotes,
+    withdrawn: withdrawals,
+    envelopes: envelopeDigests,
+    kept,
+    sha256: sha256Hex(bytes),
+  };
 }

@@ -11,8 +11,17 @@ import { verifyCheckpoint } from "../ledger/checkpoint";
 import { PbFormatError, decodePb, parsePb } from "../pbfile";
 import { tally } from "../tally";
 import { supportOf } from "./build";
-import { CurrentDigest, type LedgerResult, ballotDigest, checkLedger, pbVoteText } from "./ledger-check";
 import {
+  CurrentDigest,
+  type LedgerResult,
+  type LedgerSummary,
+  ballotDigest,
+  checkLedger,
+  pbVoteText,
+} from "./ledger-check";
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_V1,
   FILES,
   type LedgerDoc,
   type RoundDoc,
@@ -21,6 +30,8 @@ import {
   pbName,
   resultsCsvName,
   rulesFingerprint,
+  rulesFingerprintV1,
+  rulesOfRoundDoc,
   sha256Hex,
 } from "./format";
 
@@ -172,6 +183,12 @@ function checkEnvelope(
   );
   if (canonicalJson(support) !== canonicalJson(recorded.support))
     return tallyFailure(`${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
+  const weightSum = election.ballots.reduce((s, b) => s + b.weight, 0);
+  if (recorded.ballots !== election.ballots.length || recorded.voters !== weightSum || recorded.budget !== envelope.amount)
+    return tallyFailure(
+      `${FILES.tally} ${envelope.slug}`,
+      `ballots ${recorded.ballots}, weights ${recorded.voters} and budget ${recorded.budget} differ from ${name} (${election.ballots.length}, ${weightSum}, ${envelope.amount})`,
+    );
   const csv = reader.read(resultsCsvName(envelope.slug));
   if (csv) {
     const rows = csv.toString("utf8").trim().split("\n").slice(1);
@@ -214,6 +231,33 @@ function nameDifferingRow(reader: BundleReader, round: RoundDoc, ledger: LedgerD
   const missing = [...expected.keys()].find((id) => !listed.has(id));
   if (missing) throw new Failure("Pabulib files", run.name, `current ballot ${missing} is missing`);
   throw new Failure("Pabulib files", run.name, "the ballots are not in ledger order");
+}
+
+/** Every count round.json states, recomputed from the ledger; never more current ballots than eligible voters. */
+function checkCounts(round: RoundDoc, summary: LedgerSummary): Failure | null {
+  const c = round.counts;
+  const differ = (field: string, stated: unknown, actual: number) =>
+    new Failure("counts", `${FILES.round} counts.${field}`, `says ${String(stated)}, the ledger has ${actual}`);
+  if (c.leaves !== summary.leaves) return differ("leaves", c.leaves, summary.leaves);
+  if (c.current !== summary.current) return differ("current", c.current, summary.current);
+  if (c.superseded !== summary.superseded) return differ("superseded", c.superseded, summary.superseded);
+  if (c.withdrawn !== summary.withdrawn) return differ("withdrawn", c.withdrawn, summary.withdrawn);
+  const online = c.ballots?.online;
+  const paper = c.ballots?.paper;
+  if (!Number.isSafeInteger(online) || !Number.isSafeInteger(paper) || online < 0 || paper < 0 || online + paper !== summary.ballots)
+    return differ("ballots", `${online} online + ${paper} paper`, summary.ballots);
+  if (c.eligible !== null) {
+    if (!Number.isSafeInteger(c.eligible) || c.eligible < 0) return differ("eligible", c.eligible, summary.current);
+    // Voter tags link one voter's ballots within an envelope only: each envelope's current ballots are distinct voters.
+    for (const [slug, e] of Object.entries(summary.envelopes))
+      if (e.count > c.eligible)
+        return new Failure(
+          "counts",
+          `${FILES.round} counts.eligible`,
+          `${e.count} voters have a current ballot in ${slug}, more than the ${c.eligible} eligible`,
+        );
+  }
+  return null;
 }
 
 /** Every file is the one the municipality signed. */
@@ -276,6 +320,10 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     if (!sums || !signature) throw new Unreadable("SHA256SUMS or SHA256SUMS.sig is missing from the bundle");
     if (!Array.isArray(round.envelopes) || !Array.isArray(round.proposals) || !round.round?.slug)
       throw new Unreadable("round.json does not describe a round");
+    if (round.format !== BUNDLE_FORMAT && round.format !== BUNDLE_FORMAT_V1)
+      throw new Unreadable(`round.json has the unknown format ${JSON.stringify(round.format)}`);
+    if (!Array.isArray(round.voterClasses) || !Array.isArray(round.round.phases) || !round.counts)
+      throw new Unreadable("round.json has no voter classes, phases or counts");
     if (!Array.isArray(ledger.checkpoints) || typeof ledger.publicKey !== "string")
       throw new Unreadable("ledger.json has no checkpoints or public key");
     fingerprint = bundleFingerprint(round);
@@ -304,15 +352,26 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
       );
     pass("SHA256SUMS signature", `Ed25519, key SHA-256 ${sha256Hex(publicKey.trim()).slice(0, 16)}…`);
 
-    // 2. The round: its rules fingerprint is what the checkpoints sign.
-    const rulesPrint = rulesFingerprint(round.round, round.envelopes);
+    // 2. The round: its rules fingerprint is what the checkpoints sign. Format 2 covers everything that
+    // decides the outcome (voting window, envelopes, proposals and costs, classes, eligibility); format 1
+    // only the envelopes' rules. Checkpoints signed before an upgrade carry format 1's (ADR 0018).
+    const v2 = round.format === BUNDLE_FORMAT;
+    const legacyPrint = rulesFingerprintV1(round.round, round.envelopes);
+    const rulesPrint = v2 ? rulesFingerprint(rulesOfRoundDoc(round)) : legacyPrint;
     if (rulesPrint !== round.rulesFingerprint)
-      throw new Failure("round", FILES.round, "rulesFingerprint does not match the round's envelopes and rules");
+      throw new Failure(
+        "round",
+        FILES.round,
+        v2
+          ? "rulesFingerprint does not match the round's voting window, envelopes, proposals, voter classes and eligibility"
+          : "rulesFingerprint does not match the round's envelopes and rules",
+      );
     pass("round.json", `round ${round.round.slug}, ${round.envelopes.length} envelopes, fingerprint ${fingerprint}`);
 
-    // 3. Checkpoints: signed, for this round, growing.
+    // 3. Checkpoints: signed, for this round's rules, growing.
     const cps = ledger.checkpoints;
     if (cps.length === 0) throw new Failure("checkpoints", FILES.ledger, "no checkpoint");
+    let legacy = 0;
     cps.forEach((c, i) => {
       const { signature: sig, ...body } = c;
       if (!verifyCheckpoint(body, sig, publicKey))
@@ -321,11 +380,12 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
           `${FILES.ledger} checkpoint ${i} (size ${c.treeSize})`,
           "the signature does not verify",
         );
-      if (c.roundFingerprint !== rulesPrint)
+      if (v2 && c.roundFingerprint === legacyPrint && legacy === i) legacy += 1;
+      else if (c.roundFingerprint !== rulesPrint)
         throw new Failure(
           "checkpoint signatures",
           `${FILES.ledger} checkpoint ${i}`,
-          "signed for another round fingerprint",
+          `signed for another round fingerprint than the rules in ${FILES.round}`,
         );
       if (i > 0 && !(c.treeSize > cps[i - 1].treeSize))
         throw new Failure(
@@ -340,7 +400,12 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
           "signed before the previous checkpoint",
         );
     });
-    pass("checkpoint signatures", `${cps.length} checkpoints signed by the municipality for this round`);
+    pass(
+      "checkpoint signatures",
+      `${cps.length} checkpoints signed by the municipality for this round's rules${
+        legacy ? ` (the first ${legacy} with the format 1 fingerprint, before the upgrade)` : ""
+      }`,
+    );
 
     // 4–6. The ledger (in a worker thread when the caller provides one) while this thread reads the
     // .pb files, re-runs every tally and hashes every file; results are reported in a fixed order.
@@ -362,6 +427,14 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
       "Merkle roots",
       `every checkpoint's root recomputed from the leaves; the final one covers all ${summary.leaves} (root ${cps[cps.length - 1].rootHash.slice(0, 16)}…)`,
     );
+    if (v2)
+      pass(
+        "voting window",
+        `every leaf appended within voting (${round.votingWindow?.startsOn} – ${round.round.phases.find((p) => p.kind === "voting")?.endsOn}); no withdrawn ballot opened`,
+      );
+    const counts = checkCounts(round, summary);
+    if (counts) throw counts;
+    pass("counts", `round.json's counts equal the ledger's (${summary.current} current ballots)`);
 
     for (const run of envelopeRuns) {
       if (run.failure && run.stage === "file") throw run.failure;
