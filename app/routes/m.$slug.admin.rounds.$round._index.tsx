@@ -41,6 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     currentPhase: currentPhase(found.phases, found.today)?.kind ?? null,
     published: await isPublished(context.db, found.round.id),
     frozen: found.frozen,
+    votingClosed: found.phases.some((p) => p.kind === "voting" && p.endsOn < found.today),
     values,
   });
 }
@@ -90,7 +91,11 @@ export default function StaffRound() {
         {t("round.currentPhase")}:{" "}
         <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
       </p>
-      {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
+      {data.votingClosed ? (
+        <p className="notice">{t("rounds.votingClosedNotice")}</p>
+      ) : data.frozen ? (
+        <p className="notice">{t("rounds.frozenNotice")}</p>
+      ) : null}
       {notice ? (
         <p className="notice" role="status">
           {notice}

@@ -7,6 +7,7 @@ import { currentPhase, dayIn, rulesFrozen } from "../domain/rounds/phases";
 import { RefusedError } from "./errors.server";
 import type { Municipality } from "./municipality.server";
 import { type ProposalInput, findRound, proposalInRound } from "./rounds-admin.server";
+import { lockRoundRules } from "./round-rules.server";
 import type { SessionUser } from "./session.server";
 
 /** May this person submit proposals in this round? Verified residents only, where the round asks for it. */
@@ -119,5 +120,12 @@ export async function withdrawProposal(
   const proposal = await ownProposal(db, params.user, round.id, params.proposalId);
   if (!["submitted", "accepted"].includes(proposal.status) || frozen)
     throw new RefusedError("not_withdrawable", null, {}, 409);
-  await db.update(proposals).set({ status: "withdrawn", updatedAt: now }).where(eq(proposals.id, proposal.id));
+  // Checked again under the round's rules lock: a proposal on an open ballot stays there (ADR 0018).
+  await db.transaction(async (tx) => {
+    await lockRoundRules(tx, round.id);
+    const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, round.id));
+    if (rulesFrozen(phaseRows, dayIn(params.municipality.timeZone, now)))
+      throw new RefusedError("not_withdrawable", null, {}, 409);
+    await tx.update(proposals).set({ status: "withdrawn", updatedAt: now }).where(eq(proposals.id, proposal.id));
+  });
 }

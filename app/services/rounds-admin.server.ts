@@ -12,6 +12,7 @@ import { type EnvelopeRules, advancePhases, checkEnvelope, checkPhases } from ".
 import { recordAction } from "./audit.server";
 import { FrozenError, RefusedError, ViolationsError } from "./errors.server";
 import type { StaffAccess } from "./guards.server";
+import { lockRoundRules } from "./round-rules.server";
 
 type Actor = Pick<StaffAccess, "user" | "municipality">;
 
@@ -106,8 +107,9 @@ export async function createRound(db: Db, access: Actor, input: RoundInput) {
 
 /**
  * Updates texts and phase dates. Once voting has opened, the voting phase may not start later or
- * earlier and no phase may be added or removed (that would reopen or move the frozen rules); once the
- * results are published, nothing changes any more.
+ * earlier, no phase may be added or removed, and its end may only move earlier, not before today
+ * (closing voting early); once voting has closed, its dates never change, so voting never reopens
+ * (ADR 0018). Once the results are published, nothing changes any more.
  */
 export async function updateRound(
   db: Db,
@@ -120,6 +122,7 @@ export async function updateRound(
   if (violations.length) throw new ViolationsError(violations);
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, slug);
+    await lockRoundRules(tx, round.id);
     // Published results are final: the signed bundle carries the round's texts and dates (round.json),
     // and observers must be able to download the same bytes tomorrow.
     const [secret] = await tx
@@ -129,14 +132,28 @@ export async function updateRound(
     if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
     const today = dayIn(access.municipality.timeZone, now);
-    if (rulesFrozen(before, today)) {
+    const frozen = rulesFrozen(before, today);
+    const votingBefore = before.find((p) => p.kind === "voting");
+    const votingAfter = input.phases.find((p) => p.kind === "voting");
+    if (frozen && votingBefore && votingAfter && votingAfter.endsOn !== votingBefore.endsOn) {
+      if (today > votingBefore.endsOn) throw new RefusedError("voting_closed", null, {}, 409);
+      if (votingAfter.endsOn > votingBefore.endsOn)
+        throw new RefusedError("voting_end_later", null, { endsOn: votingBefore.endsOn }, 409);
+      if (votingAfter.endsOn < today) throw new RefusedError("voting_end_past", null, { today }, 409);
+    }
+    // The voting window as opened stays what checkpoints sign when voting is closed early.
+    const plannedEndsOn =
+      frozen && votingBefore && votingAfter && votingAfter.endsOn !== votingBefore.endsOn
+        ? (votingBefore.plannedEndsOn ?? votingBefore.endsOn)
+        : frozen
+          ? (votingBefore?.plannedEndsOn ?? null)
+          : null;
+    if (frozen) {
       const kinds = (list: readonly DatedPhase[]) =>
         list
           .map((p) => p.kind)
           .sort()
           .join(",");
-      const votingBefore = before.find((p) => p.kind === "voting");
-      const votingAfter = input.phases.find((p) => p.kind === "voting");
       if (kinds(before) !== kinds(input.phases) || votingBefore?.startsOn !== votingAfter?.startsOn) {
         throw new FrozenError("phases");
       }
@@ -146,7 +163,14 @@ export async function updateRound(
       .set({ title: input.title, description: input.description, updatedAt: now })
       .where(eq(rounds.id, round.id));
     await tx.delete(phases).where(eq(phases.roundId, round.id));
-    await tx.insert(phases).values(input.phases.map((p) => ({ id: randomUUID(), roundId: round.id, ...p })));
+    await tx.insert(phases).values(
+      input.phases.map((p) => ({
+        id: randomUUID(),
+        roundId: round.id,
+        ...p,
+        plannedEndsOn: p.kind === "voting" ? plannedEndsOn : null,
+      })),
+    );
     await recordAction(tx, {
       ...logFor(access),
       action: "round.update",
@@ -165,6 +189,7 @@ export async function updateRound(
 export async function advancePhase(db: Db, access: Actor, slug: string, now = new Date()) {
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, access.municipality.id, slug);
+    await lockRoundRules(tx, round.id);
     // Published results are final: the signed bundle carries the round's texts and dates (round.json),
     // and observers must be able to download the same bytes tomorrow.
     const [secret] = await tx
@@ -174,13 +199,23 @@ export async function advancePhase(db: Db, access: Actor, slug: string, now = ne
     if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
     const today = dayIn(access.municipality.timeZone, now);
+    const frozen = rulesFrozen(before, today);
     const outcome = advancePhases(before, today);
     if (!outcome.ok) throw new RefusedError(outcome.code, null, {}, 409);
     if (outcome.to === "voting") await assertBallotReady(tx, round.id);
     for (const p of outcome.phases) {
+      const old = before.find((x) => x.kind === p.kind);
+      // Voting may only close early here; the window as opened stays what checkpoints sign (ADR 0018).
+      if (frozen && p.kind === "voting" && old && (p.startsOn !== old.startsOn || p.endsOn > old.endsOn))
+        throw new RefusedError("voting_closed", null, {}, 409);
+      const closing = frozen && p.kind === "voting" && old && p.endsOn !== old.endsOn;
       await tx
         .update(phases)
-        .set({ startsOn: p.startsOn, endsOn: p.endsOn })
+        .set({
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+          ...(closing ? { plannedEndsOn: old.plannedEndsOn ?? old.endsOn } : {}),
+        })
         .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
     }
     await recordAction(tx, {
@@ -208,7 +243,9 @@ async function assertBallotReady(tx: Tx, roundId: string) {
   }
 }
 
+/** Refuses a rule change once voting has opened; under the round's rules lock, inside the writing transaction. */
 async function assertNotFrozen(tx: Tx, access: Actor, roundId: string, what: string, now: Date) {
+  await lockRoundRules(tx, roundId);
   const current = await phasesOf(tx, roundId);
   if (rulesFrozen(current, dayIn(access.municipality.timeZone, now))) throw new FrozenError(what);
 }

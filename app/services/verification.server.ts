@@ -43,6 +43,7 @@ import { VerificationRefused, censusEntry, censusSecret, idRulesOf, identityHash
 import type { FormFailure } from "./forms.server";
 import type { StaffAccess } from "./guards.server";
 import type { Municipality } from "./municipality.server";
+import { lockRoundRules } from "./round-rules.server";
 
 export { VerificationRefused };
 
@@ -780,8 +781,9 @@ async function roundRulesAndVerification(
   };
 }
 
+/** Classes and eligibility are frozen once voting opens: checked under the round's rules lock (ADR 0018). */
 async function assertNotFrozen(tx: Tx, roundId: string, timeZone: string, now: Date) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`round-rules:${roundId}`}))`);
+  await lockRoundRules(tx, roundId);
   const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, roundId));
   if (rulesFrozen(phaseRows, dayIn(timeZone, now))) throw new VerificationRefused("frozen", "form", 409);
 }

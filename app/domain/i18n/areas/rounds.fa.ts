@@ -21,7 +21,10 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.advance": "رفتن به مرحلهٔ بعد از همین حالا",
   "rounds.advanced": "دوره اکنون در این مرحله است: {phase}.",
   "rounds.publishedNotice": "نتایج این دوره منتشر شده است: عنوان، توضیح و تاریخ‌های آن قطعی است.",
-  "rounds.frozenNotice": "رای‌گیری آغاز شده است: سبدها، قواعد رای، شرایط مشارکت و گروه‌های رای‌دهنده ثابت شده‌اند.",
+  "rounds.frozenNotice":
+    "رای‌گیری آغاز شده است: سبدها و مبلغ‌ها، طرح‌ها و هزینه‌هایشان، قواعد رای، شرایط مشارکت، گروه‌های رای‌دهنده و وزن‌ها، قاعدهٔ شمارش و آغاز رای‌گیری ثابت شده‌اند. رای‌گیری را فقط می‌توان زودتر بست: روز پایان آن می‌تواند زودتر شود، نه پیش از امروز.",
+  "rounds.votingClosedNotice":
+    "رای‌گیری بسته شده است: هیچ چیزی که نتیجه را تعیین می‌کند تغییر نمی‌کند و رای‌گیری دوباره باز نمی‌شود (تاریخ‌های آن نهایی است).",
   "rounds.edit": "ویرایش",
   "rounds.envelopes": "سبدها",
   "rounds.proposals": "طرح‌ها",
@@ -99,6 +102,10 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.filter.results": "{count} طرح",
   "rounds.error.published": "نتایج این دوره منتشر شده است: عنوان، توضیح و تاریخ‌های آن دیگر تغییرپذیر نیست.",
   "rounds.error.frozen": "رای‌گیری آغاز شده است: {what} این دوره دیگر تغییرپذیر نیست.",
+  "rounds.error.voting_closed": "رای‌گیری بسته شده است: تاریخ‌های آن دیگر تغییر نمی‌کند و رای‌گیری دوباره باز نمی‌شود.",
+  "rounds.error.voting_end_later":
+    "رای‌گیری آغاز شده است: روز پایان آن فقط می‌تواند زودتر شود (بستن زودهنگام)، هرگز دیرتر از {endsOn}.",
+  "rounds.error.voting_end_past": "رای‌گیری را می‌توان زودتر بست، اما روز پایان آن نمی‌تواند پیش از امروز ({today}) باشد.",
   "rounds.error.slug_taken": "این نام نشانی پیش‌تر به کار رفته است.",
   "rounds.error.phase_dates_reversed": "واپسین روز {phase} پیش از نخستین روز آن است.",
   "rounds.error.phase_overlap": "{phase} باید پس از پایان {previous} آغاز شود.",

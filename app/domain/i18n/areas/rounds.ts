@@ -19,7 +19,10 @@ export const roundsEn = {
   "rounds.advance": "Advance to the next phase now",
   "rounds.advanced": "The round is now in the phase: {phase}.",
   "rounds.publishedNotice": "The results of this round are published: its title, description and dates are final.",
-  "rounds.frozenNotice": "Voting has opened: envelopes, ballot rules, eligibility and voter classes are frozen.",
+  "rounds.frozenNotice":
+    "Voting has opened: envelopes and amounts, proposals and costs, ballot rules, eligibility, voter classes and weights, the tally rule and the start of voting are frozen. Voting can only close early: its last day may move earlier, not before today.",
+  "rounds.votingClosedNotice":
+    "Voting has closed: nothing that decides the outcome can change, and voting cannot reopen (its dates are final).",
   "rounds.edit": "Edit",
   "rounds.envelopes": "Envelopes",
   "rounds.proposals": "Proposals",
@@ -98,6 +101,10 @@ export const roundsEn = {
   "rounds.error.published":
     "The results of this round are published: its title, description and dates can no longer be changed.",
   "rounds.error.frozen": "Voting has opened: the {what} of this round can no longer be changed.",
+  "rounds.error.voting_closed": "Voting has closed: its dates can no longer change, so voting cannot reopen.",
+  "rounds.error.voting_end_later":
+    "Voting has opened: its last day can only move earlier (closing voting early), never later than {endsOn}.",
+  "rounds.error.voting_end_past": "Voting can close early, but its last day cannot be before today ({today}).",
   "rounds.error.slug_taken": "This address name is already used.",
   "rounds.error.phase_dates_reversed": "The last day of {phase} is before its first day.",
   "rounds.error.phase_overlap": "{phase} must start after {previous} ends.",
