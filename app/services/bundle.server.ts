@@ -17,7 +17,7 @@ import {
   proposals,
   roundVoterClasses,
 } from "../../db/schema";
-import { type BundleFile, type BundleLeaf, type RecordedTally, buildBundle } from "../domain/bundle/build";
+import { type BundleFile, type BundleLeaf, type RecordedTally, buildBundle, leafDay } from "../domain/bundle/build";
 import {
   BUNDLE_FORMAT,
   type EnvelopeDoc,
@@ -232,18 +232,3 @@ async function buildRoundBundle(
 }
 
 type BundleParts = Parameters<typeof buildBundle>[0];
-
-/**
- * The day (round's time zone) a leaf was appended. Stored times may be coarsened to the whole UTC hour
- * (ADR 0016); in a zone with a half-hour offset a ballot cast in the first half hour of voting is then
- * stored in the evening before, and its day is the next one.
- */
-function leafDay(at: Date, timeZone: string, votingStart: string): string {
-  const day = dayIn(timeZone, at);
-  const onTheHour = at.getTime() % 3_600_000 === 0;
-  if (onTheHour && day < votingStart) {
-    const later = dayIn(timeZone, new Date(at.getTime() + 3_599_999));
-    if (later === votingStart) return later;
-  }
-  return day;
-}

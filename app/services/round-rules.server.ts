@@ -27,13 +27,21 @@ export async function lockRoundRules(tx: Tx, roundId: string) {
 
 export async function roundRulesOf(db: Db | Tx, roundId: string): Promise<RoundRules> {
   const [round] = await db
-    .select({ slug: rounds.slug, kind: rounds.kind, timeZone: municipalities.timeZone, municipalityId: rounds.municipalityId })
+    .select({
+      slug: rounds.slug,
+      kind: rounds.kind,
+      timeZone: municipalities.timeZone,
+      municipalityId: rounds.municipalityId,
+    })
     .from(rounds)
     .innerJoin(municipalities, eq(municipalities.id, rounds.municipalityId))
     .where(eq(rounds.id, roundId));
   const [envelopeRows, districtRows, voting, classRows, eligibility] = await Promise.all([
     db.select().from(envelopes).where(eq(envelopes.roundId, roundId)).orderBy(asc(envelopes.slug)),
-    db.select({ id: districts.id, code: districts.code }).from(districts).where(eq(districts.municipalityId, round.municipalityId)),
+    db
+      .select({ id: districts.id, code: districts.code })
+      .from(districts)
+      .where(eq(districts.municipalityId, round.municipalityId)),
     db
       .select()
       .from(phases)
@@ -61,7 +69,9 @@ export async function roundRulesOf(db: Db | Tx, roundId: string): Promise<RoundR
   return {
     round: { slug: round.slug, kind: round.kind },
     timeZone: round.timeZone,
-    votingWindow: voting[0] ? { startsOn: voting[0].startsOn, endsOn: voting[0].plannedEndsOn ?? voting[0].endsOn } : null,
+    votingWindow: voting[0]
+      ? { startsOn: voting[0].startsOn, endsOn: voting[0].plannedEndsOn ?? voting[0].endsOn }
+      : null,
     envelopes: envelopeRows.map((e) => ({
       slug: e.slug,
       district: e.districtId ? (code.get(e.districtId) ?? null) : null,

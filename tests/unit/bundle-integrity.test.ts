@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../app/cli/main";
 import type { BundleFile } from "../../app/domain/bundle/build";
+import { leafDay } from "../../app/domain/bundle/build";
 import { demoBundle, keyPairFromSeed } from "../../app/domain/bundle/demo";
 import { type RoundDoc, rulesFingerprint, rulesOfRoundDoc, sha256Hex } from "../../app/domain/bundle/format";
 import { verifyBundle } from "../../app/domain/bundle/verify";
@@ -162,5 +163,16 @@ describe("the rules fingerprint covers everything round.json says decides the ou
     expect(moved.failed[0]).toMatch(
       /^voting window: round\.json: the voting phase \(2026-05-01 – 2026-05-30\) is neither/,
     );
+  });
+});
+
+describe("the day of a leaf", () => {
+  it("is the day in the round's time zone, and a time coarsened to the UTC hour keeps a Tehran ballot in voting", () => {
+    // 00:05 on 1 May in Tehran (+03:30) is 20:35 UTC on 30 April; coarsened to the hour, 20:00 UTC = 23:30.
+    expect(leafDay(new Date("2026-04-30T20:00:00Z"), "Asia/Tehran", "2026-05-01")).toBe("2026-05-01");
+    expect(leafDay(new Date("2026-04-30T20:10:05Z"), "Asia/Tehran", "2026-05-01")).toBe("2026-04-30");
+    expect(leafDay(new Date("2026-04-30T19:00:00Z"), "Asia/Tehran", "2026-05-01")).toBe("2026-04-30");
+    expect(leafDay(new Date("2026-05-03T21:00:00Z"), "Asia/Tehran", "2026-05-01")).toBe("2026-05-04");
+    expect(leafDay(new Date("2026-05-03T21:00:00Z"), "UTC", "2026-05-01")).toBe("2026-05-03");
   });
 });

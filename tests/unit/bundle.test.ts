@@ -239,7 +239,10 @@ describe("the ledger check reads every line form alike", () => {
         if (!l) return l;
         const r = JSON.parse(l);
         const leaf = Object.fromEntries(Object.entries(r.leaf).reverse());
-        return JSON.stringify({ day: r.day, opening: r.opening, leafHash: r.leafHash, leaf }, null, 1).replace(/\n/g, " ");
+        return JSON.stringify({ day: r.day, opening: r.opening, leafHash: r.leafHash, leaf }, null, 1).replace(
+          /\n/g,
+          " ",
+        );
       })
       .join("\n");
 

@@ -10,6 +10,7 @@ import { csvLine } from "../csv";
 import type { PbElection } from "../pbfile";
 import { writePb } from "../pbfile";
 import { envelopeElectionOf } from "../pbfile/envelope";
+import { dayIn } from "../rounds/phases";
 import { tally } from "../tally";
 import {
   BUNDLE_FORMAT,
@@ -79,6 +80,20 @@ interface CurrentBallot {
   weight: number;
   body: Opening["body"];
   seq: number;
+}
+
+/**
+ * The day (round's time zone) a leaf was appended, from its stored time. Stored times may be coarsened
+ * to the whole UTC hour (ADR 0016); in a zone with a half-hour offset (Asia/Tehran) a ballot cast in the
+ * first half hour of voting is then stored in the evening before, and its day is the next one.
+ */
+export function leafDay(at: Date, timeZone: string, votingStart: string): string {
+  const day = dayIn(timeZone, at);
+  if (at.getTime() % 3_600_000 === 0 && day < votingStart) {
+    const later = dayIn(timeZone, new Date(at.getTime() + 3_599_999));
+    if (later === votingStart) return later;
+  }
+  return day;
 }
 
 /** The current (never superseded, not withdrawn) ballots of each envelope, in ledger order. */

@@ -184,7 +184,11 @@ function checkEnvelope(
   if (canonicalJson(support) !== canonicalJson(recorded.support))
     return tallyFailure(`${FILES.tally} ${envelope.slug}`, "the support figures differ from the ballots");
   const weightSum = election.ballots.reduce((s, b) => s + b.weight, 0);
-  if (recorded.ballots !== election.ballots.length || recorded.voters !== weightSum || recorded.budget !== envelope.amount)
+  if (
+    recorded.ballots !== election.ballots.length ||
+    recorded.voters !== weightSum ||
+    recorded.budget !== envelope.amount
+  )
     return tallyFailure(
       `${FILES.tally} ${envelope.slug}`,
       `ballots ${recorded.ballots}, weights ${recorded.voters} and budget ${recorded.budget} differ from ${name} (${election.ballots.length}, ${weightSum}, ${envelope.amount})`,
@@ -244,7 +248,13 @@ function checkCounts(round: RoundDoc, summary: LedgerSummary): Failure | null {
   if (c.withdrawn !== summary.withdrawn) return differ("withdrawn", c.withdrawn, summary.withdrawn);
   const online = c.ballots?.online;
   const paper = c.ballots?.paper;
-  if (!Number.isSafeInteger(online) || !Number.isSafeInteger(paper) || online < 0 || paper < 0 || online + paper !== summary.ballots)
+  if (
+    !Number.isSafeInteger(online) ||
+    !Number.isSafeInteger(paper) ||
+    online < 0 ||
+    paper < 0 ||
+    online + paper !== summary.ballots
+  )
     return differ("ballots", `${online} online + ${paper} paper`, summary.ballots);
   if (c.eligible !== null) {
     if (!Number.isSafeInteger(c.eligible) || c.eligible < 0) return differ("eligible", c.eligible, summary.current);

@@ -95,7 +95,10 @@ function inflateEntry(zip: Buffer, e: Entry, limits: ZipLimits): Buffer {
   if (e.size > limits.maxEntryBytes)
     throw new ZipRefused(e.name, `declares ${e.size} bytes, more than the limit of ${limits.maxEntryBytes}`);
   if (e.size > Math.max(1, e.compressed) * limits.maxRatio && e.size > 65536)
-    throw new ZipRefused(e.name, `declares ${e.size} bytes from ${e.compressed} compressed: a zip bomb, not a bundle file`);
+    throw new ZipRefused(
+      e.name,
+      `declares ${e.size} bytes from ${e.compressed} compressed: a zip bomb, not a bundle file`,
+    );
   const at = e.localOffset;
   if (at + 30 > zip.length || zip.readUInt32LE(at) !== 0x04034b50)
     throw new ZipRefused(e.name, "its local header is missing or damaged");
@@ -118,7 +121,8 @@ function inflateEntry(zip: Buffer, e: Entry, limits: ZipLimits): Buffer {
       );
     }
   } else throw new ZipRefused(e.name, `compression method ${e.method} is not deflate or stored`);
-  if (out.length !== e.size) throw new ZipRefused(e.name, `inflates to ${out.length} bytes, not the declared ${e.size}`);
+  if (out.length !== e.size)
+    throw new ZipRefused(e.name, `inflates to ${out.length} bytes, not the declared ${e.size}`);
   if (crc32(out) >>> 0 !== e.crc >>> 0) throw new ZipRefused(e.name, "its CRC-32 does not match");
   return out;
 }
@@ -132,7 +136,8 @@ export function readBundleZip(zip: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMIT
   const entries = centralDirectory(zip);
   const seen = new Set<string>();
   for (const e of entries) {
-    if (!plainName(e.name)) throw new ZipRefused(e.name, "not a bundle file at the zip's root (folder, path or odd name)");
+    if (!plainName(e.name))
+      throw new ZipRefused(e.name, "not a bundle file at the zip's root (folder, path or odd name)");
     if (seen.has(e.name)) throw new ZipRefused(e.name, "appears twice in the zip");
     if (e.flags & 1) throw new ZipRefused(e.name, "is encrypted");
     seen.add(e.name);
