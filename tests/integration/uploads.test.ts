@@ -418,7 +418,7 @@ describe("census uploads", () => {
     const lines = (await response.text()).trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(
-      /^2,'=cmd\|' \/C calc'!A0,resident,[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4},\d{4}-\d{2}-\d{2}$/,
+      /^2,"'=cmd\|' \/C calc'!A0",resident,[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4},\d{4}-\d{2}-\d{2}$/,
     );
     expect(lines[1]).not.toMatch(/(^|,)"?[=+\-@\t\r]/);
   });
