@@ -93,7 +93,8 @@ export const en = {
   "admin.staff": "Council members",
   "admin.roundsCount": "Rounds",
   "members.title": "Council members",
-  "members.intro": "Administrators add and remove council staff and administrators of {municipality}. Staff run rounds, review proposals, moderate, verify residents in person and enter paper ballots; administrators also manage the census, letter codes, council members and the publication of results. Every change is logged in the public action log.",
+  "members.intro":
+    "Administrators add and remove council staff and administrators of {municipality}. Staff run rounds, review proposals, moderate, verify residents in person and enter paper ballots; administrators also manage the census, letter codes, council members and the publication of results. Every change is logged in the public action log.",
   "members.manage": "Council members and roles",
   "members.name": "Name",
   "members.email": "E-mail address",
@@ -101,7 +102,8 @@ export const en = {
   "members.since": "Member since",
   "members.you": "(you)",
   "members.add.title": "Add a council member",
-  "members.add.help": "The person needs an account: they sign up first, then you add them by the e-mail address of that account.",
+  "members.add.help":
+    "The person needs an account: they sign up first, then you add them by the e-mail address of that account.",
   "members.add.submit": "Add",
   "members.remove": "Remove {name}",
   "members.makeAdmin": "Make {name} an administrator",
@@ -116,7 +118,8 @@ export const en = {
   "members.error.staff_role": "Role: choose staff or administrator.",
   "members.error.staff_not_member": "This person is not a council member of this municipality.",
   "members.error.staff_self": "You cannot remove yourself or change your own role; another administrator can.",
-  "members.error.staff_last_admin": "The municipality needs at least one administrator: add another administrator first.",
+  "members.error.staff_last_admin":
+    "The municipality needs at least one administrator: add another administrator first.",
   "members.adminOnly": "An administrator of this municipality does this.",
   "platform.title": "Platform administration",
   "platform.createMunicipality": "Create a municipality",
