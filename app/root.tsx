@@ -182,7 +182,7 @@ export default function App() {
 const reasonMessages: Record<ErrorPayload["reason"], MessageKey> = {
   login: "error.403.login",
   staff: "error.403.staff",
-  admin: "error.403.admin",
+  admin: "error.403.municipalityAdmin",
   platform_admin: "error.403.admin",
   csrf: "error.403.csrf",
   not_found: "error.404.body",

@@ -46,9 +46,11 @@ export default function StaffDashboard() {
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/rounds`}>{t("rounds.manage")}</Link>
         </li>
-        <li>
-          <Link to={`/m/${data.municipality.slug}/admin/census`}>{t("verification.nav.census")}</Link>
-        </li>
+        {data.role === "admin" ? (
+          <li>
+            <Link to={`/m/${data.municipality.slug}/admin/census`}>{t("verification.nav.census")}</Link>
+          </li>
+        ) : null}
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
         </li>
@@ -58,6 +60,11 @@ export default function StaffDashboard() {
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>
         </li>
+        {data.role === "admin" ? (
+          <li>
+            <Link to={`/m/${data.municipality.slug}/admin/staff`}>{t("members.manage")}</Link>
+          </li>
+        ) : null}
       </ul>
       <ul>
         {data.rounds.map((r) => (

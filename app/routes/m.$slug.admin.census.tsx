@@ -17,7 +17,7 @@ import {
   censusSummary,
 } from "../services/census.server";
 import { readUploadForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
+import { requireMunicipalityAdmin } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
 import { VerificationRefused, verificationFailure } from "../services/verification.server";
 import { pageTitle } from "../components/page-title";
@@ -34,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
 ];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
+  const { municipality } = await requireMunicipalityAdmin(request, context, params.slug);
   await expireStaleImports(context.db, municipality.id);
   const [rules, summary, imports, districtRows] = await Promise.all([
     idRulesOf(context.db, municipality.id),
@@ -74,7 +74,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; saved?: boolean };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const access = await requireStaff(request, context, params.slug);
+  const access = await requireMunicipalityAdmin(request, context, params.slug);
   const t = translator(requestLocale(request));
   // Refused by its Content-Length or once more bytes arrive, before the body is held in memory.
   const form = await readUploadForm(request, MAX_FILE_MB * 1024 * 1024 + FORM_MARGIN_BYTES);

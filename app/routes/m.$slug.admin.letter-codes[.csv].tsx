@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { readForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
+import { requireMunicipalityAdmin } from "../services/guards.server";
 import { VerificationRefused, generateLetterCodes, letterCsv } from "../services/verification.server";
 
 /**
@@ -9,7 +9,7 @@ import { VerificationRefused, generateLetterCodes, letterCsv } from "../services
  * this download is the only copy.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const access = await requireStaff(request, context, params.slug);
+  const access = await requireMunicipalityAdmin(request, context, params.slug);
   const form = await readForm(request);
   const number = (name: string, fallback: number) => {
     const raw = String(form.get(name) ?? "").trim();

@@ -7,7 +7,7 @@ import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n"
 import type { TraceStep } from "../domain/tally";
 import { readForm } from "../services/csrf.server";
 import type { FieldErrors } from "../services/forms.server";
-import { requireStaff } from "../services/guards.server";
+import { adminOnly, requireStaff } from "../services/guards.server";
 import { notFound } from "../services/http.server";
 import { requestLocale } from "../services/locale.server";
 import { refusalResponse } from "../services/refusals.server";
@@ -20,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.tally.title"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
+  const { municipality, role } = await requireStaff(request, context, params.slug);
   const round = await findRound(context.db, municipality.id, params.round ?? "");
   if (!round) throw notFound("round");
   const results = await latestTallies(context.db, round.id);
@@ -28,6 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: round.slug, title: round.title },
+    canPublish: role === "admin",
     envelopes: results.map(({ envelope, tally, proposals, stale }) => {
       const byId = new Map(proposals.map((p) => [p.id, p]));
       return {
@@ -64,6 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   if (form.get("intent") === "publish") {
+    adminOnly(access);
     try {
       const published = await publishRound(context.db, access, params.round ?? "");
       return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
@@ -111,13 +113,17 @@ export default function StaffTally() {
       <PostForm>
         <button type="submit">{t("rounds.tally.run")}</button>
       </PostForm>
-      <PostForm>
-        <input type="hidden" name="intent" value="publish" />
-        <p className="hint">{t("rounds.publish.help")}</p>
-        <button type="submit" className="secondary">
-          {t("rounds.publish.submit")}
-        </button>
-      </PostForm>
+      {data.canPublish ? (
+        <PostForm>
+          <input type="hidden" name="intent" value="publish" />
+          <p className="hint">{t("rounds.publish.help")}</p>
+          <button type="submit" className="secondary">
+            {t("rounds.publish.submit")}
+          </button>
+        </PostForm>
+      ) : (
+        <p className="hint">{t("members.adminOnly")}</p>
+      )}
       {data.envelopes.map((e) => (
         <section key={e.slug} aria-labelledby={`tally-${e.slug}`}>
           <h2 id={`tally-${e.slug}`}>

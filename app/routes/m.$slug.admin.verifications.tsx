@@ -27,7 +27,7 @@ import { pageTitle } from "../components/page-title";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.staff.title"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
+  const { municipality, role } = await requireStaff(request, context, params.slug);
   const url = new URL(request.url);
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
   const [found, districtRows, counts, letters, fromCensus, roundIds] = await Promise.all([
@@ -61,7 +61,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
     classes: [...new Set([...fromCensus, ...fromRounds.map((r) => r.code)])].sort(),
     counts: { census: byMethod.census ?? 0, letter: byMethod.letter ?? 0, staff: byMethod.staff ?? 0 },
-    letters,
+    // Letter codes and the census are the administrators' (ADR 0019).
+    admin: role === "admin",
+    letters: role === "admin" ? letters : null,
     found: found
       ? {
           user: found.user,
@@ -153,8 +155,13 @@ export default function Verifications() {
   return (
     <>
       <p>
-        <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link> ·{" "}
-        <Link to={`/m/${data.slug}/admin/census`}>{t("verification.nav.census")}</Link>
+        <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link>
+        {data.admin ? (
+          <>
+            {" · "}
+            <Link to={`/m/${data.slug}/admin/census`}>{t("verification.nav.census")}</Link>
+          </>
+        ) : null}
       </p>
       <h1>{t("verification.staff.title")}</h1>
       <p>{t("verification.staff.counts", data.counts)}</p>
@@ -277,42 +284,46 @@ export default function Verifications() {
         </section>
       ) : null}
 
-      <h2 id="letters">{t("verification.letters.title")}</h2>
-      <p>{t("verification.letters.help")}</p>
-      <p>{t("verification.letters.counts", data.letters ?? { issued: 0, used: 0, open: 0 })}</p>
-      {lettersError ? (
-        <p className="field-error" role="alert">
-          {t(`verification.error.${lettersError}` as MessageKey, { max: MAX_LETTER_BATCH })}
-        </p>
+      {data.admin ? (
+        <>
+          <h2 id="letters">{t("verification.letters.title")}</h2>
+          <p>{t("verification.letters.help")}</p>
+          <p>{t("verification.letters.counts", data.letters ?? { issued: 0, used: 0, open: 0 })}</p>
+          {lettersError ? (
+            <p className="field-error" role="alert">
+              {t(`verification.error.${lettersError}` as MessageKey, { max: MAX_LETTER_BATCH })}
+            </p>
+          ) : null}
+          <PostForm action={`/m/${data.slug}/admin/letter-codes.csv`} reloadDocument aria-labelledby="letters">
+            <SelectField
+              id="letters-districtId"
+              name="districtId"
+              label={t("verification.census.district")}
+              options={[
+                { value: "", label: t("verification.letters.allDistricts") },
+                ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+              ]}
+            />
+            <Field
+              id="letters-validDays"
+              name="validDays"
+              type="number"
+              label={t("verification.letters.validDays")}
+              defaultValue="60"
+              dir="ltr"
+            />
+            <Field
+              id="letters-limit"
+              name="limit"
+              type="number"
+              label={t("verification.letters.limit")}
+              defaultValue="1000"
+              dir="ltr"
+            />
+            <button type="submit">{t("verification.letters.submit")}</button>
+          </PostForm>
+        </>
       ) : null}
-      <PostForm action={`/m/${data.slug}/admin/letter-codes.csv`} reloadDocument aria-labelledby="letters">
-        <SelectField
-          id="letters-districtId"
-          name="districtId"
-          label={t("verification.census.district")}
-          options={[
-            { value: "", label: t("verification.letters.allDistricts") },
-            ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
-          ]}
-        />
-        <Field
-          id="letters-validDays"
-          name="validDays"
-          type="number"
-          label={t("verification.letters.validDays")}
-          defaultValue="60"
-          dir="ltr"
-        />
-        <Field
-          id="letters-limit"
-          name="limit"
-          type="number"
-          label={t("verification.letters.limit")}
-          defaultValue="1000"
-          dir="ltr"
-        />
-        <button type="submit">{t("verification.letters.submit")}</button>
-      </PostForm>
     </>
   );
 }

@@ -88,12 +88,20 @@ export async function requireStaff(
   return { user, municipality, role };
 }
 
+/**
+ * Administrator of this municipality: staff memberships, the census, letter codes and publication of
+ * results (ADR 0019). Staff get a 403 that says so.
+ */
 export async function requireMunicipalityAdmin(
   request: Request,
   context: AppLoadContext,
   slug: string | undefined,
 ): Promise<StaffAccess> {
-  const access = await requireStaff(request, context, slug);
+  return adminOnly(await requireStaff(request, context, slug));
+}
+
+/** For an administrator-only intent of a staff route: refuses staff with the same 403 (ADR 0019). */
+export function adminOnly(access: StaffAccess): StaffAccess {
   if (access.role !== "admin") throw deny(403, "admin", "Only administrators of this municipality may do this.");
   return access;
 }

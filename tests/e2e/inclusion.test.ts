@@ -37,16 +37,18 @@ const chartFiles = deferredChartFiles();
 const chartWeights: Partial<Record<Locale, number>> = {};
 const routesDir = path.resolve(import.meta.dirname, "../../app/routes");
 
-type Role = "visitor" | "resident" | "staff" | "platform";
+type Role = "visitor" | "resident" | "staff" | "admin" | "platform";
 const accounts: Record<Role, Record<Locale, string | null>> = {
   visitor: { en: null, fa: null },
   // Each language has its own resident (Reza in the north, Roya in the south): both verify and vote.
   resident: { en: "resident1@demo.shora.local", fa: "resident2@demo.shora.local" },
   staff: { en: "staff@demo.shora.local", fa: "staff@demo.shora.local" },
+  // The census and council members are the administrator's (ADR 0019).
+  admin: { en: "admin@demo.shora.local", fa: "admin@demo.shora.local" },
   platform: { en: "platform@demo.shora.local", fa: "platform@demo.shora.local" },
 };
 /** Residents and visitors are audited on a phone, staff on a desktop. */
-const auditWidth: Record<Role, number> = { visitor: 390, resident: 390, staff: 1280, platform: 1280 };
+const auditWidth: Record<Role, number> = { visitor: 390, resident: 390, staff: 1280, admin: 1280, platform: 1280 };
 
 /** What an entry's path and actions get: the page, its language, and what earlier entries found. */
 interface Scope {
@@ -341,7 +343,7 @@ const audits: Audit[] = [
   },
   {
     route: "m.$slug.admin.census.tsx",
-    role: "staff",
+    role: "admin",
     path: () => "/m/demo/admin/census",
     statesOnly: true,
     states: [
@@ -362,6 +364,21 @@ const audits: Audit[] = [
     path: (s) => `/m/demo/admin/verifications?email=${accounts.resident[s.locale]}`,
   },
   { route: "m.$slug.admin.outbox.tsx", role: "staff", path: () => "/m/demo/admin/outbox" },
+  {
+    route: "m.$slug.admin.staff.tsx",
+    role: "admin",
+    path: () => "/m/demo/admin/staff",
+    states: [
+      {
+        name: "errors",
+        act: async (s) => {
+          await s.page.locator("#field-email").fill("nobody@example.org");
+          await submit(s, s.t("members.add.submit"));
+          await errorsShown(s);
+        },
+      },
+    ],
+  },
   {
     route: "m.$slug.admin.rounds._index.tsx",
     role: "staff",
@@ -599,7 +616,7 @@ describe("inclusion audit", () => {
       const found = new Map<string, string>();
       const violations: string[] = [];
       const audited = new Set<string>();
-      for (const role of ["visitor", "resident", "staff", "platform"] as const) {
+      for (const role of ["visitor", "resident", "staff", "admin", "platform"] as const) {
         const width = auditWidth[role];
         const context: BrowserContext = await env.browser.newContext({
           locale: locale === "fa" ? "fa-IR" : "en-GB",

@@ -164,6 +164,17 @@ async function staffPage(locale: Locale): Promise<Page> {
   return staffPages[locale] as Page;
 }
 
+/** The demo administrator: letter codes and the census are theirs (ADR 0019). */
+const adminPages: Partial<Record<Locale, Page>> = {};
+async function adminPage(locale: Locale): Promise<Page> {
+  if (!adminPages[locale]) {
+    const page = await newPage(env.browser);
+    await demoLogIn(page, "admin@demo.shora.local", locale);
+    adminPages[locale] = page;
+  }
+  return adminPages[locale] as Page;
+}
+
 /** Staff find a resident by email on the verifications page: their verification history. */
 async function staffSeeVerification(locale: Locale, email: string): Promise<string> {
   const t = translator(locale);
@@ -262,8 +273,12 @@ describe("resident and observer journeys without JavaScript", () => {
       await page.context().close();
     });
 
-    it(`staff issue a letter code as a CSV, and a new resident verifies with it (${locale})`, async () => {
-      const staff = await staffPage(locale);
+    it(`the administrator issues a letter code as a CSV (staff are not offered the form), and a new resident verifies with it (${locale})`, async () => {
+      const clerk = await staffPage(locale);
+      await clerk.goto(`${env.app.url}/m/demo/admin/verifications`);
+      await expectLanguage(clerk, locale);
+      expect(await clerk.locator("#letters-limit").count()).toBe(0);
+      const staff = await adminPage(locale);
       await staff.goto(`${env.app.url}/m/demo/admin/verifications`);
       await staff.getByLabel(t("verification.census.district")).selectOption({ label: c.north });
       await staff.getByLabel(t("verification.letters.validDays")).fill("30");

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import {
   ballots,
+  censusImports,
   comments,
   districts,
   envelopes,
@@ -21,6 +22,7 @@ import {
   proposals,
   rounds,
   users,
+  verificationSettings,
   verifications,
 } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
@@ -28,6 +30,7 @@ import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { hashPassword } from "../../app/services/auth.server";
 import { castBallot } from "../../app/services/ballots.server";
+import { importCensus } from "../../app/services/census.server";
 import { startSession } from "../../app/services/session.server";
 import { createMunicipality, findMunicipality } from "../../app/services/municipality.server";
 import { publishRound } from "../../app/services/publish.server";
@@ -59,6 +62,8 @@ type Expect = Record<Role, number>;
 const all = (status: number): Expect => Object.fromEntries(roles.map((r) => [r, status])) as Expect;
 const loggedIn = (status: number, observer = 403): Expect => ({ ...all(status), observer });
 const staffOnly = (allowed: number): Expect => ({ ...all(403), staff: allowed, admin: allowed });
+/** The municipality's administrators only: its staff are refused too (ADR 0019). */
+const adminsOnly = (allowed: number): Expect => ({ ...all(403), admin: allowed });
 const platformOnly = (allowed: number): Expect => ({ ...all(403), platform: allowed });
 const authorOnly = (allowed: number): Expect => ({ ...all(403), author: allowed });
 const verifiedOnly = (allowed: number): Expect => ({ ...all(403), verified: allowed });
@@ -83,9 +88,12 @@ const matrix: Record<string, Row> = {
   "m.$slug.implementation[.json].tsx": { loader: all(200) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.outbox.tsx": { loader: staffOnly(200) },
-  "m.$slug.admin.census.tsx": { loader: staffOnly(200), action: staffOnly(400) },
-  // No census yet in the matrix municipality: staff are sent back to the verifications page with the reason.
-  "m.$slug.admin.letter-codes[.csv].tsx": { action: staffOnly(303) },
+  // The census, letter codes and council members are the administrators' (ADR 0019).
+  "m.$slug.admin.census.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
+  // No census yet in the matrix municipality: the administrator is sent back to the verifications page with the reason.
+  "m.$slug.admin.letter-codes[.csv].tsx": { action: adminsOnly(303) },
+  // An empty form adds nobody: the e-mail address is missing.
+  "m.$slug.admin.staff.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   "m.$slug.admin.verifications.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },
@@ -221,11 +229,17 @@ async function request(
   kind: "loader" | "action",
   params: Record<string, string>,
   fields: Record<string, string> = {},
+  files?: Record<string, { name: string; text: string }>,
 ): Promise<Response> {
   const module = await import(path.join(routesDir, file));
   const browser = await signedIn(role);
   const query = file.includes("chart[.png]") ? `?chart=support&envelope=${params.envelope}` : "";
-  const req = kind === "loader" ? browser.get(`/x${query}`) : browser.post("/x", fields);
+  const req =
+    kind === "loader"
+      ? browser.get(`/x${query}`)
+      : files
+        ? browser.postMultipart("/x", fields, files)
+        : browser.post("/x", fields);
   try {
     return await call(module[kind], browser, req, params);
   } finally {
@@ -430,6 +444,30 @@ beforeAll(async () => {
   const [published] = await database.db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
   expect(published.status).toBe("funded");
 
+  // A round counted but not published yet: staff and the administrator may run its tally, only the
+  // administrator publishes it (ADR 0019).
+  const tpId = await round(municipalityId, "tp", [
+    ["voting", -20, -11],
+    ["tallying", -10, 10],
+  ]);
+  const tpEnvelopeId = await envelope(tpId, "tpe", { tallyRule: "greedy" });
+  const tpProposal = await proposal(tpEnvelopeId, "accepted", null, 30);
+  const [tpEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, tpEnvelopeId));
+  for (let i = 0; i < 2; i++) {
+    await castBallot(database.db, {
+      roundId: tpId,
+      roundSlug: "tp",
+      timeZone: "UTC",
+      envelope: tpEnvelope,
+      voter: { identity: `matrix-tp-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
+      body: { approved: [tpProposal] },
+      channel: "online",
+      municipalityId,
+      now: new Date(`${addDays(today, -15)}T12:00:00Z`),
+    });
+  }
+  await runRoundTally(database.db, access, "tp");
+
   // The other municipality: a round whose slug this one does not have, with a public proposal of the
   // resident verified there and their comment on it.
   const thereRoundId = await round(foreign.municipalityId, "b-round", [["proposals", -1, 5]]);
@@ -501,6 +539,8 @@ interface Intent {
   round?: string;
   params?: Record<string, string>;
   fields: () => Record<string, string>;
+  /** Sent as multipart with these files, as the browser sends an upload form. */
+  files?: Record<string, { name: string; text: string }>;
   expected: Expect;
   /** Puts back what a successful request changed, before every role and at the end. */
   reset?: () => Promise<void>;
@@ -569,18 +609,19 @@ function intents(): Intent[] {
       expected: staffOnly(200),
       reset: restorePhases,
     },
+    // Publication is the administrators': staff are refused before the round's state is looked at.
     {
       name: "publish the tally of a round in its proposals phase",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       fields: () => ({ intent: "publish" }),
-      expected: staffOnly(409),
+      expected: adminsOnly(409),
     },
     {
       name: "publish the tally of a published round",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       round: "pub",
       fields: () => ({ intent: "publish" }),
-      expected: staffOnly(409),
+      expected: adminsOnly(409),
     },
     {
       name: "run the tally of a published round",
@@ -674,7 +715,111 @@ function intents(): Intent[] {
       expected: authorOnly(302),
       reset: restore(proposals, () => here.proposal),
     },
+    // The administrator/staff split (ADR 0019): staff are refused and nothing changes; the administrator succeeds.
+    {
+      name: "run the tally of a counted round (staff and administrator)",
+      file: "m.$slug.admin.rounds.$round.tally.tsx",
+      round: "tp",
+      fields: () => ({}),
+      expected: staffOnly(200),
+    },
+    {
+      name: "publish the results of a counted round (administrator only)",
+      file: "m.$slug.admin.rounds.$round.tally.tsx",
+      round: "tp",
+      fields: () => ({ intent: "publish" }),
+      // Publication cannot be undone: the administrator, after the staff member, publishes it once.
+      expected: adminsOnly(200),
+    },
+    {
+      name: "save the census ID rules (administrator only)",
+      file: "m.$slug.admin.census.tsx",
+      fields: () => ({ intent: "scheme", idScheme: "pattern", idPattern: "[A-Z]{2}\\d{6}" }),
+      expected: adminsOnly(200),
+      reset: async () => {
+        await database.db
+          .delete(verificationSettings)
+          .where(eq(verificationSettings.municipalityId, here.municipalityId));
+      },
+    },
+    {
+      name: "import a census file (administrator only)",
+      file: "m.$slug.admin.census.tsx",
+      fields: () => ({ intent: "import" }),
+      files: { file: { name: "census.csv", text: CENSUS_FILE } },
+      // A small file is loaded at once and the page shows it.
+      expected: adminsOnly(302),
+    },
+    {
+      name: "issue letter codes (administrator only)",
+      file: "m.$slug.admin.letter-codes[.csv].tsx",
+      fields: () => ({ districtId: here.district, validDays: "30", limit: "1" }),
+      expected: adminsOnly(200),
+      reset: withCensus,
+    },
+    {
+      name: "add a council member by e-mail (administrator only)",
+      file: "m.$slug.admin.staff.tsx",
+      fields: () => ({ intent: "add", email: `to-verify@${here.slug}.example`, role: "staff" }),
+      expected: adminsOnly(200),
+      reset: async () => {
+        await database.db.delete(memberships).where(eq(memberships.userId, here.toVerify));
+      },
+    },
+    {
+      name: "make a staff member an administrator (administrator only)",
+      file: "m.$slug.admin.staff.tsx",
+      fields: () => ({ intent: "role", userId: userIds.staff as string, role: "admin" }),
+      expected: adminsOnly(200),
+      reset: restoreStaff,
+    },
+    {
+      name: "remove a staff member (administrator only)",
+      file: "m.$slug.admin.staff.tsx",
+      fields: () => ({ intent: "remove", userId: userIds.staff as string }),
+      expected: adminsOnly(200),
+      reset: restoreStaff,
+    },
+    {
+      name: "the administrator removes themselves (refused: the municipality keeps an administrator)",
+      file: "m.$slug.admin.staff.tsx",
+      fields: () => ({ intent: "remove", userId: userIds.admin as string }),
+      expected: adminsOnly(409),
+    },
   ];
+}
+
+const CENSUS_FILE = `national_id,birth_date,district,voter_class\n${[1, 2, 3]
+  .map((n) => `${withIranianCheckDigit(String(710000000 + n).padStart(9, "0"))},1980-01-0${n},north,resident`)
+  .join("\n")}\n`;
+
+/** A census for the letter codes: imported through the service when the municipality has none yet. */
+async function withCensus() {
+  const [active] = await database.db
+    .select({ id: censusImports.id })
+    .from(censusImports)
+    .where(and(eq(censusImports.municipalityId, here.municipalityId), eq(censusImports.status, "active")));
+  if (active) return;
+  const municipality = await findMunicipality(database.db, here.slug);
+  const [admin] = await database.db
+    .select()
+    .from(users)
+    .where(eq(users.id, userIds.admin as string));
+  if (!municipality) throw new Error("no municipality");
+  await importCensus(
+    database.db,
+    { user: { ...admin, isPlatformAdmin: false }, municipality },
+    { fileName: "census.csv", text: CENSUS_FILE, skipBadRows: false },
+  );
+}
+
+/** The staff member is staff again. */
+async function restoreStaff() {
+  const staffId = userIds.staff as string;
+  await database.db
+    .insert(memberships)
+    .values({ userId: staffId, municipalityId: here.municipalityId, role: "staff" })
+    .onConflictDoUpdate({ target: [memberships.userId, memberships.municipalityId], set: { role: "staff" } });
 }
 
 describe("the actions that matter, with real forms, as every role", () => {
@@ -687,7 +832,7 @@ describe("the actions that matter, with real forms, as every role", () => {
       await intent.reset?.();
       let before = await state();
       for (const role of roles) {
-        const response = await request(role, intent.file, "action", params, intent.fields());
+        const response = await request(role, intent.file, "action", params, intent.fields(), intent.files);
         got[role] = response.status;
         const after = await state();
         const changed = Object.keys(before).filter((t) => before[t] !== after[t]);
@@ -870,6 +1015,19 @@ function probes(): Probe[] {
     verificationId: here.verification,
     reason: "Moved away",
   }));
+  // Council members are addressed by account: only members of the municipality in the address.
+  const staffFile = "m.$slug.admin.staff.tsx";
+  const memberForms: Record<string, string>[] = [{ intent: "remove" }, { intent: "role", role: "staff" }];
+  for (const fields of memberForms) {
+    form(`${fields.intent} their council member here`, staffFile, "admin", ours(staffFile), () => ({
+      ...fields,
+      userId: userIds.foreignAdmin as string,
+    }));
+    form(`${fields.intent} our council member there`, staffFile, "foreignAdmin", theirs, () => ({
+      ...fields,
+      userId: userIds.staff as string,
+    }));
+  }
   const envelopesFile = "m.$slug.admin.rounds.$round.envelopes.tsx";
   form("delete their envelope here", envelopesFile, "staff", ours(envelopesFile), () => ({
     intent: "delete",

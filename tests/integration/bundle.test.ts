@@ -30,8 +30,11 @@ import { testDatabase } from "../support/db";
 
 let database: Database;
 
-/** A resident's proposal title that a spreadsheet would run as a formula, in both languages. */
-const FORMULA = { en: '=HYPERLINK("http://x","y")', fa: "@جمع(۱+۱)" };
+/**
+ * A resident's proposal title that a spreadsheet would run as a formula, in both languages (the Persian
+ * one also after a `;`, where spreadsheets of many locales split cells).
+ */
+const FORMULA = { en: '=HYPERLINK("http://x","y")', fa: "@جمع(۱+۱);=1+1" };
 
 beforeAll(async () => {
   database = await testDatabase();
@@ -143,9 +146,9 @@ describe("the published bundle of a round", () => {
     const files = new Map(bundle.files.map((f) => [f.name, f.bytes]));
     const csv = files.get("results-city.csv")?.toString("utf8") ?? "";
     const row = csv.split("\n").find((line) => line.includes("HYPERLINK")) ?? "";
-    // An apostrophe first, then RFC 4180 quoting; the numbers after it stay numbers.
+    // An apostrophe first (and after a separator), then quoting; the numbers after it stay numbers.
     expect(row).toMatch(
-      /^[0-9a-f-]{36},"'=HYPERLINK\(""http:\/\/x"",""y""\)",'@جمع\(۱\+۱\),1800000000,\d+,\d+,(yes|no),\d*$/,
+      /^[0-9a-f-]{36},"'=HYPERLINK\(""http:\/\/x"",""y""\)","'@جمع\(۱\+۱\);'=1\+1",1800000000,\d+,\d+,(yes|no),\d*$/,
     );
     // No cell of the file starts with a formula character (the ids' hyphens are inside cells).
     expect(csv).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
@@ -160,7 +163,8 @@ describe("the published bundle of a round", () => {
 
     // A bundle published before cells were neutralised (the formula as typed, only quoted) still
     // verifies: its SHA256SUMS and signature cover the bytes it holds.
-    const before = csv.replace(`"'=HYPERLINK`, `"=HYPERLINK`).replace(",'@", ",@");
+    // (And one from before the `;` rule: that title unquoted, its second part a formula.)
+    const before = csv.replace(`"'=HYPERLINK`, `"=HYPERLINK`).replace(`,"'@جمع(۱+۱);'=1+1",`, ",@جمع(۱+۱);=1+1,");
     expect(before).not.toBe(csv);
     const oldFiles = bundle.files
       .filter((f) => !f.name.startsWith("SHA256SUMS"))

@@ -24,7 +24,7 @@ async function recordsOf(importId: number) {
 
 describe("census import", () => {
   it("refuses a file with bad rows as a whole, reporting line, column and reason — nothing imported", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const good = nationalId(100000001);
     const csv = censusCsv([
       [good, "1980-01-02", "north", "resident"],
@@ -70,7 +70,7 @@ describe("census import", () => {
   });
 
   it("imports with bad rows skipped when staff choose so, and the census then answers lookups", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const csv = censusCsv([
       [nationalId(200000001), "1980-01-02", "north", "resident"],
       ["12345", "1980-01-02", "north", "resident"],
@@ -170,7 +170,7 @@ describe("census import", () => {
   });
 
   it("refuses a file without the required header, an empty upload and non-UTF-8 text with the field named", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const path = `/m/${town.slug}/admin/census`;
     const noHeader = await call(
       censusPage.action,
@@ -201,13 +201,15 @@ describe("census import", () => {
     expect((await binary.json()).errors.file).toMatch(/UTF-8/);
   });
 
-  it("is for staff only, and every form needs the CSRF token", async () => {
-    const resident = await loggedIn(database.db, town.residents[0].email);
-    const denied = await call(censusPage.loader, resident, resident.get(`/m/${town.slug}/admin/census`), {
-      slug: town.slug,
-    });
-    expect(denied.status).toBe(403);
-    const staff = await loggedIn(database.db, town.staff.user.email);
+  it("is for administrators only (ADR 0019), and every form needs the CSRF token", async () => {
+    for (const email of [town.residents[0].email, town.staff.user.email]) {
+      const refused = await loggedIn(database.db, email);
+      const denied = await call(censusPage.loader, refused, refused.get(`/m/${town.slug}/admin/census`), {
+        slug: town.slug,
+      });
+      expect(denied.status).toBe(403);
+    }
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const body = new FormData();
     body.set("intent", "import");
     body.set("file", new File(["x"], "x.csv"));
@@ -226,7 +228,7 @@ describe("census import", () => {
 
   it("accepts another ID scheme with a pattern, and refuses an invalid pattern with the field named", async () => {
     const other = await setupTown(database.db, { residents: 1 });
-    const staff = await loggedIn(database.db, other.staff.user.email);
+    const staff = await loggedIn(database.db, other.admin.user.email);
     const bad = await call(
       censusPage.action,
       staff,

@@ -37,9 +37,14 @@ const newEmail = `${unique("csrf-signup")}@example.org`;
 const NO_FORM = new Set(["$.tsx"]);
 
 /** Who sends each form: staff of the municipality, unless the route is someone else's to use. */
-const sender: Record<string, "platform" | "author"> = {
+const sender: Record<string, "platform" | "author" | "admin"> = {
   "admin._index.tsx": "platform",
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": "author",
+  // The administrators' forms (ADR 0019).
+  "m.$slug.admin.census.tsx": "admin",
+  "m.$slug.admin.letter-codes[.csv].tsx": "admin",
+  "m.$slug.admin.staff.tsx": "admin",
+  "m.$slug.admin.rounds.$round.tally.tsx": "admin",
 };
 
 const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0"));
@@ -64,6 +69,7 @@ const forms: Record<string, () => Record<string, string>> = {
   "m.$slug.admin.census.tsx": () => ({ intent: "import" }),
   "m.$slug.admin.letter-codes[.csv].tsx": () => ({ districtId: ids.district, validDays: "30", limit: "10" }),
   "m.$slug.admin.moderation.tsx": () => ({ intent: "hide", commentId: ids.comment, reason: "Off topic" }),
+  "m.$slug.admin.staff.tsx": () => ({ intent: "add", email: `author@${slug}.example`, role: "staff" }),
   "m.$slug.admin.rounds._index.tsx": () => ({
     slug: "new-round",
     kind: "budgeting",
@@ -139,7 +145,8 @@ const uploadFiles = actionFiles.filter((f) =>
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("csrf");
-  ({ municipalityId } = await createMunicipality(database.db, {
+  let adminUserId: string;
+  ({ municipalityId, adminUserId } = await createMunicipality(database.db, {
     slug,
     name: { en: "CSRF" },
     defaultLocale: "en",
@@ -147,6 +154,7 @@ beforeAll(async () => {
     currency: "EUR",
     admin: { email: `admin@${slug}.example`, displayName: "Admin", password: PASSWORD },
   }));
+  ids.admin = adminUserId;
   const hash = await hashPassword(PASSWORD);
   for (const [role, platform] of [
     ["staff", false],

@@ -468,7 +468,8 @@ const ACTIONS: ActionRoute[] = [
   },
   {
     file: "m.$slug.admin.letter-codes[.csv].tsx",
-    reach: staff,
+    // The census and letter codes are the administrators' (ADR 0019).
+    reach: ["admin"],
     runs: 10,
     params: inMunicipality,
     intents: { "": ["districtId", "validDays", "limit"] },
@@ -507,7 +508,7 @@ const ACTIONS: ActionRoute[] = [
   },
   {
     file: "m.$slug.admin.census.tsx",
-    reach: staff,
+    reach: ["admin"],
     runs: 20,
     multipart: true,
     params: inMunicipality,
@@ -669,6 +670,24 @@ const ACTIONS: ActionRoute[] = [
     params: () => fc.constant({ "*": "no-such-page" }),
     intents: { "": [] },
     values: () => ({}),
+  },
+  // Last: it changes who is staff of the first municipality.
+  {
+    file: "m.$slug.admin.staff.tsx",
+    reach: ["admin"],
+    runs: 20,
+    params: inMunicipality,
+    intents: { add: ["email", "role"], role: ["userId", "role"], remove: ["userId"] },
+    values: (w, _p, k) => {
+      const members = [w.userIds.staff, w.userIds.admin].filter((id): id is string => id !== null);
+      return {
+        email: pick([nth(w.A.emails, k)], ["nobody@example.org", w.B.emails[0], w.A.emails[0].toUpperCase()]),
+        role: pick(["staff", "admin"], ["owner", ""]),
+        userId: pick([...members, nth(w.A.users, k)], [...w.B.users, "not-an-id"]),
+      };
+    },
+    // The role asked for is the member's role already.
+    noChange: (_role, o) => o.status === 200 && (o.json as { changed?: boolean } | null)?.changed === false,
   },
 ];
 

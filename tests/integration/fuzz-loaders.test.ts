@@ -97,7 +97,9 @@ const LOADERS: LoaderRoute[] = [
   { file: "m.$slug._index.tsx", runs: 8, params: inMunicipality },
   { file: "m.$slug.action-log[.jsonl].tsx", runs: 6, params: inMunicipality },
   { file: "m.$slug.admin._index.tsx", reach: staff, runs: 8, params: inMunicipality },
-  { file: "m.$slug.admin.census.tsx", reach: staff, runs: 8, params: inMunicipality },
+  // The census and council members are the administrators' (ADR 0019).
+  { file: "m.$slug.admin.census.tsx", reach: ["admin"], runs: 8, params: inMunicipality },
+  { file: "m.$slug.admin.staff.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.outbox.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.rounds._index.tsx", reach: staff, runs: 6, params: inMunicipality },

@@ -20,6 +20,8 @@ export interface Town {
   municipality: Municipality;
   district: { north: string; south: string; center: string };
   staff: { user: SessionUser; municipality: Municipality };
+  /** The municipality's administrator: the census and letter codes are theirs (ADR 0019). */
+  admin: { user: SessionUser; municipality: Municipality };
   residents: SessionUser[];
   roundSlug: string;
   roundId: string;
@@ -33,7 +35,7 @@ function addDays(n: number): string {
 export async function setupTown(db: Db, opts: { residents?: number; votingInDays?: number } = {}): Promise<Town> {
   const slug = unique("vtown");
   const hash = await hashPassword(PASSWORD);
-  await createMunicipality(db, {
+  const { adminUserId } = await createMunicipality(db, {
     slug,
     name: { en: `Town ${slug}`, fa: "شهر" },
     defaultLocale: "en",
@@ -102,6 +104,16 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
         id: staffId,
         email: `staff@${slug}.example`,
         displayName: "Staff Sina",
+        locale: "en",
+        isPlatformAdmin: false,
+      },
+      municipality,
+    },
+    admin: {
+      user: {
+        id: adminUserId,
+        email: `admin@${slug}.example`,
+        displayName: "Admin Person",
         locale: "en",
         isPlatformAdmin: false,
       },

@@ -228,7 +228,7 @@ describe("census match", () => {
 
 describe("letter codes", () => {
   it("generates a CSV without IDs or birth dates; a code works once and expires", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const response = await call(
       letterCodesCsv.action,
       staff,
@@ -307,7 +307,7 @@ describe("letter codes", () => {
   });
 
   it("refuses a bad batch request and sends staff back to the form", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
+    const staff = await loggedIn(database.db, town.admin.user.email);
     const response = await call(
       letterCodesCsv.action,
       staff,

@@ -1,0 +1,154 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
+import { useLocale, useT } from "../components/i18n";
+import { SelectField } from "../components/rounds";
+import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { readForm } from "../services/csrf.server";
+import { requireMunicipalityAdmin } from "../services/guards.server";
+import { requestLocale } from "../services/locale.server";
+import { addMember, changeMemberRole, membersOf, removeMember } from "../services/memberships.server";
+import { refusalResponse } from "../services/refusals.server";
+import { pageTitle } from "../components/page-title";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("members.title"));
+
+/** Administrators only (ADR 0019): the council members of this municipality and their roles. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { municipality, user } = await requireMunicipalityAdmin(request, context, params.slug);
+  const members = await membersOf(context.db, municipality.id);
+  return json({
+    slug: municipality.slug,
+    name: municipality.name,
+    timeZone: municipality.timeZone,
+    me: user.id,
+    members: members.map((m) => ({ ...m, since: m.since.toISOString() })),
+  });
+}
+
+type Outcome = {
+  errors: Record<string, string> | null;
+  values: Record<string, string>;
+  notice?: string;
+  changed?: boolean;
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireMunicipalityAdmin(request, context, params.slug);
+  const form = await readForm(request);
+  const t = translator(requestLocale(request));
+  const field = (name: string, max = 200) => String(form.get(name) ?? "").slice(0, max);
+  const intent = field("intent");
+  const values = { intent, email: field("email", 320), role: field("role"), userId: field("userId") };
+  const nameOf = async (userId: string) =>
+    (await membersOf(context.db, access.municipality.id)).find((m) => m.userId === userId)?.displayName ?? "";
+  try {
+    if (intent === "remove") {
+      const name = await nameOf(values.userId);
+      await removeMember(context.db, access, { userId: values.userId });
+      return json<Outcome>({ errors: null, values: {}, notice: t("members.removed", { name }) });
+    }
+    if (intent === "role") {
+      const changed = await changeMemberRole(context.db, access, { userId: values.userId, role: values.role });
+      const name = await nameOf(values.userId);
+      return json<Outcome>({
+        errors: null,
+        values: {},
+        notice: t(changed ? "members.changed" : "members.unchanged", { name }),
+        changed,
+      });
+    }
+    const { userId } = await addMember(context.db, access, { email: values.email, role: values.role });
+    return json<Outcome>({ errors: null, values: {}, notice: t("members.added", { name: await nameOf(userId) }) });
+  } catch (error) {
+    return refusalResponse(error, t, values, "members.error.");
+  }
+}
+
+export default function StaffMembers() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Outcome | undefined;
+  const adding = !result?.values?.intent || result.values.intent === "add";
+  return (
+    <>
+      <p>
+        <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link>
+      </p>
+      <h1>{t("members.title")}</h1>
+      <p>{t("members.intro", { municipality: pickText(data.name, locale) })}</p>
+      <Notice text={result?.notice} />
+      {adding ? null : <ErrorSummary errors={result?.errors} />}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("members.name")}</th>
+            <th scope="col">{t("members.email")}</th>
+            <th scope="col">{t("members.role")}</th>
+            <th scope="col">{t("members.since")}</th>
+            <th scope="col">{t("members.manage")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.members.map((m) => (
+            <tr key={m.userId}>
+              <td>
+                <span dir="auto">{m.displayName}</span> {m.userId === data.me ? t("members.you") : null}
+              </td>
+              <td dir="ltr">{m.email}</td>
+              <td>{t(`role.${m.role}` as MessageKey)}</td>
+              <td>{formatDateTime(locale, new Date(m.since), data.timeZone)}</td>
+              <td>
+                {m.userId === data.me ? null : (
+                  <>
+                    <PostForm className="inline-form">
+                      <input type="hidden" name="intent" value="role" />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <input type="hidden" name="role" value={m.role === "admin" ? "staff" : "admin"} />
+                      <button type="submit" className="link-button">
+                        {t(m.role === "admin" ? "members.makeStaff" : "members.makeAdmin", { name: m.displayName })}
+                      </button>
+                    </PostForm>{" "}
+                    <PostForm className="inline-form">
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <button type="submit" className="link-button">
+                        {t("members.remove", { name: m.displayName })}
+                      </button>
+                    </PostForm>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2 id="add">{t("members.add.title")}</h2>
+      <p>{t("members.add.help")}</p>
+      {adding ? <ErrorSummary errors={result?.errors} /> : null}
+      <PostForm noValidate aria-labelledby="add">
+        <input type="hidden" name="intent" value="add" />
+        <Field
+          name="email"
+          type="email"
+          label={t("members.email")}
+          autoComplete="off"
+          dir="ltr"
+          required
+          defaultValue={adding ? result?.values?.email : undefined}
+          error={adding ? result?.errors?.email : undefined}
+        />
+        <SelectField
+          name="role"
+          label={t("members.role")}
+          defaultValue={(adding ? result?.values?.role : undefined) || "staff"}
+          error={adding ? result?.errors?.role : undefined}
+          options={(["staff", "admin"] as const).map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))}
+        />
+        <button type="submit">{t("members.add.submit")}</button>
+      </PostForm>
+    </>
+  );
+}
