@@ -121,14 +121,14 @@ export const verifications = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
     revokedBy: text("revoked_by").references(() => users.id, { onDelete: "set null" }),
     revokeReason: text("revoke_reason"),
+    /** The revocation's id in the public action log: not the verification's id (ADR 0017). */
+    revocationRef: text("revocation_ref"),
   },
   (t) => [
     uniqueIndex("verifications_one_per_identity")
       .on(t.municipalityId, t.identityHash)
       .where(sql`${t.revokedAt} is null`),
-    uniqueIndex("verifications_one_per_account")
-      .on(t.municipalityId, t.userId)
-      .where(sql`${t.revokedAt} is null`),
+    uniqueIndex("verifications_one_per_account").on(t.municipalityId, t.userId).where(sql`${t.revokedAt} is null`),
     index("verifications_user_idx").on(t.userId),
   ],
 );
@@ -137,9 +137,7 @@ export const verifications = pgTable(
 export const verificationAttempts = pgTable(
   "verification_attempts",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
