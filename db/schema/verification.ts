@@ -128,7 +128,9 @@ export const verifications = pgTable(
     uniqueIndex("verifications_one_per_identity")
       .on(t.municipalityId, t.identityHash)
       .where(sql`${t.revokedAt} is null`),
-    uniqueIndex("verifications_one_per_account").on(t.municipalityId, t.userId).where(sql`${t.revokedAt} is null`),
+    uniqueIndex("verifications_one_per_account")
+      .on(t.municipalityId, t.userId)
+      .where(sql`${t.revokedAt} is null`),
     index("verifications_user_idx").on(t.userId),
   ],
 );
@@ -137,7 +139,9 @@ export const verifications = pgTable(
 export const verificationAttempts = pgTable(
   "verification_attempts",
   {
-    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
+    id: text("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()::text`),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
