@@ -19,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     load: async () => (await import("./verify-log.ts")).verifyLogCommand,
   },
   "verify-receipt": {
-    summary: "Check a voter receipt offline against a round's published checkpoints",
+    summary: "Check a voter receipt offline against a round's published checkpoints or bundle",
     load: async () => (await import("./verify-receipt.ts")).verifyReceiptCommand,
   },
   verify: {

@@ -1,10 +1,22 @@
+import { createPublicKey, verify as edVerify } from "node:crypto";
 import fs from "node:fs";
-import { type PublishedCheckpoints, type VoterReceipt, verifyReceipt } from "../domain/ledger/receipt";
+import { sha256Hex } from "../domain/bundle/format";
+import {
+  type Check,
+  type PublishedCheckpoints,
+  type VoterReceipt,
+  checkAgainstBallots,
+  parseReceipt,
+  verifyReceipt,
+} from "../domain/ledger/receipt";
 import { parseArgs, stringFlag } from "./args.ts";
 import { openBundle } from "./bundle-files.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
 
-function readJson<T>(file: string, what: string): T {
+/** Exit code when the receipt's ballot was replaced by a later one: not a pass, not a proven fault. */
+export const EXIT_SUPERSEDED = 3;
+
+function readJson(file: string, what: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -12,42 +24,85 @@ function readJson<T>(file: string, what: string): T {
     throw new UsageError(`cannot read ${what} ${file}`);
   }
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text);
   } catch {
     throw new UsageError(`${file} is not JSON`);
   }
 }
 
+function readReceipt(file: string): VoterReceipt {
+  const receipt = parseReceipt(readJson(file, "receipt"));
+  if (typeof receipt === "string") throw new UsageError(`${file}: ${receipt}`);
+  return receipt;
+}
+
+function print(checks: Check[], io: CliIo) {
+  for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
+}
+
 export const verifyReceiptCommand: CliCommand = {
-  summary: "Check a voter receipt offline against a round's published checkpoints",
+  summary: "Check a voter receipt offline against a round's published checkpoints or bundle",
   usage: [
     "Usage: shora verify-receipt <receipt.json> --checkpoints <checkpoints.json>",
     "       shora verify-receipt <bundle.zip|bundle-dir> <receipt.json>",
     "",
-    "checkpoints.json is published at /m/<municipality>/rounds/<round>/checkpoints.json. With a published",
-    "bundle, the receipt is checked against its ledger.json and the ballot is looked up in ballots.jsonl:",
-    "counted (the voter's current ballot) or superseded by a later one.",
-    "Exit codes: 0 the ballot is in the signed ledger, 1 a check failed, 2 bad input.",
+    "checkpoints.json is published at /m/<municipality>/rounds/<round>/checkpoints.json: with it, the check",
+    "shows that the ballot is in the ledger the municipality signed (not whether it was counted).",
+    "With the published bundle, the ballot's chain is followed through ballots.jsonl (revotes name the",
+    "ballot they replace, a withdrawal ends the chain): the ballot counted only if nothing replaced it,",
+    "and (receipt version 2) the bundle must open it to the choices written in the receipt.",
+    `Exit codes: 0 the ballot is in the signed ledger (and, with a bundle, was counted as in the receipt),`,
+    `1 a check failed (not in the ledger, withdrawn, other choices published), 2 bad input,`,
+    `${EXIT_SUPERSEDED} a later ballot replaced it (a revote: check the receipt of your latest ballot; if you`,
+    "did not vote again, your vote was replaced).",
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args);
     if (parsed.positional.length === 2) return withBundle(parsed.positional[0], parsed.positional[1], io);
     const [receiptFile] = parsed.positional;
     if (!receiptFile) throw new UsageError("give the receipt file");
-    const receipt = readJson<VoterReceipt>(receiptFile, "receipt");
-    const published = readJson<PublishedCheckpoints>(stringFlag(parsed, "checkpoints"), "checkpoints");
-    if (typeof published.publicKey !== "string" || !Array.isArray(published.checkpoints))
+    const receipt = readReceipt(receiptFile);
+    const published = readJson(stringFlag(parsed, "checkpoints"), "checkpoints") as PublishedCheckpoints;
+    if (typeof published?.publicKey !== "string" || !Array.isArray(published.checkpoints))
       throw new UsageError("the checkpoints file has no publicKey and checkpoints");
     const checks = verifyReceipt(receipt, published);
-    for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
+    print(checks, io);
+    if (checks.every((c) => c.ok))
+      io.out("The ballot is in the signed ledger. Whether it was counted shows in the published bundle.\n");
     return checks.every((c) => c.ok) ? 0 : 1;
   },
 };
 
-/** Checks a receipt against a published bundle: signed checkpoint, inclusion, and whether it was counted. */
+/** ledger.json and ballots.jsonl are the files the municipality signed in SHA256SUMS. */
+function signedFiles(read: (name: string) => Buffer | null, publicKey: string, names: string[]): Check {
+  const name = "bundle files are signed";
+  const sums = read("SHA256SUMS");
+  const signature = read("SHA256SUMS.sig");
+  if (!sums || !signature) return { name, ok: false, detail: "SHA256SUMS or SHA256SUMS.sig is missing" };
+  let signed = false;
+  try {
+    signed = edVerify(null, sums, createPublicKey(publicKey), Buffer.from(signature.toString("utf8").trim(), "base64"));
+  } catch {
+    signed = false;
+  }
+  if (!signed) return { name, ok: false, detail: "SHA256SUMS.sig does not verify with the municipality's key" };
+  const listed = new Map<string, string>();
+  for (const line of sums.toString("utf8").split("\n")) {
+    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+    if (match) listed.set(match[2], match[1]);
+  }
+  for (const file of names) {
+    const bytes = read(file);
+    if (!bytes || listed.get(file) !== sha256Hex(bytes))
+      return { name, ok: false, detail: `${file} is not the file listed in SHA256SUMS` };
+  }
+  return { name, ok: true, detail: `${names.join(" and ")} match the signed SHA256SUMS` };
+}
+
+/** Checks a receipt against a published bundle: signed checkpoint, inclusion, the chain and the opening. */
 async function withBundle(location: string, receiptFile: string, io: CliIo): Promise<number> {
   const reader = openBundle(location);
-  const receipt = readJson<VoterReceipt>(receiptFile, "receipt");
+  const receipt = readReceipt(receiptFile);
   const ledgerBytes = reader.read("ledger.json");
   const ballotsBytes = reader.read("ballots.jsonl");
   if (!ledgerBytes || !ballotsBytes) throw new UsageError(`${location} has no ledger.json or ballots.jsonl`);
@@ -57,33 +112,26 @@ async function withBundle(location: string, receiptFile: string, io: CliIo): Pro
   } catch {
     throw new UsageError("ledger.json is not JSON");
   }
-  const checks = verifyReceipt(receipt, published);
-  // Counted: the ballot's leaf is in ballots.jsonl and no later leaf supersedes it.
-  let found = false;
-  let supersededBy: number | null = null;
-  let line = 0;
-  for (const text of ballotsBytes.toString("utf8").split("\n")) {
-    if (!text) continue;
-    const { leaf } = JSON.parse(text) as { leaf: { seq: number; ballotId: string | null; supersedes: string | null } };
-    if (leaf.ballotId === receipt.ballotId && leaf.seq === receipt.leafIndex) found = true;
-    if (found && leaf.supersedes === receipt.ballotId) supersededBy = leaf.seq;
-    line++;
-  }
-  checks.push({
-    name: "ballot is in the published ledger",
-    ok: found,
-    detail: found ? `leaf ${receipt.leafIndex} of ${line}` : "no such ballot at that leaf in ballots.jsonl",
-  });
-  if (found) {
-    checks.push({
-      name: "ballot was counted",
-      ok: true,
-      detail:
-        supersededBy === null
-          ? "it is the voter's current ballot: it was counted"
-          : `a later ballot of the same voter (leaf ${supersededBy}) replaced it; that one was counted`,
-    });
-  }
-  for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
-  return checks.every((c) => c.ok) ? 0 : 1;
+  if (typeof published?.publicKey !== "string" || !Array.isArray(published.checkpoints))
+    throw new UsageError("ledger.json has no publicKey and checkpoints");
+  const checks = [
+    signedFiles((name) => reader.read(name), published.publicKey, ["ledger.json", "ballots.jsonl"]),
+    ...verifyReceipt(receipt, published).map((c) =>
+      // A receipt downloaded before any checkpoint covered it is checked against the signed ballots.jsonl.
+      c.name === "receipt carries a checkpoint"
+        ? {
+            ...c,
+            ok: true,
+            detail: "no checkpoint in the receipt: the ballot is looked up in the signed ballots.jsonl",
+          }
+        : c,
+    ),
+  ];
+  const { checks: chainChecks, fate } = checkAgainstBallots(receipt, ballotsBytes.toString("utf8"));
+  checks.push(...chainChecks);
+  print(checks, io);
+  const others = checks.filter((c) => c.name !== "ballot was counted");
+  if (!others.every((c) => c.ok)) return 1;
+  if (fate.kind === "superseded") return EXIT_SUPERSEDED;
+  return fate.kind === "counted" ? 0 : 1;
 }

@@ -102,6 +102,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         birthDate: text(form, "birthDate", 40),
         districtId: text(form, "districtId"),
         voterClass: text(form, "voterClass", 60),
+        reason: text(form, "reason", 600),
       });
       return back("verified");
     }
@@ -207,7 +208,13 @@ export default function Verifications() {
                 <input type="hidden" name="intent" value="revoke" />
                 <input type="hidden" name="email" value={found.user.email} />
                 <input type="hidden" name="verificationId" value={active.id} />
-                <Field name="reason" label={t("verification.staff.reason")} error={errors?.reason} required />
+                <Field
+                  name="reason"
+                  label={t("verification.staff.reason")}
+                  hint={t("verification.staff.reason.public")}
+                  error={errors?.reason}
+                  required
+                />
                 <button type="submit">{t("verification.staff.revoke.submit")}</button>
               </PostForm>
             </>
@@ -263,6 +270,12 @@ export default function Verifications() {
                     ))}
                   </datalist>
                 </div>
+                <Field
+                  name="reason"
+                  label={t("verification.staff.verify.reason")}
+                  hint={t("verification.staff.verify.reasonHint")}
+                  error={errors?.reason}
+                />
                 <button type="submit">{t("verification.staff.verify.submit")}</button>
               </PostForm>
               {move ? (

@@ -3,24 +3,40 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
-import { receiptFor } from "../services/checkpoints.server";
+import { CHECKPOINT_INTERVAL_MS } from "../services/checkpoints.server";
 import { requireRoundPath } from "../services/guards.server";
+import { receiptView } from "../services/receipts.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));
 
-/** Public "check my receipt": by ballot id, is the ballot in the latest signed checkpoint? (GET, no login; the JSON receipt is receipt[.json].) */
+/**
+ * Public "check my receipt" by ballot id (GET, no login; the JSON receipt is receipt[.json]): the
+ * ballot's place in the ledger and its checkpoint; what became of it only once the results are
+ * published (ADR 0017).
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, round } = await requireRoundPath(context, params);
   const url = new URL(request.url);
   const ballotId = (url.searchParams.get("ballot") ?? "").trim().slice(0, 100);
-  const receipt = ballotId ? await receiptFor(context.db, round.id, ballotId, round) : null;
+  const view = ballotId ? await receiptView(context.db, round, ballotId) : null;
+  const r = view?.receipt;
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
     round: { slug: round.slug, title: round.title },
     ballotId,
-    receipt,
+    checkpointMinutes: Math.max(1, Math.round(CHECKPOINT_INTERVAL_MS / 60_000)),
+    // Only what the page shows: the choices stay in the downloadable receipt.
+    receipt: r
+      ? {
+          ballotId: r.ballotId,
+          leafIndex: r.leafIndex,
+          checkpoint: r.checkpoint ? { treeSize: r.checkpoint.treeSize, signedAt: r.checkpoint.signedAt } : null,
+        }
+      : null,
+    published: view?.published ?? false,
+    fate: view?.fate ?? null,
   });
 }
 
@@ -30,6 +46,7 @@ export default function ReceiptCheck() {
   const data = useLoaderData<typeof loader>();
   const base = `/m/${data.slug}/rounds/${data.round.slug}`;
   const r = data.receipt;
+  const fate = data.fate;
   return (
     <>
       <p>
@@ -55,9 +72,23 @@ export default function ReceiptCheck() {
                   size: formatNumber(locale, r.checkpoint.treeSize),
                   date: formatDateTime(locale, new Date(r.checkpoint.signedAt), data.timeZone),
                 })
-              : t("rounds.receipt.pending", { index: formatNumber(locale, r.leafIndex) })}
+              : t("rounds.receipt.pending", {
+                  index: formatNumber(locale, r.leafIndex),
+                  minutes: formatNumber(locale, data.checkpointMinutes),
+                })}
           </p>
-          <p>{r.status === "current" ? t("rounds.receipt.current") : t("rounds.receipt.superseded")}</p>
+          <p>
+            {!fate
+              ? t("rounds.receipt.statusLater")
+              : fate.kind === "counted"
+                ? t("rounds.receipt.current")
+                : fate.kind === "withdrawn"
+                  ? t("rounds.receipt.withdrawn")
+                  : t("rounds.receipt.superseded", {
+                      ballot: fate.last.ballotId,
+                      index: formatNumber(locale, fate.last.leafIndex),
+                    })}
+          </p>
           <p>
             <a href={`${base}/receipt.json?ballot=${encodeURIComponent(r.ballotId)}`} download>
               {t("rounds.receipt.download")}

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { checkpoints, ledgerLeaves, municipalityKeys, ballots } from "../../db/schema";
-import { rulesFingerprint } from "../domain/bundle/format";
+import { type Leaf, rulesFingerprint } from "../domain/bundle/format";
 import {
   type Checkpoint,
   decryptPrivateKey,
@@ -10,6 +10,7 @@ import {
   generateSigningKey,
   signCheckpoint,
 } from "../domain/ledger/checkpoint";
+import type { VoterReceiptV2 } from "../domain/ledger/receipt";
 import { inclusionProof, ledgerHead } from "./ballots.server";
 import { roundRulesOf } from "./round-rules.server";
 import { serverSecret } from "./secrets.server";
@@ -132,19 +133,14 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
   };
 }
 
-export interface Receipt {
-  version: 1;
-  roundFingerprint: string;
-  ballotId: string;
-  leafIndex: number;
-  leafHash: string;
-  checkpoint: (Checkpoint & { signature: string }) | null;
-  inclusionProof: string[] | null;
-  /** After publication: whether this ballot was counted or superseded by a later one. */
-  status: "current" | "superseded";
-}
+/** The receipt a voter downloads (version 2, ADR 0017): no status in it, the checks derive it. */
+export type Receipt = VoterReceiptV2;
 
-/** A voter's receipt for a ballot id: its leaf and, once a checkpoint covers it, the inclusion proof. */
+/**
+ * A voter's receipt for a ballot id: its leaf as published, the opening (choices and nonce) and, once
+ * a checkpoint covers it, that checkpoint and the inclusion proof. Whoever shows it the ballot id gets
+ * it; what the pages add to it (and withhold) is decided in receipts.server.ts.
+ */
 export async function receiptFor(
   db: Db,
   roundId: string,
@@ -154,7 +150,14 @@ export async function receiptFor(
 ): Promise<Receipt | null> {
   // The ballot with its leaf (every ballot has one: both are written in the same statement).
   const [ballot] = await db
-    .select({ leafIndex: ballots.leafIndex, current: ballots.current, leafHash: ledgerLeaves.leafHash })
+    .select({
+      leafIndex: ballots.leafIndex,
+      body: ballots.body,
+      nonce: ballots.nonce,
+      commitment: ballots.commitment,
+      leaf: ledgerLeaves.leaf,
+      leafHash: ledgerLeaves.leafHash,
+    })
     .from(ballots)
     .innerJoin(
       ledgerLeaves,
@@ -169,11 +172,15 @@ export async function receiptFor(
     .orderBy(desc(checkpoints.treeSize))
     .limit(1);
   return {
-    version: 1,
+    version: 2,
     roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, roundId, round)),
     ballotId,
     leafIndex: ballot.leafIndex,
     leafHash: ballot.leafHash,
+    leaf: JSON.parse(ballot.leaf) as Leaf,
+    commitment: ballot.commitment,
+    choices: ballot.body,
+    nonce: ballot.nonce,
     checkpoint: covering
       ? {
           roundFingerprint: covering.roundFingerprint,
@@ -184,6 +191,5 @@ export async function receiptFor(
         }
       : null,
     inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
-    status: ballot.current ? "current" : "superseded",
   };
 }

@@ -25,7 +25,7 @@ import {
 import type { LocalizedText, VerificationMethod } from "../../db/schema";
 import { csvLine } from "../domain/csv";
 import type { MessageKey, Translator } from "../domain/i18n";
-import { dayIn, rulesFrozen } from "../domain/rounds/phases";
+import { currentPhase, dayIn, rulesFrozen } from "../domain/rounds/phases";
 import { formatCode, normalizeCode } from "../domain/verification/codes";
 import { parseBirthDate } from "../domain/verification/dates";
 import {
@@ -345,6 +345,8 @@ export interface StaffVerifyInput {
   birthDate: string;
   districtId: string;
   voterClass: string;
+  /** Required when the person's verification was revoked during a round's voting that is still open. */
+  reason?: string;
   now?: Date;
 }
 
@@ -383,6 +385,15 @@ export async function staffVerify(db: Db, access: Actor, input: StaffVerifyInput
           ),
         );
       if (holder) throw new VerificationRefused("identity_taken_staff", "nationalId", 409, { verification: holder.id });
+      // Verifying again someone revoked during a round's voting lets them vote again: a written reason,
+      // shown in the public log, and no district or class there (ADR 0017).
+      const again = await revokedDuringOpenVoting(tx, access.municipality, hash, now);
+      let reason: string | null = null;
+      if (again) {
+        reason = (input.reason ?? "").trim();
+        if (reason.length < REASON_MIN || reason.length > REASON_MAX)
+          throw new VerificationRefused("reverify_reason", "reason");
+      }
       const verificationId = await createVerification(tx, {
         municipalityId,
         userId: user.id,
@@ -398,7 +409,7 @@ export async function staffVerify(db: Db, access: Actor, input: StaffVerifyInput
         ...logFor(access),
         action: "verification.staff",
         target: `verification:${verificationId}`,
-        after: { method: "staff", districtId: district.id, voterClass },
+        after: reason === null ? { method: "staff", districtId: district.id, voterClass } : { method: "staff", reason },
         at: now,
       });
       return { verificationId };
@@ -408,6 +419,44 @@ export async function staffVerify(db: Db, access: Actor, input: StaffVerifyInput
       throw error;
     });
 }
+
+/** Rounds of the municipality whose voting is open on `at`'s day, with the day voting opened. */
+async function openVoting(tx: Tx, municipality: Pick<Municipality, "id" | "timeZone">, at: Date) {
+  const today = dayIn(municipality.timeZone, at);
+  const rows = await tx
+    .select({ roundId: phases.roundId, kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn })
+    .from(phases)
+    .innerJoin(rounds, eq(rounds.id, phases.roundId))
+    .where(eq(rounds.municipalityId, municipality.id));
+  const byRound = new Map<string, typeof rows>();
+  for (const r of rows) byRound.set(r.roundId, [...(byRound.get(r.roundId) ?? []), r]);
+  const open: { roundId: string; votingFrom: string }[] = [];
+  for (const [roundId, list] of byRound) {
+    const phase = currentPhase(list, today);
+    if (phase?.kind === "voting") open.push({ roundId, votingFrom: phase.startsOn });
+  }
+  return open;
+}
+
+/** The identity's latest verification was revoked on or after the first day of a voting still open. */
+async function revokedDuringOpenVoting(
+  tx: Tx,
+  municipality: Pick<Municipality, "id" | "timeZone">,
+  identity: string,
+  now: Date,
+) {
+  const [latest] = await tx
+    .select({ revokedAt: verifications.revokedAt })
+    .from(verifications)
+    .where(and(eq(verifications.municipalityId, municipality.id), eq(verifications.identityHash, identity)))
+    .orderBy(desc(verifications.verifiedAt))
+    .limit(1);
+  if (!latest?.revokedAt) return false;
+  const revokedOn = dayIn(municipality.timeZone, latest.revokedAt);
+  return (await openVoting(tx, municipality, now)).some((r) => r.votingFrom <= revokedOn);
+}
+
+const HOUR_MS = 3_600_000;
 
 export const REASON_MIN = 3;
 export const REASON_MAX = 500;
@@ -449,9 +498,10 @@ export async function revokeVerification(
   const reason = checkReason(input.reason);
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
+    const revocationRef = randomUUID();
     const [row] = await tx
       .update(verifications)
-      .set({ revokedAt: now, revokedBy: access.user.id, revokeReason: reason })
+      .set({ revokedAt: now, revokedBy: access.user.id, revokeReason: reason, revocationRef })
       .where(
         and(
           eq(verifications.id, input.verificationId),
@@ -467,13 +517,15 @@ export async function revokeVerification(
       identityHash: row.identityHash,
       at: now,
     });
+    // Keep the transparency, lose the link (ADR 0017): a reference of its own rather than the
+    // verification's id, no method, and during voting only the hour, as for the withdrawal leaf.
+    const duringVoting = (await openVoting(tx, access.municipality, now)).length > 0;
     await recordAction(tx, {
       ...logFor(access),
       action: "verification.revoke",
-      target: `verification:${row.id}`,
-      before: { method: row.method },
-      after: { revoked: true, reason },
-      at: now,
+      target: `revocation:${revocationRef}`,
+      after: { reason },
+      at: duringVoting ? new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS) : now,
     });
     return { verificationId: row.id };
   });

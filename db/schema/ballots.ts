@@ -73,6 +73,8 @@ export const ballots = pgTable(
     uniqueIndex("ballots_one_current_per_voter").on(t.envelopeId, t.voterKey).where(sql`${t.current}`),
     index("ballots_round_idx").on(t.roundId, t.current),
     index("ballots_round_voter_idx").on(t.roundId, t.voterKey),
+    // The receipt check follows revotes from a ballot to the one that counts.
+    index("ballots_round_supersedes_idx").on(t.roundId, t.supersedes).where(sql`${t.supersedes} is not null`),
   ],
 );
 

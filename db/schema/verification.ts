@@ -121,6 +121,8 @@ export const verifications = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
     revokedBy: text("revoked_by").references(() => users.id, { onDelete: "set null" }),
     revokeReason: text("revoke_reason"),
+    /** The revocation's id in the public action log: not the verification's id (ADR 0017). */
+    revocationRef: text("revocation_ref"),
   },
   (t) => [
     uniqueIndex("verifications_one_per_identity")

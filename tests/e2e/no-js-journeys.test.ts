@@ -261,11 +261,13 @@ describe("resident and observer journeys without JavaScript", () => {
       const status = await text(page, "section[role=status]");
       const recorded = [pattern(locale, "rounds.receipt.pending"), pattern(locale, "rounds.receipt.included")];
       expect(status).toMatch(new RegExp(recorded.map((r) => r.source).join("|")));
-      expect(status).toContain(t("rounds.receipt.current"));
+      // During voting the check never says whether the ballot still counts (ADR 0017).
+      expect(status).toContain(t("rounds.receipt.statusLater"));
       const download = page.waitForEvent("download");
       await page.getByRole("link", { name: t("rounds.receipt.download") }).click();
       const receipt = JSON.parse(fs.readFileSync(await (await download).path(), "utf8"));
-      expect(receipt).toMatchObject({ version: 1, ballotId, status: "current" });
+      expect(receipt).toMatchObject({ version: 2, ballotId, leaf: { ballotId } });
+      expect(receipt).not.toHaveProperty("status");
       // A mistyped id is not found, and says so.
       await page.getByLabel(t("rounds.receipt.ballotId")).fill(`${ballotId.slice(0, 31)}x`);
       await page.getByRole("button", { name: t("rounds.receipt.check") }).click();
@@ -484,7 +486,7 @@ describe("resident and observer journeys without JavaScript", () => {
         .split("\n")
         .map((l) => JSON.parse(l).leaf as { ballotId: string | null; supersedes: string | null });
       const published = lines.find((l) => l.ballotId)?.ballotId as string;
-      const superseded = lines.some((l) => l.supersedes === published);
+      const successor = lines.find((l) => l.supersedes === published);
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1404`);
       await page.getByRole("link", { name: t("rounds.receipt.title") }).click();
       await page.getByLabel(t("rounds.receipt.ballotId")).fill(published);
@@ -492,7 +494,13 @@ describe("resident and observer journeys without JavaScript", () => {
       await page.waitForURL(/receipt\?ballot=/);
       const status = await text(page, "section[role=status]");
       expect(status).toMatch(pattern(locale, "rounds.receipt.included", { size: lines.length }));
-      expect(status).toContain(t(superseded ? "rounds.receipt.superseded" : "rounds.receipt.current"));
+      // Published: what became of the ballot (counted, replaced by a later one, or withdrawn).
+      const fate = !successor
+        ? "rounds.receipt.current"
+        : successor.ballotId
+          ? "rounds.receipt.superseded"
+          : "rounds.receipt.withdrawn";
+      expect(status).toMatch(pattern(locale, fate));
       await page.context().close();
     });
   }

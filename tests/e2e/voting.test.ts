@@ -71,19 +71,18 @@ describe("voting", () => {
       const ballotId = await page.locator(".notice code").first().textContent();
       expect(ballotId).toMatch(/^[0-9a-f]{32}$/);
       await page.getByRole("link", { name: "Check my receipt" }).click();
-      await expect
-        .poll(() => page.locator("main").textContent())
-        .toContain("This is the voter's current ballot in its envelope.");
+      // During voting the check never says whether the ballot still counts (ADR 0017).
+      const later = "Whether this ballot was counted is shown here once the results are published.";
+      await expect.poll(() => page.locator("main").textContent()).toContain(later);
       if (javaScriptEnabled) await expectAccessible(page, "receipt check (en)");
-      // Revote: the first ballot is superseded.
+      // Revote: the first ballot is superseded, which the check does not tell before publication.
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
       await page.getByLabel("Safe crossing near Hafez school", { exact: false }).check();
       await page.getByRole("button", { name: "Cast my ballot" }).click();
       await expect.poll(() => page.locator(".notice").first().textContent()).toContain("Your ballot is cast.");
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
-      await expect
-        .poll(() => page.locator("main").textContent())
-        .toContain("A later ballot of the same voter replaced this one");
+      await expect.poll(() => page.locator("main").textContent()).toContain(later);
+      expect(await page.locator("main").textContent()).not.toMatch(/Not counted|Counted:/);
     });
   }
 
@@ -124,13 +123,15 @@ describe("voting", () => {
     const ballotId = await page.locator(".notice code").first().textContent();
     expect(ballotId).toMatch(/^[0-9a-f]{32}$/);
     await page.getByRole("link", { name: fa("vote.receipt.check") }).click();
-    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.current"));
+    // During voting the check never says whether the ballot still counts (ADR 0017).
+    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.statusLater"));
     await expectAccessible(page, "receipt check (fa)");
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
     await page.getByLabel("باغ محله در زمین بهار", { exact: false }).check();
     await page.getByRole("button", { name: fa("vote.cast") }).click();
     await expect.poll(() => page.locator(".notice").first().textContent()).toContain(fa("vote.cast.done"));
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
-    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.superseded"));
+    await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.statusLater"));
+    expect(await page.locator("main").textContent()).not.toContain(fa("rounds.receipt.current"));
   });
 });

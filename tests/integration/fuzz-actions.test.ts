@@ -486,7 +486,7 @@ const ACTIONS: ActionRoute[] = [
     runs: 25,
     params: inMunicipality,
     intents: {
-      verify: ["email", "userId", "nationalId", "birthDate", "districtId", "voterClass"],
+      verify: ["email", "userId", "nationalId", "birthDate", "districtId", "voterClass", "reason"],
       revoke: ["email", "verificationId", "reason"],
       move: ["email", "verificationId", "toUserId", "reason"],
     },

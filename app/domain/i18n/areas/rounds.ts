@@ -156,20 +156,24 @@ export const roundsEn = {
   "rounds.error.not_tallying": "The tally can run only in the tallying phase, after voting has closed.",
   "rounds.receipt.title": "Check a ballot receipt",
   "rounds.receipt.intro":
-    "Enter the ballot id from your receipt. The page shows whether the ballot is in the latest signed checkpoint of this round's ledger — without showing how anyone voted.",
+    "Enter the ballot id from your receipt. The page shows where the ballot is in this round's ledger and whether a signed checkpoint covers it — never how anyone voted. Whether it was counted is shown only once the results are published: during voting nobody, not even someone holding the ballot id, can see whether a later vote replaced it.",
   "rounds.receipt.ballotId": "Ballot id",
   "rounds.receipt.check": "Check",
   "rounds.receipt.notFound": "No ballot with this id in this round.",
   "rounds.receipt.included":
     "This ballot is leaf {index} of the ledger and is included in the checkpoint of {size} ballots signed on {date}.",
   "rounds.receipt.pending":
-    "This ballot is leaf {index} of the ledger; the next signed checkpoint (at most 5 minutes away while voting lasts) will include it.",
-  "rounds.receipt.superseded": "A later ballot of the same voter replaced this one: only the latest counts.",
-  "rounds.receipt.current": "This is the voter's current ballot in its envelope.",
-  "rounds.receipt.download": "Download the receipt (JSON)",
+    "This ballot is leaf {index} of the ledger. The next signed checkpoint will cover it — usually within {minutes} minutes, at the latest when the votes are counted. Download the receipt again then: with a checkpoint, it proves that the municipality signed a ledger holding your ballot.",
+  "rounds.receipt.superseded":
+    "Not counted: a later ballot replaced this one, and ballot {ballot} (leaf {index}) was counted instead. If you did not vote again, your vote was replaced: report it to the municipality.",
+  "rounds.receipt.current": "Counted: nothing replaced this ballot in the published ledger.",
+  "rounds.receipt.withdrawn":
+    "Not counted: this ballot was withdrawn when the voter's verification was revoked during voting.",
+  "rounds.receipt.statusLater": "Whether this ballot was counted is shown here once the results are published.",
+  "rounds.receipt.download": "Download the receipt (JSON, with your choices)",
   "rounds.receipt.checkpoints": "Signed checkpoints (JSON)",
   "rounds.receipt.verify":
-    "Anyone can verify the receipt offline with the municipality's public key and the inclusion proof.",
+    "Anyone can check the receipt offline with the municipality's public key: during voting with shora verify-receipt receipt.json --checkpoints checkpoints.json, and once published with the bundle, shora verify-receipt bundle.zip receipt.json, which also shows whether your choices were counted.",
   "rounds.publish.submit": "Publish the results",
   "rounds.publish.help":
     "Publishing signs the final checkpoint, destroys the secret that links voters to ballots, marks the selected proposals funded and opens the results to everyone. It cannot be undone.",

@@ -55,6 +55,8 @@ export const verificationEn = {
   "verification.error.districts_none": "Choose at least one district, or all districts.",
   "verification.error.user_unknown": "No such account.",
   "verification.error.reason_required": "Reason is required (3 to 500 characters).",
+  "verification.error.reverify_reason":
+    "Reason is required: this person's verification was revoked during the voting still open, and verifying them again lets them vote again (3 to 500 characters, shown in the public action log).",
   "verification.error.verification_unknown": "No such active verification.",
   "verification.error.valid_days": "Valid for (days) must be a whole number from 1 to 365.",
   "verification.error.limit": "Number of letters must be a whole number from 1 to {max}.",
@@ -152,6 +154,11 @@ export const verificationEn = {
   "verification.staff.verified": "The account was verified.",
   "verification.staff.revoke.title": "Revoke the verification",
   "verification.staff.reason": "Reason",
+  "verification.staff.reason.public":
+    "Shown in the public action log: do not write names, ID numbers or anything else that identifies the person.",
+  "verification.staff.verify.reason": "Reason for verifying again",
+  "verification.staff.verify.reasonHint":
+    "Only needed when this person's verification was revoked during the voting still open. Shown in the public action log: do not write names or ID numbers.",
   "verification.staff.revoke.submit": "Revoke",
   "verification.staff.revoked": "The verification was revoked.",
   "verification.staff.move.title": "Move the existing verification to this account",
