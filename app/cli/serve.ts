@@ -9,7 +9,9 @@ import { nulFreeAddresses } from "./addresses.ts";
 import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
+import { startCheckpointScheduler } from "../services/checkpoints.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../services/csrf.server";
+import { ServerSecretMissing, serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
@@ -36,6 +38,13 @@ export const serveCommand: CliCommand = {
     const port = Number(parsed.flags.get("port") ?? process.env.PORT ?? 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a port number");
     const host = String(parsed.flags.get("host") ?? process.env.HOST ?? "0.0.0.0");
+    // Every host of an installation must use the same server secret (ADR 0016): checked up front.
+    try {
+      serverSecret();
+    } catch (error) {
+      if (error instanceof ServerSecretMissing) throw new UsageError(error.message);
+      throw error;
+    }
     const buildFile = path.join(root, "build/server/index.js");
     if (!dev && !fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
 
@@ -97,6 +106,10 @@ export const serveCommand: CliCommand = {
         }),
       }),
     );
+    // Checkpoints are signed on a schedule, never by a cast (ADR 0016).
+    const stopScheduler = startCheckpointScheduler(database.db, (error) =>
+      io.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     const server = app.listen(port, host, () => {
       const address = server.address();
       const actualPort = typeof address === "object" && address ? address.port : port;
@@ -114,7 +127,8 @@ export const serveCommand: CliCommand = {
         io.out(`${signal}: closing the server and the database…\n`);
         server.close();
         server.closeAllConnections?.();
-        closeVite()
+        stopScheduler()
+          .then(() => closeVite())
           .then(() => database.close())
           .finally(resolve);
       };

@@ -3,8 +3,9 @@
  * checkpoint, destroys the per-round voter-key secret (so no ballot can be linked to a person any
  * more), marks the selected proposals funded and opens the results to everyone. One transaction.
  */
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { destroyKey, roundSecretName } from "../../db/keystore";
 import { ballots, ledgerLeaves, phases, proposals, roundSecrets, rounds, turnout } from "../../db/schema";
 import { advancePhases } from "../domain/rounds/rules";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
@@ -48,8 +49,17 @@ export async function publishRound(
   await db.transaction(async (tx) => {
     await tx
       .insert(roundSecrets)
-      .values({ roundId: round.id, voterKeySecret: null, destroyedAt: now })
-      .onConflictDoUpdate({ target: roundSecrets.roundId, set: { voterKeySecret: null, destroyedAt: now } });
+      .values({ roundId: round.id, destroyedAt: now })
+      .onConflictDoUpdate({ target: roundSecrets.roundId, set: { destroyedAt: now } });
+    // Nothing finer than the day stays next to a ballot (ADR 0016).
+    await tx
+      .update(ballots)
+      .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone 'UTC') at time zone 'UTC'` })
+      .where(eq(ballots.roundId, round.id));
+    await tx
+      .update(ledgerLeaves)
+      .set({ createdAt: sql`date_trunc('day', ${ledgerLeaves.createdAt} at time zone 'UTC') at time zone 'UTC'` })
+      .where(eq(ledgerLeaves.roundId, round.id));
     if (winners.length)
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
     if (advanced.ok && advanced.to === "published") {
@@ -77,6 +87,8 @@ export async function publishRound(
       at: now,
     });
   });
+  // The secret lives only in the key store: destroyed once publication is committed.
+  destroyKey(roundSecretName(round.id));
   return { funded: winners, treeSize: finalCheckpoint?.treeSize ?? 0 };
 }
 

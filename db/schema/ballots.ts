@@ -7,24 +7,22 @@ import { municipalities } from "./tenancy";
 export type StoredBallotBody = { approved: string[] } | { points: Record<string, number> };
 
 /**
- * The per-round secret behind voter keys (HMAC of the voter's identity). It is destroyed when the
- * results are published, so the link from person to ballot is gone afterwards.
+ * Publication of a round: `destroyed_at` is when its voter-key secret (kept in the key store, never
+ * in the database: ADR 0016) was destroyed, so the link from person to ballot is gone.
  */
 export const roundSecrets = pgTable("round_secrets", {
   roundId: text("round_id")
     .primaryKey()
     .references(() => rounds.id, { onDelete: "cascade" }),
-  voterKeySecret: text("voter_key_secret"),
   destroyedAt: timestamp("destroyed_at", { withTimezone: true, mode: "date" }),
 });
 
-/** A municipality's Ed25519 signing key for checkpoints; the private key is encrypted with a server secret. */
+/** A municipality's Ed25519 checkpoint signing key: the public half; the private half is in the key store. */
 export const municipalityKeys = pgTable("municipality_keys", {
   municipalityId: text("municipality_id")
     .primaryKey()
     .references(() => municipalities.id, { onDelete: "cascade" }),
   publicKey: text("public_key").notNull(),
-  encryptedPrivateKey: text("encrypted_private_key").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 

@@ -2,81 +2,20 @@
  * Ballot secrecy against someone who can read the files: the database's data folder (table files and
  * WAL) and the key store. After publication the round's voter-key secret must be nowhere (ADR 0016).
  */
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq, sql } from "drizzle-orm";
+import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Database, type Db, openDatabase, queryRows } from "../../db/client";
-import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
-import { addDays } from "../../app/domain/rounds/rules";
-import { dayIn } from "../../app/domain/rounds/phases";
-import { castBallot, voterKey } from "../../app/services/ballots.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { type Database, moveSecretsToKeyStore, openDatabase, queryRows } from "../../db/client";
+import { voterKey } from "../../app/services/ballots.server";
 import { publishRound } from "../../app/services/publish.server";
 import { runRoundTally } from "../../app/services/tally.server";
-import { hashPassword } from "../../app/services/auth.server";
-import { roundSecretForTests } from "../support/keys";
-import { testDatabase, unique, usingPostgres } from "../support/db";
-
-const today = dayIn("UTC");
-const votingDay = new Date(`${addDays(today, -3)}T12:34:56.789Z`);
-
-/** A municipality with a round whose voting ended yesterday; `voters` cast ballots while it was open. */
-export async function votedRound(db: Db, voters: string[]) {
-  const slug = unique("secrecy");
-  const { municipalityId } = await createMunicipality(db, {
-    slug,
-    name: { en: "Secrecy town" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "secrecy password 1" },
-  });
-  const staffId = randomUUID();
-  await db.insert(users).values({
-    id: staffId,
-    email: `staff@${slug}.example`,
-    passwordHash: await hashPassword("secrecy password 1"),
-    displayName: "Sam",
-  });
-  await db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
-  const roundId = randomUUID();
-  await db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await db.insert(phases).values([
-    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
-    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
-  ]);
-  const envelopeId = randomUUID();
-  await db
-    .insert(envelopes)
-    .values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "greedy" });
-  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
-  const proposalId = randomUUID();
-  await db
-    .insert(proposals)
-    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
-  for (const identity of voters)
-    await castBallot(db, {
-      roundId,
-      roundSlug: "r",
-      timeZone: "UTC",
-      envelope,
-      voter: { identity, weight: 1, district: "d", voterClass: "resident" },
-      body: { approved: [proposalId] },
-      channel: "online",
-      municipalityId,
-      now: votingDay,
-    });
-  const access = {
-    user: { id: staffId, displayName: "Sam" },
-    municipality: { id: municipalityId, slug, timeZone: "UTC" },
-  } as never;
-  return { municipalityId, roundId, envelopeId, access };
-}
+import { roundSecretForTests, votedRound } from "../support/keys";
+import { testDatabase, testKeyStore, usingPostgres } from "../support/db";
 
 /** Every way the secret's bytes could be written down. */
 function encodingsOf(secret: string): Buffer[] {
@@ -111,6 +50,8 @@ function filesContaining(folders: string[], needles: Buffer[]): { files: number;
   return { files, found };
 }
 
+const run = promisify(execFile);
+const keyStore = testKeyStore();
 const voters = Array.from({ length: 12 }, (_, i) => `identity-hash-of-person-${i}`);
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -129,9 +70,18 @@ describe("the voter-key secret after publication", () => {
     await publishRound(database.db, access, "r");
     await database.close();
     database = null;
-    const scan = filesContaining([dataDir, process.env.SHORA_KEY_DIR ?? ""], encodingsOf(secret as string));
+    const scan = filesContaining([dataDir, keyStore], encodingsOf(secret as string));
     expect(scan.files).toBeGreaterThan(100);
     expect(scan.found).toEqual([]);
+    // Another process on the same data folder and key store still exports a bundle that verifies.
+    const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
+    const out = path.join(dataDir, "bundle");
+    const env: NodeJS.ProcessEnv = { ...process.env, SHORA_DATA_DIR: dataDir, SHORA_KEY_DIR: keyStore };
+    delete env.DATABASE_URL;
+    const { slug } = (access as { municipality: { slug: string } }).municipality;
+    await run(process.execPath, [bin, "export-bundle", "--municipality", slug, "--round", "r", "--out", out], { env });
+    const verified = await run(process.execPath, [bin, "verify", out], { env });
+    expect(verified.stdout).toContain("✓");
   });
 
   it.runIf(usingPostgres())(
@@ -147,7 +97,7 @@ describe("the voter-key secret after publication", () => {
       // Everything written so far reaches the files (the test server runs locally; the tests run as root).
       await database.db.execute(sql`checkpoint`);
       const [{ data_directory }] = await queryRows<{ data_directory: string }>(database.db, sql`show data_directory`);
-      const scan = filesContaining([data_directory, process.env.SHORA_KEY_DIR ?? ""], encodingsOf(secret as string));
+      const scan = filesContaining([data_directory, keyStore], encodingsOf(secret as string));
       expect(scan.files).toBeGreaterThan(100);
       expect(scan.found).toEqual([]);
     },
@@ -173,5 +123,69 @@ describe("the voter-key secret after publication", () => {
       sql`select string_agg(row_to_json(r)::text, '') as t from (select * from round_secrets where round_id = ${roundId}) r`,
     );
     for (const e of encodingsOf(secret)) expect(Buffer.from(dump[0].t ?? "").includes(e)).toBe(false);
+  });
+});
+
+describe("the key store", () => {
+  it("keeps each round's secret in a 0600 file of a 0700 folder, and hosts creating it at once agree on one", async () => {
+    const database = await testDatabase();
+    cleanups.push(() => database.close());
+    const { roundId } = await votedRound(database.db, voters.slice(0, 2));
+    const file = path.join(keyStore, `round-${roundId}.voter-key-secret`);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(keyStore).mode & 0o777).toBe(0o700);
+    const name = `round-${randomUUID()}.voter-key-secret`;
+    const tsx = path.resolve(__dirname, "../../node_modules/.bin/tsx");
+    const worker = path.resolve(__dirname, "../support/key-worker.ts");
+    const outputs = await Promise.all(
+      Array.from({ length: 6 }, () => run(tsx, [worker, name], { env: { ...process.env, SHORA_KEY_DIR: keyStore } })),
+    );
+    const values = new Set(outputs.map((o) => o.stdout));
+    expect(values.size).toBe(1);
+    expect(fs.readFileSync(path.join(keyStore, name), "utf8")).toBe([...values][0]);
+    expect(fs.readdirSync(keyStore).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("takes over secrets an earlier version left in the database, and signing keys still sign", async () => {
+    const database = await testDatabase();
+    cleanups.push(() => database.close());
+    const { roundId, municipalityId } = await votedRound(database.db, voters.slice(0, 2));
+    const { signingKey } = await import("../../app/services/checkpoints.server");
+    const key = await signingKey(database.db, municipalityId);
+    // The database as an earlier version wrote it: both secrets in columns, none in the key store.
+    const secret = (await roundSecretForTests(database.db, roundId)) as string;
+    await database.db.execute(sql`alter table round_secrets add column if not exists voter_key_secret text`);
+    await database.db.execute(
+      sql`alter table municipality_keys add column if not exists encrypted_private_key text`,
+    );
+    await database.db.execute(
+      sql`insert into round_secrets (round_id, voter_key_secret) values (${roundId}, ${secret})`,
+    );
+    await database.db.execute(
+      sql`update municipality_keys set encrypted_private_key = ${key.encryptedPrivateKey} where municipality_id = ${municipalityId}`,
+    );
+    fs.rmSync(path.join(keyStore, `round-${roundId}.voter-key-secret`));
+    fs.rmSync(path.join(keyStore, `municipality-${municipalityId}.signing-key`));
+    await moveSecretsToKeyStore(database.db);
+    expect(await roundSecretForTests(database.db, roundId)).toBe(secret);
+    const left = await queryRows<{ s: string | null }>(
+      database.db,
+      sql`select voter_key_secret as s from round_secrets where round_id = ${roundId}`,
+    );
+    expect(left).toEqual([{ s: null }]);
+    expect((await signingKey(database.db, municipalityId)).encryptedPrivateKey).toBe(key.encryptedPrivateKey);
+    // The migration then drops both columns (as drizzle/0012 does).
+    await database.db.execute(sql`alter table round_secrets drop column voter_key_secret`);
+    await database.db.execute(sql`alter table municipality_keys drop column encrypted_private_key`);
+  });
+
+  it("is required to be configured with DATABASE_URL: the server refuses to start without a server secret", async () => {
+    const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
+    const { SHORA_SECRET: _s, SHORA_SECRET_FILE: _f, ...rest } = process.env;
+    const result = await run(process.execPath, [bin, "serve", "--port", "0"], {
+      env: { ...rest, DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none" },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in result ? result.code : 0).toBe(2);
+    expect(result.stderr).toContain("no server secret is configured: set SHORA_SECRET, or SHORA_SECRET_FILE");
   });
 });

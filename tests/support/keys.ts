@@ -1,11 +1,74 @@
-import { sql } from "drizzle-orm";
-import { type Db, queryRows } from "../../db/client";
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { readKey, roundSecretName } from "../../db/keystore";
+import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import { addDays } from "../../app/domain/rounds/rules";
+import { dayIn } from "../../app/domain/rounds/phases";
+import { hashPassword } from "../../app/services/auth.server";
+import { castBallot } from "../../app/services/ballots.server";
+import { createMunicipality } from "../../app/services/municipality.server";
+import { unique } from "./db";
 
 /** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
-export async function roundSecretForTests(db: Db, roundId: string): Promise<string | null> {
-  const rows = await queryRows<{ s: string | null }>(
-    db,
-    sql`select voter_key_secret as s from round_secrets where round_id = ${roundId}`,
-  );
-  return rows[0]?.s ?? null;
+export async function roundSecretForTests(_db: Db, roundId: string): Promise<string | null> {
+  return readKey(roundSecretName(roundId));
 }
+
+const today = dayIn("UTC");
+const votingDay = new Date(`${addDays(today, -3)}T12:34:56.789Z`);
+
+/** A municipality with a round whose voting ended yesterday; `voters` cast ballots while it was open. */
+export async function votedRound(db: Db, voters: string[]) {
+  const slug = unique("secrecy");
+  const { municipalityId } = await createMunicipality(db, {
+    slug,
+    name: { en: "Secrecy town" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "secrecy password 1" },
+  });
+  const staffId = randomUUID();
+  await db.insert(users).values({
+    id: staffId,
+    email: `staff@${slug}.example`,
+    passwordHash: await hashPassword("secrecy password 1"),
+    displayName: "Sam",
+  });
+  await db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
+  const roundId = randomUUID();
+  await db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await db.insert(phases).values([
+    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
+    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
+  ]);
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "greedy" });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
+  for (const identity of voters)
+    await castBallot(db, {
+      roundId,
+      roundSlug: "r",
+      timeZone: "UTC",
+      envelope,
+      voter: { identity, weight: 1, district: "d", voterClass: "resident" },
+      body: { approved: [proposalId] },
+      channel: "online",
+      now: votingDay,
+    });
+  const access = {
+    user: { id: staffId, displayName: "Sam" },
+    municipality: { id: municipalityId, slug, timeZone: "UTC" },
+  } as never;
+  return { municipalityId, roundId, envelopeId, access };
+}
+
