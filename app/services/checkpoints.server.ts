@@ -115,8 +115,16 @@ export async function maybeCheckpoint(
   db: Db,
   params: { roundId: string; municipalityId: string; now?: Date; force?: boolean },
 ) {
+  return (await checkpointIfDue(db, params)).row;
+}
+
+async function checkpointIfDue(
+  db: Db,
+  params: { roundId: string; municipalityId: string; now?: Date; force?: boolean },
+) {
   const now = params.now ?? new Date();
   const { intervalMs, minLeaves } = checkpointSchedule();
+  const unchanged = <T>(row: T) => ({ row, signed: false });
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`checkpoint:${params.roundId}`}))`);
     const [last] = await tx
@@ -125,11 +133,11 @@ export async function maybeCheckpoint(
       .where(eq(checkpoints.roundId, params.roundId))
       .orderBy(desc(checkpoints.treeSize))
       .limit(1);
-    if (!params.force && last && now.getTime() - last.signedAt.getTime() < intervalMs) return last;
+    if (!params.force && last && now.getTime() - last.signedAt.getTime() < intervalMs) return unchanged(last);
     const head = await ledgerHead(tx as unknown as Db, params.roundId);
-    if (head.size === 0 || (last && last.treeSize >= head.size)) return last ?? null;
-    if (!params.force && head.size - (last?.treeSize ?? 0) < minLeaves) return last ?? null;
-    return signCheckpointNow(tx, params, head, now);
+    if (head.size === 0 || (last && last.treeSize >= head.size)) return unchanged(last ?? null);
+    if (!params.force && head.size - (last?.treeSize ?? 0) < minLeaves) return unchanged(last ?? null);
+    return { row: await signCheckpointNow(tx, params, head, now), signed: true };
   });
 }
 
@@ -137,7 +145,12 @@ export async function maybeCheckpoint(
  * The scheduler's work (the server runs it on a timer; tests call it directly): every round with
  * unpublished ledger growth gets a checkpoint when one is due. Returns the rounds it signed.
  */
-export async function signDueCheckpoints(db: Db, now = new Date()): Promise<string[]> {
+export async function signDueCheckpoints(
+  db: Db,
+  now = new Date(),
+  /** Only this municipality's rounds (tests sharing a database). */
+  scope: { municipalityId?: string } = {},
+): Promise<string[]> {
   const { intervalMs, minLeaves } = checkpointSchedule();
   const due = await queryRows<{ round_id: string; municipality_id: string }>(
     db,
@@ -148,18 +161,13 @@ export async function signDueCheckpoints(db: Db, now = new Date()): Promise<stri
         order by tree_size desc limit 1) last on true
       where size.n - coalesce(last.tree_size, 0) >= ${minLeaves}
         and (last.signed_at is null or last.signed_at <= ${new Date(now.getTime() - intervalMs).toISOString()}::timestamptz)
-        and not exists (select 1 from ${roundSecrets} s where s.round_id = r.id and s.destroyed_at is not null)`,
+        and not exists (select 1 from ${roundSecrets} s where s.round_id = r.id and s.destroyed_at is not null)
+        ${scope.municipalityId ? sql`and r.municipality_id = ${scope.municipalityId}` : sql``}`,
   );
   const signed: string[] = [];
   for (const r of due) {
-    const before = await db
-      .select({ n: checkpoints.treeSize })
-      .from(checkpoints)
-      .where(eq(checkpoints.roundId, r.round_id))
-      .orderBy(desc(checkpoints.treeSize))
-      .limit(1);
-    const row = await maybeCheckpoint(db, { roundId: r.round_id, municipalityId: r.municipality_id, now });
-    if (row && row.treeSize !== before[0]?.n) signed.push(r.round_id);
+    const outcome = await checkpointIfDue(db, { roundId: r.round_id, municipalityId: r.municipality_id, now });
+    if (outcome.signed) signed.push(r.round_id);
   }
   return signed;
 }

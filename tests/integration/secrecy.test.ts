@@ -14,7 +14,7 @@ import { type Database, moveSecretsToKeyStore, openDatabase, queryRows } from ".
 import { voterKey } from "../../app/services/ballots.server";
 import { publishRound } from "../../app/services/publish.server";
 import { runRoundTally } from "../../app/services/tally.server";
-import { roundSecretForTests, votedRound } from "../support/keys";
+import { roundSecretForTests, votedRound } from "../support/secrecy";
 import { testDatabase, testKeyStore, usingPostgres } from "../support/db";
 
 /** Every way the secret's bytes could be written down. */

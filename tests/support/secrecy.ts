@@ -72,3 +72,55 @@ export async function votedRound(db: Db, voters: string[]) {
   return { municipalityId, roundId, envelopeId, access };
 }
 
+
+/**
+ * A town whose round is open for voting today, with an envelope of one accepted proposal and
+ * `residents` residents verified by staff: each with the standing the vote page would cast with.
+ */
+export async function votingTown(db: Db, residents: number) {
+  const { setupTown } = await import("../integration/verification-setup");
+  const { staffVerify, voterStanding } = await import("../../app/services/verification.server");
+  const { withIranianCheckDigit } = await import("../../app/domain/verification/ids");
+  const town = await setupTown(db, { residents, votingInDays: -1 });
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId: town.roundId, slug: "all", name: { en: "All" }, amount: 1000 });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
+  const voters: {
+    user: (typeof town.residents)[number];
+    verificationId: string;
+    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>>;
+  }[] = [];
+  for (const [i, user] of town.residents.entries()) {
+    const { verificationId } = await staffVerify(db, town.staff, {
+      userId: user.id,
+      nationalId: withIranianCheckDigit(String(710000000 + i)),
+      birthDate: "1980-01-01",
+      districtId: town.district.north,
+      voterClass: "resident",
+    });
+    const standing = await voterStanding(db, { municipality: town.municipality, roundSlug: town.roundSlug, userId: user.id });
+    if (!standing) throw new Error("the verified resident has no standing");
+    voters.push({ user, verificationId, standing });
+  }
+  /** A cast as the vote page makes it. */
+  const cast = (voter: (typeof voters)[number], now?: Date) =>
+    castBallot(db, {
+      roundId: town.roundId,
+      roundSlug: town.roundSlug,
+      timeZone: town.municipality.timeZone,
+      envelope,
+      voter: voter.standing,
+      body: { approved: [proposalId] },
+      channel: "online",
+      userId: voter.user.id,
+      municipalityId: town.municipality.id,
+      now,
+    });
+  return { town, envelope, proposalId, voters, cast };
+}
