@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { eq, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
 import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
@@ -11,8 +11,20 @@ import { createMunicipality } from "../../app/services/municipality.server";
 import { unique } from "./db";
 
 /** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
-export async function roundSecretForTests(_db: Db, roundId: string): Promise<string | null> {
-  return readKey(roundSecretName(roundId));
+export async function roundSecretForTests(db: Db, roundId: string): Promise<string | null> {
+  const stored = readKey(roundSecretName(roundId));
+  if (stored) return stored;
+  // Where a version before ADR 0016 kept it (to show the attacks against that design).
+  const [column] = await queryRows(
+    db,
+    sql`select 1 from information_schema.columns where table_name = 'round_secrets' and column_name = 'voter_key_secret'`,
+  );
+  if (!column) return null;
+  const [row] = await queryRows<{ s: string | null }>(
+    db,
+    sql`select voter_key_secret as s from round_secrets where round_id = ${roundId}`,
+  );
+  return row?.s ?? null;
 }
 
 const today = dayIn("UTC");
