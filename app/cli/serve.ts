@@ -13,6 +13,7 @@ import { startCheckpointScheduler } from "../services/checkpoints.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../services/csrf.server";
 import { ServerSecretMissing, serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo.server";
+import { destroyPublishedSecrets } from "../services/publish.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
 import { pageCache } from "./page-cache.ts";
@@ -106,6 +107,7 @@ export const serveCommand: CliCommand = {
         }),
       }),
     );
+    await destroyPublishedSecrets(database.db);
     // Checkpoints are signed on a schedule, never by a cast (ADR 0016).
     const stopScheduler = startCheckpointScheduler(database.db, (error) =>
       io.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),

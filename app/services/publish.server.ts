@@ -5,7 +5,8 @@
  */
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { destroyKey, roundSecretName } from "../../db/keystore";
+import fs from "node:fs";
+import { destroyKey, keyStoreDir, roundSecretName } from "../../db/keystore";
 import { ballots, ledgerLeaves, phases, proposals, roundSecrets, rounds, turnout } from "../../db/schema";
 import { advancePhases } from "../domain/rounds/rules";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
@@ -18,6 +19,27 @@ import { latestTallies } from "./tally.server";
 export async function isPublished(db: Db, roundId: string): Promise<boolean> {
   const [row] = await db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
   return Boolean(row?.destroyedAt);
+}
+
+/**
+ * Destroys any voter-key secret of a published round still in the key store (a host that stopped
+ * between publishing and destroying). Run when the server starts. Returns how many it destroyed.
+ */
+export async function destroyPublishedSecrets(db: Db): Promise<number> {
+  const dir = keyStoreDir();
+  if (!fs.existsSync(dir)) return 0;
+  const ids = fs
+    .readdirSync(dir)
+    .map((f) => /^round-(.+)\.voter-key-secret$/.exec(f)?.[1])
+    .filter((id): id is string => Boolean(id));
+  if (!ids.length) return 0;
+  const published = await db
+    .select({ roundId: roundSecrets.roundId, destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(inArray(roundSecrets.roundId, ids));
+  let destroyed = 0;
+  for (const r of published) if (r.destroyedAt && destroyKey(roundSecretName(r.roundId))) destroyed++;
+  return destroyed;
 }
 
 export async function publishRound(

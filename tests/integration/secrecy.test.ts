@@ -12,7 +12,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, moveSecretsToKeyStore, openDatabase, queryRows } from "../../db/client";
 import { voterKey } from "../../app/services/ballots.server";
-import { publishRound } from "../../app/services/publish.server";
+import { destroyPublishedSecrets, publishRound } from "../../app/services/publish.server";
+import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
 import { runRoundTally } from "../../app/services/tally.server";
 import { roundSecretForTests, votedRound } from "../support/secrecy";
 import { testDatabase, testKeyStore, usingPostgres } from "../support/db";
@@ -177,6 +178,19 @@ describe("the key store", () => {
     // The migration then drops both columns (as drizzle/0012 does).
     await database.db.execute(sql`alter table round_secrets drop column voter_key_secret`);
     await database.db.execute(sql`alter table municipality_keys drop column encrypted_private_key`);
+  });
+
+  it("loses, when the server starts, a published round's secret that a stopped host left behind", async () => {
+    const database = await testDatabase();
+    cleanups.push(() => database.close());
+    const open = await votedRound(database.db, voters.slice(0, 2));
+    const published = await votedRound(database.db, voters.slice(0, 2));
+    await runRoundTally(database.db, published.access, "r");
+    await publishRound(database.db, published.access, "r");
+    createKeyOnce(roundSecretName(published.roundId), "left-behind-by-a-host-that-stopped");
+    expect(await destroyPublishedSecrets(database.db)).toBe(1);
+    expect(readKey(roundSecretName(published.roundId))).toBeNull();
+    expect(readKey(roundSecretName(open.roundId))).not.toBeNull();
   });
 
   it("is required to be configured with DATABASE_URL: the server refuses to start without a server secret", async () => {
