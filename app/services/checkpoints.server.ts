@@ -7,11 +7,14 @@ import {
   checkpoints,
   envelopes,
   ledgerLeaves,
+  municipalities,
   municipalityKeys,
+  phases,
   roundSecrets,
   rounds,
 } from "../../db/schema";
 import { rulesFingerprint } from "../domain/bundle/format";
+import { currentPhase, dayIn } from "../domain/rounds/phases";
 import {
   type Checkpoint,
   decryptPrivateKey,
@@ -152,21 +155,34 @@ export async function signDueCheckpoints(
   scope: { municipalityId?: string } = {},
 ): Promise<string[]> {
   const { intervalMs, minLeaves } = checkpointSchedule();
-  const due = await queryRows<{ round_id: string; municipality_id: string }>(
+  // Rounds whose ledger grew since their last checkpoint and are not published.
+  const grown = await queryRows<{ round_id: string; municipality_id: string; time_zone: string; n: number; signed_at: string | null }>(
     db,
-    sql`select r.id as round_id, r.municipality_id
+    sql`select r.id as round_id, r.municipality_id, m.time_zone, size.n - coalesce(last.tree_size, 0) as n, last.signed_at
       from ${rounds} r
+      join ${municipalities} m on m.id = r.municipality_id
       join lateral (select count(*)::int as n from ${ledgerLeaves} l where l.round_id = r.id) size on true
       left join lateral (select tree_size, signed_at from ${checkpoints} c where c.round_id = r.id
         order by tree_size desc limit 1) last on true
-      where size.n - coalesce(last.tree_size, 0) >= ${minLeaves}
-        and (last.signed_at is null or last.signed_at <= ${new Date(now.getTime() - intervalMs).toISOString()}::timestamptz)
+      where size.n > coalesce(last.tree_size, 0)
         and not exists (select 1 from ${roundSecrets} s where s.round_id = r.id and s.destroyed_at is not null)
         ${scope.municipalityId ? sql`and r.municipality_id = ${scope.municipalityId}` : sql``}`,
   );
   const signed: string[] = [];
-  for (const r of due) {
-    const outcome = await checkpointIfDue(db, { roundId: r.round_id, municipalityId: r.municipality_id, now });
+  for (const r of grown) {
+    const phaseRows = await db.select().from(phases).where(eq(phases.roundId, r.round_id));
+    const voting = currentPhase(phaseRows, dayIn(r.time_zone, now))?.kind === "voting";
+    // While voting: N minutes and k ballots. Once voting has closed, the closing checkpoint at once.
+    if (voting) {
+      if (Number(r.n) < minLeaves) continue;
+      if (r.signed_at && now.getTime() - new Date(r.signed_at).getTime() < intervalMs) continue;
+    }
+    const outcome = await checkpointIfDue(db, {
+      roundId: r.round_id,
+      municipalityId: r.municipality_id,
+      now,
+      force: !voting,
+    });
     if (outcome.signed) signed.push(r.round_id);
   }
   return signed;

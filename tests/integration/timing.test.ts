@@ -70,6 +70,18 @@ describe("checkpoints", () => {
   });
 });
 
+describe("the closing checkpoint", () => {
+  it("is signed by the schedule once voting has closed, whatever the number of new ballots", async () => {
+    const voted = await votedRound(database.db, ["q1", "q2"]);
+    expect(await checkpointCount(voted.roundId)).toBe(0);
+    const scope = { municipalityId: voted.municipalityId };
+    expect(await signDueCheckpoints(database.db, new Date(), scope)).toEqual([voted.roundId]);
+    expect(await signDueCheckpoints(database.db, new Date(), scope)).toEqual([]);
+    const [row] = await database.db.select().from(checkpoints).where(eq(checkpoints.roundId, voted.roundId));
+    expect(row.treeSize).toBe(2);
+  });
+});
+
 describe("stored cast times", () => {
   it("are on the hour while voting, and on the day once published", async () => {
     const { town, voters, cast } = await votingTown(database.db, 2);
