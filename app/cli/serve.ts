@@ -32,6 +32,9 @@ export const serveCommand: CliCommand = {
     "or on the embedded PGlite database in SHORA_DATA_DIR (default ./data).",
     "--seed-demo adds the demo municipality when it is missing.",
     "--dev serves the app through Vite (hot reload) instead of ./build.",
+    "Secrets live in the key store SHORA_KEY_DIR (default <data folder>-keys); with DATABASE_URL the",
+    "server secret must be set (SHORA_SECRET or SHORA_SECRET_FILE). Checkpoints are signed every",
+    "SHORA_CHECKPOINT_MINUTES (10) when SHORA_CHECKPOINT_BALLOTS (10) ballots arrived.",
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args, ["seed-demo", "dev"]);
