@@ -6,4 +6,5 @@ ALTER TABLE "municipality_keys" DROP COLUMN IF EXISTS "encrypted_private_key";--
 UPDATE "ballots" SET "cast_at" = date_trunc('hour', "cast_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';--> statement-breakpoint
 UPDATE "ledger_leaves" SET "created_at" = date_trunc('hour', "created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';--> statement-breakpoint
 UPDATE "ballots" SET "cast_at" = date_trunc('day', "cast_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' WHERE "round_id" IN (SELECT "round_id" FROM "round_secrets" WHERE "destroyed_at" IS NOT NULL);--> statement-breakpoint
-UPDATE "ledger_leaves" SET "created_at" = date_trunc('day', "created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' WHERE "round_id" IN (SELECT "round_id" FROM "round_secrets" WHERE "destroyed_at" IS NOT NULL);
+UPDATE "ledger_leaves" SET "created_at" = date_trunc('day', "created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' WHERE "round_id" IN (SELECT "round_id" FROM "round_secrets" WHERE "destroyed_at" IS NOT NULL);--> statement-breakpoint
+DELETE FROM "baskets" WHERE "envelope_id" IN (SELECT e."id" FROM "envelopes" e JOIN "round_secrets" s ON s."round_id" = e."round_id" WHERE s."destroyed_at" IS NOT NULL);

@@ -3,13 +3,15 @@
  * supersede, voter keys instead of user ids, and one ledger leaf per cast ballot — all of one cast
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import {
+  type SealedBasket,
   ballots,
   baskets,
   type envelopes,
+  envelopes as envelopeTable,
   ledgerLeaves,
   ledgerNodes,
   phases,
@@ -78,29 +80,60 @@ export async function saveBasket(
     ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
   );
   if (structural.length) throw new BallotRefused("invalid_ballot", structural);
+  // Sealed with the round's secret: once it is destroyed, no copy of the row (WAL, backups) says
+  // what this user chose (ADR 0016).
+  const sealed = sealBasket(await roundSecret(db, params.envelope.roundId), body);
+  const updatedAt = hourOf(params.now ?? new Date());
   await db
     .insert(baskets)
-    .values({ envelopeId: params.envelope.id, userId: params.userId, body, updatedAt: params.now ?? new Date() })
-    .onConflictDoUpdate({
-      target: [baskets.envelopeId, baskets.userId],
-      set: { body, updatedAt: params.now ?? new Date() },
-    });
+    .values({ envelopeId: params.envelope.id, userId: params.userId, body: sealed, updatedAt })
+    .onConflictDoUpdate({ target: [baskets.envelopeId, baskets.userId], set: { body: sealed, updatedAt } });
   return summary;
+}
+
+const BASKET_KEY_LABEL = "shora-basket/v1";
+
+function basketKey(secret: string): Buffer {
+  return createHmac("sha256", secret).update(BASKET_KEY_LABEL).digest();
+}
+
+function sealBasket(secret: string, body: BallotBody): SealedBasket {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", basketKey(secret), iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(body), "utf8"), cipher.final()]);
+  return { sealed: Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url") };
+}
+
+function openBasket(secret: string, basket: SealedBasket): BallotBody | null {
+  try {
+    const bytes = Buffer.from(basket.sealed, "base64url");
+    const decipher = createDecipheriv("aes-256-gcm", basketKey(secret), bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
+  } catch {
+    return null;
+  }
 }
 
 export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
   const [row] = await db
-    .select()
+    .select({ body: baskets.body, roundId: envelopeTable.roundId })
     .from(baskets)
+    .innerJoin(envelopeTable, eq(envelopeTable.id, baskets.envelopeId))
     .where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
-  return row?.body ?? null;
+  if (row && "sealed" in row.body) {
+    // The round's secret is gone once published: so is the draft.
+    const secret = readKey(roundSecretName(row.roundId));
+    return secret ? openBasket(secret, row.body) : null;
+  }
+  return (row?.body as BallotBody | undefined) ?? null;
 }
 
 /**
  * The round's voter-key secret, from the key store (never the database: ADR 0016), created with the
  * round's first ballot. Refused once the round is published (the secret is destroyed then).
  */
-async function roundSecret(tx: Tx, roundId: string): Promise<string> {
+async function roundSecret(tx: Db | Tx, roundId: string): Promise<string> {
   const [row] = await tx
     .select({ destroyedAt: roundSecrets.destroyedAt })
     .from(roundSecrets)

@@ -7,7 +7,17 @@ import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import fs from "node:fs";
 import { destroyKey, keyStoreDir, roundSecretName } from "../../db/keystore";
-import { ballots, ledgerLeaves, phases, proposals, roundSecrets, rounds, turnout } from "../../db/schema";
+import {
+  ballots,
+  baskets,
+  envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  roundSecrets,
+  rounds,
+  turnout,
+} from "../../db/schema";
 import { advancePhases } from "../domain/rounds/rules";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
@@ -73,6 +83,10 @@ export async function publishRound(
       .insert(roundSecrets)
       .values({ roundId: round.id, destroyedAt: now })
       .onConflictDoUpdate({ target: roundSecrets.roundId, set: { destroyedAt: now } });
+    // Draft baskets are of no use any more (and unreadable once the secret is destroyed).
+    await tx
+      .delete(baskets)
+      .where(inArray(baskets.envelopeId, tx.select({ id: envelopes.id }).from(envelopes).where(eq(envelopes.roundId, round.id))));
     // Nothing finer than the day stays next to a ballot (ADR 0016).
     await tx
       .update(ballots)

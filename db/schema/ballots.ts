@@ -5,6 +5,8 @@ import { envelopes, rounds } from "./rounds";
 import { municipalities } from "./tenancy";
 
 export type StoredBallotBody = { approved: string[] } | { points: Record<string, number> };
+/** A draft basket's body, encrypted with a key derived from the round's voter-key secret (ADR 0016). */
+export type SealedBasket = { sealed: string };
 
 /**
  * Publication of a round: `destroyed_at` is when its voter-key secret (kept in the key store, never
@@ -26,7 +28,10 @@ export const municipalityKeys = pgTable("municipality_keys", {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
-/** A voter's draft basket for one envelope: survives logout and other devices; removed when cast. */
+/**
+ * A voter's draft basket for one envelope: survives logout and other devices; removed when cast and
+ * at publication. Sealed (rows written before ADR 0016 may hold the plain body).
+ */
 export const baskets = pgTable(
   "baskets",
   {
@@ -36,7 +41,7 @@ export const baskets = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    body: jsonb("body").$type<StoredBallotBody>().notNull(),
+    body: jsonb("body").$type<StoredBallotBody | SealedBasket>().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.envelopeId, t.userId] })],

@@ -8,10 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, moveSecretsToKeyStore, openDatabase, queryRows } from "../../db/client";
-import { voterKey } from "../../app/services/ballots.server";
+import { loadBasket, saveBasket, voterKey } from "../../app/services/ballots.server";
+import { baskets, users } from "../../db/schema";
 import { destroyPublishedSecrets, publishRound } from "../../app/services/publish.server";
 import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
 import { runRoundTally } from "../../app/services/tally.server";
@@ -124,6 +125,26 @@ describe("the voter-key secret after publication", () => {
       sql`select string_agg(row_to_json(r)::text, '') as t from (select * from round_secrets where round_id = ${roundId}) r`,
     );
     for (const e of encodingsOf(secret)) expect(Buffer.from(dump[0].t ?? "").includes(e)).toBe(false);
+  });
+});
+
+describe("draft baskets", () => {
+  it("are sealed with the round's secret, so nothing readable links a user to choices after publication", async () => {
+    const database = await testDatabase();
+    cleanups.push(() => database.close());
+    const voted = await votedRound(database.db, voters.slice(0, 2));
+    const userId = randomUUID();
+    await database.db
+      .insert(users)
+      .values({ id: userId, email: `${userId}@basket.example`, passwordHash: "x", displayName: "Basket" });
+    await saveBasket(database.db, { userId, envelope: voted.envelope, body: { approved: [voted.proposalId] } });
+    expect(await loadBasket(database.db, userId, voted.envelopeId)).toEqual({ approved: [voted.proposalId] });
+    const [row] = await database.db.select().from(baskets).where(eq(baskets.userId, userId));
+    expect(JSON.stringify(row.body)).not.toContain(voted.proposalId);
+    await runRoundTally(database.db, voted.access, "r");
+    await publishRound(database.db, voted.access, "r");
+    expect(await loadBasket(database.db, userId, voted.envelopeId)).toBeNull();
+    expect(await database.db.select().from(baskets).where(eq(baskets.userId, userId))).toEqual([]);
   });
 });
 

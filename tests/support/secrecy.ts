@@ -81,7 +81,7 @@ export async function votedRound(db: Db, voters: string[]) {
     user: { id: staffId, displayName: "Sam" },
     municipality: { id: municipalityId, slug, timeZone: "UTC" },
   } as never;
-  return { municipalityId, roundId, envelopeId, access };
+  return { municipalityId, roundId, envelopeId, envelope, proposalId, access };
 }
 
 
