@@ -2,13 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { createKeyOnce, roundSecretName, storeSigningKeyOnce } from "./keystore";
 import * as schema from "./schema/index";
 
 export type Schema = typeof schema;
@@ -113,7 +114,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
-    if (migrate) await migrateNodePg(db as never, { migrationsFolder });
+    if (migrate) {
+      await moveSecretsToKeyStore(db);
+      await migrateNodePg(db as never, { migrationsFolder });
+    }
     const url = new URL(options.url);
     return {
       db,
@@ -142,7 +146,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     }
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  if (migrate) await migratePglite(db as never, { migrationsFolder });
+  if (migrate) {
+    await moveSecretsToKeyStore(db);
+    await migratePglite(db as never, { migrationsFolder });
+  }
   return {
     db,
     kind: "pglite",
@@ -155,6 +162,42 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       }
     },
   };
+}
+
+/**
+ * Before the migration that drops them: voter-key secrets and encrypted signing keys still in the
+ * database move to the key store (ADR 0016). Their old bytes stay in old WAL and backups.
+ */
+export async function moveSecretsToKeyStore(db: Db) {
+  const columns = await queryRows<{ table_name: string }>(
+    db,
+    sql`select table_name from information_schema.columns where table_schema = current_schema()
+      and ((table_name = 'round_secrets' and column_name = 'voter_key_secret')
+        or (table_name = 'municipality_keys' and column_name = 'encrypted_private_key'))`,
+  );
+  const has = (table: string) => columns.some((c) => c.table_name === table);
+  if (has("round_secrets")) {
+    const rows = await queryRows<{ round_id: string; secret: string }>(
+      db,
+      sql`select round_id, voter_key_secret as secret from round_secrets where voter_key_secret is not null and destroyed_at is null`,
+    );
+    for (const r of rows) createKeyOnce(roundSecretName(r.round_id), r.secret);
+    await db.execute(sql`update round_secrets set voter_key_secret = null where voter_key_secret is not null`);
+  }
+  if (has("municipality_keys")) {
+    const rows = await queryRows<{ municipality_id: string; public_key: string; encrypted_private_key: string }>(
+      db,
+      sql`select municipality_id, public_key, encrypted_private_key from municipality_keys`,
+    );
+    for (const r of rows) {
+      const stored = storeSigningKeyOnce(r.municipality_id, {
+        publicKey: r.public_key,
+        encryptedPrivateKey: r.encrypted_private_key,
+      });
+      if (stored.publicKey !== r.public_key)
+        throw new Error(`the key store holds another signing key for municipality ${r.municipality_id}`);
+    }
+  }
 }
 
 /** Opens the database the environment names: DATABASE_URL, else PGlite in SHORA_DATA_DIR or ./data. */

@@ -9,8 +9,11 @@ import { nulFreeAddresses } from "./addresses.ts";
 import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
+import { startCheckpointScheduler } from "../services/checkpoints.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../services/csrf.server";
+import { ServerSecretMissing, serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo.server";
+import { destroyPublishedSecrets } from "../services/publish.server";
 import { serializeCookie } from "../services/session.server";
 import { parseArgs } from "./args.ts";
 import { pageCache } from "./page-cache.ts";
@@ -29,6 +32,9 @@ export const serveCommand: CliCommand = {
     "or on the embedded PGlite database in SHORA_DATA_DIR (default ./data).",
     "--seed-demo adds the demo municipality when it is missing.",
     "--dev serves the app through Vite (hot reload) instead of ./build.",
+    "Secrets live in the key store SHORA_KEY_DIR (default <data folder>-keys); with DATABASE_URL the",
+    "server secret must be set (SHORA_SECRET or SHORA_SECRET_FILE). Checkpoints are signed every",
+    "SHORA_CHECKPOINT_MINUTES (10) when SHORA_CHECKPOINT_BALLOTS (10) ballots arrived.",
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args, ["seed-demo", "dev"]);
@@ -36,6 +42,13 @@ export const serveCommand: CliCommand = {
     const port = Number(parsed.flags.get("port") ?? process.env.PORT ?? 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a port number");
     const host = String(parsed.flags.get("host") ?? process.env.HOST ?? "0.0.0.0");
+    // Every host of an installation must use the same server secret (ADR 0016): checked up front.
+    try {
+      serverSecret();
+    } catch (error) {
+      if (error instanceof ServerSecretMissing) throw new UsageError(error.message);
+      throw error;
+    }
     const buildFile = path.join(root, "build/server/index.js");
     if (!dev && !fs.existsSync(buildFile)) throw new UsageError("no production build: run `npm run build` first");
 
@@ -97,6 +110,11 @@ export const serveCommand: CliCommand = {
         }),
       }),
     );
+    await destroyPublishedSecrets(database.db);
+    // Checkpoints are signed on a schedule, never by a cast (ADR 0016).
+    const stopScheduler = startCheckpointScheduler(database.db, (error) =>
+      io.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     const server = app.listen(port, host, () => {
       const address = server.address();
       const actualPort = typeof address === "object" && address ? address.port : port;
@@ -114,7 +132,8 @@ export const serveCommand: CliCommand = {
         io.out(`${signal}: closing the server and the database…\n`);
         server.close();
         server.closeAllConnections?.();
-        closeVite()
+        stopScheduler()
+          .then(() => closeVite())
           .then(() => database.close())
           .finally(resolve);
       };

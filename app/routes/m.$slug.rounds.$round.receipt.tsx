@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
-import { CHECKPOINT_INTERVAL_MS } from "../services/checkpoints.server";
+import { checkpointSchedule } from "../services/checkpoints.server";
 import { requireRoundPath } from "../services/guards.server";
 import { receiptView } from "../services/receipts.server";
 import { pageTitle } from "../components/page-title";
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeZone: municipality.timeZone,
     round: { slug: round.slug, title: round.title },
     ballotId,
-    checkpointMinutes: Math.max(1, Math.round(CHECKPOINT_INTERVAL_MS / 60_000)),
+    checkpointMinutes: Math.max(1, Math.round(checkpointSchedule().intervalMs / 60_000)),
     // Only what the page shows: the choices stay in the downloadable receipt.
     receipt: r
       ? {

@@ -3,20 +3,24 @@
  * supersede, voter keys instead of user ids, and one ledger leaf per cast ballot — all of one cast
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import {
+  type SealedBasket,
   ballots,
   baskets,
   type envelopes,
+  envelopes as envelopeTable,
   ledgerLeaves,
   ledgerNodes,
   phases,
   proposals,
   roundSecrets,
   turnout,
+  verifications,
 } from "../../db/schema";
+import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
 import {
   type NodeId,
   type NodeLookup,
@@ -76,36 +80,71 @@ export async function saveBasket(
     ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
   );
   if (structural.length) throw new BallotRefused("invalid_ballot", structural);
+  // Sealed with the round's secret: once it is destroyed, no copy of the row (WAL, backups) says
+  // what this user chose (ADR 0016).
+  const sealed = sealBasket(await roundSecret(db, params.envelope.roundId), body);
+  const updatedAt = hourOf(params.now ?? new Date());
   await db
     .insert(baskets)
-    .values({ envelopeId: params.envelope.id, userId: params.userId, body, updatedAt: params.now ?? new Date() })
-    .onConflictDoUpdate({
-      target: [baskets.envelopeId, baskets.userId],
-      set: { body, updatedAt: params.now ?? new Date() },
-    });
+    .values({ envelopeId: params.envelope.id, userId: params.userId, body: sealed, updatedAt })
+    .onConflictDoUpdate({ target: [baskets.envelopeId, baskets.userId], set: { body: sealed, updatedAt } });
   return summary;
+}
+
+const BASKET_KEY_LABEL = "shora-basket/v1";
+
+function basketKey(secret: string): Buffer {
+  return createHmac("sha256", secret).update(BASKET_KEY_LABEL).digest();
+}
+
+function sealBasket(secret: string, body: BallotBody): SealedBasket {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", basketKey(secret), iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(body), "utf8"), cipher.final()]);
+  return { sealed: Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url") };
+}
+
+function openBasket(secret: string, basket: SealedBasket): BallotBody | null {
+  try {
+    const bytes = Buffer.from(basket.sealed, "base64url");
+    const decipher = createDecipheriv("aes-256-gcm", basketKey(secret), bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
+  } catch {
+    return null;
+  }
 }
 
 export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
   const [row] = await db
-    .select()
+    .select({ body: baskets.body, roundId: envelopeTable.roundId })
     .from(baskets)
+    .innerJoin(envelopeTable, eq(envelopeTable.id, baskets.envelopeId))
     .where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
-  return row?.body ?? null;
+  if (row && "sealed" in row.body) {
+    // The round's secret is gone once published: so is the draft.
+    const secret = readKey(roundSecretName(row.roundId));
+    return secret ? openBasket(secret, row.body) : null;
+  }
+  return (row?.body as BallotBody | undefined) ?? null;
 }
 
-async function roundSecret(tx: Tx, roundId: string): Promise<string> {
-  // Read first: the secret exists from the round's first ballot on, so the insert is rarely needed.
-  let [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
-  if (!row) {
-    await tx
-      .insert(roundSecrets)
-      .values({ roundId, voterKeySecret: randomBytes(32).toString("base64url") })
-      .onConflictDoNothing();
-    [row] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
-  }
-  if (!row?.voterKeySecret) throw new BallotRefused("round_closed", [], 409);
-  return row.voterKeySecret;
+/**
+ * The round's voter-key secret, from the key store (never the database: ADR 0016), created with the
+ * round's first ballot. Refused once the round is published (the secret is destroyed then).
+ */
+async function roundSecret(tx: Db | Tx, roundId: string): Promise<string> {
+  const [row] = await tx
+    .select({ destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(eq(roundSecrets.roundId, roundId));
+  if (row?.destroyedAt) throw new BallotRefused("round_closed", [], 409);
+  return createKeyOnce(roundSecretName(roundId), randomBytes(32).toString("base64url"));
+}
+
+/** Stored times next to a ballot are kept to the hour (ADR 0016). */
+export function hourOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
 /** The voter key: HMAC-SHA-256 of the person's identity with the round's secret (hex). */
@@ -136,7 +175,11 @@ export interface CastInput {
   channel: "online" | "paper";
   /** The logged-in voter whose draft basket is cleared once cast (online only). */
   userId?: string;
-  /** When given, a signed checkpoint follows the cast if the last one is older than the interval. */
+  /**
+   * Online casts by verified residents: the municipality whose verification (of `voter.identity`, and
+   * of `userId` when given) is read again under the round's ledger lock, so a cast racing a
+   * revocation is either before the withdrawal (and withdrawn) or refused.
+   */
   municipalityId?: string;
   now?: Date;
 }
@@ -156,10 +199,11 @@ export interface CastReceipt {
 export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt> {
   const now = input.now ?? new Date();
   const receipt = await db.transaction((tx) => castBallotIn(tx, { ...input, now }));
-  if (input.municipalityId) {
-    const { maybeCheckpoint } = await import("./checkpoints.server");
-    await maybeCheckpoint(db, { roundId: input.roundId, municipalityId: input.municipalityId, now });
-  }
+  // The draft basket goes in a transaction of its own: a row naming the user deleted by the cast's
+  // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
+  // are signed on a schedule, never by a cast.
+  if (input.userId)
+    await db.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
   return receipt;
 }
 
@@ -183,7 +227,9 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     throw new BallotRefused("not_voting", [], 409);
   // One ledger per round, one writer at a time: the sequence stays linear across app processes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
-  const state = await appendState(tx, input.roundId, key);
+  const state = await appendState(tx, input.roundId, key, input);
+  // Read under the lock that revocation takes too: a revoked voter's cast is refused here.
+  if (input.municipalityId && !state.verified) throw new BallotRefused("not_eligible", [], 403);
   // This voter's current ballots in the round: the one in this envelope, and any on the other channel.
   const previous = state.mine.find((b) => b.envelopeId === input.envelope.id);
   if (previous && (previous.channel !== input.channel || input.final))
@@ -212,7 +258,7 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
     : await loadNodes(tx, input.roundId, needed);
   const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
-  const at = now.toISOString();
+  const at = hourOf(now).toISOString();
   const day = dayIn(input.timeZone, now);
   const parts = [
     sql`leaf as (insert into ${ledgerLeaves} (round_id, leaf_index, leaf, leaf_hash, created_at) values (${input.roundId}, ${n}, ${leaf}, ${leafHash}, ${at}::timestamptz))`,
@@ -222,16 +268,12 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     )})`,
     sql`ballot as (insert into ${ballots} (id, round_id, envelope_id, voter_key, weight, body, nonce, commitment, channel, supersedes, current, leaf_index, cast_at) values (${ballotId}, ${input.roundId}, ${input.envelope.id}, ${key}, ${input.voter.weight}, ${JSON.stringify(body)}::jsonb, ${nonce.toString("hex")}, ${commitment}, ${input.channel}, ${previous?.id ?? null}, true, ${n}, ${at}::timestamptz))`,
   ];
-  // A first ballot counts in turnout; casting empties the voter's draft basket.
-  if (!previous) {
+  // Turnout counts people: only the voter's first ballot in the round (any envelope, withdrawn or not).
+  if (!state.votedBefore) {
     parts.push(
       sql`counted as (insert into ${turnout} (round_id, day, district, voter_class, channel, voters) values (${input.roundId}, ${day}, ${input.voter.district}, ${input.voter.voterClass}, ${input.channel}, 1) on conflict (round_id, day, district, voter_class, channel) do update set voters = ${turnout}.voters + 1)`,
     );
   }
-  if (input.userId)
-    parts.push(
-      sql`emptied as (delete from ${baskets} where envelope_id = ${input.envelope.id} and user_id = ${input.userId})`,
-    );
   await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
   return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
 }
@@ -241,8 +283,21 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
  * last complete subtree of every level, which holds every node an append needs) and the voter's
  * current ballots in the round.
  */
-async function appendState(tx: Tx, roundId: string, voterKeyHex: string) {
+async function appendState(
+  tx: Tx,
+  roundId: string,
+  voterKeyHex: string,
+  input: Pick<CastInput, "municipalityId" | "userId" | "voter">,
+) {
+  const verified = input.municipalityId
+    ? sql`exists (select 1 from ${verifications} where municipality_id = ${input.municipalityId}
+        and identity_hash = ${input.voter.identity} and revoked_at is null
+        and district_id = ${input.voter.district} and voter_class = ${input.voter.voterClass}
+        ${input.userId ? sql`and user_id = ${input.userId}` : sql``})`
+    : sql`true`;
   const result = await tx.execute(sql`select
+    ${verified} as verified,
+    exists (select 1 from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex}) as voted_before,
     (select max(leaf_index) from ${ledgerLeaves} where round_id = ${roundId}) as last,
     (select coalesce(json_agg(json_build_object('id', id, 'envelopeId', envelope_id, 'channel', channel)), '[]'::json)
        from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex} and current) as mine,
@@ -256,6 +311,8 @@ async function appendState(tx: Tx, roundId: string, voterKeyHex: string) {
   for (const x of json<{ level: number; index: number; hash: string }[]>(row.edge))
     edge.set(`${x.level}/${x.index}`, Buffer.from(x.hash, "hex"));
   return {
+    verified: row.verified === true || row.verified === "t",
+    votedBefore: row.voted_before === true || row.voted_before === "t",
     size: last === null ? 0 : last + 1,
     mine: json<{ id: string; envelopeId: string; channel: "online" | "paper" }[]>(row.mine),
     edge,
@@ -337,10 +394,11 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
   for (const round of roundRows) {
     const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, round.id));
     if (currentPhase(phaseRows, today)?.kind !== "voting") continue;
-    const [secret] = await tx.select().from(roundSecrets).where(eq(roundSecrets.roundId, round.id));
-    if (!secret?.voterKeySecret) continue;
+    // No secret yet: nobody has voted in the round.
+    const secret = readKey(roundSecretName(round.id));
+    if (!secret) continue;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${round.id}`}))`);
-    const key = voterKey(secret.voterKeySecret, params.identityHash);
+    const key = voterKey(secret, params.identityHash);
     const current = await tx
       .select({ ballot: ballots, envelopeSlug: envelopeTable.slug })
       .from(ballots)
@@ -359,7 +417,9 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
         commitment: null,
       });
       const leafHash = leafHashOf(leaf);
-      await tx.insert(ledgerLeaves).values({ roundId: round.id, leafIndex: n, leaf, leafHash, createdAt: params.at });
+      await tx
+        .insert(ledgerLeaves)
+        .values({ roundId: round.id, leafIndex: n, leaf, leafHash, createdAt: hourOf(params.at) });
       await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));
       withdrawn++;
     }

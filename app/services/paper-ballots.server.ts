@@ -188,8 +188,6 @@ export async function enterPaperBallots(
     });
     return counts;
   });
-  const { maybeCheckpoint } = await import("./checkpoints.server");
-  await maybeCheckpoint(db, { roundId: round.id, municipalityId: municipality.id, now });
   return { cast: input.ballots.length, perEnvelope: counts };
 }
 

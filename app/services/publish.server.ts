@@ -3,9 +3,21 @@
  * checkpoint, destroys the per-round voter-key secret (so no ballot can be linked to a person any
  * more), marks the selected proposals funded and opens the results to everyone. One transaction.
  */
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { ballots, ledgerLeaves, phases, proposals, roundSecrets, rounds, turnout } from "../../db/schema";
+import fs from "node:fs";
+import { destroyKey, keyStoreDir, roundSecretName } from "../../db/keystore";
+import {
+  ballots,
+  baskets,
+  envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  roundSecrets,
+  rounds,
+  turnout,
+} from "../../db/schema";
 import { advancePhases } from "../domain/rounds/rules";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { recordAction } from "./audit.server";
@@ -17,6 +29,27 @@ import { latestTallies } from "./tally.server";
 export async function isPublished(db: Db, roundId: string): Promise<boolean> {
   const [row] = await db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
   return Boolean(row?.destroyedAt);
+}
+
+/**
+ * Destroys any voter-key secret of a published round still in the key store (a host that stopped
+ * between publishing and destroying). Run when the server starts. Returns how many it destroyed.
+ */
+export async function destroyPublishedSecrets(db: Db): Promise<number> {
+  const dir = keyStoreDir();
+  if (!fs.existsSync(dir)) return 0;
+  const ids = fs
+    .readdirSync(dir)
+    .map((f) => /^round-(.+)\.voter-key-secret$/.exec(f)?.[1])
+    .filter((id): id is string => Boolean(id));
+  if (!ids.length) return 0;
+  const published = await db
+    .select({ roundId: roundSecrets.roundId, destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(inArray(roundSecrets.roundId, ids));
+  let destroyed = 0;
+  for (const r of published) if (r.destroyedAt && destroyKey(roundSecretName(r.roundId))) destroyed++;
+  return destroyed;
 }
 
 export async function publishRound(
@@ -48,8 +81,21 @@ export async function publishRound(
   await db.transaction(async (tx) => {
     await tx
       .insert(roundSecrets)
-      .values({ roundId: round.id, voterKeySecret: null, destroyedAt: now })
-      .onConflictDoUpdate({ target: roundSecrets.roundId, set: { voterKeySecret: null, destroyedAt: now } });
+      .values({ roundId: round.id, destroyedAt: now })
+      .onConflictDoUpdate({ target: roundSecrets.roundId, set: { destroyedAt: now } });
+    // Draft baskets are of no use any more (and unreadable once the secret is destroyed).
+    await tx
+      .delete(baskets)
+      .where(inArray(baskets.envelopeId, tx.select({ id: envelopes.id }).from(envelopes).where(eq(envelopes.roundId, round.id))));
+    // Nothing finer than the day stays next to a ballot (ADR 0016).
+    await tx
+      .update(ballots)
+      .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone 'UTC') at time zone 'UTC'` })
+      .where(eq(ballots.roundId, round.id));
+    await tx
+      .update(ledgerLeaves)
+      .set({ createdAt: sql`date_trunc('day', ${ledgerLeaves.createdAt} at time zone 'UTC') at time zone 'UTC'` })
+      .where(eq(ledgerLeaves.roundId, round.id));
     if (winners.length)
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
     if (advanced.ok && advanced.to === "published") {
@@ -77,6 +123,8 @@ export async function publishRound(
       at: now,
     });
   });
+  // The secret lives only in the key store: destroyed once publication is committed.
+  destroyKey(roundSecretName(round.id));
   return { funded: winners, treeSize: finalCheckpoint?.treeSize ?? 0 };
 }
 

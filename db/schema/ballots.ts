@@ -5,30 +5,33 @@ import { envelopes, rounds } from "./rounds";
 import { municipalities } from "./tenancy";
 
 export type StoredBallotBody = { approved: string[] } | { points: Record<string, number> };
+/** A draft basket's body, encrypted with a key derived from the round's voter-key secret (ADR 0016). */
+export type SealedBasket = { sealed: string };
 
 /**
- * The per-round secret behind voter keys (HMAC of the voter's identity). It is destroyed when the
- * results are published, so the link from person to ballot is gone afterwards.
+ * Publication of a round: `destroyed_at` is when its voter-key secret (kept in the key store, never
+ * in the database: ADR 0016) was destroyed, so the link from person to ballot is gone.
  */
 export const roundSecrets = pgTable("round_secrets", {
   roundId: text("round_id")
     .primaryKey()
     .references(() => rounds.id, { onDelete: "cascade" }),
-  voterKeySecret: text("voter_key_secret"),
   destroyedAt: timestamp("destroyed_at", { withTimezone: true, mode: "date" }),
 });
 
-/** A municipality's Ed25519 signing key for checkpoints; the private key is encrypted with a server secret. */
+/** A municipality's Ed25519 checkpoint signing key: the public half; the private half is in the key store. */
 export const municipalityKeys = pgTable("municipality_keys", {
   municipalityId: text("municipality_id")
     .primaryKey()
     .references(() => municipalities.id, { onDelete: "cascade" }),
   publicKey: text("public_key").notNull(),
-  encryptedPrivateKey: text("encrypted_private_key").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
-/** A voter's draft basket for one envelope: survives logout and other devices; removed when cast. */
+/**
+ * A voter's draft basket for one envelope: survives logout and other devices; removed when cast and
+ * at publication. Sealed (rows written before ADR 0016 may hold the plain body).
+ */
 export const baskets = pgTable(
   "baskets",
   {
@@ -38,7 +41,7 @@ export const baskets = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    body: jsonb("body").$type<StoredBallotBody>().notNull(),
+    body: jsonb("body").$type<StoredBallotBody | SealedBasket>().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.envelopeId, t.userId] })],

@@ -10,6 +10,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
@@ -46,6 +47,8 @@ export const loadBench: BenchSuite = {
       PORT: "0",
       DATABASE_URL: created.url,
       SHORA_SECRET: randomBytes(24).toString("base64url"),
+      // Every app process shares one key store (ADR 0016).
+      SHORA_KEY_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "shora-load-keys-")),
     };
     delete env.SHORA_DATA_DIR;
     // LOAD_APPS > 1: more app processes on the same database, the clients spread over them

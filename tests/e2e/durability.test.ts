@@ -25,7 +25,7 @@ import { type PublishedCheckpoints, type VoterReceipt, verifyReceipt } from "../
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { ledgerHead } from "../../app/services/ballots.server";
 import { maybeCheckpoint } from "../../app/services/checkpoints.server";
-import { spawnServer, throwawayDatabase } from "../support/e2e-server";
+import { spawnServer, throwawayDatabase, withKeyStore } from "../support/e2e-server";
 
 const CLIENTS = 8;
 const ROUND = "/m/demo/rounds/budget-1405";
@@ -123,9 +123,9 @@ interface Acknowledged {
 async function where(): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openDatabase> }> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
   delete env.DATABASE_URL;
-  // The server and this test must open the municipality's signing key with the same secret.
-  env.SHORA_SECRET = process.env.SHORA_SECRET ?? randomBytes(24).toString("base64url");
-  process.env.SHORA_SECRET = env.SHORA_SECRET;
+  // The server and this test must open the municipality's signing key with the same secret and key store.
+  const removeKeys = withKeyStore(env);
+  cleanups.push(async () => removeKeys());
   const server = process.env.TEST_DATABASE_URL;
   if (server) {
     const created = await throwawayDatabase(server, "shora_crash");

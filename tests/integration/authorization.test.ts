@@ -424,7 +424,6 @@ beforeAll(async () => {
       voter: { identity: `matrix-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
       body: { approved: [here.pubProposal, second] },
       channel: "online",
-      municipalityId,
       now: new Date(`${addDays(today, -15)}T12:00:00Z`),
     });
   }

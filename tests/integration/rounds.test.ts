@@ -283,7 +283,7 @@ describe("a published round", () => {
     // Before publication a text can still be corrected…
     expect((await edit("Budget, corrected")).status).toBe(200);
     // …after it (the round's secret destroyed, as publishRound does), nothing changes.
-    await database.db.insert(roundSecrets).values({ roundId: round.id, voterKeySecret: null, destroyedAt: new Date() });
+    await database.db.insert(roundSecrets).values({ roundId: round.id, destroyedAt: new Date() });
     const refused = await edit("Budget, rewritten after the results");
     expect(refused.status).toBe(409);
     expect((await json(refused)).errors.form).toBe(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
+import { readKey, roundSecretName } from "../../db/keystore";
 import {
   actionLog,
   envelopes,
@@ -177,7 +178,7 @@ describe("running a round's tally", () => {
     const [latest] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
     expect(published.funded).toEqual(latest.selected);
     const [secret] = await database.db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
-    expect(secret.voterKeySecret).toBeNull();
+    expect(readKey(roundSecretName(roundId))).toBeNull();
     expect(secret.destroyedAt).not.toBeNull();
     const statuses = await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id));
     expect(

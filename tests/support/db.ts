@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../db/client";
 
@@ -8,6 +10,7 @@ import { type Database, openDatabase } from "../../db/client";
  * so tests use unique names via `unique()`), or a private PGlite loaded from the migrated dump.
  */
 export async function testDatabase(): Promise<Database> {
+  testKeyStore();
   const url = inject("databaseUrl");
   if (url) return openDatabase({ url, migrate: false, poolSize: 4 });
   const dump = inject("pgliteDump");
@@ -19,3 +22,16 @@ export function unique(prefix: string): string {
 }
 
 export const usingPostgres = () => Boolean(inject("databaseUrl"));
+
+/**
+ * The key store of this test file's process (ADR 0016): a fresh folder unless SHORA_KEY_DIR is set.
+ * Child processes started by the test inherit it through the environment.
+ */
+export function testKeyStore(): string {
+  if (!process.env.SHORA_KEY_DIR) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-keys-"));
+    process.env.SHORA_KEY_DIR = dir;
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return process.env.SHORA_KEY_DIR;
+}

@@ -26,6 +26,7 @@ export interface AppOptions {
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
   delete env.DATABASE_URL;
+  const removeKeys = withKeyStore(env);
   let dropDatabase = async () => {};
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-e2e-"));
   const server = process.env.TEST_DATABASE_URL;
@@ -36,9 +37,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   } else env.SHORA_DATA_DIR = dataDir;
   if (options.prepare) {
     // The demo data and the test's own, written before the server opens the database, with the
-    // server's secret (it encrypts the signing key the demo creates).
-    env.SHORA_SECRET = randomBytes(32).toString("base64url");
-    process.env.SHORA_SECRET = env.SHORA_SECRET;
+    // server's secret and key store (withKeyStore: the demo creates a signing key).
     const { openDatabase } = await import("../../db/client");
     const { seedDemo } = await import("../../app/services/demo.server");
     const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
@@ -58,8 +57,22 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       await exited;
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      removeKeys();
     },
   };
+}
+
+/**
+ * The server secret and a fresh key store (ADR 0016) for servers started with `env`, shared with this
+ * process (which may write demo data or read signing keys). Returns how to remove the key store.
+ */
+export function withKeyStore(env: Record<string, string>): () => void {
+  env.SHORA_SECRET = process.env.SHORA_SECRET || randomBytes(32).toString("base64url");
+  const keys = fs.mkdtempSync(path.join(os.tmpdir(), "shora-keys-"));
+  env.SHORA_KEY_DIR = keys;
+  process.env.SHORA_SECRET = env.SHORA_SECRET;
+  process.env.SHORA_KEY_DIR = keys;
+  return () => fs.rmSync(keys, { recursive: true, force: true });
 }
 
 /** A new, empty database on a PostgreSQL server, and how to drop it afterwards. */

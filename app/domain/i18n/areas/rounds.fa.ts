@@ -242,4 +242,6 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "vote.error.not_voting": "رای‌گیری باز نیست.",
   "vote.error.already_voted_paper": "شما پیش‌تر رای کاغذی داده‌اید.",
   "vote.error.already_voted_online": "شما پیش‌تر رای برخط داده‌اید.",
+  "vote.error.not_eligible": "احراز هویت شما دیگر فعال نیست، پس نمی‌توانید در این دوره رای دهید.",
+  "vote.error.round_closed": "رای‌گیری باز نیست.",
 };

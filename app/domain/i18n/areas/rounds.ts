@@ -241,4 +241,6 @@ export const roundsEn = {
   "vote.error.not_voting": "Voting is not open.",
   "vote.error.already_voted_paper": "You already voted on paper.",
   "vote.error.already_voted_online": "You already voted online.",
+  "vote.error.not_eligible": "Your verification is no longer active, so you cannot vote in this round.",
+  "vote.error.round_closed": "Voting is not open.",
 } as const;

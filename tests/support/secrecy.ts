@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../db/client";
+import { readKey, roundSecretName } from "../../db/keystore";
+import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import { addDays } from "../../app/domain/rounds/rules";
+import { dayIn } from "../../app/domain/rounds/phases";
+import { hashPassword } from "../../app/services/auth.server";
+import { castBallot } from "../../app/services/ballots.server";
+import { createMunicipality } from "../../app/services/municipality.server";
+import { unique } from "./db";
+
+/** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
+export async function roundSecretForTests(db: Db, roundId: string): Promise<string | null> {
+  const stored = readKey(roundSecretName(roundId));
+  if (stored) return stored;
+  // Where a version before ADR 0016 kept it (to show the attacks against that design).
+  const [column] = await queryRows(
+    db,
+    sql`select 1 from information_schema.columns where table_name = 'round_secrets' and column_name = 'voter_key_secret'`,
+  );
+  if (!column) return null;
+  const [row] = await queryRows<{ s: string | null }>(
+    db,
+    sql`select voter_key_secret as s from round_secrets where round_id = ${roundId}`,
+  );
+  return row?.s ?? null;
+}
+
+const today = dayIn("UTC");
+const votingDay = new Date(`${addDays(today, -3)}T12:34:56.789Z`);
+
+/** A municipality with a round whose voting ended yesterday; `voters` cast ballots while it was open. */
+export async function votedRound(db: Db, voters: string[]) {
+  const slug = unique("secrecy");
+  const { municipalityId } = await createMunicipality(db, {
+    slug,
+    name: { en: "Secrecy town" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "secrecy password 1" },
+  });
+  const staffId = randomUUID();
+  await db.insert(users).values({
+    id: staffId,
+    email: `staff@${slug}.example`,
+    passwordHash: await hashPassword("secrecy password 1"),
+    displayName: "Sam",
+  });
+  await db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
+  const roundId = randomUUID();
+  await db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await db.insert(phases).values([
+    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
+    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
+  ]);
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "greedy" });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
+  for (const identity of voters)
+    await castBallot(db, {
+      roundId,
+      roundSlug: "r",
+      timeZone: "UTC",
+      envelope,
+      voter: { identity, weight: 1, district: "d", voterClass: "resident" },
+      body: { approved: [proposalId] },
+      channel: "online",
+      now: votingDay,
+    });
+  const access = {
+    user: { id: staffId, displayName: "Sam" },
+    municipality: { id: municipalityId, slug, timeZone: "UTC" },
+  } as never;
+  return { municipalityId, roundId, envelopeId, envelope, proposalId, access };
+}
+
+
+/**
+ * A town whose round is open for voting today, with an envelope of one accepted proposal and
+ * `residents` residents verified by staff: each with the standing the vote page would cast with.
+ */
+export async function votingTown(db: Db, residents: number) {
+  const { setupTown } = await import("../integration/verification-setup");
+  const { staffVerify, voterStanding } = await import("../../app/services/verification.server");
+  const { withIranianCheckDigit } = await import("../../app/domain/verification/ids");
+  const town = await setupTown(db, { residents, votingInDays: -1 });
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId: town.roundId, slug: "all", name: { en: "All" }, amount: 1000 });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
+  const voters: {
+    user: (typeof town.residents)[number];
+    verificationId: string;
+    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>>;
+  }[] = [];
+  for (const [i, user] of town.residents.entries()) {
+    const { verificationId } = await staffVerify(db, town.staff, {
+      userId: user.id,
+      nationalId: withIranianCheckDigit(String(710000000 + i)),
+      birthDate: "1980-01-01",
+      districtId: town.district.north,
+      voterClass: "resident",
+    });
+    const standing = await voterStanding(db, { municipality: town.municipality, roundSlug: town.roundSlug, userId: user.id });
+    if (!standing) throw new Error("the verified resident has no standing");
+    voters.push({ user, verificationId, standing });
+  }
+  /** A cast as the vote page makes it. */
+  const cast = (voter: (typeof voters)[number], now?: Date) =>
+    castBallot(db, {
+      roundId: town.roundId,
+      roundSlug: town.roundSlug,
+      timeZone: town.municipality.timeZone,
+      envelope,
+      voter: voter.standing,
+      body: { approved: [proposalId] },
+      channel: "online",
+      userId: voter.user.id,
+      municipalityId: town.municipality.id,
+      now,
+    });
+  return { town, envelope, proposalId, voters, cast };
+}
