@@ -35,7 +35,7 @@ import {
 } from "../domain/ledger/merkle";
 import { canonicalJson } from "../domain/audit/canonical";
 import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../domain/ballots/rules";
-import { currentPhase, dayIn } from "../domain/rounds/phases";
+import { currentPhase, dayIn, hourOf } from "../domain/rounds/phases";
 import { RefusedError } from "./errors.server";
 
 /** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
@@ -140,11 +140,6 @@ async function roundSecret(tx: Db | Tx, roundId: string): Promise<string> {
     .where(eq(roundSecrets.roundId, roundId));
   if (row?.destroyedAt) throw new BallotRefused("round_closed", [], 409);
   return createKeyOnce(roundSecretName(roundId), randomBytes(32).toString("base64url"));
-}
-
-/** Stored times next to a ballot are kept to the hour (ADR 0016). */
-export function hourOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
 /** The voter key: HMAC-SHA-256 of the person's identity with the round's secret (hex). */
@@ -258,7 +253,7 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
     : await loadNodes(tx, input.roundId, needed);
   const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
-  const at = hourOf(now).toISOString();
+  const at = hourOf(now, input.timeZone).toISOString();
   const day = dayIn(input.timeZone, now);
   const parts = [
     sql`leaf as (insert into ${ledgerLeaves} (round_id, leaf_index, leaf, leaf_hash, created_at) values (${input.roundId}, ${n}, ${leaf}, ${leafHash}, ${at}::timestamptz))`,
@@ -419,7 +414,13 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
       const leafHash = leafHashOf(leaf);
       await tx
         .insert(ledgerLeaves)
-        .values({ roundId: round.id, leafIndex: n, leaf, leafHash, createdAt: hourOf(params.at) });
+        .values({
+          roundId: round.id,
+          leafIndex: n,
+          leaf,
+          leafHash,
+          createdAt: hourOf(params.at, municipality.timeZone),
+        });
       await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));
       withdrawn++;
     }

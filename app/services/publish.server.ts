@@ -86,15 +86,21 @@ export async function publishRound(
     // Draft baskets are of no use any more (and unreadable once the secret is destroyed).
     await tx
       .delete(baskets)
-      .where(inArray(baskets.envelopeId, tx.select({ id: envelopes.id }).from(envelopes).where(eq(envelopes.roundId, round.id))));
-    // Nothing finer than the day stays next to a ballot (ADR 0016).
+      .where(
+        inArray(
+          baskets.envelopeId,
+          tx.select({ id: envelopes.id }).from(envelopes).where(eq(envelopes.roundId, round.id)),
+        ),
+      );
+    // Nothing finer than the day (of the municipality's time zone) stays next to a ballot (ADR 0016).
+    const tz = access.municipality.timeZone;
     await tx
       .update(ballots)
-      .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone 'UTC') at time zone 'UTC'` })
+      .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone ${tz}) at time zone ${tz}` })
       .where(eq(ballots.roundId, round.id));
     await tx
       .update(ledgerLeaves)
-      .set({ createdAt: sql`date_trunc('day', ${ledgerLeaves.createdAt} at time zone 'UTC') at time zone 'UTC'` })
+      .set({ createdAt: sql`date_trunc('day', ${ledgerLeaves.createdAt} at time zone ${tz}) at time zone ${tz}` })
       .where(eq(ledgerLeaves.roundId, round.id));
     if (winners.length)
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));

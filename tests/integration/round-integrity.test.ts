@@ -246,6 +246,39 @@ describe("voting cannot reopen after a tally", () => {
   });
 });
 
+describe("coarse cast times keep their local day", () => {
+  it("publishes and verifies ballots cast just after midnight and just before midnight in Tehran (+03:30)", async () => {
+    const t = await town([
+      ["proposals", -40, -13],
+      ["voting", -12, -2],
+      ["tallying", -1, 5],
+      ["published", 6, 30],
+    ]);
+    for (const r of [0, 1]) await verified(t, r, daysFromNow(-20));
+    // 00:10 on the first day of voting is 20:40 UTC the evening before; 23:50 on the last is 20:20 UTC.
+    await vote(t, 0, [t.ids[0]], new Date(`${day(-12)}T00:10:00+03:30`));
+    await vote(t, 1, [t.ids[1]], new Date(`${day(-2)}T23:50:00+03:30`));
+    const stored = await database.db
+      .select({ castAt: ballots.castAt })
+      .from(ballots)
+      .where(eq(ballots.roundId, t.roundId));
+    expect(stored.map((b) => dayIn("Asia/Tehran", b.castAt)).sort()).toEqual([day(-12), day(-2)]);
+    await runRoundTally(database.db, t.staff, t.roundSlug);
+    await publishRound(database.db, t.staff, t.roundSlug);
+    const published = await database.db
+      .select({ castAt: ballots.castAt })
+      .from(ballots)
+      .where(eq(ballots.roundId, t.roundId));
+    expect(published.map((b) => dayIn("Asia/Tehran", b.castAt)).sort()).toEqual([day(-12), day(-2)]);
+    const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
+    if (!bundle) throw new Error("no bundle");
+    const result = await verifyFiles(bundle.files);
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("✓ voting window");
+  });
+});
+
 describe("once voting has opened, nothing that decides the outcome changes", () => {
   it("refuses envelopes, proposals, costs, classes, eligibility and the voting start; voting may only close early", async () => {
     const t = await town([

@@ -30,6 +30,18 @@ export function dayIn(timeZone: string, now: Date = new Date()): string {
   return format.format(now);
 }
 
+/**
+ * Stored times next to a ballot are kept to the hour (ADR 0016), never moved to another day of the
+ * round's time zone: where the offset is not whole hours (Asia/Tehran, +03:30) a cast just after local
+ * midnight keeps the first quarter hour of its own day instead of the previous evening's hour.
+ */
+export function hourOf(at: Date, timeZone = "UTC"): Date {
+  let floored = Math.floor(at.getTime() / 3_600_000) * 3_600_000;
+  const day = dayIn(timeZone, at);
+  while (dayIn(timeZone, new Date(floored)) !== day) floored += 900_000;
+  return new Date(floored);
+}
+
 /** The phase whose dates include `today`, or null between or outside phases. */
 export function currentPhase<P extends DatedPhase>(phases: readonly P[], today: string): P | null {
   return phases.find((p) => p.startsOn <= today && today <= p.endsOn) ?? null;
