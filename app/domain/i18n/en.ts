@@ -116,6 +116,8 @@ export const en = {
   "error.404.title": "Page not found",
   "error.404.body": "There is no page at this address.",
   "error.400.title": "The request was not valid",
+  "error.400.address":
+    "The return address in this link contains control characters, so it was not followed. Use the links on this site instead.",
   "error.413.body": "What was sent is larger than this form accepts.",
   "error.429.title": "Slow down",
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",
