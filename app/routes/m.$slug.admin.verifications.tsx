@@ -14,6 +14,8 @@ import { requestLocale } from "../services/locale.server";
 import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 import {
   VerificationRefused,
+  censusLockQueue,
+  clearCensusLock,
   letterCodeCounts,
   moveVerification,
   residentByEmail,
@@ -30,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);
   const url = new URL(request.url);
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
-  const [found, districtRows, counts, letters, fromCensus, roundIds] = await Promise.all([
+  const [found, districtRows, counts, letters, fromCensus, roundIds, locks] = await Promise.all([
     email ? residentByEmail(context.db, municipality.id, email) : null,
     context.db
       .select()
@@ -41,6 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     letterCodeCounts(context.db, municipality.id),
     censusClasses(context.db, municipality.id),
     context.db.select({ id: rounds.id }).from(rounds).where(eq(rounds.municipalityId, municipality.id)),
+    censusLockQueue(context.db, municipality.id),
   ]);
   const fromRounds = roundIds.length
     ? await context.db
@@ -62,6 +65,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     classes: [...new Set([...fromCensus, ...fromRounds.map((r) => r.code)])].sort(),
     counts: { census: byMethod.census ?? 0, letter: byMethod.letter ?? 0, staff: byMethod.staff ?? 0 },
     letters,
+    locks,
     found: found
       ? {
           user: found.user,
@@ -109,6 +113,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         reason: text(form, "reason", 600),
       });
       return back("revoked");
+    }
+    if (intent === "clear-lock") {
+      await clearCensusLock(context.db, access, { lockId: text(form, "lockId") });
+      return back("cleared");
     }
     if (intent === "move") {
       await moveVerification(context.db, access, {
@@ -160,9 +168,7 @@ export default function Verifications() {
       <p>{t("verification.staff.counts", data.counts)}</p>
       {done ? (
         <p className="notice" role="status">
-          {t(
-            `verification.staff.${done === "verified" ? "verified" : done === "revoked" ? "revoked" : "moved"}` as MessageKey,
-          )}
+          {t(`verification.staff.${["verified", "revoked", "cleared"].includes(done) ? done : "moved"}` as MessageKey)}
         </p>
       ) : null}
 
@@ -276,6 +282,29 @@ export default function Verifications() {
           )}
         </section>
       ) : null}
+
+      <h2 id="locks">{t("verification.locks.title")}</h2>
+      <p>{t("verification.locks.help")}</p>
+      {values.intent === "clear-lock" ? <ErrorSummary errors={errors} /> : null}
+      {data.locks.length === 0 ? <p>{t("verification.locks.none")}</p> : null}
+      <ul>
+        {data.locks.map((lock) => (
+          <li key={lock.id} data-lock={lock.id}>
+            {lock.censusLine
+              ? t("verification.locks.line", { line: lock.censusLine })
+              : t("verification.locks.notInCensus")}
+            {lock.districtId ? ` — ${districtName.get(lock.districtId) ?? ""}` : ""} —{" "}
+            {t("verification.locks.lockedOn", {
+              date: formatDateTime(locale, new Date(lock.lockedAt), data.timeZone),
+            })}{" "}
+            <PostForm className="inline-form" aria-label={t("verification.locks.clear")}>
+              <input type="hidden" name="intent" value="clear-lock" />
+              <input type="hidden" name="lockId" value={lock.id} />
+              <button type="submit">{t("verification.locks.clear")}</button>
+            </PostForm>
+          </li>
+        ))}
+      </ul>
 
       <h2 id="letters">{t("verification.letters.title")}</h2>
       <p>{t("verification.letters.help")}</p>

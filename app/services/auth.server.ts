@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { authAttempts, users } from "../../db/schema";
+import { limits } from "./limits.server";
 
 /** argon2id (algorithm 2) with the library's recommended costs. */
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -31,13 +32,16 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-type AttemptKind = "login" | "signup";
+type AttemptKind = "login" | "signup" | "signup_ok";
+const HOUR = 3_600_000;
 
 async function countSince(db: Db | Tx, kind: string, subject: string, since: Date): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(authAttempts)
-    .where(and(eq(authAttempts.subject, subject), eq(authAttempts.kind, kind as AttemptKind), gt(authAttempts.at, since)));
+    .where(
+      and(eq(authAttempts.subject, subject), eq(authAttempts.kind, kind as AttemptKind), gt(authAttempts.at, since)),
+    );
   return row?.n ?? 0;
 }
 
@@ -139,11 +143,26 @@ export async function signup(
   const email = normalizeEmail(params.email);
   const passwordHash = await hashPassword(params.password);
   const id = randomUUID();
-  const inserted = await db
-    .insert(users)
-    .values({ id, email, passwordHash, displayName: params.displayName.trim(), locale: params.locale })
-    .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id });
+  const subject = `ip:${params.ip}`;
+  // Accounts created per address are counted under a lock, so parallel sign-ups cannot pass the ceiling.
+  const inserted = await db.transaction(async (tx) => {
+    await lockSubjects(tx, "signup_ok", [subject]);
+    if ((await countSince(tx, "signup_ok", subject, new Date(now.getTime() - HOUR))) >= limits().signupsPerIpHour)
+      return null;
+    const rows = await tx
+      .insert(users)
+      .values({ id, email, passwordHash, displayName: params.displayName.trim(), locale: params.locale })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
+    if (rows.length) {
+      await tx.insert(authAttempts).values({ subject, kind: "signup_ok", at: now });
+      await tx
+        .delete(authAttempts)
+        .where(and(eq(authAttempts.kind, "signup_ok"), lt(authAttempts.at, new Date(now.getTime() - HOUR))));
+    }
+    return rows;
+  });
+  if (inserted === null) return { ok: false, code: "throttled" };
   if (inserted.length === 0) {
     await recordSignupFailure(db, { email, ip: params.ip, now });
     return { ok: false, code: "email_taken" };

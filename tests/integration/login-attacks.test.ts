@@ -58,7 +58,11 @@ describe("parallel password guessing", () => {
     const right = await call(login.action, attacker, attacker.post("/login", { email, password: PASSWORD }));
     expect(right.status).toBe(429);
     const fromElsewhere = new TestBrowser(database.db);
-    const elsewhere = await call(login.action, fromElsewhere, fromElsewhere.post("/login", { email, password: PASSWORD }));
+    const elsewhere = await call(
+      login.action,
+      fromElsewhere,
+      fromElsewhere.post("/login", { email, password: PASSWORD }),
+    );
     expect(elsewhere.status).toBe(429);
     const [user] = await database.db.select().from(users).where(eq(users.email, email));
     // Only the sign-up's session exists.
@@ -73,7 +77,10 @@ describe("parallel password guessing", () => {
       const response = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }));
       expect(response.status).toBe(302);
     }
-    const rows = await database.db.select().from(authAttempts).where(like(authAttempts.subject, `account:${email}`));
+    const rows = await database.db
+      .select()
+      .from(authAttempts)
+      .where(like(authAttempts.subject, `account:${email}`));
     expect(rows).toHaveLength(0);
   });
 });
@@ -142,7 +149,9 @@ describe("return addresses", () => {
       expect(response.status).toBe(400);
       const body = await response.json();
       // A NUL in any form field is refused before (csrf.server.ts), with the general 400.
-      expect(body.reason).toBe(value.includes("\u0000") && response !== responses.loggedInGet ? "bad_request" : "bad_address");
+      expect(body.reason).toBe(
+        value.includes("\u0000") && response !== responses.loggedInGet ? "bad_request" : "bad_address",
+      );
     }
     // The refused log-in started no session.
     expect(responses.fresh.cookies.has("shora_session")).toBe(false);
