@@ -14,7 +14,7 @@ export async function loader() {
 /** The language switcher: remembered in a cookie, and on the account when logged in. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
-  const back = safeRedirect(form.get("redirectTo"));
+  const back = safeRedirect(form.get("redirectTo"), "redirectTo");
   const locale = form.get("locale");
   if (!isLocale(locale)) throw deny(400, "bad_request", "locale must be one of: en, fa.");
   const current = await getSession(context.db, request);

@@ -3,6 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { authAttempts, users } from "../../db/schema";
+import { nameIsPlain } from "../domain/accounts/names";
 import { limits } from "./limits.server";
 
 /** argon2id (algorithm 2) with the library's recommended costs. */
@@ -140,6 +141,7 @@ export async function signup(
   if (await signupThrottled(db, { email: params.email, ip: params.ip, now })) return { ok: false, code: "throttled" };
   if (params.password.length < MIN_PASSWORD_LENGTH)
     throw new Error("password too short: validate before calling signup");
+  if (!nameIsPlain(params.displayName)) throw new Error("name with hidden characters: validate before calling signup");
   const email = normalizeEmail(params.email);
   const passwordHash = await hashPassword(params.password);
   const id = randomUUID();

@@ -20,13 +20,13 @@ function decoded(value: string): string {
 
 /**
  * A same-origin path to redirect to, or "/" for anything else (another host, a scheme, `//`, `/\`,
- * a backslash or look-alike slash). Control characters, typed or percent-encoded, are a 400.
+ * a backslash or look-alike slash). Control characters, typed or percent-encoded, are a 400 naming `field`.
  */
-export function safeRedirect(value: unknown, fallback = "/"): string {
+export function safeRedirect(value: unknown, field = "next", fallback = "/"): string {
   if (typeof value !== "string" || value === "") return fallback;
   const plain = decoded(value);
   if (CONTROL.test(value) || CONTROL.test(plain)) {
-    throw deny(400, "bad_address", "The return address contains control characters.");
+    throw deny(400, "bad_address", `${field} contains control characters.`);
   }
   for (const v of [value, plain]) {
     if (!v.startsWith("/") || v.startsWith("//") || SLASHLIKE.test(v)) return fallback;

@@ -64,6 +64,8 @@ export const en = {
   "field.tooSmall": "{field} must be at least {min}.",
   "field.tooLarge": "{field} must be at most {max}.",
   "field.invalid": "{field} is not valid.",
+  "field.nameCharacters":
+    "{field} contains invisible characters or characters that change the text direction; type it without them.",
   "field.slug": "{field} may only hold lower-case letters, digits and dashes.",
   "form.errorSummary": "Please correct the following:",
   "municipality.rounds": "Rounds",

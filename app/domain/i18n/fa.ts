@@ -65,6 +65,7 @@ export const fa: Record<MessageKey, string> = {
   "field.tooSmall": "{field} باید دست‌کم {min} باشد.",
   "field.tooLarge": "{field} باید حداکثر {max} باشد.",
   "field.invalid": "{field} درست نیست.",
+  "field.nameCharacters": "{field} نویسه‌های نامرئی یا تغییردهندهٔ جهت متن دارد؛ آن را بدون این نویسه‌ها بنویسید.",
   "field.slug": "{field} تنها می‌تواند حروف کوچک لاتین، رقم و خط تیره داشته باشد.",
   "form.errorSummary": "لطفاً این موارد را درست کنید:",
   "municipality.rounds": "دوره‌ها",
