@@ -6,6 +6,7 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { isolated } from "../domain/accounts/names";
 import { censusClasses } from "../services/census.server";
 import { readForm } from "../services/csrf.server";
 import type { FormFailure } from "../services/forms.server";
@@ -180,7 +181,9 @@ export default function Verifications() {
       {data.email && !found ? <p>{t("verification.staff.notFound")}</p> : null}
       {found ? (
         <section>
-          <h2>{t("verification.staff.resident", { name: found.user.displayName, email: found.user.email })}</h2>
+          <h2>
+            {t("verification.staff.resident", { name: isolated(found.user.displayName), email: found.user.email })}
+          </h2>
           <h3>{t("verification.staff.history")}</h3>
           {found.history.length === 0 ? <p>{t("verification.staff.noHistory")}</p> : null}
           <ul>
@@ -188,7 +191,7 @@ export default function Verifications() {
               <li key={h.id} data-verification={h.id}>
                 {t(`verification.method.${h.method}` as MessageKey)} — {districtName.get(h.districtId) ?? ""} —{" "}
                 <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
-                {h.verifiedBy ? ` — ${t("verification.staff.by", { name: h.verifiedBy })}` : ""} —{" "}
+                {h.verifiedBy ? ` — ${t("verification.staff.by", { name: isolated(h.verifiedBy) })}` : ""} —{" "}
                 {h.revokedAt
                   ? t("verification.staff.revokedOn", {
                       date: formatDateTime(locale, new Date(h.revokedAt), data.timeZone),
