@@ -187,6 +187,7 @@ const reasonMessages: Record<ErrorPayload["reason"], MessageKey> = {
   csrf: "error.403.csrf",
   not_found: "error.404.body",
   bad_request: "error.400.title",
+  bad_address: "error.400.address",
   too_large: "error.413.body",
   throttled: "auth.error.throttled",
 };

@@ -1,3 +1,4 @@
+import { nameIsPlain } from "../domain/accounts/names";
 import { eq } from "drizzle-orm";
 import { openDatabaseFromEnv } from "../../db/client";
 import { users } from "../../db/schema";
@@ -59,6 +60,8 @@ export const adminCommand: CliCommand = {
       const email = stringFlag(parsed, "email");
       const password = stringFlag(parsed, "password", process.env.SHORA_ADMIN_PASSWORD ?? "");
       if (password.length < 10) throw new UsageError("password: at least 10 characters");
+      if (!nameIsPlain(stringFlag(parsed, "name")))
+        throw new UsageError("name: no invisible or text-direction characters");
       const database = await openDatabaseFromEnv();
       try {
         const outcome = await signup(database.db, {

@@ -4,8 +4,8 @@ import { setUserLocale } from "../services/auth.server";
 import { readForm } from "../services/csrf.server";
 import { deny, notFound } from "../services/http.server";
 import { localeCookie } from "../services/locale.server";
+import { safeRedirect } from "../services/redirects.server";
 import { getSession } from "../services/session.server";
-import { safeNext } from "./login";
 
 export async function loader() {
   throw notFound();
@@ -14,12 +14,12 @@ export async function loader() {
 /** The language switcher: remembered in a cookie, and on the account when logged in. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
+  const back = safeRedirect(form.get("redirectTo"), "redirectTo");
   const locale = form.get("locale");
   if (!isLocale(locale)) throw deny(400, "bad_request", "locale must be one of: en, fa.");
   const current = await getSession(context.db, request);
   if (current) await setUserLocale(context.db, current.user.id, locale);
-  const back = form.get("redirectTo");
-  return redirect(safeNext(typeof back === "string" ? back : "/"), {
+  return redirect(back, {
     headers: { "Set-Cookie": localeCookie(request, locale) },
   });
 }

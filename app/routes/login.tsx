@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
-import { Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
@@ -9,6 +9,7 @@ import { readForm } from "../services/csrf.server";
 import { echoValues, formFailure, validateForm } from "../services/forms.server";
 import { optionalUser } from "../services/guards.server";
 import { requestLocale } from "../services/locale.server";
+import { safeRedirect } from "../services/redirects.server";
 import { startSession } from "../services/session.server";
 import { pageTitle } from "../components/page-title";
 
@@ -20,18 +21,15 @@ const schema = z.object({
   next: z.string().optional(),
 });
 
-/** Only same-site paths may be redirect targets (no open redirect). */
-export function safeNext(next: string | null | undefined): string {
-  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await optionalUser(request, context)) return redirect(safeNext(new URL(request.url).searchParams.get("next")));
-  return json({});
+  const next = safeRedirect(new URL(request.url).searchParams.get("next"));
+  if (await optionalUser(request, context)) return redirect(next);
+  return json({ next });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
+  const next = safeRedirect(form.get("next"));
   const t = translator(requestLocale(request));
   const result = validateForm(schema, form, t, { email: "auth.email", password: "auth.password" });
   if (!result.ok) return formFailure(400, result.errors, result.values);
@@ -45,20 +43,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   const cookie = await startSession(context.db, request, outcome.userId);
-  return redirect(safeNext(result.data.next), { headers: { "Set-Cookie": cookie } });
+  return redirect(next, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
   const t = useT();
   const data = useActionData<typeof action>();
-  const [params] = useSearchParams();
+  const loaded = useLoaderData<typeof loader>();
   const values = data?.values ?? {};
   return (
     <section className="auth-page">
       <h1>{t("auth.login.title")}</h1>
       <ErrorSummary errors={data?.errors} />
       <PostForm noValidate>
-        <input type="hidden" name="next" value={values.next ?? params.get("next") ?? "/"} />
+        <input type="hidden" name="next" value={values.next ?? loaded.next} />
         <Field
           name="email"
           type="email"

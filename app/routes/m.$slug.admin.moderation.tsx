@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { isolated } from "../domain/accounts/names";
 import { hideComment, moderationQueue, restoreComment } from "../services/comments.server";
 import { readForm } from "../services/csrf.server";
 import { requireStaff } from "../services/guards.server";
@@ -78,8 +79,11 @@ export default function Moderation() {
       {data.flagged.map((c) => (
         <article key={c.id} className="panel" aria-labelledby={`flagged-${c.id}`}>
           <h2 id={`flagged-${c.id}`}>
-            {t("moderation.on", { proposal: pickText(c.proposal.title, locale), author: c.author ?? "—" })} (
-            {t("moderation.reports", { count: formatNumber(locale, c.reports) })})
+            {t("moderation.on", {
+              proposal: pickText(c.proposal.title, locale),
+              author: c.author ? isolated(c.author) : "—",
+            })}{" "}
+            ({t("moderation.reports", { count: formatNumber(locale, c.reports) })})
           </h2>
           <blockquote dir="auto" style={{ whiteSpace: "pre-line" }}>
             {c.body}

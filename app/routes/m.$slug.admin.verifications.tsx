@@ -6,6 +6,7 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { isolated } from "../domain/accounts/names";
 import { censusClasses } from "../services/census.server";
 import { readForm } from "../services/csrf.server";
 import type { FormFailure } from "../services/forms.server";
@@ -14,6 +15,8 @@ import { requestLocale } from "../services/locale.server";
 import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 import {
   VerificationRefused,
+  censusLockQueue,
+  clearCensusLock,
   letterCodeCounts,
   moveVerification,
   residentByEmail,
@@ -30,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, role } = await requireStaff(request, context, params.slug);
   const url = new URL(request.url);
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
-  const [found, districtRows, counts, letters, fromCensus, roundIds] = await Promise.all([
+  const [found, districtRows, counts, letters, fromCensus, roundIds, locks] = await Promise.all([
     email ? residentByEmail(context.db, municipality.id, email) : null,
     context.db
       .select()
@@ -41,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     letterCodeCounts(context.db, municipality.id),
     censusClasses(context.db, municipality.id),
     context.db.select({ id: rounds.id }).from(rounds).where(eq(rounds.municipalityId, municipality.id)),
+    censusLockQueue(context.db, municipality.id),
   ]);
   const fromRounds = roundIds.length
     ? await context.db
@@ -64,6 +68,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Letter codes and the census are the administrators' (ADR 0019).
     admin: role === "admin",
     letters: role === "admin" ? letters : null,
+    locks,
     found: found
       ? {
           user: found.user,
@@ -112,6 +117,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         reason: text(form, "reason", 600),
       });
       return back("revoked");
+    }
+    if (intent === "clear-lock") {
+      await clearCensusLock(context.db, access, { lockId: text(form, "lockId") });
+      return back("cleared");
     }
     if (intent === "move") {
       await moveVerification(context.db, access, {
@@ -168,9 +177,7 @@ export default function Verifications() {
       <p>{t("verification.staff.counts", data.counts)}</p>
       {done ? (
         <p className="notice" role="status">
-          {t(
-            `verification.staff.${done === "verified" ? "verified" : done === "revoked" ? "revoked" : "moved"}` as MessageKey,
-          )}
+          {t(`verification.staff.${["verified", "revoked", "cleared"].includes(done) ? done : "moved"}` as MessageKey)}
         </p>
       ) : null}
 
@@ -182,7 +189,9 @@ export default function Verifications() {
       {data.email && !found ? <p>{t("verification.staff.notFound")}</p> : null}
       {found ? (
         <section>
-          <h2>{t("verification.staff.resident", { name: found.user.displayName, email: found.user.email })}</h2>
+          <h2>
+            {t("verification.staff.resident", { name: isolated(found.user.displayName), email: found.user.email })}
+          </h2>
           <h3>{t("verification.staff.history")}</h3>
           {found.history.length === 0 ? <p>{t("verification.staff.noHistory")}</p> : null}
           <ul>
@@ -190,7 +199,7 @@ export default function Verifications() {
               <li key={h.id} data-verification={h.id}>
                 {t(`verification.method.${h.method}` as MessageKey)} — {districtName.get(h.districtId) ?? ""} —{" "}
                 <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
-                {h.verifiedBy ? ` — ${t("verification.staff.by", { name: h.verifiedBy })}` : ""} —{" "}
+                {h.verifiedBy ? ` — ${t("verification.staff.by", { name: isolated(h.verifiedBy) })}` : ""} —{" "}
                 {h.revokedAt
                   ? t("verification.staff.revokedOn", {
                       date: formatDateTime(locale, new Date(h.revokedAt), data.timeZone),
@@ -296,6 +305,29 @@ export default function Verifications() {
           )}
         </section>
       ) : null}
+
+      <h2 id="locks">{t("verification.locks.title")}</h2>
+      <p>{t("verification.locks.help")}</p>
+      {values.intent === "clear-lock" ? <ErrorSummary errors={errors} /> : null}
+      {data.locks.length === 0 ? <p>{t("verification.locks.none")}</p> : null}
+      <ul>
+        {data.locks.map((lock) => (
+          <li key={lock.id} data-lock={lock.id}>
+            {lock.censusLine
+              ? t("verification.locks.line", { line: lock.censusLine })
+              : t("verification.locks.notInCensus")}
+            {lock.districtId ? ` — ${districtName.get(lock.districtId) ?? ""}` : ""} —{" "}
+            {t("verification.locks.lockedOn", {
+              date: formatDateTime(locale, new Date(lock.lockedAt), data.timeZone),
+            })}{" "}
+            <PostForm className="inline-form" aria-label={t("verification.locks.clear")}>
+              <input type="hidden" name="intent" value="clear-lock" />
+              <input type="hidden" name="lockId" value={lock.id} />
+              <button type="submit">{t("verification.locks.clear")}</button>
+            </PostForm>
+          </li>
+        ))}
+      </ul>
 
       {data.admin ? (
         <>

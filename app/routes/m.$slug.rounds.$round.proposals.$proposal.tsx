@@ -201,7 +201,17 @@ export default function ProposalPage() {
                 style={{ marginInlineStart: `${(c.depth - 1) * 1.5}rem` }}
               >
                 <p className="comment-meta">
-                  <strong>{c.author ?? t("comments.anonymous")}</strong>
+                  <strong>
+                    <bdi>{c.author ?? t("comments.anonymous")}</bdi>
+                  </strong>
+                  {c.official ? (
+                    <>
+                      {" "}
+                      <span className="badge-official" data-official={c.official}>
+                        {t("comments.badge.staff")}
+                      </span>
+                    </>
+                  ) : null}
                   {c.stance ? (
                     <span className={`stance stance-${c.stance}`}>
                       {" "}

@@ -63,7 +63,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else if (intent === "census") {
       const nationalId = text(form, "nationalId", 65);
       if (nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
-      await verifyByCensus(context.db, { municipality, user, nationalId, birthDate: text(form, "birthDate", 40) });
+      await verifyByCensus(context.db, {
+        municipality,
+        user,
+        ip: context.clientIp,
+        nationalId,
+        birthDate: text(form, "birthDate", 40),
+      });
     } else {
       throw new VerificationRefused("id_missing", "nationalId");
     }

@@ -3,6 +3,7 @@ import { Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
+import { NAME_CHARACTERS, nameIsPlain } from "../domain/accounts/names";
 import { translator } from "../domain/i18n";
 import { MIN_PASSWORD_LENGTH, recordSignupFailure, signup, signupThrottled } from "../services/auth.server";
 import { readForm } from "../services/csrf.server";
@@ -15,7 +16,7 @@ import { pageTitle } from "../components/page-title";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.signup.title"));
 
 const schema = z.object({
-  displayName: z.string().trim().min(1).max(120),
+  displayName: z.string().trim().min(1).max(120).refine(nameIsPlain, NAME_CHARACTERS),
   email: z.string().trim().min(1).max(320).email(),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(1000),
 });

@@ -6,7 +6,16 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { commentFlags, comments, envelopes, proposals, rounds, users } from "../../db/schema";
+import {
+  type MembershipRole,
+  commentFlags,
+  comments,
+  envelopes,
+  memberships,
+  proposals,
+  rounds,
+  users,
+} from "../../db/schema";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { recordAction } from "./audit.server";
 import { type Actor, logFor } from "./census.server";
@@ -92,12 +101,19 @@ export async function addComment(
       .where(and(eq(comments.id, input.parentId), eq(comments.proposalId, input.proposalId)));
     if (!parent) throw new RefusedError("comment_parent_unknown", "body", {}, 404);
   }
+  // The badge comes from the author's membership now, stored with the comment (ADR 0015); nothing
+  // the client sends can set it.
+  const [membership] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.userId, input.user.id), eq(memberships.municipalityId, input.municipality.id)));
   const id = randomUUID();
   await db.insert(comments).values({
     id,
     proposalId: input.proposalId,
     parentId: input.parentId,
     authorId: input.user.id,
+    authorRole: membership?.role ?? null,
     body,
     stance: input.parentId ? null : input.stance,
     createdAt: input.now ?? new Date(),
@@ -169,6 +185,8 @@ export interface ThreadComment {
   parentId: string | null;
   depth: number;
   author: string | null;
+  /** The author's council role when writing ("staff", "admin"), shown as a badge; null for residents. */
+  official: MembershipRole | null;
   mine: boolean;
   body: string | null;
   stance: Stance | null;
@@ -244,6 +262,7 @@ export async function commentThread(
       parentId: c.parentId,
       depth: Math.min(depth, MAX_DEPTH),
       author: c.deletedAt ? null : row.author,
+      official: c.deletedAt ? null : ((c.authorRole as MembershipRole | null) ?? null),
       mine: input.userId !== null && c.authorId === input.userId,
       body: c.deletedAt || c.hiddenAt ? null : c.body,
       stance: c.stance,

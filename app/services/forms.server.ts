@@ -66,6 +66,9 @@ function messageFor(issue: z.ZodIssue, field: string, t: Translator): string {
       if (issue.validation === "email") return t("field.email", { field });
       if (issue.validation === "regex" && issue.message === "slug") return t("field.slug", { field });
       return t("field.invalid", { field });
+    case "custom":
+      if (issue.message === "name_characters") return t("field.nameCharacters", { field });
+      return t("field.invalid", { field });
     default:
       return t("field.invalid", { field });
   }

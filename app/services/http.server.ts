@@ -9,6 +9,7 @@ export type DenyReason =
   | "csrf"
   | "not_found"
   | "bad_request"
+  | "bad_address"
   | "too_large"
   | "throttled";
 

@@ -1,3 +1,4 @@
+import { nameIsPlain } from "../domain/accounts/names";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -95,6 +96,7 @@ export interface NewMunicipality {
  * An existing account with that email is reused; otherwise one is created with the given password.
  */
 export async function createMunicipality(db: Db, input: NewMunicipality) {
+  if (!nameIsPlain(input.admin.displayName)) throw new Error("The administrator's name has hidden characters.");
   const adminPasswordHash = input.admin.password ? await hashPassword(input.admin.password) : null;
   return db.transaction(async (tx) => {
     const [taken] = await tx

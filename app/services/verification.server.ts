@@ -9,7 +9,9 @@ import { json } from "@remix-run/node";
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import {
+  censusAttempts,
   censusImports,
+  censusLocks,
   censusRecords,
   districts,
   envelopes,
@@ -39,6 +41,7 @@ import {
 } from "../domain/verification/eligibility";
 import { idChecker } from "../domain/verification/ids";
 import { recordAction } from "./audit.server";
+import { limits } from "./limits.server";
 import { VerificationRefused, censusEntry, censusSecret, idRulesOf, identityHash, logFor } from "./census.server";
 import type { FormFailure } from "./forms.server";
 import type { StaffAccess } from "./guards.server";
@@ -137,11 +140,56 @@ async function triesLeft(tx: Tx, userId: string, now: Date): Promise<number> {
   return TRIES_PER_HOUR - n;
 }
 
+/** Census misses for one identity (across all accounts) within a day before it is locked (ADR 0015). */
+export const IDENTITY_MISSES = 5;
+const DAY = 24 * HOUR;
+
+async function countCensusAttempts(tx: Tx, where: ReturnType<typeof and>) {
+  const [{ n }] = await tx.select({ n: count() }).from(censusAttempts).where(where);
+  return n;
+}
+
+/** The identity's open lock, if any, and when its last lock was cleared (misses before that are forgiven). */
+async function lockState(tx: Tx, municipalityId: string, hash: string) {
+  const rows = await tx
+    .select({ id: censusLocks.id, clearedAt: censusLocks.clearedAt })
+    .from(censusLocks)
+    .where(and(eq(censusLocks.municipalityId, municipalityId), eq(censusLocks.identityHash, hash)));
+  const open = rows.find((r) => r.clearedAt === null) ?? null;
+  const lastCleared = rows.reduce<Date | null>(
+    (latest, r) => (r.clearedAt && (!latest || r.clearedAt > latest) ? r.clearedAt : latest),
+    null,
+  );
+  return { open, lastCleared };
+}
+
+/** Whether a census try may be made now from this address in this municipality (misses in the last hour). */
+async function censusCeiling(tx: Tx, municipalityId: string, ip: string | undefined, now: Date) {
+  const since = new Date(now.getTime() - HOUR);
+  const ceilings = limits();
+  if (
+    ip !== undefined &&
+    (await countCensusAttempts(
+      tx,
+      and(eq(censusAttempts.municipalityId, municipalityId), eq(censusAttempts.ip, ip), gte(censusAttempts.at, since)),
+    )) >= ceilings.censusMissesPerIpHour
+  )
+    return false;
+  return (
+    (await countCensusAttempts(
+      tx,
+      and(eq(censusAttempts.municipalityId, municipalityId), gte(censusAttempts.at, since)),
+    )) < ceilings.censusMissesPerMunicipalityHour
+  );
+}
+
 /* ------------------------------------------------------------------ self-verification */
 
 interface SelfInput {
   municipality: Municipality;
   user: Resident;
+  /** The client's address (routes pass it; the per-address ceiling applies only when it is known). */
+  ip?: string;
   now?: Date;
 }
 
@@ -188,7 +236,9 @@ function residentLog(municipality: Municipality, userId: string) {
 
 /**
  * Census match: national ID and birth date against the active census. A miss costs one of 5 tries per
- * hour, and the answer never says which of the two was wrong.
+ * hour of the account, and counts against the identity (locked after 5 misses in a day, whatever the
+ * accounts), the address and the municipality (ADR 0015). The answer never says which of the two was
+ * wrong, nor that the identity is locked.
  */
 export async function verifyByCensus(db: Db, input: SelfInput & { nationalId: string; birthDate: string }) {
   const now = input.now ?? new Date();
@@ -201,15 +251,51 @@ export async function verifyByCensus(db: Db, input: SelfInput & { nationalId: st
   const hash = identityHash(secret, id.id);
   const result = await db
     .transaction(async (tx) => {
+      // Account first, then the municipality's census counter (which covers identity, address and
+      // municipality counts): always in this order, so two requests never wait on each other.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${input.user.id}`}))`);
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`census:${municipalityId}`}))`);
       if (await activeVerification(tx, municipalityId, input.user.id))
         throw new VerificationRefused("already_verified", "form", 409);
       const left = await triesLeft(tx, input.user.id, now);
       if (left <= 0) return { ok: false as const, throttled: true, left: 0 };
+      if (!(await censusCeiling(tx, municipalityId, input.ip, now)))
+        return { ok: false as const, throttled: true, left };
+      const lock = await lockState(tx, municipalityId, hash);
+      const miss = async (checked: boolean) => {
+        await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "census", at: now });
+        await tx.insert(censusAttempts).values({
+          municipalityId,
+          identityHash: hash,
+          userId: input.user.id,
+          ip: input.ip ?? "",
+          checked,
+          at: now,
+        });
+        return { ok: false as const, throttled: false, left: left - 1 };
+      };
+      // A locked identity is refused unseen, exactly like a miss.
+      if (lock.open) return miss(false);
       const entry = await censusEntry(tx, municipalityId, hash);
       if (!entry || entry.birthDate !== birthDate) {
-        await tx.insert(verificationAttempts).values({ userId: input.user.id, kind: "census", at: now });
-        return { ok: false as const, throttled: false, left: left - 1 };
+        const answer = await miss(true);
+        const since = new Date(Math.max(now.getTime() - DAY, lock.lastCleared?.getTime() ?? 0));
+        const misses = await countCensusAttempts(
+          tx,
+          and(
+            eq(censusAttempts.municipalityId, municipalityId),
+            eq(censusAttempts.identityHash, hash),
+            eq(censusAttempts.checked, true),
+            gte(censusAttempts.at, since),
+          ),
+        );
+        if (misses >= IDENTITY_MISSES) {
+          await tx
+            .insert(censusLocks)
+            .values({ municipalityId, identityHash: hash, lockedAt: now })
+            .onConflictDoNothing();
+        }
+        return answer;
       }
       await assertIdentityFree(tx, municipalityId, hash);
       const verificationId = await createVerification(tx, {
@@ -241,6 +327,61 @@ export async function verifyByCensus(db: Db, input: SelfInput & { nationalId: st
     throw new VerificationRefused("no_match", "form", 400, { left: result.left });
   }
   return result;
+}
+
+/** Identities locked for census self-verification, for the staff queue: census line and district, no ID. */
+export async function censusLockQueue(db: Db, municipalityId: string) {
+  const rows = await db
+    .select({
+      id: censusLocks.id,
+      lockedAt: censusLocks.lockedAt,
+      censusLine: censusRecords.line,
+      districtId: censusRecords.districtId,
+    })
+    .from(censusLocks)
+    .leftJoin(
+      censusImports,
+      and(eq(censusImports.municipalityId, censusLocks.municipalityId), eq(censusImports.status, "active")),
+    )
+    .leftJoin(
+      censusRecords,
+      and(eq(censusRecords.importId, censusImports.id), eq(censusRecords.identityHash, censusLocks.identityHash)),
+    )
+    .where(and(eq(censusLocks.municipalityId, municipalityId), isNull(censusLocks.clearedAt)))
+    .orderBy(desc(censusLocks.lockedAt))
+    .limit(200);
+  return rows.map((r) => ({
+    id: r.id,
+    lockedAt: r.lockedAt.toISOString(),
+    censusLine: r.censusLine,
+    districtId: r.districtId,
+  }));
+}
+
+async function clearLocksOf(tx: Tx, access: Actor, where: ReturnType<typeof and>, now: Date) {
+  const cleared = await tx
+    .update(censusLocks)
+    .set({ clearedAt: now, clearedBy: access.user.id })
+    .where(and(eq(censusLocks.municipalityId, access.municipality.id), isNull(censusLocks.clearedAt), where))
+    .returning({ id: censusLocks.id });
+  for (const lock of cleared) {
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "verification.census_unlock",
+      target: `census_lock:${lock.id}`,
+      at: now,
+    });
+  }
+  return cleared.length;
+}
+
+/** Staff clear a census lock (after checking the person): census self-verification works again. */
+export async function clearCensusLock(db: Db, access: Actor, input: { lockId: string; now?: Date }) {
+  const now = input.now ?? new Date();
+  await db.transaction(async (tx) => {
+    const n = await clearLocksOf(tx, access, eq(censusLocks.id, input.lockId), now);
+    if (n === 0) throw new VerificationRefused("lock_unknown", "form", 404);
+  });
 }
 
 /** Letter code: works once, until it expires; the resident gets the census entry's district and class. */
@@ -405,6 +546,8 @@ export async function staffVerify(db: Db, access: Actor, input: StaffVerifyInput
         verifiedBy: access.user.id,
         at: now,
       });
+      // Checked in person: a census lock on this identity has done its job.
+      await clearLocksOf(tx, access, eq(censusLocks.identityHash, hash), now);
       await recordAction(tx, {
         ...logFor(access),
         action: "verification.staff",

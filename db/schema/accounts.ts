@@ -36,7 +36,8 @@ export const authAttempts = pgTable(
       .primaryKey()
       .default(sql`gen_random_uuid()::text`),
     subject: text("subject").notNull(),
-    kind: text("kind", { enum: ["login", "signup"] }).notNull(),
+    /** `signup_ok` rows are accounts created, counted per address (ADR 0015). */
+    kind: text("kind", { enum: ["login", "signup", "signup_ok"] }).notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("auth_attempts_subject_at_idx").on(t.subject, t.kind, t.at)],

@@ -25,6 +25,8 @@ export const comments = pgTable(
     hiddenAt: timestamp("hidden_at", { withTimezone: true, mode: "date" }),
     hiddenBy: text("hidden_by").references(() => users.id, { onDelete: "set null" }),
     hiddenReason: text("hidden_reason"),
+    /** The author's role in the municipality when writing ("staff", "admin"), null for residents (ADR 0015). */
+    authorRole: text("author_role"),
   },
   (t) => [index("comments_proposal_idx").on(t.proposalId, t.createdAt), index("comments_parent_idx").on(t.parentId)],
 );

@@ -151,6 +151,58 @@ export const verificationAttempts = pgTable(
   (t) => [index("verification_attempts_user_at_idx").on(t.userId, t.at)],
 );
 
+/**
+ * Census misses, counted per identity, per address and per municipality (ADR 0015). Kept apart from
+ * `verification_attempts` (per account) because an attacker has as many accounts as they like.
+ */
+export const censusAttempts = pgTable(
+  "census_attempts",
+  {
+    id: text("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()::text`),
+    municipalityId: text("municipality_id")
+      .notNull()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    identityHash: text("identity_hash").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    ip: text("ip").notNull(),
+    /** Whether the census was consulted (false: refused unseen because the identity was locked). */
+    checked: boolean("checked").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("census_attempts_identity_idx").on(t.municipalityId, t.identityHash, t.at),
+    index("census_attempts_ip_idx").on(t.municipalityId, t.ip, t.at),
+    index("census_attempts_at_idx").on(t.municipalityId, t.at),
+  ],
+);
+
+/**
+ * An identity locked for census self-verification after too many misses: open until staff clear it
+ * (the owner verifies by letter code or in person meanwhile).
+ */
+export const censusLocks = pgTable(
+  "census_locks",
+  {
+    id: text("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()::text`),
+    municipalityId: text("municipality_id")
+      .notNull()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    identityHash: text("identity_hash").notNull(),
+    lockedAt: timestamp("locked_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    clearedAt: timestamp("cleared_at", { withTimezone: true, mode: "date" }),
+    clearedBy: text("cleared_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("census_locks_one_open")
+      .on(t.municipalityId, t.identityHash)
+      .where(sql`${t.clearedAt} is null`),
+  ],
+);
+
 /** One-time codes mailed to census entries. Only a keyed hash of the code is stored. */
 export const letterCodes = pgTable(
   "letter_codes",

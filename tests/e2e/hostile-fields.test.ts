@@ -35,9 +35,9 @@ const [RLO, PDF, RLI, PDI] = ["\u202E", "\u202C", "\u2067", "\u2069"];
 function hostile(name: string): string {
   return `${name} ${RLO}متن <img src=x onerror=alert(1)>${PDF} "><script>alert(1)</script> ${RLI}</textarea><svg onload=alert(1)>${PDI} javascript:alert(1) {{7*7}}`;
 }
-/** The same in at most 120 characters (names), with the override left open. */
+/** The same in at most 120 characters (names), without the direction override names may not hold (ADR 0015). */
 function hostileName(name: string): string {
-  return `${name}${RLO}<img src=x onerror=alert(1)>"><script>alert(1)</script></textarea><svg onload=alert(1)>{{7*7}}`;
+  return `${name}<img src=x onerror=alert(1)>"><script>alert(1)</script></textarea><svg onload=alert(1)>{{7*7}}`;
 }
 function both(en: string, fa: string): { en: string; fa: string } {
   return { en: hostile(en), fa: hostile(fa) };

@@ -489,6 +489,7 @@ const ACTIONS: ActionRoute[] = [
       verify: ["email", "userId", "nationalId", "birthDate", "districtId", "voterClass", "reason"],
       revoke: ["email", "verificationId", "reason"],
       move: ["email", "verificationId", "toUserId", "reason"],
+      "clear-lock": ["lockId"],
     },
     values: (w, _p, k) => {
       const person = nth(w.census.slice(40), k);
@@ -503,6 +504,8 @@ const ACTIONS: ActionRoute[] = [
         verificationId: pick(w.A.verifications, w.B.verifications),
         toUserId: pick(unverified, [...w.A.users, ...w.B.users]),
         reason: words,
+        // No lock exists in the fuzz world: every id is unknown (404), none may change anything.
+        lockId: pick(["00000000-0000-0000-0000-000000000000"], w.A.verifications),
       };
     },
   },

@@ -64,6 +64,8 @@ export const en = {
   "field.tooSmall": "{field} must be at least {min}.",
   "field.tooLarge": "{field} must be at most {max}.",
   "field.invalid": "{field} is not valid.",
+  "field.nameCharacters":
+    "{field} contains invisible characters or characters that change the text direction; type it without them.",
   "field.slug": "{field} may only hold lower-case letters, digits and dashes.",
   "form.errorSummary": "Please correct the following:",
   "municipality.rounds": "Rounds",
@@ -146,6 +148,8 @@ export const en = {
   "error.404.title": "Page not found",
   "error.404.body": "There is no page at this address.",
   "error.400.title": "The request was not valid",
+  "error.400.address":
+    "The return address in this link contains control characters, so it was not followed. Use the links on this site instead.",
   "error.413.body": "What was sent is larger than this form accepts.",
   "error.429.title": "Slow down",
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NAME_CHARACTERS, nameIsPlain } from "../accounts/names";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
@@ -34,7 +35,7 @@ export const newMunicipalitySchema = z.object({
     .transform((s) => s.toUpperCase())
     .refine(isCurrency),
   adminEmail: z.string().trim().min(1).max(320).email(),
-  adminName: z.string().trim().min(1).max(120),
+  adminName: z.string().trim().min(1).max(120).refine(nameIsPlain, NAME_CHARACTERS),
   adminPassword: z.string().min(10).max(1000),
 });
 export type NewMunicipalityInput = z.infer<typeof newMunicipalitySchema>;

@@ -31,6 +31,7 @@ export const participationFa: Record<keyof typeof participationEn, string> = {
   "comments.flagReason": "چرا؟ (اختیاری)",
   "comments.flagged": "شما این دیدگاه را گزارش کرده‌اید.",
   "comments.anonymous": "حساب پیشین",
+  "comments.badge.staff": "کارکنان شورا",
   "comments.login": "برای نوشتن دیدگاه وارد شوید.",
   "comments.posted": "دیدگاه فرستاده شد.",
   "comments.saved": "ذخیره شد.",

@@ -29,6 +29,7 @@ export const participationEn = {
   "comments.flagReason": "Why? (optional)",
   "comments.flagged": "You reported this comment.",
   "comments.anonymous": "Former account",
+  "comments.badge.staff": "Council staff",
   "comments.login": "Log in to comment.",
   "comments.posted": "Comment posted.",
   "comments.saved": "Saved.",

@@ -38,7 +38,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.id_pattern": "کد ملی به شکلی که این شهر به کار می‌برد نیست.",
   "verification.error.birth_date_invalid": "تاریخ تولد باید روزی واقعی باشد، به شکل سال-ماه-روز.",
   "verification.error.no_match":
-    "این اطلاعات با سرشماری نمی‌خواند. هر دو را بررسی کنید و دوباره امتحان کنید ({left} بار دیگر در این ساعت).",
+    "این اطلاعات با سرشماری نمی‌خواند. هر دو را بررسی کنید و دوباره امتحان کنید ({left} بار دیگر در این ساعت). اگر درست‌اند، با کد نامه‌ای که شورا برایتان فرستاده یا حضوری در شورا احراز شوید.",
   "verification.error.throttled":
     "تلاش‌ها بیش از حد بود. یک ساعت صبر کنید و دوباره امتحان کنید، یا از شورا بخواهید حضوری احرازتان کند.",
   "verification.error.already_verified": "این حساب پیش‌تر احراز شده است.",
@@ -60,6 +60,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.reverify_reason":
     "دلیل لازم است: احراز هویت این شخص در رای‌گیریِ هنوز باز لغو شده است و احراز دوباره به او اجازهٔ رای دوباره می‌دهد (۳ تا ۵۰۰ نویسه، در گزارش عمومی اقدام‌ها نشان داده می‌شود).",
   "verification.error.verification_unknown": "چنین احراز فعالی نیست.",
+  "verification.error.lock_unknown": "چنین قفل سرشماری‌ای نیست (شاید پیش‌تر برداشته شده است).",
   "verification.error.valid_days": "مدت اعتبار (روز) باید عددی صحیح از ۱ تا ۳۶۵ باشد.",
   "verification.error.limit": "تعداد نامه‌ها باید عددی صحیح از ۱ تا {max} باشد.",
   "verification.error.no_entries": "هیچ ردیف احرازنشده‌ای در سرشماری برای نامه نیست.",
@@ -169,6 +170,15 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
     "این هویت با حساب دیگری احراز شده است. اگر بررسی کرده‌اید که این حساب از آنِ همین شخص است، احراز را به اینجا منتقل کنید؛ حساب دیگر آن را از دست می‌دهد.",
   "verification.staff.move.submit": "انتقال احراز",
   "verification.staff.moved": "احراز به این حساب منتقل شد.",
+  "verification.locks.title": "هویت‌های قفل‌شده برای احراز با سرشماری",
+  "verification.locks.help":
+    "پس از ۵ تلاش نادرست سرشماری برای یک نفر در یک روز، از هر حسابی، آن نفر دیگر نمی‌تواند با فرم سرشماری احراز شود: شاید کسی تاریخ تولدش را حدس می‌زند. او می‌تواند با کد نامه یا حضوری اینجا احراز شود؛ احراز حضوری قفل را برمی‌دارد.",
+  "verification.locks.none": "هیچ هویتی قفل نیست.",
+  "verification.locks.line": "سطر {line} سرشماری",
+  "verification.locks.notInCensus": "در سرشماری کنونی نیست",
+  "verification.locks.lockedOn": "قفل‌شده در {date}",
+  "verification.locks.clear": "برداشتن قفل",
+  "verification.staff.cleared": "قفل برداشته شد.",
   "verification.letters.title": "کدهای نامه",
   "verification.letters.help":
     "برای ردیف‌های احرازنشدهٔ سرشماری کد یک‌بارمصرف بسازید. فهرست (سطر سرشماری، منطقه، گروه، کد، انقضا) را یک بار دریافت می‌کنید؛ سطرها را با دفتر خودتان تطبیق دهید تا نامه‌ها را نشانی کنید. کد تازه جای کد استفاده‌نشدهٔ پیشین را می‌گیرد.",

@@ -36,7 +36,7 @@ export const verificationEn = {
   "verification.error.id_pattern": "National ID does not have the form this municipality uses.",
   "verification.error.birth_date_invalid": "Birth date must be a real day, written year-month-day.",
   "verification.error.no_match":
-    "These details do not match the census. Check both and try again ({left} tries left this hour).",
+    "These details do not match the census. Check both and try again ({left} tries left this hour). If they are right, verify with the letter code the council mailed you, or in person at the council.",
   "verification.error.throttled":
     "Too many tries. Wait an hour and try again, or ask the council to verify you in person.",
   "verification.error.already_verified": "This account is already verified.",
@@ -58,6 +58,7 @@ export const verificationEn = {
   "verification.error.reverify_reason":
     "Reason is required: this person's verification was revoked during the voting still open, and verifying them again lets them vote again (3 to 500 characters, shown in the public action log).",
   "verification.error.verification_unknown": "No such active verification.",
+  "verification.error.lock_unknown": "No such census lock (it may have been cleared already).",
   "verification.error.valid_days": "Valid for (days) must be a whole number from 1 to 365.",
   "verification.error.limit": "Number of letters must be a whole number from 1 to {max}.",
   "verification.error.no_entries": "No unverified census entries to write to.",
@@ -166,6 +167,15 @@ export const verificationEn = {
     "The identity is verified with another account. If you have checked that this account belongs to the person, move the verification here; the other account loses it.",
   "verification.staff.move.submit": "Move the verification",
   "verification.staff.moved": "The verification was moved to this account.",
+  "verification.locks.title": "Identities locked for census self-verification",
+  "verification.locks.help":
+    "After 5 wrong census tries for one person within a day, from any accounts, that person can no longer verify with the census form: someone may be guessing their birth date. The person can verify with a letter code or in person here; verifying them in person clears the lock.",
+  "verification.locks.none": "No identity is locked.",
+  "verification.locks.line": "Census line {line}",
+  "verification.locks.notInCensus": "Not in the current census",
+  "verification.locks.lockedOn": "locked {date}",
+  "verification.locks.clear": "Clear the lock",
+  "verification.staff.cleared": "The lock was cleared.",
   "verification.letters.title": "Letter codes",
   "verification.letters.help":
     "Generate one-time codes for census entries not yet verified. You download the list once (census line, district, class, code, expiry); match lines to your own register to address the letters. A new code replaces an entry's earlier unused one.",
