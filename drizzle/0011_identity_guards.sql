@@ -18,6 +18,7 @@ CREATE TABLE "census_locks" (
 );
 --> statement-breakpoint
 ALTER TABLE "comments" ADD COLUMN "author_role" text;--> statement-breakpoint
+ALTER TABLE "update_comments" ADD COLUMN "author_role" text;--> statement-breakpoint
 ALTER TABLE "census_attempts" ADD CONSTRAINT "census_attempts_municipality_id_municipalities_id_fk" FOREIGN KEY ("municipality_id") REFERENCES "public"."municipalities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "census_attempts" ADD CONSTRAINT "census_attempts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "census_locks" ADD CONSTRAINT "census_locks_municipality_id_municipalities_id_fk" FOREIGN KEY ("municipality_id") REFERENCES "public"."municipalities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -76,7 +76,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = validateForm(commentSchema, form, t, { body: "accountability.comments.body" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await commentOnUpdate(context.db, { userId: user.id, proposalId: found.item.id, ...parsed.data });
+      await commentOnUpdate(context.db, {
+        userId: user.id,
+        municipalityId: municipality.id,
+        proposalId: found.item.id,
+        ...parsed.data,
+      });
     } catch (error) {
       return refusalResponse(error, t, echoValues(form), "accountability.error.");
     }
@@ -199,7 +204,18 @@ function UpdateComments({ updateId }: { updateId: string }) {
         <ul>
           {comments.map((c) => (
             <li key={c.id}>
-              <strong>{c.author}</strong> — {formatDay(locale, c.createdAt.slice(0, 10))}:{" "}
+              <strong>
+                <bdi>{c.author}</bdi>
+              </strong>
+              {c.official ? (
+                <>
+                  {" "}
+                  <span className="badge-official" data-official={c.official}>
+                    {t("accountability.comments.staff")}
+                  </span>
+                </>
+              ) : null}{" "}
+              — {formatDay(locale, c.createdAt.slice(0, 10))}:{" "}
               {c.body !== null ? (
                 c.body
               ) : (

@@ -6,6 +6,7 @@ import {
   envelopes,
   implementationUpdates,
   implementations,
+  memberships,
   outbox,
   proposals,
   rounds,
@@ -283,6 +284,7 @@ export async function updateCommentsOf(db: Db, updateIds: string[]) {
     id: comment.id,
     updateId: comment.updateId,
     author,
+    official: comment.authorRole,
     createdAt: comment.createdAt,
     body: comment.hiddenReason === null ? comment.body : null,
     hiddenReason: comment.hiddenReason,
@@ -291,17 +293,27 @@ export async function updateCommentsOf(db: Db, updateIds: string[]) {
 
 export async function commentOnUpdate(
   db: Db,
-  params: { userId: string; proposalId: string; updateId: string; body: string; now?: Date },
+  params: { userId: string; municipalityId: string; proposalId: string; updateId: string; body: string; now?: Date },
 ) {
   const [update] = await db
     .select()
     .from(implementationUpdates)
     .where(and(eq(implementationUpdates.id, params.updateId), eq(implementationUpdates.proposalId, params.proposalId)));
   if (!update) throw new ImplementationRefused("update_not_found", "updateId", {}, 404);
+  // The staff badge comes from the membership when writing, never from the form (ADR 0015).
+  const [membership] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.userId, params.userId), eq(memberships.municipalityId, params.municipalityId)));
   const id = randomUUID();
-  await db
-    .insert(updateComments)
-    .values({ id, updateId: update.id, userId: params.userId, body: params.body, createdAt: params.now ?? new Date() });
+  await db.insert(updateComments).values({
+    id,
+    updateId: update.id,
+    userId: params.userId,
+    body: params.body,
+    authorRole: membership?.role ?? null,
+    createdAt: params.now ?? new Date(),
+  });
   return { id };
 }
 

@@ -90,6 +90,8 @@ export const updateComments = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     hiddenReason: text("hidden_reason"),
     hiddenBy: text("hidden_by").references(() => users.id, { onDelete: "set null" }),
+    /** The author's role in the municipality when writing ("staff", "admin"), null for residents (ADR 0015). */
+    authorRole: text("author_role"),
   },
   (t) => [index("update_comments_update_idx").on(t.updateId, t.createdAt)],
 );

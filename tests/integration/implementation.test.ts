@@ -247,6 +247,34 @@ describe("implementation tracking", () => {
     expect(log.filter((l) => l.municipalityId === municipalityId).map((l) => l.target)).toEqual([
       `update-comment:${afterPost.comments[0].id}`,
     ]);
+    // Staff answers carry the council badge, from their membership, never from the form (ADR 0015).
+    const answered = await call(
+      timeline.action,
+      staff,
+      staff.post("/", { intent: "comment", updateId, body: "Thank you, noted." }),
+      { slug, round: "pb-2025", proposal: funded[0] },
+    );
+    expect(answered.status).toBe(302);
+    await call(
+      timeline.action,
+      resident,
+      resident.post("/", {
+        intent: "comment",
+        updateId,
+        body: "I am staff too",
+        official: "staff",
+        authorRole: "admin",
+      }),
+      { slug, round: "pb-2025", proposal: funded[0] },
+    );
+    const badges = await body(
+      await call(timeline.loader, observer, observer.get("/"), { slug, round: "pb-2025", proposal: funded[0] }),
+    );
+    const official = Object.fromEntries(
+      badges.comments.map((c: { body: string | null; official: string | null }) => [c.body ?? "", c.official]),
+    );
+    expect(official["Thank you, noted."]).toBe("staff");
+    expect(official["I am staff too"]).toBeNull();
   });
 
   it("is closed to residents", async () => {

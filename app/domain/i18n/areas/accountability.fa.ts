@@ -74,6 +74,7 @@ export const accountabilityFa: Record<keyof typeof accountabilityEn, string> = {
   "accountability.comments.body": "دیدگاه شما",
   "accountability.comments.post": "فرستادن دیدگاه",
   "accountability.comments.hidden": "پنهان‌شده به دست ناظر: {reason}",
+  "accountability.comments.staff": "کارکنان شورا",
   "accountability.comments.hide": "پنهان کردن",
   "accountability.comments.reason": "دلیل پنهان کردن",
   "accountability.comments.login": "برای نوشتن دیدگاه وارد شوید.",

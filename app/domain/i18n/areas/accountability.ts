@@ -73,6 +73,7 @@ export const accountabilityEn = {
   "accountability.comments.body": "Your comment",
   "accountability.comments.post": "Post comment",
   "accountability.comments.hidden": "Hidden by moderator: {reason}",
+  "accountability.comments.staff": "Council staff",
   "accountability.comments.hide": "Hide",
   "accountability.comments.reason": "Reason for hiding",
   "accountability.comments.login": "Log in to comment.",
