@@ -164,7 +164,7 @@ const publishedMatrix: Record<string, Row> = {
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
-  "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
+  "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(409) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
   "m.$slug.rounds.$round.proposals.$proposal.tsx": { loader: all(200), action: loggedIn(400) },
   "m.$slug.admin.rounds.$round.survey.tsx": { loader: staffOnly(200), action: staffOnly(400) },
@@ -461,7 +461,6 @@ beforeAll(async () => {
       voter: { identity: `matrix-tp-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
       body: { approved: [tpProposal] },
       channel: "online",
-      municipalityId,
       now: new Date(`${addDays(today, -15)}T12:00:00Z`),
     });
   }

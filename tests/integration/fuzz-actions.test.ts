@@ -19,7 +19,7 @@ import fc from "fast-check";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../db/client";
-import { verificationAttempts } from "../../db/schema";
+import { censusAttempts, verificationAttempts } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn, phaseKinds } from "../../app/domain/rounds/phases";
 import {
@@ -301,11 +301,15 @@ const ACTIONS: ActionRoute[] = [
     before: async (w, role) => {
       const id = w.userIds[role];
       if (!id) return false;
-      return (
-        (await w.db.delete(verificationAttempts).where(eq(verificationAttempts.userId, id)).returning()).length > 0
-      );
+      const mine = await w.db.delete(verificationAttempts).where(eq(verificationAttempts.userId, id)).returning();
+      // The per-identity and per-address counts too (ADR 0015): the same fuzz address tries all along.
+      const counted = await w.db.delete(censusAttempts).where(eq(censusAttempts.userId, id)).returning();
+      return mine.length + counted.length > 0;
     },
-    refusalWrites: { tables: ["verification_attempts"], why: "a failed try counts towards the five-an-hour throttle" },
+    refusalWrites: {
+      tables: ["verification_attempts", "census_attempts", "census_locks"],
+      why: "a failed try counts towards the throttles per account, identity, address and municipality",
+    },
   },
   {
     file: "m.$slug.admin.moderation.tsx",
