@@ -298,8 +298,11 @@ describe("cookies and security headers from the server", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-auth-"));
     process.env.SHORA_TRUST_PROXY = "1";
     process.env.SHORA_DATA_DIR = dir;
-    if (inject("databaseUrl")) process.env.DATABASE_URL = inject("databaseUrl");
-    else {
+    if (inject("databaseUrl")) {
+      process.env.DATABASE_URL = inject("databaseUrl");
+      // With DATABASE_URL the server refuses to start without a configured server secret (ADR 0016).
+      process.env.SHORA_SECRET ??= "auth-test-server-secret";
+    } else {
       // The migrated database the other tests load, as the server's data folder.
       delete process.env.DATABASE_URL;
       const seed = new PGlite(path.join(dir, "pgdata"), {

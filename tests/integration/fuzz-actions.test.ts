@@ -63,6 +63,8 @@ interface ActionRoute {
   file: string;
   /** Who can get past the route's guards (the others are sent too, less often). */
   reach: Role[];
+  /** Intents that only some of `reach` may send (the plain request of such an intent is sent as the first). */
+  intentReach?: Record<string, Role[]>;
   runs: number;
   /**
    * intent value → the fields its form sends ("" = no intent field; `name#2` = the field again; `*` =
@@ -265,6 +267,7 @@ const ACTIONS: ActionRoute[] = [
         proposal: fc.constantFrom(...w.A.funded),
       }),
     intents: { comment: ["updateId", "body"], hide: ["commentId", "reason"], "": ["subscribe"] },
+    intentReach: { hide: ["staff", "admin"] },
     values: (w, p, k) => {
       const updates = (w.A.children[p.proposal] ?? []).filter((id) => w.A.updates.includes(id));
       const comments = updates.flatMap((u) => w.A.children[u] ?? []);
@@ -572,6 +575,8 @@ const ACTIONS: ActionRoute[] = [
     runs: 10,
     params: (w) => inRound(w, "counting", "voting", "past"),
     intents: { "": [], publish: [] },
+    // Publication is the administrators' (ADR 0019).
+    intentReach: { publish: ["admin"] },
     values: () => ({}),
   },
   {
@@ -885,7 +890,7 @@ function plainRequests(w: World, route: ActionRoute): [FuzzRequest][] {
   const allFields = Object.keys(route.intents).flatMap((i) => formKeys(route, i, values));
   return Object.keys(route.intents).map((intent) => [
     {
-      role: route.reach[0],
+      role: route.intentReach?.[intent]?.[0] ?? route.reach[0],
       intent,
       fields: [...new Set(allFields.map(fieldName))],
       address,
