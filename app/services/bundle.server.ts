@@ -24,6 +24,7 @@ import {
   type Leaf,
   type RoundDoc,
   bundleFingerprint,
+  envelopeRules,
   rulesFingerprint,
 } from "../domain/bundle/format";
 import type { RuleName } from "../domain/tally";
@@ -116,14 +117,7 @@ async function buildRoundBundle(
       name: e.name,
       amount: e.amount,
       district: e.districtId ? (districtCode.get(e.districtId) ?? null) : null,
-      ballotType: e.ballotType,
-      minProjects: e.minProjects,
-      maxProjects: e.maxProjects,
-      minSpendShare: e.minSpendShare,
-      minPoints: e.minPoints,
-      maxPoints: e.maxPoints,
-      tallyRule: e.tallyRule,
-      tallyCompletion: e.tallyCompletion,
+      ...envelopeRules(e),
       rule: (tally?.rule ?? "greedy") as RuleName,
       ruleVersion: tally?.ruleVersion ?? "",
       tieBreak: "cost-votes-seed",

@@ -15,7 +15,7 @@ import {
   roundVoterClasses,
   rounds,
 } from "../../db/schema";
-import type { RoundRules } from "../domain/bundle/format";
+import { type RoundRules, envelopeRules } from "../domain/bundle/format";
 
 /** Proposal statuses that were on the ballot (selected and funded ones were accepted when voting). */
 export const ON_BALLOT = ["accepted", "selected", "funded"] as const;
@@ -76,14 +76,7 @@ export async function roundRulesOf(db: Db | Tx, roundId: string): Promise<RoundR
       slug: e.slug,
       district: e.districtId ? (code.get(e.districtId) ?? null) : null,
       amount: e.amount,
-      ballotType: e.ballotType,
-      minProjects: e.minProjects,
-      maxProjects: e.maxProjects,
-      minSpendShare: e.minSpendShare,
-      minPoints: e.minPoints,
-      maxPoints: e.maxPoints,
-      tallyRule: e.tallyRule,
-      tallyCompletion: e.tallyCompletion,
+      ...envelopeRules(e),
     })),
     proposals: proposalRows.map((p) => ({ id: p.id, envelope: slugOf.get(p.envelopeId) ?? "", cost: p.cost })),
     voterClasses: classRows.map((c) => ({ code: c.code, weight: c.weight })),

@@ -231,14 +231,7 @@ export function rulesFingerprintV1(
       .map((e) => ({
         slug: e.slug,
         amount: e.amount,
-        ballotType: e.ballotType,
-        minProjects: e.minProjects,
-        maxProjects: e.maxProjects,
-        minSpendShare: e.minSpendShare,
-        minPoints: e.minPoints,
-        maxPoints: e.maxPoints,
-        tallyRule: e.tallyRule,
-        tallyCompletion: e.tallyCompletion,
+        ...envelopeRules(e),
       })),
   };
   return sha256Hex(canonicalJson(data));
@@ -275,14 +268,7 @@ export function rulesFingerprint(rules: RoundRules): string {
         slug: e.slug,
         district: e.district,
         amount: e.amount,
-        ballotType: e.ballotType,
-        minProjects: e.minProjects,
-        maxProjects: e.maxProjects,
-        minSpendShare: e.minSpendShare,
-        minPoints: e.minPoints,
-        maxPoints: e.maxPoints,
-        tallyRule: e.tallyRule,
-        tallyCompletion: e.tallyCompletion,
+        ...envelopeRules(e),
       })),
     proposals: [...rules.proposals]
       .sort((a, b) => byText(a.id, b.id))
@@ -308,6 +294,20 @@ export function rulesOfRoundDoc(doc: RoundDoc): RoundRules {
     proposals: doc.proposals,
     voterClasses: doc.voterClasses,
     eligibility: doc.eligibility ?? { districts: null, minAge: null },
+  };
+}
+
+/** An envelope's ballot and counting rules alone, picked from anything that has them. */
+export function envelopeRules(e: Omit<EnvelopeDocRules, "slug" | "amount">): Omit<EnvelopeDocRules, "slug" | "amount"> {
+  return {
+    ballotType: e.ballotType,
+    minProjects: e.minProjects,
+    maxProjects: e.maxProjects,
+    minSpendShare: e.minSpendShare,
+    minPoints: e.minPoints,
+    maxPoints: e.maxPoints,
+    tallyRule: e.tallyRule,
+    tallyCompletion: e.tallyCompletion,
   };
 }
 
