@@ -16,41 +16,8 @@ import { baskets, users } from "../../db/schema";
 import { destroyPublishedSecrets, publishRound } from "../../app/services/publish.server";
 import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
 import { runRoundTally } from "../../app/services/tally.server";
-import { roundSecretForTests, votedRound } from "../support/secrecy";
-import { testDatabase, testKeyStore, usingPostgres } from "../support/db";
-
-/** Every way the secret's bytes could be written down. */
-function encodingsOf(secret: string): Buffer[] {
-  const raw = Buffer.from(secret, "base64url");
-  expect(raw).toHaveLength(32);
-  return [
-    Buffer.from(secret),
-    raw,
-    Buffer.from(raw.toString("hex")),
-    Buffer.from(raw.toString("hex").toUpperCase()),
-    Buffer.from(raw.toString("base64")),
-    Buffer.from(raw.toString("base64url")),
-  ];
-}
-
-/** Every regular file under the folders whose bytes contain any of the needles. */
-function filesContaining(folders: string[], needles: Buffer[]): { files: number; found: string[] } {
-  const found: string[] = [];
-  let files = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.isFile()) {
-        files++;
-        const bytes = fs.readFileSync(file);
-        if (needles.some((n) => bytes.includes(n))) found.push(file);
-      }
-    }
-  };
-  for (const folder of folders) if (fs.existsSync(folder)) walk(folder);
-  return { files, found };
-}
+import { encodingsOf, filesContaining, roundSecretForTests, votedRound } from "../support/secrecy";
+import { testDatabase, testKeyStore } from "../support/db";
 
 const run = promisify(execFile);
 const keyStore = testKeyStore();
@@ -61,7 +28,8 @@ afterAll(async () => {
 });
 
 describe("the voter-key secret after publication", () => {
-  it.skipIf(usingPostgres())("is in no file of the PGlite data folder (WAL included) nor of the key store", async () => {
+  // On its own PGlite folder in every run; the PostgreSQL data directory: tests/postgres/secret-files.test.ts.
+  it("is in no file of the PGlite data folder (WAL included) nor of the key store", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-secrecy-"));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     let database: Database | null = await openDatabase({ dataDir });
@@ -85,25 +53,6 @@ describe("the voter-key secret after publication", () => {
     const verified = await run(process.execPath, [bin, "verify", out], { env });
     expect(verified.stdout).toContain("✓");
   });
-
-  it.runIf(usingPostgres())(
-    "is in no file of the PostgreSQL data directory (WAL included) nor of the key store",
-    async () => {
-      const database = await testDatabase();
-      cleanups.push(() => database.close());
-      const { roundId, access } = await votedRound(database.db, voters);
-      const secret = await roundSecretForTests(database.db, roundId);
-      expect(secret).toBeTruthy();
-      await runRoundTally(database.db, access, "r");
-      await publishRound(database.db, access, "r");
-      // Everything written so far reaches the files (the test server runs locally; the tests run as root).
-      await database.db.execute(sql`checkpoint`);
-      const [{ data_directory }] = await queryRows<{ data_directory: string }>(database.db, sql`show data_directory`);
-      const scan = filesContaining([data_directory, keyStore], encodingsOf(secret as string));
-      expect(scan.files).toBeGreaterThan(100);
-      expect(scan.found).toEqual([]);
-    },
-  );
 
   it("cannot be recovered from the database to link the published ballots to identities", async () => {
     const database = await testDatabase();
@@ -177,9 +126,7 @@ describe("the key store", () => {
     // The database as an earlier version wrote it: both secrets in columns, none in the key store.
     const secret = (await roundSecretForTests(database.db, roundId)) as string;
     await database.db.execute(sql`alter table round_secrets add column if not exists voter_key_secret text`);
-    await database.db.execute(
-      sql`alter table municipality_keys add column if not exists encrypted_private_key text`,
-    );
+    await database.db.execute(sql`alter table municipality_keys add column if not exists encrypted_private_key text`);
     await database.db.execute(
       sql`insert into round_secrets (round_id, voter_key_secret) values (${roundId}, ${secret})`,
     );

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
@@ -84,7 +87,6 @@ export async function votedRound(db: Db, voters: string[]) {
   return { municipalityId, roundId, envelopeId, envelope, proposalId, access };
 }
 
-
 /**
  * A town whose round is open for voting today, with an envelope of one accepted proposal and
  * `residents` residents verified by staff: each with the standing the vote page would cast with.
@@ -116,7 +118,11 @@ export async function votingTown(db: Db, residents: number) {
       districtId: town.district.north,
       voterClass: "resident",
     });
-    const standing = await voterStanding(db, { municipality: town.municipality, roundSlug: town.roundSlug, userId: user.id });
+    const standing = await voterStanding(db, {
+      municipality: town.municipality,
+      roundSlug: town.roundSlug,
+      userId: user.id,
+    });
     if (!standing) throw new Error("the verified resident has no standing");
     voters.push({ user, verificationId, standing });
   }
@@ -135,4 +141,37 @@ export async function votingTown(db: Db, residents: number) {
       now,
     });
   return { town, envelope, proposalId, voters, cast };
+}
+
+/** Every way the secret's bytes could be written down. */
+export function encodingsOf(secret: string): Buffer[] {
+  const raw = Buffer.from(secret, "base64url");
+  expect(raw).toHaveLength(32);
+  return [
+    Buffer.from(secret),
+    raw,
+    Buffer.from(raw.toString("hex")),
+    Buffer.from(raw.toString("hex").toUpperCase()),
+    Buffer.from(raw.toString("base64")),
+    Buffer.from(raw.toString("base64url")),
+  ];
+}
+
+/** Every regular file under the folders whose bytes contain any of the needles. */
+export function filesContaining(folders: string[], needles: Buffer[]): { files: number; found: string[] } {
+  const found: string[] = [];
+  let files = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) {
+        files++;
+        const bytes = fs.readFileSync(file);
+        if (needles.some((n) => bytes.includes(n))) found.push(file);
+      }
+    }
+  };
+  for (const folder of folders) if (fs.existsSync(folder)) walk(folder);
+  return { files, found };
 }
