@@ -6,7 +6,7 @@ import { type PbBallot, type PbElection, writePb } from "../../app/domain/pbfile
 import type { BenchSuite } from "./run";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const shared = path.resolve(root, "../shared/pabulib/instances");
+const shared = path.resolve(root, "tests/fixtures/pabulib/instances");
 
 /** Runs the real CLI process (start-up included); peak memory from GNU time when it is installed. */
 function timeCli(

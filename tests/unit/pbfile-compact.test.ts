@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { type CompactPb, type CompactVotes, parsePb, readPbCompact } from "../../app/domain/pbfile";
 import { countingElection, countingElectionCompact, tally, tallyCompact } from "../../app/domain/tally";
 
-const shared = path.resolve(__dirname, "../../../shared/pabulib/instances");
+const shared = path.resolve(__dirname, "../fixtures/pabulib/instances");
 const instances = fs.readdirSync(shared).filter((f) => f.endsWith(".pb"));
 const bytes = (text: string) => new TextEncoder().encode(text);
 

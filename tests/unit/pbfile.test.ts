@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { verifyBundle } from "../../app/domain/bundle/verify";
 import { MAX_PB_BYTES, PbFormatError, decodePb, parsePb, writePb } from "../../app/domain/pbfile";
 import { tally } from "../../app/domain/tally";
 
-const shared = path.resolve(__dirname, "../../../shared/pabulib");
+const shared = path.resolve(__dirname, "../fixtures/pabulib");
 const instances = fs.readdirSync(path.join(shared, "instances")).filter((f) => f.endsWith(".pb"));
 const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
 
@@ -64,6 +65,19 @@ describe(".pb reading", () => {
     expect(problem(`${cumulative}v1;1,2;2,2\n`)).toBe("line 12: points over the limit max_sum_points=3");
     expect(problem(`${cumulative}v1;1,2;2\n`)).toBe("line 12: 1 points for 2 voted projects");
     expect(problem(HEAD.replace("2;50;B", "1;50;B"))).toBe('line 8: duplicate project id "1"');
+  });
+
+  it("reads copies of the Pabulib files identical to their sources (SOURCES.json)", () => {
+    const sources = JSON.parse(fs.readFileSync(path.join(shared, "SOURCES.json"), "utf8")) as {
+      file: string;
+      sha256: string;
+    }[];
+    expect(sources.length).toBeGreaterThan(20);
+    for (const { file, sha256 } of sources) {
+      // The synthetic files are listed under synthetic/ and stand with the real ones in instances/.
+      const bytes = fs.readFileSync(path.join(shared, "instances", path.basename(file)));
+      expect(createHash("sha256").update(bytes).digest("hex"), file).toBe(sha256);
+    }
   });
 
   it("gives the same election after writing and reading again, for every shared instance", () => {

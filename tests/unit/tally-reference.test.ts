@@ -1,5 +1,5 @@
 /**
- * Exactness: every rule outcome of pabutools 1.2.3 in ../shared/pabulib/reference must be
+ * Exactness: every rule outcome of pabutools 1.2.3 in tests/fixtures/pabulib/reference must be
  * reproduced, in selection order, for every instance and every rule its vote type has.
  */
 import fs from "node:fs";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parsePb } from "../../app/domain/pbfile";
 import { type RuleName, tally } from "../../app/domain/tally";
 
-const shared = path.resolve(__dirname, "../../../shared/pabulib");
+const shared = path.resolve(__dirname, "../fixtures/pabulib");
 const references = fs.readdirSync(path.join(shared, "reference")).filter((f) => f.endsWith(".json"));
 
 /** Our rule name for each pabutools rule key, per kind of ballot. */

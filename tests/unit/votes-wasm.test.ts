@@ -12,7 +12,7 @@ import { countingElectionCompact } from "../../app/domain/tally";
 import { votesWasmBase64 } from "../../app/domain/pbfile/votes-wasm.generated";
 import { compileVotesReader } from "../../app/tooling/build-wasm";
 
-const shared = path.resolve(__dirname, "../../../shared/pabulib/instances");
+const shared = path.resolve(__dirname, "../fixtures/pabulib/instances");
 const instances = fs.readdirSync(shared).filter((f) => f.endsWith(".pb"));
 const bytes = (text: string) => new TextEncoder().encode(text);
 
