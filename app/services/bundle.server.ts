@@ -4,7 +4,7 @@
  * destroyed then, and the voter tags cannot be tied to anyone). Built once per round and kept.
  */
 import { createHash } from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   ballots,
@@ -14,7 +14,6 @@ import {
   envelopes,
   ledgerLeaves,
   phases,
-  proposals,
   roundVoterClasses,
 } from "../../db/schema";
 import { type BundleFile, type BundleLeaf, type RecordedTally, buildBundle, leafDay } from "../domain/bundle/build";
@@ -35,7 +34,7 @@ import type { Municipality } from "./municipality.server";
 import { isPublished } from "./publish.server";
 import { findRound } from "./rounds-admin.server";
 import { latestTallies } from "./tally.server";
-import { ON_BALLOT, roundRulesOf } from "./round-rules.server";
+import { ON_BALLOT, proposalsOnBallot, roundRulesOf } from "./round-rules.server";
 import { roundRules } from "./verification.server";
 import { dayIn } from "../domain/rounds/phases";
 
@@ -125,21 +124,7 @@ async function buildRoundBundle(
     };
   });
   const envelopeSlug = new Map(envelopeRows.map((e) => [e.id, e.slug]));
-  const proposalRows = envelopeRows.length
-    ? await db
-        .select({ id: proposals.id, envelopeId: proposals.envelopeId, title: proposals.title, cost: proposals.cost })
-        .from(proposals)
-        .where(
-          and(
-            inArray(
-              proposals.envelopeId,
-              envelopeRows.map((e) => e.id),
-            ),
-            inArray(proposals.status, [...ON_BALLOT]),
-          ),
-        )
-        .orderBy(asc(proposals.createdAt), asc(proposals.id))
-    : [];
+  const proposalRows = await proposalsOnBallot(db, envelopeRows);
   const order = new Map(envelopeRows.map((e, i) => [e.id, i]));
   proposalRows.sort((a, b) => (order.get(a.envelopeId) ?? 0) - (order.get(b.envelopeId) ?? 0));
 

@@ -25,6 +25,24 @@ export async function lockRoundRules(tx: Tx, roundId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`round-rules:${roundId}`}))`);
 }
 
+/** The proposals that were on the ballot of these envelopes, in the order the ballot shows them. */
+export async function proposalsOnBallot(db: Db | Tx, envelopeRows: readonly { id: string }[]) {
+  if (!envelopeRows.length) return [];
+  return db
+    .select({ id: proposals.id, envelopeId: proposals.envelopeId, title: proposals.title, cost: proposals.cost })
+    .from(proposals)
+    .where(
+      and(
+        inArray(
+          proposals.envelopeId,
+          envelopeRows.map((e) => e.id),
+        ),
+        inArray(proposals.status, [...ON_BALLOT]),
+      ),
+    )
+    .orderBy(asc(proposals.createdAt), asc(proposals.id));
+}
+
 export async function roundRulesOf(db: Db | Tx, roundId: string): Promise<RoundRules> {
   const [round] = await db
     .select({
@@ -51,20 +69,7 @@ export async function roundRulesOf(db: Db | Tx, roundId: string): Promise<RoundR
   ]);
   const code = new Map(districtRows.map((d) => [d.id, d.code]));
   const slugOf = new Map(envelopeRows.map((e) => [e.id, e.slug]));
-  const proposalRows = envelopeRows.length
-    ? await db
-        .select({ id: proposals.id, envelopeId: proposals.envelopeId, cost: proposals.cost })
-        .from(proposals)
-        .where(
-          and(
-            inArray(
-              proposals.envelopeId,
-              envelopeRows.map((e) => e.id),
-            ),
-            inArray(proposals.status, [...ON_BALLOT]),
-          ),
-        )
-    : [];
+  const proposalRows = await proposalsOnBallot(db, envelopeRows);
   const districtIds = eligibility[0]?.districtIds ?? null;
   return {
     round: { slug: round.slug, kind: round.kind },
