@@ -6,13 +6,13 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { comments, envelopes, memberships, proposals, users } from "../../db/schema";
+import { comments, memberships, users } from "../../db/schema";
 import * as proposalPage from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal";
 import * as signup from "../../app/routes/signup";
 import { hashPassword } from "../../app/services/auth.server";
 import { testDatabase, unique } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
-import { PASSWORD, type Town, loggedIn, setupTown } from "./verification-setup";
+import { PASSWORD, type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";
 
 let database: Database;
 let town: Town;
@@ -21,19 +21,7 @@ let proposalId: string;
 beforeAll(async () => {
   database = await testDatabase();
   town = await setupTown(database.db, { residents: 1, votingInDays: 10 });
-  const envelopeId = randomUUID();
-  await database.db
-    .insert(envelopes)
-    .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
-  proposalId = randomUUID();
-  await database.db.insert(proposals).values({
-    id: proposalId,
-    envelopeId,
-    title: { en: "Shade trees" },
-    body: { en: "Plant trees." },
-    cost: 300,
-    status: "accepted",
-  });
+  proposalId = await acceptedProposal(database.db, town);
 });
 afterAll(() => database.close());
 

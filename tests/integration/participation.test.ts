@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, commentFlags, comments, envelopes, proposals, surveyResponses } from "../../db/schema";
+import { actionLog, commentFlags, comments, surveyResponses } from "../../db/schema";
 import * as moderation from "../../app/routes/m.$slug.admin.moderation";
 import * as staffSurvey from "../../app/routes/m.$slug.admin.rounds.$round.survey";
 import * as surveyCsvRoute from "../../app/routes/m.$slug.admin.rounds.$round.survey[.csv]";
@@ -12,7 +11,7 @@ import * as surveyPage from "../../app/routes/m.$slug.rounds.$round.survey";
 import { EDIT_WINDOW_MS, editComment } from "../../app/services/comments.server";
 import { call } from "../support/requests";
 import { testDatabase } from "../support/db";
-import { type Town, loggedIn, setupTown } from "./verification-setup";
+import { type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";
 
 let database: Database;
 let town: Town;
@@ -21,19 +20,7 @@ let proposalId: string;
 beforeAll(async () => {
   database = await testDatabase();
   town = await setupTown(database.db, { residents: 3, votingInDays: 10 });
-  const envelopeId = randomUUID();
-  await database.db
-    .insert(envelopes)
-    .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
-  proposalId = randomUUID();
-  await database.db.insert(proposals).values({
-    id: proposalId,
-    envelopeId,
-    title: { en: "Shade trees" },
-    body: { en: "Plant trees." },
-    cost: 300,
-    status: "accepted",
-  });
+  proposalId = await acceptedProposal(database.db, town);
 });
 afterAll(() => database.close());
 

@@ -85,16 +85,14 @@ afterAll(() => database.close());
 async function makeRound(voting: [number, number]): Promise<TestRound> {
   const id = randomUUID();
   const slug = unique("r");
-  await database.db
-    .insert(rounds)
-    .values({
-      id,
-      municipalityId: municipality.id,
-      slug,
-      kind: "budgeting",
-      title: { en: "R" },
-      description: { en: "" },
-    });
+  await database.db.insert(rounds).values({
+    id,
+    municipalityId: municipality.id,
+    slug,
+    kind: "budgeting",
+    title: { en: "R" },
+    description: { en: "" },
+  });
   await database.db.insert(phases).values([
     {
       id: randomUUID(),

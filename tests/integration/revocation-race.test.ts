@@ -38,9 +38,10 @@ describe("a revoked voter's casts", () => {
     const outcomes = settled.filter((_, i) => i !== 12);
     const refused = outcomes.filter((o) => o.status === "rejected");
     for (const r of refused)
-      expect(((r as PromiseRejectedResult).reason as BallotRefused).code, String((r as PromiseRejectedResult).reason)).toBe(
-        "not_eligible",
-      );
+      expect(
+        ((r as PromiseRejectedResult).reason as BallotRefused).code,
+        String((r as PromiseRejectedResult).reason),
+      ).toBe("not_eligible");
     expect(refused.length).toBeGreaterThan(0);
     const acknowledged = outcomes
       .filter((o) => o.status === "fulfilled")
@@ -71,4 +72,3 @@ describe("a revoked voter's casts", () => {
     expect(rows.reduce((s, r) => s + r.voters, 0)).toBe(people);
   });
 });
-

@@ -99,10 +99,7 @@ describe("stored cast times", () => {
     await runRoundTally(database.db, voted.access, "r");
     await publishRound(database.db, voted.access, "r");
     const after = await database.db.select().from(ballots).where(eq(ballots.roundId, voted.roundId));
-    const afterLeaves = await database.db
-      .select()
-      .from(ledgerLeaves)
-      .where(eq(ledgerLeaves.roundId, voted.roundId));
+    const afterLeaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, voted.roundId));
     const times = [...after.map((b) => b.castAt), ...afterLeaves.map((l) => l.createdAt)];
     expect(times).toHaveLength(6);
     for (const t of times) expect(t.toISOString()).toMatch(/T00:00:00\.000Z$/);

@@ -3,7 +3,17 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "../../db/client";
-import { actionLog, districts, memberships, municipalities, phases, rounds, users } from "../../db/schema";
+import {
+  actionLog,
+  districts,
+  envelopes,
+  memberships,
+  municipalities,
+  phases,
+  proposals,
+  rounds,
+  users,
+} from "../../db/schema";
 import * as login from "../../app/routes/login";
 import { hashPassword } from "../../app/services/auth.server";
 import { createMunicipality } from "../../app/services/municipality.server";
@@ -159,4 +169,22 @@ export function upload(
 export async function logText(db: Db, municipalityId: string): Promise<string> {
   const rows = await db.select().from(actionLog).where(eq(actionLog.municipalityId, municipalityId));
   return JSON.stringify(rows);
+}
+
+/** An envelope "city" (1,000) in the town's round with one accepted proposal ("Shade trees", 300): its id. */
+export async function acceptedProposal(db: Db, town: Pick<Town, "roundId">): Promise<string> {
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
+  const proposalId = randomUUID();
+  await db.insert(proposals).values({
+    id: proposalId,
+    envelopeId,
+    title: { en: "Shade trees" },
+    body: { en: "Plant trees." },
+    cost: 300,
+    status: "accepted",
+  });
+  return proposalId;
 }
