@@ -11,7 +11,7 @@ import remixConfig from "./remix.config.js";
 
 /**
  * Writes a Brotli (highest quality) and a gzip (level 9) twin of every client script, style sheet
- * and SVG, once at build time; `shora serve` sends them as they are (app/cli/precompressed.ts).
+ * and SVG, once at build time; `shora serve` sends them as they are (app/server/precompressed.ts).
  */
 function precompressClientAssets(): Plugin {
   let assets = "";

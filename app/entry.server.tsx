@@ -6,7 +6,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
-import { SECURITY_HEADERS, pagePolicy } from "./services/security-headers.server";
+import { SECURITY_HEADERS, pagePolicy } from "./server/security-policy.server";
 
 const ABORT_DELAY = 5_000;
 

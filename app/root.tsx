@@ -26,11 +26,11 @@ import {
   locales,
   translator,
 } from "./domain/i18n";
-import { csrfTokenOf } from "./services/csrf.server";
-import type { ErrorPayload } from "./services/http.server";
+import { csrfTokenOf } from "./web/csrf.server";
+import type { ErrorPayload } from "./web/http.server";
 import { loadDictionary } from "./domain/i18n/dictionaries";
-import { requestLocale } from "./services/locale.server";
-import { sessionOf } from "./services/session.server";
+import { requestLocale } from "./web/locale.server";
+import { sessionOf } from "./web/session.server";
 import "./styles/app.css";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

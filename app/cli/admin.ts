@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { openDatabaseFromEnv } from "../../db/client";
 import { users } from "../../db/schema";
 import { newMunicipalitySchema } from "../domain/tenancy/municipality";
-import { normalizeEmail, signup } from "../services/auth.server";
-import { SlugTakenError, createMunicipality } from "../services/municipality.server";
+import { normalizeEmail, signup } from "../services/accounts/auth.server";
+import { SlugTakenError, createMunicipality } from "../services/tenancy/municipality.server";
 import { parseArgs, stringFlag } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 

@@ -1,5 +1,5 @@
 import { openDatabaseFromEnv } from "../../db/client";
-import { seedDemo } from "../services/demo.server";
+import { seedDemo } from "../services/demo/demo.server";
 import { parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 

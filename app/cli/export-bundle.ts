@@ -1,6 +1,6 @@
 import { openDatabaseFromEnv } from "../../db/client";
-import { roundBundle } from "../services/bundle.server";
-import { findMunicipality } from "../services/municipality.server";
+import { roundBundle } from "../services/tally/bundle.server";
+import { findMunicipality } from "../services/tenancy/municipality.server";
 import { parseArgs, stringFlag } from "./args.ts";
 import { writeBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";

@@ -8,7 +8,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
   },
   serve: {
     summary: "Start the web app (production build) on PORT (default 3000)",
-    load: async () => (await import("./serve.ts")).serveCommand,
+    load: async () => (await import("../server/serve.ts")).serveCommand,
   },
   db: {
     summary: "Database tasks: migrate, seed-demo",

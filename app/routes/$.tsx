@@ -1,4 +1,4 @@
-import { notFound } from "../services/http.server";
+import { notFound } from "../web/http.server";
 
 /** Any unknown address: a 404 page rendered by the root ErrorBoundary. */
 export async function loader() {

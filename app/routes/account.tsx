@@ -4,11 +4,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatDateTime, pickText } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { deny } from "../services/http.server";
-import { requireUser } from "../services/guards.server";
-import { membershipsOf } from "../services/municipality.server";
-import { endAllSessions, listSessions } from "../services/session.server";
+import { readForm } from "../web/csrf.server";
+import { deny } from "../web/http.server";
+import { requireUser } from "../web/guards.server";
+import { membershipsOf } from "../services/tenancy/municipality.server";
+import { endAllSessions, listSessions } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("account.title"));

@@ -4,11 +4,11 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText, translator } from "../domain/i18n";
 import { newMunicipalitySchema } from "../domain/tenancy/municipality";
-import { readForm } from "../services/csrf.server";
-import { type FieldErrors, echoValues, validateForm } from "../services/forms.server";
-import { requirePlatformAdmin } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { SlugTakenError, createMunicipality, listMunicipalities } from "../services/municipality.server";
+import { readForm } from "../web/csrf.server";
+import { type FieldErrors, echoValues, validateForm } from "../web/forms.server";
+import { requirePlatformAdmin } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { SlugTakenError, createMunicipality, listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("platform.title"));

@@ -1,11 +1,11 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { isLocale } from "../domain/i18n";
-import { setUserLocale } from "../services/auth.server";
-import { readForm } from "../services/csrf.server";
-import { deny, notFound } from "../services/http.server";
-import { localeCookie } from "../services/locale.server";
-import { safeRedirect } from "../services/redirects.server";
-import { getSession } from "../services/session.server";
+import { setUserLocale } from "../services/accounts/auth.server";
+import { readForm } from "../web/csrf.server";
+import { deny, notFound } from "../web/http.server";
+import { localeCookie } from "../web/locale.server";
+import { safeRedirect } from "../web/redirects.server";
+import { getSession } from "../web/session.server";
 
 export async function loader() {
   throw notFound();

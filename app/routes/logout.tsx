@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { readForm } from "../services/csrf.server";
-import { notFound } from "../services/http.server";
-import { endSession } from "../services/session.server";
+import { readForm } from "../web/csrf.server";
+import { notFound } from "../web/http.server";
+import { endSession } from "../web/session.server";
 
 /** GET never changes state: logging out is a POST with the CSRF token. */
 export async function loader() {

@@ -2,9 +2,9 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
-import { optionalUser, requireMunicipality } from "../services/guards.server";
-import { municipalityOverview, roleIn } from "../services/municipality.server";
-import { roundsOf } from "../services/rounds.server";
+import { optionalUser, requireMunicipality } from "../web/guards.server";
+import { municipalityOverview, roleIn } from "../services/tenancy/municipality.server";
+import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

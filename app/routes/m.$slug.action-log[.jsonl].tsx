@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { exportActionsJsonl } from "../services/audit.server";
-import { requireMunicipality } from "../services/guards.server";
+import { exportActionsJsonl } from "../services/action-log/action-log.server";
+import { requireMunicipality } from "../web/guards.server";
 
 /** Public open data: the whole chained action log as JSON lines (input of `shora verify-log`). */
 export async function loader({ params, context }: LoaderFunctionArgs) {

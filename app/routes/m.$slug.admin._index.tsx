@@ -4,8 +4,8 @@ import { and, eq } from "drizzle-orm";
 import { memberships, users } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
-import { requireStaff } from "../services/guards.server";
-import { roundsOf } from "../services/rounds.server";
+import { requireStaff } from "../web/guards.server";
+import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

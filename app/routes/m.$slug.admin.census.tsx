@@ -15,11 +15,11 @@ import {
   saveIdRules,
   startCensusImport,
   censusSummary,
-} from "../services/census.server";
-import { readUploadForm } from "../services/csrf.server";
-import { requireMunicipalityAdmin } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { VerificationRefused, verificationFailure } from "../services/verification.server";
+} from "../services/verification/census.server";
+import { readUploadForm } from "../web/csrf.server";
+import { requireMunicipalityAdmin } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { VerificationRefused, verificationFailure } from "../services/verification/verification.server";
 import { pageTitle } from "../components/page-title";
 
 /** Largest census file (ADR 0014): a few million rows (4,000,000 rows of the four columns are ~140 MB). */

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { readForm } from "../services/csrf.server";
-import { requireMunicipalityAdmin } from "../services/guards.server";
-import { VerificationRefused, generateLetterCodes, letterCsv } from "../services/verification.server";
+import { readForm } from "../web/csrf.server";
+import { requireMunicipalityAdmin } from "../web/guards.server";
+import { VerificationRefused, generateLetterCodes, letterCsv } from "../services/verification/verification.server";
 
 /**
  * POST: generates a batch of one-time letter codes and answers with the mailing list as a CSV download

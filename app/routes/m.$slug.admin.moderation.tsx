@@ -4,11 +4,11 @@ import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { isolated } from "../domain/accounts/names";
-import { hideComment, moderationQueue, restoreComment } from "../services/comments.server";
-import { readForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
+import { hideComment, moderationQueue, restoreComment } from "../services/proposals/comments.server";
+import { readForm } from "../web/csrf.server";
+import { requireStaff } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));

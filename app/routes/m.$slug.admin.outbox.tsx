@@ -2,8 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, pickText } from "../domain/i18n";
-import { requireStaff } from "../services/guards.server";
-import { pendingOutbox } from "../services/implementation.server";
+import { requireStaff } from "../web/guards.server";
+import { pendingOutbox } from "../services/accountability/implementation.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.outbox.title"));

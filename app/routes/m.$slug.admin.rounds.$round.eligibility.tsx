@@ -5,10 +5,10 @@ import { districts, rounds } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
+import { readForm } from "../web/csrf.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
 import {
   VerificationRefused,
   deleteVoterClass,
@@ -16,7 +16,7 @@ import {
   saveEligibility,
   saveVoterClass,
   verificationFailure,
-} from "../services/verification.server";
+} from "../services/verification/verification.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

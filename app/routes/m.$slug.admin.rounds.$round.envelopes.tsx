@@ -7,14 +7,14 @@ import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { type FieldErrors, formFailure } from "../services/forms.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
-import { parseEnvelopeForm } from "../services/round-forms.server";
-import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds-admin.server";
+import { readForm } from "../web/csrf.server";
+import { type FieldErrors, formFailure } from "../web/forms.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
+import { parseEnvelopeForm } from "../services/rounds/round-forms.server";
+import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -8,13 +8,13 @@ import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/accountability/implementation";
 import { isRealDay } from "../domain/rounds/rules";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { type FieldErrors, formFailure, validateForm } from "../services/forms.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { fundedBoard, postImplementationUpdate } from "../services/implementation.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
+import { readForm } from "../web/csrf.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { fundedBoard, postImplementationUpdate } from "../services/accountability/implementation.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -8,10 +8,10 @@ import { violationText } from "../domain/ballots/messages";
 import { parsePaperCsv } from "../domain/ballots/paper";
 import { decodeTextFile } from "../domain/text-file";
 import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
-import { readUploadForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
+import { readUploadForm } from "../web/csrf.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
 import {
   MAX_PAPER_ROWS,
   type PaperBallot,
@@ -19,7 +19,7 @@ import {
   type PaperProblem,
   enterPaperBallots,
   paperBallotSheet,
-} from "../services/paper-ballots.server";
+} from "../services/ballots/paper-ballots.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

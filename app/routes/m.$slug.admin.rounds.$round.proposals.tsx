@@ -8,19 +8,19 @@ import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { type FieldErrors, formFailure, validateForm } from "../services/forms.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
-import { parseProposalForm } from "../services/round-forms.server";
+import { readForm } from "../web/csrf.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
+import { parseProposalForm } from "../services/rounds/round-forms.server";
 import {
   createStaffProposal,
   postOfficialResponse,
   reviewProposal,
   roundForStaff,
-} from "../services/rounds-admin.server";
+} from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -5,14 +5,20 @@ import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
-import { findRound } from "../services/rounds-admin.server";
+import { readForm } from "../web/csrf.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
 import { QUESTION_KINDS } from "../domain/rounds/survey";
-import { SurveyRefused, addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/surveys.server";
+import {
+  SurveyRefused,
+  addQuestion,
+  deleteQuestion,
+  moveQuestion,
+  surveyResults,
+} from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { findRound } from "../services/rounds-admin.server";
-import { surveyCsv } from "../services/surveys.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
+import { surveyCsv } from "../services/participation/surveys.server";
 
 /** Staff: the survey's answers as CSV, one anonymous row per respondent. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

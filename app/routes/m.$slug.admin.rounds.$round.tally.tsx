@@ -5,15 +5,15 @@ import { useLocale, useT } from "../components/i18n";
 import { RoundStaffNav } from "../components/staff-nav";
 import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import type { TraceStep } from "../domain/tally";
-import { readForm } from "../services/csrf.server";
-import type { FieldErrors } from "../services/forms.server";
-import { adminOnly, requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
-import { findRound } from "../services/rounds-admin.server";
-import { publishRound } from "../services/publish.server";
-import { latestTallies, runRoundTally } from "../services/tally.server";
+import { readForm } from "../web/csrf.server";
+import type { FieldErrors } from "../web/forms.server";
+import { adminOnly, requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
+import { publishRound } from "../services/tally/publish.server";
+import { latestTallies, runRoundTally } from "../services/tally/tally.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

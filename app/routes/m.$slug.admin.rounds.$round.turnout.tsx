@@ -4,10 +4,10 @@ import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { RoundStaffNav } from "../components/staff-nav";
 import { formatDay, formatNumber, pickText } from "../domain/i18n";
-import { turnoutOf } from "../services/ballots.server";
-import { requireStaff } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { findRound } from "../services/rounds-admin.server";
+import { turnoutOf } from "../services/ballots/ballots.server";
+import { requireStaff } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

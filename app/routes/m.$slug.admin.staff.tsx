@@ -4,11 +4,11 @@ import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { requireMunicipalityAdmin } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { addMember, changeMemberRole, membersOf, removeMember } from "../services/memberships.server";
-import { refusalResponse } from "../services/refusals.server";
+import { readForm } from "../web/csrf.server";
+import { requireMunicipalityAdmin } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { addMember, changeMemberRole, membersOf, removeMember } from "../services/accounts/memberships.server";
+import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("members.title"));

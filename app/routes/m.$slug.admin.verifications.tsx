@@ -7,11 +7,11 @@ import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
 import { isolated } from "../domain/accounts/names";
-import { censusClasses } from "../services/census.server";
-import { readForm } from "../services/csrf.server";
-import type { FormFailure } from "../services/forms.server";
-import { requireStaff } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
+import { censusClasses } from "../services/verification/census.server";
+import { readForm } from "../web/csrf.server";
+import type { FormFailure } from "../web/forms.server";
+import { requireStaff } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
 import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 import {
   VerificationRefused,
@@ -24,7 +24,7 @@ import {
   staffVerify,
   verificationCounts,
   verificationFailure,
-} from "../services/verification.server";
+} from "../services/verification/verification.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.staff.title"));

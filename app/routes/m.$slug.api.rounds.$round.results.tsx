@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { roundResultsData } from "../services/open-data.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { roundResultsData } from "../services/tally/open-data.server";
 
 /** Public JSON API: the results of a published round (404 before publication). */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireMunicipality } from "../services/guards.server";
-import { openDataIndex } from "../services/open-data.server";
+import { requireMunicipality } from "../web/guards.server";
+import { openDataIndex } from "../services/tally/open-data.server";
 
 /** Public JSON API: the municipality's rounds with links to their bundles and results. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

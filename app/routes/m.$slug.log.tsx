@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { formatDateTime, pickText } from "../domain/i18n";
-import { listActions } from "../services/audit.server";
-import { requireMunicipality } from "../services/guards.server";
-import { roundsOf } from "../services/rounds.server";
+import { listActions } from "../services/action-log/action-log.server";
+import { requireMunicipality } from "../web/guards.server";
+import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.log.title"));

@@ -2,8 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
-import { requireMunicipality } from "../services/guards.server";
-import { openDataIndex } from "../services/open-data.server";
+import { requireMunicipality } from "../web/guards.server";
+import { openDataIndex } from "../services/tally/open-data.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("openData.title"));

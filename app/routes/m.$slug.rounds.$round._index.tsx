@@ -6,12 +6,12 @@ import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
-import { commentCounts } from "../services/comments.server";
-import { surveyQuestionsOf } from "../services/surveys.server";
-import { optionalUser, requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
+import { commentCounts } from "../services/proposals/comments.server";
+import { surveyQuestionsOf } from "../services/participation/surveys.server";
+import { optionalUser, requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
-import { ownProposals, publicRound } from "../services/rounds.server";
+import { ownProposals, publicRound } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { roundBundle } from "../services/bundle.server";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
+import { roundBundle } from "../services/tally/bundle.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
 
 function contentType(name: string): string {
   if (name.endsWith(".json")) return "application/json; charset=utf-8";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { zipBundle } from "../domain/bundle/zip";
-import { roundBundle } from "../services/bundle.server";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
+import { roundBundle } from "../services/tally/bundle.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
 
 /** Public: the whole published bundle of a round as one .zip (404 until the round is published). */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isLocale } from "../domain/i18n";
-import { requireMunicipality } from "../services/guards.server";
-import { deny, notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { CHART_KINDS, type ChartKind, chartPng, resultsChart } from "../services/results-charts.server";
+import { requireMunicipality } from "../web/guards.server";
+import { deny, notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { CHART_KINDS, type ChartKind, chartPng, resultsChart } from "../services/tally/results-charts.server";
 
 /**
  * Public: a results chart as a PNG for reports — /chart.png?chart=support|spending|compare|turnout

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicCheckpoints } from "../services/checkpoints.server";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { findRound } from "../services/rounds-admin.server";
+import { publicCheckpoints } from "../services/ballots/checkpoints.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
 
 /** Public: every signed checkpoint of the round's ballot ledger, with the municipality's public key. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

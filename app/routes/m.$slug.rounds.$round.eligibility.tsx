@@ -4,9 +4,9 @@ import { asc, eq } from "drizzle-orm";
 import { districts } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
 import { formatDay, formatNumber, pickText } from "../domain/i18n";
-import { optionalUser, requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { eligibilityFor } from "../services/verification.server";
+import { optionalUser, requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { eligibilityFor } from "../services/verification/verification.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -3,16 +3,16 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../services/guards.server";
-import { notFound } from "../services/http.server";
+import { readForm } from "../web/csrf.server";
+import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../web/guards.server";
+import { notFound } from "../web/http.server";
 import { z } from "zod";
 import { TextArea } from "../components/rounds";
 import { translator } from "../domain/i18n";
-import { type FieldErrors, echoValues, formFailure, validateForm } from "../services/forms.server";
-import { requestLocale } from "../services/locale.server";
-import { roleIn } from "../services/municipality.server";
-import { refusalResponse } from "../services/refusals.server";
+import { type FieldErrors, echoValues, formFailure, validateForm } from "../web/forms.server";
+import { requestLocale } from "../web/locale.server";
+import { roleIn } from "../services/tenancy/municipality.server";
+import { refusalResponse } from "../web/refusals.server";
 import {
   UPDATE_COMMENT_MAX,
   commentOnUpdate,
@@ -21,7 +21,7 @@ import {
   isSubscribed,
   setSubscription,
   updateCommentsOf,
-} from "../services/implementation.server";
+} from "../services/accountability/implementation.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -4,9 +4,9 @@ import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { spentVsAllocatedChart } from "../domain/accountability/implementation";
 import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { fundedBoard } from "../services/implementation.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { fundedBoard } from "../services/accountability/implementation.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -13,12 +13,12 @@ import {
   flagComment,
   publicProposal,
   readableProposal,
-} from "../services/comments.server";
-import { readForm } from "../services/csrf.server";
-import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
+} from "../services/proposals/comments.server";
+import { readForm } from "../web/csrf.server";
+import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
-import { checkpointSchedule } from "../services/checkpoints.server";
-import { requireRoundPath } from "../services/guards.server";
-import { receiptView } from "../services/receipts.server";
+import { checkpointSchedule } from "../services/ballots/checkpoints.server";
+import { requireRoundPath } from "../web/guards.server";
+import { receiptView } from "../services/ballots/receipts.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRoundPath } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { receiptView } from "../services/receipts.server";
+import { requireRoundPath } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { receiptView } from "../services/ballots/receipts.server";
 
 /**
  * Public: a ballot's receipt as a JSON download (checked offline with `shora verify-receipt`). A route

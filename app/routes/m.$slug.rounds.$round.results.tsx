@@ -1,5 +1,5 @@
 import { type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { PAGE_CACHE_HEADER } from "../services/page-cache";
+import { PAGE_CACHE_HEADER } from "../web/page-cache-header";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
@@ -7,11 +7,11 @@ import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { parsePb } from "../domain/pbfile";
 import { compareRules } from "../domain/tally/compare";
 import { builtOnce } from "../services/built-once.server";
-import { roundBundle } from "../services/bundle.server";
-import { requireMunicipality } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { isPublished, publishedResults } from "../services/publish.server";
-import { findRound } from "../services/rounds-admin.server";
+import { roundBundle } from "../services/tally/bundle.server";
+import { requireMunicipality } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { isPublished, publishedResults } from "../services/tally/publish.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -28,7 +28,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const round = await findRound(context.db, municipality.id, params.round ?? "");
   if (!round) throw notFound("round");
-  // Published: the page itself may be kept and served again to observers (app/cli/page-cache.ts).
+  // Published: the page itself may be kept and served again to observers (app/server/page-cache.ts).
   if (!(await isPublished(context.db, round.id)))
     return json(await resultsPayload(context.db, municipality, round, false));
   const payload = await publishedPayloads(round.id, () => resultsPayload(context.db, municipality, round, true));

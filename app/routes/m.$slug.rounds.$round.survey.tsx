@@ -3,13 +3,19 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { optionalUser, requireMunicipality, requireUser } from "../services/guards.server";
-import { notFound } from "../services/http.server";
-import { requestLocale } from "../services/locale.server";
-import { refusalResponse } from "../services/refusals.server";
-import { findRound } from "../services/rounds-admin.server";
-import { SurveyRefused, answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../services/surveys.server";
+import { readForm } from "../web/csrf.server";
+import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
+import { notFound } from "../web/http.server";
+import { requestLocale } from "../web/locale.server";
+import { refusalResponse } from "../web/refusals.server";
+import { findRound } from "../services/rounds/rounds-admin.server";
+import {
+  SurveyRefused,
+  answerSurvey,
+  ownAnswers,
+  surveyOpen,
+  surveyQuestionsOf,
+} from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -9,11 +9,11 @@ import { checkBallot } from "../domain/ballots/rules";
 import { violationText } from "../domain/ballots/messages";
 import { type MessageKey, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
-import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots.server";
-import { readForm } from "../services/csrf.server";
-import { requireVoterPath } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { voterStandingIn } from "../services/verification.server";
+import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots/ballots.server";
+import { readForm } from "../web/csrf.server";
+import { requireVoterPath } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { voterStandingIn } from "../services/verification/verification.server";
 import { asciiDigits } from "../domain/verification/ids";
 import { pageTitle } from "../components/page-title";
 

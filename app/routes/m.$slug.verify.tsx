@@ -5,9 +5,9 @@ import { rounds } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
-import { readForm } from "../services/csrf.server";
-import { requireMunicipality, requireUser } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
+import { readForm } from "../web/csrf.server";
+import { requireMunicipality, requireUser } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
 import {
   VerificationRefused,
   eligibilityFor,
@@ -15,7 +15,7 @@ import {
   verificationStatus,
   verifyByCensus,
   verifyByLetter,
-} from "../services/verification.server";
+} from "../services/verification/verification.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.title"));

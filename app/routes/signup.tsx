@@ -5,12 +5,12 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { NAME_CHARACTERS, nameIsPlain } from "../domain/accounts/names";
 import { translator } from "../domain/i18n";
-import { MIN_PASSWORD_LENGTH, recordSignupFailure, signup, signupThrottled } from "../services/auth.server";
-import { readForm } from "../services/csrf.server";
-import { formFailure, validateForm } from "../services/forms.server";
-import { optionalUser } from "../services/guards.server";
-import { requestLocale } from "../services/locale.server";
-import { startSession } from "../services/session.server";
+import { MIN_PASSWORD_LENGTH, recordSignupFailure, signup, signupThrottled } from "../services/accounts/auth.server";
+import { readForm } from "../web/csrf.server";
+import { formFailure, validateForm } from "../web/forms.server";
+import { optionalUser } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
+import { startSession } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.signup.title"));

@@ -13,7 +13,7 @@ import pg from "pg";
 import { type Database, openDatabase } from "../../db/client";
 import { districts, municipalities, users } from "../../db/schema";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { importCensus } from "../../app/services/census.server";
+import { importCensus } from "../../app/services/verification/census.server";
 import type { BenchSuite } from "./run";
 
 const DISTRICTS = ["north", "south", "center", "east", "west"];

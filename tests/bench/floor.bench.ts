@@ -175,7 +175,7 @@ export const floorBench: BenchSuite = {
     const cpuPer = (i: number) => rows[i].serverMs / rows[i].requests;
     const perBallot = 2 * cpuPer(0) + cpuPer(1);
     const measured = summary(rows[2].stats, rows[2].seconds).perSecond;
-    // Shora compresses a page whole on the thread pool (app/cli/compress-pages.ts), not as a stream:
+    // Shora compresses a page whole on the thread pool (app/server/compress-pages.ts), not as a stream:
     // the page without compression is the fairer floor for it.
     const bare = 2 * cpuPer(4) + cpuPer(1);
     console.log(

@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { districts, municipalities, proposals, users } from "../../db/schema";
 import { type Locale, type Translator, direction, pickText, translator } from "../../app/domain/i18n";
 import { addDays } from "../../app/domain/rounds/rules";
-import { postImplementationUpdate } from "../../app/services/implementation.server";
+import { postImplementationUpdate } from "../../app/services/accountability/implementation.server";
 import { appAndBrowserPerFile, logIn, switchLanguage } from "../support/e2e-server";
 
 /** Right-to-left override and isolate, and their ends. */

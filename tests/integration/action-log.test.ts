@@ -9,8 +9,8 @@ import { actionLog, memberships } from "../../db/schema";
 import { verifyActionLog } from "../../app/domain/audit/verify";
 import * as logPage from "../../app/routes/m.$slug.log";
 import * as logExport from "../../app/routes/m.$slug.action-log[.jsonl]";
-import { recordAction } from "../../app/services/audit.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { recordAction } from "../../app/services/action-log/action-log.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

@@ -28,13 +28,13 @@ import {
 import { addDays } from "../../app/domain/rounds/rules";
 import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { hashPassword } from "../../app/services/auth.server";
-import { castBallot } from "../../app/services/ballots.server";
-import { importCensus } from "../../app/services/census.server";
-import { startSession } from "../../app/services/session.server";
-import { createMunicipality, findMunicipality } from "../../app/services/municipality.server";
-import { publishRound } from "../../app/services/publish.server";
-import { runRoundTally } from "../../app/services/tally.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { castBallot } from "../../app/services/ballots/ballots.server";
+import { importCensus } from "../../app/services/verification/census.server";
+import { startSession } from "../../app/web/session.server";
+import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
+import { publishRound } from "../../app/services/tally/publish.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

@@ -13,8 +13,8 @@ import {
   leafHashOf,
   loadBasket,
   saveBasket,
-} from "../../app/services/ballots.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+} from "../../app/services/ballots/ballots.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;
@@ -252,7 +252,7 @@ describe("casting ballots", () => {
 describe("the ballot ledger", () => {
   it("keeps complete-subtree hashes so that roots and proofs match a reference computed from all leaves", async () => {
     const { hashChildren, verifyConsistency, verifyInclusion } = await import("../../app/domain/ledger/merkle");
-    const { ledgerHead, inclusionProof, consistencyProof } = await import("../../app/services/ballots.server");
+    const { ledgerHead, inclusionProof, consistencyProof } = await import("../../app/services/ballots/ballots.server");
     const leaves = await database.db
       .select()
       .from(ledgerLeaves)
@@ -283,7 +283,9 @@ describe("the ballot ledger", () => {
 
 describe("checkpoints and receipts", () => {
   it("signs the ledger head, and a receipt proves its ballot is in the signed tree", async () => {
-    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import("../../app/services/checkpoints.server");
+    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import(
+      "../../app/services/ballots/checkpoints.server"
+    );
     const { verifyCheckpoint } = await import("../../app/domain/ledger/checkpoint");
     const { verifyInclusion } = await import("../../app/domain/ledger/merkle");
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
@@ -339,7 +341,9 @@ describe("shora verify-receipt", () => {
     const fs = await import("node:fs");
     const os = await import("node:os");
     const path = await import("node:path");
-    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import("../../app/services/checkpoints.server");
+    const { maybeCheckpoint, publicCheckpoints, receiptFor } = await import(
+      "../../app/services/ballots/checkpoints.server"
+    );
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
     const cast1 = await cast("receipt-holder", approval, { approved: [ids.b] });
     await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
@@ -377,7 +381,7 @@ describe("shora verify-receipt", () => {
 
 describe("revoked voters", () => {
   it("have their current ballots withdrawn, recorded by a withdrawal leaf in the ledger", async () => {
-    const { withdrawBallotsOf, ledgerHead } = await import("../../app/services/ballots.server");
+    const { withdrawBallotsOf, ledgerHead } = await import("../../app/services/ballots/ballots.server");
     const { hashChildren } = await import("../../app/domain/ledger/merkle");
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
     const cast1 = await cast("to-be-revoked", approval, { approved: [ids.c] });

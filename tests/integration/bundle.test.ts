@@ -20,11 +20,11 @@ import * as bundleZip from "../../app/routes/m.$slug.rounds.$round.bundle[.zip]"
 import * as chartPng from "../../app/routes/m.$slug.rounds.$round.chart[.png]";
 import * as openData from "../../app/routes/m.$slug.open-data";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
-import { roundBundle } from "../../app/services/bundle.server";
-import { privateKeyOf, signingKey } from "../../app/services/checkpoints.server";
-import { seedDemo } from "../../app/services/demo.server";
-import { findMunicipality } from "../../app/services/municipality.server";
-import { findRound } from "../../app/services/rounds-admin.server";
+import { roundBundle } from "../../app/services/tally/bundle.server";
+import { privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
+import { seedDemo } from "../../app/services/demo/demo.server";
+import { findMunicipality } from "../../app/services/tenancy/municipality.server";
+import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
 
@@ -117,7 +117,7 @@ describe("the published bundle of a round", () => {
     expect(out.join("")).toContain(`All checks pass. Round fingerprint ${bundle.fingerprint}`);
     // A voter's receipt checks against the bundle: signed, included, and counted (exit 0) or
     // replaced by a later ballot (exit 3: the check cannot tell who cast that one).
-    const { receiptFor } = await import("../../app/services/checkpoints.server");
+    const { receiptFor } = await import("../../app/services/ballots/checkpoints.server");
     const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
     const ballotRows = await database.db
       .select()

@@ -11,9 +11,13 @@ import { censusAttempts, censusLocks, users, verifications } from "../../db/sche
 import * as adminVerifications from "../../app/routes/m.$slug.admin.verifications";
 import * as signup from "../../app/routes/signup";
 import * as verifyPage from "../../app/routes/m.$slug.verify";
-import { hashPassword } from "../../app/services/auth.server";
-import { importCensus } from "../../app/services/census.server";
-import { IDENTITY_MISSES, generateLetterCodes, verifyByLetter } from "../../app/services/verification.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { importCensus } from "../../app/services/verification/census.server";
+import {
+  IDENTITY_MISSES,
+  generateLetterCodes,
+  verifyByLetter,
+} from "../../app/services/verification/verification.server";
 import { testDatabase, unique } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
 import { PASSWORD, type Town, censusCsv, loggedIn, nationalId, setupTown } from "./verification-setup";

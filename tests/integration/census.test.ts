@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { censusImports, censusRecords } from "../../db/schema";
 import * as censusPage from "../../app/routes/m.$slug.admin.census";
-import { activeImport, censusEntry, censusSecret, identityHash, importCensus } from "../../app/services/census.server";
+import {
+  activeImport,
+  censusEntry,
+  censusSecret,
+  identityHash,
+  importCensus,
+} from "../../app/services/verification/census.server";
 import { MAX_CENSUS_ROWS, parseCensus } from "../../app/domain/verification/census";
 import { testDatabase } from "../support/db";
 import { call } from "../support/requests";

@@ -16,9 +16,9 @@ import { comments, districts, envelopes, memberships, phases, proposals, rounds,
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { hashPassword } from "../../app/services/auth.server";
-import { createMunicipality } from "../../app/services/municipality.server";
-import { startSession } from "../../app/services/session.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import { startSession } from "../../app/web/session.server";
 import { CSRF, TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

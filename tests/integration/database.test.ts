@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseLockedError, openDatabase, queryRows } from "../../db/client";
 import { municipalities, users } from "../../db/schema";
-import { seedDemo } from "../../app/services/demo.server";
+import { seedDemo } from "../../app/services/demo/demo.server";
 import { testDatabase } from "../support/db";
 
 const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");

@@ -2,7 +2,7 @@
  * Hostile addresses for every loader (every route module with one, and the root): route parameters and
  * query strings with unknown ids, the other municipality's ids, huge and negative numbers, `..`, an
  * encoded NUL, control and bidi characters, very long values and unknown keys, read as the server reads
- * them (app/cli/addresses.ts, then Remix's decoding), from every kind of visitor, sometimes with a
+ * them (app/server/addresses.ts, then Remix's decoding), from every kind of visitor, sometimes with a
  * garbage session or locale cookie. For every request: no 5xx; a refusal carries a readable message; a
  * redirect stays on the site; the body shows nothing of the other municipality (its marked texts, its
  * ids unless the address carried them); and no loader writes to the database.
@@ -14,9 +14,9 @@ import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nulFreeAddresses } from "../../app/cli/addresses";
-import { CHART_KINDS } from "../../app/services/results-charts.server";
-import { roundBundle } from "../../app/services/bundle.server";
+import { nulFreeAddresses } from "../../app/server/addresses";
+import { CHART_KINDS } from "../../app/services/tally/results-charts.server";
+import { roundBundle } from "../../app/services/tally/bundle.server";
 import { CSRF } from "../support/requests";
 import {
   FOREIGN_MARK,
@@ -472,7 +472,7 @@ describe("hostile addresses to every loader", () => {
       url: "/m/first/rounds/%EF%BF%BD?q=a%EF%BF%BDb",
       originalUrl: "/m/first/rounds/%EF%BF%BD?q=a%EF%BF%BDb",
     });
-    expect(fs.readFileSync(path.resolve(__dirname, "../../app/cli/serve.ts"), "utf8")).toMatch(
+    expect(fs.readFileSync(path.resolve(__dirname, "../../app/server/serve.ts"), "utf8")).toMatch(
       /app\.use\(nulFreeAddresses\(\)\);/,
     );
   });

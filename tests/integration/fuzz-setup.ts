@@ -10,7 +10,7 @@ import { matchRoutes } from "@remix-run/router";
 import pg from "pg";
 import { inject } from "vitest";
 import { type Database, type Db, openDatabase, queryRows } from "../../db/client";
-import { withoutNul } from "../../app/cli/addresses";
+import { withoutNul } from "../../app/server/addresses";
 import {
   commentFlags,
   comments,
@@ -34,14 +34,18 @@ import type { LocalizedText } from "../../app/domain/i18n";
 import { addDays } from "../../app/domain/rounds/rules";
 import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { hashPassword } from "../../app/services/auth.server";
-import { castBallot } from "../../app/services/ballots.server";
-import { importCensus } from "../../app/services/census.server";
-import { type Municipality, createMunicipality, findMunicipality } from "../../app/services/municipality.server";
-import { publishRound } from "../../app/services/publish.server";
-import { startSession } from "../../app/services/session.server";
-import { runRoundTally } from "../../app/services/tally.server";
-import { generateLetterCodes, verifyByCensus } from "../../app/services/verification.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { castBallot } from "../../app/services/ballots/ballots.server";
+import { importCensus } from "../../app/services/verification/census.server";
+import {
+  type Municipality,
+  createMunicipality,
+  findMunicipality,
+} from "../../app/services/tenancy/municipality.server";
+import { publishRound } from "../../app/services/tally/publish.server";
+import { startSession } from "../../app/web/session.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
+import { generateLetterCodes, verifyByCensus } from "../../app/services/verification/verification.server";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase, unique, usingPostgres } from "../support/db";
 
@@ -1068,7 +1072,7 @@ export function encodePart(value: string): string {
 
 /**
  * The address a browser would send for these route parameters and query, read as the server reads it
- * (app/cli/addresses.ts, then the URL parser, then Remix's route matching and decoding): the URL and
+ * (app/server/addresses.ts, then the URL parser, then Remix's route matching and decoding): the URL and
  * the parameters the route module gets, or null when the address is not this route's (an empty segment,
  * `..` climbing out).
  */

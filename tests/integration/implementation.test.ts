@@ -20,8 +20,8 @@ import * as board from "../../app/routes/m.$slug.rounds.$round.implementation._i
 import * as timeline from "../../app/routes/m.$slug.rounds.$round.implementation.$proposal";
 import * as openJson from "../../app/routes/m.$slug.implementation[.json]";
 import * as openCsv from "../../app/routes/m.$slug.implementation[.csv]";
-import { hashPassword } from "../../app/services/auth.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

@@ -9,7 +9,7 @@ import { authAttempts, sessions, users } from "../../db/schema";
 import * as locale from "../../app/routes/locale";
 import * as login from "../../app/routes/login";
 import * as signup from "../../app/routes/signup";
-import { THROTTLE_LIMIT } from "../../app/services/auth.server";
+import { THROTTLE_LIMIT } from "../../app/services/accounts/auth.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

@@ -9,7 +9,7 @@ import type { Database } from "../../db/client";
 import { comments, memberships, users } from "../../db/schema";
 import * as proposalPage from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal";
 import * as signup from "../../app/routes/signup";
-import { hashPassword } from "../../app/services/auth.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
 import { testDatabase, unique } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
 import { PASSWORD, type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";

@@ -8,7 +8,7 @@ import * as surveyCsvRoute from "../../app/routes/m.$slug.admin.rounds.$round.su
 import * as proposalPage from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal";
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as surveyPage from "../../app/routes/m.$slug.rounds.$round.survey";
-import { EDIT_WINDOW_MS, editComment } from "../../app/services/comments.server";
+import { EDIT_WINDOW_MS, editComment } from "../../app/services/proposals/comments.server";
 import { call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";

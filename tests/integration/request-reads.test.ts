@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { envelopes, rounds } from "../../db/schema";
-import { requireRoundPath, requireVoterPath } from "../../app/services/guards.server";
-import { createMunicipality, findRoundPath } from "../../app/services/municipality.server";
-import { endSession, sessionOf, startSession } from "../../app/services/session.server";
+import { requireRoundPath, requireVoterPath } from "../../app/web/guards.server";
+import { createMunicipality, findRoundPath } from "../../app/services/tenancy/municipality.server";
+import { endSession, sessionOf, startSession } from "../../app/web/session.server";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;

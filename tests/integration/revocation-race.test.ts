@@ -7,8 +7,8 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, queryRows } from "../../db/client";
 import { ballots, ledgerLeaves, turnout } from "../../db/schema";
-import { type BallotRefused, voterKey } from "../../app/services/ballots.server";
-import { revokeVerification } from "../../app/services/verification.server";
+import { type BallotRefused, voterKey } from "../../app/services/ballots/ballots.server";
+import { revokeVerification } from "../../app/services/verification/verification.server";
 import { testDatabase } from "../support/db";
 import { roundSecretForTests, votingTown } from "../support/secrecy";
 

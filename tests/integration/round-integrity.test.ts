@@ -16,12 +16,12 @@ import { main } from "../../app/cli/main";
 import type { BundleFile } from "../../app/domain/bundle/build";
 import { ballotLine, leafHashHex, leafText, sha256Hex } from "../../app/domain/bundle/format";
 import type { Leaf } from "../../app/domain/bundle/format";
-import { BallotRefused, castBallot } from "../../app/services/ballots.server";
-import { roundBundle } from "../../app/services/bundle.server";
-import { privateKeyOf, roundFingerprint, signingKey } from "../../app/services/checkpoints.server";
+import { BallotRefused, castBallot } from "../../app/services/ballots/ballots.server";
+import { roundBundle } from "../../app/services/tally/bundle.server";
+import { privateKeyOf, roundFingerprint, signingKey } from "../../app/services/ballots/checkpoints.server";
 import { RefusedError } from "../../app/services/errors.server";
-import { withdrawProposal } from "../../app/services/proposals.server";
-import { publishRound } from "../../app/services/publish.server";
+import { withdrawProposal } from "../../app/services/proposals/proposals.server";
+import { publishRound } from "../../app/services/tally/publish.server";
 import {
   advancePhase,
   createStaffProposal,
@@ -29,8 +29,8 @@ import {
   reviewProposal,
   saveEnvelope,
   updateRound,
-} from "../../app/services/rounds-admin.server";
-import { runRoundTally } from "../../app/services/tally.server";
+} from "../../app/services/rounds/rounds-admin.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
 import { dayIn } from "../../app/domain/rounds/phases";
 import {
   VerificationRefused,
@@ -40,7 +40,7 @@ import {
   saveVoterClass,
   staffVerify,
   voterStanding,
-} from "../../app/services/verification.server";
+} from "../../app/services/verification/verification.server";
 import { testDatabase } from "../support/db";
 import { type Town, nationalId, setupTown } from "./verification-setup";
 

@@ -11,10 +11,10 @@ import * as staffProposals from "../../app/routes/m.$slug.admin.rounds.$round.pr
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as propose from "../../app/routes/m.$slug.rounds.$round.propose";
 import * as editProposal from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal_.edit";
-import { hashPassword } from "../../app/services/auth.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

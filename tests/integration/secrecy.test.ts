@@ -11,11 +11,11 @@ import { promisify } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, moveSecretsToKeyStore, openDatabase, queryRows } from "../../db/client";
-import { loadBasket, saveBasket, voterKey } from "../../app/services/ballots.server";
+import { loadBasket, saveBasket, voterKey } from "../../app/services/ballots/ballots.server";
 import { baskets, users } from "../../db/schema";
-import { destroyPublishedSecrets, publishRound } from "../../app/services/publish.server";
+import { destroyPublishedSecrets, publishRound } from "../../app/services/tally/publish.server";
 import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
-import { runRoundTally } from "../../app/services/tally.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
 import { encodingsOf, filesContaining, roundSecretForTests, votedRound } from "../support/secrecy";
 import { testDatabase, testKeyStore } from "../support/db";
 
@@ -121,7 +121,7 @@ describe("the key store", () => {
     const database = await testDatabase();
     cleanups.push(() => database.close());
     const { roundId, municipalityId } = await votedRound(database.db, voters.slice(0, 2));
-    const { signingKey } = await import("../../app/services/checkpoints.server");
+    const { signingKey } = await import("../../app/services/ballots/checkpoints.server");
     const key = await signingKey(database.db, municipalityId);
     // The database as an earlier version wrote it: both secrets in columns, none in the key store.
     const secret = (await roundSecretForTests(database.db, roundId)) as string;

@@ -20,10 +20,10 @@ import { parsePb, writePb } from "../../app/domain/pbfile";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { tally } from "../../app/domain/tally";
-import { hashPassword } from "../../app/services/auth.server";
-import { castBallot } from "../../app/services/ballots.server";
-import { createMunicipality } from "../../app/services/municipality.server";
-import { envelopeElection, runRoundTally } from "../../app/services/tally.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { castBallot } from "../../app/services/ballots/ballots.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import { envelopeElection, runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 
@@ -157,7 +157,7 @@ describe("running a round's tally", () => {
   });
 
   it("publishes: final checkpoint, voter-key secret destroyed, winners funded, results public; only once", async () => {
-    const { publishRound } = await import("../../app/services/publish.server");
+    const { publishRound } = await import("../../app/services/tally/publish.server");
     const resultsPage = await import("../../app/routes/m.$slug.rounds.$round.results");
     const staffId = (
       await database.db

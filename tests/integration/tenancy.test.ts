@@ -8,8 +8,8 @@ import * as municipalityPage from "../../app/routes/m.$slug._index";
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as staffDashboard from "../../app/routes/m.$slug.admin._index";
 import * as login from "../../app/routes/login";
-import { hashPassword } from "../../app/services/auth.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 

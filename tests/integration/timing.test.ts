@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { ballots, checkpoints, ledgerLeaves } from "../../db/schema";
 import { dayIn } from "../../app/domain/rounds/phases";
-import { signDueCheckpoints } from "../../app/services/checkpoints.server";
-import { publishRound } from "../../app/services/publish.server";
-import { runRoundTally } from "../../app/services/tally.server";
+import { signDueCheckpoints } from "../../app/services/ballots/checkpoints.server";
+import { publishRound } from "../../app/services/tally/publish.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
 import { testDatabase } from "../support/db";
 import { votedRound, votingTown } from "../support/secrecy";
 

@@ -14,7 +14,7 @@ import * as censusPage from "../../app/routes/m.$slug.admin.census";
 import * as letterCodesCsv from "../../app/routes/m.$slug.admin.letter-codes[.csv]";
 import * as login from "../../app/routes/login";
 import * as paperPage from "../../app/routes/m.$slug.admin.rounds.$round.paper";
-import { activeImport, importCensus } from "../../app/services/census.server";
+import { activeImport, importCensus } from "../../app/services/verification/census.server";
 import { MAX_RECORD_CHARS } from "../../app/domain/verification/census";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";

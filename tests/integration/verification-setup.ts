@@ -15,10 +15,10 @@ import {
   users,
 } from "../../db/schema";
 import * as login from "../../app/routes/login";
-import { hashPassword } from "../../app/services/auth.server";
-import { createMunicipality } from "../../app/services/municipality.server";
-import type { Municipality } from "../../app/services/municipality.server";
-import type { SessionUser } from "../../app/services/session.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import type { Municipality } from "../../app/services/tenancy/municipality.server";
+import type { SessionUser } from "../../app/web/session.server";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { TestBrowser, call } from "../support/requests";
 import { unique } from "../support/db";

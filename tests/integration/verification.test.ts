@@ -8,7 +8,7 @@ import * as adminVerifications from "../../app/routes/m.$slug.admin.verification
 import * as letterCodesCsv from "../../app/routes/m.$slug.admin.letter-codes[.csv]";
 import * as eligibilityPage from "../../app/routes/m.$slug.rounds.$round.eligibility";
 import * as verifyPage from "../../app/routes/m.$slug.verify";
-import { importCensus } from "../../app/services/census.server";
+import { importCensus } from "../../app/services/verification/census.server";
 import {
   TRIES_PER_HOUR,
   VerificationRefused,
@@ -21,7 +21,7 @@ import {
   verifyByCensus,
   verifyByLetter,
   voterStanding,
-} from "../../app/services/verification.server";
+} from "../../app/services/verification/verification.server";
 import { testDatabase } from "../support/db";
 import { call } from "../support/requests";
 import { type Town, censusCsv, logText, loggedIn, nationalId, setupTown } from "./verification-setup";

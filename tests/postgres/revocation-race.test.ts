@@ -9,8 +9,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../db/client";
 import { ballots, ledgerLeaves, turnout } from "../../db/schema";
-import { voterKey } from "../../app/services/ballots.server";
-import { revokeVerification } from "../../app/services/verification.server";
+import { voterKey } from "../../app/services/ballots/ballots.server";
+import { revokeVerification } from "../../app/services/verification/verification.server";
 import { testDatabase } from "../support/db";
 import { roundSecretForTests, votingTown } from "../support/secrecy";
 
@@ -45,7 +45,10 @@ describe("two app processes casting while a revocation lands", () => {
     const landed = async () =>
       (await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, town.roundId))).length;
     while ((await landed()) < 4) await new Promise((resolve) => setTimeout(resolve, 20));
-    await revokeVerification(database.db, town.staff as never, { verificationId: voter.verificationId, reason: "moved" });
+    await revokeVerification(database.db, town.staff as never, {
+      verificationId: voter.verificationId,
+      reason: "moved",
+    });
     const outcomes = (await Promise.all(workers)).flatMap(
       (w) => JSON.parse(w.stdout) as ({ leafIndex: number } | { refused: string })[],
     );

@@ -6,8 +6,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../db/client";
-import { publishRound } from "../../app/services/publish.server";
-import { runRoundTally } from "../../app/services/tally.server";
+import { publishRound } from "../../app/services/tally/publish.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
 import { testDatabase, testKeyStore } from "../support/db";
 import { encodingsOf, filesContaining, roundSecretForTests, votedRound } from "../support/secrecy";
 

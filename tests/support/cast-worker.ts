@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { envelopes } from "../../db/schema";
-import { castBallot } from "../../app/services/ballots.server";
+import { castBallot } from "../../app/services/ballots/ballots.server";
 
 const [url, roundId, envelopeId, from, to, proposalId] = process.argv.slice(2);
 const database = await openDatabase({ url, migrate: false, poolSize: 8 });

@@ -39,7 +39,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     // The demo data and the test's own, written before the server opens the database, with the
     // server's secret and key store (withKeyStore: the demo creates a signing key).
     const { openDatabase } = await import("../../db/client");
-    const { seedDemo } = await import("../../app/services/demo.server");
+    const { seedDemo } = await import("../../app/services/demo/demo.server");
     const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
     try {
       await seedDemo(database.db);

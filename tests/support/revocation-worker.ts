@@ -6,10 +6,13 @@
 import { eq } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { envelopes } from "../../db/schema";
-import { BallotRefused, type CastInput, castBallot } from "../../app/services/ballots.server";
+import { BallotRefused, type CastInput, castBallot } from "../../app/services/ballots/ballots.server";
 
 const [url, json] = process.argv.slice(2);
-const { cast, count } = JSON.parse(json) as { cast: Omit<CastInput, "envelope"> & { envelopeId: string }; count: number };
+const { cast, count } = JSON.parse(json) as {
+  cast: Omit<CastInput, "envelope"> & { envelopeId: string };
+  count: number;
+};
 const database = await openDatabase({ url, migrate: false, poolSize: 6 });
 const [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, cast.envelopeId));
 const outcomes = await Promise.allSettled(

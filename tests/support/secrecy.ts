@@ -8,9 +8,9 @@ import { readKey, roundSecretName } from "../../db/keystore";
 import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
-import { hashPassword } from "../../app/services/auth.server";
-import { castBallot } from "../../app/services/ballots.server";
-import { createMunicipality } from "../../app/services/municipality.server";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { castBallot } from "../../app/services/ballots/ballots.server";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { unique } from "./db";
 
 /** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
@@ -93,7 +93,7 @@ export async function votedRound(db: Db, voters: string[]) {
  */
 export async function votingTown(db: Db, residents: number) {
   const { setupTown } = await import("../integration/verification-setup");
-  const { staffVerify, voterStanding } = await import("../../app/services/verification.server");
+  const { staffVerify, voterStanding } = await import("../../app/services/verification/verification.server");
   const { withIranianCheckDigit } = await import("../../app/domain/verification/ids");
   const town = await setupTown(db, { residents, votingInDays: -1 });
   const envelopeId = randomUUID();

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compressPages } from "../../app/cli/compress-pages";
+import { compressPages } from "../../app/server/compress-pages";
 
 const page = `<!DOCTYPE html><html><body>${"<p>شورا — participatory budgeting</p>".repeat(200)}</body></html>`;
 let server: http.Server;

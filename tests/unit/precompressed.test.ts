@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptedEncodings } from "../../app/cli/http-bodies";
-import { loadPrecompressed, precompressedAssets } from "../../app/cli/precompressed";
+import { acceptedEncodings } from "../../app/server/http-bodies";
+import { loadPrecompressed, precompressedAssets } from "../../app/server/precompressed";
 
 let server: http.Server;
 let port = 0;

@@ -1,11 +1,11 @@
 /**
- * The memoised route matching (app/cli/route-matching.ts) must answer exactly as @remix-run/router's
+ * The memoised route matching (app/server/route-matching.ts) must answer exactly as @remix-run/router's
  * `matchRoutes` does, with the route objects of the tree that asks, on the app's real route tree.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoisedMatchRoutes } from "../../app/cli/route-matching";
+import { memoisedMatchRoutes } from "../../app/server/route-matching";
 
 const require = createRequire(import.meta.url);
 const { matchRoutes } = require("@remix-run/router") as {

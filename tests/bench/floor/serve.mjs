@@ -1,5 +1,5 @@
 /**
- * The floor app's server: app/cli/serve.ts's middleware chain minus the app (no database, session,
+ * The floor app's server: app/server/serve.ts's middleware chain minus the app (no database, session,
  * CSRF cookie, security headers, whole-page compression or page cache). PORT (default 0: any free port).
  */
 import path from "node:path";

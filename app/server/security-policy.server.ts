@@ -1,0 +1,19 @@
+/**
+ * The security headers every response carries. Pages add their own nonce-based
+ * Content-Security-Policy (app/entry.server.tsx); every other response — resource routes (bundle
+ * files, JSON and CSV exports, chart images), redirects and errors — gets `NON_PAGE_POLICY`
+ * (app/server/security-headers.ts), which forbids everything, so even an export full of someone's
+ * `<script>` text opened in a tab stays inert text.
+ */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ["X-Frame-Options", "DENY"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["Referrer-Policy", "same-origin"],
+];
+
+export const NON_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/** A page's policy: scripts only from this site or carrying this response's nonce. */
+export function pagePolicy(nonce: string): string {
+  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'`;
+}

@@ -1,0 +1,427 @@
+/**
+ * Casting ballots: draft baskets, server-side validation of every envelope rule, revotes that
+ * supersede, voter keys instead of user ids, and one ledger leaf per cast ballot — all of one cast
+ * in one transaction, serialised per round so the ledger stays one linear sequence.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { and, count, desc, eq, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import {
+  type SealedBasket,
+  ballots,
+  baskets,
+  type envelopes,
+  envelopes as envelopeTable,
+  ledgerLeaves,
+  ledgerNodes,
+  phases,
+  proposals,
+  roundSecrets,
+  turnout,
+  verifications,
+} from "../../../db/schema";
+import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
+import {
+  type NodeId,
+  type NodeLookup,
+  consistencyProofFromNodes,
+  inclusionProofFromNodes,
+  nodesCompletedByAppend,
+  planAppend,
+  planConsistency,
+  planInclusion,
+  planRoot,
+  rootFromNodes,
+} from "../../domain/ledger/merkle";
+import { canonicalJson } from "../../domain/audit/canonical";
+import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
+import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
+import { RefusedError } from "../errors.server";
+
+/** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
+export interface VoterStanding {
+  /** Stable identity of the person in this municipality (the verification's identity hash). */
+  identity: string;
+  weight: number;
+  district: string;
+  voterClass: string;
+}
+
+export class BallotRefused extends RefusedError {
+  constructor(
+    code: string,
+    readonly violations: BallotViolation[] = [],
+    status: 400 | 403 | 404 | 409 = 400,
+  ) {
+    super(code, null, {}, status);
+  }
+}
+
+type EnvelopeRow = typeof envelopes.$inferSelect;
+
+export async function ballotProposals(db: Db | Tx, envelopeId: string) {
+  return db
+    .select({ id: proposals.id, cost: proposals.cost })
+    .from(proposals)
+    .where(and(eq(proposals.envelopeId, envelopeId), eq(proposals.status, "accepted")));
+}
+
+/** Saves a draft basket (minimum rules are only checked when casting). */
+export async function saveBasket(
+  db: Db,
+  params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date },
+) {
+  // Rules are checked on the body as submitted (a repeated proposal is an error), stored normalised.
+  const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, {
+    final: false,
+  });
+  const body = normalizeBallot(params.body);
+  const structural = summary.violations.filter((v) =>
+    ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
+  );
+  if (structural.length) throw new BallotRefused("invalid_ballot", structural);
+  // Sealed with the round's secret: once it is destroyed, no copy of the row (WAL, backups) says
+  // what this user chose (ADR 0016).
+  const sealed = sealBasket(await roundSecret(db, params.envelope.roundId), body);
+  const updatedAt = hourOf(params.now ?? new Date());
+  await db
+    .insert(baskets)
+    .values({ envelopeId: params.envelope.id, userId: params.userId, body: sealed, updatedAt })
+    .onConflictDoUpdate({ target: [baskets.envelopeId, baskets.userId], set: { body: sealed, updatedAt } });
+  return summary;
+}
+
+const BASKET_KEY_LABEL = "shora-basket/v1";
+
+function basketKey(secret: string): Buffer {
+  return createHmac("sha256", secret).update(BASKET_KEY_LABEL).digest();
+}
+
+function sealBasket(secret: string, body: BallotBody): SealedBasket {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", basketKey(secret), iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(body), "utf8"), cipher.final()]);
+  return { sealed: Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url") };
+}
+
+function openBasket(secret: string, basket: SealedBasket): BallotBody | null {
+  try {
+    const bytes = Buffer.from(basket.sealed, "base64url");
+    const decipher = createDecipheriv("aes-256-gcm", basketKey(secret), bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
+export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
+  const [row] = await db
+    .select({ body: baskets.body, roundId: envelopeTable.roundId })
+    .from(baskets)
+    .innerJoin(envelopeTable, eq(envelopeTable.id, baskets.envelopeId))
+    .where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
+  if (row && "sealed" in row.body) {
+    // The round's secret is gone once published: so is the draft.
+    const secret = readKey(roundSecretName(row.roundId));
+    return secret ? openBasket(secret, row.body) : null;
+  }
+  return (row?.body as BallotBody | undefined) ?? null;
+}
+
+/**
+ * The round's voter-key secret, from the key store (never the database: ADR 0016), created with the
+ * round's first ballot. Refused once the round is published (the secret is destroyed then).
+ */
+async function roundSecret(tx: Db | Tx, roundId: string): Promise<string> {
+  const [row] = await tx
+    .select({ destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(eq(roundSecrets.roundId, roundId));
+  if (row?.destroyedAt) throw new BallotRefused("round_closed", [], 409);
+  return createKeyOnce(roundSecretName(roundId), randomBytes(32).toString("base64url"));
+}
+
+/** The voter key: HMAC-SHA-256 of the person's identity with the round's secret (hex). */
+export function voterKey(secret: string, identity: string): string {
+  return createHmac("sha256", secret).update(identity).digest("hex");
+}
+
+/** commitment = SHA-256(canonical ballot body ‖ 32-byte nonce), hex: the body stays hidden until publication. */
+export function commitmentOf(body: BallotBody, nonce: Buffer): string {
+  return createHash("sha256").update(canonicalJson(body)).update(nonce).digest("hex");
+}
+
+/** RFC 9162 leaf hash: SHA-256(0x00 ‖ leaf bytes), hex. */
+export function leafHashOf(leaf: string): string {
+  return createHash("sha256")
+    .update(Buffer.from([0]))
+    .update(leaf, "utf8")
+    .digest("hex");
+}
+
+export interface CastInput {
+  roundId: string;
+  roundSlug: string;
+  timeZone: string;
+  envelope: EnvelopeRow;
+  voter: VoterStanding;
+  body: BallotBody;
+  channel: "online" | "paper";
+  /** The logged-in voter whose draft basket is cleared once cast (online only). */
+  userId?: string;
+  /**
+   * Online casts by verified residents: the municipality whose verification (of `voter.identity`, and
+   * of `userId` when given) is read again under the round's ledger lock, so a cast racing a
+   * revocation is either before the withdrawal (and withdrawn) or refused.
+   */
+  municipalityId?: string;
+  now?: Date;
+}
+
+export interface CastReceipt {
+  ballotId: string;
+  leafIndex: number;
+  leafHash: string;
+  supersedes: string | null;
+  weight: number;
+}
+
+/**
+ * Casts (or re-casts) a ballot. Refused with the broken rules named; a revote supersedes the
+ * voter's current ballot in this envelope; a ballot on the other channel (paper vs online) is refused.
+ */
+export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt> {
+  const now = input.now ?? new Date();
+  const receipt = await db.transaction((tx) => castBallotIn(tx, { ...input, now }));
+  // The draft basket goes in a transaction of its own: a row naming the user deleted by the cast's
+  // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
+  // are signed on a schedule, never by a cast.
+  if (input.userId)
+    await db.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+  return receipt;
+}
+
+/**
+ * The cast inside the caller's transaction (a batch of paper ballots casts many in one). Refusals are
+ * thrown before anything is written. `final` refuses any second ballot in the envelope (a paper ballot
+ * cannot be replaced), where online revotes supersede.
+ */
+export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean }): Promise<CastReceipt> {
+  const now = input.now ?? new Date();
+  const body = normalizeBallot(input.body);
+  if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
+  // What does not depend on other casts is read before taking the round's ledger lock, so the lock
+  // is held for as few round trips as possible (every cast of the round waits for it): inside it,
+  // one query reads what the append needs and one statement writes it.
+  const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
+  if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
+  const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
+  const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
+  if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting")
+    throw new BallotRefused("not_voting", [], 409);
+  // One ledger per round, one writer at a time: the sequence stays linear across app processes.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
+  const state = await appendState(tx, input.roundId, key, input);
+  // Read under the lock that revocation takes too: a revoked voter's cast is refused here.
+  if (input.municipalityId && !state.verified) throw new BallotRefused("not_eligible", [], 403);
+  // This voter's current ballots in the round: the one in this envelope, and any on the other channel.
+  const previous = state.mine.find((b) => b.envelopeId === input.envelope.id);
+  if (previous && (previous.channel !== input.channel || input.final))
+    throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
+  // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
+  const otherChannel = state.mine.find((b) => b.channel !== input.channel);
+  if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
+  if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
+  const n = state.size;
+  const ballotId = randomBytes(16).toString("hex");
+  const nonce = randomBytes(32);
+  const commitment = commitmentOf(body, nonce);
+  const leaf = canonicalJson({
+    round: input.roundSlug,
+    seq: n,
+    ballotId,
+    envelope: input.envelope.slug,
+    weight: input.voter.weight,
+    supersedes: previous?.id ?? null,
+    commitment,
+  });
+  const leafHash = leafHashOf(leaf);
+  // The complete subtrees this leaf closes, from the right edge of the tree read above.
+  const needed = planAppend(n);
+  const siblings = needed.every((x) => state.edge.has(`${x.level}/${x.index}`))
+    ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
+    : await loadNodes(tx, input.roundId, needed);
+  const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
+  const at = hourOf(now, input.timeZone).toISOString();
+  const day = dayIn(input.timeZone, now);
+  const parts = [
+    sql`leaf as (insert into ${ledgerLeaves} (round_id, leaf_index, leaf, leaf_hash, created_at) values (${input.roundId}, ${n}, ${leaf}, ${leafHash}, ${at}::timestamptz))`,
+    sql`nodes as (insert into ${ledgerNodes} (round_id, level, "index", hash) values ${sql.join(
+      nodes.map((x) => sql`(${input.roundId}, ${x.level}, ${x.index}, ${x.hash.toString("hex")})`),
+      sql`, `,
+    )})`,
+    sql`ballot as (insert into ${ballots} (id, round_id, envelope_id, voter_key, weight, body, nonce, commitment, channel, supersedes, current, leaf_index, cast_at) values (${ballotId}, ${input.roundId}, ${input.envelope.id}, ${key}, ${input.voter.weight}, ${JSON.stringify(body)}::jsonb, ${nonce.toString("hex")}, ${commitment}, ${input.channel}, ${previous?.id ?? null}, true, ${n}, ${at}::timestamptz))`,
+  ];
+  // Turnout counts people: only the voter's first ballot in the round (any envelope, withdrawn or not).
+  if (!state.votedBefore) {
+    parts.push(
+      sql`counted as (insert into ${turnout} (round_id, day, district, voter_class, channel, voters) values (${input.roundId}, ${day}, ${input.voter.district}, ${input.voter.voterClass}, ${input.channel}, 1) on conflict (round_id, day, district, voter_class, channel) do update set voters = ${turnout}.voters + 1)`,
+    );
+  }
+  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
+  return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
+}
+
+/**
+ * Under the round's ledger lock, in one query: the ledger's size, the right edge of its tree (the
+ * last complete subtree of every level, which holds every node an append needs) and the voter's
+ * current ballots in the round.
+ */
+async function appendState(
+  tx: Tx,
+  roundId: string,
+  voterKeyHex: string,
+  input: Pick<CastInput, "municipalityId" | "userId" | "voter">,
+) {
+  const verified = input.municipalityId
+    ? sql`exists (select 1 from ${verifications} where municipality_id = ${input.municipalityId}
+        and identity_hash = ${input.voter.identity} and revoked_at is null
+        and district_id = ${input.voter.district} and voter_class = ${input.voter.voterClass}
+        ${input.userId ? sql`and user_id = ${input.userId}` : sql``})`
+    : sql`true`;
+  const result = await tx.execute(sql`select
+    ${verified} as verified,
+    exists (select 1 from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex}) as voted_before,
+    (select max(leaf_index) from ${ledgerLeaves} where round_id = ${roundId}) as last,
+    (select coalesce(json_agg(json_build_object('id', id, 'envelopeId', envelope_id, 'channel', channel)), '[]'::json)
+       from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex} and current) as mine,
+    (select coalesce(json_agg(json_build_object('level', e.level, 'index', e."index", 'hash', e.hash)), '[]'::json)
+       from generate_series(0, 48) as g(level)
+       cross join lateral (select level, "index", hash from ${ledgerNodes} where round_id = ${roundId} and level = g.level order by "index" desc limit 1) e) as edge`);
+  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+  const last = row.last === null || row.last === undefined ? null : Number(row.last);
+  const edge = new Map<string, Buffer>();
+  for (const x of json<{ level: number; index: number; hash: string }[]>(row.edge))
+    edge.set(`${x.level}/${x.index}`, Buffer.from(x.hash, "hex"));
+  return {
+    verified: row.verified === true || row.verified === "t",
+    votedBefore: row.voted_before === true || row.voted_before === "t",
+    size: last === null ? 0 : last + 1,
+    mine: json<{ id: string; envelopeId: string; channel: "online" | "paper" }[]>(row.mine),
+    edge,
+  };
+}
+
+/** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */
+async function storeCompletedNodes(tx: Tx, roundId: string, index: number, leafHash: Buffer) {
+  const siblings = await loadNodes(tx, roundId, planAppend(index));
+  const nodes = nodesCompletedByAppend(index, leafHash, siblings);
+  await tx
+    .insert(ledgerNodes)
+    .values(nodes.map((n) => ({ roundId, level: n.level, index: n.index, hash: n.hash.toString("hex") })));
+}
+
+/** Loads the given complete-subtree nodes of a round's ledger in one query and returns a lookup. */
+export async function loadNodes(db: Db | Tx, roundId: string, needed: NodeId[]): Promise<NodeLookup> {
+  const found = new Map<string, Buffer>();
+  if (needed.length) {
+    const rows = await db
+      .select()
+      .from(ledgerNodes)
+      .where(
+        and(
+          eq(ledgerNodes.roundId, roundId),
+          or(...needed.map((n) => and(eq(ledgerNodes.level, n.level), eq(ledgerNodes.index, n.index)))),
+        ),
+      );
+    for (const r of rows) found.set(`${r.level}/${r.index}`, Buffer.from(r.hash, "hex"));
+  }
+  return (level, index) => {
+    const hash = found.get(`${level}/${index}`);
+    if (!hash) throw new Error(`ledger node ${level}/${index} of round ${roundId} is missing`);
+    return hash;
+  };
+}
+
+/** The root of the round's ledger at `size` leaves (default: now). */
+export async function ledgerHead(db: Db, roundId: string, size?: number) {
+  const [{ n }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+  const treeSize = size ?? n;
+  if (treeSize > n) throw new RefusedError("ledger_too_small", null, {}, 404);
+  return {
+    size: treeSize,
+    root: rootFromNodes(treeSize, await loadNodes(db, roundId, planRoot(treeSize))).toString("hex"),
+  };
+}
+
+/** Proof that leaf `index` is in the ledger of `size` leaves. */
+export async function inclusionProof(db: Db, roundId: string, index: number, size: number) {
+  const lookup = await loadNodes(db, roundId, planInclusion(index, size));
+  return inclusionProofFromNodes(index, size, lookup).map((h) => h.toString("hex"));
+}
+
+/** Proof that the ledger of `oldSize` leaves is a prefix of the ledger of `newSize` leaves. */
+export async function consistencyProof(db: Db, roundId: string, oldSize: number, newSize: number) {
+  const lookup = await loadNodes(db, roundId, planConsistency(oldSize, newSize));
+  return consistencyProofFromNodes(oldSize, newSize, lookup).map((h) => h.toString("hex"));
+}
+
+/** Turnout per day, district, class and channel (counts of voters, never who). */
+export async function turnoutOf(db: Db, roundId: string) {
+  return db.select().from(turnout).where(eq(turnout.roundId, roundId)).orderBy(desc(turnout.day));
+}
+
+/**
+ * A revoked voter's ballots in rounds still voting are withdrawn: each current ballot stops
+ * counting, and the ledger records it with a withdrawal leaf
+ * `{round, seq, ballotId: null, envelope, weight: 0, supersedes: <withdrawn ballot>, commitment: null}`.
+ * Runs inside the revoking transaction.
+ */
+export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string; identityHash: string; at: Date }) {
+  const { municipalities, rounds, envelopes: envelopeTable } = await import("../../../db/schema");
+  const [municipality] = await tx.select().from(municipalities).where(eq(municipalities.id, params.municipalityId));
+  if (!municipality) return { withdrawn: 0 };
+  const roundRows = await tx.select().from(rounds).where(eq(rounds.municipalityId, params.municipalityId));
+  const today = dayIn(municipality.timeZone, params.at);
+  let withdrawn = 0;
+  for (const round of roundRows) {
+    const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, round.id));
+    if (currentPhase(phaseRows, today)?.kind !== "voting") continue;
+    // No secret yet: nobody has voted in the round.
+    const secret = readKey(roundSecretName(round.id));
+    if (!secret) continue;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${round.id}`}))`);
+    const key = voterKey(secret, params.identityHash);
+    const current = await tx
+      .select({ ballot: ballots, envelopeSlug: envelopeTable.slug })
+      .from(ballots)
+      .innerJoin(envelopeTable, eq(envelopeTable.id, ballots.envelopeId))
+      .where(and(eq(ballots.roundId, round.id), eq(ballots.voterKey, key), eq(ballots.current, true)));
+    for (const { ballot, envelopeSlug } of current) {
+      await tx.update(ballots).set({ current: false }).where(eq(ballots.id, ballot.id));
+      const [{ n }] = await tx.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, round.id));
+      const leaf = canonicalJson({
+        round: round.slug,
+        seq: n,
+        ballotId: null,
+        envelope: envelopeSlug,
+        weight: 0,
+        supersedes: ballot.id,
+        commitment: null,
+      });
+      const leafHash = leafHashOf(leaf);
+      await tx.insert(ledgerLeaves).values({
+        roundId: round.id,
+        leafIndex: n,
+        leaf,
+        leafHash,
+        createdAt: hourOf(params.at, municipality.timeZone),
+      });
+      await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));
+      withdrawn++;
+    }
+  }
+  return { withdrawn };
+}

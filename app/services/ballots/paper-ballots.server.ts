@@ -1,0 +1,214 @@
+/**
+ * Paper ballots entered by staff at a polling place, one by one or as a CSV. The voter is identified
+ * by national ID against the active census (their district, class and so weight come from there),
+ * so a person who voted online cannot also vote on paper, nor twice on paper: the later is refused.
+ * A batch is all or nothing: every ballot is checked and cast inside one transaction, and any
+ * refused one rolls back the whole batch, with each problem named by its line.
+ */
+import { and, asc, eq } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { envelopes, phases, proposals } from "../../../db/schema";
+import { type ChoiceProblem, parseChoices } from "../../domain/ballots/paper";
+import type { BallotViolation } from "../../domain/ballots/rules";
+import { currentPhase, dayIn } from "../../domain/rounds/phases";
+import { parseBirthDate } from "../../domain/verification/dates";
+import { type EligibilityRules, envelopeOpenTo, roundVerdict } from "../../domain/verification/eligibility";
+import { idChecker } from "../../domain/verification/ids";
+import { recordAction } from "../action-log/action-log.server";
+import { BallotRefused, type VoterStanding, castBallotIn } from "./ballots.server";
+import { type Actor, censusEntry, censusSecret, identityHash, idRulesOf, logFor } from "../verification/census.server";
+import type { StaffAccess } from "../../web/guards.server";
+import { findRound } from "../rounds/rounds-admin.server";
+import { roundRules } from "../verification/verification.server";
+
+/** The most paper ballots one batch may carry (a polling place's day, with room to spare). */
+export const MAX_PAPER_ROWS = 5_000;
+
+/** A paper ballot as staff enter it: the voter's ID (and birth date, checked when given) and the choices. */
+export interface PaperBallot {
+  /** The CSV line (null for the one-by-one form). */
+  line: number | null;
+  nationalId: string;
+  birthDate: string | null;
+  envelope: string;
+  /** Proposal numbers as printed on the paper ballot (or ids); for points ballots `number:points`. */
+  choices: string;
+}
+
+export interface PaperProblem {
+  line: number | null;
+  code: string;
+  field: "nationalId" | "birthDate" | "envelope" | "choices" | "form";
+  params: Record<string, string | number>;
+  violations: BallotViolation[];
+}
+
+export class PaperBallotsRefused extends Error {
+  constructor(readonly problems: PaperProblem[]) {
+    super(`paper ballots refused: ${problems.map((p) => `${p.line ?? "form"}:${p.code}`).join(", ")}`);
+  }
+}
+
+type EnvelopeRow = typeof envelopes.$inferSelect;
+
+/** An envelope's accepted proposals in the order the ballot page and the printed ballot number them. */
+export async function printedProposals(db: Db | Tx, envelopeId: string) {
+  return db
+    .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
+    .from(proposals)
+    .where(and(eq(proposals.envelopeId, envelopeId), eq(proposals.status, "accepted")))
+    .orderBy(asc(proposals.createdAt), asc(proposals.id));
+}
+
+class Problem extends Error {
+  constructor(
+    readonly code: string,
+    readonly field: PaperProblem["field"],
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+  }
+}
+
+function choiceProblem(p: ChoiceProblem): Problem {
+  return new Problem(p.code, "choices", "token" in p ? { token: p.token } : {});
+}
+
+/**
+ * Casts a batch of paper ballots for a round in one transaction. Throws PaperBallotsRefused listing
+ * every refused ballot (nothing is stored then); returns how many were cast per envelope.
+ */
+export async function enterPaperBallots(
+  db: Db,
+  access: Actor,
+  input: { roundSlug: string; ballots: PaperBallot[]; now?: Date },
+) {
+  const now = input.now ?? new Date();
+  const municipality = access.municipality;
+  const round = await findRound(db, municipality.id, input.roundSlug);
+  if (!round)
+    throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
+  if (input.ballots.length === 0)
+    throw new PaperBallotsRefused([{ line: null, code: "empty", field: "form", params: {}, violations: [] }]);
+  if (input.ballots.length > MAX_PAPER_ROWS) {
+    throw new PaperBallotsRefused([
+      { line: null, code: "too_many", field: "form", params: { max: MAX_PAPER_ROWS }, violations: [] },
+    ]);
+  }
+  const check = idChecker(await idRulesOf(db, municipality.id));
+  const secret = await censusSecret(db, municipality.id);
+  const counts = await db.transaction(async (tx) => {
+    const rules = await roundRules(tx, round, municipality.timeZone, now);
+    const eligibility: EligibilityRules = {
+      districtIds: rules.districtIds,
+      minAge: rules.minAge,
+      classes: rules.classes.map((c) => ({ code: c.code, weight: c.weight })),
+      ageDay: rules.ageDay,
+    };
+    const envelopeRows = await tx.select().from(envelopes).where(eq(envelopes.roundId, round.id));
+    const printed = new Map<string, { id: string }[]>();
+    for (const e of envelopeRows) printed.set(e.id, await printedProposals(tx, e.id));
+    const problems: PaperProblem[] = [];
+    const counts: Record<string, number> = {};
+
+    const voterOf = async (ballot: PaperBallot, envelope: EnvelopeRow): Promise<VoterStanding> => {
+      const id = check(ballot.nationalId);
+      if (!id.ok) throw new Problem(id.problem, "nationalId");
+      const hash = identityHash(secret, id.id);
+      const entry = await censusEntry(tx, municipality.id, hash);
+      if (!entry) throw new Problem("not_in_census", "nationalId");
+      if (ballot.birthDate) {
+        const birthDate = parseBirthDate(ballot.birthDate);
+        if (!birthDate) throw new Problem("birth_date_invalid", "birthDate");
+        if (birthDate !== entry.birthDate) throw new Problem("birth_date_mismatch", "birthDate");
+      }
+      const standing = { districtId: entry.districtId, voterClass: entry.voterClass, birthDate: entry.birthDate };
+      const verdict = roundVerdict(standing, eligibility);
+      if (!verdict.eligible || verdict.weight === null)
+        throw new Problem(`not_eligible_${verdict.reasons[0]?.code ?? "other"}`, "nationalId");
+      if (!envelopeOpenTo(standing, envelope.districtId))
+        throw new Problem("wrong_district", "envelope", { envelope: envelope.slug });
+      return { identity: hash, weight: verdict.weight, district: entry.districtId, voterClass: entry.voterClass };
+    };
+
+    for (const ballot of input.ballots) {
+      try {
+        const envelope = envelopeRows.find((e) => e.slug === ballot.envelope.trim());
+        if (!envelope) throw new Problem("envelope_unknown", "envelope", { envelope: ballot.envelope });
+        const voter = await voterOf(ballot, envelope);
+        const choices = parseChoices(
+          ballot.choices,
+          printed.get(envelope.id) ?? [],
+          envelope.ballotType === "cumulative",
+        );
+        if (!choices.ok) throw choiceProblem(choices.problem);
+        await castBallotIn(tx, {
+          roundId: round.id,
+          roundSlug: round.slug,
+          timeZone: municipality.timeZone,
+          envelope,
+          voter,
+          body: choices.body,
+          channel: "paper",
+          final: true,
+          now,
+        });
+        counts[envelope.slug] = (counts[envelope.slug] ?? 0) + 1;
+      } catch (error) {
+        if (error instanceof Problem) {
+          problems.push({
+            line: ballot.line,
+            code: error.code,
+            field: error.field,
+            params: error.params,
+            violations: [],
+          });
+        } else if (error instanceof BallotRefused) {
+          const field = error.code.startsWith("already_voted")
+            ? "nationalId"
+            : error.code === "not_voting"
+              ? "form"
+              : "choices";
+          problems.push({ line: ballot.line, code: error.code, field, params: {}, violations: error.violations });
+          // Voting is over (or not open): every other ballot would say the same.
+          if (error.code === "not_voting") break;
+        } else throw error;
+      }
+      if (problems.length >= 100) break;
+    }
+    if (problems.length) throw new PaperBallotsRefused(problems);
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "ballot.paper",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: null,
+      after: { ballots: input.ballots.length, perEnvelope: counts },
+      at: now,
+    });
+    return counts;
+  });
+  return { cast: input.ballots.length, perEnvelope: counts };
+}
+
+/** What the paper-ballot page shows: envelopes with their numbered proposals, and whether voting is open. */
+export async function paperBallotSheet(
+  db: Db,
+  municipality: StaffAccess["municipality"],
+  roundSlug: string,
+  now = new Date(),
+) {
+  const round = await findRound(db, municipality.id, roundSlug);
+  if (!round) return null;
+  const [envelopeRows, phaseRows] = await Promise.all([
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db.select().from(phases).where(eq(phases.roundId, round.id)),
+  ]);
+  const sheets = [];
+  for (const e of envelopeRows) sheets.push({ envelope: e, proposals: await printedProposals(db, e.id) });
+  return { round, voting: currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind === "voting", sheets };
+}

@@ -1,0 +1,66 @@
+/**
+ * What the public receipt check shows (ADR 0017). While the results are not published, only the
+ * ballot's place in the ledger and its checkpoint: never whether it is still the voter's current
+ * ballot, so a vote buyer holding a ballot id cannot check that the voter did not vote again. Once
+ * published (the bundle shows every chain to anyone), also what became of the ballot.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { ballots } from "../../../db/schema";
+import { type Receipt, receiptFor } from "./checkpoints.server";
+import { isPublished } from "../tally/publish.server";
+
+export type BallotFate =
+  | { kind: "counted" }
+  | { kind: "superseded"; next: { ballotId: string; leafIndex: number }; last: { ballotId: string; leafIndex: number } }
+  | { kind: "withdrawn" };
+
+/** Follows the ballot's chain in the database: revotes name the ballot they replace; a withdrawal has no ballot row. */
+export async function ballotFate(db: Db, roundId: string, ballotId: string): Promise<BallotFate | null> {
+  const row = async (where: ReturnType<typeof eq>) => {
+    const [found] = await db
+      .select({ id: ballots.id, current: ballots.current, leafIndex: ballots.leafIndex })
+      .from(ballots)
+      .where(and(eq(ballots.roundId, roundId), where));
+    return found ?? null;
+  };
+  let at = await row(eq(ballots.id, ballotId));
+  if (!at) return null;
+  let next: { ballotId: string; leafIndex: number } | null = null;
+  // A chain holds one ballot per revote; the bound only guards against a corrupted database.
+  for (let step = 0; step < 10_000; step++) {
+    if (at.current)
+      return next
+        ? { kind: "superseded", next, last: { ballotId: at.id, leafIndex: at.leafIndex } }
+        : { kind: "counted" };
+    const successor = await row(eq(ballots.supersedes, at.id));
+    if (!successor) return { kind: "withdrawn" };
+    next ??= { ballotId: successor.id, leafIndex: successor.leafIndex };
+    at = successor;
+  }
+  return { kind: "withdrawn" };
+}
+
+export interface ReceiptView {
+  receipt: Receipt;
+  published: boolean;
+  /** Only once the results are published. */
+  fate: BallotFate | null;
+}
+
+/**
+ * The receipt as the public check gives it. After publication, a ballot whose chain ends in a
+ * withdrawal is never opened (the bundle does not open it either): its receipt has no choices.
+ */
+export async function receiptView(
+  db: Db,
+  round: { id: string; slug: string; kind: string },
+  ballotId: string,
+): Promise<ReceiptView | null> {
+  const receipt = await receiptFor(db, round.id, ballotId, round);
+  if (!receipt) return null;
+  if (!(await isPublished(db, round.id))) return { receipt, published: false, fate: null };
+  const fate = await ballotFate(db, round.id, ballotId);
+  if (fate?.kind === "withdrawn") return { receipt: { ...receipt, choices: null, nonce: null }, published: true, fate };
+  return { receipt, published: true, fate };
+}

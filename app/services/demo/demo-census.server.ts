@@ -1,0 +1,96 @@
+/**
+ * Demo census for the demo municipality (slug `demo`): 300 census entries, including the two demo
+ * residents, and voter classes with weights for the demo round `budget-1405`.
+ *
+ * To verify a demo resident on /m/demo/verify ("Verify with your national ID"):
+ *   resident1@demo.shora.local — national ID 0499370899, birth date 1985-03-21 (Solar Hijri 1364-01-01)
+ *                                → North district, voter class `resident` (weight 2 in budget-1405)
+ *   resident2@demo.shora.local — national ID 0790419904, birth date 1992-08-23 (Solar Hijri 1371-06-01)
+ *                                → South district, voter class `works-here` (weight 1 in budget-1405)
+ * These IDs are demo data only (valid check digits, not real people). Neither account starts verified.
+ * Idempotent: does nothing when the demo municipality already has a census.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { municipalities, roundEligibility, roundVoterClasses, rounds, users } from "../../../db/schema";
+import { withIranianCheckDigit } from "../../domain/verification/ids";
+import { activeImport, importCensus } from "../verification/census.server";
+
+export const DEMO_CENSUS_RESIDENTS = [
+  {
+    email: "resident1@demo.shora.local",
+    nationalId: "0499370899",
+    birthDate: "1985-03-21",
+    district: "north",
+    voterClass: "resident",
+  },
+  {
+    email: "resident2@demo.shora.local",
+    nationalId: "0790419904",
+    birthDate: "1992-08-23",
+    district: "south",
+    voterClass: "works-here",
+  },
+] as const;
+
+const CLASSES = [
+  { code: "resident", name: { en: "Resident", fa: "ساکن" }, weight: 2 },
+  { code: "works-here", name: { en: "Works in the city", fa: "شاغل در شهر" }, weight: 1 },
+  { code: "youth", name: { en: "Youth (16–18)", fa: "نوجوان (۱۶ تا ۱۸)" }, weight: 2 },
+];
+
+export function demoCensusCsv(): string {
+  const lines = ["national_id,birth_date,district,voter_class"];
+  for (const r of DEMO_CENSUS_RESIDENTS) lines.push(`${r.nationalId},${r.birthDate},${r.district},${r.voterClass}`);
+  const districts = ["north", "south", "center"];
+  for (let i = 0; i < 298; i++) {
+    const id = withIranianCheckDigit(String(200_000_000 + i * 37).padStart(9, "0"));
+    const year = i % 10 === 0 ? 2009 : 1950 + (i % 55);
+    const voterClass = i % 10 === 0 ? "youth" : i % 4 === 0 ? "works-here" : "resident";
+    lines.push(
+      `${id},${year}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${districts[i % 3]},${voterClass}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function seedDemoCensus(db: Db): Promise<{ created: boolean }> {
+  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
+  if (!municipality) return { created: false };
+  if (await activeImport(db, municipality.id)) return { created: false };
+  const [staff] = await db.select().from(users).where(eq(users.email, "staff@demo.shora.local"));
+  if (!staff) return { created: false };
+  const result = await importCensus(
+    db,
+    {
+      user: {
+        id: staff.id,
+        email: staff.email,
+        displayName: staff.displayName,
+        locale: staff.locale,
+        isPlatformAdmin: false,
+      },
+      municipality,
+    },
+    { fileName: "demo-census.csv", text: demoCensusCsv(), skipBadRows: false },
+  );
+  if (result.status !== "active") throw new Error(`demo census import ended ${result.status}`);
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipality.id), eq(rounds.slug, "budget-1405")));
+  if (round) {
+    // Seeded directly: the demo round's voting is already open, so the staff form would (rightly) refuse.
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(roundVoterClasses)
+        .values(CLASSES.map((c, position) => ({ roundId: round.id, ...c, position })))
+        .onConflictDoNothing();
+      await tx
+        .insert(roundEligibility)
+        .values({ roundId: round.id, districtIds: null, minAge: 16 })
+        .onConflictDoNothing();
+    });
+  }
+  return { created: true };
+}

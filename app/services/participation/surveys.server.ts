@@ -1,0 +1,311 @@
+/**
+ * Surveys of consultation rounds: staff write questions (single or multiple choice, a 1–5 scale, free
+ * text; required or optional; ordered); residents answer once and may change their answers while the
+ * round is open; staff see counts, percentages and the free-text answers, and export them as CSV.
+ */
+import { randomUUID } from "node:crypto";
+import { and, asc, count, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { phases, surveyQuestions, surveyResponses } from "../../../db/schema";
+import { csvLine } from "../../domain/csv";
+import type { LocalizedText } from "../../domain/i18n";
+import { currentPhase, dayIn } from "../../domain/rounds/phases";
+import { recordAction } from "../action-log/action-log.server";
+import { type Actor, logFor } from "../verification/census.server";
+import { RefusedError } from "../errors.server";
+import type { Municipality } from "../tenancy/municipality.server";
+import { findRound } from "../rounds/rounds-admin.server";
+import { mayParticipate } from "../verification/verification.server";
+
+import { QUESTION_KINDS, type QuestionKind } from "../../domain/rounds/survey";
+export const MAX_OPTIONS = 20;
+export const MAX_TEXT_ANSWER = 2000;
+/** Phases in which a round's survey takes answers. */
+const OPEN_PHASES = new Set(["information", "proposals", "review", "voting"]);
+
+type Answer = number[] | number | string;
+
+export interface SurveyProblem {
+  field: string;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+/** Problems with a question or a set of answers, each named by its field. */
+export class SurveyRefused extends Error {
+  constructor(readonly problems: SurveyProblem[]) {
+    super(problems.map((p) => `${p.code} (${p.field})`).join(", "));
+  }
+}
+
+export async function surveyQuestionsOf(db: Db, roundId: string) {
+  return db
+    .select()
+    .from(surveyQuestions)
+    .where(eq(surveyQuestions.roundId, roundId))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+}
+
+async function roundOf(db: Db, municipalityId: string, slug: string) {
+  const round = await findRound(db, municipalityId, slug);
+  if (!round) throw new RefusedError("round_not_found", "form", {}, 404);
+  return round;
+}
+
+async function answered(db: Db, roundId: string): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(surveyResponses).where(eq(surveyResponses.roundId, roundId));
+  return n;
+}
+
+export interface QuestionInput {
+  kind: string;
+  promptEn: string;
+  promptFa: string;
+  /** One option per line (each line "English | فارسی", or one language). */
+  options: string;
+  required: boolean;
+}
+
+/** Adds a question at the end of the round's survey. */
+export async function addQuestion(db: Db, access: Actor, roundSlug: string, input: QuestionInput) {
+  const round = await roundOf(db, access.municipality.id, roundSlug);
+  const violations: SurveyProblem[] = [];
+  const kind = QUESTION_KINDS.find((k) => k === input.kind);
+  if (!kind) violations.push({ field: "kind", code: "survey_kind" });
+  const prompt: LocalizedText = {};
+  if (input.promptEn.trim()) prompt.en = input.promptEn.trim().slice(0, 500);
+  if (input.promptFa.trim()) prompt.fa = input.promptFa.trim().slice(0, 500);
+  if (!prompt.en && !prompt.fa) violations.push({ field: "promptEn", code: "survey_prompt" });
+  const options: LocalizedText[] = input.options
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [a, b] = l.split("|").map((x) => x.trim());
+      return b !== undefined
+        ? { en: a.slice(0, 200), fa: b.slice(0, 200) }
+        : { en: a.slice(0, 200), fa: a.slice(0, 200) };
+    });
+  if ((kind === "single" || kind === "multiple") && (options.length < 2 || options.length > MAX_OPTIONS)) {
+    violations.push({ field: "options", code: "survey_options", params: { max: MAX_OPTIONS } });
+  }
+  if (violations.length) throw new SurveyRefused(violations);
+  const [{ n }] = await db.select({ n: count() }).from(surveyQuestions).where(eq(surveyQuestions.roundId, round.id));
+  const id = randomUUID();
+  await db.transaction(async (tx) => {
+    await tx.insert(surveyQuestions).values({
+      id,
+      roundId: round.id,
+      position: n,
+      kind: kind as QuestionKind,
+      prompt,
+      options: kind === "single" || kind === "multiple" ? options : [],
+      required: input.required,
+    });
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.add",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: null,
+      after: { id, kind, prompt, required: input.required },
+    });
+  });
+  return id;
+}
+
+/** Removes a question (refused once anyone has answered: the answers would lose their meaning). */
+export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, questionId: string) {
+  const round = await roundOf(db, access.municipality.id, roundSlug);
+  if ((await answered(db, round.id)) > 0) throw new RefusedError("survey_answered", "form", {}, 409);
+  await db.transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(surveyQuestions)
+      .where(and(eq(surveyQuestions.id, questionId), eq(surveyQuestions.roundId, round.id)))
+      .returning();
+    if (!gone) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.delete",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: { id: gone.id, prompt: gone.prompt },
+      after: null,
+    });
+  });
+}
+
+/** Moves a question one place up or down. */
+export async function moveQuestion(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  questionId: string,
+  direction: "up" | "down",
+) {
+  const round = await roundOf(db, access.municipality.id, roundSlug);
+  await db.transaction(async (tx) => {
+    const list = await tx
+      .select()
+      .from(surveyQuestions)
+      .where(eq(surveyQuestions.roundId, round.id))
+      .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+    const i = list.findIndex((q) => q.id === questionId);
+    if (i < 0) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    const j = direction === "up" ? i - 1 : i + 1;
+    if (j < 0 || j >= list.length) return;
+    [list[i], list[j]] = [list[j], list[i]];
+    for (let k = 0; k < list.length; k++)
+      await tx.update(surveyQuestions).set({ position: k }).where(eq(surveyQuestions.id, list[k].id));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "survey.question.move",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      before: { position: i },
+      after: { id: questionId, position: j },
+    });
+  });
+}
+
+/** Whether the round's survey takes answers today. */
+export async function surveyOpen(db: Db, roundId: string, timeZone: string, now = new Date()): Promise<boolean> {
+  const rows = await db.select().from(phases).where(eq(phases.roundId, roundId));
+  const phase = currentPhase(rows, dayIn(timeZone, now))?.kind;
+  return phase !== undefined && OPEN_PHASES.has(phase);
+}
+
+export async function ownAnswers(db: Db, roundId: string, userId: string): Promise<Record<string, Answer> | null> {
+  const [row] = await db
+    .select()
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.roundId, roundId), eq(surveyResponses.userId, userId)));
+  return row?.answers ?? null;
+}
+
+/**
+ * Stores a person's answers (replacing earlier ones). `raw` maps `q-<id>` to the submitted values.
+ * Every problem is named by its question; nothing is stored then.
+ */
+export async function answerSurvey(
+  db: Db,
+  input: { municipality: Municipality; roundId: string; userId: string; raw: Map<string, string[]>; now?: Date },
+) {
+  const now = input.now ?? new Date();
+  if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now)))
+    throw new RefusedError("survey_closed", "form", {}, 409);
+  if (
+    !(await mayParticipate(db, {
+      municipalityId: input.municipality.id,
+      roundId: input.roundId,
+      userId: input.userId,
+      action: "comment",
+    }))
+  ) {
+    throw new RefusedError("survey_verified_only", "form", {}, 403);
+  }
+  const questions = await surveyQuestionsOf(db, input.roundId);
+  const answers: Record<string, Answer> = {};
+  const violations: SurveyProblem[] = [];
+  for (const q of questions) {
+    const field = `q-${q.id}`;
+    const values = (input.raw.get(field) ?? []).map((v) => v.trim()).filter((v) => v !== "");
+    if (values.length === 0) {
+      if (q.required) violations.push({ field, code: "survey_required" });
+      continue;
+    }
+    if (q.kind === "text") {
+      const text = values.join("\n");
+      if (text.length > MAX_TEXT_ANSWER)
+        violations.push({ field, code: "survey_text_long", params: { max: MAX_TEXT_ANSWER } });
+      else answers[q.id] = text;
+    } else if (q.kind === "scale") {
+      const n = Number(values[0]);
+      if (values.length !== 1 || !Number.isInteger(n) || n < 1 || n > 5)
+        violations.push({ field, code: "survey_scale" });
+      else answers[q.id] = n;
+    } else {
+      const picks = values.map(Number);
+      const valid =
+        picks.every((p) => Number.isInteger(p) && p >= 0 && p < q.options.length) &&
+        new Set(picks).size === picks.length;
+      if (!valid || (q.kind === "single" && picks.length !== 1)) violations.push({ field, code: "survey_option" });
+      else answers[q.id] = [...picks].sort((a, b) => a - b);
+    }
+  }
+  if (violations.length) throw new SurveyRefused(violations);
+  await db
+    .insert(surveyResponses)
+    .values({ roundId: input.roundId, userId: input.userId, answers, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [surveyResponses.roundId, surveyResponses.userId],
+      set: { answers, updatedAt: now },
+    });
+}
+
+/** Counts and percentages per option, the scale's distribution and mean, and the free-text answers. */
+export async function surveyResults(db: Db, roundId: string) {
+  const [questions, responses] = await Promise.all([
+    surveyQuestionsOf(db, roundId),
+    db
+      .select({ answers: surveyResponses.answers })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.roundId, roundId))
+      .orderBy(asc(surveyResponses.updatedAt)),
+  ]);
+  const respondents = responses.length;
+  const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
+  return {
+    respondents,
+    questions: questions.map((q) => {
+      const given = responses.map((r) => r.answers[q.id]).filter((a) => a !== undefined);
+      if (q.kind === "text")
+        return { question: q, answered: given.length, options: [], texts: given.map(String), mean: null };
+      const labels =
+        q.kind === "scale"
+          ? ["1", "2", "3", "4", "5"].map((x) => ({ en: x, fa: String.fromCharCode(0x06f0 + Number(x)) }))
+          : q.options;
+      const counts = labels.map(() => 0);
+      for (const a of given) {
+        if (q.kind === "scale" && typeof a === "number") counts[a - 1] += 1;
+        if (Array.isArray(a)) for (const i of a) if (i >= 0 && i < counts.length) counts[i] += 1;
+      }
+      const mean =
+        q.kind === "scale" && given.length
+          ? Math.round((given.reduce<number>((s, a) => s + Number(a), 0) / given.length) * 100) / 100
+          : null;
+      return {
+        question: q,
+        answered: given.length,
+        options: labels.map((label, i) => ({ label, count: counts[i], percent: pct(counts[i], given.length) })),
+        texts: [],
+        mean,
+      };
+    }),
+  };
+}
+
+/** One row per respondent (numbered, anonymous), one column per question; choices by their label. */
+export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): Promise<string> {
+  const [questions, responses] = await Promise.all([
+    surveyQuestionsOf(db, roundId),
+    db
+      .select({ answers: surveyResponses.answers })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.roundId, roundId))
+      .orderBy(asc(surveyResponses.updatedAt)),
+  ]);
+  const text = (t: LocalizedText) => t[locale] ?? t.en ?? t.fa ?? "";
+  const rows = [csvLine(["respondent", ...questions.map((q) => text(q.prompt))])];
+  responses.forEach((r, i) => {
+    const cells: (string | number)[] = [i + 1];
+    for (const q of questions) {
+      const a = r.answers[q.id];
+      if (a === undefined) cells.push("");
+      else if (Array.isArray(a)) cells.push(a.map((x) => text(q.options[x] ?? {})).join("; "));
+      else cells.push(a);
+    }
+    rows.push(csvLine(cells));
+  });
+  return `${rows.join("\n")}\n`;
+}

@@ -1,0 +1,27 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { districts, envelopes, phases } from "../../../db/schema";
+import { currentPhase, dayIn } from "../../domain/rounds/phases";
+import type { Municipality } from "../tenancy/municipality.server";
+import { findRound } from "./rounds-admin.server";
+
+/** What a resident's proposal form needs: the round, its envelopes, districts and the current phase. */
+export async function proposalFormData(db: Db, municipality: Municipality, roundSlug: string, now = new Date()) {
+  const round = await findRound(db, municipality.id, roundSlug);
+  if (!round) return null;
+  const [envelopeRows, districtRows, phaseRows] = await Promise.all([
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    db.select().from(phases).where(eq(phases.roundId, round.id)),
+  ]);
+  return {
+    round,
+    phase: currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind ?? null,
+    envelopes: envelopeRows.map((e) => ({ slug: e.slug, name: e.name, id: e.id })),
+    districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+  };
+}

@@ -1,0 +1,476 @@
+/**
+ * Staff use cases for rounds, phases, envelopes and proposals. Each runs in one transaction and
+ * appends to the municipality's action log. Rule changes are refused from the first day of voting.
+ */
+import { randomUUID } from "node:crypto";
+import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { envelopes, phases, proposals, roundSecrets, rounds } from "../../../db/schema";
+import type { LocalizedText } from "../../../db/schema";
+import { type DatedPhase, type PhaseKind, dayIn, rulesFrozen, sortPhases } from "../../domain/rounds/phases";
+import { type EnvelopeRules, advancePhases, checkEnvelope, checkPhases } from "../../domain/rounds/rules";
+import { recordAction } from "../action-log/action-log.server";
+import { FrozenError, RefusedError, ViolationsError } from "../errors.server";
+import type { StaffAccess } from "../../web/guards.server";
+import { lockRoundRules } from "./round-rules.server";
+
+type Actor = Pick<StaffAccess, "user" | "municipality">;
+
+function logFor(access: Actor) {
+  return {
+    municipalityId: access.municipality.id,
+    municipalitySlug: access.municipality.slug,
+    actor: { id: access.user.id, displayName: access.user.displayName },
+  };
+}
+
+export async function findRound(db: Db | Tx, municipalityId: string, slug: string) {
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+  return round ?? null;
+}
+
+async function roundOrThrow(db: Db | Tx, municipalityId: string, slug: string) {
+  const round = await findRound(db, municipalityId, slug);
+  if (!round) throw new RefusedError("round_not_found", null, {}, 404);
+  return round;
+}
+
+async function phasesOf(db: Db | Tx, roundId: string) {
+  return sortPhases(await db.select().from(phases).where(eq(phases.roundId, roundId)));
+}
+
+/** Everything the staff page of a round shows. */
+export async function roundForStaff(db: Db, municipalityId: string, slug: string, timeZone: string, now = new Date()) {
+  const round = await findRound(db, municipalityId, slug);
+  if (!round) return null;
+  const [phaseRows, envelopeRows, proposalRows] = await Promise.all([
+    phasesOf(db, round.id),
+    db
+      .select()
+      .from(envelopes)
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(envelopes.position), asc(envelopes.slug)),
+    db
+      .select()
+      .from(proposals)
+      .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+      .where(eq(envelopes.roundId, round.id))
+      .orderBy(asc(proposals.createdAt)),
+  ]);
+  const today = dayIn(timeZone, now);
+  return {
+    round,
+    phases: phaseRows,
+    frozen: rulesFrozen(phaseRows, today),
+    today,
+    envelopes: envelopeRows,
+    proposals: proposalRows.map((r) => r.proposals),
+  };
+}
+
+export interface RoundInput {
+  slug: string;
+  kind: "budgeting" | "consultation";
+  title: LocalizedText;
+  description: LocalizedText;
+  phases: DatedPhase[];
+}
+
+export async function createRound(db: Db, access: Actor, input: RoundInput) {
+  const violations = checkPhases(input.phases);
+  if (violations.length) throw new ViolationsError(violations);
+  return db.transaction(async (tx) => {
+    if (await findRound(tx, access.municipality.id, input.slug)) throw new RefusedError("slug_taken", "slug");
+    const id = randomUUID();
+    await tx.insert(rounds).values({
+      id,
+      municipalityId: access.municipality.id,
+      slug: input.slug,
+      kind: input.kind,
+      title: input.title,
+      description: input.description,
+    });
+    await tx.insert(phases).values(input.phases.map((p) => ({ id: randomUUID(), roundId: id, ...p })));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "round.create",
+      target: `round:${input.slug}`,
+      roundId: id,
+      after: { kind: input.kind, title: input.title, phases: input.phases },
+    });
+    return { id };
+  });
+}
+
+/**
+ * Updates texts and phase dates. Once voting has opened, the voting phase may not start later or
+ * earlier, no phase may be added or removed, and its end may only move earlier, not before today
+ * (closing voting early); once voting has closed, its dates never change, so voting never reopens
+ * (ADR 0018). Once the results are published, nothing changes any more.
+ */
+export async function updateRound(
+  db: Db,
+  access: Actor,
+  slug: string,
+  input: Omit<RoundInput, "slug" | "kind">,
+  now = new Date(),
+) {
+  const violations = checkPhases(input.phases);
+  if (violations.length) throw new ViolationsError(violations);
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, slug);
+    await lockRoundRules(tx, round.id);
+    // Published results are final: the signed bundle carries the round's texts and dates (round.json),
+    // and observers must be able to download the same bytes tomorrow.
+    const [secret] = await tx
+      .select({ destroyedAt: roundSecrets.destroyedAt })
+      .from(roundSecrets)
+      .where(eq(roundSecrets.roundId, round.id));
+    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
+    const before = await phasesOf(tx, round.id);
+    const today = dayIn(access.municipality.timeZone, now);
+    const frozen = rulesFrozen(before, today);
+    const votingBefore = before.find((p) => p.kind === "voting");
+    const votingAfter = input.phases.find((p) => p.kind === "voting");
+    if (frozen && votingBefore && votingAfter && votingAfter.endsOn !== votingBefore.endsOn) {
+      if (today > votingBefore.endsOn) throw new RefusedError("voting_closed", null, {}, 409);
+      if (votingAfter.endsOn > votingBefore.endsOn)
+        throw new RefusedError("voting_end_later", null, { endsOn: votingBefore.endsOn }, 409);
+      if (votingAfter.endsOn < today) throw new RefusedError("voting_end_past", null, { today }, 409);
+    }
+    // The voting window as opened stays what checkpoints sign when voting is closed early.
+    const plannedEndsOn =
+      frozen && votingBefore && votingAfter && votingAfter.endsOn !== votingBefore.endsOn
+        ? (votingBefore.plannedEndsOn ?? votingBefore.endsOn)
+        : frozen
+          ? (votingBefore?.plannedEndsOn ?? null)
+          : null;
+    if (frozen) {
+      const kinds = (list: readonly DatedPhase[]) =>
+        list
+          .map((p) => p.kind)
+          .sort()
+          .join(",");
+      if (kinds(before) !== kinds(input.phases) || votingBefore?.startsOn !== votingAfter?.startsOn) {
+        throw new FrozenError("phases");
+      }
+    }
+    await tx
+      .update(rounds)
+      .set({ title: input.title, description: input.description, updatedAt: now })
+      .where(eq(rounds.id, round.id));
+    await tx.delete(phases).where(eq(phases.roundId, round.id));
+    await tx.insert(phases).values(
+      input.phases.map((p) => ({
+        id: randomUUID(),
+        roundId: round.id,
+        ...p,
+        plannedEndsOn: p.kind === "voting" ? plannedEndsOn : null,
+      })),
+    );
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "round.update",
+      target: `round:${slug}`,
+      roundId: round.id,
+      before: {
+        title: round.title,
+        description: round.description,
+        phases: before.map(({ kind, startsOn, endsOn }) => ({ kind, startsOn, endsOn })),
+      },
+      after: { title: input.title, description: input.description, phases: input.phases },
+    });
+  });
+}
+
+export async function advancePhase(db: Db, access: Actor, slug: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, slug);
+    await lockRoundRules(tx, round.id);
+    // Published results are final: the signed bundle carries the round's texts and dates (round.json),
+    // and observers must be able to download the same bytes tomorrow.
+    const [secret] = await tx
+      .select({ destroyedAt: roundSecrets.destroyedAt })
+      .from(roundSecrets)
+      .where(eq(roundSecrets.roundId, round.id));
+    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
+    const before = await phasesOf(tx, round.id);
+    const today = dayIn(access.municipality.timeZone, now);
+    const frozen = rulesFrozen(before, today);
+    const outcome = advancePhases(before, today);
+    if (!outcome.ok) throw new RefusedError(outcome.code, null, {}, 409);
+    if (outcome.to === "voting") await assertBallotReady(tx, round.id);
+    for (const p of outcome.phases) {
+      const old = before.find((x) => x.kind === p.kind);
+      // Voting may only close early here; the window as opened stays what checkpoints sign (ADR 0018).
+      if (frozen && p.kind === "voting" && old && (p.startsOn !== old.startsOn || p.endsOn > old.endsOn))
+        throw new RefusedError("voting_closed", null, {}, 409);
+      const closing = frozen && p.kind === "voting" && old && p.endsOn !== old.endsOn;
+      await tx
+        .update(phases)
+        .set({
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+          ...(closing ? { plannedEndsOn: old.plannedEndsOn ?? old.endsOn } : {}),
+        })
+        .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
+    }
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "round.advance_phase",
+      target: `round:${slug}`,
+      roundId: round.id,
+      before: { phase: outcome.from },
+      after: { phase: outcome.to, on: today },
+    });
+    return outcome;
+  });
+}
+
+/** Voting cannot open on an envelope whose rules are impossible for its ballot. */
+async function assertBallotReady(tx: Tx, roundId: string) {
+  const rows = await tx.select().from(envelopes).where(eq(envelopes.roundId, roundId));
+  for (const envelope of rows) {
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(proposals)
+      .where(and(eq(proposals.envelopeId, envelope.id), eq(proposals.status, "accepted")));
+    const violations = checkEnvelope(envelope, n);
+    if (violations.length) throw new ViolationsError(violations);
+  }
+}
+
+/** Refuses a rule change once voting has opened; under the round's rules lock, inside the writing transaction. */
+async function assertNotFrozen(tx: Tx, access: Actor, roundId: string, what: string, now: Date) {
+  await lockRoundRules(tx, roundId);
+  const current = await phasesOf(tx, roundId);
+  if (rulesFrozen(current, dayIn(access.municipality.timeZone, now))) throw new FrozenError(what);
+}
+
+export interface EnvelopeInput extends EnvelopeRules {
+  slug: string;
+  name: LocalizedText;
+  districtId: string | null;
+  tallyRule: "greedy" | "mes";
+  tallyCompletion: boolean;
+}
+
+export async function saveEnvelope(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  input: EnvelopeInput,
+  existingSlug: string | null,
+  now = new Date(),
+) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
+    await assertNotFrozen(tx, access, round.id, "envelopes", now);
+    const [existing] = existingSlug
+      ? await tx
+          .select()
+          .from(envelopes)
+          .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, existingSlug)))
+      : [];
+    if (existingSlug && !existing) throw new RefusedError("envelope_not_found", null, {}, 404);
+    const [clash] = await tx
+      .select({ id: envelopes.id })
+      .from(envelopes)
+      .where(
+        and(
+          eq(envelopes.roundId, round.id),
+          eq(envelopes.slug, input.slug),
+          existing ? ne(envelopes.id, existing.id) : undefined,
+        ),
+      );
+    if (clash) throw new RefusedError("slug_taken", "slug");
+    const proposalCount = existing
+      ? (
+          await tx
+            .select({ n: count() })
+            .from(proposals)
+            .where(
+              and(eq(proposals.envelopeId, existing.id), inArray(proposals.status, ["accepted", "selected", "funded"])),
+            )
+        )[0].n
+      : null;
+    const violations = checkEnvelope(input, proposalCount);
+    if (violations.length) throw new ViolationsError(violations);
+    const values = { ...input, roundId: round.id };
+    if (existing) {
+      await tx.update(envelopes).set(values).where(eq(envelopes.id, existing.id));
+    } else {
+      await tx.insert(envelopes).values({ id: randomUUID(), ...values });
+    }
+    await recordAction(tx, {
+      ...logFor(access),
+      action: existing ? "envelope.update" : "envelope.create",
+      target: `envelope:${roundSlug}/${input.slug}`,
+      roundId: round.id,
+      before: existing ?? undefined,
+      after: input,
+    });
+  });
+}
+
+export async function deleteEnvelope(db: Db, access: Actor, roundSlug: string, envelopeSlug: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
+    await assertNotFrozen(tx, access, round.id, "envelopes", now);
+    const [existing] = await tx
+      .select()
+      .from(envelopes)
+      .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, envelopeSlug)));
+    if (!existing) throw new RefusedError("envelope_not_found", null, {}, 404);
+    const [{ n }] = await tx.select({ n: count() }).from(proposals).where(eq(proposals.envelopeId, existing.id));
+    if (n > 0) throw new RefusedError("envelope_has_proposals", null, { count: n }, 409);
+    await tx.delete(envelopes).where(eq(envelopes.id, existing.id));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "envelope.delete",
+      target: `envelope:${roundSlug}/${envelopeSlug}`,
+      roundId: round.id,
+      before: existing,
+    });
+  });
+}
+
+export interface ProposalInput {
+  envelopeSlug: string;
+  title: LocalizedText;
+  body: LocalizedText;
+  cost: number;
+  districtId: string | null;
+  location: string | null;
+}
+
+async function envelopeOf(tx: Tx, roundId: string, slug: string) {
+  const [envelope] = await tx
+    .select()
+    .from(envelopes)
+    .where(and(eq(envelopes.roundId, roundId), eq(envelopes.slug, slug)));
+  if (!envelope) throw new RefusedError("envelope_unknown", "envelopeSlug");
+  return envelope;
+}
+
+/** Staff put a proposal straight on the ballot (status `accepted`). */
+export async function createStaffProposal(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  input: ProposalInput,
+  now = new Date(),
+) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
+    await assertNotFrozen(tx, access, round.id, "proposals", now);
+    const envelope = await envelopeOf(tx, round.id, input.envelopeSlug);
+    const id = randomUUID();
+    await tx.insert(proposals).values({
+      id,
+      envelopeId: envelope.id,
+      title: input.title,
+      body: input.body,
+      cost: input.cost,
+      districtId: input.districtId,
+      location: input.location,
+      authorId: access.user.id,
+      status: "accepted",
+      reviewedAt: now,
+      reviewedBy: access.user.id,
+    });
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "proposal.create",
+      target: `proposal:${id}`,
+      roundId: round.id,
+      after: { envelope: envelope.slug, title: input.title, cost: input.cost },
+    });
+    return { id };
+  });
+}
+
+export type Review =
+  | { decision: "accept"; cost: number; feasibilityNote: string | null }
+  | { decision: "reject"; reason: string };
+
+/** Accept (with the final cost estimate) or reject (with a reason the author and public see). */
+export async function reviewProposal(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  proposalId: string,
+  review: Review,
+  now = new Date(),
+) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
+    const proposal = await proposalInRound(tx, round.id, proposalId);
+    if (!["submitted", "accepted", "rejected"].includes(proposal.status)) {
+      throw new RefusedError("not_reviewable", null, { status: proposal.status }, 409);
+    }
+    await assertNotFrozen(tx, access, round.id, "proposals", now);
+    const changes =
+      review.decision === "accept"
+        ? {
+            status: "accepted" as const,
+            cost: review.cost,
+            feasibilityNote: review.feasibilityNote,
+            rejectionReason: null,
+          }
+        : { status: "rejected" as const, rejectionReason: review.reason };
+    await tx
+      .update(proposals)
+      .set({ ...changes, reviewedAt: now, reviewedBy: access.user.id, updatedAt: now })
+      .where(eq(proposals.id, proposal.id));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "proposal.review",
+      target: `proposal:${proposal.id}`,
+      roundId: round.id,
+      before: { status: proposal.status, cost: proposal.cost },
+      after: changes,
+    });
+  });
+}
+
+export async function postOfficialResponse(
+  db: Db,
+  access: Actor,
+  roundSlug: string,
+  proposalId: string,
+  text: string,
+  now = new Date(),
+) {
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
+    const proposal = await proposalInRound(tx, round.id, proposalId);
+    await tx
+      .update(proposals)
+      .set({ officialResponse: text, officialResponseAt: now, updatedAt: now })
+      .where(eq(proposals.id, proposal.id));
+    await recordAction(tx, {
+      ...logFor(access),
+      action: "proposal.official_response",
+      target: `proposal:${proposal.id}`,
+      roundId: round.id,
+      before: { officialResponse: proposal.officialResponse },
+      after: { officialResponse: text },
+    });
+  });
+}
+
+export async function proposalInRound(db: Db | Tx, roundId: string, proposalId: string) {
+  const [row] = await db
+    .select({ proposal: proposals })
+    .from(proposals)
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .where(and(eq(envelopes.roundId, roundId), eq(proposals.id, proposalId)));
+  if (!row) throw new RefusedError("proposal_not_found", null, {}, 404);
+  return row.proposal;
+}
+
+export const PHASES_FOR_SUBMISSION: PhaseKind[] = ["proposals"];

@@ -1,0 +1,201 @@
+/**
+ * Publishing a round's results: only on a current tally (no ballot after it), it signs the final
+ * checkpoint, destroys the per-round voter-key secret (so no ballot can be linked to a person any
+ * more), marks the selected proposals funded and opens the results to everyone. One transaction.
+ */
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import fs from "node:fs";
+import { destroyKey, keyStoreDir, roundSecretName } from "../../../db/keystore";
+import {
+  ballots,
+  baskets,
+  envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  roundSecrets,
+  rounds,
+  turnout,
+} from "../../../db/schema";
+import { advancePhases } from "../../domain/rounds/rules";
+import { currentPhase, dayIn } from "../../domain/rounds/phases";
+import { recordAction } from "../action-log/action-log.server";
+import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.server";
+import { RefusedError } from "../errors.server";
+import type { StaffAccess } from "../../web/guards.server";
+import { latestTallies } from "./tally.server";
+
+export async function isPublished(db: Db, roundId: string): Promise<boolean> {
+  const [row] = await db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
+  return Boolean(row?.destroyedAt);
+}
+
+/**
+ * Destroys any voter-key secret of a published round still in the key store (a host that stopped
+ * between publishing and destroying). Run when the server starts. Returns how many it destroyed.
+ */
+export async function destroyPublishedSecrets(db: Db): Promise<number> {
+  const dir = keyStoreDir();
+  if (!fs.existsSync(dir)) return 0;
+  const ids = fs
+    .readdirSync(dir)
+    .map((f) => /^round-(.+)\.voter-key-secret$/.exec(f)?.[1])
+    .filter((id): id is string => Boolean(id));
+  if (!ids.length) return 0;
+  const published = await db
+    .select({ roundId: roundSecrets.roundId, destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(inArray(roundSecrets.roundId, ids));
+  let destroyed = 0;
+  for (const r of published) if (r.destroyedAt && destroyKey(roundSecretName(r.roundId))) destroyed++;
+  return destroyed;
+}
+
+export async function publishRound(
+  db: Db,
+  access: Pick<StaffAccess, "user" | "municipality">,
+  roundSlug: string,
+  now = new Date(),
+) {
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, access.municipality.id), eq(rounds.slug, roundSlug)));
+  if (!round) throw new RefusedError("round_not_found", null, {}, 404);
+  if (await isPublished(db, round.id)) throw new RefusedError("already_published", null, {}, 409);
+  const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
+  const today = dayIn(access.municipality.timeZone, now);
+  if (currentPhase(phaseRows, today)?.kind !== "tallying") throw new RefusedError("not_tallying", null, {}, 409);
+  const results = await latestTallies(db, round.id);
+  if (results.some((r) => !r.tally)) throw new RefusedError("no_tally", null, {}, 409);
+  if (results.some((r) => r.stale)) throw new RefusedError("tally_stale", null, {}, 409);
+  const finalCheckpoint = await maybeCheckpoint(db, {
+    roundId: round.id,
+    municipalityId: access.municipality.id,
+    now,
+    force: true,
+  });
+  const winners = results.flatMap((r) => r.tally?.selected ?? []);
+  const advanced = advancePhases(phaseRows, today);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(roundSecrets)
+      .values({ roundId: round.id, destroyedAt: now })
+      .onConflictDoUpdate({ target: roundSecrets.roundId, set: { destroyedAt: now } });
+    // Draft baskets are of no use any more (and unreadable once the secret is destroyed).
+    await tx
+      .delete(baskets)
+      .where(
+        inArray(
+          baskets.envelopeId,
+          tx.select({ id: envelopes.id }).from(envelopes).where(eq(envelopes.roundId, round.id)),
+        ),
+      );
+    // Nothing finer than the day (of the municipality's time zone) stays next to a ballot (ADR 0016).
+    const tz = access.municipality.timeZone;
+    await tx
+      .update(ballots)
+      .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone ${tz}) at time zone ${tz}` })
+      .where(eq(ballots.roundId, round.id));
+    await tx
+      .update(ledgerLeaves)
+      .set({ createdAt: sql`date_trunc('day', ${ledgerLeaves.createdAt} at time zone ${tz}) at time zone ${tz}` })
+      .where(eq(ledgerLeaves.roundId, round.id));
+    if (winners.length)
+      await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
+    if (advanced.ok && advanced.to === "published") {
+      for (const p of advanced.phases) {
+        await tx
+          .update(phases)
+          .set({ startsOn: p.startsOn, endsOn: p.endsOn })
+          .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
+      }
+    }
+    await recordAction(tx, {
+      municipalityId: access.municipality.id,
+      municipalitySlug: access.municipality.slug,
+      actor: { id: access.user.id, displayName: access.user.displayName },
+      action: "round.publish",
+      target: `round:${round.slug}`,
+      roundId: round.id,
+      after: {
+        funded: winners,
+        finalCheckpoint: finalCheckpoint
+          ? { treeSize: finalCheckpoint.treeSize, rootHash: finalCheckpoint.rootHash }
+          : null,
+        voterKeySecret: "destroyed",
+      },
+      at: now,
+    });
+  });
+  // The secret lives only in the key store: destroyed once publication is committed.
+  destroyKey(roundSecretName(round.id));
+  return { funded: winners, treeSize: finalCheckpoint?.treeSize ?? 0 };
+}
+
+/** Everything the public results page shows, once the round is published. */
+export async function publishedResults(db: Db, round: { id: string }, municipalityId: string) {
+  const results = await latestTallies(db, round.id);
+  const out = [];
+  for (const { envelope, tally, proposals: proposalRows } of results) {
+    const ballotRows = await db
+      .select({ body: ballots.body, weight: ballots.weight })
+      .from(ballots)
+      .where(and(eq(ballots.envelopeId, envelope.id), eq(ballots.current, true)));
+    const support = new Map<string, { weighted: number; count: number }>();
+    for (const b of ballotRows) {
+      const ids = "approved" in b.body ? b.body.approved : Object.keys(b.body.points);
+      for (const id of ids) {
+        const s = support.get(id) ?? { weighted: 0, count: 0 };
+        s.weighted += b.weight;
+        s.count += 1;
+        support.set(id, s);
+      }
+    }
+    const selected = new Set(tally?.selected ?? []);
+    out.push({
+      envelope: {
+        slug: envelope.slug,
+        name: envelope.name,
+        amount: envelope.amount,
+        rule: tally?.rule ?? null,
+        seed: tally?.seed ?? null,
+      },
+      used: proposalRows.filter((p) => selected.has(p.id)).reduce((s, p) => s + p.cost, 0),
+      ballots: ballotRows.length,
+      trace: (tally?.result.trace ?? []) as {
+        step: number;
+        project: string;
+        cost: number;
+        support: number;
+        rho?: number;
+        payers?: number;
+        phase: string;
+      }[],
+      proposals: proposalRows
+        .filter((p) => p.status !== "withdrawn" && p.status !== "rejected" && p.status !== "submitted")
+        .map((p) => ({
+          id: p.id,
+          title: p.title,
+          cost: p.cost,
+          selected: selected.has(p.id),
+          weighted: support.get(p.id)?.weighted ?? 0,
+          count: support.get(p.id)?.count ?? 0,
+        }))
+        .sort((a, b) => b.weighted - a.weighted),
+    });
+  }
+  const turnoutRows = await db.select().from(turnout).where(eq(turnout.roundId, round.id)).orderBy(asc(turnout.day));
+  const [{ n: ledgerSize }] = await db
+    .select({ n: count() })
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.roundId, round.id));
+  const checkpointsData = await publicCheckpoints(db, round.id, municipalityId);
+  return {
+    envelopes: out,
+    turnout: turnoutRows,
+    ledgerSize,
+    finalCheckpoint: checkpointsData.checkpoints.at(-1) ?? null,
+  };
+}
