@@ -23,7 +23,7 @@ import { MerkleAccumulator, leafHashHex } from "../../app/domain/bundle/format";
 import { type MessageKey, type Params, translator } from "../../app/domain/i18n";
 import { type PublishedCheckpoints, type VoterReceipt, verifyReceipt } from "../../app/domain/ledger/receipt";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { ledgerHead } from "../../app/services/ballots/ballots.server";
+import { ledgerHead } from "../../app/services/ballots/ledger-store.server";
 import { maybeCheckpoint } from "../../app/services/ballots/checkpoints.server";
 import { spawnServer, throwawayDatabase, withKeyStore } from "../support/e2e-server";
 

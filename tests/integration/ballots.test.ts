@@ -10,10 +10,10 @@ import {
   BallotRefused,
   castBallot,
   commitmentOf,
-  leafHashOf,
   loadBasket,
   saveBasket,
 } from "../../app/services/ballots/ballots.server";
+import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
 
@@ -252,7 +252,9 @@ describe("casting ballots", () => {
 describe("the ballot ledger", () => {
   it("keeps complete-subtree hashes so that roots and proofs match a reference computed from all leaves", async () => {
     const { hashChildren, verifyConsistency, verifyInclusion } = await import("../../app/domain/ledger/merkle");
-    const { ledgerHead, inclusionProof, consistencyProof } = await import("../../app/services/ballots/ballots.server");
+    const { ledgerHead, inclusionProof, consistencyProof } = await import(
+      "../../app/services/ballots/ledger-store.server"
+    );
     const leaves = await database.db
       .select()
       .from(ledgerLeaves)
@@ -381,7 +383,8 @@ describe("shora verify-receipt", () => {
 
 describe("revoked voters", () => {
   it("have their current ballots withdrawn, recorded by a withdrawal leaf in the ledger", async () => {
-    const { withdrawBallotsOf, ledgerHead } = await import("../../app/services/ballots/ballots.server");
+    const { withdrawBallotsOf } = await import("../../app/services/ballots/ballots.server");
+    const { ledgerHead } = await import("../../app/services/ballots/ledger-store.server");
     const { hashChildren } = await import("../../app/domain/ledger/merkle");
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
     const cast1 = await cast("to-be-revoked", approval, { approved: [ids.c] });

@@ -14,7 +14,7 @@ import { ballots, envelopes, ledgerLeaves, phases, proposals, rounds } from "../
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { hashChildren } from "../../app/domain/ledger/merkle";
-import { ledgerHead } from "../../app/services/ballots/ballots.server";
+import { ledgerHead } from "../../app/services/ballots/ledger-store.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
 

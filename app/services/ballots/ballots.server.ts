@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import {
   type SealedBasket,
@@ -22,21 +22,14 @@ import {
 } from "../../../db/schema";
 import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
 import {
-  type NodeId,
-  type NodeLookup,
-  consistencyProofFromNodes,
-  inclusionProofFromNodes,
   nodesCompletedByAppend,
   planAppend,
-  planConsistency,
-  planInclusion,
-  planRoot,
-  rootFromNodes,
 } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/audit/canonical";
 import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
+import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
 
 /** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
 export interface VoterStanding {
@@ -150,14 +143,6 @@ export function voterKey(secret: string, identity: string): string {
 /** commitment = SHA-256(canonical ballot body ‖ 32-byte nonce), hex: the body stays hidden until publication. */
 export function commitmentOf(body: BallotBody, nonce: Buffer): string {
   return createHash("sha256").update(canonicalJson(body)).update(nonce).digest("hex");
-}
-
-/** RFC 9162 leaf hash: SHA-256(0x00 ‖ leaf bytes), hex. */
-export function leafHashOf(leaf: string): string {
-  return createHash("sha256")
-    .update(Buffer.from([0]))
-    .update(leaf, "utf8")
-    .digest("hex");
 }
 
 export interface CastInput {
@@ -312,60 +297,6 @@ async function appendState(
     mine: json<{ id: string; envelopeId: string; channel: "online" | "paper" }[]>(row.mine),
     edge,
   };
-}
-
-/** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */
-async function storeCompletedNodes(tx: Tx, roundId: string, index: number, leafHash: Buffer) {
-  const siblings = await loadNodes(tx, roundId, planAppend(index));
-  const nodes = nodesCompletedByAppend(index, leafHash, siblings);
-  await tx
-    .insert(ledgerNodes)
-    .values(nodes.map((n) => ({ roundId, level: n.level, index: n.index, hash: n.hash.toString("hex") })));
-}
-
-/** Loads the given complete-subtree nodes of a round's ledger in one query and returns a lookup. */
-export async function loadNodes(db: Db | Tx, roundId: string, needed: NodeId[]): Promise<NodeLookup> {
-  const found = new Map<string, Buffer>();
-  if (needed.length) {
-    const rows = await db
-      .select()
-      .from(ledgerNodes)
-      .where(
-        and(
-          eq(ledgerNodes.roundId, roundId),
-          or(...needed.map((n) => and(eq(ledgerNodes.level, n.level), eq(ledgerNodes.index, n.index)))),
-        ),
-      );
-    for (const r of rows) found.set(`${r.level}/${r.index}`, Buffer.from(r.hash, "hex"));
-  }
-  return (level, index) => {
-    const hash = found.get(`${level}/${index}`);
-    if (!hash) throw new Error(`ledger node ${level}/${index} of round ${roundId} is missing`);
-    return hash;
-  };
-}
-
-/** The root of the round's ledger at `size` leaves (default: now). */
-export async function ledgerHead(db: Db, roundId: string, size?: number) {
-  const [{ n }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
-  const treeSize = size ?? n;
-  if (treeSize > n) throw new RefusedError("ledger_too_small", null, {}, 404);
-  return {
-    size: treeSize,
-    root: rootFromNodes(treeSize, await loadNodes(db, roundId, planRoot(treeSize))).toString("hex"),
-  };
-}
-
-/** Proof that leaf `index` is in the ledger of `size` leaves. */
-export async function inclusionProof(db: Db, roundId: string, index: number, size: number) {
-  const lookup = await loadNodes(db, roundId, planInclusion(index, size));
-  return inclusionProofFromNodes(index, size, lookup).map((h) => h.toString("hex"));
-}
-
-/** Proof that the ledger of `oldSize` leaves is a prefix of the ledger of `newSize` leaves. */
-export async function consistencyProof(db: Db, roundId: string, oldSize: number, newSize: number) {
-  const lookup = await loadNodes(db, roundId, planConsistency(oldSize, newSize));
-  return consistencyProofFromNodes(oldSize, newSize, lookup).map((h) => h.toString("hex"));
 }
 
 /** Turnout per day, district, class and channel (counts of voters, never who). */

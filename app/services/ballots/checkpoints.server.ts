@@ -22,7 +22,7 @@ import {
   signCheckpoint,
 } from "../../domain/ledger/checkpoint";
 import type { VoterReceiptV2 } from "../../domain/ledger/receipt";
-import { inclusionProof, ledgerHead } from "./ballots.server";
+import { inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 
