@@ -1,9 +1,13 @@
 import type { RuleViolation } from "../domain/rounds/rules";
 
-/** A use case refused: a literal code, the form field concerned (if any) and values for the message. */
-export class RefusedError extends Error {
+/**
+ * A use case refused: a literal code, the form field concerned (if any) and values for the message.
+ * Each area names its codes as a union (`RefusedError<BallotRefusal>`) and maps every code to a message
+ * with `RefusalMessages` (app/web/refusals.server.ts), so a raw code can never reach a user.
+ */
+export class RefusedError<C extends string = string> extends Error {
   constructor(
-    readonly code: string,
+    readonly code: C,
     readonly field: string | null = null,
     readonly params: Record<string, string | number> = {},
     readonly status: 400 | 403 | 404 | 409 = 400,

@@ -43,3 +43,24 @@ export function refusalResponse(
   }
   return json<FormFailure>({ errors, values }, { status });
 }
+
+/** Every refusal code of an area mapped to its message: the compiler checks that none is missing. */
+export type RefusalMessages<C extends string> = { readonly [K in C]: MessageKey };
+
+/**
+ * Like `refusalResponse`, with the area's typed code-to-message map instead of a key prefix.
+ * A code the map does not know is re-thrown (a 500 for the logs), never shown raw.
+ */
+export function refusalResponseFrom<C extends string>(
+  error: unknown,
+  t: Translator,
+  values: Record<string, string>,
+  messages: RefusalMessages<C>,
+) {
+  if (!(error instanceof RefusedError) || !Object.hasOwn(messages, error.code)) throw error;
+  const key = messages[error.code as C];
+  return json<FormFailure>(
+    { errors: { [error.field ?? "form"]: t(key, translateParams(error.params, t)) }, values },
+    { status: error.status },
+  );
+}
