@@ -1,7 +1,8 @@
 import { nameIsPlain } from "../../domain/accounts/names";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import type { Db, Tx } from "../../../db/client";
+import type { Scope } from "../scope";
 import { districts, envelopes, memberships, municipalities, rounds, users } from "../../../db/schema";
 import type { MembershipRole } from "../../../db/schema";
 import { hashPassword, normalizeEmail } from "../accounts/auth.server";
@@ -129,4 +130,15 @@ export async function createMunicipality(db: Db, input: NewMunicipality) {
     await tx.insert(memberships).values({ userId: admin.id, municipalityId, role: "admin" });
     return { municipalityId, adminUserId: admin.id };
   });
+}
+
+export type District = typeof districts.$inferSelect;
+
+/** The municipality's districts in their display order. */
+export async function districtsOf(db: Db | Tx, scope: Scope): Promise<District[]> {
+  return db
+    .select()
+    .from(districts)
+    .where(eq(districts.municipalityId, scope.municipality.id))
+    .orderBy(asc(districts.position));
 }
