@@ -97,7 +97,7 @@ export const tallyBench: BenchSuite = {
       const runs = [0, 1, 2].map(() => timeCli(file, rule, env));
       return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     };
-    // #3's targets: 100× faster than pabutools' parse + rule (reference/*.json has its seconds here),
+    // The targets: 100× faster than pabutools' parse + rule (reference/*.json has its seconds here),
     // Add1 and the synthetic million under 5 s.
     const referenceKey: Record<string, string> = {
       mes: "mes_cost",

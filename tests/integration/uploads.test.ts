@@ -1,5 +1,5 @@
 /**
- * Hostile uploads (issue #9): census and paper-ballot CSV files that are too large, malformed, in
+ * Hostile uploads (ADR 0014): census and paper-ballot CSV files that are too large, malformed, in
  * another encoding than UTF-8, or full of spreadsheet formulas. Each is refused with a 4xx that names
  * the file field (and the line, where a line is at fault), and leaves the database as it was — the
  * one row a refused census file adds on purpose (its import, with the report staff read, and its log

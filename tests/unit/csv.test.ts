@@ -50,7 +50,7 @@ describe("a CSV cell", () => {
   });
 
   it("neutralises every part after a separator that would start a formula", () => {
-    // The attack of the issue: in a locale that splits on `;`, the second part ran as a formula.
+    // The attack: in a locale that splits on `;`, the second part ran as a formula.
     expect(csvCell("x;=1+1")).toBe(`"x;'=1+1"`);
     expect(csvCell("x,=1+1")).toBe(`"x,'=1+1"`);
     expect(csvCell("x|=1+1")).toBe(`"x|'=1+1"`);
