@@ -11,6 +11,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { createKeyOnce, roundSecretName, storeSigningKeyOnce } from "./keystore";
 import * as schema from "./schema/index";
+import { config } from "../app/config.server";
 
 export type Schema = typeof schema;
 /** One type for both drivers: services are written once and run on PGlite and PostgreSQL alike. */
@@ -202,9 +203,10 @@ export async function moveSecretsToKeyStore(db: Db) {
 
 /** Opens the database the environment names: DATABASE_URL, else PGlite in SHORA_DATA_DIR or ./data. */
 export function openDatabaseFromEnv(extra: Partial<OpenOptions> = {}): Promise<Database> {
+  const { databaseUrl, dataDir } = config();
   return openDatabase({
-    url: process.env.DATABASE_URL || undefined,
-    dataDir: process.env.SHORA_DATA_DIR || undefined,
+    url: databaseUrl,
+    dataDir,
     ...extra,
   });
 }

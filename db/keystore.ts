@@ -8,11 +8,12 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { config } from "../app/config.server";
 
 /** SHORA_KEY_DIR, else a folder beside the embedded database's: `<data folder>-keys` (./data-keys). */
 export function keyStoreDir(): string {
-  if (process.env.SHORA_KEY_DIR) return path.resolve(process.env.SHORA_KEY_DIR);
-  return `${path.resolve(process.env.SHORA_DATA_DIR || "data")}-keys`;
+  const { keyDir, dataDir } = config();
+  return keyDir ? path.resolve(keyDir) : `${path.resolve(dataDir)}-keys`;
 }
 
 function fileOf(name: string): string {

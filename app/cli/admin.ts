@@ -1,15 +1,32 @@
 import { nameIsPlain } from "../domain/accounts/names";
 import { eq } from "drizzle-orm";
 import { openDatabaseFromEnv } from "../../db/client";
+import { config } from "../config.server";
 import { users } from "../../db/schema";
 import { newMunicipalitySchema } from "../domain/tenancy/municipality";
 import { normalizeEmail, signup } from "../services/accounts/auth.server";
 import { SlugTakenError, createMunicipality } from "../services/tenancy/municipality.server";
-import { parseArgs, stringFlag } from "./args.ts";
+import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
+
+const OPTIONS = {
+  slug: { type: "string" },
+  "name-en": { type: "string" },
+  "name-fa": { type: "string" },
+  locale: { type: "string" },
+  "time-zone": { type: "string" },
+  currency: { type: "string" },
+  "admin-email": { type: "string" },
+  "admin-name": { type: "string" },
+  "admin-password": { type: "string" },
+  email: { type: "string" },
+  name: { type: "string" },
+  password: { type: "string" },
+} satisfies CliOptions;
 
 export const adminCommand: CliCommand = {
   summary: "Platform administration: create-municipality, create-platform-admin",
+  options: OPTIONS,
   usage: [
     "Usage: shora admin create-municipality --slug S --name-en N [--name-fa N] [--locale fa|en]",
     "         [--time-zone Asia/Tehran] [--currency IRR] --admin-email E --admin-name N --admin-password P",
@@ -18,7 +35,8 @@ export const adminCommand: CliCommand = {
     "The password may also come from SHORA_ADMIN_PASSWORD (keeps it out of shell history).",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args);
+    const parsed = parseArgs(args, OPTIONS, 1);
+    const settings = config();
     const [action] = parsed.positional;
     if (action === "create-municipality") {
       const input = newMunicipalitySchema.safeParse({
@@ -30,7 +48,7 @@ export const adminCommand: CliCommand = {
         currency: stringFlag(parsed, "currency", "IRR"),
         adminEmail: stringFlag(parsed, "admin-email"),
         adminName: stringFlag(parsed, "admin-name"),
-        adminPassword: stringFlag(parsed, "admin-password", process.env.SHORA_ADMIN_PASSWORD ?? ""),
+        adminPassword: stringFlag(parsed, "admin-password", settings.adminPassword ?? ""),
       });
       if (!input.success) {
         const issue = input.error.issues[0];
@@ -58,7 +76,7 @@ export const adminCommand: CliCommand = {
     }
     if (action === "create-platform-admin") {
       const email = stringFlag(parsed, "email");
-      const password = stringFlag(parsed, "password", process.env.SHORA_ADMIN_PASSWORD ?? "");
+      const password = stringFlag(parsed, "password", settings.adminPassword ?? "");
       if (password.length < 10) throw new UsageError("password: at least 10 characters");
       if (!nameIsPlain(stringFlag(parsed, "name")))
         throw new UsageError("name: no invisible or text-direction characters");

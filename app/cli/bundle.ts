@@ -1,10 +1,18 @@
 import { demoBundle } from "../domain/bundle/demo";
-import { parseArgs, stringFlag } from "./args.ts";
+import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { writeBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
+const OPTIONS = {
+  demo: { type: "boolean" },
+  voters: { type: "string" },
+  out: { type: "string" },
+  seed: { type: "string" },
+} satisfies CliOptions;
+
 export const bundleCommand: CliCommand = {
   summary: "Write a synthetic, correctly signed published bundle (--demo) to try the verifier",
+  options: OPTIONS,
   usage: [
     "Usage: shora bundle --demo --voters N --out DIR|FILE.zip [--seed S]",
     "",
@@ -12,7 +20,7 @@ export const bundleCommand: CliCommand = {
     "a withdrawal) without a database. The same seed gives the same bytes.",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args, ["demo"]);
+    const parsed = parseArgs(args, OPTIONS);
     if (!parsed.flags.has("demo"))
       throw new UsageError("only --demo bundles can be written without a database (see export-bundle)");
     const votersText = stringFlag(parsed, "voters", "1000");

@@ -1,10 +1,13 @@
 import { openDatabaseFromEnv } from "../../db/client";
 import { seedDemo } from "../services/demo/demo.server";
-import { parseArgs } from "./args.ts";
+import { type CliOptions, parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
+
+const OPTIONS = { "if-empty": { type: "boolean" } } satisfies CliOptions;
 
 export const dbCommand: CliCommand = {
   summary: "Database tasks: migrate, seed-demo",
+  options: OPTIONS,
   usage: [
     "Usage: shora db migrate",
     "       shora db seed-demo [--if-empty]",
@@ -12,7 +15,7 @@ export const dbCommand: CliCommand = {
     "Works on DATABASE_URL, or on the embedded database in SHORA_DATA_DIR (default ./data).",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args, ["if-empty"]);
+    const parsed = parseArgs(args, OPTIONS, 1);
     const [action] = parsed.positional;
     if (action !== "migrate" && action !== "seed-demo") throw new UsageError("expected `migrate` or `seed-demo`");
     const database = await openDatabaseFromEnv();

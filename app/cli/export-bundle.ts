@@ -1,12 +1,19 @@
 import { openDatabaseFromEnv } from "../../db/client";
 import { roundBundle } from "../services/tally/bundle.server";
 import { findMunicipality } from "../services/tenancy/municipality.server";
-import { parseArgs, stringFlag } from "./args.ts";
+import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { writeBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
+const OPTIONS = {
+  municipality: { type: "string" },
+  round: { type: "string" },
+  out: { type: "string" },
+} satisfies CliOptions;
+
 export const exportBundleCommand: CliCommand = {
   summary: "Write the published bundle of a round from the database",
+  options: OPTIONS,
   usage: [
     "Usage: shora export-bundle --municipality <slug> --round <slug> --out DIR|FILE.zip",
     "",
@@ -14,7 +21,7 @@ export const exportBundleCommand: CliCommand = {
     "Only published rounds have a bundle. Check it with `shora verify DIR`.",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args);
+    const parsed = parseArgs(args, OPTIONS);
     const slug = stringFlag(parsed, "municipality");
     const roundSlug = stringFlag(parsed, "round");
     const out = stringFlag(parsed, "out");

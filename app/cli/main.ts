@@ -1,14 +1,14 @@
 import { type CliCommand, type CliIo, processIo, runCommand } from "./io.ts";
 
 /** Commands are loaded lazily so `shora tally` never pays for the database or Remix. */
-const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+export const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   tally: {
     summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
     load: async () => (await import("./tally.ts")).tallyCommand,
   },
   serve: {
     summary: "Start the web app (production build) on PORT (default 3000)",
-    load: async () => (await import("../server/serve.ts")).serveCommand,
+    load: async () => (await import("./serve.ts")).serveCommand,
   },
   db: {
     summary: "Database tasks: migrate, seed-demo",

@@ -12,7 +12,7 @@ import {
   tallyCompact,
 } from "../domain/tally";
 import type { TieBreak } from "../domain/tally/tiebreak";
-import { parseArgs } from "./args.ts";
+import { type CliOptions, parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
 const USAGE = [
@@ -63,11 +63,21 @@ function readAll(fd: number, target: Uint8Array, file: string) {
   }
 }
 
+const OPTIONS = {
+  rule: { type: "string" },
+  "tie-break": { type: "string" },
+  seed: { type: "string" },
+  "min-support": { type: "string" },
+  "threshold-from-file": { type: "boolean" },
+  format: { type: "string" },
+} satisfies CliOptions;
+
 export const tallyCommand: CliCommand = {
   summary: "Tally one envelope from a Pabulib .pb file (greedy, Method of Equal Shares…)",
+  options: OPTIONS,
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, ["threshold-from-file"]);
+    const parsed = parseArgs(args, OPTIONS, 1);
     const [file] = parsed.positional;
     if (!file) throw new UsageError(`give a .pb file\n${USAGE}`);
     const rule = parsed.flags.get("rule");

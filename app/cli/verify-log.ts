@@ -1,12 +1,16 @@
 import fs from "node:fs";
 import { verifyActionLog } from "../domain/audit/verify";
+import { type CliOptions, parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
+
+const OPTIONS = {} satisfies CliOptions;
 
 export const verifyLogCommand: CliCommand = {
   summary: "Re-check an exported staff action log (JSONL) and name the first broken entry",
+  options: OPTIONS,
   usage: "Usage: shora verify-log <export.jsonl>\n\nExit codes: 0 the chain holds, 1 a broken entry, 2 bad input.",
   async run(args, io) {
-    const [file] = args;
+    const [file] = parseArgs(args, OPTIONS, 1).positional;
     if (!file) throw new UsageError("give the exported log file (JSONL)");
     let text: string;
     try {

@@ -9,7 +9,7 @@ import {
   parseReceipt,
   verifyReceipt,
 } from "../domain/ledger/receipt";
-import { parseArgs, stringFlag } from "./args.ts";
+import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { openBundle } from "./bundle-files.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
 
@@ -40,7 +40,12 @@ function print(checks: Check[], io: CliIo) {
   for (const c of checks) io.out(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
 }
 
+const OPTIONS = {
+  checkpoints: { type: "string" },
+} satisfies CliOptions;
+
 export const verifyReceiptCommand: CliCommand = {
+  options: OPTIONS,
   summary: "Check a voter receipt offline against a round's published checkpoints or bundle",
   usage: [
     "Usage: shora verify-receipt <receipt.json> --checkpoints <checkpoints.json>",
@@ -57,7 +62,7 @@ export const verifyReceiptCommand: CliCommand = {
     "did not vote again, your vote was replaced).",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args);
+    const parsed = parseArgs(args, OPTIONS, 2);
     if (parsed.positional.length === 2) return withBundle(parsed.positional[0], parsed.positional[1], io);
     const [receiptFile] = parsed.positional;
     if (!receiptFile) throw new UsageError("give the receipt file");

@@ -4,11 +4,17 @@ import { Worker } from "node:worker_threads";
 import type { LedgerDoc, RoundDoc } from "../domain/bundle/format";
 import type { LedgerResult } from "../domain/bundle/ledger-check";
 import { type BundleReader, verifyBundle } from "../domain/bundle/verify";
-import { parseArgs } from "./args.ts";
+import { config } from "../config.server";
+import { type CliOptions, parseArgs } from "./args.ts";
 import { ZipRefused, openBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
+const OPTIONS = {
+  "public-key": { type: "string" },
+} satisfies CliOptions;
+
 export const verifyCommand: CliCommand = {
+  options: OPTIONS,
   summary: "Verify a published round bundle (directory or .zip): signatures, ledger, ballots, .pb files and tallies",
   usage: [
     "Usage: shora verify <bundle.zip|bundle-dir> [--public-key key.pem]",
@@ -22,7 +28,7 @@ export const verifyCommand: CliCommand = {
     "Exit codes: 0 all checks pass, 1 a check failed (the file and line or leaf are named), 2 unreadable input.",
   ].join("\n"),
   async run(args, io) {
-    const parsed = parseArgs(args);
+    const parsed = parseArgs(args, OPTIONS, 1);
     const [location] = parsed.positional;
     if (!location) throw new UsageError("give the bundle (a directory or a .zip)");
     const keyFile = parsed.flags.get("public-key");
@@ -68,7 +74,7 @@ function ledgerInWorker(
       ? fs.statSync(file).size
       : 0
     : (reader.read("ballots.jsonl")?.length ?? 0);
-  const threads = process.env.SHORA_VERIFY_THREADS;
+  const threads = config().verifyThreads;
   if (threads === "1" || (size < WORKER_THRESHOLD_BYTES && threads !== "2")) return undefined;
   const source = import.meta.url.endsWith(".ts");
   const url = new URL(source ? "./verify-worker-source.mjs" : "./verify-worker.mjs", import.meta.url);

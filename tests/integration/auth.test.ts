@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../db/client";
 import { sessions, users } from "../../db/schema";
-import { serveCommand } from "../../app/server/serve";
+import { serveCommand } from "../../app/cli/serve";
 import * as account from "../../app/routes/account";
 import * as locale from "../../app/routes/locale";
 import * as login from "../../app/routes/login";

@@ -25,17 +25,15 @@ import type { VoterReceiptV2 } from "../../domain/ledger/receipt";
 import { inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
+import { config } from "../../config.server";
 
 /**
  * The checkpoint schedule (ADR 0016): every SHORA_CHECKPOINT_MINUTES (default 10) minutes, a round
  * whose ledger grew by at least SHORA_CHECKPOINT_BALLOTS (default 10) leaves gets a checkpoint.
  */
 export function checkpointSchedule(): { intervalMs: number; minLeaves: number } {
-  const minutes = Number(process.env.SHORA_CHECKPOINT_MINUTES || 10);
-  const leaves = Number(process.env.SHORA_CHECKPOINT_BALLOTS || 10);
-  if (!(minutes > 0)) throw new Error("SHORA_CHECKPOINT_MINUTES must be a positive number");
-  if (!Number.isInteger(leaves) || leaves < 1) throw new Error("SHORA_CHECKPOINT_BALLOTS must be a whole number ≥ 1");
-  return { intervalMs: minutes * 60_000, minLeaves: leaves };
+  const { checkpointMinutes, checkpointBallots } = config();
+  return { intervalMs: checkpointMinutes * 60_000, minLeaves: checkpointBallots };
 }
 
 /**

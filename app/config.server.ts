@@ -1,0 +1,136 @@
+/**
+ * The environment, read in this one place and checked against one schema (ADR 0023). Every
+ * variable is listed in the README's configuration table. `shora serve` and the CLI commands that
+ * open the database call `config()` first, so a bad value stops them at start with a message naming
+ * the variable (exit code 78, EX_CONFIG). Read lazily: tests that set a variable before the code
+ * that uses it see it, as they always did; the parsed result is reused while the variables are equal.
+ */
+import { z } from "zod";
+
+/** Unset and empty are the same: `VAR=` in a unit file or a shell means "not set". */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const wholeNumber = (min: number, fallback: number) =>
+  optional(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number ≥ ${min}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be a whole number ≥ ${min}`)),
+  ).transform((value) => value ?? fallback);
+
+const schema = z.object({
+  /** PostgreSQL (several app hosts may share it); unset: the embedded PGlite database. */
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")),
+  /** The embedded database's folder. */
+  SHORA_DATA_DIR: optional(z.string()).transform((value) => value ?? "data"),
+  /** The key store (ADR 0016); unset: `<data folder>-keys`. */
+  SHORA_KEY_DIR: optional(z.string()),
+  /** The server secret (ADR 0016), or the file holding it. */
+  SHORA_SECRET: optional(z.string()),
+  SHORA_SECRET_FILE: optional(z.string()),
+  PORT: optional(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a port number (0–65535)")
+      .transform(Number)
+      .pipe(z.number().max(65535, "must be a port number (0–65535)")),
+  ).transform((value) => value ?? 3000),
+  HOST: optional(z.string()).transform((value) => value ?? "0.0.0.0"),
+  /** 1: the server is behind a proxy whose X-Forwarded-* headers count (client address, https). */
+  SHORA_TRUST_PROXY: optional(z.enum(["0", "1"], { message: "must be 1 (behind a proxy) or 0" })).transform(
+    (value) => value === "1",
+  ),
+  /** The checkpoint schedule (ADR 0016). */
+  SHORA_CHECKPOINT_MINUTES: optional(
+    z
+      .string()
+      .transform(Number)
+      .pipe(z.number({ message: "must be a positive number" }).positive("must be a positive number")),
+  ).transform((value) => value ?? 10),
+  SHORA_CHECKPOINT_BALLOTS: wholeNumber(1, 10),
+  /** Ceilings against guessing and mass sign-up (ADR 0015). */
+  SHORA_CENSUS_MISSES_PER_IP_HOUR: wholeNumber(1, 20),
+  SHORA_CENSUS_MISSES_PER_MUNICIPALITY_HOUR: wholeNumber(1, 300),
+  SHORA_SIGNUPS_PER_IP_HOUR: wholeNumber(1, 10),
+  /** `shora verify`: 1 never checks the ledger in a worker thread, 2 always does; unset: by size. */
+  SHORA_VERIFY_THREADS: optional(z.enum(["1", "2"], { message: "must be 1 or 2" })),
+  /** `shora admin`: the password when no --password/--admin-password flag is given. */
+  SHORA_ADMIN_PASSWORD: optional(z.string()),
+});
+
+/** Variables whose values are never repeated in an error message. */
+const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD"]);
+
+export type ConfigVariable = keyof typeof schema.shape;
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as ConfigVariable[];
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  keyDir: string | undefined;
+  secret: string | undefined;
+  secretFile: string | undefined;
+  port: number;
+  host: string;
+  trustProxy: boolean;
+  checkpointMinutes: number;
+  checkpointBallots: number;
+  censusMissesPerIpHour: number;
+  censusMissesPerMunicipalityHour: number;
+  signupsPerIpHour: number;
+  verifyThreads: "1" | "2" | undefined;
+  adminPassword: string | undefined;
+}
+
+/** A variable with a value the schema refuses. */
+export class ConfigError extends Error {
+  readonly code = "config" as const;
+  constructor(
+    readonly variable: string,
+    reason: string,
+    value: string | undefined,
+  ) {
+    super(`${variable} ${reason}${value !== undefined && !SECRET.has(variable) ? ` (it is "${value}")` : ""}`);
+  }
+}
+
+/** Exit code of a command stopped by a bad configuration (sysexits EX_CONFIG). */
+export const EXIT_CONFIG = 78;
+
+let memo: { key: string; value: Config } | undefined;
+
+/** The configuration from `env` (the process's environment unless given); throws a ConfigError. */
+export function config(env: Record<string, string | undefined> = process.env): Config {
+  const key = CONFIG_VARIABLES.map((name) => env[name] ?? "\u0000").join("\u0001");
+  if (memo?.key === key) return memo.value;
+  const picked: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) picked[name] = env[name];
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    throw new ConfigError(variable, issue.message, env[variable]);
+  }
+  const e = parsed.data;
+  const value: Config = {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.SHORA_DATA_DIR,
+    keyDir: e.SHORA_KEY_DIR,
+    secret: e.SHORA_SECRET,
+    secretFile: e.SHORA_SECRET_FILE,
+    port: e.PORT,
+    host: e.HOST,
+    trustProxy: e.SHORA_TRUST_PROXY,
+    checkpointMinutes: e.SHORA_CHECKPOINT_MINUTES,
+    checkpointBallots: e.SHORA_CHECKPOINT_BALLOTS,
+    censusMissesPerIpHour: e.SHORA_CENSUS_MISSES_PER_IP_HOUR,
+    censusMissesPerMunicipalityHour: e.SHORA_CENSUS_MISSES_PER_MUNICIPALITY_HOUR,
+    signupsPerIpHour: e.SHORA_SIGNUPS_PER_IP_HOUR,
+    verifyThreads: e.SHORA_VERIFY_THREADS,
+    adminPassword: e.SHORA_ADMIN_PASSWORD,
+  };
+  memo = { key, value };
+  return value;
+}
