@@ -52,6 +52,11 @@ export const RULES = [
     forbids: (t) => t.layer === "schema" || /^drizzle-orm(\/|$)/.test(t.pkg),
   },
   {
+    name: "routes import no server or CLI module",
+    from: "routes",
+    forbids: (t) => ["server", "cli"].includes(t.layer),
+  },
+  {
     name: "web glue imports no route, server or CLI",
     from: "web",
     forbids: (t) => ["routes", "server", "cli", "app-shell"].includes(t.layer),
