@@ -16,15 +16,21 @@ import { type Leaf, rulesFingerprint } from "../../domain/bundle/format";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import {
   type Checkpoint,
+  checkpointHost,
+  checkpointNoteBody,
+  checkpointOrigin,
   decryptPrivateKey,
   encryptPrivateKey,
   generateSigningKey,
   signCheckpoint,
 } from "../../domain/ledger/checkpoint";
 import type { VoterReceiptV2 } from "../../domain/ledger/receipt";
+import { signNote, signerFromPem } from "../../domain/ledger/note";
 import { inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
+import { enqueueJob } from "../jobs/jobs.server";
+import { WITNESS_JOB, cosignedNote, hasActiveWitnesses, witnessSettingsOf } from "../witnesses/witnesses.server";
 
 /**
  * The checkpoint schedule (ADR 0016): every SHORA_CHECKPOINT_MINUTES (default 10) minutes, a round
@@ -217,8 +223,11 @@ async function signCheckpointNow(
     rootHash: head.root,
     signedAt: now.toISOString(),
   };
+  // Version 1 signature (receipts and bundles before ADR 0022 check it) and the C2SP signed note.
   const signature = signCheckpoint(checkpoint, privateKeyOf(key));
-  await db
+  const origin = await originOf(db, params.roundId);
+  const note = signNote(checkpointNoteBody({ origin, ...checkpoint }), [signerFromPem(origin, privateKeyOf(key))]);
+  const inserted = await db
     .insert(checkpoints)
     .values({
       roundId: params.roundId,
@@ -227,8 +236,17 @@ async function signCheckpointNow(
       roundFingerprint: checkpoint.roundFingerprint,
       signedAt: now,
       signature,
+      note,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ treeSize: checkpoints.treeSize });
+  // Sent to the witnesses by the job queue once this transaction commits (ADR 0022).
+  if (inserted.length && (await hasActiveWitnesses(db, params.municipalityId)))
+    await enqueueJob(
+      db,
+      { actor: { kind: "system", name: "checkpoints" } },
+      { kind: WITNESS_JOB, payload: { roundId: params.roundId, treeSize: checkpoint.treeSize } },
+    );
   const [row] = await db
     .select()
     .from(checkpoints)
@@ -236,6 +254,21 @@ async function signCheckpointNow(
   return row;
 }
 
+/** The round's log origin: `<host>/m/<municipality>/rounds/<round>` (ADR 0022). */
+export async function originOf(db: Db | Tx, roundId: string): Promise<string> {
+  const [row] = await db
+    .select({ round: rounds.slug, municipality: municipalities.slug })
+    .from(rounds)
+    .innerJoin(municipalities, eq(municipalities.id, rounds.municipalityId))
+    .where(eq(rounds.id, roundId));
+  if (!row) throw new Error(`no round ${roundId}`);
+  return checkpointOrigin(checkpointHost(), row.municipality, row.round);
+}
+
+/**
+ * The round's checkpoints as published (checkpoints.json, ledger.json): each with its signed note and
+ * the witnesses' cosignatures added to it, and the municipality's witnesses and quorum (ADR 0022).
+ */
 export async function publicCheckpoints(db: Db, roundId: string, municipalityId: string) {
   const publicKey = await publicKeyOf(db, municipalityId);
   const rows = await db
@@ -243,14 +276,20 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
     .from(checkpoints)
     .where(eq(checkpoints.roundId, roundId))
     .orderBy(asc(checkpoints.treeSize));
+  const settings = await witnessSettingsOf(db, municipalityId);
+  const notes = await Promise.all(rows.map((c) => (c.note ? cosignedNote(db, roundId, c) : null)));
   return {
     publicKey,
-    checkpoints: rows.map((c) => ({
+    ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
+    witnesses: settings.witnesses.filter((w) => w.active).map((w) => ({ name: w.name, vkey: w.vkey })),
+    quorum: settings.quorum,
+    checkpoints: rows.map((c, i) => ({
       roundFingerprint: c.roundFingerprint,
       treeSize: c.treeSize,
       rootHash: c.rootHash,
       signedAt: c.signedAt.toISOString(),
       signature: c.signature,
+      ...(notes[i] ? { note: notes[i] } : {}),
     })),
   };
 }
@@ -310,6 +349,7 @@ export async function receiptFor(
           rootHash: covering.rootHash,
           signedAt: covering.signedAt.toISOString(),
           signature: covering.signature,
+          ...(covering.note ? { note: (await cosignedNote(db, roundId, covering)) ?? undefined } : {}),
         }
       : null,
     inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
