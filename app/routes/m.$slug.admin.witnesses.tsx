@@ -35,7 +35,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ slug: access.municipality.slug, ...settings });
 }
 
-type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
+type Outcome = {
+  errors: Record<string, string> | null;
+  values: Record<string, string>;
+  notice?: string;
+  changed?: boolean;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireMunicipalityAdmin(request, context, params.slug);
@@ -56,6 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         errors: null,
         values: {},
         notice: t(changed ? "witnesses.changed" : "witnesses.unchanged", { name }),
+        changed,
       });
     }
     if (intent === "remove") {

@@ -10,6 +10,8 @@ import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
+import { startJobWorker } from "../services/jobs/jobs.server";
+import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { ServerSecretMissing, serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo/demo.server";
@@ -115,6 +117,11 @@ export const serveCommand: CliCommand = {
     const stopScheduler = startCheckpointScheduler(database.db, (error) =>
       io.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
     );
+    // Queued jobs (checkpoints to the witnesses, ADR 0022) run in this process, retried with back-off.
+    const jobWorker = startJobWorker(database.db, {
+      handlers: witnessJobHandlers(),
+      report: (error) => io.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
     const server = app.listen(port, host, () => {
       const address = server.address();
       const actualPort = typeof address === "object" && address ? address.port : port;
@@ -133,6 +140,7 @@ export const serveCommand: CliCommand = {
         server.close();
         server.closeAllConnections?.();
         stopScheduler()
+          .then(() => jobWorker.stop())
           .then(() => closeVite())
           .then(() => database.close())
           .finally(resolve);

@@ -174,3 +174,49 @@ export function checkWitnessedLedger(ledger: LedgerDoc, publicKeyPem: string, po
   });
   return { policy, names: witnesses.map((w) => w.name), noted, withQuorum, finalCosigners };
 }
+
+/**
+ * The receipt's checkpoint against the published checkpoints (checkpoints.json or ledger.json): its
+ * note (the published one, which carries the latest cosignatures, else the receipt's) must be signed
+ * by the municipality and cosigned by the quorum of trusted witnesses.
+ */
+export function checkReceiptCheckpoint(
+  checkpoint: Checkpoint,
+  published: Pick<LedgerDoc, "origin" | "checkpoints" | "publicKey">,
+  policy: WitnessPolicy,
+): { ok: boolean; detail: string } {
+  const listed = published.checkpoints.find(
+    (c) => c.treeSize === checkpoint.treeSize && c.rootHash === checkpoint.rootHash,
+  );
+  const note = listed?.note ?? checkpoint.note;
+  if (typeof note !== "string")
+    return policy.quorum > 0
+      ? { ok: false, detail: `the checkpoint (size ${checkpoint.treeSize}) has no signed note, so no witness cosigned it` }
+      : { ok: true, detail: "checkpoint signed before witnesses (no note); quorum 0" };
+  if (typeof published.origin !== "string")
+    return { ok: false, detail: "the published checkpoints name no origin for their notes" };
+  try {
+    const witnesses = witnessVerifiers(policy);
+    if (policy.quorum > witnesses.length)
+      return { ok: false, detail: `a quorum of ${policy.quorum} needs at least ${policy.quorum} witnesses` };
+    const verdict = checkNote(
+      { ...checkpoint, note },
+      published.origin,
+      logVerifier(published.origin, published.publicKey),
+      witnesses,
+      `checkpoint (size ${checkpoint.treeSize})`,
+    );
+    if (verdict.cosigners.length < policy.quorum)
+      return {
+        ok: false,
+        detail: `checkpoint (size ${checkpoint.treeSize}) cosigned by ${verdict.cosigners.length} trusted witnesses (${verdict.cosigners.join(", ") || "none"}); the quorum is ${policy.quorum}`,
+      };
+    return {
+      ok: true,
+      detail: `signed note cosigned by ${verdict.cosigners.join(", ") || "no witness"} (quorum ${policy.quorum} of ${witnesses.length}, from the ${policy.source})`,
+    };
+  } catch (error) {
+    if (error instanceof WitnessFailure) return { ok: false, detail: `${error.where}: ${error.reason}` };
+    throw error;
+  }
+}

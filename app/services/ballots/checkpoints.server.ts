@@ -1,5 +1,5 @@
 /** Signed checkpoints of each round's ledger and the receipts voters keep. */
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
 import { keyStoreDir, readSigningKey, storeSigningKeyOnce } from "../../../db/keystore";
 import {
@@ -26,7 +26,7 @@ import {
 } from "../../domain/ledger/checkpoint";
 import type { VoterReceiptV2 } from "../../domain/ledger/receipt";
 import { signNote, signerFromPem } from "../../domain/ledger/note";
-import { inclusionProof, ledgerHead } from "./ledger-store.server";
+import { consistencyProof, inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 import { enqueueJob } from "../jobs/jobs.server";
@@ -281,7 +281,7 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
   return {
     publicKey,
     ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
-    witnesses: settings.witnesses.filter((w) => w.active).map((w) => ({ name: w.name, vkey: w.vkey })),
+    witnesses: settings.witnesses.filter((w) => w.active).map((w) => ({ name: w.name, vkey: w.vkey, url: w.url })),
     quorum: settings.quorum,
     checkpoints: rows.map((c, i) => ({
       roundFingerprint: c.roundFingerprint,
@@ -354,4 +354,29 @@ export async function receiptFor(
       : null,
     inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
   };
+}
+
+/**
+ * The consistency proof between two signed checkpoints of the round (sizes `from` ≤ `to`), for monitors
+ * comparing a voter's checkpoint with a witness's (ADR 0022). Only signed sizes: a proof to an unsigned
+ * tree size would say nothing anyone can check.
+ */
+export async function publicConsistencyProof(
+  db: Db,
+  input: { roundId: string; from: string; to: string },
+): Promise<{ from: number; to: number; proof: string[] } | { error: string; status: 400 | 404 }> {
+  const size = (text: string) => (/^(0|[1-9][0-9]{0,9})$/.test(text) ? Number(text) : null);
+  const from = size(input.from);
+  const to = size(input.to);
+  if (from === null) return { error: "from must be a tree size", status: 400 };
+  if (to === null || to < from) return { error: "to must be a tree size not below from", status: 400 };
+  const signed = await db
+    .select({ treeSize: checkpoints.treeSize })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.roundId, input.roundId), inArray(checkpoints.treeSize, [from, to])));
+  const sizes = new Set(signed.map((c) => c.treeSize));
+  if (!sizes.has(to) || (from > 0 && !sizes.has(from)))
+    return { error: "from and to must be sizes of signed checkpoints", status: 404 };
+  const proof = from === 0 || from === to ? [] : await consistencyProof(db, input.roundId, from, to);
+  return { from, to, proof };
 }
