@@ -9,7 +9,7 @@ import { parseArgs, stringFlag } from "./args.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
 import { WITNESS_USAGE, takeWitnessFlags } from "./verify-witness-flags.ts";
 
-type Published = LedgerDoc & { witnesses?: { name: string; vkey: string; url?: string }[] };
+type Published = Omit<LedgerDoc, "witnesses"> & { witnesses?: { name: string; vkey: string; url?: string }[] };
 
 const TIMEOUT_MS = 15_000;
 

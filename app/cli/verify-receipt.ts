@@ -14,7 +14,12 @@ import { openBundle } from "./bundle-files.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
 import { WITNESS_USAGE, type WitnessFlags, takeWitnessFlags } from "./verify-witness-flags.ts";
 import type { LedgerDoc } from "../domain/bundle/format";
-import { WitnessFailure, checkReceiptCheckpoint, checkWitnessedLedger, witnessPolicy } from "../domain/bundle/witnessed";
+import {
+  WitnessFailure,
+  checkReceiptCheckpoint,
+  checkWitnessedLedger,
+  witnessPolicy,
+} from "../domain/bundle/witnessed";
 
 /** Exit code when the receipt's ballot was replaced by a later one: not a pass, not a proven fault. */
 export const EXIT_SUPERSEDED = 3;
@@ -65,8 +70,7 @@ export const verifyReceiptCommand: CliCommand = {
   async run(args, io) {
     const witnessFlags = takeWitnessFlags(args);
     const parsed = parseArgs(witnessFlags.rest);
-    if (parsed.positional.length === 2)
-      return withBundle(parsed.positional[0], parsed.positional[1], witnessFlags, io);
+    if (parsed.positional.length === 2) return withBundle(parsed.positional[0], parsed.positional[1], witnessFlags, io);
     const [receiptFile] = parsed.positional;
     if (!receiptFile) throw new UsageError("give the receipt file");
     const receipt = readReceipt(receiptFile);

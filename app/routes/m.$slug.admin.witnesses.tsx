@@ -56,7 +56,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.quorumSaved", { quorum }) });
     }
     if (intent === "pause" || intent === "resume") {
-      const { name, changed } = await setWitnessActive(context.db, scope, { id: values.id, active: intent === "resume" });
+      const { name, changed } = await setWitnessActive(context.db, scope, {
+        id: values.id,
+        active: intent === "resume",
+      });
       return json<Outcome>({
         errors: null,
         values: {},
@@ -89,7 +92,9 @@ export default function Witnesses() {
       <h1>{t("witnesses.title")}</h1>
       <p>{t("witnesses.intro")}</p>
       <Notice text={result?.notice} />
-      {intent === "pause" || intent === "resume" || intent === "remove" ? <ErrorSummary errors={result?.errors} /> : null}
+      {intent === "pause" || intent === "resume" || intent === "remove" ? (
+        <ErrorSummary errors={result?.errors} />
+      ) : null}
       {data.witnesses.length === 0 ? (
         <p>{t("witnesses.none")}</p>
       ) : (

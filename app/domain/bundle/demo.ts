@@ -205,7 +205,11 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
     const body = checkpointNoteBody({ origin: DEMO_ORIGIN, ...c });
     let note = signNote(body, [noteSigner]);
     const time = Math.floor(Date.parse(c.signedAt) / 1000) + 60;
-    if (options.witnesses?.length) note = addSignatures(note, options.witnesses.map((w) => cosign(body, w.signerKey, time)));
+    if (options.witnesses?.length)
+      note = addSignatures(
+        note,
+        options.witnesses.map((w) => cosign(body, w.signerKey, time)),
+      );
     checkpoints.push({ ...c, signature: signCheckpoint(c, keys.privateKeyPem), note });
   };
   for (let seq = 0; seq < options.voters; seq++) {

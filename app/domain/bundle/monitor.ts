@@ -51,7 +51,11 @@ export function proofNeeded(held: HeldCheckpoint, seen: HeldCheckpoint): { from:
     : { from: seen.treeSize, to: held.treeSize };
 }
 
-export function compareCheckpoints(held: HeldCheckpoint, seen: HeldCheckpoint, proof: readonly string[] | null): Comparison {
+export function compareCheckpoints(
+  held: HeldCheckpoint,
+  seen: HeldCheckpoint,
+  proof: readonly string[] | null,
+): Comparison {
   if (held.treeSize === seen.treeSize)
     return held.rootHash === seen.rootHash
       ? { kind: "same", size: held.treeSize }

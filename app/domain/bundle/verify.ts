@@ -447,6 +447,13 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
       );
     }
 
+    if (round.format !== BUNDLE_FORMAT && (options.quorum ?? 0) > 0)
+      throw new Failure(
+        "witnesses",
+        FILES.ledger,
+        `a format ${round.format.slice(-1)} bundle has no witnessed checkpoints: a quorum of ${options.quorum} cannot be met`,
+      );
+
     // 4–6. The ledger (in a worker thread when the caller provides one) while this thread reads the
     // .pb files, re-runs every tally and hashes every file; results are reported in a fixed order.
     const ledgerRun = options.checkLedger ? options.checkLedger(round, ledger) : null;

@@ -53,7 +53,10 @@ export function witnessVerifiers(policy: WitnessPolicy): NoteVerifier[] {
     try {
       return cosignerVerifier(vkey.trim());
     } catch (error) {
-      throw new WitnessFailure("witnesses", `${JSON.stringify(vkey.slice(0, 60))} is not a witness key (${(error as Error).message})`);
+      throw new WitnessFailure(
+        "witnesses",
+        `${JSON.stringify(vkey.slice(0, 60))} is not a witness key (${(error as Error).message})`,
+      );
     }
   });
 }
@@ -154,13 +157,11 @@ export function checkWitnessedLedger(ledger: LedgerDoc, publicKeyPem: string, po
   }
   let withQuorum = 0;
   let finalCosigners: string[] = [];
+  const firstNoted = cps.findIndex((c) => typeof c.note === "string");
   cps.forEach((c, i) => {
     const where = `ledger.json checkpoint ${i} (size ${c.treeSize})`;
-    if (typeof c.note !== "string") {
-      if (i >= cps.length - noted) throw new WitnessFailure(where, "has no signed note, though an earlier one has");
-      return;
-    }
-    if (i < cps.length - noted) throw new WitnessFailure(where, "has a signed note, but a later one has none");
+    if (i < firstNoted) return;
+    if (typeof c.note !== "string") throw new WitnessFailure(where, "has no signed note, though an earlier one has");
     const verdict = checkNote(c, ledger.origin as string, log, witnesses, where);
     if (verdict.cosigners.length >= policy.quorum) withQuorum += 1;
     if (i === cps.length - 1) {
@@ -191,7 +192,10 @@ export function checkReceiptCheckpoint(
   const note = listed?.note ?? checkpoint.note;
   if (typeof note !== "string")
     return policy.quorum > 0
-      ? { ok: false, detail: `the checkpoint (size ${checkpoint.treeSize}) has no signed note, so no witness cosigned it` }
+      ? {
+          ok: false,
+          detail: `the checkpoint (size ${checkpoint.treeSize}) has no signed note, so no witness cosigned it`,
+        }
       : { ok: true, detail: "checkpoint signed before witnesses (no note); quorum 0" };
   if (typeof published.origin !== "string")
     return { ok: false, detail: "the published checkpoints name no origin for their notes" };

@@ -17,7 +17,7 @@ export interface Job {
 }
 
 /** Runs one job; throwing (or returning `{ retry }`) schedules another attempt. */
-export type JobHandler = (db: Db, job: Job) => Promise<void | { retry: string }>;
+export type JobHandler = (db: Db, job: Job) => Promise<undefined | { retry: string }>;
 
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
@@ -34,7 +34,9 @@ export async function enqueueJob(
   input: { kind: string; payload: Record<string, unknown>; runAt?: Date },
 ): Promise<string> {
   const id = randomUUID();
-  await db.insert(jobs).values({ id, kind: input.kind, payload: input.payload, nextAttemptAt: input.runAt ?? new Date() });
+  await db
+    .insert(jobs)
+    .values({ id, kind: input.kind, payload: input.payload, nextAttemptAt: input.runAt ?? new Date() });
   return id;
 }
 

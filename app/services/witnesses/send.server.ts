@@ -128,7 +128,13 @@ export const sendCheckpoint =
       .where(and(eq(checkpoints.roundId, roundId), eq(checkpoints.treeSize, treeSize)));
     if (!row?.note) return;
     const active = await db
-      .select({ id: witnesses.id, name: witnesses.name, vkey: witnesses.vkey, url: witnesses.url, active: witnesses.active })
+      .select({
+        id: witnesses.id,
+        name: witnesses.name,
+        vkey: witnesses.vkey,
+        url: witnesses.url,
+        active: witnesses.active,
+      })
       .from(witnesses)
       .where(and(eq(witnesses.municipalityId, row.municipalityId), eq(witnesses.active, true)));
     const done = new Set(

@@ -37,7 +37,13 @@ export async function witnessSettingsOf(
   municipalityId: string,
 ): Promise<{ witnesses: WitnessRow[]; quorum: number }> {
   const rows = await db
-    .select({ id: witnesses.id, name: witnesses.name, vkey: witnesses.vkey, url: witnesses.url, active: witnesses.active })
+    .select({
+      id: witnesses.id,
+      name: witnesses.name,
+      vkey: witnesses.vkey,
+      url: witnesses.url,
+      active: witnesses.active,
+    })
     .from(witnesses)
     .where(eq(witnesses.municipalityId, municipalityId))
     .orderBy(asc(witnesses.name));
@@ -157,10 +163,20 @@ export async function setWitnessActive(db: Db, scope: Scope, input: { id: string
     await lockWitnesses(tx, scope.municipality.id);
     const row = await witnessIn(tx, scope.municipality.id, input.id);
     if (row.active === input.active) return { name: row.name, changed: false };
-    if (!input.active && (await activeCount(tx, scope.municipality.id)) - 1 < (await quorumOf(tx, scope.municipality.id)))
+    if (
+      !input.active &&
+      (await activeCount(tx, scope.municipality.id)) - 1 < (await quorumOf(tx, scope.municipality.id))
+    )
       throw new RefusedError<WitnessRefusal>("witness_quorum", "quorum", { name: row.name }, 409);
     await tx.update(witnesses).set({ active: input.active }).where(eq(witnesses.id, row.id));
-    await log(tx, scope, input.active ? "witness.resume" : "witness.pause", `witness:${row.name}`, { active: row.active }, { active: input.active });
+    await log(
+      tx,
+      scope,
+      input.active ? "witness.resume" : "witness.pause",
+      `witness:${row.name}`,
+      { active: row.active },
+      { active: input.active },
+    );
     return { name: row.name, changed: true };
   });
 }
@@ -172,7 +188,14 @@ export async function removeWitness(db: Db, scope: Scope, input: { id: string })
     if (row.active && (await activeCount(tx, scope.municipality.id)) - 1 < (await quorumOf(tx, scope.municipality.id)))
       throw new RefusedError<WitnessRefusal>("witness_quorum", "quorum", { name: row.name }, 409);
     await tx.delete(witnesses).where(eq(witnesses.id, row.id));
-    await log(tx, scope, "witness.remove", `witness:${row.name}`, { name: row.name, vkey: row.vkey, url: row.url }, null);
+    await log(
+      tx,
+      scope,
+      "witness.remove",
+      `witness:${row.name}`,
+      { name: row.name, vkey: row.vkey, url: row.url },
+      null,
+    );
     return { name: row.name };
   });
 }
@@ -181,8 +204,7 @@ export async function removeWitness(db: Db, scope: Scope, input: { id: string })
 export async function setWitnessQuorum(db: Db, scope: Scope, input: { quorum: string | number }) {
   const text = asciiDigits(String(input.quorum).trim());
   const quorum = Number(text);
-  if (!/^[0-9]{1,4}$/.test(text))
-    throw new RefusedError<WitnessRefusal>("witness_quorum", "quorum");
+  if (!/^[0-9]{1,4}$/.test(text)) throw new RefusedError<WitnessRefusal>("witness_quorum", "quorum");
   return db.transaction(async (tx) => {
     await lockWitnesses(tx, scope.municipality.id);
     if (quorum > (await activeCount(tx, scope.municipality.id)))
