@@ -15,6 +15,7 @@ import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { ServerSecretMissing, serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo/demo.server";
+import { startDemoWitnesses, stopDemoWitnesses } from "../services/demo/demo-witnesses.server";
 import { destroyPublishedSecrets } from "../services/tally/publish.server";
 import { serializeCookie } from "../web/session.server";
 import { parseArgs } from "../cli/args.ts";
@@ -58,8 +59,10 @@ export const serveCommand: CliCommand = {
     memoiseRouteMatching();
     const database = await openDatabaseFromEnv();
     if (parsed.flags.has("seed-demo")) {
-      const { created } = await seedDemo(database.db);
+      const { created } = await seedDemo(database.db, new Date(), { witnesses: true });
       if (created) io.out("Seeded the demo municipality (slug: demo).\n");
+      const demoWitnesses = await startDemoWitnesses(database.db);
+      if (demoWitnesses) io.out(`Demo witnesses (quorum 2): ${demoWitnesses.urls.join(", ")}\n`);
     }
     const app = express();
     app.disable("x-powered-by");
@@ -141,6 +144,7 @@ export const serveCommand: CliCommand = {
         server.closeAllConnections?.();
         stopScheduler()
           .then(() => jobWorker.stop())
+          .then(() => stopDemoWitnesses())
           .then(() => closeVite())
           .then(() => database.close())
           .finally(resolve);
