@@ -26,6 +26,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: "Verify a published round bundle: signatures, ledger, ballots, .pb files and tallies",
     load: async () => (await import("./verify.ts")).verifyCommand,
   },
+  monitor: {
+    summary: "Compare a voter's checkpoint with what the round's witnesses last cosigned",
+    load: async () => (await import("./monitor.ts")).monitorCommand,
+  },
   bundle: {
     summary: "Write a synthetic signed bundle (--demo) to try the verifier",
     load: async () => (await import("./bundle.ts")).bundleCommand,

@@ -12,6 +12,14 @@ import {
 import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { openBundle } from "./bundle-files.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
+import { WITNESS_OPTIONS, WITNESS_USAGE, type WitnessFlags, witnessFlagsOf } from "./verify-witness-flags.ts";
+import type { LedgerDoc } from "../domain/bundle/format";
+import {
+  WitnessFailure,
+  checkReceiptCheckpoint,
+  checkWitnessedLedger,
+  witnessPolicy,
+} from "../domain/bundle/witnessed";
 
 /** Exit code when the receipt's ballot was replaced by a later one: not a pass, not a proven fault. */
 export const EXIT_SUPERSEDED = 3;
@@ -41,6 +49,7 @@ function print(checks: Check[], io: CliIo) {
 }
 
 const OPTIONS = {
+  ...WITNESS_OPTIONS,
   checkpoints: { type: "string" },
 } satisfies CliOptions;
 
@@ -48,8 +57,8 @@ export const verifyReceiptCommand: CliCommand = {
   options: OPTIONS,
   summary: "Check a voter receipt offline against a round's published checkpoints or bundle",
   usage: [
-    "Usage: shora verify-receipt <receipt.json> --checkpoints <checkpoints.json>",
-    "       shora verify-receipt <bundle.zip|bundle-dir> <receipt.json>",
+    "Usage: shora verify-receipt <receipt.json> --checkpoints <checkpoints.json> [--witness vkey]… [--quorum N]",
+    "       shora verify-receipt <bundle.zip|bundle-dir> <receipt.json> [--witness vkey]… [--quorum N]",
     "",
     "checkpoints.json is published at /m/<municipality>/rounds/<round>/checkpoints.json: with it, the check",
     "shows that the ballot is in the ledger the municipality signed (not whether it was counted).",
@@ -60,10 +69,14 @@ export const verifyReceiptCommand: CliCommand = {
     `1 a check failed (not in the ledger, withdrawn, other choices published), 2 bad input,`,
     `${EXIT_SUPERSEDED} a later ballot replaced it (a revote: check the receipt of your latest ballot; if you`,
     "did not vote again, your vote was replaced).",
+    "Checkpoints signed as notes (ADR 0022) must be cosigned by the quorum of witnesses: the receipt's",
+    "checkpoint as published, and with a bundle also its final checkpoint.",
+    ...WITNESS_USAGE,
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args, OPTIONS, 2);
-    if (parsed.positional.length === 2) return withBundle(parsed.positional[0], parsed.positional[1], io);
+    const witnessFlags = witnessFlagsOf(parsed);
+    if (parsed.positional.length === 2) return withBundle(parsed.positional[0], parsed.positional[1], witnessFlags, io);
     const [receiptFile] = parsed.positional;
     if (!receiptFile) throw new UsageError("give the receipt file");
     const receipt = readReceipt(receiptFile);
@@ -71,6 +84,8 @@ export const verifyReceiptCommand: CliCommand = {
     if (typeof published?.publicKey !== "string" || !Array.isArray(published.checkpoints))
       throw new UsageError("the checkpoints file has no publicKey and checkpoints");
     const checks = verifyReceipt(receipt, published);
+    const witnessed = witnessCheck(receipt, published as PublishedCheckpoints & Partial<LedgerDoc>, witnessFlags, io);
+    if (witnessed) checks.push(witnessed);
     print(checks, io);
     if (checks.every((c) => c.ok))
       io.out("The ballot is in the signed ledger. Whether it was counted shows in the published bundle.\n");
@@ -105,7 +120,7 @@ function signedFiles(read: (name: string) => Buffer | null, publicKey: string, n
 }
 
 /** Checks a receipt against a published bundle: signed checkpoint, inclusion, the chain and the opening. */
-async function withBundle(location: string, receiptFile: string, io: CliIo): Promise<number> {
+async function withBundle(location: string, receiptFile: string, flags: WitnessFlags, io: CliIo): Promise<number> {
   const reader = openBundle(location);
   const receipt = readReceipt(receiptFile);
   const ledgerBytes = reader.read("ledger.json");
@@ -132,6 +147,22 @@ async function withBundle(location: string, receiptFile: string, io: CliIo): Pro
         : c,
     ),
   ];
+  const witnessed = witnessCheck(receipt, published as PublishedCheckpoints & Partial<LedgerDoc>, flags, io);
+  if (witnessed) checks.push(witnessed);
+  if ((published as Partial<LedgerDoc>).origin !== undefined || flags.quorum) {
+    const ledger = published as unknown as LedgerDoc;
+    try {
+      const summary = checkWitnessedLedger(ledger, ledger.publicKey, witnessPolicy(ledger, flags));
+      checks.push({
+        name: "final checkpoint witnessed",
+        ok: true,
+        detail: `cosigned by ${summary.finalCosigners.join(", ") || "no witness"} (quorum ${summary.policy.quorum})`,
+      });
+    } catch (error) {
+      if (!(error instanceof WitnessFailure)) throw error;
+      checks.push({ name: "final checkpoint witnessed", ok: false, detail: `${error.where}: ${error.reason}` });
+    }
+  }
   const { checks: chainChecks, fate } = checkAgainstBallots(receipt, ballotsBytes.toString("utf8"));
   checks.push(...chainChecks);
   print(checks, io);
@@ -139,4 +170,23 @@ async function withBundle(location: string, receiptFile: string, io: CliIo): Pro
   if (!others.every((c) => c.ok)) return 1;
   if (fate.kind === "superseded") return EXIT_SUPERSEDED;
   return fate.kind === "counted" ? 0 : 1;
+}
+
+/** The receipt's checkpoint cosigned by the quorum (null when neither the receipt nor the checkpoints carry notes). */
+function witnessCheck(
+  receipt: VoterReceipt,
+  published: PublishedCheckpoints & Partial<LedgerDoc>,
+  flags: WitnessFlags,
+  io: CliIo,
+): Check | null {
+  const cp = receipt.checkpoint;
+  const policy = witnessPolicy(published, flags);
+  const noted = published.origin !== undefined || Boolean(cp && "note" in cp && cp.note);
+  if (!noted && policy.source === "bundle") return null;
+  io.out(
+    `Witnesses (${policy.source}): ${policy.witnesses.length ? policy.witnesses.map((k) => k.split("+")[0]).join(", ") : "none"}; quorum ${policy.quorum}\n`,
+  );
+  if (!cp) return null;
+  const outcome = checkReceiptCheckpoint(cp, published as LedgerDoc, policy);
+  return { name: "checkpoint witnessed", ...outcome };
 }

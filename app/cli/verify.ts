@@ -8,8 +8,10 @@ import { config } from "../config.server";
 import { type CliOptions, parseArgs } from "./args.ts";
 import { ZipRefused, openBundle } from "./bundle-files.ts";
 import { type CliCommand, UsageError } from "./io.ts";
+import { WITNESS_OPTIONS, WITNESS_USAGE, printWitnesses, witnessFlagsOf } from "./verify-witness-flags.ts";
 
 const OPTIONS = {
+  ...WITNESS_OPTIONS,
   "public-key": { type: "string" },
 } satisfies CliOptions;
 
@@ -17,7 +19,7 @@ export const verifyCommand: CliCommand = {
   options: OPTIONS,
   summary: "Verify a published round bundle (directory or .zip): signatures, ledger, ballots, .pb files and tallies",
   usage: [
-    "Usage: shora verify <bundle.zip|bundle-dir> [--public-key key.pem]",
+    "Usage: shora verify <bundle.zip|bundle-dir> [--public-key key.pem] [--witness vkey]… [--quorum N]",
     "",
     "Checks the signatures, that checkpoints only grow and agree with the ledger, that the Merkle root",
     "recomputed from ballots.jsonl equals every checkpoint, that every commitment opens and every ballot",
@@ -25,10 +27,14 @@ export const verifyCommand: CliCommand = {
     "hold exactly the current ballots, that re-running each envelope's rule gives tally.json, and every",
     "file's SHA-256. --public-key insists on the municipality's key you obtained separately. A .zip must hold",
     "exactly the files SHA256SUMS names plus its signature, at its root, each once, within size limits.",
+    "Format 3 bundles carry every checkpoint as a signed note with the witnesses' cosignatures: each must",
+    "verify, and the final checkpoint needs the quorum of the bundle's witnesses.",
+    ...WITNESS_USAGE,
     "Exit codes: 0 all checks pass, 1 a check failed (the file and line or leaf are named), 2 unreadable input.",
   ].join("\n"),
   async run(args, io) {
     const parsed = parseArgs(args, OPTIONS, 1);
+    const witnessFlags = witnessFlagsOf(parsed);
     const [location] = parsed.positional;
     if (!location) throw new UsageError("give the bundle (a directory or a .zip)");
     const keyFile = parsed.flags.get("public-key");
@@ -48,8 +54,14 @@ export const verifyCommand: CliCommand = {
       io.err(`✗ bundle zip: ${error.entry}: ${error.reason}\n`);
       return 1;
     }
-    const report = await verifyBundle(reader, { publicKey, checkLedger: ledgerInWorker(location, reader) });
+    const report = await verifyBundle(reader, {
+      publicKey,
+      witnesses: witnessFlags.witnesses,
+      quorum: witnessFlags.quorum,
+      checkLedger: ledgerInWorker(location, reader),
+    });
     for (const c of report.checks) (c.ok ? io.out : io.err)(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
+    printWitnesses(report.witnesses, io);
     if (report.exitCode === 0) io.out(`All checks pass. Round fingerprint ${report.fingerprint}\n`);
     return report.exitCode;
   },

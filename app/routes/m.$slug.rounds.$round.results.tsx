@@ -105,6 +105,17 @@ export default function Results() {
               <Link to={`${base}/receipt`}>{t("rounds.receipt.title")}</Link>
             </p>
           ) : null}
+          {data.results.finalCheckpoint ? (
+            <p dir="auto" data-testid="witnesses">
+              {t("results.witnesses")}:{" "}
+              {data.results.witnesses.cosigners.length
+                ? t("results.witnesses.cosigned", {
+                    names: data.results.witnesses.cosigners.map((c) => c.name).join(", "),
+                    quorum: formatNumber(locale, data.results.witnesses.quorum),
+                  })
+                : t("results.witnesses.none")}
+            </p>
+          ) : null}
           {data.results.envelopes.map((e) => {
             const names = new Map(e.proposals.map((p) => [p.id, pickText(p.title, locale)]));
             return (

@@ -11,9 +11,12 @@ import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
 import { openDatabaseFromEnv } from "../../db/client";
 import { config } from "../config.server";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
+import { startJobWorker } from "../services/jobs/jobs.server";
+import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
 import { seedDemo } from "../services/demo/demo.server";
+import { startDemoWitnesses, stopDemoWitnesses } from "../services/demo/demo-witnesses.server";
 import { destroyPublishedSecrets } from "../services/tally/publish.server";
 import { serializeCookie } from "../web/session.server";
 import { pageCache } from "./page-cache.ts";
@@ -57,8 +60,10 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   memoiseRouteMatching();
   const database = await openDatabaseFromEnv();
   if (options.seedDemo) {
-    const { created } = await seedDemo(database.db);
+    const { created } = await seedDemo(database.db, new Date(), { witnesses: true });
     if (created) log.out("Seeded the demo municipality (slug: demo).\n");
+    const demoWitnesses = await startDemoWitnesses(database.db);
+    if (demoWitnesses) log.out(`Demo witnesses (quorum 2): ${demoWitnesses.urls.join(", ")}\n`);
   }
   const app = express();
   app.disable("x-powered-by");
@@ -116,6 +121,11 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   const stopScheduler = startCheckpointScheduler(database.db, (error) =>
     log.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
   );
+  // Queued jobs (checkpoints to the witnesses, ADR 0022) run in this process, retried with back-off.
+  const jobWorker = startJobWorker(database.db, {
+    handlers: witnessJobHandlers(),
+    report: (error) => log.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
   const server = app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
@@ -134,6 +144,8 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
       server.close();
       server.closeAllConnections?.();
       stopScheduler()
+        .then(() => jobWorker.stop())
+        .then(() => stopDemoWitnesses())
         .then(() => closeVite())
         .then(() => database.close())
         .finally(resolve);

@@ -122,6 +122,8 @@ export const checkpoints = pgTable(
     roundFingerprint: text("round_fingerprint").notNull(),
     signedAt: timestamp("signed_at", { withTimezone: true, mode: "date" }).notNull(),
     signature: text("signature").notNull(),
+    /** The checkpoint as a C2SP signed note (ADR 0022); null for checkpoints signed before. */
+    note: text("note"),
   },
   (t) => [primaryKey({ columns: [t.roundId, t.treeSize] })],
 );

@@ -7,3 +7,4 @@ export * from "./ballots";
 export * from "./tallies";
 export * from "./verification";
 export * from "./participation";
+export * from "./witnesses";

@@ -24,10 +24,12 @@ import {
   users,
   verificationSettings,
   verifications,
+  witnesses,
 } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
+import { newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { hashPassword } from "../../app/services/accounts/auth.server";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { importCensus } from "../../app/services/verification/census.server";
@@ -94,6 +96,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.admin.letter-codes[.csv].tsx": { action: adminsOnly(303) },
   // An empty form adds nobody: the e-mail address is missing.
   "m.$slug.admin.staff.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
+  // An empty form adds no witness: the witness key is missing (ADR 0022).
+  "m.$slug.admin.witnesses.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   "m.$slug.admin.verifications.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },
@@ -779,6 +783,21 @@ function intents(): Intent[] {
       reset: restoreStaff,
     },
     {
+      name: "add a witness (administrator only)",
+      file: "m.$slug.admin.witnesses.tsx",
+      fields: () => ({ intent: "add", vkey: MATRIX_WITNESS.verifierKey, url: "https://witness.example/log" }),
+      expected: adminsOnly(200),
+      reset: async () => {
+        await database.db.delete(witnesses).where(eq(witnesses.municipalityId, here.municipalityId));
+      },
+    },
+    {
+      name: "set the witness quorum (administrator only)",
+      file: "m.$slug.admin.witnesses.tsx",
+      fields: () => ({ intent: "quorum", quorum: "0" }),
+      expected: adminsOnly(200),
+    },
+    {
       name: "the administrator removes themselves (refused: the municipality keeps an administrator)",
       file: "m.$slug.admin.staff.tsx",
       fields: () => ({ intent: "remove", userId: userIds.admin as string }),
@@ -810,6 +829,8 @@ async function withCensus() {
     { fileName: "census.csv", text: CENSUS_FILE, skipBadRows: false },
   );
 }
+
+const MATRIX_WITNESS = newCosignerKey("witness.example/matrix");
 
 /** The staff member is staff again. */
 async function restoreStaff() {

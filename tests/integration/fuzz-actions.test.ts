@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../db/client";
 import { censusAttempts, verificationAttempts } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
+import { newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { dayIn, phaseKinds } from "../../app/domain/rounds/phases";
 import {
   type Encoding,
@@ -54,6 +55,7 @@ import {
 } from "./fuzz-setup";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
+const FUZZ_WITNESSES = [newCosignerKey("witness.example/one"), newCosignerKey("witness.example/two")];
 
 type FieldValue = Value | { file: FileKind; filename: Value };
 type Values = Record<string, fc.Arbitrary<FieldValue>>;
@@ -682,6 +684,21 @@ const ACTIONS: ActionRoute[] = [
     params: () => fc.constant({ "*": "no-such-page" }),
     intents: { "": [] },
     values: () => ({}),
+  },
+  // Witnesses and quorum (ADR 0022): a valid key adds one; ids are random, so pause/resume/remove find none.
+  {
+    file: "m.$slug.admin.witnesses.tsx",
+    reach: ["admin"],
+    runs: 12,
+    params: inMunicipality,
+    intents: { add: ["vkey", "url"], quorum: ["quorum"], pause: ["id"], resume: ["id"], remove: ["id"] },
+    values: (_w, _p, k) => ({
+      vkey: pick([FUZZ_WITNESSES[k % FUZZ_WITNESSES.length].verifierKey], ["name+01234567+AAAA", "not a key"]),
+      url: pick(["https://witness.example/log", "http://127.0.0.1:9/w"], ["ftp://x", "javascript:alert(1)", ""]),
+      quorum: pick(["0", "۰"], ["-1", "99", "1.5", ""]),
+      id: pick(["00000000-0000-4000-8000-000000000000"], ["not-an-id"]),
+    }),
+    noChange: (_role, o) => o.status === 200 && (o.json as { changed?: boolean } | null)?.changed === false,
   },
   // Last: it changes who is staff of the first municipality.
   {

@@ -100,6 +100,7 @@ const LOADERS: LoaderRoute[] = [
   // The census and council members are the administrators' (ADR 0019).
   { file: "m.$slug.admin.census.tsx", reach: ["admin"], runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.staff.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
+  { file: "m.$slug.admin.witnesses.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.outbox.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.rounds._index.tsx", reach: staff, runs: 6, params: inMunicipality },

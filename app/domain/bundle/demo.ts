@@ -6,7 +6,9 @@
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { canonicalJson } from "../audit/canonical";
 import type { BallotBody } from "../ballots/rules";
-import { signCheckpoint } from "../ledger/checkpoint";
+import { checkpointNoteBody, checkpointOrigin, signCheckpoint } from "../ledger/checkpoint";
+import { cosign } from "../ledger/cosignature";
+import { addSignatures, signNote, signerFromPem } from "../ledger/note";
 import { type BundleFile, type BundleLeaf, buildBundle } from "./build";
 import {
   BUNDLE_FORMAT,
@@ -89,7 +91,13 @@ export interface DemoBundleOptions {
   /** Number of ledger leaves (ballots, revotes and a few withdrawals). */
   voters: number;
   seed?: string;
+  /** Witnesses that cosign every checkpoint (signer and verifier keys), and the quorum ledger.json states. */
+  witnesses?: { signerKey: string; verifierKey: string }[];
+  quorum?: number;
 }
+
+/** The demo bundle's log origin (its checkpoints are notes signed under this name). */
+export const DEMO_ORIGIN = checkpointOrigin("shora.local", "demo", "demo-round");
 
 export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; publicKeyPem: string } {
   const seed = options.seed ?? "shora-demo";
@@ -186,6 +194,7 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
   /** Leaves spread over the first 20 days of voting. */
   const step = Math.floor((20 * 86_400) / Math.max(1, options.voters));
   const every = Math.max(1, Math.floor(options.voters / 20));
+  const noteSigner = signerFromPem(DEMO_ORIGIN, keys.privateKeyPem);
   const sign = (at: number) => {
     const c = {
       roundFingerprint: fingerprint,
@@ -193,7 +202,15 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
       rootHash: tree.root(),
       signedAt: new Date(startedAt + at * step * 1000).toISOString(),
     };
-    checkpoints.push({ ...c, signature: signCheckpoint(c, keys.privateKeyPem) });
+    const body = checkpointNoteBody({ origin: DEMO_ORIGIN, ...c });
+    let note = signNote(body, [noteSigner]);
+    const time = Math.floor(Date.parse(c.signedAt) / 1000) + 60;
+    if (options.witnesses?.length)
+      note = addSignatures(
+        note,
+        options.witnesses.map((w) => cosign(body, w.signerKey, time)),
+      );
+    checkpoints.push({ ...c, signature: signCheckpoint(c, keys.privateKeyPem), note });
   };
   for (let seq = 0; seq < options.voters; seq++) {
     const r = random();
@@ -263,7 +280,13 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
       counts: { eligible: null },
     },
     leaves,
-    ledger: { publicKey: keys.publicKeyPem, checkpoints },
+    ledger: {
+      publicKey: keys.publicKeyPem,
+      origin: DEMO_ORIGIN,
+      witnesses: (options.witnesses ?? []).map((w) => ({ name: w.verifierKey.split("+")[0], vkey: w.verifierKey })),
+      quorum: options.quorum ?? 0,
+      checkpoints,
+    },
     privateKeyPem: keys.privateKeyPem,
   });
   return { files, publicKeyPem: keys.publicKeyPem };

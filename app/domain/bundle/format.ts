@@ -1,5 +1,5 @@
 /**
- * The published bundle of a round (format `shora-bundle/1`): what it holds and the exact bytes of
+ * The published bundle of a round (format `shora-bundle/3`): what it holds and the exact bytes of
  * its parts, shared by the writer (server export, `shora bundle --demo`) and the verifier.
  *
  *   round.json            the round, voting window, envelopes with ballot and counting rules, proposals, voter
@@ -7,7 +7,8 @@
  *   ballots.jsonl         every ledger leaf in order, with the opened ballot (body, nonce, voter tag) — never
  *                         for a withdrawn ballot — and the day it was appended (format 2)
  *   <envelope>.pb         the current ballots of an envelope in Pabulib format, with a weight column
- *   ledger.json           every signed checkpoint and the municipality's public key
+ *   ledger.json           every signed checkpoint (with its signed note and cosignatures), the municipality's
+ *                         public key, the witnesses and the quorum
  *   tally.json            per envelope: rule, seed, selected proposals, support and the rule's trace
  *   results-<envelope>.csv  the same results for spreadsheets (formula-like text neutralised: ../csv.ts)
  *   SHA256SUMS(.sig)      SHA-256 of every file above, signed with the municipality's Ed25519 key
@@ -17,11 +18,14 @@ import { canonicalJson } from "../audit/canonical";
 import type { BallotBody, EnvelopeBallotRules } from "../ballots/rules";
 import type { RuleName } from "../tally";
 
-/** Format 2 (ADR 0018): the fingerprint covers every rule that decides the outcome, leaves carry their
- * day, withdrawn ballots stay closed. Format 1 bundles (published before) are still verified. */
-export const BUNDLE_FORMAT = "shora-bundle/2";
+/** Format 3 (ADR 0022): ledger.json carries each checkpoint as a C2SP signed note with the witnesses'
+ * cosignatures, and the witnesses and quorum. Format 2 (ADR 0018): the fingerprint covers every rule
+ * that decides the outcome, leaves carry their day, withdrawn ballots stay closed. Bundles of formats
+ * 1 and 2 (published before) are still verified. */
+export const BUNDLE_FORMAT = "shora-bundle/3";
+export const BUNDLE_FORMAT_V2 = "shora-bundle/2";
 export const BUNDLE_FORMAT_V1 = "shora-bundle/1";
-export type BundleFormat = typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V1;
+export type BundleFormat = typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V2 | typeof BUNDLE_FORMAT_V1;
 
 export type LocalText = { en?: string; fa?: string };
 
@@ -88,7 +92,20 @@ export interface Opening {
 
 export interface LedgerDoc {
   publicKey: string;
-  checkpoints: { roundFingerprint: string; treeSize: number; rootHash: string; signedAt: string; signature: string }[];
+  /** Format 3: the log's origin, the name of the municipality's note key (ADR 0022). */
+  origin?: string;
+  /** Format 3: the witnesses (cosigner verifier keys) the municipality trusts, and how many must cosign. */
+  witnesses?: { name: string; vkey: string }[];
+  quorum?: number;
+  checkpoints: {
+    roundFingerprint: string;
+    treeSize: number;
+    rootHash: string;
+    signedAt: string;
+    signature: string;
+    /** Format 3: the checkpoint as a signed note, with the witnesses' cosignatures (absent for checkpoints signed before). */
+    note?: string;
+  }[];
 }
 
 export interface TallyDoc {

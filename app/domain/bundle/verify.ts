@@ -19,9 +19,11 @@ import {
   checkLedger,
   pbVoteText,
 } from "./ledger-check";
+import { WitnessFailure, type WitnessedSummary, checkWitnessedLedger, witnessPolicy } from "./witnessed";
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_V1,
+  BUNDLE_FORMAT_V2,
   FILES,
   type LedgerDoc,
   type RoundDoc,
@@ -51,6 +53,8 @@ export interface VerifyReport {
   /** 0 all checks pass, 1 a check failed, 2 the bundle cannot be read. */
   exitCode: 0 | 1 | 2;
   fingerprint: string | null;
+  /** Format 3: the witnesses and quorum the checkpoints were checked against (ADR 0022). */
+  witnesses?: WitnessedSummary;
 }
 
 /** A failed check: where (file, line or leaf) and why. */
@@ -305,6 +309,10 @@ function checkSums(
 export interface VerifyOptions {
   /** A PEM public key obtained apart from the bundle: the bundle must carry exactly this key. */
   publicKey?: string;
+  /** Trusted witnesses' cosigner keys, replacing the bundle's (format 3). */
+  witnesses?: string[];
+  /** How many of them must cosign the final checkpoint, replacing the bundle's. */
+  quorum?: number;
   /** Runs the ledger check elsewhere (a worker thread) while this thread checks the .pb files. */
   checkLedger?: (round: RoundDoc, ledger: LedgerDoc) => Promise<LedgerResult>;
 }
@@ -330,7 +338,7 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     if (!sums || !signature) throw new Unreadable("SHA256SUMS or SHA256SUMS.sig is missing from the bundle");
     if (!Array.isArray(round.envelopes) || !Array.isArray(round.proposals) || !round.round?.slug)
       throw new Unreadable("round.json does not describe a round");
-    if (round.format !== BUNDLE_FORMAT && round.format !== BUNDLE_FORMAT_V1)
+    if (round.format !== BUNDLE_FORMAT && round.format !== BUNDLE_FORMAT_V2 && round.format !== BUNDLE_FORMAT_V1)
       throw new Unreadable(`round.json has the unknown format ${JSON.stringify(round.format)}`);
     if (!Array.isArray(round.voterClasses) || !Array.isArray(round.round.phases) || !round.counts)
       throw new Unreadable("round.json has no voter classes, phases or counts");
@@ -365,7 +373,7 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     // 2. The round: its rules fingerprint is what the checkpoints sign. Format 2 covers everything that
     // decides the outcome (voting window, envelopes, proposals and costs, classes, eligibility); format 1
     // only the envelopes' rules. Checkpoints signed before an upgrade carry format 1's (ADR 0018).
-    const v2 = round.format === BUNDLE_FORMAT;
+    const v2 = round.format !== BUNDLE_FORMAT_V1;
     const legacyPrint = rulesFingerprintV1(round.round, round.envelopes);
     const rulesPrint = v2 ? rulesFingerprint(rulesOfRoundDoc(round)) : legacyPrint;
     if (rulesPrint !== round.rulesFingerprint)
@@ -417,6 +425,35 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
       }`,
     );
 
+    // 3b. Format 3: the checkpoints as signed notes, and the witnesses' cosignatures (ADR 0022).
+    let witnessed: WitnessedSummary | undefined;
+    if (round.format === BUNDLE_FORMAT) {
+      try {
+        witnessed = checkWitnessedLedger(
+          ledger,
+          publicKey,
+          witnessPolicy(ledger, { witnesses: options.witnesses, quorum: options.quorum }),
+        );
+      } catch (error) {
+        if (error instanceof WitnessFailure) throw new Failure("witnesses", error.where, error.reason);
+        throw error;
+      }
+      const w = witnessed;
+      pass(
+        "witnesses",
+        w.policy.quorum === 0 && !w.names.length
+          ? `no witnesses, quorum 0: the ${w.noted} checkpoint notes are signed by the municipality alone`
+          : `quorum ${w.policy.quorum} of ${w.names.length} witnesses (${w.names.join(", ")}; from the ${w.policy.source}); the final checkpoint is cosigned by ${w.finalCosigners.join(", ") || "none"}; ${w.withQuorum} of ${w.noted} checkpoint notes reach the quorum`,
+      );
+    }
+
+    if (round.format !== BUNDLE_FORMAT && (options.quorum ?? 0) > 0)
+      throw new Failure(
+        "witnesses",
+        FILES.ledger,
+        `a format ${round.format.slice(-1)} bundle has no witnessed checkpoints: a quorum of ${options.quorum} cannot be met`,
+      );
+
     // 4–6. The ledger (in a worker thread when the caller provides one) while this thread reads the
     // .pb files, re-runs every tally and hashes every file; results are reported in a fixed order.
     const ledgerRun = options.checkLedger ? options.checkLedger(round, ledger) : null;
@@ -457,7 +494,7 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
     const checksums = checkSums(reader, round, sums, new Map([[FILES.ballots, summary.sha256]]));
     if (checksums.failure) throw checksums.failure;
     pass("checksums", checksums.detail);
-    return { checks, exitCode: 0, fingerprint };
+    return { checks, exitCode: 0, fingerprint, witnesses: witnessed };
   } catch (error) {
     if (error instanceof Failure) {
       checks.push({ ok: false, name: error.check, detail: `${error.where}: ${error.reason}` });

@@ -1,3 +1,4 @@
+import { witnessesEn } from "./areas/witnesses";
 import { accountabilityEn } from "./areas/accountability";
 import { participationEn } from "./areas/participation";
 import { ballotsEn } from "./areas/ballots";
@@ -160,6 +161,7 @@ export const en = {
   ...ballotsEn,
   ...roundsEn,
   ...verificationEn,
+  ...witnessesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { witnessesFa } from "./areas/witnesses.fa";
 import { accountabilityFa } from "./areas/accountability.fa";
 import { participationFa } from "./areas/participation.fa";
 import { ballotsFa } from "./areas/ballots.fa";
@@ -158,4 +159,5 @@ export const fa: Record<MessageKey, string> = {
   ...ballotsFa,
   ...roundsFa,
   ...verificationFa,
+  ...witnessesFa,
 };

@@ -18,6 +18,7 @@ import {
   sign,
   verify,
 } from "node:crypto";
+import { formatCheckpoint, parseCheckpoint } from "./tlog-checkpoint";
 
 export interface Checkpoint {
   roundFingerprint: string;
@@ -85,4 +86,71 @@ export function decryptPrivateKey(stored: string, secret: string): string {
   } catch {
     throw new KeyDecryptionError("the server secret does not open this signing key (SHORA_SECRET changed?)");
   }
+}
+
+/**
+ * Checkpoints as C2SP signed notes (ADR 0022). The note body is a c2sp.org/tlog-checkpoint: origin,
+ * tree size, base64 root hash, then two Shora extension lines, the rules fingerprint and the signing
+ * time (both signed, as the version 1 text signed them):
+ *
+ *   shora.local/m/<municipality>/rounds/<round>
+ *   <size>
+ *   <base64 root>
+ *   shora-rules <hex rules fingerprint>
+ *   shora-time <ISO 8601 signing time>
+ *
+ * The signing key's note name is the origin, so each round is its own log for the witnesses.
+ */
+export const DEFAULT_CHECKPOINT_HOST = "shora.local";
+
+export function checkpointOrigin(host: string, municipalitySlug: string, roundSlug: string): string {
+  return `${host}/m/${municipalitySlug}/rounds/${roundSlug}`;
+}
+
+/** The host named in new checkpoints' origins: SHORA_CHECKPOINT_HOST, else "shora.local". */
+export function checkpointHost(env: Record<string, string | undefined> = process.env): string {
+  const host = (env.SHORA_CHECKPOINT_HOST ?? "").trim() || DEFAULT_CHECKPOINT_HOST;
+  if (!/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(host)) throw new Error("SHORA_CHECKPOINT_HOST must be a host name");
+  return host;
+}
+
+export interface NoteCheckpoint {
+  origin: string;
+  treeSize: number;
+  /** Hex, as the rest of Shora writes hashes. */
+  rootHash: string;
+  roundFingerprint: string;
+  signedAt: string;
+}
+
+export class CheckpointNoteError extends Error {}
+
+export function checkpointNoteBody(c: NoteCheckpoint): string {
+  return formatCheckpoint({
+    origin: c.origin,
+    treeSize: c.treeSize,
+    rootHash: Buffer.from(c.rootHash, "hex"),
+    extensions: [`shora-rules ${c.roundFingerprint}`, `shora-time ${c.signedAt}`],
+  });
+}
+
+/** Reads Shora's checkpoint body (strict: the extension lines must be exactly the two Shora writes). */
+export function readCheckpointNoteBody(text: string): NoteCheckpoint {
+  let parsed: ReturnType<typeof parseCheckpoint>;
+  try {
+    parsed = parseCheckpoint(text);
+  } catch (error) {
+    throw new CheckpointNoteError(`not a checkpoint: ${(error as Error).message}`);
+  }
+  const rules = /^shora-rules ([0-9a-f]{64})$/.exec(parsed.extensions[0] ?? "");
+  const time = /^shora-time (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z)$/.exec(parsed.extensions[1] ?? "");
+  if (!rules || !time || parsed.extensions.length !== 2)
+    throw new CheckpointNoteError("the checkpoint lacks Shora's shora-rules and shora-time lines");
+  return {
+    origin: parsed.origin,
+    treeSize: parsed.treeSize,
+    rootHash: parsed.rootHash.toString("hex"),
+    roundFingerprint: rules[1],
+    signedAt: time[1],
+  };
 }

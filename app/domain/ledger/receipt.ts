@@ -9,7 +9,8 @@ import { type Leaf, commitmentHex, leafHashHex, leafText } from "../bundle/forma
 import { type Checkpoint, verifyCheckpoint } from "./checkpoint";
 import { verifyInclusion } from "./merkle";
 
-type SignedCheckpoint = Checkpoint & { signature: string };
+/** Since ADR 0022 a checkpoint also carries its C2SP signed note, with the witnesses' cosignatures. */
+type SignedCheckpoint = Checkpoint & { signature: string; note?: string };
 
 /** Version 1 (before ADR 0017): the ballot's place in the ledger, without its choices. */
 export interface VoterReceiptV1 {

@@ -1,5 +1,5 @@
 /** Signed checkpoints of each round's ledger and the receipts voters keep. */
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
 import { keyStoreDir, readSigningKey, storeSigningKeyOnce } from "../../../db/keystore";
 import {
@@ -16,16 +16,22 @@ import { type Leaf, rulesFingerprint } from "../../domain/bundle/format";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import {
   type Checkpoint,
+  checkpointHost,
+  checkpointNoteBody,
+  checkpointOrigin,
   decryptPrivateKey,
   encryptPrivateKey,
   generateSigningKey,
   signCheckpoint,
 } from "../../domain/ledger/checkpoint";
 import type { VoterReceiptV2 } from "../../domain/ledger/receipt";
-import { inclusionProof, ledgerHead } from "./ledger-store.server";
+import { signNote, signerFromPem } from "../../domain/ledger/note";
+import { consistencyProof, inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 import { config } from "../../config.server";
+import { enqueueJob } from "../jobs/jobs.server";
+import { WITNESS_JOB, cosignedNote, hasActiveWitnesses, witnessSettingsOf } from "../witnesses/witnesses.server";
 
 /**
  * The checkpoint schedule (ADR 0016): every SHORA_CHECKPOINT_MINUTES (default 10) minutes, a round
@@ -215,8 +221,11 @@ async function signCheckpointNow(
     rootHash: head.root,
     signedAt: now.toISOString(),
   };
+  // Version 1 signature (receipts and bundles before ADR 0022 check it) and the C2SP signed note.
   const signature = signCheckpoint(checkpoint, privateKeyOf(key));
-  await db
+  const origin = await originOf(db, params.roundId);
+  const note = signNote(checkpointNoteBody({ origin, ...checkpoint }), [signerFromPem(origin, privateKeyOf(key))]);
+  const inserted = await db
     .insert(checkpoints)
     .values({
       roundId: params.roundId,
@@ -225,8 +234,17 @@ async function signCheckpointNow(
       roundFingerprint: checkpoint.roundFingerprint,
       signedAt: now,
       signature,
+      note,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ treeSize: checkpoints.treeSize });
+  // Sent to the witnesses by the job queue once this transaction commits (ADR 0022).
+  if (inserted.length && (await hasActiveWitnesses(db, params.municipalityId)))
+    await enqueueJob(
+      db,
+      { actor: { kind: "system", name: "checkpoints" } },
+      { kind: WITNESS_JOB, payload: { roundId: params.roundId, treeSize: checkpoint.treeSize } },
+    );
   const [row] = await db
     .select()
     .from(checkpoints)
@@ -234,6 +252,21 @@ async function signCheckpointNow(
   return row;
 }
 
+/** The round's log origin: `<host>/m/<municipality>/rounds/<round>` (ADR 0022). */
+export async function originOf(db: Db | Tx, roundId: string): Promise<string> {
+  const [row] = await db
+    .select({ round: rounds.slug, municipality: municipalities.slug })
+    .from(rounds)
+    .innerJoin(municipalities, eq(municipalities.id, rounds.municipalityId))
+    .where(eq(rounds.id, roundId));
+  if (!row) throw new Error(`no round ${roundId}`);
+  return checkpointOrigin(checkpointHost(), row.municipality, row.round);
+}
+
+/**
+ * The round's checkpoints as published (checkpoints.json, ledger.json): each with its signed note and
+ * the witnesses' cosignatures added to it, and the municipality's witnesses and quorum (ADR 0022).
+ */
 export async function publicCheckpoints(db: Db, roundId: string, municipalityId: string) {
   const publicKey = await publicKeyOf(db, municipalityId);
   const rows = await db
@@ -241,14 +274,20 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
     .from(checkpoints)
     .where(eq(checkpoints.roundId, roundId))
     .orderBy(asc(checkpoints.treeSize));
+  const settings = await witnessSettingsOf(db, municipalityId);
+  const notes = await Promise.all(rows.map((c) => (c.note ? cosignedNote(db, roundId, c) : null)));
   return {
     publicKey,
-    checkpoints: rows.map((c) => ({
+    ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
+    witnesses: settings.witnesses.filter((w) => w.active).map((w) => ({ name: w.name, vkey: w.vkey, url: w.url })),
+    quorum: settings.quorum,
+    checkpoints: rows.map((c, i) => ({
       roundFingerprint: c.roundFingerprint,
       treeSize: c.treeSize,
       rootHash: c.rootHash,
       signedAt: c.signedAt.toISOString(),
       signature: c.signature,
+      ...(notes[i] ? { note: notes[i] } : {}),
     })),
   };
 }
@@ -308,8 +347,34 @@ export async function receiptFor(
           rootHash: covering.rootHash,
           signedAt: covering.signedAt.toISOString(),
           signature: covering.signature,
+          ...(covering.note ? { note: (await cosignedNote(db, roundId, covering)) ?? undefined } : {}),
         }
       : null,
     inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
   };
+}
+
+/**
+ * The consistency proof between two signed checkpoints of the round (sizes `from` ≤ `to`), for monitors
+ * comparing a voter's checkpoint with a witness's (ADR 0022). Only signed sizes: a proof to an unsigned
+ * tree size would say nothing anyone can check.
+ */
+export async function publicConsistencyProof(
+  db: Db,
+  input: { roundId: string; from: string; to: string },
+): Promise<{ from: number; to: number; proof: string[] } | { error: string; status: 400 | 404 }> {
+  const size = (text: string) => (/^(0|[1-9][0-9]{0,9})$/.test(text) ? Number(text) : null);
+  const from = size(input.from);
+  const to = size(input.to);
+  if (from === null) return { error: "from must be a tree size", status: 400 };
+  if (to === null || to < from) return { error: "to must be a tree size not below from", status: 400 };
+  const signed = await db
+    .select({ treeSize: checkpoints.treeSize })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.roundId, input.roundId), inArray(checkpoints.treeSize, [from, to])));
+  const sizes = new Set(signed.map((c) => c.treeSize));
+  if (!sizes.has(to) || (from > 0 && !sizes.has(from)))
+    return { error: "from and to must be sizes of signed checkpoints", status: 404 };
+  const proof = from === 0 || from === to ? [] : await consistencyProof(db, input.roundId, from, to);
+  return { from, to, proof };
 }

@@ -18,6 +18,7 @@ import {
 } from "../../../db/schema";
 import { type PhaseKind, phaseOrder } from "../../domain/rounds/phases";
 import { hashPassword } from "../accounts/auth.server";
+import { startDemoWitnesses } from "./demo-witnesses.server";
 
 export const DEMO_SLUG = "demo";
 /** Demo data only: these accounts exist solely in a database seeded with `shora db seed-demo`. */
@@ -53,7 +54,12 @@ export async function demoAccountsPresent(db: Db): Promise<boolean> {
  * Seeds the demo municipality: districts, staff and residents, and a budgeting round whose
  * voting phase is open today, with three envelopes and their proposals. One transaction.
  */
-export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boolean }> {
+export async function seedDemo(
+  db: Db,
+  now = new Date(),
+  /** Run the two demo witnesses in this process before last year's round is published (ADR 0022). */
+  options: { witnesses?: boolean } = {},
+): Promise<{ created: boolean }> {
   const [existing] = await db
     .select({ id: municipalities.id })
     .from(municipalities)
@@ -210,6 +216,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: boo
     const seeded = await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
     past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
+  if (options.witnesses) await startDemoWitnesses(db, DEMO_SLUG);
   if (past.value) await votePastRound(db, { ...past.value, now });
   // The census (with the two demo residents) and the voter classes of this year's round.
   const { seedDemoCensus } = await import("./demo-census.server");

@@ -15,12 +15,14 @@ import {
   ledgerLeaves,
   phases,
   roundVoterClasses,
+  roundWitnessPolicies,
 } from "../../../db/schema";
 import { type BundleFile, type BundleLeaf, type RecordedTally, buildBundle, leafDay } from "../../domain/bundle/build";
 import {
   BUNDLE_FORMAT,
   type EnvelopeDoc,
   type Leaf,
+  type LedgerDoc,
   type RoundDoc,
   bundleFingerprint,
   envelopeRules,
@@ -168,7 +170,14 @@ async function buildRoundBundle(
     const result = r.tally.result as { totalCost: number; trace: unknown[] };
     recorded.set(r.envelope.slug, { selected: r.tally.selected, totalCost: result.totalCost, trace: result.trace });
   }
-  const ledger = await publicCheckpoints(db, round.id, municipality.id);
+  // The witnesses and quorum recorded at publication (ADR 0022); none for rounds published before.
+  const published = await publicCheckpoints(db, round.id, municipality.id);
+  const [policy] = await db.select().from(roundWitnessPolicies).where(eq(roundWitnessPolicies.roundId, round.id));
+  const ledger: LedgerDoc = {
+    ...published,
+    witnesses: policy?.witnesses ?? [],
+    quorum: policy?.quorum ?? 0,
+  };
   const key = await signingKey(db, municipality.id);
   const roundDoc: BundleParts["round"] = {
     format: BUNDLE_FORMAT,

@@ -1,6 +1,7 @@
 /**
  * Publishing a round's results: only on a current tally (no ballot after it), it signs the final
- * checkpoint, destroys the per-round voter-key secret (so no ballot can be linked to a person any
+ * checkpoint, has the municipality's witnesses cosign it (refused while fewer than the quorum do:
+ * ADR 0022) and records which witnesses the bundle trusts, destroys the per-round voter-key secret (so no ballot can be linked to a person any
  * more), marks the selected proposals funded and opens the results to everyone. One transaction.
  */
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
@@ -15,6 +16,7 @@ import {
   phases,
   proposals,
   roundSecrets,
+  roundWitnessPolicies,
   rounds,
   turnout,
 } from "../../../db/schema";
@@ -25,6 +27,32 @@ import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.serve
 import { RefusedError } from "../errors.server";
 import type { StaffAccess } from "../../web/guards.server";
 import { latestTallies } from "./tally.server";
+import { sendCheckpoint } from "../witnesses/send.server";
+import { cosignersOf, witnessSettingsOf } from "../witnesses/witnesses.server";
+
+/**
+ * Sends the final checkpoint to the active witnesses now (not through the queue: publication waits
+ * for it) and checks that at least the quorum cosigned it. Returns the policy to record.
+ */
+async function witnessFinalCheckpoint(
+  db: Db,
+  params: { roundId: string; municipalityId: string; treeSize: number; now: Date },
+) {
+  const settings = await witnessSettingsOf(db, params.municipalityId);
+  const active = settings.witnesses.filter((w) => w.active);
+  if (active.length)
+    await sendCheckpoint(() => params.now)(db, {
+      id: "publish",
+      kind: "checkpoint.witness",
+      payload: { roundId: params.roundId, treeSize: params.treeSize },
+      attempts: 1,
+    });
+  const cosigned = new Set((await cosignersOf(db, params.roundId, params.treeSize)).map((c) => c.name));
+  const have = active.filter((w) => cosigned.has(w.name)).length;
+  if (have < settings.quorum)
+    throw new RefusedError("witness_quorum_missing", null, { have, quorum: settings.quorum }, 409);
+  return { witnesses: active.map((w) => ({ name: w.name, vkey: w.vkey })), quorum: settings.quorum };
+}
 
 export async function isPublished(db: Db, roundId: string): Promise<boolean> {
   const [row] = await db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
@@ -76,6 +104,14 @@ export async function publishRound(
     now,
     force: true,
   });
+  const policy = finalCheckpoint?.note
+    ? await witnessFinalCheckpoint(db, {
+        roundId: round.id,
+        municipalityId: access.municipality.id,
+        treeSize: finalCheckpoint.treeSize,
+        now,
+      })
+    : { witnesses: [], quorum: 0 };
   const winners = results.flatMap((r) => r.tally?.selected ?? []);
   const advanced = advancePhases(phaseRows, today);
   await db.transaction(async (tx) => {
@@ -83,6 +119,10 @@ export async function publishRound(
       .insert(roundSecrets)
       .values({ roundId: round.id, destroyedAt: now })
       .onConflictDoUpdate({ target: roundSecrets.roundId, set: { destroyedAt: now } });
+    await tx
+      .insert(roundWitnessPolicies)
+      .values({ roundId: round.id, ...policy, recordedAt: now })
+      .onConflictDoNothing();
     // Draft baskets are of no use any more (and unreadable once the secret is destroyed).
     await tx
       .delete(baskets)
@@ -125,6 +165,8 @@ export async function publishRound(
           ? { treeSize: finalCheckpoint.treeSize, rootHash: finalCheckpoint.rootHash }
           : null,
         voterKeySecret: "destroyed",
+        witnesses: policy.witnesses.map((w) => w.name),
+        quorum: policy.quorum,
       },
       at: now,
     });
@@ -192,10 +234,20 @@ export async function publishedResults(db: Db, round: { id: string }, municipali
     .from(ledgerLeaves)
     .where(eq(ledgerLeaves.roundId, round.id));
   const checkpointsData = await publicCheckpoints(db, round.id, municipalityId);
+  const finalCheckpoint = checkpointsData.checkpoints.at(-1) ?? null;
+  // Which witnesses cosigned the final checkpoint (ADR 0022), for the results page.
+  const [policy] = await db.select().from(roundWitnessPolicies).where(eq(roundWitnessPolicies.roundId, round.id));
+  const cosigners = finalCheckpoint
+    ? (await cosignersOf(db, round.id, finalCheckpoint.treeSize)).map((c) => ({
+        name: c.name,
+        at: c.at.toISOString(),
+      }))
+    : [];
   return {
     envelopes: out,
     turnout: turnoutRows,
     ledgerSize,
-    finalCheckpoint: checkpointsData.checkpoints.at(-1) ?? null,
+    finalCheckpoint,
+    witnesses: { quorum: policy?.quorum ?? 0, cosigners },
   };
 }

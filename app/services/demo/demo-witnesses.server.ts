@@ -1,0 +1,82 @@
+/**
+ * The demo's two witnesses (ADR 0022), run in the server process so the demo shows cosigned
+ * checkpoints with nothing installed: c2sp.org/tlog-witness servers on 127.0.0.1 ephemeral ports, keys
+ * in the key store, state beside it (`<key store>/demo-witnesses/`), so a restart remembers what they
+ * cosigned. Each start records their new addresses; they know the demo's rounds as of that start.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { createKeyOnce, keyStoreDir } from "../../../db/keystore";
+import { municipalities, rounds, witnessQuorums, witnesses } from "../../../db/schema";
+import { checkpointHost, checkpointOrigin } from "../../domain/ledger/checkpoint";
+import { newCosignerKey } from "../../domain/ledger/cosignature";
+import { verifierKeyFromPem } from "../../domain/ledger/note";
+import { createWitness } from "../../witness/witness";
+import { signingKey } from "../ballots/checkpoints.server";
+
+export const DEMO_WITNESS_NAMES = ["witness-one.shora.local", "witness-two.shora.local"] as const;
+
+let running: { stop: () => Promise<void>; urls: string[] } | null = null;
+
+/**
+ * Starts the demo municipality's witnesses (once per process) and points its witness settings at
+ * them, with a quorum of 2. Returns null when there is no demo municipality.
+ */
+export async function startDemoWitnesses(db: Db, slug = "demo"): Promise<{ urls: string[] } | null> {
+  if (running) return running;
+  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, slug));
+  if (!municipality) return null;
+  const key = await signingKey(db, municipality.id);
+  const roundRows = await db
+    .select({ slug: rounds.slug })
+    .from(rounds)
+    .where(eq(rounds.municipalityId, municipality.id));
+  const logs = roundRows.map((r) => {
+    const origin = checkpointOrigin(checkpointHost(), municipality.slug, r.slug);
+    return { origin, vkeys: [verifierKeyFromPem(origin, key.publicKey)] };
+  });
+  const listening: { close(): Promise<void> }[] = [];
+  const urls: string[] = [];
+  for (const [i, name] of DEMO_WITNESS_NAMES.entries()) {
+    const signerKey = createKeyOnce(`demo-witness-${i + 1}.skey`, newCosignerKey(name).signerKey);
+    const stateDir = path.join(keyStoreDir(), "demo-witnesses", name);
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const witness = await createWitness({ name, signerKey, stateDir, logs });
+    const server = await witness.listen("127.0.0.1", 0);
+    listening.push(server);
+    urls.push(server.url);
+    const [row] = await db
+      .select({ id: witnesses.id })
+      .from(witnesses)
+      .where(and(eq(witnesses.municipalityId, municipality.id), eq(witnesses.name, name)));
+    if (row)
+      await db.update(witnesses).set({ url: server.url, vkey: witness.verifierKey }).where(eq(witnesses.id, row.id));
+    else
+      await db.insert(witnesses).values({
+        id: randomUUID(),
+        municipalityId: municipality.id,
+        name,
+        vkey: witness.verifierKey,
+        url: server.url,
+        active: true,
+      });
+  }
+  await db.insert(witnessQuorums).values({ municipalityId: municipality.id, quorum: 2 }).onConflictDoNothing();
+  running = {
+    urls,
+    stop: async () => {
+      await Promise.all(listening.map((l) => l.close()));
+    },
+  };
+  return running;
+}
+
+/** Stops the demo witnesses (server shutdown, tests). */
+export async function stopDemoWitnesses() {
+  const current = running;
+  running = null;
+  await current?.stop();
+}

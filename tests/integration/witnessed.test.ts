@@ -1,0 +1,479 @@
+/**
+ * Witnessed checkpoints end to end (ADR 0022), with two real witnesses (c2sp.org/tlog-witness servers
+ * from app/witness on 127.0.0.1): each checkpoint is signed as a C2SP note and queued in its own
+ * transaction; the job worker sends it with the consistency proof from what each witness last
+ * cosigned and stores the cosignatures; publication waits for the quorum; `shora verify` checks it.
+ * A split view — two trees of one size signed with the municipality's key — is refused by the honest
+ * witnesses (409) and caught by `verify`. The administrators' page edits witnesses and the quorum.
+ */
+import { createPrivateKey, sign as edSign, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import {
+  actionLog,
+  checkpoints,
+  cosignatures,
+  districts,
+  envelopes,
+  jobs,
+  phases,
+  proposals,
+  rounds,
+  witnessQuorums,
+  witnesses as witnessTable,
+} from "../../db/schema";
+import { writeBundle } from "../../app/cli/bundle-files";
+import { main } from "../../app/cli/main";
+import { sha256Hex } from "../../app/domain/bundle/format";
+import { checkpointNoteBody, readCheckpointNoteBody, signCheckpoint } from "../../app/domain/ledger/checkpoint";
+import { newCosignerKey } from "../../app/domain/ledger/cosignature";
+import {
+  openNote,
+  noteVerifier,
+  parseNote,
+  signNote,
+  signerFromPem,
+  verifierKeyFromPem,
+} from "../../app/domain/ledger/note";
+import { dayIn } from "../../app/domain/rounds/phases";
+import { addDays } from "../../app/domain/rounds/rules";
+import { createWitness } from "../../app/witness/witness";
+import * as checkpointsJson from "../../app/routes/m.$slug.rounds.$round.checkpoints[.json]";
+import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
+import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
+import { castBallot } from "../../app/services/ballots/ballots.server";
+import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
+import { runDueJobs } from "../../app/services/jobs/jobs.server";
+import { scopeOf, userActor } from "../../app/services/scope";
+import { roundBundle } from "../../app/services/tally/bundle.server";
+import { isPublished, publishRound } from "../../app/services/tally/publish.server";
+import { runRoundTally } from "../../app/services/tally/tally.server";
+import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
+import type { Municipality } from "../../app/services/tenancy/municipality.server";
+import { addWitness, setWitnessQuorum } from "../../app/services/witnesses/witnesses.server";
+import { addCheckpointBody, witnessJobHandlers } from "../../app/services/witnesses/send.server";
+import { RefusedError } from "../../app/services/errors.server";
+import { startSession } from "../../app/web/session.server";
+import type { SessionUser } from "../../app/web/session.server";
+import { TestBrowser, call } from "../support/requests";
+import { testDatabase, unique } from "../support/db";
+
+let database: Database;
+let municipality: Municipality;
+let admin: SessionUser;
+let dir: string;
+const today = dayIn("UTC");
+const hour = 3_600_000;
+const system = { actor: { kind: "system" as const, name: "test" } };
+
+type Running = { url: string; close(): Promise<void> };
+const servers: Running[] = [];
+
+/** SHA256SUMS and its signature made again over a bundle folder, with the municipality's key. */
+function resign(folder: string, privateKeyPem: string) {
+  const names = fs
+    .readdirSync(folder)
+    .filter((n) => n !== "SHA256SUMS" && n !== "SHA256SUMS.sig")
+    .sort();
+  const sums = names.map((n) => `${sha256Hex(fs.readFileSync(path.join(folder, n)))}  ${n}\n`).join("");
+  fs.writeFileSync(path.join(folder, "SHA256SUMS"), sums);
+  const signature = edSign(null, Buffer.from(sums), createPrivateKey(privateKeyPem)).toString("base64");
+  fs.writeFileSync(path.join(folder, "SHA256SUMS.sig"), `${signature}\n`);
+}
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+beforeAll(async () => {
+  database = await testDatabase();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-witnessed-"));
+  const slug = unique("witnessed");
+  const { adminUserId } = await createMunicipality(database.db, {
+    slug,
+    name: { en: "Witnessed town" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "witnessed password 1" },
+  });
+  municipality = (await findMunicipality(database.db, slug)) as Municipality;
+  admin = { id: adminUserId, email: `admin@${slug}.example`, displayName: "Ada", locale: "en", isPlatformAdmin: false };
+  await database.db
+    .insert(districts)
+    .values({ id: randomUUID(), municipalityId: municipality.id, code: "all", name: { en: "All" }, position: 0 });
+});
+afterAll(async () => {
+  // Some were closed by the tests already.
+  await Promise.all(servers.map((s) => s.close().catch(() => undefined)));
+  await database.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A round whose voting ran from 6 days ago to yesterday: today it is being tallied. */
+async function makeRound() {
+  const id = randomUUID();
+  const slug = unique("r");
+  await database.db.insert(rounds).values({
+    id,
+    municipalityId: municipality.id,
+    slug,
+    kind: "budgeting",
+    title: { en: "R" },
+    description: { en: "" },
+  });
+  await database.db.insert(phases).values([
+    { id: randomUUID(), roundId: id, kind: "voting", startsOn: addDays(today, -6), endsOn: addDays(today, -1) },
+    { id: randomUUID(), roundId: id, kind: "tallying", startsOn: today, endsOn: addDays(today, 5) },
+  ]);
+  const envelopeId = randomUUID();
+  await database.db.insert(envelopes).values({
+    id: envelopeId,
+    roundId: id,
+    slug: "all",
+    name: { en: "All" },
+    amount: 1000,
+    ballotType: "approval",
+    tallyRule: "greedy",
+  });
+  const [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const p: string[] = [];
+  for (const cost of [400, 300, 300]) {
+    const pid = randomUUID();
+    p.push(pid);
+    await database.db
+      .insert(proposals)
+      .values({ id: pid, envelopeId, title: { en: `P${p.length}` }, body: { en: "" }, cost, status: "accepted" });
+  }
+  return { id, slug, envelope, p };
+}
+type TestRound = Awaited<ReturnType<typeof makeRound>>;
+
+const votingAt = (h: number) => new Date(Date.parse(`${addDays(today, -5)}T08:00:00Z`) + h * hour);
+
+const cast = (round: TestRound, approved: string[], now: Date) =>
+  castBallot(database.db, {
+    roundId: round.id,
+    roundSlug: round.slug,
+    timeZone: "UTC",
+    envelope: round.envelope,
+    voter: { identity: unique("voter"), weight: 1, district: "all", voterClass: "resident" },
+    body: { approved },
+    channel: "online",
+    now,
+  });
+
+/** A witness for the round's log, listening on an ephemeral port, its state in `stateDir`. */
+async function startWitness(name: string, signerKey: string, stateDir: string, round: TestRound) {
+  const origin = await originOf(database.db, round.id);
+  const key = await signingKey(database.db, municipality.id);
+  const witness = await createWitness({
+    name,
+    signerKey,
+    stateDir,
+    logs: [{ origin, vkeys: [verifierKeyFromPem(origin, key.publicKey)] }],
+  });
+  const server = await witness.listen("127.0.0.1", 0);
+  servers.push(server);
+  return { witness, server, origin };
+}
+
+describe("checkpoints cosigned by two witnesses", () => {
+  const alice = newCosignerKey("witness.example/alice");
+  const bob = newCosignerKey("witness.example/bob");
+  let round: TestRound;
+  let w: { alice: Awaited<ReturnType<typeof startWitness>>; bob: Awaited<ReturnType<typeof startWitness>> };
+  const stateOf = (name: string) => path.join(dir, name);
+  const run = () => runDueJobs(database.db, system, { handlers: witnessJobHandlers() });
+
+  beforeAll(async () => {
+    round = await makeRound();
+    w = {
+      alice: await startWitness("witness.example/alice", alice.signerKey, stateOf("alice"), round),
+      bob: await startWitness("witness.example/bob", bob.signerKey, stateOf("bob"), round),
+    };
+    const scope = scopeOf(municipality, userActor(admin));
+    await addWitness(database.db, scope, { vkey: alice.verifierKey, url: w.alice.server.url });
+    await addWitness(database.db, scope, { vkey: bob.verifierKey, url: w.bob.server.url });
+    await setWitnessQuorum(database.db, scope, { quorum: "2" });
+  });
+
+  it("signs each checkpoint as a C2SP note under the round's origin and queues it in the same transaction", async () => {
+    await cast(round, [round.p[0]], votingAt(0));
+    await cast(round, [round.p[1]], votingAt(0));
+    await cast(round, [round.p[0], round.p[2]], votingAt(1));
+    const first = await maybeCheckpoint(database.db, {
+      roundId: round.id,
+      municipalityId: municipality.id,
+      now: votingAt(2),
+      force: true,
+    });
+    expect(first?.treeSize).toBe(3);
+    const key = await signingKey(database.db, municipality.id);
+    const origin = `shora.local/m/${municipality.slug}/rounds/${round.slug}`;
+    const opened = openNote(first?.note ?? "", [noteVerifier(verifierKeyFromPem(origin, key.publicKey))]);
+    expect(readCheckpointNoteBody(opened.text)).toEqual({
+      origin,
+      treeSize: 3,
+      rootHash: first?.rootHash,
+      roundFingerprint: first?.roundFingerprint,
+      signedAt: votingAt(2).toISOString(),
+    });
+    const queued = await database.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.kind, "checkpoint.witness")));
+    expect(queued.filter((j) => j.payload.roundId === round.id).map((j) => j.payload)).toEqual([
+      { roundId: round.id, treeSize: 3 },
+    ]);
+  });
+
+  it("the worker sends it; both witnesses cosign; a grown tree goes with the consistency proof", async () => {
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    const cosigned = async (size: number) =>
+      (
+        await database.db
+          .select({ name: cosignatures.witnessName })
+          .from(cosignatures)
+          .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.treeSize, size)))
+      )
+        .map((c) => c.name)
+        .sort();
+    expect(await cosigned(3)).toEqual(["witness.example/alice", "witness.example/bob"]);
+    await cast(round, [round.p[2]], votingAt(3));
+    await cast(round, [round.p[1]], votingAt(3));
+    await maybeCheckpoint(database.db, {
+      roundId: round.id,
+      municipalityId: municipality.id,
+      now: votingAt(4),
+      force: true,
+    });
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    expect(await cosigned(5)).toEqual(["witness.example/alice", "witness.example/bob"]);
+    // What the witnesses hold now: the tree of 5 with both signatures on it.
+    const latest = parseNote((await w.alice.witness.latest(w.alice.origin)) ?? "");
+    expect(readCheckpointNoteBody(latest.text).treeSize).toBe(5);
+    // The public checkpoint list carries the notes with the cosignatures.
+    const browser = new TestBrowser(database.db);
+    const response = await call(
+      checkpointsJson.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/checkpoints.json`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    const body = (await response.json()) as { quorum: number; checkpoints: { treeSize: number; note: string }[] };
+    expect(body.quorum).toBe(2);
+    expect(body.checkpoints.map((c) => parseNote(c.note).signatures.length)).toEqual([3, 3]);
+    // And the consistency proof between two signed sizes, for monitors; other sizes are refused.
+    const proof = await call(
+      checkpointsJson.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/checkpoints.json?from=3&to=5`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    expect(((await proof.json()) as { proof: string[] }).proof.length).toBeGreaterThan(0);
+    const unsigned = await call(
+      checkpointsJson.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/checkpoints.json?from=2&to=5`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    expect(unsigned.status).toBe(404);
+  });
+
+  it("a split view: another tree of the same size, signed with the municipality's key, gets the spec's 409", async () => {
+    const key = await signingKey(database.db, municipality.id);
+    const origin = await originOf(database.db, round.id);
+    const [honest] = await database.db
+      .select()
+      .from(checkpoints)
+      .where(and(eq(checkpoints.roundId, round.id), eq(checkpoints.treeSize, 5)));
+    const forged = signNote(
+      checkpointNoteBody({
+        origin,
+        treeSize: 5,
+        rootHash: "ab".repeat(32),
+        roundFingerprint: honest.roundFingerprint,
+        signedAt: honest.signedAt.toISOString(),
+      }),
+      [signerFromPem(origin, privateKeyOf(key))],
+    );
+    for (const witness of [w.alice, w.bob]) {
+      const answer = await witness.witness.addCheckpoint(addCheckpointBody(5, [], forged));
+      expect(answer.status).toBe(409);
+      expect(answer.contentType).toBe("text/x.tlog.size");
+      expect(answer.body).toBe("5\n");
+      // Through HTTP too, as any client would send it.
+      const response = await fetch(`${witness.server.url}/add-checkpoint`, {
+        method: "POST",
+        body: addCheckpointBody(5, [], forged),
+      });
+      expect(response.status).toBe(409);
+      expect(await response.text()).toBe("5\n");
+      // The witness still holds the honest tree.
+      const held = readCheckpointNoteBody(parseNote((await witness.witness.latest(origin)) ?? "").text);
+      expect(held.rootHash).toBe(honest.rootHash);
+    }
+  });
+
+  it("publication waits for the quorum: refused while a witness is down, done once it is back", async () => {
+    // A last ballot of the voting days: the tally signs the final checkpoint of 6 leaves, queued.
+    await cast(round, [round.p[0]], votingAt(30));
+    await runRoundTally(database.db, { user: admin, municipality }, round.slug);
+    await w.bob.server.close();
+    await expect(publishRound(database.db, { user: admin, municipality }, round.slug)).rejects.toMatchObject({
+      code: "witness_quorum_missing",
+      status: 409,
+      params: { have: 1, quorum: 2 },
+    } satisfies Partial<RefusedError>);
+    expect(await isPublished(database.db, round.id)).toBe(false);
+    // Bob comes back (a new process over the same state), at a new address.
+    w.bob = await startWitness("witness.example/bob", bob.signerKey, stateOf("bob"), round);
+    await database.db
+      .update(witnessTable)
+      .set({ url: w.bob.server.url })
+      .where(and(eq(witnessTable.municipalityId, municipality.id), eq(witnessTable.name, "witness.example/bob")));
+    await publishRound(database.db, { user: admin, municipality }, round.slug);
+    expect(await isPublished(database.db, round.id)).toBe(true);
+    const [entry] = await database.db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, municipality.id), eq(actionLog.action, "round.publish")));
+    expect(entry.summary.after).toMatchObject({
+      witnesses: ["witness.example/alice", "witness.example/bob"],
+      quorum: 2,
+    });
+    // The results page names the witnesses that cosigned the final checkpoint.
+    const browser = new TestBrowser(database.db);
+    const page = await call(
+      resultsPage.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/results`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    const data = (await page.json()) as { results: { witnesses: { quorum: number; cosigners: { name: string }[] } } };
+    expect(data.results.witnesses.quorum).toBe(2);
+    expect(data.results.witnesses.cosigners.map((c) => c.name)).toEqual([
+      "witness.example/alice",
+      "witness.example/bob",
+    ]);
+  });
+
+  it("shora verify passes the bundle, printing the witnesses and the quorum; a split final checkpoint fails", async () => {
+    const bundle = await roundBundle(database.db, municipality, round.slug);
+    if (!bundle) throw new Error("no bundle");
+    writeBundle(bundle.files, path.join(dir, "bundle"));
+    const ok = await cli(["verify", path.join(dir, "bundle")]);
+    expect(ok.err).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("Witnesses (bundle): witness.example/alice, witness.example/bob; quorum 2");
+    // The municipality shows auditors the other tree of the final size: signed by its key, but no
+    // witness would cosign it, so its note carries the municipality's signature alone.
+    const key = await signingKey(database.db, municipality.id);
+    const ledgerFile = path.join(dir, "bundle", "ledger.json");
+    const ledger = JSON.parse(fs.readFileSync(ledgerFile, "utf8"));
+    const last = ledger.checkpoints[ledger.checkpoints.length - 1];
+    const split = { ...last, rootHash: "cd".repeat(32) };
+    const { note: _note, signature: _signature, ...body } = split;
+    split.signature = signCheckpoint(body, privateKeyOf(key));
+    split.note = signNote(checkpointNoteBody({ origin: ledger.origin, ...split }), [
+      signerFromPem(ledger.origin, privateKeyOf(key)),
+    ]);
+    ledger.checkpoints[ledger.checkpoints.length - 1] = split;
+    fs.cpSync(path.join(dir, "bundle"), path.join(dir, "split"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "split", "ledger.json"), `${JSON.stringify(ledger, null, 2)}\n`);
+    resign(path.join(dir, "split"), privateKeyOf(key));
+    const caught = await cli(["verify", path.join(dir, "split")]);
+    expect(caught.code).toBe(1);
+    expect(caught.err).toMatch(
+      /✗ witnesses: ledger\.json checkpoint \d+ \(size \d+\): cosigned by 0 of the trusted witnesses \(none\); the quorum is 2/,
+    );
+  });
+});
+
+describe("the administrators' witness page", () => {
+  const carol = newCosignerKey("witness.example/carol");
+
+  async function as(role: "admin" | "observer") {
+    const browser = new TestBrowser(database.db);
+    if (role === "admin")
+      browser.cookies.set(
+        "shora_session",
+        (await startSession(database.db, browser.get("/"), admin.id)).split(";")[0].split("=")[1],
+      );
+    return browser;
+  }
+  const post = async (fields: Record<string, string>, role: "admin" | "observer" = "admin") => {
+    const browser = await as(role);
+    return call(witnessesPage.action, browser, browser.post(`/m/${municipality.slug}/admin/witnesses`, fields), {
+      slug: municipality.slug,
+    });
+  };
+
+  it("adds a witness by its key and address, logs it, and names the field of a bad one (400)", async () => {
+    const bad = await post({ intent: "add", vkey: "not a key", url: "https://carol.example" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Record<string, string> }).errors).toEqual({
+      vkey: "This is not a witness public key (name+hash+key of a cosignature key).",
+    });
+    const badUrl = await post({ intent: "add", vkey: carol.verifierKey, url: "javascript:alert(1)" });
+    expect(badUrl.status).toBe(400);
+    expect(Object.keys(((await badUrl.json()) as { errors: Record<string, string> }).errors)).toEqual(["url"]);
+    const ok = await post({ intent: "add", vkey: carol.verifierKey, url: "https://carol.example/w/" });
+    expect(ok.status).toBe(200);
+    const [row] = await database.db
+      .select()
+      .from(witnessTable)
+      .where(and(eq(witnessTable.municipalityId, municipality.id), eq(witnessTable.name, "witness.example/carol")));
+    expect(row).toMatchObject({ vkey: carol.verifierKey, url: "https://carol.example/w", active: true });
+    const again = await post({ intent: "add", vkey: carol.verifierKey, url: "https://carol.example" });
+    expect(again.status).toBe(409);
+    const logged = await database.db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, municipality.id), eq(actionLog.action, "witness.add")));
+    expect(logged.map((e) => e.target)).toContain("witness:witness.example/carol");
+  });
+
+  it("keeps the quorum within the active witnesses, and a paused witness out of it", async () => {
+    const [carolRow] = await database.db
+      .select()
+      .from(witnessTable)
+      .where(and(eq(witnessTable.municipalityId, municipality.id), eq(witnessTable.name, "witness.example/carol")));
+    expect((await post({ intent: "quorum", quorum: "4" })).status).toBe(400);
+    const three = await post({ intent: "quorum", quorum: "۳" });
+    expect(three.status).toBe(200);
+    const [q] = await database.db
+      .select()
+      .from(witnessQuorums)
+      .where(eq(witnessQuorums.municipalityId, municipality.id));
+    expect(q.quorum).toBe(3);
+    // Pausing carol would leave 2 active witnesses for a quorum of 3: refused.
+    const pause = await post({ intent: "pause", id: carolRow.id });
+    expect(pause.status).toBe(409);
+    expect((await post({ intent: "quorum", quorum: "2" })).status).toBe(200);
+    expect((await post({ intent: "pause", id: carolRow.id })).status).toBe(200);
+    expect((await post({ intent: "remove", id: randomUUID() })).status).toBe(404);
+    expect((await post({ intent: "remove", id: carolRow.id })).status).toBe(200);
+    expect(await database.db.select().from(witnessTable).where(eq(witnessTable.id, carolRow.id))).toEqual([]);
+  });
+
+  it("refuses visitors and a missing CSRF token", async () => {
+    expect((await post({ intent: "quorum", quorum: "0" }, "observer")).status).toBe(403);
+    const browser = await as("admin");
+    const noCsrf = await call(
+      witnessesPage.action,
+      browser,
+      browser.post(`/m/${municipality.slug}/admin/witnesses`, { intent: "quorum", quorum: "0" }, { csrf: null }),
+      { slug: municipality.slug },
+    );
+    expect(noCsrf.status).toBe(403);
+  });
+});
