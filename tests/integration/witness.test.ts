@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosignerVerifier, newCosignerKey } from "../../app/domain/ledger/cosignature";
-import { newNoteKey, noteVerifier, openNote, } from "../../app/domain/ledger/note";
+import { newNoteKey, noteVerifier, openNote } from "../../app/domain/ledger/note";
 import { formatCheckpoint } from "../../app/domain/ledger/tlog-checkpoint";
 import { stateFile } from "../../app/witness/state";
 import { type Witness, createWitness } from "../../app/witness/witness";
