@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { NoteError, noteVerifier } from "../../app/domain/ledger/note";
-import { addCheckpoint, parseAddCheckpointBody } from "../../app/domain/ledger/witness";
+import {
+  addCheckpoint,
+  formatAddCheckpointBody,
+  parseAddCheckpointBody,
+  parseCosignatureResponse,
+} from "../../app/domain/ledger/witness";
 import { readFileSync } from "node:fs";
 import { TestLog } from "../support/tlog";
 
@@ -24,6 +29,16 @@ describe("add-checkpoint request body", () => {
       "/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=",
     ]);
     expect(request.note).toBe(fixture("tlog-witness-request-example.txt").split("\n").slice(6).join("\n"));
+  });
+
+  it("formats the body a log sends, and reads the specification's example answer", () => {
+    const body = fixture("tlog-witness-request-example.txt");
+    expect(formatAddCheckpointBody(parseAddCheckpointBody(body))).toBe(body);
+    const lines = parseCosignatureResponse(fixture("tlog-witness-response-example.txt"));
+    expect(lines.map((l) => l.name)).toEqual(["witness.example/w1", "witness.example/w1", "witness.example/w2"]);
+    expect(lines.map((l) => l.signature.length)).toEqual([72, 72, 72]);
+    expect(() => parseCosignatureResponse("")).toThrow(NoteError);
+    expect(() => parseCosignatureResponse("13\n")).toThrow(NoteError);
   });
 
   it("refuses leading zeros, short hashes, non-canonical base64 and too many proof lines", () => {

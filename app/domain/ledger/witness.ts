@@ -5,7 +5,7 @@
  * See docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import { EMPTY_ROOT, verifyConsistency } from "./merkle";
-import { NoteError, type NoteVerifier, decodeCanonicalBase64, openNote, parseNote } from "./note";
+import { NoteError, type NoteSignature, type NoteVerifier, decodeCanonicalBase64, openNote, parseNote } from "./note";
 import { type TlogCheckpoint, parseCheckpoint, parseTreeSize } from "./tlog-checkpoint";
 
 export interface WitnessState {
@@ -50,6 +50,27 @@ export function parseAddCheckpointBody(text: string): AddCheckpointRequest {
     proof.push(hash);
   }
   return { oldSize, proof, note: text.slice(at) };
+}
+
+/** The request body a log sends to a witness (the inverse of `parseAddCheckpointBody`). */
+export function formatAddCheckpointBody(request: AddCheckpointRequest): string {
+  if (!Number.isSafeInteger(request.oldSize) || request.oldSize < 0) throw new NoteError("malformed", "bad old size");
+  if (request.proof.length > MAX_PROOF_LINES) {
+    throw new NoteError("malformed", `more than ${MAX_PROOF_LINES} consistency proof lines`);
+  }
+  parseNote(request.note);
+  return `old ${request.oldSize}\n${request.proof.map((h) => `${h.toString("base64")}\n`).join("")}\n${request.note}`;
+}
+
+/**
+ * The signature lines of a witness's 200 answer, parsed. To keep only the cosignatures of trusted
+ * witnesses, add them to the note and open it with the witnesses' verifiers (tlog-witness says the
+ * same); this only checks the lines' shape.
+ */
+export function parseCosignatureResponse(body: string): NoteSignature[] {
+  if (body === "" || body.startsWith("\n")) throw new NoteError("malformed", "the answer has no signature lines");
+  // Reuse the note parser on a placeholder text: same line rules, same limits.
+  return parseNote(`x\n\n${body}`).signatures;
 }
 
 function errorOf(error: unknown, status: 400 | 403): AddCheckpointOutcome {
