@@ -144,3 +144,32 @@ export async function withLogLockFile<T>(
     await fs.rm(lock, { force: true });
   }
 }
+
+/** Most evidence files kept per log: only the log's own key can make them, but disks are finite. */
+export const MAX_EVIDENCE_FILES = 1000;
+
+export function evidenceDir(stateDir: string): string {
+  return path.join(stateDir, "evidence");
+}
+
+/**
+ * Keeps a refused request whose checkpoint the log did sign (a split view or an inconsistent tree):
+ * with the checkpoint the witness cosigned before, it proves the log misbehaved. Returns the file, or
+ * null when the cap is reached.
+ */
+export async function saveEvidence(stateDir: string, origin: string, body: string): Promise<string | null> {
+  const dir = evidenceDir(stateDir);
+  await fs.mkdir(dir, { recursive: true });
+  const stem = fileStem(origin);
+  const existing = (await fs.readdir(dir)).filter((f) => f.startsWith(`${stem}-`));
+  if (existing.length >= MAX_EVIDENCE_FILES) return null;
+  const file = path.join(dir, `${stem}-${Date.now()}-${randomBytes(4).toString("hex")}.txt`);
+  const handle = await fs.open(file, "wx", 0o644);
+  try {
+    await handle.writeFile(body, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return file;
+}

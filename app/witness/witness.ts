@@ -2,7 +2,8 @@
  * A c2sp.org/tlog-witness witness over node:http (no Remix, no database): `POST /add-checkpoint`
  * cosigns a checkpoint consistent with the last one it cosigned for that log; `GET /checkpoint/<origin>`
  * (Shora's addition, for monitors) returns that last cosigned checkpoint. The check and the state
- * update run under an in-process lock and a lock file per log. See
+ * update run under an in-process lock and a lock file per log; signed but inconsistent checkpoints
+ * are kept in `<stateDir>/evidence/`. See
  * docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import http from "node:http";
@@ -25,7 +26,7 @@ import {
 } from "../domain/ledger/note";
 import { parseCheckpoint } from "../domain/ledger/tlog-checkpoint";
 import { MAX_PROOF_LINES, addCheckpoint as decide, parseAddCheckpointBody } from "../domain/ledger/witness";
-import { WitnessBusyError, readLogState, withLogLockFile, writeLogState } from "./state";
+import { WitnessBusyError, readLogState, saveEvidence, withLogLockFile, writeLogState } from "./state";
 
 export interface WitnessLogConfig {
   origin: string;
@@ -122,6 +123,13 @@ export async function createWitness(options: WitnessOptions): Promise<Witness> {
         withLogLockFile(options.stateDir, origin, lockTimeoutMs, async () => {
           const held = await readLogState(options.stateDir, origin);
           const outcome = decide(held, request, { origin, verifiers });
+          // Both come after the log's signature verified: keep them as evidence (tlog-witness allows it).
+          if (
+            (outcome.kind === "conflict" && outcome.reason === "different_root") ||
+            (outcome.kind === "error" && outcome.status === 422)
+          ) {
+            await saveEvidence(options.stateDir, origin, bodyText);
+          }
           if (outcome.kind === "conflict") return reply(409, String(outcome.size), SIZE);
           if (outcome.kind === "error") return reply(outcome.status, outcome.message);
           const { verified } = openNote(request.note, verifiers);

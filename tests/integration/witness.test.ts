@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosignerVerifier, newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { newNoteKey, noteVerifier, openNote } from "../../app/domain/ledger/note";
 import { formatCheckpoint } from "../../app/domain/ledger/tlog-checkpoint";
-import { stateFile } from "../../app/witness/state";
+import { evidenceDir, stateFile } from "../../app/witness/state";
 import { type Witness, createWitness } from "../../app/witness/witness";
 import { TestLog } from "../support/tlog";
 
@@ -200,5 +200,10 @@ describe("split view", () => {
     forked.append(4);
     expect((await post(w.url, forked.body(8))).status).toBe(422);
     expect(await w.witness.latest(ORIGIN)).toContain(honest.root().toString("base64"));
+    // The two signed refusals are kept as evidence of the split view; the stale old size is not.
+    const evidence = readdirSync(evidenceDir(w.stateDir)).map((f) =>
+      readFileSync(path.join(evidenceDir(w.stateDir), f), "utf8"),
+    );
+    expect(evidence.sort()).toEqual([forked.body(8, 8, []), forked.body(8)].sort());
   });
 });

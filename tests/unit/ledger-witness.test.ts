@@ -92,13 +92,17 @@ describe("the witness decision (tlog-witness)", () => {
     const log = new TestLog("example.org/log").append(13);
     const state = { size: 13, rootHash: log.root(13) };
     expect(run(log, state, log.body(13, 5, []))).toMatchObject({ kind: "error", status: 400 });
-    expect(run(log, state, log.body(0, 5))).toEqual({ kind: "conflict", size: 13 });
+    expect(run(log, state, log.body(0, 5))).toEqual({ kind: "conflict", size: 13, reason: "old_size" });
   });
 
   it("answers a stale old size with 409 and the size it holds", () => {
     const log = new TestLog("example.org/log").append(20);
-    expect(run(log, { size: 13, rootHash: log.root(13) }, log.body(5, 20))).toEqual({ kind: "conflict", size: 13 });
-    expect(run(log, null, log.body(5, 20))).toEqual({ kind: "conflict", size: 0 });
+    expect(run(log, { size: 13, rootHash: log.root(13) }, log.body(5, 20))).toEqual({
+      kind: "conflict",
+      size: 13,
+      reason: "old_size",
+    });
+    expect(run(log, null, log.body(5, 20))).toEqual({ kind: "conflict", size: 0, reason: "old_size" });
   });
 
   it("catches a split view: a different tree of the size it cosigned is a conflict", () => {
@@ -106,7 +110,11 @@ describe("the witness decision (tlog-witness)", () => {
     const other = new TestLog("example.org/log", honest.key, "evil ").append(8);
     const first = run(honest, null, honest.body(0));
     if (first.kind !== "cosign") throw new Error("the first tree must be cosigned");
-    expect(run(other, first.newState, other.body(8, 8, []))).toEqual({ kind: "conflict", size: 8 });
+    expect(run(other, first.newState, other.body(8, 8, []))).toEqual({
+      kind: "conflict",
+      size: 8,
+      reason: "different_root",
+    });
     // The other tree grown further cannot be proved consistent with the first either.
     other.append(4);
     expect(run(other, first.newState, other.body(8, 12))).toMatchObject({ kind: "error", status: 422 });

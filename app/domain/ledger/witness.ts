@@ -21,7 +21,8 @@ export interface AddCheckpointRequest {
 
 export type AddCheckpointOutcome =
   | { kind: "cosign"; newState: WitnessState; checkpoint: TlogCheckpoint; text: string }
-  | { kind: "conflict"; size: number }
+  /** `different_root`: the log signed another tree of the size the witness holds (a split view). */
+  | { kind: "conflict"; size: number; reason: "old_size" | "different_root" }
   | { kind: "error"; status: 400 | 403 | 404 | 422; message: string };
 
 /** The specification's limit on consistency proof lines. */
@@ -105,13 +106,13 @@ export function addCheckpoint(
     return { kind: "error", status: 400, message: "the old size is larger than the checkpoint's size" };
   }
   const held = state ?? { size: 0, rootHash: EMPTY_ROOT };
-  if (request.oldSize !== held.size) return { kind: "conflict", size: held.size };
+  if (request.oldSize !== held.size) return { kind: "conflict", size: held.size, reason: "old_size" };
   if (request.oldSize === 0 && request.proof.length > 0) {
     return { kind: "error", status: 400, message: "the consistency proof must be empty when the old size is 0" };
   }
   if (checkpoint.treeSize === held.size && !checkpoint.rootHash.equals(held.rootHash)) {
     // Same size, different root: a split view (or a fork) of the log.
-    return { kind: "conflict", size: held.size };
+    return { kind: "conflict", size: held.size, reason: "different_root" };
   }
   if (!verifyConsistency(held.size, checkpoint.treeSize, held.rootHash, checkpoint.rootHash, request.proof)) {
     return { kind: "error", status: 422, message: "the consistency proof does not verify" };
