@@ -86,9 +86,9 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`cannot read --key-file ${keyFile}`);
   }
   if ((fs.statSync(keyFile).mode & 0o077) !== 0) io.err(`warning: ${keyFile} is readable by other users\n`);
-  let witness: Awaited<ReturnType<typeof createWitness>>;
+  let witness: ReturnType<typeof createWitness>;
   try {
-    witness = await createWitness({
+    witness = createWitness({
       name,
       signerKey,
       stateDir,

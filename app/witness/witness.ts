@@ -7,7 +7,7 @@
  * docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import http from "node:http";
-import { promises as fs } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { cosignerSigner, cosignerVerifierKey } from "../domain/ledger/cosignature";
 import {
@@ -76,7 +76,7 @@ const reply = (status: number, body: string, contentType = TEXT): WitnessRespons
   body: body.endsWith("\n") ? body : `${body}\n`,
 });
 
-export async function createWitness(options: WitnessOptions): Promise<Witness> {
+export function createWitness(options: WitnessOptions): Witness {
   const key = decodeSignerKey(options.signerKey, [SIGNATURE_TYPE_COSIGNATURE_V1]);
   if (key.name !== options.name) {
     throw new NoteError("bad_key", `the key file is for ${key.name}, not for ${options.name}`);
@@ -91,7 +91,7 @@ export async function createWitness(options: WitnessOptions): Promise<Witness> {
     const verifiers = log.vkeys.map((v) => noteVerifier(v));
     logs.set(log.origin, [...(logs.get(log.origin) ?? []), ...verifiers]);
   }
-  await fs.mkdir(options.stateDir, { recursive: true });
+  mkdirSync(options.stateDir, { recursive: true });
 
   // One queue per log: requests for a log run one after the other in this process.
   const queues = new Map<string, Promise<unknown>>();

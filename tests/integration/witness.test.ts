@@ -22,7 +22,7 @@ function tempDir(): string {
 }
 
 async function start(log: TestLog, stateDir = tempDir(), extra: { lockTimeoutMs?: number } = {}) {
-  const witness = await createWitness({
+  const witness = createWitness({
     name: "witness.example/w1",
     signerKey: witnessKey.signerKey,
     stateDir,
