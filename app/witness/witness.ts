@@ -118,6 +118,16 @@ export function createWitness(options: WitnessOptions): Witness {
     }
     const verifiers = logs.get(origin);
     if (!verifiers) return reply(404, "unknown log origin");
+    // Refuse unsigned junk before touching the lock file (the decision checks the signature again).
+    try {
+      openNote(request.note, verifiers);
+    } catch (error) {
+      if (!(error instanceof NoteError)) throw error;
+      const forbidden = error.code === "no_verified_signature" || error.code === "bad_signature";
+      return forbidden
+        ? reply(403, "the checkpoint is not signed by a key trusted for this log")
+        : reply(400, error.message);
+    }
     try {
       return await serialised(origin, () =>
         withLogLockFile(options.stateDir, origin, lockTimeoutMs, async () => {
@@ -128,7 +138,8 @@ export function createWitness(options: WitnessOptions): Witness {
             (outcome.kind === "conflict" && outcome.reason === "different_root") ||
             (outcome.kind === "error" && outcome.status === 422)
           ) {
-            await saveEvidence(options.stateDir, origin, bodyText);
+            // The answer matters more than the evidence: a full disk must not turn a 409 into a 500.
+            await saveEvidence(options.stateDir, origin, bodyText).catch(() => null);
           }
           if (outcome.kind === "conflict") return reply(409, String(outcome.size), SIZE);
           if (outcome.kind === "error") return reply(outcome.status, outcome.message);

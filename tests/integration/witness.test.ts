@@ -182,6 +182,9 @@ describe("witness state across restarts and processes", () => {
     log.append(1);
     const busy = await post(w.url, log.body(4));
     expect(busy.status).toBe(503);
+    // A checkpoint the log did not sign is refused without waiting for the lock.
+    const stranger = new TestLog(ORIGIN, newNoteKey(ORIGIN)).append(5);
+    expect((await post(w.url, stranger.body(4))).status).toBe(403);
     rmSync(lock);
     expect((await post(w.url, log.body(4))).status).toBe(200);
   });
