@@ -37,8 +37,14 @@ function hostPort(text: string): { host: string; port: number } {
   return { host: match[1] ?? match[2], port };
 }
 
+function onlyFlags(parsed: ReturnType<typeof parseArgs>, known: string[]): void {
+  for (const flag of parsed.flags.keys()) if (!known.includes(flag)) throw new UsageError(`unknown flag --${flag}`);
+  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+}
+
 function keygen(args: string[], io: CliIo): number {
   const parsed = parseArgs(args);
+  onlyFlags(parsed, ["name", "key-file"]);
   const name = stringFlag(parsed, "name");
   const file = stringFlag(parsed, "key-file");
   let key: { signerKey: string; verifierKey: string };
@@ -63,7 +69,7 @@ function keygen(args: string[], io: CliIo): number {
 async function serve(args: string[], io: CliIo): Promise<number> {
   const { logs, rest } = splitLogs(args);
   const parsed = parseArgs(rest);
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  onlyFlags(parsed, ["name", "key-file", "state-dir", "listen"]);
   const name = stringFlag(parsed, "name");
   const keyFile = stringFlag(parsed, "key-file");
   const stateDir = stringFlag(parsed, "state-dir");
