@@ -5,7 +5,7 @@
  * docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { promises as fs, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -100,6 +100,19 @@ function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** Removes temp files a crashed witness left mid-write (never a live process's). */
+export function removeStaleTempFiles(stateDir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(stateDir)) {
+    const pid = /^log-[0-9a-f]{32}\.json\.tmp-([0-9]+)-[0-9a-f]+$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) {
+      rmSync(path.join(stateDir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

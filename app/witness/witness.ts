@@ -26,7 +26,14 @@ import {
 } from "../domain/ledger/note";
 import { parseCheckpoint } from "../domain/ledger/tlog-checkpoint";
 import { MAX_PROOF_LINES, addCheckpoint as decide, parseAddCheckpointBody } from "../domain/ledger/witness";
-import { WitnessBusyError, readLogState, saveEvidence, withLogLockFile, writeLogState } from "./state";
+import {
+  WitnessBusyError,
+  readLogState,
+  removeStaleTempFiles,
+  saveEvidence,
+  withLogLockFile,
+  writeLogState,
+} from "./state";
 
 export interface WitnessLogConfig {
   origin: string;
@@ -92,6 +99,7 @@ export function createWitness(options: WitnessOptions): Witness {
     logs.set(log.origin, [...(logs.get(log.origin) ?? []), ...verifiers]);
   }
   mkdirSync(options.stateDir, { recursive: true });
+  removeStaleTempFiles(options.stateDir);
 
   // One queue per log: requests for a log run one after the other in this process.
   const queues = new Map<string, Promise<unknown>>();

@@ -145,6 +145,18 @@ describe("witness state across restarts and processes", () => {
     expect(await second.witness.latest(ORIGIN)).toContain(`${ORIGIN}\n8\n`);
   });
 
+  it("removes temp files a crashed witness left, and keeps a live process's", async () => {
+    const log = new TestLog(ORIGIN).append(2);
+    const stateDir = tempDir();
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const stale = `${path.basename(stateFile(stateDir, ORIGIN))}.tmp-${dead}-ab12`;
+    const live = `${path.basename(stateFile(stateDir, ORIGIN))}.tmp-${process.pid}-cd34`;
+    writeFileSync(path.join(stateDir, stale), "{");
+    writeFileSync(path.join(stateDir, live), "{");
+    await start(log, stateDir);
+    expect(readdirSync(stateDir).sort()).toEqual([live]);
+  });
+
   it("cosigns exactly one of two concurrent requests from the same old size", async () => {
     const log = new TestLog(ORIGIN).append(9);
     const w = await start(log);
