@@ -2,12 +2,11 @@ import fs from "node:fs";
 import { newCosignerKey } from "../domain/ledger/cosignature";
 import { NoteError, decodeVerifierKey } from "../domain/ledger/note";
 import { createWitness } from "../witness/witness";
-import { parseArgs, stringFlag } from "./args.ts";
+import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { type CliCommand, type CliIo, UsageError } from "./io.ts";
 
-const usage = `Usage:
-  shora witness --name NAME --key-file FILE --state-dir DIR --log VKEY [--log VKEY ...] [--listen HOST:PORT]
-  shora witness keygen --name NAME --key-file FILE
+const usage = `Usage: shora witness --name NAME --key-file FILE --state-dir DIR --log VKEY [--log VKEY ...] [--listen HOST:PORT]
+       shora witness keygen --name NAME --key-file FILE
 
 Runs a c2sp.org/tlog-witness witness: POST /add-checkpoint cosigns checkpoints of the logs given
 with --log (a log's note verifier key; its key name is the log's origin), consistent with what it
@@ -15,20 +14,17 @@ cosigned before; GET /checkpoint/<origin> returns the last one. --listen default
 keygen writes a new cosigner key to FILE (mode 0600, never overwritten) and prints its verifier key.
 See docs/decisions/0021-signed-notes-and-witnesses.md.`;
 
-/** Repeated `--log VKEY` (or `--log=VKEY`) values, and the other arguments. */
-function splitLogs(args: string[]): { logs: string[]; rest: string[] } {
-  const logs: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--log") {
-      const value = args[++i];
-      if (value === undefined || value.startsWith("--")) throw new UsageError("--log needs a verifier key");
-      logs.push(value);
-    } else if (args[i].startsWith("--log=")) logs.push(args[i].slice("--log=".length));
-    else rest.push(args[i]);
-  }
-  return { logs, rest };
-}
+const KEYGEN_OPTIONS = {
+  name: { type: "string" },
+  "key-file": { type: "string" },
+} satisfies CliOptions;
+
+const OPTIONS = {
+  ...KEYGEN_OPTIONS,
+  "state-dir": { type: "string" },
+  log: { type: "string", multiple: true },
+  listen: { type: "string" },
+} satisfies CliOptions;
 
 function hostPort(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):([0-9]{1,5})$/.exec(text);
@@ -37,14 +33,8 @@ function hostPort(text: string): { host: string; port: number } {
   return { host: match[1] ?? match[2], port };
 }
 
-function onlyFlags(parsed: ReturnType<typeof parseArgs>, known: string[]): void {
-  for (const flag of parsed.flags.keys()) if (!known.includes(flag)) throw new UsageError(`unknown flag --${flag}`);
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
-}
-
 function keygen(args: string[], io: CliIo): number {
-  const parsed = parseArgs(args);
-  onlyFlags(parsed, ["name", "key-file"]);
+  const parsed = parseArgs(args, KEYGEN_OPTIONS);
   const name = stringFlag(parsed, "name");
   const file = stringFlag(parsed, "key-file");
   let key: { signerKey: string; verifierKey: string };
@@ -67,9 +57,8 @@ function keygen(args: string[], io: CliIo): number {
 }
 
 async function serve(args: string[], io: CliIo): Promise<number> {
-  const { logs, rest } = splitLogs(args);
-  const parsed = parseArgs(rest);
-  onlyFlags(parsed, ["name", "key-file", "state-dir", "listen"]);
+  const parsed = parseArgs(args, OPTIONS);
+  const logs = parsed.all.get("log") ?? [];
   const name = stringFlag(parsed, "name");
   const keyFile = stringFlag(parsed, "key-file");
   const stateDir = stringFlag(parsed, "state-dir");
@@ -118,5 +107,6 @@ async function serve(args: string[], io: CliIo): Promise<number> {
 export const witnessCommand: CliCommand = {
   summary: "Run a transparency-log witness (c2sp.org/tlog-witness), or make its key",
   usage,
+  options: OPTIONS,
   run: (args, io) => (args[0] === "keygen" ? Promise.resolve(keygen(args.slice(1), io)) : serve(args, io)),
 };

@@ -78,7 +78,7 @@ describe("shora witness", () => {
     expect(bad.stderr).toContain("--log #1");
     const typo = shora([...base, "--log", log.key.verifierKey, "--listn", "127.0.0.1:1"]);
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toContain("unknown flag --listn");
+    expect(typo.stderr).toContain("unknown option --listn");
   });
 
   it("cosigns over HTTP, stops on SIGTERM, and after a restart remembers the size it cosigned", async () => {
