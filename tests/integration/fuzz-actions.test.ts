@@ -22,36 +22,31 @@ import { queryRows } from "../../db/client";
 import { censusAttempts, verificationAttempts } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn, phaseKinds } from "../../app/domain/rounds/phases";
+import { privateDatabase } from "../support/db";
+import { type Fingerprint, changedTables, fingerprinter, tenantFingerprint } from "../support/fingerprint";
+import { throughServer } from "../support/fuzz/addresses";
+import {
+  RUN_SEED,
+  type Value,
+  hostileName,
+  hostileValue,
+  nulValue,
+  runs,
+  seedFor,
+  show,
+} from "../support/fuzz/hostile";
 import {
   type Encoding,
   type Entry,
   type FileKind,
-  type Fingerprint,
   type Outcome,
-  ROLES,
-  RUN_SEED,
-  type Role,
-  type Value,
-  type World,
-  browserFor,
-  changedTables,
   fileArb,
-  fingerprinter,
-  fuzzDatabase,
-  hostileName,
-  hostileValue,
-  nulValue,
   postRequest,
   readable,
   refusalMessages,
-  runs,
-  seedFor,
-  seedWorld,
   send,
-  show,
-  tenantFingerprint,
-  throughServer,
-} from "./fuzz-setup";
+} from "../support/fuzz/requests";
+import { ROLES, type Role, type World, browserFor, seedWorld } from "./fuzz-setup";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
 
@@ -930,7 +925,7 @@ const report: Record<string, Record<string, number>> = {};
 const reached = new Set<string>();
 
 beforeAll(async () => {
-  const opened = await fuzzDatabase();
+  const opened = await privateDatabase();
   drop = opened.drop;
   w = await seedWorld(opened.database.db);
   fingerprint = await fingerprinter(w.db);
