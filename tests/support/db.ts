@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,9 +17,7 @@ export async function testDatabase(): Promise<Database> {
   return openDatabase({ loadDataDir: new Blob([fs.readFileSync(dump)]), migrate: false });
 }
 
-export function unique(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString("hex")}`;
-}
+export { unique } from "./unique";
 
 export const usingPostgres = () => Boolean(inject("databaseUrl"));
 

@@ -5,7 +5,7 @@ import type { Db } from "../../../db/client";
 import { districts, municipalities } from "../../../db/schema";
 import type { LocalizedText } from "../../../app/domain/i18n";
 import { createMunicipality } from "../../../app/services/tenancy/municipality.server";
-import { unique } from "../db";
+import { unique } from "../unique";
 import { type Member, PASSWORD } from "./accounts";
 
 export interface Town {

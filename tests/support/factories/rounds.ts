@@ -11,7 +11,7 @@ import { type PhaseKind, dayIn } from "../../../app/domain/rounds/phases";
 import { addDays } from "../../../app/domain/rounds/rules";
 import { createRound, findRound, saveEnvelope } from "../../../app/services/rounds/rounds-admin.server";
 import { saveEligibility, saveVoterClass } from "../../../app/services/verification/verification.server";
-import { unique } from "../db";
+import { unique } from "../unique";
 import type { Member } from "./accounts";
 
 /** A phase as first and last day counted from today (both inclusive). */
