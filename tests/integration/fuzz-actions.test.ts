@@ -23,6 +23,7 @@ import { censusAttempts, verificationAttempts } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn, phaseKinds } from "../../app/domain/rounds/phases";
 import { privateDatabase } from "../support/db";
+import { ROUTE_TABLES, expectRowPerRoute } from "../support/route-tables";
 import { type Fingerprint, changedTables, fingerprinter, tenantFingerprint } from "../support/fingerprint";
 import { throughServer } from "../support/fuzz/addresses";
 import {
@@ -1006,20 +1007,13 @@ describe("hostile input to every form action", () => {
       .readdirSync(routesDir)
       .filter((f) => /export (async )?function action\b/.test(fs.readFileSync(path.join(routesDir, f), "utf8")));
     const rows = new Map(ACTIONS.map((r) => [r.file, r]));
-    expect(
-      files.filter((f) => !rows.has(f)),
-      "routes with an action and no row",
-    ).toEqual([]);
-    expect(
-      [...rows.keys()].filter((f) => !files.includes(f)),
-      "rows of no route",
-    ).toEqual([]);
+    expectRowPerRoute("fuzzActions", rows.keys(), files);
     for (const file of files) {
       const declared = Object.keys(rows.get(file)?.intents ?? {});
       const missing = intentsIn(fs.readFileSync(path.join(routesDir, file), "utf8")).filter(
         (i) => !declared.includes(i),
       );
-      expect(missing, `${file}: intents without a row in the table`).toEqual([]);
+      expect(missing, `${file}: intents without a row in ${ROUTE_TABLES.fuzzActions.where}`).toEqual([]);
     }
   });
 

@@ -17,7 +17,9 @@ export async function testDatabase(): Promise<Database> {
   return openDatabase({ loadDataDir: new Blob([fs.readFileSync(dump)]), migrate: false });
 }
 
-export { unique } from "./unique";
+import { unique } from "./unique";
+
+export { unique };
 
 export const usingPostgres = () => Boolean(inject("databaseUrl"));
 
