@@ -8,49 +8,39 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import pg from "pg";
 import { type Database, openDatabase } from "../../db/client";
-import { districts, municipalities, users } from "../../db/schema";
-import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { importCensus } from "../../app/services/verification/census.server";
+import { censusCsv, censusRows, makeMunicipality } from "../support/factories";
+import { unique } from "../support/unique";
 import type { BenchSuite } from "./run";
 
 const DISTRICTS = ["north", "south", "center", "east", "west"];
 const CLASSES = ["resident", "resident", "resident", "works-here", "youth"];
 
 export function generateCensus(rows: number): string {
-  const parts: string[] = ["national_id,birth_date,district,voter_class\n"];
-  for (let i = 0; i < rows; i++) {
-    const id = withIranianCheckDigit(String(100_000_000 + i * 7).padStart(9, "0"));
-    const y = 1930 + (i % 80);
-    const m = String(1 + (i % 12)).padStart(2, "0");
-    const d = String(1 + (i % 28)).padStart(2, "0");
-    parts.push(`${id},${y}-${m}-${d},${DISTRICTS[i % 5]},${CLASSES[i % 5]}\n`);
-  }
-  return parts.join("");
+  return censusCsv(
+    censusRows({
+      count: rows,
+      first: 100_000_000,
+      step: 7,
+      districts: DISTRICTS,
+      classes: CLASSES,
+      birthDate: (i) =>
+        `${1930 + (i % 80)}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`,
+    }),
+  );
 }
 
+/** A municipality with the census's districts; its administrator imports the census. */
 async function seedTown(database: Database) {
-  const municipalityId = randomUUID();
-  const slug = `bench-${municipalityId.slice(0, 8)}`;
-  await database.db
-    .insert(municipalities)
-    .values({ id: municipalityId, slug, name: { en: "Bench" }, timeZone: "Asia/Tehran" });
-  await database.db
-    .insert(districts)
-    .values(
-      DISTRICTS.map((code, position) => ({ id: randomUUID(), municipalityId, code, name: { en: code }, position })),
-    );
-  const userId = randomUUID();
-  await database.db
-    .insert(users)
-    .values({ id: userId, email: `${slug}@bench.local`, passwordHash: "x", displayName: "Bench" });
-  const [municipality] = await database.db.select().from(municipalities).where(eq(municipalities.id, municipalityId));
-  return {
-    user: { id: userId, email: `${slug}@bench.local`, displayName: "Bench", locale: "en", isPlatformAdmin: false },
-    municipality,
-  };
+  const town = await makeMunicipality(database.db, {
+    slug: unique("bench"),
+    name: { en: "Bench" },
+    timeZone: "Asia/Tehran",
+    districts: DISTRICTS,
+  });
+  return town.admin;
 }
 
 async function measure(label: string, database: Database, csv: string, rows: number) {

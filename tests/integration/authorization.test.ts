@@ -39,6 +39,7 @@ import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { expectRowPerRoute } from "../support/route-tables";
 
 /**
  * observer: not logged in; resident and author: logged in, not verified (the author wrote the
@@ -522,15 +523,18 @@ function matrixTests(table: Record<string, Row>, round: string) {
 
 describe("authorization matrix", () => {
   it("has a row for every route file, and every row names an existing route", () => {
-    expect(routeFiles.filter((f) => !(f in matrix))).toEqual([]);
-    expect(Object.keys(matrix).filter((f) => !routeFiles.includes(f))).toEqual([]);
+    expectRowPerRoute("authorization", Object.keys(matrix), routeFiles);
   });
   matrixTests(matrix, "r");
 });
 
 describe("authorization matrix on a published round", () => {
   it("has a row for every route of a round", () => {
-    expect(Object.keys(publishedMatrix).sort()).toEqual(routeFiles.filter((f) => f.includes("$round")).sort());
+    expectRowPerRoute(
+      "authorizationPublished",
+      Object.keys(publishedMatrix),
+      routeFiles.filter((f) => f.includes("$round")),
+    );
   });
   matrixTests(publishedMatrix, "pub");
 });
@@ -1108,7 +1112,7 @@ async function rawKeys(response: Response): Promise<string[]> {
 describe("other tenants' ids", () => {
   it("has a valid form for every action of a round", () => {
     const actions = routeFiles.filter((f) => f.includes("$round") && publishedMatrix[f]?.action);
-    expect(Object.keys(validForms).sort()).toEqual(actions.sort());
+    expectRowPerRoute("authorizationForms", Object.keys(validForms), actions);
   });
 
   it("refuses every probe with 403 or 404, with a message, and changes nothing", async () => {

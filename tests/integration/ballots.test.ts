@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, rounds, turnout, users } from "../../db/schema";
+import { ballots, baskets, type envelopes, ledgerLeaves, proposals, rounds, turnout, users } from "../../db/schema";
 import { canonicalJson } from "../../app/domain/audit/canonical";
-import { addDays } from "../../app/domain/rounds/rules";
-import { dayIn } from "../../app/domain/rounds/phases";
 import {
   BallotRefused,
   castBallot,
@@ -14,8 +12,8 @@ import {
   saveBasket,
 } from "../../app/services/ballots/ballots.server";
 import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
+import { makeEnvelope, makeMunicipality, makeProposal, makeRound } from "../support/factories";
 
 let database: Database;
 let roundId: string;
@@ -26,50 +24,42 @@ const voter = (identity: string, weight = 1) => ({ identity, weight, district: "
 
 beforeAll(async () => {
   database = await testDatabase();
-  const slug = unique("vote");
-  const { municipalityId } = await createMunicipality(database.db, {
-    slug,
+  const db = database.db;
+  const town = await makeMunicipality(db, {
+    slug: unique("vote"),
     name: { en: "Vote" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "A", password: "vote password 1" },
+    admin: { displayName: "A", password: "vote password 1" },
   });
-  roundId = randomUUID();
-  await database.db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({
-    id: randomUUID(),
-    roundId,
-    kind: "voting",
-    startsOn: addDays(dayIn("UTC"), -1),
-    endsOn: addDays(dayIn("UTC"), 3),
+  const round = await makeRound(db, {
+    by: town.admin,
+    slug: "r",
+    title: { en: "R" },
+    description: { en: "" },
+    spans: [["voting", -1, 3]],
   });
-  const make = async (slugE: string, extra: Partial<typeof envelopes.$inferInsert>) => {
-    const id = randomUUID();
-    await database.db
-      .insert(envelopes)
-      .values({ id, roundId, slug: slugE, name: { en: slugE }, amount: 1_000_000, ...extra });
-    const [row] = await database.db.select().from(envelopes).where(eq(envelopes.id, id));
-    return row;
-  };
+  roundId = round.id;
+  const make = (slugE: string, rules: Omit<Parameters<typeof makeEnvelope>[1], "by" | "round" | "slug">) =>
+    makeEnvelope(db, { by: town.admin, round, slug: slugE, name: { en: slugE }, amount: 1_000_000, ...rules });
   approval = await make("parks", { ballotType: "approval", minSpendShare: 10 });
   points = await make("green", { ballotType: "cumulative", minPoints: 1, maxPoints: 10 });
-  for (const [name, cost, env] of [
+  for (const [name, cost, envelope] of [
     ["a", 400_000, approval],
     ["b", 350_000, approval],
     ["c", 500_000, approval],
     ["x", 1, points],
     ["y", 1, points],
-  ] as const) {
-    ids[name] = randomUUID();
-    await database.db
-      .insert(proposals)
-      .values({ id: ids[name], envelopeId: env.id, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
-  }
+  ] as const)
+    ids[name] = await makeProposal(db, {
+      by: town.admin,
+      round,
+      envelope,
+      title: { en: name },
+      body: { en: "" },
+      cost,
+    });
+  // Withdrawn by its author before voting: no service withdraws a proposal once voting is open.
   ids.withdrawn = randomUUID();
-  await database.db.insert(proposals).values({
+  await db.insert(proposals).values({
     id: ids.withdrawn,
     envelopeId: approval.id,
     title: { en: "w" },

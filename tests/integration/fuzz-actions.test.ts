@@ -23,36 +23,32 @@ import { censusAttempts, verificationAttempts } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { dayIn, phaseKinds } from "../../app/domain/rounds/phases";
+import { privateDatabase } from "../support/db";
+import { ROUTE_TABLES, expectRowPerRoute } from "../support/route-tables";
+import { type Fingerprint, changedTables, fingerprinter, tenantFingerprint } from "../support/fingerprint";
+import { throughServer } from "../support/fuzz/addresses";
+import {
+  RUN_SEED,
+  type Value,
+  hostileName,
+  hostileValue,
+  nulValue,
+  runs,
+  seedFor,
+  show,
+} from "../support/fuzz/hostile";
 import {
   type Encoding,
   type Entry,
   type FileKind,
-  type Fingerprint,
   type Outcome,
-  ROLES,
-  RUN_SEED,
-  type Role,
-  type Value,
-  type World,
-  browserFor,
-  changedTables,
   fileArb,
-  fingerprinter,
-  fuzzDatabase,
-  hostileName,
-  hostileValue,
-  nulValue,
   postRequest,
   readable,
   refusalMessages,
-  runs,
-  seedFor,
-  seedWorld,
   send,
-  show,
-  tenantFingerprint,
-  throughServer,
-} from "./fuzz-setup";
+} from "../support/fuzz/requests";
+import { ROLES, type Role, type World, browserFor, seedWorld } from "./fuzz-setup";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
 const FUZZ_WITNESSES = [newCosignerKey("witness.example/one"), newCosignerKey("witness.example/two")];
@@ -947,7 +943,7 @@ const report: Record<string, Record<string, number>> = {};
 const reached = new Set<string>();
 
 beforeAll(async () => {
-  const opened = await fuzzDatabase();
+  const opened = await privateDatabase();
   drop = opened.drop;
   w = await seedWorld(opened.database.db);
   fingerprint = await fingerprinter(w.db);
@@ -1028,20 +1024,13 @@ describe("hostile input to every form action", () => {
       .readdirSync(routesDir)
       .filter((f) => /export (async )?function action\b/.test(fs.readFileSync(path.join(routesDir, f), "utf8")));
     const rows = new Map(ACTIONS.map((r) => [r.file, r]));
-    expect(
-      files.filter((f) => !rows.has(f)),
-      "routes with an action and no row",
-    ).toEqual([]);
-    expect(
-      [...rows.keys()].filter((f) => !files.includes(f)),
-      "rows of no route",
-    ).toEqual([]);
+    expectRowPerRoute("fuzzActions", rows.keys(), files);
     for (const file of files) {
       const declared = Object.keys(rows.get(file)?.intents ?? {});
       const missing = intentsIn(fs.readFileSync(path.join(routesDir, file), "utf8")).filter(
         (i) => !declared.includes(i),
       );
-      expect(missing, `${file}: intents without a row in the table`).toEqual([]);
+      expect(missing, `${file}: intents without a row in ${ROUTE_TABLES.fuzzActions.where}`).toEqual([]);
     }
   });
 

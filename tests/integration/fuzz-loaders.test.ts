@@ -18,30 +18,13 @@ import { nulFreeAddresses } from "../../app/server/addresses";
 import { CHART_KINDS } from "../../app/services/tally/results-charts.server";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { CSRF } from "../support/requests";
-import {
-  FOREIGN_MARK,
-  type Fingerprint,
-  type Outcome,
-  ROLES,
-  RUN_SEED,
-  type Role,
-  type Tenant,
-  type Value,
-  type World,
-  browserFor,
-  changedTables,
-  fingerprinter,
-  fuzzDatabase,
-  hostileValue,
-  readable,
-  refusalMessages,
-  runs,
-  seedFor,
-  seedWorld,
-  send,
-  text,
-  throughServer,
-} from "./fuzz-setup";
+import { privateDatabase } from "../support/db";
+import { expectRowPerRoute } from "../support/route-tables";
+import { type Fingerprint, changedTables, fingerprinter } from "../support/fingerprint";
+import { throughServer } from "../support/fuzz/addresses";
+import { RUN_SEED, type Value, hostileValue, runs, seedFor, text } from "../support/fuzz/hostile";
+import { type Outcome, readable, refusalMessages, send } from "../support/fuzz/requests";
+import { FOREIGN_MARK, ROLES, type Role, type Tenant, type World, browserFor, seedWorld } from "./fuzz-setup";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
 type Params = Record<string, string>;
@@ -394,7 +377,7 @@ const first = new Map<string, number>();
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 beforeAll(async () => {
-  const opened = await fuzzDatabase();
+  const opened = await privateDatabase();
   drop = opened.drop;
   w = await seedWorld(opened.database.db);
   fingerprint = await fingerprinter(w.db);
@@ -457,9 +440,12 @@ describe("hostile addresses to every loader", () => {
     const files = fs
       .readdirSync(routesDir)
       .filter((f) => /export (async )?function loader\b/.test(fs.readFileSync(path.join(routesDir, f), "utf8")));
-    const rows = LOADERS.map((r) => r.file);
-    expect(files.filter((f) => !rows.includes(f))).toEqual([]);
-    expect(rows.filter((f) => f !== "../root.tsx" && !files.includes(f))).toEqual([]);
+    expectRowPerRoute(
+      "fuzzLoaders",
+      LOADERS.map((r) => r.file),
+      files,
+      ["../root.tsx"],
+    );
   });
 
   it("the server reads an encoded NUL in an address as U+FFFD, before any route", () => {

@@ -7,11 +7,9 @@ import {
   envelopes,
   implementationUpdates,
   implementations,
-  memberships,
   outbox,
   proposals,
   rounds,
-  users,
 } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as staffPage from "../../app/routes/m.$slug.admin.rounds.$round.implementation";
@@ -20,10 +18,9 @@ import * as board from "../../app/routes/m.$slug.rounds.$round.implementation._i
 import * as timeline from "../../app/routes/m.$slug.rounds.$round.implementation.$proposal";
 import * as openJson from "../../app/routes/m.$slug.implementation[.json]";
 import * as openCsv from "../../app/routes/m.$slug.implementation[.csv]";
-import { hashPassword } from "../../app/services/accounts/auth.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
 let database: Database;
 let slug: string;
@@ -42,22 +39,15 @@ const body = async (r: Response) => JSON.parse(await r.text());
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("impl");
-  ({ municipalityId } = await createMunicipality(database.db, {
+  const town = await makeMunicipality(database.db, {
     slug,
     name: { en: "Impl town" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: PASSWORD },
-  }));
-  const hash = await hashPassword(PASSWORD);
-  for (const who of ["staff", "resident"]) {
-    const id = randomUUID();
-    await database.db
-      .insert(users)
-      .values({ id, email: `${who}@${slug}.example`, passwordHash: hash, displayName: who });
-    if (who === "staff") await database.db.insert(memberships).values({ userId: id, municipalityId, role: "staff" });
-  }
+    admin: { displayName: "Ada", password: PASSWORD },
+  });
+  municipalityId = town.municipality.id;
+  await makeMember(database.db, { by: town.admin, email: `staff@${slug}.example`, password: PASSWORD });
+  await makeUser(database.db, { email: `resident@${slug}.example`, password: PASSWORD });
+  // The round and its funded proposals stay inserts: only publishing a counted vote funds a proposal.
   const roundId = randomUUID();
   await database.db.insert(rounds).values({
     id: roundId,

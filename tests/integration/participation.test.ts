@@ -9,7 +9,7 @@ import * as proposalPage from "../../app/routes/m.$slug.rounds.$round.proposals.
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as surveyPage from "../../app/routes/m.$slug.rounds.$round.survey";
 import { EDIT_WINDOW_MS, editComment } from "../../app/services/proposals/comments.server";
-import { call } from "../support/requests";
+import { type TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";
 
@@ -275,98 +275,122 @@ describe("surveys", () => {
     ]);
   });
 
-  it("residents answer once, required questions enforced, and may change their answers", async () => {
-    const alice = await loggedIn(database.db, town.residents[0].email);
-    const form = await (await call(surveyPage.loader, alice, alice.get(surveyPath()), rp())).json();
-    const [single, multiple, text, scale] = form.questions;
-    const missing = await call(surveyPage.action, alice, alice.post(surveyPath(), { [`q-${multiple.id}`]: "0" }), rp());
-    expect(missing.status).toBe(400);
-    expect((await missing.json()).errors).toEqual({
-      [`q-${single.id}`]: "This question needs an answer.",
-      [`q-${scale.id}`]: "This question needs an answer.",
+  // One resident's survey, step by step: each rule is its own test, in order, on the same answers.
+  describe("residents answer once, required questions enforced, and may change their answers", () => {
+    let alice: TestBrowser;
+    let bob: TestBrowser;
+    let staff: TestBrowser;
+    let single: { id: string };
+    let multiple: { id: string };
+    let text: { id: string };
+    let scale: { id: string };
+
+    it("refuses a missing required answer and an answer out of range, naming each question, and stores nothing", async () => {
+      alice = await loggedIn(database.db, town.residents[0].email);
+      const form = await (await call(surveyPage.loader, alice, alice.get(surveyPath()), rp())).json();
+      [single, multiple, text, scale] = form.questions;
+      const missing = await call(
+        surveyPage.action,
+        alice,
+        alice.post(surveyPath(), { [`q-${multiple.id}`]: "0" }),
+        rp(),
+      );
+      expect(missing.status).toBe(400);
+      expect((await missing.json()).errors).toEqual({
+        [`q-${single.id}`]: "This question needs an answer.",
+        [`q-${scale.id}`]: "This question needs an answer.",
+      });
+      const outOfRange = await call(
+        surveyPage.action,
+        alice,
+        alice.post(surveyPath(), { [`q-${single.id}`]: "7", [`q-${scale.id}`]: "9" }),
+        rp(),
+      );
+      expect((await outOfRange.json()).errors).toEqual({
+        [`q-${single.id}`]: "Choose among the options given.",
+        [`q-${scale.id}`]: "Choose a value from 1 to 5.",
+      });
+      expect(
+        await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
+      ).toHaveLength(0);
     });
-    const outOfRange = await call(
-      surveyPage.action,
-      alice,
-      alice.post(surveyPath(), { [`q-${single.id}`]: "7", [`q-${scale.id}`]: "9" }),
-      rp(),
-    );
-    expect((await outOfRange.json()).errors).toEqual({
-      [`q-${single.id}`]: "Choose among the options given.",
-      [`q-${scale.id}`]: "Choose a value from 1 to 5.",
+
+    it("takes one response per person, with repeated fields for a multiple choice, and lets them change it", async () => {
+      const body = new URLSearchParams([
+        [`q-${single.id}`, "0"],
+        [`q-${multiple.id}`, "0"],
+        [`q-${multiple.id}`, "1"],
+        [`q-${scale.id}`, "4"],
+        [`q-${text.id}`, "More benches, =SUM(A1)"],
+      ]);
+      const ok = await call(surveyPage.action, alice, alice.post(surveyPath(), Object.fromEntries(body)), rp());
+      expect(ok.status).toBe(200);
+      const multi = new Request(`http://localhost${surveyPath()}`, {
+        method: "POST",
+        headers: { cookie: alice.cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams([["_csrf", alice.cookies.get("shora_csrf") ?? ""], ...body]).toString(),
+      });
+      expect((await call(surveyPage.action, alice, multi, rp())).status).toBe(200);
+      bob = await loggedIn(database.db, town.residents[1].email);
+      await call(
+        surveyPage.action,
+        bob,
+        bob.post(surveyPath(), { [`q-${single.id}`]: "1", [`q-${scale.id}`]: "2" }),
+        rp(),
+      );
+      // Bob changes his mind: still one response per person.
+      await call(
+        surveyPage.action,
+        bob,
+        bob.post(surveyPath(), { [`q-${single.id}`]: "0", [`q-${scale.id}`]: "2" }),
+        rp(),
+      );
+      expect(
+        await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
+      ).toHaveLength(2);
+      const mine = await (await call(surveyPage.loader, alice, alice.get(surveyPath()), rp())).json();
+      expect(mine.answers[multiple.id]).toEqual([0, 1]);
     });
-    expect(
-      await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
-    ).toHaveLength(0);
 
-    const body = new URLSearchParams([
-      [`q-${single.id}`, "0"],
-      [`q-${multiple.id}`, "0"],
-      [`q-${multiple.id}`, "1"],
-      [`q-${scale.id}`, "4"],
-      [`q-${text.id}`, "More benches, =SUM(A1)"],
-    ]);
-    const ok = await call(surveyPage.action, alice, alice.post(surveyPath(), Object.fromEntries(body)), rp());
-    expect(ok.status).toBe(200);
-    const multi = new Request(`http://localhost${surveyPath()}`, {
-      method: "POST",
-      headers: { cookie: alice.cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams([["_csrf", alice.cookies.get("shora_csrf") ?? ""], ...body]).toString(),
+    it("shows staff the respondents and each question's counts, mean and texts", async () => {
+      staff = await loggedIn(database.db, town.staff.user.email);
+      const results = (await (await call(staffSurvey.loader, staff, staff.get(staffPath()), rp())).json()).results;
+      expect(results.respondents).toBe(2);
+      const byKind = Object.fromEntries(
+        results.questions.map((q: { question: { kind: string } }) => [q.question.kind, q]),
+      );
+      expect(byKind.single.options.map((o: { count: number; percent: number }) => [o.count, o.percent])).toEqual([
+        [2, 100],
+        [0, 0],
+      ]);
+      expect(byKind.multiple.options.map((o: { count: number }) => o.count)).toEqual([1, 1, 0]);
+      expect(byKind.scale.mean).toBe(3);
+      expect(byKind.text.texts).toEqual(["More benches, =SUM(A1)"]);
     });
-    expect((await call(surveyPage.action, alice, multi, rp())).status).toBe(200);
-    const bob = await loggedIn(database.db, town.residents[1].email);
-    await call(
-      surveyPage.action,
-      bob,
-      bob.post(surveyPath(), { [`q-${single.id}`]: "1", [`q-${scale.id}`]: "2" }),
-      rp(),
-    );
-    // Bob changes his mind: still one response per person.
-    await call(
-      surveyPage.action,
-      bob,
-      bob.post(surveyPath(), { [`q-${single.id}`]: "0", [`q-${scale.id}`]: "2" }),
-      rp(),
-    );
-    expect(
-      await database.db.select().from(surveyResponses).where(eq(surveyResponses.roundId, town.roundId)),
-    ).toHaveLength(2);
-    const mine = await (await call(surveyPage.loader, alice, alice.get(surveyPath()), rp())).json();
-    expect(mine.answers[multiple.id]).toEqual([0, 1]);
 
-    const staff = await loggedIn(database.db, town.staff.user.email);
-    const results = (await (await call(staffSurvey.loader, staff, staff.get(staffPath()), rp())).json()).results;
-    expect(results.respondents).toBe(2);
-    const byKind = Object.fromEntries(
-      results.questions.map((q: { question: { kind: string } }) => [q.question.kind, q]),
-    );
-    expect(byKind.single.options.map((o: { count: number; percent: number }) => [o.count, o.percent])).toEqual([
-      [2, 100],
-      [0, 0],
-    ]);
-    expect(byKind.multiple.options.map((o: { count: number }) => o.count)).toEqual([1, 1, 0]);
-    expect(byKind.scale.mean).toBe(3);
-    expect(byKind.text.texts).toEqual(["More benches, =SUM(A1)"]);
+    it("exports the answers as CSV to staff, with the texts quoted, and to no resident", async () => {
+      const csv = await call(surveyCsvRoute.loader, staff, staff.get(`${staffPath()}.csv`), rp());
+      expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      const lines = (await csv.text())
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .split("\n");
+      expect(lines[0]).toBe("respondent,Which park first?,What do you use?,Anything else?,How safe do you feel?");
+      expect(lines).toHaveLength(3);
+      expect(lines.join("\n")).toContain(`"More benches, =SUM(A1)"`);
+      expect((await call(surveyCsvRoute.loader, bob, bob.get(`${staffPath()}.csv`), rp())).status).toBe(403);
+    });
 
-    const csv = await call(surveyCsvRoute.loader, staff, staff.get(`${staffPath()}.csv`), rp());
-    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    const lines = (await csv.text())
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .split("\n");
-    expect(lines[0]).toBe("respondent,Which park first?,What do you use?,Anything else?,How safe do you feel?");
-    expect(lines).toHaveLength(3);
-    expect(lines.join("\n")).toContain(`"More benches, =SUM(A1)"`);
-    expect((await call(surveyCsvRoute.loader, bob, bob.get(`${staffPath()}.csv`), rp())).status).toBe(403);
-
-    // Questions cannot be removed once answered.
-    const del = await call(
-      staffSurvey.action,
-      staff,
-      staff.post(staffPath(), { intent: "delete", questionId: single.id }),
-      rp(),
-    );
-    expect(del.status).toBe(409);
+    it("refuses to remove a question once it has been answered", async () => {
+      // Questions cannot be removed once answered.
+      const del = await call(
+        staffSurvey.action,
+        staff,
+        staff.post(staffPath(), { intent: "delete", questionId: single.id }),
+        rp(),
+      );
+      expect(del.status).toBe(409);
+    });
   });
 
   it("exports an answer holding a separator and a formula (x;=1+1) quoted, no part starting a formula", async () => {

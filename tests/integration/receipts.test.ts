@@ -12,13 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import {
   ballots,
-  districts,
-  envelopes,
+  type envelopes,
   ledgerLeaves,
   ledgerNodes,
-  phases,
-  proposals,
-  rounds,
   users,
   verifications,
 } from "../../db/schema";
@@ -35,18 +31,17 @@ import * as receiptPage from "../../app/routes/m.$slug.rounds.$round.receipt";
 import { castBallot, commitmentOf } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
 import { roundBundle } from "../../app/services/tally/bundle.server";
-import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
-import type { SessionUser } from "../../app/web/session.server";
 import { revokeVerification } from "../../app/services/verification/verification.server";
 import { TestBrowser, call } from "../support/requests";
+import { type Member, makeEnvelope, makeMunicipality, makeProposal, makeRound as roundAt } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;
 let municipality: Municipality;
-let staff: { user: SessionUser; municipality: Municipality };
+let staff: Member;
 let districtId: string;
 const today = dayIn("UTC");
 const hour = 3_600_000;
@@ -60,75 +55,52 @@ interface TestRound {
 
 beforeAll(async () => {
   database = await testDatabase();
-  const slug = unique("receipts");
-  const { municipalityId, adminUserId } = await createMunicipality(database.db, {
-    slug,
+  const town = await makeMunicipality(database.db, {
+    slug: unique("receipts"),
     name: { en: "Receipt town" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "receipt password 1" },
+    admin: { displayName: "Ada", password: "receipt password 1" },
+    districts: [{ code: "all", name: { en: "All" } }],
   });
-  municipality = (await findMunicipality(database.db, slug)) as Municipality;
-  staff = {
-    user: { id: adminUserId, email: `admin@${slug}.example`, displayName: "Ada", locale: "en", isPlatformAdmin: false },
-    municipality,
-  };
-  districtId = randomUUID();
-  await database.db
-    .insert(districts)
-    .values({ id: districtId, municipalityId, code: "all", name: { en: "All" }, position: 0 });
+  municipality = town.municipality;
+  staff = town.admin;
+  districtId = town.districts.all;
 });
 afterAll(() => database.close());
 
 /** A round whose voting runs over `voting` days from today (the tallying phase follows it). */
 async function makeRound(voting: [number, number]): Promise<TestRound> {
-  const id = randomUUID();
-  const slug = unique("r");
-  await database.db.insert(rounds).values({
-    id,
-    municipalityId: municipality.id,
-    slug,
-    kind: "budgeting",
+  const round = await roundAt(database.db, {
+    by: staff,
+    slug: unique("r"),
     title: { en: "R" },
     description: { en: "" },
+    spans: [
+      ["voting", voting[0], voting[1]],
+      ["tallying", voting[1] + 1, voting[1] + 5],
+    ],
   });
-  await database.db.insert(phases).values([
-    {
-      id: randomUUID(),
-      roundId: id,
-      kind: "voting",
-      startsOn: addDays(today, voting[0]),
-      endsOn: addDays(today, voting[1]),
-    },
-    {
-      id: randomUUID(),
-      roundId: id,
-      kind: "tallying",
-      startsOn: addDays(today, voting[1] + 1),
-      endsOn: addDays(today, voting[1] + 5),
-    },
-  ]);
-  const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({
-    id: envelopeId,
-    roundId: id,
+  const envelope = await makeEnvelope(database.db, {
+    by: staff,
+    round,
     slug: "all",
     name: { en: "All" },
     amount: 1000,
     ballotType: "approval",
     tallyRule: "greedy",
   });
-  const [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
   const p: string[] = [];
-  for (const cost of [300, 300, 300, 300]) {
-    const pid = randomUUID();
-    p.push(pid);
-    await database.db
-      .insert(proposals)
-      .values({ id: pid, envelopeId, title: { en: `P${p.length}` }, body: { en: "" }, cost, status: "accepted" });
-  }
-  return { id, slug, envelope, p };
+  for (const cost of [300, 300, 300, 300])
+    p.push(
+      await makeProposal(database.db, {
+        by: staff,
+        round,
+        envelope,
+        title: { en: `P${p.length + 1}` },
+        body: { en: "" },
+        cost,
+      }),
+    );
+  return { id: round.id, slug: round.slug, envelope, p };
 }
 
 const cast = (round: TestRound, identity: string, approved: string[], now: Date) =>

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, envelopes, memberships, phases, proposals, roundSecrets, rounds, users } from "../../db/schema";
+import { actionLog, envelopes, phases, proposals, roundSecrets, rounds } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as staffRounds from "../../app/routes/m.$slug.admin.rounds._index";
 import * as staffRound from "../../app/routes/m.$slug.admin.rounds.$round._index";
@@ -11,12 +11,11 @@ import * as staffProposals from "../../app/routes/m.$slug.admin.rounds.$round.pr
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as propose from "../../app/routes/m.$slug.rounds.$round.propose";
 import * as editProposal from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal_.edit";
-import { hashPassword } from "../../app/services/accounts/auth.server";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
 let database: Database;
 let slug: string;
@@ -89,23 +88,15 @@ async function addEnvelope(staff: TestBrowser, roundSlug: string, fields: Record
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("city");
-  const created = await createMunicipality(database.db, {
+  const town = await makeMunicipality(database.db, {
     slug,
     name: { en: "City" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada Admin", password: PASSWORD },
+    admin: { displayName: "Ada Admin", password: PASSWORD },
   });
-  municipalityId = created.municipalityId;
-  const hash = await hashPassword(PASSWORD);
-  for (const who of ["staff", "resident", "neighbour"]) {
-    const id = randomUUID();
-    await database.db
-      .insert(users)
-      .values({ id, email: `${who}@${slug}.example`, passwordHash: hash, displayName: who });
-    if (who === "staff") await database.db.insert(memberships).values({ userId: id, municipalityId, role: "staff" });
-  }
+  municipalityId = town.municipality.id;
+  await makeMember(database.db, { by: town.admin, email: `staff@${slug}.example`, password: PASSWORD });
+  for (const who of ["resident", "neighbour"])
+    await makeUser(database.db, { email: `${who}@${slug}.example`, password: PASSWORD });
 });
 afterAll(() => database.close());
 

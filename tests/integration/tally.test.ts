@@ -1,16 +1,14 @@
-import { randomUUID } from "node:crypto";
+
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
 import {
   actionLog,
-  envelopes,
-  memberships,
+  type envelopes,
   phases,
   proposals,
   roundSecrets,
-  rounds,
   tallies,
   users,
 } from "../../db/schema";
@@ -20,11 +18,9 @@ import { parsePb, writePb } from "../../app/domain/pbfile";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { tally } from "../../app/domain/tally";
-import { hashPassword } from "../../app/services/accounts/auth.server";
-import { castBallot } from "../../app/services/ballots/ballots.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { envelopeElection, runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call } from "../support/requests";
+import { castBallots, makeEnvelope, makeMember, makeMunicipality, makeProposal, makeRound } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;
@@ -39,52 +35,46 @@ const votingDay = new Date(`${addDays(today, -3)}T12:00:00Z`);
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("tally");
-  ({ municipalityId } = await createMunicipality(database.db, {
+  const db = database.db;
+  const town = await makeMunicipality(db, {
     slug,
     name: { en: "Tally town" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "tally password 1" },
-  }));
-  const staffId = randomUUID();
-  await database.db.insert(users).values({
-    id: staffId,
-    email: `staff@${slug}.example`,
-    passwordHash: await hashPassword("tally password 1"),
-    displayName: "Sam",
+    admin: { displayName: "Ada", password: "tally password 1" },
   });
-  await database.db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
-  roundId = randomUUID();
-  await database.db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values([
-    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
-    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
-  ]);
-  const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({
-    id: envelopeId,
-    roundId,
+  municipalityId = town.municipality.id;
+  const staff = await makeMember(db, {
+    by: town.admin,
+    email: `staff@${slug}.example`,
+    displayName: "Sam",
+    password: "tally password 1",
+  });
+  const round = await makeRound(db, {
+    by: town.admin,
+    slug: "r",
+    title: { en: "R" },
+    description: { en: "" },
+    spans: [
+      ["voting", -5, -1],
+      ["tallying", 0, 3],
+    ],
+  });
+  roundId = round.id;
+  envelope = await makeEnvelope(db, {
+    by: town.admin,
+    round,
     slug: "all",
     name: { en: "All" },
     amount: 1000,
     tallyRule: "mes",
     tallyCompletion: true,
   });
-  [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
   for (const [name, cost] of [
     ["park", 600],
     ["bench", 300],
     ["lights", 400],
     ["pool", 900],
-  ] as const) {
-    ids[name] = randomUUID();
-    await database.db
-      .insert(proposals)
-      .values({ id: ids[name], envelopeId, title: { en: name }, body: { en: "" }, cost, status: "accepted" });
-  }
+  ] as const)
+    ids[name] = await makeProposal(db, { by: staff, round, envelope, title: { en: name }, body: { en: "" }, cost });
   // 3 voters of weight 2 (residents) and 4 of weight 1; one revotes.
   const votes: [string, number, string[]][] = [
     ["a", 2, ["park", "bench"]],
@@ -94,28 +84,20 @@ beforeAll(async () => {
     ["e", 1, ["pool"]],
     ["f", 1, ["bench"]],
     ["g", 1, ["park", "lights"]],
+    ["f", 1, ["lights"]],
   ];
-  for (const [who, weight, picks] of votes) {
-    await castBallot(database.db, {
-      roundId,
-      roundSlug: "r",
-      timeZone: "UTC",
-      envelope,
-      voter: { identity: who, weight, district: "d", voterClass: weight === 2 ? "resident" : "commuter" },
-      body: { approved: picks.map((p) => ids[p]) },
-      channel: "online",
-      now: votingDay,
-    });
-  }
-  await castBallot(database.db, {
-    roundId,
-    roundSlug: "r",
-    timeZone: "UTC",
+  await castBallots(db, {
+    municipality: town.municipality,
+    round,
     envelope,
-    voter: { identity: "f", weight: 1, district: "d", voterClass: "commuter" },
-    body: { approved: [ids.lights] },
-    channel: "online",
-    now: votingDay,
+    at: votingDay,
+    votes: votes.map(([who, weight, picks]) => ({
+      identity: who,
+      weight,
+      district: "d",
+      voterClass: weight === 2 ? "resident" : "commuter",
+      body: { approved: picks.map((p) => ids[p]) },
+    })),
   });
 });
 afterAll(() => database.close());

@@ -1,35 +1,21 @@
-import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { memberships, municipalities, users } from "../../db/schema";
+import { municipalities } from "../../db/schema";
 import * as platform from "../../app/routes/admin._index";
 import * as municipalityPage from "../../app/routes/m.$slug._index";
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as staffDashboard from "../../app/routes/m.$slug.admin._index";
 import * as login from "../../app/routes/login";
-import { hashPassword } from "../../app/services/accounts/auth.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
 let database: Database;
 const PASSWORD = "tenancy password";
 let slug: string;
 let otherSlug: string;
-let hash: string;
-
-async function userWith(email: string, opts: { platformAdmin?: boolean } = {}) {
-  const id = randomUUID();
-  await database.db.insert(users).values({
-    id,
-    email,
-    passwordHash: hash,
-    displayName: email.split("@")[0],
-    isPlatformAdmin: opts.platformAdmin ?? false,
-  });
-  return id;
-}
 
 async function loggedIn(email: string) {
   const browser = new TestBrowser(database.db);
@@ -40,24 +26,23 @@ async function loggedIn(email: string) {
 
 beforeAll(async () => {
   database = await testDatabase();
-  hash = await hashPassword(PASSWORD);
   slug = unique("town");
   otherSlug = unique("other");
-  for (const s of [slug, otherSlug]) {
-    await createMunicipality(database.db, {
-      slug: s,
-      name: { en: `Town ${s}`, fa: "شهر" },
-      defaultLocale: "fa",
-      timeZone: "Asia/Tehran",
-      currency: "IRR",
-      admin: { email: `admin@${s}.example`, displayName: "Admin", password: PASSWORD },
-    });
-  }
-  const [town] = await database.db.select().from(municipalities).where(eq(municipalities.slug, slug));
-  const staffId = await userWith(`staff@${slug}.example`);
-  await database.db.insert(memberships).values({ userId: staffId, municipalityId: town.id, role: "staff" });
-  await userWith(`resident@${slug}.example`);
-  await userWith(`root@${slug}.example`, { platformAdmin: true });
+  const towns = [];
+  for (const s of [slug, otherSlug])
+    towns.push(
+      await makeMunicipality(database.db, {
+        slug: s,
+        name: { en: `Town ${s}`, fa: "شهر" },
+        defaultLocale: "fa",
+        timeZone: "Asia/Tehran",
+        currency: "IRR",
+        admin: { displayName: "Admin", password: PASSWORD },
+      }),
+    );
+  await makeMember(database.db, { by: towns[0].admin, email: `staff@${slug}.example`, password: PASSWORD });
+  await makeUser(database.db, { email: `resident@${slug}.example`, password: PASSWORD });
+  await makeUser(database.db, { email: `root@${slug}.example`, password: PASSWORD, platformAdmin: true });
 });
 afterAll(() => database.close());
 

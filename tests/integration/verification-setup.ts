@@ -1,27 +1,26 @@
 /** Shared set-up of the verification and census tests: a town with districts, a round, staff and residents. */
-import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "../../db/client";
-import {
-  actionLog,
-  districts,
-  envelopes,
-  memberships,
-  municipalities,
-  phases,
-  proposals,
-  rounds,
-  users,
-} from "../../db/schema";
+import { actionLog } from "../../db/schema";
 import * as login from "../../app/routes/login";
-import { hashPassword } from "../../app/services/accounts/auth.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import type { SessionUser } from "../../app/web/session.server";
-import { withIranianCheckDigit } from "../../app/domain/verification/ids";
+import {
+  type Member,
+  type Round,
+  makeEnvelope,
+  makeMember,
+  makeMunicipality,
+  makeProposal,
+  makeRound,
+  makeUser,
+} from "../support/factories";
 import { TestBrowser, call } from "../support/requests";
 import { unique } from "../support/db";
+
+export { censusCsv, nationalId } from "../support/factories";
 
 export const PASSWORD = "verification password";
 
@@ -37,101 +36,56 @@ export interface Town {
   roundId: string;
 }
 
-function addDays(n: number): string {
-  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Voting starts `votingInDays` from today (negative: already open). */
+/** Voting starts `votingInDays` from today (negative: already open), in the town's time zone. */
 export async function setupTown(db: Db, opts: { residents?: number; votingInDays?: number } = {}): Promise<Town> {
   const slug = unique("vtown");
-  const hash = await hashPassword(PASSWORD);
-  const { adminUserId } = await createMunicipality(db, {
+  const town = await makeMunicipality(db, {
     slug,
     name: { en: `Town ${slug}`, fa: "شهر" },
-    defaultLocale: "en",
     timeZone: "Asia/Tehran",
     currency: "IRR",
-    admin: { email: `admin@${slug}.example`, displayName: "Admin Person", password: PASSWORD },
+    admin: { displayName: "Admin Person", password: PASSWORD },
+    districts: [
+      { code: "north", name: { en: "North", fa: "شمال" } },
+      { code: "south", name: { en: "South", fa: "جنوب" } },
+      { code: "center", name: { en: "Centre", fa: "مرکز" } },
+    ],
   });
-  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, slug));
-  const district = { north: randomUUID(), south: randomUUID(), center: randomUUID() };
-  await db.insert(districts).values([
-    {
-      id: district.north,
-      municipalityId: municipality.id,
-      code: "north",
-      name: { en: "North", fa: "شمال" },
-      position: 0,
-    },
-    {
-      id: district.south,
-      municipalityId: municipality.id,
-      code: "south",
-      name: { en: "South", fa: "جنوب" },
-      position: 1,
-    },
-    {
-      id: district.center,
-      municipalityId: municipality.id,
-      code: "center",
-      name: { en: "Centre", fa: "مرکز" },
-      position: 2,
-    },
-  ]);
-  const staffId = randomUUID();
-  await db
-    .insert(users)
-    .values({ id: staffId, email: `staff@${slug}.example`, passwordHash: hash, displayName: "Staff Sina" });
-  await db.insert(memberships).values({ userId: staffId, municipalityId: municipality.id, role: "staff" });
+  const staff = await makeMember(db, {
+    by: town.admin,
+    email: `staff@${slug}.example`,
+    displayName: "Staff Sina",
+    password: PASSWORD,
+  });
   const residents: SessionUser[] = [];
-  for (let i = 1; i <= (opts.residents ?? 4); i++) {
-    const id = randomUUID();
-    const email = `resident${i}@${slug}.example`;
-    await db.insert(users).values({ id, email, passwordHash: hash, displayName: `Resident Name ${i}` });
-    residents.push({ id, email, displayName: `Resident Name ${i}`, locale: "en", isPlatformAdmin: false });
-  }
-  const roundId = randomUUID();
-  const roundSlug = "budget";
-  await db.insert(rounds).values({
-    id: roundId,
-    municipalityId: municipality.id,
-    slug: roundSlug,
-    kind: "budgeting",
+  for (let i = 1; i <= (opts.residents ?? 4); i++)
+    residents.push(
+      await makeUser(db, {
+        email: `resident${i}@${slug}.example`,
+        displayName: `Resident Name ${i}`,
+        password: PASSWORD,
+      }),
+    );
+  const v = opts.votingInDays ?? 10;
+  const round = await makeRound(db, {
+    by: town.admin,
+    slug: "budget",
     title: { en: "Budget", fa: "بودجه" },
     description: { en: "", fa: "" },
+    spans: [
+      ["proposals", v - 30, v - 1],
+      ["voting", v, v + 10],
+    ],
   });
-  const v = opts.votingInDays ?? 10;
-  await db.insert(phases).values([
-    { id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(v - 30), endsOn: addDays(v - 1) },
-    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(v), endsOn: addDays(v + 10) },
-  ]);
   return {
     slug,
-    municipality,
-    district,
-    staff: {
-      user: {
-        id: staffId,
-        email: `staff@${slug}.example`,
-        displayName: "Staff Sina",
-        locale: "en",
-        isPlatformAdmin: false,
-      },
-      municipality,
-    },
-    admin: {
-      user: {
-        id: adminUserId,
-        email: `admin@${slug}.example`,
-        displayName: "Admin Person",
-        locale: "en",
-        isPlatformAdmin: false,
-      },
-      municipality,
-    },
+    municipality: town.municipality,
+    district: town.districts as Town["district"],
+    staff: { user: staff.user, municipality: town.municipality },
+    admin: { user: town.admin.user, municipality: town.municipality },
     residents,
-    roundSlug,
-    roundId,
+    roundSlug: round.slug,
+    roundId: round.id,
   };
 }
 
@@ -140,15 +94,6 @@ export async function loggedIn(db: Db, email: string): Promise<TestBrowser> {
   const response = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }));
   expect(response.status).toBe(302);
   return browser;
-}
-
-/** A valid Iranian national code made from a number. */
-export function nationalId(n: number): string {
-  return withIranianCheckDigit(String(n).padStart(9, "0"));
-}
-
-export function censusCsv(rows: [string, string, string, string][]): string {
-  return `national_id,birth_date,district,voter_class\n${rows.map((r) => r.join(",")).join("\n")}\n`;
 }
 
 /** A multipart POST with a file, as a browser sends it. */
@@ -172,19 +117,16 @@ export async function logText(db: Db, municipalityId: string): Promise<string> {
 }
 
 /** An envelope "city" (1,000) in the town's round with one accepted proposal ("Shade trees", 300): its id. */
-export async function acceptedProposal(db: Db, town: Pick<Town, "roundId">): Promise<string> {
-  const envelopeId = randomUUID();
-  await db
-    .insert(envelopes)
-    .values({ id: envelopeId, roundId: town.roundId, slug: "city", name: { en: "City" }, amount: 1000 });
-  const proposalId = randomUUID();
-  await db.insert(proposals).values({
-    id: proposalId,
-    envelopeId,
+export async function acceptedProposal(db: Db, town: Pick<Town, "roundSlug" | "admin" | "staff">): Promise<string> {
+  const admin: Member = { ...town.admin, role: "admin" };
+  const round = (await findRound(db, town.admin.municipality.id, town.roundSlug)) as Round;
+  const envelope = await makeEnvelope(db, { by: admin, round, slug: "city", name: { en: "City" }, amount: 1000 });
+  return makeProposal(db, {
+    by: { ...town.staff, role: "staff" },
+    round,
+    envelope,
     title: { en: "Shade trees" },
     body: { en: "Plant trees." },
     cost: 300,
-    status: "accepted",
   });
-  return proposalId;
 }

@@ -23,7 +23,7 @@ import {
   voterStanding,
 } from "../../app/services/verification/verification.server";
 import { testDatabase } from "../support/db";
-import { call } from "../support/requests";
+import { type TestBrowser, call } from "../support/requests";
 import { type Town, censusCsv, logText, loggedIn, nationalId, setupTown } from "./verification-setup";
 
 let database: Database;
@@ -384,106 +384,124 @@ describe("guessing letter codes", () => {
 });
 
 describe("staff verification, revocation and moves", () => {
-  it("verifies in person, recorded with the staff member; refuses a taken identity and offers a move", async () => {
-    const staff = await loggedIn(database.db, town.staff.user.email);
-    const path = `/m/${town.slug}/admin/verifications`;
-    const search = await call(
-      adminVerifications.loader,
-      staff,
-      staff.get(`${path}?email=${encodeURIComponent(town.residents[6].email)}`),
-      { slug: town.slug },
-    );
-    const found = (await search.json()).found;
-    expect(found.user.id).toBe(town.residents[6].id);
-    const bad = await call(
-      adminVerifications.action,
-      staff,
-      staff.post(path, {
-        intent: "verify",
-        email: found.user.email,
-        userId: found.user.id,
-        nationalId: ID.e,
-        birthDate: "1985-09-10",
-        districtId: town.district.south,
-        voterClass: "Not OK!",
-      }),
-      { slug: town.slug },
-    );
-    expect(bad.status).toBe(400);
-    expect(Object.keys((await bad.json()).errors)).toEqual(["voterClass"]);
-    const ok = await call(
-      adminVerifications.action,
-      staff,
-      staff.post(path, {
-        intent: "verify",
-        email: found.user.email,
-        userId: found.user.id,
-        nationalId: ID.e,
-        birthDate: "1985-09-10",
-        districtId: town.district.south,
-        voterClass: "resident",
-      }),
-      { slug: town.slug },
-    );
-    expect(ok.status).toBe(302);
-    const [row] = await database.db.select().from(verifications).where(eq(verifications.userId, town.residents[6].id));
-    expect(row).toMatchObject({ method: "staff", verifiedBy: town.staff.user.id, districtId: town.district.south });
+  // One staff member's desk, step by step: each rule is its own test, in order, on the same residents.
+  describe("verifies in person, recorded with the staff member; refuses a taken identity and offers a move", () => {
+    let staff: TestBrowser;
+    let found: { user: { id: string; email: string } };
+    let row: typeof verifications.$inferSelect;
+    const path = () => `/m/${town.slug}/admin/verifications`;
 
-    // The same person on another account: refused, with the offer to move.
-    const taken = await call(
-      adminVerifications.action,
-      staff,
-      staff.post(path, {
-        intent: "verify",
-        email: town.residents[7].email,
-        userId: town.residents[7].id,
-        nationalId: ID.e,
-        birthDate: "1985-09-10",
-        districtId: town.district.south,
-        voterClass: "resident",
-      }),
-      { slug: town.slug },
-    );
-    expect(taken.status).toBe(409);
-    const offer = await taken.json();
-    expect(offer.moveFrom).toBe(row.id);
-    const noReason = await call(
-      adminVerifications.action,
-      staff,
-      staff.post(path, {
-        intent: "move",
-        email: town.residents[7].email,
-        verificationId: row.id,
-        toUserId: town.residents[7].id,
-        reason: "",
-      }),
-      { slug: town.slug },
-    );
-    expect(noReason.status).toBe(400);
-    expect(Object.keys((await noReason.json()).errors)).toEqual(["reason"]);
-    const moved = await call(
-      adminVerifications.action,
-      staff,
-      staff.post(path, {
-        intent: "move",
-        email: town.residents[7].email,
-        verificationId: row.id,
-        toUserId: town.residents[7].id,
-        reason: "Checked ID card at the desk",
-      }),
-      { slug: town.slug },
-    );
-    expect(moved.status).toBe(302);
-    const after = await database.db
-      .select()
-      .from(verifications)
-      .where(eq(verifications.identityHash, row.identityHash));
-    expect(after.filter((v) => v.revokedAt === null).map((v) => v.userId)).toEqual([town.residents[7].id]);
-    const log = await logText(database.db, town.municipality.id);
-    expect(log).toContain("verification.staff");
-    expect(log).toContain("verification.move");
-    expect(log).not.toContain(ID.e);
-    expect(log).not.toContain("1985-09-10");
+    it("finds the resident by e-mail and refuses a malformed voter class, naming the field", async () => {
+      staff = await loggedIn(database.db, town.staff.user.email);
+      const search = await call(
+        adminVerifications.loader,
+        staff,
+        staff.get(`${path()}?email=${encodeURIComponent(town.residents[6].email)}`),
+        { slug: town.slug },
+      );
+      found = (await search.json()).found;
+      expect(found.user.id).toBe(town.residents[6].id);
+      const bad = await call(
+        adminVerifications.action,
+        staff,
+        staff.post(path(), {
+          intent: "verify",
+          email: found.user.email,
+          userId: found.user.id,
+          nationalId: ID.e,
+          birthDate: "1985-09-10",
+          districtId: town.district.south,
+          voterClass: "Not OK!",
+        }),
+        { slug: town.slug },
+      );
+      expect(bad.status).toBe(400);
+      expect(Object.keys((await bad.json()).errors)).toEqual(["voterClass"]);
+    });
+
+    it("verifies in person, recorded with the staff member", async () => {
+      const ok = await call(
+        adminVerifications.action,
+        staff,
+        staff.post(path(), {
+          intent: "verify",
+          email: found.user.email,
+          userId: found.user.id,
+          nationalId: ID.e,
+          birthDate: "1985-09-10",
+          districtId: town.district.south,
+          voterClass: "resident",
+        }),
+        { slug: town.slug },
+      );
+      expect(ok.status).toBe(302);
+      [row] = await database.db.select().from(verifications).where(eq(verifications.userId, town.residents[6].id));
+      expect(row).toMatchObject({ method: "staff", verifiedBy: town.staff.user.id, districtId: town.district.south });
+    });
+
+    it("refuses the same identity on another account, offering to move it", async () => {
+      // The same person on another account: refused, with the offer to move.
+      const taken = await call(
+        adminVerifications.action,
+        staff,
+        staff.post(path(), {
+          intent: "verify",
+          email: town.residents[7].email,
+          userId: town.residents[7].id,
+          nationalId: ID.e,
+          birthDate: "1985-09-10",
+          districtId: town.district.south,
+          voterClass: "resident",
+        }),
+        { slug: town.slug },
+      );
+      expect(taken.status).toBe(409);
+      const offer = await taken.json();
+      expect(offer.moveFrom).toBe(row.id);
+    });
+
+    it("moves a verification only with a reason, leaving one current verification", async () => {
+      const noReason = await call(
+        adminVerifications.action,
+        staff,
+        staff.post(path(), {
+          intent: "move",
+          email: town.residents[7].email,
+          verificationId: row.id,
+          toUserId: town.residents[7].id,
+          reason: "",
+        }),
+        { slug: town.slug },
+      );
+      expect(noReason.status).toBe(400);
+      expect(Object.keys((await noReason.json()).errors)).toEqual(["reason"]);
+      const moved = await call(
+        adminVerifications.action,
+        staff,
+        staff.post(path(), {
+          intent: "move",
+          email: town.residents[7].email,
+          verificationId: row.id,
+          toUserId: town.residents[7].id,
+          reason: "Checked ID card at the desk",
+        }),
+        { slug: town.slug },
+      );
+      expect(moved.status).toBe(302);
+      const after = await database.db
+        .select()
+        .from(verifications)
+        .where(eq(verifications.identityHash, row.identityHash));
+      expect(after.filter((v) => v.revokedAt === null).map((v) => v.userId)).toEqual([town.residents[7].id]);
+    });
+
+    it("logs the verification and the move without the national ID or the birth date", async () => {
+      const log = await logText(database.db, town.municipality.id);
+      expect(log).toContain("verification.staff");
+      expect(log).toContain("verification.move");
+      expect(log).not.toContain(ID.e);
+      expect(log).not.toContain("1985-09-10");
+    });
   });
 
   it("revokes with a reason (required), shows it to the resident, and self-service is then refused", async () => {

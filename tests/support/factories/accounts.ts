@@ -1,0 +1,82 @@
+/**
+ * Accounts, memberships and signed-in browsers. Accounts are inserted with a password hash computed
+ * once per password (the sign-up service hashes and throttles per address, which a test of something
+ * else must not depend on); memberships go through the staff service, as an administrator adds them.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../../db/client";
+import { users } from "../../../db/schema";
+import { hashPassword } from "../../../app/services/accounts/auth.server";
+import { addMember } from "../../../app/services/accounts/memberships.server";
+import type { Municipality } from "../../../app/services/tenancy/municipality.server";
+import { type SessionUser, startSession } from "../../../app/web/session.server";
+import { CSRF, TestBrowser } from "../requests";
+
+/** The password of every account the factories make unless told otherwise. */
+export const PASSWORD = "factory password 2026";
+
+/** A member of a municipality's staff, in the shape staff use cases take (user, municipality, role). */
+export interface Member {
+  user: SessionUser;
+  municipality: Municipality;
+  role: "staff" | "admin";
+}
+
+const hashes = new Map<string, Promise<string>>();
+/** The argon2 hash of a password, computed once per test file. */
+export function passwordHash(password = PASSWORD): Promise<string> {
+  let hash = hashes.get(password);
+  if (!hash) {
+    hash = hashPassword(password);
+    hashes.set(password, hash);
+  }
+  return hash;
+}
+
+export async function makeUser(
+  db: Db,
+  input: { email: string; displayName?: string; password?: string; locale?: string; platformAdmin?: boolean },
+): Promise<SessionUser> {
+  const user: SessionUser = {
+    id: randomUUID(),
+    email: input.email,
+    displayName: input.displayName ?? input.email.split("@")[0],
+    locale: input.locale ?? "en",
+    isPlatformAdmin: input.platformAdmin ?? false,
+  };
+  await db.insert(users).values({
+    id: user.id,
+    email: user.email,
+    passwordHash: await passwordHash(input.password),
+    displayName: user.displayName,
+    locale: user.locale,
+    isPlatformAdmin: user.isPlatformAdmin,
+  });
+  return user;
+}
+
+/** A new account given a role in the municipality by its administrator (`by`). */
+export async function makeMember(
+  db: Db,
+  input: { by: Member; email: string; displayName?: string; role?: "staff" | "admin"; password?: string },
+): Promise<Member> {
+  const user = await makeUser(db, { email: input.email, displayName: input.displayName, password: input.password });
+  const role = input.role ?? "staff";
+  await addMember(db, input.by, { email: user.email, role });
+  return { user, municipality: input.by.municipality, role };
+}
+
+/**
+ * A browser signed in as the user (a session row, as logging in makes), with the CSRF cookie set;
+ * `browser` re-signs an existing one. No user: a visitor who is not logged in.
+ */
+export async function signIn(db: Db, user: { id: string } | null, browser = new TestBrowser(db)): Promise<TestBrowser> {
+  browser.cookies.set("shora_csrf", CSRF);
+  if (!user) {
+    browser.cookies.delete("shora_session");
+    return browser;
+  }
+  const cookie = await startSession(db, new Request("http://localhost/"), user.id);
+  browser.cookies.set("shora_session", cookie.split(";")[0].split("=")[1]);
+  return browser;
+}
