@@ -15,7 +15,7 @@ import * as letterCodesCsv from "../../app/routes/m.$slug.admin.letter-codes[.cs
 import * as login from "../../app/routes/login";
 import * as paperPage from "../../app/routes/m.$slug.admin.rounds.$round.paper";
 import { activeImport, importCensus } from "../../app/services/verification/census.server";
-import { MAX_RECORD_CHARS } from "../../app/domain/verification/census";
+import { MAX_RECORD_CHARS } from "../../app/domain/csv";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, censusCsv, loggedIn, nationalId, setupTown } from "./verification-setup";
