@@ -4,6 +4,7 @@
  * validation with the national-code checksum, HMAC of every ID, batched loading and the atomic switch.
  * Target: under 60 s per database. `BENCH_CENSUS_ROWS` changes the size.
  */
+import { userActor } from "../../app/services/scope";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -50,6 +51,7 @@ async function seedTown(database: Database) {
   return {
     user: { id: userId, email: `${slug}@bench.local`, displayName: "Bench", locale: "en", isPlatformAdmin: false },
     municipality,
+    actor: userActor({ id: userId }),
   };
 }
 

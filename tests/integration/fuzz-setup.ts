@@ -3,6 +3,7 @@
  * municipalities, a signed-in browser per kind of visitor, hostile values, requests built from form
  * entries (duplicated fields, files), and a fingerprint of every table to prove a request changed nothing.
  */
+import { scopeOf, userActor } from "../../app/services/scope";
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { type SQL, and, eq, sql } from "drizzle-orm";
@@ -45,7 +46,8 @@ import {
 import { publishRound } from "../../app/services/tally/publish.server";
 import { startSession } from "../../app/web/session.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
-import { generateLetterCodes, verifyByCensus } from "../../app/services/verification/verification.server";
+import { generateLetterCodes } from "../../app/services/verification/letter-codes.server";
+import { verifyByCensus } from "../../app/services/verification/self-verification.server";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase, unique, usingPostgres } from "../support/db";
 
@@ -252,6 +254,7 @@ async function seedTenant(
       isPlatformAdmin: false,
     },
     municipality,
+    actor: userActor(staff),
   };
   const census = censusRows(p.censusOffset, 60);
   const imported = await importCensus(db, access, {
@@ -260,9 +263,7 @@ async function seedTenant(
     skipBadRows: false,
   });
   if (imported.status !== "active") throw new Error(`census import ${imported.status}`);
-  await verifyByCensus(db, {
-    municipality,
-    user: { id: verifiedId },
+  await verifyByCensus(db, scopeOf(municipality, userActor({ id: verifiedId })), {
     nationalId: census[0].nationalId,
     birthDate: census[0].birthDate,
   });

@@ -3,6 +3,7 @@
  * ballot's chain (revotes, withdrawal) and checks that the published opening is the receipt's
  * choices; the public receipt check says nothing about a ballot's standing until publication.
  */
+import { type Actor, userActor } from "../../app/services/scope";
 import { createPrivateKey, sign as edSign, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -40,13 +41,13 @@ import type { Municipality } from "../../app/services/tenancy/municipality.serve
 import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
 import type { SessionUser } from "../../app/web/session.server";
-import { revokeVerification } from "../../app/services/verification/verification.server";
+import { revokeVerification } from "../../app/services/verification/staff-verification.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;
 let municipality: Municipality;
-let staff: { user: SessionUser; municipality: Municipality };
+let staff: { user: SessionUser; municipality: Municipality; actor: Actor };
 let districtId: string;
 const today = dayIn("UTC");
 const hour = 3_600_000;
@@ -73,6 +74,7 @@ beforeAll(async () => {
   staff = {
     user: { id: adminUserId, email: `admin@${slug}.example`, displayName: "Ada", locale: "en", isPlatformAdmin: false },
     municipality,
+    actor: userActor({ id: adminUserId }),
   };
   districtId = randomUUID();
   await database.db

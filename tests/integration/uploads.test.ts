@@ -353,7 +353,7 @@ describe("census uploads", () => {
     ]) {
       const { status } = await post(uploadBytes(staff, path(), { intent: "import" }, utf8(text)));
       expect(status, name).toBe(302);
-      const active = await activeImport(database.db, censusTown.municipality.id);
+      const active = await activeImport(database.db, censusTown.staff);
       const records = await database.db
         .select({ line: censusRecords.line, birthDate: censusRecords.birthDate })
         .from(censusRecords)

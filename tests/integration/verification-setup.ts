@@ -19,19 +19,24 @@ import { hashPassword } from "../../app/services/accounts/auth.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import type { SessionUser } from "../../app/web/session.server";
+import { type Scope, userActor } from "../../app/services/scope";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { TestBrowser, call } from "../support/requests";
 import { unique } from "../support/db";
 
 export const PASSWORD = "verification password";
 
+/** A staff member with the scope (municipality and actor) their use cases run in. */
+export type StaffScope = Scope & { user: SessionUser };
+
 export interface Town {
   slug: string;
   municipality: Municipality;
   district: { north: string; south: string; center: string };
-  staff: { user: SessionUser; municipality: Municipality };
+  /** Staff of the municipality, also the scope their use cases take. */
+  staff: StaffScope;
   /** The municipality's administrator: the census and letter codes are theirs (ADR 0019). */
-  admin: { user: SessionUser; municipality: Municipality };
+  admin: StaffScope;
   residents: SessionUser[];
   roundSlug: string;
   roundId: string;
@@ -118,6 +123,7 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
         isPlatformAdmin: false,
       },
       municipality,
+      actor: userActor({ id: staffId }),
     },
     admin: {
       user: {
@@ -128,6 +134,7 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
         isPlatformAdmin: false,
       },
       municipality,
+      actor: userActor({ id: adminUserId }),
     },
     residents,
     roundSlug,

@@ -9,6 +9,7 @@ import { envelopes, memberships, phases, proposals, rounds, users } from "../../
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { hashPassword } from "../../app/services/accounts/auth.server";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { unique } from "./db";
@@ -93,7 +94,8 @@ export async function votedRound(db: Db, voters: string[]) {
  */
 export async function votingTown(db: Db, residents: number) {
   const { setupTown } = await import("../integration/verification-setup");
-  const { staffVerify, voterStanding } = await import("../../app/services/verification/verification.server");
+  const { staffVerify } = await import("../../app/services/verification/staff-verification.server");
+  const { voterStanding } = await import("../../app/services/verification/eligibility.server");
   const { withIranianCheckDigit } = await import("../../app/domain/verification/ids");
   const town = await setupTown(db, { residents, votingInDays: -1 });
   const envelopeId = randomUUID();
@@ -108,7 +110,7 @@ export async function votingTown(db: Db, residents: number) {
   const voters: {
     user: (typeof town.residents)[number];
     verificationId: string;
-    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>>;
+    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>["standing"]>;
   }[] = [];
   for (const [i, user] of town.residents.entries()) {
     const { verificationId } = await staffVerify(db, town.staff, {
@@ -118,10 +120,8 @@ export async function votingTown(db: Db, residents: number) {
       districtId: town.district.north,
       voterClass: "resident",
     });
-    const standing = await voterStanding(db, {
-      municipality: town.municipality,
-      roundSlug: town.roundSlug,
-      userId: user.id,
+    const { standing } = await voterStanding(db, scopeOf(town.municipality, userActor(user)), {
+      roundId: town.roundId,
     });
     if (!standing) throw new Error("the verified resident has no standing");
     voters.push({ user, verificationId, standing });
