@@ -16,11 +16,12 @@ import { censusImports, censusRecords, municipalitySecrets, verificationSettings
 import { type CensusProblem, type CensusRows, parseCensus } from "../../domain/verification/census";
 import { type IdRules, compilePattern } from "../../domain/verification/ids";
 import { dayIn } from "../../domain/rounds/phases";
+import { staffLog } from "../accounts/actor-log.server";
 import { recordAction } from "../action-log/action-log.server";
 import type { StaffAccess } from "../../web/guards.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
-import { VerificationRefused, staffLog } from "./verifications.server";
+import { VerificationRefused } from "./verifications.server";
 
 /** The staff access other areas' use cases still take (until they take a scope). */
 export type Actor = Pick<StaffAccess, "user" | "municipality">;

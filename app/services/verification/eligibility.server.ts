@@ -16,12 +16,13 @@ import {
   envelopeOpenTo,
   roundVerdict,
 } from "../../domain/verification/eligibility";
+import { staffLog } from "../accounts/actor-log.server";
 import { recordAction } from "../action-log/action-log.server";
 import { lockRoundRules } from "../rounds/round-rules.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
 import { censusClasses } from "./census.server";
-import { VerificationRefused, activeVerification, staffLog } from "./verifications.server";
+import { VerificationRefused, activeVerification } from "./verifications.server";
 
 async function roundOf(db: Db | Tx, scope: Scope, slug: string) {
   const [round] = await db

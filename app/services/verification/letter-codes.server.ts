@@ -8,11 +8,12 @@ import type { Db } from "../../../db/client";
 import { censusImports, censusRecords, letterCodes, verifications } from "../../../db/schema";
 import { dayIn } from "../../domain/rounds/phases";
 import { type LetterRow, MAX_LETTER_BATCH, formatCode, normalizeCode } from "../../domain/verification/codes";
+import { staffLog } from "../accounts/actor-log.server";
 import { recordAction } from "../action-log/action-log.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
 import { censusSecret } from "./census.server";
-import { VerificationRefused, staffLog } from "./verifications.server";
+import { VerificationRefused } from "./verifications.server";
 
 export function letterCodeHash(secret: string, canonicalCode: string): string {
   return createHmac("sha256", secret).update(`letter:${canonicalCode}`).digest("base64url");

@@ -12,6 +12,7 @@ import { dayIn } from "../../domain/rounds/phases";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { VOTER_CLASS_CODE } from "../../domain/verification/eligibility";
 import { idChecker } from "../../domain/verification/ids";
+import { staffLog } from "../accounts/actor-log.server";
 import { recordAction } from "../action-log/action-log.server";
 import { withdrawBallotsOf } from "../ballots/ballots.server";
 import { type Scope, actorUserId } from "../scope";
@@ -23,7 +24,6 @@ import {
   createVerification,
   isUniqueViolation,
   openVoting,
-  staffLog,
 } from "./verifications.server";
 
 /** Identities locked for census self-verification, for the staff queue: census line and district, no ID. */

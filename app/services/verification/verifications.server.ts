@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { phases, rounds, users, verifications } from "../../../db/schema";
+import { phases, rounds, verifications } from "../../../db/schema";
 import type { VerificationMethod } from "../../../db/schema";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import type { IdProblem } from "../../domain/verification/ids";
@@ -139,16 +139,5 @@ export function residentLog(scope: Scope) {
     municipalityId: scope.municipality.id,
     municipalitySlug: scope.municipality.slug,
     actor: { id: actorUserId(scope), displayName: "resident" },
-  };
-}
-
-/** The log entry of a staff action: the acting user's id and display name. */
-export async function staffLog(db: Db | Tx, scope: Scope) {
-  const id = actorUserId(scope);
-  const [user] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, id));
-  return {
-    municipalityId: scope.municipality.id,
-    municipalitySlug: scope.municipality.slug,
-    actor: { id, displayName: user?.displayName ?? "" },
   };
 }
