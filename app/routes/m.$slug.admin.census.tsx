@@ -279,7 +279,7 @@ export default function CensusAdmin() {
       {data.imports.map((i) => (
         <section key={i.id} className="census-import" data-status={i.status}>
           <h3>
-            {i.fileName} — {t(`verification.census.status.${i.status}` as MessageKey)}
+            {i.fileName} — {t(`verification.census.status.${i.status}`)}
           </h3>
           <p>
             {t("verification.census.started")}: {formatDateTime(locale, new Date(i.startedAt), data.timeZone)}
@@ -319,7 +319,7 @@ export default function CensusAdmin() {
           defaultValue={data.rules.scheme}
           options={(["ir-national-code", "pattern"] as const).map((s) => ({
             value: s,
-            label: t(`verification.census.scheme.${s}` as MessageKey),
+            label: t(`verification.census.scheme.${s}`),
           }))}
         />
         <Field

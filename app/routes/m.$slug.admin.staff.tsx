@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
@@ -110,7 +110,7 @@ export default function StaffMembers() {
                 <span dir="auto">{m.displayName}</span> {m.userId === data.me ? t("members.you") : null}
               </td>
               <td dir="ltr">{m.email}</td>
-              <td>{t(`role.${m.role}` as MessageKey)}</td>
+              <td>{t(`role.${m.role}`)}</td>
               <td>{formatDateTime(locale, new Date(m.since), data.timeZone)}</td>
               <td>
                 {m.userId === data.me ? null : (
@@ -158,7 +158,7 @@ export default function StaffMembers() {
           label={t("members.role")}
           defaultValue={(adding ? result?.values?.role : undefined) || "staff"}
           error={adding ? result?.errors?.role : undefined}
-          options={(["staff", "admin"] as const).map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))}
+          options={(["staff", "admin"] as const).map((r) => ({ value: r, label: t(`role.${r}`) }))}
         />
         <button type="submit">{t("members.add.submit")}</button>
       </PostForm>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { isolated } from "../domain/accounts/names";
 import { readForm } from "../web/csrf.server";
 import { type FormFailure, validateForm } from "../web/forms.server";
@@ -195,7 +195,11 @@ export default function Verifications() {
       <p>{t("verification.staff.counts", data.counts)}</p>
       {done ? (
         <p className="notice" role="status">
-          {t(`verification.staff.${["verified", "revoked", "cleared"].includes(done) ? done : "moved"}` as MessageKey)}
+          {t(
+            done === "verified" || done === "revoked" || done === "cleared"
+              ? `verification.staff.${done}`
+              : "verification.staff.moved",
+          )}
         </p>
       ) : null}
 
@@ -215,7 +219,7 @@ export default function Verifications() {
           <ul>
             {found.history.map((h) => (
               <li key={h.id} data-verification={h.id}>
-                {t(`verification.method.${h.method}` as MessageKey)} — {districtName.get(h.districtId) ?? ""} —{" "}
+                {t(`verification.method.${h.method}`)} — {districtName.get(h.districtId) ?? ""} —{" "}
                 <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
                 {h.verifiedBy ? ` — ${t("verification.staff.by", { name: isolated(h.verifiedBy) })}` : ""} —{" "}
                 {h.revokedAt

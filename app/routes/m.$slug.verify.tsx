@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
@@ -105,7 +105,7 @@ export default function Verify() {
           </p>
           <p>
             {t("verification.status.method", {
-              method: t(`verification.method.${v.method}` as MessageKey),
+              method: t(`verification.method.${v.method}`),
               date: formatDateTime(locale, new Date(v.verifiedAt), data.timeZone),
             })}
           </p>
