@@ -10,11 +10,11 @@ import { limits } from "../limits.server";
 /** argon2id (algorithm 2) with the library's recommended costs. */
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 10;
-export const THROTTLE_WINDOW_MS = 60_000;
+const THROTTLE_WINDOW_MS = 60_000;
 /** Failed tries allowed per account and per address within the window; the next one gets 429. */
 export const THROTTLE_LIMIT = 5;
 
-export type AuthFailure =
+type AuthFailure =
   | { ok: false; code: "throttled" }
   | { ok: false; code: "invalid_credentials" }
   | { ok: false; code: "email_taken" };

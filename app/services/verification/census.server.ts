@@ -96,18 +96,18 @@ export async function saveIdRules(db: Db, scope: Scope, rules: IdRules) {
   });
 }
 
-export const BATCH_ROWS = 10_000;
+const BATCH_ROWS = 10_000;
 /** A running import older than this is considered dead (its process stopped) and may be replaced. */
 const STALE_MS = 15 * 60_000;
 
-export interface CensusImportInput {
+interface CensusImportInput {
   fileName: string;
   text: string;
   skipBadRows: boolean;
   now?: Date;
 }
 
-export interface ImportOutcome {
+interface ImportOutcome {
   importId: number;
   status: "running" | "refused";
   totalRows: number;

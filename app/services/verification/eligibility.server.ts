@@ -103,7 +103,7 @@ async function assertNotFrozen(tx: Tx, scope: Scope, roundId: string, now: Date)
     throw new VerificationRefused("frozen", null, {}, 409);
 }
 
-export interface VoterClassInput {
+interface VoterClassInput {
   code: string;
   name: LocalizedText;
   weight: number;
@@ -162,7 +162,7 @@ export async function deleteVoterClass(db: Db, scope: Scope, input: { roundSlug:
   });
 }
 
-export interface EligibilityInput {
+interface EligibilityInput {
   districtIds: string[] | null;
   minAge: number | null;
   verifiedToPropose: boolean;

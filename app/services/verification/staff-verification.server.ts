@@ -108,7 +108,7 @@ export async function residentByEmail(db: Db, scope: Scope, input: { email: stri
   return { user, history };
 }
 
-export interface StaffVerifyInput {
+interface StaffVerifyInput {
   userId: string;
   nationalId: string;
   birthDate: string;
@@ -204,9 +204,9 @@ async function revokedDuringOpenVoting(tx: Tx, scope: Scope, identity: string, n
 
 const HOUR_MS = 3_600_000;
 
-export const REASON_MIN = 3;
+const REASON_MIN = 3;
 
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
 function checkReason(reason: string): string {
   const r = reason.trim();
