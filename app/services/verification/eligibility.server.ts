@@ -1,6 +1,6 @@
 /**
  * Who may take part in a round: its voter classes with weights, its eligibility rules, and per resident
- * ONE verdict (`standingIn`) that the eligibility pages, the ballot page and every cast share
+ * one verdict (`standingIn`) that the eligibility pages, the ballot page and every cast share
  * (docs/decisions/0005-verification-and-census.md). Classes and rules freeze when voting opens
  * (docs/decisions/0018-frozen-rules-and-bundle-format-2.md).
  */
