@@ -1,4 +1,5 @@
 import { nameIsPlain } from "../domain/accounts/names";
+import { systemActor } from "../services/scope";
 import { eq } from "drizzle-orm";
 import { openDatabaseFromEnv } from "../../db/client";
 import { config } from "../config.server";
@@ -82,13 +83,17 @@ export const adminCommand: CliCommand = {
         throw new UsageError("name: no invisible or text-direction characters");
       const database = await openDatabaseFromEnv();
       try {
-        const outcome = await signup(database.db, {
-          email,
-          password,
-          displayName: stringFlag(parsed, "name"),
-          locale: "en",
-          ip: "cli",
-        });
+        const outcome = await signup(
+          database.db,
+          { actor: systemActor("cli") },
+          {
+            email,
+            password,
+            displayName: stringFlag(parsed, "name"),
+            locale: "en",
+            ip: "cli",
+          },
+        );
         if (!outcome.ok && outcome.code !== "email_taken") throw new UsageError(outcome.code);
         await database.db
           .update(users)

@@ -3,7 +3,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDateTime, pickText } from "../domain/i18n";
+import { formatDateTime, pickText } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { deny } from "../web/http.server";
 import { requireUser } from "../web/guards.server";
@@ -51,7 +51,7 @@ export default function Account() {
         <ul>
           {roles.map((r) => (
             <li key={r.slug}>
-              <Link to={`/m/${r.slug}/admin`}>{pickText(r.name, locale)}</Link> — {t(`role.${r.role}` as MessageKey)}
+              <Link to={`/m/${r.slug}/admin`}>{pickText(r.name, locale)}</Link> — {t(`role.${r.role}`)}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { userActor } from "../services/scope";
 import { isLocale } from "../domain/i18n";
 import { setUserLocale } from "../services/accounts/auth.server";
 import { readForm } from "../web/csrf.server";
@@ -18,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const locale = form.get("locale");
   if (!isLocale(locale)) throw deny(400, "bad_request", "locale must be one of: en, fa.");
   const current = await getSession(context.db, request);
-  if (current) await setUserLocale(context.db, current.user.id, locale);
+  if (current) await setUserLocale(context.db, { actor: userActor(current.user) }, { locale });
   return redirect(back, {
     headers: { "Set-Cookie": localeCookie(request, locale) },
   });

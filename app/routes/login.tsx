@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { observer } from "../services/scope";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
@@ -33,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const result = validateForm(schema, form, t, { email: "auth.email", password: "auth.password" });
   if (!result.ok) return formFailure(400, result.errors, result.values);
-  const outcome = await login(context.db, { ...result.data, ip: context.clientIp });
+  const outcome = await login(context.db, { actor: observer }, { ...result.data, ip: context.clientIp });
   if (!outcome.ok) {
     const throttled = outcome.code === "throttled";
     return formFailure(

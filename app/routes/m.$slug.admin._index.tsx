@@ -1,11 +1,11 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { and, eq } from "drizzle-orm";
-import { memberships, users } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
+import { membersOf } from "../services/accounts/memberships.server";
 import { roundsOf } from "../services/rounds/rounds.server";
+import { scopeOf, userActor } from "../services/scope";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -15,15 +15,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, role } = await requireStaff(request, context, params.slug);
-  const [roundList, staff] = await Promise.all([
+  const { municipality, user, role } = await requireStaff(request, context, params.slug);
+  const [roundList, members] = await Promise.all([
     roundsOf(context.db, municipality.id, municipality.timeZone),
-    context.db
-      .select({ displayName: users.displayName, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.municipalityId, municipality.id))),
+    membersOf(context.db, scopeOf(municipality, userActor(user))),
   ]);
+  const staff = members.map((m) => ({ displayName: m.displayName, role: m.role }));
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
     role,
@@ -75,7 +72,7 @@ export default function StaffDashboard() {
         {data.rounds.map((r) => (
           <li key={r.slug}>
             <Link to={`/m/${data.municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
-            {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
+            {r.currentPhase ? t(`phase.${r.currentPhase}`) : t("round.noCurrentPhase")}
           </li>
         ))}
       </ul>
@@ -83,7 +80,7 @@ export default function StaffDashboard() {
       <ul>
         {data.staff.map((s) => (
           <li key={s.displayName}>
-            {s.displayName} — {t(`role.${s.role}` as MessageKey)}
+            {s.displayName} — {t(`role.${s.role}`)}
           </li>
         ))}
       </ul>

@@ -1,25 +1,28 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
 import { type MessageKey, type Translator, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { decodeTextFile } from "../domain/text-file";
-import { type CensusProblem, MAX_CENSUS_ROWS } from "../domain/verification/census";
+import { type CensusProblem, type CensusReason, MAX_CENSUS_ROWS } from "../domain/verification/census";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
 import {
+  censusSummary,
   expireStaleImports,
   idRulesOf,
   recentImports,
   saveIdRules,
   startCensusImport,
-  censusSummary,
 } from "../services/verification/census.server";
+import { VerificationRefused } from "../services/verification/verifications.server";
 import { readUploadForm } from "../web/csrf.server";
+import { formFailure, validateForm } from "../web/forms.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { VerificationRefused, verificationFailure } from "../services/verification/verification.server";
+import { verificationRefusal } from "../web/refusal-messages/verification";
 import { pageTitle } from "../components/page-title";
 
 /** Largest census file (ADR 0014): a few million rows (4,000,000 rows of the four columns are ~140 MB). */
@@ -34,17 +37,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
 ];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireMunicipalityAdmin(request, context, params.slug);
-  await expireStaleImports(context.db, municipality.id);
+  const { municipality, user } = await requireMunicipalityAdmin(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  await expireStaleImports(context.db, scope);
   const [rules, summary, imports, districtRows] = await Promise.all([
-    idRulesOf(context.db, municipality.id),
-    censusSummary(context.db, municipality.id),
-    recentImports(context.db, municipality.id),
-    context.db
-      .select()
-      .from(districts)
-      .where(eq(districts.municipalityId, municipality.id))
-      .orderBy(asc(districts.position)),
+    idRulesOf(context.db, scope),
+    censusSummary(context.db, scope),
+    recentImports(context.db, scope),
+    districtsOf(context.db, scope),
   ]);
   return json({
     slug: municipality.slug,
@@ -73,30 +73,44 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; saved?: boolean };
 
+const censusSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("scheme"),
+    idScheme: z.string().optional(),
+    idPattern: z
+      .string()
+      .default("")
+      .transform((value) => value.slice(0, 400)),
+  }),
+  // The file is checked below (missing, too large, not text), each with its own message.
+  z.object({ intent: z.literal("import"), file: z.unknown(), skipBadRows: z.string().optional() }),
+]);
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireMunicipalityAdmin(request, context, params.slug);
+  const scope = scopeOf(access.municipality, userActor(access.user));
   const t = translator(requestLocale(request));
   // Refused by its Content-Length or once more bytes arrive, before the body is held in memory.
   const form = await readUploadForm(request, MAX_FILE_MB * 1024 * 1024 + FORM_MARGIN_BYTES);
-  if (!form) return verificationFailure(tooLarge(), t, { intent: "import" });
-  const intent = form.get("intent");
+  if (!form) return verificationRefusal(tooLarge(), t, { intent: "import" });
+  const parsed = validateForm(censusSchema, form, t, { idPattern: "verification.census.idPattern" });
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const input = parsed.data;
   try {
-    if (intent === "scheme") {
-      const scheme = form.get("idScheme") === "pattern" ? "pattern" : "ir-national-code";
-      const pattern = String(form.get("idPattern") ?? "").slice(0, 400);
-      await saveIdRules(context.db, access, { scheme, pattern });
+    if (input.intent === "scheme") {
+      const scheme = input.idScheme === "pattern" ? "pattern" : "ir-national-code";
+      await saveIdRules(context.db, scope, { scheme, pattern: input.idPattern });
       return json<Outcome>({ errors: null, values: {}, saved: true });
     }
-    const file = form.get("file");
+    const file = input.file;
     if (!(file instanceof File) || file.size === 0) throw new VerificationRefused("file_missing", "file");
     if (file.size > MAX_FILE_MB * 1024 * 1024) throw tooLarge();
     const decoded = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
-    if ("notText" in decoded)
-      throw new VerificationRefused("file_encoding", "file", 400, { line: decoded.notText.line });
-    const outcome = await startCensusImport(context.db, access, {
+    if ("notText" in decoded) throw new VerificationRefused("file_encoding", "file", { line: decoded.notText.line });
+    const outcome = await startCensusImport(context.db, scope, {
       fileName: file.name || "census.csv",
       text: decoded.text,
-      skipBadRows: form.get("skipBadRows") === "on",
+      skipBadRows: input.skipBadRows === "on",
     });
     if (outcome.status === "refused") {
       // Bad rows are counted; a file refused as a whole (no header, no rows, too many) has none.
@@ -113,16 +127,35 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await Promise.race([outcome.done, new Promise((resolve) => setTimeout(resolve, 1500))]);
     return redirect(`/m/${access.municipality.slug}/admin/census?import=${outcome.importId}`);
   } catch (error) {
-    return verificationFailure(error, t, { intent: String(intent ?? "") });
+    return verificationRefusal(error, t, { intent: input.intent });
   }
 }
 
 function tooLarge() {
-  return new VerificationRefused("file_too_large", "file", 413, { max: MAX_FILE_MB });
+  return new VerificationRefused("file_too_large", "file", { max: MAX_FILE_MB }, 413);
 }
 
+/** Why a census row was refused, per reason. */
+const censusWhy: { readonly [R in CensusReason]: MessageKey } = {
+  header: "verification.census.why.header",
+  empty: "verification.census.why.empty",
+  too_many_rows: "verification.census.why.too_many_rows",
+  long: "verification.census.why.long",
+  columns: "verification.census.why.columns",
+  quote: "verification.census.why.quote",
+  id_missing: "verification.census.why.id_missing",
+  id_format: "verification.census.why.id_format",
+  id_checksum: "verification.census.why.id_checksum",
+  id_pattern: "verification.census.why.id_pattern",
+  duplicate: "verification.census.why.duplicate",
+  birth_date_invalid: "verification.census.why.birth_date_invalid",
+  birth_date_future: "verification.census.why.birth_date_future",
+  district_unknown: "verification.census.why.district_unknown",
+  class_invalid: "verification.census.why.class_invalid",
+};
+
 function whyText(t: Translator, p: CensusProblem): string {
-  return t(`verification.census.why.${p.reason}` as MessageKey, {
+  return t(censusWhy[p.reason], {
     value: p.value ?? "",
     firstLine: p.firstLine ?? 0,
     limit: p.limit ?? 0,
@@ -246,7 +279,7 @@ export default function CensusAdmin() {
       {data.imports.map((i) => (
         <section key={i.id} className="census-import" data-status={i.status}>
           <h3>
-            {i.fileName} — {t(`verification.census.status.${i.status}` as MessageKey)}
+            {i.fileName} — {t(`verification.census.status.${i.status}`)}
           </h3>
           <p>
             {t("verification.census.started")}: {formatDateTime(locale, new Date(i.startedAt), data.timeZone)}
@@ -286,7 +319,7 @@ export default function CensusAdmin() {
           defaultValue={data.rules.scheme}
           options={(["ir-national-code", "pattern"] as const).map((s) => ({
             value: s,
-            label: t(`verification.census.scheme.${s}` as MessageKey),
+            label: t(`verification.census.scheme.${s}`),
           }))}
         />
         <Field

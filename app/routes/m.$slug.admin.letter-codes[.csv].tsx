@@ -1,7 +1,28 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { z } from "zod";
+import { letterCsv } from "../domain/verification/codes";
+import { RefusedError } from "../services/errors.server";
+import { scopeOf, userActor } from "../services/scope";
+import { generateLetterCodes } from "../services/verification/letter-codes.server";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
-import { VerificationRefused, generateLetterCodes, letterCsv } from "../services/verification/verification.server";
+
+/** A whole number, or the default when left empty; anything else is NaN (the service names the field). */
+const count = (fallback: number) =>
+  z
+    .string()
+    .default("")
+    .transform((raw) => raw.trim())
+    .transform((raw) => (raw === "" ? fallback : /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN));
+
+const lettersSchema = z.object({
+  districtId: z
+    .string()
+    .default("")
+    .transform((id) => id || null),
+  validDays: count(60),
+  limit: count(1000),
+});
 
 /**
  * POST: generates a batch of one-time letter codes and answers with the mailing list as a CSV download
@@ -11,16 +32,13 @@ import { VerificationRefused, generateLetterCodes, letterCsv } from "../services
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireMunicipalityAdmin(request, context, params.slug);
   const form = await readForm(request);
-  const number = (name: string, fallback: number) => {
-    const raw = String(form.get(name) ?? "").trim();
-    return raw === "" ? fallback : /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
-  };
+  const scope = scopeOf(access.municipality, userActor(access.user));
+  const back = (code: string) =>
+    redirect(`/m/${access.municipality.slug}/admin/verifications?lettersError=${code}#letters`, { status: 303 });
+  const parsed = lettersSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return back(parsed.error.issues[0]?.path[0] === "validDays" ? "valid_days" : "limit");
   try {
-    const { batch, rows } = await generateLetterCodes(context.db, access, {
-      districtId: String(form.get("districtId") ?? "") || null,
-      validDays: number("validDays", 60),
-      limit: number("limit", 1000),
-    });
+    const { batch, rows } = await generateLetterCodes(context.db, scope, parsed.data);
     return new Response(letterCsv(rows), {
       status: 200,
       headers: {
@@ -30,9 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
     });
   } catch (error) {
-    if (!(error instanceof VerificationRefused)) throw error;
-    return redirect(`/m/${access.municipality.slug}/admin/verifications?lettersError=${error.code}#letters`, {
-      status: 303,
-    });
+    if (!(error instanceof RefusedError)) throw error;
+    return back(error.code);
   }
 }

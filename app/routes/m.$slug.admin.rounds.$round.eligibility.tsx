@@ -1,22 +1,25 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { and, asc, eq } from "drizzle-orm";
-import { districts, rounds } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
+import { validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
+import { verificationRefusal } from "../web/refusal-messages/verification";
+import { RefusedError } from "../services/errors.server";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
 import {
-  VerificationRefused,
   deleteVoterClass,
-  roundRules,
+  roundWithRules,
   saveEligibility,
   saveVoterClass,
-  verificationFailure,
-} from "../services/verification/verification.server";
+} from "../services/verification/eligibility.server";
+import { VerificationRefused, type VerificationRefusal } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -25,20 +28,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   ]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const [round] = await context.db
-    .select()
-    .from(rounds)
-    .where(and(eq(rounds.municipalityId, municipality.id), eq(rounds.slug, params.round ?? "")));
-  if (!round) throw notFound("round");
-  const [rules, districtRows] = await Promise.all([
-    roundRules(context.db, round, municipality.timeZone),
-    context.db
-      .select()
-      .from(districts)
-      .where(eq(districts.municipalityId, municipality.id))
-      .orderBy(asc(districts.position)),
-  ]);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await roundWithRules(context.db, scope, { roundSlug: params.round ?? "" });
+  if (!found) throw notFound("round");
+  const { round, rules } = found;
+  const districtRows = await districtsOf(context.db, scope);
   return json({
     slug: municipality.slug,
     round: { slug: round.slug, title: round.title },
@@ -47,12 +42,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-function text(form: FormData, name: string, max = 200): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value.slice(0, max).trim() : "";
-}
+/** Text cut to `max` characters and trimmed (the services check the content and name the field). */
+const cut = (max = 200) =>
+  z
+    .string()
+    .default("")
+    .transform((value) => value.slice(0, max).trim());
 
-function integer(raw: string, code: string, field: string): number {
+const eligibilitySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("class"), nameEn: cut(), nameFa: cut(), code: cut(60), weight: cut() }),
+  z.object({ intent: z.literal("deleteClass"), code: cut(60) }),
+  z.object({
+    intent: z.literal("rules"),
+    allDistricts: z.string().optional(),
+    districtIds: z.union([z.string(), z.array(z.string())]).optional(),
+    minAge: cut(),
+    verifiedToPropose: z.string().optional(),
+    verifiedToComment: z.string().optional(),
+  }),
+]);
+
+/** A whole number typed in a form, or the refusal naming its field. */
+function integer(raw: string, code: VerificationRefusal, field: string): number {
   if (!/^\d{1,6}$/.test(raw)) throw new VerificationRefused(code, field);
   return Number(raw);
 }
@@ -61,46 +72,46 @@ type Outcome = { errors: Record<string, string> | null; values: Record<string, s
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(access.municipality, userActor(access.user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
-  const intent = text(form, "intent");
+  const parsed = validateForm(eligibilitySchema, form, t, {});
+  const input = parsed.ok ? parsed.data : null;
   try {
-    if (intent === "class") {
-      const nameEn = text(form, "nameEn");
-      const nameFa = text(form, "nameFa");
-      const code = text(form, "code", 60).toLowerCase();
-      const weight = integer(text(form, "weight"), "class_weight", "weight");
-      if (!nameEn && !nameFa) throw new VerificationRefused("name_required", "nameEn");
-      await saveVoterClass(context.db, access, roundSlug, {
-        code,
+    if (input?.intent === "class") {
+      const weight = integer(input.weight, "class_weight", "weight");
+      if (!input.nameEn && !input.nameFa) throw new VerificationRefused("name_required", "nameEn");
+      await saveVoterClass(context.db, scope, {
+        roundSlug,
+        code: input.code.toLowerCase(),
         weight,
-        name: { ...(nameEn ? { en: nameEn } : {}), ...(nameFa ? { fa: nameFa } : {}) },
+        name: { ...(input.nameEn ? { en: input.nameEn } : {}), ...(input.nameFa ? { fa: input.nameFa } : {}) },
       });
-    } else if (intent === "deleteClass") {
-      await deleteVoterClass(context.db, access, roundSlug, text(form, "code", 60));
-    } else if (intent === "rules") {
-      const all = form.get("allDistricts") === "on";
-      const chosen = form.getAll("districtIds").filter((v): v is string => typeof v === "string");
-      const minAgeRaw = text(form, "minAge");
-      await saveEligibility(context.db, access, roundSlug, {
-        districtIds: all ? null : chosen,
-        minAge: minAgeRaw === "" ? null : integer(minAgeRaw, "min_age", "minAge"),
-        verifiedToPropose: form.get("verifiedToPropose") === "on",
-        verifiedToComment: form.get("verifiedToComment") === "on",
+    } else if (input?.intent === "deleteClass") {
+      await deleteVoterClass(context.db, scope, { roundSlug, code: input.code });
+    } else if (input?.intent === "rules") {
+      const chosen = input.districtIds === undefined ? [] : [input.districtIds].flat();
+      await saveEligibility(context.db, scope, {
+        roundSlug,
+        districtIds: input.allDistricts === "on" ? null : chosen,
+        minAge: input.minAge === "" ? null : integer(input.minAge, "min_age", "minAge"),
+        verifiedToPropose: input.verifiedToPropose === "on",
+        verifiedToComment: input.verifiedToComment === "on",
       });
     } else {
       throw new VerificationRefused("class_unknown");
     }
   } catch (error) {
-    if (error instanceof VerificationRefused && error.code === "round_unknown") throw notFound("round");
-    return verificationFailure(error, t, {
-      intent,
-      code: text(form, "code", 60),
-      nameEn: text(form, "nameEn"),
-      nameFa: text(form, "nameFa"),
-      weight: text(form, "weight"),
-      minAge: text(form, "minAge"),
+    if (error instanceof RefusedError && error.code === "round_unknown") throw notFound("round");
+    const typed = input ?? { intent: "" };
+    return verificationRefusal(error, t, {
+      intent: typed.intent,
+      code: "code" in typed ? typed.code : "",
+      nameEn: "nameEn" in typed ? typed.nameEn : "",
+      nameFa: "nameFa" in typed ? typed.nameFa : "",
+      weight: "weight" in typed ? typed.weight : "",
+      minAge: "minAge" in typed ? typed.minAge : "",
     });
   }
   return json<Outcome>({ errors: null, values: {}, saved: true });

@@ -1,14 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { addMember, changeMemberRole, membersOf, removeMember } from "../services/accounts/memberships.server";
-import { refusalResponse } from "../web/refusals.server";
+import { scopeOf, userActor } from "../services/scope";
+import { membershipMessages } from "../web/refusal-messages/accounts";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("members.title"));
@@ -16,7 +19,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 /** Administrators only (ADR 0019): the council members of this municipality and their roles. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, user } = await requireMunicipalityAdmin(request, context, params.slug);
-  const members = await membersOf(context.db, municipality.id);
+  const members = await membersOf(context.db, scopeOf(municipality, userActor(user)));
   return json({
     slug: municipality.slug,
     name: municipality.name,
@@ -33,23 +36,33 @@ type Outcome = {
   changed?: boolean;
 };
 
+/** Text cut to `max` characters (the service checks the content and names the field). */
+const cut = (max = 200) =>
+  z
+    .string()
+    .catch("")
+    .default("")
+    .transform((value) => value.slice(0, max));
+
+/** Any intent but `remove` and `role` adds a member (the add form is the page's first). */
+const staffSchema = z.object({ intent: cut(), email: cut(320), role: cut(), userId: cut() });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireMunicipalityAdmin(request, context, params.slug);
+  const scope = scopeOf(access.municipality, userActor(access.user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string, max = 200) => String(form.get(name) ?? "").slice(0, max);
-  const intent = field("intent");
-  const values = { intent, email: field("email", 320), role: field("role"), userId: field("userId") };
+  const values = staffSchema.parse(Object.fromEntries(form));
   const nameOf = async (userId: string) =>
-    (await membersOf(context.db, access.municipality.id)).find((m) => m.userId === userId)?.displayName ?? "";
+    (await membersOf(context.db, scope)).find((m) => m.userId === userId)?.displayName ?? "";
   try {
-    if (intent === "remove") {
+    if (values.intent === "remove") {
       const name = await nameOf(values.userId);
-      await removeMember(context.db, access, { userId: values.userId });
+      await removeMember(context.db, scope, { userId: values.userId });
       return json<Outcome>({ errors: null, values: {}, notice: t("members.removed", { name }) });
     }
-    if (intent === "role") {
-      const changed = await changeMemberRole(context.db, access, { userId: values.userId, role: values.role });
+    if (values.intent === "role") {
+      const changed = await changeMemberRole(context.db, scope, { userId: values.userId, role: values.role });
       const name = await nameOf(values.userId);
       return json<Outcome>({
         errors: null,
@@ -58,10 +71,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         changed,
       });
     }
-    const { userId } = await addMember(context.db, access, { email: values.email, role: values.role });
+    const { userId } = await addMember(context.db, scope, { email: values.email, role: values.role });
     return json<Outcome>({ errors: null, values: {}, notice: t("members.added", { name: await nameOf(userId) }) });
   } catch (error) {
-    return refusalResponse(error, t, values, "members.error.");
+    return refusalResponseFrom(error, t, values, membershipMessages);
   }
 }
 
@@ -97,7 +110,7 @@ export default function StaffMembers() {
                 <span dir="auto">{m.displayName}</span> {m.userId === data.me ? t("members.you") : null}
               </td>
               <td dir="ltr">{m.email}</td>
-              <td>{t(`role.${m.role}` as MessageKey)}</td>
+              <td>{t(`role.${m.role}`)}</td>
               <td>{formatDateTime(locale, new Date(m.since), data.timeZone)}</td>
               <td>
                 {m.userId === data.me ? null : (
@@ -145,7 +158,7 @@ export default function StaffMembers() {
           label={t("members.role")}
           defaultValue={(adding ? result?.values?.role : undefined) || "staff"}
           error={adding ? result?.errors?.role : undefined}
-          options={(["staff", "admin"] as const).map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))}
+          options={(["staff", "admin"] as const).map((r) => ({ value: r, label: t(`role.${r}`) }))}
         />
         <button type="submit">{t("members.add.submit")}</button>
       </PostForm>

@@ -1,73 +1,65 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { asc, eq, inArray } from "drizzle-orm";
-import { districts, roundVoterClasses, rounds } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDateTime, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { isolated } from "../domain/accounts/names";
-import { censusClasses } from "../services/verification/census.server";
 import { readForm } from "../web/csrf.server";
-import type { FormFailure } from "../web/forms.server";
+import { type FormFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
+import { verificationMessages, verificationRefusal } from "../web/refusal-messages/verification";
 import { MAX_LETTER_BATCH } from "../domain/verification/codes";
+import { RefusedError } from "../services/errors.server";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { knownVoterClasses } from "../services/verification/eligibility.server";
+import { letterCodeCounts } from "../services/verification/letter-codes.server";
 import {
-  VerificationRefused,
   censusLockQueue,
   clearCensusLock,
-  letterCodeCounts,
   moveVerification,
   residentByEmail,
   revokeVerification,
   staffVerify,
   verificationCounts,
-  verificationFailure,
-} from "../services/verification/verification.server";
+} from "../services/verification/staff-verification.server";
+import { VerificationRefused } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.staff.title"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, role } = await requireStaff(request, context, params.slug);
+  const { municipality, user, role } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
   const url = new URL(request.url);
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
-  const [found, districtRows, counts, letters, fromCensus, roundIds, locks] = await Promise.all([
-    email ? residentByEmail(context.db, municipality.id, email) : null,
-    context.db
-      .select()
-      .from(districts)
-      .where(eq(districts.municipalityId, municipality.id))
-      .orderBy(asc(districts.position)),
-    verificationCounts(context.db, municipality.id),
-    letterCodeCounts(context.db, municipality.id),
-    censusClasses(context.db, municipality.id),
-    context.db.select({ id: rounds.id }).from(rounds).where(eq(rounds.municipalityId, municipality.id)),
-    censusLockQueue(context.db, municipality.id),
+  // A letter-code refusal comes back in the address: only a known code has a message.
+  const lettersError = url.searchParams.get("lettersError") ?? "";
+  const [found, districtRows, counts, letters, classes, locks] = await Promise.all([
+    email ? residentByEmail(context.db, scope, { email }) : null,
+    districtsOf(context.db, scope),
+    verificationCounts(context.db, scope),
+    letterCodeCounts(context.db, scope),
+    knownVoterClasses(context.db, scope),
+    censusLockQueue(context.db, scope),
   ]);
-  const fromRounds = roundIds.length
-    ? await context.db
-        .selectDistinct({ code: roundVoterClasses.code })
-        .from(roundVoterClasses)
-        .where(
-          inArray(
-            roundVoterClasses.roundId,
-            roundIds.map((r) => r.id),
-          ),
-        )
-    : [];
   const byMethod = Object.fromEntries(counts.map((c) => [c.method, c.n]));
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
     email,
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
-    classes: [...new Set([...fromCensus, ...fromRounds.map((r) => r.code)])].sort(),
+    classes,
     counts: { census: byMethod.census ?? 0, letter: byMethod.letter ?? 0, staff: byMethod.staff ?? 0 },
     // Letter codes and the census are the administrators' (ADR 0019).
     admin: role === "admin",
     letters: role === "admin" ? letters : null,
+    lettersError: Object.hasOwn(verificationMessages, lettersError)
+      ? verificationMessages[lettersError as keyof typeof verificationMessages]
+      : null,
     locks,
     found: found
       ? {
@@ -84,67 +76,94 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type MoveOffer = FormFailure & { moveFrom: string; toUserId: string };
 
-function text(form: FormData, name: string, max = 200): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value.slice(0, max) : "";
-}
+/** Text cut to `max` characters (the services check the content and name the field). */
+const cut = (max = 200) =>
+  z
+    .string()
+    .default("")
+    .transform((value) => value.slice(0, max));
+
+const staffSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("verify"),
+    email: cut(320),
+    userId: cut(),
+    nationalId: cut(65),
+    birthDate: cut(40),
+    districtId: cut(),
+    voterClass: cut(60),
+    reason: cut(600),
+  }),
+  z.object({ intent: z.literal("revoke"), email: cut(320), verificationId: cut(), reason: cut(600) }),
+  z.object({ intent: z.literal("clear-lock"), email: cut(320), lockId: cut() }),
+  z.object({
+    intent: z.literal("move"),
+    email: cut(320),
+    verificationId: cut(),
+    toUserId: cut(),
+    reason: cut(600),
+  }),
+]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(access.municipality, userActor(access.user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const intent = text(form, "intent");
-  const email = text(form, "email", 320);
+  const parsed = validateForm(staffSchema, form, t, {});
+  const input = parsed.ok ? parsed.data : null;
+  const email = input?.email ?? "";
   const back = (done: string) =>
     redirect(`/m/${access.municipality.slug}/admin/verifications?email=${encodeURIComponent(email)}&done=${done}`);
   try {
-    if (intent === "verify") {
-      const nationalId = text(form, "nationalId", 65);
-      if (nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
-      await staffVerify(context.db, access, {
-        userId: text(form, "userId"),
-        nationalId,
-        birthDate: text(form, "birthDate", 40),
-        districtId: text(form, "districtId"),
-        voterClass: text(form, "voterClass", 60),
-        reason: text(form, "reason", 600),
+    if (input?.intent === "verify") {
+      if (input.nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
+      await staffVerify(context.db, scope, {
+        userId: input.userId,
+        nationalId: input.nationalId,
+        birthDate: input.birthDate,
+        districtId: input.districtId,
+        voterClass: input.voterClass,
+        reason: input.reason,
       });
       return back("verified");
     }
-    if (intent === "revoke") {
-      await revokeVerification(context.db, access, {
-        verificationId: text(form, "verificationId"),
-        reason: text(form, "reason", 600),
-      });
+    if (input?.intent === "revoke") {
+      await revokeVerification(context.db, scope, { verificationId: input.verificationId, reason: input.reason });
       return back("revoked");
     }
-    if (intent === "clear-lock") {
-      await clearCensusLock(context.db, access, { lockId: text(form, "lockId") });
+    if (input?.intent === "clear-lock") {
+      await clearCensusLock(context.db, scope, { lockId: input.lockId });
       return back("cleared");
     }
-    if (intent === "move") {
-      await moveVerification(context.db, access, {
-        verificationId: text(form, "verificationId"),
-        toUserId: text(form, "toUserId"),
-        reason: text(form, "reason", 600),
+    if (input?.intent === "move") {
+      await moveVerification(context.db, scope, {
+        verificationId: input.verificationId,
+        toUserId: input.toUserId,
+        reason: input.reason,
       });
       return back("moved");
     }
     throw new VerificationRefused("verification_unknown");
   } catch (error) {
-    const values = { intent, email, districtId: text(form, "districtId"), voterClass: text(form, "voterClass", 60) };
-    if (error instanceof VerificationRefused && error.code === "identity_taken_staff" && error.params.verification) {
+    const values = {
+      intent: input?.intent ?? "",
+      email,
+      districtId: input?.intent === "verify" ? input.districtId : "",
+      voterClass: input?.intent === "verify" ? input.voterClass : "",
+    };
+    if (error instanceof RefusedError && error.code === "identity_taken_staff" && error.params.verification) {
       return json<MoveOffer>(
         {
           errors: { nationalId: t("verification.error.identity_taken_staff") },
           values,
           moveFrom: String(error.params.verification),
-          toUserId: text(form, "userId"),
+          toUserId: input?.intent === "verify" ? input.userId : "",
         },
         { status: 409 },
       );
     }
-    return verificationFailure(error, t, values);
+    return verificationRefusal(error, t, values);
   }
 }
 
@@ -155,7 +174,6 @@ export default function Verifications() {
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
   const done = search.get("done");
-  const lettersError = search.get("lettersError");
   const values = result?.values ?? {};
   const errors = result?.errors;
   const districtName = new Map(data.districts.map((d) => [d.id, pickText(d.name, locale)]));
@@ -177,7 +195,11 @@ export default function Verifications() {
       <p>{t("verification.staff.counts", data.counts)}</p>
       {done ? (
         <p className="notice" role="status">
-          {t(`verification.staff.${["verified", "revoked", "cleared"].includes(done) ? done : "moved"}` as MessageKey)}
+          {t(
+            done === "verified" || done === "revoked" || done === "cleared"
+              ? `verification.staff.${done}`
+              : "verification.staff.moved",
+          )}
         </p>
       ) : null}
 
@@ -197,7 +219,7 @@ export default function Verifications() {
           <ul>
             {found.history.map((h) => (
               <li key={h.id} data-verification={h.id}>
-                {t(`verification.method.${h.method}` as MessageKey)} — {districtName.get(h.districtId) ?? ""} —{" "}
+                {t(`verification.method.${h.method}`)} — {districtName.get(h.districtId) ?? ""} —{" "}
                 <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
                 {h.verifiedBy ? ` — ${t("verification.staff.by", { name: isolated(h.verifiedBy) })}` : ""} —{" "}
                 {h.revokedAt
@@ -334,9 +356,9 @@ export default function Verifications() {
           <h2 id="letters">{t("verification.letters.title")}</h2>
           <p>{t("verification.letters.help")}</p>
           <p>{t("verification.letters.counts", data.letters ?? { issued: 0, used: 0, open: 0 })}</p>
-          {lettersError ? (
+          {data.lettersError ? (
             <p className="field-error" role="alert">
-              {t(`verification.error.${lettersError}` as MessageKey, { max: MAX_LETTER_BATCH })}
+              {t(data.lettersError, { max: MAX_LETTER_BATCH })}
             </p>
           ) : null}
           <PostForm action={`/m/${data.slug}/admin/letter-codes.csv`} reloadDocument aria-labelledby="letters">

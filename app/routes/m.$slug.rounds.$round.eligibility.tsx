@@ -1,12 +1,12 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
 import { formatDay, formatNumber, pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { eligibilityFor } from "../services/verification/verification.server";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { eligibilityFor } from "../services/verification/eligibility.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -18,17 +18,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const current = await optionalUser(request, context);
-  const found = await eligibilityFor(context.db, {
-    municipality,
-    roundSlug: params.round ?? "",
-    userId: current?.user.id ?? null,
-  });
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
+  const found = await eligibilityFor(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await context.db
-    .select()
-    .from(districts)
-    .where(eq(districts.municipalityId, municipality.id))
-    .orderBy(asc(districts.position));
+  const districtRows = await districtsOf(context.db, scope);
   return json({
     slug: municipality.slug,
     loggedIn: Boolean(current),

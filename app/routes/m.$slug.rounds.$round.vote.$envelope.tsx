@@ -13,7 +13,8 @@ import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/b
 import { readForm } from "../web/csrf.server";
 import { requireVoterPath } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { voterStandingIn } from "../services/verification/verification.server";
+import { scopeOf, userActor } from "../services/scope";
+import { voterStanding } from "../services/verification/eligibility.server";
 import { asciiDigits } from "../domain/verification/ids";
 import { pageTitle } from "../components/page-title";
 
@@ -23,10 +24,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** The address, the logged-in voter and their standing in the round: what the page and the cast both need. */
 async function voterContext(args: LoaderFunctionArgs) {
   const { municipality, user, round, envelope } = await requireVoterPath(args.request, args.context, args.params);
-  const { rules, standing } = await voterStandingIn(args.context.db, {
-    municipality,
-    round,
-    userId: user.id,
+  const { rules, standing } = await voterStanding(args.context.db, scopeOf(municipality, userActor(user)), {
+    roundId: round.id,
     envelopeDistrictId: envelope.districtId,
   });
   return { municipality, user, round, envelope, phases: rules.phases, standing };

@@ -1,21 +1,18 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { rounds } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
+import { validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import {
-  VerificationRefused,
-  eligibilityFor,
-  verificationFailure,
-  verificationStatus,
-  verifyByCensus,
-  verifyByLetter,
-} from "../services/verification/verification.server";
+import { verificationRefusal } from "../web/refusal-messages/verification";
+import { scopeOf, userActor } from "../services/scope";
+import { roundStandings } from "../services/verification/eligibility.server";
+import { verificationStatus, verifyByCensus, verifyByLetter } from "../services/verification/self-verification.server";
+import { VerificationRefused } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.title"));
@@ -24,19 +21,9 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
-  const status = await verificationStatus(context.db, municipality.id, user.id);
-  const roundRows = await context.db
-    .select({ slug: rounds.slug })
-    .from(rounds)
-    .where(eq(rounds.municipalityId, municipality.id))
-    .orderBy(asc(rounds.createdAt));
-  const standings = [];
-  if (status.verified) {
-    for (const r of roundRows) {
-      const found = await eligibilityFor(context.db, { municipality, roundSlug: r.slug, userId: user.id });
-      if (found) standings.push({ slug: r.slug, title: found.round.title, weight: found.verdict.weight });
-    }
-  }
+  const scope = scopeOf(municipality, userActor(user));
+  const status = await verificationStatus(context.db, scope);
+  const standings = status.verified ? await roundStandings(context.db, scope) : [];
   return json({
     slug: municipality.slug,
     name: municipality.name,
@@ -46,35 +33,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-function text(form: FormData, name: string, max: number): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value.slice(0, max) : "";
-}
+/** Text cut to `max` characters (the services check the content and name the field). */
+const cut = (max: number) =>
+  z
+    .string()
+    .default("")
+    .transform((value) => value.slice(0, max));
+
+const verifySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("letter"), code: cut(64) }),
+  z.object({ intent: z.literal("census"), nationalId: cut(65), birthDate: cut(40) }),
+]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const intent = form.get("intent");
+  const scope = scopeOf(municipality, userActor(user));
+  const parsed = validateForm(verifySchema, form, t, {});
+  const intent = parsed.ok ? parsed.data.intent : "";
+  const code = parsed.ok && parsed.data.intent === "letter" ? parsed.data.code : "";
   try {
-    if (intent === "letter") {
-      await verifyByLetter(context.db, { municipality, user, code: text(form, "code", 64) });
-    } else if (intent === "census") {
-      const nationalId = text(form, "nationalId", 65);
-      if (nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
-      await verifyByCensus(context.db, {
-        municipality,
-        user,
-        ip: context.clientIp,
-        nationalId,
-        birthDate: text(form, "birthDate", 40),
-      });
+    if (!parsed.ok) throw new VerificationRefused("id_missing", "nationalId");
+    const input = parsed.data;
+    if (input.intent === "letter") {
+      await verifyByLetter(context.db, scope, { code: input.code });
     } else {
-      throw new VerificationRefused("id_missing", "nationalId");
+      if (input.nationalId.length > 64) throw new VerificationRefused("id_format", "nationalId");
+      await verifyByCensus(context.db, scope, {
+        ip: context.clientIp,
+        nationalId: input.nationalId,
+        birthDate: input.birthDate,
+      });
     }
   } catch (error) {
-    return verificationFailure(error, t, { intent: String(intent ?? ""), code: text(form, "code", 64) });
+    return verificationRefusal(error, t, { intent, code });
   }
   return redirect(`/m/${municipality.slug}/verify?done=1`);
 }
@@ -111,7 +105,7 @@ export default function Verify() {
           </p>
           <p>
             {t("verification.status.method", {
-              method: t(`verification.method.${v.method}` as MessageKey),
+              method: t(`verification.method.${v.method}`),
               date: formatDateTime(locale, new Date(v.verifiedAt), data.timeZone),
             })}
           </p>

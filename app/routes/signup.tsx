@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { observer } from "../services/scope";
 import { Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const t = translator(locale);
   const email = String(form.get("email") ?? "");
   const ip = context.clientIp;
-  if (await signupThrottled(context.db, { email, ip })) {
+  if (await signupThrottled(context.db, { actor: observer }, { email, ip })) {
     return formFailure(429, { form: t("auth.error.throttled") }, {});
   }
   const result = validateForm(schema, form, t, {
@@ -41,10 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password: "auth.password",
   });
   if (!result.ok) {
-    await recordSignupFailure(context.db, { email, ip });
+    await recordSignupFailure(context.db, { actor: observer }, { email, ip });
     return formFailure(400, result.errors, result.values);
   }
-  const outcome = await signup(context.db, { ...result.data, locale, ip });
+  const outcome = await signup(context.db, { actor: observer }, { ...result.data, locale, ip });
   if (!outcome.ok) {
     const throttled = outcome.code === "throttled";
     const values = { displayName: result.data.displayName, email: result.data.email };

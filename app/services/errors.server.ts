@@ -1,5 +1,8 @@
 import type { RuleViolation } from "../domain/rounds/rules";
 
+/** 413: an upload too large; 429: too many tries (verification throttling, ADR 0015). */
+export type RefusalStatus = 400 | 403 | 404 | 409 | 413 | 429;
+
 /**
  * A use case refused: a literal code, the form field concerned (if any) and values for the message.
  * Each area names its codes as a union (`RefusedError<BallotRefusal>`) and maps every code to a message
@@ -10,7 +13,7 @@ export class RefusedError<C extends string = string> extends Error {
     readonly code: C,
     readonly field: string | null = null,
     readonly params: Record<string, string | number> = {},
-    readonly status: 400 | 403 | 404 | 409 = 400,
+    readonly status: RefusalStatus = 400,
   ) {
     super(`${code}${field ? ` (${field})` : ""}`);
   }

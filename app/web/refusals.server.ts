@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import type { MessageKey, Translator } from "../domain/i18n";
-import { RefusedError, ViolationsError } from "../services/errors.server";
+import { type RefusalStatus, RefusedError, ViolationsError } from "../services/errors.server";
 import type { FieldErrors, FormFailure } from "./forms.server";
 
 function translateParams(params: Record<string, string | number>, t: Translator): Record<string, string | number> {
@@ -29,7 +29,7 @@ export function refusalResponse(
   prefix = "rounds.error.",
 ) {
   let errors: FieldErrors;
-  let status: 400 | 403 | 404 | 409 = 400;
+  let status: RefusalStatus = 400;
   if (error instanceof ViolationsError) {
     errors = {};
     for (const v of error.violations) {

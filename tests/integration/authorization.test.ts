@@ -5,6 +5,7 @@
  * comment or proposal), the same routes on a published round, and every route carrying the other
  * municipality's ids: refused, and the database unchanged.
  */
+import { scopeOf, userActor } from "../../app/services/scope";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -827,11 +828,11 @@ async function withCensus() {
     .from(users)
     .where(eq(users.id, userIds.admin as string));
   if (!municipality) throw new Error("no municipality");
-  await importCensus(
-    database.db,
-    { user: { ...admin, isPlatformAdmin: false }, municipality },
-    { fileName: "census.csv", text: CENSUS_FILE, skipBadRows: false },
-  );
+  await importCensus(database.db, scopeOf(municipality, userActor(admin)), {
+    fileName: "census.csv",
+    text: CENSUS_FILE,
+    skipBadRows: false,
+  });
 }
 
 const MATRIX_WITNESS = newCosignerKey("witness.example/matrix");

@@ -3,6 +3,7 @@
  * that stop it: misses counted per identity (locked after 5), per address, per municipality, and
  * sign-ups per address (ADR 0015).
  */
+import { scopeOf, userActor } from "../../app/services/scope";
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,11 +14,8 @@ import * as signup from "../../app/routes/signup";
 import * as verifyPage from "../../app/routes/m.$slug.verify";
 import { hashPassword } from "../../app/services/accounts/auth.server";
 import { importCensus } from "../../app/services/verification/census.server";
-import {
-  IDENTITY_MISSES,
-  generateLetterCodes,
-  verifyByLetter,
-} from "../../app/services/verification/verification.server";
+import { IDENTITY_MISSES, verifyByLetter } from "../../app/services/verification/self-verification.server";
+import { generateLetterCodes } from "../../app/services/verification/letter-codes.server";
 import { testDatabase, unique } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
 import { PASSWORD, type Town, censusCsv, loggedIn, nationalId, setupTown } from "./verification-setup";
@@ -141,9 +139,7 @@ describe("guessing a real resident's birth date from many accounts", () => {
     });
     const letter = letters.rows.find((r) => r.line === 2);
     expect(letter).toBeDefined();
-    const done = await verifyByLetter(database.db, {
-      municipality: town.municipality,
-      user: { id: resident.id },
+    const done = await verifyByLetter(database.db, scopeOf(town.municipality, userActor(resident)), {
       code: letter?.code ?? "",
     });
     expect(done.verificationId).toBeTruthy();

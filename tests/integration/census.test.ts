@@ -50,7 +50,7 @@ describe("census import", () => {
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.errors.file).toMatch(/6 of 7 rows/);
-    expect(await activeImport(database.db, town.municipality.id)).toBeNull();
+    expect(await activeImport(database.db, town.staff)).toBeNull();
     const [refused] = await database.db
       .select()
       .from(censusImports)
@@ -94,7 +94,7 @@ describe("census import", () => {
       { slug: town.slug },
     );
     expect(response.status).toBe(302);
-    const active = await activeImport(database.db, town.municipality.id);
+    const active = await activeImport(database.db, town.staff);
     expect(active?.loadedRows).toBe(2);
     expect(active?.badRows).toBe(1);
     const secret = await censusSecret(database.db, town.municipality.id);
@@ -134,7 +134,7 @@ describe("census import", () => {
       skipBadRows: false,
     });
     expect(refused.status).toBe("refused");
-    expect((await activeImport(database.db, town.municipality.id))?.id).toBe(first.importId);
+    expect((await activeImport(database.db, town.staff))?.id).toBe(first.importId);
 
     const second = await importCensus(database.db, town.staff, {
       fileName: "two.csv",
@@ -161,14 +161,14 @@ describe("census import", () => {
     const rows: [string, string, string, string][] = [];
     for (let i = 0; i < 25_000; i++)
       rows.push([nationalId(400000000 + i), "1975-06-07", i % 2 ? "north" : "south", "resident"]);
-    const before = await activeImport(database.db, town.municipality.id);
+    const before = await activeImport(database.db, town.staff);
     const result = await importCensus(database.db, town.staff, {
       fileName: "big.csv",
       text: censusCsv(rows),
       skipBadRows: false,
     });
     expect(result.status).toBe("active");
-    const active = await activeImport(database.db, town.municipality.id);
+    const active = await activeImport(database.db, town.staff);
     expect(active?.id).toBe(result.importId);
     expect(active?.id).not.toBe(before?.id);
     expect(active?.loadedRows).toBe(25_000);

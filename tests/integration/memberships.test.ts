@@ -5,6 +5,7 @@
  * two administrators act at once. Staff are refused with a readable 403 and are not shown what is
  * not theirs. (The authorization matrix has the route-by-route table.)
  */
+import { userActor } from "../../app/services/scope";
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -203,6 +204,7 @@ describe("council members", () => {
       const access = (who: { id: string }) => ({
         user: { id: who.id, email: "", displayName: who.id, locale: "en" as const, isPlatformAdmin: false },
         municipality: town.municipality,
+        actor: userActor(who),
         role: "admin" as const,
       });
       const against = (actor: { id: string }, target: { id: string }) =>

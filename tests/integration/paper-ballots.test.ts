@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
@@ -7,7 +8,8 @@ import * as paperPage from "../../app/routes/m.$slug.admin.rounds.$round.paper";
 import * as votePage from "../../app/routes/m.$slug.rounds.$round.vote.$envelope";
 import { importCensus } from "../../app/services/verification/census.server";
 import { PaperBallotsRefused, enterPaperBallots } from "../../app/services/ballots/paper-ballots.server";
-import { saveVoterClass, verifyByCensus } from "../../app/services/verification/verification.server";
+import { saveVoterClass } from "../../app/services/verification/eligibility.server";
+import { verifyByCensus } from "../../app/services/verification/self-verification.server";
 import { call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, censusCsv, loggedIn, nationalId, setupTown, upload } from "./verification-setup";
@@ -38,12 +40,18 @@ beforeAll(async () => {
     ]),
     skipBadRows: false,
   });
-  await saveVoterClass(database.db, town.staff, town.roundSlug, {
+  await saveVoterClass(database.db, town.staff, {
+    roundSlug: town.roundSlug,
     code: "resident",
     name: { en: "Resident" },
     weight: 1,
   });
-  await saveVoterClass(database.db, town.staff, town.roundSlug, { code: "owner", name: { en: "Owner" }, weight: 3 });
+  await saveVoterClass(database.db, town.staff, {
+    roundSlug: town.roundSlug,
+    code: "owner",
+    name: { en: "Owner" },
+    weight: 3,
+  });
   const north = randomUUID();
   const points = randomUUID();
   await database.db.insert(envelopes).values([
@@ -99,9 +107,7 @@ beforeAll(async () => {
     .update(phases)
     .set({ startsOn: day(-1) })
     .where(and(eq(phases.roundId, town.roundId), eq(phases.kind, "voting")));
-  await verifyByCensus(database.db, {
-    municipality: town.municipality,
-    user: town.residents[0],
+  await verifyByCensus(database.db, scopeOf(town.municipality, userActor(town.residents[0])), {
     nationalId: people.online,
     birthDate: "1980-01-01",
   });

@@ -10,14 +10,7 @@ import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import {
-  ballots,
-  type envelopes,
-  ledgerLeaves,
-  ledgerNodes,
-  users,
-  verifications,
-} from "../../db/schema";
+import { ballots, type envelopes, ledgerLeaves, ledgerNodes, users, verifications } from "../../db/schema";
 import { writeBundle } from "../../app/cli/bundle-files";
 import { main } from "../../app/cli/main";
 import { canonicalJson } from "../../app/domain/audit/canonical";
@@ -34,7 +27,7 @@ import { roundBundle } from "../../app/services/tally/bundle.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
-import { revokeVerification } from "../../app/services/verification/verification.server";
+import { revokeVerification } from "../../app/services/verification/staff-verification.server";
 import { TestBrowser, call } from "../support/requests";
 import { type Member, makeEnvelope, makeMunicipality, makeProposal, makeRound as roundAt } from "../support/factories";
 import { testDatabase, unique } from "../support/db";

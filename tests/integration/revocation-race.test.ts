@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, queryRows } from "../../db/client";
 import { ballots, ledgerLeaves, turnout } from "../../db/schema";
 import { type BallotRefused, voterKey } from "../../app/services/ballots/ballots.server";
-import { revokeVerification } from "../../app/services/verification/verification.server";
+import { revokeVerification } from "../../app/services/verification/staff-verification.server";
 import { testDatabase } from "../support/db";
 import { roundSecretForTests, votingTown } from "../support/secrecy";
 

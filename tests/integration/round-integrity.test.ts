@@ -2,6 +2,7 @@
  * Attacks on the count (ADR 0018): reopening voting after a tally, changing what decides the outcome
  * once voting has opened, and a withdrawn ballot that the bundle would open.
  */
+import { scopeOf, userActor } from "../../app/services/scope";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,15 +33,14 @@ import {
 } from "../../app/services/rounds/rounds-admin.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
 import { dayIn } from "../../app/domain/rounds/phases";
+import { VerificationRefused } from "../../app/services/verification/verifications.server";
 import {
-  VerificationRefused,
   deleteVoterClass,
-  revokeVerification,
   saveEligibility,
   saveVoterClass,
-  staffVerify,
   voterStanding,
-} from "../../app/services/verification/verification.server";
+} from "../../app/services/verification/eligibility.server";
+import { revokeVerification, staffVerify } from "../../app/services/verification/staff-verification.server";
 import { testDatabase } from "../support/db";
 import { type Town, nationalId, setupTown } from "./verification-setup";
 
@@ -100,12 +100,12 @@ async function verified(t: Town, resident: number, now: Date) {
 }
 
 async function vote(t: Awaited<ReturnType<typeof town>>, resident: number, approved: string[], now: Date) {
-  const standing = await voterStanding(database.db, {
-    municipality: t.municipality,
-    roundSlug: t.roundSlug,
-    userId: t.residents[resident].id,
-    now,
-  });
+  const standing = (
+    await voterStanding(database.db, scopeOf(t.municipality, userActor({ id: t.residents[resident].id })), {
+      roundId: t.roundId,
+      now,
+    })
+  ).standing;
   if (!standing) throw new Error("not a voter");
   return castBallot(database.db, {
     roundId: t.roundId,
@@ -334,13 +334,16 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
     ).toEqual(frozen);
     expect(
       await refused(
-        saveVoterClass(database.db, staff, t.roundSlug, { code: "resident", name: { en: "R" }, weight: 3 }),
+        saveVoterClass(database.db, staff, { roundSlug: t.roundSlug, code: "resident", name: { en: "R" }, weight: 3 }),
       ),
     ).toEqual(frozen);
-    expect(await refused(deleteVoterClass(database.db, staff, t.roundSlug, "resident"))).toEqual(frozen);
+    expect(await refused(deleteVoterClass(database.db, staff, { roundSlug: t.roundSlug, code: "resident" }))).toEqual(
+      frozen,
+    );
     expect(
       await refused(
-        saveEligibility(database.db, staff, t.roundSlug, {
+        saveEligibility(database.db, staff, {
+          roundSlug: t.roundSlug,
           districtIds: null,
           minAge: 99,
           verifiedToPropose: false,

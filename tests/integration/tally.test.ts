@@ -1,17 +1,8 @@
-
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
-import {
-  actionLog,
-  type envelopes,
-  phases,
-  proposals,
-  roundSecrets,
-  tallies,
-  users,
-} from "../../db/schema";
+import { actionLog, type envelopes, phases, proposals, roundSecrets, tallies, users } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import * as tallyPage from "../../app/routes/m.$slug.admin.rounds.$round.tally";
 import { parsePb, writePb } from "../../app/domain/pbfile";

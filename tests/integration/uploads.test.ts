@@ -15,7 +15,7 @@ import * as letterCodesCsv from "../../app/routes/m.$slug.admin.letter-codes[.cs
 import * as login from "../../app/routes/login";
 import * as paperPage from "../../app/routes/m.$slug.admin.rounds.$round.paper";
 import { activeImport, importCensus } from "../../app/services/verification/census.server";
-import { MAX_RECORD_CHARS } from "../../app/domain/verification/census";
+import { MAX_RECORD_CHARS } from "../../app/domain/csv";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, censusCsv, loggedIn, nationalId, setupTown } from "./verification-setup";
@@ -353,7 +353,7 @@ describe("census uploads", () => {
     ]) {
       const { status } = await post(uploadBytes(staff, path(), { intent: "import" }, utf8(text)));
       expect(status, name).toBe(302);
-      const active = await activeImport(database.db, censusTown.municipality.id);
+      const active = await activeImport(database.db, censusTown.staff);
       const records = await database.db
         .select({ line: censusRecords.line, birthDate: censusRecords.birthDate })
         .from(censusRecords)

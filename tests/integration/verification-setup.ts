@@ -6,6 +6,7 @@ import { actionLog } from "../../db/schema";
 import * as login from "../../app/routes/login";
 import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
+import type { Scope } from "../../app/services/scope";
 import type { SessionUser } from "../../app/web/session.server";
 import {
   type Member,
@@ -24,13 +25,17 @@ export { censusCsv, nationalId } from "../support/factories";
 
 export const PASSWORD = "verification password";
 
+/** A staff member with the scope (municipality and actor) their use cases run in. */
+export type StaffScope = Scope & { user: SessionUser };
+
 export interface Town {
   slug: string;
   municipality: Municipality;
   district: { north: string; south: string; center: string };
-  staff: { user: SessionUser; municipality: Municipality };
+  /** Staff of the municipality, also the scope their use cases take. */
+  staff: StaffScope;
   /** The municipality's administrator: the census and letter codes are theirs (ADR 0019). */
-  admin: { user: SessionUser; municipality: Municipality };
+  admin: StaffScope;
   residents: SessionUser[];
   roundSlug: string;
   roundId: string;
@@ -81,8 +86,8 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
     slug,
     municipality: town.municipality,
     district: town.districts as Town["district"],
-    staff: { user: staff.user, municipality: town.municipality },
-    admin: { user: town.admin.user, municipality: town.municipality },
+    staff: { user: staff.user, municipality: town.municipality, actor: staff.actor },
+    admin: { user: town.admin.user, municipality: town.municipality, actor: town.admin.actor },
     residents,
     roundSlug: round.slug,
     roundId: round.id,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
@@ -11,17 +12,18 @@ import * as verifyPage from "../../app/routes/m.$slug.verify";
 import { importCensus } from "../../app/services/verification/census.server";
 import {
   TRIES_PER_HOUR,
-  VerificationRefused,
-  generateLetterCodes,
-  mayParticipate,
-  revokeVerification,
-  saveEligibility,
-  saveVoterClass,
-  staffVerify,
   verifyByCensus,
   verifyByLetter,
+} from "../../app/services/verification/self-verification.server";
+import { VerificationRefused } from "../../app/services/verification/verifications.server";
+import { generateLetterCodes } from "../../app/services/verification/letter-codes.server";
+import {
+  mayParticipate,
+  saveEligibility,
+  saveVoterClass,
   voterStanding,
-} from "../../app/services/verification/verification.server";
+} from "../../app/services/verification/eligibility.server";
+import { revokeVerification, staffVerify } from "../../app/services/verification/staff-verification.server";
 import { testDatabase } from "../support/db";
 import { type TestBrowser, call } from "../support/requests";
 import { type Town, censusCsv, logText, loggedIn, nationalId, setupTown } from "./verification-setup";
@@ -156,9 +158,7 @@ describe("census match", () => {
     const start = new Date();
     for (let i = 0; i < 5; i++) {
       const e = await refusal(
-        verifyByCensus(database.db, {
-          municipality: town.municipality,
-          user,
+        verifyByCensus(database.db, scopeOf(town.municipality, userActor(user)), {
           // Other people's IDs: 5 misses on ID.d itself would lock it for everyone (ADR 0015).
           nationalId: nationalId(600000001 + i),
           birthDate: "1970-07-09",
@@ -168,9 +168,7 @@ describe("census match", () => {
       expect(e.code).toBe("no_match");
     }
     const sixth = await refusal(
-      verifyByCensus(database.db, {
-        municipality: town.municipality,
-        user,
+      verifyByCensus(database.db, scopeOf(town.municipality, userActor(user)), {
         nationalId: ID.d,
         birthDate: "1970-07-08",
         now: start,
@@ -188,9 +186,7 @@ describe("census match", () => {
     expect(http.status).toBe(429);
     // An hour later the account may try again.
     const later = new Date(start.getTime() + 61 * 60_000);
-    const ok = await verifyByCensus(database.db, {
-      municipality: town.municipality,
-      user,
+    const ok = await verifyByCensus(database.db, scopeOf(town.municipality, userActor(user)), {
       nationalId: ID.d,
       birthDate: "۱۳۴۹/۰۴/۱۷",
       now: later,
@@ -200,9 +196,7 @@ describe("census match", () => {
 
   it("refuses a second account for the same person (one person, one account)", async () => {
     const e = await refusal(
-      verifyByCensus(database.db, {
-        municipality: town.municipality,
-        user: town.residents[4],
+      verifyByCensus(database.db, scopeOf(town.municipality, userActor(town.residents[4])), {
         nationalId: ID.a,
         birthDate: "1980-01-02",
       }),
@@ -275,7 +269,7 @@ describe("letter codes", () => {
     });
 
     const other = town.residents[5];
-    const again = await refusal(verifyByLetter(database.db, { municipality: town.municipality, user: other, code }));
+    const again = await refusal(verifyByLetter(database.db, scopeOf(town.municipality, userActor(other)), { code }));
     expect(again.code).toBe("code_used");
 
     const second = await generateLetterCodes(database.db, town.staff, {
@@ -285,16 +279,14 @@ describe("letter codes", () => {
     });
     expect(second.rows).toHaveLength(1); // ID.b is verified now; only ID.e is left
     const expired = await refusal(
-      verifyByLetter(database.db, {
-        municipality: town.municipality,
-        user: other,
+      verifyByLetter(database.db, scopeOf(town.municipality, userActor(other)), {
         code: second.rows[0].code,
         now: new Date(Date.now() + 2 * 86_400_000),
       }),
     );
     expect(expired.code).toBe("code_expired");
     const unknown = await refusal(
-      verifyByLetter(database.db, { municipality: town.municipality, user: other, code: "AAAA-BBBB-CCCC" }),
+      verifyByLetter(database.db, scopeOf(town.municipality, userActor(other)), { code: "AAAA-BBBB-CCCC" }),
     );
     expect(unknown.code).toBe("code_unknown");
     const malformed = await call(verifyPage.action, resident, resident.post(path, { intent: "letter", code: "x" }), {
@@ -373,9 +365,7 @@ describe("guessing letter codes", () => {
       await database.db.select().from(verificationAttempts).where(eq(verificationAttempts.userId, user.id)),
     ).toHaveLength(TRIES_PER_HOUR);
     // What refused the right code was the throttle: an hour later the same code works.
-    const later = await verifyByLetter(database.db, {
-      municipality: guessTown.municipality,
-      user,
+    const later = await verifyByLetter(database.db, scopeOf(guessTown.municipality, userActor(user)), {
       code,
       now: new Date(Date.now() + 61 * 60_000),
     });
@@ -533,9 +523,7 @@ describe("staff verification, revocation and moves", () => {
     expect(status.status.verified).toBeNull();
     expect(status.status.revoked.reason).toBe("Moved out of the city");
     const again = await refusal(
-      verifyByCensus(database.db, {
-        municipality: town.municipality,
-        user: town.residents[0],
+      verifyByCensus(database.db, scopeOf(town.municipality, userActor(town.residents[0])), {
         nationalId: ID.a,
         birthDate: "1980-01-02",
       }),
@@ -592,9 +580,7 @@ describe("eligibility and weights per round", () => {
     const ids = [people.north, people.south, people.young, people.visitor];
     for (let i = 0; i < 4; i++) {
       const birth = i === 2 ? "2015-01-01" : "1980-01-01";
-      await verifyByCensus(database.db, {
-        municipality: eligibleTown.municipality,
-        user: eligibleTown.residents[i],
+      await verifyByCensus(database.db, scopeOf(eligibleTown.municipality, userActor(eligibleTown.residents[i])), {
         nationalId: ids[i],
         birthDate: birth,
       });
@@ -694,27 +680,32 @@ describe("eligibility and weights per round", () => {
     const anonymous = await (await call(eligibilityPage.loader, observer, observer.get("/"), params)).json();
     expect(anonymous.verdict.reasons).toEqual([{ code: "not_verified" }]);
 
-    const standing = await voterStanding(database.db, {
-      municipality: eligibleTown.municipality,
-      roundSlug: eligibleTown.roundSlug,
-      userId: eligibleTown.residents[0].id,
-    });
+    const standing = (
+      await voterStanding(
+        database.db,
+        scopeOf(eligibleTown.municipality, userActor({ id: eligibleTown.residents[0].id })),
+        { roundId: eligibleTown.roundId },
+      )
+    ).standing;
     expect(standing).toMatchObject({ weight: 2, district: eligibleTown.district.north, voterClass: "resident" });
     expect(standing?.identity).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(
-      await voterStanding(database.db, {
-        municipality: eligibleTown.municipality,
-        roundSlug: eligibleTown.roundSlug,
-        userId: eligibleTown.residents[0].id,
-        envelopeDistrictId: eligibleTown.district.south,
-      }),
+      (
+        await voterStanding(
+          database.db,
+          scopeOf(eligibleTown.municipality, userActor({ id: eligibleTown.residents[0].id })),
+          { roundId: eligibleTown.roundId, envelopeDistrictId: eligibleTown.district.south },
+        )
+      ).standing,
     ).toBeNull();
     expect(
-      await voterStanding(database.db, {
-        municipality: eligibleTown.municipality,
-        roundSlug: eligibleTown.roundSlug,
-        userId: eligibleTown.residents[1].id,
-      }),
+      (
+        await voterStanding(
+          database.db,
+          scopeOf(eligibleTown.municipality, userActor({ id: eligibleTown.residents[1].id })),
+          { roundId: eligibleTown.roundId },
+        )
+      ).standing,
     ).toBeNull();
   });
 
@@ -733,45 +724,38 @@ describe("eligibility and weights per round", () => {
       text: censusCsv([[id, birth, "north", "resident"]]),
       skipBadRows: false,
     });
-    await verifyByCensus(database.db, {
-      municipality: town2.municipality,
-      user: town2.residents[0],
+    await verifyByCensus(database.db, scopeOf(town2.municipality, userActor(town2.residents[0])), {
       nationalId: id,
       birthDate: birth,
     });
-    await saveEligibility(database.db, town2.staff, town2.roundSlug, {
+    await saveEligibility(database.db, town2.staff, {
+      roundSlug: town2.roundSlug,
       districtIds: null,
       minAge: 18,
       verifiedToPropose: true,
       verifiedToComment: false,
     });
-    const standing = await voterStanding(database.db, {
-      municipality: town2.municipality,
-      roundSlug: town2.roundSlug,
-      userId: town2.residents[0].id,
-    });
+    const standing = (
+      await voterStanding(database.db, scopeOf(town2.municipality, userActor({ id: town2.residents[0].id })), {
+        roundId: town2.roundId,
+      })
+    ).standing;
     expect(standing?.weight).toBe(1); // no classes defined: weight 1
     expect(
-      await mayParticipate(database.db, {
-        municipalityId: town2.municipality.id,
+      await mayParticipate(database.db, scopeOf(town2.municipality, userActor({ id: town2.residents[0].id })), {
         roundId: town2.roundId,
-        userId: town2.residents[0].id,
         action: "propose",
       }),
     ).toBe(true);
     expect(
-      await mayParticipate(database.db, {
-        municipalityId: town2.municipality.id,
+      await mayParticipate(database.db, scopeOf(town2.municipality, userActor({ id: town2.staff.user.id })), {
         roundId: town2.roundId,
-        userId: town2.staff.user.id,
         action: "propose",
       }),
     ).toBe(false);
     expect(
-      await mayParticipate(database.db, {
-        municipalityId: town2.municipality.id,
+      await mayParticipate(database.db, scopeOf(town2.municipality, userActor({ id: town2.staff.user.id })), {
         roundId: town2.roundId,
-        userId: town2.staff.user.id,
         action: "comment",
       }),
     ).toBe(true);
@@ -779,7 +763,8 @@ describe("eligibility and weights per round", () => {
 
   it("freezes classes, weights and eligibility once voting opens (409, nothing changed)", async () => {
     const open = await setupTown(database.db, { residents: 1, votingInDays: 20 });
-    await saveVoterClass(database.db, open.staff, open.roundSlug, {
+    await saveVoterClass(database.db, open.staff, {
+      roundSlug: open.roundSlug,
       code: "resident",
       name: { en: "Resident" },
       weight: 2,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../db/client";
 import { ballots, ledgerLeaves, turnout } from "../../db/schema";
 import { voterKey } from "../../app/services/ballots/ballots.server";
-import { revokeVerification } from "../../app/services/verification/verification.server";
+import { revokeVerification } from "../../app/services/verification/staff-verification.server";
 import { testDatabase } from "../support/db";
 import { roundSecretForTests, votingTown } from "../support/secrecy";
 

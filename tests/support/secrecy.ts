@@ -1,25 +1,18 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
+import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
+import { hashPassword } from "../../app/services/accounts/auth.server";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { castBallot } from "../../app/services/ballots/ballots.server";
-import { findRound } from "../../app/services/rounds/rounds-admin.server";
-import {
-  type Member,
-  type Round,
-  castBallots,
-  makeEnvelope,
-  makeMember,
-  makeMunicipality,
-  makeProposal,
-  makeRound,
-  nationalId,
-} from "./factories";
-import { unique } from "./unique";
+import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import { unique } from "./db";
 
 /** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
 export async function roundSecretForTests(db: Db, roundId: string): Promise<string | null> {
@@ -38,55 +31,61 @@ export async function roundSecretForTests(db: Db, roundId: string): Promise<stri
   return row?.s ?? null;
 }
 
-const votingDay = new Date(`${addDays(dayIn("UTC"), -3)}T12:34:56.789Z`);
+const today = dayIn("UTC");
+const votingDay = new Date(`${addDays(today, -3)}T12:34:56.789Z`);
 
 /** A municipality with a round whose voting ended yesterday; `voters` cast ballots while it was open. */
 export async function votedRound(db: Db, voters: string[]) {
-  const town = await makeMunicipality(db, {
-    slug: unique("secrecy"),
+  const slug = unique("secrecy");
+  const { municipalityId } = await createMunicipality(db, {
+    slug,
     name: { en: "Secrecy town" },
-    admin: { displayName: "Ada", password: "secrecy password 1" },
+    defaultLocale: "en",
+    timeZone: "UTC",
+    currency: "EUR",
+    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "secrecy password 1" },
   });
-  const access = await makeMember(db, {
-    by: town.admin,
-    email: `staff@${town.municipality.slug}.example`,
+  const staffId = randomUUID();
+  await db.insert(users).values({
+    id: staffId,
+    email: `staff@${slug}.example`,
+    passwordHash: await hashPassword("secrecy password 1"),
     displayName: "Sam",
-    password: "secrecy password 1",
   });
-  const round = await makeRound(db, {
-    by: town.admin,
-    slug: "r",
-    title: { en: "R" },
-    description: { en: "" },
-    spans: [
-      ["voting", -5, -1],
-      ["tallying", 0, 3],
-    ],
-  });
-  const envelope = await makeEnvelope(db, { by: town.admin, round, slug: "all", name: { en: "All" }, amount: 1000 });
-  const proposalId = await makeProposal(db, {
-    by: access,
-    round,
-    envelope,
-    title: { en: "Park" },
-    body: { en: "" },
-    cost: 500,
-  });
-  await castBallots(db, {
-    municipality: town.municipality,
-    round,
-    envelope,
-    at: votingDay,
-    votes: voters.map((identity) => ({ identity, district: "d", body: { approved: [proposalId] } })),
-  });
-  return {
-    municipalityId: town.municipality.id,
-    roundId: round.id,
-    envelopeId: envelope.id,
-    envelope,
-    proposalId,
-    access,
-  };
+  await db.insert(memberships).values({ userId: staffId, municipalityId, role: "staff" });
+  const roundId = randomUUID();
+  await db
+    .insert(rounds)
+    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
+  await db.insert(phases).values([
+    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, -5), endsOn: addDays(today, -1) },
+    { id: randomUUID(), roundId, kind: "tallying", startsOn: today, endsOn: addDays(today, 3) },
+  ]);
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId, slug: "all", name: { en: "All" }, amount: 1000, tallyRule: "greedy" });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
+  for (const identity of voters)
+    await castBallot(db, {
+      roundId,
+      roundSlug: "r",
+      timeZone: "UTC",
+      envelope,
+      voter: { identity, weight: 1, district: "d", voterClass: "resident" },
+      body: { approved: [proposalId] },
+      channel: "online",
+      now: votingDay,
+    });
+  const access = {
+    user: { id: staffId, displayName: "Sam" },
+    municipality: { id: municipalityId, slug, timeZone: "UTC" },
+  } as never;
+  return { municipalityId, roundId, envelopeId, envelope, proposalId, access };
 }
 
 /**
@@ -95,36 +94,34 @@ export async function votedRound(db: Db, voters: string[]) {
  */
 export async function votingTown(db: Db, residents: number) {
   const { setupTown } = await import("../integration/verification-setup");
-  const { staffVerify, voterStanding } = await import("../../app/services/verification/verification.server");
+  const { staffVerify } = await import("../../app/services/verification/staff-verification.server");
+  const { voterStanding } = await import("../../app/services/verification/eligibility.server");
+  const { withIranianCheckDigit } = await import("../../app/domain/verification/ids");
   const town = await setupTown(db, { residents, votingInDays: -1 });
-  const admin: Member = { ...town.admin, role: "admin" };
-  const round = (await findRound(db, town.municipality.id, town.roundSlug)) as Round;
-  const envelope = await makeEnvelope(db, { by: admin, round, slug: "all", name: { en: "All" }, amount: 1000 });
-  const proposalId = await makeProposal(db, {
-    by: { ...town.staff, role: "staff" },
-    round,
-    envelope,
-    title: { en: "Park" },
-    body: { en: "" },
-    cost: 500,
-  });
+  const envelopeId = randomUUID();
+  await db
+    .insert(envelopes)
+    .values({ id: envelopeId, roundId: town.roundId, slug: "all", name: { en: "All" }, amount: 1000 });
+  const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+  const proposalId = randomUUID();
+  await db
+    .insert(proposals)
+    .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
   const voters: {
     user: (typeof town.residents)[number];
     verificationId: string;
-    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>>;
+    standing: NonNullable<Awaited<ReturnType<typeof voterStanding>>["standing"]>;
   }[] = [];
   for (const [i, user] of town.residents.entries()) {
     const { verificationId } = await staffVerify(db, town.staff, {
       userId: user.id,
-      nationalId: nationalId(710000000 + i),
+      nationalId: withIranianCheckDigit(String(710000000 + i)),
       birthDate: "1980-01-01",
       districtId: town.district.north,
       voterClass: "resident",
     });
-    const standing = await voterStanding(db, {
-      municipality: town.municipality,
-      roundSlug: town.roundSlug,
-      userId: user.id,
+    const { standing } = await voterStanding(db, scopeOf(town.municipality, userActor(user)), {
+      roundId: town.roundId,
     });
     if (!standing) throw new Error("the verified resident has no standing");
     voters.push({ user, verificationId, standing });

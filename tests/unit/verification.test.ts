@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { csvRecords, parseCensus } from "../../app/domain/verification/census";
+import { csvRecords } from "../../app/domain/csv";
+import { parseCensus } from "../../app/domain/verification/census";
 import { formatCode, normalizeCode } from "../../app/domain/verification/codes";
 import { ageOn, jalaliToIso, parseBirthDate } from "../../app/domain/verification/dates";
 import { envelopeOpenTo, roundVerdict } from "../../app/domain/verification/eligibility";

@@ -3,7 +3,7 @@
  * proposal on the paper ballot (or proposal ids), and for points ballots `number:points`.
  * Persian and Arabic digits are accepted. Pure: used by the staff page and its CSV import.
  */
-import { MAX_RECORD_CHARS, csvRecords } from "../verification/census";
+import { MAX_RECORD_CHARS, csvRecords } from "../csv";
 import { asciiDigits } from "../verification/ids";
 import type { BallotBody } from "./rules";
 

@@ -4,6 +4,7 @@
  * the column and a reason code — never the ID or birth date itself. Valid rows come back column-wise
  * (compact for a million rows, and the shape a bulk insert wants).
  */
+import { MAX_RECORD_CHARS, csvRecords } from "../csv";
 import { parseBirthDate } from "./dates";
 import { type IdProblem, type IdRules, idChecker } from "./ids";
 
@@ -43,12 +44,6 @@ export const REPORT_LIMIT = 100;
  * file is checked. A file with more is refused at the first row over, before more memory is taken.
  */
 export const MAX_CENSUS_ROWS = 4_000_000;
-/**
- * Longest record a census or paper-ballot file may hold, in characters: a real row is well under
- * 1,000 even with many extra columns. A longer one (a quote never closed, a file that is not CSV) is
- * refused without being split or copied.
- */
-export const MAX_RECORD_CHARS = 10_000;
 export const VOTER_CLASS_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 export interface CensusRows {
@@ -79,97 +74,6 @@ export interface CensusOptions {
   today: string;
   /** Most data rows (default MAX_CENSUS_ROWS). */
   maxRows?: number;
-}
-
-/** Splits CSV text into records with the line each starts on (quoted fields may span lines). */
-export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: "quote" | "long" }> {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf("\n", pos);
-    if (end === -1) end = n;
-    let raw = text.slice(pos, end);
-    if (!raw.includes('"')) {
-      if (raw.endsWith("\r")) raw = raw.slice(0, -1);
-      // A record is at least its line: one that is too long is refused without being split.
-      if (raw.length > MAX_RECORD_CHARS) yield { line, fields: [], error: "long" };
-      else if (raw.trim() !== "") yield { line, fields: raw.split(",") };
-      pos = end + 1;
-      line += 1;
-      continue;
-    }
-    // Slow path: a quoted field, possibly with commas, doubled quotes or line breaks inside. Past
-    // MAX_RECORD_CHARS the record is only scanned for its end, never copied.
-    const start = line;
-    const fields: string[] = [];
-    let field = "";
-    /** The field so far is only white space (where a quote may open it). */
-    let blank = true;
-    let i = pos;
-    let quoted = false;
-    let long = false;
-    let error: "quote" | undefined;
-    const add = (part: string) => {
-      if (!long) field += part;
-      if (blank && part.trim() !== "") blank = false;
-    };
-    for (;;) {
-      if (!long && i - pos > MAX_RECORD_CHARS) {
-        long = true;
-        field = "";
-        fields.length = 0;
-      }
-      if (i >= n) {
-        if (quoted) error = "quote";
-        if (!long) fields.push(field);
-        pos = n;
-        break;
-      }
-      const ch = text[i];
-      if (quoted) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') {
-            add('"');
-            i += 2;
-          } else {
-            quoted = false;
-            i += 1;
-          }
-        } else {
-          // Everything up to the next quote at once (a quote never closed runs to the end of the file).
-          let next = text.indexOf('"', i);
-          if (next === -1) next = n;
-          for (let nl = text.indexOf("\n", i); nl !== -1 && nl < next; nl = text.indexOf("\n", nl + 1)) line += 1;
-          add(text.slice(i, next));
-          i = next;
-        }
-      } else if (ch === '"') {
-        if (blank) {
-          field = "";
-          quoted = true;
-        } else {
-          error = "quote";
-          add(ch);
-        }
-        i += 1;
-      } else if (ch === ",") {
-        if (!long) fields.push(field);
-        field = "";
-        blank = true;
-        i += 1;
-      } else if (ch === "\n" || (ch === "\r" && text[i + 1] === "\n")) {
-        if (!long) fields.push(field);
-        pos = ch === "\n" ? i + 1 : i + 2;
-        break;
-      } else {
-        add(ch);
-        i += 1;
-      }
-    }
-    line += 1;
-    yield { line: start, fields: long ? [] : fields, error: error ?? (long ? "long" : undefined) };
-  }
 }
 
 /** A file nothing of which can be imported (missing columns, no rows, too many rows, a line too long). */

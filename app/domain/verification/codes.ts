@@ -1,3 +1,5 @@
+import { csvLine } from "../csv";
+
 /**
  * Letter codes: 12 characters of Crockford base32 (60 random bits) written in groups of four.
  * Residents may type them in any case, with or without dashes and spaces; I/L read as 1, O as 0.
@@ -23,4 +25,19 @@ export function normalizeCode(raw: string): string | null {
   if (compact.length !== CODE_LENGTH) return null;
   for (const ch of compact) if (!CODE_ALPHABET.includes(ch)) return null;
   return compact;
+}
+
+export interface LetterRow {
+  line: number;
+  district: string;
+  voterClass: string;
+  code: string;
+  expiresOn: string;
+}
+
+/** The mailing list: census line (staff match it to their own register), district, class, code, expiry. */
+export function letterCsv(rows: readonly LetterRow[]): string {
+  const lines = ["census_line,district,voter_class,code,expires_on"];
+  for (const r of rows) lines.push(csvLine([r.line, r.district, r.voterClass, r.code, r.expiresOn]));
+  return `${lines.join("\n")}\n`;
 }

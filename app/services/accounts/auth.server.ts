@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type PlatformScope, actorUserId } from "../scope";
 import { hash, verify } from "@node-rs/argon2";
 import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
@@ -9,11 +10,11 @@ import { limits } from "../limits.server";
 /** argon2id (algorithm 2) with the library's recommended costs. */
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 10;
-export const THROTTLE_WINDOW_MS = 60_000;
+const THROTTLE_WINDOW_MS = 60_000;
 /** Failed tries allowed per account and per address within the window; the next one gets 429. */
 export const THROTTLE_LIMIT = 5;
 
-export type AuthFailure =
+type AuthFailure =
   | { ok: false; code: "throttled" }
   | { ok: false; code: "invalid_credentials" }
   | { ok: false; code: "email_taken" };
@@ -102,6 +103,7 @@ function subjectsOf(email: string, ip: string): string[] {
 
 export async function login(
   db: Db,
+  _scope: PlatformScope,
   params: { email: string; password: string; ip: string; now?: Date },
 ): Promise<{ ok: true; userId: string } | AuthFailure> {
   const now = params.now ?? new Date();
@@ -125,20 +127,30 @@ export async function login(
 }
 
 /** Called by sign-up when the form itself was invalid: that counts as a failed try too. */
-export async function signupThrottled(db: Db, params: { email: string; ip: string; now?: Date }) {
+export async function signupThrottled(
+  db: Db,
+  _scope: PlatformScope,
+  params: { email: string; ip: string; now?: Date },
+) {
   return isThrottled(db, "signup", subjectsOf(params.email, params.ip), params.now ?? new Date());
 }
 
-export async function recordSignupFailure(db: Db, params: { email: string; ip: string; now?: Date }) {
+export async function recordSignupFailure(
+  db: Db,
+  _scope: PlatformScope,
+  params: { email: string; ip: string; now?: Date },
+) {
   await recordFailure(db, "signup", subjectsOf(params.email, params.ip), params.now ?? new Date());
 }
 
 export async function signup(
   db: Db,
+  scope: PlatformScope,
   params: { email: string; password: string; displayName: string; locale: string; ip: string; now?: Date },
 ): Promise<{ ok: true; userId: string } | AuthFailure> {
   const now = params.now ?? new Date();
-  if (await signupThrottled(db, { email: params.email, ip: params.ip, now })) return { ok: false, code: "throttled" };
+  if (await signupThrottled(db, scope, { email: params.email, ip: params.ip, now }))
+    return { ok: false, code: "throttled" };
   if (params.password.length < MIN_PASSWORD_LENGTH)
     throw new Error("password too short: validate before calling signup");
   if (!nameIsPlain(params.displayName)) throw new Error("name with hidden characters: validate before calling signup");
@@ -166,12 +178,16 @@ export async function signup(
   });
   if (inserted === null) return { ok: false, code: "throttled" };
   if (inserted.length === 0) {
-    await recordSignupFailure(db, { email, ip: params.ip, now });
+    await recordSignupFailure(db, scope, { email, ip: params.ip, now });
     return { ok: false, code: "email_taken" };
   }
   return { ok: true, userId: id };
 }
 
-export async function setUserLocale(db: Db, userId: string, locale: string): Promise<void> {
-  await db.update(users).set({ locale }).where(eq(users.id, userId));
+/** The logged-in user's language for pages and mail. */
+export async function setUserLocale(db: Db, scope: PlatformScope, input: { locale: string }): Promise<void> {
+  await db
+    .update(users)
+    .set({ locale: input.locale })
+    .where(eq(users.id, actorUserId(scope)));
 }

@@ -9,7 +9,20 @@ import type { Db, Tx } from "../../../db/client";
 import { type MembershipRole, memberships, membershipRoles, users } from "../../../db/schema";
 import { recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
-import type { StaffAccess } from "../../web/guards.server";
+import { type Scope, actorUserId } from "../scope";
+import { staffLog } from "./actor-log.server";
+
+/** Every reason a membership change is refused. */
+export type MembershipRefusal =
+  | "staff_email_missing"
+  | "staff_no_account"
+  | "staff_already"
+  | "staff_role"
+  | "staff_not_member"
+  | "staff_self"
+  | "staff_last_admin";
+
+const MembershipRefused = RefusedError<MembershipRefusal>;
 
 export interface Member {
   userId: string;
@@ -19,7 +32,7 @@ export interface Member {
   since: Date;
 }
 
-export async function membersOf(db: Db, municipalityId: string): Promise<Member[]> {
+export async function membersOf(db: Db, scope: Scope): Promise<Member[]> {
   return db
     .select({
       userId: memberships.userId,
@@ -30,12 +43,12 @@ export async function membersOf(db: Db, municipalityId: string): Promise<Member[
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.municipalityId, municipalityId))
+    .where(eq(memberships.municipalityId, scope.municipality.id))
     .orderBy(asc(memberships.role), asc(users.displayName), asc(users.id));
 }
 
 function roleOf(value: string): MembershipRole {
-  if (!(membershipRoles as readonly string[]).includes(value)) throw new RefusedError("staff_role", "role");
+  if (!(membershipRoles as readonly string[]).includes(value)) throw new MembershipRefused("staff_role", "role");
   return value as MembershipRole;
 }
 
@@ -61,10 +74,8 @@ async function adminCount(tx: Tx, municipalityId: string): Promise<number> {
   return rows.length;
 }
 
-const logged = (access: StaffAccess, action: string, userId: string) => ({
-  municipalityId: access.municipality.id,
-  municipalitySlug: access.municipality.slug,
-  actor: { id: access.user.id, displayName: access.user.displayName },
+const logged = async (tx: Tx, scope: Scope, action: string, userId: string) => ({
+  ...(await staffLog(tx, scope)),
   action,
   target: `member:${userId}`,
 });
@@ -72,24 +83,24 @@ const logged = (access: StaffAccess, action: string, userId: string) => ({
 /** Adds an existing account, found by its e-mail address, as staff or administrator. */
 export async function addMember(
   db: Db,
-  access: StaffAccess,
+  scope: Scope,
   input: { email: string; role: string },
 ): Promise<{ userId: string }> {
   const email = input.email.trim().toLowerCase();
-  if (!email) throw new RefusedError("staff_email_missing", "email");
+  if (!email) throw new MembershipRefused("staff_email_missing", "email");
   const role = roleOf(input.role);
   return db.transaction(async (tx) => {
-    await lockMemberships(tx, access.municipality.id);
+    await lockMemberships(tx, scope.municipality.id);
     const [user] = await tx
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
       .where(eq(users.email, email));
-    if (!user) throw new RefusedError("staff_no_account", "email", {}, 404);
-    const existing = await memberIn(tx, access.municipality.id, user.id);
-    if (existing) throw new RefusedError("staff_already", "email", { role: existing.role }, 409);
-    await tx.insert(memberships).values({ userId: user.id, municipalityId: access.municipality.id, role });
+    if (!user) throw new MembershipRefused("staff_no_account", "email", {}, 404);
+    const existing = await memberIn(tx, scope.municipality.id, user.id);
+    if (existing) throw new MembershipRefused("staff_already", "email", { role: existing.role }, 409);
+    await tx.insert(memberships).values({ userId: user.id, municipalityId: scope.municipality.id, role });
     await recordAction(tx, {
-      ...logged(access, "staff.add", user.id),
+      ...(await logged(tx, scope, "staff.add", user.id)),
       after: { name: user.displayName, role },
     });
     return { userId: user.id };
@@ -102,24 +113,24 @@ export async function addMember(
  */
 export async function changeMemberRole(
   db: Db,
-  access: StaffAccess,
+  scope: Scope,
   input: { userId: string; role: string },
 ): Promise<boolean> {
   const role = roleOf(input.role);
   return db.transaction(async (tx) => {
-    await lockMemberships(tx, access.municipality.id);
-    const member = await memberIn(tx, access.municipality.id, input.userId);
-    if (!member) throw new RefusedError("staff_not_member", "userId", {}, 404);
+    await lockMemberships(tx, scope.municipality.id);
+    const member = await memberIn(tx, scope.municipality.id, input.userId);
+    if (!member) throw new MembershipRefused("staff_not_member", "userId", {}, 404);
     if (member.role === role) return false;
-    if (input.userId === access.user.id) throw new RefusedError("staff_self", "userId", {}, 409);
-    if (member.role === "admin" && (await adminCount(tx, access.municipality.id)) <= 1)
-      throw new RefusedError("staff_last_admin", "userId", {}, 409);
+    if (input.userId === actorUserId(scope)) throw new MembershipRefused("staff_self", "userId", {}, 409);
+    if (member.role === "admin" && (await adminCount(tx, scope.municipality.id)) <= 1)
+      throw new MembershipRefused("staff_last_admin", "userId", {}, 409);
     await tx
       .update(memberships)
       .set({ role })
-      .where(and(eq(memberships.municipalityId, access.municipality.id), eq(memberships.userId, input.userId)));
+      .where(and(eq(memberships.municipalityId, scope.municipality.id), eq(memberships.userId, input.userId)));
     await recordAction(tx, {
-      ...logged(access, "staff.role", input.userId),
+      ...(await logged(tx, scope, "staff.role", input.userId)),
       before: { name: member.displayName, role: member.role },
       after: { name: member.displayName, role },
     });
@@ -128,19 +139,19 @@ export async function changeMemberRole(
 }
 
 /** Removes a member; an administrator cannot remove themselves or the last administrator. */
-export async function removeMember(db: Db, access: StaffAccess, input: { userId: string }): Promise<void> {
+export async function removeMember(db: Db, scope: Scope, input: { userId: string }): Promise<void> {
   await db.transaction(async (tx) => {
-    await lockMemberships(tx, access.municipality.id);
-    const member = await memberIn(tx, access.municipality.id, input.userId);
-    if (!member) throw new RefusedError("staff_not_member", "userId", {}, 404);
-    if (input.userId === access.user.id) throw new RefusedError("staff_self", "userId", {}, 409);
-    if (member.role === "admin" && (await adminCount(tx, access.municipality.id)) <= 1)
-      throw new RefusedError("staff_last_admin", "userId", {}, 409);
+    await lockMemberships(tx, scope.municipality.id);
+    const member = await memberIn(tx, scope.municipality.id, input.userId);
+    if (!member) throw new MembershipRefused("staff_not_member", "userId", {}, 404);
+    if (input.userId === actorUserId(scope)) throw new MembershipRefused("staff_self", "userId", {}, 409);
+    if (member.role === "admin" && (await adminCount(tx, scope.municipality.id)) <= 1)
+      throw new MembershipRefused("staff_last_admin", "userId", {}, 409);
     await tx
       .delete(memberships)
-      .where(and(eq(memberships.municipalityId, access.municipality.id), eq(memberships.userId, input.userId)));
+      .where(and(eq(memberships.municipalityId, scope.municipality.id), eq(memberships.userId, input.userId)));
     await recordAction(tx, {
-      ...logged(access, "staff.remove", input.userId),
+      ...(await logged(tx, scope, "staff.remove", input.userId)),
       before: { name: member.displayName, role: member.role },
     });
   });

@@ -21,10 +21,7 @@ import {
   verifications,
 } from "../../../db/schema";
 import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
-import {
-  nodesCompletedByAppend,
-  planAppend,
-} from "../../domain/ledger/merkle";
+import { nodesCompletedByAppend, planAppend } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/audit/canonical";
 import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";

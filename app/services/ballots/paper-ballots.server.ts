@@ -19,7 +19,8 @@ import { BallotRefused, type VoterStanding, castBallotIn } from "./ballots.serve
 import { type Actor, censusEntry, censusSecret, identityHash, idRulesOf, logFor } from "../verification/census.server";
 import type { StaffAccess } from "../../web/guards.server";
 import { findRound } from "../rounds/rounds-admin.server";
-import { roundRules } from "../verification/verification.server";
+import { scopeOf, userActor } from "../scope";
+import { roundRules } from "../verification/eligibility.server";
 
 /** The most paper ballots one batch may carry (a polling place's day, with room to spare). */
 export const MAX_PAPER_ROWS = 5_000;
@@ -95,10 +96,10 @@ export async function enterPaperBallots(
       { line: null, code: "too_many", field: "form", params: { max: MAX_PAPER_ROWS }, violations: [] },
     ]);
   }
-  const check = idChecker(await idRulesOf(db, municipality.id));
+  const check = idChecker(await idRulesOf(db, scopeOf(municipality, userActor(access.user))));
   const secret = await censusSecret(db, municipality.id);
   const counts = await db.transaction(async (tx) => {
-    const rules = await roundRules(tx, round, municipality.timeZone, now);
+    const rules = await roundRules(tx, scopeOf(municipality, userActor(access.user)), { round, now });
     const eligibility: EligibilityRules = {
       districtIds: rules.districtIds,
       minAge: rules.minAge,

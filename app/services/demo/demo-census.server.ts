@@ -14,6 +14,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { municipalities, roundEligibility, roundVoterClasses, rounds, users } from "../../../db/schema";
 import { withIranianCheckDigit } from "../../domain/verification/ids";
+import { scopeOf, systemActor, userActor } from "../scope";
 import { activeImport, importCensus } from "../verification/census.server";
 
 export const DEMO_CENSUS_RESIDENTS = [
@@ -57,23 +58,15 @@ export function demoCensusCsv(): string {
 export async function seedDemoCensus(db: Db): Promise<{ created: boolean }> {
   const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
   if (!municipality) return { created: false };
-  if (await activeImport(db, municipality.id)) return { created: false };
+  const scope = scopeOf(municipality, systemActor("demo"));
+  if (await activeImport(db, scope)) return { created: false };
   const [staff] = await db.select().from(users).where(eq(users.email, "staff@demo.shora.local"));
   if (!staff) return { created: false };
-  const result = await importCensus(
-    db,
-    {
-      user: {
-        id: staff.id,
-        email: staff.email,
-        displayName: staff.displayName,
-        locale: staff.locale,
-        isPlatformAdmin: false,
-      },
-      municipality,
-    },
-    { fileName: "demo-census.csv", text: demoCensusCsv(), skipBadRows: false },
-  );
+  const result = await importCensus(db, scopeOf(municipality, userActor(staff)), {
+    fileName: "demo-census.csv",
+    text: demoCensusCsv(),
+    skipBadRows: false,
+  });
   if (result.status !== "active") throw new Error(`demo census import ended ${result.status}`);
   const [round] = await db
     .select()

@@ -15,7 +15,8 @@ import { type Actor, logFor } from "../verification/census.server";
 import { RefusedError } from "../errors.server";
 import type { Municipality } from "../tenancy/municipality.server";
 import { findRound } from "../rounds/rounds-admin.server";
-import { mayParticipate } from "../verification/verification.server";
+import { scopeOf, userActor } from "../scope";
+import { mayParticipate } from "../verification/eligibility.server";
 
 import { QUESTION_KINDS, type QuestionKind } from "../../domain/rounds/survey";
 export const MAX_OPTIONS = 20;
@@ -195,10 +196,8 @@ export async function answerSurvey(
   if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now)))
     throw new RefusedError("survey_closed", "form", {}, 409);
   if (
-    !(await mayParticipate(db, {
-      municipalityId: input.municipality.id,
+    !(await mayParticipate(db, scopeOf(input.municipality, userActor({ id: input.userId })), {
       roundId: input.roundId,
-      userId: input.userId,
       action: "comment",
     }))
   ) {

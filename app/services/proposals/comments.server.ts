@@ -22,7 +22,8 @@ import { type Actor, logFor } from "../verification/census.server";
 import { RefusedError } from "../errors.server";
 import type { Municipality } from "../tenancy/municipality.server";
 import type { SessionUser } from "../../web/session.server";
-import { mayParticipate } from "../verification/verification.server";
+import { scopeOf, userActor } from "../scope";
+import { mayParticipate } from "../verification/eligibility.server";
 
 export const EDIT_WINDOW_MS = 15 * 60_000;
 export const MAX_COMMENT_LENGTH = 4000;
@@ -85,10 +86,8 @@ export async function addComment(
 ) {
   const body = checkBody(input.body);
   if (
-    !(await mayParticipate(db, {
-      municipalityId: input.municipality.id,
+    !(await mayParticipate(db, scopeOf(input.municipality, userActor(input.user)), {
       roundId: input.roundId,
-      userId: input.user.id,
       action: "comment",
     }))
   ) {

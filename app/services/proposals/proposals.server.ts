@@ -17,8 +17,8 @@ export async function mayPropose(
   municipality: Municipality,
   roundId: string,
 ): Promise<boolean> {
-  const { mayParticipate } = await import("../verification/verification.server");
-  return mayParticipate(db, { municipalityId: municipality.id, roundId, userId: user.id, action: "propose" });
+  const { mayParticipate } = await import("../verification/eligibility.server");
+  return mayParticipate(db, { municipality, actor: { kind: "user", userId: user.id } }, { roundId, action: "propose" });
 }
 
 async function roundState(db: Db, municipality: Municipality, roundSlug: string, now: Date) {

@@ -37,7 +37,8 @@ import { isPublished } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { latestTallies } from "./tally.server";
 import { ON_BALLOT, proposalsOnBallot, roundRulesOf } from "../rounds/round-rules.server";
-import { roundRules } from "../verification/verification.server";
+import { observer, scopeOf } from "../scope";
+import { roundRules } from "../verification/eligibility.server";
 import { dayIn } from "../../domain/rounds/phases";
 
 export { ON_BALLOT };
@@ -152,7 +153,7 @@ async function buildRoundBundle(
     };
   });
 
-  const rules = await roundRules(db, round, municipality.timeZone);
+  const rules = await roundRules(db, scopeOf(municipality, observer), { round });
   const eligible = await eligibleInCensus(
     db,
     municipality,

@@ -12,30 +12,21 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { censusImports, censusRecords, districts, municipalitySecrets, verificationSettings } from "../../../db/schema";
+import { censusImports, censusRecords, municipalitySecrets, verificationSettings } from "../../../db/schema";
 import { type CensusProblem, type CensusRows, parseCensus } from "../../domain/verification/census";
 import { type IdRules, compilePattern } from "../../domain/verification/ids";
 import { dayIn } from "../../domain/rounds/phases";
+import { staffLog } from "../accounts/actor-log.server";
 import { recordAction } from "../action-log/action-log.server";
 import type { StaffAccess } from "../../web/guards.server";
+import { type Scope, actorUserId } from "../scope";
+import { districtsOf } from "../tenancy/municipality.server";
+import { VerificationRefused } from "./verifications.server";
 
+/** The staff access other areas' use cases still take (until they take a scope). */
 export type Actor = Pick<StaffAccess, "user" | "municipality">;
 
-/**
- * A verification or census use case refused: a code (message `verification.error.<code>`), the form
- * field it concerns and the HTTP status (429 for throttling).
- */
-export class VerificationRefused extends Error {
-  constructor(
-    readonly code: string,
-    readonly field = "form",
-    readonly status: 400 | 403 | 404 | 409 | 413 | 429 = 400,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(`${code} (${field})`);
-  }
-}
-
+/** The log fields of a staff action, for other areas' use cases that still take an `Actor`. */
 export function logFor(access: Actor) {
   return {
     municipalityId: access.municipality.id,
@@ -67,25 +58,26 @@ export function identityHash(secret: string, canonicalId: string): string {
   return createHmac("sha256", secret).update(canonicalId).digest("base64url");
 }
 
-export async function idRulesOf(db: Db | Tx, municipalityId: string): Promise<IdRules> {
+/** The municipality's ID scheme (Iranian national codes unless staff chose a pattern). */
+export async function idRulesOf(db: Db | Tx, scope: Scope): Promise<IdRules> {
   const [row] = await db
     .select()
     .from(verificationSettings)
-    .where(eq(verificationSettings.municipalityId, municipalityId));
+    .where(eq(verificationSettings.municipalityId, scope.municipality.id));
   return row ? { scheme: row.idScheme, pattern: row.idPattern } : { scheme: "ir-national-code", pattern: null };
 }
 
 /** Changes the ID scheme (logged). A pattern must be a valid regular expression. */
-export async function saveIdRules(db: Db, access: Actor, rules: IdRules) {
+export async function saveIdRules(db: Db, scope: Scope, rules: IdRules) {
   const pattern = rules.scheme === "pattern" ? (rules.pattern ?? "").trim() : null;
   if (rules.scheme === "pattern" && !compilePattern(pattern ?? ""))
     throw new VerificationRefused("bad_pattern", "idPattern");
   await db.transaction(async (tx) => {
-    const before = await idRulesOf(tx, access.municipality.id);
+    const before = await idRulesOf(tx, scope);
     await tx
       .insert(verificationSettings)
       .values({
-        municipalityId: access.municipality.id,
+        municipalityId: scope.municipality.id,
         idScheme: rules.scheme,
         idPattern: pattern,
         updatedAt: new Date(),
@@ -95,27 +87,27 @@ export async function saveIdRules(db: Db, access: Actor, rules: IdRules) {
         set: { idScheme: rules.scheme, idPattern: pattern, updatedAt: new Date() },
       });
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await staffLog(tx, scope)),
       action: "census.id_scheme",
-      target: `municipality:${access.municipality.slug}`,
+      target: `municipality:${scope.municipality.slug}`,
       before,
       after: { scheme: rules.scheme, pattern },
     });
   });
 }
 
-export const BATCH_ROWS = 10_000;
+const BATCH_ROWS = 10_000;
 /** A running import older than this is considered dead (its process stopped) and may be replaced. */
 const STALE_MS = 15 * 60_000;
 
-export interface CensusImportInput {
+interface CensusImportInput {
   fileName: string;
   text: string;
   skipBadRows: boolean;
   now?: Date;
 }
 
-export interface ImportOutcome {
+interface ImportOutcome {
   importId: number;
   status: "running" | "refused";
   totalRows: number;
@@ -129,15 +121,15 @@ export interface ImportOutcome {
  * Checks a census file and, when it may be imported, starts loading it. The returned `done` settles
  * when the new census is active (or the load failed, leaving the previous census in place).
  */
-export async function startCensusImport(db: Db, access: Actor, input: CensusImportInput): Promise<ImportOutcome> {
+export async function startCensusImport(db: Db, scope: Scope, input: CensusImportInput): Promise<ImportOutcome> {
   const now = input.now ?? new Date();
-  const municipalityId = access.municipality.id;
+  const municipalityId = scope.municipality.id;
   const [running] = await db
     .select({ id: censusImports.id, startedAt: censusImports.startedAt })
     .from(censusImports)
     .where(and(eq(censusImports.municipalityId, municipalityId), eq(censusImports.status, "running")));
   if (running && now.getTime() - running.startedAt.getTime() < STALE_MS) {
-    throw new VerificationRefused("import_running", "file", 409);
+    throw new VerificationRefused("import_running", "file", {}, 409);
   }
   if (running) {
     await db
@@ -145,14 +137,11 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
       .set({ status: "failed", error: "stale", finishedAt: now })
       .where(eq(censusImports.id, running.id));
   }
-  const districtRows = await db
-    .select({ id: districts.id, code: districts.code })
-    .from(districts)
-    .where(eq(districts.municipalityId, municipalityId));
+  const districtRows = await districtsOf(db, scope);
   const parsed = parseCensus(input.text, {
-    idRules: await idRulesOf(db, municipalityId),
+    idRules: await idRulesOf(db, scope),
     districts: new Map(districtRows.map((d) => [d.code, d.id])),
-    today: dayIn(access.municipality.timeZone, now),
+    today: dayIn(scope.municipality.timeZone, now),
   });
   const refused = parsed.fatal !== null || parsed.rows.ids.length === 0 || (parsed.badRows > 0 && !input.skipBadRows);
   const base = {
@@ -162,7 +151,7 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
     totalRows: parsed.totalRows,
     badRows: parsed.badRows,
     report: parsed.problems,
-    startedBy: access.user.id,
+    startedBy: actorUserId(scope),
     startedAt: now,
   };
   if (refused) {
@@ -172,7 +161,7 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
         .values({ ...base, status: "refused", finishedAt: now })
         .returning({ id: censusImports.id });
       await recordAction(tx, {
-        ...logFor(access),
+        ...(await staffLog(tx, scope)),
         action: "census.import_refused",
         target: `census:${row.id}`,
         after: { file: base.fileName, rows: parsed.totalRows, badRows: parsed.badRows },
@@ -194,7 +183,7 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
     .insert(censusImports)
     .values({ ...base, status: "running" })
     .returning({ id: censusImports.id });
-  const done = loadAndActivate(db, access, row.id, secret, parsed.rows, {
+  const done = loadAndActivate(db, scope, row.id, secret, parsed.rows, {
     skipped: parsed.badRows,
     file: base.fileName,
   });
@@ -209,15 +198,15 @@ export async function startCensusImport(db: Db, access: Actor, input: CensusImpo
 }
 
 /** Checks and imports a census file, waiting for the load to finish (service callers and tests). */
-export async function importCensus(db: Db, access: Actor, input: CensusImportInput) {
-  const outcome = await startCensusImport(db, access, input);
+export async function importCensus(db: Db, scope: Scope, input: CensusImportInput) {
+  const outcome = await startCensusImport(db, scope, input);
   const status = outcome.status === "refused" ? "refused" : await outcome.done;
   return { ...outcome, status };
 }
 
 async function loadAndActivate(
   db: Db,
-  access: Actor,
+  scope: Scope,
   importId: number,
   secret: string,
   rows: CensusRows,
@@ -231,7 +220,7 @@ async function loadAndActivate(
       await db.update(censusImports).set({ loadedRows: end }).where(eq(censusImports.id, importId));
     }
     await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`census:${access.municipality.id}`}))`);
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`census:${scope.municipality.id}`}))`);
       const [self] = await tx
         .select({ status: censusImports.status })
         .from(censusImports)
@@ -240,21 +229,21 @@ async function loadAndActivate(
       const [previous] = await tx
         .update(censusImports)
         .set({ status: "replaced" })
-        .where(and(eq(censusImports.municipalityId, access.municipality.id), eq(censusImports.status, "active")))
+        .where(and(eq(censusImports.municipalityId, scope.municipality.id), eq(censusImports.status, "active")))
         .returning({ id: censusImports.id });
       await tx
         .update(censusImports)
         .set({ status: "active", loadedRows: total, finishedAt: new Date() })
         .where(eq(censusImports.id, importId));
       await recordAction(tx, {
-        ...logFor(access),
+        ...(await staffLog(tx, scope)),
         action: "census.import",
         target: `census:${importId}`,
         before: previous ? { census: previous.id } : null,
         after: { file: summary.file, records: total, skippedBadRows: summary.skipped },
       });
     });
-    await purgeInactive(db, access.municipality.id);
+    await purgeInactive(db, scope.municipality.id);
     return "active";
   } catch (error) {
     await db
@@ -323,11 +312,11 @@ async function purgeInactive(db: Db, municipalityId: string) {
 }
 
 /** The active census import of a municipality, or null. */
-export async function activeImport(db: Db | Tx, municipalityId: string) {
+export async function activeImport(db: Db | Tx, scope: Scope) {
   const [row] = await db
     .select()
     .from(censusImports)
-    .where(and(eq(censusImports.municipalityId, municipalityId), eq(censusImports.status, "active")));
+    .where(and(eq(censusImports.municipalityId, scope.municipality.id), eq(censusImports.status, "active")));
   return row ?? null;
 }
 
@@ -353,7 +342,7 @@ export async function censusEntry(db: Db | Tx, municipalityId: string, hash: str
 }
 
 /** Recent imports (newest first) with their status, progress and report. */
-export async function recentImports(db: Db, municipalityId: string, limit = 10) {
+export async function recentImports(db: Db, scope: Scope, input: { limit?: number } = {}) {
   return db
     .select({
       id: censusImports.id,
@@ -368,14 +357,14 @@ export async function recentImports(db: Db, municipalityId: string, limit = 10) 
       finishedAt: censusImports.finishedAt,
     })
     .from(censusImports)
-    .where(eq(censusImports.municipalityId, municipalityId))
+    .where(eq(censusImports.municipalityId, scope.municipality.id))
     .orderBy(desc(censusImports.id))
-    .limit(limit);
+    .limit(input.limit ?? 10);
 }
 
 /** Census records per district and voter class in the active census (counts only). */
-export async function censusSummary(db: Db, municipalityId: string) {
-  const current = await activeImport(db, municipalityId);
+export async function censusSummary(db: Db, scope: Scope) {
+  const current = await activeImport(db, scope);
   if (!current) return null;
   const groups = await db
     .select({
@@ -390,8 +379,8 @@ export async function censusSummary(db: Db, municipalityId: string) {
 }
 
 /** Voter class codes found in the active census (for staff forms). */
-export async function censusClasses(db: Db, municipalityId: string): Promise<string[]> {
-  const current = await activeImport(db, municipalityId);
+export async function censusClasses(db: Db, scope: Scope): Promise<string[]> {
+  const current = await activeImport(db, scope);
   if (!current) return [];
   const rows = await db
     .selectDistinct({ c: censusRecords.voterClass })
@@ -401,13 +390,14 @@ export async function censusClasses(db: Db, municipalityId: string): Promise<str
 }
 
 /** Marks a long-dead running import as failed (used by the page so staff can import again). */
-export async function expireStaleImports(db: Db, municipalityId: string, now = new Date()) {
+export async function expireStaleImports(db: Db, scope: Scope, input: { now?: Date } = {}) {
+  const now = input.now ?? new Date();
   await db
     .update(censusImports)
     .set({ status: "failed", error: "stale", finishedAt: now })
     .where(
       and(
-        eq(censusImports.municipalityId, municipalityId),
+        eq(censusImports.municipalityId, scope.municipality.id),
         eq(censusImports.status, "running"),
         lt(censusImports.startedAt, new Date(now.getTime() - STALE_MS)),
       ),

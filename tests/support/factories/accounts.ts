@@ -9,6 +9,7 @@ import { users } from "../../../db/schema";
 import { hashPassword } from "../../../app/services/accounts/auth.server";
 import { addMember } from "../../../app/services/accounts/memberships.server";
 import type { Municipality } from "../../../app/services/tenancy/municipality.server";
+import { type Actor, userActor } from "../../../app/services/scope";
 import { type SessionUser, startSession } from "../../../app/web/session.server";
 import { CSRF, TestBrowser } from "../requests";
 
@@ -16,10 +17,12 @@ import { CSRF, TestBrowser } from "../requests";
 export const PASSWORD = "factory password 2026";
 
 /** A member of a municipality's staff, in the shape staff use cases take (user, municipality, role). */
+/** A staff member or administrator; also the scope (municipality and actor) their use cases take. */
 export interface Member {
   user: SessionUser;
   municipality: Municipality;
   role: "staff" | "admin";
+  actor: Actor;
 }
 
 const hashes = new Map<string, Promise<string>>();
@@ -63,7 +66,7 @@ export async function makeMember(
   const user = await makeUser(db, { email: input.email, displayName: input.displayName, password: input.password });
   const role = input.role ?? "staff";
   await addMember(db, input.by, { email: user.email, role });
-  return { user, municipality: input.by.municipality, role };
+  return { user, municipality: input.by.municipality, role, actor: userActor(user) };
 }
 
 /**

@@ -1,8 +1,10 @@
 /** Census lists (valid Iranian national codes), their import and residents verified from them. */
 import type { Db } from "../../../db/client";
+import { scopeOf, userActor } from "../../../app/services/scope";
 import { withIranianCheckDigit } from "../../../app/domain/verification/ids";
 import { importCensus } from "../../../app/services/verification/census.server";
-import { generateLetterCodes, verifyByCensus } from "../../../app/services/verification/verification.server";
+import { generateLetterCodes } from "../../../app/services/verification/letter-codes.server";
+import { verifyByCensus } from "../../../app/services/verification/self-verification.server";
 import type { SessionUser } from "../../../app/web/session.server";
 import type { Member } from "./accounts";
 
@@ -75,9 +77,7 @@ export async function verifyVoter(
     person: Pick<CensusRow, "nationalId" | "birthDate">;
   },
 ) {
-  return verifyByCensus(db, {
-    municipality: input.municipality,
-    user: input.user,
+  return verifyByCensus(db, scopeOf(input.municipality, userActor(input.user)), {
     nationalId: input.person.nationalId,
     birthDate: input.person.birthDate,
   });

@@ -6,6 +6,7 @@ import { districts, municipalities } from "../../../db/schema";
 import type { LocalizedText } from "../../../app/domain/i18n";
 import { createMunicipality } from "../../../app/services/tenancy/municipality.server";
 import { unique } from "../unique";
+import { userActor } from "../../../app/services/scope";
 import { type Member, PASSWORD } from "./accounts";
 
 export interface Town {
@@ -51,6 +52,7 @@ export async function makeMunicipality(
     user: { id: adminUserId, email, displayName, locale: municipality.defaultLocale, isPlatformAdmin: false },
     municipality,
     role: "admin",
+    actor: userActor({ id: adminUserId }),
   };
   return {
     municipality,

@@ -10,7 +10,7 @@ import type { LocalizedText } from "../../../app/domain/i18n";
 import { type PhaseKind, dayIn } from "../../../app/domain/rounds/phases";
 import { addDays } from "../../../app/domain/rounds/rules";
 import { createRound, findRound, saveEnvelope } from "../../../app/services/rounds/rounds-admin.server";
-import { saveEligibility, saveVoterClass } from "../../../app/services/verification/verification.server";
+import { saveEligibility, saveVoterClass } from "../../../app/services/verification/eligibility.server";
 import { unique } from "../unique";
 import type { Member } from "./accounts";
 
@@ -128,13 +128,14 @@ export async function makeVoterClasses(
 ): Promise<void> {
   const now = await beforeVoting(db, input.round);
   for (const [position, c] of input.classes.entries())
-    await saveVoterClass(
-      db,
-      input.by,
-      input.round.slug,
-      { code: c.code, name: c.name ?? { en: c.code }, weight: c.weight, position },
+    await saveVoterClass(db, input.by, {
+      roundSlug: input.round.slug,
+      code: c.code,
+      name: c.name ?? { en: c.code },
+      weight: c.weight,
+      position,
       now,
-    );
+    });
 }
 
 /** Who may take part in the round. Defaults: every district, no age rule, no verification asked. */
@@ -149,16 +150,12 @@ export async function makeEligibility(
     verifiedToComment?: boolean;
   },
 ): Promise<void> {
-  await saveEligibility(
-    db,
-    input.by,
-    input.round.slug,
-    {
-      districtIds: input.districtIds ?? null,
-      minAge: input.minAge ?? null,
-      verifiedToPropose: input.verifiedToPropose ?? false,
-      verifiedToComment: input.verifiedToComment ?? false,
-    },
-    await beforeVoting(db, input.round),
-  );
+  await saveEligibility(db, input.by, {
+    roundSlug: input.round.slug,
+    districtIds: input.districtIds ?? null,
+    minAge: input.minAge ?? null,
+    verifiedToPropose: input.verifiedToPropose ?? false,
+    verifiedToComment: input.verifiedToComment ?? false,
+    now: await beforeVoting(db, input.round),
+  });
 }

@@ -1,0 +1,143 @@
+/**
+ * What every verification path shares: the refusal codes, the active verification of an account,
+ * creating a verification, and the action-log fields. One person = one active verified account per
+ * municipality: the partial unique indexes on `verifications` enforce it even when two requests race
+ * (docs/decisions/0005-verification-and-census.md). National IDs and birth dates never appear in the
+ * action log, pages or exports.
+ */
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { phases, rounds, verifications } from "../../../db/schema";
+import type { VerificationMethod } from "../../../db/schema";
+import { currentPhase, dayIn } from "../../domain/rounds/phases";
+import type { IdProblem } from "../../domain/verification/ids";
+import { RefusedError } from "../errors.server";
+import { type Scope, actorUserId } from "../scope";
+
+/** Every reason a verification, census, letter-code or eligibility use case is refused. */
+export type VerificationRefusal =
+  | IdProblem
+  | "birth_date_invalid"
+  | "no_match"
+  | "throttled"
+  | "already_verified"
+  | "identity_taken"
+  | "identity_revoked"
+  | "identity_taken_staff"
+  | "code_format"
+  | "code_unknown"
+  | "code_used"
+  | "code_expired"
+  | "not_in_census"
+  | "class_invalid"
+  | "district_unknown"
+  | "districts_none"
+  | "user_unknown"
+  | "reason_required"
+  | "reverify_reason"
+  | "verification_unknown"
+  | "lock_unknown"
+  | "valid_days"
+  | "limit"
+  | "no_entries"
+  | "round_unknown"
+  | "frozen"
+  | "class_code"
+  | "class_weight"
+  | "class_unknown"
+  | "min_age"
+  | "bad_pattern"
+  | "import_running"
+  | "file_missing"
+  | "file_too_large"
+  | "file_encoding"
+  | "name_required";
+
+/** `new VerificationRefused(code, field, params, status)`: a RefusedError whose code the compiler checks. */
+export const VerificationRefused = RefusedError<VerificationRefusal>;
+export type VerificationRefused = RefusedError<VerificationRefusal>;
+
+export function isUniqueViolation(error: unknown): boolean {
+  for (
+    let e = error as { code?: string; cause?: unknown } | undefined, i = 0;
+    e && i < 4;
+    e = e.cause as typeof e, i++
+  ) {
+    if (e.code === "23505") return true;
+  }
+  return false;
+}
+
+export async function activeVerification(db: Db | Tx, municipalityId: string, userId: string) {
+  const [row] = await db
+    .select()
+    .from(verifications)
+    .where(
+      and(
+        eq(verifications.municipalityId, municipalityId),
+        eq(verifications.userId, userId),
+        isNull(verifications.revokedAt),
+      ),
+    );
+  return row ?? null;
+}
+
+/** Refuses self-service for an identity whose latest verification was revoked (staff decide then). */
+export async function assertIdentityFree(tx: Tx, municipalityId: string, hash: string) {
+  const [latest] = await tx
+    .select({ revokedAt: verifications.revokedAt })
+    .from(verifications)
+    .where(and(eq(verifications.municipalityId, municipalityId), eq(verifications.identityHash, hash)))
+    .orderBy(desc(verifications.verifiedAt))
+    .limit(1);
+  if (!latest) return;
+  if (latest.revokedAt === null) throw new VerificationRefused("identity_taken", null, {}, 409);
+  throw new VerificationRefused("identity_revoked", null, {}, 409);
+}
+
+export async function createVerification(
+  tx: Tx,
+  v: {
+    municipalityId: string;
+    userId: string;
+    method: VerificationMethod;
+    identityHash: string;
+    birthDate: string;
+    districtId: string;
+    voterClass: string;
+    verifiedBy: string | null;
+    at: Date;
+  },
+) {
+  const id = randomUUID();
+  await tx.insert(verifications).values({ id, ...v, verifiedAt: v.at });
+  return id;
+}
+
+/** Rounds of the scope's municipality whose voting is open on `at`'s day, with the day voting opened. */
+export async function openVoting(tx: Db | Tx, scope: Scope, at: Date) {
+  const today = dayIn(scope.municipality.timeZone, at);
+  const rows = await tx
+    .select({ roundId: phases.roundId, kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn })
+    .from(phases)
+    .innerJoin(rounds, eq(rounds.id, phases.roundId))
+    .where(eq(rounds.municipalityId, scope.municipality.id));
+  const byRound = new Map<string, typeof rows>();
+  for (const r of rows) byRound.set(r.roundId, [...(byRound.get(r.roundId) ?? []), r]);
+  const open: { roundId: string; votingFrom: string }[] = [];
+  for (const [roundId, list] of byRound) {
+    const phase = currentPhase(list, today);
+    if (phase?.kind === "voting") open.push({ roundId, votingFrom: phase.startsOn });
+  }
+  return open;
+}
+
+/** The log entry of a resident's own verification: a fixed actor label, never the resident's name. */
+export function residentLog(scope: Scope) {
+  return {
+    municipalityId: scope.municipality.id,
+    municipalitySlug: scope.municipality.slug,
+    actor: { id: actorUserId(scope), displayName: "resident" },
+  };
+}
