@@ -6,7 +6,8 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
-import { violationText } from "../domain/ballots/messages";
+import { hintText, violationText } from "../domain/ballots/messages";
+import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
 import { type MessageKey, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots/ballots.server";
@@ -32,15 +33,14 @@ async function voterContext(args: LoaderFunctionArgs) {
   return { municipality, user, round, envelope, phases: rules.phases, standing };
 }
 
-/** The basket a form describes: checked proposals, or points per proposal for cumulative ballots. */
-function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
-  if (!cumulative) return { approved: form.getAll("approved").map(String) };
+/** The basket a form describes, read by the envelope's ballot type: checked proposals, or `points.<id>` fields. */
+function bodyFromForm(form: FormData, type: BallotTypeModule): BallotBody {
   const points: Record<string, number> = {};
   for (const [key, value] of form) {
     if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
     points[key.slice(7)] = Number(asciiDigits(value));
   }
-  return { points };
+  return type.fromForm({ approved: form.getAll("approved").map(String), points });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -54,7 +54,7 @@ export async function loader(args: LoaderFunctionArgs) {
       .orderBy(asc(proposals.createdAt), asc(proposals.id)),
     loadBasket(db, c.user.id, c.envelope.id),
   ]);
-  const basket = saved ?? (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
+  const basket = saved ?? ballotType(c.envelope.ballotType).empty();
   const summary = checkBallot(c.envelope, proposalRows, basket, { final: false });
   return json({
     slug: c.municipality.slug,
@@ -88,7 +88,7 @@ export async function action(args: ActionFunctionArgs) {
   const locale = requestLocale(args.request);
   const t = translator(locale);
   const money = (n: number) => formatMoney(locale, n, c.municipality.currency);
-  const body = bodyFromForm(form, c.envelope.ballotType === "cumulative");
+  const body = bodyFromForm(form, ballotType(c.envelope.ballotType));
   try {
     if (form.get("intent") === "cast") {
       if (!c.standing)
@@ -134,7 +134,7 @@ export default function Vote() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const base = `/m/${data.slug}/rounds/${data.round.slug}`;
-  const cumulative = data.envelope.ballotType === "cumulative";
+  const type = ballotType(data.envelope.ballotType);
   const money = (n: number) => formatMoney(locale, n, data.currency);
   const approved = new Set("approved" in data.basket ? data.basket.approved : []);
   const points = "points" in data.basket ? data.basket.points : {};
@@ -152,13 +152,7 @@ export default function Vote() {
       ) : (
         <p>{t("vote.weight", { weight: data.weight })}</p>
       )}
-      <p>
-        {cumulative
-          ? t("vote.rules.points", { max: data.envelope.maxPoints ?? 0 })
-          : data.envelope.ballotType === "k-approval"
-            ? t("vote.rules.k", { k: data.envelope.maxProjects ?? 0 })
-            : t("vote.rules.approval", { amount: money(data.envelope.amount) })}
-      </p>
+      <p>{hintText(t, type.rulesHint(data.envelope), money)}</p>
       <ErrorSummary errors={result?.errors} />
       {result?.notice ? (
         <div className="notice" role="status">
@@ -182,7 +176,7 @@ export default function Vote() {
         <fieldset>
           <legend>{t("round.proposals")}</legend>
           {data.proposals.map((p) =>
-            cumulative ? (
+            type.body === "points" ? (
               <div key={p.id} className="field">
                 <label htmlFor={`points-${p.id}`}>
                   {t("vote.pointsFor", { title: pickText(p.title, locale) })} ({money(p.cost)})
@@ -205,14 +199,7 @@ export default function Vote() {
             ),
           )}
         </fieldset>
-        <p role="status">
-          {cumulative
-            ? t("vote.points", {
-                used: formatNumber(locale, data.summary.totalPoints),
-                max: formatNumber(locale, data.envelope.maxPoints ?? 0),
-              })
-            : t("vote.total", { total: money(data.summary.totalCost), amount: money(data.envelope.amount) })}
-        </p>
+        <p role="status">{hintText(t, type.totalHint(data.summary, data.envelope), money)}</p>
         <button type="submit" name="intent" value="save" className="secondary">
           {t("vote.save")}
         </button>{" "}

@@ -1,5 +1,6 @@
 import type { MessageKey, Translator } from "../i18n";
 import type { BallotViolation } from "./rules";
+import type { BallotHint } from "./types";
 
 /** A broken ballot rule in the reader's words, naming the numbers ("total 1,250,000 exceeds 1,000,000"). */
 export function violationText(t: Translator, v: BallotViolation, money: (n: number) => string): string {
@@ -9,4 +10,11 @@ export function violationText(t: Translator, v: BallotViolation, money: (n: numb
   if (v.code === "under_min_spend")
     return t("vote.error.under_min_spend", { total: money(v.total), minimum: money(v.minimum) });
   return t(`vote.error.${v.code}` as MessageKey, p);
+}
+
+/** A ballot type's hint (app/domain/ballots/types/) in the reader's words. */
+export function hintText(t: Translator, hint: BallotHint, money: (n: number) => string): string {
+  const params: Record<string, string | number> = { ...hint.numbers };
+  for (const [k, n] of Object.entries(hint.money)) params[k] = money(n);
+  return t(hint.key, params);
 }

@@ -26,7 +26,8 @@ import {
   planAppend,
 } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/audit/canonical";
-import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
+import { type BallotBody, type BallotViolation, checkBallot } from "../../domain/ballots/rules";
+import { ballotType } from "../../domain/ballots/types";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
@@ -68,7 +69,7 @@ export async function saveBasket(
   const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, {
     final: false,
   });
-  const body = normalizeBallot(params.body);
+  const body = ballotType(params.envelope.ballotType).normalize(params.body);
   const structural = summary.violations.filter((v) =>
     ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
   );
@@ -194,7 +195,7 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt>
  */
 export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean }): Promise<CastReceipt> {
   const now = input.now ?? new Date();
-  const body = normalizeBallot(input.body);
+  const body = ballotType(input.envelope.ballotType).normalize(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
   // What does not depend on other casts is read before taking the round's ledger lock, so the lock
   // is held for as few round trips as possible (every cast of the round waits for it): inside it,

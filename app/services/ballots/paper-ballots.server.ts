@@ -10,6 +10,7 @@ import type { Db, Tx } from "../../../db/client";
 import { envelopes, phases, proposals } from "../../../db/schema";
 import { type ChoiceProblem, parseChoices } from "../../domain/ballots/paper";
 import type { BallotViolation } from "../../domain/ballots/rules";
+import { ballotType } from "../../domain/ballots/types";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { type EligibilityRules, envelopeOpenTo, roundVerdict } from "../../domain/verification/eligibility";
@@ -136,11 +137,7 @@ export async function enterPaperBallots(
         const envelope = envelopeRows.find((e) => e.slug === ballot.envelope.trim());
         if (!envelope) throw new Problem("envelope_unknown", "envelope", { envelope: ballot.envelope });
         const voter = await voterOf(ballot, envelope);
-        const choices = parseChoices(
-          ballot.choices,
-          printed.get(envelope.id) ?? [],
-          envelope.ballotType === "cumulative",
-        );
+        const choices = parseChoices(ballot.choices, printed.get(envelope.id) ?? [], ballotType(envelope.ballotType));
         if (!choices.ok) throw choiceProblem(choices.problem);
         await castBallotIn(tx, {
           roundId: round.id,
