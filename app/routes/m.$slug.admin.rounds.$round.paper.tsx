@@ -7,7 +7,7 @@ import { RoundStaffNav } from "../components/staff-nav";
 import { violationText } from "../domain/ballots/messages";
 import { parsePaperCsv } from "../domain/ballots/paper";
 import { decodeTextFile } from "../domain/text-file";
-import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -20,6 +20,8 @@ import {
   enterPaperBallots,
   paperBallotSheet,
 } from "../services/ballots/paper-ballots.server";
+import { scopeOf, userActor } from "../services/scope";
+import { paperFileMessages, paperMessages } from "../web/refusal-messages/paper";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -32,8 +34,10 @@ const MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024;
 const FORM_MARGIN_BYTES = 64 * 1024;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const sheet = await paperBallotSheet(context.db, municipality, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const sheet = await paperBallotSheet(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
   if (!sheet) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -58,12 +62,7 @@ type Outcome = {
 
 function problemText(t: Translator, p: PaperProblem, money: (n: number) => string): string {
   if (p.violations.length) return p.violations.map((v) => violationText(t, v, money)).join(" ");
-  const key = (
-    p.code.startsWith("id_") || p.code === "birth_date_invalid"
-      ? `verification.error.${p.code}`
-      : `paper.error.${p.code}`
-  ) as MessageKey;
-  return t(key, p.params);
+  return t(paperMessages[p.code], p.params);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -107,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (parsed.problems.length) {
       const problems = parsed.problems.map((p) => ({
         line: p.line,
-        message: t(`paper.error.${p.code}` as MessageKey, p as unknown as Record<string, string | number>),
+        message: t(paperFileMessages[p.code], p as unknown as Record<string, string | number>),
       }));
       return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
     }
@@ -130,7 +129,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ];
   }
   try {
-    const outcome = await enterPaperBallots(context.db, access, { roundSlug: params.round ?? "", ballots: batch });
+    const outcome = await enterPaperBallots(context.db, scopeOf(access.municipality, userActor(access.user)), {
+      roundSlug: params.round ?? "",
+      ballots: batch,
+    });
     return json<Outcome>({
       errors: null,
       problems: [],

@@ -1,20 +1,27 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { and, asc, eq } from "drizzle-orm";
-import { proposals } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
 import { hintText, violationText } from "../domain/ballots/messages";
 import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
-import { type MessageKey, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
-import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots/ballots.server";
+import {
+  BallotRefused,
+  ballotSheetOf,
+  castBallot,
+  saveBasket,
+  voterStandingOf,
+} from "../services/ballots/ballots.server";
+import { scopeOf, userActor } from "../services/scope";
+import { validateForm } from "../web/forms.server";
+import { ballotMessages } from "../web/refusal-messages/ballots";
 import { readForm } from "../web/csrf.server";
 import { requireVoterPath } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { voterStandingIn } from "../services/verification/verification.server";
 import { asciiDigits } from "../domain/verification/ids";
 import { pageTitle } from "../components/page-title";
 
@@ -24,38 +31,40 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** The address, the logged-in voter and their standing in the round: what the page and the cast both need. */
 async function voterContext(args: LoaderFunctionArgs) {
   const { municipality, user, round, envelope } = await requireVoterPath(args.request, args.context, args.params);
-  const { rules, standing } = await voterStandingIn(args.context.db, {
-    municipality,
+  const scope = scopeOf(municipality, userActor(user));
+  const { rules, standing } = await voterStandingOf(args.context.db, scope, {
     round,
-    userId: user.id,
     envelopeDistrictId: envelope.districtId,
   });
-  return { municipality, user, round, envelope, phases: rules.phases, standing };
+  return { municipality, user, round, envelope, phases: rules.phases, standing, scope };
 }
 
+/** The two buttons of the ballot form: keep the basket as a draft, or cast it. */
+const ballotFields = { approved: z.union([z.string(), z.array(z.string())]).optional() };
+const voteSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("save"), ...ballotFields }).passthrough(),
+  z.object({ intent: z.literal("cast"), ...ballotFields }).passthrough(),
+]);
+
 /** The basket a form describes, read by the envelope's ballot type: checked proposals, or `points.<id>` fields. */
-function bodyFromForm(form: FormData, type: BallotTypeModule): BallotBody {
+function bodyFromForm(data: z.infer<typeof voteSchema>, type: BallotTypeModule): BallotBody {
   const points: Record<string, number> = {};
-  for (const [key, value] of form) {
-    if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
-    points[key.slice(7)] = Number(asciiDigits(value));
+  for (const [key, raw] of Object.entries(data)) {
+    if (!key.startsWith("points.")) continue;
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      if (typeof value !== "string" || value.trim() === "") continue;
+      points[key.slice(7)] = Number(asciiDigits(value));
+    }
   }
-  return type.fromForm({ approved: form.getAll("approved").map(String), points });
+  const approved = data.approved === undefined ? [] : Array.isArray(data.approved) ? data.approved : [data.approved];
+  return type.fromForm({ approved, points });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const db = args.context.db;
   const c = await voterContext(args);
-  const [proposalRows, saved] = await Promise.all([
-    db
-      .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
-      .from(proposals)
-      .where(and(eq(proposals.envelopeId, c.envelope.id), eq(proposals.status, "accepted")))
-      .orderBy(asc(proposals.createdAt), asc(proposals.id)),
-    loadBasket(db, c.user.id, c.envelope.id),
-  ]);
-  const basket = saved ?? ballotType(c.envelope.ballotType).empty();
-  const summary = checkBallot(c.envelope, proposalRows, basket, { final: false });
+  const sheet = await ballotSheetOf(args.context.db, c.scope, { envelopeId: c.envelope.id });
+  const basket = sheet.basket ?? ballotType(c.envelope.ballotType).empty();
+  const summary = checkBallot(c.envelope, sheet.proposals, basket, { final: false });
   return json({
     slug: c.municipality.slug,
     currency: c.municipality.currency,
@@ -70,7 +79,7 @@ export async function loader(args: LoaderFunctionArgs) {
     },
     voting: currentPhase(c.phases, dayIn(c.municipality.timeZone))?.kind === "voting",
     weight: c.standing?.weight ?? null,
-    proposals: proposalRows,
+    proposals: sheet.proposals,
     basket,
     summary: { count: summary.count, totalCost: summary.totalCost, totalPoints: summary.totalPoints },
   });
@@ -87,22 +96,22 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   const locale = requestLocale(args.request);
   const t = translator(locale);
+  const parsed = validateForm(voteSchema, form, t, { approved: "round.proposals" });
+  if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, notice: null, receipt: null }, { status: 400 });
   const money = (n: number) => formatMoney(locale, n, c.municipality.currency);
-  const body = bodyFromForm(form, ballotType(c.envelope.ballotType));
+  const body = bodyFromForm(parsed.data, ballotType(c.envelope.ballotType));
+  const { scope } = c;
   try {
-    if (form.get("intent") === "cast") {
+    if (parsed.data.intent === "cast") {
       if (!c.standing)
         return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
-      const receipt = await castBallot(args.context.db, {
+      const receipt = await castBallot(args.context.db, scope, {
         roundId: c.round.id,
         roundSlug: c.round.slug,
-        timeZone: c.municipality.timeZone,
         envelope: c.envelope,
         voter: c.standing,
         body,
         channel: "online",
-        userId: c.user.id,
-        municipalityId: c.municipality.id,
       });
       return json<Outcome>({
         errors: null,
@@ -110,13 +119,14 @@ export async function action(args: ActionFunctionArgs) {
         receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex },
       });
     }
-    await saveBasket(args.context.db, { userId: c.user.id, envelope: c.envelope, body });
+    await saveBasket(args.context.db, scope, { envelope: c.envelope, body });
     return json<Outcome>({ errors: null, notice: t("vote.saved"), receipt: null });
   } catch (error) {
     if (!(error instanceof BallotRefused)) throw error;
+    // Every broken envelope rule gets its own message.
     const messages = error.violations.length
       ? error.violations.map((v) => violationText(t, v, money))
-      : [t(`vote.error.${error.code}` as MessageKey)];
+      : [t(ballotMessages[error.code])];
     return json<Outcome>(
       {
         errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])),

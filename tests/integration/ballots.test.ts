@@ -2,12 +2,26 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, rounds, turnout, users } from "../../db/schema";
+import {
+  ballots,
+  baskets,
+  districts,
+  envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  rounds,
+  turnout,
+  users,
+  verifications,
+} from "../../db/schema";
+import { userActor } from "../../app/services/scope";
 import { canonicalJson } from "../../app/domain/audit/canonical";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import {
   BallotRefused,
+  type CastInput,
   castBallot,
   commitmentOf,
   loadBasket,
@@ -16,6 +30,7 @@ import {
 import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 let roundId: string;
@@ -80,16 +95,16 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const cast = (
+/** A cast by the system (no user), or, given `userId`, by that resident on the vote page. */
+const cast = async (
   identity: string,
   envelope: typeof approval,
-  body: Parameters<typeof castBallot>[1]["body"],
-  extra: Partial<Parameters<typeof castBallot>[1]> = {},
+  body: CastInput["body"],
+  { userId, ...extra }: Partial<CastInput> & { userId?: string } = {},
 ) =>
-  castBallot(database.db, {
+  castBallot(database.db, await roundScope(database.db, roundId, userId ? userActor({ id: userId }) : undefined), {
     roundId,
     roundSlug: "r",
-    timeZone: "UTC",
     envelope,
     voter: voter(identity),
     body,
@@ -208,17 +223,33 @@ describe("casting ballots", () => {
       .insert(users)
       .values({ id: randomUUID(), email: `${unique("basket")}@x.example`, passwordHash: "x", displayName: "B" })
       .returning();
-    const summary = await saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: [ids.a] } });
+    const scope = await roundScope(database.db, roundId, userActor(user));
+    // A resident casting online is verified (the cast reads it again under the ledger lock).
+    await database.db
+      .insert(districts)
+      .values({ id: "north", municipalityId: scope.municipality.id, code: "north", name: { en: "North" } })
+      .onConflictDoNothing();
+    await database.db.insert(verifications).values({
+      id: randomUUID(),
+      municipalityId: scope.municipality.id,
+      userId: user.id,
+      method: "staff",
+      identityHash: `basket-${user.id}`,
+      birthDate: "1990-01-01",
+      districtId: "north",
+      voterClass: "resident",
+    });
+    const summary = await saveBasket(database.db, scope, { envelope: approval, body: { approved: [ids.a] } });
     expect(summary).toMatchObject({ count: 1, totalCost: 400_000 });
-    expect(await loadBasket(database.db, user.id, approval.id)).toEqual({ approved: [ids.a] });
+    expect(await loadBasket(database.db, scope, { envelopeId: approval.id })).toEqual({ approved: [ids.a] });
     await expect(
-      saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: ["nope"] } }),
+      saveBasket(database.db, scope, { envelope: approval, body: { approved: ["nope"] } }),
     ).rejects.toBeInstanceOf(BallotRefused);
     const before = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
     const total = (rows: typeof before) => rows.filter((r) => r.channel === "online").reduce((s, r) => s + r.voters, 0);
     await cast(`basket-${user.id}`, approval, { approved: [ids.a] }, { userId: user.id });
     await cast(`basket-${user.id}`, approval, { approved: [ids.b] }, { userId: user.id });
-    expect(await loadBasket(database.db, user.id, approval.id)).toBeNull();
+    expect(await loadBasket(database.db, scope, { envelopeId: approval.id })).toBeNull();
     expect(await database.db.select().from(baskets).where(eq(baskets.userId, user.id))).toHaveLength(0);
     const after = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
     expect(total(after) - total(before)).toBe(1);

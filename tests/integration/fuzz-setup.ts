@@ -48,6 +48,8 @@ import { runRoundTally } from "../../app/services/tally/tally.server";
 import { generateLetterCodes, verifyByCensus } from "../../app/services/verification/verification.server";
 import { CSRF, TestBrowser, call } from "../support/requests";
 import { testDatabase, unique, usingPostgres } from "../support/db";
+import { scopeOf, userActor } from "../../app/services/scope";
+import { roundScope } from "../support/scopes";
 
 /* ------------------------------------------------------------------ database */
 
@@ -394,10 +396,9 @@ async function seedTenant(
     pastProposals.push(await proposal(pastEnvelope.id, `Past idea ${n}`, "accepted", staffId));
   const votingDay = new Date(`${addDays(dayIn("UTC"), -333)}T10:00:00Z`);
   for (let i = 0; i < 8; i++) {
-    await castBallot(db, {
+    await castBallot(db, await roundScope(db, past), {
       roundId: past,
       roundSlug: ROUND_SLUGS.past,
-      timeZone: "UTC",
       envelope: pastEnvelope,
       voter: { identity: `${p.slug}-voter-${i}`, weight: 1 + (i % 2), district: "north", voterClass: "resident" },
       body: { approved: pastProposals.filter((_, j) => (i + j) % 3 !== 0).slice(0, 2) },
@@ -406,7 +407,10 @@ async function seedTenant(
     });
   }
   const tallyDay = new Date(`${addDays(dayIn("UTC"), -323)}T10:00:00Z`);
-  await runRoundTally(db, access, ROUND_SLUGS.past, tallyDay);
+  await runRoundTally(db, scopeOf(access.municipality, userActor(access.user)), {
+    roundSlug: ROUND_SLUGS.past,
+    now: tallyDay,
+  });
   await publishRound(db, access, ROUND_SLUGS.past, tallyDay);
   const funded = await db
     .select()
@@ -432,10 +436,9 @@ async function seedTenant(
   // Two ballots in this year's round (receipts to look up).
   const [north] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeRows[0].id));
   for (const i of [0, 1])
-    await castBallot(db, {
+    await castBallot(db, await roundScope(db, voting), {
       roundId: voting,
       roundSlug: ROUND_SLUGS.voting,
-      timeZone: "UTC",
       envelope: north,
       voter: { identity: `${p.slug}-now-${i}`, weight: 1, district: "north", voterClass: "resident" },
       body: { approved: [votingProposals[i]] },
@@ -464,10 +467,9 @@ async function seedTenant(
     countingProposals.push(await proposal(countingEnvelope.id, `Counted idea ${n}`, "accepted", staffId));
   const yesterday = new Date(`${addDays(dayIn("UTC"), -1)}T10:00:00Z`);
   for (const i of [0, 1, 2, 3])
-    await castBallot(db, {
+    await castBallot(db, await roundScope(db, counting), {
       roundId: counting,
       roundSlug: ROUND_SLUGS.counting,
-      timeZone: "UTC",
       envelope: countingEnvelope,
       voter: { identity: `${p.slug}-counted-${i}`, weight: 1, district: "north", voterClass: "resident" },
       body: { approved: [countingProposals[i % 3]] },

@@ -7,6 +7,7 @@ import * as paperPage from "../../app/routes/m.$slug.admin.rounds.$round.paper";
 import * as votePage from "../../app/routes/m.$slug.rounds.$round.vote.$envelope";
 import { importCensus } from "../../app/services/verification/census.server";
 import { PaperBallotsRefused, enterPaperBallots } from "../../app/services/ballots/paper-ballots.server";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { saveVoterClass, verifyByCensus } from "../../app/services/verification/verification.server";
 import { call } from "../support/requests";
 import { testDatabase } from "../support/db";
@@ -171,7 +172,7 @@ describe("paper ballots", () => {
 
   it("refuses a second paper ballot of the same person, and their online ballot afterwards", async () => {
     const problems = await refusedWith(
-      enterPaperBallots(database.db, town.staff, {
+      enterPaperBallots(database.db, scopeOf(town.staff.municipality, userActor(town.staff.user)), {
         roundSlug: town.roundSlug,
         ballots: [{ line: null, nationalId: people.paper, birthDate: null, envelope: "north", choices: "2" }],
       }),
@@ -210,7 +211,7 @@ describe("paper ballots", () => {
     const before = (await paperBallots()).length;
     const one = (b: Partial<{ nationalId: string; birthDate: string | null; envelope: string; choices: string }>) =>
       refusedWith(
-        enterPaperBallots(database.db, town.staff, {
+        enterPaperBallots(database.db, scopeOf(town.staff.municipality, userActor(town.staff.user)), {
           roundSlug: town.roundSlug,
           ballots: [{ line: null, nationalId: people.batch1, birthDate: null, envelope: "north", choices: "1", ...b }],
         }),

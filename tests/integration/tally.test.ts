@@ -7,6 +7,7 @@ import {
   actionLog,
   envelopes,
   memberships,
+  municipalities,
   phases,
   proposals,
   roundSecrets,
@@ -26,6 +27,8 @@ import { createMunicipality } from "../../app/services/tenancy/municipality.serv
 import { envelopeElection, runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { scopeOf, userActor } from "../../app/services/scope";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 let slug: string;
@@ -96,10 +99,9 @@ beforeAll(async () => {
     ["g", 1, ["park", "lights"]],
   ];
   for (const [who, weight, picks] of votes) {
-    await castBallot(database.db, {
+    await castBallot(database.db, await roundScope(database.db, roundId), {
       roundId,
       roundSlug: "r",
-      timeZone: "UTC",
       envelope,
       voter: { identity: who, weight, district: "d", voterClass: weight === 2 ? "resident" : "commuter" },
       body: { approved: picks.map((p) => ids[p]) },
@@ -107,10 +109,9 @@ beforeAll(async () => {
       now: votingDay,
     });
   }
-  await castBallot(database.db, {
+  await castBallot(database.db, await roundScope(database.db, roundId), {
     roundId,
     roundSlug: "r",
-    timeZone: "UTC",
     envelope,
     voter: { identity: "f", weight: 1, district: "d", voterClass: "commuter" },
     body: { approved: [ids.lights] },
@@ -134,8 +135,10 @@ describe("running a round's tally", () => {
       },
       municipality: { id: municipalityId, slug, timeZone: "UTC" },
     };
-    const outcome = await runRoundTally(database.db, staff as never, "r");
-    const election = await envelopeElection(database.db, envelope, "r");
+    const [municipality] = await database.db.select().from(municipalities).where(eq(municipalities.id, municipalityId));
+    const scope = scopeOf(municipality, userActor(staff.user));
+    const outcome = await runRoundTally(database.db, scope, { roundSlug: "r" });
+    const election = await envelopeElection(database.db, scope, { envelope, roundSlug: "r" });
     expect(election.ballots).toHaveLength(7); // the superseded ballot is not counted
     expect(election.ballots.reduce((s, b) => s + b.weight, 0)).toBe(10);
     // The published .pb form gives the same outcome when re-read by an observer.
