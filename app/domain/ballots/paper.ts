@@ -35,8 +35,6 @@ export function parseChoices(
   return type.fromPaper(tokens, proposalOf);
 }
 
-export const PAPER_COLUMNS = ["national_id", "birth_date", "envelope", "choices"] as const;
-
 export interface PaperRow {
   line: number;
   nationalId: string;

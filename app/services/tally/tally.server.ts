@@ -27,7 +27,7 @@ export const RULE_VERSION = "shora-tally/1 (pabutools 1.2.3 outcomes)";
 
 type EnvelopeRow = typeof envelopes.$inferSelect;
 
-export function ruleOf(envelope: Pick<EnvelopeRow, "tallyRule" | "tallyCompletion">): RuleName {
+function ruleOf(envelope: Pick<EnvelopeRow, "tallyRule" | "tallyCompletion">): RuleName {
   if (envelope.tallyRule === "greedy") return "greedy";
   return envelope.tallyCompletion ? "mes+greedy" : "mes";
 }
