@@ -39,9 +39,10 @@ async function voterContext(args: LoaderFunctionArgs) {
   return { municipality, user, round, envelope, phases: rules.phases, standing, scope };
 }
 
-/** The two buttons of the ballot form: keep the basket as a draft, or cast it. */
+/** The two buttons of the ballot form: keep the basket as a draft (also without an intent), or cast it. */
 const ballotFields = { approved: z.union([z.string(), z.array(z.string())]).optional() };
 const voteSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.undefined(), ...ballotFields }).passthrough(),
   z.object({ intent: z.literal("save"), ...ballotFields }).passthrough(),
   z.object({ intent: z.literal("cast"), ...ballotFields }).passthrough(),
 ]);

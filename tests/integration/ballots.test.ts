@@ -15,7 +15,7 @@ import {
   users,
   verifications,
 } from "../../db/schema";
-import { userActor } from "../../app/services/scope";
+import { scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { canonicalJson } from "../../app/domain/audit/canonical";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
@@ -28,7 +28,7 @@ import {
   saveBasket,
 } from "../../app/services/ballots/ballots.server";
 import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
+import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
 import { roundScope } from "../support/scopes";
 
@@ -216,6 +216,32 @@ describe("casting ballots", () => {
       (await refusal(cast("late", approval, { approved: [ids.a] }, { now: new Date(Date.now() + 10 * 86_400_000) })))
         .code,
     ).toBe("not_voting");
+  });
+
+  it("refuses a round of another municipality than the scope's, and writes nothing", async () => {
+    const slug = unique("elsewhere");
+    await createMunicipality(database.db, {
+      slug,
+      name: { en: "Elsewhere" },
+      defaultLocale: "en",
+      timeZone: "UTC",
+      currency: "EUR",
+      admin: { email: `admin@${slug}.example`, displayName: "E", password: "vote password 1" },
+    });
+    const elsewhere = await findMunicipality(database.db, slug);
+    if (!elsewhere) throw new Error("no municipality");
+    const before = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+    const input = { roundId, roundSlug: "r", envelope: approval, voter: voter("stranger"), channel: "online" as const };
+    expect(
+      (
+        await refusal(
+          castBallot(database.db, scopeOf(elsewhere, systemActor("test")), { ...input, body: { approved: [ids.a] } }),
+        )
+      ).code,
+    ).toBe("not_voting");
+    expect(await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId))).toHaveLength(
+      before.length,
+    );
   });
 
   it("keeps a draft basket until the ballot is cast, and counts turnout once per voter", async () => {
