@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { ErrorSummary, Notice, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
@@ -7,8 +8,9 @@ import { RoundStaffNav } from "../components/staff-nav";
 import { violationText } from "../domain/ballots/messages";
 import { parsePaperCsv } from "../domain/ballots/paper";
 import { decodeTextFile } from "../domain/text-file";
-import { type MessageKey, type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { type Translator, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
+import { validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
@@ -20,6 +22,8 @@ import {
   enterPaperBallots,
   paperBallotSheet,
 } from "../services/ballots/paper-ballots.server";
+import { scopeOf, userActor } from "../services/scope";
+import { paperFileMessages, paperMessages } from "../web/refusal-messages/paper";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -32,8 +36,10 @@ const MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024;
 const FORM_MARGIN_BYTES = 64 * 1024;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const sheet = await paperBallotSheet(context.db, municipality, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const sheet = await paperBallotSheet(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
   if (!sheet) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -49,6 +55,26 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/** A typed field: its first value (a field sent twice counts once), at most 2,000 characters kept. */
+const typed = z
+  .union([z.string(), z.array(z.string()).nonempty()])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v[0] : (v ?? "")).slice(0, 2000));
+const oneBallot = { nationalId: typed, birthDate: typed, envelope: typed, choices: typed };
+/** One paper ballot typed in (also without an intent), or a CSV file of them. */
+const paperSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.undefined(), ...oneBallot }),
+  z.object({ intent: z.literal("one"), ...oneBallot }),
+  z.object({ intent: z.literal("file"), file: z.unknown() }),
+]);
+const PAPER_LABELS = {
+  nationalId: "paper.nationalId",
+  birthDate: "paper.birthDate",
+  envelope: "paper.envelope",
+  choices: "paper.choices",
+  file: "paper.file",
+} as const;
+
 type Outcome = {
   errors: Record<string, string> | null;
   problems: { line: number | null; message: string }[];
@@ -58,12 +84,7 @@ type Outcome = {
 
 function problemText(t: Translator, p: PaperProblem, money: (n: number) => string): string {
   if (p.violations.length) return p.violations.map((v) => violationText(t, v, money)).join(" ");
-  const key = (
-    p.code.startsWith("id_") || p.code === "birth_date_invalid"
-      ? `verification.error.${p.code}`
-      : `paper.error.${p.code}`
-  ) as MessageKey;
-  return t(key, p.params);
+  return t(paperMessages[p.code], p.params);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -84,18 +105,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readUploadForm(request, MAX_FILE_BYTES + FORM_MARGIN_BYTES);
   if (!form) return tooLarge();
   const money = (n: number) => formatMoney(locale, n, access.municipality.currency);
-  const values: Record<string, string> = {};
-  for (const name of ["nationalId", "birthDate", "envelope", "choices"])
-    values[name] = String(form.get(name) ?? "").slice(0, 2000);
+  const parsed = validateForm(paperSchema, form, t, PAPER_LABELS);
+  if (!parsed.ok) {
+    const values = Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, v.slice(0, 2000)]));
+    return json<Outcome>({ errors: parsed.errors, problems: [], values, notice: null }, { status: 400 });
+  }
+  const data = parsed.data;
+  const values: Record<string, string> =
+    data.intent === "file"
+      ? {}
+      : { nationalId: data.nationalId, birthDate: data.birthDate, envelope: data.envelope, choices: data.choices };
   const refuse = (errors: Record<string, string>, problems: Outcome["problems"] = []) =>
-    json<Outcome>(
-      { errors, problems, values: form.get("intent") === "file" ? {} : values, notice: null },
-      { status: 400 },
-    );
+    json<Outcome>({ errors, problems, values, notice: null }, { status: 400 });
 
   let batch: PaperBallot[];
-  if (form.get("intent") === "file") {
-    const file = form.get("file");
+  if (data.intent === "file") {
+    const file = data.file;
     if (!(file instanceof File) || file.size === 0) return refuse({ file: t("paper.error.file_missing") });
     if (file.size > MAX_FILE_BYTES) return tooLarge();
     const decoded = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
@@ -103,15 +128,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const message = t("paper.error.file_encoding", { line: decoded.notText.line });
       return refuse({ file: message }, [{ line: decoded.notText.line, message }]);
     }
-    const parsed = parsePaperCsv(decoded.text, MAX_PAPER_ROWS);
-    if (parsed.problems.length) {
-      const problems = parsed.problems.map((p) => ({
+    const csv = parsePaperCsv(decoded.text, MAX_PAPER_ROWS);
+    if (csv.problems.length) {
+      const problems = csv.problems.map((p) => ({
         line: p.line,
-        message: t(`paper.error.${p.code}` as MessageKey, p as unknown as Record<string, string | number>),
+        message: t(paperFileMessages[p.code], p as unknown as Record<string, string | number>),
       }));
       return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
     }
-    batch = parsed.rows.map((r) => ({
+    batch = csv.rows.map((r) => ({
       line: r.line,
       nationalId: r.nationalId,
       birthDate: r.birthDate,
@@ -130,7 +155,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ];
   }
   try {
-    const outcome = await enterPaperBallots(context.db, access, { roundSlug: params.round ?? "", ballots: batch });
+    const outcome = await enterPaperBallots(context.db, scopeOf(access.municipality, userActor(access.user)), {
+      roundSlug: params.round ?? "",
+      ballots: batch,
+    });
     return json<Outcome>({
       errors: null,
       problems: [],
@@ -141,7 +169,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!(error instanceof PaperBallotsRefused)) throw error;
     // Like the page itself: a round this municipality does not have is not found, whatever the form said.
     if (error.problems.some((p) => p.code === "round_unknown")) throw notFound("round");
-    if (form.get("intent") === "file") {
+    if (data.intent === "file") {
       const problems = error.problems.map((p) => ({ line: p.line, message: problemText(t, p, money) }));
       return refuse({ file: t("paper.refused", { count: problems.length }) }, problems);
     }

@@ -1,29 +1,31 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { RoundStaffNav } from "../components/staff-nav";
 import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import type { TraceStep } from "../domain/tally";
 import { readForm } from "../web/csrf.server";
-import type { FieldErrors } from "../web/forms.server";
+import { type FieldErrors, validateForm } from "../web/forms.server";
 import { adminOnly, requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
-import { findRound } from "../services/rounds/rounds-admin.server";
+import { refusalResponseFrom } from "../web/refusals.server";
+import { tallyMessages } from "../web/refusal-messages/tally";
+import { scopeOf, userActor } from "../services/scope";
 import { publishRound } from "../services/tally/publish.server";
-import { latestTallies, runRoundTally } from "../services/tally/tally.server";
+import { runRoundTally, tallyPageOf } from "../services/tally/tally.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.tally.title"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, role } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
-  if (!round) throw notFound("round");
-  const results = await latestTallies(context.db, round.id);
+  const { municipality, role, user } = await requireStaff(request, context, params.slug);
+  const page = await tallyPageOf(context.db, scopeOf(municipality, userActor(user)), { roundSlug: params.round ?? "" });
+  if (!page) throw notFound("round");
+  const { round, envelopes: results } = page;
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
@@ -60,30 +62,39 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; ballots: number | null; funded?: number };
 
+/** No intent runs the tally; `publish` publishes its results (administrators only, ADR 0019). */
+const tallySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.undefined() }),
+  z.object({ intent: z.literal("publish") }),
+]);
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  if (form.get("intent") === "publish") {
+  const parsed = validateForm(tallySchema, form, t, {});
+  if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, values: {}, ballots: null }, { status: 400 });
+  const scope = scopeOf(access.municipality, userActor(access.user));
+  const roundSlug = params.round ?? "";
+  if (parsed.data.intent === "publish") {
     adminOnly(access);
     try {
-      const published = await publishRound(context.db, access, params.round ?? "");
+      const published = await publishRound(context.db, access, roundSlug);
       return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
     } catch (error) {
-      return refusalResponse(error, t, {});
+      return refusalResponseFrom(error, t, {}, tallyMessages);
     }
   }
   try {
-    await runRoundTally(context.db, access, params.round ?? "");
-    const round = await findRound(context.db, access.municipality.id, params.round ?? "");
-    const results = round ? await latestTallies(context.db, round.id) : [];
+    await runRoundTally(context.db, scope, { roundSlug });
+    const page = await tallyPageOf(context.db, scope, { roundSlug });
     return json<Outcome>({
       errors: null,
       values: {},
-      ballots: results.reduce((s, r) => s + (r.tally?.ballots ?? 0), 0),
+      ballots: (page?.envelopes ?? []).reduce((s, r) => s + (r.tally?.ballots ?? 0), 0),
     });
   } catch (error) {
-    return refusalResponse(error, t, {});
+    return refusalResponseFrom(error, t, {}, tallyMessages);
   }
 }
 

@@ -7,7 +7,7 @@ import { formatDay, formatNumber, pickText } from "../domain/i18n";
 import { turnoutOf } from "../services/ballots/ballots.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { findRound } from "../services/rounds/rounds-admin.server";
+import { scopeOf, userActor } from "../services/scope";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -15,10 +15,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 /** Staff see who-many (never who or how) has voted, during voting. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
-  if (!round) throw notFound("round");
-  const rows = await turnoutOf(context.db, round.id);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const turnout = await turnoutOf(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
+  if (!turnout) throw notFound("round");
+  const { round, rows } = turnout;
   return json({
     slug: municipality.slug,
     round: { slug: round.slug, title: round.title },

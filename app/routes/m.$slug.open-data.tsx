@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
+import { observer, scopeOf } from "../services/scope";
 import { openDataIndex } from "../services/tally/open-data.server";
 import { pageTitle } from "../components/page-title";
 
@@ -11,7 +12,9 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 /** Public: every round with its results and bundle, for observers and journalists. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const index = await openDataIndex(context.db, municipality, new URL(request.url).origin);
+  const index = await openDataIndex(context.db, scopeOf(municipality, observer), {
+    origin: new URL(request.url).origin,
+  });
   return json({ slug: municipality.slug, name: municipality.name, rounds: index.rounds });
 }
 

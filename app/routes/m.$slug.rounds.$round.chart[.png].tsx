@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isLocale } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
+import { observer, scopeOf } from "../services/scope";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { CHART_KINDS, type ChartKind, chartPng, resultsChart } from "../services/tally/results-charts.server";
@@ -17,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw deny(400, "bad_request", `chart must be one of ${CHART_KINDS.join(", ")}`);
   const lang = url.searchParams.get("lang");
   const locale = isLocale(lang) ? lang : requestLocale(request);
-  const spec = await resultsChart(context.db, municipality, {
+  const spec = await resultsChart(context.db, scopeOf(municipality, observer), {
     roundSlug: params.round ?? "",
     kind: kind as ChartKind,
     envelope: url.searchParams.get("envelope"),

@@ -4,35 +4,23 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
-import { parsePb } from "../domain/pbfile";
-import { compareRules } from "../domain/tally/compare";
-import { builtOnce } from "../services/built-once.server";
-import { roundBundle } from "../services/tally/bundle.server";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { isPublished, publishedResults } from "../services/tally/publish.server";
-import { findRound } from "../services/rounds/rounds-admin.server";
+import { observer, scopeOf } from "../services/scope";
+import { resultsOf } from "../services/tally/results.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.results.title"), data && pickText(data.round.title, locale)]);
 
-/**
- * A published round never changes (ADR 0008): its results page data is built once per round and
- * served from memory after that — observers arrive in crowds on the evening results come out.
- */
-const publishedPayloads = builtOnce<Awaited<ReturnType<typeof resultsPayload>>>();
-
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
-  if (!round) throw notFound("round");
+  const results = await resultsOf(context.db, scopeOf(municipality, observer), { roundSlug: params.round ?? "" });
+  if (!results) throw notFound("round");
   // Published: the page itself may be kept and served again to observers (app/server/page-cache.ts).
-  if (!(await isPublished(context.db, round.id)))
-    return json(await resultsPayload(context.db, municipality, round, false));
-  const payload = await publishedPayloads(round.id, () => resultsPayload(context.db, municipality, round, true));
-  return json(payload, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+  if (!results.published) return json(results.page);
+  return json(results.page, { headers: { [PAGE_CACHE_HEADER]: "public" } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {
@@ -41,42 +29,6 @@ export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {
   if (value) out.set(PAGE_CACHE_HEADER, value);
   return out;
 };
-
-async function resultsPayload(
-  db: LoaderFunctionArgs["context"]["db"],
-  municipality: Awaited<ReturnType<typeof requireMunicipality>>,
-  round: NonNullable<Awaited<ReturnType<typeof findRound>>>,
-  published: boolean,
-) {
-  const results = published ? await publishedResults(db, round, municipality.id) : null;
-  const bundle = published ? await roundBundle(db, municipality, round.slug) : null;
-  // Greedy and equal shares side by side, on the published .pb files.
-  const comparisons: Record<string, ReturnType<typeof compareRules>> = {};
-  for (const e of bundle?.round.envelopes ?? []) {
-    const file = bundle?.files.find((f) => f.name === `${e.slug}.pb`);
-    if (file) comparisons[e.slug] = compareRules(parsePb(file.bytes.toString("utf8")), e.seed);
-  }
-  return {
-    slug: municipality.slug,
-    currency: municipality.currency,
-    round: { slug: round.slug, title: round.title },
-    comparisons,
-    bundle: bundle
-      ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) }
-      : null,
-    results: results
-      ? {
-          ...results,
-          turnout: results.turnout.map((t) => ({
-            day: t.day,
-            district: t.district,
-            channel: t.channel,
-            voters: t.voters,
-          })),
-        }
-      : null,
-  };
-}
 
 export default function Results() {
   const t = useT();

@@ -1,19 +1,21 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { and, asc, eq } from "drizzle-orm";
-import { proposals } from "../../db/schema";
+import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
-import { violationText } from "../domain/ballots/messages";
-import { type MessageKey, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { hintText, violationText } from "../domain/ballots/messages";
+import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
+import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
-import { BallotRefused, castBallot, loadBasket, saveBasket } from "../services/ballots/ballots.server";
+import { BallotRefused, ballotSheetOf, castBallot, saveBasket } from "../services/ballots/ballots.server";
+import { scopeOf, userActor } from "../services/scope";
+import { validateForm } from "../web/forms.server";
+import { ballotMessages } from "../web/refusal-messages/ballots";
 import { readForm } from "../web/csrf.server";
 import { requireVoterPath } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { scopeOf, userActor } from "../services/scope";
 import { voterStanding } from "../services/verification/eligibility.server";
 import { asciiDigits } from "../domain/verification/ids";
 import { pageTitle } from "../components/page-title";
@@ -24,37 +26,41 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** The address, the logged-in voter and their standing in the round: what the page and the cast both need. */
 async function voterContext(args: LoaderFunctionArgs) {
   const { municipality, user, round, envelope } = await requireVoterPath(args.request, args.context, args.params);
-  const { rules, standing } = await voterStanding(args.context.db, scopeOf(municipality, userActor(user)), {
+  const scope = scopeOf(municipality, userActor(user));
+  const { rules, standing } = await voterStanding(args.context.db, scope, {
     roundId: round.id,
     envelopeDistrictId: envelope.districtId,
   });
-  return { municipality, user, round, envelope, phases: rules.phases, standing };
+  return { municipality, user, round, envelope, phases: rules.phases, standing, scope };
 }
 
-/** The basket a form describes: checked proposals, or points per proposal for cumulative ballots. */
-function bodyFromForm(form: FormData, cumulative: boolean): BallotBody {
-  if (!cumulative) return { approved: form.getAll("approved").map(String) };
+/** The two buttons of the ballot form: keep the basket as a draft (also without an intent), or cast it. */
+const ballotFields = { approved: z.union([z.string(), z.array(z.string())]).optional() };
+const voteSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.undefined(), ...ballotFields }).passthrough(),
+  z.object({ intent: z.literal("save"), ...ballotFields }).passthrough(),
+  z.object({ intent: z.literal("cast"), ...ballotFields }).passthrough(),
+]);
+
+/** The basket a form describes, read by the envelope's ballot type: checked proposals, or `points.<id>` fields. */
+function bodyFromForm(data: z.infer<typeof voteSchema>, type: BallotTypeModule): BallotBody {
   const points: Record<string, number> = {};
-  for (const [key, value] of form) {
-    if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
-    points[key.slice(7)] = Number(asciiDigits(value));
+  for (const [key, raw] of Object.entries(data)) {
+    if (!key.startsWith("points.")) continue;
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      if (typeof value !== "string" || value.trim() === "") continue;
+      points[key.slice(7)] = Number(asciiDigits(value));
+    }
   }
-  return { points };
+  const approved = data.approved === undefined ? [] : Array.isArray(data.approved) ? data.approved : [data.approved];
+  return type.fromForm({ approved, points });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const db = args.context.db;
   const c = await voterContext(args);
-  const [proposalRows, saved] = await Promise.all([
-    db
-      .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
-      .from(proposals)
-      .where(and(eq(proposals.envelopeId, c.envelope.id), eq(proposals.status, "accepted")))
-      .orderBy(asc(proposals.createdAt), asc(proposals.id)),
-    loadBasket(db, c.user.id, c.envelope.id),
-  ]);
-  const basket = saved ?? (c.envelope.ballotType === "cumulative" ? { points: {} } : { approved: [] });
-  const summary = checkBallot(c.envelope, proposalRows, basket, { final: false });
+  const sheet = await ballotSheetOf(args.context.db, c.scope, { envelopeId: c.envelope.id });
+  const basket = sheet.basket ?? ballotType(c.envelope.ballotType).empty();
+  const summary = checkBallot(c.envelope, sheet.proposals, basket, { final: false });
   return json({
     slug: c.municipality.slug,
     currency: c.municipality.currency,
@@ -69,7 +75,7 @@ export async function loader(args: LoaderFunctionArgs) {
     },
     voting: currentPhase(c.phases, dayIn(c.municipality.timeZone))?.kind === "voting",
     weight: c.standing?.weight ?? null,
-    proposals: proposalRows,
+    proposals: sheet.proposals,
     basket,
     summary: { count: summary.count, totalCost: summary.totalCost, totalPoints: summary.totalPoints },
   });
@@ -86,22 +92,22 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   const locale = requestLocale(args.request);
   const t = translator(locale);
+  const parsed = validateForm(voteSchema, form, t, { approved: "round.proposals" });
+  if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, notice: null, receipt: null }, { status: 400 });
   const money = (n: number) => formatMoney(locale, n, c.municipality.currency);
-  const body = bodyFromForm(form, c.envelope.ballotType === "cumulative");
+  const body = bodyFromForm(parsed.data, ballotType(c.envelope.ballotType));
+  const { scope } = c;
   try {
-    if (form.get("intent") === "cast") {
+    if (parsed.data.intent === "cast") {
       if (!c.standing)
         return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
-      const receipt = await castBallot(args.context.db, {
+      const receipt = await castBallot(args.context.db, scope, {
         roundId: c.round.id,
         roundSlug: c.round.slug,
-        timeZone: c.municipality.timeZone,
         envelope: c.envelope,
         voter: c.standing,
         body,
         channel: "online",
-        userId: c.user.id,
-        municipalityId: c.municipality.id,
       });
       return json<Outcome>({
         errors: null,
@@ -109,13 +115,14 @@ export async function action(args: ActionFunctionArgs) {
         receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex },
       });
     }
-    await saveBasket(args.context.db, { userId: c.user.id, envelope: c.envelope, body });
+    await saveBasket(args.context.db, scope, { envelope: c.envelope, body });
     return json<Outcome>({ errors: null, notice: t("vote.saved"), receipt: null });
   } catch (error) {
     if (!(error instanceof BallotRefused)) throw error;
+    // Every broken envelope rule gets its own message.
     const messages = error.violations.length
       ? error.violations.map((v) => violationText(t, v, money))
-      : [t(`vote.error.${error.code}` as MessageKey)];
+      : [t(ballotMessages[error.code])];
     return json<Outcome>(
       {
         errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])),
@@ -133,7 +140,7 @@ export default function Vote() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const base = `/m/${data.slug}/rounds/${data.round.slug}`;
-  const cumulative = data.envelope.ballotType === "cumulative";
+  const type = ballotType(data.envelope.ballotType);
   const money = (n: number) => formatMoney(locale, n, data.currency);
   const approved = new Set("approved" in data.basket ? data.basket.approved : []);
   const points = "points" in data.basket ? data.basket.points : {};
@@ -151,13 +158,7 @@ export default function Vote() {
       ) : (
         <p>{t("vote.weight", { weight: data.weight })}</p>
       )}
-      <p>
-        {cumulative
-          ? t("vote.rules.points", { max: data.envelope.maxPoints ?? 0 })
-          : data.envelope.ballotType === "k-approval"
-            ? t("vote.rules.k", { k: data.envelope.maxProjects ?? 0 })
-            : t("vote.rules.approval", { amount: money(data.envelope.amount) })}
-      </p>
+      <p>{hintText(t, type.rulesHint(data.envelope), money)}</p>
       <ErrorSummary errors={result?.errors} />
       {result?.notice ? (
         <div className="notice" role="status">
@@ -181,7 +182,7 @@ export default function Vote() {
         <fieldset>
           <legend>{t("round.proposals")}</legend>
           {data.proposals.map((p) =>
-            cumulative ? (
+            type.body === "points" ? (
               <div key={p.id} className="field">
                 <label htmlFor={`points-${p.id}`}>
                   {t("vote.pointsFor", { title: pickText(p.title, locale) })} ({money(p.cost)})
@@ -204,14 +205,7 @@ export default function Vote() {
             ),
           )}
         </fieldset>
-        <p role="status">
-          {cumulative
-            ? t("vote.points", {
-                used: formatNumber(locale, data.summary.totalPoints),
-                max: formatNumber(locale, data.envelope.maxPoints ?? 0),
-              })
-            : t("vote.total", { total: money(data.summary.totalCost), amount: money(data.envelope.amount) })}
-        </p>
+        <p role="status">{hintText(t, type.totalHint(data.summary, data.envelope), money)}</p>
         <button type="submit" name="intent" value="save" className="secondary">
           {t("vote.save")}
         </button>{" "}

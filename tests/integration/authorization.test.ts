@@ -41,6 +41,7 @@ import { runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 import { expectRowPerRoute } from "../support/route-tables";
+import { roundScope } from "../support/scopes";
 
 /**
  * observer: not logged in; resident and author: logged in, not verified (the author wrote the
@@ -422,10 +423,9 @@ beforeAll(async () => {
   if (!municipality) throw new Error("no municipality");
   const [pubEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, pubEnvelopeId));
   for (let i = 0; i < 3; i++) {
-    await castBallot(database.db, {
+    await castBallot(database.db, await roundScope(database.db, pubId), {
       roundId: pubId,
       roundSlug: "pub",
-      timeZone: "UTC",
       envelope: pubEnvelope,
       voter: { identity: `matrix-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
       body: { approved: [here.pubProposal, second] },
@@ -444,7 +444,7 @@ beforeAll(async () => {
     },
     municipality,
   };
-  await runRoundTally(database.db, access, "pub");
+  await runRoundTally(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "pub" });
   await publishRound(database.db, access, "pub");
   const [published] = await database.db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
   expect(published.status).toBe("funded");
@@ -459,10 +459,9 @@ beforeAll(async () => {
   const tpProposal = await proposal(tpEnvelopeId, "accepted", null, 30);
   const [tpEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, tpEnvelopeId));
   for (let i = 0; i < 2; i++) {
-    await castBallot(database.db, {
+    await castBallot(database.db, await roundScope(database.db, tpId), {
       roundId: tpId,
       roundSlug: "tp",
-      timeZone: "UTC",
       envelope: tpEnvelope,
       voter: { identity: `matrix-tp-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
       body: { approved: [tpProposal] },
@@ -470,7 +469,7 @@ beforeAll(async () => {
       now: new Date(`${addDays(today, -15)}T12:00:00Z`),
     });
   }
-  await runRoundTally(database.db, access, "tp");
+  await runRoundTally(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "tp" });
 
   // The other municipality: a round whose slug this one does not have, with a public proposal of the
   // resident verified there and their comment on it.

@@ -2,17 +2,33 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { ballots, baskets, type envelopes, ledgerLeaves, proposals, rounds, turnout, users } from "../../db/schema";
+import {
+  ballots,
+  baskets,
+  districts,
+  type envelopes,
+  ledgerLeaves,
+  phases,
+  proposals,
+  rounds,
+  turnout,
+  users,
+  verifications,
+} from "../../db/schema";
+import { scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { canonicalJson } from "../../app/domain/audit/canonical";
 import {
   BallotRefused,
+  type CastInput,
   castBallot,
   commitmentOf,
   loadBasket,
   saveBasket,
 } from "../../app/services/ballots/ballots.server";
 import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
+import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
+import { roundScope } from "../support/scopes";
 import { makeEnvelope, makeMunicipality, makeProposal, makeRound } from "../support/factories";
 
 let database: Database;
@@ -70,16 +86,16 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const cast = (
+/** A cast by the system (no user), or, given `userId`, by that resident on the vote page. */
+const cast = async (
   identity: string,
   envelope: typeof approval,
-  body: Parameters<typeof castBallot>[1]["body"],
-  extra: Partial<Parameters<typeof castBallot>[1]> = {},
+  body: CastInput["body"],
+  { userId, ...extra }: Partial<CastInput> & { userId?: string } = {},
 ) =>
-  castBallot(database.db, {
+  castBallot(database.db, await roundScope(database.db, roundId, userId ? userActor({ id: userId }) : undefined), {
     roundId,
     roundSlug: "r",
-    timeZone: "UTC",
     envelope,
     voter: voter(identity),
     body,
@@ -193,22 +209,64 @@ describe("casting ballots", () => {
     ).toBe("not_voting");
   });
 
+  it("refuses a round of another municipality than the scope's, and writes nothing", async () => {
+    const slug = unique("elsewhere");
+    await createMunicipality(database.db, {
+      slug,
+      name: { en: "Elsewhere" },
+      defaultLocale: "en",
+      timeZone: "UTC",
+      currency: "EUR",
+      admin: { email: `admin@${slug}.example`, displayName: "E", password: "vote password 1" },
+    });
+    const elsewhere = await findMunicipality(database.db, slug);
+    if (!elsewhere) throw new Error("no municipality");
+    const before = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+    const input = { roundId, roundSlug: "r", envelope: approval, voter: voter("stranger"), channel: "online" as const };
+    expect(
+      (
+        await refusal(
+          castBallot(database.db, scopeOf(elsewhere, systemActor("test")), { ...input, body: { approved: [ids.a] } }),
+        )
+      ).code,
+    ).toBe("not_voting");
+    expect(await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId))).toHaveLength(
+      before.length,
+    );
+  });
+
   it("keeps a draft basket until the ballot is cast, and counts turnout once per voter", async () => {
     const [user] = await database.db
       .insert(users)
       .values({ id: randomUUID(), email: `${unique("basket")}@x.example`, passwordHash: "x", displayName: "B" })
       .returning();
-    const summary = await saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: [ids.a] } });
+    const scope = await roundScope(database.db, roundId, userActor(user));
+    // A resident casting online is verified (the cast reads it again under the ledger lock).
+    await database.db
+      .insert(districts)
+      .values({ id: "north", municipalityId: scope.municipality.id, code: "north", name: { en: "North" } })
+      .onConflictDoNothing();
+    await database.db.insert(verifications).values({
+      id: randomUUID(),
+      municipalityId: scope.municipality.id,
+      userId: user.id,
+      method: "staff",
+      identityHash: `basket-${user.id}`,
+      birthDate: "1990-01-01",
+      districtId: "north",
+      voterClass: "resident",
+    });
+    const summary = await saveBasket(database.db, scope, { envelope: approval, body: { approved: [ids.a] } });
     expect(summary).toMatchObject({ count: 1, totalCost: 400_000 });
-    expect(await loadBasket(database.db, user.id, approval.id)).toEqual({ approved: [ids.a] });
+    expect(await loadBasket(database.db, scope, { envelopeId: approval.id })).toEqual({ approved: [ids.a] });
     await expect(
-      saveBasket(database.db, { userId: user.id, envelope: approval, body: { approved: ["nope"] } }),
+      saveBasket(database.db, scope, { envelope: approval, body: { approved: ["nope"] } }),
     ).rejects.toBeInstanceOf(BallotRefused);
     const before = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
     const total = (rows: typeof before) => rows.filter((r) => r.channel === "online").reduce((s, r) => s + r.voters, 0);
     await cast(`basket-${user.id}`, approval, { approved: [ids.a] }, { userId: user.id });
     await cast(`basket-${user.id}`, approval, { approved: [ids.b] }, { userId: user.id });
-    expect(await loadBasket(database.db, user.id, approval.id)).toBeNull();
+    expect(await loadBasket(database.db, scope, { envelopeId: approval.id })).toBeNull();
     expect(await database.db.select().from(baskets).where(eq(baskets.userId, user.id))).toHaveLength(0);
     const after = await database.db.select().from(turnout).where(eq(turnout.roundId, roundId));
     expect(total(after) - total(before)).toBe(1);

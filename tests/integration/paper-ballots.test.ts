@@ -177,7 +177,7 @@ describe("paper ballots", () => {
 
   it("refuses a second paper ballot of the same person, and their online ballot afterwards", async () => {
     const problems = await refusedWith(
-      enterPaperBallots(database.db, town.staff, {
+      enterPaperBallots(database.db, scopeOf(town.staff.municipality, userActor(town.staff.user)), {
         roundSlug: town.roundSlug,
         ballots: [{ line: null, nationalId: people.paper, birthDate: null, envelope: "north", choices: "2" }],
       }),
@@ -216,7 +216,7 @@ describe("paper ballots", () => {
     const before = (await paperBallots()).length;
     const one = (b: Partial<{ nationalId: string; birthDate: string | null; envelope: string; choices: string }>) =>
       refusedWith(
-        enterPaperBallots(database.db, town.staff, {
+        enterPaperBallots(database.db, scopeOf(town.staff.municipality, userActor(town.staff.user)), {
           roundSlug: town.roundSlug,
           ballots: [{ line: null, nationalId: people.batch1, birthDate: null, envelope: "north", choices: "1", ...b }],
         }),

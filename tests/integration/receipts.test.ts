@@ -31,6 +31,8 @@ import { revokeVerification } from "../../app/services/verification/staff-verifi
 import { TestBrowser, call } from "../support/requests";
 import { type Member, makeEnvelope, makeMunicipality, makeProposal, makeRound as roundAt } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
+import { scopeOf, userActor } from "../../app/services/scope";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 let municipality: Municipality;
@@ -96,11 +98,10 @@ async function makeRound(voting: [number, number]): Promise<TestRound> {
   return { id: round.id, slug: round.slug, envelope, p };
 }
 
-const cast = (round: TestRound, identity: string, approved: string[], now: Date) =>
-  castBallot(database.db, {
+const cast = async (round: TestRound, identity: string, approved: string[], now: Date) =>
+  castBallot(database.db, await roundScope(database.db, round.id), {
     roundId: round.id,
     roundSlug: round.slug,
-    timeZone: "UTC",
     envelope: round.envelope,
     voter: { identity, weight: 1, district: "all", voterClass: "resident" },
     body: { approved },
@@ -255,7 +256,7 @@ describe("shora verify-receipt against a published bundle", () => {
     await forgeRevote(round, ids.victim, [b, c]);
     await checkpoint(round, at(5));
     // Counted and published by the server as usual.
-    await runRoundTally(database.db, staff, round.slug);
+    await runRoundTally(database.db, scopeOf(staff.municipality, userActor(staff.user)), { roundSlug: round.slug });
     await publishRound(database.db, staff, round.slug);
     const bundle = await roundBundle(database.db, municipality, round.slug);
     if (!bundle) throw new Error("no bundle");
@@ -409,7 +410,7 @@ describe("the public receipt check", () => {
       reason: "Not a resident",
       now: new Date(day.getTime() + 2 * hour),
     });
-    await runRoundTally(database.db, staff, round.slug);
+    await runRoundTally(database.db, scopeOf(staff.municipality, userActor(staff.user)), { roundSlug: round.slug });
     await publishRound(database.db, staff, round.slug);
     expect(await page(round, second)).toMatchObject({ published: true, fate: { kind: "counted" } });
     expect(await page(round, first)).toMatchObject({

@@ -17,6 +17,7 @@ import { LOCALE_COOKIE } from "../../app/web/locale.server";
 import { testDatabase, unique } from "../support/db";
 import { call } from "../support/requests";
 import { type Town, loggedIn, nationalId, setupTown } from "./verification-setup";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 let town: Town;
@@ -98,10 +99,9 @@ describe("a revocation during voting in the public action log", () => {
     const proposalIds = (await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id))).map(
       (p) => p.id,
     );
-    const ballot = await castBallot(database.db, {
+    const ballot = await castBallot(database.db, await roundScope(database.db, town.roundId), {
       roundId: town.roundId,
       roundSlug: town.roundSlug,
-      timeZone: town.municipality.timeZone,
       envelope,
       voter: { identity: row.identityHash, weight: 1, district: "north", voterClass: "resident" },
       body: { approved: proposalIds },

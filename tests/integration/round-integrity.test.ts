@@ -43,6 +43,7 @@ import {
 import { revokeVerification, staffVerify } from "../../app/services/verification/staff-verification.server";
 import { testDatabase } from "../support/db";
 import { type Town, nationalId, setupTown } from "./verification-setup";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 const DAY = 86_400_000;
@@ -107,18 +108,19 @@ async function vote(t: Awaited<ReturnType<typeof town>>, resident: number, appro
     })
   ).standing;
   if (!standing) throw new Error("not a voter");
-  return castBallot(database.db, {
-    roundId: t.roundId,
-    roundSlug: t.roundSlug,
-    timeZone: t.municipality.timeZone,
-    municipalityId: t.municipality.id,
-    envelope: t.envelope,
-    voter: standing,
-    body: { approved },
-    channel: "online",
-    userId: t.residents[resident].id,
-    now,
-  });
+  return castBallot(
+    database.db,
+    await roundScope(database.db, t.roundId, userActor({ id: t.residents[resident].id })),
+    {
+      roundId: t.roundId,
+      roundSlug: t.roundSlug,
+      envelope: t.envelope,
+      voter: standing,
+      body: { approved },
+      channel: "online",
+      now,
+    },
+  );
 }
 
 async function refused(promise: Promise<unknown>): Promise<{ code: string; status: number }> {
@@ -177,7 +179,9 @@ describe("voting cannot reopen after a tally", () => {
     await vote(t, 0, [t.ids[0]], votingDay);
     await vote(t, 1, [t.ids[1]], votingDay);
     await vote(t, 2, [t.ids[0], t.ids[1]], votingDay);
-    await runRoundTally(database.db, t.staff, t.roundSlug);
+    await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+      roundSlug: t.roundSlug,
+    });
 
     // The attack: after seeing the tally, staff move the end of voting to next week...
     const reopened = (await phasesInput(t.roundId)).map((p) =>
@@ -215,7 +219,9 @@ describe("voting cannot reopen after a tally", () => {
     await verified(t, 4, new Date());
     expect(await refused(vote(t, 4, [t.ids[2]], new Date()))).toEqual({ code: "not_voting", status: 409 });
 
-    await runRoundTally(database.db, t.staff, t.roundSlug);
+    await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+      roundSlug: t.roundSlug,
+    });
     await publishRound(database.db, t.staff, t.roundSlug);
     const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
     if (!bundle) throw new Error("no bundle");
@@ -263,7 +269,9 @@ describe("coarse cast times keep their local day", () => {
       .from(ballots)
       .where(eq(ballots.roundId, t.roundId));
     expect(stored.map((b) => dayIn("Asia/Tehran", b.castAt)).sort()).toEqual([day(-12), day(-2)]);
-    await runRoundTally(database.db, t.staff, t.roundSlug);
+    await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+      roundSlug: t.roundSlug,
+    });
     await publishRound(database.db, t.staff, t.roundSlug);
     const published = await database.db
       .select({ castAt: ballots.castAt })
@@ -421,7 +429,9 @@ describe("a withdrawn ballot is never opened", () => {
       reason: "not a resident",
       now: daysFromNow(-6),
     });
-    await runRoundTally(database.db, t.staff, t.roundSlug);
+    await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+      roundSlug: t.roundSlug,
+    });
     await publishRound(database.db, t.staff, t.roundSlug);
     const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
     if (!bundle) throw new Error("no bundle");

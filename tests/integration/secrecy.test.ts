@@ -16,6 +16,7 @@ import { baskets, users } from "../../db/schema";
 import { destroyPublishedSecrets, publishRound } from "../../app/services/tally/publish.server";
 import { createKeyOnce, readKey, roundSecretName } from "../../db/keystore";
 import { runRoundTally } from "../../app/services/tally/tally.server";
+import { scopeOf, userActor } from "../../app/services/scope";
 import { encodingsOf, filesContaining, roundSecretForTests, votedRound } from "../support/secrecy";
 import { testDatabase, testKeyStore } from "../support/db";
 
@@ -33,10 +34,10 @@ describe("the voter-key secret after publication", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-secrecy-"));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     let database: Database | null = await openDatabase({ dataDir });
-    const { roundId, access } = await votedRound(database.db, voters);
+    const { roundId, access, scope } = await votedRound(database.db, voters);
     const secret = await roundSecretForTests(database.db, roundId);
     expect(secret).toBeTruthy();
-    await runRoundTally(database.db, access, "r");
+    await runRoundTally(database.db, scope, { roundSlug: "r" });
     await publishRound(database.db, access, "r");
     await database.close();
     database = null;
@@ -57,7 +58,7 @@ describe("the voter-key secret after publication", () => {
   it("cannot be recovered from the database to link the published ballots to identities", async () => {
     const database = await testDatabase();
     cleanups.push(() => database.close());
-    const { roundId, access } = await votedRound(database.db, voters);
+    const { roundId, access, scope } = await votedRound(database.db, voters);
     const secret = (await roundSecretForTests(database.db, roundId)) as string;
     // With the secret, the link is there: that is what must be gone.
     const keys = await queryRows<{ voter_key: string }>(
@@ -65,7 +66,7 @@ describe("the voter-key secret after publication", () => {
       sql`select voter_key from ballots where round_id = ${roundId}`,
     );
     expect(keys.map((k) => k.voter_key).sort()).toEqual(voters.map((v) => voterKey(secret, v)).sort());
-    await runRoundTally(database.db, access, "r");
+    await runRoundTally(database.db, scope, { roundSlug: "r" });
     await publishRound(database.db, access, "r");
     expect(await roundSecretForTests(database.db, roundId)).toBeNull();
     // No column of any table holds it (the dump of every row of the schema as text).
@@ -86,13 +87,16 @@ describe("draft baskets", () => {
     await database.db
       .insert(users)
       .values({ id: userId, email: `${userId}@basket.example`, passwordHash: "x", displayName: "Basket" });
-    await saveBasket(database.db, { userId, envelope: voted.envelope, body: { approved: [voted.proposalId] } });
-    expect(await loadBasket(database.db, userId, voted.envelopeId)).toEqual({ approved: [voted.proposalId] });
+    const resident = scopeOf(voted.scope.municipality, userActor({ id: userId }));
+    await saveBasket(database.db, resident, { envelope: voted.envelope, body: { approved: [voted.proposalId] } });
+    expect(await loadBasket(database.db, resident, { envelopeId: voted.envelopeId })).toEqual({
+      approved: [voted.proposalId],
+    });
     const [row] = await database.db.select().from(baskets).where(eq(baskets.userId, userId));
     expect(JSON.stringify(row.body)).not.toContain(voted.proposalId);
-    await runRoundTally(database.db, voted.access, "r");
+    await runRoundTally(database.db, voted.scope, { roundSlug: "r" });
     await publishRound(database.db, voted.access, "r");
-    expect(await loadBasket(database.db, userId, voted.envelopeId)).toBeNull();
+    expect(await loadBasket(database.db, resident, { envelopeId: voted.envelopeId })).toBeNull();
     expect(await database.db.select().from(baskets).where(eq(baskets.userId, userId))).toEqual([]);
   });
 });
@@ -153,7 +157,7 @@ describe("the key store", () => {
     cleanups.push(() => database.close());
     const open = await votedRound(database.db, voters.slice(0, 2));
     const published = await votedRound(database.db, voters.slice(0, 2));
-    await runRoundTally(database.db, published.access, "r");
+    await runRoundTally(database.db, published.scope, { roundSlug: "r" });
     await publishRound(database.db, published.access, "r");
     createKeyOnce(roundSecretName(published.roundId), "left-behind-by-a-host-that-stopped");
     expect(await destroyPublishedSecrets(database.db)).toBe(1);

@@ -13,6 +13,8 @@ import { envelopeElection, runRoundTally } from "../../app/services/tally/tally.
 import { TestBrowser, call } from "../support/requests";
 import { castBallots, makeEnvelope, makeMember, makeMunicipality, makeProposal, makeRound } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
+import { userActor } from "../../app/services/scope";
+import { roundScope } from "../support/scopes";
 
 let database: Database;
 let slug: string;
@@ -107,8 +109,9 @@ describe("running a round's tally", () => {
       },
       municipality: { id: municipalityId, slug, timeZone: "UTC" },
     };
-    const outcome = await runRoundTally(database.db, staff as never, "r");
-    const election = await envelopeElection(database.db, envelope, "r");
+    const scope = await roundScope(database.db, roundId, userActor(staff.user));
+    const outcome = await runRoundTally(database.db, scope, { roundSlug: "r" });
+    const election = await envelopeElection(database.db, scope, { envelope, roundSlug: "r" });
     expect(election.ballots).toHaveLength(7); // the superseded ballot is not counted
     expect(election.ballots.reduce((s, b) => s + b.weight, 0)).toBe(10);
     // The published .pb form gives the same outcome when re-read by an observer.

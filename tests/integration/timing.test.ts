@@ -96,7 +96,7 @@ describe("stored cast times", () => {
     const voted = await votedRound(database.db, ["p1", "p2", "p3"]);
     const before = await database.db.select().from(ballots).where(eq(ballots.roundId, voted.roundId));
     expect(before.every((b) => b.castAt.getTime() % HOUR === 0)).toBe(true);
-    await runRoundTally(database.db, voted.access, "r");
+    await runRoundTally(database.db, voted.scope, { roundSlug: "r" });
     await publishRound(database.db, voted.access, "r");
     const after = await database.db.select().from(ballots).where(eq(ballots.roundId, voted.roundId));
     const afterLeaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, voted.roundId));

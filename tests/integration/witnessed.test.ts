@@ -48,7 +48,7 @@ import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
 import { runDueJobs } from "../../app/services/jobs/jobs.server";
-import { scopeOf, userActor } from "../../app/services/scope";
+import { scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { isPublished, publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
@@ -159,10 +159,9 @@ type TestRound = Awaited<ReturnType<typeof makeRound>>;
 const votingAt = (h: number) => new Date(Date.parse(`${addDays(today, -5)}T08:00:00Z`) + h * hour);
 
 const cast = (round: TestRound, approved: string[], now: Date) =>
-  castBallot(database.db, {
+  castBallot(database.db, scopeOf(municipality, systemActor("test")), {
     roundId: round.id,
     roundSlug: round.slug,
-    timeZone: "UTC",
     envelope: round.envelope,
     voter: { identity: unique("voter"), weight: 1, district: "all", voterClass: "resident" },
     body: { approved },
@@ -326,7 +325,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   it("publication waits for the quorum: refused while a witness is down, done once it is back", async () => {
     // A last ballot of the voting days: the tally signs the final checkpoint of 6 leaves, queued.
     await cast(round, [round.p[0]], votingAt(30));
-    await runRoundTally(database.db, { user: admin, municipality }, round.slug);
+    await runRoundTally(database.db, scopeOf(municipality, userActor(admin)), { roundSlug: round.slug });
     await w.bob.server.close();
     await expect(publishRound(database.db, { user: admin, municipality }, round.slug)).rejects.toMatchObject({
       code: "witness_quorum_missing",

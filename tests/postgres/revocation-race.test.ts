@@ -29,13 +29,11 @@ describe("two app processes casting while a revocation lands", () => {
     const input = {
       roundId: town.roundId,
       roundSlug: town.roundSlug,
-      timeZone: town.municipality.timeZone,
       envelopeId: envelope.id,
       voter: voter.standing,
       body: { approved: [proposalId] },
       channel: "online",
       userId: voter.user.id,
-      municipalityId: town.municipality.id,
     };
     const worker = path.resolve(__dirname, "../support/revocation-worker.ts");
     const tsx = path.resolve(__dirname, "../../node_modules/.bin/tsx");

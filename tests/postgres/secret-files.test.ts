@@ -22,10 +22,10 @@ describe("the voter-key secret after publication", () => {
   it("is in no file of the PostgreSQL data directory (WAL included) nor of the key store", async () => {
     const database = await testDatabase();
     cleanups.push(() => database.close());
-    const { roundId, access } = await votedRound(database.db, voters);
+    const { roundId, access, scope } = await votedRound(database.db, voters);
     const secret = await roundSecretForTests(database.db, roundId);
     expect(secret).toBeTruthy();
-    await runRoundTally(database.db, access, "r");
+    await runRoundTally(database.db, scope, { roundSlug: "r" });
     await publishRound(database.db, access, "r");
     // Everything written so far reaches the files (the test server runs locally; the tests run as root).
     await database.db.execute(sql`checkpoint`);

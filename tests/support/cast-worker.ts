@@ -7,16 +7,17 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { envelopes } from "../../db/schema";
 import { castBallot } from "../../app/services/ballots/ballots.server";
+import { roundScope } from "./scopes";
 
 const [url, roundId, envelopeId, from, to, proposalId] = process.argv.slice(2);
 const database = await openDatabase({ url, migrate: false, poolSize: 8 });
 const [envelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+const scope = await roundScope(database.db, roundId);
 const receipts = await Promise.all(
   Array.from({ length: Number(to) - Number(from) }, (_, i) =>
-    castBallot(database.db, {
+    castBallot(database.db, scope, {
       roundId,
       roundSlug: "r",
-      timeZone: "UTC",
       envelope,
       voter: {
         identity: `voter-${Number(from) + i}`,

@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
-import { envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import { envelopes, memberships, municipalities, phases, proposals, rounds, users } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { hashPassword } from "../../app/services/accounts/auth.server";
@@ -13,6 +13,7 @@ import { scopeOf, userActor } from "../../app/services/scope";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { unique } from "./db";
+import { roundScope } from "./scopes";
 
 /** The round's voter-key secret where the app keeps it (the attacker's view), or null when gone. */
 export async function roundSecretForTests(db: Db, roundId: string): Promise<string | null> {
@@ -71,10 +72,9 @@ export async function votedRound(db: Db, voters: string[]) {
     .insert(proposals)
     .values({ id: proposalId, envelopeId, title: { en: "Park" }, body: { en: "" }, cost: 500, status: "accepted" });
   for (const identity of voters)
-    await castBallot(db, {
+    await castBallot(db, await roundScope(db, roundId), {
       roundId,
       roundSlug: "r",
-      timeZone: "UTC",
       envelope,
       voter: { identity, weight: 1, district: "d", voterClass: "resident" },
       body: { approved: [proposalId] },
@@ -85,7 +85,9 @@ export async function votedRound(db: Db, voters: string[]) {
     user: { id: staffId, displayName: "Sam" },
     municipality: { id: municipalityId, slug, timeZone: "UTC" },
   } as never;
-  return { municipalityId, roundId, envelopeId, envelope, proposalId, access };
+  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.id, municipalityId));
+  const scope = scopeOf(municipality, userActor({ id: staffId }));
+  return { municipalityId, roundId, envelopeId, envelope, proposalId, access, scope };
 }
 
 /**
@@ -127,17 +129,14 @@ export async function votingTown(db: Db, residents: number) {
     voters.push({ user, verificationId, standing });
   }
   /** A cast as the vote page makes it. */
-  const cast = (voter: (typeof voters)[number], now?: Date) =>
-    castBallot(db, {
+  const cast = async (voter: (typeof voters)[number], now?: Date) =>
+    castBallot(db, await roundScope(db, town.roundId, userActor({ id: voter.user.id })), {
       roundId: town.roundId,
       roundSlug: town.roundSlug,
-      timeZone: town.municipality.timeZone,
       envelope,
       voter: voter.standing,
       body: { approved: [proposalId] },
       channel: "online",
-      userId: voter.user.id,
-      municipalityId: town.municipality.id,
       now,
     });
   return { town, envelope, proposalId, voters, cast };

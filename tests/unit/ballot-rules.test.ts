@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type EnvelopeBallotRules, checkBallot, normalizeBallot } from "../../app/domain/ballots/rules";
+import { type EnvelopeBallotRules, checkBallot } from "../../app/domain/ballots/rules";
+import { ballotType } from "../../app/domain/ballots/types";
 
 const proposals = [
   { id: "a", cost: 400_000 },
@@ -92,7 +93,7 @@ describe("cumulative ballots", () => {
 
 describe("normal form", () => {
   it("sorts approvals and drops zero points so equal ballots hash equally", () => {
-    expect(normalizeBallot({ approved: ["c", "a"] })).toEqual({ approved: ["a", "c"] });
-    expect(normalizeBallot({ points: { c: 2, a: 0, b: 3 } })).toEqual({ points: { b: 3, c: 2 } });
+    expect(ballotType("approval").normalize({ approved: ["c", "a"] })).toEqual({ approved: ["a", "c"] });
+    expect(ballotType("cumulative").normalize({ points: { c: 2, a: 0, b: 3 } })).toEqual({ points: { b: 3, c: 2 } });
   });
 });

@@ -1,28 +1,53 @@
 import { describe, expect, it } from "vitest";
 import { parseChoices, parsePaperCsv } from "../../app/domain/ballots/paper";
+import { ballotType } from "../../app/domain/ballots/types";
 
 const printed = [{ id: "p-a" }, { id: "p-b" }, { id: "p-c" }];
 
 describe("paper ballot choices", () => {
   it("reads printed numbers (ASCII or Persian digits, any separator) and ids", () => {
-    expect(parseChoices("1 3", printed, false)).toEqual({ ok: true, body: { approved: ["p-a", "p-c"] } });
-    expect(parseChoices("۲،۳", printed, false)).toEqual({ ok: true, body: { approved: ["p-b", "p-c"] } });
-    expect(parseChoices("p-b;1", printed, false)).toEqual({ ok: true, body: { approved: ["p-b", "p-a"] } });
+    expect(parseChoices("1 3", printed, ballotType("approval"))).toEqual({
+      ok: true,
+      body: { approved: ["p-a", "p-c"] },
+    });
+    expect(parseChoices("۲،۳", printed, ballotType("approval"))).toEqual({
+      ok: true,
+      body: { approved: ["p-b", "p-c"] },
+    });
+    expect(parseChoices("p-b;1", printed, ballotType("approval"))).toEqual({
+      ok: true,
+      body: { approved: ["p-b", "p-a"] },
+    });
   });
 
   it("reads number:points for points ballots", () => {
-    expect(parseChoices("1:5 3=2", printed, true)).toEqual({ ok: true, body: { points: { "p-a": 5, "p-c": 2 } } });
+    expect(parseChoices("1:5 3=2", printed, ballotType("cumulative"))).toEqual({
+      ok: true,
+      body: { points: { "p-a": 5, "p-c": 2 } },
+    });
   });
 
   it("names the token it cannot read", () => {
-    expect(parseChoices("4", printed, false)).toEqual({ ok: false, problem: { code: "choice_unknown", token: "4" } });
-    expect(parseChoices("0", printed, false)).toEqual({ ok: false, problem: { code: "choice_unknown", token: "0" } });
-    expect(parseChoices("1", printed, true)).toEqual({ ok: false, problem: { code: "choice_points", token: "1" } });
-    expect(parseChoices("1:2 1:3", printed, true)).toEqual({
+    expect(parseChoices("4", printed, ballotType("approval"))).toEqual({
+      ok: false,
+      problem: { code: "choice_unknown", token: "4" },
+    });
+    expect(parseChoices("0", printed, ballotType("approval"))).toEqual({
+      ok: false,
+      problem: { code: "choice_unknown", token: "0" },
+    });
+    expect(parseChoices("1", printed, ballotType("cumulative"))).toEqual({
+      ok: false,
+      problem: { code: "choice_points", token: "1" },
+    });
+    expect(parseChoices("1:2 1:3", printed, ballotType("cumulative"))).toEqual({
       ok: false,
       problem: { code: "choice_repeated", token: "1:3" },
     });
-    expect(parseChoices("  ", printed, false)).toEqual({ ok: false, problem: { code: "choices_empty" } });
+    expect(parseChoices("  ", printed, ballotType("approval"))).toEqual({
+      ok: false,
+      problem: { code: "choices_empty" },
+    });
   });
 });
 

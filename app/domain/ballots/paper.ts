@@ -6,6 +6,7 @@
 import { MAX_RECORD_CHARS, csvRecords } from "../csv";
 import { asciiDigits } from "../verification/ids";
 import type { BallotBody } from "./rules";
+import type { BallotTypeModule } from "./types";
 
 export type ChoiceProblem =
   | { code: "choice_unknown"; token: string }
@@ -19,7 +20,7 @@ const SEPARATORS = /[\s,;|،؛]+/u;
 export function parseChoices(
   text: string,
   printed: readonly { id: string }[],
-  cumulative: boolean,
+  type: BallotTypeModule,
 ): { ok: true; body: BallotBody } | { ok: false; problem: ChoiceProblem } {
   const tokens = asciiDigits(text).trim().split(SEPARATORS).filter(Boolean);
   if (tokens.length === 0) return { ok: false, problem: { code: "choices_empty" } };
@@ -31,28 +32,8 @@ export function parseChoices(
     }
     return ids.has(ref) ? ref : null;
   };
-  if (!cumulative) {
-    const approved: string[] = [];
-    for (const token of tokens) {
-      const id = proposalOf(token);
-      if (!id) return { ok: false, problem: { code: "choice_unknown", token } };
-      approved.push(id);
-    }
-    return { ok: true, body: { approved } };
-  }
-  const points: Record<string, number> = {};
-  for (const token of tokens) {
-    const match = /^([^:=]+)[:=](\d{1,9})$/.exec(token);
-    if (!match) return { ok: false, problem: { code: "choice_points", token } };
-    const id = proposalOf(match[1]);
-    if (!id) return { ok: false, problem: { code: "choice_unknown", token } };
-    if (id in points) return { ok: false, problem: { code: "choice_repeated", token } };
-    points[id] = Number(match[2]);
-  }
-  return { ok: true, body: { points } };
+  return type.fromPaper(tokens, proposalOf);
 }
-
-export const PAPER_COLUMNS = ["national_id", "birth_date", "envelope", "choices"] as const;
 
 export interface PaperRow {
   line: number;

@@ -1,4 +1,5 @@
 import type { BallotBody } from "../ballots/rules";
+import { ballotType } from "../ballots/types";
 import type { PbElection } from "./types";
 
 /**
@@ -11,17 +12,18 @@ export function envelopeElectionOf(p: {
   projects: readonly { id: string; cost: number; title: { en?: string; fa?: string } }[];
   ballots: readonly { id: string; weight: number; body: BallotBody }[];
 }): PbElection {
-  const cumulative = p.envelope.ballotType === "cumulative";
+  const type = ballotType(p.envelope.ballotType);
+  const voteType = type.pbVoteType;
   return {
     meta: [
       ["description", `${p.roundSlug} / ${p.envelope.slug}`],
       ["num_projects", String(p.projects.length)],
       ["num_votes", String(p.ballots.length)],
       ["budget", String(p.envelope.amount)],
-      ["vote_type", cumulative ? "cumulative" : "approval"],
+      ["vote_type", voteType],
       ["rule", p.envelope.tallyRule === "greedy" ? "greedy" : "equalshares"],
     ],
-    voteType: cumulative ? "cumulative" : "approval",
+    voteType,
     budgetText: String(p.envelope.amount),
     projectColumns: ["project_id", "cost", "name"],
     projects: p.projects.map((x) => ({
@@ -29,17 +31,7 @@ export function envelopeElectionOf(p: {
       costText: String(x.cost),
       fields: { name: x.title.en ?? x.title.fa ?? "" },
     })),
-    voteColumns: cumulative ? ["voter_id", "vote", "points", "weight"] : ["voter_id", "vote", "weight"],
-    ballots: p.ballots.map((b) => {
-      const body = b.body;
-      const vote = "approved" in body ? body.approved : Object.keys(body.points).sort();
-      return {
-        voterId: b.id,
-        weight: b.weight,
-        vote,
-        points: "points" in body ? vote.map((id) => body.points[id]) : null,
-        fields: {},
-      };
-    }),
+    voteColumns: voteType === "cumulative" ? ["voter_id", "vote", "points", "weight"] : ["voter_id", "vote", "weight"],
+    ballots: p.ballots.map((b) => ({ voterId: b.id, weight: b.weight, ...type.pbVote(b.body), fields: {} })),
   };
 }

@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import {
   type SealedBasket,
@@ -17,15 +17,18 @@ import {
   phases,
   proposals,
   roundSecrets,
+  rounds,
   turnout,
   verifications,
 } from "../../../db/schema";
 import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
 import { nodesCompletedByAppend, planAppend } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/audit/canonical";
-import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
+import { type BallotBody, type BallotViolation, checkBallot } from "../../domain/ballots/rules";
+import { ballotType } from "../../domain/ballots/types";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
+import { type Scope, actorUserId } from "../scope";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
 
 /** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
@@ -37,9 +40,20 @@ export interface VoterStanding {
   voterClass: string;
 }
 
-export class BallotRefused extends RefusedError {
+/** Why a ballot is refused; the messages are in app/web/refusal-messages/ballots.ts. */
+export type BallotRefusal =
+  | "invalid_ballot"
+  | "round_closed"
+  | "bad_weight"
+  | "not_voting"
+  | "not_eligible"
+  | "already_voted_online"
+  | "already_voted_paper";
+
+/** A refused ballot, with the envelope rules it breaks (`invalid_ballot`) named one by one. */
+export class BallotRefused extends RefusedError<BallotRefusal> {
   constructor(
-    code: string,
+    code: BallotRefusal,
     readonly violations: BallotViolation[] = [],
     status: 400 | 403 | 404 | 409 = 400,
   ) {
@@ -49,23 +63,47 @@ export class BallotRefused extends RefusedError {
 
 type EnvelopeRow = typeof envelopes.$inferSelect;
 
-export async function ballotProposals(db: Db | Tx, envelopeId: string) {
+async function ballotProposals(db: Db | Tx, envelopeId: string) {
   return db
     .select({ id: proposals.id, cost: proposals.cost })
     .from(proposals)
     .where(and(eq(proposals.envelopeId, envelopeId), eq(proposals.status, "accepted")));
 }
 
-/** Saves a draft basket (minimum rules are only checked when casting). */
-export async function saveBasket(
-  db: Db,
-  params: { userId: string; envelope: EnvelopeRow; body: BallotBody; now?: Date },
-) {
+/**
+ * An envelope's accepted proposals in the order the ballot page and the printed paper ballot number
+ * them, if the envelope is one of the scope's municipality.
+ */
+export async function printedProposals(db: Db | Tx, scope: Scope, input: { envelopeId: string }) {
+  return db
+    .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
+    .from(proposals)
+    .innerJoin(envelopeTable, eq(envelopeTable.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopeTable.roundId))
+    .where(
+      and(
+        eq(proposals.envelopeId, input.envelopeId),
+        eq(proposals.status, "accepted"),
+        eq(rounds.municipalityId, scope.municipality.id),
+      ),
+    )
+    .orderBy(asc(proposals.createdAt), asc(proposals.id));
+}
+
+/** The ballot page of an envelope for the acting resident: the numbered proposals and their draft basket. */
+export async function ballotSheetOf(db: Db, scope: Scope, input: { envelopeId: string }) {
+  const [proposalRows, basket] = await Promise.all([printedProposals(db, scope, input), loadBasket(db, scope, input)]);
+  return { proposals: proposalRows, basket };
+}
+
+/** Saves the acting resident's draft basket (minimum rules are only checked when casting). */
+export async function saveBasket(db: Db, scope: Scope, input: { envelope: EnvelopeRow; body: BallotBody; now?: Date }) {
+  const params = { ...input, userId: actorUserId(scope) };
   // Rules are checked on the body as submitted (a repeated proposal is an error), stored normalised.
   const summary = checkBallot(params.envelope, await ballotProposals(db, params.envelope.id), params.body, {
     final: false,
   });
-  const body = normalizeBallot(params.body);
+  const body = ballotType(params.envelope.ballotType).normalize(params.body);
   const structural = summary.violations.filter((v) =>
     ["unknown_proposal", "repeated_proposal", "wrong_body", "points_not_integer", "points_negative"].includes(v.code),
   );
@@ -105,12 +143,20 @@ function openBasket(secret: string, basket: SealedBasket): BallotBody | null {
   }
 }
 
-export async function loadBasket(db: Db, userId: string, envelopeId: string): Promise<BallotBody | null> {
+/** The acting resident's draft basket in an envelope of the scope's municipality, if any. */
+export async function loadBasket(db: Db, scope: Scope, input: { envelopeId: string }): Promise<BallotBody | null> {
   const [row] = await db
     .select({ body: baskets.body, roundId: envelopeTable.roundId })
     .from(baskets)
     .innerJoin(envelopeTable, eq(envelopeTable.id, baskets.envelopeId))
-    .where(and(eq(baskets.envelopeId, envelopeId), eq(baskets.userId, userId)));
+    .innerJoin(rounds, eq(rounds.id, envelopeTable.roundId))
+    .where(
+      and(
+        eq(baskets.envelopeId, input.envelopeId),
+        eq(baskets.userId, actorUserId(scope)),
+        eq(rounds.municipalityId, scope.municipality.id),
+      ),
+    );
   if (row && "sealed" in row.body) {
     // The round's secret is gone once published: so is the draft.
     const secret = readKey(roundSecretName(row.roundId));
@@ -142,23 +188,26 @@ export function commitmentOf(body: BallotBody, nonce: Buffer): string {
   return createHash("sha256").update(canonicalJson(body)).update(nonce).digest("hex");
 }
 
+/**
+ * A ballot to cast in a round of the scope's municipality. When the scope's actor is a resident casting
+ * online, they are the voter: their verification (of `voter.identity`, by them) is read again under
+ * the round's ledger lock, so a cast racing a revocation is either before the withdrawal (and
+ * withdrawn) or refused, and their draft basket is cleared once cast. Staff entering paper ballots,
+ * and the system (the demo), cast for voters the census names.
+ */
 export interface CastInput {
   roundId: string;
   roundSlug: string;
-  timeZone: string;
   envelope: EnvelopeRow;
   voter: VoterStanding;
   body: BallotBody;
   channel: "online" | "paper";
-  /** The logged-in voter whose draft basket is cleared once cast (online only). */
-  userId?: string;
-  /**
-   * Online casts by verified residents: the municipality whose verification (of `voter.identity`, and
-   * of `userId` when given) is read again under the round's ledger lock, so a cast racing a
-   * revocation is either before the withdrawal (and withdrawn) or refused.
-   */
-  municipalityId?: string;
   now?: Date;
+}
+
+/** The resident casting their own ballot online, if that is who the scope's actor is. */
+function castingResident(scope: Scope, input: Pick<CastInput, "channel">): string | null {
+  return input.channel === "online" && scope.actor.kind === "user" ? scope.actor.userId : null;
 }
 
 export interface CastReceipt {
@@ -173,14 +222,15 @@ export interface CastReceipt {
  * Casts (or re-casts) a ballot. Refused with the broken rules named; a revote supersedes the
  * voter's current ballot in this envelope; a ballot on the other channel (paper vs online) is refused.
  */
-export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt> {
+export async function castBallot(db: Db, scope: Scope, input: CastInput): Promise<CastReceipt> {
   const now = input.now ?? new Date();
-  const receipt = await db.transaction((tx) => castBallotIn(tx, { ...input, now }));
+  const receipt = await db.transaction((tx) => castBallotIn(tx, scope, { ...input, now }));
   // The draft basket goes in a transaction of its own: a row naming the user deleted by the cast's
   // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
   // are signed on a schedule, never by a cast.
-  if (input.userId)
-    await db.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, input.userId)));
+  const userId = castingResident(scope, input);
+  if (userId)
+    await db.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, userId)));
   return receipt;
 }
 
@@ -189,9 +239,10 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastReceipt>
  * thrown before anything is written. `final` refuses any second ballot in the envelope (a paper ballot
  * cannot be replaced), where online revotes supersede.
  */
-export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean }): Promise<CastReceipt> {
+export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { final?: boolean }): Promise<CastReceipt> {
   const now = input.now ?? new Date();
-  const body = normalizeBallot(input.body);
+  const { timeZone } = scope.municipality;
+  const body = ballotType(input.envelope.ballotType).normalize(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
   // What does not depend on other casts is read before taking the round's ledger lock, so the lock
   // is held for as few round trips as possible (every cast of the round waits for it): inside it,
@@ -199,21 +250,29 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
   const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
   if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
   const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
-  const phaseRows = await tx.select().from(phases).where(eq(phases.roundId, input.roundId));
-  if (currentPhase(phaseRows, dayIn(input.timeZone, now))?.kind !== "voting")
-    throw new BallotRefused("not_voting", [], 409);
+  // A round of another municipality has no phases here: it is not voting.
+  const phaseRows = await tx
+    .select({ kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn })
+    .from(phases)
+    .innerJoin(rounds, eq(rounds.id, phases.roundId))
+    .where(and(eq(phases.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
+  if (currentPhase(phaseRows, dayIn(timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
   // One ledger per round, one writer at a time: the sequence stays linear across app processes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
-  const state = await appendState(tx, input.roundId, key, input);
+  const resident = castingResident(scope, input);
+  const state = await appendState(tx, input.roundId, key, {
+    voter: input.voter,
+    verifiedIn: resident ? { municipalityId: scope.municipality.id, userId: resident } : null,
+  });
   // Read under the lock that revocation takes too: a revoked voter's cast is refused here.
-  if (input.municipalityId && !state.verified) throw new BallotRefused("not_eligible", [], 403);
+  if (resident && !state.verified) throw new BallotRefused("not_eligible", [], 403);
   // This voter's current ballots in the round: the one in this envelope, and any on the other channel.
   const previous = state.mine.find((b) => b.envelopeId === input.envelope.id);
   if (previous && (previous.channel !== input.channel || input.final))
-    throw new BallotRefused(`already_voted_${previous.channel}`, [], 409);
+    throw new BallotRefused(`already_voted_${previous.channel}` as const, [], 409);
   // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
   const otherChannel = state.mine.find((b) => b.channel !== input.channel);
-  if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}`, [], 409);
+  if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}` as const, [], 409);
   if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
   const n = state.size;
   const ballotId = randomBytes(16).toString("hex");
@@ -235,8 +294,8 @@ export async function castBallotIn(tx: Tx, input: CastInput & { final?: boolean 
     ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
     : await loadNodes(tx, input.roundId, needed);
   const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
-  const at = hourOf(now, input.timeZone).toISOString();
-  const day = dayIn(input.timeZone, now);
+  const at = hourOf(now, timeZone).toISOString();
+  const day = dayIn(timeZone, now);
   const parts = [
     sql`leaf as (insert into ${ledgerLeaves} (round_id, leaf_index, leaf, leaf_hash, created_at) values (${input.roundId}, ${n}, ${leaf}, ${leafHash}, ${at}::timestamptz))`,
     sql`nodes as (insert into ${ledgerNodes} (round_id, level, "index", hash) values ${sql.join(
@@ -264,13 +323,13 @@ async function appendState(
   tx: Tx,
   roundId: string,
   voterKeyHex: string,
-  input: Pick<CastInput, "municipalityId" | "userId" | "voter">,
+  input: { voter: VoterStanding; verifiedIn: { municipalityId: string; userId: string } | null },
 ) {
-  const verified = input.municipalityId
-    ? sql`exists (select 1 from ${verifications} where municipality_id = ${input.municipalityId}
+  const verified = input.verifiedIn
+    ? sql`exists (select 1 from ${verifications} where municipality_id = ${input.verifiedIn.municipalityId}
         and identity_hash = ${input.voter.identity} and revoked_at is null
         and district_id = ${input.voter.district} and voter_class = ${input.voter.voterClass}
-        ${input.userId ? sql`and user_id = ${input.userId}` : sql``})`
+        and user_id = ${input.verifiedIn.userId})`
     : sql`true`;
   const result = await tx.execute(sql`select
     ${verified} as verified,
@@ -296,9 +355,18 @@ async function appendState(
   };
 }
 
-/** Turnout per day, district, class and channel (counts of voters, never who). */
-export async function turnoutOf(db: Db, roundId: string) {
-  return db.select().from(turnout).where(eq(turnout.roundId, roundId)).orderBy(desc(turnout.day));
+/**
+ * A round's turnout per day, district, class and channel (counts of voters, never who), for staff
+ * during voting; null when the municipality has no such round.
+ */
+export async function turnoutOf(db: Db, scope: Scope, input: { roundSlug: string }) {
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(and(eq(rounds.municipalityId, scope.municipality.id), eq(rounds.slug, input.roundSlug)));
+  if (!round) return null;
+  const rows = await db.select().from(turnout).where(eq(turnout.roundId, round.id)).orderBy(desc(turnout.day));
+  return { round, rows };
 }
 
 /**

@@ -5,19 +5,28 @@
  * A batch is all or nothing: every ballot is checked and cast inside one transaction, and any
  * refused one rolls back the whole batch, with each problem named by its line.
  */
-import { and, asc, eq } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
-import { envelopes, phases, proposals } from "../../../db/schema";
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { envelopes, phases } from "../../../db/schema";
 import { type ChoiceProblem, parseChoices } from "../../domain/ballots/paper";
 import type { BallotViolation } from "../../domain/ballots/rules";
+import { ballotType } from "../../domain/ballots/types";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { type EligibilityRules, envelopeOpenTo, roundVerdict } from "../../domain/verification/eligibility";
-import { idChecker } from "../../domain/verification/ids";
+import { type IdProblem, idChecker } from "../../domain/verification/ids";
 import { recordAction } from "../action-log/action-log.server";
-import { BallotRefused, type VoterStanding, castBallotIn } from "./ballots.server";
-import { type Actor, censusEntry, censusSecret, identityHash, idRulesOf, logFor } from "../verification/census.server";
-import type { StaffAccess } from "../../web/guards.server";
+import {
+  type BallotRefusal,
+  BallotRefused,
+  type VoterStanding,
+  castBallotIn,
+  printedProposals,
+} from "./ballots.server";
+import { censusEntry, censusSecret, identityHash, idRulesOf } from "../verification/census.server";
+import { RefusedError } from "../errors.server";
+import type { Scope } from "../scope";
+import { staffLogOf } from "./staff-log.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { scopeOf, userActor } from "../scope";
 import { roundRules } from "../verification/eligibility.server";
@@ -36,39 +45,57 @@ export interface PaperBallot {
   choices: string;
 }
 
+/** Why a paper ballot (or the whole batch) is refused; the messages are in app/web/refusal-messages/paper.ts. */
+export type PaperRefusal =
+  | "round_unknown"
+  | "empty"
+  | "too_many"
+  | "envelope_unknown"
+  | IdProblem
+  | "not_in_census"
+  | "birth_date_invalid"
+  | "birth_date_mismatch"
+  | "not_eligible_district"
+  | "not_eligible_age"
+  | "not_eligible_class"
+  | "not_eligible_other"
+  | "wrong_district"
+  | ChoiceProblem["code"]
+  | BallotRefusal;
+
 export interface PaperProblem {
   line: number | null;
-  code: string;
+  code: PaperRefusal;
   field: "nationalId" | "birthDate" | "envelope" | "choices" | "form";
   params: Record<string, string | number>;
   violations: BallotViolation[];
 }
 
-export class PaperBallotsRefused extends Error {
+/** A batch refused: every refused ballot named by its line, each with its own code (nothing stored). */
+export class PaperBallotsRefused extends RefusedError<"paper_ballots_refused"> {
   constructor(readonly problems: PaperProblem[]) {
-    super(`paper ballots refused: ${problems.map((p) => `${p.line ?? "form"}:${p.code}`).join(", ")}`);
+    super("paper_ballots_refused");
+    this.message = `paper ballots refused: ${problems.map((p) => `${p.line ?? "form"}:${p.code}`).join(", ")}`;
   }
 }
 
 type EnvelopeRow = typeof envelopes.$inferSelect;
 
-/** An envelope's accepted proposals in the order the ballot page and the printed ballot number them. */
-export async function printedProposals(db: Db | Tx, envelopeId: string) {
-  return db
-    .select({ id: proposals.id, title: proposals.title, cost: proposals.cost })
-    .from(proposals)
-    .where(and(eq(proposals.envelopeId, envelopeId), eq(proposals.status, "accepted")))
-    .orderBy(asc(proposals.createdAt), asc(proposals.id));
-}
-
 class Problem extends Error {
   constructor(
-    readonly code: string,
+    readonly code: PaperRefusal,
     readonly field: PaperProblem["field"],
     readonly params: Record<string, string | number> = {},
   ) {
     super(code);
   }
+}
+
+/** The census standing is always known here, so "not verified" cannot be the reason. */
+function ineligible(reason: string | undefined): PaperRefusal {
+  return reason === "district" || reason === "age" || reason === "class"
+    ? `not_eligible_${reason}`
+    : "not_eligible_other";
 }
 
 function choiceProblem(p: ChoiceProblem): Problem {
@@ -81,11 +108,11 @@ function choiceProblem(p: ChoiceProblem): Problem {
  */
 export async function enterPaperBallots(
   db: Db,
-  access: Actor,
+  scope: Scope,
   input: { roundSlug: string; ballots: PaperBallot[]; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const municipality = access.municipality;
+  const municipality = scope.municipality;
   const round = await findRound(db, municipality.id, input.roundSlug);
   if (!round)
     throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
@@ -96,10 +123,10 @@ export async function enterPaperBallots(
       { line: null, code: "too_many", field: "form", params: { max: MAX_PAPER_ROWS }, violations: [] },
     ]);
   }
-  const check = idChecker(await idRulesOf(db, scopeOf(municipality, userActor(access.user))));
+  const check = idChecker(await idRulesOf(db, scope));
   const secret = await censusSecret(db, municipality.id);
   const counts = await db.transaction(async (tx) => {
-    const rules = await roundRules(tx, scopeOf(municipality, userActor(access.user)), { round, now });
+    const rules = await roundRules(tx, scope, { round, now });
     const eligibility: EligibilityRules = {
       districtIds: rules.districtIds,
       minAge: rules.minAge,
@@ -108,7 +135,7 @@ export async function enterPaperBallots(
     };
     const envelopeRows = await tx.select().from(envelopes).where(eq(envelopes.roundId, round.id));
     const printed = new Map<string, { id: string }[]>();
-    for (const e of envelopeRows) printed.set(e.id, await printedProposals(tx, e.id));
+    for (const e of envelopeRows) printed.set(e.id, await printedProposals(tx, scope, { envelopeId: e.id }));
     const problems: PaperProblem[] = [];
     const counts: Record<string, number> = {};
 
@@ -126,7 +153,7 @@ export async function enterPaperBallots(
       const standing = { districtId: entry.districtId, voterClass: entry.voterClass, birthDate: entry.birthDate };
       const verdict = roundVerdict(standing, eligibility);
       if (!verdict.eligible || verdict.weight === null)
-        throw new Problem(`not_eligible_${verdict.reasons[0]?.code ?? "other"}`, "nationalId");
+        throw new Problem(ineligible(verdict.reasons[0]?.code), "nationalId");
       if (!envelopeOpenTo(standing, envelope.districtId))
         throw new Problem("wrong_district", "envelope", { envelope: envelope.slug });
       return { identity: hash, weight: verdict.weight, district: entry.districtId, voterClass: entry.voterClass };
@@ -137,16 +164,11 @@ export async function enterPaperBallots(
         const envelope = envelopeRows.find((e) => e.slug === ballot.envelope.trim());
         if (!envelope) throw new Problem("envelope_unknown", "envelope", { envelope: ballot.envelope });
         const voter = await voterOf(ballot, envelope);
-        const choices = parseChoices(
-          ballot.choices,
-          printed.get(envelope.id) ?? [],
-          envelope.ballotType === "cumulative",
-        );
+        const choices = parseChoices(ballot.choices, printed.get(envelope.id) ?? [], ballotType(envelope.ballotType));
         if (!choices.ok) throw choiceProblem(choices.problem);
-        await castBallotIn(tx, {
+        await castBallotIn(tx, scope, {
           roundId: round.id,
           roundSlug: round.slug,
-          timeZone: municipality.timeZone,
           envelope,
           voter,
           body: choices.body,
@@ -179,7 +201,7 @@ export async function enterPaperBallots(
     }
     if (problems.length) throw new PaperBallotsRefused(problems);
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await staffLogOf(tx, scope)),
       action: "ballot.paper",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -193,13 +215,10 @@ export async function enterPaperBallots(
 }
 
 /** What the paper-ballot page shows: envelopes with their numbered proposals, and whether voting is open. */
-export async function paperBallotSheet(
-  db: Db,
-  municipality: StaffAccess["municipality"],
-  roundSlug: string,
-  now = new Date(),
-) {
-  const round = await findRound(db, municipality.id, roundSlug);
+export async function paperBallotSheet(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
+  const { municipality } = scope;
+  const now = input.now ?? new Date();
+  const round = await findRound(db, municipality.id, input.roundSlug);
   if (!round) return null;
   const [envelopeRows, phaseRows] = await Promise.all([
     db
@@ -210,6 +229,7 @@ export async function paperBallotSheet(
     db.select().from(phases).where(eq(phases.roundId, round.id)),
   ]);
   const sheets = [];
-  for (const e of envelopeRows) sheets.push({ envelope: e, proposals: await printedProposals(db, e.id) });
+  for (const e of envelopeRows)
+    sheets.push({ envelope: e, proposals: await printedProposals(db, scope, { envelopeId: e.id }) });
   return { round, voting: currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind === "voting", sheets };
 }

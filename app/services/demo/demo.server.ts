@@ -19,6 +19,7 @@ import {
 import { type PhaseKind, phaseOrder } from "../../domain/rounds/phases";
 import { hashPassword } from "../accounts/auth.server";
 import { startDemoWitnesses } from "./demo-witnesses.server";
+import { scopeOf, systemActor, userActor } from "../scope";
 
 export const DEMO_SLUG = "demo";
 /** Demo data only: these accounts exist solely in a database seeded with `shora db seed-demo`. */
@@ -468,10 +469,9 @@ async function votePastRound(
     const resident = first ? first.resident : random() < 0.75;
     const channel = first ? "online" : random() < 0.85 ? "online" : "paper";
     cast.set(voterIndex, { resident, channel });
-    await castBallot(db, {
+    await castBallot(db, scopeOf(municipality, systemActor("demo")), {
       roundId: p.roundId,
       roundSlug: "budget-1404",
-      timeZone: municipality.timeZone,
       envelope,
       voter: {
         identity: `demo-voter-${voterIndex}`,
@@ -496,7 +496,10 @@ async function votePastRound(
     municipality,
   };
   const tallyDay = new Date(`${addDays(p.now, -323)}T10:00:00Z`);
-  await runRoundTally(db, access, "budget-1404", tallyDay);
+  await runRoundTally(db, scopeOf(access.municipality, userActor(access.user)), {
+    roundSlug: "budget-1404",
+    now: tallyDay,
+  });
   await publishRound(db, access, "budget-1404", tallyDay);
   const plan: Record<string, ["planned" | "in_progress" | "completed", number, number]> = {
     "New lights in Shahid park": ["completed", 100, 1_750_000_000],

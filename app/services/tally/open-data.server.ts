@@ -4,13 +4,14 @@
  */
 import type { Db } from "../../../db/client";
 import { roundBundle } from "./bundle.server";
-import type { Municipality } from "../tenancy/municipality.server";
+import type { Scope } from "../scope";
 import { isPublished, publishedResults } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { roundsOf } from "../rounds/rounds.server";
 
-export async function openDataIndex(db: Db, municipality: Municipality, origin: string) {
-  const base = `${origin}/m/${municipality.slug}`;
+export async function openDataIndex(db: Db, scope: Scope, input: { origin: string }) {
+  const { municipality } = scope;
+  const base = `${input.origin}/m/${municipality.slug}`;
   const out = [];
   for (const round of await roundsOf(db, municipality.id, municipality.timeZone)) {
     const bundle = (await isPublished(db, round.id)) ? await roundBundle(db, municipality, round.slug) : null;
@@ -40,12 +41,13 @@ export async function openDataIndex(db: Db, municipality: Municipality, origin: 
 }
 
 /** The results of a published round as data (null before publication). */
-export async function roundResultsData(db: Db, municipality: Municipality, roundSlug: string) {
-  const round = await findRound(db, municipality.id, roundSlug);
+export async function roundResultsData(db: Db, scope: Scope, input: { roundSlug: string }) {
+  const { municipality } = scope;
+  const round = await findRound(db, municipality.id, input.roundSlug);
   if (!round || !(await isPublished(db, round.id))) return null;
   const [results, bundle] = await Promise.all([
     publishedResults(db, round, municipality.id),
-    roundBundle(db, municipality, roundSlug),
+    roundBundle(db, municipality, input.roundSlug),
   ]);
   return {
     round: { slug: round.slug, title: round.title },

@@ -5,11 +5,10 @@
 import fs from "node:fs";
 import type { Db } from "../../../db/client";
 import { type Locale, formatDay, pickText, translator } from "../../domain/i18n";
-import { parsePb } from "../../domain/pbfile";
-import { compareRules } from "../../domain/tally/compare";
+import type { Scope } from "../scope";
 import { roundBundle } from "./bundle.server";
-import type { Municipality } from "../tenancy/municipality.server";
 import { roundResultsData } from "./open-data.server";
+import { ruleComparisons } from "./results.server";
 
 export const CHART_KINDS = ["support", "spending", "compare", "turnout"] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
@@ -25,10 +24,10 @@ export interface ChartSpec {
 /** One chart of the results, or null when the round is not published or has no such envelope. */
 export async function resultsChart(
   db: Db,
-  municipality: Municipality,
+  scope: Scope,
   input: { roundSlug: string; kind: ChartKind; envelope: string | null; locale: Locale },
 ): Promise<ChartSpec | null> {
-  const data = await roundResultsData(db, municipality, input.roundSlug);
+  const data = await roundResultsData(db, scope, { roundSlug: input.roundSlug });
   if (!data) return null;
   const t = translator(input.locale);
   const round = pickText(data.round.title, input.locale);
@@ -78,11 +77,9 @@ export async function resultsChart(
       stacked: true,
     };
   }
-  const bundle = await roundBundle(db, municipality, input.roundSlug);
-  const doc = bundle?.round.envelopes.find((e) => e.slug === envelope.slug);
-  const file = bundle?.files.find((f) => f.name === `${envelope.slug}.pb`);
-  if (!doc || !file) return null;
-  const outcomes = compareRules(parsePb(file.bytes.toString("utf8")), doc.seed);
+  const bundle = await roundBundle(db, scope.municipality, input.roundSlug);
+  const outcomes = bundle ? ruleComparisons(bundle)[envelope.slug] : undefined;
+  if (!outcomes) return null;
   return {
     title: `${t("results.compare")} — ${name}`,
     labels: outcomes.map((o) => (o.rule.startsWith("mes") ? t("results.rule.mes") : t("results.rule.greedy"))),

@@ -12,20 +12,34 @@ import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { type RuleName, tally } from "../../domain/tally";
 import { recordAction } from "../action-log/action-log.server";
 import { maybeCheckpoint } from "../ballots/checkpoints.server";
+import { staffLogOf } from "../ballots/staff-log.server";
 import { RefusedError } from "../errors.server";
-import type { StaffAccess } from "../../web/guards.server";
+import { findRound } from "../rounds/rounds-admin.server";
+import type { Scope } from "../scope";
+
+/**
+ * Why a tally (or its publication, app/services/tally/publish.server.ts) is refused; the messages are
+ * in app/web/refusal-messages/tally.ts.
+ */
+export type TallyRefusal = "round_not_found" | "not_tallying" | "already_published" | "no_tally" | "tally_stale";
 
 export const RULE_VERSION = "shora-tally/1 (pabutools 1.2.3 outcomes)";
 
 type EnvelopeRow = typeof envelopes.$inferSelect;
 
-export function ruleOf(envelope: Pick<EnvelopeRow, "tallyRule" | "tallyCompletion">): RuleName {
+function ruleOf(envelope: Pick<EnvelopeRow, "tallyRule" | "tallyCompletion">): RuleName {
   if (envelope.tallyRule === "greedy") return "greedy";
   return envelope.tallyCompletion ? "mes+greedy" : "mes";
 }
 
 /** The envelope's current ballots as a Pabulib election (voter ids are ballot ids, never people). */
-export async function envelopeElection(db: Db, envelope: EnvelopeRow, roundSlug: string): Promise<PbElection> {
+export async function envelopeElection(
+  db: Db,
+  scope: Scope,
+  input: { envelope: EnvelopeRow; roundSlug: string },
+): Promise<PbElection> {
+  const { envelope, roundSlug } = input;
+  await roundOf(db, scope, { roundId: envelope.roundId });
   const [projectRows, ballotRows] = await Promise.all([
     db
       .select({ id: proposals.id, cost: proposals.cost, title: proposals.title })
@@ -41,33 +55,37 @@ export async function envelopeElection(db: Db, envelope: EnvelopeRow, roundSlug:
   return envelopeElectionOf({ roundSlug, envelope, projects: projectRows, ballots: ballotRows });
 }
 
-async function roundBySlug(db: Db, municipalityId: string, slug: string) {
+/** The scope's round, by slug or id: refused when the municipality has no such round. */
+async function roundOf(db: Db, scope: Scope, by: { roundSlug: string } | { roundId: string }) {
   const [round] = await db
     .select()
     .from(rounds)
-    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
-  if (!round) throw new RefusedError("round_not_found", null, {}, 404);
+    .where(
+      and(
+        eq(rounds.municipalityId, scope.municipality.id),
+        "roundSlug" in by ? eq(rounds.slug, by.roundSlug) : eq(rounds.id, by.roundId),
+      ),
+    );
+  if (!round) throw new RefusedError<TallyRefusal>("round_not_found", null, {}, 404);
   return round;
 }
 
 /** Runs every envelope's rule; allowed once voting is over (tallying phase). One transaction. */
-export async function runRoundTally(
-  db: Db,
-  access: Pick<StaffAccess, "user" | "municipality">,
-  roundSlug: string,
-  now = new Date(),
-) {
-  const round = await roundBySlug(db, access.municipality.id, roundSlug);
+export async function runRoundTally(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
+  const now = input.now ?? new Date();
+  const { municipality } = scope;
+  const log = await staffLogOf(db, scope);
+  const round = await roundOf(db, scope, { roundSlug: input.roundSlug });
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
-  const phase = currentPhase(phaseRows, dayIn(access.municipality.timeZone, now))?.kind ?? null;
-  if (phase !== "tallying") throw new RefusedError("not_tallying", null, {}, 409);
+  const phase = currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind ?? null;
+  if (phase !== "tallying") throw new RefusedError<TallyRefusal>("not_tallying", null, {}, 409);
   // Published results are final: a round published on the first day of its tallying phase (or without
   // a published phase) is still "tallying", and a new tally would replace the published one.
   const [secret] = await db
     .select({ destroyedAt: roundSecrets.destroyedAt })
     .from(roundSecrets)
     .where(eq(roundSecrets.roundId, round.id));
-  if (secret?.destroyedAt) throw new RefusedError("already_published", null, {}, 409);
+  if (secret?.destroyedAt) throw new RefusedError<TallyRefusal>("already_published", null, {}, 409);
   const envelopeRows = await db
     .select()
     .from(envelopes)
@@ -81,7 +99,7 @@ export async function runRoundTally(
   // The tie-break seed is drawn once per round and published with the results.
   const seed = previous?.seed ?? randomBytes(16).toString("hex");
   // Voting is closed: the final ledger head is signed before counting.
-  await maybeCheckpoint(db, { roundId: round.id, municipalityId: access.municipality.id, now, force: true });
+  await maybeCheckpoint(db, { roundId: round.id, municipalityId: municipality.id, now, force: true });
   const [{ n: ledgerSize }] = await db
     .select({ n: count() })
     .from(ledgerLeaves)
@@ -89,7 +107,7 @@ export async function runRoundTally(
   const outcomes: { envelope: EnvelopeRow; election: PbElection; rule: RuleName; result: ReturnType<typeof tally> }[] =
     [];
   for (const envelope of envelopeRows) {
-    const election = await envelopeElection(db, envelope, round.slug);
+    const election = await envelopeElection(db, scope, { envelope, roundSlug: round.slug });
     const rule = ruleOf(envelope);
     const result = tally(election, { rule, tieBreak: "cost-votes-seed", seed });
     outcomes.push({ envelope, election, rule, result });
@@ -110,13 +128,11 @@ export async function runRoundTally(
         selected: result.selected,
         result: { totalCost: result.totalCost, budget: result.budget, trace: result.trace },
         createdAt: now,
-        createdBy: access.user.id,
+        createdBy: log.actor.id,
       });
     }
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...log,
       action: "tally.run",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -135,7 +151,17 @@ export async function runRoundTally(
   };
 }
 
-/** The newest tally of each envelope of a round, with the proposals' names and costs. */
+/** The tally page of a round: the round and the newest tally of each envelope (null: no such round). */
+export async function tallyPageOf(db: Db, scope: Scope, input: { roundSlug: string }) {
+  const round = await findRound(db, scope.municipality.id, input.roundSlug);
+  if (!round) return null;
+  return { round, envelopes: await latestTallies(db, round.id) };
+}
+
+/**
+ * The newest tally of each envelope of a round, with the proposals' names and costs. A helper for
+ * services that have already found the round in its municipality (publishing, the bundle).
+ */
 export async function latestTallies(db: Db, roundId: string) {
   const envelopeRows = await db
     .select()

@@ -1,5 +1,6 @@
 /** Ballots cast into a round's ledger, the tally and the publication, through the ballot and tally services. */
 import type { Db } from "../../../db/client";
+import { scopeOf, systemActor } from "../../../app/services/scope";
 import type { BallotBody } from "../../../app/domain/ballots/rules";
 import { castBallot } from "../../../app/services/ballots/ballots.server";
 import { publishRound } from "../../../app/services/tally/publish.server";
@@ -28,10 +29,9 @@ export async function castBallots(
   const receipts = [];
   for (const v of input.votes)
     receipts.push(
-      await castBallot(db, {
+      await castBallot(db, scopeOf(input.municipality, systemActor("test")), {
         roundId: input.round.id,
         roundSlug: input.round.slug,
-        timeZone: input.municipality.timeZone,
         envelope: input.envelope,
         voter: {
           identity: v.identity,
@@ -49,11 +49,11 @@ export async function castBallots(
 
 /** Staff count the round (in its tallying phase at `at`). */
 export async function tally(db: Db, input: { by: Member; round: Round; at?: Date }) {
-  return runRoundTally(db, input.by, input.round.slug, input.at);
+  return runRoundTally(db, input.by, { roundSlug: input.round.slug, now: input.at });
 }
 
 /** Staff count and publish the round: results, funded proposals and the signed bundle. */
 export async function tallyAndPublish(db: Db, input: { by: Member; round: Round; at?: Date }) {
-  await runRoundTally(db, input.by, input.round.slug, input.at);
+  await runRoundTally(db, input.by, { roundSlug: input.round.slug, now: input.at });
   return publishRound(db, input.by, input.round.slug, input.at);
 }

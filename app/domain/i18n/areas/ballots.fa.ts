@@ -89,4 +89,6 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "paper.error.already_voted_online": "این فرد در این دوره برخط رای داده است؛ رای کاغذی پذیرفته نمی‌شود.",
   "paper.error.already_voted_paper": "این فرد پیش‌تر در این سبد یا دوره رای کاغذی داده است؛ رای بعدی پذیرفته نمی‌شود.",
   "paper.error.not_voting": "رای‌گیری باز نیست.",
+  "vote.error.invalid_ballot": "این برگهٔ رای با قواعد این سبد نمی‌خواند.",
+  "vote.error.bad_weight": "وزن رای این فرد عدد درستی از یک به بالا نیست.",
 };

@@ -89,4 +89,6 @@ export const ballotsEn = {
   "paper.error.already_voted_paper":
     "This person already voted on paper in this envelope or round; the later ballot is refused.",
   "paper.error.not_voting": "Voting is not open.",
+  "vote.error.invalid_ballot": "This ballot breaks the envelope's rules.",
+  "vote.error.bad_weight": "This voter's weight is not a whole number of at least 1.",
 } as const;
