@@ -3,7 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
-import { translator } from "../domain/i18n";
+import { z } from "zod";
+import { type MessageKey, translator } from "../domain/i18n";
+import { echoValues, formFailure, validateForm } from "../web/forms.server";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
@@ -35,6 +37,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ slug: access.municipality.slug, ...settings });
 }
 
+const id = z.string().max(64);
+/** The page's forms: add a witness (also without an intent), set the quorum, pause, resume or remove one. */
+const witnessForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("add"), vkey: z.string().max(600).default(""), url: z.string().max(600).default("") }),
+  z.object({ intent: z.literal("quorum"), quorum: z.string().max(10).default("") }),
+  z.object({ intent: z.literal("pause"), id }),
+  z.object({ intent: z.literal("resume"), id }),
+  z.object({ intent: z.literal("remove"), id }),
+]);
+const labels = {
+  vkey: "witnesses.vkey",
+  url: "witnesses.url",
+  quorum: "witnesses.quorum",
+} as const satisfies Record<string, MessageKey>;
+
 type Outcome = {
   errors: Record<string, string> | null;
   values: Record<string, string>;
@@ -47,17 +64,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const scope = scopeOf(access.municipality, userActor(access.user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string, max = 600) => String(form.get(name) ?? "").slice(0, max);
-  const intent = field("intent", 20);
-  const values = { intent, vkey: field("vkey"), url: field("url"), quorum: field("quorum", 10), id: field("id", 64) };
+  if (!form.has("intent")) form.set("intent", "add");
+  const parsed = validateForm(witnessForm, form, t, labels);
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const input = parsed.data;
+  const intent = input.intent;
+  const values = echoValues(form);
   try {
     if (intent === "quorum") {
-      const { quorum } = await setWitnessQuorum(context.db, scope, { quorum: values.quorum });
+      const { quorum } = await setWitnessQuorum(context.db, scope, { quorum: input.quorum });
       return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.quorumSaved", { quorum }) });
     }
     if (intent === "pause" || intent === "resume") {
       const { name, changed } = await setWitnessActive(context.db, scope, {
-        id: values.id,
+        id: input.id,
         active: intent === "resume",
       });
       return json<Outcome>({
@@ -68,10 +88,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     }
     if (intent === "remove") {
-      const { name } = await removeWitness(context.db, scope, { id: values.id });
+      const { name } = await removeWitness(context.db, scope, { id: input.id });
       return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.removed", { name }) });
     }
-    const { name } = await addWitness(context.db, scope, { vkey: values.vkey, url: values.url });
+    const { name } = await addWitness(context.db, scope, { vkey: input.vkey, url: input.url });
     return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.added", { name }) });
   } catch (error) {
     return refusalResponseFrom(error, t, values, refusals);

@@ -45,6 +45,7 @@ const sender: Record<string, "platform" | "author" | "admin"> = {
   "m.$slug.admin.census.tsx": "admin",
   "m.$slug.admin.letter-codes[.csv].tsx": "admin",
   "m.$slug.admin.staff.tsx": "admin",
+  "m.$slug.admin.witnesses.tsx": "admin",
   "m.$slug.admin.rounds.$round.tally.tsx": "admin",
 };
 
@@ -71,6 +72,7 @@ const forms: Record<string, () => Record<string, string>> = {
   "m.$slug.admin.letter-codes[.csv].tsx": () => ({ districtId: ids.district, validDays: "30", limit: "10" }),
   "m.$slug.admin.moderation.tsx": () => ({ intent: "hide", commentId: ids.comment, reason: "Off topic" }),
   "m.$slug.admin.staff.tsx": () => ({ intent: "add", email: `author@${slug}.example`, role: "staff" }),
+  "m.$slug.admin.witnesses.tsx": () => ({ intent: "quorum", quorum: "0" }),
   "m.$slug.admin.rounds._index.tsx": () => ({
     slug: "new-round",
     kind: "budgeting",
