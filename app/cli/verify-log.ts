@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { verifyActionLog } from "../domain/audit/verify";
+import { verifyActionLog } from "../domain/action-log/verify";
 import { type CliCommand, UsageError } from "./io.ts";
 
 export const verifyLogCommand: CliCommand = {

@@ -59,7 +59,7 @@ export default function MunicipalityHome() {
         </ul>
       )}
       <p>
-        <Link to={`/m/${data.municipality.slug}/log`}>{t("accountability.log.link")}</Link> ·{" "}
+        <Link to={`/m/${data.municipality.slug}/log`}>{t("actionLog.link")}</Link> ·{" "}
         <Link to={`/m/${data.municipality.slug}/open-data`}>{t("openData.title")}</Link>
       </p>
       <h2>{t("municipality.districts")}</h2>

@@ -55,7 +55,7 @@ export default function StaffDashboard() {
           <Link to={`/m/${data.municipality.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
         </li>
         <li>
-          <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
+          <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("implementation.outbox.title")}</Link>
         </li>
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMunicipality } from "../web/guards.server";
-import { implementationCsv, implementationOpenData } from "../services/accountability/implementation.server";
+import { implementationCsv, implementationOpenData } from "../services/implementation/implementation.server";
 
 /** Open data: implementation status of every funded proposal, as CSV for spreadsheets. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMunicipality } from "../web/guards.server";
-import { implementationOpenData } from "../services/accountability/implementation.server";
+import { implementationOpenData } from "../services/implementation/implementation.server";
 
 /** Open data: implementation status of every funded proposal, as JSON. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

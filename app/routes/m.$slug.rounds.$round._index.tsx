@@ -140,7 +140,7 @@ export default function RoundPage() {
       (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
         <p>
           <Link to={`${base}/results`}>{t("rounds.results.link")}</Link> ·{" "}
-          <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
+          <Link to={`${base}/implementation`}>{t("implementation.board")}</Link>
         </p>
       ) : null}
       {data.hasSurvey ? (

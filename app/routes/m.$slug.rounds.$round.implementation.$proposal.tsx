@@ -21,7 +21,7 @@ import {
   isSubscribed,
   setSubscription,
   updateCommentsOf,
-} from "../services/accountability/implementation.server";
+} from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -73,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const intent = form.get("intent");
   if (intent === "comment") {
-    const parsed = validateForm(commentSchema, form, t, { body: "accountability.comments.body" });
+    const parsed = validateForm(commentSchema, form, t, { body: "implementation.comments.body" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
       await commentOnUpdate(context.db, {
@@ -83,13 +83,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+      return refusalResponse(error, t, echoValues(form), "implementation.error.");
     }
     return redirect(back);
   }
   if (intent === "hide") {
     const access = await requireStaff(request, context, params.slug);
-    const parsed = validateForm(hideSchema, form, t, { reason: "accountability.comments.reason" });
+    const parsed = validateForm(hideSchema, form, t, { reason: "implementation.comments.reason" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
       await hideUpdateComment(context.db, access, {
@@ -98,7 +98,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+      return refusalResponse(error, t, echoValues(form), "implementation.error.");
     }
     return redirect(back);
   }
@@ -114,31 +114,31 @@ export default function ImplementationTimeline() {
   return (
     <>
       <p>
-        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("accountability.impl.board")}</Link>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("implementation.board")}</Link>
       </p>
       <h1>{pickText(item.title, locale)}</h1>
       <dl>
-        <dt>{t("accountability.impl.status")}</dt>
-        <dd>{t(`accountability.impl.status.${item.status}` as MessageKey)}</dd>
-        {item.cancelReason ? <dd>{t("accountability.impl.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
-        <dt>{t("accountability.impl.progress")}</dt>
+        <dt>{t("implementation.status")}</dt>
+        <dd>{t(`implementation.status.${item.status}` as MessageKey)}</dd>
+        {item.cancelReason ? <dd>{t("implementation.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
+        <dt>{t("implementation.progress")}</dt>
         <dd>
           <progress
             className="progress"
             max={100}
             value={item.progress}
-            aria-label={t("accountability.impl.progress")}
+            aria-label={t("implementation.progress")}
           />{" "}
           {formatNumber(locale, item.progress)}
           {locale === "fa" ? "٪" : "%"}
         </dd>
-        <dt>{t("accountability.impl.allocated")}</dt>
+        <dt>{t("implementation.allocated")}</dt>
         <dd className="num">{formatMoney(locale, item.allocated, data.currency)}</dd>
-        <dt>{t("accountability.impl.spent")}</dt>
+        <dt>{t("implementation.spent")}</dt>
         <dd className="num">{formatMoney(locale, item.spent, data.currency)}</dd>
         {item.expectedCompletion ? (
           <>
-            <dt>{t("accountability.impl.expected")}</dt>
+            <dt>{t("implementation.expected")}</dt>
             <dd>{formatDay(locale, item.expectedCompletion)}</dd>
           </>
         ) : null}
@@ -146,9 +146,9 @@ export default function ImplementationTimeline() {
       {data.loggedIn ? (
         <PostForm>
           <input type="hidden" name="subscribe" value={data.subscribed ? "no" : "yes"} />
-          {data.subscribed ? <p>{t("accountability.impl.subscribed")}</p> : null}
+          {data.subscribed ? <p>{t("implementation.subscribed")}</p> : null}
           <button type="submit" className="secondary">
-            {data.subscribed ? t("accountability.impl.unsubscribe") : t("accountability.impl.subscribe")}
+            {data.subscribed ? t("implementation.unsubscribe") : t("implementation.subscribe")}
           </button>
         </PostForm>
       ) : (
@@ -156,27 +156,27 @@ export default function ImplementationTimeline() {
           <Link
             to={`/login?next=${encodeURIComponent(`/m/${data.slug}/rounds/${data.round.slug}/implementation/${item.id}`)}`}
           >
-            {t("accountability.impl.loginToSubscribe")}
+            {t("implementation.loginToSubscribe")}
           </Link>
         </p>
       )}
-      <h2>{t("accountability.impl.timeline")}</h2>
+      <h2>{t("implementation.timeline")}</h2>
       {data.updates.length === 0 ? (
-        <p>{t("accountability.impl.noUpdates")}</p>
+        <p>{t("implementation.noUpdates")}</p>
       ) : (
         <ol className="card-list">
           {data.updates.map((u) => (
             <li key={u.id}>
               <p>
                 <strong>{formatDay(locale, u.postedOn)}</strong> —{" "}
-                {t(`accountability.impl.status.${u.status}` as MessageKey)} — {formatNumber(locale, u.progress)}
+                {t(`implementation.status.${u.status}` as MessageKey)} — {formatNumber(locale, u.progress)}
                 {locale === "fa" ? "٪" : "%"} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>
               {u.photoUrl ? (
                 <p>
                   <a href={u.photoUrl} rel="noopener noreferrer nofollow">
-                    {t("accountability.impl.photo")}
+                    {t("implementation.photo")}
                   </a>
                 </p>
               ) : null}
@@ -211,7 +211,7 @@ function UpdateComments({ updateId }: { updateId: string }) {
                 <>
                   {" "}
                   <span className="badge-official" data-official={c.official}>
-                    {t("accountability.comments.staff")}
+                    {t("implementation.comments.staff")}
                   </span>
                 </>
               ) : null}{" "}
@@ -219,17 +219,17 @@ function UpdateComments({ updateId }: { updateId: string }) {
               {c.body !== null ? (
                 c.body
               ) : (
-                <em>{t("accountability.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
+                <em>{t("implementation.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
               )}
               {data.isStaff && c.body !== null ? (
                 <PostForm className="inline-form">
                   <input type="hidden" name="intent" value="hide" />
                   <input type="hidden" name="commentId" value={c.id} />
                   <label>
-                    {t("accountability.comments.reason")} <input name="reason" required />
+                    {t("implementation.comments.reason")} <input name="reason" required />
                   </label>{" "}
                   <button type="submit" className="secondary">
-                    {t("accountability.comments.hide")}
+                    {t("implementation.comments.hide")}
                   </button>
                 </PostForm>
               ) : null}
@@ -244,14 +244,14 @@ function UpdateComments({ updateId }: { updateId: string }) {
           <TextArea
             id={`comment-${updateId}`}
             name="body"
-            label={t("accountability.comments.add")}
+            label={t("implementation.comments.add")}
             error={mine ? result?.errors?.body : undefined}
             defaultValue={mine ? result?.values?.body : undefined}
           />
-          <button type="submit">{t("accountability.comments.post")}</button>
+          <button type="submit">{t("implementation.comments.post")}</button>
         </PostForm>
       ) : (
-        <p className="hint">{t("accountability.comments.login")}</p>
+        <p className="hint">{t("implementation.comments.login")}</p>
       )}
     </div>
   );

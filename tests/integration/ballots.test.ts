@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { ballots, baskets, envelopes, ledgerLeaves, phases, proposals, rounds, turnout, users } from "../../db/schema";
-import { canonicalJson } from "../../app/domain/audit/canonical";
+import { canonicalJson } from "../../app/domain/canonical";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import {

@@ -24,7 +24,7 @@ import {
 } from "../../db/schema";
 import { writeBundle } from "../../app/cli/bundle-files";
 import { main } from "../../app/cli/main";
-import { canonicalJson } from "../../app/domain/audit/canonical";
+import { canonicalJson } from "../../app/domain/canonical";
 import { sha256Hex } from "../../app/domain/bundle/format";
 import { leafHashOf, loadNodes } from "../../app/services/ballots/ledger-store.server";
 import { nodesCompletedByAppend, planAppend } from "../../app/domain/ledger/merkle";

@@ -1,4 +1,5 @@
-import { accountabilityFa } from "./areas/accountability.fa";
+import { actionLogFa } from "./areas/action-log.fa";
+import { implementationFa } from "./areas/implementation.fa";
 import { participationFa } from "./areas/participation.fa";
 import { ballotsFa } from "./areas/ballots.fa";
 import { roundsFa } from "./areas/rounds.fa";
@@ -147,13 +148,15 @@ export const fa: Record<MessageKey, string> = {
   "error.404.title": "صفحه پیدا نشد",
   "error.404.body": "در این نشانی صفحه‌ای نیست.",
   "error.400.title": "درخواست درست نبود",
-  "error.400.address": "نشانی بازگشت در این پیوند نویسه‌های کنترلی دارد، پس دنبال نشد. از پیوندهای خود این سایت استفاده کنید.",
+  "error.400.address":
+    "نشانی بازگشت در این پیوند نویسه‌های کنترلی دارد، پس دنبال نشد. از پیوندهای خود این سایت استفاده کنید.",
   "error.413.body": "آنچه فرستاده شد از اندازه‌ای که این فرم می‌پذیرد بزرگ‌تر است.",
   "error.429.title": "آهسته‌تر",
   "error.500.body": "خطای پیش‌بینی‌نشده‌ای رخ داد. ثبت شد؛ لطفاً بعداً دوباره بکوشید.",
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
-  ...accountabilityFa,
+  ...actionLogFa,
+  ...implementationFa,
   ...participationFa,
   ...ballotsFa,
   ...roundsFa,

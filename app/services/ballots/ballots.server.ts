@@ -25,7 +25,7 @@ import {
   nodesCompletedByAppend,
   planAppend,
 } from "../../domain/ledger/merkle";
-import { canonicalJson } from "../../domain/audit/canonical";
+import { canonicalJson } from "../../domain/canonical";
 import { type BallotBody, type BallotViolation, checkBallot, normalizeBallot } from "../../domain/ballots/rules";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";

@@ -19,7 +19,7 @@ import {
   type ImplementationUpdateInput,
   checkImplementationUpdate,
   toCsv,
-} from "../../domain/accountability/implementation";
+} from "../../domain/implementation/implementation";
 import { dayIn } from "../../domain/rounds/phases";
 import { recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
