@@ -6,6 +6,7 @@ import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { municipalityOverview, roleIn } from "../services/tenancy/municipality.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.municipality.name, locale)]);
@@ -14,9 +15,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [overview, roundList, role] = await Promise.all([
-    municipalityOverview(context.db, municipality.id),
-    roundsOf(context.db, municipality.id, municipality.timeZone),
+    municipalityOverview(context.db, scope),
+    roundsOf(context.db, scope),
     current ? roleIn(context.db, current.user.id, municipality.id) : null,
   ]);
   return json({

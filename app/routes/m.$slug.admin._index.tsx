@@ -1,12 +1,12 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { and, eq } from "drizzle-orm";
-import { memberships, users } from "../../db/schema";
 import { useLocale, useT } from "../components/i18n";
 import { type MessageKey, pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { councilOf } from "../services/tenancy/municipality.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
@@ -15,15 +15,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, role } = await requireStaff(request, context, params.slug);
-  const [roundList, staff] = await Promise.all([
-    roundsOf(context.db, municipality.id, municipality.timeZone),
-    context.db
-      .select({ displayName: users.displayName, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.municipalityId, municipality.id))),
-  ]);
+  const { municipality, role, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const [roundList, staff] = await Promise.all([roundsOf(context.db, scope), councilOf(context.db, scope)]);
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
     role,

@@ -10,13 +10,14 @@ import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));
 
 /** Staff: the queue of reported comments, and the recently hidden ones. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const queue = await moderationQueue(context.db, municipality.id);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const queue = await moderationQueue(context.db, scopeOf(municipality, userActor(user)));
   const shape = (r: (typeof queue.hidden)[number]) => ({
     id: r.comment.id,
     body: r.comment.deletedAt ? "" : r.comment.body,
@@ -49,12 +50,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     commentId: String(form.get("commentId") ?? ""),
     reason: String(form.get("reason") ?? "").slice(0, 1000),
   };
+  const scope = scopeOf(access.municipality, userActor(access.user));
   try {
     if (form.get("intent") === "hide") {
-      await hideComment(context.db, access, { commentId: values.commentId, reason: values.reason });
+      await hideComment(context.db, scope, { commentId: values.commentId, reason: values.reason });
       return json<Outcome>({ errors: null, values: {}, notice: t("moderation.hiddenDone") });
     }
-    await restoreComment(context.db, access, { commentId: values.commentId });
+    await restoreComment(context.db, scope, { commentId: values.commentId });
     return json<Outcome>({ errors: null, values: {}, notice: t("moderation.restoredDone") });
   } catch (error) {
     return refusalResponse(error, t, values, "moderation.error.");

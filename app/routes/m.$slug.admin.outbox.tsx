@@ -5,13 +5,14 @@ import { formatDateTime, pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
 import { pendingOutbox } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("implementation.outbox.title"));
 
 /** Staff see the messages waiting for a mail integration. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const messages = await pendingOutbox(context.db, municipality.id);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const messages = await pendingOutbox(context.db, scopeOf(municipality, userActor(user)));
   return json({
     slug: municipality.slug,
     name: municipality.name,

@@ -16,13 +16,14 @@ import { parseRoundForm } from "../services/rounds/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const found = await roundForStaff(context.db, scopeOf(municipality, userActor(user)), { slug: params.round ?? "" });
   if (!found) throw notFound("round");
   const values: Record<string, string> = {
     titleEn: found.round.title.en ?? "",
@@ -53,9 +54,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
+  const scope = scopeOf(access.municipality, userActor(access.user));
   if (form.get("intent") === "advance") {
     try {
-      const outcome = await advancePhase(context.db, access, roundSlug);
+      const outcome = await advancePhase(context.db, scope, { slug: roundSlug });
       if (!outcome.ok) throw new Error("unreachable");
       return json<Outcome>({
         errors: null,
@@ -69,7 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseRoundForm(form, t, false);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await updateRound(context.db, access, roundSlug, parsed.data);
+    await updateRound(context.db, scope, { slug: roundSlug, ...parsed.data });
   } catch (error) {
     return refusalResponse(error, t, parsed.values);
   }

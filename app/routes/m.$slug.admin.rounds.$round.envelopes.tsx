@@ -1,7 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, SelectField } from "../components/rounds";
@@ -16,23 +14,18 @@ import { refusalResponse } from "../web/refusals.server";
 import { parseEnvelopeForm } from "../services/rounds/round-forms.server";
 import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
 
-async function districtsOf(context: LoaderFunctionArgs["context"], municipalityId: string) {
-  return context.db
-    .select()
-    .from(districts)
-    .where(eq(districts.municipalityId, municipalityId))
-    .orderBy(asc(districts.position));
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await districtsOf(context, municipality.id);
+  const districtRows = await districtsOf(context.db, scope);
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
@@ -54,19 +47,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
   const original = String(form.get("originalSlug") ?? "");
+  const scope = scopeOf(access.municipality, userActor(access.user));
   if (form.get("intent") === "delete") {
     try {
-      await deleteEnvelope(context.db, access, roundSlug, original);
+      await deleteEnvelope(context.db, scope, { roundSlug, envelopeSlug: original });
     } catch (error) {
       return refusalResponse(error, t, { originalSlug: original });
     }
     return json<Outcome>({ errors: null, values: {}, editing: "" });
   }
-  const districtIds = (await districtsOf(context, access.municipality.id)).map((d) => d.id);
+  const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
   const parsed = parseEnvelopeForm(form, t, districtIds);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await saveEnvelope(context.db, access, roundSlug, parsed.data, original || null);
+    await saveEnvelope(context.db, scope, { roundSlug, envelope: parsed.data, existingSlug: original || null });
   } catch (error) {
     return refusalResponse(error, t, parsed.values);
   }

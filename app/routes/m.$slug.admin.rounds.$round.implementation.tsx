@@ -16,13 +16,16 @@ import { fundedBoard, postImplementationUpdate } from "../services/implementatio
 import { requestLocale } from "../web/locale.server";
 import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const board = await fundedBoard(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
   if (!board) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -72,15 +75,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   const d = parsed.data;
   try {
-    const { notified } = await postImplementationUpdate(context.db, access, params.round ?? "", d.proposalId, {
-      status: d.status,
-      progress: d.progress,
-      spent: d.spent,
-      note: d.note,
-      cancelReason: d.cancelReason || null,
-      expectedCompletion: d.expectedCompletion || null,
-      photoUrl: d.photoUrl || null,
-    });
+    const { notified } = await postImplementationUpdate(
+      context.db,
+      scopeOf(access.municipality, userActor(access.user)),
+      {
+        roundSlug: params.round ?? "",
+        proposalId: d.proposalId,
+        update: {
+          status: d.status,
+          progress: d.progress,
+          spent: d.spent,
+          note: d.note,
+          cancelReason: d.cancelReason || null,
+          expectedCompletion: d.expectedCompletion || null,
+          photoUrl: d.photoUrl || null,
+        },
+      },
+    );
     return json<Outcome>({ errors: null, values: {}, notice: t("implementation.posted", { count: notified }) });
   } catch (error) {
     return refusalResponse(error, t, { proposalId: d.proposalId }, "implementation.error.");
@@ -116,8 +127,8 @@ export default function StaffImplementation() {
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(`implementation.status.${i.status}` as MessageKey)} — {i.progress}%
-              — {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+              {pickText(i.title, locale)} — {t(`implementation.status.${i.status}` as MessageKey)} — {i.progress}% —{" "}
+              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
               <input type="hidden" name="proposalId" value={i.id} />

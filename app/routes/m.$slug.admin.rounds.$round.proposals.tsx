@@ -1,8 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { districts } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, TextArea } from "../components/rounds";
@@ -22,19 +20,18 @@ import {
   roundForStaff,
 } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.proposals"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await context.db
-    .select()
-    .from(districts)
-    .where(eq(districts.municipalityId, municipality.id))
-    .orderBy(asc(districts.position));
+  const districtRows = await districtsOf(context.db, scope);
   const envelopeName = new Map(found.envelopes.map((e) => [e.id, { slug: e.slug, name: e.name }]));
   return json({
     slug: municipality.slug,
@@ -74,39 +71,40 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
   const intent = String(form.get("intent") ?? "");
+  const scope = scopeOf(access.municipality, userActor(access.user));
   try {
     if (intent === "create") {
-      const districtIds = (
-        await context.db
-          .select({ id: districts.id })
-          .from(districts)
-          .where(eq(districts.municipalityId, access.municipality.id))
-      ).map((d) => d.id);
+      const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
       const parsed = parseProposalForm(form, t, districtIds);
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await createStaffProposal(context.db, access, roundSlug, parsed.data);
+      await createStaffProposal(context.db, scope, { roundSlug, proposal: parsed.data });
     } else if (intent === "accept") {
       const parsed = validateForm(acceptSchema, form, t, {
         cost: "round.cost",
         feasibilityNote: "rounds.proposal.feasibility",
       });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
-        decision: "accept",
-        cost: parsed.data.cost,
-        feasibilityNote: parsed.data.feasibilityNote || null,
+      await reviewProposal(context.db, scope, {
+        roundSlug,
+        proposalId: parsed.data.proposalId,
+        review: { decision: "accept", cost: parsed.data.cost, feasibilityNote: parsed.data.feasibilityNote || null },
       });
     } else if (intent === "reject") {
       const parsed = validateForm(rejectSchema, form, t, { reason: "rounds.proposal.reason" });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
-        decision: "reject",
-        reason: parsed.data.reason,
+      await reviewProposal(context.db, scope, {
+        roundSlug,
+        proposalId: parsed.data.proposalId,
+        review: { decision: "reject", reason: parsed.data.reason },
       });
     } else if (intent === "respond") {
       const parsed = validateForm(respondSchema, form, t, { response: "rounds.proposal.officialResponse" });
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await postOfficialResponse(context.db, access, roundSlug, parsed.data.proposalId, parsed.data.response);
+      await postOfficialResponse(context.db, scope, {
+        roundSlug,
+        proposalId: parsed.data.proposalId,
+        text: parsed.data.response,
+      });
     } else {
       return formFailure(400, { intent: t("field.invalid", { field: "intent" }) }, {});
     }

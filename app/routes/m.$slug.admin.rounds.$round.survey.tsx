@@ -20,16 +20,18 @@ import {
   surveyResults,
 } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("survey.manage"), data && pickText(data.round.title, locale)]);
 
 /** Staff: the round's survey questions and the results so far. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const round = await findRound(context.db, scope, { slug: params.round ?? "" });
   if (!round) throw notFound("round");
-  const results = await surveyResults(context.db, round.id);
+  const results = await surveyResults(context.db, scope, { roundId: round.id });
   return json({ slug: municipality.slug, round: { slug: round.slug, title: round.title, kind: round.kind }, results });
 }
 
@@ -46,14 +48,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     promptFa: field("promptFa").slice(0, 1000),
     options: field("options").slice(0, 10_000),
   };
-  const round = params.round ?? "";
+  const roundSlug = params.round ?? "";
+  const scope = scopeOf(access.municipality, userActor(access.user));
   try {
     const intent = field("intent");
-    if (intent === "delete") await deleteQuestion(context.db, access, round, field("questionId"));
+    if (intent === "delete") await deleteQuestion(context.db, scope, { roundSlug, questionId: field("questionId") });
     else if (intent === "up" || intent === "down")
-      await moveQuestion(context.db, access, round, field("questionId"), intent);
+      await moveQuestion(context.db, scope, { roundSlug, questionId: field("questionId"), direction: intent });
     else {
-      await addQuestion(context.db, access, round, { ...values, required: form.get("required") === "on" });
+      await addQuestion(context.db, scope, {
+        roundSlug,
+        question: { ...values, required: form.get("required") === "on" },
+      });
       return json<Outcome>({ errors: null, values: {}, notice: t("survey.added") });
     }
     return json<Outcome>({ errors: null, values: {} });

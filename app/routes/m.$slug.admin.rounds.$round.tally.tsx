@@ -15,13 +15,14 @@ import { findRound } from "../services/rounds/rounds-admin.server";
 import { publishRound } from "../services/tally/publish.server";
 import { latestTallies, runRoundTally } from "../services/tally/tally.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.tally.title"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, role } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const results = await latestTallies(context.db, round.id);
   return json({
@@ -75,7 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   try {
     await runRoundTally(context.db, access, params.round ?? "");
-    const round = await findRound(context.db, access.municipality.id, params.round ?? "");
+    const round = await findRound(context.db, scopeOf(access.municipality, observer), { slug: params.round ?? "" });
     const results = round ? await latestTallies(context.db, round.id) : [];
     return json<Outcome>({
       errors: null,

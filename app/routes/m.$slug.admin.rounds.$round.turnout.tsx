@@ -9,6 +9,7 @@ import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.turnout.title"), data && pickText(data.round.title, locale)]);
@@ -16,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** Staff see who-many (never who or how) has voted, during voting. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const rows = await turnoutOf(context.db, round.id);
   return json({

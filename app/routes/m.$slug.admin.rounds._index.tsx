@@ -13,12 +13,13 @@ import { parseRoundForm } from "../services/rounds/round-forms.server";
 import { createRound } from "../services/rounds/rounds-admin.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.manage"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const list = await roundsOf(context.db, municipality.id, municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const list = await roundsOf(context.db, scopeOf(municipality, userActor(user)));
   return json({
     municipality: { slug: municipality.slug, name: municipality.name, timeZone: municipality.timeZone },
     rounds: list.map((r) => ({ slug: r.slug, kind: r.kind, title: r.title, currentPhase: r.currentPhase })),
@@ -32,7 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseRoundForm(form, t, true);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await createRound(context.db, access, parsed.data);
+    await createRound(context.db, scopeOf(access.municipality, userActor(access.user)), parsed.data);
   } catch (error) {
     return refusalResponse(error, t, parsed.values);
   }

@@ -7,6 +7,7 @@ import { listActions } from "../services/action-log/action-log.server";
 import { requireMunicipality } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("actionLog.title"));
 
@@ -15,10 +16,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const url = new URL(request.url);
   const roundSlug = url.searchParams.get("round") || null;
-  const roundList = await roundsOf(context.db, municipality.id, municipality.timeZone);
+  const roundList = await roundsOf(context.db, scopeOf(municipality, observer));
   const round = roundSlug ? roundList.find((r) => r.slug === roundSlug) : null;
   const page = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
-  const log = await listActions(context.db, municipality, {
+  const log = await listActions(context.db, scopeOf(municipality, observer), {
     roundId: round?.id ?? (roundSlug ? "none" : null),
     action: url.searchParams.get("action") || null,
     page: Number.isFinite(page) ? page : 1,

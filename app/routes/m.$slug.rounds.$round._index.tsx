@@ -1,7 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
@@ -13,6 +11,8 @@ import { notFound } from "../web/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { ownProposals, publicRound } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -27,30 +27,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     status: url.searchParams.get("status") || null,
     q: url.searchParams.get("q")?.slice(0, 200) || null,
   };
-  const found = await publicRound(
-    context.db,
-    municipality.id,
-    params.round ?? "",
-    municipality.timeZone,
-    new Date(),
-    filters,
-  );
+  const found = await publicRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "", filters });
   if (!found) throw notFound("round");
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [districtRows, mine] = await Promise.all([
-    context.db
-      .select()
-      .from(districts)
-      .where(eq(districts.municipalityId, municipality.id))
-      .orderBy(asc(districts.position)),
-    current ? ownProposals(context.db, found.round.id, current.user.id) : [],
+    districtsOf(context.db, scope),
+    current ? ownProposals(context.db, scope, { roundId: found.round.id }) : [],
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
-  const counts = await commentCounts(
-    context.db,
-    found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
-  );
-  const surveyQuestions = await surveyQuestionsOf(context.db, found.round.id);
+  const counts = await commentCounts(context.db, scope, {
+    proposalIds: found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
+  });
+  const surveyQuestions = await surveyQuestionsOf(context.db, scope, { roundId: found.round.id });
   return json({
     hasSurvey: surveyQuestions.length > 0,
     slug: municipality.slug,

@@ -23,6 +23,7 @@ import {
   updateCommentsOf,
 } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -30,13 +31,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** Public timeline of one funded proposal; logged-in residents can subscribe to its updates. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const found = await fundedProposal(context.db, scopeOf(municipality, observer), {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
-  const comments = await updateCommentsOf(
-    context.db,
-    found.updates.map((u) => u.id),
-  );
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
+  const comments = await updateCommentsOf(context.db, scope, { updateIds: found.updates.map((u) => u.id) });
   const isStaff = current ? (await roleIn(context.db, current.user.id, municipality.id)) !== null : false;
   return json({
     isStaff,
@@ -56,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       postedOn: u.postedOn,
     })),
     loggedIn: current !== null,
-    subscribed: current ? await isSubscribed(context.db, current.user.id, found.item.id) : false,
+    subscribed: current ? await isSubscribed(context.db, scope, { proposalId: found.item.id }) : false,
   });
 }
 
@@ -67,7 +69,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
   const form = await readForm(request);
-  const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await fundedProposal(context.db, scope, {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}/implementation/${found.item.id}`;
   const t = translator(requestLocale(request));
@@ -76,9 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = validateForm(commentSchema, form, t, { body: "implementation.comments.body" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await commentOnUpdate(context.db, {
-        userId: user.id,
-        municipalityId: municipality.id,
+      await commentOnUpdate(context.db, scope, {
         proposalId: found.item.id,
         ...parsed.data,
       });
@@ -92,7 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = validateForm(hideSchema, form, t, { reason: "implementation.comments.reason" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await hideUpdateComment(context.db, access, {
+      await hideUpdateComment(context.db, scopeOf(access.municipality, userActor(access.user)), {
         proposalId: found.item.id,
         roundId: found.round.id,
         ...parsed.data,
@@ -102,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return redirect(back);
   }
-  await setSubscription(context.db, user.id, found.item.id, form.get("subscribe") === "yes");
+  await setSubscription(context.db, scope, { proposalId: found.item.id, subscribed: form.get("subscribe") === "yes" });
   return redirect(back);
 }
 
@@ -123,12 +127,7 @@ export default function ImplementationTimeline() {
         {item.cancelReason ? <dd>{t("implementation.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
         <dt>{t("implementation.progress")}</dt>
         <dd>
-          <progress
-            className="progress"
-            max={100}
-            value={item.progress}
-            aria-label={t("implementation.progress")}
-          />{" "}
+          <progress className="progress" max={100} value={item.progress} aria-label={t("implementation.progress")} />{" "}
           {formatNumber(locale, item.progress)}
           {locale === "fa" ? "٪" : "%"}
         </dd>

@@ -8,6 +8,7 @@ import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.title"), data && pickText(data.round.title, locale)]);
@@ -15,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** Public board of a round's funded proposals: progress bars, money spent vs allocated (chart + table). */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  const board = await fundedBoard(context.db, scopeOf(municipality, observer), { roundSlug: params.round ?? "" });
   if (!board) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -72,9 +73,7 @@ export default function ImplementationBoard() {
                   <td>
                     {t(`implementation.status.${i.status}` as MessageKey)}
                     {i.cancelReason ? (
-                      <div className="hint">
-                        {t("implementation.cancelledBecause", { reason: i.cancelReason })}
-                      </div>
+                      <div className="hint">{t("implementation.cancelledBecause", { reason: i.cancelReason })}</div>
                     ) : null}
                   </td>
                   <td>

@@ -20,6 +20,7 @@ import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { refusalResponse } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -29,20 +30,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const current = await optionalUser(request, context);
   // The author also sees their own proposal while it awaits review (without comments until it is public).
-  const found = await readableProposal(
-    context.db,
-    municipality.id,
-    params.round ?? "",
-    params.proposal ?? "",
-    current?.user.id ?? null,
-  );
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
+  const found = await readableProposal(context.db, scope, {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
-  const thread = await commentThread(context.db, {
-    proposalId: found.proposal.id,
-    userId: current?.user.id ?? null,
-    page,
-  });
+  const thread = await commentThread(context.db, scope, { proposalId: found.proposal.id, page });
   const p = found.proposal;
   return json({
     slug: municipality.slug,
@@ -71,9 +66,13 @@ type Outcome = { errors: Record<string, string> | null; values: Record<string, s
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await publicProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const found = await publicProposal(context.db, scopeOf(municipality, observer), {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const user = await requireUser(request, context);
+  const scope = scopeOf(municipality, userActor(user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const field = (name: string) => String(form.get(name) ?? "");
@@ -84,11 +83,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (intent === "comment" || intent === "reply") {
       const stance = (["for", "neutral", "against"] as const).find((s) => s === values.stance) ?? null;
-      await addComment(context.db, {
-        municipality,
+      await addComment(context.db, scope, {
         roundId: found.round.id,
         proposalId: found.proposal.id,
-        user,
         body: field("body"),
         stance: intent === "comment" ? (stance as Stance | null) : null,
         parentId: intent === "reply" ? values.commentId : null,
@@ -96,15 +93,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.posted") });
     }
     if (intent === "edit") {
-      await editComment(context.db, { commentId: values.commentId, proposalId, user, body: field("body") });
+      await editComment(context.db, scope, { commentId: values.commentId, proposalId, body: field("body") });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.saved") });
     }
     if (intent === "delete") {
-      await deleteComment(context.db, { commentId: values.commentId, proposalId, user });
+      await deleteComment(context.db, scope, { commentId: values.commentId, proposalId });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
     }
     if (intent === "flag") {
-      await flagComment(context.db, { commentId: values.commentId, proposalId, user, reason: field("reason") });
+      await flagComment(context.db, scope, { commentId: values.commentId, proposalId, reason: field("reason") });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
     }
     return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });

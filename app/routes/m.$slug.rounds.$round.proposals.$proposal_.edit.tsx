@@ -16,17 +16,19 @@ import { parseProposalForm } from "../services/rounds/round-forms.server";
 import { proposalInRound } from "../services/rounds/rounds-admin.server";
 import { RefusedError } from "../services/errors.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
   let proposal: Awaited<ReturnType<typeof proposalInRound>>;
   try {
-    proposal = await proposalInRound(context.db, found.round.id, params.proposal ?? "");
+    proposal = await proposalInRound(context.db, scope, { roundId: found.round.id, proposalId: params.proposal ?? "" });
   } catch (error) {
     if (error instanceof RefusedError) throw notFound("proposal");
     throw error;
@@ -60,11 +62,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const target = { user, municipality, roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
+  const target = { roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
   // Authorization before validation: only the author gets as far as reading the form.
-  const proposal = await proposalInRound(context.db, found.round.id, target.proposalId).catch((error) => {
+  const proposal = await proposalInRound(context.db, scope, {
+    roundId: found.round.id,
+    proposalId: target.proposalId,
+  }).catch((error) => {
     if (error instanceof RefusedError) throw notFound("proposal");
     throw error;
   });
@@ -72,7 +78,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}`;
   if (form.get("intent") === "withdraw") {
     try {
-      await withdrawProposal(context.db, target);
+      await withdrawProposal(context.db, scope, target);
       return redirect(back);
     } catch (error) {
       return refusalResponse(error, t, {});
@@ -85,7 +91,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   );
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await editOwnProposal(context.db, { ...target, input: parsed.data });
+    await editOwnProposal(context.db, scope, { ...target, input: parsed.data });
     return redirect(`${back}/proposals/${target.proposalId}`);
   } catch (error) {
     return refusalResponse(error, t, parsed.values);

@@ -13,6 +13,7 @@ import { notFound } from "../web/http.server";
 import { isPublished, publishedResults } from "../services/tally/publish.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.results.title"), data && pickText(data.round.title, locale)]);
@@ -26,7 +27,7 @@ const publishedPayloads = builtOnce<Awaited<ReturnType<typeof resultsPayload>>>(
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   // Published: the page itself may be kept and served again to observers (app/server/page-cache.ts).
   if (!(await isPublished(context.db, round.id)))

@@ -17,6 +17,7 @@ import {
   surveyQuestionsOf,
 } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("survey.title", { round: pickText(data.round.title, locale) })]);
@@ -24,13 +25,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** A round's survey: anyone may read it; logged-in residents answer (and change their answers while open). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [questions, open, answers] = await Promise.all([
-    surveyQuestionsOf(context.db, round.id),
-    surveyOpen(context.db, round.id, municipality.timeZone),
-    current ? ownAnswers(context.db, round.id, current.user.id) : Promise.resolve(null),
+    surveyQuestionsOf(context.db, scope, { roundId: round.id }),
+    surveyOpen(context.db, scope, { roundId: round.id }),
+    current ? ownAnswers(context.db, scope, { roundId: round.id }) : Promise.resolve(null),
   ]);
   return json({
     slug: municipality.slug,
@@ -52,7 +54,7 @@ type Outcome = { errors: Record<string, string> | null; notice?: string; given?:
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const user = await requireUser(request, context);
   const form = await readForm(request);
@@ -63,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     raw.set(key, [...(raw.get(key) ?? []), value.slice(0, 5000)]);
   }
   try {
-    await answerSurvey(context.db, { municipality, roundId: round.id, userId: user.id, raw });
+    await answerSurvey(context.db, scopeOf(municipality, userActor(user)), { roundId: round.id, raw });
     return json<Outcome>({ errors: null, notice: t("survey.saved") });
   } catch (error) {
     if (error instanceof SurveyRefused) {

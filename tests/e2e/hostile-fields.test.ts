@@ -27,6 +27,7 @@ import { type Locale, type Translator, direction, pickText, translator } from ".
 import { addDays } from "../../app/domain/rounds/rules";
 import { postImplementationUpdate } from "../../app/services/implementation/implementation.server";
 import { appAndBrowserPerFile, logIn, switchLanguage } from "../support/e2e-server";
+import { scopeOf, userActor } from "../../app/services/scope";
 
 /** Right-to-left override and isolate, and their ends. */
 const [RLO, PDF, RLI, PDI] = ["\u202E", "\u202C", "\u2067", "\u2069"];
@@ -72,14 +73,18 @@ const env = appAndBrowserPerFile(
         .where(sql`${proposals.title}->>'en' = 'Library reading garden'`);
       const access = { user: { ...staff, isPlatformAdmin: false }, municipality };
       for (const [i, photoUrl] of LEGACY_PHOTOS.entries()) {
-        await postImplementationUpdate(db, access, "budget-1404", library.id, {
-          status: "in_progress",
-          progress: 61 + i,
-          spent: 700_000_000,
-          note: `Legacy photo ${i}`,
-          cancelReason: null,
-          expectedCompletion: null,
-          photoUrl,
+        await postImplementationUpdate(db, scopeOf(access.municipality, userActor(access.user)), {
+          roundSlug: "budget-1404",
+          proposalId: library.id,
+          update: {
+            status: "in_progress",
+            progress: 61 + i,
+            spent: 700_000_000,
+            note: `Legacy photo ${i}`,
+            cancelReason: null,
+            expectedCompletion: null,
+            photoUrl,
+          },
         });
       }
     },
@@ -572,16 +577,12 @@ describe("hostile text in every other field is inert", () => {
       await submit(page, item("Library reading garden").getByRole("button", { name: t("implementation.post") })),
     ).toBe(200);
     await item("Safe school routes").locator("summary").click();
-    await item("Safe school routes")
-      .getByLabel(t("implementation.status"), { exact: true })
-      .selectOption("cancelled");
+    await item("Safe school routes").getByLabel(t("implementation.status"), { exact: true }).selectOption("cancelled");
     await item("Safe school routes").getByLabel(t("implementation.note"), { exact: true }).fill(cancelNote);
-    await item("Safe school routes")
-      .getByLabel(t("implementation.cancelReason"), { exact: true })
-      .fill(cancelReason);
-    expect(
-      await submit(page, item("Safe school routes").getByRole("button", { name: t("implementation.post") })),
-    ).toBe(200);
+    await item("Safe school routes").getByLabel(t("implementation.cancelReason"), { exact: true }).fill(cancelReason);
+    expect(await submit(page, item("Safe school routes").getByRole("button", { name: t("implementation.post") }))).toBe(
+      200,
+    );
 
     // A resident comments twice on the newest update; staff hide the second comment with a reason.
     const resident = await reza("en");

@@ -20,6 +20,7 @@ import { type Actor, censusEntry, censusSecret, identityHash, idRulesOf, logFor 
 import type { StaffAccess } from "../../web/guards.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { roundRules } from "../verification/verification.server";
+import { observer, scopeOf } from "../scope";
 
 /** The most paper ballots one batch may carry (a polling place's day, with room to spare). */
 export const MAX_PAPER_ROWS = 5_000;
@@ -85,7 +86,7 @@ export async function enterPaperBallots(
 ) {
   const now = input.now ?? new Date();
   const municipality = access.municipality;
-  const round = await findRound(db, municipality.id, input.roundSlug);
+  const round = await findRound(db, scopeOf(municipality, observer), { slug: input.roundSlug });
   if (!round)
     throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
   if (input.ballots.length === 0)
@@ -198,7 +199,7 @@ export async function paperBallotSheet(
   roundSlug: string,
   now = new Date(),
 ) {
-  const round = await findRound(db, municipality.id, roundSlug);
+  const round = await findRound(db, scopeOf(municipality, observer), { slug: roundSlug });
   if (!round) return null;
   const [envelopeRows, phaseRows] = await Promise.all([
     db

@@ -6,15 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { phases, surveyQuestions, surveyResponses } from "../../../db/schema";
+import { phases, rounds, surveyQuestions, surveyResponses } from "../../../db/schema";
 import { csvLine } from "../../domain/csv";
 import type { LocalizedText } from "../../domain/i18n";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
-import { recordAction } from "../action-log/action-log.server";
-import { type Actor, logFor } from "../verification/census.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
-import type { Municipality } from "../tenancy/municipality.server";
 import { findRound } from "../rounds/rounds-admin.server";
+import { type Scope, actorUserId } from "../scope";
 import { mayParticipate } from "../verification/verification.server";
 
 import { QUESTION_KINDS, type QuestionKind } from "../../domain/rounds/survey";
@@ -38,16 +37,29 @@ export class SurveyRefused extends Error {
   }
 }
 
-export async function surveyQuestionsOf(db: Db, roundId: string) {
+/** The questions of a round of the scope's municipality, in order. */
+export async function surveyQuestionsOf(db: Db, scope: Scope, input: { roundId: string }) {
   return db
-    .select()
+    .select({ question: surveyQuestions })
     .from(surveyQuestions)
-    .where(eq(surveyQuestions.roundId, roundId))
-    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+    .innerJoin(rounds, eq(rounds.id, surveyQuestions.roundId))
+    .where(and(eq(surveyQuestions.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id))
+    .then((rows) => rows.map((r) => r.question));
 }
 
-async function roundOf(db: Db, municipalityId: string, slug: string) {
-  const round = await findRound(db, municipalityId, slug);
+/** The answers of a round of the scope's municipality, oldest first. */
+function responsesOf(db: Db, scope: Scope, roundId: string) {
+  return db
+    .select({ answers: surveyResponses.answers })
+    .from(surveyResponses)
+    .innerJoin(rounds, eq(rounds.id, surveyResponses.roundId))
+    .where(and(eq(surveyResponses.roundId, roundId), eq(rounds.municipalityId, scope.municipality.id)))
+    .orderBy(asc(surveyResponses.updatedAt));
+}
+
+async function roundOf(db: Db, scope: Scope, slug: string) {
+  const round = await findRound(db, scope, { slug });
   if (!round) throw new RefusedError("round_not_found", "form", {}, 404);
   return round;
 }
@@ -67,8 +79,12 @@ export interface QuestionInput {
 }
 
 /** Adds a question at the end of the round's survey. */
-export async function addQuestion(db: Db, access: Actor, roundSlug: string, input: QuestionInput) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
+export async function addQuestion(
+  db: Db,
+  scope: Scope,
+  { roundSlug, question: input }: { roundSlug: string; question: QuestionInput },
+) {
+  const round = await roundOf(db, scope, roundSlug);
   const violations: SurveyProblem[] = [];
   const kind = QUESTION_KINDS.find((k) => k === input.kind);
   if (!kind) violations.push({ field: "kind", code: "survey_kind" });
@@ -103,7 +119,7 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
       required: input.required,
     });
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.add",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -115,8 +131,12 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
 }
 
 /** Removes a question (refused once anyone has answered: the answers would lose their meaning). */
-export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, questionId: string) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
+export async function deleteQuestion(
+  db: Db,
+  scope: Scope,
+  { roundSlug, questionId }: { roundSlug: string; questionId: string },
+) {
+  const round = await roundOf(db, scope, roundSlug);
   if ((await answered(db, round.id)) > 0) throw new RefusedError("survey_answered", "form", {}, 409);
   await db.transaction(async (tx) => {
     const [gone] = await tx
@@ -125,7 +145,7 @@ export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, q
       .returning();
     if (!gone) throw new RefusedError("survey_question_unknown", "form", {}, 404);
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.delete",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -138,12 +158,10 @@ export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, q
 /** Moves a question one place up or down. */
 export async function moveQuestion(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  questionId: string,
-  direction: "up" | "down",
+  scope: Scope,
+  { roundSlug, questionId, direction }: { roundSlug: string; questionId: string; direction: "up" | "down" },
 ) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
+  const round = await roundOf(db, scope, roundSlug);
   await db.transaction(async (tx) => {
     const list = await tx
       .select()
@@ -158,7 +176,7 @@ export async function moveQuestion(
     for (let k = 0; k < list.length; k++)
       await tx.update(surveyQuestions).set({ position: k }).where(eq(surveyQuestions.id, list[k].id));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.move",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -169,17 +187,36 @@ export async function moveQuestion(
 }
 
 /** Whether the round's survey takes answers today. */
-export async function surveyOpen(db: Db, roundId: string, timeZone: string, now = new Date()): Promise<boolean> {
-  const rows = await db.select().from(phases).where(eq(phases.roundId, roundId));
-  const phase = currentPhase(rows, dayIn(timeZone, now))?.kind;
+export async function surveyOpen(db: Db, scope: Scope, input: { roundId: string; now?: Date }): Promise<boolean> {
+  const rows = await db
+    .select({ phase: phases })
+    .from(phases)
+    .innerJoin(rounds, eq(rounds.id, phases.roundId))
+    .where(and(eq(phases.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
+  const phase = currentPhase(
+    rows.map((r) => r.phase),
+    dayIn(scope.municipality.timeZone, input.now ?? new Date()),
+  )?.kind;
   return phase !== undefined && OPEN_PHASES.has(phase);
 }
 
-export async function ownAnswers(db: Db, roundId: string, userId: string): Promise<Record<string, Answer> | null> {
+/** The acting person's answers in a round of the scope's municipality, or null. */
+export async function ownAnswers(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string },
+): Promise<Record<string, Answer> | null> {
   const [row] = await db
-    .select()
+    .select({ answers: surveyResponses.answers })
     .from(surveyResponses)
-    .where(and(eq(surveyResponses.roundId, roundId), eq(surveyResponses.userId, userId)));
+    .innerJoin(rounds, eq(rounds.id, surveyResponses.roundId))
+    .where(
+      and(
+        eq(surveyResponses.roundId, input.roundId),
+        eq(rounds.municipalityId, scope.municipality.id),
+        eq(surveyResponses.userId, actorUserId(scope)),
+      ),
+    );
   return row?.answers ?? null;
 }
 
@@ -189,22 +226,24 @@ export async function ownAnswers(db: Db, roundId: string, userId: string): Promi
  */
 export async function answerSurvey(
   db: Db,
-  input: { municipality: Municipality; roundId: string; userId: string; raw: Map<string, string[]>; now?: Date },
+  scope: Scope,
+  input: { roundId: string; raw: Map<string, string[]>; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now)))
+  const userId = actorUserId(scope);
+  if (!(await surveyOpen(db, scope, { roundId: input.roundId, now })))
     throw new RefusedError("survey_closed", "form", {}, 409);
   if (
     !(await mayParticipate(db, {
-      municipalityId: input.municipality.id,
+      municipalityId: scope.municipality.id,
       roundId: input.roundId,
-      userId: input.userId,
+      userId,
       action: "comment",
     }))
   ) {
     throw new RefusedError("survey_verified_only", "form", {}, 403);
   }
-  const questions = await surveyQuestionsOf(db, input.roundId);
+  const questions = await surveyQuestionsOf(db, scope, input);
   const answers: Record<string, Answer> = {};
   const violations: SurveyProblem[] = [];
   for (const q of questions) {
@@ -236,7 +275,7 @@ export async function answerSurvey(
   if (violations.length) throw new SurveyRefused(violations);
   await db
     .insert(surveyResponses)
-    .values({ roundId: input.roundId, userId: input.userId, answers, updatedAt: now })
+    .values({ roundId: input.roundId, userId, answers, updatedAt: now })
     .onConflictDoUpdate({
       target: [surveyResponses.roundId, surveyResponses.userId],
       set: { answers, updatedAt: now },
@@ -244,14 +283,10 @@ export async function answerSurvey(
 }
 
 /** Counts and percentages per option, the scale's distribution and mean, and the free-text answers. */
-export async function surveyResults(db: Db, roundId: string) {
+export async function surveyResults(db: Db, scope: Scope, input: { roundId: string }) {
   const [questions, responses] = await Promise.all([
-    surveyQuestionsOf(db, roundId),
-    db
-      .select({ answers: surveyResponses.answers })
-      .from(surveyResponses)
-      .where(eq(surveyResponses.roundId, roundId))
-      .orderBy(asc(surveyResponses.updatedAt)),
+    surveyQuestionsOf(db, scope, input),
+    responsesOf(db, scope, input.roundId),
   ]);
   const respondents = responses.length;
   const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
@@ -286,14 +321,15 @@ export async function surveyResults(db: Db, roundId: string) {
 }
 
 /** One row per respondent (numbered, anonymous), one column per question; choices by their label. */
-export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): Promise<string> {
+export async function surveyCsv(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string; locale: "en" | "fa" },
+): Promise<string> {
+  const { locale } = input;
   const [questions, responses] = await Promise.all([
-    surveyQuestionsOf(db, roundId),
-    db
-      .select({ answers: surveyResponses.answers })
-      .from(surveyResponses)
-      .where(eq(surveyResponses.roundId, roundId))
-      .orderBy(asc(surveyResponses.updatedAt)),
+    surveyQuestionsOf(db, scope, input),
+    responsesOf(db, scope, input.roundId),
   ]);
   const text = (t: LocalizedText) => t[locale] ?? t.en ?? t.fa ?? "";
   const rows = [csvLine(["respondent", ...questions.map((q) => text(q.prompt))])];

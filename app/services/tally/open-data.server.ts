@@ -8,11 +8,12 @@ import type { Municipality } from "../tenancy/municipality.server";
 import { isPublished, publishedResults } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { roundsOf } from "../rounds/rounds.server";
+import { observer, scopeOf } from "../scope";
 
 export async function openDataIndex(db: Db, municipality: Municipality, origin: string) {
   const base = `${origin}/m/${municipality.slug}`;
   const out = [];
-  for (const round of await roundsOf(db, municipality.id, municipality.timeZone)) {
+  for (const round of await roundsOf(db, scopeOf(municipality, observer))) {
     const bundle = (await isPublished(db, round.id)) ? await roundBundle(db, municipality, round.slug) : null;
     out.push({
       slug: round.slug,
@@ -41,7 +42,7 @@ export async function openDataIndex(db: Db, municipality: Municipality, origin: 
 
 /** The results of a published round as data (null before publication). */
 export async function roundResultsData(db: Db, municipality: Municipality, roundSlug: string) {
-  const round = await findRound(db, municipality.id, roundSlug);
+  const round = await findRound(db, scopeOf(municipality, observer), { slug: roundSlug });
   if (!round || !(await isPublished(db, round.id))) return null;
   const [results, bundle] = await Promise.all([
     publishedResults(db, round, municipality.id),
