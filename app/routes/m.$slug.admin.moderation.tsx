@@ -8,9 +8,10 @@ import { hideComment, moderationQueue, restoreComment } from "../services/propos
 import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { moderationMessages } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));
 
@@ -59,7 +60,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await restoreComment(context.db, scope, { commentId: values.commentId });
     return json<Outcome>({ errors: null, values: {}, notice: t("moderation.restoredDone") });
   } catch (error) {
-    return refusalResponse(error, t, values, "moderation.error.");
+    return refusalResponseFrom(error, t, values, moderationMessages);
   }
 }
 

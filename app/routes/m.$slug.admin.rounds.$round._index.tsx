@@ -10,13 +10,13 @@ import { type FieldErrors, formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
 import { isPublished } from "../services/tally/publish.server";
 import { parseRoundForm } from "../services/rounds/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -65,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }),
       });
     } catch (error) {
-      return refusalResponse(error, t, {});
+      return roundRefusalResponse(error, t, {});
     }
   }
   const parsed = parseRoundForm(form, t, false);
@@ -73,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await updateRound(context.db, scope, { slug: roundSlug, ...parsed.data });
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return json<Outcome>({ errors: null, values: parsed.values, notice: t("rounds.saved") });
 }

@@ -10,12 +10,12 @@ import { type FieldErrors, formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
 import { parseEnvelopeForm } from "../services/rounds/round-forms.server";
 import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
@@ -52,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await deleteEnvelope(context.db, scope, { roundSlug, envelopeSlug: original });
     } catch (error) {
-      return refusalResponse(error, t, { originalSlug: original });
+      return roundRefusalResponse(error, t, { originalSlug: original });
     }
     return json<Outcome>({ errors: null, values: {}, editing: "" });
   }
@@ -62,7 +62,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await saveEnvelope(context.db, scope, { roundSlug, envelope: parsed.data, existingSlug: original || null });
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return json<Outcome>({ errors: null, values: {}, editing: "" });
 }

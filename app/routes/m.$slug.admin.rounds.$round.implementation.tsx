@@ -14,9 +14,10 @@ import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard, postImplementationUpdate } from "../services/implementation/implementation.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { implementationMessages } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
@@ -94,7 +95,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
     return json<Outcome>({ errors: null, values: {}, notice: t("implementation.posted", { count: notified }) });
   } catch (error) {
-    return refusalResponse(error, t, { proposalId: d.proposalId }, "implementation.error.");
+    return refusalResponseFrom(error, t, { proposalId: d.proposalId }, implementationMessages);
   }
 }
 

@@ -11,7 +11,6 @@ import { type FieldErrors, formFailure, validateForm } from "../web/forms.server
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
 import { parseProposalForm } from "../services/rounds/round-forms.server";
 import {
   createStaffProposal,
@@ -22,6 +21,7 @@ import {
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.proposals"), data && pickText(data.round.title, locale)]);
@@ -109,7 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return formFailure(400, { intent: t("field.invalid", { field: "intent" }) }, {});
     }
   } catch (error) {
-    return refusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
+    return roundRefusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
   }
   return json<Outcome>({ errors: null, values: {}, done: intent });
 }

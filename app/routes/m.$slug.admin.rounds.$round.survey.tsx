@@ -9,18 +9,13 @@ import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
 import { QUESTION_KINDS } from "../domain/rounds/survey";
-import {
-  SurveyRefused,
-  addQuestion,
-  deleteQuestion,
-  moveQuestion,
-  surveyResults,
-} from "../services/participation/surveys.server";
+import { addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("survey.manage"), data && pickText(data.round.title, locale)]);
@@ -64,12 +59,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return json<Outcome>({ errors: null, values: {} });
   } catch (error) {
-    if (error instanceof SurveyRefused) {
-      const errors: Record<string, string> = {};
-      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
-      return json<Outcome>({ errors, values }, { status: 400 });
-    }
-    return refusalResponse(error, t, values, "survey.error.");
+    const errors = surveyProblemErrors(error, t);
+    if (errors) return json<Outcome>({ errors, values }, { status: 400 });
+    return refusalResponseFrom(error, t, values, surveyMessages);
   }
 }
 

@@ -8,12 +8,12 @@ import { readForm } from "../web/csrf.server";
 import { formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
 import { parseRoundForm } from "../services/rounds/round-forms.server";
 import { createRound } from "../services/rounds/rounds-admin.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.manage"));
 
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await createRound(context.db, scopeOf(access.municipality, userActor(access.user)), parsed.data);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return redirect(`/m/${access.municipality.slug}/admin/rounds/${parsed.data.slug}`);
 }

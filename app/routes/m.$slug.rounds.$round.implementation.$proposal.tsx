@@ -12,7 +12,7 @@ import { translator } from "../domain/i18n";
 import { type FieldErrors, echoValues, formFailure, validateForm } from "../web/forms.server";
 import { requestLocale } from "../web/locale.server";
 import { roleIn } from "../services/tenancy/municipality.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import {
   UPDATE_COMMENT_MAX,
   commentOnUpdate,
@@ -24,6 +24,7 @@ import {
 } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
+import { implementationMessages } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -87,7 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "implementation.error.");
+      return refusalResponseFrom(error, t, echoValues(form), implementationMessages);
     }
     return redirect(back);
   }
@@ -102,7 +103,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "implementation.error.");
+      return refusalResponseFrom(error, t, echoValues(form), implementationMessages);
     }
     return redirect(back);
   }

@@ -18,9 +18,10 @@ import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
+import { commentMessages } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -106,7 +107,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });
   } catch (error) {
-    return refusalResponse(error, t, values, "comments.error.");
+    return refusalResponseFrom(error, t, values, commentMessages);
   }
 }
 

@@ -10,13 +10,13 @@ import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { editOwnProposal, withdrawProposal } from "../services/proposals/proposals.server";
-import { refusalResponse } from "../web/refusals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
 import { parseProposalForm } from "../services/rounds/round-forms.server";
 import { proposalInRound } from "../services/rounds/rounds-admin.server";
 import { RefusedError } from "../services/errors.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
@@ -81,7 +81,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await withdrawProposal(context.db, scope, target);
       return redirect(back);
     } catch (error) {
-      return refusalResponse(error, t, {});
+      return roundRefusalResponse(error, t, {});
     }
   }
   const parsed = parseProposalForm(
@@ -94,7 +94,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await editOwnProposal(context.db, scope, { ...target, input: parsed.data });
     return redirect(`${back}/proposals/${target.proposalId}`);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
 }
 

@@ -10,11 +10,11 @@ import { requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { submitProposal } from "../services/proposals/proposals.server";
-import { refusalResponse } from "../web/refusals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
 import { parseProposalForm } from "../services/rounds/round-forms.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.submitTitle"));
 
@@ -56,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/proposals/${id}`);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
 }
 

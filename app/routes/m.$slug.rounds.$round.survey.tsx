@@ -2,22 +2,17 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
-import {
-  SurveyRefused,
-  answerSurvey,
-  ownAnswers,
-  surveyOpen,
-  surveyQuestionsOf,
-} from "../services/participation/surveys.server";
+import { answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
+import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("survey.title", { round: pickText(data.round.title, locale) })]);
@@ -68,13 +63,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await answerSurvey(context.db, scopeOf(municipality, userActor(user)), { roundId: round.id, raw });
     return json<Outcome>({ errors: null, notice: t("survey.saved") });
   } catch (error) {
-    if (error instanceof SurveyRefused) {
-      const errors: Record<string, string> = {};
-      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
+    const errors = surveyProblemErrors(error, t);
+    if (errors) {
       // The page comes back with what was given, so nothing is lost (also without JavaScript).
       return json<Outcome>({ errors, given: Object.fromEntries(raw) }, { status: 400 });
     }
-    return refusalResponse(error, t, {}, "survey.error.");
+    return refusalResponseFrom(error, t, {}, surveyMessages);
   }
 }
 

@@ -24,16 +24,31 @@ const OPEN_PHASES = new Set(["information", "proposals", "review", "voting"]);
 
 type Answer = number[] | number | string;
 
-export interface SurveyProblem {
+/** Why a survey question or a set of answers is refused. */
+export type SurveyRefusal =
+  | "round_not_found"
+  | "survey_kind"
+  | "survey_prompt"
+  | "survey_options"
+  | "survey_answered"
+  | "survey_question_unknown"
+  | "survey_closed"
+  | "survey_verified_only"
+  | "survey_required"
+  | "survey_text_long"
+  | "survey_scale"
+  | "survey_option";
+
+interface SurveyProblem {
   field: string;
-  code: string;
+  code: SurveyRefusal;
   params?: Record<string, string | number>;
 }
 
-/** Problems with a question or a set of answers, each named by its field. */
-export class SurveyRefused extends Error {
+/** Problems with a question or a set of answers, each named by its field (the first is the refusal's own). */
+export class SurveyProblems extends RefusedError<SurveyRefusal> {
   constructor(readonly problems: SurveyProblem[]) {
-    super(problems.map((p) => `${p.code} (${p.field})`).join(", "));
+    super(problems[0].code, problems[0].field, problems[0].params ?? {}, 400);
   }
 }
 
@@ -60,7 +75,7 @@ function responsesOf(db: Db, scope: Scope, roundId: string) {
 
 async function roundOf(db: Db, scope: Scope, slug: string) {
   const round = await findRound(db, scope, { slug });
-  if (!round) throw new RefusedError("round_not_found", "form", {}, 404);
+  if (!round) throw new RefusedError<SurveyRefusal>("round_not_found", "form", {}, 404);
   return round;
 }
 
@@ -105,7 +120,7 @@ export async function addQuestion(
   if ((kind === "single" || kind === "multiple") && (options.length < 2 || options.length > MAX_OPTIONS)) {
     violations.push({ field: "options", code: "survey_options", params: { max: MAX_OPTIONS } });
   }
-  if (violations.length) throw new SurveyRefused(violations);
+  if (violations.length) throw new SurveyProblems(violations);
   const [{ n }] = await db.select({ n: count() }).from(surveyQuestions).where(eq(surveyQuestions.roundId, round.id));
   const id = randomUUID();
   await db.transaction(async (tx) => {
@@ -137,13 +152,13 @@ export async function deleteQuestion(
   { roundSlug, questionId }: { roundSlug: string; questionId: string },
 ) {
   const round = await roundOf(db, scope, roundSlug);
-  if ((await answered(db, round.id)) > 0) throw new RefusedError("survey_answered", "form", {}, 409);
+  if ((await answered(db, round.id)) > 0) throw new RefusedError<SurveyRefusal>("survey_answered", "form", {}, 409);
   await db.transaction(async (tx) => {
     const [gone] = await tx
       .delete(surveyQuestions)
       .where(and(eq(surveyQuestions.id, questionId), eq(surveyQuestions.roundId, round.id)))
       .returning();
-    if (!gone) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    if (!gone) throw new RefusedError<SurveyRefusal>("survey_question_unknown", "form", {}, 404);
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "survey.question.delete",
@@ -169,7 +184,7 @@ export async function moveQuestion(
       .where(eq(surveyQuestions.roundId, round.id))
       .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
     const i = list.findIndex((q) => q.id === questionId);
-    if (i < 0) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    if (i < 0) throw new RefusedError<SurveyRefusal>("survey_question_unknown", "form", {}, 404);
     const j = direction === "up" ? i - 1 : i + 1;
     if (j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j], list[i]];
@@ -232,7 +247,7 @@ export async function answerSurvey(
   const now = input.now ?? new Date();
   const userId = actorUserId(scope);
   if (!(await surveyOpen(db, scope, { roundId: input.roundId, now })))
-    throw new RefusedError("survey_closed", "form", {}, 409);
+    throw new RefusedError<SurveyRefusal>("survey_closed", "form", {}, 409);
   if (
     !(await mayParticipate(db, {
       municipalityId: scope.municipality.id,
@@ -241,7 +256,7 @@ export async function answerSurvey(
       action: "comment",
     }))
   ) {
-    throw new RefusedError("survey_verified_only", "form", {}, 403);
+    throw new RefusedError<SurveyRefusal>("survey_verified_only", "form", {}, 403);
   }
   const questions = await surveyQuestionsOf(db, scope, input);
   const answers: Record<string, Answer> = {};
@@ -272,7 +287,7 @@ export async function answerSurvey(
       else answers[q.id] = [...picks].sort((a, b) => a - b);
     }
   }
-  if (violations.length) throw new SurveyRefused(violations);
+  if (violations.length) throw new SurveyProblems(violations);
   await db
     .insert(surveyResponses)
     .values({ roundId: input.roundId, userId, answers, updatedAt: now })

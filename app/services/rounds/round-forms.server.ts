@@ -10,6 +10,7 @@ import {
 import type { DatedPhase } from "../../domain/rounds/phases";
 import { type FieldErrors, echoValues, validateForm } from "../../web/forms.server";
 import type { EnvelopeInput, ProposalInput, RoundInput } from "./rounds-admin.server";
+import { ruleViolationMessages, violationParams } from "../../web/refusal-messages/rounds";
 
 type Parsed<T> =
   | { ok: true; data: T; values: Record<string, string> }
@@ -28,7 +29,7 @@ function phaseErrors(form: FormData, t: Translator): { phases: DatedPhase[]; err
   const { phases, violations } = phasesFromForm(form);
   const errors: FieldErrors = {};
   for (const v of violations)
-    errors[v.field] = t(`rounds.error.${v.code}` as MessageKey, { phase: t(`phase.${v.params?.phase}` as MessageKey) });
+    errors[v.field] = t(ruleViolationMessages[v.code], violationParams(v.params ?? {}, t));
   return { phases, errors };
 }
 
