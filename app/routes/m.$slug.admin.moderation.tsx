@@ -12,6 +12,8 @@ import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { moderationMessages } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { formFailure, validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));
 
@@ -43,21 +45,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
+// The reason's length and the comment are checked by the use case, which names the field.
+const commentId = z.string().default("");
+const moderationSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("hide"), commentId, reason: z.string().default("") }),
+  z.object({ intent: z.literal("restore"), commentId }),
+]);
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
+  const parsed = validateForm(moderationSchema, form, t, { reason: "moderation.reason" });
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const input = parsed.data;
   const values = {
-    commentId: String(form.get("commentId") ?? ""),
-    reason: String(form.get("reason") ?? "").slice(0, 1000),
+    commentId: input.commentId,
+    reason: input.intent === "hide" ? input.reason.slice(0, 1000) : "",
   };
   const scope = scopeOf(access.municipality, userActor(access.user));
   try {
-    if (form.get("intent") === "hide") {
-      await hideComment(context.db, scope, { commentId: values.commentId, reason: values.reason });
+    if (input.intent === "hide") {
+      await hideComment(context.db, scope, { commentId: input.commentId, reason: input.reason });
       return json<Outcome>({ errors: null, values: {}, notice: t("moderation.hiddenDone") });
     }
-    await restoreComment(context.db, scope, { commentId: values.commentId });
+    await restoreComment(context.db, scope, { commentId: input.commentId });
     return json<Outcome>({ errors: null, values: {}, notice: t("moderation.restoredDone") });
   } catch (error) {
     return refusalResponseFrom(error, t, values, moderationMessages);

@@ -6,7 +6,7 @@ import { LocalizedFields, PhaseFields } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure } from "../web/forms.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
@@ -17,6 +17,7 @@ import { currentPhase } from "../domain/rounds/phases";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -47,6 +48,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The advance button sends `advance`; anything else is the round's form, which parseRoundForm reads. */
+const intentSchema = z.object({ intent: z.enum(["advance", "save"]).catch("save") });
+
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; notice: string | null };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -55,7 +59,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
   const scope = scopeOf(access.municipality, userActor(access.user));
-  if (form.get("intent") === "advance") {
+  const choice = validateForm(intentSchema, form, t, {});
+  if (choice.ok && choice.data.intent === "advance") {
     try {
       const outcome = await advancePhase(context.db, scope, { slug: roundSlug });
       if (!outcome.ok) throw new Error("unreachable");

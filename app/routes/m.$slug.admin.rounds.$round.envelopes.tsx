@@ -6,7 +6,7 @@ import { LocalizedFields, SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure } from "../web/forms.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
@@ -16,6 +16,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
@@ -39,6 +40,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/**
+ * The delete button sends `delete`; anything else saves the envelope named `originalSlug` (or a new one)
+ * from the fields parseEnvelopeForm reads.
+ */
+const intentSchema = z.object({
+  intent: z.enum(["delete", "save"]).catch("save"),
+  originalSlug: z.string().catch(""),
+});
+
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -46,9 +56,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
-  const original = String(form.get("originalSlug") ?? "");
+  const choice = validateForm(intentSchema, form, t, {});
+  const original = choice.ok ? choice.data.originalSlug : "";
   const scope = scopeOf(access.municipality, userActor(access.user));
-  if (form.get("intent") === "delete") {
+  if (choice.ok && choice.data.intent === "delete") {
     try {
       await deleteEnvelope(context.db, scope, { roundSlug, envelopeSlug: original });
     } catch (error) {

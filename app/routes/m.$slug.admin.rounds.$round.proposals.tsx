@@ -55,13 +55,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-const acceptSchema = z.object({
-  proposalId: z.string().min(1),
-  cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  feasibilityNote: z.string().trim().max(2000).optional().default(""),
-});
-const rejectSchema = z.object({ proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) });
-const respondSchema = z.object({ proposalId: z.string().min(1), response: z.string().trim().min(1).max(5000) });
+const reviewSchema = z.discriminatedUnion("intent", [
+  // A proposal's own fields are read by parseProposalForm.
+  z.object({ intent: z.literal("create") }),
+  z.object({
+    intent: z.literal("accept"),
+    proposalId: z.string().min(1),
+    cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    feasibilityNote: z.string().trim().max(2000).optional().default(""),
+  }),
+  z.object({ intent: z.literal("reject"), proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) }),
+  z.object({
+    intent: z.literal("respond"),
+    proposalId: z.string().min(1),
+    response: z.string().trim().min(1).max(5000),
+  }),
+]);
 
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; done: string | null };
 
@@ -72,41 +81,42 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const roundSlug = params.round ?? "";
   const intent = String(form.get("intent") ?? "");
   const scope = scopeOf(access.municipality, userActor(access.user));
+  const parsed = validateForm(reviewSchema, form, t, {
+    cost: "round.cost",
+    feasibilityNote: "rounds.proposal.feasibility",
+    reason: "rounds.proposal.reason",
+    response: "rounds.proposal.officialResponse",
+  });
+  if (!parsed.ok) {
+    // An unknown intent is answered without echoing what was typed.
+    const values = parsed.errors.intent ? {} : { ...parsed.values, intent };
+    return formFailure(400, parsed.errors, values);
+  }
+  const input = parsed.data;
   try {
-    if (intent === "create") {
+    if (input.intent === "create") {
       const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
       const parsed = parseProposalForm(form, t, districtIds);
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
       await createStaffProposal(context.db, scope, { roundSlug, proposal: parsed.data });
-    } else if (intent === "accept") {
-      const parsed = validateForm(acceptSchema, form, t, {
-        cost: "round.cost",
-        feasibilityNote: "rounds.proposal.feasibility",
-      });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+    } else if (input.intent === "accept") {
       await reviewProposal(context.db, scope, {
         roundSlug,
-        proposalId: parsed.data.proposalId,
-        review: { decision: "accept", cost: parsed.data.cost, feasibilityNote: parsed.data.feasibilityNote || null },
+        proposalId: input.proposalId,
+        review: { decision: "accept", cost: input.cost, feasibilityNote: input.feasibilityNote || null },
       });
-    } else if (intent === "reject") {
-      const parsed = validateForm(rejectSchema, form, t, { reason: "rounds.proposal.reason" });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
+    } else if (input.intent === "reject") {
       await reviewProposal(context.db, scope, {
         roundSlug,
-        proposalId: parsed.data.proposalId,
-        review: { decision: "reject", reason: parsed.data.reason },
-      });
-    } else if (intent === "respond") {
-      const parsed = validateForm(respondSchema, form, t, { response: "rounds.proposal.officialResponse" });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await postOfficialResponse(context.db, scope, {
-        roundSlug,
-        proposalId: parsed.data.proposalId,
-        text: parsed.data.response,
+        proposalId: input.proposalId,
+        review: { decision: "reject", reason: input.reason },
       });
     } else {
-      return formFailure(400, { intent: t("field.invalid", { field: "intent" }) }, {});
+      await postOfficialResponse(context.db, scope, {
+        roundSlug,
+        proposalId: input.proposalId,
+        text: input.response,
+      });
     }
   } catch (error) {
     return roundRefusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });

@@ -16,6 +16,8 @@ import { addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../ser
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("survey.manage"), data && pickText(data.round.title, locale)]);
@@ -30,31 +32,47 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return json({ slug: municipality.slug, round: { slug: round.slug, title: round.title, kind: round.kind }, results });
 }
 
+// What a question needs (a known kind, a prompt, two options or more) is checked by the use case,
+// which names every field at once.
+const text = z.string().default("");
+const surveySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("add"), kind: text, promptEn: text, promptFa: text, options: text, required: text }),
+  z.object({ intent: z.literal("delete"), questionId: text }),
+  z.object({ intent: z.literal("up"), questionId: text }),
+  z.object({ intent: z.literal("down"), questionId: text }),
+]);
+
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string) => String(form.get(name) ?? "");
-  const values = {
-    kind: field("kind"),
-    promptEn: field("promptEn").slice(0, 1000),
-    promptFa: field("promptFa").slice(0, 1000),
-    options: field("options").slice(0, 10_000),
-  };
+  const parsed = validateForm(surveySchema, form, t, {
+    kind: "survey.kind",
+    promptEn: "survey.promptEn",
+    promptFa: "survey.promptFa",
+    options: "survey.options",
+  });
+  if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const input = parsed.data;
+  const values =
+    input.intent === "add"
+      ? {
+          kind: input.kind,
+          promptEn: input.promptEn.slice(0, 1000),
+          promptFa: input.promptFa.slice(0, 1000),
+          options: input.options.slice(0, 10_000),
+        }
+      : { kind: "", promptEn: "", promptFa: "", options: "" };
   const roundSlug = params.round ?? "";
   const scope = scopeOf(access.municipality, userActor(access.user));
   try {
-    const intent = field("intent");
-    if (intent === "delete") await deleteQuestion(context.db, scope, { roundSlug, questionId: field("questionId") });
-    else if (intent === "up" || intent === "down")
-      await moveQuestion(context.db, scope, { roundSlug, questionId: field("questionId"), direction: intent });
+    if (input.intent === "delete") await deleteQuestion(context.db, scope, { roundSlug, questionId: input.questionId });
+    else if (input.intent === "up" || input.intent === "down")
+      await moveQuestion(context.db, scope, { roundSlug, questionId: input.questionId, direction: input.intent });
     else {
-      await addQuestion(context.db, scope, {
-        roundSlug,
-        question: { ...values, required: form.get("required") === "on" },
-      });
+      await addQuestion(context.db, scope, { roundSlug, question: { ...values, required: input.required === "on" } });
       return json<Outcome>({ errors: null, values: {}, notice: t("survey.added") });
     }
     return json<Outcome>({ errors: null, values: {} });

@@ -64,6 +64,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const commentSchema = z.object({ updateId: z.string().min(1), body: z.string().trim().min(1).max(UPDATE_COMMENT_MAX) });
+/** Commenting and hiding name their intent; the subscription form sends `subscribe` (yes or no) only. */
+const intentSchema = z.object({
+  intent: z.enum(["comment", "hide", "subscribe"]).catch("subscribe"),
+  subscribe: z.string().catch(""),
+});
 const hideSchema = z.object({ commentId: z.string().min(1), reason: z.string().trim().min(1).max(500) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -78,7 +83,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!found) throw notFound("proposal");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}/implementation/${found.item.id}`;
   const t = translator(requestLocale(request));
-  const intent = form.get("intent");
+  const choice = validateForm(intentSchema, form, t, {});
+  const intent = choice.ok ? choice.data.intent : "subscribe";
   if (intent === "comment") {
     const parsed = validateForm(commentSchema, form, t, { body: "implementation.comments.body" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
@@ -107,7 +113,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return redirect(back);
   }
-  await setSubscription(context.db, scope, { proposalId: found.item.id, subscribed: form.get("subscribe") === "yes" });
+  await setSubscription(context.db, scope, {
+    proposalId: found.item.id,
+    subscribed: choice.ok && choice.data.subscribe === "yes",
+  });
   return redirect(back);
 }
 

@@ -22,6 +22,8 @@ import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { commentMessages } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -63,6 +65,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+// Lengths and emptiness are checked by the use cases, which name the field; a stance outside the
+// three is no stance.
+const text = z.string().default("");
+const stance = text.transform(
+  (s): Stance | null => (["for", "neutral", "against"] as const).find((x) => x === s) ?? null,
+);
+const commentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("comment"), body: text, stance, commentId: text }),
+  z.object({ intent: z.literal("reply"), body: text, stance, commentId: text }),
+  z.object({ intent: z.literal("edit"), body: text, commentId: text }),
+  z.object({ intent: z.literal("delete"), commentId: text }),
+  z.object({ intent: z.literal("flag"), commentId: text, reason: text }),
+]);
+
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -76,36 +92,42 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const scope = scopeOf(municipality, userActor(user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string) => String(form.get(name) ?? "");
-  const intent = field("intent");
-  const values = { body: field("body").slice(0, 5000), stance: field("stance"), commentId: field("commentId"), intent };
+  const parsed = validateForm(commentSchema, form, t, { body: "comments.body", reason: "comments.flagReason" });
+  if (!parsed.ok) {
+    // An unknown intent names no comment this page can act on.
+    const errors = parsed.errors.intent ? { form: t(commentMessages.comment_unknown) } : parsed.errors;
+    return json<Outcome>({ errors, values: parsed.values }, { status: 400 });
+  }
+  const input = parsed.data;
+  const values = {
+    body: "body" in input ? input.body.slice(0, 5000) : "",
+    stance: "stance" in input ? (input.stance ?? "") : "",
+    commentId: input.commentId,
+    intent: input.intent,
+  };
   // Comments are addressed by id; only those of this page's proposal can be changed or flagged here.
   const proposalId = found.proposal.id;
   try {
-    if (intent === "comment" || intent === "reply") {
-      const stance = (["for", "neutral", "against"] as const).find((s) => s === values.stance) ?? null;
+    if (input.intent === "comment" || input.intent === "reply") {
       await addComment(context.db, scope, {
         roundId: found.round.id,
         proposalId: found.proposal.id,
-        body: field("body"),
-        stance: intent === "comment" ? (stance as Stance | null) : null,
-        parentId: intent === "reply" ? values.commentId : null,
+        body: input.body,
+        stance: input.intent === "comment" ? input.stance : null,
+        parentId: input.intent === "reply" ? input.commentId : null,
       });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.posted") });
     }
-    if (intent === "edit") {
-      await editComment(context.db, scope, { commentId: values.commentId, proposalId, body: field("body") });
+    if (input.intent === "edit") {
+      await editComment(context.db, scope, { commentId: input.commentId, proposalId, body: input.body });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.saved") });
     }
-    if (intent === "delete") {
-      await deleteComment(context.db, scope, { commentId: values.commentId, proposalId });
+    if (input.intent === "delete") {
+      await deleteComment(context.db, scope, { commentId: input.commentId, proposalId });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
     }
-    if (intent === "flag") {
-      await flagComment(context.db, scope, { commentId: values.commentId, proposalId, reason: field("reason") });
-      return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
-    }
-    return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });
+    await flagComment(context.db, scope, { commentId: input.commentId, proposalId, reason: input.reason });
+    return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
   } catch (error) {
     return refusalResponseFrom(error, t, values, commentMessages);
   }

@@ -5,7 +5,7 @@ import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { formFailure } from "../web/forms.server";
+import { formFailure, validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
@@ -17,6 +17,7 @@ import { RefusedError } from "../services/errors.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
@@ -57,6 +58,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The withdraw button sends `withdraw`; anything else is the proposal's form, which parseProposalForm reads. */
+const intentSchema = z.object({ intent: z.enum(["withdraw", "save"]).catch("save") });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
@@ -76,7 +80,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
   if (proposal.authorId !== user.id) throw deny(403, "bad_request", "Only the author may change this proposal.");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}`;
-  if (form.get("intent") === "withdraw") {
+  const choice = validateForm(intentSchema, form, t, {});
+  if (choice.ok && choice.data.intent === "withdraw") {
     try {
       await withdrawProposal(context.db, scope, target);
       return redirect(back);

@@ -13,6 +13,8 @@ import { answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../serv
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("survey.title", { round: pickText(data.round.title, locale) })]);
@@ -45,6 +47,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/**
+ * Every `q-<question id>` field with its text values (several for multiple choice); whether they answer
+ * their questions is checked by the use case, which names each question.
+ */
+const answersSchema = z
+  .record(
+    z.preprocess(
+      (v) => (Array.isArray(v) ? v : [v]),
+      z.array(z.unknown()).transform((vs) => vs.filter((x) => typeof x === "string").map((x) => x.slice(0, 5000))),
+    ),
+  )
+  .transform(
+    (fields) => new Map(Object.entries(fields).filter(([key, values]) => key.startsWith("q-") && values.length)),
+  );
+
 type Outcome = { errors: Record<string, string> | null; notice?: string; given?: Record<string, string[]> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -54,11 +71,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const raw = new Map<string, string[]>();
-  for (const [key, value] of form) {
-    if (!key.startsWith("q-") || typeof value !== "string") continue;
-    raw.set(key, [...(raw.get(key) ?? []), value.slice(0, 5000)]);
-  }
+  const parsed = validateForm(answersSchema, form, t, {});
+  const raw = parsed.ok ? parsed.data : new Map<string, string[]>();
   try {
     await answerSurvey(context.db, scopeOf(municipality, userActor(user)), { roundId: round.id, raw });
     return json<Outcome>({ errors: null, notice: t("survey.saved") });
