@@ -1,12 +1,13 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { municipalityOverview, roleIn } from "../services/tenancy/municipality.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
+import { phaseLabel, roundKindLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.municipality.name, locale)]);
@@ -52,10 +53,8 @@ export default function MunicipalityHome() {
           {data.rounds.map((r) => (
             <li key={r.slug}>
               <Link to={`/m/${data.municipality.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
-              <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
-              <span className="tag">
-                {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
-              </span>
+              <span className="tag">{t(roundKindLabel[r.kind])}</span>{" "}
+              <span className="tag">{r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}</span>
             </li>
           ))}
         </ul>

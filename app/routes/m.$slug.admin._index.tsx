@@ -7,11 +7,14 @@ import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { councilOf } from "../services/tenancy/municipality.server";
+import { phaseLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
     data && t("admin.title", { municipality: pickText(data.municipality.name, locale) }),
   ]);
+
+const roleLabel: Record<"staff" | "admin", MessageKey> = { staff: "role.staff", admin: "role.admin" };
 
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -64,7 +67,7 @@ export default function StaffDashboard() {
         {data.rounds.map((r) => (
           <li key={r.slug}>
             <Link to={`/m/${data.municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
-            {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
+            {r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}
           </li>
         ))}
       </ul>
@@ -72,7 +75,7 @@ export default function StaffDashboard() {
       <ul>
         {data.staff.map((s) => (
           <li key={s.displayName}>
-            {s.displayName} — {t(`role.${s.role}` as MessageKey)}
+            {s.displayName} — {t(roleLabel[s.role])}
           </li>
         ))}
       </ul>

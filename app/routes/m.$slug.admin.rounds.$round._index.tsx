@@ -4,7 +4,7 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, PhaseFields } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, pickText, translator } from "../domain/i18n";
+import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -18,6 +18,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 import { z } from "zod";
+import { phaseLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -67,7 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json<Outcome>({
         errors: null,
         values: {},
-        notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }),
+        notice: t("rounds.advanced", { phase: t(phaseLabel[outcome.to]) }),
       });
     } catch (error) {
       return roundRefusalResponse(error, t, {});
@@ -96,7 +97,7 @@ export default function StaffRound() {
       <h1>{pickText(data.round.title, locale)}</h1>
       <p>
         {t("round.currentPhase")}:{" "}
-        <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
+        <strong>{data.currentPhase ? t(phaseLabel[data.currentPhase]) : t("round.noCurrentPhase")}</strong>
       </p>
       {data.votingClosed ? (
         <p className="notice">{t("rounds.votingClosedNotice")}</p>

@@ -78,6 +78,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return json<Outcome>({ errors: null, values: {}, editing: "" });
 }
 
+const ballotTypes = ["approval", "k-approval", "cumulative"] as const;
+const ballotLabel: Record<(typeof ballotTypes)[number], MessageKey> = {
+  approval: "rounds.envelope.ballot.approval",
+  "k-approval": "rounds.envelope.ballot.k-approval",
+  cumulative: "rounds.envelope.ballot.cumulative",
+};
+const tallyRules = ["greedy", "mes"] as const;
+const ruleLabel: Record<(typeof tallyRules)[number], MessageKey> = {
+  greedy: "rounds.envelope.rule.greedy",
+  mes: "rounds.envelope.rule.mes",
+};
+const limits = ["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const;
+const limitLabel: Record<(typeof limits)[number], MessageKey> = {
+  minProjects: "rounds.envelope.minProjects",
+  maxProjects: "rounds.envelope.maxProjects",
+  minSpendShare: "rounds.envelope.minSpendShare",
+  minPoints: "rounds.envelope.minPoints",
+  maxPoints: "rounds.envelope.maxPoints",
+};
+
 type EnvelopeRow = ReturnType<typeof useLoaderData<typeof loader>>["envelopes"][number];
 
 function EnvelopeForm({
@@ -144,18 +164,15 @@ function EnvelopeForm({
         label={t("rounds.envelope.ballotType")}
         defaultValue={v("ballotType", envelope?.ballotType ?? "approval")}
         error={errors?.ballotType}
-        options={(["approval", "k-approval", "cumulative"] as const).map((b) => ({
-          value: b,
-          label: t(`rounds.envelope.ballot.${b}` as MessageKey),
-        }))}
+        options={ballotTypes.map((b) => ({ value: b, label: t(ballotLabel[b]) }))}
       />
-      {(["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const).map((name) => (
+      {limits.map((name) => (
         <Field
           key={name}
           id={idOf(name)}
           name={name}
           type="number"
-          label={t(`rounds.envelope.${name}` as MessageKey)}
+          label={t(limitLabel[name])}
           hint={t("rounds.envelope.optional")}
           defaultValue={v(name, envelope?.[name])}
           error={errors?.[name]}
@@ -168,10 +185,7 @@ function EnvelopeForm({
         label={t("rounds.envelope.tallyRule")}
         defaultValue={v("tallyRule", envelope?.tallyRule ?? "greedy")}
         error={errors?.tallyRule}
-        options={(["greedy", "mes"] as const).map((r) => ({
-          value: r,
-          label: t(`rounds.envelope.rule.${r}` as MessageKey),
-        }))}
+        options={tallyRules.map((r) => ({ value: r, label: t(ruleLabel[r]) }))}
       />
       <div className="field">
         <label>
@@ -203,8 +217,7 @@ export default function StaffEnvelopes() {
         <details key={e.id} className="panel" open={failedSlug === e.slug}>
           <summary>
             {pickText(e.name, locale)} — <span className="num">{formatMoney(locale, e.amount, data.currency)}</span> —{" "}
-            {t(`rounds.envelope.ballot.${e.ballotType}` as MessageKey)} —{" "}
-            {t(`rounds.envelope.rule.${e.tallyRule}` as MessageKey)} —{" "}
+            {t(ballotLabel[e.ballotType])} — {t(ruleLabel[e.tallyRule])} —{" "}
             {t("rounds.filter.results", { count: e.proposalCount })}
           </summary>
           {data.frozen ? null : (

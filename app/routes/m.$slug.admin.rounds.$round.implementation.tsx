@@ -7,7 +7,7 @@ import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation";
 import { isRealDay } from "../domain/rounds/rules";
-import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -18,6 +18,7 @@ import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
@@ -128,7 +129,7 @@ export default function StaffImplementation() {
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(`implementation.status.${i.status}` as MessageKey)} — {i.progress}% —{" "}
+              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} — {i.progress}% —{" "}
               {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
@@ -141,7 +142,7 @@ export default function StaffImplementation() {
                 error={errors?.status}
                 options={IMPLEMENTATION_STATUSES.map((s) => ({
                   value: s,
-                  label: t(`implementation.status.${s}` as MessageKey),
+                  label: t(implementationStatusLabel[s]),
                 }))}
               />
               <Field

@@ -5,7 +5,7 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -22,6 +22,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { proposalStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.proposals"), data && pickText(data.round.title, locale)]);
@@ -159,7 +160,7 @@ export default function StaffProposals() {
               </td>
               <td>{p.envelope ? pickText(p.envelope.name, locale) : ""}</td>
               <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-              <td className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+              <td className="status">{t(proposalStatusLabel[p.status])}</td>
             </tr>
           ))}
         </tbody>
@@ -167,8 +168,7 @@ export default function StaffProposals() {
       {data.proposals.map((p) => (
         <details key={p.id} className="panel" open={failed.proposalId === p.id}>
           <summary>
-            {t("rounds.proposal.review")}: {pickText(p.title, locale)} (
-            {t(`rounds.proposal.status.${p.status}` as MessageKey)})
+            {t("rounds.proposal.review")}: {pickText(p.title, locale)} ({t(proposalStatusLabel[p.status])})
           </summary>
           <p>{pickText(p.body, locale)}</p>
           {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}

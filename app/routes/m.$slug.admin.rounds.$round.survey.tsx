@@ -11,7 +11,7 @@ import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { refusalResponseFrom } from "../web/refusals.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
-import { QUESTION_KINDS } from "../domain/rounds/survey";
+import { QUESTION_KINDS, type QuestionKind } from "../domain/rounds/survey";
 import { addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
@@ -41,6 +41,13 @@ const surveySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("up"), questionId: text }),
   z.object({ intent: z.literal("down"), questionId: text }),
 ]);
+
+const kindLabel: Record<QuestionKind, MessageKey> = {
+  single: "survey.kind.single",
+  multiple: "survey.kind.multiple",
+  scale: "survey.kind.scale",
+  text: "survey.kind.text",
+};
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
@@ -104,7 +111,7 @@ export default function StaffSurvey() {
       <ol>
         {results.questions.map(({ question: q }, i) => (
           <li key={q.id}>
-            {pickText(q.prompt, locale)} — {t(`survey.kind.${q.kind}` as MessageKey)}
+            {pickText(q.prompt, locale)} — {t(kindLabel[q.kind])}
             {q.required ? ` ${t("survey.required")}` : ""}
             {q.options.length ? ` (${q.options.map((o) => pickText(o, locale)).join(" · ")})` : ""}{" "}
             {[
@@ -133,7 +140,7 @@ export default function StaffSurvey() {
           label={t("survey.kind")}
           defaultValue={values.kind ?? "single"}
           error={errors.kind}
-          options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`survey.kind.${k}` as MessageKey) }))}
+          options={QUESTION_KINDS.map((k) => ({ value: k, label: t(kindLabel[k]) }))}
         />
         <Field
           name="promptEn"

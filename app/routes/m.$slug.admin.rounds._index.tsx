@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, PhaseFields, SelectField } from "../components/rounds";
-import { type MessageKey, pickText, translator } from "../domain/i18n";
+import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -14,6 +14,7 @@ import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { phaseLabel, roundKindLabel } from "../components/labels";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.manage"));
 
@@ -56,10 +57,8 @@ export default function StaffRounds() {
         {rounds.map((r) => (
           <li key={r.slug}>
             <Link to={`/m/${municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
-            <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
-            <span className="tag">
-              {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
-            </span>
+            <span className="tag">{t(roundKindLabel[r.kind])}</span>{" "}
+            <span className="tag">{r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}</span>
           </li>
         ))}
       </ul>

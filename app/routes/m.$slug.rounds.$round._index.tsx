@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { commentCounts } from "../services/proposals/comments.server";
 import { surveyQuestionsOf } from "../services/participation/surveys.server";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
@@ -13,6 +13,7 @@ import { ownProposals, publicRound } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
+import { phaseLabel, proposalStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -110,7 +111,7 @@ export default function RoundPage() {
       </p>
       <p>
         {t("round.currentPhase")}:{" "}
-        <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
+        <strong>{data.currentPhase ? t(phaseLabel[data.currentPhase]) : t("round.noCurrentPhase")}</strong>
       </p>
       <h2>{t("round.phases")}</h2>
       <ol className="timeline">
@@ -120,7 +121,7 @@ export default function RoundPage() {
             aria-current={p.kind === data.currentPhase ? "step" : undefined}
             className={p.kind === data.currentPhase ? "current" : undefined}
           >
-            <strong>{t(`phase.${p.kind}` as MessageKey)}</strong>:{" "}
+            <strong>{t(phaseLabel[p.kind])}</strong>:{" "}
             {t("phase.dates", { start: formatDay(locale, p.startsOn), end: formatDay(locale, p.endsOn) })}
           </li>
         ))}
@@ -161,7 +162,7 @@ export default function RoundPage() {
             {data.mine.map((p) => (
               <li key={p.id}>
                 <Link to={`${base}/proposals/${p.id}`}>{pickText(p.title, locale)}</Link> —{" "}
-                <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+                <span className="status">{t(proposalStatusLabel[p.status])}</span>
                 {p.status === "submitted" && data.currentPhase === "proposals" ? (
                   <>
                     {" "}
@@ -201,7 +202,7 @@ export default function RoundPage() {
             { value: "", label: t("rounds.filter.any") },
             ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
               value: s,
-              label: t(`rounds.proposal.status.${s}` as MessageKey),
+              label: t(proposalStatusLabel[s]),
             })),
           ]}
         />
@@ -247,7 +248,7 @@ export default function RoundPage() {
                       {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
                     </td>
                     <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-                    <td>{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+                    <td>{t(proposalStatusLabel[p.status])}</td>
                     <td className="num">
                       <Link
                         to={`${base}/proposals/${p.id}#comments`}

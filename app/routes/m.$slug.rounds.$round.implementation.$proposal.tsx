@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -25,6 +25,7 @@ import {
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -133,7 +134,7 @@ export default function ImplementationTimeline() {
       <h1>{pickText(item.title, locale)}</h1>
       <dl>
         <dt>{t("implementation.status")}</dt>
-        <dd>{t(`implementation.status.${item.status}` as MessageKey)}</dd>
+        <dd>{t(implementationStatusLabel[item.status])}</dd>
         {item.cancelReason ? <dd>{t("implementation.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
         <dt>{t("implementation.progress")}</dt>
         <dd>
@@ -177,8 +178,8 @@ export default function ImplementationTimeline() {
           {data.updates.map((u) => (
             <li key={u.id}>
               <p>
-                <strong>{formatDay(locale, u.postedOn)}</strong> —{" "}
-                {t(`implementation.status.${u.status}` as MessageKey)} — {formatNumber(locale, u.progress)}
+                <strong>{formatDay(locale, u.postedOn)}</strong> — {t(implementationStatusLabel[u.status])} —{" "}
+                {formatNumber(locale, u.progress)}
                 {locale === "fa" ? "٪" : "%"} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>

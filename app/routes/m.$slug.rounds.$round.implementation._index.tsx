@@ -3,12 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { spentVsAllocatedChart } from "../domain/implementation/implementation";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf } from "../services/scope";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.title"), data && pickText(data.round.title, locale)]);
@@ -71,7 +72,7 @@ export default function ImplementationBoard() {
                     </Link>
                   </th>
                   <td>
-                    {t(`implementation.status.${i.status}` as MessageKey)}
+                    {t(implementationStatusLabel[i.status])}
                     {i.cancelReason ? (
                       <div className="hint">{t("implementation.cancelledBecause", { reason: i.cancelReason })}</div>
                     ) : null}

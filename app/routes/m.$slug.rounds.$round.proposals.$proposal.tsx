@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
-import { type MessageKey, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import {
   type Stance,
   addComment,
@@ -24,6 +24,7 @@ import { observer, scopeOf, userActor } from "../services/scope";
 import { commentMessages } from "../web/refusal-messages/rounds";
 import { z } from "zod";
 import { validateForm } from "../web/forms.server";
+import { proposalStatusLabel, stanceLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -151,7 +152,7 @@ export default function ProposalPage() {
       <p>
         {pickText(data.envelope.name, locale)} ·{" "}
         {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
-        <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+        <span className="status">{t(proposalStatusLabel[p.status])}</span>
       </p>
       {p.location ? <p>{p.location}</p> : null}
       <div className="prose" style={{ whiteSpace: "pre-line" }}>
@@ -232,12 +233,7 @@ export default function ProposalPage() {
                       </span>
                     </>
                   ) : null}
-                  {c.stance ? (
-                    <span className={`stance stance-${c.stance}`}>
-                      {" "}
-                      · {t(`comments.stance.${c.stance}` as MessageKey)}
-                    </span>
-                  ) : null}{" "}
+                  {c.stance ? <span className={`stance stance-${c.stance}`}> · {t(stanceLabel[c.stance])}</span> : null}{" "}
                   · <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
                   {c.edited ? ` ${t("comments.edited")}` : null}
                 </p>

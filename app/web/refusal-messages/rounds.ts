@@ -3,7 +3,7 @@
  * message (the compiler checks that none is missing), and the labels those messages name.
  */
 import { json } from "@remix-run/node";
-import type { MessageKey, Translator } from "../../domain/i18n";
+import type { Translator } from "../../domain/i18n";
 import type { PhaseKind } from "../../domain/rounds/phases";
 import type { RuleViolation } from "../../domain/rounds/rules";
 import { ViolationsError } from "../../services/errors.server";
@@ -13,16 +13,7 @@ import type { CommentRefusal } from "../../services/proposals/comments.server";
 import type { RoundRefusal } from "../../services/rounds/rounds-admin.server";
 import type { FieldErrors, FormFailure } from "../forms.server";
 import { type RefusalMessages, refusalResponseFrom } from "../refusals.server";
-
-export const phaseLabels: Record<PhaseKind, MessageKey> = {
-  information: "phase.information",
-  proposals: "phase.proposals",
-  review: "phase.review",
-  voting: "phase.voting",
-  tallying: "phase.tallying",
-  published: "phase.published",
-  implementation: "phase.implementation",
-};
+import { phaseLabel } from "../../components/labels";
 
 export const roundMessages: RefusalMessages<RoundRefusal> = {
   round_not_found: "rounds.error.round_not_found",
@@ -114,7 +105,7 @@ export const implementationMessages: RefusalMessages<ImplementationRefusal> = {
 };
 
 function isPhase(value: unknown): value is PhaseKind {
-  return typeof value === "string" && Object.hasOwn(phaseLabels, value);
+  return typeof value === "string" && Object.hasOwn(phaseLabel, value);
 }
 
 /** A rule violation's values for its message, phases by their name in the user's language. */
@@ -124,7 +115,7 @@ export function violationParams(
 ): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(params))
-    out[key] = (key === "phase" || key === "previous") && isPhase(value) ? t(phaseLabels[value]) : value;
+    out[key] = (key === "phase" || key === "previous") && isPhase(value) ? t(phaseLabel[value]) : value;
   return out;
 }
 
