@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [overview, roundList, role] = await Promise.all([
     municipalityOverview(context.db, scope),
     roundsOf(context.db, scope),
-    current ? roleIn(context.db, current.user.id, municipality.id) : null,
+    roleIn(context.db, scope),
   ]);
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },

@@ -47,10 +47,14 @@ type Outcome = { errors: Record<string, string> | null; values: Record<string, s
 
 // The reason's length and the comment are checked by the use case, which names the field.
 const commentId = z.string().default("");
-const moderationSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("hide"), commentId, reason: z.string().default("") }),
-  z.object({ intent: z.literal("restore"), commentId }),
-]);
+// Any intent but `hide` restores (or dismisses the flags of) the comment.
+const moderationSchema = z.preprocess(
+  (raw) => ({ ...(raw as object), intent: (raw as { intent?: unknown }).intent === "hide" ? "hide" : "restore" }),
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("hide"), commentId, reason: z.string().default("") }),
+    z.object({ intent: z.literal("restore"), commentId }),
+  ]),
+);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);

@@ -35,12 +35,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 // What a question needs (a known kind, a prompt, two options or more) is checked by the use case,
 // which names every field at once.
 const text = z.string().default("");
-const surveySchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("add"), kind: text, promptEn: text, promptFa: text, options: text, required: text }),
-  z.object({ intent: z.literal("delete"), questionId: text }),
-  z.object({ intent: z.literal("up"), questionId: text }),
-  z.object({ intent: z.literal("down"), questionId: text }),
-]);
+// Any intent but delete, up and down adds a question.
+const moves = ["delete", "up", "down"];
+const surveySchema = z.preprocess(
+  (raw) => {
+    const intent = (raw as { intent?: unknown }).intent;
+    return { ...(raw as object), intent: typeof intent === "string" && moves.includes(intent) ? intent : "add" };
+  },
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("add"), kind: text, promptEn: text, promptFa: text, options: text, required: text }),
+    z.object({ intent: z.literal("delete"), questionId: text }),
+    z.object({ intent: z.literal("up"), questionId: text }),
+    z.object({ intent: z.literal("down"), questionId: text }),
+  ]),
+);
 
 const kindLabel: Record<QuestionKind, MessageKey> = {
   single: "survey.kind.single",

@@ -41,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const current = await optionalUser(request, context);
   const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const comments = await updateCommentsOf(context.db, scope, { updateIds: found.updates.map((u) => u.id) });
-  const isStaff = current ? (await roleIn(context.db, current.user.id, municipality.id)) !== null : false;
+  const isStaff = (await roleIn(context.db, scope)) !== null;
   return json({
     isStaff,
     comments: comments.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),

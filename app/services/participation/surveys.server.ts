@@ -17,8 +17,8 @@ import { type Scope, actorUserId } from "../scope";
 import { mayParticipate } from "../verification/verification.server";
 
 import { QUESTION_KINDS, type QuestionKind } from "../../domain/rounds/survey";
-export const MAX_OPTIONS = 20;
-export const MAX_TEXT_ANSWER = 2000;
+const MAX_OPTIONS = 20;
+const MAX_TEXT_ANSWER = 2000;
 /** Phases in which a round's survey takes answers. */
 const OPEN_PHASES = new Set(["information", "proposals", "review", "voting"]);
 

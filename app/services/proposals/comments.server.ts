@@ -52,11 +52,11 @@ function readerOf(scope: Scope): string | null {
 }
 
 export const EDIT_WINDOW_MS = 15 * 60_000;
-export const MAX_COMMENT_LENGTH = 4000;
+const MAX_COMMENT_LENGTH = 4000;
 /** Top-level comments per page (each with all its replies). */
-export const COMMENTS_PER_PAGE = 20;
+const COMMENTS_PER_PAGE = 20;
 /** Replies deeper than this are shown at this depth. */
-export const MAX_DEPTH = 3;
+const MAX_DEPTH = 3;
 
 export type Stance = "for" | "neutral" | "against";
 

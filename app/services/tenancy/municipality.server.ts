@@ -54,11 +54,13 @@ export async function listMunicipalities(db: Db, _scope: PlatformScope): Promise
   return db.select().from(municipalities).orderBy(asc(municipalities.slug));
 }
 
-export async function roleIn(db: Db, userId: string, municipalityId: string): Promise<MembershipRole | null> {
+/** The acting person's council role in the scope's municipality, or null (also for an observer). */
+export async function roleIn(db: Db, scope: Scope): Promise<MembershipRole | null> {
+  if (scope.actor.kind !== "user") return null;
   const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.municipalityId, municipalityId)));
+    .where(and(eq(memberships.userId, scope.actor.userId), eq(memberships.municipalityId, scope.municipality.id)));
   return row?.role ?? null;
 }
 
