@@ -11,7 +11,7 @@ import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { isPublished } from "../services/tally/publish.server";
-import { parseRoundForm } from "../services/rounds/round-forms.server";
+import { parseRoundForm } from "../web/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
 import { pageTitle } from "../components/page-title";

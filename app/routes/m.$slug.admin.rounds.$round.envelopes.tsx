@@ -10,7 +10,7 @@ import { type FieldErrors, formFailure, validateForm } from "../web/forms.server
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { parseEnvelopeForm } from "../services/rounds/round-forms.server";
+import { parseEnvelopeForm } from "../web/round-forms.server";
 import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";

@@ -11,7 +11,7 @@ import { type FieldErrors, formFailure, validateForm } from "../web/forms.server
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import {
   createStaffProposal,
   postOfficialResponse,

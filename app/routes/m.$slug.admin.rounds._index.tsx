@@ -8,7 +8,7 @@ import { readForm } from "../web/csrf.server";
 import { formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { parseRoundForm } from "../services/rounds/round-forms.server";
+import { parseRoundForm } from "../web/round-forms.server";
 import { createRound } from "../services/rounds/rounds-admin.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";

@@ -11,7 +11,7 @@ import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { editOwnProposal, withdrawProposal } from "../services/proposals/proposals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import { proposalInRound } from "../services/rounds/rounds-admin.server";
 import { RefusedError } from "../services/errors.server";
 import { pageTitle } from "../components/page-title";

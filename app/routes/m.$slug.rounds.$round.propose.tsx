@@ -11,7 +11,7 @@ import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { submitProposal } from "../services/proposals/proposals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
