@@ -39,8 +39,8 @@ const text = z.string().default("");
 const moves = ["delete", "up", "down"];
 const surveySchema = z.preprocess(
   (raw) => {
-    const intent = (raw as { intent?: unknown }).intent;
-    return { ...(raw as object), intent: typeof intent === "string" && moves.includes(intent) ? intent : "add" };
+    const given = String((raw as { intent?: unknown }).intent ?? "");
+    return { ...(raw as object), intent: moves.includes(given) ? given : "add" };
   },
   z.discriminatedUnion("intent", [
     z.object({ intent: z.literal("add"), kind: text, promptEn: text, promptFa: text, options: text, required: text }),
