@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { verifyActionLog } from "../domain/audit/verify";
+import { verifyActionLog } from "../domain/action-log/verify";
 import { type CliOptions, parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 

@@ -2,6 +2,7 @@ import { type MessageKey, pickText } from "../domain/i18n";
 import { phaseKinds } from "../domain/rounds/phases";
 import { Field } from "./forms";
 import { useLocale, useT } from "./i18n";
+import { phaseLabel } from "./labels";
 
 type Values = Record<string, string | undefined>;
 type Errors = Record<string, string> | null | undefined;
@@ -147,7 +148,7 @@ export function PhaseFields({ values, errors, timeZone }: { values: Values; erro
       <legend>{t("round.phases")}</legend>
       <p className="hint">{t("rounds.phasesHelp", { timeZone })}</p>
       {phaseKinds.map((kind) => {
-        const phase = t(`phase.${kind}` as MessageKey);
+        const phase = t(phaseLabel[kind]);
         return (
           <div key={kind} className="phase-row">
             <Field

@@ -36,7 +36,7 @@ export function RoundStaffNav({ slug, round }: { slug: string; round: string }) 
           <Link to={`${base}/tally`}>{t("rounds.tally.title")}</Link>
         </li>
         <li>
-          <Link to={`${base}/implementation`}>{t("accountability.impl.manage")}</Link>
+          <Link to={`${base}/implementation`}>{t("implementation.manage")}</Link>
         </li>
         <li>
           <Link to={`/m/${slug}/rounds/${round}`}>{t("rounds.publicPage")}</Link>

@@ -5,12 +5,16 @@ import { type MessageKey, pickText } from "../domain/i18n";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
+import { observer } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
 
 /** Public: anyone may see which municipalities run rounds here. */
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [municipalities, demo] = await Promise.all([listMunicipalities(context.db), demoAccountsPresent(context.db)]);
+  const [municipalities, demo] = await Promise.all([
+    listMunicipalities(context.db, { actor: observer }),
+    demoAccountsPresent(context.db),
+  ]);
   return json({
     municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })),
     demoAccounts: demo ? DEMO_ACCOUNTS.map((a) => ({ ...a, password: DEMO_PASSWORD })) : [],

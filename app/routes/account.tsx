@@ -10,12 +10,16 @@ import { requireUser } from "../web/guards.server";
 import { membershipsOf } from "../services/tenancy/municipality.server";
 import { endAllSessions, listSessions } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
+import { userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("account.title"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const [sessions, roles] = await Promise.all([listSessions(context.db, user.id), membershipsOf(context.db, user.id)]);
+  const [sessions, roles] = await Promise.all([
+    listSessions(context.db, user.id),
+    membershipsOf(context.db, { actor: userActor(user) }),
+  ]);
   return json({
     user: { displayName: user.displayName, email: user.email },
     // Session ids are bearer secrets: the page shows only a short fingerprint of each.

@@ -10,12 +10,13 @@ import { requirePlatformAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { SlugTakenError, createMunicipality, listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
+import { userActor } from "../services/scope";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("platform.title"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePlatformAdmin(request, context);
-  const municipalities = await listMunicipalities(context.db);
+  const user = await requirePlatformAdmin(request, context);
+  const municipalities = await listMunicipalities(context.db, { actor: userActor(user) });
   return json({ municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })) });
 }
 

@@ -1,11 +1,13 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { municipalityOverview, roleIn } from "../services/tenancy/municipality.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { phaseLabel, roundKindLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.municipality.name, locale)]);
@@ -14,10 +16,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [overview, roundList, role] = await Promise.all([
-    municipalityOverview(context.db, municipality.id),
-    roundsOf(context.db, municipality.id, municipality.timeZone),
-    current ? roleIn(context.db, current.user.id, municipality.id) : null,
+    municipalityOverview(context.db, scope),
+    roundsOf(context.db, scope),
+    roleIn(context.db, scope),
   ]);
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
@@ -50,16 +53,14 @@ export default function MunicipalityHome() {
           {data.rounds.map((r) => (
             <li key={r.slug}>
               <Link to={`/m/${data.municipality.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
-              <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
-              <span className="tag">
-                {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
-              </span>
+              <span className="tag">{t(roundKindLabel[r.kind])}</span>{" "}
+              <span className="tag">{r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}</span>
             </li>
           ))}
         </ul>
       )}
       <p>
-        <Link to={`/m/${data.municipality.slug}/log`}>{t("accountability.log.link")}</Link> ·{" "}
+        <Link to={`/m/${data.municipality.slug}/log`}>{t("actionLog.link")}</Link> ·{" "}
         <Link to={`/m/${data.municipality.slug}/open-data`}>{t("openData.title")}</Link>
       </p>
       <h2>{t("municipality.districts")}</h2>

@@ -1,26 +1,26 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { pickText } from "../domain/i18n";
+import { type MessageKey, pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
-import { membersOf } from "../services/accounts/memberships.server";
 import { roundsOf } from "../services/rounds/rounds.server";
-import { scopeOf, userActor } from "../services/scope";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { councilOf } from "../services/tenancy/municipality.server";
+import { phaseLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
     data && t("admin.title", { municipality: pickText(data.municipality.name, locale) }),
   ]);
 
+const roleLabel: Record<"staff" | "admin", MessageKey> = { staff: "role.staff", admin: "role.admin" };
+
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, user, role } = await requireStaff(request, context, params.slug);
-  const [roundList, members] = await Promise.all([
-    roundsOf(context.db, municipality.id, municipality.timeZone),
-    membersOf(context.db, scopeOf(municipality, userActor(user))),
-  ]);
-  const staff = members.map((m) => ({ displayName: m.displayName, role: m.role }));
+  const { municipality, role, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const [roundList, staff] = await Promise.all([roundsOf(context.db, scope), councilOf(context.db, scope)]);
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
     role,
@@ -52,7 +52,7 @@ export default function StaffDashboard() {
           <Link to={`/m/${data.municipality.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
         </li>
         <li>
-          <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
+          <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("implementation.outbox.title")}</Link>
         </li>
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>
@@ -72,7 +72,7 @@ export default function StaffDashboard() {
         {data.rounds.map((r) => (
           <li key={r.slug}>
             <Link to={`/m/${data.municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link> —{" "}
-            {r.currentPhase ? t(`phase.${r.currentPhase}`) : t("round.noCurrentPhase")}
+            {r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}
           </li>
         ))}
       </ul>
@@ -80,7 +80,7 @@ export default function StaffDashboard() {
       <ul>
         {data.staff.map((s) => (
           <li key={s.displayName}>
-            {s.displayName} — {t(`role.${s.role}`)}
+            {s.displayName} — {t(roleLabel[s.role])}
           </li>
         ))}
       </ul>

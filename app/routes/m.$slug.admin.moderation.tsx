@@ -8,15 +8,19 @@ import { hideComment, moderationQueue, restoreComment } from "../services/propos
 import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { moderationMessages } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { formFailure, validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("moderation.title"));
 
 /** Staff: the queue of reported comments, and the recently hidden ones. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const queue = await moderationQueue(context.db, municipality.id);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const queue = await moderationQueue(context.db, scopeOf(municipality, userActor(user)));
   const shape = (r: (typeof queue.hidden)[number]) => ({
     id: r.comment.id,
     body: r.comment.deletedAt ? "" : r.comment.body,
@@ -41,23 +45,38 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
+// The reason's length and the comment are checked by the use case, which names the field.
+const commentId = z.string().default("");
+// Any intent but `hide` restores (or dismisses the flags of) the comment.
+const moderationSchema = z.preprocess(
+  (raw) => ({ ...(raw as object), intent: (raw as { intent?: unknown }).intent === "hide" ? "hide" : "restore" }),
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("hide"), commentId, reason: z.string().default("") }),
+    z.object({ intent: z.literal("restore"), commentId }),
+  ]),
+);
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
+  const parsed = validateForm(moderationSchema, form, t, { reason: "moderation.reason" });
+  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const input = parsed.data;
   const values = {
-    commentId: String(form.get("commentId") ?? ""),
-    reason: String(form.get("reason") ?? "").slice(0, 1000),
+    commentId: input.commentId,
+    reason: input.intent === "hide" ? input.reason.slice(0, 1000) : "",
   };
+  const scope = scopeOf(access.municipality, userActor(access.user));
   try {
-    if (form.get("intent") === "hide") {
-      await hideComment(context.db, access, { commentId: values.commentId, reason: values.reason });
+    if (input.intent === "hide") {
+      await hideComment(context.db, scope, { commentId: input.commentId, reason: input.reason });
       return json<Outcome>({ errors: null, values: {}, notice: t("moderation.hiddenDone") });
     }
-    await restoreComment(context.db, access, { commentId: values.commentId });
+    await restoreComment(context.db, scope, { commentId: input.commentId });
     return json<Outcome>({ errors: null, values: {}, notice: t("moderation.restoredDone") });
   } catch (error) {
-    return refusalResponse(error, t, values, "moderation.error.");
+    return refusalResponseFrom(error, t, values, moderationMessages);
   }
 }
 

@@ -3,15 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
-import { pendingOutbox } from "../services/accountability/implementation.server";
+import { pendingOutbox } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.outbox.title"));
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("implementation.outbox.title"));
 
 /** Staff see the messages waiting for a mail integration. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const messages = await pendingOutbox(context.db, municipality.id);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const messages = await pendingOutbox(context.db, scopeOf(municipality, userActor(user)));
   return json({
     slug: municipality.slug,
     name: municipality.name,
@@ -35,17 +36,17 @@ export default function Outbox() {
       <p>
         <Link to={`/m/${data.slug}/admin`}>{pickText(data.name, locale)}</Link>
       </p>
-      <h1>{t("accountability.outbox.title")}</h1>
-      <p>{t("accountability.outbox.intro")}</p>
+      <h1>{t("implementation.outbox.title")}</h1>
+      <p>{t("implementation.outbox.intro")}</p>
       {data.messages.length === 0 ? (
-        <p>{t("accountability.outbox.empty")}</p>
+        <p>{t("implementation.outbox.empty")}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">{t("accountability.outbox.to")}</th>
-              <th scope="col">{t("accountability.outbox.kind")}</th>
-              <th scope="col">{t("accountability.outbox.created")}</th>
+              <th scope="col">{t("implementation.outbox.to")}</th>
+              <th scope="col">{t("implementation.outbox.kind")}</th>
+              <th scope="col">{t("implementation.outbox.created")}</th>
             </tr>
           </thead>
           <tbody>

@@ -4,25 +4,28 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, PhaseFields } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, pickText, translator } from "../domain/i18n";
+import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure } from "../web/forms.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
 import { isPublished } from "../services/tally/publish.server";
-import { parseRoundForm } from "../services/rounds/round-forms.server";
+import { parseRoundForm } from "../web/round-forms.server";
 import { advancePhase, roundForStaff, updateRound } from "../services/rounds/rounds-admin.server";
 import { currentPhase } from "../domain/rounds/phases";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { phaseLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const found = await roundForStaff(context.db, scopeOf(municipality, userActor(user)), { slug: params.round ?? "" });
   if (!found) throw notFound("round");
   const values: Record<string, string> = {
     titleEn: found.round.title.en ?? "",
@@ -46,6 +49,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The advance button sends `advance`; anything else is the round's form, which parseRoundForm reads. */
+const intentSchema = z.object({ intent: z.enum(["advance", "save"]).catch("save") });
+
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; notice: string | null };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -53,25 +59,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
-  if (form.get("intent") === "advance") {
+  const scope = scopeOf(access.municipality, userActor(access.user));
+  const choice = validateForm(intentSchema, form, t, {});
+  if (choice.ok && choice.data.intent === "advance") {
     try {
-      const outcome = await advancePhase(context.db, access, roundSlug);
+      const outcome = await advancePhase(context.db, scope, { slug: roundSlug });
       if (!outcome.ok) throw new Error("unreachable");
       return json<Outcome>({
         errors: null,
         values: {},
-        notice: t("rounds.advanced", { phase: t(`phase.${outcome.to}` as MessageKey) }),
+        notice: t("rounds.advanced", { phase: t(phaseLabel[outcome.to]) }),
       });
     } catch (error) {
-      return refusalResponse(error, t, {});
+      return roundRefusalResponse(error, t, {});
     }
   }
   const parsed = parseRoundForm(form, t, false);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await updateRound(context.db, access, roundSlug, parsed.data);
+    await updateRound(context.db, scope, { slug: roundSlug, ...parsed.data });
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return json<Outcome>({ errors: null, values: parsed.values, notice: t("rounds.saved") });
 }
@@ -89,7 +97,7 @@ export default function StaffRound() {
       <h1>{pickText(data.round.title, locale)}</h1>
       <p>
         {t("round.currentPhase")}:{" "}
-        <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
+        <strong>{data.currentPhase ? t(phaseLabel[data.currentPhase]) : t("round.noCurrentPhase")}</strong>
       </p>
       {data.votingClosed ? (
         <p className="notice">{t("rounds.votingClosedNotice")}</p>

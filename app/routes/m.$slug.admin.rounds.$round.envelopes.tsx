@@ -1,38 +1,32 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure } from "../web/forms.server";
+import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
-import { parseEnvelopeForm } from "../services/rounds/round-forms.server";
+import { parseEnvelopeForm } from "../web/round-forms.server";
 import { deleteEnvelope, roundForStaff, saveEnvelope } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
 
-async function districtsOf(context: LoaderFunctionArgs["context"], municipalityId: string) {
-  return context.db
-    .select()
-    .from(districts)
-    .where(eq(districts.municipalityId, municipalityId))
-    .orderBy(asc(districts.position));
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await districtsOf(context, municipality.id);
+  const districtRows = await districtsOf(context.db, scope);
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
@@ -46,6 +40,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/**
+ * The delete button sends `delete`; anything else saves the envelope named `originalSlug` (or a new one)
+ * from the fields parseEnvelopeForm reads.
+ */
+const intentSchema = z.object({
+  intent: z.enum(["delete", "save"]).catch("save"),
+  originalSlug: z.string().catch(""),
+});
+
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -53,25 +56,47 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
-  const original = String(form.get("originalSlug") ?? "");
-  if (form.get("intent") === "delete") {
+  const choice = validateForm(intentSchema, form, t, {});
+  const original = choice.ok ? choice.data.originalSlug : "";
+  const scope = scopeOf(access.municipality, userActor(access.user));
+  if (choice.ok && choice.data.intent === "delete") {
     try {
-      await deleteEnvelope(context.db, access, roundSlug, original);
+      await deleteEnvelope(context.db, scope, { roundSlug, envelopeSlug: original });
     } catch (error) {
-      return refusalResponse(error, t, { originalSlug: original });
+      return roundRefusalResponse(error, t, { originalSlug: original });
     }
     return json<Outcome>({ errors: null, values: {}, editing: "" });
   }
-  const districtIds = (await districtsOf(context, access.municipality.id)).map((d) => d.id);
+  const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
   const parsed = parseEnvelopeForm(form, t, districtIds);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await saveEnvelope(context.db, access, roundSlug, parsed.data, original || null);
+    await saveEnvelope(context.db, scope, { roundSlug, envelope: parsed.data, existingSlug: original || null });
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return json<Outcome>({ errors: null, values: {}, editing: "" });
 }
+
+const ballotTypes = ["approval", "k-approval", "cumulative"] as const;
+const ballotLabel: Record<(typeof ballotTypes)[number], MessageKey> = {
+  approval: "rounds.envelope.ballot.approval",
+  "k-approval": "rounds.envelope.ballot.k-approval",
+  cumulative: "rounds.envelope.ballot.cumulative",
+};
+const tallyRules = ["greedy", "mes"] as const;
+const ruleLabel: Record<(typeof tallyRules)[number], MessageKey> = {
+  greedy: "rounds.envelope.rule.greedy",
+  mes: "rounds.envelope.rule.mes",
+};
+const limits = ["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const;
+const limitLabel: Record<(typeof limits)[number], MessageKey> = {
+  minProjects: "rounds.envelope.minProjects",
+  maxProjects: "rounds.envelope.maxProjects",
+  minSpendShare: "rounds.envelope.minSpendShare",
+  minPoints: "rounds.envelope.minPoints",
+  maxPoints: "rounds.envelope.maxPoints",
+};
 
 type EnvelopeRow = ReturnType<typeof useLoaderData<typeof loader>>["envelopes"][number];
 
@@ -139,18 +164,15 @@ function EnvelopeForm({
         label={t("rounds.envelope.ballotType")}
         defaultValue={v("ballotType", envelope?.ballotType ?? "approval")}
         error={errors?.ballotType}
-        options={(["approval", "k-approval", "cumulative"] as const).map((b) => ({
-          value: b,
-          label: t(`rounds.envelope.ballot.${b}` as MessageKey),
-        }))}
+        options={ballotTypes.map((b) => ({ value: b, label: t(ballotLabel[b]) }))}
       />
-      {(["minProjects", "maxProjects", "minSpendShare", "minPoints", "maxPoints"] as const).map((name) => (
+      {limits.map((name) => (
         <Field
           key={name}
           id={idOf(name)}
           name={name}
           type="number"
-          label={t(`rounds.envelope.${name}` as MessageKey)}
+          label={t(limitLabel[name])}
           hint={t("rounds.envelope.optional")}
           defaultValue={v(name, envelope?.[name])}
           error={errors?.[name]}
@@ -163,10 +185,7 @@ function EnvelopeForm({
         label={t("rounds.envelope.tallyRule")}
         defaultValue={v("tallyRule", envelope?.tallyRule ?? "greedy")}
         error={errors?.tallyRule}
-        options={(["greedy", "mes"] as const).map((r) => ({
-          value: r,
-          label: t(`rounds.envelope.rule.${r}` as MessageKey),
-        }))}
+        options={tallyRules.map((r) => ({ value: r, label: t(ruleLabel[r]) }))}
       />
       <div className="field">
         <label>
@@ -198,8 +217,7 @@ export default function StaffEnvelopes() {
         <details key={e.id} className="panel" open={failedSlug === e.slug}>
           <summary>
             {pickText(e.name, locale)} — <span className="num">{formatMoney(locale, e.amount, data.currency)}</span> —{" "}
-            {t(`rounds.envelope.ballot.${e.ballotType}` as MessageKey)} —{" "}
-            {t(`rounds.envelope.rule.${e.tallyRule}` as MessageKey)} —{" "}
+            {t(ballotLabel[e.ballotType])} — {t(ruleLabel[e.tallyRule])} —{" "}
             {t("rounds.filter.results", { count: e.proposalCount })}
           </summary>
           {data.frozen ? null : (

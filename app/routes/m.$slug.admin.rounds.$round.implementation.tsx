@@ -5,24 +5,29 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { IMPLEMENTATION_STATUSES } from "../domain/accountability/implementation";
+import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation";
 import { isRealDay } from "../domain/rounds/rules";
-import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { fundedBoard, postImplementationUpdate } from "../services/accountability/implementation.server";
+import { fundedBoard, postImplementationUpdate } from "../services/implementation/implementation.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { implementationMessages } from "../web/refusal-messages/rounds";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
-  pageTitle(matches, (t, locale) => [t("accountability.impl.manage"), data && pickText(data.round.title, locale)]);
+  pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const board = await fundedBoard(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
   if (!board) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -61,29 +66,37 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const t = translator(requestLocale(request));
   const parsed = validateForm(schema, form, t, {
-    status: "accountability.impl.status",
-    progress: "accountability.impl.progress",
-    spent: "accountability.impl.spent",
-    expectedCompletion: "accountability.impl.expected",
-    note: "accountability.impl.note",
-    cancelReason: "accountability.impl.cancelReason",
-    photoUrl: "accountability.impl.photoUrl",
+    status: "implementation.status",
+    progress: "implementation.progress",
+    spent: "implementation.spent",
+    expectedCompletion: "implementation.expected",
+    note: "implementation.note",
+    cancelReason: "implementation.cancelReason",
+    photoUrl: "implementation.photoUrl",
   });
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   const d = parsed.data;
   try {
-    const { notified } = await postImplementationUpdate(context.db, access, params.round ?? "", d.proposalId, {
-      status: d.status,
-      progress: d.progress,
-      spent: d.spent,
-      note: d.note,
-      cancelReason: d.cancelReason || null,
-      expectedCompletion: d.expectedCompletion || null,
-      photoUrl: d.photoUrl || null,
-    });
-    return json<Outcome>({ errors: null, values: {}, notice: t("accountability.impl.posted", { count: notified }) });
+    const { notified } = await postImplementationUpdate(
+      context.db,
+      scopeOf(access.municipality, userActor(access.user)),
+      {
+        roundSlug: params.round ?? "",
+        proposalId: d.proposalId,
+        update: {
+          status: d.status,
+          progress: d.progress,
+          spent: d.spent,
+          note: d.note,
+          cancelReason: d.cancelReason || null,
+          expectedCompletion: d.expectedCompletion || null,
+          photoUrl: d.photoUrl || null,
+        },
+      },
+    );
+    return json<Outcome>({ errors: null, values: {}, notice: t("implementation.posted", { count: notified }) });
   } catch (error) {
-    return refusalResponse(error, t, { proposalId: d.proposalId }, "accountability.error.");
+    return refusalResponseFrom(error, t, { proposalId: d.proposalId }, implementationMessages);
   }
 }
 
@@ -97,11 +110,11 @@ export default function StaffImplementation() {
     <>
       <RoundStaffNav slug={data.slug} round={data.round.slug} />
       <h1>
-        {t("accountability.impl.manage")} — {pickText(data.round.title, locale)}
+        {t("implementation.manage")} — {pickText(data.round.title, locale)}
       </h1>
       <p>
-        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("accountability.impl.board")}</Link> ·{" "}
-        <Link to={`/m/${data.slug}/admin/outbox`}>{t("accountability.outbox.title")}</Link>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("implementation.board")}</Link> ·{" "}
+        <Link to={`/m/${data.slug}/admin/outbox`}>{t("implementation.outbox.title")}</Link>
       </p>
       {result && "notice" in result && result.notice ? (
         <p className="notice" role="status">
@@ -109,34 +122,34 @@ export default function StaffImplementation() {
         </p>
       ) : null}
       <ErrorSummary errors={result?.errors} />
-      {data.items.length === 0 ? <p>{t("accountability.impl.none")}</p> : null}
+      {data.items.length === 0 ? <p>{t("implementation.none")}</p> : null}
       {data.items.map((i) => {
         const mine = failed.proposalId === i.id;
         const errors = mine ? result?.errors : null;
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(`accountability.impl.status.${i.status}` as MessageKey)} — {i.progress}%
-              — {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} — {i.progress}% —{" "}
+              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
               <input type="hidden" name="proposalId" value={i.id} />
               <SelectField
                 id={`status-${i.id}`}
                 name="status"
-                label={t("accountability.impl.status")}
+                label={t("implementation.status")}
                 defaultValue={mine ? failed.status : i.status}
                 error={errors?.status}
                 options={IMPLEMENTATION_STATUSES.map((s) => ({
                   value: s,
-                  label: t(`accountability.impl.status.${s}` as MessageKey),
+                  label: t(implementationStatusLabel[s]),
                 }))}
               />
               <Field
                 id={`progress-${i.id}`}
                 name="progress"
                 type="number"
-                label={t("accountability.impl.progress")}
+                label={t("implementation.progress")}
                 defaultValue={mine ? failed.progress : String(i.progress)}
                 error={errors?.progress}
                 dir="ltr"
@@ -145,7 +158,7 @@ export default function StaffImplementation() {
                 id={`spent-${i.id}`}
                 name="spent"
                 type="number"
-                label={t("accountability.impl.spent")}
+                label={t("implementation.spent")}
                 defaultValue={mine ? failed.spent : String(i.spent)}
                 error={errors?.spent}
                 dir="ltr"
@@ -154,7 +167,7 @@ export default function StaffImplementation() {
                 id={`expectedCompletion-${i.id}`}
                 name="expectedCompletion"
                 type="date"
-                label={t("accountability.impl.expected")}
+                label={t("implementation.expected")}
                 defaultValue={mine ? failed.expectedCompletion : (i.expectedCompletion ?? "")}
                 error={errors?.expectedCompletion}
                 dir="ltr"
@@ -162,7 +175,7 @@ export default function StaffImplementation() {
               <TextArea
                 id={`note-${i.id}`}
                 name="note"
-                label={t("accountability.impl.note")}
+                label={t("implementation.note")}
                 defaultValue={mine ? failed.note : ""}
                 error={errors?.note}
                 required
@@ -170,7 +183,7 @@ export default function StaffImplementation() {
               <TextArea
                 id={`cancelReason-${i.id}`}
                 name="cancelReason"
-                label={t("accountability.impl.cancelReason")}
+                label={t("implementation.cancelReason")}
                 defaultValue={mine ? failed.cancelReason : ""}
                 error={errors?.cancelReason}
               />
@@ -178,12 +191,12 @@ export default function StaffImplementation() {
                 id={`photoUrl-${i.id}`}
                 name="photoUrl"
                 type="url"
-                label={t("accountability.impl.photoUrl")}
+                label={t("implementation.photoUrl")}
                 defaultValue={mine ? failed.photoUrl : ""}
                 error={errors?.photoUrl}
                 dir="ltr"
               />
-              <button type="submit">{t("accountability.impl.post")}</button>
+              <button type="submit">{t("implementation.post")}</button>
             </PostForm>
           </details>
         );

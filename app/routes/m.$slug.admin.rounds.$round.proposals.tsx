@@ -1,20 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { districts } from "../../db/schema";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import {
   createStaffProposal,
   postOfficialResponse,
@@ -22,19 +19,20 @@ import {
   roundForStaff,
 } from "../services/rounds/rounds-admin.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { proposalStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.proposals"), data && pickText(data.round.title, locale)]);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const found = await roundForStaff(context.db, municipality.id, params.round ?? "", municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await context.db
-    .select()
-    .from(districts)
-    .where(eq(districts.municipalityId, municipality.id))
-    .orderBy(asc(districts.position));
+  const districtRows = await districtsOf(context.db, scope);
   const envelopeName = new Map(found.envelopes.map((e) => [e.id, { slug: e.slug, name: e.name }]));
   return json({
     slug: municipality.slug,
@@ -58,13 +56,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-const acceptSchema = z.object({
-  proposalId: z.string().min(1),
-  cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  feasibilityNote: z.string().trim().max(2000).optional().default(""),
-});
-const rejectSchema = z.object({ proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) });
-const respondSchema = z.object({ proposalId: z.string().min(1), response: z.string().trim().min(1).max(5000) });
+const reviewSchema = z.discriminatedUnion("intent", [
+  // A proposal's own fields are read by parseProposalForm.
+  z.object({ intent: z.literal("create") }),
+  z.object({
+    intent: z.literal("accept"),
+    proposalId: z.string().min(1),
+    cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    feasibilityNote: z.string().trim().max(2000).optional().default(""),
+  }),
+  z.object({ intent: z.literal("reject"), proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) }),
+  z.object({
+    intent: z.literal("respond"),
+    proposalId: z.string().min(1),
+    response: z.string().trim().min(1).max(5000),
+  }),
+]);
 
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; done: string | null };
 
@@ -74,44 +81,46 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(requestLocale(request));
   const roundSlug = params.round ?? "";
   const intent = String(form.get("intent") ?? "");
+  const scope = scopeOf(access.municipality, userActor(access.user));
+  const parsed = validateForm(reviewSchema, form, t, {
+    cost: "round.cost",
+    feasibilityNote: "rounds.proposal.feasibility",
+    reason: "rounds.proposal.reason",
+    response: "rounds.proposal.officialResponse",
+  });
+  if (!parsed.ok) {
+    // An unknown intent is answered without echoing what was typed.
+    const values = parsed.errors.intent ? {} : { ...parsed.values, intent };
+    return formFailure(400, parsed.errors, values);
+  }
+  const input = parsed.data;
   try {
-    if (intent === "create") {
-      const districtIds = (
-        await context.db
-          .select({ id: districts.id })
-          .from(districts)
-          .where(eq(districts.municipalityId, access.municipality.id))
-      ).map((d) => d.id);
+    if (input.intent === "create") {
+      const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
       const parsed = parseProposalForm(form, t, districtIds);
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await createStaffProposal(context.db, access, roundSlug, parsed.data);
-    } else if (intent === "accept") {
-      const parsed = validateForm(acceptSchema, form, t, {
-        cost: "round.cost",
-        feasibilityNote: "rounds.proposal.feasibility",
+      await createStaffProposal(context.db, scope, { roundSlug, proposal: parsed.data });
+    } else if (input.intent === "accept") {
+      await reviewProposal(context.db, scope, {
+        roundSlug,
+        proposalId: input.proposalId,
+        review: { decision: "accept", cost: input.cost, feasibilityNote: input.feasibilityNote || null },
       });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
-        decision: "accept",
-        cost: parsed.data.cost,
-        feasibilityNote: parsed.data.feasibilityNote || null,
+    } else if (input.intent === "reject") {
+      await reviewProposal(context.db, scope, {
+        roundSlug,
+        proposalId: input.proposalId,
+        review: { decision: "reject", reason: input.reason },
       });
-    } else if (intent === "reject") {
-      const parsed = validateForm(rejectSchema, form, t, { reason: "rounds.proposal.reason" });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await reviewProposal(context.db, access, roundSlug, parsed.data.proposalId, {
-        decision: "reject",
-        reason: parsed.data.reason,
-      });
-    } else if (intent === "respond") {
-      const parsed = validateForm(respondSchema, form, t, { response: "rounds.proposal.officialResponse" });
-      if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await postOfficialResponse(context.db, access, roundSlug, parsed.data.proposalId, parsed.data.response);
     } else {
-      return formFailure(400, { intent: t("field.invalid", { field: "intent" }) }, {});
+      await postOfficialResponse(context.db, scope, {
+        roundSlug,
+        proposalId: input.proposalId,
+        text: input.response,
+      });
     }
   } catch (error) {
-    return refusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
+    return roundRefusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
   }
   return json<Outcome>({ errors: null, values: {}, done: intent });
 }
@@ -151,7 +160,7 @@ export default function StaffProposals() {
               </td>
               <td>{p.envelope ? pickText(p.envelope.name, locale) : ""}</td>
               <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-              <td className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+              <td className="status">{t(proposalStatusLabel[p.status])}</td>
             </tr>
           ))}
         </tbody>
@@ -159,8 +168,7 @@ export default function StaffProposals() {
       {data.proposals.map((p) => (
         <details key={p.id} className="panel" open={failed.proposalId === p.id}>
           <summary>
-            {t("rounds.proposal.review")}: {pickText(p.title, locale)} (
-            {t(`rounds.proposal.status.${p.status}` as MessageKey)})
+            {t("rounds.proposal.review")}: {pickText(p.title, locale)} ({t(proposalStatusLabel[p.status])})
           </summary>
           <p>{pickText(p.body, locale)}</p>
           {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}

@@ -9,29 +9,53 @@ import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
-import { QUESTION_KINDS } from "../domain/rounds/survey";
-import {
-  SurveyRefused,
-  addQuestion,
-  deleteQuestion,
-  moveQuestion,
-  surveyResults,
-} from "../services/participation/surveys.server";
+import { QUESTION_KINDS, type QuestionKind } from "../domain/rounds/survey";
+import { addQuestion, deleteQuestion, moveQuestion, surveyResults } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("survey.manage"), data && pickText(data.round.title, locale)]);
 
 /** Staff: the round's survey questions and the results so far. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const scope = scopeOf(municipality, userActor(user));
+  const round = await findRound(context.db, scope, { slug: params.round ?? "" });
   if (!round) throw notFound("round");
-  const results = await surveyResults(context.db, round.id);
+  const results = await surveyResults(context.db, scope, { roundId: round.id });
   return json({ slug: municipality.slug, round: { slug: round.slug, title: round.title, kind: round.kind }, results });
 }
+
+// What a question needs (a known kind, a prompt, two options or more) is checked by the use case,
+// which names every field at once.
+const text = z.string().default("");
+// Any intent but delete, up and down adds a question.
+const moves = ["delete", "up", "down"];
+const surveySchema = z.preprocess(
+  (raw) => {
+    const given = String((raw as { intent?: unknown }).intent ?? "");
+    return { ...(raw as object), intent: moves.includes(given) ? given : "add" };
+  },
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("add"), kind: text, promptEn: text, promptFa: text, options: text, required: text }),
+    z.object({ intent: z.literal("delete"), questionId: text }),
+    z.object({ intent: z.literal("up"), questionId: text }),
+    z.object({ intent: z.literal("down"), questionId: text }),
+  ]),
+);
+
+const kindLabel: Record<QuestionKind, MessageKey> = {
+  single: "survey.kind.single",
+  multiple: "survey.kind.multiple",
+  scale: "survey.kind.scale",
+  text: "survey.kind.text",
+};
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
@@ -39,31 +63,38 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string) => String(form.get(name) ?? "");
-  const values = {
-    kind: field("kind"),
-    promptEn: field("promptEn").slice(0, 1000),
-    promptFa: field("promptFa").slice(0, 1000),
-    options: field("options").slice(0, 10_000),
-  };
-  const round = params.round ?? "";
+  const parsed = validateForm(surveySchema, form, t, {
+    kind: "survey.kind",
+    promptEn: "survey.promptEn",
+    promptFa: "survey.promptFa",
+    options: "survey.options",
+  });
+  if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const input = parsed.data;
+  const values =
+    input.intent === "add"
+      ? {
+          kind: input.kind,
+          promptEn: input.promptEn.slice(0, 1000),
+          promptFa: input.promptFa.slice(0, 1000),
+          options: input.options.slice(0, 10_000),
+        }
+      : { kind: "", promptEn: "", promptFa: "", options: "" };
+  const roundSlug = params.round ?? "";
+  const scope = scopeOf(access.municipality, userActor(access.user));
   try {
-    const intent = field("intent");
-    if (intent === "delete") await deleteQuestion(context.db, access, round, field("questionId"));
-    else if (intent === "up" || intent === "down")
-      await moveQuestion(context.db, access, round, field("questionId"), intent);
+    if (input.intent === "delete") await deleteQuestion(context.db, scope, { roundSlug, questionId: input.questionId });
+    else if (input.intent === "up" || input.intent === "down")
+      await moveQuestion(context.db, scope, { roundSlug, questionId: input.questionId, direction: input.intent });
     else {
-      await addQuestion(context.db, access, round, { ...values, required: form.get("required") === "on" });
+      await addQuestion(context.db, scope, { roundSlug, question: { ...values, required: input.required === "on" } });
       return json<Outcome>({ errors: null, values: {}, notice: t("survey.added") });
     }
     return json<Outcome>({ errors: null, values: {} });
   } catch (error) {
-    if (error instanceof SurveyRefused) {
-      const errors: Record<string, string> = {};
-      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
-      return json<Outcome>({ errors, values }, { status: 400 });
-    }
-    return refusalResponse(error, t, values, "survey.error.");
+    const errors = surveyProblemErrors(error, t);
+    if (errors) return json<Outcome>({ errors, values }, { status: 400 });
+    return refusalResponseFrom(error, t, values, surveyMessages);
   }
 }
 
@@ -88,7 +119,7 @@ export default function StaffSurvey() {
       <ol>
         {results.questions.map(({ question: q }, i) => (
           <li key={q.id}>
-            {pickText(q.prompt, locale)} — {t(`survey.kind.${q.kind}` as MessageKey)}
+            {pickText(q.prompt, locale)} — {t(kindLabel[q.kind])}
             {q.required ? ` ${t("survey.required")}` : ""}
             {q.options.length ? ` (${q.options.map((o) => pickText(o, locale)).join(" · ")})` : ""}{" "}
             {[
@@ -117,7 +148,7 @@ export default function StaffSurvey() {
           label={t("survey.kind")}
           defaultValue={values.kind ?? "single"}
           error={errors.kind}
-          options={QUESTION_KINDS.map((k) => ({ value: k, label: t(`survey.kind.${k}` as MessageKey) }))}
+          options={QUESTION_KINDS.map((k) => ({ value: k, label: t(kindLabel[k]) }))}
         />
         <Field
           name="promptEn"

@@ -79,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (parsed.data.intent === "publish") {
     adminOnly(access);
     try {
-      const published = await publishRound(context.db, access, roundSlug);
+      const published = await publishRound(context.db, scope, { roundSlug });
       return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
     } catch (error) {
       return refusalResponseFrom(error, t, {}, tallyMessages);

@@ -3,22 +3,24 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, PhaseFields, SelectField } from "../components/rounds";
-import { type MessageKey, pickText, translator } from "../domain/i18n";
+import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { formFailure } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
-import { parseRoundForm } from "../services/rounds/round-forms.server";
+import { parseRoundForm } from "../web/round-forms.server";
 import { createRound } from "../services/rounds/rounds-admin.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { phaseLabel, roundKindLabel } from "../components/labels";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.manage"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality } = await requireStaff(request, context, params.slug);
-  const list = await roundsOf(context.db, municipality.id, municipality.timeZone);
+  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const list = await roundsOf(context.db, scopeOf(municipality, userActor(user)));
   return json({
     municipality: { slug: municipality.slug, name: municipality.name, timeZone: municipality.timeZone },
     rounds: list.map((r) => ({ slug: r.slug, kind: r.kind, title: r.title, currentPhase: r.currentPhase })),
@@ -32,9 +34,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseRoundForm(form, t, true);
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await createRound(context.db, access, parsed.data);
+    await createRound(context.db, scopeOf(access.municipality, userActor(access.user)), parsed.data);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
   return redirect(`/m/${access.municipality.slug}/admin/rounds/${parsed.data.slug}`);
 }
@@ -55,10 +57,8 @@ export default function StaffRounds() {
         {rounds.map((r) => (
           <li key={r.slug}>
             <Link to={`/m/${municipality.slug}/admin/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>{" "}
-            <span className="tag">{t(`round.kind.${r.kind}` as MessageKey)}</span>{" "}
-            <span className="tag">
-              {r.currentPhase ? t(`phase.${r.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}
-            </span>
+            <span className="tag">{t(roundKindLabel[r.kind])}</span>{" "}
+            <span className="tag">{r.currentPhase ? t(phaseLabel[r.currentPhase]) : t("round.noCurrentPhase")}</span>
           </li>
         ))}
       </ul>

@@ -7,18 +7,19 @@ import { listActions } from "../services/action-log/action-log.server";
 import { requireMunicipality } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("accountability.log.title"));
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("actionLog.title"));
 
 /** Public: anyone may read the council's chained action log (no login). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const url = new URL(request.url);
   const roundSlug = url.searchParams.get("round") || null;
-  const roundList = await roundsOf(context.db, municipality.id, municipality.timeZone);
+  const roundList = await roundsOf(context.db, scopeOf(municipality, observer));
   const round = roundSlug ? roundList.find((r) => r.slug === roundSlug) : null;
   const page = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
-  const log = await listActions(context.db, municipality, {
+  const log = await listActions(context.db, scopeOf(municipality, observer), {
     roundId: round?.id ?? (roundSlug ? "none" : null),
     action: url.searchParams.get("action") || null,
     page: Number.isFinite(page) ? page : 1,
@@ -49,49 +50,49 @@ export default function ActionLogPage() {
       <p>
         <Link to={`/m/${data.slug}`}>{pickText(data.name, locale)}</Link>
       </p>
-      <h1>{t("accountability.log.title")}</h1>
-      <p>{t("accountability.log.intro")}</p>
+      <h1>{t("actionLog.title")}</h1>
+      <p>{t("actionLog.intro")}</p>
       <p>
         <a href={`/m/${data.slug}/action-log.jsonl`} download>
-          {t("accountability.log.download")}
+          {t("actionLog.download")}
         </a>
       </p>
-      <Form method="get" className="filters" aria-label={t("accountability.log.filter")}>
+      <Form method="get" className="filters" aria-label={t("actionLog.filter")}>
         <SelectField
           name="round"
-          label={t("accountability.log.round")}
+          label={t("actionLog.round")}
           defaultValue={data.filters.round}
           options={[
-            { value: "", label: t("accountability.log.anyRound") },
+            { value: "", label: t("actionLog.anyRound") },
             ...data.rounds.map((r) => ({ value: r.slug, label: pickText(r.title, locale) })),
           ]}
         />
         <SelectField
           name="action"
-          label={t("accountability.log.action")}
+          label={t("actionLog.action")}
           defaultValue={data.filters.action}
           options={[
-            { value: "", label: t("accountability.log.anyAction") },
+            { value: "", label: t("actionLog.anyAction") },
             ...data.actions.map((a) => ({ value: a, label: a })),
           ]}
         />
-        <button type="submit">{t("accountability.log.apply")}</button>
+        <button type="submit">{t("actionLog.apply")}</button>
       </Form>
-      <p role="status">{t("accountability.log.count", { count: data.total })}</p>
+      <p role="status">{t("actionLog.count", { count: data.total })}</p>
       {data.entries.length === 0 ? (
-        <p>{t("accountability.log.empty")}</p>
+        <p>{t("actionLog.empty")}</p>
       ) : (
         <div className="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">{t("accountability.log.seq")}</th>
-                <th scope="col">{t("accountability.log.at")}</th>
-                <th scope="col">{t("accountability.log.actor")}</th>
-                <th scope="col">{t("accountability.log.action")}</th>
-                <th scope="col">{t("accountability.log.target")}</th>
-                <th scope="col">{t("accountability.log.summary")}</th>
-                <th scope="col">{t("accountability.log.hash")}</th>
+                <th scope="col">{t("actionLog.seq")}</th>
+                <th scope="col">{t("actionLog.at")}</th>
+                <th scope="col">{t("actionLog.actor")}</th>
+                <th scope="col">{t("actionLog.action")}</th>
+                <th scope="col">{t("actionLog.target")}</th>
+                <th scope="col">{t("actionLog.summary")}</th>
+                <th scope="col">{t("actionLog.hash")}</th>
               </tr>
             </thead>
             <tbody>
@@ -121,11 +122,11 @@ export default function ActionLogPage() {
           </table>
         </div>
       )}
-      <nav aria-label={t("accountability.log.page", { page: data.page, pages: data.pages })}>
+      <nav aria-label={t("actionLog.page", { page: data.page, pages: data.pages })}>
         <p>
-          {t("accountability.log.page", { page: data.page, pages: data.pages })}{" "}
-          {data.page > 1 ? <Link to={query(data.page - 1)}>{t("accountability.log.previous")}</Link> : null}{" "}
-          {data.page < data.pages ? <Link to={query(data.page + 1)}>{t("accountability.log.next")}</Link> : null}
+          {t("actionLog.page", { page: data.page, pages: data.pages })}{" "}
+          {data.page > 1 ? <Link to={query(data.page - 1)}>{t("actionLog.previous")}</Link> : null}{" "}
+          {data.page < data.pages ? <Link to={query(data.page + 1)}>{t("actionLog.next")}</Link> : null}
         </p>
       </nav>
     </>

@@ -1,11 +1,12 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { observer, scopeOf } from "../services/scope";
 import { openDataIndex } from "../services/tally/open-data.server";
 import { pageTitle } from "../components/page-title";
+import { phaseLabel } from "../components/labels";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("openData.title"));
 
@@ -46,7 +47,7 @@ export default function OpenData() {
               <th scope="row">
                 <Link to={`/m/${data.slug}/rounds/${r.slug}`}>{pickText(r.title, locale)}</Link>
               </th>
-              <td>{r.phase ? t(`phase.${r.phase}` as MessageKey) : "—"}</td>
+              <td>{r.phase ? t(phaseLabel[r.phase]) : "—"}</td>
               <td>
                 {r.published ? (
                   <>

@@ -1,11 +1,9 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { asc, eq } from "drizzle-orm";
-import { districts } from "../../db/schema";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { commentCounts } from "../services/proposals/comments.server";
 import { surveyQuestionsOf } from "../services/participation/surveys.server";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
@@ -13,6 +11,9 @@ import { notFound } from "../web/http.server";
 import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { ownProposals, publicRound } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { phaseLabel, proposalStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -27,30 +28,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     status: url.searchParams.get("status") || null,
     q: url.searchParams.get("q")?.slice(0, 200) || null,
   };
-  const found = await publicRound(
-    context.db,
-    municipality.id,
-    params.round ?? "",
-    municipality.timeZone,
-    new Date(),
-    filters,
-  );
+  const found = await publicRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "", filters });
   if (!found) throw notFound("round");
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [districtRows, mine] = await Promise.all([
-    context.db
-      .select()
-      .from(districts)
-      .where(eq(districts.municipalityId, municipality.id))
-      .orderBy(asc(districts.position)),
-    current ? ownProposals(context.db, found.round.id, current.user.id) : [],
+    districtsOf(context.db, scope),
+    current ? ownProposals(context.db, scope, { roundId: found.round.id }) : [],
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
-  const counts = await commentCounts(
-    context.db,
-    found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
-  );
-  const surveyQuestions = await surveyQuestionsOf(context.db, found.round.id);
+  const counts = await commentCounts(context.db, scope, {
+    proposalIds: found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
+  });
+  const surveyQuestions = await surveyQuestionsOf(context.db, scope, { roundId: found.round.id });
   return json({
     hasSurvey: surveyQuestions.length > 0,
     slug: municipality.slug,
@@ -121,7 +111,7 @@ export default function RoundPage() {
       </p>
       <p>
         {t("round.currentPhase")}:{" "}
-        <strong>{data.currentPhase ? t(`phase.${data.currentPhase}` as MessageKey) : t("round.noCurrentPhase")}</strong>
+        <strong>{data.currentPhase ? t(phaseLabel[data.currentPhase]) : t("round.noCurrentPhase")}</strong>
       </p>
       <h2>{t("round.phases")}</h2>
       <ol className="timeline">
@@ -131,7 +121,7 @@ export default function RoundPage() {
             aria-current={p.kind === data.currentPhase ? "step" : undefined}
             className={p.kind === data.currentPhase ? "current" : undefined}
           >
-            <strong>{t(`phase.${p.kind}` as MessageKey)}</strong>:{" "}
+            <strong>{t(phaseLabel[p.kind])}</strong>:{" "}
             {t("phase.dates", { start: formatDay(locale, p.startsOn), end: formatDay(locale, p.endsOn) })}
           </li>
         ))}
@@ -140,7 +130,7 @@ export default function RoundPage() {
       (data.currentPhase === "published" || data.currentPhase === "implementation") ? (
         <p>
           <Link to={`${base}/results`}>{t("rounds.results.link")}</Link> ·{" "}
-          <Link to={`${base}/implementation`}>{t("accountability.impl.board")}</Link>
+          <Link to={`${base}/implementation`}>{t("implementation.board")}</Link>
         </p>
       ) : null}
       {data.hasSurvey ? (
@@ -172,7 +162,7 @@ export default function RoundPage() {
             {data.mine.map((p) => (
               <li key={p.id}>
                 <Link to={`${base}/proposals/${p.id}`}>{pickText(p.title, locale)}</Link> —{" "}
-                <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+                <span className="status">{t(proposalStatusLabel[p.status])}</span>
                 {p.status === "submitted" && data.currentPhase === "proposals" ? (
                   <>
                     {" "}
@@ -212,7 +202,7 @@ export default function RoundPage() {
             { value: "", label: t("rounds.filter.any") },
             ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
               value: s,
-              label: t(`rounds.proposal.status.${s}` as MessageKey),
+              label: t(proposalStatusLabel[s]),
             })),
           ]}
         />
@@ -258,7 +248,7 @@ export default function RoundPage() {
                       {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
                     </td>
                     <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-                    <td>{t(`rounds.proposal.status.${p.status}` as MessageKey)}</td>
+                    <td>{t(proposalStatusLabel[p.status])}</td>
                     <td className="num">
                       <Link
                         to={`${base}/proposals/${p.id}#comments`}

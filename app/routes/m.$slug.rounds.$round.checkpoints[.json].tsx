@@ -3,6 +3,7 @@ import { publicCheckpoints, publicConsistencyProof } from "../services/ballots/c
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
+import { observer, scopeOf } from "../services/scope";
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body, null, 2), {
@@ -17,7 +18,7 @@ const json = (body: unknown, status = 200) =>
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const query = new URL(request.url).searchParams;
   if (query.has("from") || query.has("to")) {

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -12,7 +12,7 @@ import { translator } from "../domain/i18n";
 import { type FieldErrors, echoValues, formFailure, validateForm } from "../web/forms.server";
 import { requestLocale } from "../web/locale.server";
 import { roleIn } from "../services/tenancy/municipality.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import {
   UPDATE_COMMENT_MAX,
   commentOnUpdate,
@@ -21,8 +21,11 @@ import {
   isSubscribed,
   setSubscription,
   updateCommentsOf,
-} from "../services/accountability/implementation.server";
+} from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { implementationMessages } from "../web/refusal-messages/rounds";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -30,14 +33,15 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** Public timeline of one funded proposal; logged-in residents can subscribe to its updates. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const found = await fundedProposal(context.db, scopeOf(municipality, observer), {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const current = await optionalUser(request, context);
-  const comments = await updateCommentsOf(
-    context.db,
-    found.updates.map((u) => u.id),
-  );
-  const isStaff = current ? (await roleIn(context.db, current.user.id, municipality.id)) !== null : false;
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
+  const comments = await updateCommentsOf(context.db, scope, { updateIds: found.updates.map((u) => u.id) });
+  const isStaff = (await roleIn(context.db, scope)) !== null;
   return json({
     isStaff,
     comments: comments.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
@@ -56,53 +60,64 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       postedOn: u.postedOn,
     })),
     loggedIn: current !== null,
-    subscribed: current ? await isSubscribed(context.db, current.user.id, found.item.id) : false,
+    subscribed: current ? await isSubscribed(context.db, scope, { proposalId: found.item.id }) : false,
   });
 }
 
 const commentSchema = z.object({ updateId: z.string().min(1), body: z.string().trim().min(1).max(UPDATE_COMMENT_MAX) });
+/** Commenting and hiding name their intent; the subscription form sends `subscribe` (yes or no) only. */
+const intentSchema = z.object({
+  intent: z.enum(["comment", "hide", "subscribe"]).catch("subscribe"),
+  subscribe: z.string().catch(""),
+});
 const hideSchema = z.object({ commentId: z.string().min(1), reason: z.string().trim().min(1).max(500) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
   const form = await readForm(request);
-  const found = await fundedProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await fundedProposal(context.db, scope, {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}/implementation/${found.item.id}`;
   const t = translator(requestLocale(request));
-  const intent = form.get("intent");
+  const choice = validateForm(intentSchema, form, t, {});
+  const intent = choice.ok ? choice.data.intent : "subscribe";
   if (intent === "comment") {
-    const parsed = validateForm(commentSchema, form, t, { body: "accountability.comments.body" });
+    const parsed = validateForm(commentSchema, form, t, { body: "implementation.comments.body" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await commentOnUpdate(context.db, {
-        userId: user.id,
-        municipalityId: municipality.id,
+      await commentOnUpdate(context.db, scope, {
         proposalId: found.item.id,
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+      return refusalResponseFrom(error, t, echoValues(form), implementationMessages);
     }
     return redirect(back);
   }
   if (intent === "hide") {
     const access = await requireStaff(request, context, params.slug);
-    const parsed = validateForm(hideSchema, form, t, { reason: "accountability.comments.reason" });
+    const parsed = validateForm(hideSchema, form, t, { reason: "implementation.comments.reason" });
     if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
     try {
-      await hideUpdateComment(context.db, access, {
+      await hideUpdateComment(context.db, scopeOf(access.municipality, userActor(access.user)), {
         proposalId: found.item.id,
         roundId: found.round.id,
         ...parsed.data,
       });
     } catch (error) {
-      return refusalResponse(error, t, echoValues(form), "accountability.error.");
+      return refusalResponseFrom(error, t, echoValues(form), implementationMessages);
     }
     return redirect(back);
   }
-  await setSubscription(context.db, user.id, found.item.id, form.get("subscribe") === "yes");
+  await setSubscription(context.db, scope, {
+    proposalId: found.item.id,
+    subscribed: choice.ok && choice.data.subscribe === "yes",
+  });
   return redirect(back);
 }
 
@@ -114,31 +129,26 @@ export default function ImplementationTimeline() {
   return (
     <>
       <p>
-        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("accountability.impl.board")}</Link>
+        <Link to={`/m/${data.slug}/rounds/${data.round.slug}/implementation`}>{t("implementation.board")}</Link>
       </p>
       <h1>{pickText(item.title, locale)}</h1>
       <dl>
-        <dt>{t("accountability.impl.status")}</dt>
-        <dd>{t(`accountability.impl.status.${item.status}` as MessageKey)}</dd>
-        {item.cancelReason ? <dd>{t("accountability.impl.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
-        <dt>{t("accountability.impl.progress")}</dt>
+        <dt>{t("implementation.status")}</dt>
+        <dd>{t(implementationStatusLabel[item.status])}</dd>
+        {item.cancelReason ? <dd>{t("implementation.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
+        <dt>{t("implementation.progress")}</dt>
         <dd>
-          <progress
-            className="progress"
-            max={100}
-            value={item.progress}
-            aria-label={t("accountability.impl.progress")}
-          />{" "}
+          <progress className="progress" max={100} value={item.progress} aria-label={t("implementation.progress")} />{" "}
           {formatNumber(locale, item.progress)}
           {locale === "fa" ? "٪" : "%"}
         </dd>
-        <dt>{t("accountability.impl.allocated")}</dt>
+        <dt>{t("implementation.allocated")}</dt>
         <dd className="num">{formatMoney(locale, item.allocated, data.currency)}</dd>
-        <dt>{t("accountability.impl.spent")}</dt>
+        <dt>{t("implementation.spent")}</dt>
         <dd className="num">{formatMoney(locale, item.spent, data.currency)}</dd>
         {item.expectedCompletion ? (
           <>
-            <dt>{t("accountability.impl.expected")}</dt>
+            <dt>{t("implementation.expected")}</dt>
             <dd>{formatDay(locale, item.expectedCompletion)}</dd>
           </>
         ) : null}
@@ -146,9 +156,9 @@ export default function ImplementationTimeline() {
       {data.loggedIn ? (
         <PostForm>
           <input type="hidden" name="subscribe" value={data.subscribed ? "no" : "yes"} />
-          {data.subscribed ? <p>{t("accountability.impl.subscribed")}</p> : null}
+          {data.subscribed ? <p>{t("implementation.subscribed")}</p> : null}
           <button type="submit" className="secondary">
-            {data.subscribed ? t("accountability.impl.unsubscribe") : t("accountability.impl.subscribe")}
+            {data.subscribed ? t("implementation.unsubscribe") : t("implementation.subscribe")}
           </button>
         </PostForm>
       ) : (
@@ -156,27 +166,27 @@ export default function ImplementationTimeline() {
           <Link
             to={`/login?next=${encodeURIComponent(`/m/${data.slug}/rounds/${data.round.slug}/implementation/${item.id}`)}`}
           >
-            {t("accountability.impl.loginToSubscribe")}
+            {t("implementation.loginToSubscribe")}
           </Link>
         </p>
       )}
-      <h2>{t("accountability.impl.timeline")}</h2>
+      <h2>{t("implementation.timeline")}</h2>
       {data.updates.length === 0 ? (
-        <p>{t("accountability.impl.noUpdates")}</p>
+        <p>{t("implementation.noUpdates")}</p>
       ) : (
         <ol className="card-list">
           {data.updates.map((u) => (
             <li key={u.id}>
               <p>
-                <strong>{formatDay(locale, u.postedOn)}</strong> —{" "}
-                {t(`accountability.impl.status.${u.status}` as MessageKey)} — {formatNumber(locale, u.progress)}
+                <strong>{formatDay(locale, u.postedOn)}</strong> — {t(implementationStatusLabel[u.status])} —{" "}
+                {formatNumber(locale, u.progress)}
                 {locale === "fa" ? "٪" : "%"} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>
               {u.photoUrl ? (
                 <p>
                   <a href={u.photoUrl} rel="noopener noreferrer nofollow">
-                    {t("accountability.impl.photo")}
+                    {t("implementation.photo")}
                   </a>
                 </p>
               ) : null}
@@ -211,7 +221,7 @@ function UpdateComments({ updateId }: { updateId: string }) {
                 <>
                   {" "}
                   <span className="badge-official" data-official={c.official}>
-                    {t("accountability.comments.staff")}
+                    {t("implementation.comments.staff")}
                   </span>
                 </>
               ) : null}{" "}
@@ -219,17 +229,17 @@ function UpdateComments({ updateId }: { updateId: string }) {
               {c.body !== null ? (
                 c.body
               ) : (
-                <em>{t("accountability.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
+                <em>{t("implementation.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
               )}
               {data.isStaff && c.body !== null ? (
                 <PostForm className="inline-form">
                   <input type="hidden" name="intent" value="hide" />
                   <input type="hidden" name="commentId" value={c.id} />
                   <label>
-                    {t("accountability.comments.reason")} <input name="reason" required />
+                    {t("implementation.comments.reason")} <input name="reason" required />
                   </label>{" "}
                   <button type="submit" className="secondary">
-                    {t("accountability.comments.hide")}
+                    {t("implementation.comments.hide")}
                   </button>
                 </PostForm>
               ) : null}
@@ -244,14 +254,14 @@ function UpdateComments({ updateId }: { updateId: string }) {
           <TextArea
             id={`comment-${updateId}`}
             name="body"
-            label={t("accountability.comments.add")}
+            label={t("implementation.comments.add")}
             error={mine ? result?.errors?.body : undefined}
             defaultValue={mine ? result?.values?.body : undefined}
           />
-          <button type="submit">{t("accountability.comments.post")}</button>
+          <button type="submit">{t("implementation.comments.post")}</button>
         </PostForm>
       ) : (
-        <p className="hint">{t("accountability.comments.login")}</p>
+        <p className="hint">{t("implementation.comments.login")}</p>
       )}
     </div>
   );

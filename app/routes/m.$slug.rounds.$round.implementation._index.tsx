@@ -2,20 +2,22 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
-import { spentVsAllocatedChart } from "../domain/accountability/implementation";
-import { type MessageKey, formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { spentVsAllocatedChart } from "../domain/implementation/implementation";
+import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { fundedBoard } from "../services/accountability/implementation.server";
+import { fundedBoard } from "../services/implementation/implementation.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf } from "../services/scope";
+import { implementationStatusLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
-  pageTitle(matches, (t, locale) => [t("accountability.impl.title"), data && pickText(data.round.title, locale)]);
+  pageTitle(matches, (t, locale) => [t("implementation.title"), data && pickText(data.round.title, locale)]);
 
 /** Public board of a round's funded proposals: progress bars, money spent vs allocated (chart + table). */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const board = await fundedBoard(context.db, municipality.id, params.round ?? "");
+  const board = await fundedBoard(context.db, scopeOf(municipality, observer), { roundSlug: params.round ?? "" });
   if (!board) throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -31,34 +33,34 @@ export default function ImplementationBoard() {
   const data = useLoaderData<typeof loader>();
   const chart = spentVsAllocatedChart(
     data.items.map((i) => ({ title: pickText(i.title, locale), allocated: i.allocated, spent: i.spent })),
-    { allocated: t("accountability.impl.allocated"), spent: t("accountability.impl.spent") },
+    { allocated: t("implementation.allocated"), spent: t("implementation.spent") },
   );
   return (
     <>
       <p>
         <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{pickText(data.round.title, locale)}</Link>
       </p>
-      <h1>{t("accountability.impl.title")}</h1>
-      <p>{t("accountability.impl.intro")}</p>
+      <h1>{t("implementation.title")}</h1>
+      <p>{t("implementation.intro")}</p>
       <p>
-        {t("accountability.impl.openData")}: <a href={`/m/${data.slug}/implementation.json`}>JSON</a> ·{" "}
+        {t("implementation.openData")}: <a href={`/m/${data.slug}/implementation.json`}>JSON</a> ·{" "}
         <a href={`/m/${data.slug}/implementation.csv`}>CSV</a>
       </p>
       {data.items.length === 0 ? (
-        <p>{t("accountability.impl.none")}</p>
+        <p>{t("implementation.none")}</p>
       ) : (
         <>
           <BarChart data={chart} horizontal rtl={locale === "fa"} />
           <table>
-            <caption>{t("accountability.impl.chartCaption", { currency: data.currency })}</caption>
+            <caption>{t("implementation.chartCaption", { currency: data.currency })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t("accountability.impl.proposal")}</th>
-                <th scope="col">{t("accountability.impl.status")}</th>
-                <th scope="col">{t("accountability.impl.progress")}</th>
-                <th scope="col">{t("accountability.impl.allocated")}</th>
-                <th scope="col">{t("accountability.impl.spent")}</th>
-                <th scope="col">{t("accountability.impl.expected")}</th>
+                <th scope="col">{t("implementation.proposal")}</th>
+                <th scope="col">{t("implementation.status")}</th>
+                <th scope="col">{t("implementation.progress")}</th>
+                <th scope="col">{t("implementation.allocated")}</th>
+                <th scope="col">{t("implementation.spent")}</th>
+                <th scope="col">{t("implementation.expected")}</th>
               </tr>
             </thead>
             <tbody>
@@ -70,11 +72,9 @@ export default function ImplementationBoard() {
                     </Link>
                   </th>
                   <td>
-                    {t(`accountability.impl.status.${i.status}` as MessageKey)}
+                    {t(implementationStatusLabel[i.status])}
                     {i.cancelReason ? (
-                      <div className="hint">
-                        {t("accountability.impl.cancelledBecause", { reason: i.cancelReason })}
-                      </div>
+                      <div className="hint">{t("implementation.cancelledBecause", { reason: i.cancelReason })}</div>
                     ) : null}
                   </td>
                   <td>
@@ -82,7 +82,7 @@ export default function ImplementationBoard() {
                       className="progress"
                       max={100}
                       value={i.progress}
-                      aria-label={t("accountability.impl.progress")}
+                      aria-label={t("implementation.progress")}
                     />{" "}
                     <span className="num">
                       {formatNumber(locale, i.progress)}

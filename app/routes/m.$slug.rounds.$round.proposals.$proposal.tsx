@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
-import { type MessageKey, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import {
   type Stance,
   addComment,
@@ -18,8 +18,13 @@ import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { commentMessages } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
+import { proposalStatusLabel, stanceLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -29,20 +34,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const current = await optionalUser(request, context);
   // The author also sees their own proposal while it awaits review (without comments until it is public).
-  const found = await readableProposal(
-    context.db,
-    municipality.id,
-    params.round ?? "",
-    params.proposal ?? "",
-    current?.user.id ?? null,
-  );
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
+  const found = await readableProposal(context.db, scope, {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
-  const thread = await commentThread(context.db, {
-    proposalId: found.proposal.id,
-    userId: current?.user.id ?? null,
-    page,
-  });
+  const thread = await commentThread(context.db, scope, { proposalId: found.proposal.id, page });
   const p = found.proposal;
   return json({
     slug: municipality.slug,
@@ -67,49 +66,71 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+// Lengths and emptiness are checked by the use cases, which name the field; a stance outside the
+// three is no stance.
+const text = z.string().default("");
+const stance = text.transform(
+  (s): Stance | null => (["for", "neutral", "against"] as const).find((x) => x === s) ?? null,
+);
+const commentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("comment"), body: text, stance, commentId: text }),
+  z.object({ intent: z.literal("reply"), body: text, stance, commentId: text }),
+  z.object({ intent: z.literal("edit"), body: text, commentId: text }),
+  z.object({ intent: z.literal("delete"), commentId: text }),
+  z.object({ intent: z.literal("flag"), commentId: text, reason: text }),
+]);
+
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await publicProposal(context.db, municipality.id, params.round ?? "", params.proposal ?? "");
+  const found = await publicProposal(context.db, scopeOf(municipality, observer), {
+    roundSlug: params.round ?? "",
+    proposalId: params.proposal ?? "",
+  });
   if (!found) throw notFound("proposal");
   const user = await requireUser(request, context);
+  const scope = scopeOf(municipality, userActor(user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const field = (name: string) => String(form.get(name) ?? "");
-  const intent = field("intent");
-  const values = { body: field("body").slice(0, 5000), stance: field("stance"), commentId: field("commentId"), intent };
+  const parsed = validateForm(commentSchema, form, t, { body: "comments.body", reason: "comments.flagReason" });
+  if (!parsed.ok) {
+    // An unknown intent names no comment this page can act on.
+    const errors = parsed.errors.intent ? { form: t(commentMessages.comment_unknown) } : parsed.errors;
+    return json<Outcome>({ errors, values: parsed.values }, { status: 400 });
+  }
+  const input = parsed.data;
+  const values = {
+    body: "body" in input ? input.body.slice(0, 5000) : "",
+    stance: "stance" in input ? (input.stance ?? "") : "",
+    commentId: input.commentId,
+    intent: input.intent,
+  };
   // Comments are addressed by id; only those of this page's proposal can be changed or flagged here.
   const proposalId = found.proposal.id;
   try {
-    if (intent === "comment" || intent === "reply") {
-      const stance = (["for", "neutral", "against"] as const).find((s) => s === values.stance) ?? null;
-      await addComment(context.db, {
-        municipality,
+    if (input.intent === "comment" || input.intent === "reply") {
+      await addComment(context.db, scope, {
         roundId: found.round.id,
         proposalId: found.proposal.id,
-        user,
-        body: field("body"),
-        stance: intent === "comment" ? (stance as Stance | null) : null,
-        parentId: intent === "reply" ? values.commentId : null,
+        body: input.body,
+        stance: input.intent === "comment" ? input.stance : null,
+        parentId: input.intent === "reply" ? input.commentId : null,
       });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.posted") });
     }
-    if (intent === "edit") {
-      await editComment(context.db, { commentId: values.commentId, proposalId, user, body: field("body") });
+    if (input.intent === "edit") {
+      await editComment(context.db, scope, { commentId: input.commentId, proposalId, body: input.body });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.saved") });
     }
-    if (intent === "delete") {
-      await deleteComment(context.db, { commentId: values.commentId, proposalId, user });
+    if (input.intent === "delete") {
+      await deleteComment(context.db, scope, { commentId: input.commentId, proposalId });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
     }
-    if (intent === "flag") {
-      await flagComment(context.db, { commentId: values.commentId, proposalId, user, reason: field("reason") });
-      return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
-    }
-    return json<Outcome>({ errors: { form: t("comments.error.comment_unknown") }, values }, { status: 400 });
+    await flagComment(context.db, scope, { commentId: input.commentId, proposalId, reason: input.reason });
+    return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
   } catch (error) {
-    return refusalResponse(error, t, values, "comments.error.");
+    return refusalResponseFrom(error, t, values, commentMessages);
   }
 }
 
@@ -131,7 +152,7 @@ export default function ProposalPage() {
       <p>
         {pickText(data.envelope.name, locale)} ·{" "}
         {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
-        <span className="status">{t(`rounds.proposal.status.${p.status}` as MessageKey)}</span>
+        <span className="status">{t(proposalStatusLabel[p.status])}</span>
       </p>
       {p.location ? <p>{p.location}</p> : null}
       <div className="prose" style={{ whiteSpace: "pre-line" }}>
@@ -212,12 +233,7 @@ export default function ProposalPage() {
                       </span>
                     </>
                   ) : null}
-                  {c.stance ? (
-                    <span className={`stance stance-${c.stance}`}>
-                      {" "}
-                      · {t(`comments.stance.${c.stance}` as MessageKey)}
-                    </span>
-                  ) : null}{" "}
+                  {c.stance ? <span className={`stance stance-${c.stance}`}> · {t(stanceLabel[c.stance])}</span> : null}{" "}
                   · <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
                   {c.edited ? ` ${t("comments.edited")}` : null}
                 </p>

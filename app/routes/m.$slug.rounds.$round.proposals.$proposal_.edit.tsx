@@ -5,28 +5,31 @@ import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { formFailure } from "../web/forms.server";
+import { formFailure, validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { editOwnProposal, withdrawProposal } from "../services/proposals/proposals.server";
-import { refusalResponse } from "../web/refusals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import { proposalInRound } from "../services/rounds/rounds-admin.server";
 import { RefusedError } from "../services/errors.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { z } from "zod";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
   let proposal: Awaited<ReturnType<typeof proposalInRound>>;
   try {
-    proposal = await proposalInRound(context.db, found.round.id, params.proposal ?? "");
+    proposal = await proposalInRound(context.db, scope, { roundId: found.round.id, proposalId: params.proposal ?? "" });
   } catch (error) {
     if (error instanceof RefusedError) throw notFound("proposal");
     throw error;
@@ -55,27 +58,35 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The withdraw button sends `withdraw`; anything else is the proposal's form, which parseProposalForm reads. */
+const intentSchema = z.object({ intent: z.enum(["withdraw", "save"]).catch("save") });
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const target = { user, municipality, roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
+  const target = { roundSlug: found.round.slug, proposalId: params.proposal ?? "" };
   // Authorization before validation: only the author gets as far as reading the form.
-  const proposal = await proposalInRound(context.db, found.round.id, target.proposalId).catch((error) => {
+  const proposal = await proposalInRound(context.db, scope, {
+    roundId: found.round.id,
+    proposalId: target.proposalId,
+  }).catch((error) => {
     if (error instanceof RefusedError) throw notFound("proposal");
     throw error;
   });
   if (proposal.authorId !== user.id) throw deny(403, "bad_request", "Only the author may change this proposal.");
   const back = `/m/${municipality.slug}/rounds/${found.round.slug}`;
-  if (form.get("intent") === "withdraw") {
+  const choice = validateForm(intentSchema, form, t, {});
+  if (choice.ok && choice.data.intent === "withdraw") {
     try {
-      await withdrawProposal(context.db, target);
+      await withdrawProposal(context.db, scope, target);
       return redirect(back);
     } catch (error) {
-      return refusalResponse(error, t, {});
+      return roundRefusalResponse(error, t, {});
     }
   }
   const parsed = parseProposalForm(
@@ -85,10 +96,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   );
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    await editOwnProposal(context.db, { ...target, input: parsed.data });
+    await editOwnProposal(context.db, scope, { ...target, input: parsed.data });
     return redirect(`${back}/proposals/${target.proposalId}`);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
 }
 

@@ -10,17 +10,20 @@ import { requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { submitProposal } from "../services/proposals/proposals.server";
-import { refusalResponse } from "../web/refusals.server";
 import { proposalFormData } from "../services/rounds/resident-rounds.server";
-import { parseProposalForm } from "../services/rounds/round-forms.server";
+import { parseProposalForm } from "../web/round-forms.server";
 import { pageTitle } from "../components/page-title";
+import { scopeOf, userActor } from "../services/scope";
+import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.submitTitle"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  await requireUser(request, context);
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const user = await requireUser(request, context);
+  const found = await proposalFormData(context.db, scopeOf(municipality, userActor(user)), {
+    roundSlug: params.round ?? "",
+  });
   if (found?.round.kind !== "budgeting") throw notFound("round");
   return json({
     slug: municipality.slug,
@@ -37,7 +40,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const found = await proposalFormData(context.db, municipality, params.round ?? "");
+  const scope = scopeOf(municipality, userActor(user));
+  const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
   const parsed = parseProposalForm(
     form,
@@ -46,15 +50,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   );
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   try {
-    const { id } = await submitProposal(context.db, {
-      user,
-      municipality,
+    const { id } = await submitProposal(context.db, scope, {
       roundSlug: found.round.slug,
       input: parsed.data,
     });
     return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/proposals/${id}`);
   } catch (error) {
-    return refusalResponse(error, t, parsed.values);
+    return roundRefusalResponse(error, t, parsed.values);
   }
 }
 

@@ -2,21 +2,19 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { refusalResponse } from "../web/refusals.server";
+import { refusalResponseFrom } from "../web/refusals.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
-import {
-  SurveyRefused,
-  answerSurvey,
-  ownAnswers,
-  surveyOpen,
-  surveyQuestionsOf,
-} from "../services/participation/surveys.server";
+import { answerSurvey, ownAnswers, surveyOpen, surveyQuestionsOf } from "../services/participation/surveys.server";
 import { pageTitle } from "../components/page-title";
+import { observer, scopeOf, userActor } from "../services/scope";
+import { surveyMessages, surveyProblemErrors } from "../web/refusal-messages/rounds";
+import { z } from "zod";
+import { validateForm } from "../web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("survey.title", { round: pickText(data.round.title, locale) })]);
@@ -24,13 +22,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** A round's survey: anyone may read it; logged-in residents answer (and change their answers while open). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const current = await optionalUser(request, context);
+  const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const [questions, open, answers] = await Promise.all([
-    surveyQuestionsOf(context.db, round.id),
-    surveyOpen(context.db, round.id, municipality.timeZone),
-    current ? ownAnswers(context.db, round.id, current.user.id) : Promise.resolve(null),
+    surveyQuestionsOf(context.db, scope, { roundId: round.id }),
+    surveyOpen(context.db, scope, { roundId: round.id }),
+    current ? ownAnswers(context.db, scope, { roundId: round.id }) : Promise.resolve(null),
   ]);
   return json({
     slug: municipality.slug,
@@ -48,31 +47,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+/**
+ * Every `q-<question id>` field with its text values (several for multiple choice); whether they answer
+ * their questions is checked by the use case, which names each question.
+ */
+const answersSchema = z
+  .record(
+    z.preprocess(
+      (v) => (Array.isArray(v) ? v : [v]),
+      z.array(z.unknown()).transform((vs) => vs.filter((x) => typeof x === "string").map((x) => x.slice(0, 5000))),
+    ),
+  )
+  .transform(
+    (fields) => new Map(Object.entries(fields).filter(([key, values]) => key.startsWith("q-") && values.length)),
+  );
+
 type Outcome = { errors: Record<string, string> | null; notice?: string; given?: Record<string, string[]> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, municipality.id, params.round ?? "");
+  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const user = await requireUser(request, context);
   const form = await readForm(request);
   const t = translator(requestLocale(request));
-  const raw = new Map<string, string[]>();
-  for (const [key, value] of form) {
-    if (!key.startsWith("q-") || typeof value !== "string") continue;
-    raw.set(key, [...(raw.get(key) ?? []), value.slice(0, 5000)]);
-  }
+  const parsed = validateForm(answersSchema, form, t, {});
+  const raw = parsed.ok ? parsed.data : new Map<string, string[]>();
   try {
-    await answerSurvey(context.db, { municipality, roundId: round.id, userId: user.id, raw });
+    await answerSurvey(context.db, scopeOf(municipality, userActor(user)), { roundId: round.id, raw });
     return json<Outcome>({ errors: null, notice: t("survey.saved") });
   } catch (error) {
-    if (error instanceof SurveyRefused) {
-      const errors: Record<string, string> = {};
-      for (const p of error.problems) errors[p.field] ??= t(`survey.error.${p.code}` as MessageKey, p.params);
+    const errors = surveyProblemErrors(error, t);
+    if (errors) {
       // The page comes back with what was given, so nothing is lost (also without JavaScript).
       return json<Outcome>({ errors, given: Object.fromEntries(raw) }, { status: 400 });
     }
-    return refusalResponse(error, t, {}, "survey.error.");
+    return refusalResponseFrom(error, t, {}, surveyMessages);
   }
 }
 

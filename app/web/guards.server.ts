@@ -15,6 +15,7 @@ import {
   roleIn,
 } from "../services/tenancy/municipality.server";
 import { type CurrentSession, type SessionUser, sessionOf } from "./session.server";
+import { scopeOf, userActor } from "../services/scope";
 
 export async function optionalUser(request: Request, context: AppLoadContext): Promise<CurrentSession | null> {
   return sessionOf(context, request);
@@ -83,7 +84,7 @@ export async function requireStaff(
 ): Promise<StaffAccess> {
   const municipality = await requireMunicipality(context, slug);
   const user = await requireUser(request, context);
-  const role = await roleIn(context.db, user.id, municipality.id);
+  const role = await roleIn(context.db, scopeOf(municipality, userActor(user)));
   if (!role) throw deny(403, "staff", "Only council staff of this municipality may do this.");
   return { user, municipality, role };
 }

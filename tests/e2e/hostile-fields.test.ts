@@ -25,8 +25,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { districts, municipalities, proposals, users } from "../../db/schema";
 import { type Locale, type Translator, direction, pickText, translator } from "../../app/domain/i18n";
 import { addDays } from "../../app/domain/rounds/rules";
-import { postImplementationUpdate } from "../../app/services/accountability/implementation.server";
+import { postImplementationUpdate } from "../../app/services/implementation/implementation.server";
 import { appAndBrowserPerFile, logIn, switchLanguage } from "../support/e2e-server";
+import { scopeOf, userActor } from "../../app/services/scope";
 
 /** Right-to-left override and isolate, and their ends. */
 const [RLO, PDF, RLI, PDI] = ["\u202E", "\u202C", "\u2067", "\u2069"];
@@ -72,14 +73,18 @@ const env = appAndBrowserPerFile(
         .where(sql`${proposals.title}->>'en' = 'Library reading garden'`);
       const access = { user: { ...staff, isPlatformAdmin: false }, municipality };
       for (const [i, photoUrl] of LEGACY_PHOTOS.entries()) {
-        await postImplementationUpdate(db, access, "budget-1404", library.id, {
-          status: "in_progress",
-          progress: 61 + i,
-          spent: 700_000_000,
-          note: `Legacy photo ${i}`,
-          cancelReason: null,
-          expectedCompletion: null,
-          photoUrl,
+        await postImplementationUpdate(db, scopeOf(access.municipality, userActor(access.user)), {
+          roundSlug: "budget-1404",
+          proposalId: library.id,
+          update: {
+            status: "in_progress",
+            progress: 61 + i,
+            spent: 700_000_000,
+            note: `Legacy photo ${i}`,
+            cancelReason: null,
+            expectedCompletion: null,
+            photoUrl,
+          },
         });
       }
     },
@@ -555,58 +560,54 @@ describe("hostile text in every other field is inert", () => {
     await go(staffEn, "/m/demo/admin/rounds/budget-1404/implementation");
     const item = (title: string) => page.locator("details.panel", { hasText: title });
     await item("Library reading garden").locator("summary").click();
-    await item("Library reading garden").getByLabel(t("accountability.impl.progress"), { exact: true }).fill("70");
-    await item("Library reading garden").getByLabel(t("accountability.impl.note"), { exact: true }).fill(note);
+    await item("Library reading garden").getByLabel(t("implementation.progress"), { exact: true }).fill("70");
+    await item("Library reading garden").getByLabel(t("implementation.note"), { exact: true }).fill(note);
     for (const address of LEGACY_PHOTOS) {
-      await item("Library reading garden").getByLabel(t("accountability.impl.photoUrl"), { exact: true }).fill(address);
+      await item("Library reading garden").getByLabel(t("implementation.photoUrl"), { exact: true }).fill(address);
       expect(
-        await submit(page, item("Library reading garden").getByRole("button", { name: t("accountability.impl.post") })),
+        await submit(page, item("Library reading garden").getByRole("button", { name: t("implementation.post") })),
       ).toBe(400);
       await expect
         .poll(() => item("Library reading garden").locator(".field-error").textContent())
-        .toBe(t("field.invalid", { field: t("accountability.impl.photoUrl") }));
+        .toBe(t("field.invalid", { field: t("implementation.photoUrl") }));
     }
     // An https address is taken; then the other project is cancelled with a reason typed as a formula.
-    await item("Library reading garden").getByLabel(t("accountability.impl.photoUrl"), { exact: true }).fill(photo);
+    await item("Library reading garden").getByLabel(t("implementation.photoUrl"), { exact: true }).fill(photo);
     expect(
-      await submit(page, item("Library reading garden").getByRole("button", { name: t("accountability.impl.post") })),
+      await submit(page, item("Library reading garden").getByRole("button", { name: t("implementation.post") })),
     ).toBe(200);
     await item("Safe school routes").locator("summary").click();
-    await item("Safe school routes")
-      .getByLabel(t("accountability.impl.status"), { exact: true })
-      .selectOption("cancelled");
-    await item("Safe school routes").getByLabel(t("accountability.impl.note"), { exact: true }).fill(cancelNote);
-    await item("Safe school routes")
-      .getByLabel(t("accountability.impl.cancelReason"), { exact: true })
-      .fill(cancelReason);
-    expect(
-      await submit(page, item("Safe school routes").getByRole("button", { name: t("accountability.impl.post") })),
-    ).toBe(200);
+    await item("Safe school routes").getByLabel(t("implementation.status"), { exact: true }).selectOption("cancelled");
+    await item("Safe school routes").getByLabel(t("implementation.note"), { exact: true }).fill(cancelNote);
+    await item("Safe school routes").getByLabel(t("implementation.cancelReason"), { exact: true }).fill(cancelReason);
+    expect(await submit(page, item("Safe school routes").getByRole("button", { name: t("implementation.post") }))).toBe(
+      200,
+    );
 
     // A resident comments twice on the newest update; staff hide the second comment with a reason.
     const resident = await reza("en");
     await go(resident, library);
     for (const body of [kept, hiddenComment]) {
       const newest = resident.page.locator("ol.card-list > li").first();
-      await newest.getByLabel(resident.t("accountability.comments.add"), { exact: true }).fill(body);
-      await newest.getByRole("button", { name: resident.t("accountability.comments.post") }).click();
+      await newest.getByLabel(resident.t("implementation.comments.add"), { exact: true }).fill(body);
+      await newest.getByRole("button", { name: resident.t("implementation.comments.post") }).click();
       await expect.poll(() => resident.page.locator("main").textContent()).toContain(body);
     }
     await go(staffEn, library);
     const toHide = page.locator(".update-comments li", { hasText: "hidden comment" });
-    await toHide.getByLabel(t("accountability.comments.reason"), { exact: true }).fill(hideReason);
-    await toHide.getByRole("button", { name: t("accountability.comments.hide") }).click();
+    await toHide.getByLabel(t("implementation.comments.reason"), { exact: true }).fill(hideReason);
+    await toHide.getByRole("button", { name: t("implementation.comments.hide") }).click();
     await expect.poll(() => page.locator("main").textContent()).toContain(hideReason);
 
     for (const locale of ["en", "fa"] as const) {
       const v = await reza(locale);
-      const cancelled = v.t("accountability.impl.cancelledBecause", { reason: cancelReason });
-      await visit(v, library, [note, kept, v.t("accountability.comments.hidden", { reason: hideReason })]);
+      const cancelled = v.t("implementation.cancelledBecause", { reason: cancelReason });
+      await visit(v, library, [note, kept, v.t("implementation.comments.hidden", { reason: hideReason })]);
       // The hidden comment is gone; the two refused updates were not posted (the demo's, the two stored with a
       // javascript: and a data: photo address, and this one); only the https photo address is a link.
       expect(await v.page.locator("main").textContent()).not.toContain(hiddenComment);
-      expect(await v.page.getByRole("link", { name: v.t("accountability.impl.photo") }).count()).toBe(1);
-      expect(await v.page.locator("a", { hasText: v.t("accountability.impl.photo") }).getAttribute("href")).toBe(photo);
+      expect(await v.page.getByRole("link", { name: v.t("implementation.photo") }).count()).toBe(1);
+      expect(await v.page.locator("a", { hasText: v.t("implementation.photo") }).getAttribute("href")).toBe(photo);
       expect(await v.page.locator("ol.card-list > li").count()).toBe(4);
       await visit(v, school, [cancelNote, cancelled]);
       await visit(v, "/m/demo/rounds/budget-1404/implementation", [cancelled]);

@@ -414,20 +414,20 @@ describe("resident and observer journeys without JavaScript", () => {
       await page.getByRole("link", { name: c.funded.title }).click();
       await page.waitForURL(/\/implementation\/[0-9a-f-]{36}$/);
       expect(await text(page, "h1")).toBe(c.funded.title);
-      await page.getByRole("button", { name: t("accountability.impl.subscribe") }).click();
-      await expect.poll(() => text(page)).toContain(t("accountability.impl.subscribed"));
+      await page.getByRole("button", { name: t("implementation.subscribe") }).click();
+      await expect.poll(() => text(page)).toContain(t("implementation.subscribed"));
       await page.reload();
-      expect(await page.getByRole("button", { name: t("accountability.impl.unsubscribe") }).count()).toBe(1);
+      expect(await page.getByRole("button", { name: t("implementation.unsubscribe") }).count()).toBe(1);
 
       const update = page.locator("ol.card-list > li", { hasText: c.funded.note });
       // An empty comment: refused, the field named.
-      await update.getByRole("button", { name: t("accountability.comments.post") }).click();
+      await update.getByRole("button", { name: t("implementation.comments.post") }).click();
       await expect
         .poll(() => text(page, ".field-error"))
-        .toBe(t("field.required", { field: t("accountability.comments.body") }));
+        .toBe(t("field.required", { field: t("implementation.comments.body") }));
       const said = locale === "fa" ? "کی تمام می‌شود؟" : "When will it be finished?";
-      await update.getByLabel(t("accountability.comments.add")).fill(said);
-      await update.getByRole("button", { name: t("accountability.comments.post") }).click();
+      await update.getByLabel(t("implementation.comments.add")).fill(said);
+      await update.getByRole("button", { name: t("implementation.comments.post") }).click();
       await expect.poll(() => text(page, ".update-comments")).toContain(said);
       await expectLanguage(page, locale);
       expect(await text(page, ".update-comments li")).toContain(locale === "fa" ? "Roya Resident" : "Reza Resident");
@@ -452,24 +452,24 @@ describe("resident and observer journeys without JavaScript", () => {
       expect(await support.locator("tbody tr", { hasText: t("rounds.results.selected") }).count()).toBeGreaterThan(0);
 
       await page.goto(`${env.app.url}/m/demo`);
-      await page.getByRole("link", { name: t("accountability.log.link") }).click();
-      expect(await text(page, "h1")).toBe(t("accountability.log.title"));
-      await page.getByLabel(t("accountability.log.round")).selectOption({ label: past });
-      await page.getByLabel(t("accountability.log.action")).selectOption("round.publish");
-      await page.getByRole("button", { name: t("accountability.log.apply") }).click();
+      await page.getByRole("link", { name: t("actionLog.link") }).click();
+      expect(await text(page, "h1")).toBe(t("actionLog.title"));
+      await page.getByLabel(t("actionLog.round")).selectOption({ label: past });
+      await page.getByLabel(t("actionLog.action")).selectOption("round.publish");
+      await page.getByRole("button", { name: t("actionLog.apply") }).click();
       await page.waitForURL(/action=round.publish/);
-      expect(await text(page, "main > [role=status]")).toBe(t("accountability.log.count", { count: 1 }));
+      expect(await text(page, "main > [role=status]")).toBe(t("actionLog.count", { count: 1 }));
       expect(await page.locator("tbody tr").count()).toBe(1);
       expect(await text(page, "tbody tr")).toContain("round.publish");
 
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1404`);
-      await page.getByRole("link", { name: t("accountability.impl.board") }).click();
-      expect(await text(page, "h1")).toBe(t("accountability.impl.title"));
+      await page.getByRole("link", { name: t("implementation.board") }).click();
+      expect(await text(page, "h1")).toBe(t("implementation.title"));
       expect(await page.locator("table tbody tr").count()).toBe(4);
       await page.getByRole("link", { name: c.funded.title }).click();
       expect(await text(page, "h1")).toBe(c.funded.title);
       expect(await text(page)).toContain(c.funded.note);
-      expect(await page.getByRole("link", { name: t("accountability.impl.loginToSubscribe") }).count()).toBe(1);
+      expect(await page.getByRole("link", { name: t("implementation.loginToSubscribe") }).count()).toBe(1);
 
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/eligibility`);
       await expectLanguage(page, locale);

@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { actionLog, memberships } from "../../db/schema";
-import { verifyActionLog } from "../../app/domain/audit/verify";
+import { verifyActionLog } from "../../app/domain/action-log/verify";
 import * as logPage from "../../app/routes/m.$slug.log";
 import * as logExport from "../../app/routes/m.$slug.action-log[.jsonl]";
 import { recordAction } from "../../app/services/action-log/action-log.server";

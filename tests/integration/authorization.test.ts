@@ -445,7 +445,7 @@ beforeAll(async () => {
     municipality,
   };
   await runRoundTally(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "pub" });
-  await publishRound(database.db, access, "pub");
+  await publishRound(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "pub" });
   const [published] = await database.db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
   expect(published.status).toBe("funded");
 

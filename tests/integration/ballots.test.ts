@@ -8,7 +8,6 @@ import {
   districts,
   type envelopes,
   ledgerLeaves,
-  phases,
   proposals,
   rounds,
   turnout,
@@ -16,7 +15,7 @@ import {
   verifications,
 } from "../../db/schema";
 import { scopeOf, systemActor, userActor } from "../../app/services/scope";
-import { canonicalJson } from "../../app/domain/audit/canonical";
+import { canonicalJson } from "../../app/domain/canonical";
 import {
   BallotRefused,
   type CastInput,

@@ -27,6 +27,7 @@ import { findMunicipality } from "../../app/services/tenancy/municipality.server
 import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
+import { observer, scopeOf } from "../../app/services/scope";
 
 let database: Database;
 
@@ -93,7 +94,7 @@ describe("the published bundle of a round", () => {
     const election = parsePb(files.get("city.pb")?.toString() ?? "");
     expect(election.ballots).toHaveLength(round.counts.current);
     expect(new Set(election.ballots.map((b) => b.weight))).toEqual(new Set([1, 2]));
-    const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
+    const roundRow = await findRound(database.db, scopeOf(await demo(), observer), { slug: "budget-1404" });
     const [recorded] = await database.db
       .select()
       .from(tallies)
@@ -118,7 +119,7 @@ describe("the published bundle of a round", () => {
     // A voter's receipt checks against the bundle: signed, included, and counted (exit 0) or
     // replaced by a later ballot (exit 3: the check cannot tell who cast that one).
     const { receiptFor } = await import("../../app/services/ballots/checkpoints.server");
-    const roundRow = await findRound(database.db, (await demo()).id, "budget-1404");
+    const roundRow = await findRound(database.db, scopeOf(await demo(), observer), { slug: "budget-1404" });
     const ballotRows = await database.db
       .select()
       .from(ballotsTable)

@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const phaseToday = async (slug: string) => {
-  const view = await roundForStaff(database.db, town.municipality.id, slug, town.municipality.timeZone);
+  const view = await roundForStaff(database.db, town.admin, { slug });
   return currentPhase(view?.phases ?? [], dayIn(town.municipality.timeZone))?.kind ?? null;
 };
 

@@ -206,7 +206,13 @@ async function seedTenant(db: Db, p: { slug: string; domain: string; mark: strin
   });
   await makeComment(db, { ...on(votingProposals[0]), user: resident, parentId: top, body: `Too dear${p.mark}` });
   await makeComment(db, { ...on(votingProposals[1]), user: resident, body: `Rude words${p.mark}`, stance: "against" });
-  await flag(db, { commentId: top, proposalId: votingProposals[0], user: resident, reason: `rude${p.mark}` });
+  await flag(db, {
+    municipality,
+    commentId: top,
+    proposalId: votingProposals[0],
+    user: resident,
+    reason: `rude${p.mark}`,
+  });
 
   // A consultation with a survey, open for answers.
   const consultation = await makeRound(db, {

@@ -12,6 +12,7 @@ import { EDIT_WINDOW_MS, editComment } from "../../app/services/proposals/commen
 import { type TestBrowser, call } from "../support/requests";
 import { testDatabase } from "../support/db";
 import { type Town, loggedIn, acceptedProposal, setupTown } from "./verification-setup";
+import { scopeOf, userActor } from "../../app/services/scope";
 
 let database: Database;
 let town: Town;
@@ -115,10 +116,9 @@ describe("comments", () => {
     expect((await thread(alice)).comments[0]).toMatchObject({ body: "Yes please, soon", edited: true });
     const late = new Date(Date.now() + EDIT_WINDOW_MS + 60_000);
     await expect(
-      editComment(database.db, {
+      editComment(database.db, scopeOf(town.municipality, userActor(town.residents[0])), {
         commentId: mine.id,
         proposalId,
-        user: town.residents[0],
         body: "too late",
         now: late,
       }),

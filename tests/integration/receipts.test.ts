@@ -13,7 +13,7 @@ import type { Database } from "../../db/client";
 import { ballots, type envelopes, ledgerLeaves, ledgerNodes, users, verifications } from "../../db/schema";
 import { writeBundle } from "../../app/cli/bundle-files";
 import { main } from "../../app/cli/main";
-import { canonicalJson } from "../../app/domain/audit/canonical";
+import { canonicalJson } from "../../app/domain/canonical";
 import { sha256Hex } from "../../app/domain/bundle/format";
 import { leafHashOf, loadNodes } from "../../app/services/ballots/ledger-store.server";
 import { nodesCompletedByAppend, planAppend } from "../../app/domain/ledger/merkle";
@@ -257,7 +257,7 @@ describe("shora verify-receipt against a published bundle", () => {
     await checkpoint(round, at(5));
     // Counted and published by the server as usual.
     await runRoundTally(database.db, scopeOf(staff.municipality, userActor(staff.user)), { roundSlug: round.slug });
-    await publishRound(database.db, staff, round.slug);
+    await publishRound(database.db, staff, { roundSlug: round.slug });
     const bundle = await roundBundle(database.db, municipality, round.slug);
     if (!bundle) throw new Error("no bundle");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipts-"));
@@ -411,7 +411,7 @@ describe("the public receipt check", () => {
       now: new Date(day.getTime() + 2 * hour),
     });
     await runRoundTally(database.db, scopeOf(staff.municipality, userActor(staff.user)), { roundSlug: round.slug });
-    await publishRound(database.db, staff, round.slug);
+    await publishRound(database.db, staff, { roundSlug: round.slug });
     expect(await page(round, second)).toMatchObject({ published: true, fate: { kind: "counted" } });
     expect(await page(round, first)).toMatchObject({
       published: true,

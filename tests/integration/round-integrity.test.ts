@@ -195,7 +195,8 @@ describe("voting cannot reopen after a tally", () => {
     );
     expect(
       await refused(
-        updateRound(database.db, t.staff, t.roundSlug, {
+        updateRound(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+          slug: t.roundSlug,
           title: { en: "B" },
           description: { en: "" },
           phases: reopened,
@@ -206,7 +207,12 @@ describe("voting cannot reopen after a tally", () => {
     const moved = (await phasesInput(t.roundId)).map((p) => (p.kind === "voting" ? { ...p, endsOn: day(-3) } : p));
     expect(
       await refused(
-        updateRound(database.db, t.staff, t.roundSlug, { title: { en: "B" }, description: { en: "" }, phases: moved }),
+        updateRound(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
+          slug: t.roundSlug,
+          title: { en: "B" },
+          description: { en: "" },
+          phases: moved,
+        }),
       ),
     ).toEqual({ code: "voting_closed", status: 409 });
     const [voting] = await database.db
@@ -222,7 +228,7 @@ describe("voting cannot reopen after a tally", () => {
     await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
       roundSlug: t.roundSlug,
     });
-    await publishRound(database.db, t.staff, t.roundSlug);
+    await publishRound(database.db, t.staff, { roundSlug: t.roundSlug });
     const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
     if (!bundle) throw new Error("no bundle");
     expect(bundle.round.counts.current).toBe(3);
@@ -272,7 +278,7 @@ describe("coarse cast times keep their local day", () => {
     await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
       roundSlug: t.roundSlug,
     });
-    await publishRound(database.db, t.staff, t.roundSlug);
+    await publishRound(database.db, t.staff, { roundSlug: t.roundSlug });
     const published = await database.db
       .select({ castAt: ballots.castAt })
       .from(ballots)
@@ -295,6 +301,7 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
       ["tallying", 12, 14],
     ]);
     const staff = t.staff;
+    const staffScope = scopeOf(staff.municipality, userActor(staff.user));
     const fingerprint = await roundFingerprint(database.db, t.roundId);
     const envelopeInput = {
       slug: "city",
@@ -311,34 +318,59 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
       tallyCompletion: false,
     };
     const frozen = { code: "frozen", status: 409 };
-    expect(await refused(saveEnvelope(database.db, staff, t.roundSlug, envelopeInput, "city"))).toEqual(frozen);
-    expect(
-      await refused(saveEnvelope(database.db, staff, t.roundSlug, { ...envelopeInput, slug: "new" }, null)),
-    ).toEqual(frozen);
-    expect(await refused(deleteEnvelope(database.db, staff, t.roundSlug, "city"))).toEqual(frozen);
     expect(
       await refused(
-        createStaffProposal(database.db, staff, t.roundSlug, {
-          envelopeSlug: "city",
-          title: { en: "late" },
-          body: { en: "" },
-          cost: 1,
-          districtId: null,
-          location: null,
+        saveEnvelope(database.db, staffScope, {
+          roundSlug: t.roundSlug,
+          envelope: envelopeInput,
+          existingSlug: "city",
         }),
       ),
     ).toEqual(frozen);
     expect(
       await refused(
-        reviewProposal(database.db, staff, t.roundSlug, t.ids[0], {
-          decision: "accept",
-          cost: 1,
-          feasibilityNote: null,
+        saveEnvelope(database.db, staffScope, {
+          roundSlug: t.roundSlug,
+          envelope: { ...envelopeInput, slug: "new" },
+          existingSlug: null,
         }),
       ),
     ).toEqual(frozen);
     expect(
-      await refused(reviewProposal(database.db, staff, t.roundSlug, t.ids[0], { decision: "reject", reason: "late" })),
+      await refused(deleteEnvelope(database.db, staffScope, { roundSlug: t.roundSlug, envelopeSlug: "city" })),
+    ).toEqual(frozen);
+    expect(
+      await refused(
+        createStaffProposal(database.db, staffScope, {
+          roundSlug: t.roundSlug,
+          proposal: {
+            envelopeSlug: "city",
+            title: { en: "late" },
+            body: { en: "" },
+            cost: 1,
+            districtId: null,
+            location: null,
+          },
+        }),
+      ),
+    ).toEqual(frozen);
+    expect(
+      await refused(
+        reviewProposal(database.db, staffScope, {
+          roundSlug: t.roundSlug,
+          proposalId: t.ids[0],
+          review: { decision: "accept", cost: 1, feasibilityNote: null },
+        }),
+      ),
+    ).toEqual(frozen);
+    expect(
+      await refused(
+        reviewProposal(database.db, staffScope, {
+          roundSlug: t.roundSlug,
+          proposalId: t.ids[0],
+          review: { decision: "reject", reason: "late" },
+        }),
+      ),
     ).toEqual(frozen);
     expect(
       await refused(
@@ -363,9 +395,7 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
     await database.db.update(proposals).set({ authorId: t.residents[0].id }).where(eq(proposals.id, t.ids[1]));
     expect(
       await refused(
-        withdrawProposal(database.db, {
-          user: t.residents[0],
-          municipality: t.municipality,
+        withdrawProposal(database.db, scopeOf(t.municipality, userActor(t.residents[0])), {
           roundSlug: t.roundSlug,
           proposalId: t.ids[1],
         }),
@@ -374,7 +404,8 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
 
     const base = await phasesInput(t.roundId);
     const withVoting = (change: Partial<{ startsOn: string; endsOn: string }>) =>
-      updateRound(database.db, staff, t.roundSlug, {
+      updateRound(database.db, staffScope, {
+        slug: t.roundSlug,
         title: { en: "B" },
         description: { en: "" },
         phases: base.map((p) => (p.kind === "voting" ? { ...p, ...change } : p)),
@@ -387,7 +418,7 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
     expect(await roundFingerprint(database.db, t.roundId)).toBe(fingerprint);
     expect(await refused(withVoting({ endsOn: day(9) }))).toEqual({ code: "voting_end_later", status: 409 });
     // Advancing to the tally closes voting (yesterday was its last day); it does not reopen.
-    const advanced = await advancePhase(database.db, staff, t.roundSlug);
+    const advanced = await advancePhase(database.db, staffScope, { slug: t.roundSlug });
     expect(advanced.ok && advanced.to).toBe("tallying");
     expect(await roundFingerprint(database.db, t.roundId)).toBe(fingerprint);
     const [voting] = await database.db
@@ -432,7 +463,7 @@ describe("a withdrawn ballot is never opened", () => {
     await runRoundTally(database.db, scopeOf(t.staff.municipality, userActor(t.staff.user)), {
       roundSlug: t.roundSlug,
     });
-    await publishRound(database.db, t.staff, t.roundSlug);
+    await publishRound(database.db, t.staff, { roundSlug: t.roundSlug });
     const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
     if (!bundle) throw new Error("no bundle");
     const text = (name: string) => bundle.files.find((f) => f.name === name)?.bytes.toString("utf8") ?? "";

@@ -38,7 +38,7 @@ describe("the voter-key secret after publication", () => {
     const secret = await roundSecretForTests(database.db, roundId);
     expect(secret).toBeTruthy();
     await runRoundTally(database.db, scope, { roundSlug: "r" });
-    await publishRound(database.db, access, "r");
+    await publishRound(database.db, access, { roundSlug: "r" });
     await database.close();
     database = null;
     const scan = filesContaining([dataDir, keyStore], encodingsOf(secret as string));
@@ -67,7 +67,7 @@ describe("the voter-key secret after publication", () => {
     );
     expect(keys.map((k) => k.voter_key).sort()).toEqual(voters.map((v) => voterKey(secret, v)).sort());
     await runRoundTally(database.db, scope, { roundSlug: "r" });
-    await publishRound(database.db, access, "r");
+    await publishRound(database.db, access, { roundSlug: "r" });
     expect(await roundSecretForTests(database.db, roundId)).toBeNull();
     // No column of any table holds it (the dump of every row of the schema as text).
     const dump = await queryRows<{ t: string }>(
@@ -95,7 +95,7 @@ describe("draft baskets", () => {
     const [row] = await database.db.select().from(baskets).where(eq(baskets.userId, userId));
     expect(JSON.stringify(row.body)).not.toContain(voted.proposalId);
     await runRoundTally(database.db, voted.scope, { roundSlug: "r" });
-    await publishRound(database.db, voted.access, "r");
+    await publishRound(database.db, voted.access, { roundSlug: "r" });
     expect(await loadBasket(database.db, resident, { envelopeId: voted.envelopeId })).toBeNull();
     expect(await database.db.select().from(baskets).where(eq(baskets.userId, userId))).toEqual([]);
   });
@@ -158,7 +158,7 @@ describe("the key store", () => {
     const open = await votedRound(database.db, voters.slice(0, 2));
     const published = await votedRound(database.db, voters.slice(0, 2));
     await runRoundTally(database.db, published.scope, { roundSlug: "r" });
-    await publishRound(database.db, published.access, "r");
+    await publishRound(database.db, published.access, { roundSlug: "r" });
     createKeyOnce(roundSecretName(published.roundId), "left-behind-by-a-host-that-stopped");
     expect(await destroyPublishedSecrets(database.db)).toBe(1);
     expect(readKey(roundSecretName(published.roundId))).toBeNull();

@@ -150,7 +150,7 @@ describe("running a round's tally", () => {
       await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text(),
     );
     expect(before.results).toBeNull();
-    const published = await publishRound(database.db, access, "r");
+    const published = await publishRound(database.db, access, { roundSlug: "r" });
     const [latest] = await database.db.select().from(tallies).where(eq(tallies.roundId, roundId));
     expect(published.funded).toEqual(latest.selected);
     const [secret] = await database.db.select().from(roundSecrets).where(eq(roundSecrets.roundId, roundId));
@@ -171,7 +171,9 @@ describe("running a round's tally", () => {
     );
     expect(page.results.envelopes[0].ballots).toBe(7);
     expect(page.results.finalCheckpoint.treeSize).toBe(8);
-    await expect(publishRound(database.db, access, "r")).rejects.toMatchObject({ code: "already_published" });
+    await expect(publishRound(database.db, access, { roundSlug: "r" })).rejects.toMatchObject({
+      code: "already_published",
+    });
     const log = await database.db.select().from(actionLog).where(eq(actionLog.action, "round.publish"));
     expect(log.filter((l) => l.municipalityId === municipalityId)).toHaveLength(1);
   });

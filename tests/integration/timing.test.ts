@@ -97,7 +97,7 @@ describe("stored cast times", () => {
     const before = await database.db.select().from(ballots).where(eq(ballots.roundId, voted.roundId));
     expect(before.every((b) => b.castAt.getTime() % HOUR === 0)).toBe(true);
     await runRoundTally(database.db, voted.scope, { roundSlug: "r" });
-    await publishRound(database.db, voted.access, "r");
+    await publishRound(database.db, voted.access, { roundSlug: "r" });
     const after = await database.db.select().from(ballots).where(eq(ballots.roundId, voted.roundId));
     const afterLeaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, voted.roundId));
     const times = [...after.map((b) => b.castAt), ...afterLeaves.map((l) => l.createdAt)];

@@ -124,7 +124,7 @@ export async function logText(db: Db, municipalityId: string): Promise<string> {
 /** An envelope "city" (1,000) in the town's round with one accepted proposal ("Shade trees", 300): its id. */
 export async function acceptedProposal(db: Db, town: Pick<Town, "roundSlug" | "admin" | "staff">): Promise<string> {
   const admin: Member = { ...town.admin, role: "admin" };
-  const round = (await findRound(db, town.admin.municipality.id, town.roundSlug)) as Round;
+  const round = (await findRound(db, town.admin, { slug: town.roundSlug })) as Round;
   const envelope = await makeEnvelope(db, { by: admin, round, slug: "city", name: { en: "City" }, amount: 1000 });
   return makeProposal(db, {
     by: { ...town.staff, role: "staff" },

@@ -327,7 +327,9 @@ describe("checkpoints cosigned by two witnesses", () => {
     await cast(round, [round.p[0]], votingAt(30));
     await runRoundTally(database.db, scopeOf(municipality, userActor(admin)), { roundSlug: round.slug });
     await w.bob.server.close();
-    await expect(publishRound(database.db, { user: admin, municipality }, round.slug)).rejects.toMatchObject({
+    await expect(
+      publishRound(database.db, scopeOf(municipality, userActor(admin)), { roundSlug: round.slug }),
+    ).rejects.toMatchObject({
       code: "witness_quorum_missing",
       status: 409,
       params: { have: 1, quorum: 2 },
@@ -339,7 +341,7 @@ describe("checkpoints cosigned by two witnesses", () => {
       .update(witnessTable)
       .set({ url: w.bob.server.url })
       .where(and(eq(witnessTable.municipalityId, municipality.id), eq(witnessTable.name, "witness.example/bob")));
-    await publishRound(database.db, { user: admin, municipality }, round.slug);
+    await publishRound(database.db, scopeOf(municipality, userActor(admin)), { roundSlug: round.slug });
     expect(await isPublished(database.db, round.id)).toBe(true);
     const [entry] = await database.db
       .select()

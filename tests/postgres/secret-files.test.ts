@@ -26,7 +26,7 @@ describe("the voter-key secret after publication", () => {
     const secret = await roundSecretForTests(database.db, roundId);
     expect(secret).toBeTruthy();
     await runRoundTally(database.db, scope, { roundSlug: "r" });
-    await publishRound(database.db, access, "r");
+    await publishRound(database.db, access, { roundSlug: "r" });
     // Everything written so far reaches the files (the test server runs locally; the tests run as root).
     await database.db.execute(sql`checkpoint`);
     const [{ data_directory }] = await queryRows<{ data_directory: string }>(database.db, sql`show data_directory`);

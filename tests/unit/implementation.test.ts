@@ -3,7 +3,7 @@ import {
   checkImplementationUpdate,
   spentVsAllocatedChart,
   toCsv,
-} from "../../app/domain/accountability/implementation";
+} from "../../app/domain/implementation/implementation";
 
 const planned = { status: "planned" as const, progress: 0, spent: 0 };
 const update = { status: "in_progress" as const, progress: 30, spent: 1000, note: "Work started", cancelReason: null };

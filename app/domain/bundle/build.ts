@@ -5,7 +5,7 @@
  * ledger; the verifier derives them again on its own.
  */
 import { sign as edSign, createPrivateKey } from "node:crypto";
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 import { csvLine } from "../csv";
 import type { PbElection } from "../pbfile";
 import { writePb } from "../pbfile";

@@ -4,7 +4,7 @@
  * verify benchmark and for anyone who wants to try the verifier. The same seed gives the same bytes.
  */
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 import type { BallotBody } from "../ballots/rules";
 import { checkpointNoteBody, checkpointOrigin, signCheckpoint } from "../ledger/checkpoint";
 import { cosign } from "../ledger/cosignature";

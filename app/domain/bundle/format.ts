@@ -14,7 +14,7 @@
  *   SHA256SUMS(.sig)      SHA-256 of every file above, signed with the municipality's Ed25519 key
  */
 import { hash } from "node:crypto";
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 import type { BallotBody, EnvelopeBallotRules } from "../ballots/rules";
 import type { RuleName } from "../tally";
 

@@ -9,7 +9,7 @@
 import { hash } from "node:crypto";
 import type { Leaf, Opening } from "./format";
 import { leafText } from "./format";
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 
 export interface LineFacts {
   /** False: the line is not JSON or has no leaf object (the reason is in `problem`). */

@@ -6,7 +6,7 @@
  * file's checksum. Stops at the first failure and names the file, line or leaf, and the reason.
  */
 import { createPublicKey, verify as edVerify } from "node:crypto";
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 import { verifyCheckpoint } from "../ledger/checkpoint";
 import { PbFormatError, decodePb, parsePb } from "../pbfile";
 import { tally } from "../tally";

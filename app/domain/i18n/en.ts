@@ -1,5 +1,6 @@
 import { witnessesEn } from "./areas/witnesses";
-import { accountabilityEn } from "./areas/accountability";
+import { actionLogEn } from "./areas/action-log";
+import { implementationEn } from "./areas/implementation";
 import { participationEn } from "./areas/participation";
 import { ballotsEn } from "./areas/ballots";
 import { roundsEn } from "./areas/rounds";
@@ -156,7 +157,8 @@ export const en = {
   "error.500.body": "An unexpected error occurred. It has been logged; please try again later.",
   "error.backHome": "Back to the home page",
   "footer.openSource": "Shora is open-source software. Published results can be recomputed by anyone.",
-  ...accountabilityEn,
+  ...actionLogEn,
+  ...implementationEn,
   ...participationEn,
   ...ballotsEn,
   ...roundsEn,

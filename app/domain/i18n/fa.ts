@@ -1,5 +1,6 @@
 import { witnessesFa } from "./areas/witnesses.fa";
-import { accountabilityFa } from "./areas/accountability.fa";
+import { actionLogFa } from "./areas/action-log.fa";
+import { implementationFa } from "./areas/implementation.fa";
 import { participationFa } from "./areas/participation.fa";
 import { ballotsFa } from "./areas/ballots.fa";
 import { roundsFa } from "./areas/rounds.fa";
@@ -155,7 +156,8 @@ export const fa: Record<MessageKey, string> = {
   "error.500.body": "خطای پیش‌بینی‌نشده‌ای رخ داد. ثبت شد؛ لطفاً بعداً دوباره بکوشید.",
   "error.backHome": "بازگشت به صفحهٔ خانه",
   "footer.openSource": "شورا نرم‌افزاری متن‌باز است. نتایج منتشرشده را هر کسی می‌تواند دوباره حساب کند.",
-  ...accountabilityFa,
+  ...actionLogFa,
+  ...implementationFa,
   ...participationFa,
   ...ballotsFa,
   ...roundsFa,

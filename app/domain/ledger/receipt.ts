@@ -3,7 +3,7 @@
  * municipality holds the voter's ballot; with the published bundle, it shows which ballot of the
  * voter's chain (revotes, withdrawal) was counted and whether its published opening is the voter's.
  */
-import { canonicalJson } from "../audit/canonical";
+import { canonicalJson } from "../canonical";
 import type { BallotBody } from "../ballots/rules";
 import { type Leaf, commitmentHex, leafHashHex, leafText } from "../bundle/format";
 import { type Checkpoint, verifyCheckpoint } from "./checkpoint";

@@ -7,10 +7,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { type MembershipRole, memberships, membershipRoles, users } from "../../../db/schema";
-import { recordAction } from "../action-log/action-log.server";
+import { recordAction, actionBy } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
-import { staffLog } from "./actor-log.server";
 
 /** Every reason a membership change is refused. */
 export type MembershipRefusal =
@@ -75,7 +74,7 @@ async function adminCount(tx: Tx, municipalityId: string): Promise<number> {
 }
 
 const logged = async (tx: Tx, scope: Scope, action: string, userId: string) => ({
-  ...(await staffLog(tx, scope)),
+  ...(await actionBy(tx, scope)),
   action,
   target: `member:${userId}`,
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { actionLog } from "../../../db/schema";
-import { canonicalJson } from "../../domain/audit/canonical";
-import { type ActionEntry, GENESIS_HASH, chainHash } from "../../domain/audit/chain";
+import { actionLog, users } from "../../../db/schema";
+import { canonicalJson } from "../../domain/canonical";
+import { type ActionEntry, GENESIS_HASH, chainHash } from "../../domain/action-log/chain";
+import { type Scope, actorUserId } from "../scope";
 
 export interface StaffAction {
   municipalityId: string;
@@ -59,7 +60,22 @@ export async function recordAction(tx: Tx | Db, input: StaffAction): Promise<voi
   });
 }
 
-export interface PublishedAction extends ActionEntry {
+/** Who acts, for an entry: the scope's municipality and the acting user's name as it is now. */
+export async function actionBy(
+  db: Db | Tx,
+  scope: Scope,
+): Promise<Pick<StaffAction, "municipalityId" | "municipalitySlug" | "actor">> {
+  const id = actorUserId(scope);
+  const [user] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, id));
+  if (!user) throw new Error(`no user ${id}`);
+  return {
+    municipalityId: scope.municipality.id,
+    municipalitySlug: scope.municipality.slug,
+    actor: { id, displayName: user.displayName },
+  };
+}
+
+interface PublishedAction extends ActionEntry {
   hash: string;
 }
 
@@ -76,16 +92,17 @@ function toPublished(row: typeof actionLog.$inferSelect, municipalitySlug: strin
   };
 }
 
-export const LOG_PAGE_SIZE = 50;
+const ACTION_LOG_PAGE_SIZE = 50;
 
 /** One page of the public log, newest first, optionally filtered by round and action. */
 export async function listActions(
   db: Db,
-  municipality: { id: string; slug: string },
+  scope: Scope,
   filters: { roundId?: string | null; action?: string | null; page?: number },
 ) {
+  const { municipality } = scope;
   // From the address: at least 1, and small enough for an exact offset (a page past the last one is empty).
-  const page = Math.min(Math.max(1, filters.page ?? 1), Math.floor(Number.MAX_SAFE_INTEGER / LOG_PAGE_SIZE));
+  const page = Math.min(Math.max(1, filters.page ?? 1), Math.floor(Number.MAX_SAFE_INTEGER / ACTION_LOG_PAGE_SIZE));
   const where = and(
     eq(actionLog.municipalityId, municipality.id),
     filters.roundId ? eq(actionLog.roundId, filters.roundId) : undefined,
@@ -97,8 +114,8 @@ export async function listActions(
       .from(actionLog)
       .where(where)
       .orderBy(desc(actionLog.seq))
-      .limit(LOG_PAGE_SIZE)
-      .offset((page - 1) * LOG_PAGE_SIZE),
+      .limit(ACTION_LOG_PAGE_SIZE)
+      .offset((page - 1) * ACTION_LOG_PAGE_SIZE),
     db.select({ n: count() }).from(actionLog).where(where),
     db
       .selectDistinct({ action: actionLog.action })
@@ -110,13 +127,14 @@ export async function listActions(
     entries: rows.map((r) => toPublished(r, municipality.slug)),
     total: n,
     page,
-    pages: Math.max(1, Math.ceil(n / LOG_PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(n / ACTION_LOG_PAGE_SIZE)),
     actions: actions.map((a) => a.action),
   };
 }
 
 /** The whole chain in order, one JSON object per line (what `shora verify-log` checks). */
-export async function exportActionsJsonl(db: Db, municipality: { id: string; slug: string }): Promise<string> {
+export async function exportActionsJsonl(db: Db, scope: Scope): Promise<string> {
+  const { municipality } = scope;
   const rows = await db
     .select()
     .from(actionLog)

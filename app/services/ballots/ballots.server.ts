@@ -23,7 +23,7 @@ import {
 } from "../../../db/schema";
 import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
 import { nodesCompletedByAppend, planAppend } from "../../domain/ledger/merkle";
-import { canonicalJson } from "../../domain/audit/canonical";
+import { canonicalJson } from "../../domain/canonical";
 import { type BallotBody, type BallotViolation, checkBallot } from "../../domain/ballots/rules";
 import { ballotType } from "../../domain/ballots/types";
 import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";

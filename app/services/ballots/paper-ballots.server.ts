@@ -15,7 +15,7 @@ import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { type EligibilityRules, envelopeOpenTo, roundVerdict } from "../../domain/verification/eligibility";
 import { type IdProblem, idChecker } from "../../domain/verification/ids";
-import { recordAction } from "../action-log/action-log.server";
+import { recordAction, actionBy } from "../action-log/action-log.server";
 import {
   type BallotRefusal,
   BallotRefused,
@@ -26,9 +26,7 @@ import {
 import { censusEntry, censusSecret, identityHash, idRulesOf } from "../verification/census.server";
 import { RefusedError } from "../errors.server";
 import type { Scope } from "../scope";
-import { staffLogOf } from "./staff-log.server";
 import { findRound } from "../rounds/rounds-admin.server";
-import { scopeOf, userActor } from "../scope";
 import { roundRules } from "../verification/eligibility.server";
 
 /** The most paper ballots one batch may carry (a polling place's day, with room to spare). */
@@ -113,7 +111,7 @@ export async function enterPaperBallots(
 ) {
   const now = input.now ?? new Date();
   const municipality = scope.municipality;
-  const round = await findRound(db, municipality.id, input.roundSlug);
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round)
     throw new PaperBallotsRefused([{ line: null, code: "round_unknown", field: "form", params: {}, violations: [] }]);
   if (input.ballots.length === 0)
@@ -201,7 +199,7 @@ export async function enterPaperBallots(
     }
     if (problems.length) throw new PaperBallotsRefused(problems);
     await recordAction(tx, {
-      ...(await staffLogOf(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "ballot.paper",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -218,7 +216,7 @@ export async function enterPaperBallots(
 export async function paperBallotSheet(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
   const { municipality } = scope;
   const now = input.now ?? new Date();
-  const round = await findRound(db, municipality.id, input.roundSlug);
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round) return null;
   const [envelopeRows, phaseRows] = await Promise.all([
     db

@@ -500,7 +500,10 @@ async function votePastRound(
     roundSlug: "budget-1404",
     now: tallyDay,
   });
-  await publishRound(db, access, "budget-1404", tallyDay);
+  await publishRound(db, scopeOf(access.municipality, userActor(access.user)), {
+    roundSlug: "budget-1404",
+    now: tallyDay,
+  });
   const plan: Record<string, ["planned" | "in_progress" | "completed", number, number]> = {
     "New lights in Shahid park": ["completed", 100, 1_750_000_000],
     "Library reading garden": ["in_progress", 60, 700_000_000],

@@ -6,50 +6,76 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { phases, surveyQuestions, surveyResponses } from "../../../db/schema";
+import { phases, rounds, surveyQuestions, surveyResponses } from "../../../db/schema";
 import { csvLine } from "../../domain/csv";
 import type { LocalizedText } from "../../domain/i18n";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
-import { recordAction } from "../action-log/action-log.server";
-import { type Actor, logFor } from "../verification/census.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
-import type { Municipality } from "../tenancy/municipality.server";
 import { findRound } from "../rounds/rounds-admin.server";
-import { scopeOf, userActor } from "../scope";
+import { type Scope, actorUserId } from "../scope";
 import { mayParticipate } from "../verification/eligibility.server";
 
 import { QUESTION_KINDS, type QuestionKind } from "../../domain/rounds/survey";
-export const MAX_OPTIONS = 20;
-export const MAX_TEXT_ANSWER = 2000;
+const MAX_OPTIONS = 20;
+const MAX_TEXT_ANSWER = 2000;
 /** Phases in which a round's survey takes answers. */
 const OPEN_PHASES = new Set(["information", "proposals", "review", "voting"]);
 
 type Answer = number[] | number | string;
 
-export interface SurveyProblem {
+/** Why a survey question or a set of answers is refused. */
+export type SurveyRefusal =
+  | "round_not_found"
+  | "survey_kind"
+  | "survey_prompt"
+  | "survey_options"
+  | "survey_answered"
+  | "survey_question_unknown"
+  | "survey_closed"
+  | "survey_verified_only"
+  | "survey_required"
+  | "survey_text_long"
+  | "survey_scale"
+  | "survey_option";
+
+interface SurveyProblem {
   field: string;
-  code: string;
+  code: SurveyRefusal;
   params?: Record<string, string | number>;
 }
 
-/** Problems with a question or a set of answers, each named by its field. */
-export class SurveyRefused extends Error {
+/** Problems with a question or a set of answers, each named by its field (the first is the refusal's own). */
+export class SurveyProblems extends RefusedError<SurveyRefusal> {
   constructor(readonly problems: SurveyProblem[]) {
-    super(problems.map((p) => `${p.code} (${p.field})`).join(", "));
+    super(problems[0].code, problems[0].field, problems[0].params ?? {}, 400);
   }
 }
 
-export async function surveyQuestionsOf(db: Db, roundId: string) {
+/** The questions of a round of the scope's municipality, in order. */
+export async function surveyQuestionsOf(db: Db, scope: Scope, input: { roundId: string }) {
   return db
-    .select()
+    .select({ question: surveyQuestions })
     .from(surveyQuestions)
-    .where(eq(surveyQuestions.roundId, roundId))
-    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+    .innerJoin(rounds, eq(rounds.id, surveyQuestions.roundId))
+    .where(and(eq(surveyQuestions.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id))
+    .then((rows) => rows.map((r) => r.question));
 }
 
-async function roundOf(db: Db, municipalityId: string, slug: string) {
-  const round = await findRound(db, municipalityId, slug);
-  if (!round) throw new RefusedError("round_not_found", "form", {}, 404);
+/** The answers of a round of the scope's municipality, oldest first. */
+function responsesOf(db: Db, scope: Scope, roundId: string) {
+  return db
+    .select({ answers: surveyResponses.answers })
+    .from(surveyResponses)
+    .innerJoin(rounds, eq(rounds.id, surveyResponses.roundId))
+    .where(and(eq(surveyResponses.roundId, roundId), eq(rounds.municipalityId, scope.municipality.id)))
+    .orderBy(asc(surveyResponses.updatedAt));
+}
+
+async function roundOf(db: Db, scope: Scope, slug: string) {
+  const round = await findRound(db, scope, { slug });
+  if (!round) throw new RefusedError<SurveyRefusal>("round_not_found", "form", {}, 404);
   return round;
 }
 
@@ -68,8 +94,12 @@ export interface QuestionInput {
 }
 
 /** Adds a question at the end of the round's survey. */
-export async function addQuestion(db: Db, access: Actor, roundSlug: string, input: QuestionInput) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
+export async function addQuestion(
+  db: Db,
+  scope: Scope,
+  { roundSlug, question: input }: { roundSlug: string; question: QuestionInput },
+) {
+  const round = await roundOf(db, scope, roundSlug);
   const violations: SurveyProblem[] = [];
   const kind = QUESTION_KINDS.find((k) => k === input.kind);
   if (!kind) violations.push({ field: "kind", code: "survey_kind" });
@@ -90,7 +120,7 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
   if ((kind === "single" || kind === "multiple") && (options.length < 2 || options.length > MAX_OPTIONS)) {
     violations.push({ field: "options", code: "survey_options", params: { max: MAX_OPTIONS } });
   }
-  if (violations.length) throw new SurveyRefused(violations);
+  if (violations.length) throw new SurveyProblems(violations);
   const [{ n }] = await db.select({ n: count() }).from(surveyQuestions).where(eq(surveyQuestions.roundId, round.id));
   const id = randomUUID();
   await db.transaction(async (tx) => {
@@ -104,7 +134,7 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
       required: input.required,
     });
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.add",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -116,17 +146,21 @@ export async function addQuestion(db: Db, access: Actor, roundSlug: string, inpu
 }
 
 /** Removes a question (refused once anyone has answered: the answers would lose their meaning). */
-export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, questionId: string) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
-  if ((await answered(db, round.id)) > 0) throw new RefusedError("survey_answered", "form", {}, 409);
+export async function deleteQuestion(
+  db: Db,
+  scope: Scope,
+  { roundSlug, questionId }: { roundSlug: string; questionId: string },
+) {
+  const round = await roundOf(db, scope, roundSlug);
+  if ((await answered(db, round.id)) > 0) throw new RefusedError<SurveyRefusal>("survey_answered", "form", {}, 409);
   await db.transaction(async (tx) => {
     const [gone] = await tx
       .delete(surveyQuestions)
       .where(and(eq(surveyQuestions.id, questionId), eq(surveyQuestions.roundId, round.id)))
       .returning();
-    if (!gone) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    if (!gone) throw new RefusedError<SurveyRefusal>("survey_question_unknown", "form", {}, 404);
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.delete",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -139,12 +173,10 @@ export async function deleteQuestion(db: Db, access: Actor, roundSlug: string, q
 /** Moves a question one place up or down. */
 export async function moveQuestion(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  questionId: string,
-  direction: "up" | "down",
+  scope: Scope,
+  { roundSlug, questionId, direction }: { roundSlug: string; questionId: string; direction: "up" | "down" },
 ) {
-  const round = await roundOf(db, access.municipality.id, roundSlug);
+  const round = await roundOf(db, scope, roundSlug);
   await db.transaction(async (tx) => {
     const list = await tx
       .select()
@@ -152,14 +184,14 @@ export async function moveQuestion(
       .where(eq(surveyQuestions.roundId, round.id))
       .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
     const i = list.findIndex((q) => q.id === questionId);
-    if (i < 0) throw new RefusedError("survey_question_unknown", "form", {}, 404);
+    if (i < 0) throw new RefusedError<SurveyRefusal>("survey_question_unknown", "form", {}, 404);
     const j = direction === "up" ? i - 1 : i + 1;
     if (j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j], list[i]];
     for (let k = 0; k < list.length; k++)
       await tx.update(surveyQuestions).set({ position: k }).where(eq(surveyQuestions.id, list[k].id));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "survey.question.move",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -170,17 +202,36 @@ export async function moveQuestion(
 }
 
 /** Whether the round's survey takes answers today. */
-export async function surveyOpen(db: Db, roundId: string, timeZone: string, now = new Date()): Promise<boolean> {
-  const rows = await db.select().from(phases).where(eq(phases.roundId, roundId));
-  const phase = currentPhase(rows, dayIn(timeZone, now))?.kind;
+export async function surveyOpen(db: Db, scope: Scope, input: { roundId: string; now?: Date }): Promise<boolean> {
+  const rows = await db
+    .select({ phase: phases })
+    .from(phases)
+    .innerJoin(rounds, eq(rounds.id, phases.roundId))
+    .where(and(eq(phases.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
+  const phase = currentPhase(
+    rows.map((r) => r.phase),
+    dayIn(scope.municipality.timeZone, input.now ?? new Date()),
+  )?.kind;
   return phase !== undefined && OPEN_PHASES.has(phase);
 }
 
-export async function ownAnswers(db: Db, roundId: string, userId: string): Promise<Record<string, Answer> | null> {
+/** The acting person's answers in a round of the scope's municipality, or null. */
+export async function ownAnswers(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string },
+): Promise<Record<string, Answer> | null> {
   const [row] = await db
-    .select()
+    .select({ answers: surveyResponses.answers })
     .from(surveyResponses)
-    .where(and(eq(surveyResponses.roundId, roundId), eq(surveyResponses.userId, userId)));
+    .innerJoin(rounds, eq(rounds.id, surveyResponses.roundId))
+    .where(
+      and(
+        eq(surveyResponses.roundId, input.roundId),
+        eq(rounds.municipalityId, scope.municipality.id),
+        eq(surveyResponses.userId, actorUserId(scope)),
+      ),
+    );
   return row?.answers ?? null;
 }
 
@@ -190,20 +241,22 @@ export async function ownAnswers(db: Db, roundId: string, userId: string): Promi
  */
 export async function answerSurvey(
   db: Db,
-  input: { municipality: Municipality; roundId: string; userId: string; raw: Map<string, string[]>; now?: Date },
+  scope: Scope,
+  input: { roundId: string; raw: Map<string, string[]>; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  if (!(await surveyOpen(db, input.roundId, input.municipality.timeZone, now)))
-    throw new RefusedError("survey_closed", "form", {}, 409);
+  const userId = actorUserId(scope);
+  if (!(await surveyOpen(db, scope, { roundId: input.roundId, now })))
+    throw new RefusedError<SurveyRefusal>("survey_closed", "form", {}, 409);
   if (
-    !(await mayParticipate(db, scopeOf(input.municipality, userActor({ id: input.userId })), {
+    !(await mayParticipate(db, scope, {
       roundId: input.roundId,
       action: "comment",
     }))
   ) {
-    throw new RefusedError("survey_verified_only", "form", {}, 403);
+    throw new RefusedError<SurveyRefusal>("survey_verified_only", "form", {}, 403);
   }
-  const questions = await surveyQuestionsOf(db, input.roundId);
+  const questions = await surveyQuestionsOf(db, scope, input);
   const answers: Record<string, Answer> = {};
   const violations: SurveyProblem[] = [];
   for (const q of questions) {
@@ -232,10 +285,10 @@ export async function answerSurvey(
       else answers[q.id] = [...picks].sort((a, b) => a - b);
     }
   }
-  if (violations.length) throw new SurveyRefused(violations);
+  if (violations.length) throw new SurveyProblems(violations);
   await db
     .insert(surveyResponses)
-    .values({ roundId: input.roundId, userId: input.userId, answers, updatedAt: now })
+    .values({ roundId: input.roundId, userId, answers, updatedAt: now })
     .onConflictDoUpdate({
       target: [surveyResponses.roundId, surveyResponses.userId],
       set: { answers, updatedAt: now },
@@ -243,14 +296,10 @@ export async function answerSurvey(
 }
 
 /** Counts and percentages per option, the scale's distribution and mean, and the free-text answers. */
-export async function surveyResults(db: Db, roundId: string) {
+export async function surveyResults(db: Db, scope: Scope, input: { roundId: string }) {
   const [questions, responses] = await Promise.all([
-    surveyQuestionsOf(db, roundId),
-    db
-      .select({ answers: surveyResponses.answers })
-      .from(surveyResponses)
-      .where(eq(surveyResponses.roundId, roundId))
-      .orderBy(asc(surveyResponses.updatedAt)),
+    surveyQuestionsOf(db, scope, input),
+    responsesOf(db, scope, input.roundId),
   ]);
   const respondents = responses.length;
   const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
@@ -285,14 +334,15 @@ export async function surveyResults(db: Db, roundId: string) {
 }
 
 /** One row per respondent (numbered, anonymous), one column per question; choices by their label. */
-export async function surveyCsv(db: Db, roundId: string, locale: "en" | "fa"): Promise<string> {
+export async function surveyCsv(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string; locale: "en" | "fa" },
+): Promise<string> {
+  const { locale } = input;
   const [questions, responses] = await Promise.all([
-    surveyQuestionsOf(db, roundId),
-    db
-      .select({ answers: surveyResponses.answers })
-      .from(surveyResponses)
-      .where(eq(surveyResponses.roundId, roundId))
-      .orderBy(asc(surveyResponses.updatedAt)),
+    surveyQuestionsOf(db, scope, input),
+    responsesOf(db, scope, input.roundId),
   ]);
   const text = (t: LocalizedText) => t[locale] ?? t.en ?? t.fa ?? "";
   const rows = [csvLine(["respondent", ...questions.map((q) => text(q.prompt))])];

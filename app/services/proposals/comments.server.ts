@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import type { Db, Tx } from "../../../db/client";
 import {
   type MembershipRole,
   commentFlags,
@@ -17,20 +17,46 @@ import {
   users,
 } from "../../../db/schema";
 import { PUBLIC_PROPOSAL_STATUSES } from "../../domain/rounds/statuses";
-import { recordAction } from "../action-log/action-log.server";
-import { type Actor, logFor } from "../verification/census.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
-import type { Municipality } from "../tenancy/municipality.server";
-import type { SessionUser } from "../../web/session.server";
-import { scopeOf, userActor } from "../scope";
+import { type Scope, actorUserId } from "../scope";
 import { mayParticipate } from "../verification/eligibility.server";
 
+/** Why a comment (or its moderation) is refused. */
+export type CommentRefusal =
+  | "comment_empty"
+  | "comment_too_long"
+  | "comment_verified_only"
+  | "comment_parent_unknown"
+  | "comment_unknown"
+  | "comment_not_yours"
+  | "comment_edit_window"
+  | "comment_hidden"
+  | "comment_flag_own"
+  | "comment_flagged_already"
+  | "moderation_reason";
+
+/** The ids of the proposals of the scope's municipality (a subquery). */
+function proposalsOf(db: Db, scope: Scope) {
+  return db
+    .select({ id: proposals.id })
+    .from(proposals)
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(eq(rounds.municipalityId, scope.municipality.id));
+}
+
+/** The logged-in reader's id, or null for an observer. */
+function readerOf(scope: Scope): string | null {
+  return scope.actor.kind === "user" ? scope.actor.userId : null;
+}
+
 export const EDIT_WINDOW_MS = 15 * 60_000;
-export const MAX_COMMENT_LENGTH = 4000;
+const MAX_COMMENT_LENGTH = 4000;
 /** Top-level comments per page (each with all its replies). */
-export const COMMENTS_PER_PAGE = 20;
+const COMMENTS_PER_PAGE = 20;
 /** Replies deeper than this are shown at this depth. */
-export const MAX_DEPTH = 3;
+const MAX_DEPTH = 3;
 
 export type Stance = "for" | "neutral" | "against";
 
@@ -39,19 +65,17 @@ export type Stance = "for" | "neutral" | "against";
  * still awaiting review (or not accepted) only for its author, who is sent there after submitting.
  * `public` tells which.
  */
-export async function readableProposal(
-  db: Db,
-  municipalityId: string,
-  roundSlug: string,
-  proposalId: string,
-  userId: string | null,
-) {
+export async function readableProposal(db: Db, scope: Scope, input: { roundSlug: string; proposalId: string }) {
+  const { roundSlug, proposalId } = input;
+  const userId = readerOf(scope);
   const [row] = await db
     .select({ proposal: proposals, round: rounds, envelope: envelopes })
     .from(proposals)
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
     .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
-    .where(and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, municipalityId)));
+    .where(
+      and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, scope.municipality.id)),
+    );
   if (!row) return null;
   const isPublic = (PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(row.proposal.status);
   if (!isPublic && (userId === null || row.proposal.authorId !== userId)) return null;
@@ -59,25 +83,25 @@ export async function readableProposal(
 }
 
 /** A public proposal of a municipality with its round and envelope, or null (what comments attach to). */
-export async function publicProposal(db: Db, municipalityId: string, roundSlug: string, proposalId: string) {
-  const found = await readableProposal(db, municipalityId, roundSlug, proposalId, null);
+export async function publicProposal(db: Db, scope: Scope, input: { roundSlug: string; proposalId: string }) {
+  const found = await readableProposal(db, { ...scope, actor: { kind: "observer" } }, input);
   return found?.public ? found : null;
 }
 
 function checkBody(body: string): string {
   const text = body.replace(/\r\n/g, "\n").trim();
-  if (text.length === 0) throw new RefusedError("comment_empty", "body");
-  if (text.length > MAX_COMMENT_LENGTH) throw new RefusedError("comment_too_long", "body", { max: MAX_COMMENT_LENGTH });
+  if (text.length === 0) throw new RefusedError<CommentRefusal>("comment_empty", "body");
+  if (text.length > MAX_COMMENT_LENGTH)
+    throw new RefusedError<CommentRefusal>("comment_too_long", "body", { max: MAX_COMMENT_LENGTH });
   return text;
 }
 
 export async function addComment(
   db: Db,
+  scope: Scope,
   input: {
-    municipality: Municipality;
     roundId: string;
     proposalId: string;
-    user: SessionUser;
     body: string;
     stance: Stance | null;
     parentId: string | null;
@@ -85,33 +109,34 @@ export async function addComment(
   },
 ) {
   const body = checkBody(input.body);
+  const userId = actorUserId(scope);
   if (
-    !(await mayParticipate(db, scopeOf(input.municipality, userActor(input.user)), {
+    !(await mayParticipate(db, scope, {
       roundId: input.roundId,
       action: "comment",
     }))
   ) {
-    throw new RefusedError("comment_verified_only", "body", {}, 403);
+    throw new RefusedError<CommentRefusal>("comment_verified_only", "body", {}, 403);
   }
   if (input.parentId) {
     const [parent] = await db
       .select()
       .from(comments)
       .where(and(eq(comments.id, input.parentId), eq(comments.proposalId, input.proposalId)));
-    if (!parent) throw new RefusedError("comment_parent_unknown", "body", {}, 404);
+    if (!parent) throw new RefusedError<CommentRefusal>("comment_parent_unknown", "body", {}, 404);
   }
   // The badge comes from the author's membership now, stored with the comment (ADR 0015); nothing
   // the client sends can set it.
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.userId, input.user.id), eq(memberships.municipalityId, input.municipality.id)));
+    .where(and(eq(memberships.userId, userId), eq(memberships.municipalityId, scope.municipality.id)));
   const id = randomUUID();
   await db.insert(comments).values({
     id,
     proposalId: input.proposalId,
     parentId: input.parentId,
-    authorId: input.user.id,
+    authorId: userId,
     authorRole: membership?.role ?? null,
     body,
     stance: input.parentId ? null : input.stance,
@@ -121,43 +146,55 @@ export async function addComment(
 }
 
 /**
- * A comment by id, on the proposal whose page the request came from: a comment of another proposal
- * (or another municipality) is unknown there.
+ * A comment by id, on the proposal whose page the request came from and in the scope's municipality:
+ * a comment of another proposal (or another municipality) is unknown there.
  */
-async function commentOn(db: Db, commentId: string, proposalId: string) {
-  const [row] = await db
-    .select()
+async function commentOn(db: Db, scope: Scope, commentId: string, proposalId: string) {
+  const [found] = await db
+    .select({ comment: comments })
     .from(comments)
-    .where(and(eq(comments.id, commentId), eq(comments.proposalId, proposalId)));
-  if (!row || row.deletedAt) throw new RefusedError("comment_unknown", "form", {}, 404);
+    .innerJoin(proposals, eq(proposals.id, comments.proposalId))
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(
+      and(
+        eq(comments.id, commentId),
+        eq(comments.proposalId, proposalId),
+        eq(rounds.municipalityId, scope.municipality.id),
+      ),
+    );
+  const row = found?.comment;
+  if (!row || row.deletedAt) throw new RefusedError<CommentRefusal>("comment_unknown", "form", {}, 404);
   return row;
 }
 
-async function ownComment(db: Db, commentId: string, userId: string, proposalId: string) {
-  const row = await commentOn(db, commentId, proposalId);
-  if (row.authorId !== userId) throw new RefusedError("comment_not_yours", "form", {}, 403);
+async function ownComment(db: Db, scope: Scope, commentId: string, proposalId: string) {
+  const row = await commentOn(db, scope, commentId, proposalId);
+  if (row.authorId !== actorUserId(scope)) throw new RefusedError<CommentRefusal>("comment_not_yours", "form", {}, 403);
   return row;
 }
 
 export async function editComment(
   db: Db,
-  input: { commentId: string; proposalId: string; user: SessionUser; body: string; now?: Date },
+  scope: Scope,
+  input: { commentId: string; proposalId: string; body: string; now?: Date },
 ) {
   const now = input.now ?? new Date();
   const body = checkBody(input.body);
-  const row = await ownComment(db, input.commentId, input.user.id, input.proposalId);
+  const row = await ownComment(db, scope, input.commentId, input.proposalId);
   if (now.getTime() - row.createdAt.getTime() > EDIT_WINDOW_MS)
-    throw new RefusedError("comment_edit_window", "body", { minutes: EDIT_WINDOW_MS / 60_000 }, 409);
-  if (row.hiddenAt) throw new RefusedError("comment_hidden", "body", {}, 409);
+    throw new RefusedError<CommentRefusal>("comment_edit_window", "body", { minutes: EDIT_WINDOW_MS / 60_000 }, 409);
+  if (row.hiddenAt) throw new RefusedError<CommentRefusal>("comment_hidden", "body", {}, 409);
   await db.update(comments).set({ body, editedAt: now }).where(eq(comments.id, row.id));
 }
 
 /** Soft deletion: the text goes, the place in the thread (and its replies) stays. */
 export async function deleteComment(
   db: Db,
-  input: { commentId: string; proposalId: string; user: SessionUser; now?: Date },
+  scope: Scope,
+  input: { commentId: string; proposalId: string; now?: Date },
 ) {
-  const row = await ownComment(db, input.commentId, input.user.id, input.proposalId);
+  const row = await ownComment(db, scope, input.commentId, input.proposalId);
   await db
     .update(comments)
     .set({ deletedAt: input.now ?? new Date(), body: "" })
@@ -166,17 +203,19 @@ export async function deleteComment(
 
 export async function flagComment(
   db: Db,
-  input: { commentId: string; proposalId: string; user: SessionUser; reason: string; now?: Date },
+  scope: Scope,
+  input: { commentId: string; proposalId: string; reason: string; now?: Date },
 ) {
-  const row = await commentOn(db, input.commentId, input.proposalId);
-  if (row.authorId === input.user.id) throw new RefusedError("comment_flag_own", "form", {}, 409);
+  const userId = actorUserId(scope);
+  const row = await commentOn(db, scope, input.commentId, input.proposalId);
+  if (row.authorId === userId) throw new RefusedError<CommentRefusal>("comment_flag_own", "form", {}, 409);
   const reason = input.reason.trim().slice(0, 500) || null;
   const inserted = await db
     .insert(commentFlags)
-    .values({ commentId: row.id, userId: input.user.id, reason, createdAt: input.now ?? new Date() })
+    .values({ commentId: row.id, userId, reason, createdAt: input.now ?? new Date() })
     .onConflictDoNothing()
     .returning({ commentId: commentFlags.commentId });
-  if (inserted.length === 0) throw new RefusedError("comment_flagged_already", "form", {}, 409);
+  if (inserted.length === 0) throw new RefusedError<CommentRefusal>("comment_flagged_already", "form", {}, 409);
 }
 
 export interface ThreadComment {
@@ -201,21 +240,24 @@ export interface ThreadComment {
  * One page of a proposal's comments: top-level comments newest first, each followed by its replies in
  * order (depth shown at most MAX_DEPTH). Hidden comments carry the moderator's reason instead of text.
  */
-export async function commentThread(
-  db: Db,
-  input: { proposalId: string; userId: string | null; page: number; now?: Date },
-) {
+export async function commentThread(db: Db, scope: Scope, input: { proposalId: string; page: number; now?: Date }) {
   const now = input.now ?? new Date();
+  const userId = readerOf(scope);
+  // Only a proposal of the scope's municipality has a thread here.
+  const onProposal = and(
+    eq(comments.proposalId, input.proposalId),
+    inArray(comments.proposalId, proposalsOf(db, scope)),
+  );
   const [{ n: topLevel }] = await db
     .select({ n: count() })
     .from(comments)
-    .where(and(eq(comments.proposalId, input.proposalId), isNull(comments.parentId)));
+    .where(and(onProposal, isNull(comments.parentId)));
   const pages = Math.max(1, Math.ceil(topLevel / COMMENTS_PER_PAGE));
   const page = Math.min(Math.max(1, input.page), pages);
   const roots = await db
     .select({ id: comments.id })
     .from(comments)
-    .where(and(eq(comments.proposalId, input.proposalId), isNull(comments.parentId)))
+    .where(and(onProposal, isNull(comments.parentId)))
     .orderBy(sql`${comments.createdAt} desc`, asc(comments.id))
     .limit(COMMENTS_PER_PAGE)
     .offset((page - 1) * COMMENTS_PER_PAGE);
@@ -223,9 +265,9 @@ export async function commentThread(
     .select({ comment: comments, author: users.displayName })
     .from(comments)
     .leftJoin(users, eq(users.id, comments.authorId))
-    .where(eq(comments.proposalId, input.proposalId))
+    .where(onProposal)
     .orderBy(asc(comments.createdAt), asc(comments.id));
-  const flagged = input.userId
+  const flagged = userId
     ? new Set(
         (
           await db
@@ -233,7 +275,7 @@ export async function commentThread(
             .from(commentFlags)
             .where(
               and(
-                eq(commentFlags.userId, input.userId),
+                eq(commentFlags.userId, userId),
                 all.length
                   ? inArray(
                       commentFlags.commentId,
@@ -262,7 +304,7 @@ export async function commentThread(
       depth: Math.min(depth, MAX_DEPTH),
       author: c.deletedAt ? null : row.author,
       official: c.deletedAt ? null : ((c.authorRole as MembershipRole | null) ?? null),
-      mine: input.userId !== null && c.authorId === input.userId,
+      mine: userId !== null && c.authorId === userId,
       body: c.deletedAt || c.hiddenAt ? null : c.body,
       stance: c.stance,
       createdAt: c.createdAt.toISOString(),
@@ -270,8 +312,8 @@ export async function commentThread(
       deleted: c.deletedAt !== null,
       hiddenReason: c.hiddenAt ? (c.hiddenReason ?? "") : null,
       editable:
-        input.userId !== null &&
-        c.authorId === input.userId &&
+        userId !== null &&
+        c.authorId === userId &&
         !c.deletedAt &&
         !c.hiddenAt &&
         now.getTime() - c.createdAt.getTime() <= EDIT_WINDOW_MS,
@@ -291,18 +333,33 @@ export async function commentThread(
 }
 
 /** Visible comments per proposal (for the round page). */
-export async function commentCounts(db: Db, proposalIds: string[]): Promise<Map<string, number>> {
+export async function commentCounts(
+  db: Db,
+  scope: Scope,
+  { proposalIds }: { proposalIds: string[] },
+): Promise<Map<string, number>> {
   if (!proposalIds.length) return new Map();
   const rows = await db
     .select({ proposalId: comments.proposalId, n: count() })
     .from(comments)
-    .where(and(inArray(comments.proposalId, proposalIds), isNull(comments.deletedAt), isNull(comments.hiddenAt)))
+    .innerJoin(proposals, eq(proposals.id, comments.proposalId))
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(
+      and(
+        inArray(comments.proposalId, proposalIds),
+        eq(rounds.municipalityId, scope.municipality.id),
+        isNull(comments.deletedAt),
+        isNull(comments.hiddenAt),
+      ),
+    )
     .groupBy(comments.proposalId);
   return new Map(rows.map((r) => [r.proposalId, r.n]));
 }
 
 /** The moderation queue: comments with open flags, most flagged first. */
-export async function moderationQueue(db: Db, municipalityId: string) {
+export async function moderationQueue(db: Db, scope: Scope) {
+  const municipalityId = scope.municipality.id;
   const rows = await db
     .select({
       comment: comments,
@@ -334,7 +391,7 @@ export async function moderationQueue(db: Db, municipalityId: string) {
   return { flagged: rows, hidden };
 }
 
-async function commentOfMunicipality(db: Db, municipalityId: string, commentId: string) {
+async function commentOfMunicipality(db: Db | Tx, municipalityId: string, commentId: string) {
   const [row] = await db
     .select({ comment: comments, roundId: rounds.id })
     .from(comments)
@@ -342,27 +399,27 @@ async function commentOfMunicipality(db: Db, municipalityId: string, commentId: 
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
     .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
     .where(and(eq(comments.id, commentId), eq(rounds.municipalityId, municipalityId)));
-  if (!row) throw new RefusedError("comment_unknown", "form", {}, 404);
+  if (!row) throw new RefusedError<CommentRefusal>("comment_unknown", "form", {}, 404);
   return row;
 }
 
 /** Staff hide a comment (a reason is required); its open flags are resolved. One transaction. */
-export async function hideComment(db: Db, access: Actor, input: { commentId: string; reason: string; now?: Date }) {
+export async function hideComment(db: Db, scope: Scope, input: { commentId: string; reason: string; now?: Date }) {
   const now = input.now ?? new Date();
   const reason = input.reason.trim();
-  if (reason.length < 3 || reason.length > 500) throw new RefusedError("moderation_reason", "reason");
-  const { comment, roundId } = await commentOfMunicipality(db, access.municipality.id, input.commentId);
+  if (reason.length < 3 || reason.length > 500) throw new RefusedError<CommentRefusal>("moderation_reason", "reason");
+  const { comment, roundId } = await commentOfMunicipality(db, scope.municipality.id, input.commentId);
   await db.transaction(async (tx) => {
     await tx
       .update(comments)
-      .set({ hiddenAt: now, hiddenBy: access.user.id, hiddenReason: reason })
+      .set({ hiddenAt: now, hiddenBy: actorUserId(scope), hiddenReason: reason })
       .where(eq(comments.id, comment.id));
     await tx
       .update(commentFlags)
       .set({ resolvedAt: now })
       .where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "comment.hide",
       target: `comment:${comment.id}`,
       roundId,
@@ -374,9 +431,9 @@ export async function hideComment(db: Db, access: Actor, input: { commentId: str
 }
 
 /** Staff restore a hidden comment, or dismiss the flags of a visible one. One transaction. */
-export async function restoreComment(db: Db, access: Actor, input: { commentId: string; now?: Date }) {
+export async function restoreComment(db: Db, scope: Scope, input: { commentId: string; now?: Date }) {
   const now = input.now ?? new Date();
-  const { comment, roundId } = await commentOfMunicipality(db, access.municipality.id, input.commentId);
+  const { comment, roundId } = await commentOfMunicipality(db, scope.municipality.id, input.commentId);
   await db.transaction(async (tx) => {
     await tx
       .update(comments)
@@ -387,7 +444,7 @@ export async function restoreComment(db: Db, access: Actor, input: { commentId: 
       .set({ resolvedAt: now })
       .where(and(eq(commentFlags.commentId, comment.id), isNull(commentFlags.resolvedAt)));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "comment.restore",
       target: `comment:${comment.id}`,
       roundId,

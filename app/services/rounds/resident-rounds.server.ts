@@ -1,13 +1,14 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { districts, envelopes, phases } from "../../../db/schema";
+import { envelopes, phases } from "../../../db/schema";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
-import type { Municipality } from "../tenancy/municipality.server";
+import type { Scope } from "../scope";
+import { districtsOf } from "../tenancy/municipality.server";
 import { findRound } from "./rounds-admin.server";
 
 /** What a resident's proposal form needs: the round, its envelopes, districts and the current phase. */
-export async function proposalFormData(db: Db, municipality: Municipality, roundSlug: string, now = new Date()) {
-  const round = await findRound(db, municipality.id, roundSlug);
+export async function proposalFormData(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round) return null;
   const [envelopeRows, districtRows, phaseRows] = await Promise.all([
     db
@@ -15,12 +16,12 @@ export async function proposalFormData(db: Db, municipality: Municipality, round
       .from(envelopes)
       .where(eq(envelopes.roundId, round.id))
       .orderBy(asc(envelopes.position), asc(envelopes.slug)),
-    db.select().from(districts).where(eq(districts.municipalityId, municipality.id)).orderBy(asc(districts.position)),
+    districtsOf(db, scope),
     db.select().from(phases).where(eq(phases.roundId, round.id)),
   ]);
   return {
     round,
-    phase: currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind ?? null,
+    phase: currentPhase(phaseRows, dayIn(scope.municipality.timeZone, input.now ?? new Date()))?.kind ?? null,
     envelopes: envelopeRows.map((e) => ({ slug: e.slug, name: e.name, id: e.id })),
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
   };

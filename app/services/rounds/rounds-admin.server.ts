@@ -7,34 +7,48 @@ import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { envelopes, phases, proposals, roundSecrets, rounds } from "../../../db/schema";
 import type { LocalizedText } from "../../../db/schema";
-import { type DatedPhase, type PhaseKind, dayIn, rulesFrozen, sortPhases } from "../../domain/rounds/phases";
+import { type DatedPhase, dayIn, rulesFrozen, sortPhases } from "../../domain/rounds/phases";
 import { type EnvelopeRules, advancePhases, checkEnvelope, checkPhases } from "../../domain/rounds/rules";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { FrozenError, RefusedError, ViolationsError } from "../errors.server";
-import type { StaffAccess } from "../../web/guards.server";
+import { type Scope, actorUserId } from "../scope";
 import { lockRoundRules } from "./round-rules.server";
 
-type Actor = Pick<StaffAccess, "user" | "municipality">;
+/** Why a staff change to a round, its envelopes or proposals (or a resident's proposal) is refused. */
+export type RoundRefusal =
+  | "round_not_found"
+  | "slug_taken"
+  | "published"
+  | "voting_closed"
+  | "voting_end_later"
+  | "voting_end_past"
+  | "no_next_phase"
+  | "phase_started_today"
+  | "frozen"
+  | "envelope_not_found"
+  | "envelope_has_proposals"
+  | "envelope_unknown"
+  | "not_reviewable"
+  | "proposal_not_found"
+  | "no_proposals_in_consultation"
+  | "not_proposals_phase"
+  | "may_not_propose"
+  | "not_author"
+  | "not_editable"
+  | "not_withdrawable";
 
-function logFor(access: Actor) {
-  return {
-    municipalityId: access.municipality.id,
-    municipalitySlug: access.municipality.slug,
-    actor: { id: access.user.id, displayName: access.user.displayName },
-  };
-}
-
-export async function findRound(db: Db | Tx, municipalityId: string, slug: string) {
+/** A round of the scope's municipality by its slug, or null. */
+export async function findRound(db: Db | Tx, scope: Scope, input: { slug: string }) {
   const [round] = await db
     .select()
     .from(rounds)
-    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+    .where(and(eq(rounds.municipalityId, scope.municipality.id), eq(rounds.slug, input.slug)));
   return round ?? null;
 }
 
-async function roundOrThrow(db: Db | Tx, municipalityId: string, slug: string) {
-  const round = await findRound(db, municipalityId, slug);
-  if (!round) throw new RefusedError("round_not_found", null, {}, 404);
+async function roundOrThrow(db: Db | Tx, scope: Scope, slug: string) {
+  const round = await findRound(db, scope, { slug });
+  if (!round) throw new RefusedError<RoundRefusal>("round_not_found", null, {}, 404);
   return round;
 }
 
@@ -43,8 +57,8 @@ async function phasesOf(db: Db | Tx, roundId: string) {
 }
 
 /** Everything the staff page of a round shows. */
-export async function roundForStaff(db: Db, municipalityId: string, slug: string, timeZone: string, now = new Date()) {
-  const round = await findRound(db, municipalityId, slug);
+export async function roundForStaff(db: Db, scope: Scope, input: { slug: string; now?: Date }) {
+  const round = await findRound(db, scope, input);
   if (!round) return null;
   const [phaseRows, envelopeRows, proposalRows] = await Promise.all([
     phasesOf(db, round.id),
@@ -60,7 +74,7 @@ export async function roundForStaff(db: Db, municipalityId: string, slug: string
       .where(eq(envelopes.roundId, round.id))
       .orderBy(asc(proposals.createdAt)),
   ]);
-  const today = dayIn(timeZone, now);
+  const today = dayIn(scope.municipality.timeZone, input.now ?? new Date());
   return {
     round,
     phases: phaseRows,
@@ -79,15 +93,15 @@ export interface RoundInput {
   phases: DatedPhase[];
 }
 
-export async function createRound(db: Db, access: Actor, input: RoundInput) {
+export async function createRound(db: Db, scope: Scope, input: RoundInput) {
   const violations = checkPhases(input.phases);
   if (violations.length) throw new ViolationsError(violations);
   return db.transaction(async (tx) => {
-    if (await findRound(tx, access.municipality.id, input.slug)) throw new RefusedError("slug_taken", "slug");
+    if (await findRound(tx, scope, input)) throw new RefusedError<RoundRefusal>("slug_taken", "slug");
     const id = randomUUID();
     await tx.insert(rounds).values({
       id,
-      municipalityId: access.municipality.id,
+      municipalityId: scope.municipality.id,
       slug: input.slug,
       kind: input.kind,
       title: input.title,
@@ -95,7 +109,7 @@ export async function createRound(db: Db, access: Actor, input: RoundInput) {
     });
     await tx.insert(phases).values(input.phases.map((p) => ({ id: randomUUID(), roundId: id, ...p })));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "round.create",
       target: `round:${input.slug}`,
       roundId: id,
@@ -111,17 +125,12 @@ export async function createRound(db: Db, access: Actor, input: RoundInput) {
  * (closing voting early); once voting has closed, its dates never change, so voting never reopens
  * (ADR 0018). Once the results are published, nothing changes any more.
  */
-export async function updateRound(
-  db: Db,
-  access: Actor,
-  slug: string,
-  input: Omit<RoundInput, "slug" | "kind">,
-  now = new Date(),
-) {
+export async function updateRound(db: Db, scope: Scope, input: Omit<RoundInput, "kind"> & { now?: Date }) {
+  const { slug, now = new Date() } = input;
   const violations = checkPhases(input.phases);
   if (violations.length) throw new ViolationsError(violations);
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, slug);
+    const round = await roundOrThrow(tx, scope, slug);
     await lockRoundRules(tx, round.id);
     // Published results are final: the signed bundle carries the round's texts and dates (round.json),
     // and observers must be able to download the same bytes tomorrow.
@@ -129,17 +138,17 @@ export async function updateRound(
       .select({ destroyedAt: roundSecrets.destroyedAt })
       .from(roundSecrets)
       .where(eq(roundSecrets.roundId, round.id));
-    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
+    if (secret?.destroyedAt) throw new RefusedError<RoundRefusal>("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
-    const today = dayIn(access.municipality.timeZone, now);
+    const today = dayIn(scope.municipality.timeZone, now);
     const frozen = rulesFrozen(before, today);
     const votingBefore = before.find((p) => p.kind === "voting");
     const votingAfter = input.phases.find((p) => p.kind === "voting");
     if (frozen && votingBefore && votingAfter && votingAfter.endsOn !== votingBefore.endsOn) {
-      if (today > votingBefore.endsOn) throw new RefusedError("voting_closed", null, {}, 409);
+      if (today > votingBefore.endsOn) throw new RefusedError<RoundRefusal>("voting_closed", null, {}, 409);
       if (votingAfter.endsOn > votingBefore.endsOn)
-        throw new RefusedError("voting_end_later", null, { endsOn: votingBefore.endsOn }, 409);
-      if (votingAfter.endsOn < today) throw new RefusedError("voting_end_past", null, { today }, 409);
+        throw new RefusedError<RoundRefusal>("voting_end_later", null, { endsOn: votingBefore.endsOn }, 409);
+      if (votingAfter.endsOn < today) throw new RefusedError<RoundRefusal>("voting_end_past", null, { today }, 409);
     }
     // The voting window as opened stays what checkpoints sign when voting is closed early.
     const plannedEndsOn =
@@ -172,7 +181,7 @@ export async function updateRound(
       })),
     );
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "round.update",
       target: `round:${slug}`,
       roundId: round.id,
@@ -186,9 +195,10 @@ export async function updateRound(
   });
 }
 
-export async function advancePhase(db: Db, access: Actor, slug: string, now = new Date()) {
+export async function advancePhase(db: Db, scope: Scope, input: { slug: string; now?: Date }) {
+  const { slug, now = new Date() } = input;
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, slug);
+    const round = await roundOrThrow(tx, scope, slug);
     await lockRoundRules(tx, round.id);
     // Published results are final: the signed bundle carries the round's texts and dates (round.json),
     // and observers must be able to download the same bytes tomorrow.
@@ -196,18 +206,18 @@ export async function advancePhase(db: Db, access: Actor, slug: string, now = ne
       .select({ destroyedAt: roundSecrets.destroyedAt })
       .from(roundSecrets)
       .where(eq(roundSecrets.roundId, round.id));
-    if (secret?.destroyedAt) throw new RefusedError("published", null, {}, 409);
+    if (secret?.destroyedAt) throw new RefusedError<RoundRefusal>("published", null, {}, 409);
     const before = await phasesOf(tx, round.id);
-    const today = dayIn(access.municipality.timeZone, now);
+    const today = dayIn(scope.municipality.timeZone, now);
     const frozen = rulesFrozen(before, today);
     const outcome = advancePhases(before, today);
-    if (!outcome.ok) throw new RefusedError(outcome.code, null, {}, 409);
+    if (!outcome.ok) throw new RefusedError<RoundRefusal>(outcome.code, null, {}, 409);
     if (outcome.to === "voting") await assertBallotReady(tx, round.id);
     for (const p of outcome.phases) {
       const old = before.find((x) => x.kind === p.kind);
       // Voting may only close early here; the window as opened stays what checkpoints sign (ADR 0018).
       if (frozen && p.kind === "voting" && old && (p.startsOn !== old.startsOn || p.endsOn > old.endsOn))
-        throw new RefusedError("voting_closed", null, {}, 409);
+        throw new RefusedError<RoundRefusal>("voting_closed", null, {}, 409);
       const closing = frozen && p.kind === "voting" && old && p.endsOn !== old.endsOn;
       await tx
         .update(phases)
@@ -219,7 +229,7 @@ export async function advancePhase(db: Db, access: Actor, slug: string, now = ne
         .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
     }
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "round.advance_phase",
       target: `round:${slug}`,
       roundId: round.id,
@@ -244,10 +254,18 @@ async function assertBallotReady(tx: Tx, roundId: string) {
 }
 
 /** Refuses a rule change once voting has opened; under the round's rules lock, inside the writing transaction. */
-async function assertNotFrozen(tx: Tx, access: Actor, roundId: string, what: string, now: Date) {
+async function assertNotFrozen(tx: Tx, scope: Scope, roundId: string, what: string, now: Date) {
   await lockRoundRules(tx, roundId);
   const current = await phasesOf(tx, roundId);
-  if (rulesFrozen(current, dayIn(access.municipality.timeZone, now))) throw new FrozenError(what);
+  if (rulesFrozen(current, dayIn(scope.municipality.timeZone, now))) throw new FrozenError(what);
+}
+
+export interface SaveEnvelope {
+  roundSlug: string;
+  envelope: EnvelopeInput;
+  /** The envelope to change; null creates one. */
+  existingSlug: string | null;
+  now?: Date;
 }
 
 export interface EnvelopeInput extends EnvelopeRules {
@@ -258,24 +276,22 @@ export interface EnvelopeInput extends EnvelopeRules {
   tallyCompletion: boolean;
 }
 
+/** Creates an envelope, or changes the one named `existingSlug`; refused once voting has opened. */
 export async function saveEnvelope(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  input: EnvelopeInput,
-  existingSlug: string | null,
-  now = new Date(),
+  scope: Scope,
+  { roundSlug, envelope: input, existingSlug, now = new Date() }: SaveEnvelope,
 ) {
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
-    await assertNotFrozen(tx, access, round.id, "envelopes", now);
+    const round = await roundOrThrow(tx, scope, roundSlug);
+    await assertNotFrozen(tx, scope, round.id, "envelopes", now);
     const [existing] = existingSlug
       ? await tx
           .select()
           .from(envelopes)
           .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, existingSlug)))
       : [];
-    if (existingSlug && !existing) throw new RefusedError("envelope_not_found", null, {}, 404);
+    if (existingSlug && !existing) throw new RefusedError<RoundRefusal>("envelope_not_found", null, {}, 404);
     const [clash] = await tx
       .select({ id: envelopes.id })
       .from(envelopes)
@@ -286,7 +302,7 @@ export async function saveEnvelope(
           existing ? ne(envelopes.id, existing.id) : undefined,
         ),
       );
-    if (clash) throw new RefusedError("slug_taken", "slug");
+    if (clash) throw new RefusedError<RoundRefusal>("slug_taken", "slug");
     const proposalCount = existing
       ? (
           await tx
@@ -306,7 +322,7 @@ export async function saveEnvelope(
       await tx.insert(envelopes).values({ id: randomUUID(), ...values });
     }
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: existing ? "envelope.update" : "envelope.create",
       target: `envelope:${roundSlug}/${input.slug}`,
       roundId: round.id,
@@ -316,20 +332,24 @@ export async function saveEnvelope(
   });
 }
 
-export async function deleteEnvelope(db: Db, access: Actor, roundSlug: string, envelopeSlug: string, now = new Date()) {
+export async function deleteEnvelope(
+  db: Db,
+  scope: Scope,
+  { roundSlug, envelopeSlug, now = new Date() }: { roundSlug: string; envelopeSlug: string; now?: Date },
+) {
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
-    await assertNotFrozen(tx, access, round.id, "envelopes", now);
+    const round = await roundOrThrow(tx, scope, roundSlug);
+    await assertNotFrozen(tx, scope, round.id, "envelopes", now);
     const [existing] = await tx
       .select()
       .from(envelopes)
       .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, envelopeSlug)));
-    if (!existing) throw new RefusedError("envelope_not_found", null, {}, 404);
+    if (!existing) throw new RefusedError<RoundRefusal>("envelope_not_found", null, {}, 404);
     const [{ n }] = await tx.select({ n: count() }).from(proposals).where(eq(proposals.envelopeId, existing.id));
-    if (n > 0) throw new RefusedError("envelope_has_proposals", null, { count: n }, 409);
+    if (n > 0) throw new RefusedError<RoundRefusal>("envelope_has_proposals", null, { count: n }, 409);
     await tx.delete(envelopes).where(eq(envelopes.id, existing.id));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "envelope.delete",
       target: `envelope:${roundSlug}/${envelopeSlug}`,
       roundId: round.id,
@@ -352,21 +372,19 @@ async function envelopeOf(tx: Tx, roundId: string, slug: string) {
     .select()
     .from(envelopes)
     .where(and(eq(envelopes.roundId, roundId), eq(envelopes.slug, slug)));
-  if (!envelope) throw new RefusedError("envelope_unknown", "envelopeSlug");
+  if (!envelope) throw new RefusedError<RoundRefusal>("envelope_unknown", "envelopeSlug");
   return envelope;
 }
 
 /** Staff put a proposal straight on the ballot (status `accepted`). */
 export async function createStaffProposal(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  input: ProposalInput,
-  now = new Date(),
+  scope: Scope,
+  { roundSlug, proposal: input, now = new Date() }: { roundSlug: string; proposal: ProposalInput; now?: Date },
 ) {
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
-    await assertNotFrozen(tx, access, round.id, "proposals", now);
+    const round = await roundOrThrow(tx, scope, roundSlug);
+    await assertNotFrozen(tx, scope, round.id, "proposals", now);
     const envelope = await envelopeOf(tx, round.id, input.envelopeSlug);
     const id = randomUUID();
     await tx.insert(proposals).values({
@@ -377,13 +395,13 @@ export async function createStaffProposal(
       cost: input.cost,
       districtId: input.districtId,
       location: input.location,
-      authorId: access.user.id,
+      authorId: actorUserId(scope),
       status: "accepted",
       reviewedAt: now,
-      reviewedBy: access.user.id,
+      reviewedBy: actorUserId(scope),
     });
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "proposal.create",
       target: `proposal:${id}`,
       roundId: round.id,
@@ -400,19 +418,21 @@ export type Review =
 /** Accept (with the final cost estimate) or reject (with a reason the author and public see). */
 export async function reviewProposal(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  proposalId: string,
-  review: Review,
-  now = new Date(),
+  scope: Scope,
+  {
+    roundSlug,
+    proposalId,
+    review,
+    now = new Date(),
+  }: { roundSlug: string; proposalId: string; review: Review; now?: Date },
 ) {
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
-    const proposal = await proposalInRound(tx, round.id, proposalId);
+    const round = await roundOrThrow(tx, scope, roundSlug);
+    const proposal = await proposalInRound(tx, scope, { roundId: round.id, proposalId });
     if (!["submitted", "accepted", "rejected"].includes(proposal.status)) {
-      throw new RefusedError("not_reviewable", null, { status: proposal.status }, 409);
+      throw new RefusedError<RoundRefusal>("not_reviewable", null, { status: proposal.status }, 409);
     }
-    await assertNotFrozen(tx, access, round.id, "proposals", now);
+    await assertNotFrozen(tx, scope, round.id, "proposals", now);
     const changes =
       review.decision === "accept"
         ? {
@@ -424,10 +444,10 @@ export async function reviewProposal(
         : { status: "rejected" as const, rejectionReason: review.reason };
     await tx
       .update(proposals)
-      .set({ ...changes, reviewedAt: now, reviewedBy: access.user.id, updatedAt: now })
+      .set({ ...changes, reviewedAt: now, reviewedBy: actorUserId(scope), updatedAt: now })
       .where(eq(proposals.id, proposal.id));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "proposal.review",
       target: `proposal:${proposal.id}`,
       roundId: round.id,
@@ -439,21 +459,23 @@ export async function reviewProposal(
 
 export async function postOfficialResponse(
   db: Db,
-  access: Actor,
-  roundSlug: string,
-  proposalId: string,
-  text: string,
-  now = new Date(),
+  scope: Scope,
+  {
+    roundSlug,
+    proposalId,
+    text,
+    now = new Date(),
+  }: { roundSlug: string; proposalId: string; text: string; now?: Date },
 ) {
   return db.transaction(async (tx) => {
-    const round = await roundOrThrow(tx, access.municipality.id, roundSlug);
-    const proposal = await proposalInRound(tx, round.id, proposalId);
+    const round = await roundOrThrow(tx, scope, roundSlug);
+    const proposal = await proposalInRound(tx, scope, { roundId: round.id, proposalId });
     await tx
       .update(proposals)
       .set({ officialResponse: text, officialResponseAt: now, updatedAt: now })
       .where(eq(proposals.id, proposal.id));
     await recordAction(tx, {
-      ...logFor(access),
+      ...(await actionBy(tx, scope)),
       action: "proposal.official_response",
       target: `proposal:${proposal.id}`,
       roundId: round.id,
@@ -463,14 +485,20 @@ export async function postOfficialResponse(
   });
 }
 
-export async function proposalInRound(db: Db | Tx, roundId: string, proposalId: string) {
+/** A proposal (any status) of a round of the scope's municipality, or a 404 refusal. */
+export async function proposalInRound(db: Db | Tx, scope: Scope, input: { roundId: string; proposalId: string }) {
   const [row] = await db
     .select({ proposal: proposals })
     .from(proposals)
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
-    .where(and(eq(envelopes.roundId, roundId), eq(proposals.id, proposalId)));
-  if (!row) throw new RefusedError("proposal_not_found", null, {}, 404);
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(
+      and(
+        eq(envelopes.roundId, input.roundId),
+        eq(rounds.municipalityId, scope.municipality.id),
+        eq(proposals.id, input.proposalId),
+      ),
+    );
+  if (!row) throw new RefusedError<RoundRefusal>("proposal_not_found", null, {}, 404);
   return row.proposal;
 }
-
-export const PHASES_FOR_SUBMISSION: PhaseKind[] = ["proposals"];

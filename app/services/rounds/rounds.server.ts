@@ -3,12 +3,14 @@ import type { Db } from "../../../db/client";
 import { envelopes, phases, proposals, rounds } from "../../../db/schema";
 import { currentPhase, dayIn, sortPhases } from "../../domain/rounds/phases";
 import { PUBLIC_PROPOSAL_STATUSES } from "../../domain/rounds/statuses";
+import { type Scope, actorUserId } from "../scope";
 
-export async function roundsOf(db: Db, municipalityId: string, timeZone: string, now = new Date()) {
+/** The municipality's rounds, oldest first, each with its phases and the phase of today. */
+export async function roundsOf(db: Db, scope: Scope, input: { now?: Date } = {}) {
   const roundRows = await db
     .select()
     .from(rounds)
-    .where(eq(rounds.municipalityId, municipalityId))
+    .where(eq(rounds.municipalityId, scope.municipality.id))
     .orderBy(asc(rounds.createdAt));
   if (roundRows.length === 0) return [];
   const phaseRows = await db
@@ -20,7 +22,7 @@ export async function roundsOf(db: Db, municipalityId: string, timeZone: string,
         roundRows.map((r) => r.id),
       ),
     );
-  const today = dayIn(timeZone, now);
+  const today = dayIn(scope.municipality.timeZone, input.now ?? new Date());
   return roundRows.map((round) => {
     const own = sortPhases(phaseRows.filter((p) => p.roundId === round.id));
     return { ...round, phases: own, currentPhase: currentPhase(own, today)?.kind ?? null };
@@ -40,16 +42,13 @@ export interface ProposalFilters {
  */
 export async function publicRound(
   db: Db,
-  municipalityId: string,
-  slug: string,
-  timeZone: string,
-  now = new Date(),
-  filters: ProposalFilters = {},
+  scope: Scope,
+  { slug, filters = {}, now = new Date() }: { slug: string; filters?: ProposalFilters; now?: Date },
 ) {
   const [round] = await db
     .select()
     .from(rounds)
-    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, slug)));
+    .where(and(eq(rounds.municipalityId, scope.municipality.id), eq(rounds.slug, slug)));
   if (!round) return null;
   const [phaseRows, envelopeRows] = await Promise.all([
     db.select().from(phases).where(eq(phases.roundId, round.id)),
@@ -87,19 +86,26 @@ export async function publicRound(
   return {
     round,
     phases: sorted,
-    currentPhase: currentPhase(sorted, dayIn(timeZone, now))?.kind ?? null,
+    currentPhase: currentPhase(sorted, dayIn(scope.municipality.timeZone, now))?.kind ?? null,
     envelopes: envelopeRows.map((e) => ({ ...e, proposals: proposalRows.filter((p) => p.envelopeId === e.id) })),
     proposalCount: proposalRows.length,
   };
 }
 
-/** A person's own proposals in a round, whatever their status. */
-export async function ownProposals(db: Db, roundId: string, userId: string) {
+/** The acting person's own proposals in a round of the scope's municipality, whatever their status. */
+export async function ownProposals(db: Db, scope: Scope, input: { roundId: string }) {
   return db
     .select({ proposal: proposals })
     .from(proposals)
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
-    .where(and(eq(envelopes.roundId, roundId), eq(proposals.authorId, userId)))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(
+      and(
+        eq(envelopes.roundId, input.roundId),
+        eq(rounds.municipalityId, scope.municipality.id),
+        eq(proposals.authorId, actorUserId(scope)),
+      ),
+    )
     .orderBy(asc(proposals.createdAt))
     .then((rows) => rows.map((r) => r.proposal));
 }

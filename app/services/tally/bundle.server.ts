@@ -85,7 +85,7 @@ async function eligibleInCensus(
 
 /** The bundle of a published round, or null when the round does not exist or is not published. */
 export async function roundBundle(db: Db, municipality: Municipality, roundSlug: string): Promise<RoundBundle | null> {
-  const round = await findRound(db, municipality.id, roundSlug);
+  const round = await findRound(db, scopeOf(municipality, observer), { slug: roundSlug });
   if (!round || !(await isPublished(db, round.id))) return null;
   // One build per round and process, even when a crowd asks at once.
   return bundles(round.id, () => buildRoundBundle(db, municipality, round));

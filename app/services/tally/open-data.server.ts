@@ -8,12 +8,13 @@ import type { Scope } from "../scope";
 import { isPublished, publishedResults } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { roundsOf } from "../rounds/rounds.server";
+import { observer, scopeOf } from "../scope";
 
 export async function openDataIndex(db: Db, scope: Scope, input: { origin: string }) {
   const { municipality } = scope;
   const base = `${input.origin}/m/${municipality.slug}`;
   const out = [];
-  for (const round of await roundsOf(db, municipality.id, municipality.timeZone)) {
+  for (const round of await roundsOf(db, scopeOf(municipality, observer))) {
     const bundle = (await isPublished(db, round.id)) ? await roundBundle(db, municipality, round.slug) : null;
     out.push({
       slug: round.slug,
@@ -43,7 +44,7 @@ export async function openDataIndex(db: Db, scope: Scope, input: { origin: strin
 /** The results of a published round as data (null before publication). */
 export async function roundResultsData(db: Db, scope: Scope, input: { roundSlug: string }) {
   const { municipality } = scope;
-  const round = await findRound(db, municipality.id, input.roundSlug);
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round || !(await isPublished(db, round.id))) return null;
   const [results, bundle] = await Promise.all([
     publishedResults(db, round, municipality.id),

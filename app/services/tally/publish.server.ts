@@ -22,10 +22,10 @@ import {
 } from "../../../db/schema";
 import { advancePhases } from "../../domain/rounds/rules";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
+import type { Scope } from "../scope";
 import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.server";
 import { RefusedError } from "../errors.server";
-import type { StaffAccess } from "../../web/guards.server";
 import { latestTallies } from "./tally.server";
 import { sendCheckpoint } from "../witnesses/send.server";
 import { cosignersOf, witnessSettingsOf } from "../witnesses/witnesses.server";
@@ -80,34 +80,32 @@ export async function destroyPublishedSecrets(db: Db): Promise<number> {
   return destroyed;
 }
 
-export async function publishRound(
-  db: Db,
-  access: Pick<StaffAccess, "user" | "municipality">,
-  roundSlug: string,
-  now = new Date(),
-) {
+export async function publishRound(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
+  const { roundSlug } = input;
+  const now = input.now ?? new Date();
+  const { municipality } = scope;
   const [round] = await db
     .select()
     .from(rounds)
-    .where(and(eq(rounds.municipalityId, access.municipality.id), eq(rounds.slug, roundSlug)));
+    .where(and(eq(rounds.municipalityId, municipality.id), eq(rounds.slug, roundSlug)));
   if (!round) throw new RefusedError("round_not_found", null, {}, 404);
   if (await isPublished(db, round.id)) throw new RefusedError("already_published", null, {}, 409);
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
-  const today = dayIn(access.municipality.timeZone, now);
+  const today = dayIn(municipality.timeZone, now);
   if (currentPhase(phaseRows, today)?.kind !== "tallying") throw new RefusedError("not_tallying", null, {}, 409);
   const results = await latestTallies(db, round.id);
   if (results.some((r) => !r.tally)) throw new RefusedError("no_tally", null, {}, 409);
   if (results.some((r) => r.stale)) throw new RefusedError("tally_stale", null, {}, 409);
   const finalCheckpoint = await maybeCheckpoint(db, {
     roundId: round.id,
-    municipalityId: access.municipality.id,
+    municipalityId: municipality.id,
     now,
     force: true,
   });
   const policy = finalCheckpoint?.note
     ? await witnessFinalCheckpoint(db, {
         roundId: round.id,
-        municipalityId: access.municipality.id,
+        municipalityId: municipality.id,
         treeSize: finalCheckpoint.treeSize,
         now,
       })
@@ -133,7 +131,7 @@ export async function publishRound(
         ),
       );
     // Nothing finer than the day (of the municipality's time zone) stays next to a ballot (ADR 0016).
-    const tz = access.municipality.timeZone;
+    const tz = municipality.timeZone;
     await tx
       .update(ballots)
       .set({ castAt: sql`date_trunc('day', ${ballots.castAt} at time zone ${tz}) at time zone ${tz}` })
@@ -153,9 +151,7 @@ export async function publishRound(
       }
     }
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...(await actionBy(tx, scope)),
       action: "round.publish",
       target: `round:${round.slug}`,
       roundId: round.id,

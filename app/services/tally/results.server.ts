@@ -65,7 +65,7 @@ export async function resultsOf(
   scope: Scope,
   input: { roundSlug: string },
 ): Promise<{ published: boolean; page: ResultsPage } | null> {
-  const round = await findRound(db, scope.municipality.id, input.roundSlug);
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round) return null;
   if (!(await isPublished(db, round.id)))
     return { published: false, page: await resultsPayload(db, scope, round, false) };

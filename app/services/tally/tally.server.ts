@@ -10,9 +10,8 @@ import type { PbElection } from "../../domain/pbfile";
 import { envelopeElectionOf } from "../../domain/pbfile/envelope";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { type RuleName, tally } from "../../domain/tally";
-import { recordAction } from "../action-log/action-log.server";
+import { recordAction, actionBy } from "../action-log/action-log.server";
 import { maybeCheckpoint } from "../ballots/checkpoints.server";
-import { staffLogOf } from "../ballots/staff-log.server";
 import { RefusedError } from "../errors.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import type { Scope } from "../scope";
@@ -74,7 +73,7 @@ async function roundOf(db: Db, scope: Scope, by: { roundSlug: string } | { round
 export async function runRoundTally(db: Db, scope: Scope, input: { roundSlug: string; now?: Date }) {
   const now = input.now ?? new Date();
   const { municipality } = scope;
-  const log = await staffLogOf(db, scope);
+  const log = await actionBy(db, scope);
   const round = await roundOf(db, scope, { roundSlug: input.roundSlug });
   const phaseRows = await db.select().from(phases).where(eq(phases.roundId, round.id));
   const phase = currentPhase(phaseRows, dayIn(municipality.timeZone, now))?.kind ?? null;
@@ -153,7 +152,7 @@ export async function runRoundTally(db: Db, scope: Scope, input: { roundSlug: st
 
 /** The tally page of a round: the round and the newest tally of each envelope (null: no such round). */
 export async function tallyPageOf(db: Db, scope: Scope, input: { roundSlug: string }) {
-  const round = await findRound(db, scope.municipality.id, input.roundSlug);
+  const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round) return null;
   return { round, envelopes: await latestTallies(db, round.id) };
 }

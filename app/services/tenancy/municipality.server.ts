@@ -2,7 +2,7 @@ import { nameIsPlain } from "../../domain/accounts/names";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import type { Scope } from "../scope";
+import { type PlatformScope, type Scope, actorUserId } from "../scope";
 import { districts, envelopes, memberships, municipalities, rounds, users } from "../../../db/schema";
 import type { MembershipRole } from "../../../db/schema";
 import { hashPassword, normalizeEmail } from "../accounts/auth.server";
@@ -50,19 +50,23 @@ function roundPathQuery(db: Db) {
     .prepare("shora_find_round_path");
 }
 
-export async function listMunicipalities(db: Db): Promise<Municipality[]> {
+export async function listMunicipalities(db: Db, _scope: PlatformScope): Promise<Municipality[]> {
   return db.select().from(municipalities).orderBy(asc(municipalities.slug));
 }
 
-export async function roleIn(db: Db, userId: string, municipalityId: string): Promise<MembershipRole | null> {
+/** The acting person's council role in the scope's municipality, or null (also for an observer). */
+export async function roleIn(db: Db, scope: Scope): Promise<MembershipRole | null> {
+  if (scope.actor.kind !== "user") return null;
   const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.municipalityId, municipalityId)));
+    .where(and(eq(memberships.userId, scope.actor.userId), eq(memberships.municipalityId, scope.municipality.id)));
   return row?.role ?? null;
 }
 
-export async function membershipsOf(db: Db, userId: string) {
+/** The acting person's council roles, by municipality. */
+export async function membershipsOf(db: Db, scope: PlatformScope) {
+  const userId = actorUserId(scope);
   return db
     .select({ role: memberships.role, slug: municipalities.slug, name: municipalities.name })
     .from(memberships)
@@ -71,7 +75,8 @@ export async function membershipsOf(db: Db, userId: string) {
     .orderBy(asc(municipalities.slug));
 }
 
-export async function municipalityOverview(db: Db, municipalityId: string) {
+export async function municipalityOverview(db: Db, scope: Scope) {
+  const municipalityId = scope.municipality.id;
   const [districtRows, roundRows] = await Promise.all([
     db.select().from(districts).where(eq(districts.municipalityId, municipalityId)).orderBy(asc(districts.position)),
     db.select().from(rounds).where(eq(rounds.municipalityId, municipalityId)).orderBy(asc(rounds.createdAt)),
@@ -141,4 +146,13 @@ export async function districtsOf(db: Db | Tx, scope: Scope): Promise<District[]
     .from(districts)
     .where(eq(districts.municipalityId, scope.municipality.id))
     .orderBy(asc(districts.position));
+}
+
+/** The council of the scope's municipality: each member's name and role (the staff dashboard). */
+export async function councilOf(db: Db, scope: Scope): Promise<{ displayName: string; role: MembershipRole }[]> {
+  return db
+    .select({ displayName: users.displayName, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.municipalityId, scope.municipality.id));
 }

@@ -16,24 +16,10 @@ import { censusImports, censusRecords, municipalitySecrets, verificationSettings
 import { type CensusProblem, type CensusRows, parseCensus } from "../../domain/verification/census";
 import { type IdRules, compilePattern } from "../../domain/verification/ids";
 import { dayIn } from "../../domain/rounds/phases";
-import { staffLog } from "../accounts/actor-log.server";
-import { recordAction } from "../action-log/action-log.server";
-import type { StaffAccess } from "../../web/guards.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
 import { VerificationRefused } from "./verifications.server";
-
-/** The staff access other areas' use cases still take (until they take a scope). */
-export type Actor = Pick<StaffAccess, "user" | "municipality">;
-
-/** The log fields of a staff action, for other areas' use cases that still take an `Actor`. */
-export function logFor(access: Actor) {
-  return {
-    municipalityId: access.municipality.id,
-    municipalitySlug: access.municipality.slug,
-    actor: { id: access.user.id, displayName: access.user.displayName },
-  };
-}
 
 /** The municipality's census secret, created on first use (concurrent first uses agree on one). */
 export async function censusSecret(db: Db | Tx, municipalityId: string): Promise<string> {
@@ -87,7 +73,7 @@ export async function saveIdRules(db: Db, scope: Scope, rules: IdRules) {
         set: { idScheme: rules.scheme, idPattern: pattern, updatedAt: new Date() },
       });
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "census.id_scheme",
       target: `municipality:${scope.municipality.slug}`,
       before,
@@ -161,7 +147,7 @@ export async function startCensusImport(db: Db, scope: Scope, input: CensusImpor
         .values({ ...base, status: "refused", finishedAt: now })
         .returning({ id: censusImports.id });
       await recordAction(tx, {
-        ...(await staffLog(tx, scope)),
+        ...(await actionBy(tx, scope)),
         action: "census.import_refused",
         target: `census:${row.id}`,
         after: { file: base.fileName, rows: parsed.totalRows, badRows: parsed.badRows },
@@ -236,7 +222,7 @@ async function loadAndActivate(
         .set({ status: "active", loadedRows: total, finishedAt: new Date() })
         .where(eq(censusImports.id, importId));
       await recordAction(tx, {
-        ...(await staffLog(tx, scope)),
+        ...(await actionBy(tx, scope)),
         action: "census.import",
         target: `census:${importId}`,
         before: previous ? { census: previous.id } : null,

@@ -16,8 +16,7 @@ import {
   envelopeOpenTo,
   roundVerdict,
 } from "../../domain/verification/eligibility";
-import { staffLog } from "../accounts/actor-log.server";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { lockRoundRules } from "../rounds/round-rules.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
@@ -129,7 +128,7 @@ export async function saveVoterClass(db: Db, scope: Scope, input: VoterClassInpu
       .values({ roundId: round.id, code: input.code, ...values })
       .onConflictDoUpdate({ target: [roundVoterClasses.roundId, roundVoterClasses.code], set: values });
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "round.voter_class",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -152,7 +151,7 @@ export async function deleteVoterClass(db: Db, scope: Scope, input: { roundSlug:
       .returning();
     if (!removed.length) throw new VerificationRefused("class_unknown", null, {}, 404);
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "round.voter_class_delete",
       target: `round:${round.slug}`,
       roundId: round.id,
@@ -201,7 +200,7 @@ export async function saveEligibility(
       .values({ roundId: round.id, ...values })
       .onConflictDoUpdate({ target: roundEligibility.roundId, set: values });
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "round.eligibility",
       target: `round:${round.slug}`,
       roundId: round.id,

@@ -8,8 +8,7 @@ import type { Db } from "../../../db/client";
 import { censusImports, censusRecords, letterCodes, verifications } from "../../../db/schema";
 import { dayIn } from "../../domain/rounds/phases";
 import { type LetterRow, MAX_LETTER_BATCH, formatCode, normalizeCode } from "../../domain/verification/codes";
-import { staffLog } from "../accounts/actor-log.server";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
 import { censusSecret } from "./census.server";
@@ -104,7 +103,7 @@ export async function generateLetterCodes(
       await tx.insert(letterCodes).values(values);
     }
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "verification.letter_codes",
       target: `letters:${batch}`,
       after: { codes: rows.length, districtId: input.districtId, validDays: input.validDays },

@@ -12,8 +12,7 @@ import { dayIn } from "../../domain/rounds/phases";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { VOTER_CLASS_CODE } from "../../domain/verification/eligibility";
 import { idChecker } from "../../domain/verification/ids";
-import { staffLog } from "../accounts/actor-log.server";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { withdrawBallotsOf } from "../ballots/ballots.server";
 import { type Scope, actorUserId } from "../scope";
 import { districtsOf } from "../tenancy/municipality.server";
@@ -64,7 +63,7 @@ async function clearLocksOf(tx: Tx, scope: Scope, where: ReturnType<typeof and>,
     .returning({ id: censusLocks.id });
   for (const lock of cleared) {
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "verification.census_unlock",
       target: `census_lock:${lock.id}`,
       at: now,
@@ -174,7 +173,7 @@ export async function staffVerify(db: Db, scope: Scope, input: StaffVerifyInput)
       // Checked in person: a census lock on this identity has done its job.
       await clearLocksOf(tx, scope, eq(censusLocks.identityHash, hash), now);
       await recordAction(tx, {
-        ...(await staffLog(tx, scope)),
+        ...(await actionBy(tx, scope)),
         action: "verification.staff",
         target: `verification:${verificationId}`,
         after: reason === null ? { method: "staff", districtId: district.id, voterClass } : { method: "staff", reason },
@@ -242,7 +241,7 @@ export async function revokeVerification(
     // verification's id, no method, and during voting only the hour, as for the withdrawal leaf.
     const duringVoting = (await openVoting(tx, scope, now)).length > 0;
     await recordAction(tx, {
-      ...(await staffLog(tx, scope)),
+      ...(await actionBy(tx, scope)),
       action: "verification.revoke",
       target: `revocation:${revocationRef}`,
       after: { reason },
@@ -299,7 +298,7 @@ export async function moveVerification(
         at: new Date(now.getTime() + 1),
       });
       await recordAction(tx, {
-        ...(await staffLog(tx, scope)),
+        ...(await actionBy(tx, scope)),
         action: "verification.move",
         target: `verification:${from.id}`,
         before: { verification: from.id },

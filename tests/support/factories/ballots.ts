@@ -55,5 +55,5 @@ export async function tally(db: Db, input: { by: Member; round: Round; at?: Date
 /** Staff count and publish the round: results, funded proposals and the signed bundle. */
 export async function tallyAndPublish(db: Db, input: { by: Member; round: Round; at?: Date }) {
   await runRoundTally(db, input.by, { roundSlug: input.round.slug, now: input.at });
-  return publishRound(db, input.by, input.round.slug, input.at);
+  return publishRound(db, input.by, { roundSlug: input.round.slug, now: input.at });
 }

@@ -1,7 +1,8 @@
 /** Survey questions and implementation updates (with residents' comments), through the staff services. */
 import type { Db } from "../../../db/client";
-import type { ImplementationStatus } from "../../../app/domain/accountability/implementation";
-import { commentOnUpdate, postImplementationUpdate } from "../../../app/services/accountability/implementation.server";
+import { scopeOf, userActor } from "../../../app/services/scope";
+import type { ImplementationStatus } from "../../../app/domain/implementation/implementation";
+import { commentOnUpdate, postImplementationUpdate } from "../../../app/services/implementation/implementation.server";
 import { addQuestion } from "../../../app/services/participation/surveys.server";
 import type { Member } from "./accounts";
 import type { Round } from "./rounds";
@@ -22,12 +23,15 @@ export async function makeSurvey(
   const ids: string[] = [];
   for (const q of input.questions)
     ids.push(
-      await addQuestion(db, input.by, input.round.slug, {
-        kind: q.kind,
-        promptEn: q.prompt,
-        promptFa: q.prompt,
-        options: (q.options ?? []).map((o) => `${o} | ${o}`).join("\n"),
-        required: q.required ?? false,
+      await addQuestion(db, input.by, {
+        roundSlug: input.round.slug,
+        question: {
+          kind: q.kind,
+          promptEn: q.prompt,
+          promptFa: q.prompt,
+          options: (q.options ?? []).map((o) => `${o} | ${o}`).join("\n"),
+          required: q.required ?? false,
+        },
       }),
     );
   return ids;
@@ -47,12 +51,10 @@ export async function makeUpdate(
     at?: Date;
   },
 ): Promise<string> {
-  const { updateId } = await postImplementationUpdate(
-    db,
-    input.by,
-    input.round.slug,
-    input.proposalId,
-    {
+  const { updateId } = await postImplementationUpdate(db, input.by, {
+    roundSlug: input.round.slug,
+    proposalId: input.proposalId,
+    update: {
       status: input.status ?? "in_progress",
       progress: input.progress ?? 0,
       spent: input.spent ?? 0,
@@ -61,8 +63,8 @@ export async function makeUpdate(
       expectedCompletion: null,
       photoUrl: null,
     },
-    input.at,
-  );
+    now: input.at,
+  });
   return updateId;
 }
 
@@ -71,11 +73,9 @@ export async function makeUpdateComment(
   db: Db,
   input: { municipality: Member["municipality"]; proposalId: string; updateId: string; userId: string; body: string },
 ): Promise<string> {
-  const { id } = await commentOnUpdate(db, {
-    municipalityId: input.municipality.id,
+  const { id } = await commentOnUpdate(db, scopeOf(input.municipality, userActor({ id: input.userId })), {
     proposalId: input.proposalId,
     updateId: input.updateId,
-    userId: input.userId,
     body: input.body,
   });
   return id;

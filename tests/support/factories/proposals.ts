@@ -1,5 +1,6 @@
 /** Proposals, comments and flags through the services that staff and residents use. */
 import type { Db } from "../../../db/client";
+import { scopeOf, userActor } from "../../../app/services/scope";
 import type { LocalizedText } from "../../../app/domain/i18n";
 import { type Stance, addComment, flagComment } from "../../../app/services/proposals/comments.server";
 import { submitProposal } from "../../../app/services/proposals/proposals.server";
@@ -38,19 +39,23 @@ export async function makeProposal(
   const status = input.status ?? "accepted";
   if (!input.author) {
     if (status !== "accepted") throw new Error("a proposal staff write is accepted: give an author to submit one");
-    return (await createStaffProposal(db, input.by, input.round.slug, fields, await beforeVoting(db, input.round))).id;
+    return (
+      await createStaffProposal(db, input.by, {
+        roundSlug: input.round.slug,
+        proposal: fields,
+        now: await beforeVoting(db, input.round),
+      })
+    ).id;
   }
-  const { id } = await submitProposal(db, {
-    user: input.author,
-    municipality: input.by.municipality,
+  const { id } = await submitProposal(db, scopeOf(input.by.municipality, userActor(input.author)), {
     roundSlug: input.round.slug,
     input: fields,
   });
   if (status === "accepted")
-    await reviewProposal(db, input.by, input.round.slug, id, {
-      decision: "accept",
-      cost: fields.cost,
-      feasibilityNote: null,
+    await reviewProposal(db, input.by, {
+      roundSlug: input.round.slug,
+      proposalId: id,
+      review: { decision: "accept", cost: fields.cost, feasibilityNote: null },
     });
   return id;
 }
@@ -68,11 +73,9 @@ export async function makeComment(
     parentId?: string | null;
   },
 ): Promise<string> {
-  return addComment(db, {
-    municipality: input.municipality,
+  return addComment(db, scopeOf(input.municipality, userActor(input.user)), {
     roundId: input.round.id,
     proposalId: input.proposalId,
-    user: input.user,
     body: input.body,
     stance: input.stance ?? null,
     parentId: input.parentId ?? null,
@@ -82,7 +85,17 @@ export async function makeComment(
 /** A resident flags someone else's comment for moderation. */
 export async function flag(
   db: Db,
-  input: { commentId: string; proposalId: string; user: SessionUser; reason: string },
+  input: {
+    municipality: Member["municipality"];
+    commentId: string;
+    proposalId: string;
+    user: SessionUser;
+    reason: string;
+  },
 ): Promise<void> {
-  await flagComment(db, input);
+  await flagComment(db, scopeOf(input.municipality, userActor(input.user)), {
+    commentId: input.commentId,
+    proposalId: input.proposalId,
+    reason: input.reason,
+  });
 }

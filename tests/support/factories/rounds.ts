@@ -58,7 +58,7 @@ export async function makeRound(
     description: input.description ?? title,
     phases: spans.map(([k, a, b]) => ({ kind: k, startsOn: addDays(today, a), endsOn: addDays(today, b) })),
   });
-  return (await findRound(db, input.by.municipality.id, slug)) as Round;
+  return (await findRound(db, input.by, { slug })) as Round;
 }
 
 /** Noon of the day before the round's voting opens (today when it has no voting phase). */
@@ -94,11 +94,9 @@ export async function makeEnvelope(
   },
 ): Promise<Envelope> {
   const slug = input.slug ?? "city";
-  await saveEnvelope(
-    db,
-    input.by,
-    input.round.slug,
-    {
+  await saveEnvelope(db, input.by, {
+    roundSlug: input.round.slug,
+    envelope: {
       slug,
       name: input.name ?? { en: slug },
       amount: input.amount ?? 10_000,
@@ -112,9 +110,9 @@ export async function makeEnvelope(
       tallyRule: input.tallyRule ?? "greedy",
       tallyCompletion: input.tallyCompletion ?? false,
     },
-    null,
-    await beforeVoting(db, input.round),
-  );
+    existingSlug: null,
+    now: await beforeVoting(db, input.round),
+  });
   const where = and(eq(envelopes.roundId, input.round.id), eq(envelopes.slug, slug));
   if (input.position !== undefined) await db.update(envelopes).set({ position: input.position }).where(where);
   const [envelope] = await db.select().from(envelopes).where(where);

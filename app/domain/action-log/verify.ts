@@ -1,6 +1,6 @@
 import { type ActionEntry, GENESIS_HASH, chainHash } from "./chain";
 
-export type LogCheck =
+export type ActionLogCheck =
   | { ok: true; entries: number; head: string }
   | { ok: false; line: number; seq: number | null; reason: string };
 
@@ -8,7 +8,7 @@ export type LogCheck =
  * Re-checks an exported action log (JSON lines, oldest first): every line parses, sequence numbers
  * run 1, 2, 3… and each hash is SHA-256(previous hash ‖ canonical entry). Names the first bad line.
  */
-export function verifyActionLog(jsonl: string): LogCheck {
+export function verifyActionLog(jsonl: string): ActionLogCheck {
   let previous = GENESIS_HASH;
   let expected = 1;
   const lines = jsonl.split("\n");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical";
+import { canonicalJson } from "../canonical";
 
 /** One staff action, as it is hashed and published (no resident names or IDs). */
 export interface ActionEntry {
@@ -17,16 +17,4 @@ export const GENESIS_HASH = "0".repeat(64);
 /** hash = SHA-256(previous hash ‖ canonical entry), hex. */
 export function chainHash(previousHash: string, entry: ActionEntry): string {
   return createHash("sha256").update(previousHash).update(canonicalJson(entry)).digest("hex");
-}
-
-/** Re-checks a chain; returns the seq of the first entry whose hash does not follow, or null. */
-export function firstBrokenEntry(entries: readonly (ActionEntry & { hash: string })[]): number | null {
-  let previous = GENESIS_HASH;
-  let expectedSeq = 1;
-  for (const { hash, ...entry } of entries) {
-    if (entry.seq !== expectedSeq || chainHash(previous, entry) !== hash) return entry.seq;
-    previous = hash;
-    expectedSeq++;
-  }
-  return null;
 }

@@ -15,25 +15,31 @@ import {
   users,
 } from "../../../db/schema";
 import {
+  type ImplementationOpenRow,
+  type ImplementationProblem,
   type ImplementationStatus,
   type ImplementationUpdateInput,
   checkImplementationUpdate,
-  toCsv,
-} from "../../domain/accountability/implementation";
+} from "../../domain/implementation/implementation";
 import { dayIn } from "../../domain/rounds/phases";
-import { recordAction } from "../action-log/action-log.server";
+import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
-import type { StaffAccess } from "../../web/guards.server";
-import type { Municipality } from "../tenancy/municipality.server";
+import { type Scope, actorUserId } from "../scope";
 
-export class ImplementationRefused extends RefusedError {}
+/** Why an implementation update (or a comment on one) is refused. */
+export type ImplementationRefusal =
+  | ImplementationProblem["code"]
+  | "proposal_not_found"
+  | "not_funded"
+  | "update_not_found"
+  | "comment_not_found";
 
 /** Funded proposals of a round with their implementation state (planned / 0 % when nothing was posted yet). */
-export async function fundedBoard(db: Db, municipalityId: string, roundSlug: string) {
+export async function fundedBoard(db: Db, scope: Scope, input: { roundSlug: string }) {
   const [round] = await db
     .select()
     .from(rounds)
-    .where(and(eq(rounds.municipalityId, municipalityId), eq(rounds.slug, roundSlug)));
+    .where(and(eq(rounds.municipalityId, scope.municipality.id), eq(rounds.slug, input.roundSlug)));
   if (!round) return null;
   const rows = await db
     .select({ proposal: proposals, envelope: envelopes, implementation: implementations })
@@ -58,8 +64,10 @@ export async function fundedBoard(db: Db, municipalityId: string, roundSlug: str
   };
 }
 
-export async function fundedProposal(db: Db, municipalityId: string, roundSlug: string, proposalId: string) {
-  const board = await fundedBoard(db, municipalityId, roundSlug);
+/** One funded proposal of the board with its timeline, newest first, or null. */
+export async function fundedProposal(db: Db, scope: Scope, input: { roundSlug: string; proposalId: string }) {
+  const { proposalId } = input;
+  const board = await fundedBoard(db, scope, input);
   const item = board?.items.find((i) => i.id === proposalId);
   if (!board || !item) return null;
   const updates = await db
@@ -81,11 +89,13 @@ export interface PostUpdateInput extends ImplementationUpdateInput {
  */
 export async function postImplementationUpdate(
   db: Db,
-  access: Pick<StaffAccess, "user" | "municipality">,
-  roundSlug: string,
-  proposalId: string,
-  input: PostUpdateInput,
-  now = new Date(),
+  scope: Scope,
+  {
+    roundSlug,
+    proposalId,
+    update: input,
+    now = new Date(),
+  }: { roundSlug: string; proposalId: string; update: PostUpdateInput; now?: Date },
 ) {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -95,19 +105,19 @@ export async function postImplementationUpdate(
       .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
       .leftJoin(implementations, eq(implementations.proposalId, proposals.id))
       .where(
-        and(
-          eq(proposals.id, proposalId),
-          eq(rounds.slug, roundSlug),
-          eq(rounds.municipalityId, access.municipality.id),
-        ),
+        and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, scope.municipality.id)),
       );
-    if (!row) throw new ImplementationRefused("proposal_not_found", null, {}, 404);
-    if (row.proposal.status !== "funded") throw new ImplementationRefused("not_funded", null, {}, 409);
+    if (!row) throw new RefusedError<ImplementationRefusal>("proposal_not_found", null, {}, 404);
+    if (row.proposal.status !== "funded") throw new RefusedError<ImplementationRefusal>("not_funded", null, {}, 409);
     const current = row.implementation ?? { status: "planned" as const, progress: 0, spent: 0 };
     const problems = checkImplementationUpdate(current, input);
     if (problems.length) {
       const first = problems[0];
-      throw new ImplementationRefused(first.code, first.field, "previous" in first ? { previous: first.previous } : {});
+      throw new RefusedError<ImplementationRefusal>(
+        first.code,
+        first.field,
+        "previous" in first ? { previous: first.previous } : {},
+      );
     }
     const state = {
       status: input.status,
@@ -131,14 +141,12 @@ export async function postImplementationUpdate(
       expectedCompletion: input.expectedCompletion,
       note: input.note,
       photoUrl: input.photoUrl,
-      postedOn: dayIn(access.municipality.timeZone, now),
-      authorId: access.user.id,
+      postedOn: dayIn(scope.municipality.timeZone, now),
+      authorId: actorUserId(scope),
       createdAt: now,
     });
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...(await actionBy(tx, scope)),
       action: "implementation.update",
       target: `proposal:${proposalId}`,
       roundId: row.round.id,
@@ -154,7 +162,7 @@ export async function postImplementationUpdate(
       await tx.insert(outbox).values(
         subscribers.map((s) => ({
           id: randomUUID(),
-          municipalityId: access.municipality.id,
+          municipalityId: scope.municipality.id,
           userId: s.userId,
           kind: "implementation.update",
           payload: {
@@ -173,8 +181,18 @@ export async function postImplementationUpdate(
   });
 }
 
-export async function setSubscription(db: Db, userId: string, proposalId: string, subscribed: boolean) {
-  if (subscribed) {
+/** The acting person subscribes to (or leaves) the updates of a funded proposal of the scope's municipality. */
+export async function setSubscription(db: Db, scope: Scope, input: { proposalId: string; subscribed: boolean }) {
+  const userId = actorUserId(scope);
+  const [funded] = await db
+    .select({ id: proposals.id })
+    .from(proposals)
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(and(eq(proposals.id, input.proposalId), eq(rounds.municipalityId, scope.municipality.id)));
+  if (!funded) throw new RefusedError<ImplementationRefusal>("proposal_not_found", null, {}, 404);
+  const { proposalId } = input;
+  if (input.subscribed) {
     await db.insert(subscriptions).values({ proposalId, userId }).onConflictDoNothing();
   } else {
     await db
@@ -183,16 +201,17 @@ export async function setSubscription(db: Db, userId: string, proposalId: string
   }
 }
 
-export async function isSubscribed(db: Db, userId: string, proposalId: string) {
+export async function isSubscribed(db: Db, scope: Scope, input: { proposalId: string }) {
   const rows = await db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
+    .where(and(eq(subscriptions.proposalId, input.proposalId), eq(subscriptions.userId, actorUserId(scope))));
   return rows.length > 0;
 }
 
 /** Messages not sent yet (a mail integration will drain them). */
-export async function pendingOutbox(db: Db, municipalityId: string) {
+export async function pendingOutbox(db: Db, scope: Scope) {
+  const municipalityId = scope.municipality.id;
   return db
     .select({
       id: outbox.id,
@@ -209,7 +228,8 @@ export async function pendingOutbox(db: Db, municipalityId: string) {
 }
 
 /** Open data: implementation status of every funded proposal of the municipality. */
-export async function implementationOpenData(db: Db, municipality: Municipality) {
+export async function implementationOpenData(db: Db, scope: Scope): Promise<ImplementationOpenRow[]> {
+  const { municipality } = scope;
   const roundRows = await db.select().from(rounds).where(eq(rounds.municipalityId, municipality.id));
   if (roundRows.length === 0) return [];
   const rows = await db
@@ -245,40 +265,20 @@ export async function implementationOpenData(db: Db, municipality: Municipality)
   }));
 }
 
-export function implementationCsv(rows: Awaited<ReturnType<typeof implementationOpenData>>): string {
-  const header = Object.keys(
-    rows[0] ?? {
-      round: 0,
-      envelope: 0,
-      proposal: 0,
-      title_en: 0,
-      title_fa: 0,
-      allocated: 0,
-      currency: 0,
-      status: 0,
-      progress: 0,
-      spent: 0,
-      expected_completion: 0,
-      cancel_reason: 0,
-      updated_at: 0,
-    },
-  );
-  return toCsv(
-    header,
-    rows.map((r) => header.map((h) => (r as Record<string, string | number | null>)[h])),
-  );
-}
-
 export const UPDATE_COMMENT_MAX = 2000;
 
 /** Comments on the updates of a funded proposal, oldest first; hidden ones carry the reason instead of the text. */
-export async function updateCommentsOf(db: Db, updateIds: string[]) {
+export async function updateCommentsOf(db: Db, scope: Scope, { updateIds }: { updateIds: string[] }) {
   if (updateIds.length === 0) return [];
   const rows = await db
     .select({ comment: updateComments, author: users.displayName })
     .from(updateComments)
     .innerJoin(users, eq(users.id, updateComments.userId))
-    .where(inArray(updateComments.updateId, updateIds))
+    .innerJoin(implementationUpdates, eq(implementationUpdates.id, updateComments.updateId))
+    .innerJoin(proposals, eq(proposals.id, implementationUpdates.proposalId))
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(and(inArray(updateComments.updateId, updateIds), eq(rounds.municipalityId, scope.municipality.id)))
     .orderBy(asc(updateComments.createdAt));
   return rows.map(({ comment, author }) => ({
     id: comment.id,
@@ -293,23 +293,35 @@ export async function updateCommentsOf(db: Db, updateIds: string[]) {
 
 export async function commentOnUpdate(
   db: Db,
-  params: { userId: string; municipalityId: string; proposalId: string; updateId: string; body: string; now?: Date },
+  scope: Scope,
+  params: { proposalId: string; updateId: string; body: string; now?: Date },
 ) {
-  const [update] = await db
-    .select()
+  const userId = actorUserId(scope);
+  const [found] = await db
+    .select({ update: implementationUpdates })
     .from(implementationUpdates)
-    .where(and(eq(implementationUpdates.id, params.updateId), eq(implementationUpdates.proposalId, params.proposalId)));
-  if (!update) throw new ImplementationRefused("update_not_found", "updateId", {}, 404);
+    .innerJoin(proposals, eq(proposals.id, implementationUpdates.proposalId))
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(
+      and(
+        eq(implementationUpdates.id, params.updateId),
+        eq(implementationUpdates.proposalId, params.proposalId),
+        eq(rounds.municipalityId, scope.municipality.id),
+      ),
+    );
+  const update = found?.update;
+  if (!update) throw new RefusedError<ImplementationRefusal>("update_not_found", "updateId", {}, 404);
   // The staff badge comes from the membership when writing, never from the form (ADR 0015).
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.userId, params.userId), eq(memberships.municipalityId, params.municipalityId)));
+    .where(and(eq(memberships.userId, userId), eq(memberships.municipalityId, scope.municipality.id)));
   const id = randomUUID();
   await db.insert(updateComments).values({
     id,
     updateId: update.id,
-    userId: params.userId,
+    userId,
     body: params.body,
     authorRole: membership?.role ?? null,
     createdAt: params.now ?? new Date(),
@@ -320,7 +332,7 @@ export async function commentOnUpdate(
 /** Staff hide a comment on an update; the reason is shown in its place and the action is logged. */
 export async function hideUpdateComment(
   db: Db,
-  access: Pick<StaffAccess, "user" | "municipality">,
+  scope: Scope,
   params: { proposalId: string; commentId: string; reason: string; roundId: string },
 ) {
   return db.transaction(async (tx) => {
@@ -328,16 +340,23 @@ export async function hideUpdateComment(
       .select({ comment: updateComments })
       .from(updateComments)
       .innerJoin(implementationUpdates, eq(implementationUpdates.id, updateComments.updateId))
-      .where(and(eq(updateComments.id, params.commentId), eq(implementationUpdates.proposalId, params.proposalId)));
-    if (!row) throw new ImplementationRefused("comment_not_found", null, {}, 404);
+      .innerJoin(proposals, eq(proposals.id, implementationUpdates.proposalId))
+      .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+      .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+      .where(
+        and(
+          eq(updateComments.id, params.commentId),
+          eq(implementationUpdates.proposalId, params.proposalId),
+          eq(rounds.municipalityId, scope.municipality.id),
+        ),
+      );
+    if (!row) throw new RefusedError<ImplementationRefusal>("comment_not_found", null, {}, 404);
     await tx
       .update(updateComments)
-      .set({ hiddenReason: params.reason, hiddenBy: access.user.id })
+      .set({ hiddenReason: params.reason, hiddenBy: actorUserId(scope) })
       .where(eq(updateComments.id, params.commentId));
     await recordAction(tx, {
-      municipalityId: access.municipality.id,
-      municipalitySlug: access.municipality.slug,
-      actor: { id: access.user.id, displayName: access.user.displayName },
+      ...(await actionBy(tx, scope)),
       action: "update_comment.hide",
       target: `update-comment:${params.commentId}`,
       roundId: params.roundId,

@@ -73,3 +73,42 @@ export function spentVsAllocatedChart(items: readonly FundedItem[], labels: { al
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
   return `${[header, ...rows].map(csvLine).join("\r\n")}\r\n`;
 }
+
+/** One funded proposal in the municipality's open data (stable field names). */
+export interface ImplementationOpenRow {
+  round: string;
+  envelope: string;
+  proposal: string;
+  title_en: string | null;
+  title_fa: string | null;
+  allocated: number;
+  currency: string;
+  status: ImplementationStatus;
+  progress: number;
+  spent: number;
+  expected_completion: string | null;
+  cancel_reason: string | null;
+  updated_at: string | null;
+}
+
+export function implementationCsv(rows: readonly ImplementationOpenRow[]): string {
+  const header: (keyof ImplementationOpenRow)[] = [
+    "round",
+    "envelope",
+    "proposal",
+    "title_en",
+    "title_fa",
+    "allocated",
+    "currency",
+    "status",
+    "progress",
+    "spent",
+    "expected_completion",
+    "cancel_reason",
+    "updated_at",
+  ];
+  return toCsv(
+    header,
+    rows.map((r) => header.map((h) => r[h])),
+  );
+}

@@ -4,7 +4,7 @@ import { municipalities } from "./tenancy";
 
 /**
  * The municipality's log of staff actions: append-only, numbered per municipality and
- * hash-chained (hash = SHA-256(previous hash ‖ canonical entry); see app/domain/audit/chain.ts).
+ * hash-chained (hash = SHA-256(previous hash ‖ canonical entry); see app/domain/action-log/chain.ts).
  */
 export const actionLog = pgTable(
   "action_log",

@@ -1,4 +1,5 @@
-import type { Translator, MessageKey } from "../../domain/i18n";
+/** Reading the staff and resident forms of rounds, envelopes and proposals into use-case input. */
+import type { Translator, MessageKey } from "../domain/i18n";
 import {
   envelopeSchema,
   localized,
@@ -6,10 +7,11 @@ import {
   phasesFromForm,
   proposalSchema,
   roundTextsSchema,
-} from "../../domain/rounds/forms";
-import type { DatedPhase } from "../../domain/rounds/phases";
-import { type FieldErrors, echoValues, validateForm } from "../../web/forms.server";
-import type { EnvelopeInput, ProposalInput, RoundInput } from "./rounds-admin.server";
+} from "../domain/rounds/forms";
+import type { DatedPhase } from "../domain/rounds/phases";
+import { type FieldErrors, echoValues, validateForm } from "./forms.server";
+import type { EnvelopeInput, ProposalInput, RoundInput } from "../services/rounds/rounds-admin.server";
+import { ruleViolationMessages, violationParams } from "./refusal-messages/rounds";
 
 type Parsed<T> =
   | { ok: true; data: T; values: Record<string, string> }
@@ -27,8 +29,7 @@ const roundLabels: Record<string, MessageKey> = {
 function phaseErrors(form: FormData, t: Translator): { phases: DatedPhase[]; errors: FieldErrors } {
   const { phases, violations } = phasesFromForm(form);
   const errors: FieldErrors = {};
-  for (const v of violations)
-    errors[v.field] = t(`rounds.error.${v.code}` as MessageKey, { phase: t(`phase.${v.params?.phase}` as MessageKey) });
+  for (const v of violations) errors[v.field] = t(ruleViolationMessages[v.code], violationParams(v.params ?? {}, t));
   return { phases, errors };
 }
 

@@ -1,0 +1,25 @@
+/** UI strings of the action log: the public, hash-chained log of staff actions. Keys start with "actionLog.". */
+export const actionLogEn = {
+  "actionLog.title": "Council action log",
+  "actionLog.intro":
+    "Every action of council staff on this platform is recorded here, in order, and chained by hashes: changing or removing an entry breaks the chain, and anyone can check it with `shora verify-log`.",
+  "actionLog.download": "Download the whole log (JSON lines)",
+  "actionLog.seq": "No.",
+  "actionLog.at": "When",
+  "actionLog.actor": "Who",
+  "actionLog.action": "Action",
+  "actionLog.target": "Target",
+  "actionLog.summary": "Change",
+  "actionLog.hash": "Hash",
+  "actionLog.empty": "No actions recorded yet.",
+  "actionLog.filter": "Filter the log",
+  "actionLog.round": "Round",
+  "actionLog.anyRound": "All rounds",
+  "actionLog.anyAction": "All actions",
+  "actionLog.apply": "Apply",
+  "actionLog.page": "Page {page} of {pages}",
+  "actionLog.previous": "Newer entries",
+  "actionLog.next": "Older entries",
+  "actionLog.count": "{count} entries",
+  "actionLog.link": "Council action log",
+} as const;
