@@ -6,6 +6,7 @@
  * that uses it see it, as they always did; the parsed result is reused while the variables are equal.
  */
 import { z } from "zod";
+import { DEFAULT_CHECKPOINT_HOST } from "./domain/ledger/checkpoint";
 
 /** Unset and empty are the same: `VAR=` in a unit file or a shell means "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
@@ -50,6 +51,10 @@ const schema = z.object({
       .pipe(z.number({ message: "must be a positive number" }).positive("must be a positive number")),
   ).transform((value) => value ?? 10),
   SHORA_CHECKPOINT_BALLOTS: wholeNumber(1, 10),
+  /** The host named in checkpoint origins (ADR 0022). */
+  SHORA_CHECKPOINT_HOST: optional(
+    z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]+)?$/, "must be a host name (letters, digits, dots, dashes, :port)"),
+  ).transform((value) => value ?? DEFAULT_CHECKPOINT_HOST),
   /** Ceilings against guessing and mass sign-up (ADR 0015). */
   SHORA_CENSUS_MISSES_PER_IP_HOUR: wholeNumber(1, 20),
   SHORA_CENSUS_MISSES_PER_MUNICIPALITY_HOUR: wholeNumber(1, 300),
@@ -77,6 +82,7 @@ export interface Config {
   trustProxy: boolean;
   checkpointMinutes: number;
   checkpointBallots: number;
+  checkpointHost: string;
   censusMissesPerIpHour: number;
   censusMissesPerMunicipalityHour: number;
   signupsPerIpHour: number;
@@ -125,6 +131,7 @@ export function config(env: Record<string, string | undefined> = process.env): C
     trustProxy: e.SHORA_TRUST_PROXY,
     checkpointMinutes: e.SHORA_CHECKPOINT_MINUTES,
     checkpointBallots: e.SHORA_CHECKPOINT_BALLOTS,
+    checkpointHost: e.SHORA_CHECKPOINT_HOST,
     censusMissesPerIpHour: e.SHORA_CENSUS_MISSES_PER_IP_HOUR,
     censusMissesPerMunicipalityHour: e.SHORA_CENSUS_MISSES_PER_MUNICIPALITY_HOUR,
     signupsPerIpHour: e.SHORA_SIGNUPS_PER_IP_HOUR,

@@ -5,7 +5,8 @@ import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, pickText } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { deny } from "../web/http.server";
+import { z } from "zod";
+import { parseFormOr400 } from "../web/forms.server";
 import { requireUser } from "../web/guards.server";
 import { membershipsOf } from "../services/tenancy/municipality.server";
 import { endAllSessions, listSessions } from "../web/session.server";
@@ -31,10 +32,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The page's one button: log out on every device. */
+const accountForm = z.object({
+  intent: z.literal("logout-everywhere", { errorMap: () => ({ message: "must be logout-everywhere" }) }),
+});
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readForm(request);
-  if (form.get("intent") !== "logout-everywhere") throw deny(400, "bad_request", "intent must be logout-everywhere.");
+  parseFormOr400(accountForm, form);
   const cookie = await endAllSessions(context.db, request, user.id);
   return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }

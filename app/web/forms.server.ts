@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import type { ZodTypeAny, z } from "zod";
 import type { MessageKey, Translator } from "../domain/i18n";
+import { deny } from "./http.server";
 
 export type FieldErrors = Record<string, string>;
 
@@ -72,4 +73,18 @@ function messageFor(issue: z.ZodIssue, field: string, t: Translator): string {
     default:
       return t("field.invalid", { field });
   }
+}
+
+/**
+ * For the few forms that have no page to show again (a button, a language switch): the parsed data,
+ * or a 400 naming the first field that does not fit.
+ */
+export function parseFormOr400<S extends ZodTypeAny>(schema: S, form: FormData): z.infer<S> {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) raw[key] = form.get(key);
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? "form");
+  throw deny(400, "bad_request", `${field}: ${issue?.message ?? "invalid"}.`);
 }

@@ -141,10 +141,7 @@ describe("running a round's tally", () => {
         .from(users)
         .where(eq(users.email, `staff@${slug}.example`))
     )[0].id;
-    const access = {
-      user: { id: staffId, displayName: "Sam" },
-      municipality: { id: municipalityId, slug, timeZone: "UTC" },
-    } as never;
+    const access = await roundScope(database.db, roundId, userActor({ id: staffId }));
     const observer = new TestBrowser(database.db);
     const before = JSON.parse(
       await (await call(resultsPage.loader, observer, observer.get("/"), { slug, round: "r" })).text(),

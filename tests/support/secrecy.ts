@@ -81,13 +81,10 @@ export async function votedRound(db: Db, voters: string[]) {
       channel: "online",
       now: votingDay,
     });
-  const access = {
-    user: { id: staffId, displayName: "Sam" },
-    municipality: { id: municipalityId, slug, timeZone: "UTC" },
-  } as never;
   const [municipality] = await db.select().from(municipalities).where(eq(municipalities.id, municipalityId));
+  /** The staff member's scope: they count and publish the round. */
   const scope = scopeOf(municipality, userActor({ id: staffId }));
-  return { municipalityId, roundId, envelopeId, envelope, proposalId, access, scope };
+  return { municipalityId, roundId, envelopeId, envelope, proposalId, access: scope, scope };
 }
 
 /**

@@ -107,13 +107,6 @@ export function checkpointOrigin(host: string, municipalitySlug: string, roundSl
   return `${host}/m/${municipalitySlug}/rounds/${roundSlug}`;
 }
 
-/** The host named in new checkpoints' origins: SHORA_CHECKPOINT_HOST, else "shora.local". */
-export function checkpointHost(env: Record<string, string | undefined> = process.env): string {
-  const host = (env.SHORA_CHECKPOINT_HOST ?? "").trim() || DEFAULT_CHECKPOINT_HOST;
-  if (!/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(host)) throw new Error("SHORA_CHECKPOINT_HOST must be a host name");
-  return host;
-}
-
 export interface NoteCheckpoint {
   origin: string;
   treeSize: number;

@@ -16,7 +16,6 @@ import { type Leaf, rulesFingerprint } from "../../domain/bundle/format";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import {
   type Checkpoint,
-  checkpointHost,
   checkpointNoteBody,
   checkpointOrigin,
   decryptPrivateKey,
@@ -260,7 +259,7 @@ export async function originOf(db: Db | Tx, roundId: string): Promise<string> {
     .innerJoin(municipalities, eq(municipalities.id, rounds.municipalityId))
     .where(eq(rounds.id, roundId));
   if (!row) throw new Error(`no round ${roundId}`);
-  return checkpointOrigin(checkpointHost(), row.municipality, row.round);
+  return checkpointOrigin(config().checkpointHost, row.municipality, row.round);
 }
 
 /**

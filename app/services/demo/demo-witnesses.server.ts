@@ -11,7 +11,8 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { createKeyOnce, keyStoreDir } from "../../../db/keystore";
 import { municipalities, rounds, witnessQuorums, witnesses } from "../../../db/schema";
-import { checkpointHost, checkpointOrigin } from "../../domain/ledger/checkpoint";
+import { config } from "../../config.server";
+import { checkpointOrigin } from "../../domain/ledger/checkpoint";
 import { newCosignerKey } from "../../domain/ledger/cosignature";
 import { verifierKeyFromPem } from "../../domain/ledger/note";
 import { createWitness } from "../../witness/witness";
@@ -35,7 +36,7 @@ export async function startDemoWitnesses(db: Db, slug = "demo"): Promise<{ urls:
     .from(rounds)
     .where(eq(rounds.municipalityId, municipality.id));
   const logs = roundRows.map((r) => {
-    const origin = checkpointOrigin(checkpointHost(), municipality.slug, r.slug);
+    const origin = checkpointOrigin(config().checkpointHost, municipality.slug, r.slug);
     return { origin, vkeys: [verifierKeyFromPem(origin, key.publicKey)] };
   });
   const listening: { close(): Promise<void> }[] = [];
