@@ -6,7 +6,6 @@
  * that uses it see it, as they always did; the parsed result is reused while the variables are equal.
  */
 import { z } from "zod";
-import { DEFAULT_CHECKPOINT_HOST } from "./domain/ledger/checkpoint";
 
 /** Unset and empty are the same: `VAR=` in a unit file or a shell means "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
@@ -54,7 +53,7 @@ const schema = z.object({
   /** The host named in checkpoint origins (ADR 0022). */
   SHORA_CHECKPOINT_HOST: optional(
     z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]+)?$/, "must be a host name (letters, digits, dots, dashes, :port)"),
-  ).transform((value) => value ?? DEFAULT_CHECKPOINT_HOST),
+  ).transform((value) => value ?? "shora.local"),
   /** Ceilings against guessing and mass sign-up (ADR 0015). */
   SHORA_CENSUS_MISSES_PER_IP_HOUR: wholeNumber(1, 20),
   SHORA_CENSUS_MISSES_PER_MUNICIPALITY_HOUR: wholeNumber(1, 300),

@@ -101,7 +101,6 @@ export function decryptPrivateKey(stored: string, secret: string): string {
  *
  * The signing key's note name is the origin, so each round is its own log for the witnesses.
  */
-export const DEFAULT_CHECKPOINT_HOST = "shora.local";
 
 export function checkpointOrigin(host: string, municipalitySlug: string, roundSlug: string): string {
   return `${host}/m/${municipalitySlug}/rounds/${roundSlug}`;
