@@ -63,7 +63,9 @@ async function post(
     const size = /^(0|[1-9][0-9]*)\n?$/.exec(text) ? Number(text.trim()) : Number.NaN;
     if (!Number.isSafeInteger(size)) return { kind: "failed", reason: `${witness.name}: 409 without a size` };
     if (size > checkpoint.treeSize) return { kind: "ahead", size };
-    if (size === checkpoint.treeSize || size === oldSize) return { kind: "conflict", size };
+    // Asked again from the size it holds, it still refuses: another tree of that size (a split view).
+    if (size === oldSize) return { kind: "conflict", size };
+    // It holds another size (it cosigned more than we stored, or lost state): ask from there.
     return { kind: "retry", size };
   }
   if (response.status !== 200)
