@@ -47,7 +47,7 @@ import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
-import { runDueJobs } from "../../app/services/jobs/jobs.server";
+import { enqueueJob, runDueJobs } from "../../app/services/jobs/jobs.server";
 import { scopeOf, userActor } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { isPublished, publishRound } from "../../app/services/tally/publish.server";
@@ -364,6 +364,21 @@ describe("checkpoints cosigned by two witnesses", () => {
       "witness.example/alice",
       "witness.example/bob",
     ]);
+  });
+
+  it("a cosignature the platform lost is asked for again from the size the witness names in its 409", async () => {
+    // The tally's checkpoint job is still queued (publication sent it itself): nothing is left to do for it.
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    await database.db
+      .delete(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    await enqueueJob(database.db, system, { kind: "checkpoint.witness", payload: { roundId: round.id, treeSize: 6 } });
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    const stored = await database.db
+      .select({ size: cosignatures.treeSize })
+      .from(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    expect(stored).toEqual([{ size: 6 }]);
   });
 
   it("shora verify passes the bundle, printing the witnesses and the quorum; a split final checkpoint fails", async () => {
