@@ -8,6 +8,7 @@
  */
 import { createPrivateKey, sign as edSign, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -43,6 +44,7 @@ import { dayIn } from "../../app/domain/rounds/phases";
 import { addDays } from "../../app/domain/rounds/rules";
 import { createWitness } from "../../app/witness/witness";
 import * as checkpointsJson from "../../app/routes/m.$slug.rounds.$round.checkpoints[.json]";
+import * as receiptJson from "../../app/routes/m.$slug.rounds.$round.receipt[.json]";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
 import { castBallot } from "../../app/services/ballots/ballots.server";
@@ -192,6 +194,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   let w: { alice: Awaited<ReturnType<typeof startWitness>>; bob: Awaited<ReturnType<typeof startWitness>> };
   const stateOf = (name: string) => path.join(dir, name);
   const run = () => runDueJobs(database.db, system, { handlers: witnessJobHandlers() });
+  let voterBallot = "";
 
   beforeAll(async () => {
     round = await makeRound();
@@ -206,7 +209,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   });
 
   it("signs each checkpoint as a C2SP note under the round's origin and queues it in the same transaction", async () => {
-    await cast(round, [round.p[0]], votingAt(0));
+    voterBallot = (await cast(round, [round.p[0]], votingAt(0))).ballotId;
     await cast(round, [round.p[1]], votingAt(0));
     await cast(round, [round.p[0], round.p[2]], votingAt(1));
     const first = await maybeCheckpoint(database.db, {
@@ -247,6 +250,18 @@ describe("checkpoints cosigned by two witnesses", () => {
         .map((c) => c.name)
         .sort();
     expect(await cosigned(3)).toEqual(["witness.example/alice", "witness.example/bob"]);
+    // The voter downloads the receipt: its checkpoint carries the note with both cosignatures.
+    const voter = new TestBrowser(database.db);
+    const receipt = await call(
+      receiptJson.loader,
+      voter,
+      voter.get(`/m/${municipality.slug}/rounds/${round.slug}/receipt.json?ballot=${voterBallot}`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    const kept = (await receipt.json()) as { checkpoint: { treeSize: number; note: string } };
+    expect(kept.checkpoint.treeSize).toBe(3);
+    expect(parseNote(kept.checkpoint.note).signatures).toHaveLength(3);
+    fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(kept));
     await cast(round, [round.p[2]], votingAt(3));
     await cast(round, [round.p[1]], votingAt(3));
     await maybeCheckpoint(database.db, {
@@ -379,6 +394,83 @@ describe("checkpoints cosigned by two witnesses", () => {
       .from(cosignatures)
       .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
     expect(stored).toEqual([{ size: 6 }]);
+  });
+
+  it("shora verify-receipt checks the receipt's checkpoint and the final one against the quorum", async () => {
+    const bundle = await roundBundle(database.db, municipality, round.slug);
+    if (!bundle) throw new Error("no bundle");
+    writeBundle(bundle.files, path.join(dir, "receipt-bundle"));
+    const receipt = path.join(dir, "receipt.json");
+    const ok = await cli(["verify-receipt", path.join(dir, "receipt-bundle"), receipt]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("Witnesses (bundle): witness.example/alice, witness.example/bob; quorum 2");
+    expect(ok.out).toContain(
+      "✓ checkpoint witnessed: signed note cosigned by witness.example/alice, witness.example/bob",
+    );
+    expect(ok.out).toContain("✓ final checkpoint witnessed");
+    const carol = newCosignerKey("witness.example/carol");
+    const other = await cli([
+      "verify-receipt",
+      path.join(dir, "receipt-bundle"),
+      receipt,
+      "--witness",
+      carol.verifierKey,
+      "--quorum",
+      "1",
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.out).toContain(
+      "✗ checkpoint witnessed: checkpoint (size 3) cosigned by 0 trusted witnesses (none); the quorum is 1",
+    );
+  });
+
+  it("shora monitor compares the voter's checkpoint with what each witness last cosigned", async () => {
+    // The municipality's public checkpoint API, served over HTTP by the real route.
+    const server = http.createServer(async (req, res) => {
+      const browser = new TestBrowser(database.db);
+      const response = await call(checkpointsJson.loader, browser, browser.get(req.url ?? "/"), {
+        slug: municipality.slug,
+        round: round.slug,
+      });
+      res.writeHead(response.status, { "Content-Type": "application/json" });
+      res.end(await response.text());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const roundUrl = `http://127.0.0.1:${port}/m/${municipality.slug}/rounds/${round.slug}`;
+    try {
+      const receipt = path.join(dir, "receipt.json");
+      const ok = await cli(["monitor", receipt, "--round-url", roundUrl]);
+      expect(ok.err).toBe("");
+      expect(ok.code).toBe(0);
+      expect(ok.out).toContain("✓ witness.example/alice: cosigned 6 leaves; consistent with yours (3 → 6)");
+      expect(ok.out).toContain("✓ witness.example/bob: cosigned 6 leaves; consistent with yours (3 → 6)");
+      // A voter shown another tree of size 3 (signed with the municipality's key) finds the split.
+      const key = await signingKey(database.db, municipality.id);
+      const origin = await originOf(database.db, round.id);
+      const [honest] = await database.db
+        .select()
+        .from(checkpoints)
+        .where(and(eq(checkpoints.roundId, round.id), eq(checkpoints.treeSize, 3)));
+      const forged = signNote(
+        checkpointNoteBody({
+          origin,
+          treeSize: 3,
+          rootHash: "ef".repeat(32),
+          roundFingerprint: honest.roundFingerprint,
+          signedAt: honest.signedAt.toISOString(),
+        }),
+        [signerFromPem(origin, privateKeyOf(key))],
+      );
+      fs.writeFileSync(path.join(dir, "forged.note"), forged);
+      const split = await cli(["monitor", path.join(dir, "forged.note"), "--round-url", roundUrl]);
+      expect(split.code).toBe(1);
+      expect(split.err).toContain(
+        "✗ witness.example/alice: SPLIT VIEW — the tree of 3 leaves is not a prefix of the tree of 6 (the consistency proof fails)",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("shora verify passes the bundle, printing the witnesses and the quorum; a split final checkpoint fails", async () => {
