@@ -58,7 +58,7 @@ import { createMunicipality, findMunicipality } from "../../app/services/tenancy
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import { addWitness, setWitnessQuorum } from "../../app/services/witnesses/witnesses.server";
 import { addCheckpointBody, witnessJobHandlers } from "../../app/services/witnesses/send.server";
-import { RefusedError } from "../../app/services/errors.server";
+import type { RefusedError } from "../../app/services/errors.server";
 import { startSession } from "../../app/web/session.server";
 import type { SessionUser } from "../../app/web/session.server";
 import { TestBrowser, call } from "../support/requests";
