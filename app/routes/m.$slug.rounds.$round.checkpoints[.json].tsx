@@ -3,6 +3,7 @@ import { publicCheckpoints, publicConsistencyProof } from "../services/ballots/c
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { findRound } from "../services/rounds/rounds-admin.server";
+import { observer, scopeOf } from "../services/scope";
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body, null, 2), {
@@ -21,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   const query = new URL(request.url).searchParams;
   if (query.has("from") || query.has("to")) {
-    const proof = await publicConsistencyProof(context.db, {
+    const proof = await publicConsistencyProof(context.db, scopeOf(municipality, observer), {
       roundId: round.id,
       from: query.get("from") ?? "",
       to: query.get("to") ?? "",

@@ -29,6 +29,7 @@ import { signNote, signerFromPem } from "../../domain/ledger/note";
 import { consistencyProof, inclusionProof, ledgerHead } from "./ledger-store.server";
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
+import type { Scope } from "../scope";
 import { enqueueJob } from "../jobs/jobs.server";
 import { WITNESS_JOB, cosignedNote, hasActiveWitnesses, witnessSettingsOf } from "../witnesses/witnesses.server";
 
@@ -363,8 +364,14 @@ export async function receiptFor(
  */
 export async function publicConsistencyProof(
   db: Db,
+  scope: Scope,
   input: { roundId: string; from: string; to: string },
 ): Promise<{ from: number; to: number; proof: string[] } | { error: string; status: 400 | 404 }> {
+  const [round] = await db
+    .select({ id: rounds.id })
+    .from(rounds)
+    .where(and(eq(rounds.id, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
+  if (!round) return { error: "no such round", status: 404 };
   const size = (text: string) => (/^(0|[1-9][0-9]{0,9})$/.test(text) ? Number(text) : null);
   const from = size(input.from);
   const to = size(input.to);

@@ -14,6 +14,30 @@ import type { Job, JobHandler } from "../jobs/jobs.server";
 import { WITNESS_JOB, type WitnessRow, signatureToStore } from "./witnesses.server";
 
 const TIMEOUT_MS = 10_000;
+/** A witness answers with a few signature lines or a size; more is not read. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function boundedText(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_RESPONSE_BYTES) {
+        await reader.cancel();
+        break;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return "";
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 type Attempt =
   | { kind: "cosigned" }
@@ -58,7 +82,7 @@ async function post(
   } catch (error) {
     return { kind: "failed", reason: `${witness.name}: ${(error as Error).message}` };
   }
-  const text = await response.text().catch(() => "");
+  const text = await boundedText(response);
   if (response.status === 409) {
     const size = /^(0|[1-9][0-9]*)\n?$/.exec(text) ? Number(text.trim()) : Number.NaN;
     if (!Number.isSafeInteger(size)) return { kind: "failed", reason: `${witness.name}: 409 without a size` };
