@@ -38,6 +38,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: "Write the published bundle of a round from the database",
     load: async () => (await import("./export-bundle.ts")).exportBundleCommand,
   },
+  witness: {
+    summary: "Run a transparency-log witness (c2sp.org/tlog-witness), or make its key",
+    load: async () => (await import("./witness.ts")).witnessCommand,
+  },
   admin: {
     summary: "Platform administration: create-municipality, create-platform-admin",
     load: async () => (await import("./admin.ts")).adminCommand,

@@ -5,7 +5,7 @@
  * docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { promises as fs, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -102,6 +102,19 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Removes temp files a crashed witness left mid-write (never a live process's). */
+export function removeStaleTempFiles(stateDir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(stateDir)) {
+    const pid = /^log-[0-9a-f]{32}\.json\.tmp-([0-9]+)-[0-9a-f]+$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) {
+      rmSync(path.join(stateDir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -143,4 +156,33 @@ export async function withLogLockFile<T>(
   } finally {
     await fs.rm(lock, { force: true });
   }
+}
+
+/** Most evidence files kept per log: only the log's own key can make them, but disks are finite. */
+export const MAX_EVIDENCE_FILES = 1000;
+
+export function evidenceDir(stateDir: string): string {
+  return path.join(stateDir, "evidence");
+}
+
+/**
+ * Keeps a refused request whose checkpoint the log did sign (a split view or an inconsistent tree):
+ * with the checkpoint the witness cosigned before, it proves the log misbehaved. Returns the file, or
+ * null when the cap is reached.
+ */
+export async function saveEvidence(stateDir: string, origin: string, body: string): Promise<string | null> {
+  const dir = evidenceDir(stateDir);
+  await fs.mkdir(dir, { recursive: true });
+  const stem = fileStem(origin);
+  const existing = (await fs.readdir(dir)).filter((f) => f.startsWith(`${stem}-`));
+  if (existing.length >= MAX_EVIDENCE_FILES) return null;
+  const file = path.join(dir, `${stem}-${Date.now()}-${randomBytes(4).toString("hex")}.txt`);
+  const handle = await fs.open(file, "wx", 0o644);
+  try {
+    await handle.writeFile(body, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return file;
 }

@@ -2,11 +2,12 @@
  * A c2sp.org/tlog-witness witness over node:http (no Remix, no database): `POST /add-checkpoint`
  * cosigns a checkpoint consistent with the last one it cosigned for that log; `GET /checkpoint/<origin>`
  * (Shora's addition, for monitors) returns that last cosigned checkpoint. The check and the state
- * update run under an in-process lock and a lock file per log. See
+ * update run under an in-process lock and a lock file per log; signed but inconsistent checkpoints
+ * are kept in `<stateDir>/evidence/`. See
  * docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import http from "node:http";
-import { promises as fs } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { cosignerSigner, cosignerVerifierKey } from "../domain/ledger/cosignature";
 import {
@@ -25,7 +26,14 @@ import {
 } from "../domain/ledger/note";
 import { parseCheckpoint } from "../domain/ledger/tlog-checkpoint";
 import { MAX_PROOF_LINES, addCheckpoint as decide, parseAddCheckpointBody } from "../domain/ledger/witness";
-import { WitnessBusyError, readLogState, withLogLockFile, writeLogState } from "./state";
+import {
+  WitnessBusyError,
+  readLogState,
+  removeStaleTempFiles,
+  saveEvidence,
+  withLogLockFile,
+  writeLogState,
+} from "./state";
 
 export interface WitnessLogConfig {
   origin: string;
@@ -75,7 +83,7 @@ const reply = (status: number, body: string, contentType = TEXT): WitnessRespons
   body: body.endsWith("\n") ? body : `${body}\n`,
 });
 
-export async function createWitness(options: WitnessOptions): Promise<Witness> {
+export function createWitness(options: WitnessOptions): Witness {
   const key = decodeSignerKey(options.signerKey, [SIGNATURE_TYPE_COSIGNATURE_V1]);
   if (key.name !== options.name) {
     throw new NoteError("bad_key", `the key file is for ${key.name}, not for ${options.name}`);
@@ -90,7 +98,8 @@ export async function createWitness(options: WitnessOptions): Promise<Witness> {
     const verifiers = log.vkeys.map((v) => noteVerifier(v));
     logs.set(log.origin, [...(logs.get(log.origin) ?? []), ...verifiers]);
   }
-  await fs.mkdir(options.stateDir, { recursive: true });
+  mkdirSync(options.stateDir, { recursive: true });
+  removeStaleTempFiles(options.stateDir);
 
   // One queue per log: requests for a log run one after the other in this process.
   const queues = new Map<string, Promise<unknown>>();
@@ -117,11 +126,29 @@ export async function createWitness(options: WitnessOptions): Promise<Witness> {
     }
     const verifiers = logs.get(origin);
     if (!verifiers) return reply(404, "unknown log origin");
+    // Refuse unsigned junk before touching the lock file (the decision checks the signature again).
+    try {
+      openNote(request.note, verifiers);
+    } catch (error) {
+      if (!(error instanceof NoteError)) throw error;
+      const forbidden = error.code === "no_verified_signature" || error.code === "bad_signature";
+      return forbidden
+        ? reply(403, "the checkpoint is not signed by a key trusted for this log")
+        : reply(400, error.message);
+    }
     try {
       return await serialised(origin, () =>
         withLogLockFile(options.stateDir, origin, lockTimeoutMs, async () => {
           const held = await readLogState(options.stateDir, origin);
           const outcome = decide(held, request, { origin, verifiers });
+          // Both come after the log's signature verified: keep them as evidence (tlog-witness allows it).
+          if (
+            (outcome.kind === "conflict" && outcome.reason === "different_root") ||
+            (outcome.kind === "error" && outcome.status === 422)
+          ) {
+            // The answer matters more than the evidence: a full disk must not turn a 409 into a 500.
+            await saveEvidence(options.stateDir, origin, bodyText).catch(() => null);
+          }
           if (outcome.kind === "conflict") return reply(409, String(outcome.size), SIZE);
           if (outcome.kind === "error") return reply(outcome.status, outcome.message);
           const { verified } = openNote(request.note, verifiers);

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosignerVerifier, newCosignerKey } from "../../app/domain/ledger/cosignature";
-import { newNoteKey, noteSigner, noteVerifier, openNote, signNote } from "../../app/domain/ledger/note";
+import { newNoteKey, noteVerifier, openNote } from "../../app/domain/ledger/note";
 import { formatCheckpoint } from "../../app/domain/ledger/tlog-checkpoint";
-import { stateFile } from "../../app/witness/state";
+import { evidenceDir, stateFile } from "../../app/witness/state";
 import { type Witness, createWitness } from "../../app/witness/witness";
 import { TestLog } from "../support/tlog";
 
@@ -22,7 +22,7 @@ function tempDir(): string {
 }
 
 async function start(log: TestLog, stateDir = tempDir(), extra: { lockTimeoutMs?: number } = {}) {
-  const witness = await createWitness({
+  const witness = createWitness({
     name: "witness.example/w1",
     signerKey: witnessKey.signerKey,
     stateDir,
@@ -145,6 +145,18 @@ describe("witness state across restarts and processes", () => {
     expect(await second.witness.latest(ORIGIN)).toContain(`${ORIGIN}\n8\n`);
   });
 
+  it("removes temp files a crashed witness left, and keeps a live process's", async () => {
+    const log = new TestLog(ORIGIN).append(2);
+    const stateDir = tempDir();
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const stale = `${path.basename(stateFile(stateDir, ORIGIN))}.tmp-${dead}-ab12`;
+    const live = `${path.basename(stateFile(stateDir, ORIGIN))}.tmp-${process.pid}-cd34`;
+    writeFileSync(path.join(stateDir, stale), "{");
+    writeFileSync(path.join(stateDir, live), "{");
+    await start(log, stateDir);
+    expect(readdirSync(stateDir).sort()).toEqual([live]);
+  });
+
   it("cosigns exactly one of two concurrent requests from the same old size", async () => {
     const log = new TestLog(ORIGIN).append(9);
     const w = await start(log);
@@ -182,6 +194,9 @@ describe("witness state across restarts and processes", () => {
     log.append(1);
     const busy = await post(w.url, log.body(4));
     expect(busy.status).toBe(503);
+    // A checkpoint the log did not sign is refused without waiting for the lock.
+    const stranger = new TestLog(ORIGIN, newNoteKey(ORIGIN)).append(5);
+    expect((await post(w.url, stranger.body(4))).status).toBe(403);
     rmSync(lock);
     expect((await post(w.url, log.body(4))).status).toBe(200);
   });
@@ -200,5 +215,10 @@ describe("split view", () => {
     forked.append(4);
     expect((await post(w.url, forked.body(8))).status).toBe(422);
     expect(await w.witness.latest(ORIGIN)).toContain(honest.root().toString("base64"));
+    // The two signed refusals are kept as evidence of the split view; the stale old size is not.
+    const evidence = readdirSync(evidenceDir(w.stateDir)).map((f) =>
+      readFileSync(path.join(evidenceDir(w.stateDir), f), "utf8"),
+    );
+    expect(evidence.sort()).toEqual([forked.body(8, 8, []), forked.body(8)].sort());
   });
 });

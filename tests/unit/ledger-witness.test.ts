@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { NoteError, noteVerifier } from "../../app/domain/ledger/note";
-import { addCheckpoint, parseAddCheckpointBody } from "../../app/domain/ledger/witness";
+import {
+  addCheckpoint,
+  formatAddCheckpointBody,
+  parseAddCheckpointBody,
+  parseCosignatureResponse,
+} from "../../app/domain/ledger/witness";
 import { readFileSync } from "node:fs";
 import { TestLog } from "../support/tlog";
 
@@ -24,6 +29,16 @@ describe("add-checkpoint request body", () => {
       "/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=",
     ]);
     expect(request.note).toBe(fixture("tlog-witness-request-example.txt").split("\n").slice(6).join("\n"));
+  });
+
+  it("formats the body a log sends, and reads the specification's example answer", () => {
+    const body = fixture("tlog-witness-request-example.txt");
+    expect(formatAddCheckpointBody(parseAddCheckpointBody(body))).toBe(body);
+    const lines = parseCosignatureResponse(fixture("tlog-witness-response-example.txt"));
+    expect(lines.map((l) => l.name)).toEqual(["witness.example/w1", "witness.example/w1", "witness.example/w2"]);
+    expect(lines.map((l) => l.signature.length)).toEqual([72, 72, 72]);
+    expect(() => parseCosignatureResponse("")).toThrow(NoteError);
+    expect(() => parseCosignatureResponse("13\n")).toThrow(NoteError);
   });
 
   it("refuses leading zeros, short hashes, non-canonical base64 and too many proof lines", () => {
@@ -77,13 +92,17 @@ describe("the witness decision (tlog-witness)", () => {
     const log = new TestLog("example.org/log").append(13);
     const state = { size: 13, rootHash: log.root(13) };
     expect(run(log, state, log.body(13, 5, []))).toMatchObject({ kind: "error", status: 400 });
-    expect(run(log, state, log.body(0, 5))).toEqual({ kind: "conflict", size: 13 });
+    expect(run(log, state, log.body(0, 5))).toEqual({ kind: "conflict", size: 13, reason: "old_size" });
   });
 
   it("answers a stale old size with 409 and the size it holds", () => {
     const log = new TestLog("example.org/log").append(20);
-    expect(run(log, { size: 13, rootHash: log.root(13) }, log.body(5, 20))).toEqual({ kind: "conflict", size: 13 });
-    expect(run(log, null, log.body(5, 20))).toEqual({ kind: "conflict", size: 0 });
+    expect(run(log, { size: 13, rootHash: log.root(13) }, log.body(5, 20))).toEqual({
+      kind: "conflict",
+      size: 13,
+      reason: "old_size",
+    });
+    expect(run(log, null, log.body(5, 20))).toEqual({ kind: "conflict", size: 0, reason: "old_size" });
   });
 
   it("catches a split view: a different tree of the size it cosigned is a conflict", () => {
@@ -91,7 +110,11 @@ describe("the witness decision (tlog-witness)", () => {
     const other = new TestLog("example.org/log", honest.key, "evil ").append(8);
     const first = run(honest, null, honest.body(0));
     if (first.kind !== "cosign") throw new Error("the first tree must be cosigned");
-    expect(run(other, first.newState, other.body(8, 8, []))).toEqual({ kind: "conflict", size: 8 });
+    expect(run(other, first.newState, other.body(8, 8, []))).toEqual({
+      kind: "conflict",
+      size: 8,
+      reason: "different_root",
+    });
     // The other tree grown further cannot be proved consistent with the first either.
     other.append(4);
     expect(run(other, first.newState, other.body(8, 12))).toMatchObject({ kind: "error", status: 422 });

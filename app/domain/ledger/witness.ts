@@ -5,7 +5,7 @@
  * See docs/decisions/0021-signed-notes-and-witnesses.md.
  */
 import { EMPTY_ROOT, verifyConsistency } from "./merkle";
-import { NoteError, type NoteVerifier, decodeCanonicalBase64, openNote, parseNote } from "./note";
+import { NoteError, type NoteSignature, type NoteVerifier, decodeCanonicalBase64, openNote, parseNote } from "./note";
 import { type TlogCheckpoint, parseCheckpoint, parseTreeSize } from "./tlog-checkpoint";
 
 export interface WitnessState {
@@ -21,7 +21,8 @@ export interface AddCheckpointRequest {
 
 export type AddCheckpointOutcome =
   | { kind: "cosign"; newState: WitnessState; checkpoint: TlogCheckpoint; text: string }
-  | { kind: "conflict"; size: number }
+  /** `different_root`: the log signed another tree of the size the witness holds (a split view). */
+  | { kind: "conflict"; size: number; reason: "old_size" | "different_root" }
   | { kind: "error"; status: 400 | 403 | 404 | 422; message: string };
 
 /** The specification's limit on consistency proof lines. */
@@ -50,6 +51,27 @@ export function parseAddCheckpointBody(text: string): AddCheckpointRequest {
     proof.push(hash);
   }
   return { oldSize, proof, note: text.slice(at) };
+}
+
+/** The request body a log sends to a witness (the inverse of `parseAddCheckpointBody`). */
+export function formatAddCheckpointBody(request: AddCheckpointRequest): string {
+  if (!Number.isSafeInteger(request.oldSize) || request.oldSize < 0) throw new NoteError("malformed", "bad old size");
+  if (request.proof.length > MAX_PROOF_LINES) {
+    throw new NoteError("malformed", `more than ${MAX_PROOF_LINES} consistency proof lines`);
+  }
+  parseNote(request.note);
+  return `old ${request.oldSize}\n${request.proof.map((h) => `${h.toString("base64")}\n`).join("")}\n${request.note}`;
+}
+
+/**
+ * The signature lines of a witness's 200 answer, parsed. To keep only the cosignatures of trusted
+ * witnesses, add them to the note and open it with the witnesses' verifiers (tlog-witness says the
+ * same); this only checks the lines' shape.
+ */
+export function parseCosignatureResponse(body: string): NoteSignature[] {
+  if (body === "" || body.startsWith("\n")) throw new NoteError("malformed", "the answer has no signature lines");
+  // Reuse the note parser on a placeholder text: same line rules, same limits.
+  return parseNote(`x\n\n${body}`).signatures;
 }
 
 function errorOf(error: unknown, status: 400 | 403): AddCheckpointOutcome {
@@ -84,13 +106,13 @@ export function addCheckpoint(
     return { kind: "error", status: 400, message: "the old size is larger than the checkpoint's size" };
   }
   const held = state ?? { size: 0, rootHash: EMPTY_ROOT };
-  if (request.oldSize !== held.size) return { kind: "conflict", size: held.size };
+  if (request.oldSize !== held.size) return { kind: "conflict", size: held.size, reason: "old_size" };
   if (request.oldSize === 0 && request.proof.length > 0) {
     return { kind: "error", status: 400, message: "the consistency proof must be empty when the old size is 0" };
   }
   if (checkpoint.treeSize === held.size && !checkpoint.rootHash.equals(held.rootHash)) {
     // Same size, different root: a split view (or a fork) of the log.
-    return { kind: "conflict", size: held.size };
+    return { kind: "conflict", size: held.size, reason: "different_root" };
   }
   if (!verifyConsistency(held.size, checkpoint.treeSize, held.rootHash, checkpoint.rootHash, request.proof)) {
     return { kind: "error", status: 422, message: "the consistency proof does not verify" };
