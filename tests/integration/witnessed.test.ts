@@ -176,7 +176,7 @@ const cast = (round: TestRound, approved: string[], now: Date) =>
 async function startWitness(name: string, signerKey: string, stateDir: string, round: TestRound) {
   const origin = await originOf(database.db, round.id);
   const key = await signingKey(database.db, municipality.id);
-  const witness = await createWitness({
+  const witness = createWitness({
     name,
     signerKey,
     stateDir,

@@ -8,7 +8,8 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { checkpoints, cosignatures, rounds, witnesses } from "../../../db/schema";
 import { verifyCosignature } from "../../domain/ledger/cosignature";
-import { parseNote } from "../../domain/ledger/note";
+import { type NoteSignature, parseNote } from "../../domain/ledger/note";
+import { formatAddCheckpointBody, parseCosignatureResponse } from "../../domain/ledger/witness";
 import { consistencyProof } from "../ballots/ledger-store.server";
 import type { Job, JobHandler } from "../jobs/jobs.server";
 import { WITNESS_JOB, type WitnessRow, signatureToStore } from "./witnesses.server";
@@ -47,7 +48,7 @@ type Attempt =
 
 /** The request body of add-checkpoint: `old N`, the proof lines, a blank line, the note. */
 export function addCheckpointBody(oldSize: number, proof: readonly string[], note: string): string {
-  return `old ${oldSize}\n${proof.map((h) => `${Buffer.from(h, "hex").toString("base64")}\n`).join("")}\n${note}`;
+  return formatAddCheckpointBody({ oldSize, proof: proof.map((h) => Buffer.from(h, "hex")), note });
 }
 
 async function lastCosignedSize(db: Db, roundId: string, vkey: string): Promise<number> {
@@ -95,12 +96,17 @@ async function post(
   if (response.status !== 200)
     return { kind: "failed", reason: `${witness.name}: HTTP ${response.status} ${text.slice(0, 200).trim()}` };
   const body = parseNote(checkpoint.note).text;
-  for (const line of text.split("\n")) {
-    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!match || match[1] !== witness.name) continue;
-    const bytes = Buffer.from(match[2], "base64");
-    if (bytes.length < 5) continue;
-    const sig = { name: match[1], keyHash: bytes.readUInt32BE(0), signature: bytes.subarray(4) };
+  let lines: NoteSignature[];
+  try {
+    lines = parseCosignatureResponse(text);
+  } catch (error) {
+    return {
+      kind: "failed",
+      reason: `${witness.name}: the answer is not signature lines (${(error as Error).message})`,
+    };
+  }
+  for (const sig of lines) {
+    if (sig.name !== witness.name) continue;
     let verdict: { ok: boolean; time: number };
     try {
       verdict = verifyCosignature(body, sig, witness.vkey);
