@@ -381,21 +381,6 @@ describe("checkpoints cosigned by two witnesses", () => {
     ]);
   });
 
-  it("a cosignature the platform lost is asked for again from the size the witness names in its 409", async () => {
-    // The tally's checkpoint job is still queued (publication sent it itself): nothing is left to do for it.
-    expect(await run()).toMatchObject({ done: 1, failed: 0 });
-    await database.db
-      .delete(cosignatures)
-      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
-    await enqueueJob(database.db, system, { kind: "checkpoint.witness", payload: { roundId: round.id, treeSize: 6 } });
-    expect(await run()).toMatchObject({ done: 1, failed: 0 });
-    const stored = await database.db
-      .select({ size: cosignatures.treeSize })
-      .from(cosignatures)
-      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
-    expect(stored).toEqual([{ size: 6 }]);
-  });
-
   it("shora verify-receipt checks the receipt's checkpoint and the final one against the quorum", async () => {
     const bundle = await roundBundle(database.db, municipality, round.slug);
     if (!bundle) throw new Error("no bundle");
@@ -408,6 +393,21 @@ describe("checkpoints cosigned by two witnesses", () => {
       "✓ checkpoint witnessed: signed note cosigned by witness.example/alice, witness.example/bob",
     );
     expect(ok.out).toContain("✓ final checkpoint witnessed");
+    // During voting a voter has only the public checkpoint list: the same checks against it.
+    const browser = new TestBrowser(database.db);
+    const list = await call(
+      checkpointsJson.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/checkpoints.json`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    fs.writeFileSync(path.join(dir, "checkpoints.json"), await list.text());
+    const listed = await cli(["verify-receipt", receipt, "--checkpoints", path.join(dir, "checkpoints.json")]);
+    expect(listed.err).toBe("");
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain(
+      "✓ checkpoint witnessed: signed note cosigned by witness.example/alice, witness.example/bob",
+    );
     const carol = newCosignerKey("witness.example/carol");
     const other = await cli([
       "verify-receipt",
@@ -502,6 +502,21 @@ describe("checkpoints cosigned by two witnesses", () => {
     expect(caught.err).toMatch(
       /✗ witnesses: ledger\.json checkpoint \d+ \(size \d+\): cosigned by 0 of the trusted witnesses \(none\); the quorum is 2/,
     );
+  });
+
+  it("a cosignature the platform lost is asked for again from the size the witness names in its 409", async () => {
+    // The tally's checkpoint job is still queued (publication sent it itself): nothing is left to do for it.
+    await run();
+    await database.db
+      .delete(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    await enqueueJob(database.db, system, { kind: "checkpoint.witness", payload: { roundId: round.id, treeSize: 6 } });
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    const stored = await database.db
+      .select({ size: cosignatures.treeSize })
+      .from(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    expect(stored).toEqual([{ size: 6 }]);
   });
 });
 
