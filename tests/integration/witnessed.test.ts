@@ -520,6 +520,70 @@ describe("checkpoints cosigned by two witnesses", () => {
   });
 });
 
+describe("two workers sending at once", () => {
+  it("run each checkpoint's job once; every witness ends on the final checkpoint, cosigned", async () => {
+    const round = await makeRound();
+    const dave = newCosignerKey("witness.example/dave");
+    const erin = newCosignerKey("witness.example/erin");
+    // Each witness behind a counter of the add-checkpoint requests it receives.
+    const posts = new Map<string, number>();
+    const started = [];
+    for (const [name, key] of [
+      ["witness.example/dave", dave],
+      ["witness.example/erin", erin],
+    ] as const) {
+      const origin = await originOf(database.db, round.id);
+      const signing = await signingKey(database.db, municipality.id);
+      const witness = createWitness({
+        name,
+        signerKey: key.signerKey,
+        stateDir: path.join(dir, `pair-${name.split("/")[1]}`),
+        logs: [{ origin, vkeys: [verifierKeyFromPem(origin, signing.publicKey)] }],
+      });
+      const server = http.createServer((req, res) => {
+        if (req.method === "POST") posts.set(name, (posts.get(name) ?? 0) + 1);
+        witness.handle(req, res);
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      servers.push({ url, close: () => new Promise((resolve) => server.close(() => resolve())) });
+      started.push({ name, key, url });
+    }
+    // The municipality trusts only these two now.
+    await database.db.delete(witnessTable).where(eq(witnessTable.municipalityId, municipality.id));
+    const scope = scopeOf(municipality, userActor(admin));
+    for (const w of started) await addWitness(database.db, scope, { vkey: w.key.verifierKey, url: w.url });
+    await setWitnessQuorum(database.db, scope, { quorum: "2" });
+    for (let i = 0; i < 5; i++) {
+      await cast(round, [round.p[i % 3]], votingAt(i));
+      await maybeCheckpoint(database.db, {
+        roundId: round.id,
+        municipalityId: municipality.id,
+        now: votingAt(i + 0.5),
+        force: true,
+      });
+    }
+    const mine = async () =>
+      (await database.db.select().from(jobs).where(eq(jobs.kind, "checkpoint.witness"))).filter(
+        (j) => j.payload.roundId === round.id,
+      );
+    expect((await mine()).length).toBe(5);
+    const worker = () => runDueJobs(database.db, system, { handlers: witnessJobHandlers() });
+    const [a, b] = await Promise.all([worker(), worker()]);
+    expect(a.failed + b.failed).toBe(0);
+    expect(a.done + b.done).toBeGreaterThanOrEqual(5);
+    const ran = await mine();
+    expect(ran.every((j) => j.doneAt !== null && j.attempts === 1)).toBe(true);
+    // A job that ran ahead of an earlier one costs a 409 and one more request: at most two per checkpoint.
+    for (const w of started) expect(posts.get(w.name)).toBeLessThanOrEqual(10);
+    const final = await database.db
+      .select({ name: cosignatures.witnessName })
+      .from(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.treeSize, 5)));
+    expect(final.map((c) => c.name).sort()).toEqual(["witness.example/dave", "witness.example/erin"]);
+  });
+});
+
 describe("the administrators' witness page", () => {
   const carol = newCosignerKey("witness.example/carol");
 
