@@ -31,7 +31,13 @@ import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 import type { Scope } from "../scope";
 import { enqueueJob } from "../jobs/jobs.server";
-import { WITNESS_JOB, cosignedNote, hasActiveWitnesses, witnessSettingsOf } from "../witnesses/witnesses.server";
+import {
+  WITNESS_JOB,
+  cosignedNote,
+  cosignedNotes,
+  hasActiveWitnesses,
+  witnessSettingsOf,
+} from "../witnesses/witnesses.server";
 
 /**
  * The checkpoint schedule (ADR 0016): every SHORA_CHECKPOINT_MINUTES (default 10) minutes, a round
@@ -278,7 +284,7 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
     .where(eq(checkpoints.roundId, roundId))
     .orderBy(asc(checkpoints.treeSize));
   const settings = await witnessSettingsOf(db, municipalityId);
-  const notes = await Promise.all(rows.map((c) => (c.note ? cosignedNote(db, roundId, c) : null)));
+  const notes = await cosignedNotes(db, roundId, rows);
   return {
     publicKey,
     ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
