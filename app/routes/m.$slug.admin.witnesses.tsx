@@ -125,7 +125,7 @@ export default function Witnesses() {
               <th scope="col">{t("witnesses.url")}</th>
               <th scope="col">{t("witnesses.vkey")}</th>
               <th scope="col">{t("witnesses.status")}</th>
-              <th scope="col">{t("members.manage")}</th>
+              <th scope="col">{t("witnesses.actions")}</th>
             </tr>
           </thead>
           <tbody>

@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!round) throw notFound("round");
   const query = new URL(request.url).searchParams;
   if (query.has("from") || query.has("to")) {
-    const proof = await publicConsistencyProof(context.db, {
+    const proof = await publicConsistencyProof(context.db, scopeOf(municipality, observer), {
       roundId: round.id,
       from: query.get("from") ?? "",
       to: query.get("to") ?? "",

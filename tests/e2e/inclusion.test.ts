@@ -380,6 +380,22 @@ const audits: Audit[] = [
     ],
   },
   {
+    route: "m.$slug.admin.witnesses.tsx",
+    role: "admin",
+    path: () => "/m/demo/admin/witnesses",
+    states: [
+      {
+        name: "errors",
+        act: async (s) => {
+          await s.page.locator("#field-vkey").fill("not a key");
+          await s.page.locator("#field-url").fill("https://witness.example");
+          await submit(s, s.t("witnesses.add.submit"));
+          await errorsShown(s);
+        },
+      },
+    ],
+  },
+  {
     route: "m.$slug.admin.rounds._index.tsx",
     role: "staff",
     path: () => "/m/demo/admin/rounds",

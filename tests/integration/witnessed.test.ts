@@ -8,6 +8,7 @@
  */
 import { createPrivateKey, sign as edSign, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -43,11 +44,12 @@ import { dayIn } from "../../app/domain/rounds/phases";
 import { addDays } from "../../app/domain/rounds/rules";
 import { createWitness } from "../../app/witness/witness";
 import * as checkpointsJson from "../../app/routes/m.$slug.rounds.$round.checkpoints[.json]";
+import * as receiptJson from "../../app/routes/m.$slug.rounds.$round.receipt[.json]";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
-import { runDueJobs } from "../../app/services/jobs/jobs.server";
+import { enqueueJob, runDueJobs } from "../../app/services/jobs/jobs.server";
 import { scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { isPublished, publishRound } from "../../app/services/tally/publish.server";
@@ -173,7 +175,7 @@ const cast = (round: TestRound, approved: string[], now: Date) =>
 async function startWitness(name: string, signerKey: string, stateDir: string, round: TestRound) {
   const origin = await originOf(database.db, round.id);
   const key = await signingKey(database.db, municipality.id);
-  const witness = await createWitness({
+  const witness = createWitness({
     name,
     signerKey,
     stateDir,
@@ -191,6 +193,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   let w: { alice: Awaited<ReturnType<typeof startWitness>>; bob: Awaited<ReturnType<typeof startWitness>> };
   const stateOf = (name: string) => path.join(dir, name);
   const run = () => runDueJobs(database.db, system, { handlers: witnessJobHandlers() });
+  let voterBallot = "";
 
   beforeAll(async () => {
     round = await makeRound();
@@ -205,7 +208,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   });
 
   it("signs each checkpoint as a C2SP note under the round's origin and queues it in the same transaction", async () => {
-    await cast(round, [round.p[0]], votingAt(0));
+    voterBallot = (await cast(round, [round.p[0]], votingAt(0))).ballotId;
     await cast(round, [round.p[1]], votingAt(0));
     await cast(round, [round.p[0], round.p[2]], votingAt(1));
     const first = await maybeCheckpoint(database.db, {
@@ -246,6 +249,18 @@ describe("checkpoints cosigned by two witnesses", () => {
         .map((c) => c.name)
         .sort();
     expect(await cosigned(3)).toEqual(["witness.example/alice", "witness.example/bob"]);
+    // The voter downloads the receipt: its checkpoint carries the note with both cosignatures.
+    const voter = new TestBrowser(database.db);
+    const receipt = await call(
+      receiptJson.loader,
+      voter,
+      voter.get(`/m/${municipality.slug}/rounds/${round.slug}/receipt.json?ballot=${voterBallot}`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    const kept = (await receipt.json()) as { checkpoint: { treeSize: number; note: string } };
+    expect(kept.checkpoint.treeSize).toBe(3);
+    expect(parseNote(kept.checkpoint.note).signatures).toHaveLength(3);
+    fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(kept));
     await cast(round, [round.p[2]], votingAt(3));
     await cast(round, [round.p[1]], votingAt(3));
     await maybeCheckpoint(database.db, {
@@ -367,6 +382,98 @@ describe("checkpoints cosigned by two witnesses", () => {
     ]);
   });
 
+  it("shora verify-receipt checks the receipt's checkpoint and the final one against the quorum", async () => {
+    const bundle = await roundBundle(database.db, municipality, round.slug);
+    if (!bundle) throw new Error("no bundle");
+    writeBundle(bundle.files, path.join(dir, "receipt-bundle"));
+    const receipt = path.join(dir, "receipt.json");
+    const ok = await cli(["verify-receipt", path.join(dir, "receipt-bundle"), receipt]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("Witnesses (bundle): witness.example/alice, witness.example/bob; quorum 2");
+    expect(ok.out).toContain(
+      "✓ checkpoint witnessed: signed note cosigned by witness.example/alice, witness.example/bob",
+    );
+    expect(ok.out).toContain("✓ final checkpoint witnessed");
+    // During voting a voter has only the public checkpoint list: the same checks against it.
+    const browser = new TestBrowser(database.db);
+    const list = await call(
+      checkpointsJson.loader,
+      browser,
+      browser.get(`/m/${municipality.slug}/rounds/${round.slug}/checkpoints.json`),
+      { slug: municipality.slug, round: round.slug },
+    );
+    fs.writeFileSync(path.join(dir, "checkpoints.json"), await list.text());
+    const listed = await cli(["verify-receipt", receipt, "--checkpoints", path.join(dir, "checkpoints.json")]);
+    expect(listed.err).toBe("");
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain(
+      "✓ checkpoint witnessed: signed note cosigned by witness.example/alice, witness.example/bob",
+    );
+    const carol = newCosignerKey("witness.example/carol");
+    const other = await cli([
+      "verify-receipt",
+      path.join(dir, "receipt-bundle"),
+      receipt,
+      "--witness",
+      carol.verifierKey,
+      "--quorum",
+      "1",
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.out).toContain(
+      "✗ checkpoint witnessed: checkpoint (size 3) cosigned by 0 trusted witnesses (none); the quorum is 1",
+    );
+  });
+
+  it("shora monitor compares the voter's checkpoint with what each witness last cosigned", async () => {
+    // The municipality's public checkpoint API, served over HTTP by the real route.
+    const server = http.createServer(async (req, res) => {
+      const browser = new TestBrowser(database.db);
+      const response = await call(checkpointsJson.loader, browser, browser.get(req.url ?? "/"), {
+        slug: municipality.slug,
+        round: round.slug,
+      });
+      res.writeHead(response.status, { "Content-Type": "application/json" });
+      res.end(await response.text());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const roundUrl = `http://127.0.0.1:${port}/m/${municipality.slug}/rounds/${round.slug}`;
+    try {
+      const receipt = path.join(dir, "receipt.json");
+      const ok = await cli(["monitor", receipt, "--round-url", roundUrl]);
+      expect(ok.err).toBe("");
+      expect(ok.code).toBe(0);
+      expect(ok.out).toContain("✓ witness.example/alice: cosigned 6 leaves; consistent with yours (3 → 6)");
+      expect(ok.out).toContain("✓ witness.example/bob: cosigned 6 leaves; consistent with yours (3 → 6)");
+      // A voter shown another tree of size 3 (signed with the municipality's key) finds the split.
+      const key = await signingKey(database.db, municipality.id);
+      const origin = await originOf(database.db, round.id);
+      const [honest] = await database.db
+        .select()
+        .from(checkpoints)
+        .where(and(eq(checkpoints.roundId, round.id), eq(checkpoints.treeSize, 3)));
+      const forged = signNote(
+        checkpointNoteBody({
+          origin,
+          treeSize: 3,
+          rootHash: "ef".repeat(32),
+          roundFingerprint: honest.roundFingerprint,
+          signedAt: honest.signedAt.toISOString(),
+        }),
+        [signerFromPem(origin, privateKeyOf(key))],
+      );
+      fs.writeFileSync(path.join(dir, "forged.note"), forged);
+      const split = await cli(["monitor", path.join(dir, "forged.note"), "--round-url", roundUrl]);
+      expect(split.code).toBe(1);
+      expect(split.err).toContain(
+        "✗ witness.example/alice: SPLIT VIEW — the tree of 3 leaves is not a prefix of the tree of 6 (the consistency proof fails)",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("shora verify passes the bundle, printing the witnesses and the quorum; a split final checkpoint fails", async () => {
     const bundle = await roundBundle(database.db, municipality, round.slug);
     if (!bundle) throw new Error("no bundle");
@@ -396,6 +503,85 @@ describe("checkpoints cosigned by two witnesses", () => {
     expect(caught.err).toMatch(
       /✗ witnesses: ledger\.json checkpoint \d+ \(size \d+\): cosigned by 0 of the trusted witnesses \(none\); the quorum is 2/,
     );
+  });
+
+  it("a cosignature the platform lost is asked for again from the size the witness names in its 409", async () => {
+    // The tally's checkpoint job is still queued (publication sent it itself): nothing is left to do for it.
+    await run();
+    await database.db
+      .delete(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    await enqueueJob(database.db, system, { kind: "checkpoint.witness", payload: { roundId: round.id, treeSize: 6 } });
+    expect(await run()).toMatchObject({ done: 1, failed: 0 });
+    const stored = await database.db
+      .select({ size: cosignatures.treeSize })
+      .from(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.witnessName, "witness.example/alice")));
+    expect(stored).toEqual([{ size: 6 }]);
+  });
+});
+
+describe("two workers sending at once", () => {
+  it("run each checkpoint's job once; every witness ends on the final checkpoint, cosigned", async () => {
+    const round = await makeRound();
+    const dave = newCosignerKey("witness.example/dave");
+    const erin = newCosignerKey("witness.example/erin");
+    // Each witness behind a counter of the add-checkpoint requests it receives.
+    const posts = new Map<string, number>();
+    const started = [];
+    for (const [name, key] of [
+      ["witness.example/dave", dave],
+      ["witness.example/erin", erin],
+    ] as const) {
+      const origin = await originOf(database.db, round.id);
+      const signing = await signingKey(database.db, municipality.id);
+      const witness = createWitness({
+        name,
+        signerKey: key.signerKey,
+        stateDir: path.join(dir, `pair-${name.split("/")[1]}`),
+        logs: [{ origin, vkeys: [verifierKeyFromPem(origin, signing.publicKey)] }],
+      });
+      const server = http.createServer((req, res) => {
+        if (req.method === "POST") posts.set(name, (posts.get(name) ?? 0) + 1);
+        witness.handle(req, res);
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      servers.push({ url, close: () => new Promise((resolve) => server.close(() => resolve())) });
+      started.push({ name, key, url });
+    }
+    // The municipality trusts only these two now.
+    await database.db.delete(witnessTable).where(eq(witnessTable.municipalityId, municipality.id));
+    const scope = scopeOf(municipality, userActor(admin));
+    for (const w of started) await addWitness(database.db, scope, { vkey: w.key.verifierKey, url: w.url });
+    await setWitnessQuorum(database.db, scope, { quorum: "2" });
+    for (let i = 0; i < 5; i++) {
+      await cast(round, [round.p[i % 3]], votingAt(i));
+      await maybeCheckpoint(database.db, {
+        roundId: round.id,
+        municipalityId: municipality.id,
+        now: votingAt(i + 0.5),
+        force: true,
+      });
+    }
+    const mine = async () =>
+      (await database.db.select().from(jobs).where(eq(jobs.kind, "checkpoint.witness"))).filter(
+        (j) => j.payload.roundId === round.id,
+      );
+    expect((await mine()).length).toBe(5);
+    const worker = () => runDueJobs(database.db, system, { handlers: witnessJobHandlers() });
+    const [a, b] = await Promise.all([worker(), worker()]);
+    expect(a.failed + b.failed).toBe(0);
+    expect(a.done + b.done).toBeGreaterThanOrEqual(5);
+    const ran = await mine();
+    expect(ran.every((j) => j.doneAt !== null && j.attempts === 1)).toBe(true);
+    // A job that ran ahead of an earlier one costs a 409 and one more request: at most two per checkpoint.
+    for (const w of started) expect(posts.get(w.name)).toBeLessThanOrEqual(10);
+    const final = await database.db
+      .select({ name: cosignatures.witnessName })
+      .from(cosignatures)
+      .where(and(eq(cosignatures.roundId, round.id), eq(cosignatures.treeSize, 5)));
+    expect(final.map((c) => c.name).sort()).toEqual(["witness.example/dave", "witness.example/erin"]);
   });
 });
 

@@ -29,8 +29,15 @@ import { consistencyProof, inclusionProof, ledgerHead } from "./ledger-store.ser
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 import { config } from "../../config.server";
+import type { Scope } from "../scope";
 import { enqueueJob } from "../jobs/jobs.server";
-import { WITNESS_JOB, cosignedNote, hasActiveWitnesses, witnessSettingsOf } from "../witnesses/witnesses.server";
+import {
+  WITNESS_JOB,
+  cosignedNote,
+  cosignedNotes,
+  hasActiveWitnesses,
+  witnessSettingsOf,
+} from "../witnesses/witnesses.server";
 
 /**
  * The checkpoint schedule (ADR 0016): every SHORA_CHECKPOINT_MINUTES (default 10) minutes, a round
@@ -274,7 +281,7 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
     .where(eq(checkpoints.roundId, roundId))
     .orderBy(asc(checkpoints.treeSize));
   const settings = await witnessSettingsOf(db, municipalityId);
-  const notes = await Promise.all(rows.map((c) => (c.note ? cosignedNote(db, roundId, c) : null)));
+  const notes = await cosignedNotes(db, roundId, rows);
   return {
     publicKey,
     ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
@@ -360,8 +367,14 @@ export async function receiptFor(
  */
 export async function publicConsistencyProof(
   db: Db,
+  scope: Scope,
   input: { roundId: string; from: string; to: string },
 ): Promise<{ from: number; to: number; proof: string[] } | { error: string; status: 400 | 404 }> {
+  const [round] = await db
+    .select({ id: rounds.id })
+    .from(rounds)
+    .where(and(eq(rounds.id, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
+  if (!round) return { error: "no such round", status: 404 };
   const size = (text: string) => (/^(0|[1-9][0-9]{0,9})$/.test(text) ? Number(text) : null);
   const from = size(input.from);
   const to = size(input.to);

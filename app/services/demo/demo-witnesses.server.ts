@@ -45,7 +45,7 @@ export async function startDemoWitnesses(db: Db, slug = "demo"): Promise<{ urls:
     const signerKey = createKeyOnce(`demo-witness-${i + 1}.skey`, newCosignerKey(name).signerKey);
     const stateDir = path.join(keyStoreDir(), "demo-witnesses", name);
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const witness = await createWitness({ name, signerKey, stateDir, logs });
+    const witness = createWitness({ name, signerKey, stateDir, logs });
     const server = await witness.listen("127.0.0.1", 0);
     listening.push(server);
     urls.push(server.url);

@@ -8,12 +8,37 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { checkpoints, cosignatures, rounds, witnesses } from "../../../db/schema";
 import { verifyCosignature } from "../../domain/ledger/cosignature";
-import { parseNote } from "../../domain/ledger/note";
+import { type NoteSignature, parseNote } from "../../domain/ledger/note";
+import { formatAddCheckpointBody, parseCosignatureResponse } from "../../domain/ledger/witness";
 import { consistencyProof } from "../ballots/ledger-store.server";
 import type { Job, JobHandler } from "../jobs/jobs.server";
 import { WITNESS_JOB, type WitnessRow, signatureToStore } from "./witnesses.server";
 
 const TIMEOUT_MS = 10_000;
+/** A witness answers with a few signature lines or a size; more is not read. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function boundedText(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_RESPONSE_BYTES) {
+        await reader.cancel();
+        break;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return "";
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 type Attempt =
   | { kind: "cosigned" }
@@ -23,7 +48,7 @@ type Attempt =
 
 /** The request body of add-checkpoint: `old N`, the proof lines, a blank line, the note. */
 export function addCheckpointBody(oldSize: number, proof: readonly string[], note: string): string {
-  return `old ${oldSize}\n${proof.map((h) => `${Buffer.from(h, "hex").toString("base64")}\n`).join("")}\n${note}`;
+  return formatAddCheckpointBody({ oldSize, proof: proof.map((h) => Buffer.from(h, "hex")), note });
 }
 
 async function lastCosignedSize(db: Db, roundId: string, vkey: string): Promise<number> {
@@ -58,23 +83,30 @@ async function post(
   } catch (error) {
     return { kind: "failed", reason: `${witness.name}: ${(error as Error).message}` };
   }
-  const text = await response.text().catch(() => "");
+  const text = await boundedText(response);
   if (response.status === 409) {
     const size = /^(0|[1-9][0-9]*)\n?$/.exec(text) ? Number(text.trim()) : Number.NaN;
     if (!Number.isSafeInteger(size)) return { kind: "failed", reason: `${witness.name}: 409 without a size` };
     if (size > checkpoint.treeSize) return { kind: "ahead", size };
-    if (size === checkpoint.treeSize || size === oldSize) return { kind: "conflict", size };
+    // Asked again from the size it holds, it still refuses: another tree of that size (a split view).
+    if (size === oldSize) return { kind: "conflict", size };
+    // It holds another size (it cosigned more than we stored, or lost state): ask from there.
     return { kind: "retry", size };
   }
   if (response.status !== 200)
     return { kind: "failed", reason: `${witness.name}: HTTP ${response.status} ${text.slice(0, 200).trim()}` };
   const body = parseNote(checkpoint.note).text;
-  for (const line of text.split("\n")) {
-    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!match || match[1] !== witness.name) continue;
-    const bytes = Buffer.from(match[2], "base64");
-    if (bytes.length < 5) continue;
-    const sig = { name: match[1], keyHash: bytes.readUInt32BE(0), signature: bytes.subarray(4) };
+  let lines: NoteSignature[];
+  try {
+    lines = parseCosignatureResponse(text);
+  } catch (error) {
+    return {
+      kind: "failed",
+      reason: `${witness.name}: the answer is not signature lines (${(error as Error).message})`,
+    };
+  }
+  for (const sig of lines) {
+    if (sig.name !== witness.name) continue;
     let verdict: { ok: boolean; time: number };
     try {
       verdict = verifyCosignature(body, sig, witness.vkey);

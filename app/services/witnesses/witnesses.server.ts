@@ -248,6 +248,28 @@ export async function cosignedNote(
   return formatNote(note.text, [...note.signatures, ...rows.map(storedSignature)]);
 }
 
+/** Every checkpoint note of a round with its stored cosignatures added: one query for all of them. */
+export async function cosignedNotes(
+  db: Db | Tx,
+  roundId: string,
+  rows: readonly { treeSize: number; note: string | null }[],
+): Promise<(string | null)[]> {
+  const all = await db
+    .select()
+    .from(cosignatures)
+    .where(eq(cosignatures.roundId, roundId))
+    .orderBy(asc(cosignatures.treeSize), asc(cosignatures.witnessName));
+  const bySize = new Map<number, (typeof all)[number][]>();
+  for (const c of all) bySize.set(c.treeSize, [...(bySize.get(c.treeSize) ?? []), c]);
+  return rows.map((c) => {
+    if (!c.note) return null;
+    const extra = bySize.get(c.treeSize);
+    if (!extra?.length) return c.note;
+    const note = parseNote(c.note);
+    return formatNote(note.text, [...note.signatures, ...extra.map(storedSignature)]);
+  });
+}
+
 /** Which witnesses cosigned the checkpoint of `treeSize` (the results page names them). */
 export async function cosignersOf(db: Db, roundId: string, treeSize: number) {
   return db

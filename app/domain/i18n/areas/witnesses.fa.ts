@@ -11,6 +11,7 @@ export const witnessesFa: Record<keyof typeof witnessesEn, string> = {
   "witnesses.url": "نشانی",
   "witnesses.vkey": "کلید گواه",
   "witnesses.status": "وضعیت",
+  "witnesses.actions": "تغییر",
   "witnesses.active": "فعال",
   "witnesses.paused": "متوقف",
   "witnesses.pause": "توقف {name}",

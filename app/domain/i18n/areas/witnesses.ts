@@ -9,6 +9,7 @@ export const witnessesEn = {
   "witnesses.url": "Address",
   "witnesses.vkey": "Witness key",
   "witnesses.status": "Status",
+  "witnesses.actions": "Change",
   "witnesses.active": "Active",
   "witnesses.paused": "Paused",
   "witnesses.pause": "Pause {name}",
