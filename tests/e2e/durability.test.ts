@@ -263,7 +263,7 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
         tree.push(l.leafHash);
       });
       // The stored tree nodes agree with the leaves.
-      expect((await ledgerHead(db, round.id)).root).toBe(tree.root());
+      expect((await ledgerHead(db, { roundId: round.id })).root).toBe(tree.root());
       // Every receipt: the ballot at the position it names, in the ballots table and in the ledger's leaf.
       const rows = await db
         .select({ id: ballots.id, leafIndex: ballots.leafIndex, voterKey: ballots.voterKey, current: ballots.current })

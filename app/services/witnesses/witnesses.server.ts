@@ -234,9 +234,9 @@ export function signatureToStore(sig: NoteSignature): string {
 /** The checkpoint's note with every stored cosignature added after the municipality's signature. */
 export async function cosignedNote(
   db: Db | Tx,
-  roundId: string,
-  checkpoint: { treeSize: number; note: string | null },
+  input: { roundId: string; checkpoint: { treeSize: number; note: string | null } },
 ): Promise<string | null> {
+  const { roundId, checkpoint } = input;
   if (!checkpoint.note) return null;
   const rows = await db
     .select()
@@ -249,7 +249,8 @@ export async function cosignedNote(
 }
 
 /** Which witnesses cosigned the checkpoint of `treeSize` (the results page names them). */
-export async function cosignersOf(db: Db, roundId: string, treeSize: number) {
+export async function cosignersOf(db: Db, input: { roundId: string; treeSize: number }) {
+  const { roundId, treeSize } = input;
   return db
     .select({ name: cosignatures.witnessName, at: cosignatures.cosignedAt })
     .from(cosignatures)
