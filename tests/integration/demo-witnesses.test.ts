@@ -32,7 +32,7 @@ beforeAll(async () => {
   testKeyStore();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-demo-witnesses-"));
   database = await openDatabase({ dataDir: path.join(dir, "data") });
-  await seedDemo(database.db, new Date(), { witnesses: true });
+  await seedDemo(database.db, { now: new Date(), witnesses: true });
 });
 afterAll(async () => {
   await stopDemoWitnesses();
