@@ -24,7 +24,7 @@ export const dbCommand: CliCommand = {
         io.out(`Migrations applied (${database.kind} ${database.where}).\n`);
         return 0;
       }
-      const { created } = await seedDemo(database.db);
+      const { created } = await seedDemo(database.db, { now: new Date() });
       io.out(
         created
           ? "Seeded the demo municipality (slug: demo).\n"

@@ -1,5 +1,6 @@
 import { openDatabaseFromEnv } from "../../db/client";
 import { roundBundle } from "../services/tally/bundle.server";
+import { scopeOf, systemActor } from "../services/scope";
 import { findMunicipality } from "../services/tenancy/municipality.server";
 import { type CliOptions, parseArgs, stringFlag } from "./args.ts";
 import { writeBundle } from "./bundle-files.ts";
@@ -29,7 +30,7 @@ export const exportBundleCommand: CliCommand = {
     try {
       const municipality = await findMunicipality(database.db, slug);
       if (!municipality) throw new UsageError(`no municipality "${slug}"`);
-      const bundle = await roundBundle(database.db, municipality, roundSlug);
+      const bundle = await roundBundle(database.db, scopeOf(municipality, systemActor("export-bundle")), { roundSlug });
       if (!bundle) throw new UsageError(`round "${roundSlug}" of ${slug} does not exist or is not published yet`);
       writeBundle(bundle.files, out);
       io.out(`Wrote ${bundle.files.length} files to ${out}\nRound fingerprint ${bundle.fingerprint}\n`);

@@ -18,7 +18,8 @@ const json = (body: unknown, status = 200) =>
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const round = await findRound(context.db, scopeOf(municipality, observer), { slug: params.round ?? "" });
+  const scope = scopeOf(municipality, observer);
+  const round = await findRound(context.db, scope, { slug: params.round ?? "" });
   if (!round) throw notFound("round");
   const query = new URL(request.url).searchParams;
   if (query.has("from") || query.has("to")) {
@@ -30,6 +31,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if ("error" in proof) return json({ error: proof.error }, proof.status);
     return json(proof);
   }
-  const body = await publicCheckpoints(context.db, round.id, municipality.id);
+  const body = await publicCheckpoints(context.db, scope, { roundId: round.id });
   return json({ municipality: municipality.slug, round: round.slug, ...body });
 }

@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
 import { checkpointSchedule } from "../services/ballots/checkpoints.server";
 import { requireRoundPath } from "../web/guards.server";
 import { receiptView } from "../services/ballots/receipts.server";
+import { observer, scopeOf } from "../services/scope";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.receipt.title"));
@@ -19,7 +20,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, round } = await requireRoundPath(context, params);
   const url = new URL(request.url);
   const ballotId = (url.searchParams.get("ballot") ?? "").trim().slice(0, 100);
-  const view = ballotId ? await receiptView(context.db, round, ballotId) : null;
+  const view = ballotId
+    ? await receiptView(context.db, scopeOf(municipality, observer), { roundId: round.id, ballotId })
+    : null;
   const r = view?.receipt;
   return json({
     slug: municipality.slug,

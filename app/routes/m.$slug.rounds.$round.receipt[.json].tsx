@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRoundPath } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { receiptView } from "../services/ballots/receipts.server";
+import { observer, scopeOf } from "../services/scope";
 
 /**
  * Public: a ballot's receipt as a JSON download (checked offline with `shora verify-receipt`). A route
@@ -9,9 +10,11 @@ import { receiptView } from "../services/ballots/receipts.server";
  * It never says whether the ballot still counts (ADR 0017): the checks derive that from the bundle.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { round } = await requireRoundPath(context, params);
+  const { municipality, round } = await requireRoundPath(context, params);
   const ballotId = (new URL(request.url).searchParams.get("ballot") ?? "").trim().slice(0, 100);
-  const view = ballotId ? await receiptView(context.db, round, ballotId) : null;
+  const view = ballotId
+    ? await receiptView(context.db, scopeOf(municipality, observer), { roundId: round.id, ballotId })
+    : null;
   if (!view) throw notFound("ballot");
   return new Response(JSON.stringify(view.receipt, null, 2), {
     headers: {

@@ -60,7 +60,7 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   memoiseRouteMatching();
   const database = await openDatabaseFromEnv();
   if (options.seedDemo) {
-    const { created } = await seedDemo(database.db, new Date(), { witnesses: true });
+    const { created } = await seedDemo(database.db, { now: new Date(), witnesses: true });
     if (created) log.out("Seeded the demo municipality (slug: demo).\n");
     const demoWitnesses = await startDemoWitnesses(database.db);
     if (demoWitnesses) log.out(`Demo witnesses (quorum 2): ${demoWitnesses.urls.join(", ")}\n`);

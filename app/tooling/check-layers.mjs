@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The layer rules of docs/ARCHITECTURE.md (ADR 0023), checked on every import of app/ and db/:
+// The layer rules of docs/ARCHITECTURE.md (ADR 0023), checked on every import of app/ and db/, and
+// the calling shape of the services' exported functions (`(db, input)` or `(db, scope, input)`):
 // `node app/tooling/check-layers.mjs [--root DIR]`, run by `npm run lint`. Prints one line per
-// violation (file:line rule: what was imported) and exits 1 when any is left outside the allow-list
+// violation (file:line rule: what breaks it) and exits 1 when any is left outside the allow-list
 // (app/tooling/layer-allowlist.txt: files with known violations, one per line, being worked off).
 import fs from "node:fs";
 import path from "node:path";
@@ -137,7 +138,49 @@ function importsOf(text) {
   }));
 }
 
-/** The violations under `root`: `{ file, line, rule, specifier }`, in file order. */
+export const SHAPE_RULE =
+  "an exported service function taking a database (Db/Tx) takes (db, input) or (db, scope, input)";
+
+const DATABASE_TYPE = /\b(Db|Tx)\b/;
+const SCOPE_TYPE = /^(Scope|PlatformScope)(\s*\|\s*(Scope|PlatformScope))*$/;
+
+const isExported = (node) => ts.getModifiers?.(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+
+/**
+ * The exported functions of a service file that break the calling shape: a first parameter typed as a
+ * database, then more than two parameters, or three whose second is not a Scope/PlatformScope.
+ */
+function shapesOf(file, text) {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const functions = [];
+  for (const statement of source.statements) {
+    if (!isExported(statement)) continue;
+    if (ts.isFunctionDeclaration(statement)) functions.push({ name: statement.name?.text ?? "default", fn: statement });
+    else if (ts.isVariableStatement(statement))
+      for (const d of statement.declarationList.declarations) {
+        const init = d.initializer;
+        if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)))
+          functions.push({ name: d.name.getText(source), fn: init });
+      }
+  }
+  const broken = [];
+  for (const { name, fn } of functions) {
+    const params = fn.parameters;
+    if (!params.length || !DATABASE_TYPE.test(params[0].type?.getText(source) ?? "")) continue;
+    const scoped = params.length === 3 && SCOPE_TYPE.test(params[1].type?.getText(source).trim() ?? "");
+    if (params.length <= 2 || scoped) continue;
+    broken.push({
+      line: source.getLineAndCharacterOfPosition(fn.getStart(source)).line + 1,
+      detail: `${name}(${params.map((p) => p.name.getText(source)).join(", ")})`,
+    });
+  }
+  return broken;
+}
+
+/**
+ * The violations under `root`, in file order: `{ file, line, rule, detail }` (for an import, also its
+ * `specifier`; `detail` says what breaks the rule).
+ */
 export function checkLayers(root) {
   const files = [...walk(root, "app", []), ...walk(root, "db", [])].sort();
   const violations = [];
@@ -145,12 +188,17 @@ export function checkLayers(root) {
     const from = layerOf(file);
     if (from === null) continue;
     const text = fs.readFileSync(path.join(root, file), "utf8");
+    const found = [];
     for (const { specifier, line } of importsOf(text)) {
       const t = target(file, specifier);
       for (const rule of RULES) {
-        if (rule.from === from && rule.forbids(t, file)) violations.push({ file, line, rule: rule.name, specifier });
+        if (rule.from === from && rule.forbids(t, file))
+          found.push({ file, line, rule: rule.name, specifier, detail: `imports "${specifier}"` });
       }
     }
+    if (from === "services")
+      for (const { line, detail } of shapesOf(file, text)) found.push({ file, line, rule: SHAPE_RULE, detail });
+    violations.push(...found.sort((a, b) => a.line - b.line));
   }
   return violations;
 }
@@ -181,7 +229,7 @@ function cli() {
   const allowed = readAllowList(allowFile);
   const violations = checkLayers(root);
   const failing = violations.filter((v) => !allowed.has(v.file));
-  for (const v of failing) process.stderr.write(`${v.file}:${v.line} ${v.rule}: imports "${v.specifier}"\n`);
+  for (const v of failing) process.stderr.write(`${v.file}:${v.line} ${v.rule}: ${v.detail}\n`);
   const stillViolating = new Set(violations.map((v) => v.file));
   for (const entry of allowed) {
     if (!stillViolating.has(entry))

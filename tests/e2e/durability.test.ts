@@ -263,7 +263,7 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
         tree.push(l.leafHash);
       });
       // The stored tree nodes agree with the leaves.
-      expect((await ledgerHead(db, round.id)).root).toBe(tree.root());
+      expect((await ledgerHead(db, { roundId: round.id })).root).toBe(tree.root());
       // Every receipt: the ballot at the position it names, in the ballots table and in the ledger's leaf.
       const rows = await db
         .select({ id: ballots.id, leafIndex: ballots.leafIndex, voterKey: ballots.voterKey, current: ballots.current })
@@ -309,7 +309,8 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
       const final = published.checkpoints.find((c) => c.treeSize === treeSize);
       const cosignatures = (final?.note?.match(/^\u2014 /gm)?.length ?? 1) - 1;
       if (cosignatures >= (published.quorum ?? 0)) break;
-      if (tries > 120) throw new Error(`the final checkpoint has ${cosignatures} cosignatures, quorum ${published.quorum}`);
+      if (tries > 120)
+        throw new Error(`the final checkpoint has ${cosignatures} cosignatures, quorum ${published.quorum}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipts-"));

@@ -14,7 +14,7 @@ import {
   users,
   verifications,
 } from "../../db/schema";
-import { scopeOf, systemActor, userActor } from "../../app/services/scope";
+import { observer, scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { canonicalJson } from "../../app/domain/canonical";
 import {
   BallotRefused,
@@ -315,15 +315,19 @@ describe("the ballot ledger", () => {
       return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
     };
     expect(hashes.length).toBeGreaterThan(100);
-    const head = await ledgerHead(database.db, roundId);
+    const head = await ledgerHead(database.db, { roundId });
     expect(head).toEqual({ size: hashes.length, root: mth(hashes).toString("hex") });
     for (const index of [0, 1, 7, 64, hashes.length - 1]) {
-      const proof = (await inclusionProof(database.db, roundId, index, head.size)).map((h) => Buffer.from(h, "hex"));
+      const proof = (await inclusionProof(database.db, { roundId, index, size: head.size })).map((h) =>
+        Buffer.from(h, "hex"),
+      );
       expect(verifyInclusion(hashes[index], index, head.size, proof, Buffer.from(head.root, "hex"))).toBe(true);
     }
-    const old = await ledgerHead(database.db, roundId, 37);
+    const old = await ledgerHead(database.db, { roundId, size: 37 });
     expect(old.root).toBe(mth(hashes.slice(0, 37)).toString("hex"));
-    const proof = (await consistencyProof(database.db, roundId, 37, head.size)).map((h) => Buffer.from(h, "hex"));
+    const proof = (await consistencyProof(database.db, { roundId, oldSize: 37, newSize: head.size })).map((h) =>
+      Buffer.from(h, "hex"),
+    );
     expect(verifyConsistency(37, head.size, Buffer.from(old.root, "hex"), Buffer.from(head.root, "hex"), proof)).toBe(
       true,
     );
@@ -338,6 +342,7 @@ describe("checkpoints and receipts", () => {
     const { verifyCheckpoint } = await import("../../app/domain/ledger/checkpoint");
     const { verifyInclusion } = await import("../../app/domain/ledger/merkle");
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
+    const scope = await roundScope(database.db, roundId, observer);
     const first = await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
     expect(first?.treeSize).toBeGreaterThan(100);
     // Nothing new: no new checkpoint. A new ballot: none either (a cast never signs one).
@@ -345,19 +350,32 @@ describe("checkpoints and receipts", () => {
       (await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true }))?.treeSize,
     ).toBe(first?.treeSize);
     const receipt0 = await cast("late-voter", approval, { approved: [ids.a] });
-    const published = await publicCheckpoints(database.db, roundId, roundRow.municipalityId);
+    const published = await publicCheckpoints(database.db, scope, { roundId });
     expect(published.checkpoints).toHaveLength(1);
     for (const c of published.checkpoints) {
       const { signature, ...body } = c;
       expect(verifyCheckpoint(body, signature, published.publicKey)).toBe(true);
     }
     // The new ballot is not covered yet; after the next checkpoint its receipt carries the proof.
-    const pending = await receiptFor(database.db, roundId, receipt0.ballotId);
+    const pending = await receiptFor(database.db, scope, { roundId, ballotId: receipt0.ballotId });
     expect(pending?.checkpoint).toBeNull();
-    // The receipt page passes the round it has read: the same receipt, fingerprint included.
-    expect(await receiptFor(database.db, roundId, receipt0.ballotId, roundRow)).toEqual(pending);
+    // Asked in another municipality's scope, the round's ballot has no receipt.
+    const slug = unique("other");
+    await createMunicipality(database.db, {
+      slug,
+      name: { en: "Other" },
+      defaultLocale: "en",
+      timeZone: "UTC",
+      currency: "EUR",
+      admin: { email: `admin@${slug}.example`, displayName: "O", password: "vote password 1" },
+    });
+    const other = await findMunicipality(database.db, slug);
+    if (!other) throw new Error("no municipality");
+    expect(
+      await receiptFor(database.db, scopeOf(other, observer), { roundId, ballotId: receipt0.ballotId }),
+    ).toBeNull();
     await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
-    const receipt = await receiptFor(database.db, roundId, receipt0.ballotId);
+    const receipt = await receiptFor(database.db, scope, { roundId, ballotId: receipt0.ballotId });
     expect(receipt).toMatchObject({
       ballotId: receipt0.ballotId,
       leafIndex: receipt0.leafIndex,
@@ -380,7 +398,7 @@ describe("checkpoints and receipts", () => {
         Buffer.from(cp.rootHash, "hex"),
       ),
     ).toBe(true);
-    expect(await receiptFor(database.db, roundId, "no-such-ballot")).toBeNull();
+    expect(await receiptFor(database.db, scope, { roundId, ballotId: "no-such-ballot" })).toBeNull();
   });
 });
 
@@ -396,12 +414,13 @@ describe("shora verify-receipt", () => {
     const [roundRow] = await database.db.select().from(rounds).where(eq(rounds.id, roundId));
     const cast1 = await cast("receipt-holder", approval, { approved: [ids.b] });
     await maybeCheckpoint(database.db, { roundId, municipalityId: roundRow.municipalityId, force: true });
-    const receipt = await receiptFor(database.db, roundId, cast1.ballotId);
+    const scope = await roundScope(database.db, roundId, observer);
+    const receipt = await receiptFor(database.db, scope, { roundId, ballotId: cast1.ballotId });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipt-"));
     fs.writeFileSync(path.join(dir, "receipt.json"), JSON.stringify(receipt));
     fs.writeFileSync(
       path.join(dir, "checkpoints.json"),
-      JSON.stringify(await publicCheckpoints(database.db, roundId, roundRow.municipalityId)),
+      JSON.stringify(await publicCheckpoints(database.db, scope, { roundId })),
     );
     const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
     const run = () =>
@@ -463,7 +482,7 @@ describe("revoked voters", () => {
       while (k * 2 < list.length) k *= 2;
       return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
     };
-    expect((await ledgerHead(database.db, roundId)).root).toBe(
+    expect((await ledgerHead(database.db, { roundId })).root).toBe(
       mth(leaves.map((l) => Buffer.from(l.leafHash, "hex"))).toString("hex"),
     );
     // Nothing left to withdraw the second time.

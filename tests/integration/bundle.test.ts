@@ -41,7 +41,7 @@ beforeAll(async () => {
   database = await testDatabase();
   // The demo's past round went through the real pipeline: weighted ballots online and on paper,
   // revotes, the tally, publication (final checkpoint, secret destroyed).
-  await seedDemo(database.db);
+  await seedDemo(database.db, { now: new Date() });
   // One of its proposals was typed as a formula (titles are not part of the signed rules).
   const renamed = await database.db
     .update(proposals)
@@ -60,7 +60,7 @@ const demo = async () => {
 
 describe("the published bundle of a round", () => {
   it("verifies: signatures, ledger, weights, revotes, .pb files and the tally re-run", async () => {
-    const bundle = await roundBundle(database.db, await demo(), "budget-1404");
+    const bundle = await roundBundle(database.db, scopeOf(await demo(), observer), { roundSlug: "budget-1404" });
     if (!bundle) throw new Error("no bundle");
     const files = new Map(bundle.files.map((f) => [f.name, f.bytes]));
     const report = await verifyBundle({ read: (name) => files.get(name) ?? null });
@@ -107,7 +107,7 @@ describe("the published bundle of a round", () => {
   });
 
   it("is written by export and checked by shora verify (exit 0, then 1 once tampered)", async () => {
-    const bundle = await roundBundle(database.db, await demo(), "budget-1404");
+    const bundle = await roundBundle(database.db, scopeOf(await demo(), observer), { roundSlug: "budget-1404" });
     if (!bundle) throw new Error("no bundle");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-export-"));
     writeBundle(bundle.files, dir);
@@ -125,7 +125,10 @@ describe("the published bundle of a round", () => {
       .from(ballotsTable)
       .where(eq(ballotsTable.roundId, roundRow?.id ?? ""));
     for (const ballot of [ballotRows.find((b) => b.current), ballotRows.find((b) => !b.current)]) {
-      const receipt = await receiptFor(database.db, roundRow?.id ?? "", ballot?.id ?? "");
+      const receipt = await receiptFor(database.db, scopeOf(await demo(), observer), {
+        roundId: roundRow?.id ?? "",
+        ballotId: ballot?.id ?? "",
+      });
       const file = path.join(dir, "receipt.json");
       fs.writeFileSync(file, JSON.stringify(receipt));
       out.length = 0;
@@ -143,7 +146,7 @@ describe("the published bundle of a round", () => {
 
   it("neutralises a formula title in results-city.csv, keeps it as typed in round.json, and passes shora verify", async () => {
     const municipality = await demo();
-    const bundle = await roundBundle(database.db, municipality, "budget-1404");
+    const bundle = await roundBundle(database.db, scopeOf(municipality, observer), { roundSlug: "budget-1404" });
     if (!bundle) throw new Error("no bundle");
     const files = new Map(bundle.files.map((f) => [f.name, f.bytes]));
     const csv = files.get("results-city.csv")?.toString("utf8") ?? "";

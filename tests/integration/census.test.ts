@@ -102,7 +102,10 @@ describe("census import", () => {
     expect(rows).toHaveLength(2);
     // Only keyed hashes are stored, never the ID.
     expect(JSON.stringify(rows)).not.toContain(nationalId(200000001));
-    const entry = await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(200000002)));
+    const entry = await censusEntry(database.db, {
+      municipalityId: town.municipality.id,
+      identityHash: identityHash(secret, nationalId(200000002)),
+    });
     expect(entry).toMatchObject({
       birthDate: "1991-08-03",
       districtId: town.district.south,
@@ -150,10 +153,16 @@ describe("census import", () => {
     expect(await recordsOf(first.importId)).toHaveLength(0);
     const secret = await censusSecret(database.db, town.municipality.id);
     expect(
-      await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000001))),
+      await censusEntry(database.db, {
+        municipalityId: town.municipality.id,
+        identityHash: identityHash(secret, nationalId(300000001)),
+      }),
     ).toBeNull();
     expect(
-      await censusEntry(database.db, town.municipality.id, identityHash(secret, nationalId(300000003))),
+      await censusEntry(database.db, {
+        municipalityId: town.municipality.id,
+        identityHash: identityHash(secret, nationalId(300000003)),
+      }),
     ).toMatchObject({ voterClass: "youth" });
   });
 

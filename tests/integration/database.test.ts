@@ -92,8 +92,8 @@ describe("migrations and demo data", () => {
   it("seeds the demo municipality once, with accounts, districts, a round, envelopes and proposals", async () => {
     const database = await openDatabase({ memory: true });
     try {
-      expect(await seedDemo(database.db)).toEqual({ created: true });
-      expect(await seedDemo(database.db)).toEqual({ created: false });
+      expect(await seedDemo(database.db, { now: new Date() })).toEqual({ created: true });
+      expect(await seedDemo(database.db, { now: new Date() })).toEqual({ created: false });
       const count = async (table: string) => {
         const rows = await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`));
         return rows[0].n;

@@ -20,6 +20,7 @@ import {
   stopDemoWitnesses,
 } from "../../app/services/demo/demo-witnesses.server";
 import { seedDemo } from "../../app/services/demo/demo.server";
+import { observer, scopeOf } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testKeyStore } from "../support/db";
@@ -31,7 +32,7 @@ beforeAll(async () => {
   testKeyStore();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-demo-witnesses-"));
   database = await openDatabase({ dataDir: path.join(dir, "data") });
-  await seedDemo(database.db, new Date(), { witnesses: true });
+  await seedDemo(database.db, { now: new Date(), witnesses: true });
 });
 afterAll(async () => {
   await stopDemoWitnesses();
@@ -54,7 +55,7 @@ describe("the demo's witnesses", () => {
           .map((x) => x.witnessName)
           .sort(),
       ).toEqual([...DEMO_WITNESS_NAMES]);
-    const bundle = await roundBundle(database.db, municipality, "budget-1404");
+    const bundle = await roundBundle(database.db, scopeOf(municipality, observer), { roundSlug: "budget-1404" });
     if (!bundle) throw new Error("no bundle");
     const ledger = JSON.parse(bundle.files.find((f) => f.name === "ledger.json")?.bytes.toString("utf8") ?? "{}");
     expect(parseNote(ledger.checkpoints.at(-1).note).signatures.map((s: { name: string }) => s.name)).toEqual([

@@ -16,6 +16,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nulFreeAddresses } from "../../app/server/addresses";
 import { CHART_KINDS } from "../../app/services/tally/results-charts.server";
+import { observer, scopeOf } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { CSRF } from "../support/requests";
 import { privateDatabase } from "../support/db";
@@ -382,7 +383,9 @@ beforeAll(async () => {
   w = await seedWorld(opened.database.db);
   fingerprint = await fingerprinter(w.db);
   bundleFiles = [
-    ...((await roundBundle(w.db, w.A.municipality, w.A.rounds.past))?.files.map((f) => f.name) ?? []),
+    ...((await roundBundle(w.db, scopeOf(w.A.municipality, observer), { roundSlug: w.A.rounds.past }))?.files.map(
+      (f) => f.name,
+    ) ?? []),
     "..%2Fround.json",
     "../round.json",
   ];

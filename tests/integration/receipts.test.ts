@@ -31,7 +31,7 @@ import { revokeVerification } from "../../app/services/verification/staff-verifi
 import { TestBrowser, call } from "../support/requests";
 import { type Member, makeEnvelope, makeMunicipality, makeProposal, makeRound as roundAt } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
-import { scopeOf, userActor } from "../../app/services/scope";
+import { observer, scopeOf, userActor } from "../../app/services/scope";
 import { roundScope } from "../support/scopes";
 
 let database: Database;
@@ -185,7 +185,7 @@ async function forgeRevote(round: TestRound, victimId: string, approved: string[
     const nodes = nodesCompletedByAppend(
       n,
       Buffer.from(leafHash, "hex"),
-      await loadNodes(tx as never, round.id, planAppend(n)),
+      await loadNodes(tx as never, { roundId: round.id, needed: planAppend(n) }),
     );
     await tx.update(ballots).set({ current: false }).where(eq(ballots.id, victim.id));
     await tx.insert(ledgerLeaves).values({ roundId: round.id, leafIndex: n, leaf, leafHash });
@@ -258,7 +258,7 @@ describe("shora verify-receipt against a published bundle", () => {
     // Counted and published by the server as usual.
     await runRoundTally(database.db, scopeOf(staff.municipality, userActor(staff.user)), { roundSlug: round.slug });
     await publishRound(database.db, staff, { roundSlug: round.slug });
-    const bundle = await roundBundle(database.db, municipality, round.slug);
+    const bundle = await roundBundle(database.db, scopeOf(municipality, observer), { roundSlug: round.slug });
     if (!bundle) throw new Error("no bundle");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "shora-receipts-"));
     writeBundle(bundle.files, path.join(dir, "bundle"));

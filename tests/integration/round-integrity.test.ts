@@ -2,7 +2,7 @@
  * Attacks on the count (ADR 0018): reopening voting after a tally, changing what decides the outcome
  * once voting has opened, and a withdrawn ballot that the bundle would open.
  */
-import { scopeOf, userActor } from "../../app/services/scope";
+import { observer, scopeOf, userActor } from "../../app/services/scope";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -229,7 +229,7 @@ describe("voting cannot reopen after a tally", () => {
       roundSlug: t.roundSlug,
     });
     await publishRound(database.db, t.staff, { roundSlug: t.roundSlug });
-    const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
+    const bundle = await roundBundle(database.db, scopeOf(t.municipality, observer), { roundSlug: t.roundSlug });
     if (!bundle) throw new Error("no bundle");
     expect(bundle.round.counts.current).toBe(3);
     expect(bundle.round.votingWindow).toEqual({ startsOn: day(-12), endsOn: day(-2) });
@@ -284,7 +284,7 @@ describe("coarse cast times keep their local day", () => {
       .from(ballots)
       .where(eq(ballots.roundId, t.roundId));
     expect(published.map((b) => dayIn("Asia/Tehran", b.castAt)).sort()).toEqual([day(-12), day(-2)]);
-    const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
+    const bundle = await roundBundle(database.db, scopeOf(t.municipality, observer), { roundSlug: t.roundSlug });
     if (!bundle) throw new Error("no bundle");
     const result = await verifyFiles(bundle.files);
     expect(result.err).toBe("");
@@ -302,7 +302,7 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
     ]);
     const staff = t.staff;
     const staffScope = scopeOf(staff.municipality, userActor(staff.user));
-    const fingerprint = await roundFingerprint(database.db, t.roundId);
+    const fingerprint = await roundFingerprint(database.db, { roundId: t.roundId });
     const envelopeInput = {
       slug: "city",
       name: { en: "City" },
@@ -415,12 +415,12 @@ describe("once voting has opened, nothing that decides the outcome changes", () 
     expect(await refused(withVoting({ endsOn: day(-1) }))).toEqual({ code: "voting_end_past", status: 409 });
     // Closing voting early is allowed, and checkpoints keep signing the window as it opened.
     await withVoting({ endsOn: day(3) });
-    expect(await roundFingerprint(database.db, t.roundId)).toBe(fingerprint);
+    expect(await roundFingerprint(database.db, { roundId: t.roundId })).toBe(fingerprint);
     expect(await refused(withVoting({ endsOn: day(9) }))).toEqual({ code: "voting_end_later", status: 409 });
     // Advancing to the tally closes voting (yesterday was its last day); it does not reopen.
     const advanced = await advancePhase(database.db, staffScope, { slug: t.roundSlug });
     expect(advanced.ok && advanced.to).toBe("tallying");
-    expect(await roundFingerprint(database.db, t.roundId)).toBe(fingerprint);
+    expect(await roundFingerprint(database.db, { roundId: t.roundId })).toBe(fingerprint);
     const [voting] = await database.db
       .select()
       .from(phases)
@@ -464,7 +464,7 @@ describe("a withdrawn ballot is never opened", () => {
       roundSlug: t.roundSlug,
     });
     await publishRound(database.db, t.staff, { roundSlug: t.roundSlug });
-    const bundle = await roundBundle(database.db, t.municipality, t.roundSlug);
+    const bundle = await roundBundle(database.db, scopeOf(t.municipality, observer), { roundSlug: t.roundSlug });
     if (!bundle) throw new Error("no bundle");
     const text = (name: string) => bundle.files.find((f) => f.name === name)?.bytes.toString("utf8") ?? "";
     const lines = text("ballots.jsonl")

@@ -46,7 +46,7 @@ describe("checkpoints", () => {
     try {
       const { town, voters, cast } = await votingTown(database.db, 2);
       const due = (minutes: number) =>
-        signDueCheckpoints(database.db, at(minutes), { municipalityId: town.municipality.id });
+        signDueCheckpoints(database.db, { now: at(minutes), municipalityId: town.municipality.id });
       await cast(voters[0], at());
       await cast(voters[0], at()); // a revote is a ledger leaf too
       expect(await due(0)).toEqual([]); // 2 < k
@@ -74,9 +74,9 @@ describe("the closing checkpoint", () => {
   it("is signed by the schedule once voting has closed, whatever the number of new ballots", async () => {
     const voted = await votedRound(database.db, ["q1", "q2"]);
     expect(await checkpointCount(voted.roundId)).toBe(0);
-    const scope = { municipalityId: voted.municipalityId };
-    expect(await signDueCheckpoints(database.db, new Date(), scope)).toEqual([voted.roundId]);
-    expect(await signDueCheckpoints(database.db, new Date(), scope)).toEqual([]);
+    const only = { municipalityId: voted.municipalityId };
+    expect(await signDueCheckpoints(database.db, { now: new Date(), ...only })).toEqual([voted.roundId]);
+    expect(await signDueCheckpoints(database.db, { now: new Date(), ...only })).toEqual([]);
     const [row] = await database.db.select().from(checkpoints).where(eq(checkpoints.roundId, voted.roundId));
     expect(row.treeSize).toBe(2);
   });

@@ -50,7 +50,7 @@ import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
 import { enqueueJob, runDueJobs } from "../../app/services/jobs/jobs.server";
-import { scopeOf, systemActor, userActor } from "../../app/services/scope";
+import { observer, scopeOf, systemActor, userActor } from "../../app/services/scope";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { isPublished, publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
@@ -383,7 +383,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   });
 
   it("shora verify-receipt checks the receipt's checkpoint and the final one against the quorum", async () => {
-    const bundle = await roundBundle(database.db, municipality, round.slug);
+    const bundle = await roundBundle(database.db, scopeOf(municipality, observer), { roundSlug: round.slug });
     if (!bundle) throw new Error("no bundle");
     writeBundle(bundle.files, path.join(dir, "receipt-bundle"));
     const receipt = path.join(dir, "receipt.json");
@@ -475,7 +475,7 @@ describe("checkpoints cosigned by two witnesses", () => {
   });
 
   it("shora verify passes the bundle, printing the witnesses and the quorum; a split final checkpoint fails", async () => {
-    const bundle = await roundBundle(database.db, municipality, round.slug);
+    const bundle = await roundBundle(database.db, scopeOf(municipality, observer), { roundSlug: round.slug });
     if (!bundle) throw new Error("no bundle");
     writeBundle(bundle.files, path.join(dir, "bundle"));
     const ok = await cli(["verify", path.join(dir, "bundle")]);

@@ -82,7 +82,7 @@ describe("two app processes on one PostgreSQL", () => {
       while (k * 2 < list.length) k *= 2;
       return hashChildren(mth(list.slice(0, k)), mth(list.slice(k)));
     };
-    const head = await ledgerHead(database.db, roundId);
+    const head = await ledgerHead(database.db, { roundId });
     expect(head.root).toBe(mth(leaves.map((l) => Buffer.from(l.leafHash, "hex"))).toString("hex"));
   });
 });

@@ -42,7 +42,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     const { seedDemo } = await import("../../app/services/demo/demo.server");
     const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
     try {
-      await seedDemo(database.db);
+      await seedDemo(database.db, { now: new Date() });
       await options.prepare(database.db);
     } finally {
       await database.close();

@@ -1,7 +1,8 @@
 /**
  * The layer check of `npm run lint` (app/tooling/check-layers.mjs, docs/ARCHITECTURE.md): run on a
- * small tree of its own, it names each import that breaks a rule (file:line and the rule), and
- * tolerates only the files its allow-list names.
+ * small tree of its own, it names each import that breaks a rule (file:line and the rule), each
+ * exported service function whose parameters after the database are not `(input)` or `(scope, input)`,
+ * and tolerates only the files its allow-list names.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -83,5 +84,40 @@ describe("the layer check", () => {
     expect(all.status).toBe(0);
     expect(all.stdout).toContain("allow.txt lists app/domain/rules.ts, which breaks no rule now: remove the line");
     expect(all.stdout).toContain("Layer rules hold (6 known violation(s) in 4 allow-listed file(s)).");
+  });
+
+  it("names each exported service function with a database and positional parameters after it", () => {
+    write(
+      "app/services/shapes.server.ts",
+      [
+        'import type { Db, Tx } from "../../db/client";',
+        'import type { PlatformScope, Scope } from "./scope";',
+        "export async function ok(db: Db, input: { roundId: string }) {}",
+        "export async function scoped(db: Db | Tx, scope: Scope, input: { id: string }) {}",
+        "export function platform(db: Db, scope: PlatformScope, input: { email: string }) {}",
+        "export function pure(a: string, b: number, c: number, d: number) {}",
+        "async function inner(db: Db, roundId: string, index: number, size: number) {}",
+        "/** The tail of the old shape. */",
+        "export async function proof(db: Db, roundId: string, index: number, size: number) {}",
+        "export const fate = async (tx: Tx, municipalityId: string, hash: string) => null;",
+        "export function unscoped(",
+        "  db: Db,",
+        "  scope: { municipalityId: string },",
+        "  input: { id: string },",
+        ") {}",
+        "",
+      ].join("\n"),
+    );
+    const result = check("app/domain/tally.ts\napp/routes/vote.tsx\napp/services/ballots.server.ts\n");
+    expect(result.status).toBe(1);
+    const rule = "an exported service function taking a database (Db/Tx) takes (db, input) or (db, scope, input)";
+    expect(result.stderr.trim().split("\n").slice(0, -2)).toEqual([
+      `app/services/shapes.server.ts:9 ${rule}: proof(db, roundId, index, size)`,
+      `app/services/shapes.server.ts:10 ${rule}: fate(tx, municipalityId, hash)`,
+      `app/services/shapes.server.ts:11 ${rule}: unscoped(db, scope, input)`,
+    ]);
+    expect(result.stderr).toContain("3 layer violation(s)");
+    fs.rmSync(path.join(root, "app/services/shapes.server.ts"));
+    expect(check("app/domain/tally.ts\napp/routes/vote.tsx\napp/services/ballots.server.ts\n").status).toBe(0);
   });
 });

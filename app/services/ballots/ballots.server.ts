@@ -292,7 +292,7 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   const needed = planAppend(n);
   const siblings = needed.every((x) => state.edge.has(`${x.level}/${x.index}`))
     ? (level: number, index: number) => state.edge.get(`${level}/${index}`) as Buffer
-    : await loadNodes(tx, input.roundId, needed);
+    : await loadNodes(tx, { roundId: input.roundId, needed });
   const nodes = nodesCompletedByAppend(n, Buffer.from(leafHash, "hex"), siblings);
   const at = hourOf(now, timeZone).toISOString();
   const day = dayIn(timeZone, now);
@@ -415,7 +415,7 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
         leafHash,
         createdAt: hourOf(params.at, municipality.timeZone),
       });
-      await storeCompletedNodes(tx, round.id, n, Buffer.from(leafHash, "hex"));
+      await storeCompletedNodes(tx, { roundId: round.id, index: n, leafHash: Buffer.from(leafHash, "hex") });
       withdrawn++;
     }
   }

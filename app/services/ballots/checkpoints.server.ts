@@ -29,8 +29,8 @@ import { consistencyProof, inclusionProof, ledgerHead } from "./ledger-store.ser
 import { roundRulesOf } from "../rounds/round-rules.server";
 import { serverSecret } from "../secrets.server";
 import { config } from "../../config.server";
-import type { Scope } from "../scope";
 import { enqueueJob } from "../jobs/jobs.server";
+import type { Scope } from "../scope";
 import {
   WITNESS_JOB,
   cosignedNote,
@@ -104,13 +104,8 @@ async function publicKeyOf(db: Db | Tx, municipalityId: string): Promise<string>
  * the outcome (voting window as opened, envelopes and their rules, accepted proposals and costs,
  * voter classes and weights, eligibility), which is frozen once voting opens (ADR 0018).
  */
-export async function roundFingerprint(
-  db: Db | Tx,
-  roundId: string,
-  /** Kept for callers that pass the round they read (the rules are read in full here). */
-  _known?: { slug: string; kind: string },
-): Promise<string> {
-  return rulesFingerprint(await roundRulesOf(db, roundId));
+export async function roundFingerprint(db: Db | Tx, input: { roundId: string }): Promise<string> {
+  return rulesFingerprint(await roundRulesOf(db, input.roundId));
 }
 
 /**
@@ -143,7 +138,7 @@ async function checkpointIfDue(
       .orderBy(desc(checkpoints.treeSize))
       .limit(1);
     if (!params.force && last && now.getTime() - last.signedAt.getTime() < intervalMs) return unchanged(last);
-    const head = await ledgerHead(tx as unknown as Db, params.roundId);
+    const head = await ledgerHead(tx as unknown as Db, { roundId: params.roundId });
     if (head.size === 0 || (last && last.treeSize >= head.size)) return unchanged(last ?? null);
     if (!params.force && head.size - (last?.treeSize ?? 0) < minLeaves) return unchanged(last ?? null);
     return { row: await signCheckpointNow(tx, params, head, now), signed: true };
@@ -156,10 +151,10 @@ async function checkpointIfDue(
  */
 export async function signDueCheckpoints(
   db: Db,
-  now = new Date(),
-  /** Only this municipality's rounds (tests sharing a database). */
-  scope: { municipalityId?: string } = {},
+  /** `municipalityId`: only this municipality's rounds (tests sharing a database). */
+  input: { now: Date; municipalityId?: string },
 ): Promise<string[]> {
+  const { now } = input;
   const { intervalMs, minLeaves } = checkpointSchedule();
   // Rounds whose ledger grew since their last checkpoint and are not published.
   const grown = await queryRows<{
@@ -178,7 +173,7 @@ export async function signDueCheckpoints(
         order by tree_size desc limit 1) last on true
       where size.n > coalesce(last.tree_size, 0)
         and not exists (select 1 from ${roundSecrets} s where s.round_id = r.id and s.destroyed_at is not null)
-        ${scope.municipalityId ? sql`and r.municipality_id = ${scope.municipalityId}` : sql``}`,
+        ${input.municipalityId ? sql`and r.municipality_id = ${input.municipalityId}` : sql``}`,
   );
   const signed: string[] = [];
   for (const r of grown) {
@@ -204,7 +199,7 @@ export async function signDueCheckpoints(
 export function startCheckpointScheduler(db: Db, report: (error: unknown) => void = console.error) {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = signDueCheckpoints(db).catch(report);
+    running = signDueCheckpoints(db, { now: new Date() }).catch(report);
   }, 60_000);
   timer.unref();
   return async () => {
@@ -222,7 +217,7 @@ async function signCheckpointNow(
   const db = tx;
   const key = await signingKey(db, params.municipalityId);
   const checkpoint: Checkpoint = {
-    roundFingerprint: await roundFingerprint(db, params.roundId),
+    roundFingerprint: await roundFingerprint(db, { roundId: params.roundId }),
     treeSize: head.size,
     rootHash: head.root,
     signedAt: now.toISOString(),
@@ -273,7 +268,9 @@ export async function originOf(db: Db | Tx, roundId: string): Promise<string> {
  * The round's checkpoints as published (checkpoints.json, ledger.json): each with its signed note and
  * the witnesses' cosignatures added to it, and the municipality's witnesses and quorum (ADR 0022).
  */
-export async function publicCheckpoints(db: Db, roundId: string, municipalityId: string) {
+export async function publicCheckpoints(db: Db, scope: Scope, input: { roundId: string }) {
+  const { roundId } = input;
+  const municipalityId = scope.municipality.id;
   const publicKey = await publicKeyOf(db, municipalityId);
   const rows = await db
     .select()
@@ -281,7 +278,7 @@ export async function publicCheckpoints(db: Db, roundId: string, municipalityId:
     .where(eq(checkpoints.roundId, roundId))
     .orderBy(asc(checkpoints.treeSize));
   const settings = await witnessSettingsOf(db, municipalityId);
-  const notes = await cosignedNotes(db, roundId, rows);
+  const notes = await cosignedNotes(db, { roundId, rows });
   return {
     publicKey,
     ...(rows.some((c) => c.note) ? { origin: await originOf(db, roundId) } : {}),
@@ -308,12 +305,12 @@ export type Receipt = VoterReceiptV2;
  */
 export async function receiptFor(
   db: Db,
-  roundId: string,
-  ballotId: string,
-  /** The round's identity when the caller has read it already (see `roundFingerprint`). */
-  round?: { slug: string; kind: string },
+  scope: Scope,
+  input: { roundId: string; ballotId: string },
 ): Promise<Receipt | null> {
-  // The ballot with its leaf (every ballot has one: both are written in the same statement).
+  const { roundId, ballotId } = input;
+  // The ballot with its leaf (every ballot has one: both are written in the same statement), in a
+  // round of the scope's municipality.
   const [ballot] = await db
     .select({
       leafIndex: ballots.leafIndex,
@@ -328,6 +325,7 @@ export async function receiptFor(
       ledgerLeaves,
       and(eq(ledgerLeaves.roundId, ballots.roundId), eq(ledgerLeaves.leafIndex, ballots.leafIndex)),
     )
+    .innerJoin(rounds, and(eq(rounds.id, ballots.roundId), eq(rounds.municipalityId, scope.municipality.id)))
     .where(and(eq(ballots.roundId, roundId), eq(ballots.id, ballotId)));
   if (!ballot) return null;
   const [covering] = await db
@@ -338,7 +336,7 @@ export async function receiptFor(
     .limit(1);
   return {
     version: 2,
-    roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, roundId, round)),
+    roundFingerprint: covering?.roundFingerprint ?? (await roundFingerprint(db, { roundId })),
     ballotId,
     leafIndex: ballot.leafIndex,
     leafHash: ballot.leafHash,
@@ -353,10 +351,12 @@ export async function receiptFor(
           rootHash: covering.rootHash,
           signedAt: covering.signedAt.toISOString(),
           signature: covering.signature,
-          ...(covering.note ? { note: (await cosignedNote(db, roundId, covering)) ?? undefined } : {}),
+          ...(covering.note ? { note: (await cosignedNote(db, { roundId, checkpoint: covering })) ?? undefined } : {}),
         }
       : null,
-    inclusionProof: covering ? await inclusionProof(db, roundId, ballot.leafIndex, covering.treeSize) : null,
+    inclusionProof: covering
+      ? await inclusionProof(db, { roundId, index: ballot.leafIndex, size: covering.treeSize })
+      : null,
   };
 }
 
@@ -387,6 +387,7 @@ export async function publicConsistencyProof(
   const sizes = new Set(signed.map((c) => c.treeSize));
   if (!sizes.has(to) || (from > 0 && !sizes.has(from)))
     return { error: "from and to must be sizes of signed checkpoints", status: 404 };
-  const proof = from === 0 || from === to ? [] : await consistencyProof(db, input.roundId, from, to);
+  const proof =
+    from === 0 || from === to ? [] : await consistencyProof(db, { roundId: input.roundId, oldSize: from, newSize: to });
   return { from, to, proof };
 }

@@ -30,8 +30,9 @@ export function leafHashOf(leaf: string): string {
 }
 
 /** Stores the complete subtrees that leaf `index` closes, so proofs never read all leaves. */
-export async function storeCompletedNodes(tx: Tx, roundId: string, index: number, leafHash: Buffer) {
-  const siblings = await loadNodes(tx, roundId, planAppend(index));
+export async function storeCompletedNodes(tx: Tx, input: { roundId: string; index: number; leafHash: Buffer }) {
+  const { roundId, index, leafHash } = input;
+  const siblings = await loadNodes(tx, { roundId, needed: planAppend(index) });
   const nodes = nodesCompletedByAppend(index, leafHash, siblings);
   await tx
     .insert(ledgerNodes)
@@ -39,7 +40,8 @@ export async function storeCompletedNodes(tx: Tx, roundId: string, index: number
 }
 
 /** Loads the given complete-subtree nodes of a round's ledger in one query and returns a lookup. */
-export async function loadNodes(db: Db | Tx, roundId: string, needed: NodeId[]): Promise<NodeLookup> {
+export async function loadNodes(db: Db | Tx, input: { roundId: string; needed: NodeId[] }): Promise<NodeLookup> {
+  const { roundId, needed } = input;
   const found = new Map<string, Buffer>();
   if (needed.length) {
     const rows = await db
@@ -61,24 +63,27 @@ export async function loadNodes(db: Db | Tx, roundId: string, needed: NodeId[]):
 }
 
 /** The root of the round's ledger at `size` leaves (default: now). */
-export async function ledgerHead(db: Db, roundId: string, size?: number) {
+export async function ledgerHead(db: Db, input: { roundId: string; size?: number }) {
+  const { roundId, size } = input;
   const [{ n }] = await db.select({ n: count() }).from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
   const treeSize = size ?? n;
   if (treeSize > n) throw new RefusedError("ledger_too_small", null, {}, 404);
   return {
     size: treeSize,
-    root: rootFromNodes(treeSize, await loadNodes(db, roundId, planRoot(treeSize))).toString("hex"),
+    root: rootFromNodes(treeSize, await loadNodes(db, { roundId, needed: planRoot(treeSize) })).toString("hex"),
   };
 }
 
 /** Proof that leaf `index` is in the ledger of `size` leaves. */
-export async function inclusionProof(db: Db, roundId: string, index: number, size: number) {
-  const lookup = await loadNodes(db, roundId, planInclusion(index, size));
+export async function inclusionProof(db: Db, input: { roundId: string; index: number; size: number }) {
+  const { roundId, index, size } = input;
+  const lookup = await loadNodes(db, { roundId, needed: planInclusion(index, size) });
   return inclusionProofFromNodes(index, size, lookup).map((h) => h.toString("hex"));
 }
 
 /** Proof that the ledger of `oldSize` leaves is a prefix of the ledger of `newSize` leaves. */
-export async function consistencyProof(db: Db, roundId: string, oldSize: number, newSize: number) {
-  const lookup = await loadNodes(db, roundId, planConsistency(oldSize, newSize));
+export async function consistencyProof(db: Db, input: { roundId: string; oldSize: number; newSize: number }) {
+  const { roundId, oldSize, newSize } = input;
+  const lookup = await loadNodes(db, { roundId, needed: planConsistency(oldSize, newSize) });
   return consistencyProofFromNodes(oldSize, newSize, lookup).map((h) => h.toString("hex"));
 }

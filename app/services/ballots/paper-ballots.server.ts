@@ -141,7 +141,7 @@ export async function enterPaperBallots(
       const id = check(ballot.nationalId);
       if (!id.ok) throw new Problem(id.problem, "nationalId");
       const hash = identityHash(secret, id.id);
-      const entry = await censusEntry(tx, municipality.id, hash);
+      const entry = await censusEntry(tx, { municipalityId: municipality.id, identityHash: hash });
       if (!entry) throw new Problem("not_in_census", "nationalId");
       if (ballot.birthDate) {
         const birthDate = parseBirthDate(ballot.birthDate);

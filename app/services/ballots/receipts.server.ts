@@ -6,9 +6,10 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { ballots } from "../../../db/schema";
+import { ballots, rounds } from "../../../db/schema";
 import { type Receipt, receiptFor } from "./checkpoints.server";
 import { isPublished } from "../tally/publish.server";
+import type { Scope } from "../scope";
 
 export type BallotFate =
   | { kind: "counted" }
@@ -16,11 +17,17 @@ export type BallotFate =
   | { kind: "withdrawn" };
 
 /** Follows the ballot's chain in the database: revotes name the ballot they replace; a withdrawal has no ballot row. */
-export async function ballotFate(db: Db, roundId: string, ballotId: string): Promise<BallotFate | null> {
+export async function ballotFate(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string; ballotId: string },
+): Promise<BallotFate | null> {
+  const { roundId, ballotId } = input;
   const row = async (where: ReturnType<typeof eq>) => {
     const [found] = await db
       .select({ id: ballots.id, current: ballots.current, leafIndex: ballots.leafIndex })
       .from(ballots)
+      .innerJoin(rounds, and(eq(rounds.id, ballots.roundId), eq(rounds.municipalityId, scope.municipality.id)))
       .where(and(eq(ballots.roundId, roundId), where));
     return found ?? null;
   };
@@ -54,13 +61,13 @@ export interface ReceiptView {
  */
 export async function receiptView(
   db: Db,
-  round: { id: string; slug: string; kind: string },
-  ballotId: string,
+  scope: Scope,
+  input: { roundId: string; ballotId: string },
 ): Promise<ReceiptView | null> {
-  const receipt = await receiptFor(db, round.id, ballotId, round);
+  const receipt = await receiptFor(db, scope, input);
   if (!receipt) return null;
-  if (!(await isPublished(db, round.id))) return { receipt, published: false, fate: null };
-  const fate = await ballotFate(db, round.id, ballotId);
+  if (!(await isPublished(db, input.roundId))) return { receipt, published: false, fate: null };
+  const fate = await ballotFate(db, scope, input);
   if (fate?.kind === "withdrawn") return { receipt: { ...receipt, choices: null, nonce: null }, published: true, fate };
   return { receipt, published: true, fate };
 }

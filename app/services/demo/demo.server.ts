@@ -57,10 +57,10 @@ export async function demoAccountsPresent(db: Db): Promise<boolean> {
  */
 export async function seedDemo(
   db: Db,
-  now = new Date(),
-  /** Run the two demo witnesses in this process before last year's round is published (ADR 0022). */
-  options: { witnesses?: boolean } = {},
+  /** `witnesses`: run the two demo witnesses in this process before last year's round is published (ADR 0022). */
+  input: { now: Date; witnesses?: boolean },
 ): Promise<{ created: boolean }> {
+  const { now } = input;
   const [existing] = await db
     .select({ id: municipalities.id })
     .from(municipalities)
@@ -217,7 +217,7 @@ export async function seedDemo(
     const seeded = await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
     past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
-  if (options.witnesses) await startDemoWitnesses(db, DEMO_SLUG);
+  if (input.witnesses) await startDemoWitnesses(db, DEMO_SLUG);
   if (past.value) await votePastRound(db, { ...past.value, now });
   // The census (with the two demo residents) and the voter classes of this year's round.
   const { seedDemoCensus } = await import("./demo-census.server");

@@ -37,7 +37,7 @@ import { isPublished } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { latestTallies } from "./tally.server";
 import { ON_BALLOT, proposalsOnBallot, roundRulesOf } from "../rounds/round-rules.server";
-import { observer, scopeOf } from "../scope";
+import { type Scope, observer, scopeOf } from "../scope";
 import { roundRules } from "../verification/eligibility.server";
 import { dayIn } from "../../domain/rounds/phases";
 
@@ -84,18 +84,20 @@ async function eligibleInCensus(
 }
 
 /** The bundle of a published round, or null when the round does not exist or is not published. */
-export async function roundBundle(db: Db, municipality: Municipality, roundSlug: string): Promise<RoundBundle | null> {
-  const round = await findRound(db, scopeOf(municipality, observer), { slug: roundSlug });
+export async function roundBundle(db: Db, scope: Scope, input: { roundSlug: string }): Promise<RoundBundle | null> {
+  // Public data: the round is found as an observer would find it, whoever asks.
+  const round = await findRound(db, scopeOf(scope.municipality, observer), { slug: input.roundSlug });
   if (!round || !(await isPublished(db, round.id))) return null;
   // One build per round and process, even when a crowd asks at once.
-  return bundles(round.id, () => buildRoundBundle(db, municipality, round));
+  return bundles(round.id, () => buildRoundBundle(db, scope, round));
 }
 
 async function buildRoundBundle(
   db: Db,
-  municipality: Municipality,
+  scope: Scope,
   round: NonNullable<Awaited<ReturnType<typeof findRound>>>,
 ): Promise<RoundBundle> {
+  const { municipality } = scope;
   const [envelopeRows, districtRows, phaseRows, classRows, results] = await Promise.all([
     db
       .select()
@@ -172,7 +174,7 @@ async function buildRoundBundle(
     recorded.set(r.envelope.slug, { selected: r.tally.selected, totalCost: result.totalCost, trace: result.trace });
   }
   // The witnesses and quorum recorded at publication (ADR 0022); none for rounds published before.
-  const published = await publicCheckpoints(db, round.id, municipality.id);
+  const published = await publicCheckpoints(db, scope, { roundId: round.id });
   const [policy] = await db.select().from(roundWitnessPolicies).where(eq(roundWitnessPolicies.roundId, round.id));
   const ledger: LedgerDoc = {
     ...published,

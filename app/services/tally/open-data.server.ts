@@ -15,7 +15,7 @@ export async function openDataIndex(db: Db, scope: Scope, input: { origin: strin
   const base = `${input.origin}/m/${municipality.slug}`;
   const out = [];
   for (const round of await roundsOf(db, scopeOf(municipality, observer))) {
-    const bundle = (await isPublished(db, round.id)) ? await roundBundle(db, municipality, round.slug) : null;
+    const bundle = (await isPublished(db, round.id)) ? await roundBundle(db, scope, { roundSlug: round.slug }) : null;
     out.push({
       slug: round.slug,
       title: round.title,
@@ -47,8 +47,8 @@ export async function roundResultsData(db: Db, scope: Scope, input: { roundSlug:
   const round = await findRound(db, scope, { slug: input.roundSlug });
   if (!round || !(await isPublished(db, round.id))) return null;
   const [results, bundle] = await Promise.all([
-    publishedResults(db, round, municipality.id),
-    roundBundle(db, municipality, input.roundSlug),
+    publishedResults(db, scope, { roundId: round.id }),
+    roundBundle(db, scope, { roundSlug: input.roundSlug }),
   ]);
   return {
     round: { slug: round.slug, title: round.title },

@@ -47,7 +47,9 @@ async function witnessFinalCheckpoint(
       payload: { roundId: params.roundId, treeSize: params.treeSize },
       attempts: 1,
     });
-  const cosigned = new Set((await cosignersOf(db, params.roundId, params.treeSize)).map((c) => c.name));
+  const cosigned = new Set(
+    (await cosignersOf(db, { roundId: params.roundId, treeSize: params.treeSize })).map((c) => c.name),
+  );
   const have = active.filter((w) => cosigned.has(w.name)).length;
   if (have < settings.quorum)
     throw new RefusedError("witness_quorum_missing", null, { have, quorum: settings.quorum }, 409);
@@ -173,7 +175,8 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
 }
 
 /** Everything the public results page shows, once the round is published. */
-export async function publishedResults(db: Db, round: { id: string }, municipalityId: string) {
+export async function publishedResults(db: Db, scope: Scope, input: { roundId: string }) {
+  const round = { id: input.roundId };
   const results = await latestTallies(db, round.id);
   const out = [];
   for (const { envelope, tally, proposals: proposalRows } of results) {
@@ -229,12 +232,12 @@ export async function publishedResults(db: Db, round: { id: string }, municipali
     .select({ n: count() })
     .from(ledgerLeaves)
     .where(eq(ledgerLeaves.roundId, round.id));
-  const checkpointsData = await publicCheckpoints(db, round.id, municipalityId);
+  const checkpointsData = await publicCheckpoints(db, scope, { roundId: round.id });
   const finalCheckpoint = checkpointsData.checkpoints.at(-1) ?? null;
   // Which witnesses cosigned the final checkpoint (ADR 0022), for the results page.
   const [policy] = await db.select().from(roundWitnessPolicies).where(eq(roundWitnessPolicies.roundId, round.id));
   const cosigners = finalCheckpoint
-    ? (await cosignersOf(db, round.id, finalCheckpoint.treeSize)).map((c) => ({
+    ? (await cosignersOf(db, { roundId: round.id, treeSize: finalCheckpoint.treeSize })).map((c) => ({
         name: c.name,
         at: c.at.toISOString(),
       }))

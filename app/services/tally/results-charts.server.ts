@@ -77,7 +77,7 @@ export async function resultsChart(
       stacked: true,
     };
   }
-  const bundle = await roundBundle(db, scope.municipality, input.roundSlug);
+  const bundle = await roundBundle(db, scope, { roundSlug: input.roundSlug });
   const outcomes = bundle ? ruleComparisons(bundle)[envelope.slug] : undefined;
   if (!outcomes) return null;
   return {

@@ -27,8 +27,8 @@ type Round = NonNullable<Awaited<ReturnType<typeof findRound>>>;
 
 async function resultsPayload(db: Db, scope: Scope, round: Round, published: boolean) {
   const { municipality } = scope;
-  const results = published ? await publishedResults(db, round, municipality.id) : null;
-  const bundle = published ? await roundBundle(db, municipality, round.slug) : null;
+  const results = published ? await publishedResults(db, scope, { roundId: round.id }) : null;
+  const bundle = published ? await roundBundle(db, scope, { roundSlug: round.slug }) : null;
   return {
     slug: municipality.slug,
     currency: municipality.currency,

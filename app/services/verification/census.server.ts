@@ -307,7 +307,7 @@ export async function activeImport(db: Db | Tx, scope: Scope) {
 }
 
 /** The census entry of an identity hash in the active census (what a census match compares with). */
-export async function censusEntry(db: Db | Tx, municipalityId: string, hash: string) {
+export async function censusEntry(db: Db | Tx, input: { municipalityId: string; identityHash: string }) {
   const [row] = await db
     .select({
       birthDate: censusRecords.birthDate,
@@ -319,9 +319,9 @@ export async function censusEntry(db: Db | Tx, municipalityId: string, hash: str
     .innerJoin(censusImports, eq(censusImports.id, censusRecords.importId))
     .where(
       and(
-        eq(censusImports.municipalityId, municipalityId),
+        eq(censusImports.municipalityId, input.municipalityId),
         eq(censusImports.status, "active"),
-        eq(censusRecords.identityHash, hash),
+        eq(censusRecords.identityHash, input.identityHash),
       ),
     );
   return row ?? null;

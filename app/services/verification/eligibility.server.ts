@@ -385,5 +385,5 @@ export async function mayParticipate(
   const [rule] = await db.select().from(roundEligibility).where(eq(roundEligibility.roundId, input.roundId));
   const required = input.action === "propose" ? rule?.verifiedToPropose : rule?.verifiedToComment;
   if (!required) return true;
-  return (await activeVerification(db, scope.municipality.id, actorUserId(scope))) !== null;
+  return (await activeVerification(db, { municipalityId: scope.municipality.id, userId: actorUserId(scope) })) !== null;
 }

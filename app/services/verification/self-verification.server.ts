@@ -41,7 +41,7 @@ interface SelfInput {
 export async function verificationStatus(db: Db | Tx, scope: Scope) {
   const municipalityId = scope.municipality.id;
   const userId = actorUserId(scope);
-  const current = await activeVerification(db, municipalityId, userId);
+  const current = await activeVerification(db, { municipalityId, userId });
   const [lastRevoked] = current
     ? []
     : await db
@@ -147,7 +147,7 @@ export async function verifyByCensus(
       // municipality counts): always in this order, so two requests never wait on each other.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${userId}`}))`);
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`census:${municipalityId}`}))`);
-      if (await activeVerification(tx, municipalityId, userId))
+      if (await activeVerification(tx, { municipalityId, userId }))
         throw new VerificationRefused("already_verified", null, {}, 409);
       const left = await triesLeft(tx, userId, now);
       if (left <= 0) return { ok: false as const, throttled: true, left: 0 };
@@ -168,7 +168,7 @@ export async function verifyByCensus(
       };
       // A locked identity is refused unseen, exactly like a miss.
       if (lock.open) return miss(false);
-      const entry = await censusEntry(tx, municipalityId, hash);
+      const entry = await censusEntry(tx, { municipalityId, identityHash: hash });
       if (!entry || entry.birthDate !== birthDate) {
         const answer = await miss(true);
         const since = new Date(Math.max(now.getTime() - DAY, lock.lastCleared?.getTime() ?? 0));
@@ -189,7 +189,7 @@ export async function verifyByCensus(
         }
         return answer;
       }
-      await assertIdentityFree(tx, municipalityId, hash);
+      await assertIdentityFree(tx, { municipalityId, identityHash: hash });
       const verificationId = await createVerification(tx, {
         municipalityId,
         userId: userId,
@@ -232,7 +232,7 @@ export async function verifyByLetter(db: Db, scope: Scope, input: SelfInput & { 
   const result = await db
     .transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`verify:${userId}`}))`);
-      if (await activeVerification(tx, municipalityId, userId))
+      if (await activeVerification(tx, { municipalityId, userId }))
         throw new VerificationRefused("already_verified", null, {}, 409);
       const left = await triesLeft(tx, userId, now);
       if (left <= 0) return { ok: false as const, reason: "throttled" as const, left: 0 };
@@ -251,9 +251,9 @@ export async function verifyByLetter(db: Db, scope: Scope, input: SelfInput & { 
         await tx.insert(verificationAttempts).values({ userId: userId, kind: "letter", at: now });
         return { ok: false as const, reason: reason ?? "code_unknown", left: left - 1 };
       }
-      const entry = await censusEntry(tx, municipalityId, row.identityHash);
+      const entry = await censusEntry(tx, { municipalityId, identityHash: row.identityHash });
       if (!entry) throw new VerificationRefused("not_in_census", "code", {}, 409);
-      await assertIdentityFree(tx, municipalityId, row.identityHash);
+      await assertIdentityFree(tx, { municipalityId, identityHash: row.identityHash });
       // Once only, also under concurrency: the update only succeeds while the code is unused.
       const used = await tx
         .update(letterCodes)

@@ -137,7 +137,7 @@ export async function staffVerify(db: Db, scope: Scope, input: StaffVerifyInput)
   const hash = identityHash(await censusSecret(db, municipalityId), id.id);
   return db
     .transaction(async (tx) => {
-      if (await activeVerification(tx, municipalityId, user.id))
+      if (await activeVerification(tx, { municipalityId, userId: user.id }))
         throw new VerificationRefused("already_verified", null, {}, 409);
       const [holder] = await tx
         .select({ id: verifications.id })
@@ -279,7 +279,7 @@ export async function moveVerification(
       if (from.userId === input.toUserId) throw new VerificationRefused("already_verified", null, {}, 409);
       const [target] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.toUserId));
       if (!target) throw new VerificationRefused("user_unknown", null, {}, 404);
-      if (await activeVerification(tx, scope.municipality.id, target.id)) {
+      if (await activeVerification(tx, { municipalityId: scope.municipality.id, userId: target.id })) {
         throw new VerificationRefused("already_verified", null, {}, 409);
       }
       await tx

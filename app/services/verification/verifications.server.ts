@@ -69,7 +69,8 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-export async function activeVerification(db: Db | Tx, municipalityId: string, userId: string) {
+export async function activeVerification(db: Db | Tx, input: { municipalityId: string; userId: string }) {
+  const { municipalityId, userId } = input;
   const [row] = await db
     .select()
     .from(verifications)
@@ -84,7 +85,8 @@ export async function activeVerification(db: Db | Tx, municipalityId: string, us
 }
 
 /** Refuses self-service for an identity whose latest verification was revoked (staff decide then). */
-export async function assertIdentityFree(tx: Tx, municipalityId: string, hash: string) {
+export async function assertIdentityFree(tx: Tx, input: { municipalityId: string; identityHash: string }) {
+  const { municipalityId, identityHash: hash } = input;
   const [latest] = await tx
     .select({ revokedAt: verifications.revokedAt })
     .from(verifications)

@@ -70,7 +70,7 @@ async function post(
 ): Promise<Attempt | { kind: "retry"; size: number }> {
   const proof =
     oldSize > 0 && oldSize < checkpoint.treeSize
-      ? await consistencyProof(db, checkpoint.roundId, oldSize, checkpoint.treeSize)
+      ? await consistencyProof(db, { roundId: checkpoint.roundId, oldSize, newSize: checkpoint.treeSize })
       : [];
   let response: Response;
   try {

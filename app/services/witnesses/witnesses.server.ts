@@ -234,9 +234,9 @@ export function signatureToStore(sig: NoteSignature): string {
 /** The checkpoint's note with every stored cosignature added after the municipality's signature. */
 export async function cosignedNote(
   db: Db | Tx,
-  roundId: string,
-  checkpoint: { treeSize: number; note: string | null },
+  input: { roundId: string; checkpoint: { treeSize: number; note: string | null } },
 ): Promise<string | null> {
+  const { roundId, checkpoint } = input;
   if (!checkpoint.note) return null;
   const rows = await db
     .select()
@@ -251,9 +251,9 @@ export async function cosignedNote(
 /** Every checkpoint note of a round with its stored cosignatures added: one query for all of them. */
 export async function cosignedNotes(
   db: Db | Tx,
-  roundId: string,
-  rows: readonly { treeSize: number; note: string | null }[],
+  input: { roundId: string; rows: readonly { treeSize: number; note: string | null }[] },
 ): Promise<(string | null)[]> {
+  const { roundId, rows } = input;
   const all = await db
     .select()
     .from(cosignatures)
@@ -271,7 +271,8 @@ export async function cosignedNotes(
 }
 
 /** Which witnesses cosigned the checkpoint of `treeSize` (the results page names them). */
-export async function cosignersOf(db: Db, roundId: string, treeSize: number) {
+export async function cosignersOf(db: Db, input: { roundId: string; treeSize: number }) {
+  const { roundId, treeSize } = input;
   return db
     .select({ name: cosignatures.witnessName, at: cosignatures.cosignedAt })
     .from(cosignatures)
