@@ -1,3 +1,4 @@
+import { localeLabel } from "./components/labels";
 import { useNonce } from "./components/nonce";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import {
@@ -82,7 +83,7 @@ function LocaleSwitcher() {
       <select id="locale-select" name="locale" defaultValue={data?.locale ?? "en"}>
         {locales.map((l) => (
           <option key={l} value={l} lang={l}>
-            {t(`locale.${l}` as MessageKey)}
+            {t(localeLabel[l])}
           </option>
         ))}
       </select>{" "}

@@ -3,6 +3,7 @@
  * builds a message key from a value: the compiler checks every value has its message.
  */
 import type { MessageKey } from "../domain/i18n";
+import type { Locale } from "../domain/i18n/locales";
 import type { ImplementationStatus } from "../domain/implementation/implementation";
 import type { PhaseKind } from "../domain/rounds/phases";
 
@@ -44,4 +45,13 @@ export const stanceLabel: Record<"for" | "neutral" | "against", MessageKey> = {
   for: "comments.stance.for",
   neutral: "comments.stance.neutral",
   against: "comments.stance.against",
+};
+
+export const localeLabel: Record<Locale, MessageKey> = { en: "locale.en", fa: "locale.fa" };
+
+export const roleLabel: Record<"staff" | "admin" | "resident" | "platformAdmin", MessageKey> = {
+  staff: "role.staff",
+  admin: "role.admin",
+  resident: "role.resident",
+  platformAdmin: "role.platformAdmin",
 };

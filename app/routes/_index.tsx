@@ -1,7 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
+import { roleLabel } from "../components/labels";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
@@ -56,7 +57,7 @@ export default function Index() {
             <tbody>
               {demoAccounts.map((a) => (
                 <tr key={a.email}>
-                  <td>{t(`role.${a.role}` as MessageKey)}</td>
+                  <td>{t(roleLabel[a.role])}</td>
                   <td dir="ltr">{a.email}</td>
                   <td dir="ltr">
                     <code>{a.password}</code>

@@ -1,20 +1,18 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { type MessageKey, pickText } from "../domain/i18n";
+import { pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { councilOf } from "../services/tenancy/municipality.server";
-import { phaseLabel } from "../components/labels";
+import { phaseLabel, roleLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
     data && t("admin.title", { municipality: pickText(data.municipality.name, locale) }),
   ]);
-
-const roleLabel: Record<"staff" | "admin", MessageKey> = { staff: "role.staff", admin: "role.admin" };
 
 /** Council staff dashboard: only staff or admins of this municipality. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
