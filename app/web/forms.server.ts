@@ -86,5 +86,6 @@ export function parseFormOr400<S extends ZodTypeAny>(schema: S, form: FormData):
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = String(issue?.path[0] ?? "form");
-  throw deny(400, "bad_request", `${field}: ${issue?.message ?? "invalid"}.`);
+  const problem = issue?.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue?.message;
+  throw deny(400, "bad_request", `${field} ${problem ?? "is not valid"}.`);
 }
