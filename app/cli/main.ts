@@ -48,10 +48,6 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
   },
 };
 
-export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>) {
-  commands[name] = { summary, load };
-}
-
 function help(): string {
   const lines = ["Usage: shora <command> [options]", "", "Commands:"];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(22)} ${c.summary}`);

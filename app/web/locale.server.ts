@@ -1,4 +1,4 @@
-import { type Locale, isLocale, negotiateLocale, translator } from "../domain/i18n";
+import { type Locale, isLocale, negotiateLocale } from "../domain/i18n";
 import { readCookie, serializeCookie } from "./session.server";
 
 export const LOCALE_COOKIE = "shora_lang";
@@ -20,8 +20,4 @@ export function requestLocale(
 
 export function localeCookie(request: Request, locale: Locale): string {
   return serializeCookie(request, LOCALE_COOKIE, locale, { maxAge: 365 * 24 * 3600 });
-}
-
-export function requestTranslator(request: Request) {
-  return translator(requestLocale(request));
 }

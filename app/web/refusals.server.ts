@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import type { MessageKey, Translator } from "../domain/i18n";
-import { RefusedError, } from "../services/errors.server";
+import { RefusedError } from "../services/errors.server";
 import type { FormFailure } from "./forms.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
 

@@ -5,7 +5,6 @@
  * ledger; the verifier derives them again on its own.
  */
 import { sign as edSign, createPrivateKey } from "node:crypto";
-import { canonicalJson } from "../canonical";
 import { csvLine } from "../csv";
 import type { PbElection } from "../pbfile";
 import { writePb } from "../pbfile";
@@ -261,9 +260,4 @@ export function buildBundle(parts: BundleParts): BundleFile[] {
     `${edSign(null, Buffer.from(sums, "utf8"), createPrivateKey(parts.privateKeyPem)).toString("base64")}\n`,
   );
   return files;
-}
-
-/** The canonical bytes a fingerprint is taken of (exported for pages that show it). */
-export function roundDocCanonical(round: RoundDoc): string {
-  return canonicalJson(round);
 }

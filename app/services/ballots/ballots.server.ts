@@ -14,6 +14,7 @@ import {
   envelopes as envelopeTable,
   ledgerLeaves,
   ledgerNodes,
+  municipalities,
   phases,
   proposals,
   roundSecrets,
@@ -376,7 +377,6 @@ export async function turnoutOf(db: Db, scope: Scope, input: { roundSlug: string
  * Runs inside the revoking transaction.
  */
 export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string; identityHash: string; at: Date }) {
-  const { municipalities, rounds, envelopes: envelopeTable } = await import("../../../db/schema");
   const [municipality] = await tx.select().from(municipalities).where(eq(municipalities.id, params.municipalityId));
   if (!municipality) return { withdrawn: 0 };
   const roundRows = await tx.select().from(rounds).where(eq(rounds.municipalityId, params.municipalityId));

@@ -18,6 +18,9 @@ import {
 } from "../../../db/schema";
 import { type PhaseKind, phaseOrder } from "../../domain/rounds/phases";
 import { hashPassword } from "../accounts/auth.server";
+import { castBallot } from "../ballots/ballots.server";
+import { runRoundTally } from "../tally/tally.server";
+import { publishRound } from "../tally/publish.server";
 import { startDemoWitnesses } from "./demo-witnesses.server";
 import { scopeOf, systemActor, userActor } from "../scope";
 
@@ -428,9 +431,6 @@ async function votePastRound(
   db: Db,
   p: { municipalityId: string; roundId: string; envelopeId: string; staffId: string; now: Date },
 ) {
-  const { castBallot } = await import("../ballots/ballots.server");
-  const { runRoundTally } = await import("../tally/tally.server");
-  const { publishRound } = await import("../tally/publish.server");
   const [municipality] = await db.select().from(municipalities).where(eq(municipalities.id, p.municipalityId));
   const [envelope] = await db.select().from(envelopes).where(eq(envelopes.id, p.envelopeId));
   const projectRows = await db.select().from(proposals).where(eq(proposals.envelopeId, p.envelopeId));
