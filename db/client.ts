@@ -114,6 +114,9 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   const migrate = options.migrate ?? true;
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server ends (a restart, an administrator, a dropped database) is
+    // dropped from the pool and reported; without a listener node-postgres would crash the process.
+    pool.on("error", (error) => console.error(`database: idle connection closed: ${error.message}`));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     if (migrate) {
       await moveSecretsToKeyStore(db);
