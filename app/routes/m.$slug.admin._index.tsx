@@ -6,7 +6,7 @@ import { requireStaff } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
-import { councilOf } from "../services/tenancy/municipality.server";
+import { membersOf } from "../services/accounts/memberships.server";
 import { phaseLabel, roleLabel } from "../components/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -18,7 +18,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, role, user } = await requireStaff(request, context, params.slug);
   const scope = scopeOf(municipality, userActor(user));
-  const [roundList, staff] = await Promise.all([roundsOf(context.db, scope), councilOf(context.db, scope)]);
+  const [roundList, members] = await Promise.all([roundsOf(context.db, scope), membersOf(context.db, scope)]);
+  const staff = members.map((m) => ({ displayName: m.displayName, role: m.role }));
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
     role,

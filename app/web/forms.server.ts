@@ -23,6 +23,16 @@ export function echoValues(form: FormData): Record<string, string> {
   return values;
 }
 
+/** A form as an object for zod: one value per field, or the list when the field is repeated. */
+function formFields(form: FormData): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    const all = form.getAll(key);
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  return raw;
+}
+
 /**
  * Validates a form with a zod schema and turns every issue into a message that names the field
  * in the user's language ("Email must be a valid email address.").
@@ -33,12 +43,7 @@ export function validateForm<S extends ZodTypeAny>(
   t: Translator,
   labels: Record<string, MessageKey>,
 ): FormResult<z.infer<S>> {
-  const raw: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key);
-    raw[key] = all.length > 1 ? all : all[0];
-  }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(formFields(form));
   if (parsed.success) return { ok: true, data: parsed.data };
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
@@ -80,6 +85,7 @@ function messageFor(issue: z.ZodIssue, field: string, t: Translator): string {
  * or a 400 naming the first field that does not fit.
  */
 export function parseFormOr400<S extends ZodTypeAny>(schema: S, form: FormData): z.infer<S> {
+  // The first value of a repeated field, as these forms always read them.
   const raw: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) raw[key] = form.get(key);
   const parsed = schema.safeParse(raw);

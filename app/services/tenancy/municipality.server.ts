@@ -147,12 +147,3 @@ export async function districtsOf(db: Db | Tx, scope: Scope): Promise<District[]
     .where(eq(districts.municipalityId, scope.municipality.id))
     .orderBy(asc(districts.position));
 }
-
-/** The council of the scope's municipality: each member's name and role (the staff dashboard). */
-export async function councilOf(db: Db, scope: Scope): Promise<{ displayName: string; role: MembershipRole }[]> {
-  return db
-    .select({ displayName: users.displayName, role: memberships.role })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.municipalityId, scope.municipality.id));
-}
