@@ -25,6 +25,22 @@ describe("ballot types", () => {
     expect(() => ballotType("toString")).toThrow(/unknown ballot type/);
   });
 
+  it("each type checks its own envelope settings: k for k-approval, points for cumulative only", () => {
+    const rules = { ...envelope, ballotType: "approval" as const, maxProjects: null, maxPoints: null };
+    expect(ballotType("approval").checkSettings(rules, null)).toEqual([]);
+    expect(ballotType("approval").checkSettings({ ...rules, minPoints: 2 }, null)).toEqual([
+      { code: "points_only_cumulative", field: "minPoints" },
+    ]);
+    expect(ballotType("k-approval").checkSettings(rules, null)).toEqual([{ code: "k_required", field: "maxProjects" }]);
+    expect(ballotType("k-approval").checkSettings({ ...rules, maxProjects: 4 }, 3)).toEqual([
+      { code: "k_over_proposals", field: "maxProjects", params: { k: 4, count: 3 } },
+    ]);
+    expect(ballotType("cumulative").checkSettings({ ...rules, maxPoints: 10 }, null)).toEqual([]);
+    expect(ballotType("cumulative").checkSettings(rules, null)).toEqual([
+      { code: "points_required", field: "maxPoints" },
+    ]);
+  });
+
   it("knapsack ballots list proposals within the amount; k-approval ones ignore the costs", () => {
     const knapsack = ballotType("approval");
     const k = ballotType("k-approval");

@@ -6,6 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { canonicalJson } from "../canonical";
 import type { BallotBody } from "../ballots/rules";
+import { ballotType } from "../ballots/types";
 import { checkpointNoteBody, checkpointOrigin, signCheckpoint } from "../ledger/checkpoint";
 import { cosign } from "../ledger/cosignature";
 import { addSignatures, signNote, signerFromPem } from "../ledger/note";
@@ -161,7 +162,7 @@ export function demoBundle(options: DemoBundleOptions): { files: BundleFile[]; p
   const ballotFor = (slug: string): BallotBody => {
     const list = costsOf.get(slug) ?? [];
     const e = envelopes.find((x) => x.slug === slug) as EnvelopeDoc;
-    if (e.ballotType === "cumulative") {
+    if (ballotType(e.ballotType).body === "points") {
       const points: Record<string, number> = {};
       let left = 10;
       for (const p of list) {

@@ -1,3 +1,5 @@
+import type { EnvelopeBallotRules } from "../ballots/rules";
+import { ballotType } from "../ballots/types";
 import { type DatedPhase, type PhaseKind, phaseOrder } from "./phases";
 
 /** A rule broken by a round, its phases or an envelope: a code, the field it concerns, and values for the message. */
@@ -108,17 +110,8 @@ function dayDiff(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-export type BallotType = "approval" | "k-approval" | "cumulative";
-
-export interface EnvelopeRules {
-  amount: number;
-  ballotType: BallotType;
-  minProjects: number | null;
-  maxProjects: number | null;
-  minSpendShare: number | null;
-  minPoints: number | null;
-  maxPoints: number | null;
-}
+/** An envelope's ballot settings (the ballot type is declared with the ballot rules). */
+export type EnvelopeRules = EnvelopeBallotRules;
 
 /**
  * Impossible envelope settings. `proposalCount` is the number of proposals on the ballot
@@ -137,24 +130,6 @@ export function checkEnvelope(rules: EnvelopeRules, proposalCount: number | null
   if (rules.minSpendShare !== null && (rules.minSpendShare < 0 || rules.minSpendShare > 100)) {
     problems.push({ code: "share_out_of_range", field: "minSpendShare" });
   }
-  if (rules.ballotType === "k-approval") {
-    if (rules.maxProjects === null || rules.maxProjects < 1)
-      problems.push({ code: "k_required", field: "maxProjects" });
-    else if (proposalCount !== null && proposalCount > 0 && rules.maxProjects > proposalCount) {
-      problems.push({
-        code: "k_over_proposals",
-        field: "maxProjects",
-        params: { k: rules.maxProjects, count: proposalCount },
-      });
-    }
-  }
-  if (rules.ballotType === "cumulative") {
-    if (rules.maxPoints === null || rules.maxPoints < 1) problems.push({ code: "points_required", field: "maxPoints" });
-    if (rules.minPoints !== null && rules.maxPoints !== null && rules.minPoints > rules.maxPoints) {
-      problems.push({ code: "min_over_max", field: "minPoints" });
-    }
-  } else if (rules.minPoints !== null || rules.maxPoints !== null) {
-    problems.push({ code: "points_only_cumulative", field: rules.maxPoints !== null ? "maxPoints" : "minPoints" });
-  }
+  problems.push(...ballotType(rules.ballotType).checkSettings(rules, proposalCount));
   return problems;
 }

@@ -1,6 +1,7 @@
 /** What the two list ballots (knapsack and k-approval) share: a body listing the proposals chosen. */
 import type { ChoiceProblem } from "../paper";
-import type { BallotBody, BallotViolation, BasketSummary } from "../rules";
+import type { RuleViolation } from "../../rounds/rules";
+import type { BallotBody, BallotViolation, BasketSummary, EnvelopeBallotRules } from "../rules";
 
 export function emptyList(): BallotBody {
   return { approved: [] };
@@ -55,4 +56,10 @@ export function listFromPaper(
 
 export function listPbVote(body: BallotBody): { vote: string[]; points: number[] | null } {
   return { vote: "approved" in body ? body.approved : Object.keys(body.points).sort(), points: null };
+}
+
+/** List ballots take no points: a minimum or maximum of points is a setting of cumulative ballots only. */
+export function noPoints(rules: Pick<EnvelopeBallotRules, "minPoints" | "maxPoints">): RuleViolation[] {
+  if (rules.minPoints === null && rules.maxPoints === null) return [];
+  return [{ code: "points_only_cumulative", field: rules.maxPoints !== null ? "maxPoints" : "minPoints" }];
 }

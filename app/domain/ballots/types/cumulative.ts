@@ -1,5 +1,6 @@
 /** Cumulative ballots: points per proposal (whole, not negative), at most the envelope's maximum in all. */
 import type { BallotTypeModule } from ".";
+import type { RuleViolation } from "../../rounds/rules";
 import type { BallotBody, BallotViolation } from "../rules";
 
 export const cumulative: BallotTypeModule = {
@@ -59,6 +60,15 @@ export const cumulative: BallotTypeModule = {
     numbers: { used: summary.totalPoints, max: envelope.maxPoints ?? 0 },
     money: {},
   }),
+  /** A maximum of points is required, and the minimum may not exceed it. */
+  checkSettings(rules) {
+    const problems: RuleViolation[] = [];
+    if (rules.maxPoints === null || rules.maxPoints < 1) problems.push({ code: "points_required", field: "maxPoints" });
+    if (rules.minPoints !== null && rules.maxPoints !== null && rules.minPoints > rules.maxPoints) {
+      problems.push({ code: "min_over_max", field: "minPoints" });
+    }
+    return problems;
+  },
   pbVote(body: BallotBody) {
     if (!("points" in body)) return { vote: body.approved, points: null };
     const vote = Object.keys(body.points).sort();

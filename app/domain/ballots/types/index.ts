@@ -6,6 +6,7 @@
  */
 import type { MessageKey } from "../../i18n";
 import type { ChoiceProblem } from "../paper";
+import type { RuleViolation } from "../../rounds/rules";
 import type { BallotBody, BallotType, BasketSummary, EnvelopeBallotRules } from "../rules";
 import { cumulative } from "./cumulative";
 import { kApproval } from "./k-approval";
@@ -52,6 +53,12 @@ export interface BallotTypeModule {
     summary: Pick<BasketSummary, "totalCost" | "totalPoints">,
     envelope: Pick<EnvelopeBallotRules, "amount" | "maxPoints">,
   ): BallotHint;
+  /**
+   * The type's own checks of an envelope's settings as staff save them (`proposalCount`: proposals on
+   * the ballot, null when not known yet). The checks every type shares are in `checkEnvelope`
+   * (app/domain/rounds/rules.ts).
+   */
+  checkSettings(rules: EnvelopeBallotRules, proposalCount: number | null): RuleViolation[];
   /** The .pb vote columns of a body: proposals in file order, and their points (null when each counts 1). */
   pbVote(body: BallotBody): { vote: string[]; points: number[] | null };
 }

@@ -3,7 +3,15 @@
  * amount, spending at least its minimum share when one is set.
  */
 import type { BallotTypeModule } from ".";
-import { countList, emptyList, listFromForm, listFromPaper, listPbVote, normalizeList } from "./approved-list";
+import {
+  countList,
+  emptyList,
+  listFromForm,
+  listFromPaper,
+  listPbVote,
+  noPoints,
+  normalizeList,
+} from "./approved-list";
 
 export const knapsack: BallotTypeModule = {
   name: "approval",
@@ -32,5 +40,6 @@ export const knapsack: BallotTypeModule = {
     numbers: {},
     money: { total: summary.totalCost, amount: envelope.amount },
   }),
+  checkSettings: noPoints,
   pbVote: listPbVote,
 };
