@@ -5,14 +5,14 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { actionLog, memberships } from "../../db/schema";
+import { actionLog } from "../../db/schema";
 import { verifyActionLog } from "../../app/domain/action-log/verify";
 import * as logPage from "../../app/routes/m.$slug.log";
 import * as logExport from "../../app/routes/m.$slug.action-log[.jsonl]";
 import { recordAction } from "../../app/services/action-log/action-log.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import { makeMunicipality } from "../support/factories";
 
 let database: Database;
 let slug: string;
@@ -22,16 +22,13 @@ const bin = path.resolve(__dirname, "../../app/cli/bin.cjs");
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("logtown");
-  ({ municipalityId } = await createMunicipality(database.db, {
+  const town = await makeMunicipality(database.db, {
     slug,
     name: { en: "Log town" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Ada", password: "a long password" },
-  }));
-  const [admin] = await database.db.select().from(memberships).where(eq(memberships.municipalityId, municipalityId));
-  const actor = { id: admin.userId, displayName: "Ada" };
+    admin: { displayName: "Ada", password: "a long password" },
+  });
+  municipalityId = town.municipality.id;
+  const actor = { id: town.admin.user.id, displayName: "Ada" };
   for (let i = 1; i <= 60; i++) {
     await database.db.transaction((tx) =>
       recordAction(tx, {

@@ -2,14 +2,13 @@
  * The reads the ballot path shares or combines (ADR 0012): the address in one query refused in the
  * same order as one lookup after the other, and the session read once per GET request only.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { envelopes, rounds } from "../../db/schema";
 import { requireRoundPath, requireVoterPath } from "../../app/web/guards.server";
-import { createMunicipality, findRoundPath } from "../../app/services/tenancy/municipality.server";
+import { findRoundPath } from "../../app/services/tenancy/municipality.server";
 import { endSession, sessionOf, startSession } from "../../app/web/session.server";
 import { testDatabase, unique } from "../support/db";
+import { makeEnvelope, makeMunicipality, makeRound } from "../support/factories";
 
 let database: Database;
 let slug: string;
@@ -18,22 +17,14 @@ let cookie: string;
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("reads");
-  const { municipalityId, adminUserId } = await createMunicipality(database.db, {
+  const town = await makeMunicipality(database.db, {
     slug,
     name: { en: "Reads" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "A", password: "reads password 1" },
+    admin: { displayName: "A", password: "reads password 1" },
   });
-  const roundId = randomUUID();
-  await database.db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db
-    .insert(envelopes)
-    .values({ id: randomUUID(), roundId, slug: "green", name: { en: "Green" }, amount: 1_000 });
-  const setCookie = await startSession(database.db, new Request("http://localhost/login"), adminUserId);
+  const round = await makeRound(database.db, { by: town.admin, slug: "r" });
+  await makeEnvelope(database.db, { by: town.admin, round, slug: "green", name: { en: "Green" }, amount: 1_000 });
+  const setCookie = await startSession(database.db, new Request("http://localhost/login"), town.admin.user.id);
   cookie = setCookie.split(";")[0];
 });
 
