@@ -12,15 +12,22 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, queryRows } from "../../db/client";
-import { comments, districts, envelopes, memberships, phases, proposals, rounds, users } from "../../db/schema";
+import { proposals } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { hashPassword } from "../../app/services/accounts/auth.server";
-import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { startSession } from "../../app/web/session.server";
 import { CSRF, TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
+import {
+  makeComment,
+  makeEnvelope,
+  makeMember,
+  makeMunicipality,
+  makeProposal,
+  makeRound,
+  makeUser,
+} from "../support/factories";
 import { expectRowPerRoute } from "../support/route-tables";
 
 const routesDir = path.resolve(__dirname, "../../app/routes");
@@ -148,77 +155,84 @@ const uploadFiles = actionFiles.filter((f) =>
 beforeAll(async () => {
   database = await testDatabase();
   slug = unique("csrf");
-  let adminUserId: string;
-  ({ municipalityId, adminUserId } = await createMunicipality(database.db, {
+  const town = await makeMunicipality(database.db, {
     slug,
     name: { en: "CSRF" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Admin", password: PASSWORD },
-  }));
-  ids.admin = adminUserId;
-  const hash = await hashPassword(PASSWORD);
-  for (const [role, platform] of [
-    ["staff", false],
-    ["author", false],
-    ["platform", true],
-  ] as const) {
-    ids[role] = randomUUID();
-    await database.db.insert(users).values({
-      id: ids[role],
-      email: `${role}@${slug}.example`,
-      passwordHash: hash,
-      displayName: role,
-      isPlatformAdmin: platform,
-    });
-  }
-  await database.db.insert(memberships).values({ userId: ids.staff, municipalityId, role: "staff" });
-  ids.district = randomUUID();
-  await database.db
-    .insert(districts)
-    .values({ id: ids.district, municipalityId, code: "north", name: { en: "North" } });
-  const roundId = randomUUID();
-  await database.db
-    .insert(rounds)
-    .values({ id: roundId, municipalityId, slug: "r", kind: "budgeting", title: { en: "R" }, description: { en: "" } });
-  await database.db.insert(phases).values({
-    id: randomUUID(),
-    roundId,
-    kind: "proposals",
-    startsOn: addDays(dayIn("UTC"), -2),
-    endsOn: addDays(dayIn("UTC"), 5),
+    admin: { password: PASSWORD },
+    districts: [{ code: "north", name: { en: "North" } }],
   });
-  const envelopeId = randomUUID();
-  await database.db.insert(envelopes).values({ id: envelopeId, roundId, slug: "e", name: { en: "E" }, amount: 100 });
-  ids.proposal = randomUUID();
-  ids.own = randomUUID();
+  municipalityId = town.municipality.id;
+  ids.admin = town.admin.user.id;
+  ids.district = town.districts.north;
+  const staff = await makeMember(database.db, {
+    by: town.admin,
+    email: `staff@${slug}.example`,
+    displayName: "staff",
+    password: PASSWORD,
+  });
+  ids.staff = staff.user.id;
+  const author = await makeUser(database.db, {
+    email: `author@${slug}.example`,
+    displayName: "author",
+    password: PASSWORD,
+  });
+  ids.author = author.id;
+  ids.platform = (
+    await makeUser(database.db, {
+      email: `platform@${slug}.example`,
+      displayName: "platform",
+      password: PASSWORD,
+      platformAdmin: true,
+    })
+  ).id;
+  const round = await makeRound(database.db, {
+    by: town.admin,
+    slug: "r",
+    title: { en: "R" },
+    description: { en: "" },
+    spans: [["proposals", -2, 5]],
+  });
+  const envelope = await makeEnvelope(database.db, {
+    by: town.admin,
+    round,
+    slug: "e",
+    name: { en: "E" },
+    amount: 100,
+    tallyCompletion: true,
+  });
+  const submitted = (title: string) =>
+    makeProposal(database.db, {
+      by: town.admin,
+      round,
+      envelope,
+      title: { en: title },
+      body: { en: "" },
+      cost: 5,
+      status: "submitted",
+      author,
+    });
+  ids.proposal = await submitted("P");
+  ids.own = await submitted("O");
+  // Funded without a vote: no service funds a proposal outside a tally, so this one row is inserted.
   ids.funded = randomUUID();
-  await database.db.insert(proposals).values([
-    {
-      id: ids.proposal,
-      envelopeId,
-      title: { en: "P" },
-      body: { en: "" },
-      cost: 5,
-      authorId: ids.author,
-      status: "submitted",
-    },
-    {
-      id: ids.own,
-      envelopeId,
-      title: { en: "O" },
-      body: { en: "" },
-      cost: 5,
-      authorId: ids.author,
-      status: "submitted",
-    },
-    { id: ids.funded, envelopeId, title: { en: "F" }, body: { en: "" }, cost: 5, status: "funded" },
-  ]);
-  ids.comment = randomUUID();
   await database.db
-    .insert(comments)
-    .values({ id: ids.comment, proposalId: ids.funded, authorId: ids.author, body: "Hello", stance: "for" });
+    .insert(proposals)
+    .values({
+      id: ids.funded,
+      envelopeId: envelope.id,
+      title: { en: "F" },
+      body: { en: "" },
+      cost: 5,
+      status: "funded",
+    });
+  ids.comment = await makeComment(database.db, {
+    municipality: town.municipality,
+    round,
+    proposalId: ids.funded,
+    user: author,
+    body: "Hello",
+    stance: "for",
+  });
 });
 afterAll(() => database.close());
 
