@@ -114,7 +114,7 @@ export default function Results() {
                   }}
                 />
                 <PngLink base={base} chart="support" envelope={e.envelope.slug} />
-                <TableScroll label={t("rounds.results.chartCaption")}>
+                <TableScroll>
                   <table>
                     <caption>{t("rounds.results.chartCaption")}</caption>
                     <thead>
@@ -157,7 +157,7 @@ export default function Results() {
                   }}
                 />
                 <PngLink base={base} chart="spending" envelope={e.envelope.slug} />
-                <TableScroll label={t("results.spending")}>
+                <TableScroll>
                   <table aria-labelledby={`spending-${e.envelope.slug}`}>
                     <tbody>
                       <tr>
@@ -326,7 +326,7 @@ function RuleComparison({
         }}
       />
       <PngLink base={base} chart="compare" envelope={envelope} />
-      <TableScroll label={t("results.compare")}>
+      <TableScroll>
         <table aria-labelledby={`compare-${envelope}`}>
           <thead>
             <tr>
@@ -393,7 +393,7 @@ function TurnoutSection({
         }}
       />
       <PngLink base={base} chart="turnout" />
-      <TableScroll label={t("results.turnoutCaption")}>
+      <TableScroll>
         <table>
           <caption>{t("results.turnoutCaption")}</caption>
           <thead>
