@@ -33,7 +33,9 @@ export const exportBundleCommand: CliCommand = {
       const bundle = await roundBundle(database.db, scopeOf(municipality, systemActor("export-bundle")), { roundSlug });
       if (!bundle) throw new UsageError(`round "${roundSlug}" of ${slug} does not exist or is not published yet`);
       writeBundle(bundle.files, out);
-      io.out(`Wrote ${bundle.files.length} files to ${out}\nRound fingerprint ${bundle.fingerprint}\n`);
+      io.out(
+        `Wrote ${bundle.files.length} files to ${out}\nBundle fingerprint (SHA-256 of round.json) ${bundle.fingerprint}\n`,
+      );
       return 0;
     } finally {
       await database.close();

@@ -62,7 +62,8 @@ export const verifyCommand: CliCommand = {
     });
     for (const c of report.checks) (c.ok ? io.out : io.err)(`${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}\n`);
     printWitnesses(report.witnesses, io);
-    if (report.exitCode === 0) io.out(`All checks pass. Round fingerprint ${report.fingerprint}\n`);
+    if (report.exitCode === 0)
+      io.out(`All checks pass. Bundle fingerprint (SHA-256 of round.json) ${report.fingerprint}\n`);
     return report.exitCode;
   },
 };

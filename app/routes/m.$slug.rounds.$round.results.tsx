@@ -9,6 +9,9 @@ import { notFound } from "../web/http.server";
 import { observer, scopeOf } from "../services/scope";
 import { resultsOf } from "../services/tally/results.server";
 import { pageTitle } from "../components/page-title";
+import { TableScroll } from "../components/TableScroll";
+import { type FundingReason, explainOutcome, ruleFamily } from "../domain/tally/explain";
+import type { MessageKey } from "../domain/i18n/en";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.results.title"), data && pickText(data.round.title, locale)]);
@@ -48,8 +51,8 @@ export default function Results() {
       ) : (
         <>
           {data.results.finalCheckpoint ? (
-            <p dir="auto">
-              {t("rounds.results.ledger", {
+            <p dir="auto" data-testid="ledger">
+              {t("explain.ledger", {
                 size: formatNumber(locale, data.results.ledgerSize),
                 root: data.results.finalCheckpoint.rootHash.slice(0, 16),
               })}{" "}
@@ -70,17 +73,32 @@ export default function Results() {
           ) : null}
           {data.results.envelopes.map((e) => {
             const names = new Map(e.proposals.map((p) => [p.id, pickText(p.title, locale)]));
+            const money = (n: number) => formatMoney(locale, n, data.currency);
+            const reasons = explainOutcome({
+              rule: e.envelope.rule ?? "mes+greedy",
+              budget: e.envelope.amount,
+              trace: e.trace,
+              proposals: e.proposals.map((p) => ({ id: p.id, cost: p.cost, supporters: p.count })),
+            });
+            // Funded proposals in the order the rule funded them, then the others by support.
+            const ordered = [...e.proposals].sort(
+              (a, b) => stepOf(reasons.get(a.id)) - stepOf(reasons.get(b.id)) || b.weighted - a.weighted,
+            );
             return (
               <section key={e.envelope.slug} aria-labelledby={`results-${e.envelope.slug}`}>
                 <h2 id={`results-${e.envelope.slug}`}>{pickText(e.envelope.name, locale)}</h2>
-                <p>
-                  {t("rounds.results.used", {
-                    used: formatMoney(locale, e.used, data.currency),
-                    amount: formatMoney(locale, e.envelope.amount, data.currency),
-                  })}{" "}
-                  — {t("rounds.results.voters")}: {formatNumber(locale, e.ballots)} — {t("rounds.tally.rule")}:{" "}
-                  <code>{e.envelope.rule}</code>
-                </p>
+                <ul className="stat-list">
+                  <li>
+                    {t("rounds.results.used", {
+                      used: formatMoney(locale, e.used, data.currency),
+                      amount: formatMoney(locale, e.envelope.amount, data.currency),
+                    })}
+                  </li>
+                  <li>
+                    {t("explain.ballots")}: <span className="num">{formatNumber(locale, e.ballots)}</span>
+                  </li>
+                </ul>
+                {e.envelope.rule ? <RuleExplained rule={e.envelope.rule} envelope={e.envelope.slug} /> : null}
                 <BarChart
                   horizontal
                   rtl={locale === "fa"}
@@ -96,29 +114,35 @@ export default function Results() {
                   }}
                 />
                 <PngLink base={base} chart="support" envelope={e.envelope.slug} />
-                <table>
-                  <caption>{t("rounds.results.chartCaption")}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("rounds.proposal.title")}</th>
-                      <th scope="col">{t("round.cost")}</th>
-                      <th scope="col">{t("rounds.results.support")}</th>
-                      <th scope="col">{t("rounds.results.voters")}</th>
-                      <th scope="col">{t("rounds.proposal.status")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.proposals.map((p) => (
-                      <tr key={p.id}>
-                        <th scope="row">{pickText(p.title, locale)}</th>
-                        <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-                        <td className="num">{formatNumber(locale, p.weighted)}</td>
-                        <td className="num">{formatNumber(locale, p.count)}</td>
-                        <td>{p.selected ? t("rounds.results.selected") : t("rounds.results.notSelected")}</td>
+                <TableScroll>
+                  <table>
+                    <caption>{t("rounds.results.chartCaption")}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("rounds.proposal.title")}</th>
+                        <th scope="col">{t("round.cost")}</th>
+                        <th scope="col">{t("rounds.results.support")}</th>
+                        <th scope="col">{t("explain.ballots")}</th>
+                        <th scope="col">{t("rounds.proposal.status")}</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {e.proposals.map((p) => (
+                        <tr key={p.id}>
+                          <th scope="row">{pickText(p.title, locale)}</th>
+                          <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+                          <td className="num">{formatNumber(locale, p.weighted)}</td>
+                          <td className="num">{formatNumber(locale, p.count)}</td>
+                          <td>
+                            <span className={p.selected ? "badge badge-success" : "badge"}>
+                              {p.selected ? t("rounds.results.selected") : t("rounds.results.notSelected")}
+                            </span>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
                 <h3 id={`spending-${e.envelope.slug}`}>{t("results.spending")}</h3>
                 <BarChart
                   horizontal
@@ -133,22 +157,24 @@ export default function Results() {
                   }}
                 />
                 <PngLink base={base} chart="spending" envelope={e.envelope.slug} />
-                <table aria-labelledby={`spending-${e.envelope.slug}`}>
-                  <tbody>
-                    <tr>
-                      <th scope="row">{t("results.used")}</th>
-                      <td className="num">{formatMoney(locale, e.used, data.currency)}</td>
-                    </tr>
-                    <tr>
-                      <th scope="row">{t("results.left")}</th>
-                      <td className="num">{formatMoney(locale, e.envelope.amount - e.used, data.currency)}</td>
-                    </tr>
-                    <tr>
-                      <th scope="row">{t("results.amount")}</th>
-                      <td className="num">{formatMoney(locale, e.envelope.amount, data.currency)}</td>
-                    </tr>
-                  </tbody>
-                </table>
+                <TableScroll>
+                  <table aria-labelledby={`spending-${e.envelope.slug}`}>
+                    <tbody>
+                      <tr>
+                        <th scope="row">{t("results.used")}</th>
+                        <td className="num">{formatMoney(locale, e.used, data.currency)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">{t("results.left")}</th>
+                        <td className="num">{formatMoney(locale, e.envelope.amount - e.used, data.currency)}</td>
+                      </tr>
+                      <tr>
+                        <th scope="row">{t("results.amount")}</th>
+                        <td className="num">{formatMoney(locale, e.envelope.amount, data.currency)}</td>
+                      </tr>
+                    </tbody>
+                  </table>
+                </TableScroll>
                 {data.comparisons[e.envelope.slug] ? (
                   <RuleComparison
                     base={base}
@@ -158,25 +184,21 @@ export default function Results() {
                     money={(n) => formatMoney(locale, n, data.currency)}
                   />
                 ) : null}
-                <h3>{t("rounds.results.how")}</h3>
-                <ol>
-                  {e.trace.map((s) => (
-                    <li key={s.step}>
-                      {s.phase === "mes" && s.rho !== undefined
-                        ? t("rounds.results.stepMes", {
-                            step: s.step,
-                            project: names.get(s.project) ?? s.project,
-                            rho: formatNumber(locale, Number(s.rho.toPrecision(4))),
-                            payers: formatNumber(locale, s.payers ?? 0),
-                          })
-                        : t("rounds.results.stepGreedy", {
-                            step: s.step,
-                            project: names.get(s.project) ?? s.project,
-                            supporters: formatNumber(locale, s.support),
-                          })}
-                    </li>
-                  ))}
-                </ol>
+                <h3 id={`why-${e.envelope.slug}`}>{t("explain.whyTitle")}</h3>
+                <ul className="reason-list" aria-labelledby={`why-${e.envelope.slug}`}>
+                  {ordered.map((p) => {
+                    const reason = reasons.get(p.id);
+                    return (
+                      <li key={p.id} className={p.selected ? "reason funded" : "reason"}>
+                        <span className="reason-title">{pickText(p.title, locale)}</span>
+                        <span className={p.selected ? "badge badge-success" : "badge"}>
+                          {p.selected ? t("rounds.results.selected") : t("rounds.results.notSelected")}
+                        </span>
+                        <span className="reason-text">{reason ? whyText(reason, t, locale, money) : null}</span>
+                      </li>
+                    );
+                  })}
+                </ul>
               </section>
             );
           })}
@@ -187,6 +209,74 @@ export default function Results() {
         </>
       )}
     </>
+  );
+}
+
+/** Funded proposals sort by the step that funded them; the others after them. */
+function stepOf(reason: FundingReason | undefined): number {
+  return reason?.funded ? reason.step : Number.MAX_SAFE_INTEGER;
+}
+
+/** One proposal's reason in the page's words (ADR 0031): never a price per unit without words. */
+function whyText(
+  reason: FundingReason,
+  t: ReturnType<typeof useT>,
+  locale: ReturnType<typeof useLocale>,
+  money: (n: number) => string,
+): string {
+  switch (reason.kind) {
+    case "shares":
+      return t("explain.why.shares", {
+        step: formatNumber(locale, reason.step),
+        payers: formatNumber(locale, reason.payers),
+      });
+    case "free":
+      return t("explain.why.free", { step: formatNumber(locale, reason.step) });
+    case "fits":
+      return t("explain.why.fits", { step: formatNumber(locale, reason.step), left: money(reason.left) });
+    case "shares-short":
+      return t("explain.why.sharesShort");
+    case "did-not-fit":
+      return reason.afterShares
+        ? t("explain.why.didNotFitAfterShares", { left: money(reason.left) })
+        : t("explain.why.didNotFit", { left: money(reason.left) });
+    case "no-support":
+      return t("explain.why.noSupport");
+  }
+}
+
+const RULE_NAMES: Record<ReturnType<typeof ruleFamily>, MessageKey> = {
+  mesGreedy: "explain.rule.mesGreedy",
+  mes: "explain.rule.mes",
+  mesCard: "explain.rule.mesCard",
+  mesAdd1: "explain.rule.mesAdd1",
+  mesAdd1Greedy: "explain.rule.mesAdd1Greedy",
+  greedy: "explain.rule.greedy",
+  greedyPerCost: "explain.rule.greedyPerCost",
+};
+
+/** The counting rule by its name and what it does, in a few sentences. */
+function RuleExplained({ rule, envelope }: { rule: string; envelope: string }) {
+  const t = useT();
+  const family = ruleFamily(rule);
+  const texts: MessageKey[] =
+    family === "greedy"
+      ? ["explain.ruleText.greedy"]
+      : family === "greedyPerCost"
+        ? ["explain.ruleText.greedyPerCost"]
+        : [
+            "explain.ruleText.shares",
+            ...(family === "mesAdd1" || family === "mesAdd1Greedy" ? (["explain.ruleText.raised"] as const) : []),
+            ...(family === "mesGreedy" || family === "mesAdd1Greedy" ? (["explain.ruleText.completion"] as const) : []),
+          ];
+  return (
+    <section className="rule-explained" aria-labelledby={`rule-${envelope}`} data-testid="rule">
+      <h3 id={`rule-${envelope}`}>{t("explain.ruleTitle")}</h3>
+      <p className="rule-name">{t(RULE_NAMES[family])}</p>
+      {texts.map((key) => (
+        <p key={key}>{t(key)}</p>
+      ))}
+    </section>
   );
 }
 
@@ -236,44 +326,46 @@ function RuleComparison({
         }}
       />
       <PngLink base={base} chart="compare" envelope={envelope} />
-      <table aria-labelledby={`compare-${envelope}`}>
-        <thead>
-          <tr>
-            <th scope="col">{t("rounds.proposal.title")}</th>
-            {outcomes.map((o) => (
-              <th scope="col" key={o.rule}>
-                {label(o.rule)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {all.map((id) => (
-            <tr key={id}>
-              <th scope="row">{names.get(id) ?? id}</th>
+      <TableScroll>
+        <table aria-labelledby={`compare-${envelope}`}>
+          <thead>
+            <tr>
+              <th scope="col">{t("rounds.proposal.title")}</th>
               {outcomes.map((o) => (
-                <td key={o.rule}>{o.selected.includes(id) ? t("rounds.results.selected") : "—"}</td>
+                <th scope="col" key={o.rule}>
+                  {label(o.rule)}
+                </th>
               ))}
             </tr>
-          ))}
-          <tr>
-            <th scope="row">{t("results.used")}</th>
-            {outcomes.map((o) => (
-              <td className="num" key={o.rule}>
-                {money(o.totalCost)}
-              </td>
+          </thead>
+          <tbody>
+            {all.map((id) => (
+              <tr key={id}>
+                <th scope="row">{names.get(id) ?? id}</th>
+                {outcomes.map((o) => (
+                  <td key={o.rule}>{o.selected.includes(id) ? t("rounds.results.selected") : "—"}</td>
+                ))}
+              </tr>
             ))}
-          </tr>
-          <tr>
-            <th scope="row">{t("results.satisfied")}</th>
-            {outcomes.map((o) => (
-              <td className="num" key={o.rule}>
-                {formatNumber(locale, o.satisfiedShare)}%
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+            <tr>
+              <th scope="row">{t("results.used")}</th>
+              {outcomes.map((o) => (
+                <td className="num" key={o.rule}>
+                  {money(o.totalCost)}
+                </td>
+              ))}
+            </tr>
+            <tr>
+              <th scope="row">{t("results.satisfied")}</th>
+              {outcomes.map((o) => (
+                <td className="num" key={o.rule}>
+                  {formatNumber(locale, o.satisfiedShare)}%
+                </td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }
@@ -301,36 +393,38 @@ function TurnoutSection({
         }}
       />
       <PngLink base={base} chart="turnout" />
-      <table>
-        <caption>{t("results.turnoutCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("rounds.turnout.day")}</th>
-            {channels.map((c) => (
-              <th scope="col" key={c}>
-                {t(`results.channel.${c === "paper" ? "paper" : "online"}`)}
-              </th>
-            ))}
-            <th scope="col">{t("rounds.turnout.voters")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d, i) => (
-            <tr key={d}>
-              <th scope="row">{formatDay(locale, d)}</th>
+      <TableScroll>
+        <table>
+          <caption>{t("results.turnoutCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("rounds.turnout.day")}</th>
               {channels.map((c) => (
-                <td className="num" key={c}>
-                  {formatNumber(
-                    locale,
-                    turnout.filter((r) => r.day === d && r.channel === c).reduce((s, r) => s + r.voters, 0),
-                  )}
-                </td>
+                <th scope="col" key={c}>
+                  {t(`results.channel.${c === "paper" ? "paper" : "online"}`)}
+                </th>
               ))}
-              <td className="num">{formatNumber(locale, perDay[i])}</td>
+              <th scope="col">{t("rounds.turnout.voters")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((d, i) => (
+              <tr key={d}>
+                <th scope="row">{formatDay(locale, d)}</th>
+                {channels.map((c) => (
+                  <td className="num" key={c}>
+                    {formatNumber(
+                      locale,
+                      turnout.filter((r) => r.day === d && r.channel === c).reduce((s, r) => s + r.voters, 0),
+                    )}
+                  </td>
+                ))}
+                <td className="num">{formatNumber(locale, perDay[i])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }
@@ -344,7 +438,7 @@ function BundleSection({
   base: string;
   slug: string;
   round: string;
-  bundle: { fingerprint: string; files: { name: string; bytes: number }[] };
+  bundle: { fingerprint: string; rulesFingerprint: string; files: { name: string; bytes: number }[] };
 }) {
   const t = useT();
   const locale = useLocale();
@@ -352,9 +446,16 @@ function BundleSection({
     <section aria-labelledby="verify-results">
       <h2 id="verify-results">{t("bundle.title")}</h2>
       <p>{t("bundle.intro")}</p>
-      <p className="fingerprint">
-        {t("bundle.fingerprint")} <code dir="ltr">{bundle.fingerprint}</code>
-      </p>
+      <dl className="fingerprints">
+        <dt>{t("explain.bundleFingerprint")}</dt>
+        <dd className="fingerprint">
+          <code dir="ltr">{bundle.fingerprint}</code>
+        </dd>
+        <dt>{t("explain.rulesFingerprint")}</dt>
+        <dd className="rules-fingerprint">
+          <code dir="ltr">{bundle.rulesFingerprint}</code>
+        </dd>
+      </dl>
       <p>
         <a href={`${base}/bundle.zip`} download>
           {t("bundle.download")}

@@ -115,7 +115,7 @@ describe("the published bundle of a round", () => {
     const err: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     expect(await main(["verify", dir], io)).toBe(0);
-    expect(out.join("")).toContain(`All checks pass. Round fingerprint ${bundle.fingerprint}`);
+    expect(out.join("")).toContain(`All checks pass. Bundle fingerprint (SHA-256 of round.json) ${bundle.fingerprint}`);
     // A voter's receipt checks against the bundle: signed, included, and counted (exit 0) or
     // replaced by a later ballot (exit 3: the check cannot tell who cast that one).
     const { receiptFor } = await import("../../app/services/ballots/checkpoints.server");

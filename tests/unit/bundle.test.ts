@@ -208,7 +208,7 @@ describe("shora verify on a bundle", () => {
     } finally {
       delete process.env.SHORA_VERIFY_THREADS;
     }
-    expect(out.join("")).toContain("All checks pass. Round fingerprint");
+    expect(out.join("")).toContain("All checks pass. Bundle fingerprint (SHA-256 of round.json) ");
     expect(await main(["bundle", "--demo", "--voters", "300", "--seed", "cli", "--out", path.join(dir, "d")], io)).toBe(
       0,
     );

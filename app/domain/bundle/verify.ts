@@ -384,7 +384,10 @@ export async function verifyBundle(source: BundleReader, options: VerifyOptions 
           ? "rulesFingerprint does not match the round's voting window, envelopes, proposals, voter classes and eligibility"
           : "rulesFingerprint does not match the round's envelopes and rules",
       );
-    pass("round.json", `round ${round.round.slug}, ${round.envelopes.length} envelopes, fingerprint ${fingerprint}`);
+    pass(
+      "round.json",
+      `round ${round.round.slug}, ${round.envelopes.length} envelopes, bundle fingerprint ${fingerprint}`,
+    );
 
     // 3. Checkpoints: signed, for this round's rules, growing.
     const cps = ledger.checkpoints;

@@ -213,6 +213,7 @@ export async function publishedResults(db: Db, scope: Scope, input: { roundId: s
         rho?: number;
         payers?: number;
         phase: string;
+        skipped?: string[];
       }[],
       proposals: proposalRows
         .filter((p) => p.status !== "withdrawn" && p.status !== "rejected" && p.status !== "submitted")

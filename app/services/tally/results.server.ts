@@ -35,7 +35,11 @@ async function resultsPayload(db: Db, scope: Scope, round: Round, published: boo
     round: { slug: round.slug, title: round.title },
     comparisons: bundle ? ruleComparisons(bundle) : {},
     bundle: bundle
-      ? { fingerprint: bundle.fingerprint, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })) }
+      ? {
+          fingerprint: bundle.fingerprint,
+          rulesFingerprint: bundle.round.rulesFingerprint,
+          files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.length })),
+        }
       : null,
     results: results
       ? {
