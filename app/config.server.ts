@@ -62,10 +62,25 @@ const schema = z.object({
   SHORA_VERIFY_THREADS: optional(z.enum(["1", "2"], { message: "must be 1 or 2" })),
   /** `shora admin`: the password when no --password/--admin-password flag is given. */
   SHORA_ADMIN_PASSWORD: optional(z.string()),
+  /** `shora serve`: app processes (node:cluster, ADR 0030); unset: the cores on PostgreSQL, 1 on PGlite. */
+  SHORA_WORKERS: optional(
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, "must be a whole number ≥ 1")
+      .transform(Number),
+  ),
+  /** The structured log's level (pino); `info` logs one line per request, `warn` only problems. */
+  SHORA_LOG_LEVEL: optional(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "must be one of fatal, error, warn, info, debug, trace, silent",
+    }),
+  ).transform((value) => value ?? "info"),
+  /** The bearer token of /metrics (Prometheus); unset: /metrics is not served. */
+  SHORA_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
 });
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD"]);
+const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD", "SHORA_METRICS_TOKEN"]);
 
 export type ConfigVariable = keyof typeof schema.shape;
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as ConfigVariable[];
@@ -87,6 +102,9 @@ export interface Config {
   signupsPerIpHour: number;
   verifyThreads: "1" | "2" | undefined;
   adminPassword: string | undefined;
+  workers: number | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  metricsToken: string | undefined;
 }
 
 /** A variable with a value the schema refuses. */
@@ -136,6 +154,9 @@ export function config(env: Record<string, string | undefined> = process.env): C
     signupsPerIpHour: e.SHORA_SIGNUPS_PER_IP_HOUR,
     verifyThreads: e.SHORA_VERIFY_THREADS,
     adminPassword: e.SHORA_ADMIN_PASSWORD,
+    workers: e.SHORA_WORKERS,
+    logLevel: e.SHORA_LOG_LEVEL,
+    metricsToken: e.SHORA_METRICS_TOKEN,
   };
   memo = { key, value };
   return value;

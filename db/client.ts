@@ -110,6 +110,9 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** The advisory lock (session level) held while migrating a PostgreSQL database. */
+const MIGRATION_LOCK = 7_263_540_021;
+
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (options.url) {
@@ -119,8 +122,17 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     pool.on("error", (error) => console.error(`database: idle connection closed: ${error.message}`));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     if (migrate) {
-      await moveSecretsToKeyStore(db);
-      await migrateNodePg(db as never, { migrationsFolder });
+      // Several app hosts (or workers) starting at once take turns: one migrates, the others find
+      // the migrations applied. Ending the locking connection releases the lock.
+      const lock = new pg.Client({ connectionString: options.url });
+      await lock.connect();
+      try {
+        await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        await moveSecretsToKeyStore(db);
+        await migrateNodePg(db as never, { migrationsFolder });
+      } finally {
+        await lock.end();
+      }
     }
     const url = new URL(options.url);
     return {

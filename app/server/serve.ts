@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -8,7 +10,8 @@ import express from "express";
 import { nulFreeAddresses } from "./addresses.ts";
 import { compressPages } from "./compress-pages.ts";
 import { loadPrecompressed, precompressedAssets } from "./precompressed.ts";
-import { openDatabaseFromEnv } from "../../db/client";
+import { type Database, openDatabaseFromEnv } from "../../db/client";
+import { keyStoreDir } from "../../db/keystore";
 import { config } from "../config.server";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
 import { startJobWorker } from "../services/jobs/jobs.server";
@@ -20,8 +23,12 @@ import { startDemoWitnesses, stopDemoWitnesses } from "../services/demo/demo-wit
 import { destroyPublishedSecrets } from "../services/tally/publish.server";
 import { serializeCookie } from "../web/session.server";
 import { pageCache } from "./page-cache.ts";
+import { publicFiles } from "./public-files.ts";
 import { memoiseRouteMatching } from "./route-matching.ts";
 import { securityHeaders } from "./security-headers.ts";
+import { healthEndpoints } from "./health.ts";
+import { createMetrics, metricsEndpoint, serveClusterMetrics } from "./metrics.ts";
+import { createLogger, requestLog, routeNamer } from "./request-log.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -32,6 +39,26 @@ export interface ServerOptions {
   dev: boolean;
   /** Add the demo municipality when it is missing. */
   seedDemo: boolean;
+  /** App processes (node:cluster); unset: SHORA_WORKERS, else the cores on PostgreSQL, 1 on PGlite. */
+  workers?: number;
+}
+
+/**
+ * How many app processes: asked for, else SHORA_WORKERS, else one per core on PostgreSQL and one on
+ * the embedded database, which only one process may open (ADR 0004). Refuses more than one on PGlite
+ * or with --dev (ADR 0030).
+ */
+export function workerCount(options: { workers?: number; dev: boolean }): number {
+  const settings = config();
+  const asked = options.workers ?? settings.workers;
+  if (asked === undefined) return settings.databaseUrl && !options.dev ? Math.max(1, os.availableParallelism()) : 1;
+  if (asked > 1 && !settings.databaseUrl)
+    throw new ServerCannotStart(
+      `--workers ${asked}: the embedded database (PGlite) can be opened by one process only; use --workers 1, or set DATABASE_URL to a PostgreSQL database`,
+    );
+  if (asked > 1 && options.dev)
+    throw new ServerCannotStart(`--workers ${asked}: the development server (--dev) runs one process`);
+  return asked;
 }
 
 /** Where the server reports: its address when listening, the scheduler's errors, shutdown. */
@@ -45,26 +72,112 @@ export class ServerCannotStart extends Error {}
 
 /**
  * The HTTP server: express with its middleware in front of Remix's request handler, on the
- * database the configuration names, with the checkpoint scheduler. Resolves when SIGTERM or SIGINT
- * closed the server and the database.
+ * database the configuration names, with the checkpoint scheduler and the job worker. With several
+ * workers, this process is the cluster's primary: it migrates and seeds once, runs the demo's
+ * witnesses, forks the workers (each runs this function again as a worker) and sums their metrics.
+ * Resolves when SIGTERM or SIGINT closed the server(s) and the database.
  */
 export async function startServer(options: ServerOptions, log: ServerLog): Promise<void> {
-  const { dev, port, host } = options;
-  const settings = config();
+  if (cluster.isWorker) return serveHttp(options, log, { worker: true });
+  const workers = workerCount(options);
+  if (workers > 1) return runPrimary(options, log, workers);
+  return serveHttp(options, log, { worker: false });
+}
+
+function checkBeforeStart(dev: boolean): string {
   // Every host of an installation must use the same server secret (ADR 0016): checked up front.
   serverSecret();
   const buildFile = path.join(root, "build/server/index.js");
   if (!dev && !fs.existsSync(buildFile)) throw new ServerCannotStart("no production build: run `npm run build` first");
+  return buildFile;
+}
 
-  const started = performance.now();
-  memoiseRouteMatching();
-  const database = await openDatabaseFromEnv();
+/** What one process does before it serves, alone or as a cluster's primary: seed, clear published secrets. */
+async function prepareDatabase(database: Database, options: ServerOptions, log: ServerLog) {
   if (options.seedDemo) {
     const { created } = await seedDemo(database.db, { now: new Date(), witnesses: true });
     if (created) log.out("Seeded the demo municipality (slug: demo).\n");
     const demoWitnesses = await startDemoWitnesses(database.db);
     if (demoWitnesses) log.out(`Demo witnesses (quorum 2): ${demoWitnesses.urls.join(", ")}\n`);
   }
+  await destroyPublishedSecrets(database.db);
+}
+
+/** Resolves on the first SIGTERM or SIGINT, after `stop` ran. */
+function untilSignal(log: ServerLog, stop: () => Promise<void>, quiet = false): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      if (!quiet) log.out(`${signal}: closing the server and the database…\n`);
+      stop().finally(resolve);
+    };
+    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.once("SIGINT", () => onSignal("SIGINT"));
+    // A worker whose primary is gone stops too.
+    if (cluster.isWorker) cluster.worker?.once("disconnect", () => onSignal("disconnect"));
+  });
+}
+
+/**
+ * The primary of `--workers N`: prepares the database once (migrations, demo, published secrets),
+ * forks N workers that share the port, replaces a worker that dies, and on SIGTERM/SIGINT stops them
+ * all (each closes its connections and database) before closing its own database.
+ */
+async function runPrimary(options: ServerOptions, log: ServerLog, workers: number): Promise<void> {
+  checkBeforeStart(options.dev);
+  const started = performance.now();
+  const database = await openDatabaseFromEnv({ poolSize: 2 });
+  await prepareDatabase(database, options, log);
+  serveClusterMetrics();
+  let stopping = false;
+  const listening = new Set<number>();
+  let announced = false;
+  cluster.on("listening", (worker, address) => {
+    listening.add(worker.id);
+    if (announced || listening.size < workers) return;
+    announced = true;
+    log.out(
+      `Shora listening on http://localhost:${address.port} (${workers} workers, database: ${database.kind} ${database.where}, ready in ${Math.round(performance.now() - started)} ms)\n`,
+    );
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) return;
+    log.err(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(() => cluster.fork(), 1_000).unref();
+  });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  await untilSignal(log, async () => {
+    stopping = true;
+    const all = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(
+      all.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once("exit", () => resolve());
+            worker.process.kill("SIGTERM");
+          }),
+      ),
+    );
+    await stopDemoWitnesses();
+    await database.close();
+  });
+}
+
+async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker: boolean }): Promise<void> {
+  const { dev, port, host } = options;
+  const settings = config();
+  const buildFile = checkBeforeStart(dev);
+  const started = performance.now();
+  memoiseRouteMatching();
+  // A worker's primary migrated the database already.
+  const database = await openDatabaseFromEnv(role.worker ? { migrate: false } : {});
+  if (!role.worker) await prepareDatabase(database, options, log);
+  const logger = createLogger(settings.logLevel);
+  const metrics = createMetrics(database.db);
   const app = express();
   app.disable("x-powered-by");
   if (settings.trustProxy) app.set("trust proxy", true);
@@ -72,9 +185,14 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   app.set("etag", false);
   app.use(nulFreeAddresses());
   app.use(securityHeaders());
+  const productionBuild = dev ? undefined : ((await import(buildFile)) as ServerBuild);
+  const routeOf = productionBuild ? routeNamer(productionBuild.routes) : () => "dev";
+  app.use(requestLog({ logger, routeOf, observe: metrics.observe }));
+  app.use(healthEndpoints(database.db, keyStoreDir));
+  app.use(metricsEndpoint(metrics, settings.metricsToken));
   app.use(compression());
   app.use(compressPages());
-  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let build = productionBuild as ServerBuild | (() => Promise<ServerBuild>);
   let closeVite = async () => {};
   if (dev) {
     const vite = await import("vite");
@@ -83,14 +201,11 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();
   } else {
-    build = (await import(buildFile)) as ServerBuild;
     const assets = path.join(root, "build/client/assets");
     app.use(precompressedAssets(loadPrecompressed(assets, "/assets")));
     app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-    // Files at the top of build/client (from public/): only names with an extension are looked up,
-    // so pages do not cost a file-system stat each.
-    const topLevelFiles = express.static(path.join(root, "build/client"), { maxAge: "1h" });
-    app.use((req, res, next) => (/^\/[^/]+\.[a-z0-9]+$/i.test(req.path) ? topLevelFiles(req, res, next) : next()));
+    // The files of public/ (robots.txt, the manifest and its icons, /.well-known/security.txt).
+    app.use(publicFiles(path.join(root, "build/client")));
   }
   // Every browser gets its CSRF token cookie on its first request (see app/web/csrf.server.ts).
   app.use((req, res, next) => {
@@ -102,6 +217,7 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
     }
     next();
   });
+  // Published pages from memory: each worker keeps its own copy; they never change (ADR 0010, 0030).
   if (!dev) app.use(pageCache());
   app.all(
     "*",
@@ -116,12 +232,13 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
       }),
     }),
   );
-  await destroyPublishedSecrets(database.db);
-  // Checkpoints are signed on a schedule, never by a cast (ADR 0016).
+  // Checkpoints are signed on a schedule, never by a cast (ADR 0016); with several processes each
+  // runs the scheduler: a checkpoint is signed under the round's ledger lock and stored once.
   const stopScheduler = startCheckpointScheduler(database.db, (error) =>
     log.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
   );
-  // Queued jobs (checkpoints to the witnesses, ADR 0022) run in this process, retried with back-off.
+  // Queued jobs (checkpoints to the witnesses, ADR 0022) run in every process, claimed with
+  // FOR UPDATE SKIP LOCKED, retried with back-off.
   const jobWorker = startJobWorker(database.db, {
     handlers: witnessJobHandlers(),
     report: (error) => log.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
@@ -129,6 +246,7 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   const server = app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
+    if (role.worker) return;
     log.out(
       `Shora listening on http://localhost:${actualPort} (database: ${database.kind} ${database.where}, ready in ${Math.round(performance.now() - started)} ms)\n`,
     );
@@ -138,19 +256,19 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
   // bench saw on a starved machine. Proxies usually keep idle connections for 60 s.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.out(`${signal}: closing the server and the database…\n`);
+  await untilSignal(
+    log,
+    async () => {
       server.close();
       server.closeAllConnections?.();
-      stopScheduler()
+      await stopScheduler()
         .then(() => jobWorker.stop())
         .then(() => stopDemoWitnesses())
         .then(() => closeVite())
-        .then(() => database.close())
-        .finally(resolve);
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
+        .finally(() => database.close());
+    },
+    role.worker,
+  );
+  // A worker's channel to its primary would keep it alive.
+  if (role.worker && process.connected) process.disconnect();
 }

@@ -1,0 +1,44 @@
+/**
+ * `npm test` runs on a plain clone with nothing beside it: no test file names a path outside the
+ * repository (tests/support/outside-paths.ts says what counts).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { outsideReferences, testSources } from "../support/outside-paths";
+
+const root = path.resolve(__dirname, "../..");
+
+describe("self-contained tests", () => {
+  it("finds a test reading a folder beside the clone, and an absolute path outside it", () => {
+    const file = path.join(root, "tests/unit/example.test.ts");
+    const text = [
+      'const shared = path.resolve(__dirname, "../../../shared/pabulib");',
+      'const old = path.join(root, "../shared/pabulib");',
+      `const absolute = "${path.dirname(root)}";`,
+      'import { x } from "../support/db";',
+      'const fixtures = path.resolve(__dirname, "../fixtures/pabulib");',
+      'const browser = "/usr/bin/chromium";',
+    ].join("\n");
+    const found = outsideReferences(root, file, text);
+    expect(found.map((f) => [f.line, f.literal])).toEqual([
+      [1, "../../../shared/pabulib"],
+      [2, "../shared/pabulib"],
+      [3, path.dirname(root)],
+    ]);
+  });
+
+  it("no test file references a path outside the repository", () => {
+    const files = testSources(root);
+    expect(files.length).toBeGreaterThan(50);
+    const found = files.flatMap((file) => outsideReferences(root, file, fs.readFileSync(file, "utf8")));
+    expect(found.map((f) => `${f.file}:${f.line} ${f.literal} (${f.why})`)).toEqual([]);
+  });
+
+  it("keeps the Pabulib instances the tests read inside tests/fixtures, with their provenance", () => {
+    const folder = path.join(root, "tests/fixtures/pabulib");
+    expect(fs.readdirSync(path.join(folder, "instances")).filter((f) => f.endsWith(".pb")).length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(folder, "SOURCES.json"))).toBe(true);
+    expect(fs.readFileSync(path.join(folder, "README.md"), "utf8")).toMatch(/Pabulib/);
+  });
+});
