@@ -19,6 +19,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
 import { implementationStatusLabel } from "../components/labels";
+import { wholeNumber } from "../domain/i18n/numbers";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
@@ -40,8 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const schema = z.object({
   proposalId: z.string().min(1),
   status: z.enum(IMPLEMENTATION_STATUSES),
-  progress: z.coerce.number().int().min(0).max(100),
-  spent: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  progress: wholeNumber(z.number().int().min(0).max(100)),
+  spent: wholeNumber(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
   expectedCompletion: z
     .string()
     .trim()
@@ -148,7 +149,7 @@ export default function StaffImplementation() {
               <Field
                 id={`progress-${i.id}`}
                 name="progress"
-                type="number"
+                inputMode="numeric"
                 label={t("implementation.progress")}
                 defaultValue={mine ? failed.progress : String(i.progress)}
                 error={errors?.progress}
@@ -157,7 +158,7 @@ export default function StaffImplementation() {
               <Field
                 id={`spent-${i.id}`}
                 name="spent"
-                type="number"
+                inputMode="numeric"
                 label={t("implementation.spent")}
                 defaultValue={mine ? failed.spent : String(i.spent)}
                 error={errors?.spent}
