@@ -180,7 +180,7 @@ export default function StaffSurvey() {
 
       <h2>{t("survey.results")}</h2>
       <p>
-        {t("survey.respondents", { count: formatNumber(locale, results.respondents) })}{" "}
+        {t("survey.respondents", { count: results.respondents })}{" "}
         <a href={`/m/${data.slug}/admin/rounds/${data.round.slug}/survey.csv`} download>
           {t("survey.csv")}
         </a>
@@ -189,7 +189,7 @@ export default function StaffSurvey() {
         <section key={r.question.id} aria-labelledby={`result-${r.question.id}`}>
           <h3 id={`result-${r.question.id}`}>{pickText(r.question.prompt, locale)}</h3>
           <p>
-            {t("survey.answered", { count: formatNumber(locale, r.answered) })}
+            {t("survey.answered", { count: r.answered })}
             {r.mean !== null ? ` ${t("survey.mean", { mean: formatNumber(locale, r.mean) })}` : ""}
           </p>
           {r.options.length ? (

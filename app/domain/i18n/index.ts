@@ -14,6 +14,18 @@ export function direction(locale: Locale): "rtl" | "ltr" {
 
 export type Params = Record<string, string | number>;
 
+/**
+ * A message with plural forms is stored as `<key>.one`, `<key>.other` (and any other category of
+ * Intl.PluralRules the language has); it is asked for by `<key>` with a numeric `count` (ADR 0029).
+ */
+type PluralBase<K> = K extends `${infer B}.other` ? B : never;
+export type PluralKey = PluralBase<MessageKey>;
+export type TextKey = MessageKey | PluralKey;
+
+function pluralRules(locale: Locale): Intl.PluralRules {
+  return formatter(`p|${locale}`, () => new Intl.PluralRules(locale));
+}
+
 /** A text given per language (database columns of user-facing texts). */
 export type LocalizedText = { en?: string; fa?: string };
 
@@ -21,11 +33,16 @@ export type LocalizedText = { en?: string; fa?: string };
 export const MISSING_STRING = "Shora: missing UI string";
 
 /** Looks up a UI string and fills `{name}` placeholders; numbers are written in the locale's digits. */
-export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+export function translate(locale: Locale, key: TextKey, params?: Params): string {
   // Every language has every key (a unit test checks); in the browser a page's strings are loaded
   // before anything renders with them, so the key itself shows only if that ever went wrong — and
   // says so in the console, which the browser tests watch.
-  const template = dictionaries[locale]?.[key];
+  const dictionary = dictionaries[locale] as Record<string, string> | undefined;
+  const count = params?.count;
+  const template =
+    typeof count === "number" && dictionary?.[`${key}.other`] !== undefined
+      ? (dictionary[`${key}.${pluralRules(locale).select(count)}`] ?? dictionary[`${key}.other`])
+      : dictionary?.[key];
   if (template === undefined) {
     console.error(`${MISSING_STRING} ${locale} ${key}`);
     return key;
@@ -38,7 +55,7 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
   });
 }
 
-export type Translator = (key: MessageKey, params?: Params) => string;
+export type Translator = (key: TextKey, params?: Params) => string;
 
 export function translator(locale: Locale): Translator {
   return (key, params) => translate(locale, key, params);

@@ -108,7 +108,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.status.replaced": "جایگزین‌شده",
   "verification.census.status.refused": "پذیرفته‌نشده",
   "verification.census.status.failed": "ناموفق",
-  "verification.census.progress": "{loaded} از {total} سطر بارگذاری شد…",
+  "verification.census.progress": "سطرهای بارگذاری‌شده: {loaded} از {total}…",
   "verification.census.refreshHint": "این صفحه تا پایان بارگذاری خودبه‌خود تازه می‌شود.",
   "verification.census.refused":
     "چیزی بارگذاری نشد: {bad} سطر از {total} سطر مشکل دارد. آن‌ها را درست کنید یا با گزینهٔ «کنار گذاشتن سطرهای نادرست» دوباره بارگذاری کنید.",
@@ -182,7 +182,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.letters.title": "کدهای نامه",
   "verification.letters.help":
     "برای ردیف‌های احرازنشدهٔ سرشماری کد یک‌بارمصرف بسازید. فهرست (سطر سرشماری، منطقه، گروه، کد، انقضا) را یک بار دریافت می‌کنید؛ سطرها را با دفتر خودتان تطبیق دهید تا نامه‌ها را نشانی کنید. کد تازه جای کد استفاده‌نشدهٔ پیشین را می‌گیرد.",
-  "verification.letters.counts": "{issued} کد صادر شده، {used} استفاده‌شده، {open} هنوز معتبر.",
+  "verification.letters.counts": "کدهای صادرشده: {issued}؛ استفاده‌شده: {used}؛ هنوز معتبر: {open}.",
   "verification.letters.allDistricts": "همهٔ منطقه‌ها",
   "verification.letters.validDays": "مدت اعتبار (روز)",
   "verification.letters.limit": "تعداد نامه‌ها",
