@@ -7,7 +7,7 @@ import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation";
 import { isRealDay } from "../domain/rounds/rules";
-import { formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, formatPercent, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -130,8 +130,9 @@ export default function StaffImplementation() {
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} — {i.progress}% —{" "}
-              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} —{" "}
+              {formatPercent(locale, i.progress)} — {formatMoney(locale, i.spent, data.currency)} /{" "}
+              {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
               <input type="hidden" name="proposalId" value={i.id} />

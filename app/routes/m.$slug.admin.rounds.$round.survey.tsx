@@ -4,7 +4,7 @@ import { ErrorSummary, Notice, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { type MessageKey, formatNumber, formatPercent, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -208,7 +208,7 @@ export default function StaffSurvey() {
                     <tr key={i}>
                       <th scope="row">{pickText(o.label, locale)}</th>
                       <td className="num">{formatNumber(locale, o.count)}</td>
-                      <td className="num">{formatNumber(locale, o.percent)}%</td>
+                      <td className="num">{formatPercent(locale, o.percent)}</td>
                     </tr>
                   ) : null,
                 )}

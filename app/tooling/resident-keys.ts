@@ -34,6 +34,8 @@ export function residentKeys(appDir: string, keys: readonly string[]): Set<strin
   }
   // A plural form (`<key>.one`, `<key>.other`…) is asked for by its base key (ADR 0029).
   const base = (k: string) => k.replace(/\.(zero|one|two|few|many|other)$/, "");
+  // The formatting functions' own strings (app/domain/i18n, not scanned) serve every page.
+  prefixes.add("format.");
   return new Set(
     keys.filter((k) => literals.has(k) || literals.has(base(k)) || [...prefixes].some((p) => k.startsWith(p))),
   );

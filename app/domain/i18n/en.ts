@@ -1,4 +1,5 @@
 import { witnessesEn } from "./areas/witnesses";
+import { formatsEn } from "./areas/formats";
 import { actionLogEn } from "./areas/action-log";
 import { implementationEn } from "./areas/implementation";
 import { participationEn } from "./areas/participation";
@@ -164,6 +165,7 @@ export const en = {
   ...roundsEn,
   ...verificationEn,
   ...witnessesEn,
+  ...formatsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -81,15 +81,35 @@ export function formatNumber(locale: Locale, value: number): string {
   return formatter(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
 }
 
-/** Money amounts are stored in minor units (cents, rials have none). */
+/**
+ * Money amounts are stored in minor units (cents, rials have none). In Persian the amount comes first
+ * and the unit after it, as people write it ("۵٬۰۰۰ ریال"), never "ریال ۵٬۰۰۰" (ADR 0029).
+ */
 export function formatMoney(locale: Locale, minorUnits: number, currency: string): string {
   const digits =
     formatter(`c|en|${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions()
       .maximumFractionDigits ?? 2;
-  return formatter(
+  const money = formatter(
     `m|${locale}|${currency}`,
     () => new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, maximumFractionDigits: digits }),
-  ).format(minorUnits / 10 ** digits);
+  );
+  const value = minorUnits / 10 ** digits;
+  if (locale !== "fa") return money.format(value);
+  const parts = money.formatToParts(value);
+  const unit = parts.find((p) => p.type === "currency")?.value ?? currency;
+  const amount = parts
+    .filter((p) => p.type !== "currency" && p.type !== "literal")
+    .map((p) => p.value)
+    .join("");
+  return `${amount}\u00a0${unit}`;
+}
+
+/** A share given in percent (0–100), with the language's own sign: "12.5%", "۱۲٫۵٪". */
+export function formatPercent(locale: Locale, percent: number): string {
+  return formatter(
+    `%|${locale}`,
+    () => new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 1 }),
+  ).format(percent / 100);
 }
 
 /** A calendar day (YYYY-MM-DD) shown in the locale's calendar: Solar Hijri for Persian. */
@@ -102,12 +122,36 @@ export function formatDay(locale: Locale, isoDay: string): string {
   ).format(date);
 }
 
-/** A moment shown in the municipality's time zone and the locale's calendar. */
+/**
+ * A moment shown in the municipality's time zone and the locale's calendar, labelled with the zone
+ * ("7 Dec 2026, 14:05 Tehran time", "۱۶ آذر ۱۴۰۵، ۱۴:۰۵ به وقت تهران"; ADR 0029).
+ */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
-  return formatter(
+  const time = formatter(
     `t|${locale}|${timeZone}`,
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }),
   ).format(at);
+  return zoned(locale, time, timeZone, at);
+}
+
+/** The time with its zone's name: a named city, else the zone's city (English) or Intl's name for it. */
+function zoned(locale: Locale, time: string, timeZone: string, at: Date): string {
+  const dictionary = dictionaries[locale] as Record<string, string> | undefined;
+  const city = dictionary?.[`format.zone.${timeZone}`];
+  if (city !== undefined) return translate(locale, "format.time.zoned", { time, zone: city });
+  if (locale === "en" && timeZone.includes("/"))
+    return translate(locale, "format.time.zoned", {
+      time,
+      zone: timeZone.slice(timeZone.lastIndexOf("/") + 1).replaceAll("_", " "),
+    });
+  const zone =
+    formatter(
+      `z|${locale}|${timeZone}`,
+      () => new Intl.DateTimeFormat(intlLocale(locale), { timeZone, timeZoneName: "shortGeneric" }),
+    )
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  return translate(locale, "format.time.zonedGeneric", { time, zone });
 }
 
 /** Chooses the UI language from an Accept-Language header (first supported tag wins). */
