@@ -6,6 +6,7 @@ import { scopeOf, userActor } from "../services/scope";
 import { generateLetterCodes } from "../services/verification/letter-codes.server";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
+import { parseWholeNumber } from "../domain/i18n/numbers";
 
 /** A whole number, or the default when left empty; anything else is NaN (the service names the field). */
 const count = (fallback: number) =>
@@ -13,7 +14,7 @@ const count = (fallback: number) =>
     .string()
     .default("")
     .transform((raw) => raw.trim())
-    .transform((raw) => (raw === "" ? fallback : /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN));
+    .transform((raw) => (raw === "" ? fallback : (parseWholeNumber(raw) ?? Number.NaN)));
 
 const lettersSchema = z.object({
   districtId: z

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { isolated } from "../domain/accounts/names";
 import { hideComment, moderationQueue, restoreComment } from "../services/proposals/comments.server";
 import { readForm } from "../web/csrf.server";
@@ -102,7 +102,7 @@ export default function Moderation() {
               proposal: pickText(c.proposal.title, locale),
               author: c.author ? isolated(c.author) : "—",
             })}{" "}
-            ({t("moderation.reports", { count: formatNumber(locale, c.reports) })})
+            ({t("moderation.reports", { count: c.reports })})
           </h2>
           <blockquote dir="auto" style={{ whiteSpace: "pre-line" }}>
             {c.body}

@@ -21,6 +21,7 @@ import {
 } from "../services/verification/eligibility.server";
 import { VerificationRefused, type VerificationRefusal } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
+import { parseWholeNumber } from "../domain/i18n/numbers";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
@@ -64,8 +65,9 @@ const eligibilitySchema = z.discriminatedUnion("intent", [
 
 /** A whole number typed in a form, or the refusal naming its field. */
 function integer(raw: string, code: VerificationRefusal, field: string): number {
-  if (!/^\d{1,6}$/.test(raw)) throw new VerificationRefused(code, field);
-  return Number(raw);
+  const value = parseWholeNumber(raw);
+  if (value === null || value < 0 || value > 999_999) throw new VerificationRefused(code, field);
+  return value;
 }
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; saved: true };
@@ -203,7 +205,7 @@ export default function RoundEligibilityAdmin() {
             <Field name="nameFa" label={t("verification.eligibility.nameFa")} defaultValue={values.nameFa} dir="rtl" />
             <Field
               name="weight"
-              type="number"
+              inputMode="numeric"
               label={t("verification.eligibility.weight")}
               defaultValue={values.weight ?? "1"}
               error={errors?.weight}
@@ -246,7 +248,7 @@ export default function RoundEligibilityAdmin() {
           <legend>{t("verification.eligibility.rules")}</legend>
           <Field
             name="minAge"
-            type="number"
+            inputMode="numeric"
             label={t("verification.eligibility.minAge")}
             defaultValue={values.minAge ?? (rules.minAge === null ? "" : String(rules.minAge))}
             error={errors?.minAge}

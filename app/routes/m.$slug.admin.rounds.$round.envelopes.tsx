@@ -141,7 +141,7 @@ function EnvelopeForm({
       <Field
         id={idOf("amount")}
         name="amount"
-        type="number"
+        inputMode="numeric"
         label={t("rounds.envelope.amount", { currency: data.currency })}
         defaultValue={v("amount", envelope?.amount)}
         error={errors?.amount}
@@ -171,7 +171,7 @@ function EnvelopeForm({
           key={name}
           id={idOf(name)}
           name={name}
-          type="number"
+          inputMode="numeric"
           label={t(limitLabel[name])}
           hint={t("rounds.envelope.optional")}
           defaultValue={v(name, envelope?.[name])}

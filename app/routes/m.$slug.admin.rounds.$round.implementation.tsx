@@ -7,7 +7,7 @@ import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation";
 import { isRealDay } from "../domain/rounds/rules";
-import { formatMoney, pickText, translator } from "../domain/i18n";
+import { formatMoney, formatPercent, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
@@ -19,6 +19,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
 import { implementationStatusLabel } from "../components/labels";
+import { wholeNumber } from "../domain/i18n/numbers";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
@@ -40,8 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const schema = z.object({
   proposalId: z.string().min(1),
   status: z.enum(IMPLEMENTATION_STATUSES),
-  progress: z.coerce.number().int().min(0).max(100),
-  spent: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  progress: wholeNumber(z.number().int().min(0).max(100)),
+  spent: wholeNumber(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
   expectedCompletion: z
     .string()
     .trim()
@@ -129,8 +130,9 @@ export default function StaffImplementation() {
         return (
           <details key={i.id} className="panel" open={mine}>
             <summary>
-              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} — {i.progress}% —{" "}
-              {formatMoney(locale, i.spent, data.currency)} / {formatMoney(locale, i.allocated, data.currency)}
+              {pickText(i.title, locale)} — {t(implementationStatusLabel[i.status])} —{" "}
+              {formatPercent(locale, i.progress)} — {formatMoney(locale, i.spent, data.currency)} /{" "}
+              {formatMoney(locale, i.allocated, data.currency)}
             </summary>
             <PostForm noValidate>
               <input type="hidden" name="proposalId" value={i.id} />
@@ -148,7 +150,7 @@ export default function StaffImplementation() {
               <Field
                 id={`progress-${i.id}`}
                 name="progress"
-                type="number"
+                inputMode="numeric"
                 label={t("implementation.progress")}
                 defaultValue={mine ? failed.progress : String(i.progress)}
                 error={errors?.progress}
@@ -157,7 +159,7 @@ export default function StaffImplementation() {
               <Field
                 id={`spent-${i.id}`}
                 name="spent"
-                type="number"
+                inputMode="numeric"
                 label={t("implementation.spent")}
                 defaultValue={mine ? failed.spent : String(i.spent)}
                 error={errors?.spent}

@@ -163,7 +163,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       errors: null,
       problems: [],
       values: {},
-      notice: t("paper.done", { count: formatNumber(locale, outcome.cast) }),
+      notice: t("paper.done", { count: outcome.cast }),
     });
   } catch (error) {
     if (!(error instanceof PaperBallotsRefused)) throw error;

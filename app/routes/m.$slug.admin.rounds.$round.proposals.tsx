@@ -23,6 +23,7 @@ import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 import { proposalStatusLabel } from "../components/labels";
+import { wholeNumber } from "../domain/i18n/numbers";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.proposals"), data && pickText(data.round.title, locale)]);
@@ -62,7 +63,7 @@ const reviewSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("accept"),
     proposalId: z.string().min(1),
-    cost: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    cost: wholeNumber(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
     feasibilityNote: z.string().trim().max(2000).optional().default(""),
   }),
   z.object({ intent: z.literal("reject"), proposalId: z.string().min(1), reason: z.string().trim().min(1).max(2000) }),
@@ -180,7 +181,7 @@ export default function StaffProposals() {
                 <Field
                   id={`cost-${p.id}`}
                   name="cost"
-                  type="number"
+                  inputMode="numeric"
                   label={t("rounds.proposal.finalCost", { currency: data.currency })}
                   defaultValue={String(p.cost)}
                   error={errorsFor(p.id)?.cost}

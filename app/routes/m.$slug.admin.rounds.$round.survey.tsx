@@ -4,7 +4,7 @@ import { ErrorSummary, Notice, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { type MessageKey, formatNumber, pickText, translator } from "../domain/i18n";
+import { type MessageKey, formatNumber, formatPercent, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -180,7 +180,7 @@ export default function StaffSurvey() {
 
       <h2>{t("survey.results")}</h2>
       <p>
-        {t("survey.respondents", { count: formatNumber(locale, results.respondents) })}{" "}
+        {t("survey.respondents", { count: results.respondents })}{" "}
         <a href={`/m/${data.slug}/admin/rounds/${data.round.slug}/survey.csv`} download>
           {t("survey.csv")}
         </a>
@@ -189,7 +189,7 @@ export default function StaffSurvey() {
         <section key={r.question.id} aria-labelledby={`result-${r.question.id}`}>
           <h3 id={`result-${r.question.id}`}>{pickText(r.question.prompt, locale)}</h3>
           <p>
-            {t("survey.answered", { count: formatNumber(locale, r.answered) })}
+            {t("survey.answered", { count: r.answered })}
             {r.mean !== null ? ` ${t("survey.mean", { mean: formatNumber(locale, r.mean) })}` : ""}
           </p>
           {r.options.length ? (
@@ -208,7 +208,7 @@ export default function StaffSurvey() {
                     <tr key={i}>
                       <th scope="row">{pickText(o.label, locale)}</th>
                       <td className="num">{formatNumber(locale, o.count)}</td>
-                      <td className="num">{formatNumber(locale, o.percent)}%</td>
+                      <td className="num">{formatPercent(locale, o.percent)}</td>
                     </tr>
                   ) : null,
                 )}

@@ -113,7 +113,7 @@ export default function StaffTally() {
       <ErrorSummary errors={result?.errors} />
       {result && "ballots" in result && result.ballots !== null ? (
         <p className="notice" role="status">
-          {t("rounds.tally.ran", { ballots: result.ballots })}
+          {t("rounds.tally.ran", { count: result.ballots })}
         </p>
       ) : null}
       {result && "funded" in result && result.funded !== undefined ? (

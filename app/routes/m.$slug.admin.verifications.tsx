@@ -374,7 +374,7 @@ export default function Verifications() {
             <Field
               id="letters-validDays"
               name="validDays"
-              type="number"
+              inputMode="numeric"
               label={t("verification.letters.validDays")}
               defaultValue="60"
               dir="ltr"
@@ -382,7 +382,7 @@ export default function Verifications() {
             <Field
               id="letters-limit"
               name="limit"
-              type="number"
+              inputMode="numeric"
               label={t("verification.letters.limit")}
               defaultValue="1000"
               dir="ltr"

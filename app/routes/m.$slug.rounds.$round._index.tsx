@@ -252,7 +252,7 @@ export default function RoundPage() {
                     <td className="num">
                       <Link
                         to={`${base}/proposals/${p.id}#comments`}
-                        aria-label={t("comments.count", { count: formatNumber(locale, p.comments) })}
+                        aria-label={t("comments.count", { count: p.comments })}
                       >
                         {formatNumber(locale, p.comments)}
                       </Link>

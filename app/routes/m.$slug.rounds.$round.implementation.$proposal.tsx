@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatPercent, pickText } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -139,8 +139,7 @@ export default function ImplementationTimeline() {
         <dt>{t("implementation.progress")}</dt>
         <dd>
           <progress className="progress" max={100} value={item.progress} aria-label={t("implementation.progress")} />{" "}
-          {formatNumber(locale, item.progress)}
-          {locale === "fa" ? "٪" : "%"}
+          {formatPercent(locale, item.progress)}
         </dd>
         <dt>{t("implementation.allocated")}</dt>
         <dd className="num">{formatMoney(locale, item.allocated, data.currency)}</dd>
@@ -179,8 +178,7 @@ export default function ImplementationTimeline() {
             <li key={u.id}>
               <p>
                 <strong>{formatDay(locale, u.postedOn)}</strong> — {t(implementationStatusLabel[u.status])} —{" "}
-                {formatNumber(locale, u.progress)}
-                {locale === "fa" ? "٪" : "%"} — {formatMoney(locale, u.spent, data.currency)}
+                {formatPercent(locale, u.progress)} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>
               {u.photoUrl ? (

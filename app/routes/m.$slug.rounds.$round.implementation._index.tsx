@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { spentVsAllocatedChart } from "../domain/implementation/implementation";
-import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatPercent, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard } from "../services/implementation/implementation.server";
@@ -84,10 +84,7 @@ export default function ImplementationBoard() {
                       value={i.progress}
                       aria-label={t("implementation.progress")}
                     />{" "}
-                    <span className="num">
-                      {formatNumber(locale, i.progress)}
-                      {locale === "fa" ? "٪" : "%"}
-                    </span>
+                    <span className="num">{formatPercent(locale, i.progress)}</span>
                   </td>
                   <td className="num">{formatMoney(locale, i.allocated, data.currency)}</td>
                   <td className="num">{formatMoney(locale, i.spent, data.currency)}</td>

@@ -3,7 +3,7 @@ import { PAGE_CACHE_HEADER } from "../web/page-cache-header";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
-import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, formatPercent, pickText } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { observer, scopeOf } from "../services/scope";
@@ -359,7 +359,7 @@ function RuleComparison({
               <th scope="row">{t("results.satisfied")}</th>
               {outcomes.map((o) => (
                 <td className="num" key={o.rule}>
-                  {formatNumber(locale, o.satisfiedShare)}%
+                  {formatPercent(locale, o.satisfiedShare)}
                 </td>
               ))}
             </tr>

@@ -17,7 +17,7 @@ import { readForm } from "../web/csrf.server";
 import { requireVoterPath } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { voterStanding } from "../services/verification/eligibility.server";
-import { asciiDigits } from "../domain/verification/ids";
+import { parseWholeNumber } from "../domain/i18n/numbers";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -49,7 +49,7 @@ function bodyFromForm(data: z.infer<typeof voteSchema>, type: BallotTypeModule):
     if (!key.startsWith("points.")) continue;
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       if (typeof value !== "string" || value.trim() === "") continue;
-      points[key.slice(7)] = Number(asciiDigits(value));
+      points[key.slice(7)] = parseWholeNumber(value) ?? Number.NaN;
     }
   }
   const approved = data.approved === undefined ? [] : Array.isArray(data.approved) ? data.approved : [data.approved];

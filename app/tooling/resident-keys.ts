@@ -32,5 +32,11 @@ export function residentKeys(appDir: string, keys: readonly string[]): Set<strin
     for (const m of text.matchAll(/["'`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)["'`]/g)) literals.add(m[1]);
     for (const m of text.matchAll(/`([a-zA-Z][\w.-]*\.)\$\{/g)) prefixes.add(m[1]);
   }
-  return new Set(keys.filter((k) => literals.has(k) || [...prefixes].some((p) => k.startsWith(p))));
+  // A plural form (`<key>.one`, `<key>.other`…) is asked for by its base key (ADR 0029).
+  const base = (k: string) => k.replace(/\.(zero|one|two|few|many|other)$/, "");
+  // The formatting functions' own strings (app/domain/i18n, not scanned) serve every page.
+  prefixes.add("format.");
+  return new Set(
+    keys.filter((k) => literals.has(k) || literals.has(base(k)) || [...prefixes].some((p) => k.startsWith(p))),
+  );
 }

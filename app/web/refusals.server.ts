@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import type { MessageKey, Translator } from "../domain/i18n";
+import type { TextKey, Translator } from "../domain/i18n";
 import { RefusedError } from "../services/errors.server";
 import type { FormFailure } from "./forms.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
@@ -20,7 +20,7 @@ function translateParams(params: Record<string, string | number>, t: Translator)
 }
 
 /** Every refusal code of an area mapped to its message: the compiler checks that none is missing. */
-export type RefusalMessages<C extends string> = { readonly [K in C]: MessageKey };
+export type RefusalMessages<C extends string> = { readonly [K in C]: TextKey };
 
 /**
  * A refused use case as the form failure a route returns (400/403/404/409…, a message per field or

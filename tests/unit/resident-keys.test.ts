@@ -48,6 +48,9 @@ describe("the strings pages download", () => {
       "phase.published",
       "locale.fa",
       "nav.skipToContent",
+      // Plural forms, asked for by their base key (`t("rounds.filter.results", { count })`).
+      "rounds.filter.results.one",
+      "rounds.filter.results.other",
     ])
       expect(keys.has(key), key).toBe(true);
     // Only on the council dashboard's tally page.

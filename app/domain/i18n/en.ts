@@ -1,5 +1,6 @@
 import { resultsEn } from "./areas/results";
 import { witnessesEn } from "./areas/witnesses";
+import { formatsEn } from "./areas/formats";
 import { actionLogEn } from "./areas/action-log";
 import { implementationEn } from "./areas/implementation";
 import { participationEn } from "./areas/participation";
@@ -166,6 +167,7 @@ export const en = {
   ...verificationEn,
   ...witnessesEn,
   ...resultsEn,
+  ...formatsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

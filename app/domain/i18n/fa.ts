@@ -1,5 +1,6 @@
 import { resultsFa } from "./areas/results.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
+import { formatsFa } from "./areas/formats.fa";
 import { actionLogFa } from "./areas/action-log.fa";
 import { implementationFa } from "./areas/implementation.fa";
 import { participationFa } from "./areas/participation.fa";
@@ -12,7 +13,7 @@ import type { MessageKey } from "./en";
 export const fa: Record<MessageKey, string> = {
   "app.name": "شورا",
   "page.title": "{page} — شورا",
-  "app.tagline": "بودجه‌ریزی مشارکتی و رای‌زنی عمومی که می‌توان درستی‌اش را وارسی کرد",
+  "app.tagline": "بودجه‌ریزی مشارکتی و رایزنی عمومی که می‌توان درستی‌اش را وارسی کرد",
   "nav.home": "خانه",
   "nav.login": "ورود",
   "nav.signup": "ثبت‌نام",
@@ -76,7 +77,7 @@ export const fa: Record<MessageKey, string> = {
   "municipality.districts": "مناطق",
   "municipality.staffArea": "بخش کارکنان شورا",
   "round.kind.budgeting": "بودجه‌ریزی مشارکتی",
-  "round.kind.consultation": "رای‌زنی عمومی",
+  "round.kind.consultation": "رایزنی عمومی",
   "round.phases": "مرحله‌ها",
   "round.currentPhase": "مرحلهٔ کنونی",
   "round.noCurrentPhase": "در هیچ مرحله‌ای نیست",
@@ -88,7 +89,7 @@ export const fa: Record<MessageKey, string> = {
   "phase.information": "اطلاع‌رسانی",
   "phase.proposals": "پیشنهاد طرح",
   "phase.review": "بررسی",
-  "phase.voting": "رای‌گیری",
+  "phase.voting": "رأی‌گیری",
   "phase.tallying": "شمارش",
   "phase.published": "انتشار نتایج",
   "phase.implementation": "اجرا",
@@ -99,7 +100,7 @@ export const fa: Record<MessageKey, string> = {
   "admin.roundsCount": "دوره‌ها",
   "members.title": "اعضای شورا",
   "members.intro":
-    "مدیران، کارکنان و مدیران شورای {municipality} را می‌افزایند و برمی‌دارند. کارکنان دوره‌ها را می‌گردانند، طرح‌ها را بررسی می‌کنند، نظرها را بازبینی می‌کنند، شهروندان را حضوری احراز می‌کنند و برگه‌های رای کاغذی را وارد می‌کنند؛ مدیران افزون بر این، سرشماری، کدهای نامه، اعضای شورا و انتشار نتایج را بر عهده دارند. هر تغییر در گزارش عمومی کارها ثبت می‌شود.",
+    "مدیران، کارکنان و مدیران شورای {municipality} را می‌افزایند و برمی‌دارند. کارکنان دوره‌ها را می‌گردانند، طرح‌ها را بررسی می‌کنند، نظرها را بازبینی می‌کنند، شهروندان را حضوری احراز می‌کنند و برگه‌های رأی کاغذی را وارد می‌کنند؛ مدیران افزون بر این، سرشماری، کدهای نامه، اعضای شورا و انتشار نتایج را بر عهده دارند. هر تغییر در گزارش عمومی کارها ثبت می‌شود.",
   "members.manage": "اعضای شورا و نقش‌ها",
   "members.name": "نام",
   "members.email": "نشانی ایمیل",
@@ -165,4 +166,5 @@ export const fa: Record<MessageKey, string> = {
   ...verificationFa,
   ...witnessesFa,
   ...resultsFa,
+  ...formatsFa,
 };

@@ -14,6 +14,18 @@ export function direction(locale: Locale): "rtl" | "ltr" {
 
 export type Params = Record<string, string | number>;
 
+/**
+ * A message with plural forms is stored as `<key>.one`, `<key>.other` (and any other category of
+ * Intl.PluralRules the language has); it is asked for by `<key>` with a numeric `count` (ADR 0029).
+ */
+type PluralBase<K> = K extends `${infer B}.other` ? B : never;
+export type PluralKey = PluralBase<MessageKey>;
+export type TextKey = MessageKey | PluralKey;
+
+function pluralRules(locale: Locale): Intl.PluralRules {
+  return formatter(`p|${locale}`, () => new Intl.PluralRules(locale));
+}
+
 /** A text given per language (database columns of user-facing texts). */
 export type LocalizedText = { en?: string; fa?: string };
 
@@ -21,11 +33,16 @@ export type LocalizedText = { en?: string; fa?: string };
 export const MISSING_STRING = "Shora: missing UI string";
 
 /** Looks up a UI string and fills `{name}` placeholders; numbers are written in the locale's digits. */
-export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+export function translate(locale: Locale, key: TextKey, params?: Params): string {
   // Every language has every key (a unit test checks); in the browser a page's strings are loaded
   // before anything renders with them, so the key itself shows only if that ever went wrong — and
   // says so in the console, which the browser tests watch.
-  const template = dictionaries[locale]?.[key];
+  const dictionary = dictionaries[locale] as Record<string, string> | undefined;
+  const count = params?.count;
+  const template =
+    typeof count === "number" && dictionary?.[`${key}.other`] !== undefined
+      ? (dictionary[`${key}.${pluralRules(locale).select(count)}`] ?? dictionary[`${key}.other`])
+      : dictionary?.[key];
   if (template === undefined) {
     console.error(`${MISSING_STRING} ${locale} ${key}`);
     return key;
@@ -38,7 +55,7 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
   });
 }
 
-export type Translator = (key: MessageKey, params?: Params) => string;
+export type Translator = (key: TextKey, params?: Params) => string;
 
 export function translator(locale: Locale): Translator {
   return (key, params) => translate(locale, key, params);
@@ -64,15 +81,35 @@ export function formatNumber(locale: Locale, value: number): string {
   return formatter(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(value);
 }
 
-/** Money amounts are stored in minor units (cents, rials have none). */
+/**
+ * Money amounts are stored in minor units (cents, rials have none). In Persian the amount comes first
+ * and the unit after it, as people write it ("۵٬۰۰۰ ریال"), never "ریال ۵٬۰۰۰" (ADR 0029).
+ */
 export function formatMoney(locale: Locale, minorUnits: number, currency: string): string {
   const digits =
     formatter(`c|en|${currency}`, () => new Intl.NumberFormat("en", { style: "currency", currency })).resolvedOptions()
       .maximumFractionDigits ?? 2;
-  return formatter(
+  const money = formatter(
     `m|${locale}|${currency}`,
     () => new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, maximumFractionDigits: digits }),
-  ).format(minorUnits / 10 ** digits);
+  );
+  const value = minorUnits / 10 ** digits;
+  if (locale !== "fa") return money.format(value);
+  const parts = money.formatToParts(value);
+  const unit = parts.find((p) => p.type === "currency")?.value ?? currency;
+  const amount = parts
+    .filter((p) => p.type !== "currency" && p.type !== "literal")
+    .map((p) => p.value)
+    .join("");
+  return `${amount}\u00a0${unit}`;
+}
+
+/** A share given in percent (0–100), with the language's own sign: "12.5%", "۱۲٫۵٪". */
+export function formatPercent(locale: Locale, percent: number): string {
+  return formatter(
+    `%|${locale}`,
+    () => new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 1 }),
+  ).format(percent / 100);
 }
 
 /** A calendar day (YYYY-MM-DD) shown in the locale's calendar: Solar Hijri for Persian. */
@@ -85,12 +122,36 @@ export function formatDay(locale: Locale, isoDay: string): string {
   ).format(date);
 }
 
-/** A moment shown in the municipality's time zone and the locale's calendar. */
+/**
+ * A moment shown in the municipality's time zone and the locale's calendar, labelled with the zone
+ * ("7 Dec 2026, 14:05 Tehran time", "۱۶ آذر ۱۴۰۵، ۱۴:۰۵ به وقت تهران"; ADR 0029).
+ */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
-  return formatter(
+  const time = formatter(
     `t|${locale}|${timeZone}`,
     () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone }),
   ).format(at);
+  return zoned(locale, time, timeZone, at);
+}
+
+/** The time with its zone's name: a named city, else the zone's city (English) or Intl's name for it. */
+function zoned(locale: Locale, time: string, timeZone: string, at: Date): string {
+  const dictionary = dictionaries[locale] as Record<string, string> | undefined;
+  const city = dictionary?.[`format.zone.${timeZone}`];
+  if (city !== undefined) return translate(locale, "format.time.zoned", { time, zone: city });
+  if (locale === "en" && timeZone.includes("/"))
+    return translate(locale, "format.time.zoned", {
+      time,
+      zone: timeZone.slice(timeZone.lastIndexOf("/") + 1).replaceAll("_", " "),
+    });
+  const zone =
+    formatter(
+      `z|${locale}|${timeZone}`,
+      () => new Intl.DateTimeFormat(intlLocale(locale), { timeZone, timeZoneName: "shortGeneric" }),
+    )
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  return translate(locale, "format.time.zonedGeneric", { time, zone });
 }
 
 /** Chooses the UI language from an Accept-Language header (first supported tag wins). */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { LocalizedText } from "../i18n";
 import { type DatedPhase, phaseKinds } from "./phases";
 import type { RuleViolation } from "./rules";
-import { asciiDigits } from "../verification/ids";
+import { optionalWholeNumber, wholeNumber } from "../i18n/numbers";
 
 const optionalText = (max: number) => z.string().trim().max(max).optional().default("");
 
@@ -49,10 +49,7 @@ export function phasesFromForm(form: FormData): { phases: DatedPhase[]; violatio
   return { phases, violations };
 }
 
-const optionalCount = z.preprocess(
-  (v) => (v === "" || v === undefined || v === null ? null : v),
-  z.coerce.number().int().min(0).max(1_000_000).nullable(),
-);
+const optionalCount = optionalWholeNumber(z.number().int().min(0).max(1_000_000));
 
 export const envelopeSchema = z.object({
   slug: z
@@ -63,7 +60,7 @@ export const envelopeSchema = z.object({
     .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
   nameEn: optionalText(200),
   nameFa: optionalText(200),
-  amount: z.coerce.number().int().max(Number.MAX_SAFE_INTEGER),
+  amount: wholeNumber(z.number().int().max(Number.MAX_SAFE_INTEGER)),
   districtId: z.string().trim().optional().default(""),
   ballotType: z.enum(["approval", "k-approval", "cumulative"]),
   minProjects: optionalCount,
@@ -81,10 +78,7 @@ export const proposalSchema = z.object({
   titleFa: optionalText(200),
   bodyEn: optionalText(10_000),
   bodyFa: optionalText(10_000),
-  cost: z.preprocess(
-    (v) => (typeof v === "string" ? asciiDigits(v).trim() : v),
-    z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  ),
+  cost: wholeNumber(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
   districtId: z.string().trim().optional().default(""),
   location: optionalText(300),
 });

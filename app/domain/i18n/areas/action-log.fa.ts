@@ -22,6 +22,7 @@ export const actionLogFa: Record<keyof typeof actionLogEn, string> = {
   "actionLog.page": "صفحهٔ {page} از {pages}",
   "actionLog.previous": "موارد تازه‌تر",
   "actionLog.next": "موارد کهنه‌تر",
-  "actionLog.count": "{count} مورد",
+  "actionLog.count.one": "{count} مورد",
+  "actionLog.count.other": "{count} مورد",
   "actionLog.link": "دفتر کارهای شورا",
 };

@@ -20,6 +20,7 @@ export const actionLogEn = {
   "actionLog.page": "Page {page} of {pages}",
   "actionLog.previous": "Newer entries",
   "actionLog.next": "Older entries",
-  "actionLog.count": "{count} entries",
+  "actionLog.count.one": "{count} entry",
+  "actionLog.count.other": "{count} entries",
   "actionLog.link": "Council action log",
 } as const;

@@ -58,7 +58,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.user_unknown": "چنین حسابی نیست.",
   "verification.error.reason_required": "دلیل لازم است (۳ تا ۵۰۰ نویسه).",
   "verification.error.reverify_reason":
-    "دلیل لازم است: احراز هویت این شخص در رای‌گیریِ هنوز باز لغو شده است و احراز دوباره به او اجازهٔ رای دوباره می‌دهد (۳ تا ۵۰۰ نویسه، در گزارش عمومی اقدام‌ها نشان داده می‌شود).",
+    "دلیل لازم است: احراز هویت این شخص در رأی‌گیریِ هنوز باز لغو شده است و احراز دوباره به او اجازهٔ رأی دوباره می‌دهد (۳ تا ۵۰۰ نویسه، در گزارش عمومی اقدام‌ها نشان داده می‌شود).",
   "verification.error.verification_unknown": "چنین احراز فعالی نیست.",
   "verification.error.lock_unknown": "چنین قفل سرشماری‌ای نیست (شاید پیش‌تر برداشته شده است).",
   "verification.error.valid_days": "مدت اعتبار (روز) باید عددی صحیح از ۱ تا ۳۶۵ باشد.",
@@ -108,7 +108,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.census.status.replaced": "جایگزین‌شده",
   "verification.census.status.refused": "پذیرفته‌نشده",
   "verification.census.status.failed": "ناموفق",
-  "verification.census.progress": "{loaded} از {total} سطر بارگذاری شد…",
+  "verification.census.progress": "سطرهای بارگذاری‌شده: {loaded} از {total}…",
   "verification.census.refreshHint": "این صفحه تا پایان بارگذاری خودبه‌خود تازه می‌شود.",
   "verification.census.refused":
     "چیزی بارگذاری نشد: {bad} سطر از {total} سطر مشکل دارد. آن‌ها را درست کنید یا با گزینهٔ «کنار گذاشتن سطرهای نادرست» دوباره بارگذاری کنید.",
@@ -162,7 +162,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
     "در گزارش عمومی اقدام‌ها نشان داده می‌شود: نام، شمارهٔ ملی یا هر چیز دیگری که شخص را بشناساند ننویسید.",
   "verification.staff.verify.reason": "دلیل احراز دوباره",
   "verification.staff.verify.reasonHint":
-    "تنها هنگامی لازم است که احراز هویت این شخص در رای‌گیریِ هنوز باز لغو شده باشد. در گزارش عمومی اقدام‌ها نشان داده می‌شود: نام یا شمارهٔ ملی ننویسید.",
+    "تنها هنگامی لازم است که احراز هویت این شخص در رأی‌گیریِ هنوز باز لغو شده باشد. در گزارش عمومی اقدام‌ها نشان داده می‌شود: نام یا شمارهٔ ملی ننویسید.",
   "verification.staff.revoke.submit": "لغو",
   "verification.staff.revoked": "احراز لغو شد.",
   "verification.staff.move.title": "انتقال احراز موجود به این حساب",
@@ -182,7 +182,7 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.letters.title": "کدهای نامه",
   "verification.letters.help":
     "برای ردیف‌های احرازنشدهٔ سرشماری کد یک‌بارمصرف بسازید. فهرست (سطر سرشماری، منطقه، گروه، کد، انقضا) را یک بار دریافت می‌کنید؛ سطرها را با دفتر خودتان تطبیق دهید تا نامه‌ها را نشانی کنید. کد تازه جای کد استفاده‌نشدهٔ پیشین را می‌گیرد.",
-  "verification.letters.counts": "{issued} کد صادر شده، {used} استفاده‌شده، {open} هنوز معتبر.",
+  "verification.letters.counts": "کدهای صادرشده: {issued}؛ استفاده‌شده: {used}؛ هنوز معتبر: {open}.",
   "verification.letters.allDistricts": "همهٔ منطقه‌ها",
   "verification.letters.validDays": "مدت اعتبار (روز)",
   "verification.letters.limit": "تعداد نامه‌ها",

@@ -105,7 +105,7 @@ export const verificationEn = {
   "verification.census.status.replaced": "replaced",
   "verification.census.status.refused": "refused",
   "verification.census.status.failed": "failed",
-  "verification.census.progress": "{loaded} of {total} rows loaded…",
+  "verification.census.progress": "Rows loaded: {loaded} of {total}…",
   "verification.census.refreshHint": "This page refreshes itself until the import has finished.",
   "verification.census.refused":
     "Nothing was imported: {bad} of {total} rows have problems. Fix them, or import again with “skip bad rows”.",
@@ -179,7 +179,7 @@ export const verificationEn = {
   "verification.letters.title": "Letter codes",
   "verification.letters.help":
     "Generate one-time codes for census entries not yet verified. You download the list once (census line, district, class, code, expiry); match lines to your own register to address the letters. A new code replaces an entry's earlier unused one.",
-  "verification.letters.counts": "{issued} codes issued, {used} used, {open} still valid.",
+  "verification.letters.counts": "Codes issued: {issued}; used: {used}; still valid: {open}.",
   "verification.letters.allDistricts": "All districts",
   "verification.letters.validDays": "Valid for (days)",
   "verification.letters.limit": "Number of letters",
