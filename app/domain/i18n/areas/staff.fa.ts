@@ -33,5 +33,6 @@ export const staffFa: Record<keyof typeof staffEn, string> = {
   "staff.dashboard.endsOn": "{round}: {phase} در {day} پایان می‌یابد",
   "staff.dashboard.nothing": "کاری در انتظار نیست.",
   "staff.dashboard.yourMunicipalities": "شهرداری‌های شما",
+  "staff.list.separator": "، ",
   "staff.paper.numbers": "شمارهٔ طرح‌ها",
 };

@@ -31,5 +31,6 @@ export const staffEn = {
   "staff.dashboard.endsOn": "{round}: {phase} ends on {day}",
   "staff.dashboard.nothing": "Nothing is waiting.",
   "staff.dashboard.yourMunicipalities": "Your municipalities",
+  "staff.list.separator": ", ",
   "staff.paper.numbers": "Proposal numbers",
 } as const;
