@@ -80,6 +80,8 @@ type Outcome = {
   problems: { line: number | null; message: string }[];
   values: Record<string, string>;
   notice: string | null;
+  /** Names an accepted entry: the form for the next person starts empty. */
+  entry?: string;
 };
 
 function problemText(t: Translator, p: PaperProblem, money: (n: number) => string): string {
@@ -164,6 +166,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       problems: [],
       values: {},
       notice: t("paper.done", { count: outcome.cast }),
+      entry: crypto.randomUUID(),
     });
   } catch (error) {
     if (!(error instanceof PaperBallotsRefused)) throw error;
@@ -186,6 +189,9 @@ export default function PaperBallots() {
   const result = useActionData<typeof action>();
   const values = result?.values ?? {};
   const errors = result?.errors ?? {};
+  // After an accepted ballot the form starts empty for the next person, also with JavaScript (where
+  // the browser would keep what the inputs hold): a new key per accepted entry remounts it.
+  const entered = result && "entry" in result ? result.entry : undefined;
   return (
     <>
       <RoundStaffNav slug={data.slug} round={data.round.slug} />
@@ -218,7 +224,7 @@ export default function PaperBallots() {
       ) : null}
 
       <h2 id="one">{t("paper.one")}</h2>
-      <PostForm aria-labelledby="one">
+      <PostForm aria-labelledby="one" key={entered ?? "entry"}>
         <input type="hidden" name="intent" value="one" />
         <Field
           name="nationalId"
@@ -255,6 +261,20 @@ export default function PaperBallots() {
           dir="ltr"
           autoComplete="off"
         />
+        <div className="hint paper-numbers">
+          <p>{t("staff.paper.numbers")}</p>
+          {data.sheets.map((s) => (
+            <p key={s.envelope.slug}>
+              <strong>{pickText(s.envelope.name, locale)}</strong>:{" "}
+              {s.proposals.map((p, i) => (
+                <span key={p.number}>
+                  {i > 0 ? t("staff.list.separator") : null}
+                  <span className="num">{formatNumber(locale, p.number)}</span> {pickText(p.title, locale)}
+                </span>
+              ))}
+            </p>
+          ))}
+        </div>
         <button type="submit">{t("paper.submitOne")}</button>
       </PostForm>
 

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
@@ -14,7 +14,7 @@ import { requestLocale } from "../web/locale.server";
 import { refusalResponseFrom } from "../web/refusals.server";
 import { tallyMessages } from "../web/refusal-messages/tally";
 import { scopeOf, userActor } from "../services/scope";
-import { publishRound } from "../services/tally/publish.server";
+import { isPublished, publishRound } from "../services/tally/publish.server";
 import { runRoundTally, tallyPageOf } from "../services/tally/tally.server";
 import { pageTitle } from "../components/page-title";
 
@@ -31,6 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     currency: municipality.currency,
     round: { slug: round.slug, title: round.title },
     canPublish: role === "admin",
+    published: await isPublished(context.db, round.id),
     envelopes: results.map(({ envelope, tally, proposals, stale }) => {
       const byId = new Map(proposals.map((p) => [p.id, p]));
       return {
@@ -60,12 +61,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Outcome = { errors: FieldErrors | null; values: Record<string, string>; ballots: number | null; funded?: number };
+type Outcome = {
+  errors: FieldErrors | null;
+  values: Record<string, string>;
+  ballots: number | null;
+  funded?: number;
+  confirm?: "tally" | "publish";
+};
 
-/** No intent runs the tally; `publish` publishes its results (administrators only, ADR 0019). */
+/**
+ * No intent runs the tally; `publish` publishes its results (administrators only, ADR 0019). Both act
+ * only with `confirmed=yes`, sent from the confirmation the first press shows (ADR 0028).
+ */
 const tallySchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.undefined() }),
-  z.object({ intent: z.literal("publish") }),
+  z.object({ intent: z.undefined(), confirmed: z.literal("yes").optional().catch(undefined) }),
+  z.object({ intent: z.literal("publish"), confirmed: z.literal("yes").optional().catch(undefined) }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -78,6 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const roundSlug = params.round ?? "";
   if (parsed.data.intent === "publish") {
     adminOnly(access);
+    if (parsed.data.confirmed !== "yes") return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "publish" });
     try {
       const published = await publishRound(context.db, scope, { roundSlug });
       return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
@@ -85,6 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return refusalResponseFrom(error, t, {}, tallyMessages);
     }
   }
+  if (parsed.data.confirmed !== "yes") return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "tally" });
   try {
     await runRoundTally(context.db, scope, { roundSlug });
     const page = await tallyPageOf(context.db, scope, { roundSlug });
@@ -103,6 +115,7 @@ export default function StaffTally() {
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const confirm = result && "confirm" in result ? result.confirm : undefined;
   return (
     <>
       <RoundStaffNav slug={data.slug} round={data.round.slug} />
@@ -121,19 +134,38 @@ export default function StaffTally() {
           {t("rounds.publish.done", { count: result.funded })}
         </p>
       ) : null}
-      <PostForm>
-        <button type="submit">{t("rounds.tally.run")}</button>
-      </PostForm>
-      {data.canPublish ? (
-        <PostForm>
-          <input type="hidden" name="intent" value="publish" />
-          <p className="hint">{t("rounds.publish.help")}</p>
-          <button type="submit" className="secondary">
-            {t("rounds.publish.submit")}
-          </button>
-        </PostForm>
+      {data.published ? (
+        <p className="notice">
+          {t("staff.publishedNoMore")}{" "}
+          <Link to={`/m/${data.slug}/rounds/${data.round.slug}/results`}>{t("staff.resultsLink")}</Link>
+        </p>
+      ) : confirm ? (
+        <section className="confirm" aria-labelledby="confirm-tally">
+          <h2 id="confirm-tally">{t(confirm === "publish" ? "rounds.publish.submit" : "rounds.tally.run")}</h2>
+          <p>{t(`staff.confirm.${confirm}`)}</p>
+          <PostForm>
+            {confirm === "publish" ? <input type="hidden" name="intent" value="publish" /> : null}
+            <input type="hidden" name="confirmed" value="yes" />
+            <button type="submit">{t("staff.confirm.yes")}</button> <Link to=".">{t("staff.confirm.cancel")}</Link>
+          </PostForm>
+        </section>
       ) : (
-        <p className="hint">{t("members.adminOnly")}</p>
+        <>
+          <PostForm>
+            <button type="submit">{t("rounds.tally.run")}</button>
+          </PostForm>
+          {data.canPublish ? (
+            <PostForm>
+              <input type="hidden" name="intent" value="publish" />
+              <p className="hint">{t("rounds.publish.help")}</p>
+              <button type="submit" className="secondary">
+                {t("rounds.publish.submit")}
+              </button>
+            </PostForm>
+          ) : (
+            <p className="hint">{t("members.adminOnly")}</p>
+          )}
+        </>
       )}
       {data.envelopes.map((e) => (
         <section key={e.slug} aria-labelledby={`tally-${e.slug}`}>

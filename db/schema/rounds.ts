@@ -37,6 +37,8 @@ export const phases = pgTable(
     endsOn: date("ends_on", { mode: "string" }).notNull(),
     /** Voting only: the end date in force when voting opened, set when voting is closed early (ADR 0018). */
     plannedEndsOn: date("planned_ends_on", { mode: "string" }),
+    /** Set when staff ended the phase early on its last dated day: over from this instant (ADR 0028). */
+    closedAt: timestamp("closed_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [unique("phases_kind_unique").on(t.roundId, t.kind)],
 );

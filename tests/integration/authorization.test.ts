@@ -619,21 +619,21 @@ function intents(): Intent[] {
     {
       name: "publish the tally of a round in its proposals phase",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
-      fields: () => ({ intent: "publish" }),
+      fields: () => ({ intent: "publish", confirmed: "yes" }),
       expected: adminsOnly(409),
     },
     {
       name: "publish the tally of a published round",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       round: "pub",
-      fields: () => ({ intent: "publish" }),
+      fields: () => ({ intent: "publish", confirmed: "yes" }),
       expected: adminsOnly(409),
     },
     {
       name: "run the tally of a published round",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       round: "pub",
-      fields: () => ({}),
+      fields: () => ({ confirmed: "yes" }),
       expected: staffOnly(409),
     },
     {
@@ -726,14 +726,14 @@ function intents(): Intent[] {
       name: "run the tally of a counted round (staff and administrator)",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       round: "tp",
-      fields: () => ({}),
+      fields: () => ({ confirmed: "yes" }),
       expected: staffOnly(200),
     },
     {
       name: "publish the results of a counted round (administrator only)",
       file: "m.$slug.admin.rounds.$round.tally.tsx",
       round: "tp",
-      fields: () => ({ intent: "publish" }),
+      fields: () => ({ intent: "publish", confirmed: "yes" }),
       // Publication cannot be undone: the administrator, after the staff member, publishes it once.
       expected: adminsOnly(200),
     },
@@ -926,7 +926,7 @@ const validForms: Record<string, () => Record<string, string>> = {
     reason: "Out of scope",
   }),
   "m.$slug.admin.rounds.$round.survey.tsx": () => ({ kind: "text", promptEn: "Anything else?" }),
-  "m.$slug.admin.rounds.$round.tally.tsx": () => ({}),
+  "m.$slug.admin.rounds.$round.tally.tsx": () => ({ confirmed: "yes" }),
   "m.$slug.rounds.$round.propose.tsx": () => ({ envelopeSlug: "e", titleEn: "A bench", bodyEn: "Here", cost: "5" }),
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": () => ({
     intent: "save",

@@ -112,7 +112,7 @@ const forms: Record<string, () => Record<string, string>> = {
   "m.$slug.admin.rounds.$round.paper.tsx": () => ({ intent: "file" }),
   "m.$slug.admin.rounds.$round.proposals.tsx": () => ({ intent: "reject", proposalId: ids.proposal, reason: "No" }),
   "m.$slug.admin.rounds.$round.survey.tsx": () => ({ kind: "text", promptEn: "Anything else?" }),
-  "m.$slug.admin.rounds.$round.tally.tsx": () => ({ intent: "publish" }),
+  "m.$slug.admin.rounds.$round.tally.tsx": () => ({ intent: "publish", confirmed: "yes" }),
   "m.$slug.admin.verifications.tsx": () => ({
     intent: "verify",
     userId: ids.author,

@@ -556,10 +556,18 @@ const ACTIONS: ActionRoute[] = [
     reach: staff,
     runs: 20,
     params: (w) => inRound(w, "ideas", "consultation", "voting", "past"),
-    intents: { advance: [], save: [...ROUND_TEXT_FIELDS, ...PHASE_FIELDS] },
+    intents: {
+      advance: [],
+      open_voting: ["confirmed"],
+      close_voting: ["confirmed"],
+      save: [...ROUND_TEXT_FIELDS, ...PHASE_FIELDS],
+    },
     // "A round needs at least one phase" is about the phase fields together.
     errorKeys: /^phases$/,
+    // The first press of a phase change only asks for confirmation (ADR 0028).
+    noChange: (_role, o) => o.status === 200 && Boolean((o.json as { confirm?: string } | null)?.confirm),
     values: (_w, _p, k) => ({
+      confirmed: pick(["yes"], ["no", ""]),
       titleEn: words,
       titleFa: words,
       descriptionEn: words,
@@ -572,10 +580,12 @@ const ACTIONS: ActionRoute[] = [
     reach: staff,
     runs: 10,
     params: (w) => inRound(w, "counting", "voting", "past"),
-    intents: { "": [], publish: [] },
+    intents: { "": ["confirmed"], publish: ["confirmed"] },
     // Publication is the administrators' (ADR 0019).
     intentReach: { publish: ["admin"] },
-    values: () => ({}),
+    // The first press only asks for confirmation (ADR 0028).
+    noChange: (_role, o) => o.status === 200 && Boolean((o.json as { confirm?: string } | null)?.confirm),
+    values: () => ({ confirmed: pick(["yes"], ["no", ""]) }),
   },
   {
     file: "m.$slug.admin.rounds._index.tsx",

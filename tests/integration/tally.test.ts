@@ -203,7 +203,7 @@ describe("running a round's tally", () => {
       .update(phases)
       .set({ startsOn: addDays(today, 1), endsOn: addDays(today, 3) })
       .where(and(eq(phases.kind, "tallying"), eq(phases.roundId, roundId)));
-    const refused = await call(tallyPage.action, browser, browser.post("/", {}), { slug, round: "r" });
+    const refused = await call(tallyPage.action, browser, browser.post("/", { confirmed: "yes" }), { slug, round: "r" });
     expect(refused.status).toBe(409);
     expect(JSON.parse(await refused.text()).errors.form).toBe(
       "The tally can run only in the tallying phase, after voting has closed.",

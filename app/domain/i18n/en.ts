@@ -6,6 +6,7 @@ import { implementationEn } from "./areas/implementation";
 import { participationEn } from "./areas/participation";
 import { ballotsEn } from "./areas/ballots";
 import { roundsEn } from "./areas/rounds";
+import { staffEn } from "./areas/staff";
 import { verificationEn } from "./areas/verification";
 
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
@@ -164,6 +165,7 @@ export const en = {
   ...participationEn,
   ...ballotsEn,
   ...roundsEn,
+  ...staffEn,
   ...verificationEn,
   ...witnessesEn,
   ...resultsEn,

@@ -6,6 +6,7 @@ import { implementationFa } from "./areas/implementation.fa";
 import { participationFa } from "./areas/participation.fa";
 import { ballotsFa } from "./areas/ballots.fa";
 import { roundsFa } from "./areas/rounds.fa";
+import { staffFa } from "./areas/staff.fa";
 import { verificationFa } from "./areas/verification.fa";
 import type { MessageKey } from "./en";
 
@@ -163,6 +164,7 @@ export const fa: Record<MessageKey, string> = {
   ...participationFa,
   ...ballotsFa,
   ...roundsFa,
+  ...staffFa,
   ...verificationFa,
   ...witnessesFa,
   ...resultsFa,

@@ -16,6 +16,11 @@ export interface DatedPhase {
   /** Calendar days (YYYY-MM-DD) in the municipality's time zone; both ends inclusive. */
   startsOn: string;
   endsOn: string;
+  /**
+   * When staff ended the phase on a day its dates still include ("close voting now"): from then on it
+   * is over and the next phase, dated from the same day, is the current one (ADR 0028).
+   */
+  closedAt?: Date | string | null;
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -42,9 +47,12 @@ export function hourOf(at: Date, timeZone = "UTC"): Date {
   return new Date(floored);
 }
 
-/** The phase whose dates include `today`, or null between or outside phases. */
+/**
+ * The phase whose dates include `today` and that staff have not closed, or null between or outside
+ * phases. Two phases share a day only when the earlier one was closed that day (ADR 0028).
+ */
 export function currentPhase<P extends DatedPhase>(phases: readonly P[], today: string): P | null {
-  return phases.find((p) => p.startsOn <= today && today <= p.endsOn) ?? null;
+  return phases.find((p) => p.startsOn <= today && today <= p.endsOn && !p.closedAt) ?? null;
 }
 
 export function sortPhases<P extends DatedPhase>(phases: readonly P[]): P[] {

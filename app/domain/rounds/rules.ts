@@ -1,6 +1,6 @@
 import type { EnvelopeBallotRules } from "../ballots/rules";
 import { ballotType } from "../ballots/types";
-import { type DatedPhase, type PhaseKind, phaseOrder } from "./phases";
+import { type DatedPhase, type PhaseKind, currentPhase, phaseOrder } from "./phases";
 
 /** A rule broken by a round, its phases or an envelope: a code, the field it concerns, and values for the message. */
 export interface RuleViolation {
@@ -57,7 +57,9 @@ export function checkPhases(phases: readonly DatedPhase[]): RuleViolation[] {
   for (let i = 1; i < ordered.length; i++) {
     const before = ordered[i - 1];
     const after = ordered[i];
-    if (after.startsOn <= before.endsOn) {
+    // A phase staff closed early shares its last day with the next one (ADR 0028).
+    const sharedDay = Boolean(before.closedAt) && after.startsOn === before.endsOn;
+    if (after.startsOn <= before.endsOn && !sharedDay) {
       problems.push({
         code: "phase_overlap",
         field: `${after.kind}.startsOn`,
@@ -104,6 +106,45 @@ export function advancePhases(phases: readonly DatedPhase[], today: string): Adv
     }
   }
   return { ok: true, phases: updated, from: current?.kind ?? null, to: next.kind };
+}
+
+export type StartOutcome =
+  | { ok: true; phases: DatedPhase[]; closed: PhaseKind[]; from: PhaseKind | null; to: PhaseKind }
+  | { ok: false; code: "no_such_phase" | "phase_passed" | "already_current" };
+
+/**
+ * "Open voting now", "close voting now" (start tallying now), "publish now" (ADR 0028): the phase
+ * `target` starts today; every earlier phase not over yet ends today and is closed at this instant
+ * (the service records the instant), so a phase that began today can still be ended, and every day a
+ * phase was open stays inside its dates (the ballots cast today stay inside the voting window). A
+ * phase already over (ended or closed) never reopens. Later phases keep their dates when they fit.
+ */
+export function startPhaseNow(phases: readonly DatedPhase[], target: PhaseKind, today: string): StartOutcome {
+  const ordered = [...phases].sort((a, b) => phaseOrder.indexOf(a.kind) - phaseOrder.indexOf(b.kind));
+  const targetIndex = ordered.findIndex((p) => p.kind === target);
+  if (targetIndex < 0) return { ok: false, code: "no_such_phase" };
+  const current = currentPhase(ordered, today);
+  if (current?.kind === target) return { ok: false, code: "already_current" };
+  const wanted = ordered[targetIndex];
+  if (wanted.closedAt || wanted.endsOn < today || (current && ordered.indexOf(current) > targetIndex))
+    return { ok: false, code: "phase_passed" };
+  const closed: PhaseKind[] = [];
+  const updated = ordered.map((p, i) => {
+    if (i < targetIndex && !p.closedAt && p.endsOn >= today) {
+      closed.push(p.kind);
+      return { ...p, startsOn: p.startsOn < today ? p.startsOn : today, endsOn: today };
+    }
+    if (i === targetIndex) return { ...p, startsOn: today, endsOn: p.endsOn < today ? today : p.endsOn };
+    return { ...p };
+  });
+  for (let i = targetIndex + 1; i < updated.length; i++) {
+    if (updated[i].startsOn <= updated[i - 1].endsOn) {
+      const length = Math.max(0, dayDiff(updated[i].startsOn, updated[i].endsOn));
+      updated[i].startsOn = addDays(updated[i - 1].endsOn, 1);
+      updated[i].endsOn = addDays(updated[i].startsOn, length);
+    }
+  }
+  return { ok: true, phases: updated, closed, from: current?.kind ?? null, to: target };
 }
 
 function dayDiff(a: string, b: string): number {

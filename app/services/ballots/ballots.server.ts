@@ -253,7 +253,7 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
   // A round of another municipality has no phases here: it is not voting.
   const phaseRows = await tx
-    .select({ kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn })
+    .select({ kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn, closedAt: phases.closedAt })
     .from(phases)
     .innerJoin(rounds, eq(rounds.id, phases.roundId))
     .where(and(eq(phases.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));

@@ -7,8 +7,22 @@ import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { envelopes, phases, proposals, roundSecrets, rounds } from "../../../db/schema";
 import type { LocalizedText } from "../../../db/schema";
-import { type DatedPhase, dayIn, rulesFrozen, sortPhases } from "../../domain/rounds/phases";
-import { type EnvelopeRules, advancePhases, checkEnvelope, checkPhases } from "../../domain/rounds/rules";
+import {
+  type DatedPhase,
+  type PhaseKind,
+  currentPhase,
+  dayIn,
+  phaseOrder,
+  rulesFrozen,
+  sortPhases,
+} from "../../domain/rounds/phases";
+import {
+  type EnvelopeRules,
+  advancePhases,
+  checkEnvelope,
+  checkPhases,
+  startPhaseNow,
+} from "../../domain/rounds/rules";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { FrozenError, RefusedError, ViolationsError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
@@ -24,6 +38,8 @@ export type RoundRefusal =
   | "voting_end_past"
   | "no_next_phase"
   | "phase_started_today"
+  | "phase_passed"
+  | "not_voting"
   | "frozen"
   | "envelope_not_found"
   | "envelope_has_proposals"
@@ -107,7 +123,9 @@ export async function createRound(db: Db, scope: Scope, input: RoundInput) {
       title: input.title,
       description: input.description,
     });
-    await tx.insert(phases).values(input.phases.map((p) => ({ id: randomUUID(), roundId: id, ...p })));
+    await tx
+      .insert(phases)
+      .values(input.phases.map((p) => ({ id: randomUUID(), roundId: id, kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })));
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "round.create",
@@ -127,11 +145,17 @@ export async function createRound(db: Db, scope: Scope, input: RoundInput) {
  */
 export async function updateRound(db: Db, scope: Scope, input: Omit<RoundInput, "kind"> & { now?: Date }) {
   const { slug, now = new Date() } = input;
-  const violations = checkPhases(input.phases);
-  if (violations.length) throw new ViolationsError(violations);
+  const pre = checkPhases(input.phases).filter((v) => v.code !== "phase_overlap");
+  if (pre.length) throw new ViolationsError(pre);
   return db.transaction(async (tx) => {
     const round = await roundOrThrow(tx, scope, slug);
     await lockRoundRules(tx, round.id);
+    // A phase closed early stays closed while its last day stays what it was (ADR 0028).
+    const stored = await phasesOf(tx, round.id);
+    const closedAtOf = (p: DatedPhase) =>
+      stored.find((x) => x.kind === p.kind && x.closedAt && x.endsOn === p.endsOn)?.closedAt ?? null;
+    const violations = checkPhases(input.phases.map((p) => ({ ...p, closedAt: closedAtOf(p) })));
+    if (violations.length) throw new ViolationsError(violations);
     // Published results are final: the signed bundle carries the round's texts and dates (round.json),
     // and observers must be able to download the same bytes tomorrow.
     const [secret] = await tx
@@ -176,8 +200,11 @@ export async function updateRound(db: Db, scope: Scope, input: Omit<RoundInput, 
       input.phases.map((p) => ({
         id: randomUUID(),
         roundId: round.id,
-        ...p,
+        kind: p.kind,
+        startsOn: p.startsOn,
+        endsOn: p.endsOn,
         plannedEndsOn: p.kind === "voting" ? plannedEndsOn : null,
+        closedAt: closedAtOf(p),
       })),
     );
     await recordAction(tx, {
@@ -210,8 +237,14 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
     const before = await phasesOf(tx, round.id);
     const today = dayIn(scope.municipality.timeZone, now);
     const frozen = rulesFrozen(before, today);
-    const outcome = advancePhases(before, today);
-    if (!outcome.ok) throw new RefusedError<RoundRefusal>(outcome.code, null, {}, 409);
+    const dated = advancePhases(before, today);
+    // A phase that began today ends now instead (ADR 0028).
+    const outcome =
+      !dated.ok && dated.code === "phase_started_today" ? nextPhaseNow(before, today) : { closed: [], ...dated };
+    if (!outcome.ok) {
+      const code = outcome.code === "no_such_phase" || outcome.code === "already_current" ? "no_next_phase" : outcome.code;
+      throw new RefusedError<RoundRefusal>(code, null, {}, 409);
+    }
     if (outcome.to === "voting") await assertBallotReady(tx, round.id);
     for (const p of outcome.phases) {
       const old = before.find((x) => x.kind === p.kind);
@@ -225,6 +258,7 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
           startsOn: p.startsOn,
           endsOn: p.endsOn,
           ...(closing ? { plannedEndsOn: old.plannedEndsOn ?? old.endsOn } : {}),
+          ...(outcome.closed.includes(p.kind) ? { closedAt: now } : {}),
         })
         .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
     }
@@ -235,6 +269,77 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
       roundId: round.id,
       before: { phase: outcome.from },
       after: { phase: outcome.to, on: today },
+    });
+    return outcome;
+  });
+}
+
+function nextPhaseNow(before: readonly DatedPhase[], today: string) {
+  const current = currentPhase(before, today);
+  const next = sortPhases(before).find((p) => current && phaseOrderIndex(p.kind) > phaseOrderIndex(current.kind));
+  if (!next) return { ok: false as const, code: "no_next_phase" as const };
+  return startPhaseNow(before, next.kind, today);
+}
+
+const phaseOrderIndex = (kind: PhaseKind) => phaseOrder.indexOf(kind);
+
+/**
+ * The phase changes staff make in one sitting (ADR 0028): "open voting now" starts voting today (the
+ * phases before it end now), "close voting now" ends voting now and starts tallying. Dated phases stay
+ * the default; these only move dates to today and record the instant a phase closed. Voting never
+ * reopens; closing keeps the window as opened (plannedEndsOn) for the checkpoints (ADR 0018).
+ */
+export async function changePhaseNow(
+  db: Db,
+  scope: Scope,
+  input: { slug: string; change: "open_voting" | "close_voting"; now?: Date },
+) {
+  const { slug, change, now = new Date() } = input;
+  return db.transaction(async (tx) => {
+    const round = await roundOrThrow(tx, scope, slug);
+    await lockRoundRules(tx, round.id);
+    const [secret] = await tx
+      .select({ destroyedAt: roundSecrets.destroyedAt })
+      .from(roundSecrets)
+      .where(eq(roundSecrets.roundId, round.id));
+    if (secret?.destroyedAt) throw new RefusedError<RoundRefusal>("published", null, {}, 409);
+    const before = await phasesOf(tx, round.id);
+    const today = dayIn(scope.municipality.timeZone, now);
+    const current = currentPhase(before, today);
+    if (change === "close_voting" && current?.kind !== "voting")
+      throw new RefusedError<RoundRefusal>("not_voting", null, {}, 409);
+    const outcome = startPhaseNow(before, change === "open_voting" ? "voting" : "tallying", today);
+    if (!outcome.ok) {
+      const code = outcome.code === "no_such_phase" ? "no_next_phase" : "phase_passed";
+      throw new RefusedError<RoundRefusal>(code, null, {}, 409);
+    }
+    if (outcome.to === "voting") await assertBallotReady(tx, round.id);
+    for (const p of outcome.phases) {
+      const old = before.find((x) => x.kind === p.kind);
+      if (!old) continue;
+      const closing = outcome.closed.includes(p.kind);
+      await tx
+        .update(phases)
+        .set({
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+          ...(closing ? { closedAt: now } : {}),
+          ...(p.kind === "voting" && closing ? { plannedEndsOn: old.plannedEndsOn ?? old.endsOn } : {}),
+        })
+        .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
+    }
+    await recordAction(tx, {
+      ...(await actionBy(tx, scope)),
+      action: change === "open_voting" ? "round.open_voting" : "round.close_voting",
+      target: `round:${slug}`,
+      roundId: round.id,
+      before: { phase: outcome.from, phases: before.map(({ kind, startsOn, endsOn }) => ({ kind, startsOn, endsOn })) },
+      after: {
+        phase: outcome.to,
+        at: now.toISOString(),
+        phases: outcome.phases.map(({ kind, startsOn, endsOn }) => ({ kind, startsOn, endsOn })),
+      },
+      at: now,
     });
     return outcome;
   });

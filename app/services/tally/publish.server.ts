@@ -20,7 +20,7 @@ import {
   rounds,
   turnout,
 } from "../../../db/schema";
-import { advancePhases } from "../../domain/rounds/rules";
+import { startPhaseNow } from "../../domain/rounds/rules";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import type { Scope } from "../scope";
@@ -113,7 +113,8 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
       })
     : { witnesses: [], quorum: 0 };
   const winners = results.flatMap((r) => r.tally?.selected ?? []);
-  const advanced = advancePhases(phaseRows, today);
+  // Publication moves the round to its published phase at once, even on tallying's first day (ADR 0028).
+  const advanced = startPhaseNow(phaseRows, "published", today);
   await db.transaction(async (tx) => {
     await tx
       .insert(roundSecrets)
@@ -144,11 +145,11 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
       .where(eq(ledgerLeaves.roundId, round.id));
     if (winners.length)
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
-    if (advanced.ok && advanced.to === "published") {
+    if (advanced.ok) {
       for (const p of advanced.phases) {
         await tx
           .update(phases)
-          .set({ startsOn: p.startsOn, endsOn: p.endsOn })
+          .set({ startsOn: p.startsOn, endsOn: p.endsOn, ...(advanced.closed.includes(p.kind) ? { closedAt: now } : {}) })
           .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
       }
     }

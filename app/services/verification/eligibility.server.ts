@@ -256,7 +256,8 @@ async function standingIn(db: Db | Tx, scope: Scope, input: { roundId: string; n
         'verifiedToPropose', e.verified_to_propose, 'verifiedToComment', e.verified_to_comment)
        from ${roundEligibility} e where e.round_id = ${roundId}) as eligibility,
     (select coalesce(json_agg(json_build_object('id', p.id, 'roundId', p.round_id, 'kind', p.kind,
-        'startsOn', p.starts_on, 'endsOn', p.ends_on, 'plannedEndsOn', p.planned_ends_on)), '[]'::json)
+        'startsOn', p.starts_on, 'endsOn', p.ends_on, 'plannedEndsOn', p.planned_ends_on,
+        'closedAt', p.closed_at)), '[]'::json)
        from ${phases} p where p.round_id = ${roundId}) as phases,
     (select json_build_object('identityHash', v.identity_hash, 'districtId', v.district_id,
         'voterClass', v.voter_class, 'birthDate', v.birth_date, 'method', v.method)

@@ -121,7 +121,13 @@ export async function createVerification(
 export async function openVoting(tx: Db | Tx, scope: Scope, at: Date) {
   const today = dayIn(scope.municipality.timeZone, at);
   const rows = await tx
-    .select({ roundId: phases.roundId, kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn })
+    .select({
+      roundId: phases.roundId,
+      kind: phases.kind,
+      startsOn: phases.startsOn,
+      endsOn: phases.endsOn,
+      closedAt: phases.closedAt,
+    })
     .from(phases)
     .innerJoin(rounds, eq(rounds.id, phases.roundId))
     .where(eq(rounds.municipalityId, scope.municipality.id));

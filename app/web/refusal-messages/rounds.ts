@@ -24,6 +24,8 @@ export const roundMessages: RefusalMessages<RoundRefusal> = {
   voting_end_past: "rounds.error.voting_end_past",
   no_next_phase: "rounds.error.no_next_phase",
   phase_started_today: "rounds.error.phase_started_today",
+  phase_passed: "staff.error.phase_passed",
+  not_voting: "staff.error.not_voting",
   frozen: "rounds.error.frozen",
   envelope_not_found: "rounds.error.envelope_not_found",
   envelope_has_proposals: "rounds.error.envelope_has_proposals",
