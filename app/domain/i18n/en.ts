@@ -5,6 +5,7 @@ import { participationEn } from "./areas/participation";
 import { ballotsEn } from "./areas/ballots";
 import { roundsEn } from "./areas/rounds";
 import { verificationEn } from "./areas/verification";
+import { myBallotEn } from "./areas/my-ballot";
 
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
 export const en = {
@@ -164,6 +165,7 @@ export const en = {
   ...roundsEn,
   ...verificationEn,
   ...witnessesEn,
+  ...myBallotEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

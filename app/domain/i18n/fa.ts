@@ -5,6 +5,7 @@ import { participationFa } from "./areas/participation.fa";
 import { ballotsFa } from "./areas/ballots.fa";
 import { roundsFa } from "./areas/rounds.fa";
 import { verificationFa } from "./areas/verification.fa";
+import { myBallotFa } from "./areas/my-ballot.fa";
 import type { MessageKey } from "./en";
 
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
@@ -163,4 +164,5 @@ export const fa: Record<MessageKey, string> = {
   ...roundsFa,
   ...verificationFa,
   ...witnessesFa,
+  ...myBallotFa,
 };
