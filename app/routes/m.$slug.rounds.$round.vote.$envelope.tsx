@@ -1,5 +1,6 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { type FormEvent, useState } from "react";
 import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
@@ -7,9 +8,18 @@ import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
 import { hintText, violationText } from "../domain/ballots/messages";
 import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
-import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatDay, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { type BallotChanges, ballotChanges, budgetGauge, hasChanges, orderProposals } from "../domain/ballots/basket";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
-import { BallotRefused, ballotSheetOf, castBallot, saveBasket } from "../services/ballots/ballots.server";
+import {
+  BallotRefused,
+  ballotOrderKey,
+  ballotSheetOf,
+  castBallot,
+  myCurrentBallots,
+  saveBasket,
+} from "../services/ballots/ballots.server";
+import { districtsOf } from "../services/tenancy/municipality.server";
 import { scopeOf, userActor } from "../services/scope";
 import { validateForm } from "../web/forms.server";
 import { ballotMessages } from "../web/refusal-messages/ballots";
@@ -31,15 +41,56 @@ async function voterContext(args: LoaderFunctionArgs) {
     roundId: round.id,
     envelopeDistrictId: envelope.districtId,
   });
-  return { municipality, user, round, envelope, phases: rules.phases, standing, scope };
+  // The voter's own current ballot in this envelope, found by their voter key (ADR 0027).
+  const mine = standing
+    ? (
+        await myCurrentBallots(args.context.db, scope, {
+          roundId: round.id,
+          voter: standing,
+        })
+      ).find((b) => b.envelopeId === envelope.id)
+    : undefined;
+  return {
+    municipality,
+    user,
+    round,
+    envelope,
+    phases: rules.phases,
+    standing,
+    scope,
+    mine: mine ?? null,
+  };
 }
 
-/** The two buttons of the ballot form: keep the basket as a draft (also without an intent), or cast it. */
-const ballotFields = { approved: z.union([z.string(), z.array(z.string())]).optional() };
+/**
+ * The buttons of the ballot form: keep the basket as a draft (also without an intent; `view` then
+ * opens a proposal's page), or cast it (`replace=yes` once the voter confirmed a revote).
+ */
+const ballotFields = {
+  approved: z.union([z.string(), z.array(z.string())]).optional(),
+};
 const voteSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.undefined(), ...ballotFields }).passthrough(),
-  z.object({ intent: z.literal("save"), ...ballotFields }).passthrough(),
-  z.object({ intent: z.literal("cast"), ...ballotFields }).passthrough(),
+  z
+    .object({
+      intent: z.undefined(),
+      ...ballotFields,
+      view: z.string().max(100).optional(),
+    })
+    .passthrough(),
+  z
+    .object({
+      intent: z.literal("save"),
+      ...ballotFields,
+      view: z.string().max(100).optional(),
+    })
+    .passthrough(),
+  z
+    .object({
+      intent: z.literal("cast"),
+      ...ballotFields,
+      replace: z.literal("yes").optional(),
+    })
+    .passthrough(),
 ]);
 
 /** The basket a form describes, read by the envelope's ballot type: checked proposals, or `points.<id>` fields. */
@@ -56,11 +107,51 @@ function bodyFromForm(data: z.infer<typeof voteSchema>, type: BallotTypeModule):
   return type.fromForm({ approved, points });
 }
 
+/** The envelope's rules as the page checks them live (the same `checkBallot` as the server). */
+function rulesOf(envelope: {
+  amount: number;
+  ballotType: "approval" | "k-approval" | "cumulative";
+  minProjects: number | null;
+  maxProjects: number | null;
+  minSpendShare: number | null;
+  minPoints: number | null;
+  maxPoints: number | null;
+}) {
+  const { amount, ballotType, minProjects, maxProjects, minSpendShare, minPoints, maxPoints } = envelope;
+  return {
+    amount,
+    ballotType,
+    minProjects,
+    maxProjects,
+    minSpendShare,
+    minPoints,
+    maxPoints,
+  };
+}
+
+/** A proposal's summary on its card: the first lines of its description. */
+function summaryOf(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 180 ? `${flat.slice(0, 177).trimEnd()}…` : flat;
+}
+
 export async function loader(args: LoaderFunctionArgs) {
   const c = await voterContext(args);
-  const sheet = await ballotSheetOf(args.context.db, c.scope, { envelopeId: c.envelope.id });
-  const basket = sheet.basket ?? ballotType(c.envelope.ballotType).empty();
-  const summary = checkBallot(c.envelope, sheet.proposals, basket, { final: false });
+  const [sheet, districtRows] = await Promise.all([
+    ballotSheetOf(args.context.db, c.scope, { envelopeId: c.envelope.id }),
+    districtsOf(args.context.db, c.scope),
+  ]);
+  const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
+  // A saved basket is newer than the cast ballot (casting clears it); else the ballot that counts.
+  const basket = sheet.basket ?? c.mine?.body ?? ballotType(c.envelope.ballotType).empty();
+  const district = new URL(args.request.url).searchParams.get("district") || null;
+  const ordered = orderProposals(
+    sheet.proposals,
+    c.envelope.ballotOrder,
+    ballotOrderKey(c.scope, { envelopeId: c.envelope.id }),
+  );
+  const { timeZone } = c.municipality;
+  const votingPhase = c.phases.find((p) => p.kind === "voting");
   return json({
     slug: c.municipality.slug,
     currency: c.municipality.currency,
@@ -68,16 +159,40 @@ export async function loader(args: LoaderFunctionArgs) {
     envelope: {
       slug: c.envelope.slug,
       name: c.envelope.name,
-      amount: c.envelope.amount,
-      ballotType: c.envelope.ballotType,
-      maxProjects: c.envelope.maxProjects,
-      maxPoints: c.envelope.maxPoints,
+      ...rulesOf(c.envelope),
+      order: c.envelope.ballotOrder,
     },
-    voting: currentPhase(c.phases, dayIn(c.municipality.timeZone))?.kind === "voting",
+    voting: currentPhase(c.phases, dayIn(timeZone))?.kind === "voting",
+    votingEnds: votingPhase?.endsOn ?? null,
     weight: c.standing?.weight ?? null,
-    proposals: sheet.proposals,
+    proposals: ordered.map((p) => ({
+      id: p.id,
+      title: p.title,
+      summary: {
+        en: summaryOf(p.body.en ?? ""),
+        fa: summaryOf(p.body.fa ?? ""),
+      },
+      cost: p.cost,
+      district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
+      districtId: p.districtId,
+      location: p.location,
+      // No proposal has an image yet: the card keeps a slot for one.
+      image: null as string | null,
+    })),
+    districts: districtRows
+      .filter((d) => sheet.proposals.some((p) => p.districtId === d.id))
+      .map((d) => ({ id: d.id, name: d.name })),
+    filter: { district },
     basket,
-    summary: { count: summary.count, totalCost: summary.totalCost, totalPoints: summary.totalPoints },
+    basketIsDraft: sheet.basket !== null,
+    mine: c.mine
+      ? {
+          ballotId: c.mine.ballotId,
+          channel: c.mine.channel,
+          day: dayIn(timeZone, c.mine.castAt),
+          body: c.mine.body,
+        }
+      : null,
   });
 }
 
@@ -85,6 +200,10 @@ type Outcome = {
   errors: Record<string, string> | null;
   notice: string | null;
   receipt: { ballotId: string; leafIndex: number } | null;
+  /** The choices sent, shown again as sent (a refused basket is never replaced by an empty one). */
+  submitted?: BallotBody;
+  /** A revote waiting for the voter's confirmation: what it changes. */
+  confirm?: BallotChanges | null;
 };
 
 export async function action(args: ActionFunctionArgs) {
@@ -92,7 +211,9 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request);
   const locale = requestLocale(args.request);
   const t = translator(locale);
-  const parsed = validateForm(voteSchema, form, t, { approved: "round.proposals" });
+  const parsed = validateForm(voteSchema, form, t, {
+    approved: "round.proposals",
+  });
   if (!parsed.ok) return json<Outcome>({ errors: parsed.errors, notice: null, receipt: null }, { status: 400 });
   const money = (n: number) => formatMoney(locale, n, c.municipality.currency);
   const body = bodyFromForm(parsed.data, ballotType(c.envelope.ballotType));
@@ -100,7 +221,27 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (parsed.data.intent === "cast") {
       if (!c.standing)
-        return json<Outcome>({ errors: { form: t("vote.notEligible") }, notice: null, receipt: null }, { status: 403 });
+        return json<Outcome>(
+          {
+            errors: { form: t("vote.notEligible") },
+            notice: null,
+            receipt: null,
+            submitted: body,
+          },
+          { status: 403 },
+        );
+      // A revote replaces nothing before the voter has seen what it changes (ADR 0027).
+      if (c.mine && c.mine.channel === "online" && parsed.data.replace !== "yes") {
+        const changes = ballotChanges(c.mine.body, ballotType(c.envelope.ballotType).normalize(body));
+        if (hasChanges(changes))
+          return json<Outcome>({
+            errors: null,
+            notice: null,
+            receipt: null,
+            submitted: body,
+            confirm: changes,
+          });
+      }
       const receipt = await castBallot(args.context.db, scope, {
         roundId: c.round.id,
         roundSlug: c.round.slug,
@@ -113,10 +254,20 @@ export async function action(args: ActionFunctionArgs) {
         errors: null,
         notice: t("vote.cast.done"),
         receipt: { ballotId: receipt.ballotId, leafIndex: receipt.leafIndex },
+        submitted: body,
       });
     }
     await saveBasket(args.context.db, scope, { envelope: c.envelope, body });
-    return json<Outcome>({ errors: null, notice: t("vote.saved"), receipt: null });
+    // "Details" on a card: the basket is saved, then the proposal's page opens.
+    const { view } = parsed.data;
+    if (view && /^[\w-]+$/.test(view))
+      return redirect(`/m/${c.municipality.slug}/rounds/${c.round.slug}/proposals/${encodeURIComponent(view)}`);
+    return json<Outcome>({
+      errors: null,
+      notice: t("vote.saved"),
+      receipt: null,
+      submitted: body,
+    });
   } catch (error) {
     if (!(error instanceof BallotRefused)) throw error;
     // Every broken envelope rule gets its own message.
@@ -128,10 +279,50 @@ export async function action(args: ActionFunctionArgs) {
         errors: Object.fromEntries(messages.map((m, i) => [i === 0 ? "form" : `rule${i}`, m])),
         notice: null,
         receipt: null,
+        submitted: body,
       },
       { status: error.status === 409 ? 409 : 400 },
     );
   }
+}
+
+/** The basket the form holds right now (the browser's live total reads it on every change). */
+function bodyOfForm(form: HTMLFormElement, type: BallotTypeModule): BallotBody {
+  const data = new FormData(form);
+  const points: Record<string, number> = {};
+  for (const [key, value] of data.entries()) {
+    if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
+    const n = Number(asciiDigits(value));
+    points[key.slice(7)] = Number.isFinite(n) ? n : 0;
+  }
+  const approved = data.getAll("approved").filter((v): v is string => typeof v === "string");
+  return type.fromForm({ approved, points });
+}
+
+/** The budget bar: a meter of what the basket uses of the envelope's limit, and what is left. */
+function BudgetBar({ gauge, money }: { gauge: ReturnType<typeof budgetGauge>; money: (n: number) => string }) {
+  const t = useT();
+  const locale = useLocale();
+  const show = (n: number) => (gauge.unit === "money" ? money(n) : formatNumber(locale, n));
+  return (
+    <div className={gauge.over ? "budget-bar over" : "budget-bar"} data-testid="budget-bar">
+      <label htmlFor="budget-meter">{t("myballot.gauge.label")}</label>{" "}
+      <meter id="budget-meter" min={0} max={Math.max(gauge.limit, 1)} value={Math.min(gauge.used, gauge.limit)}>
+        {show(gauge.used)}
+      </meter>{" "}
+      <span className="budget-left">
+        {gauge.over
+          ? t("myballot.gauge.over", {
+              used: show(gauge.used),
+              limit: show(gauge.limit),
+            })
+          : t(`myballot.gauge.${gauge.unit}`, {
+              left: show(gauge.left),
+              limit: show(gauge.limit),
+            })}
+      </span>
+    </div>
+  );
 }
 
 export default function Vote() {
@@ -142,8 +333,25 @@ export default function Vote() {
   const base = `/m/${data.slug}/rounds/${data.round.slug}`;
   const type = ballotType(data.envelope.ballotType);
   const money = (n: number) => formatMoney(locale, n, data.currency);
-  const approved = new Set("approved" in data.basket ? data.basket.approved : []);
-  const points = "points" in data.basket ? data.basket.points : {};
+  // What the form shows: the choices just sent (refused or awaiting confirmation), else the saved
+  // basket or the cast ballot.
+  const shown: BallotBody = (result?.submitted as BallotBody | undefined) ?? (data.basket as BallotBody);
+  // With JavaScript the total follows every change; without it, the server's page says the same.
+  const [live, setLive] = useState<{ from: BallotBody; body: BallotBody } | null>(null);
+  // A new page (loader or action data) starts again from what the server sent.
+  const body = live && live.from === shown ? live.body : shown;
+  const rules = rulesOf(data.envelope);
+  const summary = checkBallot(rules, data.proposals, body, { final: false });
+  const gauge = budgetGauge(rules, summary);
+  const approved = new Set("approved" in shown ? shown.approved : []);
+  const points: Record<string, number> = "points" in shown ? shown.points : {};
+  const visible = data.proposals.filter((p) => !data.filter.district || p.districtId === data.filter.district);
+  const hidden = data.proposals.filter((p) => !visible.includes(p));
+  const titleOf = new Map(data.proposals.map((p) => [p.id, pickText(p.title, locale)]));
+  const onChange = (event: FormEvent<HTMLFormElement>) =>
+    setLive({ from: shown, body: bodyOfForm(event.currentTarget, type) });
+  const confirm = result?.confirm ?? null;
+  const mine = data.mine;
   return (
     <>
       <p>
@@ -151,6 +359,34 @@ export default function Vote() {
       </p>
       <h1>{t("vote.title", { envelope: pickText(data.envelope.name, locale) })}</h1>
       {!data.voting ? <p className="notice">{t("vote.notVoting")}</p> : null}
+      {mine ? (
+        <div className="notice my-ballot" data-testid="my-ballot">
+          <p>
+            {mine.channel === "paper"
+              ? t("myballot.votedPaper", { date: formatDay(locale, mine.day) })
+              : data.voting && data.votingEnds
+                ? t("myballot.voted", {
+                    date: formatDay(locale, mine.day),
+                    end: formatDay(locale, data.votingEnds),
+                  })
+                : t("myballot.votedClosed", {
+                    date: formatDay(locale, mine.day),
+                  })}
+          </p>
+          {data.basketIsDraft ? (
+            <p>
+              {t("myballot.basketDiffers", {
+                date: formatDay(locale, mine.day),
+              })}
+            </p>
+          ) : null}
+          <p>
+            <a href={`${base}/receipt.json?ballot=${mine.ballotId}`} download>
+              {t("myballot.receipt")}
+            </a>
+          </p>
+        </div>
+      ) : null}
       {data.weight === null ? (
         <p className="notice">
           {t("vote.notEligible")} <Link to={`${base}/eligibility`}>{t("vote.whyLink")}</Link>
@@ -160,6 +396,49 @@ export default function Vote() {
       )}
       <p>{hintText(t, type.rulesHint(data.envelope), money)}</p>
       <ErrorSummary errors={result?.errors} />
+      {confirm ? (
+        <section className="notice confirm-revote" aria-labelledby="confirm-title" data-testid="confirm-revote">
+          <h2 id="confirm-title">{t("myballot.confirm.title")}</h2>
+          <p>
+            {t("myballot.confirm.intro", {
+              date: mine ? formatDay(locale, mine.day) : "",
+            })}
+          </p>
+          {confirm.added.length ? (
+            <p>
+              <strong>{t("myballot.confirm.added")}:</strong>{" "}
+              {confirm.added.map((id) => titleOf.get(id) ?? id).join(locale === "fa" ? "، " : ", ")}
+            </p>
+          ) : null}
+          {confirm.removed.length ? (
+            <p>
+              <strong>{t("myballot.confirm.removed")}:</strong>{" "}
+              {confirm.removed.map((id) => titleOf.get(id) ?? id).join(locale === "fa" ? "، " : ", ")}
+            </p>
+          ) : null}
+          {confirm.changed.map((c) => (
+            <p key={c.id}>
+              {t("myballot.confirm.changed", {
+                title: titleOf.get(c.id) ?? c.id,
+                before: c.before,
+                after: c.after,
+              })}
+            </p>
+          ))}
+          <PostForm>
+            {"approved" in shown
+              ? shown.approved.map((id) => <input key={id} type="hidden" name="approved" value={id} />)
+              : Object.entries(shown.points).map(([id, n]) => (
+                  <input key={id} type="hidden" name={`points.${id}`} value={String(n)} />
+                ))}
+            <input type="hidden" name="replace" value="yes" />
+            <button type="submit" name="intent" value="cast">
+              {t("myballot.confirm.submit")}
+            </button>{" "}
+            <Link to={base + `/vote/${data.envelope.slug}`}>{t("myballot.confirm.keep")}</Link>
+          </PostForm>
+        </section>
+      ) : null}
       {result?.notice ? (
         <div className="notice" role="status">
           <p>{result.notice}</p>
@@ -178,34 +457,94 @@ export default function Vote() {
           ) : null}
         </div>
       ) : null}
-      <PostForm>
+      {data.districts.length > 1 ? (
+        <Form method="get" className="ballot-filter">
+          <fieldset>
+            <legend>{t("myballot.filter.title")}</legend>
+            <label htmlFor="filter-district">{t("myballot.filter.district")}</label>{" "}
+            <select id="filter-district" name="district" defaultValue={data.filter.district ?? ""}>
+              <option value="">{t("myballot.filter.all")}</option>
+              {data.districts.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {pickText(d.name, locale)}
+                </option>
+              ))}
+            </select>{" "}
+            <button type="submit" className="secondary">
+              {t("myballot.filter.submit")}
+            </button>
+          </fieldset>
+        </Form>
+      ) : null}
+      <p className="hint">{t(`myballot.order.${data.envelope.order}`)}</p>
+      <PostForm onChange={onChange} className="ballot-form">
+        {/* Enter in a field saves the basket, as before the cards' own buttons came first in the form. */}
+        <button type="submit" name="intent" value="save" hidden tabIndex={-1} />
         <fieldset>
           <legend>{t("round.proposals")}</legend>
-          {data.proposals.map((p) =>
+          {hidden.length ? <p className="hint">{t("myballot.filter.hidden", { count: hidden.length })}</p> : null}
+          {/* Choices among the proposals the filter hides stay in the basket. */}
+          {hidden.map((p) =>
             type.body === "points" ? (
-              <div key={p.id} className="field">
-                <label htmlFor={`points-${p.id}`}>
-                  {t("vote.pointsFor", { title: pickText(p.title, locale) })} ({money(p.cost)})
-                </label>
-                <input
-                  id={`points-${p.id}`}
-                  name={`points.${p.id}`}
-                  inputMode="numeric"
-                  defaultValue={points[p.id] ?? ""}
-                  dir="ltr"
-                />
-              </div>
-            ) : (
-              <div key={p.id} className="field">
-                <label>
-                  <input type="checkbox" name="approved" value={p.id} defaultChecked={approved.has(p.id)} />{" "}
-                  {pickText(p.title, locale)} — <span className="num">{money(p.cost)}</span>
-                </label>
-              </div>
-            ),
+              points[p.id] ? (
+                <input key={p.id} type="hidden" name={`points.${p.id}`} value={String(points[p.id])} />
+              ) : null
+            ) : approved.has(p.id) ? (
+              <input key={p.id} type="hidden" name="approved" value={p.id} />
+            ) : null,
           )}
+          <ul className="ballot-cards">
+            {visible.map((p) => (
+              <li key={p.id} className="ballot-card" data-testid="ballot-card">
+                <div className="ballot-card-image" aria-hidden="true">
+                  {p.image ? <img src={p.image} alt="" /> : null}
+                </div>
+                {type.body === "points" ? (
+                  <div className="field">
+                    <label htmlFor={`points-${p.id}`}>
+                      {t("vote.pointsFor", {
+                        title: pickText(p.title, locale),
+                      })}{" "}
+                      ({money(p.cost)})
+                    </label>
+                    <input
+                      id={`points-${p.id}`}
+                      name={`points.${p.id}`}
+                      inputMode="numeric"
+                      defaultValue={points[p.id] ?? ""}
+                      dir="ltr"
+                    />
+                  </div>
+                ) : (
+                  <div className="field">
+                    <label>
+                      <input type="checkbox" name="approved" value={p.id} defaultChecked={approved.has(p.id)} />{" "}
+                      {pickText(p.title, locale)} — <span className="num">{money(p.cost)}</span>
+                    </label>
+                  </div>
+                )}
+                {p.summary[locale] || p.summary.en || p.summary.fa ? (
+                  <p className="ballot-card-summary">{pickText(p.summary, locale)}</p>
+                ) : null}
+                <p className="ballot-card-meta">
+                  {p.district
+                    ? t("myballot.card.district", {
+                        name: pickText(p.district, locale),
+                      })
+                    : t("myballot.card.citywide")}
+                  {p.location ? <> · {p.location}</> : null}
+                </p>
+                <button type="submit" name="view" value={p.id} className="link-button" formNoValidate>
+                  {t("myballot.card.details")}
+                </button>
+              </li>
+            ))}
+          </ul>
         </fieldset>
-        <p role="status">{hintText(t, type.totalHint(data.summary, data.envelope), money)}</p>
+        <p role="status" data-testid="ballot-total">
+          {hintText(t, type.totalHint(summary, data.envelope), money)}
+        </p>
+        <BudgetBar gauge={gauge} money={money} />
         <button type="submit" name="intent" value="save" className="secondary">
           {t("vote.save")}
         </button>{" "}

@@ -1,6 +1,7 @@
 import { bigint, boolean, date, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { phaseKinds } from "../../app/domain/rounds/phases";
+import { BALLOT_ORDERS } from "../../app/domain/ballots/basket";
 import { type LocalizedText, districts, municipalities } from "./tenancy";
 
 export const roundKinds = ["budgeting", "consultation"] as const;
@@ -68,6 +69,8 @@ export const envelopes = pgTable(
     /** After MES, spend what is left greedily (ignored for greedy). */
     tallyCompletion: boolean("tally_completion").notNull().default(true),
     position: integer("position").notNull().default(0),
+    /** The order of the proposals on the ballot page (ADR 0027). */
+    ballotOrder: text("ballot_order", { enum: BALLOT_ORDERS }).notNull().default("random"),
   },
   (t) => [unique("envelopes_slug_unique").on(t.roundId, t.slug)],
 );

@@ -8,6 +8,7 @@ import { ballotsEn } from "./areas/ballots";
 import { roundsEn } from "./areas/rounds";
 import { staffEn } from "./areas/staff";
 import { verificationEn } from "./areas/verification";
+import { myBallotEn } from "./areas/my-ballot";
 
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
 export const en = {
@@ -170,6 +171,7 @@ export const en = {
   ...witnessesEn,
   ...resultsEn,
   ...formatsEn,
+  ...myBallotEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

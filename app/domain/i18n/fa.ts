@@ -8,6 +8,7 @@ import { ballotsFa } from "./areas/ballots.fa";
 import { roundsFa } from "./areas/rounds.fa";
 import { staffFa } from "./areas/staff.fa";
 import { verificationFa } from "./areas/verification.fa";
+import { myBallotFa } from "./areas/my-ballot.fa";
 import type { MessageKey } from "./en";
 
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
@@ -169,4 +170,5 @@ export const fa: Record<MessageKey, string> = {
   ...witnessesFa,
   ...resultsFa,
   ...formatsFa,
+  ...myBallotFa,
 };

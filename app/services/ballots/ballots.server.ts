@@ -31,6 +31,7 @@ import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
+import { serverSecret } from "../secrets.server";
 
 /** Who is voting, as established by verification: never stored with the ballot except as a keyed hash. */
 export interface VoterStanding {
@@ -91,10 +92,49 @@ export async function printedProposals(db: Db | Tx, scope: Scope, input: { envel
     .orderBy(asc(proposals.createdAt), asc(proposals.id));
 }
 
-/** The ballot page of an envelope for the acting resident: the numbered proposals and their draft basket. */
+/**
+ * The ballot page of an envelope for the acting resident: the proposals (in printed order, with what
+ * their cards show) and their draft basket.
+ */
 export async function ballotSheetOf(db: Db, scope: Scope, input: { envelopeId: string }) {
-  const [proposalRows, basket] = await Promise.all([printedProposals(db, scope, input), loadBasket(db, scope, input)]);
+  const [proposalRows, basket] = await Promise.all([
+    db
+      .select({
+        id: proposals.id,
+        title: proposals.title,
+        body: proposals.body,
+        cost: proposals.cost,
+        districtId: proposals.districtId,
+        location: proposals.location,
+      })
+      .from(proposals)
+      .innerJoin(envelopeTable, eq(envelopeTable.id, proposals.envelopeId))
+      .innerJoin(rounds, eq(rounds.id, envelopeTable.roundId))
+      .where(
+        and(
+          eq(proposals.envelopeId, input.envelopeId),
+          eq(proposals.status, "accepted"),
+          eq(rounds.municipalityId, scope.municipality.id),
+        ),
+      )
+      .orderBy(asc(proposals.createdAt), asc(proposals.id)),
+    loadBasket(db, scope, input),
+  ]);
   return { proposals: proposalRows, basket };
+}
+
+const ORDER_KEY_LABEL = "shora-ballot-order/v1";
+
+/**
+ * The per-voter key that orders an envelope's proposals at random for the acting resident: an HMAC
+ * with the server's secret, so the order is stable for that voter and says nothing about their id
+ * (ADR 0027).
+ */
+export function ballotOrderKey(scope: Scope, input: { envelopeId: string }) {
+  const base = createHmac("sha256", serverSecret())
+    .update(`${ORDER_KEY_LABEL}\n${actorUserId(scope)}\n${input.envelopeId}`)
+    .digest();
+  return (proposalId: string) => createHmac("sha256", base).update(proposalId).digest("hex");
 }
 
 /** Saves the acting resident's draft basket (minimum rules are only checked when casting). */
@@ -420,4 +460,54 @@ export async function withdrawBallotsOf(tx: Tx, params: { municipalityId: string
     }
   }
   return { withdrawn };
+}
+
+/** One of the acting voter's current ballots, as only that voter's own session can find it (ADR 0027). */
+export interface MyBallot {
+  ballotId: string;
+  envelopeId: string;
+  body: BallotBody;
+  channel: "online" | "paper";
+  /** Kept to the hour (ADR 0016). */
+  castAt: Date;
+}
+
+/**
+ * The voter's current ballots in a round of the scope's municipality, found the way a revote finds
+ * the ballot it supersedes: by the voter key computed from the voter's own verified identity with the
+ * round's secret from the key store. Nobody else's session holds that identity, and once the round's
+ * secret is destroyed (publication) nothing links a ballot to its voter any more: the list is empty
+ * (ADR 0027).
+ */
+export async function myCurrentBallots(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string; voter: Pick<VoterStanding, "identity"> },
+): Promise<MyBallot[]> {
+  const secret = readKey(roundSecretName(input.roundId));
+  if (!secret) return [];
+  const key = voterKey(secret, input.voter.identity);
+  const rows = await db
+    .select({
+      ballotId: ballots.id,
+      envelopeId: ballots.envelopeId,
+      body: ballots.body,
+      channel: ballots.channel,
+      castAt: ballots.castAt,
+    })
+    .from(ballots)
+    .innerJoin(rounds, eq(rounds.id, ballots.roundId))
+    .where(
+      and(
+        eq(ballots.roundId, input.roundId),
+        eq(ballots.voterKey, key),
+        eq(ballots.current, true),
+        eq(rounds.municipalityId, scope.municipality.id),
+      ),
+    );
+  return rows.map((r) => ({
+    ...r,
+    body: r.body as BallotBody,
+    channel: r.channel as "online" | "paper",
+  }));
 }
