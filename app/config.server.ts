@@ -62,10 +62,17 @@ const schema = z.object({
   SHORA_VERIFY_THREADS: optional(z.enum(["1", "2"], { message: "must be 1 or 2" })),
   /** `shora admin`: the password when no --password/--admin-password flag is given. */
   SHORA_ADMIN_PASSWORD: optional(z.string()),
+  /** Mail (ADR 0025): smtp:// or smtps:// server; unset: messages are kept for the local mail viewer. */
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")),
+  MAIL_FROM: optional(z.string()).transform((value) => value ?? "Shora <shora@localhost>"),
+  /** SMS gateway: an http(s) URL receives a JSON POST {to, text}; `log` prints; unset: the mail viewer. */
+  SHORA_SMS_URL: optional(z.string().regex(/^(https?:\/\/|log$)/, "must be an http(s):// URL or log")),
+  /** The address links in messages start with; unset: http://localhost:<PORT>. */
+  SHORA_PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")),
 });
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD"]);
+const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD", "SMTP_URL", "SHORA_SMS_URL"]);
 
 export type ConfigVariable = keyof typeof schema.shape;
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as ConfigVariable[];
@@ -87,6 +94,10 @@ export interface Config {
   signupsPerIpHour: number;
   verifyThreads: "1" | "2" | undefined;
   adminPassword: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsUrl: string | undefined;
+  publicUrl: string;
 }
 
 /** A variable with a value the schema refuses. */
@@ -136,6 +147,10 @@ export function config(env: Record<string, string | undefined> = process.env): C
     signupsPerIpHour: e.SHORA_SIGNUPS_PER_IP_HOUR,
     verifyThreads: e.SHORA_VERIFY_THREADS,
     adminPassword: e.SHORA_ADMIN_PASSWORD,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsUrl: e.SHORA_SMS_URL,
+    publicUrl: (e.SHORA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
   };
   memo = { key, value };
   return value;

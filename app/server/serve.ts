@@ -12,6 +12,7 @@ import { openDatabaseFromEnv } from "../../db/client";
 import { config } from "../config.server";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
 import { startJobWorker } from "../services/jobs/jobs.server";
+import { startMailWorker } from "../services/mail/delivery.server";
 import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
@@ -126,6 +127,10 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
     handlers: witnessJobHandlers(),
     report: (error) => log.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  // Messages in the outbox (ADR 0025) are delivered by this process too; several may run at once.
+  const mailWorker = startMailWorker(database.db, {
+    report: (error) => log.err(`mail worker: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
   const server = app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
@@ -145,6 +150,7 @@ export async function startServer(options: ServerOptions, log: ServerLog): Promi
       server.closeAllConnections?.();
       stopScheduler()
         .then(() => jobWorker.stop())
+        .then(() => mailWorker.stop())
         .then(() => stopDemoWitnesses())
         .then(() => closeVite())
         .then(() => database.close())
