@@ -77,10 +77,24 @@ const schema = z.object({
   ).transform((value) => value ?? "info"),
   /** The bearer token of /metrics (Prometheus); unset: /metrics is not served. */
   SHORA_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
+  /** Mail (ADR 0025): smtp:// or smtps:// server; unset: messages are kept for the local mail viewer. */
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")),
+  MAIL_FROM: optional(z.string()).transform((value) => value ?? "Shora <shora@localhost>"),
+  /** SMS gateway: an http(s) URL receives a JSON POST {to, text}; `log` prints; unset: the mail viewer. */
+  SHORA_SMS_URL: optional(z.string().regex(/^(https?:\/\/|log$)/, "must be an http(s):// URL or log")),
+  /** The address links in messages start with; unset: http://localhost:<PORT>. */
+  SHORA_PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")),
 });
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET = new Set(["DATABASE_URL", "SHORA_SECRET", "SHORA_ADMIN_PASSWORD", "SHORA_METRICS_TOKEN"]);
+const SECRET = new Set([
+  "DATABASE_URL",
+  "SHORA_SECRET",
+  "SHORA_ADMIN_PASSWORD",
+  "SHORA_METRICS_TOKEN",
+  "SMTP_URL",
+  "SHORA_SMS_URL",
+]);
 
 export type ConfigVariable = keyof typeof schema.shape;
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as ConfigVariable[];
@@ -105,6 +119,10 @@ export interface Config {
   workers: number | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   metricsToken: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsUrl: string | undefined;
+  publicUrl: string;
 }
 
 /** A variable with a value the schema refuses. */
@@ -157,6 +175,10 @@ export function config(env: Record<string, string | undefined> = process.env): C
     workers: e.SHORA_WORKERS,
     logLevel: e.SHORA_LOG_LEVEL,
     metricsToken: e.SHORA_METRICS_TOKEN,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsUrl: e.SHORA_SMS_URL,
+    publicUrl: (e.SHORA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
   };
   memo = { key, value };
   return value;

@@ -15,6 +15,7 @@ import { keyStoreDir } from "../../db/keystore";
 import { config } from "../config.server";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
 import { startJobWorker } from "../services/jobs/jobs.server";
+import { startMailWorker } from "../services/mail/delivery.server";
 import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
@@ -243,6 +244,10 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
     handlers: witnessJobHandlers(),
     report: (error) => log.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  // Messages in the outbox (ADR 0025) are delivered by this process too; several may run at once.
+  const mailWorker = startMailWorker(database.db, {
+    report: (error) => log.err(`mail worker: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
   const server = app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
@@ -263,6 +268,7 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
       server.closeAllConnections?.();
       await stopScheduler()
         .then(() => jobWorker.stop())
+        .then(() => mailWorker.stop())
         .then(() => stopDemoWitnesses())
         .then(() => closeVite())
         .finally(() => database.close());

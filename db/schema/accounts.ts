@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** A person's account. Emails are stored lower-cased; uniqueness is enforced by the database. */
 export const users = pgTable("users", {
@@ -9,6 +9,8 @@ export const users = pgTable("users", {
   displayName: text("display_name").notNull(),
   locale: text("locale").notNull().default("en"),
   isPlatformAdmin: boolean("is_platform_admin").notNull().default(false),
+  /** When the person followed the confirmation link sent to `email` (ADR 0025); null: not confirmed. */
+  emailConfirmedAt: timestamp("email_confirmed_at", { withTimezone: true, mode: "date" }),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
@@ -32,13 +34,45 @@ export const sessions = pgTable(
 export const authAttempts = pgTable(
   "auth_attempts",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     subject: text("subject").notNull(),
     /** `signup_ok` rows are accounts created, counted per address (ADR 0015). */
-    kind: text("kind", { enum: ["login", "signup", "signup_ok"] }).notNull(),
+    kind: text("kind", { enum: ["login", "signup", "signup_ok", "reset"] }).notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("auth_attempts_subject_at_idx").on(t.subject, t.kind, t.at)],
+);
+
+/**
+ * Single-use links sent by mail (ADR 0025): address confirmation, password reset. Only a hash of the
+ * token is kept; `email` is the address the link was sent to (a changed address is confirmed anew).
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["confirm", "reset"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
+);
+
+/** Notification topics a person switched off (everything is on until switched off). */
+export const notificationOptOuts = pgTable(
+  "notification_opt_outs",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "notification_opt_outs_pk", columns: [t.userId, t.topic] })],
 );

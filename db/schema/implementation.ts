@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { proposals } from "./rounds";
@@ -56,23 +57,42 @@ export const subscriptions = pgTable(
 );
 
 /**
- * Messages waiting to be sent. A mail integration will drain it (set sent_at); until then staff
- * can see what would be sent.
+ * Every message Shora sends, e-mail and SMS (ADR 0025): queued in the transaction of the change that
+ * causes it, delivered by the mail worker (claimed with a lease, retried with back-off), at most once
+ * per idempotency key. `status` is queued, sent or failed (given up; `last_error` says why).
  */
 export const outbox = pgTable(
   "outbox",
   {
     id: text("id").primaryKey(),
-    municipalityId: text("municipality_id").notNull(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    /** Null for platform messages (sign-up, password reset). */
+    municipalityId: text("municipality_id"),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    channel: text("channel", { enum: ["email", "sms"] })
+      .notNull()
+      .default("email"),
+    /** The address or phone number; null: the user's current e-mail address. */
+    toAddress: text("to_address"),
+    locale: text("locale").notNull().default("en"),
+    idempotencyKey: text("idempotency_key").unique("outbox_idempotency_key"),
+    status: text("status", { enum: ["queued", "sent", "failed"] })
+      .notNull()
+      .default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
+    lastError: text("last_error"),
+    /** Which transport took it: smtp, viewer (kept for the local mail viewer), http, log. */
+    transport: text("transport"),
   },
-  (t) => [index("outbox_pending_idx").on(t.municipalityId, t.sentAt)],
+  (t) => [
+    index("outbox_pending_idx").on(t.municipalityId, t.sentAt),
+    index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+  ],
 );
 
 /** Residents' comments on an implementation update (staff may hide one, with a reason shown instead). */

@@ -1,4 +1,5 @@
 import { resultsEn } from "./areas/results";
+import { mailEn } from "./areas/mail";
 import { witnessesEn } from "./areas/witnesses";
 import { formatsEn } from "./areas/formats";
 import { actionLogEn } from "./areas/action-log";
@@ -172,6 +173,7 @@ export const en = {
   ...resultsEn,
   ...formatsEn,
   ...myBallotEn,
+  ...mailEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import { resultsFa } from "./areas/results.fa";
+import { mailFa } from "./areas/mail.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
 import { formatsFa } from "./areas/formats.fa";
 import { actionLogFa } from "./areas/action-log.fa";
@@ -171,4 +172,5 @@ export const fa: Record<MessageKey, string> = {
   ...resultsFa,
   ...formatsFa,
   ...myBallotFa,
+  ...mailFa,
 };

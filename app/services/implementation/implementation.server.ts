@@ -1,13 +1,12 @@
 /** Implementation tracking of funded proposals: public board and timeline, staff updates, subscriptions, outbox. */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   envelopes,
   implementationUpdates,
   implementations,
   memberships,
-  outbox,
   proposals,
   rounds,
   subscriptions,
@@ -23,6 +22,7 @@ import {
 } from "../../domain/implementation/implementation";
 import { dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
+import { enqueueMessage } from "../mail/outbox.server";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
 
@@ -158,24 +158,23 @@ export async function postImplementationUpdate(
       .select({ userId: subscriptions.userId })
       .from(subscriptions)
       .where(eq(subscriptions.proposalId, proposalId));
-    if (subscribers.length) {
-      await tx.insert(outbox).values(
-        subscribers.map((s) => ({
-          id: randomUUID(),
-          municipalityId: scope.municipality.id,
-          userId: s.userId,
-          kind: "implementation.update",
-          payload: {
-            proposalId,
-            round: roundSlug,
-            title: row.proposal.title,
-            status: input.status,
-            progress: input.progress,
-            note: input.note,
-          },
-          createdAt: now,
-        })),
-      );
+    for (const s of subscribers) {
+      await enqueueMessage(tx, {
+        kind: "implementation.update",
+        userId: s.userId,
+        municipalityId: scope.municipality.id,
+        payload: {
+          proposalId,
+          round: roundSlug,
+          title: row.proposal.title,
+          status: input.status,
+          progress: input.progress,
+          note: input.note,
+          path: `/m/${scope.municipality.slug}/rounds/${roundSlug}/implementation/${proposalId}`,
+        },
+        idempotencyKey: `implementation.update:${updateId}:${s.userId}`,
+        now,
+      });
     }
     return { updateId, notified: subscribers.length };
   });
@@ -207,24 +206,6 @@ export async function isSubscribed(db: Db, scope: Scope, input: { proposalId: st
     .from(subscriptions)
     .where(and(eq(subscriptions.proposalId, input.proposalId), eq(subscriptions.userId, actorUserId(scope))));
   return rows.length > 0;
-}
-
-/** Messages not sent yet (a mail integration will drain them). */
-export async function pendingOutbox(db: Db, scope: Scope) {
-  const municipalityId = scope.municipality.id;
-  return db
-    .select({
-      id: outbox.id,
-      kind: outbox.kind,
-      payload: outbox.payload,
-      createdAt: outbox.createdAt,
-      email: users.email,
-    })
-    .from(outbox)
-    .innerJoin(users, eq(users.id, outbox.userId))
-    .where(and(eq(outbox.municipalityId, municipalityId), isNull(outbox.sentAt)))
-    .orderBy(desc(outbox.createdAt))
-    .limit(200);
 }
 
 /** Open data: implementation status of every funded proposal of the municipality. */
