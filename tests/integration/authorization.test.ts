@@ -34,7 +34,7 @@ import { newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { hashPassword } from "../../app/services/accounts/auth.server";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { importCensus } from "../../app/services/verification/census.server";
-import { startSession } from "../../app/web/session.server";
+import { sessionFor } from "../support/factories";
 import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
@@ -224,7 +224,7 @@ async function signedIn(role: Role): Promise<TestBrowser> {
   const id = userIds[role];
   browser.cookies.delete("shora_session");
   if (id) {
-    sessions[role] ??= (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1];
+    sessions[role] ??= await sessionFor(database.db, id);
     browser.cookies.set("shora_session", sessions[role] as string);
   }
   return browser;

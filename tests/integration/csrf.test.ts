@@ -18,7 +18,7 @@ import { dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { hashPassword } from "../../app/services/accounts/auth.server";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
-import { startSession } from "../../app/web/session.server";
+import { sessionFor } from "../support/factories";
 import { CSRF, TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 import { expectRowPerRoute } from "../support/route-tables";
@@ -252,10 +252,7 @@ async function post(file: string, csrf: string | null): Promise<Response> {
   const module = await import(path.join(routesDir, file));
   const browser = new TestBrowser(database.db);
   const userId = ids[sender[file] ?? "staff"];
-  browser.cookies.set(
-    "shora_session",
-    (await startSession(database.db, browser.get("/"), userId)).split(";")[0].split("=")[1],
-  );
+  browser.cookies.set("shora_session", await sessionFor(database.db, userId));
   const fields = forms[file]?.() ?? {};
   const request = uploadFiles.includes(file)
     ? browser.postMultipart("/x", fields, { file: files[file] }, { csrf })

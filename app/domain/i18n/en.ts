@@ -1,3 +1,4 @@
+import { securityEn } from "./areas/security";
 import { witnessesEn } from "./areas/witnesses";
 import { actionLogEn } from "./areas/action-log";
 import { implementationEn } from "./areas/implementation";
@@ -164,6 +165,7 @@ export const en = {
   ...roundsEn,
   ...verificationEn,
   ...witnessesEn,
+  ...securityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

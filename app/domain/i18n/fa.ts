@@ -1,3 +1,4 @@
+import { securityFa } from "./areas/security.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
 import { actionLogFa } from "./areas/action-log.fa";
 import { implementationFa } from "./areas/implementation.fa";
@@ -163,4 +164,5 @@ export const fa: Record<MessageKey, string> = {
   ...roundsFa,
   ...verificationFa,
   ...witnessesFa,
+  ...securityFa,
 };
