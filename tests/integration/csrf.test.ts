@@ -54,6 +54,7 @@ const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0
 /** The form each action would act on with the right token; a route not listed gets an empty form. */
 const forms: Record<string, () => Record<string, string>> = {
   "account.tsx": () => ({ intent: "logout-everywhere" }),
+  "account_.security.tsx": () => ({ intent: "verify", code: "000000" }),
   "admin._index.tsx": () => ({
     slug: newSlug,
     nameEn: "New town",
