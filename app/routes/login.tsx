@@ -11,7 +11,8 @@ import { echoValues, formFailure, validateForm } from "../web/forms.server";
 import { optionalUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { safeRedirect } from "../web/redirects.server";
-import { startSession } from "../web/session.server";
+import { afterPassword, finishSignIn, hasPendingSignIn } from "../web/second-factor.server";
+import { SecondFactorStep } from "../components/second-factor";
 import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.login.title"));
@@ -25,13 +26,16 @@ const schema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const next = safeRedirect(new URL(request.url).searchParams.get("next"));
   if (await optionalUser(request, context)) return redirect(next);
-  return json({ next });
+  const step = new URL(request.url).searchParams.get("step");
+  if (step === "code" && (await hasPendingSignIn(context, request))) return json({ next, step: "code" as const });
+  return json({ next, step: "password" as const });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const next = safeRedirect(form.get("next"));
   const t = translator(requestLocale(request));
+  if (form.get("intent") === "code") return finishSignIn(context, request, { form, next, t });
   const result = validateForm(schema, form, t, { email: "auth.email", password: "auth.password" });
   if (!result.ok) return formFailure(400, result.errors, result.values);
   const outcome = await login(context.db, { actor: observer }, { ...result.data, ip: context.clientIp });
@@ -43,8 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       echoValues(form),
     );
   }
-  const cookie = await startSession(context.db, request, outcome.userId);
-  return redirect(next, { headers: { "Set-Cookie": cookie } });
+  return afterPassword(context, request, { userId: outcome.userId, next });
 }
 
 export default function Login() {
@@ -52,6 +55,8 @@ export default function Login() {
   const data = useActionData<typeof action>();
   const loaded = useLoaderData<typeof loader>();
   const values = data?.values ?? {};
+  if (loaded.step === "code" || values.intent === "code")
+    return <SecondFactorStep next={values.next ?? loaded.next} errors={data?.errors} />;
   return (
     <section className="auth-page">
       <h1>{t("auth.login.title")}</h1>

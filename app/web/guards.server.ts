@@ -3,7 +3,7 @@
  * nothing calls `optionalUser`; everything else calls one of the `require*` guards, which throw
  * a 403/404 response that the ErrorBoundary explains.
  */
-import type { AppLoadContext } from "@remix-run/node";
+import { type AppLoadContext, redirect } from "@remix-run/node";
 import type { MembershipRole } from "../../db/schema";
 import { deny, notFound } from "./http.server";
 import {
@@ -24,6 +24,21 @@ export async function optionalUser(request: Request, context: AppLoadContext): P
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
   const current = await sessionOf(context, request);
   if (!current) throw deny(403, "login", "You need to log in.");
+  return current.user;
+}
+
+/**
+ * Staff pages need a session that passed the second factor (ADR 0026): without it the person is sent
+ * to the security page (enrol, or type a code), and comes back here afterwards.
+ */
+async function requireStaffSession(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const current = await sessionOf(context, request);
+  if (!current) throw deny(403, "login", "You need to log in.");
+  if (!current.session.secondFactorAt) {
+    const url = new URL(request.url);
+    const next = request.method === "GET" ? `${url.pathname}${url.search}` : url.pathname;
+    throw redirect(`/account/security?next=${encodeURIComponent(next)}`);
+  }
   return current.user;
 }
 
@@ -86,6 +101,7 @@ export async function requireStaff(
   const user = await requireUser(request, context);
   const role = await roleIn(context.db, scopeOf(municipality, userActor(user)));
   if (!role) throw deny(403, "staff", "Only council staff of this municipality may do this.");
+  await requireStaffSession(request, context);
   return { user, municipality, role };
 }
 
@@ -110,5 +126,6 @@ export function adminOnly(access: StaffAccess): StaffAccess {
 export async function requirePlatformAdmin(request: Request, context: AppLoadContext): Promise<SessionUser> {
   const user = await requireUser(request, context);
   if (!user.isPlatformAdmin) throw deny(403, "platform_admin", "Only platform administrators may do this.");
+  await requireStaffSession(request, context);
   return user;
 }

@@ -24,10 +24,16 @@ export interface SessionUser {
   isPlatformAdmin: boolean;
 }
 
+/** What a session records beyond its user: when it passed the second factor (ADR 0026), else null. */
+export interface SessionAttributes {
+  secondFactorAt: Date | null;
+}
+
 declare module "lucia" {
   interface Register {
-    Lucia: Lucia<Record<never, never>, Omit<SessionUser, "id">>;
+    Lucia: Lucia<SessionAttributes, Omit<SessionUser, "id">>;
     DatabaseUserAttributes: Omit<SessionUser, "id">;
+    DatabaseSessionAttributes: SessionAttributes;
   }
 }
 
@@ -63,7 +69,7 @@ class PreparedDrizzleAdapter extends DrizzlePostgreSQLAdapter {
   }
 }
 
-const instances = new WeakMap<Db, Lucia<Record<never, never>, Omit<SessionUser, "id">>>();
+const instances = new WeakMap<Db, Lucia<SessionAttributes, Omit<SessionUser, "id">>>();
 
 function luciaFor(db: Db) {
   let lucia = instances.get(db);
@@ -71,6 +77,7 @@ function luciaFor(db: Db) {
     lucia = new Lucia(new PreparedDrizzleAdapter(db), {
       sessionExpiresIn: new TimeSpan(30, "d"),
       sessionCookie: { name: SESSION_COOKIE, attributes: { sameSite: "lax" } },
+      getSessionAttributes: (row) => ({ secondFactorAt: row.secondFactorAt ?? null }),
       getUserAttributes: (row) => ({
         email: row.email,
         displayName: row.displayName,
@@ -162,11 +169,16 @@ export function sessionOf(
  * Starts a new session for a user who just proved who they are. Any session the browser already
  * carried is invalidated first (rotation: a fixed or stolen pre-login id is never upgraded).
  */
-export async function startSession(db: Db, request: Request, userId: string): Promise<string> {
+export async function startSession(
+  db: Db,
+  request: Request,
+  userId: string,
+  options: { secondFactor?: boolean } = {},
+): Promise<string> {
   const lucia = luciaFor(db);
   const previous = readCookie(request, SESSION_COOKIE);
   if (previous) await lucia.invalidateSession(previous);
-  const session = await lucia.createSession(userId, {});
+  const session = await lucia.createSession(userId, { secondFactorAt: options.secondFactor ? new Date() : null });
   return serializeCookie(request, SESSION_COOKIE, session.id, { maxAge: COOKIE_MAX_AGE });
 }
 
@@ -185,4 +197,10 @@ export async function endAllSessions(db: Db, request: Request, userId: string): 
 
 export async function listSessions(db: Db, userId: string): Promise<Session[]> {
   return luciaFor(db).getUserSessions(userId);
+}
+
+/** Records on the current session that its second factor was just passed (after enrolment). */
+export async function markSecondFactor(db: Db, request: Request): Promise<void> {
+  const id = readCookie(request, SESSION_COOKIE);
+  if (id) await db.update(sessions).set({ secondFactorAt: new Date() }).where(eq(sessions.id, id));
 }

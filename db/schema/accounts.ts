@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** A person's account. Emails are stored lower-cased; uniqueness is enforced by the database. */
 export const users = pgTable("users", {
@@ -12,6 +12,8 @@ export const users = pgTable("users", {
   /** When the person followed the confirmation link sent to `email` (ADR 0025); null: not confirmed. */
   emailConfirmedAt: timestamp("email_confirmed_at", { withTimezone: true, mode: "date" }),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  /** Set when the person deleted the account: the row stays, emptied, for what must outlive it (ADR 0026). */
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
 });
 
 /** lucia 3 session rows (shape required by @lucia-auth/adapter-drizzle). */
@@ -23,6 +25,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** When this session passed the second factor (ADR 0026); null: password only. */
+    secondFactorAt: timestamp("second_factor_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
@@ -37,7 +41,7 @@ export const authAttempts = pgTable(
     id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     subject: text("subject").notNull(),
     /** `signup_ok` rows are accounts created, counted per address (ADR 0015). */
-    kind: text("kind", { enum: ["login", "signup", "signup_ok", "reset"] }).notNull(),
+    kind: text("kind", { enum: ["login", "signup", "signup_ok", "reset", "second_factor"] }).notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("auth_attempts_subject_at_idx").on(t.subject, t.kind, t.at)],
@@ -76,3 +80,38 @@ export const notificationOptOuts = pgTable(
   },
   (t) => [primaryKey({ name: "notification_opt_outs_pk", columns: [t.userId, t.topic] })],
 );
+
+/** A TOTP authenticator of an account (ADR 0026): confirmed once a code from it was checked. */
+export const userTotp = pgTable("user_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(),
+  confirmedAt: timestamp("confirmed_at", { withTimezone: true, mode: "date" }),
+  /** The last time step accepted: a code is never accepted twice. */
+  lastStep: bigint("last_step", { mode: "number" }),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/** Single-use recovery codes, stored as SHA-256 hashes (they are random, 50 bits and more). */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId)],
+);
+
+/** A password checked, the second factor still to come: the browser holds the id, the table its hash. */
+export const pendingSignIns = pgTable("pending_sign_ins", {
+  idHash: text("id_hash").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});

@@ -34,7 +34,7 @@ import { newCosignerKey } from "../../app/domain/ledger/cosignature";
 import { hashPassword } from "../../app/services/accounts/auth.server";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { importCensus } from "../../app/services/verification/census.server";
-import { startSession } from "../../app/web/session.server";
+import { sessionFor } from "../support/factories";
 import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { publishRound } from "../../app/services/tally/publish.server";
 import { runRoundTally } from "../../app/services/tally/tally.server";
@@ -81,6 +81,7 @@ const matrix: Record<string, Row> = {
   "$.tsx": { loader: all(404), action: all(404) },
   "_index.tsx": { loader: all(200) },
   "account.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "account_.security.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "admin._index.tsx": { loader: platformOnly(200), action: platformOnly(400) },
   "locale.tsx": { loader: all(404), action: all(400) },
   "login.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },
@@ -224,7 +225,7 @@ async function signedIn(role: Role): Promise<TestBrowser> {
   const id = userIds[role];
   browser.cookies.delete("shora_session");
   if (id) {
-    sessions[role] ??= (await startSession(database.db, browser.get("/"), id)).split(";")[0].split("=")[1];
+    sessions[role] ??= await sessionFor(database.db, id);
     browser.cookies.set("shora_session", sessions[role] as string);
   }
   return browser;

@@ -16,7 +16,6 @@ import { proposals } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { startSession } from "../../app/web/session.server";
 import { CSRF, TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 import {
@@ -27,6 +26,7 @@ import {
   makeProposal,
   makeRound,
   makeUser,
+  sessionFor,
 } from "../support/factories";
 import { expectRowPerRoute } from "../support/route-tables";
 
@@ -61,6 +61,7 @@ const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0
 /** The form each action would act on with the right token; a route not listed gets an empty form. */
 const forms: Record<string, () => Record<string, string>> = {
   "account.tsx": () => ({ intent: "logout-everywhere" }),
+  "account_.security.tsx": () => ({ intent: "verify", code: "000000" }),
   "admin._index.tsx": () => ({
     slug: newSlug,
     nameEn: "New town",
@@ -266,10 +267,7 @@ async function post(file: string, csrf: string | null): Promise<Response> {
   const module = await import(path.join(routesDir, file));
   const browser = new TestBrowser(database.db);
   const userId = ids[sender[file] ?? "staff"];
-  browser.cookies.set(
-    "shora_session",
-    (await startSession(database.db, browser.get("/"), userId)).split(";")[0].split("=")[1],
-  );
+  browser.cookies.set("shora_session", await sessionFor(database.db, userId));
   const fields = forms[file]?.() ?? {};
   const request = uploadFiles.includes(file)
     ? browser.postMultipart("/x", fields, { file: files[file] }, { csrf })

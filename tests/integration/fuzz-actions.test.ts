@@ -683,6 +683,23 @@ const ACTIONS: ActionRoute[] = [
     intents: { "logout-everywhere": [] },
     values: () => ({}),
   },
+  // Two-factor sign-in (ADR 0026): random codes are wrong, so nothing but a started enrolment changes.
+  {
+    file: "account_.security.tsx",
+    reach: ROLES.filter((r) => r !== "observer"),
+    runs: 10,
+    intents: {
+      start: ["next"],
+      confirm: ["code", "next"],
+      verify: ["code", "next"],
+      renew: ["code", "next"],
+      disable: ["code", "next"],
+    },
+    values: () => ({
+      code: pick(["123456", "abcde-fghij"], ["", "۱۲۳۴۵۶", "x".repeat(100)]),
+      next: pick(["/account", "/m/first/admin"], ["//evil.example", "https://evil.example"]),
+    }),
+  },
   {
     file: "$.tsx",
     reach: [...ROLES],

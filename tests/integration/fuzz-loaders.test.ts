@@ -66,6 +66,12 @@ const LOADERS: LoaderRoute[] = [
   { file: "$.tsx", runs: 3, noPage: true, params: () => fc.constant({ "*": "no-such-page" }) },
   { file: "_index.tsx", runs: 4 },
   { file: "account.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 6 },
+  {
+    file: "account_.security.tsx",
+    reach: ["verified", "staff", "foreignStaff"],
+    runs: 6,
+    query: (_t, _w, plain) => ({ next: anyOf(["/account", "/m/first/admin", "//evil.example", "/\\evil"], plain) }),
+  },
   { file: "admin._index.tsx", reach: ["platform"], runs: 6 },
   { file: "locale.tsx", runs: 3, noPage: true },
   {

@@ -59,7 +59,7 @@ import type { Municipality } from "../../app/services/tenancy/municipality.serve
 import { addWitness, setWitnessQuorum } from "../../app/services/witnesses/witnesses.server";
 import { addCheckpointBody, witnessJobHandlers } from "../../app/services/witnesses/send.server";
 import type { RefusedError } from "../../app/services/errors.server";
-import { startSession } from "../../app/web/session.server";
+import { sessionFor } from "../support/factories";
 import type { SessionUser } from "../../app/web/session.server";
 import { TestBrowser, call } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
@@ -591,10 +591,7 @@ describe("the administrators' witness page", () => {
   async function as(role: "admin" | "observer") {
     const browser = new TestBrowser(database.db);
     if (role === "admin")
-      browser.cookies.set(
-        "shora_session",
-        (await startSession(database.db, browser.get("/"), admin.id)).split(";")[0].split("=")[1],
-      );
+      browser.cookies.set("shora_session", await sessionFor(database.db, admin.id));
     return browser;
   }
   const post = async (fields: Record<string, string>, role: "admin" | "observer" = "admin") => {

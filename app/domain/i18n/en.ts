@@ -1,5 +1,6 @@
 import { resultsEn } from "./areas/results";
 import { mailEn } from "./areas/mail";
+import { securityEn } from "./areas/security";
 import { witnessesEn } from "./areas/witnesses";
 import { formatsEn } from "./areas/formats";
 import { actionLogEn } from "./areas/action-log";
@@ -174,6 +175,7 @@ export const en = {
   ...formatsEn,
   ...myBallotEn,
   ...mailEn,
+  ...securityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import { resultsFa } from "./areas/results.fa";
 import { mailFa } from "./areas/mail.fa";
+import { securityFa } from "./areas/security.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
 import { formatsFa } from "./areas/formats.fa";
 import { actionLogFa } from "./areas/action-log.fa";
@@ -173,4 +174,5 @@ export const fa: Record<MessageKey, string> = {
   ...formatsFa,
   ...myBallotFa,
   ...mailFa,
+  ...securityFa,
 };

@@ -11,6 +11,14 @@ import { addMember } from "../../../app/services/accounts/memberships.server";
 import type { Municipality } from "../../../app/services/tenancy/municipality.server";
 import { type Actor, userActor } from "../../../app/services/scope";
 import { type SessionUser, startSession } from "../../../app/web/session.server";
+import { generate } from "otplib";
+import {
+  checkSecondFactor,
+  confirmTotpEnrolment,
+  isEnrolled,
+  secondFactorRequired,
+  startTotpEnrolment,
+} from "../../../app/services/accounts/two-factor.server";
 import { CSRF, TestBrowser } from "../requests";
 
 /** The password of every account the factories make unless told otherwise. */
@@ -79,7 +87,45 @@ export async function signIn(db: Db, user: { id: string } | null, browser = new 
     browser.cookies.delete("shora_session");
     return browser;
   }
-  const cookie = await startSession(db, new Request("http://localhost/"), user.id);
-  browser.cookies.set("shora_session", cookie.split(";")[0].split("=")[1]);
+  browser.cookies.set("shora_session", await sessionFor(db, user.id));
   return browser;
+}
+
+/** What the factories know of an account's authenticator: its secret and its recovery codes. */
+export const authenticators = new Map<string, { secret: string; recoveryCodes: string[] }>();
+/** Each check uses the next time step, so one account signs in many times without reusing a code. */
+let clockSteps = 0;
+
+/** A TOTP code of the secret at a time, computed as an authenticator app would. */
+export function totpCode(secret: string, at = new Date()): Promise<string> {
+  return generate({ secret, epoch: Math.floor(at.getTime() / 1000) });
+}
+
+/**
+ * The second factor through the services the sign-in uses (ADR 0026): a staff account is enrolled the
+ * first time (a code from its new secret confirms it), and later passes a fresh code.
+ */
+export async function passSecondFactor(db: Db, userId: string): Promise<void> {
+  const scope = { actor: userActor({ id: userId }) };
+  if (!(await isEnrolled(db, { userId }))) {
+    const { secret } = await startTotpEnrolment(db, scope);
+    const { recoveryCodes } = await confirmTotpEnrolment(db, scope, { code: await totpCode(secret) });
+    authenticators.set(userId, { secret, recoveryCodes });
+    return;
+  }
+  const known = authenticators.get(userId);
+  if (!known) throw new Error("an account enrolled outside the factories: sign it in through its test");
+  const at = new Date(Date.now() + ++clockSteps * 30_000);
+  await checkSecondFactor(db, scope, { code: await totpCode(known.secret, at), now: at });
+}
+
+/**
+ * The session cookie's value for a user, as logging in makes it: staff (and enrolled residents) pass
+ * the second factor first, so their session records it.
+ */
+export async function sessionFor(db: Db, userId: string): Promise<string> {
+  const secondFactor = (await secondFactorRequired(db, { userId })) || (await isEnrolled(db, { userId }));
+  if (secondFactor) await passSecondFactor(db, userId);
+  const cookie = await startSession(db, new Request("http://localhost/"), userId, { secondFactor });
+  return cookie.split(";")[0].split("=")[1];
 }
