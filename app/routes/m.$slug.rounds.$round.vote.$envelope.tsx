@@ -292,8 +292,7 @@ function bodyOfForm(form: HTMLFormElement, type: BallotTypeModule): BallotBody {
   const points: Record<string, number> = {};
   for (const [key, value] of data.entries()) {
     if (!key.startsWith("points.") || typeof value !== "string" || value.trim() === "") continue;
-    const n = Number(asciiDigits(value));
-    points[key.slice(7)] = Number.isFinite(n) ? n : 0;
+    points[key.slice(7)] = parseWholeNumber(value) ?? 0;
   }
   const approved = data.getAll("approved").filter((v): v is string => typeof v === "string");
   return type.fromForm({ approved, points });
