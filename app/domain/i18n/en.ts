@@ -1,3 +1,4 @@
+import { privacyEn } from "./areas/privacy";
 import { securityEn } from "./areas/security";
 import { witnessesEn } from "./areas/witnesses";
 import { actionLogEn } from "./areas/action-log";
@@ -166,6 +167,7 @@ export const en = {
   ...verificationEn,
   ...witnessesEn,
   ...securityEn,
+  ...privacyEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

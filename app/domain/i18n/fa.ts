@@ -1,3 +1,4 @@
+import { privacyFa } from "./areas/privacy.fa";
 import { securityFa } from "./areas/security.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
 import { actionLogFa } from "./areas/action-log.fa";
@@ -165,4 +166,5 @@ export const fa: Record<MessageKey, string> = {
   ...verificationFa,
   ...witnessesFa,
   ...securityFa,
+  ...privacyFa,
 };
