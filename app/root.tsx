@@ -170,6 +170,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <p>{t("footer.openSource")}</p>
+          <p>
+            <Link to="/privacy">{t("privacy.footerLink")}</Link>
+          </p>
         </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -1,5 +1,5 @@
 import { openDatabaseFromEnv } from "../../db/client";
-import { seedDemo } from "../services/demo/demo.server";
+import { DEMO_TOTP_SECRET, seedDemo } from "../services/demo/demo.server";
 import { type CliOptions, parseArgs } from "./args.ts";
 import { type CliCommand, UsageError } from "./io.ts";
 
@@ -27,7 +27,7 @@ export const dbCommand: CliCommand = {
       const { created } = await seedDemo(database.db, { now: new Date() });
       io.out(
         created
-          ? "Seeded the demo municipality (slug: demo).\n"
+          ? `Seeded the demo municipality (slug: demo). Two-factor secret of admin@ and platform@demo.shora.local: ${DEMO_TOTP_SECRET}\n`
           : "The demo municipality already exists; nothing to do.\n",
       );
       return 0;

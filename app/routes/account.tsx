@@ -66,6 +66,10 @@ export default function Account() {
           ))}
         </ul>
       )}
+      <p>
+        <Link to="/account/security">{t("security.link")}</Link> ·{" "}
+        <Link to="/account/privacy">{t("privacy.link")}</Link>
+      </p>
       <h2>{t("account.sessions")}</h2>
       <ul>
         {sessions.map((s) => (

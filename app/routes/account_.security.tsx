@@ -85,7 +85,13 @@ function CodeForm({
   label,
   submit,
   error,
-}: { intent: string; next: string; label: string; submit: string; error?: string }) {
+}: {
+  intent: string;
+  next: string;
+  label: string;
+  submit: string;
+  error?: string;
+}) {
   return (
     <PostForm noValidate>
       <input type="hidden" name="intent" value={intent} />
@@ -108,7 +114,8 @@ export default function Security() {
   const t = useT();
   const { status, sessionPassed, next } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
-  const errorFor = (intent: string) => (data?.values?.intent === intent ? data.errors?.code ?? data.errors?.form : undefined);
+  const errorFor = (intent: string) =>
+    data?.values?.intent === intent ? (data.errors?.code ?? data.errors?.form) : undefined;
   if (data?.recoveryCodes) {
     return (
       <>

@@ -213,7 +213,7 @@ function UpdateComments({ updateId }: { updateId: string }) {
           {comments.map((c) => (
             <li key={c.id}>
               <strong>
-                <bdi>{c.author}</bdi>
+                <bdi>{c.author ?? t("comments.anonymous")}</bdi>
               </strong>
               {c.official ? (
                 <>

@@ -19,7 +19,7 @@ import { startMailWorker } from "../services/mail/delivery.server";
 import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
-import { seedDemo } from "../services/demo/demo.server";
+import { DEMO_TOTP_SECRET, seedDemo } from "../services/demo/demo.server";
 import { startDemoWitnesses, stopDemoWitnesses } from "../services/demo/demo-witnesses.server";
 import { destroyPublishedSecrets } from "../services/tally/publish.server";
 import { serializeCookie } from "../web/session.server";
@@ -98,6 +98,9 @@ async function prepareDatabase(database: Database, options: ServerOptions, log: 
   if (options.seedDemo) {
     const { created } = await seedDemo(database.db, { now: new Date(), witnesses: true });
     if (created) log.out("Seeded the demo municipality (slug: demo).\n");
+    log.out(
+      `Demo two-factor secret of admin@ and platform@demo.shora.local (type it into an authenticator app): ${DEMO_TOTP_SECRET}\n`,
+    );
     const demoWitnesses = await startDemoWitnesses(database.db);
     if (demoWitnesses) log.out(`Demo witnesses (quorum 2): ${demoWitnesses.urls.join(", ")}\n`);
   }

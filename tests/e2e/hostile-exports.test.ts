@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { comments, envelopes, proposals, rounds, users } from "../../db/schema";
 import { verifyBundle } from "../../app/domain/bundle/verify";
 import { translator } from "../../app/domain/i18n";
-import { appAndBrowserPerFile } from "../support/e2e-server";
+import { appAndBrowserPerFile, finishLogIn } from "../support/e2e-server";
 
 const PAYLOAD = `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2;alert(2)</script>"><svg onload=alert(3)>`;
 const MARK = "<script>window.__pwned=2";
@@ -173,7 +173,7 @@ describe("hostile text in published results and exports", () => {
     await page.getByLabel(t("auth.email")).fill("staff@demo.shora.local");
     await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
     await page.getByRole("button", { name: t("auth.login.submit") }).click();
-    await page.waitForURL(`${env.app.url}/`);
+    await finishLogIn(page, env.app.url, "staff@demo.shora.local");
     await page.goto(`${env.app.url}/m/demo/admin/rounds/budget-1404/tally`);
     await expect.poll(() => page.locator("main").textContent()).toContain(MARK);
     await nothingRan(page, dialogs, "the staff tally page");

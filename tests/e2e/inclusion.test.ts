@@ -17,7 +17,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Locale, type Translator, direction, translator } from "../../app/domain/i18n";
 import { addDays } from "../../app/domain/rounds/rules";
-import { appAndBrowserPerFile, axeViolations, logIn as logInInEnglish } from "../support/e2e-server";
+import { appAndBrowserPerFile, axeViolations, finishLogIn, logIn as logInInEnglish } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 /** A budgeting round taking proposals today (the demo's own rounds are past that phase), made by staff. */
@@ -301,6 +301,10 @@ const audits: Audit[] = [
     ],
   },
   { route: "account.tsx", role: "resident", path: () => "/account", weigh: "account" },
+  // Two-factor sign-in and one's own data (ADR 0026): the staff account is enrolled by its log-in.
+  { route: "account_.security.tsx", role: "staff", path: () => "/account/security" },
+  { route: "account_.privacy.tsx", role: "resident", path: () => "/account/privacy" },
+  { route: "privacy.tsx", role: "visitor", path: () => "/privacy" },
   {
     route: "m.$slug.rounds.$round.results.tsx",
     role: "resident",
@@ -499,7 +503,7 @@ async function logIn(page: Page, base: string, email: string, t: Translator) {
   await page.getByLabel(t("auth.email")).fill(email);
   await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
   await submit({ page } as Scope, t("auth.login.submit"));
-  await page.waitForURL(`${base}/`);
+  await finishLogIn(page, base, email);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/domain/i18n";
-import { expectAccessible, appAndBrowserPerFile } from "../support/e2e-server";
+import { expectAccessible, appAndBrowserPerFile, finishLogIn } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 const axe = expectAccessible;
@@ -72,7 +72,7 @@ describe("staff and observers", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("shora-demo-2026");
       await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(`${env.app.url}/`);
+      await finishLogIn(page, env.app.url, email);
     };
     await logIn("staff@demo.shora.local");
     const ok = await page.goto(`${env.app.url}/m/demo/admin`);
@@ -145,7 +145,7 @@ describe("page titles", () => {
       await page.getByLabel(t("auth.email")).fill("staff@demo.shora.local");
       await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
       await page.getByRole("button", { name: t("auth.login.submit") }).click();
-      await page.waitForURL(`${env.app.url}/`);
+      await finishLogIn(page, env.app.url, "staff@demo.shora.local");
       await page.goto(`${env.app.url}/m/demo/admin`);
       await expectTitle("staff dashboard", named(t("admin.title", { municipality: city })));
       await page.goto(`${env.app.url}/m/demo/admin/rounds/budget-1405/paper`);

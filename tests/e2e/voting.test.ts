@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/domain/i18n";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { appAndBrowserPerFile, expectAccessible } from "../support/e2e-server";
+import { appAndBrowserPerFile, expectAccessible, finishLogIn } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
@@ -11,7 +11,7 @@ async function logIn(page: Page, email: string, t = translator("en")) {
   await page.getByLabel(t("auth.email")).fill(email);
   await page.getByLabel(t("auth.password")).fill("shora-demo-2026");
   await page.getByRole("button", { name: t("auth.login.submit") }).click();
-  await page.waitForURL(`${env.app.url}/`);
+  await finishLogIn(page, env.app.url, email);
 }
 
 /** A new account, signed up through the form (JavaScript on or off). */

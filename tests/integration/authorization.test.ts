@@ -82,6 +82,8 @@ const matrix: Record<string, Row> = {
   "_index.tsx": { loader: all(200) },
   "account.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "account_.security.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "account_.privacy.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "privacy.tsx": {},
   "admin._index.tsx": { loader: platformOnly(200), action: platformOnly(400) },
   "locale.tsx": { loader: all(404), action: all(400) },
   "login.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },

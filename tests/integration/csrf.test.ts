@@ -62,6 +62,7 @@ const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0
 const forms: Record<string, () => Record<string, string>> = {
   "account.tsx": () => ({ intent: "logout-everywhere" }),
   "account_.security.tsx": () => ({ intent: "verify", code: "000000" }),
+  "account_.privacy.tsx": () => ({ intent: "download" }),
   "admin._index.tsx": () => ({
     slug: newSlug,
     nameEn: "New town",

@@ -660,11 +660,12 @@ const ACTIONS: ActionRoute[] = [
     file: "login.tsx",
     reach: ["observer"],
     runs: 15,
-    intents: { "": ["email", "password", "next"] },
+    intents: { "": ["email", "password", "next"], code: ["code", "next"] },
     values: (w, _p, k) => ({
       email: pick([nth(w.A.emails, k)], [w.B.emails[0], "nobody@example.org"]),
       password: pick([w.password], ["wrong password"]),
       next: pick(["/account", "/m/first"], ["//evil.example", "https://evil.example", "/\\evil"]),
+      code: pick(["123456"], ["", "۱۲۳۴۵۶", "x".repeat(100)]),
     }),
     refusalWrites: { tables: ["auth_attempts"], why: "a failed login counts towards the login throttle" },
   },
@@ -683,6 +684,15 @@ const ACTIONS: ActionRoute[] = [
     intents: { "logout-everywhere": [] },
     values: () => ({}),
   },
+  // One's own data (ADR 0026): the download changes nothing; a deletion needs the right password.
+  {
+    file: "account_.privacy.tsx",
+    reach: ROLES.filter((r) => r !== "observer"),
+    runs: 8,
+    intents: { download: [], delete: ["password"] },
+    values: () => ({ password: pick(["not the password"], ["", "x".repeat(2000)]) }),
+    noChange: (_role, o) => o.status === 200,
+  },
   // Two-factor sign-in (ADR 0026): random codes are wrong, so nothing but a started enrolment changes.
   {
     file: "account_.security.tsx",
@@ -699,6 +709,7 @@ const ACTIONS: ActionRoute[] = [
       code: pick(["123456", "abcde-fghij"], ["", "۱۲۳۴۵۶", "x".repeat(100)]),
       next: pick(["/account", "/m/first/admin"], ["//evil.example", "https://evil.example"]),
     }),
+    refusalWrites: { tables: ["auth_attempts"], why: "a wrong code counts towards the code throttle (ADR 0026)" },
   },
   {
     file: "$.tsx",

@@ -590,8 +590,7 @@ describe("the administrators' witness page", () => {
 
   async function as(role: "admin" | "observer") {
     const browser = new TestBrowser(database.db);
-    if (role === "admin")
-      browser.cookies.set("shora_session", await sessionFor(database.db, admin.id));
+    if (role === "admin") browser.cookies.set("shora_session", await sessionFor(database.db, admin.id));
     return browser;
   }
   const post = async (fields: Record<string, string>, role: "admin" | "observer" = "admin") => {

@@ -6,6 +6,8 @@ import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
 import { type Locale, MISSING_STRING, direction, translator } from "../../app/domain/i18n";
+import { generate } from "otplib";
+import { DEMO_TOTP_SECRET } from "../../app/services/demo/demo.server";
 
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 
@@ -147,7 +149,66 @@ export async function logIn(
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${baseUrl}/`);
+  await finishLogIn(page, baseUrl, email);
+}
+
+/** Authenticator secrets the browser tests know, per server and account (the demo's, and those they enrolled). */
+const secrets = new Map<string, string>();
+const usedSteps = new Map<string, number>();
+
+/**
+ * A code as the account's authenticator app shows it, never one of a time step this account already
+ * used (the server accepts each step once): the current step, else the next one (accepted too).
+ */
+async function nextCode(key: string, secret: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    const step = Math.max(now, (usedSteps.get(key) ?? -1) + 1);
+    if (step <= now + 1) {
+      usedSteps.set(key, step);
+      return generate({ secret, epoch: step * 30 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/**
+ * After the password of a log-in: the second factor as a person passes it (ADR 0026). An enrolled
+ * account types a code of its authenticator; staff without one enrol (read the secret on the page,
+ * confirm with a code, continue past the recovery codes). Ends on `landing` (the home page).
+ */
+export async function finishLogIn(
+  page: import("playwright-core").Page,
+  baseUrl: string,
+  email: string,
+  landing = `${baseUrl}/`,
+) {
+  await page.waitForURL(
+    (u) =>
+      u.href === landing ||
+      u.pathname === "/account/security" ||
+      (u.pathname === "/login" && u.search.includes("step=code")),
+  );
+  const url = new URL(page.url());
+  if (url.href === landing) return;
+  const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
+  const key = `${baseUrl}|${email}`;
+  if (url.pathname === "/login") {
+    const secret = secrets.get(key) ?? (email.endsWith("@demo.shora.local") ? DEMO_TOTP_SECRET : null);
+    if (!secret) throw new Error(`no authenticator known for ${email}`);
+    await page.getByLabel(t("security.code")).fill(await nextCode(key, secret));
+    await page.getByRole("button", { name: t("security.signIn.submit"), exact: true }).click();
+  } else {
+    await page.getByRole("button", { name: t("security.enrol.start"), exact: true }).click();
+    const secret = await page.locator("[data-totp-secret]").getAttribute("data-totp-secret");
+    if (!secret) throw new Error("the enrolment page shows no secret");
+    secrets.set(key, secret);
+    await page.getByLabel(t("security.code")).fill(await nextCode(key, secret));
+    await page.getByRole("button", { name: t("security.enrol.confirm"), exact: true }).click();
+    await page.locator("[data-recovery-codes]").waitFor();
+    await page.getByRole("link", { name: t("security.continue"), exact: true }).click();
+  }
+  await page.waitForURL(landing);
 }
 
 /**

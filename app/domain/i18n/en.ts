@@ -1,5 +1,6 @@
 import { resultsEn } from "./areas/results";
 import { mailEn } from "./areas/mail";
+import { privacyEn } from "./areas/privacy";
 import { securityEn } from "./areas/security";
 import { witnessesEn } from "./areas/witnesses";
 import { formatsEn } from "./areas/formats";
@@ -176,6 +177,7 @@ export const en = {
   ...myBallotEn,
   ...mailEn,
   ...securityEn,
+  ...privacyEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

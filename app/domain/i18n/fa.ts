@@ -1,5 +1,6 @@
 import { resultsFa } from "./areas/results.fa";
 import { mailFa } from "./areas/mail.fa";
+import { privacyFa } from "./areas/privacy.fa";
 import { securityFa } from "./areas/security.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
 import { formatsFa } from "./areas/formats.fa";
@@ -175,4 +176,5 @@ export const fa: Record<MessageKey, string> = {
   ...myBallotFa,
   ...mailFa,
   ...securityFa,
+  ...privacyFa,
 };

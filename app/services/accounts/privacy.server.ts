@@ -48,7 +48,10 @@ export async function exportMyData(db: Db, scope: PlatformScope) {
     })
     .from(users)
     .where(eq(users.id, userId));
-  const [totp] = await db.select({ confirmedAt: userTotp.confirmedAt }).from(userTotp).where(eq(userTotp.userId, userId));
+  const [totp] = await db
+    .select({ confirmedAt: userTotp.confirmedAt })
+    .from(userTotp)
+    .where(eq(userTotp.userId, userId));
   const [roles, verified, commentRows, updateCommentRows, proposalRows, subscriptionRows, surveyRows, sessionRows] =
     await Promise.all([
       db
@@ -209,4 +212,3 @@ export async function deleteMyAccount(
     await tx.delete(outbox).where(and(eq(outbox.userId, userId), isNull(outbox.sentAt)));
   });
 }
-

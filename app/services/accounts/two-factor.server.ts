@@ -76,8 +76,7 @@ export async function twoFactorStatus(db: Db, scope: PlatformScope): Promise<Two
     enrolled,
     required,
     recoveryCodesLeft: left?.n ?? 0,
-    enrolling:
-      totp && !enrolled ? { secret: totp.secret, uri: otpauthUri(user?.email ?? "", totp.secret) } : null,
+    enrolling: totp && !enrolled ? { secret: totp.secret, uri: otpauthUri(user?.email ?? "", totp.secret) } : null,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   rounds,
   surveyQuestions,
   users,
+  userTotp,
 } from "../../../db/schema";
 import { type PhaseKind, phaseOrder } from "../../domain/rounds/phases";
 import { hashPassword } from "../accounts/auth.server";
@@ -27,6 +28,12 @@ import { scopeOf, systemActor, userActor } from "../scope";
 export const DEMO_SLUG = "demo";
 /** Demo data only: these accounts exist solely in a database seeded with `shora db seed-demo`. */
 export const DEMO_PASSWORD = "shora-demo-2026";
+/**
+ * Demo data only: the authenticator secret of the demo administrator and platform administrator, so
+ * `npm start` works with any authenticator app (ADR 0026). The demo staff member has none: signing in
+ * as them shows the enrolment.
+ */
+export const DEMO_TOTP_SECRET = "SHORADEMOSHORADEMOSHORADEMOSHORA";
 export const DEMO_ACCOUNTS = [
   { email: "admin@demo.shora.local", displayName: "Parisa Admin", role: "admin" as const },
   { email: "staff@demo.shora.local", displayName: "Sina Staff", role: "staff" as const },
@@ -97,6 +104,9 @@ export async function seedDemo(
       });
       if (account.role === "admin" || account.role === "staff") {
         await tx.insert(memberships).values({ userId: id, municipalityId, role: account.role });
+      }
+      if (account.role === "admin" || account.role === "platformAdmin") {
+        await tx.insert(userTotp).values({ userId: id, secret: DEMO_TOTP_SECRET, confirmedAt: now });
       }
     }
     const districtRows = [

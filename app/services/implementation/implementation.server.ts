@@ -1,6 +1,6 @@
 /** Implementation tracking of funded proposals: public board and timeline, staff updates, subscriptions, outbox. */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   envelopes,
@@ -252,7 +252,8 @@ export const UPDATE_COMMENT_MAX = 2000;
 export async function updateCommentsOf(db: Db, scope: Scope, { updateIds }: { updateIds: string[] }) {
   if (updateIds.length === 0) return [];
   const rows = await db
-    .select({ comment: updateComments, author: users.displayName })
+    // A deleted account's name is empty: the page shows "former account" (ADR 0026).
+    .select({ comment: updateComments, author: sql<string | null>`nullif(${users.displayName}, '')` })
     .from(updateComments)
     .innerJoin(users, eq(users.id, updateComments.userId))
     .innerJoin(implementationUpdates, eq(implementationUpdates.id, updateComments.updateId))

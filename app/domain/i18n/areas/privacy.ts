@@ -1,0 +1,47 @@
+/** UI strings of the privacy notice and of one's own data (merged into en.ts / fa.ts; ADR 0026). */
+export const privacyEn = {
+  "privacy.title": "Privacy: what Shora stores and why",
+  "privacy.footerLink": "Privacy",
+  "privacy.intro":
+    "Shora keeps as little about you as a fair vote needs. This page says in plain words what is stored, why, and who can see it.",
+  "privacy.account.title": "Your account",
+  "privacy.account.body":
+    "Your e-mail address, the name you chose, your language and your password. The password is stored only as an argon2id hash: nobody, not even the operators, can read it. Your sessions (the devices you are logged in on) are kept until you log out or they expire.",
+  "privacy.ids.title": "Your national ID",
+  "privacy.ids.body":
+    "Your national ID is never stored. When you verify, it is replaced by a keyed hash (HMAC-SHA-256 with a secret of the municipality), kept with your birth date, your district and your voter class, so that one person can verify only once. Without the municipality's secret, the hash reveals nothing.",
+  "privacy.ballots.title": "Your ballot",
+  "privacy.ballots.body":
+    "A ballot is stored under a voter key computed with a secret of the round, never with your name or account. That secret is kept outside the database and destroyed when the results are published; from then on nobody, not even the operators, can tell which ballot is yours. Cast times are then rounded to the day. A draft ballot you have not cast is sealed and deleted when you cast or when results are published.",
+  "privacy.public.title": "What anyone can see",
+  "privacy.public.body":
+    "Without an account, anyone can see proposals, comments with the name of their author, published results and the ballot files (choices without names), turnout per day, district and class, and the log of what staff did. Nobody can see your e-mail, your verification, whether you voted or how you voted.",
+  "privacy.staff.title": "What staff can see",
+  "privacy.staff.body":
+    "Council staff see verification records of their municipality (to verify and revoke people) and turnout counts, never who voted how. Every staff action is written in a public, hash-chained log under the staff member's name.",
+  "privacy.yourData.title": "Your data, your choice",
+  "privacy.yourData.body":
+    "On your account's privacy page you can download everything Shora holds about you as a file, and delete your account.",
+  "privacy.yourData.link": "My data: download or delete",
+  "privacy.mine.title": "My data",
+  "privacy.mine.download.title": "Download my data",
+  "privacy.mine.download.help":
+    "A JSON file with your account, verifications, comments, proposals, subscriptions and survey answers. It never contains the choices of your ballots: they are not linked to your account.",
+  "privacy.mine.download.submit": "Download my data",
+  "privacy.mine.delete.title": "Delete my account",
+  "privacy.mine.delete.help":
+    "Your e-mail, name and password are erased and you are logged out everywhere. Your comments stay, shown as written by a former account. A ballot you cast keeps counting: it never named you.",
+  "privacy.mine.delete.retention":
+    "Kept by {municipality}: your verification record (the hash of your ID, birth date, district and class), as its rules for verification records require, so that the same person cannot verify twice.",
+  "privacy.mine.delete.noRetention":
+    "No municipality has verified you: nothing is kept about you beyond your comments.",
+  "privacy.mine.delete.staff":
+    "Staff must first be removed from their roles by an administrator before deleting their account.",
+  "privacy.mine.delete.password": "Your password, to confirm",
+  "privacy.mine.delete.submit": "Delete my account",
+  "privacy.deleted": "Your account was deleted.",
+  "privacy.error.wrong_password": "That password is not right.",
+  "privacy.error.staff_member":
+    "Staff must first be removed from their roles by an administrator before deleting their account.",
+  "privacy.link": "Privacy and my data",
+} as const;
