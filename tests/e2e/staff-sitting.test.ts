@@ -131,7 +131,10 @@ describe("a round in one sitting", () => {
     await staff.getByLabel(t("paper.envelope")).selectOption({ label: "North district" });
     await staff.getByLabel(t("paper.choices"), { exact: true }).fill("1");
     await staff.getByRole("button", { name: t("paper.submitOne"), exact: true }).click();
-    await expect.poll(() => staff.getByRole("status").textContent()).toContain(t("paper.done", { count: 1 }));
+    await staff.locator('[role="status"], .error-summary').first().waitFor();
+    expect(await staff.locator('[role="status"], .error-summary').first().textContent()).toContain(
+      t("paper.done", { count: 1 }),
+    );
     expect(await staff.getByLabel(t("paper.nationalId"), { exact: true }).inputValue()).toBe("");
     expect(await staff.getByLabel(t("paper.birthDate"), { exact: true }).inputValue()).toBe("");
     expect(await staff.getByLabel(t("paper.choices"), { exact: true }).inputValue()).toBe("");
