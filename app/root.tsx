@@ -224,6 +224,7 @@ function errorPage(t: Translator, error: unknown): { title: string; body: string
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
+  const location = useLocation();
   const { title, body, status } = errorPage(t, error);
   return (
     <section className="error-page" data-status={status}>
@@ -231,7 +232,8 @@ export function ErrorBoundary() {
       <p>{body}</p>
       {status === 403 && isRouteErrorResponse(error) && (error.data as ErrorPayload)?.reason === "login" ? (
         <p>
-          <Link to="/login">{t("nav.login")}</Link>
+          {/* Brought back here after logging in (the login page keeps only same-site paths). */}
+          <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{t("nav.login")}</Link>
         </p>
       ) : null}
       <p>

@@ -6,17 +6,23 @@ import { roleLabel } from "../components/labels";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
-import { observer } from "../services/scope";
+import { observer, userActor } from "../services/scope";
+import { optionalUser } from "../web/guards.server";
+import { staffMunicipalities } from "../services/staff/dashboard.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
 
 /** Public: anyone may see which municipalities run rounds here. */
-export async function loader({ context }: LoaderFunctionArgs) {
-  const [municipalities, demo] = await Promise.all([
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await optionalUser(request, context);
+  const [municipalities, demo, workplaces] = await Promise.all([
     listMunicipalities(context.db, { actor: observer }),
     demoAccountsPresent(context.db),
+    current ? staffMunicipalities(context.db, { actor: userActor(current.user) }) : [],
   ]);
   return json({
+    // Staff land here after logging in: a link to what needs them in each municipality they work for.
+    workplaces: workplaces.map((w) => ({ slug: w.slug, name: w.name })),
     municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })),
     demoAccounts: demo ? DEMO_ACCOUNTS.map((a) => ({ ...a, password: DEMO_PASSWORD })) : [],
   });
@@ -25,10 +31,24 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export default function Index() {
   const t = useT();
   const locale = useLocale();
-  const { municipalities, demoAccounts } = useLoaderData<typeof loader>();
+  const { municipalities, demoAccounts, workplaces } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("app.tagline")}</h1>
+      {workplaces.length > 0 ? (
+        <section className="notice" aria-labelledby="workplaces">
+          <h2 id="workplaces">{t("staff.dashboard.yourMunicipalities")}</h2>
+          <ul>
+            {workplaces.map((w) => (
+              <li key={w.slug}>
+                <Link to={`/m/${w.slug}/admin`}>
+                  {t("staff.dashboard")} — {pickText(w.name, locale)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <h2>{t("home.title")}</h2>
       <p>{t("home.intro")}</p>
       {municipalities.length === 0 ? (

@@ -27,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     districts: overview.districts.map((d) => ({ code: d.code, name: d.name })),
     rounds: roundList.map((r) => ({ slug: r.slug, kind: r.kind, title: r.title, currentPhase: r.currentPhase })),
     isStaff: role !== null,
+    loggedIn: current !== null,
   });
 }
 
@@ -43,7 +44,15 @@ export default function MunicipalityHome() {
         </p>
       ) : null}
       <p>
-        <Link to={`/m/${data.municipality.slug}/verify`}>{t("verification.title")}</Link>
+        <Link
+          to={
+            data.loggedIn
+              ? `/m/${data.municipality.slug}/verify`
+              : `/login?next=${encodeURIComponent(`/m/${data.municipality.slug}/verify`)}`
+          }
+        >
+          {t("verification.title")}
+        </Link>
       </p>
       <h2>{t("municipality.rounds")}</h2>
       {data.rounds.length === 0 ? (

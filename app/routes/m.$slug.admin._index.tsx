@@ -1,13 +1,14 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { pickText } from "../domain/i18n";
 import { requireStaff } from "../web/guards.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { membersOf } from "../services/accounts/memberships.server";
 import { phaseLabel, roleLabel } from "../components/labels";
+import { staffDashboard } from "../services/staff/dashboard.server";
+import { formatDay, formatNumber, pickText } from "../domain/i18n";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
@@ -18,13 +19,19 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, role, user } = await requireStaff(request, context, params.slug);
   const scope = scopeOf(municipality, userActor(user));
-  const [roundList, members] = await Promise.all([roundsOf(context.db, scope), membersOf(context.db, scope)]);
+  const [roundList, members, needs] = await Promise.all([
+    roundsOf(context.db, scope),
+    membersOf(context.db, scope),
+    staffDashboard(context.db, scope),
+  ]);
   const staff = members.map((m) => ({ displayName: m.displayName, role: m.role }));
   return json({
     municipality: { slug: municipality.slug, name: municipality.name },
     role,
     rounds: roundList.map((r) => ({ slug: r.slug, title: r.title, currentPhase: r.currentPhase })),
     staff,
+    needs,
+    timeZone: municipality.timeZone,
   });
 }
 
@@ -37,6 +44,7 @@ export default function StaffDashboard() {
     <>
       <h1>{t("admin.title", { municipality: name })}</h1>
       <p>{t("admin.intro", { municipality: name })}</p>
+      <NeedsYou />
       <h2>{t("admin.roundsCount")}</h2>
       <ul className="staff-nav-list">
         <li>
@@ -84,5 +92,65 @@ export default function StaffDashboard() {
         ))}
       </ul>
     </>
+  );
+}
+
+/** What needs the staff now: each line links to the page where it is done. */
+function NeedsYou() {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const base = `/m/${data.municipality.slug}/admin`;
+  const { needs } = data;
+  const nothing =
+    needs.toReview.length === 0 &&
+    needs.flaggedComments === 0 &&
+    needs.verificationsWaiting === 0 &&
+    needs.endingSoon.length === 0;
+  return (
+    <section aria-labelledby="needs-you" className="panel">
+      <h2 id="needs-you">{t("staff.dashboard")}</h2>
+      {nothing ? <p>{t("staff.dashboard.nothing")}</p> : null}
+      <ul>
+        {needs.toReview.map((r) => (
+          <li key={r.slug}>
+            <Link to={`${base}/rounds/${r.slug}/proposals`}>
+              {t("staff.dashboard.review")} — {pickText(r.title, locale)}
+            </Link>
+            : <span className="num">{formatNumber(locale, r.count)}</span>
+          </li>
+        ))}
+        {needs.flaggedComments > 0 ? (
+          <li>
+            <Link to={`${base}/moderation`}>{t("staff.dashboard.flagged")}</Link>:{" "}
+            <span className="num">{formatNumber(locale, needs.flaggedComments)}</span>
+          </li>
+        ) : null}
+        {needs.verificationsWaiting > 0 ? (
+          <li>
+            <Link to={`${base}/verifications`}>{t("staff.dashboard.verifications")}</Link>:{" "}
+            <span className="num">{formatNumber(locale, needs.verificationsWaiting)}</span>
+          </li>
+        ) : null}
+      </ul>
+      {needs.endingSoon.length > 0 ? (
+        <>
+          <h3>{t("staff.dashboard.endingSoon")}</h3>
+          <ul>
+            {needs.endingSoon.map((r) => (
+              <li key={r.slug}>
+                <Link to={`${base}/rounds/${r.slug}`}>
+                  {t("staff.dashboard.endsOn", {
+                    round: pickText(r.title, locale),
+                    phase: t(phaseLabel[r.phase]),
+                    day: formatDay(locale, r.endsOn),
+                  })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
   );
 }

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
   const districtRows = await districtsOf(context.db, scope);
-  const envelopeName = new Map(found.envelopes.map((e) => [e.id, { slug: e.slug, name: e.name }]));
+  const envelopeName = new Map(found.envelopes.map((e) => [e.id, { slug: e.slug, name: e.name, amount: e.amount }]));
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
@@ -49,6 +49,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       cost: p.cost,
       status: p.status,
       envelope: envelopeName.get(p.envelopeId),
+      // Costs more than its envelope holds: it can never be funded (a warning, not a refusal).
+      overEnvelope: p.cost > (envelopeName.get(p.envelopeId)?.amount ?? Number.POSITIVE_INFINITY),
       rejectionReason: p.rejectionReason,
       feasibilityNote: p.feasibilityNote,
       officialResponse: p.officialResponse,
@@ -74,7 +76,13 @@ const reviewSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-type Outcome = { errors: FieldErrors | null; values: Record<string, string>; done: string | null };
+type Outcome = {
+  errors: FieldErrors | null;
+  values: Record<string, string>;
+  done: string | null;
+  notice?: string;
+  warning?: string;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
@@ -95,12 +103,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return formFailure(400, parsed.errors, values);
   }
   const input = parsed.data;
+  let warning: string | undefined;
   try {
     if (input.intent === "create") {
       const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
       const parsed = parseProposalForm(form, t, districtIds);
       if (!parsed.ok) return formFailure(400, parsed.errors, { ...parsed.values, intent });
-      await createStaffProposal(context.db, scope, { roundSlug, proposal: parsed.data });
+      const created = await createStaffProposal(context.db, scope, { roundSlug, proposal: parsed.data });
+      if (created.overEnvelope !== null)
+        warning = t("staff.overEnvelope", { amount: formatMoney(requestLocale(request), created.overEnvelope, access.municipality.currency) });
     } else if (input.intent === "accept") {
       await reviewProposal(context.db, scope, {
         roundSlug,
@@ -123,7 +134,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return roundRefusalResponse(error, t, { intent, proposalId: String(form.get("proposalId") ?? "") });
   }
-  return json<Outcome>({ errors: null, values: {}, done: intent });
+  const notice = intent === "accept" || intent === "reject" ? t("staff.reviewed") : t("rounds.saved");
+  return json<Outcome>({ errors: null, values: {}, done: intent, notice, warning });
 }
 
 export default function StaffProposals() {
@@ -141,6 +153,8 @@ export default function StaffProposals() {
         {t("rounds.proposals")} — {pickText(data.round.title, locale)}
       </h1>
       {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
+      <Notice text={result && "notice" in result ? result.notice : null} />
+      {result && "warning" in result && result.warning ? <p className="notice warning">{result.warning}</p> : null}
       <ErrorSummary errors={errors} />
       <table>
         <thead>
@@ -160,7 +174,10 @@ export default function StaffProposals() {
                 </Link>
               </td>
               <td>{p.envelope ? pickText(p.envelope.name, locale) : ""}</td>
-              <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+              <td className="num">
+                {formatMoney(locale, p.cost, data.currency)}
+                {p.overEnvelope ? <strong className="warning"> {t("staff.overEnvelopeShort")}</strong> : null}
+              </td>
               <td className="status">{t(proposalStatusLabel[p.status])}</td>
             </tr>
           ))}
@@ -173,6 +190,16 @@ export default function StaffProposals() {
           </summary>
           <p>{pickText(p.body, locale)}</p>
           {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}
+          {p.overEnvelope && p.envelope ? (
+            <p className="notice warning">
+              {t("staff.overEnvelope", { amount: formatMoney(locale, p.envelope.amount, data.currency) })}
+            </p>
+          ) : null}
+          {p.feasibilityNote ? (
+            <p>
+              <strong>{t("rounds.proposal.feasibility")}</strong>: {p.feasibilityNote}
+            </p>
+          ) : null}
           {!data.frozen && ["submitted", "accepted", "rejected"].includes(p.status) ? (
             <>
               <PostForm noValidate>

@@ -217,7 +217,15 @@ export default function RoundPage() {
           </h3>
           {data.currentPhase === "voting" ? (
             <p>
-              <Link className="button" to={`${base}/vote/${e.slug}`}>
+              {/* A visitor is sent to log in first and brought back to the ballot. */}
+              <Link
+                className="button"
+                to={
+                  data.loggedIn
+                    ? `${base}/vote/${e.slug}`
+                    : `/login?next=${encodeURIComponent(`${base}/vote/${e.slug}`)}`
+                }
+              >
                 {t("vote.link")}: {pickText(e.name, locale)}
               </Link>
             </p>

@@ -48,7 +48,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     currency: municipality.currency,
     timeZone: municipality.timeZone,
     round: { slug: found.round.slug, title: found.round.title },
-    envelope: { name: found.envelope.name },
+    envelope: { name: found.envelope.name, amount: found.envelope.amount },
     proposal: {
       id: p.id,
       title: p.title,
@@ -154,6 +154,11 @@ export default function ProposalPage() {
         {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
         <span className="status">{t(proposalStatusLabel[p.status])}</span>
       </p>
+      {p.cost > data.envelope.amount ? (
+        <p className="notice warning">
+          {t("staff.overEnvelope", { amount: formatMoney(locale, data.envelope.amount, data.currency) })}
+        </p>
+      ) : null}
       {p.location ? <p>{p.location}</p> : null}
       <div className="prose" style={{ whiteSpace: "pre-line" }}>
         {pickText(p.body, locale)}

@@ -388,7 +388,10 @@ export default function Vote() {
       ) : null}
       {data.weight === null ? (
         <p className="notice">
-          {t("vote.notEligible")} <Link to={`${base}/eligibility`}>{t("vote.whyLink")}</Link>
+          {t("vote.notEligible")} <Link to={`${base}/eligibility`}>{t("vote.whyLink")}</Link> ·{" "}
+          <Link to={`/m/${data.slug}/verify?next=${encodeURIComponent(`${base}/vote/${data.envelope.slug}`)}`}>
+            {t("verification.title")}
+          </Link>
         </p>
       ) : (
         <p>{t("vote.weight", { weight: data.weight })}</p>

@@ -6,6 +6,7 @@ import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { validateForm } from "../web/forms.server";
+import { safeRedirect } from "../web/redirects.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { verificationRefusal } from "../web/refusal-messages/verification";
@@ -24,7 +25,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const scope = scopeOf(municipality, userActor(user));
   const status = await verificationStatus(context.db, scope);
   const standings = status.verified ? await roundStandings(context.db, scope) : [];
+  // Where the resident was going (a ballot): brought back there once verified; same-site paths only.
+  const next = safeRedirect(new URL(request.url).searchParams.get("next"), "next", "");
   return json({
+    next,
     slug: municipality.slug,
     name: municipality.name,
     timeZone: municipality.timeZone,
@@ -70,7 +74,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return verificationRefusal(error, t, { intent, code });
   }
-  return redirect(`/m/${municipality.slug}/verify?done=1`);
+  const next = safeRedirect(form.get("next"), "next", "");
+  return redirect(next || `/m/${municipality.slug}/verify?done=1`);
 }
 
 export default function Verify() {
@@ -150,6 +155,7 @@ export default function Verify() {
           {intent !== "letter" ? <ErrorSummary errors={errors} /> : null}
           <PostForm noValidate aria-labelledby="census">
             <input type="hidden" name="intent" value="census" />
+            {data.next ? <input type="hidden" name="next" value={data.next} /> : null}
             <Field
               name="nationalId"
               label={t("verification.nationalId")}
@@ -174,6 +180,7 @@ export default function Verify() {
           {intent === "letter" ? <ErrorSummary errors={errors} /> : null}
           <PostForm noValidate aria-labelledby="letter">
             <input type="hidden" name="intent" value="letter" />
+            {data.next ? <input type="hidden" name="next" value={data.next} /> : null}
             <Field
               name="code"
               label={t("verification.code")}

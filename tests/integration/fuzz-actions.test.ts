@@ -286,10 +286,11 @@ const ACTIONS: ActionRoute[] = [
     reach: ["resident", "author", "verified"],
     runs: 20,
     params: inMunicipality,
-    intents: { letter: ["code"], census: ["nationalId", "birthDate"] },
+    intents: { letter: ["code", "next"], census: ["nationalId", "birthDate", "next"] },
     values: (w, _p, k) => {
       const person = nth(w.census.slice(1), k);
       return {
+        next: pick(["/m/first"], ["//evil.example", "https://evil.example"]),
         code: pick(
           [nth(w.letterCodes, k), nth(w.letterCodes, k).toLowerCase().replaceAll("-", " ")],
           ["IOL0-0000-0000", "ZZZZ-ZZZZ-ZZZZ-Z"],

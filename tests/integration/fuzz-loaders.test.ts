@@ -242,7 +242,13 @@ const LOADERS: LoaderRoute[] = [
         envelope: anyOf(t.envelopes[t.rounds.voting], plain),
       }),
   },
-  { file: "m.$slug.verify.tsx", reach: ["resident", "verified", "author"], runs: 6, params: inMunicipality },
+  {
+    file: "m.$slug.verify.tsx",
+    reach: ["resident", "verified", "author"],
+    runs: 6,
+    params: inMunicipality,
+    query: (_t, _w, plain) => ({ next: anyOf(["/m/first", "//evil.example", "https://evil.example"], plain) }),
+  },
 ];
 
 /* ------------------------------------------------------------------ requests */

@@ -9,6 +9,7 @@ import type { Database } from "../../db/client";
 import { actionLog, phases } from "../../db/schema";
 import * as staffRound from "../../app/routes/m.$slug.admin.rounds.$round._index";
 import * as staffTally from "../../app/routes/m.$slug.admin.rounds.$round.tally";
+import * as staffProposals from "../../app/routes/m.$slug.admin.rounds.$round.proposals";
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import { BallotRefused } from "../../app/services/ballots/ballots.server";
@@ -185,5 +186,33 @@ describe("publication", () => {
     const observer = await signIn(database.db, null);
     const page = await body(await call(roundPage.loader, observer, observer.get("/"), t.params));
     expect(page.currentPhase).toBe("published");
+  });
+});
+
+describe("proposals over their envelope, reviews", () => {
+  it("warns about a proposal costing more than its envelope, says a review was saved, shows the note again", async () => {
+    const t = await setup("review");
+    const created = await call(
+      staffProposals.action,
+      t.staff,
+      t.staff.post("/", { intent: "create", envelopeSlug: "city", titleEn: "Stadium", bodyEn: "Big", cost: "20000" }),
+      t.params,
+    );
+    expect(created.status).toBe(200);
+    expect((await body(created)).warning).toContain("costs more than its envelope");
+    const list = await body(await call(staffProposals.loader, t.staff, t.staff.get("/"), t.params));
+    const stadium = list.proposals.find((p: { title: { en: string } }) => p.title.en === "Stadium");
+    const trees = list.proposals.find((p: { title: { en: string } }) => p.title.en === "Trees");
+    expect([stadium.overEnvelope, trees.overEnvelope]).toEqual([true, false]);
+
+    const reviewed = await call(
+      staffProposals.action,
+      t.staff,
+      t.staff.post("/", { intent: "accept", proposalId: trees.id, cost: "4000", feasibilityNote: "Needs a permit" }),
+      t.params,
+    );
+    expect((await body(reviewed)).notice).toBe("Review saved.");
+    const again = await body(await call(staffProposals.loader, t.staff, t.staff.get("/"), t.params));
+    expect(again.proposals.find((p: { id: string }) => p.id === trees.id).feasibilityNote).toBe("Needs a permit");
   });
 });

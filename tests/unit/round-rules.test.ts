@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rulesFrozen } from "../../app/domain/rounds/phases";
-import { advancePhases, checkEnvelope, checkPhases } from "../../app/domain/rounds/rules";
+import { currentPhase, rulesFrozen } from "../../app/domain/rounds/phases";
+import { advancePhases, checkEnvelope, checkPhases, startPhaseNow } from "../../app/domain/rounds/rules";
 
 const base = {
   ballotType: "approval" as const,
@@ -129,5 +129,41 @@ describe("envelope rules", () => {
       { code: "share_out_of_range", field: "minSpendShare" },
     ]);
     expect(checkEnvelope({ ...base, amount: 10, ballotType: "k-approval", maxProjects: 3 }, 3)).toEqual([]);
+  });
+});
+
+describe("phase changes now (ADR 0028)", () => {
+  const day = "2026-01-10";
+  const round = [
+    { kind: "review" as const, startsOn: "2026-01-10", endsOn: "2026-01-12" },
+    { kind: "voting" as const, startsOn: "2026-01-13", endsOn: "2026-01-20" },
+    { kind: "tallying" as const, startsOn: "2026-01-21", endsOn: "2026-01-22" },
+  ];
+
+  it("opens voting on the day review began: review closes today, voting is current", () => {
+    const opened = startPhaseNow(round, "voting", day);
+    expect(opened).toMatchObject({ ok: true, from: "review", to: "voting", closed: ["review"] });
+    if (!opened.ok) throw new Error("refused");
+    expect(opened.phases.map((p) => [p.kind, p.startsOn, p.endsOn])).toEqual([
+      ["review", "2026-01-10", "2026-01-10"],
+      ["voting", "2026-01-10", "2026-01-20"],
+      ["tallying", "2026-01-21", "2026-01-22"],
+    ]);
+    const stored = opened.phases.map((p) => (opened.closed.includes(p.kind) ? { ...p, closedAt: "now" } : p));
+    expect(currentPhase(stored, day)?.kind).toBe("voting");
+    expect(checkPhases(stored)).toEqual([]);
+    // Without the close, the same days overlap.
+    expect(checkPhases(opened.phases).map((v) => v.code)).toEqual(["phase_overlap"]);
+
+    const closed = startPhaseNow(stored, "tallying", day);
+    if (!closed.ok) throw new Error("refused");
+    expect(closed.closed).toEqual(["voting"]);
+    expect(closed.phases.find((p) => p.kind === "voting")?.endsOn).toBe(day);
+    const after = closed.phases.map((p) => (closed.closed.includes(p.kind) ? { ...p, closedAt: "now" } : p));
+    expect(currentPhase(after, day)?.kind).toBe("tallying");
+    // Voting never reopens.
+    expect(startPhaseNow(after, "voting", day)).toEqual({ ok: false, code: "phase_passed" });
+    expect(startPhaseNow(after, "tallying", day)).toEqual({ ok: false, code: "already_current" });
+    expect(startPhaseNow(after, "published", day)).toEqual({ ok: false, code: "no_such_phase" });
   });
 });

@@ -512,7 +512,8 @@ export async function createStaffProposal(
       roundId: round.id,
       after: { envelope: envelope.slug, title: input.title, cost: input.cost },
     });
-    return { id };
+    // Accepted, with a warning: a proposal costing more than its envelope can never be funded.
+    return { id, overEnvelope: input.cost > envelope.amount ? envelope.amount : null };
   });
 }
 
