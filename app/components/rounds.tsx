@@ -1,4 +1,5 @@
 import { type MessageKey, pickText } from "../domain/i18n";
+import { typedDay } from "../domain/i18n/days";
 import { phaseKinds } from "../domain/rounds/phases";
 import { Field } from "./forms";
 import { useLocale, useT } from "./i18n";
@@ -143,27 +144,32 @@ export function SelectField({
 /** Start and end day of every phase (empty = skipped). */
 export function PhaseFields({ values, errors, timeZone }: { values: Values; errors: Errors; timeZone: string }) {
   const t = useT();
+  const locale = useLocale();
+  // Persian pages: Solar Hijri days typed as text (the browser's date picker is Gregorian only); ADR 0029.
+  const dayType = locale === "fa" ? "text" : "date";
+  const dayHint = locale === "fa" ? t("format.day.hint") : undefined;
   return (
     <fieldset className="phase-fields">
       <legend>{t("round.phases")}</legend>
       <p className="hint">{t("rounds.phasesHelp", { timeZone })}</p>
+      {dayHint ? <p className="hint">{dayHint}</p> : null}
       {phaseKinds.map((kind) => {
         const phase = t(phaseLabel[kind]);
         return (
           <div key={kind} className="phase-row">
             <Field
               name={`${kind}.startsOn`}
-              type="date"
+              type={dayType}
               label={t("rounds.phaseStart", { phase })}
-              defaultValue={values[`${kind}.startsOn`]}
+              defaultValue={typedDay(locale, values[`${kind}.startsOn`])}
               error={errors?.[`${kind}.startsOn`]}
               dir="ltr"
             />
             <Field
               name={`${kind}.endsOn`}
-              type="date"
+              type={dayType}
               label={t("rounds.phaseEnd", { phase })}
-              defaultValue={values[`${kind}.endsOn`]}
+              defaultValue={typedDay(locale, values[`${kind}.endsOn`])}
               error={errors?.[`${kind}.endsOn`]}
               dir="ltr"
             />

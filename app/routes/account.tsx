@@ -49,6 +49,8 @@ export default function Account() {
   const t = useT();
   const locale = useLocale();
   const { user, sessions, roles } = useLoaderData<typeof loader>();
+  // Sessions belong to no municipality: shown in the zone of the person's first council, else UTC.
+  const sessionZone = roles[0]?.timeZone ?? "UTC";
   return (
     <>
       <h1>{t("account.title")}</h1>
@@ -75,7 +77,7 @@ export default function Account() {
         {sessions.map((s) => (
           <li key={s.fingerprint}>
             <code>{s.fingerprint}</code> —{" "}
-            {t("account.sessionExpires", { date: formatDateTime(locale, new Date(s.expiresAt), "UTC") })}
+            {t("account.sessionExpires", { date: formatDateTime(locale, new Date(s.expiresAt), sessionZone) })}
           </li>
         ))}
       </ul>

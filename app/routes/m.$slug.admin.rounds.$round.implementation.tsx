@@ -20,6 +20,7 @@ import { scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
 import { implementationStatusLabel } from "../components/labels";
 import { wholeNumber } from "../domain/i18n/numbers";
+import { parseTypedDay, typedDay } from "../domain/i18n/days";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("implementation.manage"), data && pickText(data.round.title, locale)]);
@@ -43,9 +44,11 @@ const schema = z.object({
   status: z.enum(IMPLEMENTATION_STATUSES),
   progress: wholeNumber(z.number().int().min(0).max(100)),
   spent: wholeNumber(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
+  // Typed in either calendar (Solar Hijri on Persian pages), stored as an ISO day (ADR 0029).
   expectedCompletion: z
     .string()
     .trim()
+    .transform((v) => (v === "" ? v : (parseTypedDay(v) ?? v)))
     .refine((v) => v === "" || isRealDay(v))
     .optional()
     .default(""),
@@ -168,9 +171,9 @@ export default function StaffImplementation() {
               <Field
                 id={`expectedCompletion-${i.id}`}
                 name="expectedCompletion"
-                type="date"
+                type={locale === "fa" ? "text" : "date"}
                 label={t("implementation.expected")}
-                defaultValue={mine ? failed.expectedCompletion : (i.expectedCompletion ?? "")}
+                defaultValue={mine ? failed.expectedCompletion : typedDay(locale, i.expectedCompletion ?? "")}
                 error={errors?.expectedCompletion}
                 dir="ltr"
               />

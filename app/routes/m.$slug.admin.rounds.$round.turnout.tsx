@@ -5,6 +5,9 @@ import { useLocale, useT } from "../components/i18n";
 import { RoundStaffNav } from "../components/staff-nav";
 import { formatDay, formatNumber, pickText } from "../domain/i18n";
 import { turnoutOf } from "../services/ballots/ballots.server";
+import { districtsOf } from "../services/tenancy/municipality.server";
+import { voterClassNames } from "../services/verification/eligibility.server";
+import { type Channel, channelLabel } from "../components/labels";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { scopeOf, userActor } from "../services/scope";
@@ -16,14 +19,20 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 /** Staff see who-many (never who or how) has voted, during voting. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, user } = await requireStaff(request, context, params.slug);
-  const turnout = await turnoutOf(context.db, scopeOf(municipality, userActor(user)), {
-    roundSlug: params.round ?? "",
-  });
+  const scope = scopeOf(municipality, userActor(user));
+  const [turnout, districtRows, classNames] = await Promise.all([
+    turnoutOf(context.db, scope, { roundSlug: params.round ?? "" }),
+    districtsOf(context.db, scope),
+    voterClassNames(context.db, scope),
+  ]);
   if (!turnout) throw notFound("round");
   const { round, rows } = turnout;
   return json({
     slug: municipality.slug,
     round: { slug: round.slug, title: round.title },
+    // Districts and classes by name, never by id or code.
+    districtNames: Object.fromEntries(districtRows.map((d) => [d.id, d.name])),
+    classNames,
     rows: rows.map((r) => ({
       day: r.day,
       district: r.district,
@@ -75,9 +84,9 @@ export default function Turnout() {
               {data.rows.map((r) => (
                 <tr key={`${r.day}-${r.district}-${r.voterClass}-${r.channel}`}>
                   <td>{formatDay(locale, r.day)}</td>
-                  <td>{r.district}</td>
-                  <td>{r.voterClass}</td>
-                  <td>{r.channel}</td>
+                  <td>{data.districtNames[r.district] ? pickText(data.districtNames[r.district], locale) : "—"}</td>
+                  <td>{pickText(data.classNames[r.voterClass], locale) || r.voterClass}</td>
+                  <td>{r.channel in channelLabel ? t(channelLabel[r.channel as Channel]) : r.channel}</td>
                   <td className="num">{formatNumber(locale, r.voters)}</td>
                 </tr>
               ))}

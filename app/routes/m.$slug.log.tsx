@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
+import { actionLabel } from "../components/labels";
 import { formatDateTime, pickText } from "../domain/i18n";
 import { listActions } from "../services/action-log/action-log.server";
 import { requireMunicipality } from "../web/guards.server";
@@ -38,6 +39,7 @@ export default function ActionLogPage() {
   const t = useT();
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
+  const actionName = (a: string) => (Object.hasOwn(actionLabel, a) ? t(actionLabel[a]) : a);
   const query = (page: number) => {
     const q = new URLSearchParams();
     if (data.filters.round) q.set("round", data.filters.round);
@@ -73,7 +75,7 @@ export default function ActionLogPage() {
           defaultValue={data.filters.action}
           options={[
             { value: "", label: t("actionLog.anyAction") },
-            ...data.actions.map((a) => ({ value: a, label: a })),
+            ...data.actions.map((a) => ({ value: a, label: actionName(a) })),
           ]}
         />
         <button type="submit">{t("actionLog.apply")}</button>
@@ -101,9 +103,7 @@ export default function ActionLogPage() {
                   <td className="num">{e.seq}</td>
                   <td>{formatDateTime(locale, new Date(e.at), data.timeZone)}</td>
                   <td>{e.actor}</td>
-                  <td dir="ltr">
-                    <code>{e.action}</code>
-                  </td>
+                  <td>{actionName(e.action)}</td>
                   <td dir="ltr">
                     <code>{e.target}</code>
                   </td>

@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
-import { formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { backArrow, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import {
   type Stance,
   addComment,
@@ -146,7 +146,9 @@ export default function ProposalPage() {
   return (
     <>
       <p>
-        <Link to={base}>← {t("proposal.back")}</Link>
+        <Link to={base}>
+          {backArrow(locale)} {t("proposal.back")}
+        </Link>
       </p>
       <h1>{pickText(p.title, locale)}</h1>
       <p>

@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { type LocalizedText, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { validateForm } from "../web/forms.server";
 import { safeRedirect } from "../web/redirects.server";
@@ -11,7 +11,7 @@ import { requireMunicipality, requireUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { verificationRefusal } from "../web/refusal-messages/verification";
 import { scopeOf, userActor } from "../services/scope";
-import { roundStandings } from "../services/verification/eligibility.server";
+import { roundStandings, voterClassNames } from "../services/verification/eligibility.server";
 import { verificationStatus, verifyByCensus, verifyByLetter } from "../services/verification/self-verification.server";
 import { VerificationRefused } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
@@ -27,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const standings = status.verified ? await roundStandings(context.db, scope) : [];
   // Where the resident was going (a ballot): brought back there once verified; same-site paths only.
   const next = safeRedirect(new URL(request.url).searchParams.get("next"), "next", "");
+  const classNames: Record<string, LocalizedText> = status.verified ? await voterClassNames(context.db, scope) : {};
   return json({
     next,
     slug: municipality.slug,
@@ -34,6 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeZone: municipality.timeZone,
     status,
     standings,
+    classNames,
   });
 }
 
@@ -105,7 +107,7 @@ export default function Verify() {
           <p data-testid="verification-status">
             {t("verification.status.verified", {
               district: v.district ? pickText(v.district.name, locale) : "",
-              voterClass: v.voterClass,
+              voterClass: pickText(data.classNames[v.voterClass], locale) || v.voterClass,
             })}
           </p>
           <p>

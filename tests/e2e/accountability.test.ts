@@ -43,7 +43,10 @@ describe("accountability journey", () => {
     const observer = await (await env.browser.newContext({ locale: "fa-IR" })).newPage();
     await observer.goto(`${env.app.url}/m/demo/log`);
     expect(await observer.locator("html").getAttribute("dir")).toBe("rtl");
-    expect(await observer.locator("table").textContent()).toContain("implementation.update");
+    // Actions by their name in the page's language, in the table and the filter, never by code.
+    expect(await observer.locator("table").textContent()).toContain("انتشار گزارش اجرا");
+    expect(await observer.locator("table").textContent()).not.toContain("implementation.update");
+    expect(await observer.locator("select[name=action]").textContent()).not.toMatch(/[a-z]+\.[a-z_]+/);
     await axe(observer, "action log (fa)");
     const download = await observer.request.get(`${env.app.url}/m/demo/action-log.jsonl`);
     expect(download.status()).toBe(200);

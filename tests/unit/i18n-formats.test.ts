@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatMoney, formatPercent } from "../../app/domain/i18n";
+import { backArrow, formatDateTime, formatMoney, formatPercent } from "../../app/domain/i18n";
 import { fa } from "../../app/domain/i18n/fa";
 
 describe("formats on Persian and English pages", () => {
@@ -21,6 +21,11 @@ describe("formats on Persian and English pages", () => {
     expect(formatDateTime("fa", at, "Asia/Tehran")).toBe("۱۶ آذر ۱۴۰۵، ۱۴:۰۵ به وقت تهران");
     expect(formatDateTime("en", at, "America/Los_Angeles")).toBe("7 Dec 2026, 02:35 Los Angeles time");
     expect(formatDateTime("fa", at, "Europe/Madrid")).toMatch(/^۱۶ آذر ۱۴۰۵، ۱۱:۳۵ \(.+\)$/);
+  });
+
+  it("point back links to where the reader came from", () => {
+    expect(backArrow("en")).toBe("←");
+    expect(backArrow("fa")).toBe("→");
   });
 
   it("spell رأی one way in Persian", () => {

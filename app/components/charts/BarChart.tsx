@@ -1,4 +1,5 @@
 import { type ComponentType, useEffect, useState } from "react";
+import { barChartScales } from "./scales";
 
 export interface BarChartData {
   labels: string[];
@@ -45,11 +46,7 @@ export function BarChart({
           maintainAspectRatio: false,
           locale: rtl ? "fa-IR" : "en",
           plugins: { legend: { rtl, position: "top" } },
-          scales: horizontal
-            ? { y: { position: rtl ? "right" : "left", stacked }, x: { reverse: rtl, stacked } }
-            : stacked
-              ? { x: { stacked }, y: { stacked } }
-              : undefined,
+          scales: barChartScales({ horizontal, rtl, stacked }),
         }}
       />
     </div>

@@ -12,6 +12,11 @@ export function direction(locale: Locale): "rtl" | "ltr" {
   return locale === "fa" ? "rtl" : "ltr";
 }
 
+/** The arrow of a "back" link: it points to where the reader came from, left in LTR, right in RTL. */
+export function backArrow(locale: Locale): string {
+  return direction(locale) === "rtl" ? "→" : "←";
+}
+
 export type Params = Record<string, string | number>;
 
 /**

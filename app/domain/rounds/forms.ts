@@ -3,6 +3,7 @@ import type { LocalizedText } from "../i18n";
 import { type DatedPhase, phaseKinds } from "./phases";
 import type { RuleViolation } from "./rules";
 import { optionalWholeNumber, wholeNumber } from "../i18n/numbers";
+import { parseTypedDay } from "../i18n/days";
 
 const optionalText = (max: number) => z.string().trim().max(max).optional().default("");
 
@@ -28,7 +29,11 @@ export const newRoundSchema = roundTextsSchema.extend({
   kind: z.enum(["budgeting", "consultation"]),
 });
 
-/** Reads `<phase>.startsOn` / `<phase>.endsOn` fields; a phase with both empty is skipped. */
+/**
+ * Reads `<phase>.startsOn` / `<phase>.endsOn` fields; a phase with both empty is skipped. A day may be
+ * typed in either calendar (Solar Hijri on Persian pages) and is stored as a Gregorian ISO day; what
+ * cannot be read is kept as typed, for the rules to name (ADR 0029).
+ */
 export function phasesFromForm(form: FormData): { phases: DatedPhase[]; violations: RuleViolation[] } {
   const phases: DatedPhase[] = [];
   const violations: RuleViolation[] = [];
@@ -44,7 +49,7 @@ export function phasesFromForm(form: FormData): { phases: DatedPhase[]; violatio
       });
       continue;
     }
-    phases.push({ kind, startsOn, endsOn });
+    phases.push({ kind, startsOn: parseTypedDay(startsOn) ?? startsOn, endsOn: parseTypedDay(endsOn) ?? endsOn });
   }
   return { phases, violations };
 }

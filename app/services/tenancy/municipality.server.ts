@@ -68,7 +68,12 @@ export async function roleIn(db: Db, scope: Scope): Promise<MembershipRole | nul
 export async function membershipsOf(db: Db, scope: PlatformScope) {
   const userId = actorUserId(scope);
   return db
-    .select({ role: memberships.role, slug: municipalities.slug, name: municipalities.name })
+    .select({
+      role: memberships.role,
+      slug: municipalities.slug,
+      name: municipalities.name,
+      timeZone: municipalities.timeZone,
+    })
     .from(memberships)
     .innerJoin(municipalities, eq(memberships.municipalityId, municipalities.id))
     .where(eq(memberships.userId, userId))

@@ -329,6 +329,22 @@ export async function knownVoterClasses(db: Db, scope: Scope): Promise<string[]>
   return [...new Set([...fromCensus, ...fromRounds.map((r) => r.code)])].sort();
 }
 
+/**
+ * The names staff gave each voter class code in the municipality's rounds (the newest round's name
+ * wins), so pages show "Resident" rather than the code "resident".
+ */
+export async function voterClassNames(db: Db, scope: Scope): Promise<Record<string, LocalizedText>> {
+  const rows = await db
+    .select({ code: roundVoterClasses.code, name: roundVoterClasses.name })
+    .from(roundVoterClasses)
+    .innerJoin(rounds, eq(rounds.id, roundVoterClasses.roundId))
+    .where(eq(rounds.municipalityId, scope.municipality.id))
+    .orderBy(asc(rounds.createdAt));
+  const names: Record<string, LocalizedText> = {};
+  for (const row of rows) names[row.code] = row.name;
+  return names;
+}
+
 /** The scope's resident's weight in each round of the municipality (oldest round first), for their verification page. */
 export async function roundStandings(db: Db, scope: Scope, input: { now?: Date } = {}) {
   const roundRows = await db

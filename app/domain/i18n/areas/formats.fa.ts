@@ -1,6 +1,7 @@
 import type { formatsEn } from "./formats";
 
 export const formatsFa: Record<keyof typeof formatsEn, string> = {
+  "format.day.hint": "روزها به تقویم خورشیدی، سال/ماه/روز، مانند ۱۴۰۵/۰۱/۰۱.",
   "format.time.zoned": "{time} به وقت {zone}",
   "format.time.zonedGeneric": "{time} ({zone})",
   "format.zone.Asia/Tehran": "تهران",

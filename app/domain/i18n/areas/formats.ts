@@ -3,6 +3,7 @@
  * zone, ADR 0029). Keys start with "format."; the browser's resident dictionary always keeps them.
  */
 export const formatsEn = {
+  "format.day.hint": "Days are year/month/day, e.g. 2026/03/21.",
   "format.time.zoned": "{time} {zone} time",
   "format.time.zonedGeneric": "{time} ({zone})",
   "format.zone.Asia/Tehran": "Tehran",
