@@ -56,6 +56,9 @@ export default function Account() {
       <h1>{t("account.title")}</h1>
       <p>{t("account.signedInAs", { name: user.displayName })}</p>
       <p dir="ltr">{user.email}</p>
+      <p>
+        <Link to="/account/notifications">{t("notifications.link")}</Link>
+      </p>
       <h2>{t("account.memberships")}</h2>
       {roles.length === 0 ? (
         <p>{t("account.noMemberships")}</p>

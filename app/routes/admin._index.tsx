@@ -72,6 +72,9 @@ export default function PlatformAdmin() {
   return (
     <>
       <h1>{t("platform.title")}</h1>
+      <p>
+        <Link to="/admin/mail">{t("mailViewer.title")}</Link>
+      </p>
       {data?.created ? (
         <p className="notice" role="status">
           {t("platform.created", { name: data.created })}

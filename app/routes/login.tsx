@@ -87,6 +87,9 @@ export default function Login() {
       <p>
         {t("auth.login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
       </p>
+      <p>
+        <Link to="/forgot-password">{t("forgot.link")}</Link>
+      </p>
     </section>
   );
 }

@@ -47,11 +47,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const outcome = await signup(context.db, { actor: observer }, { ...result.data, locale, ip });
   if (!outcome.ok) {
-    const throttled = outcome.code === "throttled";
     const values = { displayName: result.data.displayName, email: result.data.email };
-    return throttled
-      ? formFailure(429, { form: t("auth.error.throttled") }, values)
-      : formFailure(400, { email: t("auth.error.emailTaken") }, values);
+    if (outcome.code === "throttled") return formFailure(429, { form: t("auth.error.throttled") }, values);
+    // An address that already has an account gets the same answer as a new one; its owner gets a
+    // message saying someone tried (ADR 0025).
+    return redirect("/account");
   }
   const cookie = await startSession(context.db, request, outcome.userId);
   return redirect("/account", { headers: { "Set-Cookie": cookie } });

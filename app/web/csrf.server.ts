@@ -41,6 +41,18 @@ export function assertCsrf(request: Request, submitted: FormDataEntryValue | str
 }
 
 /**
+ * An RFC 8058 one-click unsubscribe: a mail client POSTs exactly `List-Unsubscribe=One-Click`, with
+ * no cookie and so no CSRF token; the signed address itself authorises it (ADR 0025). Only small
+ * bodies with a Content-Length are looked at.
+ */
+export async function isOneClickUnsubscribe(request: Request): Promise<boolean> {
+  const length = Number(request.headers.get("content-length") ?? "NaN");
+  if (request.method !== "POST" || !Number.isFinite(length) || length > 256) return false;
+  const body = new URLSearchParams(await request.clone().text());
+  return body.get("List-Unsubscribe") === "One-Click";
+}
+
+/**
  * Largest body of an ordinary form (text fields only): a proposal in both languages with its longest
  * texts is well under 200 KB even percent-encoded. Forms with a file set their own limit (ADR 0014).
  */

@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../db/client";
-import { sessions, users } from "../../db/schema";
+import { outbox, sessions, users } from "../../db/schema";
 import { serveCommand } from "../../app/cli/serve";
 import * as account from "../../app/routes/account";
 import * as locale from "../../app/routes/locale";
@@ -93,12 +93,17 @@ describe("sign up", () => {
     expect(data.errors.displayName).toBe("نام شما لازم است.");
   });
 
-  it("refuses a second account with the same email", async () => {
+  it("makes no second account with the same email, answering as for a new address and telling the owner", async () => {
     const email = `${unique("twice")}@example.org`;
-    expect((await signUp(new TestBrowser(database.db), email)).status).toBe(302);
+    const first = await signUp(new TestBrowser(database.db), email);
+    expect(first.status).toBe(302);
     const second = await signUp(new TestBrowser(database.db), email);
-    expect(second.status).toBe(400);
-    expect((await body(second)).errors.email).toBe("An account with this email already exists.");
+    expect(second.status).toBe(302);
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(await database.db.select().from(users).where(eq(users.email, email))).toHaveLength(1);
+    const [owner] = await database.db.select().from(users).where(eq(users.email, email));
+    const kinds = (await database.db.select().from(outbox).where(eq(outbox.userId, owner.id))).map((m) => m.kind);
+    expect(kinds.sort()).toEqual(["account.confirm", "account.registered"]);
   });
 });
 

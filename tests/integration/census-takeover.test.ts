@@ -17,6 +17,7 @@ import { importCensus } from "../../app/services/verification/census.server";
 import { IDENTITY_MISSES, verifyByLetter } from "../../app/services/verification/self-verification.server";
 import { generateLetterCodes } from "../../app/services/verification/letter-codes.server";
 import { testDatabase, unique } from "../support/db";
+import { confirmByLink } from "../support/factories";
 import { TestBrowser, call } from "../support/requests";
 import { PASSWORD, type Town, censusCsv, loggedIn, nationalId, setupTown } from "./verification-setup";
 
@@ -51,11 +52,15 @@ function freshIp() {
   return `100.${64 + Math.floor(Math.random() * 60)}.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`;
 }
 
-/** An attacker's throw-away account, logged in from its own address. */
-async function account(ip = freshIp()): Promise<{ browser: TestBrowser; id: string }> {
+/**
+ * An attacker's throw-away account, logged in from its own address; its address confirmed through
+ * the link (a throw-away mailbox), unless `confirmed` is false.
+ */
+async function account(ip = freshIp(), confirmed = true): Promise<{ browser: TestBrowser; id: string }> {
   const id = randomUUID();
   const email = `${unique("sock")}@attacker.example`;
   await database.db.insert(users).values({ id, email, passwordHash: await hashPassword(PASSWORD), displayName: "x" });
+  if (confirmed) await confirmByLink(database.db, { id, email });
   const browser = await loggedIn(database.db, email);
   const moved = new TestBrowser(database.db, ip);
   moved.cookies = browser.cookies;
@@ -83,6 +88,14 @@ function dayAfter(date: string, n: number): string {
 }
 
 describe("guessing a real resident's birth date from many accounts", () => {
+  it("refuses census tries from an account whose address is not confirmed, before anything is compared or counted", async () => {
+    const sock = await account(freshIp(), false);
+    const response = await tryCensus(sock, town, OTHERS[0].id, "1900-01-01");
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("Confirm your e-mail address first");
+    expect(await database.db.select().from(censusAttempts).where(eq(censusAttempts.userId, sock.id))).toEqual([]);
+  });
+
   it("locks the identity after 5 misses; the right date is then refused neutrally and the resident is not taken over", async () => {
     // 23 accounts, 5 guesses each, from 23 addresses: the right date is guess number 31.
     const guesses = Array.from({ length: 115 }, (_, i) => dayAfter(VICTIM.birthDate, i - 30));

@@ -6,6 +6,7 @@ import type { Db, Tx } from "../../../db/client";
 import { authAttempts, users } from "../../../db/schema";
 import { nameIsPlain } from "../../domain/accounts/names";
 import { limits } from "../limits.server";
+import { sendAlreadyRegistered, sendConfirmation } from "./tokens.server";
 
 /** argon2id (algorithm 2) with the library's recommended costs. */
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -34,7 +35,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-type AttemptKind = "login" | "signup" | "signup_ok";
+type AttemptKind = "login" | "signup" | "signup_ok" | "reset";
 const HOUR = 3_600_000;
 
 async function countSince(db: Db | Tx, kind: string, subject: string, since: Date): Promise<number> {
@@ -169,6 +170,8 @@ export async function signup(
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
     if (rows.length) {
+      // The confirmation link is queued with the account: both exist or neither (ADR 0025).
+      await sendConfirmation(tx, { userId: id, email, now });
       await tx.insert(authAttempts).values({ subject, kind: "signup_ok", at: now });
       await tx
         .delete(authAttempts)
@@ -179,6 +182,8 @@ export async function signup(
   if (inserted === null) return { ok: false, code: "throttled" };
   if (inserted.length === 0) {
     await recordSignupFailure(db, scope, { email, ip: params.ip, now });
+    // The owner of the address is told instead; the page answers as for a new address.
+    await sendAlreadyRegistered(db, { email, now });
     return { ok: false, code: "email_taken" };
   }
   return { ok: true, userId: id };

@@ -101,6 +101,8 @@ export async function seedDemo(
         displayName: account.displayName,
         locale: "en",
         isPlatformAdmin: account.role === "platformAdmin",
+        // The demo's people have confirmed their addresses (ADR 0025).
+        emailConfirmedAt: now,
       });
       if (account.role === "admin" || account.role === "staff") {
         await tx.insert(memberships).values({ userId: id, municipalityId, role: account.role });

@@ -13,8 +13,9 @@ import { outbox, users } from "../../../db/schema";
 import { renderMessage, renderSms, topicOf } from "../../domain/mail/render";
 import { backoffMs } from "../jobs/jobs.server";
 import type { PlatformScope } from "../scope";
-import { unsubscribeToken } from "./outbox.server";
+import { unsubscribeToken, viewerMessages } from "./outbox.server";
 import { type MailTransport, type SmsGateway, configuredTransports } from "./transports.server";
+import { config } from "../../config.server";
 
 /** After this many failed tries a message is marked failed (staff may queue it again). */
 export const MAX_ATTEMPTS = 8;
@@ -164,4 +165,38 @@ export function startMailWorker(db: Db, input: { intervalMs?: number; report?: (
       await running;
     },
   };
+}
+
+/**
+ * The local mail viewer (ADR 0025): the newest messages of the platform as their recipients get (or
+ * would get) them, for the platform administrator when no mail server is configured.
+ */
+export async function renderedMessages(db: Db, scope: PlatformScope, input: { limit?: number } = {}) {
+  const publicUrl = config().publicUrl;
+  const rows = await viewerMessages(db, scope, { limit: input.limit ?? 100 });
+  return rows.map((row) => {
+    const topic = topicOf(row.kind);
+    const unsubscribeUrl =
+      topic && row.userId ? `${publicUrl}/unsubscribe/${unsubscribeToken({ userId: row.userId, topic })}` : null;
+    const rendered = renderMessage({
+      kind: row.kind,
+      payload: row.payload,
+      locale: row.locale,
+      name: row.name ?? "",
+      baseUrl: publicUrl,
+      unsubscribeUrl,
+    });
+    return {
+      id: row.id,
+      to: row.to,
+      channel: row.channel,
+      status: row.status,
+      transport: row.transport,
+      locale: row.locale,
+      createdAt: row.createdAt,
+      subject: rendered.subject,
+      text: row.channel === "sms" ? renderSms(rendered, row.locale) : rendered.text,
+      link: rendered.link,
+    };
+  });
 }

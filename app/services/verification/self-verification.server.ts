@@ -17,6 +17,7 @@ import type { LocalizedText } from "../../../db/schema";
 import { normalizeCode } from "../../domain/verification/codes";
 import { parseBirthDate } from "../../domain/verification/dates";
 import { idChecker } from "../../domain/verification/ids";
+import { isAddressConfirmed } from "../accounts/tokens.server";
 import { recordAction } from "../action-log/action-log.server";
 import { limits } from "../limits.server";
 import { type Scope, actorUserId } from "../scope";
@@ -135,6 +136,9 @@ export async function verifyByCensus(
   const now = input.now ?? new Date();
   const municipalityId = scope.municipality.id;
   const userId = actorUserId(scope);
+  // Census, letter and e-ID verification need a confirmed address (ADR 0025): an unconfirmed
+  // account costs nothing to make, which is what made guessing cheap.
+  if (!(await isAddressConfirmed(db, { userId }))) throw new VerificationRefused("address_unconfirmed", null, {}, 403);
   const id = idChecker(await idRulesOf(db, scope))(input.nationalId);
   if (!id.ok) throw new VerificationRefused(id.problem, "nationalId");
   const birthDate = parseBirthDate(input.birthDate);
@@ -225,6 +229,9 @@ export async function verifyByLetter(db: Db, scope: Scope, input: SelfInput & { 
   const now = input.now ?? new Date();
   const municipalityId = scope.municipality.id;
   const userId = actorUserId(scope);
+  // Census, letter and e-ID verification need a confirmed address (ADR 0025): an unconfirmed
+  // account costs nothing to make, which is what made guessing cheap.
+  if (!(await isAddressConfirmed(db, { userId }))) throw new VerificationRefused("address_unconfirmed", null, {}, 403);
   const code = normalizeCode(input.code);
   if (!code) throw new VerificationRefused("code_format", "code");
   const secret = await censusSecret(db, municipalityId);

@@ -22,6 +22,7 @@ export type VerificationRefusal =
   | "no_match"
   | "throttled"
   | "already_verified"
+  | "address_unconfirmed"
   | "identity_taken"
   | "identity_revoked"
   | "identity_taken_staff"

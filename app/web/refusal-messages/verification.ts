@@ -12,6 +12,7 @@ export const verificationMessages: RefusalMessages<VerificationRefusal> = {
   no_match: "verification.error.no_match",
   throttled: "verification.error.throttled",
   already_verified: "verification.error.already_verified",
+  address_unconfirmed: "confirm.required",
   identity_taken: "verification.error.identity_taken",
   identity_revoked: "verification.error.identity_revoked",
   identity_taken_staff: "verification.error.identity_taken_staff",

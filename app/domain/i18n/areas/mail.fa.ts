@@ -49,6 +49,7 @@ export const mailFa: Record<keyof typeof mailEn, string> = {
   "notifications.topic.verification": "احراز هویت یا لغو آن برای حساب من",
   "notifications.save": "ذخیرهٔ آگاه‌سازی‌ها",
   "notifications.saved": "گزینه‌های شما ذخیره شد.",
+  "notifications.changeEmail": "تغییر نشانی ایمیل من",
   "notifications.link": "آگاه‌سازی‌ها",
   "unsubscribe.title": "لغو اشتراک",
   "unsubscribe.confirm": "این پیام‌ها دیگر فرستاده نشوند: {topic}؟",
@@ -56,7 +57,7 @@ export const mailFa: Record<keyof typeof mailEn, string> = {
   "unsubscribe.done": "دیگر این پیام‌ها را نمی‌گیرید: {topic}. در صفحهٔ آگاه‌سازی‌ها می‌توانید دوباره روشنش کنید.",
   "unsubscribe.invalid": "این پیوند لغو اشتراک معتبر نیست.",
   "confirm.title": "تأیید نشانی ایمیل",
-  "confirm.done": "سپاس: نشانی ایمیل {email} تأیید شد.",
+  "confirm.done": "سپاس: این نشانی ایمیل تأیید شد:",
   "confirm.invalid":
     "این پیوند تأیید معتبر نیست، پیش‌تر به کار رفته یا منقضی شده است. وارد شوید و از صفحهٔ حساب پیوند تازه بخواهید.",
   "confirm.pending": "نشانی ایمیل شما هنوز تأیید نشده است. پیوندی را که فرستادیم دنبال کنید.",

@@ -47,6 +47,7 @@ export const mailEn = {
   "notifications.topic.verification": "Verification or revocation of my account",
   "notifications.save": "Save notifications",
   "notifications.saved": "Your choices were saved.",
+  "notifications.changeEmail": "Change my e-mail address",
   "notifications.link": "Notifications",
   "unsubscribe.title": "Unsubscribe",
   "unsubscribe.confirm": "Stop these messages: {topic}?",
@@ -54,7 +55,7 @@ export const mailEn = {
   "unsubscribe.done": "You will no longer receive: {topic}. You can switch it on again on your notifications page.",
   "unsubscribe.invalid": "This unsubscribe link is not valid.",
   "confirm.title": "Confirm your e-mail address",
-  "confirm.done": "Thank you: your e-mail address {email} is confirmed.",
+  "confirm.done": "Thank you: this e-mail address is confirmed:",
   "confirm.invalid":
     "This confirmation link is not valid, was already used or has expired. Log in and ask for a new one on your account page.",
   "confirm.pending": "Your e-mail address is not confirmed yet. Follow the link we sent you.",

@@ -1,0 +1,40 @@
+import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useT } from "../components/i18n";
+import { pageTitle } from "../components/page-title";
+import { confirmAddress } from "../services/accounts/tokens.server";
+import { observer } from "../services/scope";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("confirm.title"));
+
+/**
+ * The confirmation link of a mail (ADR 0025): following it confirms the address it was sent to, once,
+ * within 24 hours. Anything else gets a page that says so (410), never an error.
+ */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const outcome = await confirmAddress(context.db, { actor: observer }, { token: params.token ?? "" });
+  return json(outcome.ok ? { ok: true as const, email: outcome.email } : { ok: false as const, email: "" }, {
+    status: outcome.ok ? 200 : 410,
+    headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+  });
+}
+
+export default function Confirm() {
+  const t = useT();
+  const data = useLoaderData<typeof loader>();
+  return (
+    <section className="auth-page">
+      <h1>{t("confirm.title")}</h1>
+      {data.ok ? (
+        <p role="status">
+          {t("confirm.done")} <bdi dir="ltr">{data.email}</bdi>
+        </p>
+      ) : (
+        <p role="alert">{t("confirm.invalid")}</p>
+      )}
+      <p>
+        <Link to="/account">{t("account.title")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { PostForm } from "../components/forms";
+import { useT } from "../components/i18n";
+import { pageTitle } from "../components/page-title";
+import { readUnsubscribeToken, unsubscribe } from "../services/mail/outbox.server";
+import { observer } from "../services/scope";
+import { isOneClickUnsubscribe, readForm } from "../web/csrf.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("unsubscribe.title"));
+
+/** The unsubscribe link of a mail (ADR 0025): signed, works without logging in; asks before acting. */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const target = readUnsubscribeToken(params.token ?? "");
+  return json(
+    { topic: target?.topic ?? null },
+    { status: target ? 200 : 404, headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+/**
+ * Switches the topic off: from the page's form (with the CSRF token), or an RFC 8058 one-click POST
+ * of a mail client (no cookie, body `List-Unsubscribe=One-Click`).
+ */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (!(await isOneClickUnsubscribe(request))) await readForm(request);
+  const token = params.token ?? "";
+  const done = await unsubscribe(context.db, { actor: observer }, { token });
+  return json({ done, topic: readUnsubscribeToken(token)?.topic ?? null }, { status: done ? 200 : 404 });
+}
+
+export default function Unsubscribe() {
+  const t = useT();
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const topic = result?.topic ?? loaded.topic;
+  const topicText = topic ? t(`notifications.topic.${topic}`) : "";
+  return (
+    <section className="auth-page">
+      <h1>{t("unsubscribe.title")}</h1>
+      {!topic ? (
+        <p role="alert">{t("unsubscribe.invalid")}</p>
+      ) : result?.done ? (
+        <p role="status">{t("unsubscribe.done", { topic: topicText })}</p>
+      ) : (
+        <PostForm>
+          <p>{t("unsubscribe.confirm", { topic: topicText })}</p>
+          <button type="submit">{t("unsubscribe.submit")}</button>
+        </PostForm>
+      )}
+      <p>
+        <Link to="/account/notifications">{t("notifications.title")}</Link>
+      </p>
+    </section>
+  );
+}
