@@ -9,26 +9,16 @@
  * once and the ledger stays one linear sequence; a published results page from every process's page
  * cache is the same page; the metrics of host A sum its two workers; SIGTERM stops every process.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../db/client";
-import {
-  ballots,
-  districts,
-  envelopes,
-  ledgerLeaves,
-  municipalities,
-  proposals,
-  rounds,
-  sessions,
-  users,
-  verifications,
-} from "../../db/schema";
+import { ballots, envelopes, ledgerLeaves, municipalities, proposals, rounds } from "../../db/schema";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
+import { castGreen, demoVoters } from "../support/voters";
 import { type RunningNginx, startNginx } from "../support/nginx";
 
 const root = path.resolve(__dirname, "../..");
@@ -177,62 +167,12 @@ describe("two app hosts (one with two workers) behind nginx on one PostgreSQL", 
 
   it("keeps one linear ledger when 40 voters cast at once through nginx", async () => {
     const db = database.db;
-    const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
-    const [north] = await db
-      .select()
-      .from(districts)
-      .where(and(eq(districts.municipalityId, demo.id), eq(districts.code, "north")));
-    const csrf = randomBytes(24).toString("base64url");
-    // Verified voters with open sessions, written straight to the database as the load bench does.
-    const voters = Array.from({ length: 40 }, (_, n) => ({
-      n,
-      userId: randomUUID(),
-      session: randomBytes(20).toString("hex"),
-    }));
-    await db.transaction(async (tx) => {
-      await tx
-        .insert(users)
-        .values(
-          voters.map((v) => ({
-            id: v.userId,
-            email: `race${v.n}@nginx.local`,
-            passwordHash: "x",
-            displayName: `V${v.n}`,
-          })),
-        );
-      await tx.insert(verifications).values(
-        voters.map((v) => ({
-          id: randomUUID(),
-          municipalityId: demo.id,
-          userId: v.userId,
-          method: "staff" as const,
-          identityHash: randomBytes(32).toString("base64url"),
-          birthDate: "1980-01-01",
-          districtId: north.id,
-          voterClass: "resident",
-        })),
-      );
-      await tx
-        .insert(sessions)
-        .values(voters.map((v) => ({ id: v.session, userId: v.userId, expiresAt: new Date(Date.now() + 3_600_000) })));
-    });
+    const voters = await demoVoters(db, { count: 40, prefix: "race" });
     const before = await db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
     // Each voter casts twice at once (a double click): one current ballot each, every cast a leaf.
     const casts = voters.flatMap((v) =>
       [0, 1].map((k) =>
-        fetch(`${nginx.url}/m/demo/rounds/budget-1405/vote/green`, {
-          method: "POST",
-          redirect: "manual",
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            cookie: `shora_session=${v.session}; shora_csrf=${csrf}`,
-          },
-          body: new URLSearchParams({
-            _csrf: csrf,
-            intent: "cast",
-            [`points.${green.choices[(v.n + k) % green.choices.length]}`]: String(1 + k),
-          }).toString(),
-        }).then((r) => r.status),
+        castGreen(nginx.url, v, green.choices[(v.n + k) % green.choices.length], 1 + k).then((r) => r.status),
       ),
     );
     expect(new Set(await Promise.all(casts))).toEqual(new Set([200]));
