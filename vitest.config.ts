@@ -16,7 +16,10 @@ export default defineConfig({
         test: {
           name: "integration",
           // Tests that need a real server (several processes on one database) run only against PostgreSQL.
-          include: ["tests/integration/**/*.test.ts", ...(process.env.TEST_DATABASE_URL ? ["tests/postgres/**/*.test.ts"] : [])],
+          include: [
+            "tests/integration/**/*.test.ts",
+            ...(process.env.TEST_DATABASE_URL ? ["tests/postgres/**/*.test.ts"] : []),
+          ],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -27,7 +30,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          include: ["tests/e2e/**/*.test.ts"],
+          // Several app processes behind nginx on one database: only against PostgreSQL.
+          include: [
+            "tests/e2e/**/*.test.ts",
+            ...(process.env.TEST_DATABASE_URL ? ["tests/e2e-postgres/**/*.test.ts"] : []),
+          ],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 180_000,

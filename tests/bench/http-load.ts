@@ -116,6 +116,18 @@ export const ticksPerSecond = (() => {
 })();
 
 /** A process's user + system CPU so far, in ms (Linux; NaN where /proc cannot tell). */
+/** CPU milliseconds of a process and its children (the workers of `shora serve --workers N`). */
+export function treeCpuMs(pid: number | undefined): number {
+  if (pid === undefined || !fs.existsSync(`/proc/${pid}/task`)) return Number.NaN;
+  let total = cpuMs(pid);
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    const file = `/proc/${pid}/task/${task}/children`;
+    const children = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split(" ").filter(Boolean) : [];
+    for (const child of children) total += treeCpuMs(Number(child)) || 0;
+  }
+  return total;
+}
+
 export function cpuMs(pid: number | undefined): number {
   if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return Number.NaN;
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -6,7 +6,9 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
  * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64), LOAD_APPS (1: app processes on the
- * same database, clients spread over them). Run `npm run build` first.
+ * same database, clients spread over them), LOAD_WORKERS (1: `shora serve --workers N` for each app),
+ * LOAD_NGINX (1: the clients go through Debian's nginx in front of the apps, configured with
+ * deploy/nginx/shora.conf; needs nginx installed). Run `npm run build` first.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -26,7 +28,8 @@ import {
   verifications,
 } from "../../db/schema";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
-import { client, cpuMs, drive, percentile, summary } from "./http-load";
+import { startNginx } from "../support/nginx";
+import { client, drive, percentile, summary, treeCpuMs } from "./http-load";
 import type { BenchSuite } from "./run";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -53,9 +56,12 @@ export const loadBench: BenchSuite = {
     delete env.SHORA_DATA_DIR;
     // LOAD_APPS > 1: more app processes on the same database, the clients spread over them
     // (started one after the other: the first migrates and seeds the demo).
-    const apps = [await spawnServer(env)];
-    for (let i = 1; i < Number(process.env.LOAD_APPS ?? 1); i++) apps.push(await spawnServer(env));
-    const urlOf = (n: number) => apps[n % apps.length].url;
+    const serveArgs = { args: ["--workers", String(Number(process.env.LOAD_WORKERS ?? 1))] };
+    const apps = [await spawnServer(env, serveArgs)];
+    for (let i = 1; i < Number(process.env.LOAD_APPS ?? 1); i++)
+      apps.push(await spawnServer(env, { ...serveArgs, seedDemo: false }));
+    const proxy = process.env.LOAD_NGINX === "1" ? await startNginx(apps.map((app) => app.url)) : null;
+    const urlOf = (n: number) => proxy?.url ?? apps[n % apps.length].url;
     const database = await openDatabase({ url: url.toString(), migrate: false });
     try {
       // N verified voters with open sessions, written straight to the database (logging 20,000 people
@@ -124,7 +130,8 @@ export const loadBench: BenchSuite = {
       const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
       const request = client(concurrency);
       const steps = { open: [] as number[], cast: [] as number[], receipt: [] as number[] };
-      const appCpu = () => apps.reduce((sum, app) => sum + cpuMs(app.child.pid) / 1000, 0);
+      // With --workers, the primary's children (the workers) do the work.
+      const appCpu = () => apps.reduce((sum, app) => sum + treeCpuMs(app.child.pid) / 1000, 0);
       const cpuBefore = appCpu();
       const ballot = await drive(concurrency, seconds, async (n) => {
         const cookie = cookies[n % cookies.length];
@@ -178,7 +185,7 @@ export const loadBench: BenchSuite = {
       const c = summary(raw, Math.min(seconds, 15));
       const ms = (x: number) => `${x.toFixed(1)} ms`;
       console.log(
-        `${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; ${apps.length} app process${apps.length > 1 ? "es" : ""}; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`,
+        `${voters.toLocaleString("en")} verified voters seeded in ${seedSeconds.toFixed(1)} s; ${concurrency} concurrent clients; ${apps.length} app process${apps.length > 1 ? "es" : ""} × ${serveArgs.args[1]} worker(s)${proxy ? " behind nginx" : ""}; PostgreSQL ${server.replace(/\/\/[^@]*@/, "//")}\n`,
       );
       console.log("| measure | per second | p50 | p95 | p99 | errors | target |");
       console.log("|---|---:|---:|---:|---:|---|---|");
@@ -204,6 +211,7 @@ export const loadBench: BenchSuite = {
       );
     } finally {
       await database.close();
+      await proxy?.stop();
       for (const app of apps) {
         const exited = new Promise((resolve) => app.child.once("exit", resolve));
         app.child.kill("SIGTERM");

@@ -100,8 +100,14 @@ export async function throwawayDatabase(
   };
 }
 
-/** Starts `shora serve --seed-demo` with the given environment; resolves once it listens. */
-export async function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts `shora serve --seed-demo` with the given environment; resolves once it listens. `args`: more
+ * options (`--workers 2`); `seedDemo: false` leaves the demo to another host.
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { args?: string[]; seedDemo?: boolean } = {},
+): Promise<{ url: string; child: ChildProcess }> {
   const child: ChildProcess = spawn(
     process.execPath,
     // SHORA_SERVER_NODE_ARGS: Node options for the server alone (e.g. --cpu-prof to profile a load run).
@@ -113,7 +119,8 @@ export async function spawnServer(env: Record<string, string>): Promise<{ url: s
       "0",
       "--host",
       "127.0.0.1",
-      "--seed-demo",
+      ...(options.seedDemo === false ? [] : ["--seed-demo"]),
+      ...(options.args ?? []),
     ],
     {
       env: env as NodeJS.ProcessEnv,
