@@ -8,23 +8,15 @@
  * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64), LOAD_APPS (1: app processes on the
  * same database, clients spread over them). Run `npm run build` first.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
-import {
-  districts,
-  envelopes,
-  municipalities,
-  proposals,
-  rounds,
-  sessions,
-  users,
-  verifications,
-} from "../../db/schema";
+import { districts, envelopes, municipalities, proposals, rounds } from "../../db/schema";
+import { makeVoters } from "../support/factories";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
 import { client, cpuMs, drive, percentile, summary } from "./http-load";
 import type { BenchSuite } from "./run";
@@ -58,8 +50,7 @@ export const loadBench: BenchSuite = {
     const urlOf = (n: number) => apps[n % apps.length].url;
     const database = await openDatabase({ url: url.toString(), migrate: false });
     try {
-      // N verified voters with open sessions, written straight to the database (logging 20,000 people
-      // in through argon2 would measure password hashing, not voting).
+      // N verified voters with open sessions, from the fixture kit.
       const db = database.db;
       const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
       const [north] = await db
@@ -81,44 +72,15 @@ export const loadBench: BenchSuite = {
           .where(eq(proposals.envelopeId, green.id))
           .orderBy(asc(proposals.createdAt))
       ).map((p) => p.id);
-      const cookies: string[] = [];
       const csrf = randomBytes(24).toString("base64url");
       const seeded = Date.now();
-      for (let start = 0; start < voters; start += 1000) {
-        const batch = Array.from({ length: Math.min(1000, voters - start) }, (_, k) => ({
-          userId: randomUUID(),
-          session: randomBytes(20).toString("hex"),
-          n: start + k,
-        }));
-        await db.transaction(async (tx) => {
-          await tx.insert(users).values(
-            batch.map((b) => ({
-              id: b.userId,
-              email: `load${b.n}@bench.local`,
-              passwordHash: "x",
-              displayName: `Voter ${b.n}`,
-            })),
-          );
-          await tx.insert(verifications).values(
-            batch.map((b) => ({
-              id: randomUUID(),
-              municipalityId: demo.id,
-              userId: b.userId,
-              method: "staff" as const,
-              identityHash: randomBytes(32).toString("base64url"),
-              birthDate: "1980-01-01",
-              districtId: north.id,
-              voterClass: "resident",
-            })),
-          );
-          await tx
-            .insert(sessions)
-            .values(
-              batch.map((b) => ({ id: b.session, userId: b.userId, expiresAt: new Date(Date.now() + 86_400_000) })),
-            );
-        });
-        for (const b of batch) cookies.push(`shora_session=${b.session}; shora_csrf=${csrf}`);
-      }
+      const sessionIds = await makeVoters(db, {
+        municipality: demo,
+        districtId: north.id,
+        count: voters,
+        emailDomain: "bench.local",
+      });
+      const cookies = sessionIds.map((id) => `shora_session=${id}; shora_csrf=${csrf}`);
       const seedSeconds = (Date.now() - seeded) / 1000;
 
       const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
