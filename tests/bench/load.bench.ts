@@ -2,7 +2,8 @@
  * Load benchmark (`npm run bench:load`): the production build on PostgreSQL, N verified voters, and a
  * fixed number of concurrent voters going through the real HTTP stack — open the basket, cast, read the
  * receipt — for a fixed time. In the same run: the raw ceiling of a single-row upsert loop on the same
- * server at the same concurrency, and the published results page under the same load.
+ * server at the same concurrency, the published results page under the same load, and the framework's
+ * floor (the empty Remix app of floor.bench.ts, uncompressed) for the floor ratio.
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
  * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64), LOAD_APPS (1: app processes on the
@@ -18,6 +19,7 @@ import { openDatabase } from "../../db/client";
 import { districts, envelopes, municipalities, proposals, rounds } from "../../db/schema";
 import { makeVoters } from "../support/factories";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
+import { measureFloor } from "./floor.bench";
 import { client, cpuMs, drive, percentile, summary } from "./http-load";
 import type { BenchSuite } from "./run";
 
@@ -119,6 +121,8 @@ export const loadBench: BenchSuite = {
 
       const ballotCpu = appCpu() - cpuBefore;
       const requestsServed = steps.open.length + steps.cast.length + steps.receipt.length;
+      // The framework's floor in the same run: the empty Remix app, uncompressed (tests/bench/floor.bench.ts).
+      const floor = await measureFloor(Math.min(seconds, 10), concurrency);
       const results = await drive(concurrency, Math.min(seconds, 15), async (n) => {
         const r = await request(`${urlOf(n)}/m/demo/rounds/budget-1404/results`);
         return r.status;
@@ -160,6 +164,12 @@ export const loadBench: BenchSuite = {
       );
       console.log(
         `| — app CPU per ballot-path request | | ${ms((1000 * ballotCpu) / requestsServed)} | | | | ${requestsServed.toLocaleString("en")} requests, ${ballotCpu.toFixed(1)} CPU s |`,
+      );
+      // A ballot path is two pages and a POST; the floor of one of its requests is the mean of the three.
+      const floorPerRequest = (2 * floor.get + floor.post) / 3;
+      const appPerRequest = (1000 * ballotCpu) / requestsServed;
+      console.log(
+        `| — floor ratio: app CPU per ballot-path request ÷ uncompressed floor | | ${(appPerRequest / floorPerRequest).toFixed(1)}× | | | | ≤ 3× (floor: GET ${floor.get.toFixed(2)} ms, POST ${floor.post.toFixed(2)} ms → ${floorPerRequest.toFixed(2)} ms per request) |`,
       );
       console.log(
         `| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`,
