@@ -37,17 +37,20 @@ interface Profile {
 
 /**
  * Self time of a profile grouped by package, or by function for the app's build and Node's internals:
- * from the end of its longest idle stretch (the pause before the requests) on, so the start-up (the
- * demo's seeding) is left out.
+ * from the end of the pause before the requests on, so the start-up (the demo's seeding) is left out.
  */
 export function profileBuckets(profile: Profile): { name: string; ms: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const idle = (id: number) => (byId.get(id) as ProfileNode).callFrame.functionName === "(idle)";
+  // The pause: the longest idle stretch with most of the busy time after it (the run ends idle too).
+  const busy = profile.samples.map((id, i) => (idle(id) ? 0 : (profile.timeDeltas[i] ?? 0)));
+  const after: number[] = [];
+  for (let i = busy.length - 1, sum = 0; i >= 0; i--) after[i] = sum += busy[i];
   let from = 0;
   let longest = 0;
   for (let i = 0, run = 0; i < profile.samples.length; i++) {
     run = idle(profile.samples[i]) ? run + (profile.timeDeltas[i] ?? 0) : 0;
-    if (run > longest) [longest, from] = [run, i + 1];
+    if (run > longest && (after[i] ?? 0) > after[0] / 2) [longest, from] = [run, i + 1];
   }
   const self = new Map<number, number>();
   for (let i = from; i < profile.samples.length; i++)
