@@ -5,7 +5,7 @@ import { useLocale, useT } from "../components/i18n";
 import { formatDateTime, formatNumber, pickText } from "../domain/i18n";
 import { checkpointSchedule } from "../services/ballots/checkpoints.server";
 import { requireRoundPath } from "../web/guards.server";
-import { receiptView } from "../services/ballots/receipts.server";
+import { receiptStatus } from "../services/ballots/receipts.server";
 import { observer, scopeOf } from "../services/scope";
 import { pageTitle } from "../components/page-title";
 
@@ -21,9 +21,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const ballotId = (url.searchParams.get("ballot") ?? "").trim().slice(0, 100);
   const view = ballotId
-    ? await receiptView(context.db, scopeOf(municipality, observer), { roundId: round.id, ballotId })
+    ? await receiptStatus(context.db, scopeOf(municipality, observer), { roundId: round.id, ballotId })
     : null;
-  const r = view?.receipt;
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
@@ -31,13 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ballotId,
     checkpointMinutes: Math.max(1, Math.round(checkpointSchedule().intervalMs / 60_000)),
     // Only what the page shows: the choices stay in the downloadable receipt.
-    receipt: r
-      ? {
-          ballotId: r.ballotId,
-          leafIndex: r.leafIndex,
-          checkpoint: r.checkpoint ? { treeSize: r.checkpoint.treeSize, signedAt: r.checkpoint.signedAt } : null,
-        }
-      : null,
+    receipt: view ? { ballotId, leafIndex: view.leafIndex, checkpoint: view.checkpoint } : null,
     published: view?.published ?? false,
     fate: view?.fate ?? null,
   });

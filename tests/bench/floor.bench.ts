@@ -58,6 +58,43 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
+/**
+ * The uncompressed floor in the middle of another benchmark (the load bench's floor ratio): server CPU
+ * per document GET and per `_data` POST of the empty app, each for `seconds` from `concurrency` loops.
+ */
+export async function measureFloor(seconds: number, concurrency: number): Promise<{ get: number; post: number }> {
+  ensureBuilt();
+  const { url, child } = await startServer();
+  try {
+    const request = client(concurrency);
+    const plain = { "accept-encoding": "identity" };
+    const page = `${url}/page`;
+    const dataUrl = `${page}?_data=${encodeURIComponent("routes/page")}`;
+    const post = (n: number) =>
+      request(dataUrl, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...plain },
+        body: `_csrf=abcdefghijklmnopqrstuvwxyz012345&intent=cast&points.p${n % 9}=${1 + (n % 9)}`,
+      });
+    await drive(concurrency, 2, async (n) =>
+      n % 2 ? (await request(page, { headers: plain })).status : (await post(n)).status,
+    );
+    const perRequest = async (work: (n: number) => Promise<number>) => {
+      const before = cpuMs(child.pid);
+      const stats = await drive(concurrency, seconds, work);
+      return (cpuMs(child.pid) - before) / Math.max(1, stats.latencies.length);
+    };
+    return {
+      get: await perRequest(async () => (await request(page, { headers: plain })).status),
+      post: await perRequest(async (n) => (await post(n)).status),
+    };
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
 export const floorBench: BenchSuite = {
   name: "floor",
   explicitOnly: true,

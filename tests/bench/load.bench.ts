@@ -2,7 +2,8 @@
  * Load benchmark (`npm run bench:load`): the production build on PostgreSQL, N verified voters, and a
  * fixed number of concurrent voters going through the real HTTP stack — open the basket, cast, read the
  * receipt — for a fixed time. In the same run: the raw ceiling of a single-row upsert loop on the same
- * server at the same concurrency, and the published results page under the same load.
+ * server at the same concurrency, the published results page under the same load, and the framework's
+ * floor (the empty Remix app of floor.bench.ts, uncompressed) for the floor ratio.
  *
  * Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
  * LOAD_VOTERS (20,000), LOAD_SECONDS (60), LOAD_CONCURRENCY (64), LOAD_APPS (1: app processes on the
@@ -10,26 +11,19 @@
  * LOAD_NGINX (1: the clients go through Debian's nginx in front of the apps, configured with
  * deploy/nginx/shora.conf; needs nginx installed). Run `npm run build` first.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
-import {
-  districts,
-  envelopes,
-  municipalities,
-  proposals,
-  rounds,
-  sessions,
-  users,
-  verifications,
-} from "../../db/schema";
+import { districts, envelopes, municipalities, proposals, rounds } from "../../db/schema";
+import { makeVoters } from "../support/factories";
 import { spawnServer, throwawayDatabase } from "../support/e2e-server";
 import { startNginx } from "../support/nginx";
-import { client, drive, percentile, summary, treeCpuMs } from "./http-load";
+import { measureFloor } from "./floor.bench";
+import { client, cpuMs, drive, percentile, summary, treeCpuMs } from "./http-load";
 import type { BenchSuite } from "./run";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -64,8 +58,7 @@ export const loadBench: BenchSuite = {
     const urlOf = (n: number) => proxy?.url ?? apps[n % apps.length].url;
     const database = await openDatabase({ url: url.toString(), migrate: false });
     try {
-      // N verified voters with open sessions, written straight to the database (logging 20,000 people
-      // in through argon2 would measure password hashing, not voting).
+      // N verified voters with open sessions, from the fixture kit.
       const db = database.db;
       const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
       const [north] = await db
@@ -87,44 +80,15 @@ export const loadBench: BenchSuite = {
           .where(eq(proposals.envelopeId, green.id))
           .orderBy(asc(proposals.createdAt))
       ).map((p) => p.id);
-      const cookies: string[] = [];
       const csrf = randomBytes(24).toString("base64url");
       const seeded = Date.now();
-      for (let start = 0; start < voters; start += 1000) {
-        const batch = Array.from({ length: Math.min(1000, voters - start) }, (_, k) => ({
-          userId: randomUUID(),
-          session: randomBytes(20).toString("hex"),
-          n: start + k,
-        }));
-        await db.transaction(async (tx) => {
-          await tx.insert(users).values(
-            batch.map((b) => ({
-              id: b.userId,
-              email: `load${b.n}@bench.local`,
-              passwordHash: "x",
-              displayName: `Voter ${b.n}`,
-            })),
-          );
-          await tx.insert(verifications).values(
-            batch.map((b) => ({
-              id: randomUUID(),
-              municipalityId: demo.id,
-              userId: b.userId,
-              method: "staff" as const,
-              identityHash: randomBytes(32).toString("base64url"),
-              birthDate: "1980-01-01",
-              districtId: north.id,
-              voterClass: "resident",
-            })),
-          );
-          await tx
-            .insert(sessions)
-            .values(
-              batch.map((b) => ({ id: b.session, userId: b.userId, expiresAt: new Date(Date.now() + 86_400_000) })),
-            );
-        });
-        for (const b of batch) cookies.push(`shora_session=${b.session}; shora_csrf=${csrf}`);
-      }
+      const sessionIds = await makeVoters(db, {
+        municipality: demo,
+        districtId: north.id,
+        count: voters,
+        emailDomain: "bench.local",
+      });
+      const cookies = sessionIds.map((id) => `shora_session=${id}; shora_csrf=${csrf}`);
       const seedSeconds = (Date.now() - seeded) / 1000;
 
       const base = (n: number) => `${urlOf(n)}/m/demo/rounds/budget-1405`;
@@ -164,6 +128,8 @@ export const loadBench: BenchSuite = {
 
       const ballotCpu = appCpu() - cpuBefore;
       const requestsServed = steps.open.length + steps.cast.length + steps.receipt.length;
+      // The framework's floor in the same run: the empty Remix app, uncompressed (tests/bench/floor.bench.ts).
+      const floor = await measureFloor(Math.min(seconds, 10), concurrency);
       const results = await drive(concurrency, Math.min(seconds, 15), async (n) => {
         const r = await request(`${urlOf(n)}/m/demo/rounds/budget-1404/results`);
         return r.status;
@@ -205,6 +171,12 @@ export const loadBench: BenchSuite = {
       );
       console.log(
         `| — app CPU per ballot-path request | | ${ms((1000 * ballotCpu) / requestsServed)} | | | | ${requestsServed.toLocaleString("en")} requests, ${ballotCpu.toFixed(1)} CPU s |`,
+      );
+      // A ballot path is two pages and a POST; the floor of one of its requests is the mean of the three.
+      const floorPerRequest = (2 * floor.get + floor.post) / 3;
+      const appPerRequest = (1000 * ballotCpu) / requestsServed;
+      console.log(
+        `| — floor ratio: app CPU per ballot-path request ÷ uncompressed floor | | ${(appPerRequest / floorPerRequest).toFixed(1)}× | | | | ≤ 3× (floor: GET ${floor.get.toFixed(2)} ms, POST ${floor.post.toFixed(2)} ms → ${floorPerRequest.toFixed(2)} ms per request) |`,
       );
       console.log(
         `| published results page | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ≥ 500/s, p99 < 100 ms |`,

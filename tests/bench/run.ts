@@ -7,6 +7,7 @@ import { tallyBench } from "./tally.bench";
 import { loadBench } from "./load.bench";
 import { floorBench } from "./floor.bench";
 import { verifyBench } from "./verify.bench";
+import { profileBench } from "./profile.bench";
 
 export interface BenchSuite {
   name: string;
@@ -15,7 +16,7 @@ export interface BenchSuite {
   run(): Promise<void>;
 }
 
-const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench, loadBench, floorBench];
+const suites: BenchSuite[] = [tallyBench, censusBench, verifyBench, loadBench, floorBench, profileBench];
 
 const wanted = process.argv[2];
 for (const suite of suites) {

@@ -6,7 +6,7 @@
  * municipality's ids: refused, and the database unchanged.
  */
 import { scopeOf, userActor } from "../../app/services/scope";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -16,7 +16,6 @@ import {
   ballots,
   censusImports,
   comments,
-  districts,
   envelopes,
   memberships,
   phases,
@@ -28,20 +27,33 @@ import {
   witnesses,
 } from "../../db/schema";
 import { addDays } from "../../app/domain/rounds/rules";
-import { type PhaseKind, dayIn } from "../../app/domain/rounds/phases";
+import { dayIn } from "../../app/domain/rounds/phases";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { newCosignerKey } from "../../app/domain/ledger/cosignature";
-import { hashPassword } from "../../app/services/accounts/auth.server";
-import { castBallot } from "../../app/services/ballots/ballots.server";
 import { importCensus } from "../../app/services/verification/census.server";
-import { sessionFor } from "../support/factories";
-import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
-import { publishRound } from "../../app/services/tally/publish.server";
-import { runRoundTally } from "../../app/services/tally/tally.server";
+import { findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call, fingerprint } from "../support/requests";
 import { testDatabase, unique } from "../support/db";
 import { expectRowPerRoute } from "../support/route-tables";
-import { roundScope } from "../support/scopes";
+import {
+  type Envelope,
+  type Member,
+  type Round,
+  type Span,
+  castBallots,
+  makeComment,
+  makeEnvelope,
+  makeMember,
+  makeMunicipality,
+  makeProposal,
+  makeRound,
+  makeUser,
+  sessionFor,
+  tally,
+  tallyAndPublish,
+  verifyInPerson,
+} from "../support/factories";
+import type { SessionUser } from "../../app/web/session.server";
 
 /**
  * observer: not logged in; resident and author: logged in, not verified (the author wrote the
@@ -74,7 +86,6 @@ const authorOnly = (allowed: number): Expect => ({ ...all(403), author: allowed 
 const verifiedOnly = (allowed: number): Expect => ({ ...all(403), verified: allowed });
 
 type Row = { loader?: Expect; action?: Expect };
-type ProposalStatus = (typeof proposals.$inferInsert)["status"];
 
 /** route file → expected status of its loader and of its action (POST with an empty, CSRF-valid form). */
 const matrix: Record<string, Row> = {
@@ -262,21 +273,6 @@ const state = () =>
 
 const nationalId = (n: number) => withIranianCheckDigit(String(n).padStart(9, "0"));
 
-async function verify(userId: string, municipalityId: string, districtId: string): Promise<string> {
-  const id = randomUUID();
-  await database.db.insert(verifications).values({
-    id,
-    municipalityId,
-    userId,
-    method: "staff",
-    identityHash: randomBytes(32).toString("base64url"),
-    birthDate: "1980-01-01",
-    districtId,
-    voterClass: "resident",
-  });
-  return id;
-}
-
 /** A row as it is now, and how to put it back (between the roles of a cell that succeeds for some). */
 async function snapshot(table: typeof proposals | typeof comments | typeof verifications, id: string) {
   // One shape is enough for the typing: every one of these tables has its `id` column.
@@ -289,198 +285,200 @@ async function snapshot(table: typeof proposals | typeof comments | typeof verif
 
 beforeAll(async () => {
   database = await testDatabase();
+  const db = database.db;
   const PASSWORD = "matrix password";
   const slug = unique("matrix");
   const other = unique("elsewhere");
-  const { municipalityId, adminUserId } = await createMunicipality(database.db, {
+  const town = await makeMunicipality(db, {
     slug,
     name: { en: "Matrix" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${slug}.example`, displayName: "Admin", password: PASSWORD },
+    admin: { password: PASSWORD },
+    districts: [{ code: "north", name: { en: "North" } }],
   });
-  const foreign = await createMunicipality(database.db, {
+  const foreign = await makeMunicipality(db, {
     slug: other,
     name: { en: "Elsewhere" },
-    defaultLocale: "en",
-    timeZone: "UTC",
-    currency: "EUR",
-    admin: { email: `admin@${other}.example`, displayName: "Other admin", password: PASSWORD },
+    admin: { displayName: "Other admin", password: PASSWORD },
+    districts: [{ code: "north", name: { en: "North" } }],
   });
+  const municipalityId = town.municipality.id;
   Object.assign(here, { slug, municipalityId });
-  Object.assign(there, { slug: other, municipalityId: foreign.municipalityId });
-  const hash = await hashPassword(PASSWORD);
-  const ids: Partial<Record<Role, string>> = { admin: adminUserId, foreignAdmin: foreign.adminUserId };
-  const newUser = async (name: string, isPlatformAdmin = false) => {
-    const id = randomUUID();
-    await database.db
-      .insert(users)
-      .values({ id, email: `${name}@${slug}.example`, passwordHash: hash, displayName: name, isPlatformAdmin });
-    return id;
-  };
-  for (const role of ["resident", "author", "verified", "foreignVerified", "staff", "foreignStaff"] as const)
-    ids[role] = await newUser(role);
-  ids.platform = await newUser("platform", true);
-  here.toVerify = await newUser("to-verify");
+  Object.assign(there, { slug: other, municipalityId: foreign.municipality.id });
+  const people: Partial<Record<Role, SessionUser>> = { admin: town.admin.user, foreignAdmin: foreign.admin.user };
+  const newUser = (name: string, platformAdmin = false) =>
+    makeUser(db, { email: `${name}@${slug}.example`, displayName: name, password: PASSWORD, platformAdmin });
+  for (const role of ["resident", "author", "verified", "foreignVerified"] as const) people[role] = await newUser(role);
+  people.staff = (
+    await makeMember(db, { by: town.admin, email: `staff@${slug}.example`, displayName: "staff", password: PASSWORD })
+  ).user;
+  people.foreignStaff = (
+    await makeMember(db, {
+      by: foreign.admin,
+      email: `foreignstaff@${slug}.example`,
+      displayName: "foreignStaff",
+      password: PASSWORD,
+    })
+  ).user;
+  people.platform = await newUser("platform", true);
+  const ids: Partial<Record<Role, string>> = Object.fromEntries(
+    Object.entries(people).map(([role, user]) => [role, user.id]),
+  );
+  here.toVerify = (await newUser("to-verify")).id;
   const revokableUser = await newUser("revokable");
-  allUserIds.push(...Object.values(ids), here.toVerify, revokableUser);
-  await database.db.insert(memberships).values([
-    { userId: ids.staff as string, municipalityId, role: "staff" },
-    { userId: ids.foreignStaff as string, municipalityId: foreign.municipalityId, role: "staff" },
-  ]);
-  here.district = randomUUID();
-  const thereDistrict = randomUUID();
-  await database.db.insert(districts).values([
-    { id: here.district, municipalityId, code: "north", name: { en: "North" } },
-    { id: thereDistrict, municipalityId: foreign.municipalityId, code: "north", name: { en: "North" } },
-  ]);
-  here.verification = await verify(ids.verified as string, municipalityId, here.district);
-  here.revokable = await verify(revokableUser, municipalityId, here.district);
-  there.verification = await verify(ids.foreignVerified as string, foreign.municipalityId, thereDistrict);
+  allUserIds.push(...Object.values(ids), here.toVerify, revokableUser.id);
+  here.district = town.districts.north;
+  const thereDistrict = foreign.districts.north;
+  const person = (n: number) => ({ nationalId: nationalId(720000000 + n), birthDate: "1980-01-01" });
+  const verified = people.verified as SessionUser;
+  const foreignVerified = people.foreignVerified as SessionUser;
+  here.verification = await verifyInPerson(db, {
+    by: town.admin,
+    user: verified,
+    person: person(1),
+    districtId: here.district,
+  });
+  here.revokable = await verifyInPerson(db, {
+    by: town.admin,
+    user: revokableUser,
+    person: person(2),
+    districtId: here.district,
+  });
+  there.verification = await verifyInPerson(db, {
+    by: foreign.admin,
+    user: foreignVerified,
+    person: person(3),
+    districtId: thereDistrict,
+  });
   for (const role of roles) {
-    browsers[role] = new TestBrowser(database.db);
+    browsers[role] = new TestBrowser(db);
     userIds[role] = ids[role];
   }
   const today = dayIn("UTC");
-  const round = async (m: string, roundSlug: string, spans: [PhaseKind, number, number][]) => {
-    const id = randomUUID();
-    await database.db.insert(rounds).values({
-      id,
-      municipalityId: m,
-      slug: roundSlug,
-      kind: "budgeting",
-      title: { en: roundSlug },
-      description: { en: "" },
+  const round = (by: Member, roundSlug: string, spans: Span[]) =>
+    makeRound(db, { by, slug: roundSlug, title: { en: roundSlug }, description: { en: "" }, spans });
+  const envelope = (by: Member, r: Round, envelopeSlug: string) =>
+    makeEnvelope(db, {
+      by,
+      round: r,
+      slug: envelopeSlug,
+      name: { en: envelopeSlug },
+      amount: 100,
+      tallyRule: "greedy",
+      tallyCompletion: true,
     });
-    await database.db.insert(phases).values(
-      spans.map(([kind, a, b]) => ({
-        id: randomUUID(),
-        roundId: id,
-        kind,
-        startsOn: addDays(today, a),
-        endsOn: addDays(today, b),
-      })),
-    );
-    return id;
-  };
-  const envelope = async (
-    roundId: string,
-    envelopeSlug: string,
-    extra: Partial<typeof envelopes.$inferInsert> = {},
-  ) => {
+  /** Staff's own proposal (accepted), or a resident's (`author`) submitted and, for `accepted`, accepted. */
+  const proposal = (
+    r: Round,
+    e: Envelope,
+    input: { status?: "accepted" | "submitted"; author?: SessionUser; cost?: number; at?: Date } = {},
+  ) =>
+    makeProposal(db, {
+      by: town.admin,
+      round: r,
+      envelope: e,
+      title: { en: `P ${randomUUID().slice(0, 4)}` },
+      body: { en: "" },
+      cost: input.cost ?? 5,
+      status: input.status,
+      author: input.author,
+      at: input.at,
+    });
+  /** Funded without a vote: no service funds a proposal outside a tally, so this row is inserted. */
+  const funded = async (envelopeId: string, authorId: string | null) => {
     const id = randomUUID();
-    await database.db
-      .insert(envelopes)
-      .values({ id, roundId, slug: envelopeSlug, name: { en: envelopeSlug }, amount: 100, ...extra });
-    return id;
-  };
-  const proposal = async (envelopeId: string, status: ProposalStatus, authorId: string | null = null, cost = 5) => {
-    const id = randomUUID();
-    await database.db.insert(proposals).values({
+    await db.insert(proposals).values({
       id,
       envelopeId,
       title: { en: `P ${id.slice(0, 4)}` },
       body: { en: "" },
-      cost,
+      cost: 5,
       authorId,
-      status,
+      status: "funded",
     });
     return id;
   };
-  const comment = async (proposalId: string, authorId: string) => {
-    const id = randomUUID();
-    await database.db.insert(comments).values({ id, proposalId, authorId, body: "A comment", stance: "for" });
-    return id;
-  };
+  const comment = (m: Member["municipality"], r: Round, proposalId: string, user: SessionUser) =>
+    makeComment(db, { municipality: m, round: r, proposalId, user, body: "A comment", stance: "for" });
+  const author = people.author as SessionUser;
 
   // The matrix round, in its proposals phase: the author's submitted proposals, a funded one with the
   // author's comments, and an envelope without proposals (staff may delete it).
-  const roundId = await round(municipalityId, "r", [["proposals", -1, 5]]);
-  const envelopeId = await envelope(roundId, "e");
-  await envelope(roundId, "spare");
-  here.proposal = await proposal(envelopeId, "submitted", ids.author);
-  here.reviewProposal = await proposal(envelopeId, "submitted", ids.author);
-  here.funded = await proposal(envelopeId, "funded");
-  here.hideComment = await comment(here.funded, ids.author as string);
-  here.ownComment = await comment(here.funded, ids.author as string);
+  const matrixRound = await round(town.admin, "r", [["proposals", -1, 5]]);
+  const matrixEnvelope = await envelope(town.admin, matrixRound, "e");
+  await envelope(town.admin, matrixRound, "spare");
+  here.proposal = await proposal(matrixRound, matrixEnvelope, { status: "submitted", author });
+  here.reviewProposal = await proposal(matrixRound, matrixEnvelope, { status: "submitted", author });
+  here.funded = await funded(matrixEnvelope.id, null);
+  here.hideComment = await comment(town.municipality, matrixRound, here.funded, author);
+  here.ownComment = await comment(town.municipality, matrixRound, here.funded, author);
   // A round staff may move on to its next phase.
-  await round(municipalityId, "adv", [
+  await round(town.admin, "adv", [
     ["proposals", -1, 5],
     ["review", 6, 10],
   ]);
   // A round open for voting.
-  const votingId = await round(municipalityId, "v", [["voting", -1, 5]]);
-  here.votingProposal = await proposal(await envelope(votingId, "ve"), "accepted");
+  const votingRound = await round(town.admin, "v", [["voting", -1, 5]]);
+  here.votingProposal = await proposal(votingRound, await envelope(town.admin, votingRound, "ve"));
 
-  // A published round, through the real pipeline: ballots cast while voting was open, the tally, publication.
-  const pubId = await round(municipalityId, "pub", [
+  // A published round, through the real pipeline: the author's proposal submitted and accepted in its
+  // proposals phase, ballots cast while voting was open, the tally, publication.
+  const pub = await round(town.admin, "pub", [
+    ["proposals", -40, -31],
     ["voting", -20, -11],
     ["tallying", -10, 10],
   ]);
-  const pubEnvelopeId = await envelope(pubId, "pe", { tallyRule: "greedy" });
-  here.pubProposal = await proposal(pubEnvelopeId, "accepted", ids.author, 30);
-  const second = await proposal(pubEnvelopeId, "accepted", null, 40);
-  await proposal(pubEnvelopeId, "accepted", null, 50);
-  const municipality = await findMunicipality(database.db, slug);
-  if (!municipality) throw new Error("no municipality");
-  const [pubEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, pubEnvelopeId));
-  for (let i = 0; i < 3; i++) {
-    await castBallot(database.db, await roundScope(database.db, pubId), {
-      roundId: pubId,
-      roundSlug: "pub",
-      envelope: pubEnvelope,
-      voter: { identity: `matrix-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
+  const pubEnvelope = await envelope(town.admin, pub, "pe");
+  here.pubProposal = await proposal(pub, pubEnvelope, {
+    author,
+    cost: 30,
+    at: new Date(`${addDays(today, -35)}T12:00:00Z`),
+  });
+  const second = await proposal(pub, pubEnvelope, { cost: 40 });
+  await proposal(pub, pubEnvelope, { cost: 50 });
+  const votingDay = new Date(`${addDays(today, -15)}T12:00:00Z`);
+  await castBallots(db, {
+    municipality: town.municipality,
+    round: pub,
+    envelope: pubEnvelope,
+    votes: [0, 1, 2].map((i) => ({
+      identity: `matrix-voter-${i}`,
       body: { approved: [here.pubProposal, second] },
-      channel: "online",
-      now: new Date(`${addDays(today, -15)}T12:00:00Z`),
-    });
-  }
-  const [adminUser] = await database.db.select().from(users).where(eq(users.id, adminUserId));
-  const access = {
-    user: {
-      id: adminUser.id,
-      email: adminUser.email,
-      displayName: adminUser.displayName,
-      locale: adminUser.locale,
-      isPlatformAdmin: false,
-    },
-    municipality,
-  };
-  await runRoundTally(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "pub" });
-  await publishRound(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "pub" });
-  const [published] = await database.db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
+      district: here.district,
+    })),
+    at: votingDay,
+  });
+  await tallyAndPublish(db, { by: town.admin, round: pub });
+  const [published] = await db.select().from(proposals).where(eq(proposals.id, here.pubProposal));
   expect(published.status).toBe("funded");
 
   // A round counted but not published yet: staff and the administrator may run its tally, only the
   // administrator publishes it (ADR 0019).
-  const tpId = await round(municipalityId, "tp", [
+  const tp = await round(town.admin, "tp", [
     ["voting", -20, -11],
     ["tallying", -10, 10],
   ]);
-  const tpEnvelopeId = await envelope(tpId, "tpe", { tallyRule: "greedy" });
-  const tpProposal = await proposal(tpEnvelopeId, "accepted", null, 30);
-  const [tpEnvelope] = await database.db.select().from(envelopes).where(eq(envelopes.id, tpEnvelopeId));
-  for (let i = 0; i < 2; i++) {
-    await castBallot(database.db, await roundScope(database.db, tpId), {
-      roundId: tpId,
-      roundSlug: "tp",
-      envelope: tpEnvelope,
-      voter: { identity: `matrix-tp-voter-${i}`, weight: 1, district: here.district, voterClass: "resident" },
+  const tpEnvelope = await envelope(town.admin, tp, "tpe");
+  const tpProposal = await proposal(tp, tpEnvelope, { cost: 30 });
+  await castBallots(db, {
+    municipality: town.municipality,
+    round: tp,
+    envelope: tpEnvelope,
+    votes: [0, 1].map((i) => ({
+      identity: `matrix-tp-voter-${i}`,
       body: { approved: [tpProposal] },
-      channel: "online",
-      now: new Date(`${addDays(today, -15)}T12:00:00Z`),
-    });
-  }
-  await runRoundTally(database.db, scopeOf(access.municipality, userActor(access.user)), { roundSlug: "tp" });
+      district: here.district,
+    })),
+    at: votingDay,
+  });
+  await tally(db, { by: town.admin, round: tp });
 
   // The other municipality: a round whose slug this one does not have, with a public proposal of the
   // resident verified there and their comment on it.
-  const thereRoundId = await round(foreign.municipalityId, "b-round", [["proposals", -1, 5]]);
+  const thereRound = await round(foreign.admin, "b-round", [["proposals", -1, 5]]);
   Object.assign(there, { round: "b-round", envelope: "b-env" });
-  const thereEnvelopeId = await envelope(thereRoundId, "b-env");
-  there.proposal = await proposal(thereEnvelopeId, "funded", ids.foreignVerified);
-  there.comment = await comment(there.proposal, ids.foreignVerified as string);
+  const thereEnvelope = await envelope(foreign.admin, thereRound, "b-env");
+  there.proposal = await funded(thereEnvelope.id, foreignVerified.id);
+  there.comment = await comment(foreign.municipality, thereRound, there.proposal, foreignVerified);
 });
 afterAll(() => database.close());
 

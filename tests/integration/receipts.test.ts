@@ -379,7 +379,7 @@ describe("the public receipt check", () => {
     const other = (await cast(round, unique("other"), [a], now)).ballotId;
     await checkpoint(round, now);
     // The voter revotes after showing the ballot id to a buyer.
-    await cast(round, voter, [b], new Date(now.getTime() + 1000));
+    const revote = (await cast(round, voter, [b], new Date(now.getTime() + 1000))).ballotId;
     // The buyer's view of the replaced ballot and of a ballot that still counts: the same but for ids and places.
     const mask = (value: unknown) =>
       JSON.stringify(value)
@@ -393,6 +393,14 @@ describe("the public receipt check", () => {
     expect(Object.keys(soldJson).sort()).toEqual(Object.keys(otherJson).sort());
     expect(JSON.stringify(soldJson)).not.toMatch(/status|current|superseded|withdrawn/);
     expect(soldJson.checkpoint).toEqual(otherJson.checkpoint);
+    // The page shows the downloadable receipt's place and checkpoint; none yet for the revote.
+    const covering = soldJson.checkpoint as { treeSize: number; signedAt: string };
+    expect(soldPage.receipt).toEqual({
+      ballotId: sold,
+      leafIndex: soldJson.leafIndex,
+      checkpoint: { treeSize: covering.treeSize, signedAt: covering.signedAt },
+    });
+    expect((await page(round, revote)).receipt).toMatchObject({ ballotId: revote, checkpoint: null });
   });
 
   it("after publication shows what became of each ballot, and never opens a withdrawn one", async () => {

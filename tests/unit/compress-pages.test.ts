@@ -8,10 +8,12 @@ import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import compression from "compression";
 import { compressPages } from "../../app/server/compress-pages";
 
 const page = `<!DOCTYPE html><html><body>${"<p>شورا — participatory budgeting</p>".repeat(200)}</body></html>`;
 let server: http.Server;
+let dataServer: http.Server;
 let port = 0;
 
 beforeAll(async () => {
@@ -38,16 +40,32 @@ beforeAll(async () => {
   server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));
   port = (server.address() as AddressInfo).port;
+  // The server's order: the compression middleware outside, whole-page compression inside.
+  const withMiddleware = express();
+  withMiddleware.use(compression());
+  withMiddleware.use(compressPages());
+  // Remix's data answers: JSON written as a stream, without a length.
+  withMiddleware.post("/vote", (req, res) => {
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    const body = req.query.big
+      ? JSON.stringify({ page })
+      : JSON.stringify({ receipt: { ballotId: "b1", leafIndex: 7 } });
+    res.write(body.slice(0, 10));
+    res.end(body.slice(10));
+  });
+  dataServer = withMiddleware.listen(0);
+  await new Promise((resolve) => dataServer.once("listening", resolve));
 });
 
 afterAll(() => {
   server.close();
+  dataServer.close();
 });
 
-function get(path: string, acceptEncoding?: string) {
+function get(path: string, acceptEncoding?: string, method = "GET", to = port) {
   return new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     const req = http.request(
-      { port, path, headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} },
+      { port: to, path, method, headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -58,6 +76,8 @@ function get(path: string, acceptEncoding?: string) {
     req.end();
   });
 }
+
+const dataPort = () => (dataServer.address() as AddressInfo).port;
 
 describe("whole-page compression", () => {
   it("sends a page as one Brotli body with its length, or gzip when only gzip is accepted", async () => {
@@ -86,5 +106,16 @@ describe("whole-page compression", () => {
     expect(JSON.parse(json.body.toString()).page).toBe(page);
     const plain = await get("/page");
     expect([plain.headers["content-encoding"], plain.body.toString()]).toEqual([undefined, page]);
+  });
+
+  it("sends a small Remix data answer plain with its length, and a large one whole", async () => {
+    const small = await get("/vote?_data=routes%2Fvote", "gzip, deflate, br", "POST", dataPort());
+    expect(small.headers["content-encoding"]).toBeUndefined();
+    expect(Number(small.headers["content-length"])).toBe(small.body.length);
+    expect(JSON.parse(small.body.toString()).receipt.leafIndex).toBe(7);
+    const big = await get("/vote?_data=routes%2Fvote&big=1", "br", "POST", dataPort());
+    expect(big.headers["content-encoding"]).toBe("br");
+    expect(Number(big.headers["content-length"])).toBe(big.body.length);
+    expect(JSON.parse(zlib.brotliDecompressSync(big.body).toString()).page).toBe(page);
   });
 });

@@ -4,9 +4,9 @@
  * ballot, so a vote buyer holding a ballot id cannot check that the voter did not vote again. Once
  * published (the bundle shows every chain to anyone), also what became of the ballot.
  */
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { ballots, rounds } from "../../../db/schema";
+import { ballots, checkpoints, rounds, roundSecrets } from "../../../db/schema";
 import { type Receipt, receiptFor } from "./checkpoints.server";
 import { isPublished } from "../tally/publish.server";
 import type { Scope } from "../scope";
@@ -70,4 +70,54 @@ export async function receiptView(
   const fate = await ballotFate(db, scope, input);
   if (fate?.kind === "withdrawn") return { receipt: { ...receipt, choices: null, nonce: null }, published: true, fate };
   return { receipt, published: true, fate };
+}
+
+/** What the receipt check page shows: the ballot's place, the checkpoint covering it, and after publication its fate. */
+export interface ReceiptStatus {
+  leafIndex: number;
+  checkpoint: { treeSize: number; signedAt: string } | null;
+  published: boolean;
+  fate: BallotFate | null;
+}
+
+/**
+ * The receipt check page's part of `receiptView`, in one query while the results are not published:
+ * the page shows neither the choices nor the rules' fingerprint, which the downloadable receipt
+ * computes when no checkpoint covers the ballot yet (seven reads of the round's rules).
+ */
+export async function receiptStatus(
+  db: Db,
+  scope: Scope,
+  input: { roundId: string; ballotId: string },
+): Promise<ReceiptStatus | null> {
+  const covering = db
+    .select({ treeSize: checkpoints.treeSize, signedAt: checkpoints.signedAt })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.roundId, ballots.roundId), gt(checkpoints.treeSize, ballots.leafIndex)))
+    .orderBy(desc(checkpoints.treeSize))
+    .limit(1)
+    .as("covering");
+  const [row] = await db
+    .select({
+      leafIndex: ballots.leafIndex,
+      treeSize: covering.treeSize,
+      signedAt: covering.signedAt,
+      destroyedAt: roundSecrets.destroyedAt,
+    })
+    .from(ballots)
+    .innerJoin(rounds, and(eq(rounds.id, ballots.roundId), eq(rounds.municipalityId, scope.municipality.id)))
+    .leftJoinLateral(covering, sql`true`)
+    .leftJoin(roundSecrets, eq(roundSecrets.roundId, ballots.roundId))
+    .where(and(eq(ballots.roundId, input.roundId), eq(ballots.id, input.ballotId)));
+  if (!row) return null;
+  const published = Boolean(row.destroyedAt);
+  return {
+    leafIndex: row.leafIndex,
+    checkpoint:
+      row.treeSize !== null && row.signedAt !== null
+        ? { treeSize: row.treeSize, signedAt: row.signedAt.toISOString() }
+        : null,
+    published,
+    fate: published ? await ballotFate(db, scope, input) : null,
+  };
 }

@@ -5,6 +5,7 @@ import { withIranianCheckDigit } from "../../../app/domain/verification/ids";
 import { importCensus } from "../../../app/services/verification/census.server";
 import { generateLetterCodes } from "../../../app/services/verification/letter-codes.server";
 import { verifyByCensus } from "../../../app/services/verification/self-verification.server";
+import { staffVerify } from "../../../app/services/verification/staff-verification.server";
 import type { SessionUser } from "../../../app/web/session.server";
 import type { Member } from "./accounts";
 
@@ -94,4 +95,25 @@ export async function makeLetterCodes(
     limit: input.count,
   });
   return batch.rows.map((r) => r.code);
+}
+
+/** Staff verify a resident in person (the ID checked and hashed; district and class chosen by staff). */
+export async function verifyInPerson(
+  db: Db,
+  input: {
+    by: Member;
+    user: Pick<SessionUser, "id">;
+    person: Pick<CensusRow, "nationalId" | "birthDate">;
+    districtId: string;
+    voterClass?: string;
+  },
+): Promise<string> {
+  const { verificationId } = await staffVerify(db, input.by, {
+    userId: input.user.id,
+    nationalId: input.person.nationalId,
+    birthDate: input.person.birthDate,
+    districtId: input.districtId,
+    voterClass: input.voterClass ?? "resident",
+  });
+  return verificationId;
 }

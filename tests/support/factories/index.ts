@@ -9,3 +9,4 @@ export * from "./municipality";
 export * from "./participation";
 export * from "./proposals";
 export * from "./rounds";
+export * from "./voters";

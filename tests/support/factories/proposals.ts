@@ -12,7 +12,8 @@ import { type Envelope, type Round, beforeVoting } from "./rounds";
 /**
  * A proposal in the envelope. Without `author`: staff put it on the ballot (accepted, the staff member
  * its author). With `author`: the resident submits it in the proposals phase, and for `accepted` staff
- * then accept it at its cost.
+ * then accept it at its cost. `at` (default: now; before voting for staff's own) is when, in the
+ * proposals phase for a resident's.
  */
 export async function makeProposal(
   db: Db,
@@ -26,6 +27,7 @@ export async function makeProposal(
     districtId?: string | null;
     status?: "accepted" | "submitted";
     author?: SessionUser;
+    at?: Date;
   },
 ): Promise<string> {
   const fields = {
@@ -43,19 +45,21 @@ export async function makeProposal(
       await createStaffProposal(db, input.by, {
         roundSlug: input.round.slug,
         proposal: fields,
-        now: await beforeVoting(db, input.round),
+        now: input.at ?? (await beforeVoting(db, input.round)),
       })
     ).id;
   }
   const { id } = await submitProposal(db, scopeOf(input.by.municipality, userActor(input.author)), {
     roundSlug: input.round.slug,
     input: fields,
+    now: input.at,
   });
   if (status === "accepted")
     await reviewProposal(db, input.by, {
       roundSlug: input.round.slug,
       proposalId: id,
       review: { decision: "accept", cost: fields.cost, feasibilityNote: null },
+      now: input.at,
     });
   return id;
 }
