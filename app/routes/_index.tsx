@@ -6,6 +6,7 @@ import { roleLabel } from "../components/labels";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
+import { TableScroll } from "../components/TableScroll";
 import { observer, userActor } from "../services/scope";
 import { optionalUser } from "../web/guards.server";
 import { staffMunicipalities } from "../services/staff/dashboard.server";
@@ -66,26 +67,28 @@ export default function Index() {
         <section className="notice" aria-labelledby="demo-title">
           <h2 id="demo-title">{t("home.demoTitle")}</h2>
           <p>{t("home.demoIntro")}</p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("home.demoRole")}</th>
-                <th scope="col">{t("home.demoEmail")}</th>
-                <th scope="col">{t("home.demoPassword")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {demoAccounts.map((a) => (
-                <tr key={a.email}>
-                  <td>{t(roleLabel[a.role])}</td>
-                  <td dir="ltr">{a.email}</td>
-                  <td dir="ltr">
-                    <code>{a.password}</code>
-                  </td>
+          <TableScroll>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("home.demoRole")}</th>
+                  <th scope="col">{t("home.demoEmail")}</th>
+                  <th scope="col">{t("home.demoPassword")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {demoAccounts.map((a) => (
+                  <tr key={a.email}>
+                    <td>{t(roleLabel[a.role])}</td>
+                    <td dir="ltr">{a.email}</td>
+                    <td dir="ltr">
+                      <code>{a.password}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       ) : null}
     </>

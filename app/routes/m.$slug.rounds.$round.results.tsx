@@ -10,7 +10,7 @@ import { observer, scopeOf } from "../services/scope";
 import { resultsOf } from "../services/tally/results.server";
 import { pageTitle } from "../components/page-title";
 import { TableScroll } from "../components/TableScroll";
-import { type FundingReason, explainOutcome, ruleFamily } from "../domain/tally/explain";
+import { type FundingReason, ruleFamily } from "../domain/tally/explain";
 import type { MessageKey } from "../domain/i18n/en";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -74,15 +74,9 @@ export default function Results() {
           {data.results.envelopes.map((e) => {
             const names = new Map(e.proposals.map((p) => [p.id, pickText(p.title, locale)]));
             const money = (n: number) => formatMoney(locale, n, data.currency);
-            const reasons = explainOutcome({
-              rule: e.envelope.rule ?? "mes+greedy",
-              budget: e.envelope.amount,
-              trace: e.trace,
-              proposals: e.proposals.map((p) => ({ id: p.id, cost: p.cost, supporters: p.count })),
-            });
             // Funded proposals in the order the rule funded them, then the others by support.
             const ordered = [...e.proposals].sort(
-              (a, b) => stepOf(reasons.get(a.id)) - stepOf(reasons.get(b.id)) || b.weighted - a.weighted,
+              (a, b) => stepOf(a.reason) - stepOf(b.reason) || b.weighted - a.weighted,
             );
             return (
               <section key={e.envelope.slug} aria-labelledby={`results-${e.envelope.slug}`}>
@@ -187,7 +181,7 @@ export default function Results() {
                 <h3 id={`why-${e.envelope.slug}`}>{t("explain.whyTitle")}</h3>
                 <ul className="reason-list" aria-labelledby={`why-${e.envelope.slug}`}>
                   {ordered.map((p) => {
-                    const reason = reasons.get(p.id);
+                    const reason = p.reason;
                     return (
                       <li key={p.id} className={p.selected ? "reason funded" : "reason"}>
                         <span className="reason-title">{pickText(p.title, locale)}</span>
@@ -213,7 +207,7 @@ export default function Results() {
 }
 
 /** Funded proposals sort by the step that funded them; the others after them. */
-function stepOf(reason: FundingReason | undefined): number {
+function stepOf(reason: FundingReason | null): number {
   return reason?.funded ? reason.step : Number.MAX_SAFE_INTEGER;
 }
 

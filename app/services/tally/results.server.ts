@@ -5,6 +5,7 @@
 import type { Db } from "../../../db/client";
 import { parsePb } from "../../domain/pbfile";
 import { compareRules } from "../../domain/tally/compare";
+import { explainOutcome } from "../../domain/tally/explain";
 import { builtOnce } from "../built-once.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import type { Scope } from "../scope";
@@ -44,6 +45,17 @@ async function resultsPayload(db: Db, scope: Scope, round: Round, published: boo
     results: results
       ? {
           ...results,
+          // Each proposal with the reason it was or was not funded, read from the trace here, so the
+          // page carries a few words per proposal instead of the whole trace (ADR 0031).
+          envelopes: results.envelopes.map(({ trace, ...e }) => {
+            const reasons = explainOutcome({
+              rule: e.envelope.rule ?? "mes+greedy",
+              budget: e.envelope.amount,
+              trace,
+              proposals: e.proposals.map((p) => ({ id: p.id, cost: p.cost, supporters: p.count })),
+            });
+            return { ...e, proposals: e.proposals.map((p) => ({ ...p, reason: reasons.get(p.id) ?? null })) };
+          }),
           turnout: results.turnout.map((t) => ({
             day: t.day,
             district: t.district,
