@@ -66,6 +66,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "$.tsx", runs: 3, noPage: true, params: () => fc.constant({ "*": "no-such-page" }) },
   { file: "_index.tsx", runs: 4 },
   { file: "account.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 6 },
+  { file: "account_.participation.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 6 },
   { file: "admin._index.tsx", reach: ["platform"], runs: 6 },
   { file: "locale.tsx", runs: 3, noPage: true },
   {
