@@ -17,7 +17,7 @@ export function MyStanding({ standing, base, slug }: { standing: Standing; base:
   const t = useT();
   const locale = useLocale();
   return (
-    <section className="notice my-standing" aria-labelledby="my-standing" data-testid="my-standing">
+    <section className="my-standing" aria-labelledby="my-standing" data-testid="my-standing">
       <h2 id="my-standing">{t("myballot.standing.title")}</h2>
       {standing.kind === "login" ? (
         <p>
