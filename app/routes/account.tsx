@@ -55,6 +55,9 @@ export default function Account() {
     <>
       <h1>{t("account.title")}</h1>
       <p>{t("account.signedInAs", { name: user.displayName })}</p>
+      <p>
+        <Link to="/account/participation">{t("myballot.participation.link")}</Link>
+      </p>
       <p dir="ltr">{user.email}</p>
       <p>
         <Link to="/account/notifications">{t("notifications.link")}</Link>

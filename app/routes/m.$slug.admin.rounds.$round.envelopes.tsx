@@ -17,6 +17,8 @@ import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 import { z } from "zod";
+import { BALLOT_ORDERS } from "../domain/ballots/basket";
+import { setBallotOrder } from "../services/rounds/ballot-order.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
@@ -45,9 +47,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
  * from the fields parseEnvelopeForm reads.
  */
 const intentSchema = z.object({
-  intent: z.enum(["delete", "save"]).catch("save"),
+  intent: z.enum(["delete", "save", "order"]).catch("save"),
   originalSlug: z.string().catch(""),
 });
+/** `order` sets the order of an envelope's proposals on the ballot page (ADR 0027). */
+const orderSchema = z.object({ ballotOrder: z.enum(BALLOT_ORDERS) });
 
 type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string };
 
@@ -62,6 +66,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (choice.ok && choice.data.intent === "delete") {
     try {
       await deleteEnvelope(context.db, scope, { roundSlug, envelopeSlug: original });
+    } catch (error) {
+      return roundRefusalResponse(error, t, { originalSlug: original });
+    }
+    return json<Outcome>({ errors: null, values: {}, editing: "" });
+  }
+  if (choice.ok && choice.data.intent === "order") {
+    const order = validateForm(orderSchema, form, t, { ballotOrder: "myballot.staff.order" });
+    if (!order.ok) return formFailure(400, order.errors, { originalSlug: original });
+    try {
+      await setBallotOrder(context.db, scope, { roundSlug, envelopeSlug: original, order: order.data.ballotOrder });
     } catch (error) {
       return roundRefusalResponse(error, t, { originalSlug: original });
     }
@@ -227,6 +241,21 @@ export default function StaffEnvelopes() {
                 values={failedSlug === e.slug ? (result?.values ?? {}) : {}}
                 errors={failedSlug === e.slug ? errors : null}
               />
+              <PostForm>
+                <input type="hidden" name="intent" value="order" />
+                <input type="hidden" name="originalSlug" value={e.slug} />
+                <label htmlFor={`ballotOrder-${e.slug}`}>{t("myballot.staff.order")}</label>{" "}
+                <select id={`ballotOrder-${e.slug}`} name="ballotOrder" defaultValue={e.ballotOrder}>
+                  {BALLOT_ORDERS.map((o) => (
+                    <option key={o} value={o}>
+                      {t(`myballot.staff.order.${o}`)}
+                    </option>
+                  ))}
+                </select>{" "}
+                <button type="submit" className="secondary">
+                  {t("myballot.staff.order.save")}
+                </button>
+              </PostForm>
               <PostForm>
                 <input type="hidden" name="intent" value="delete" />
                 <input type="hidden" name="originalSlug" value={e.slug} />

@@ -14,6 +14,8 @@ import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
+import { myStandingIn } from "../services/ballots/my-ballots.server";
+import { MyStanding } from "../components/my-standing";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -41,6 +43,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     proposalIds: found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
   });
   const surveyQuestions = await surveyQuestionsOf(context.db, scope, { roundId: found.round.id });
+  // Where the visitor stands in a budgeting round that is voting: log in, verify, vote, or their ballots.
+  const standing =
+    found.round.kind === "budgeting" && found.currentPhase === "voting"
+      ? current
+        ? await myStandingIn(context.db, scope, { roundId: found.round.id })
+        : { kind: "login" as const }
+      : null;
   return json({
     hasSurvey: surveyQuestions.length > 0,
     slug: municipality.slug,
@@ -76,6 +85,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       })),
     mine: mine.map((p) => ({ id: p.id, title: p.title, status: p.status })),
     loggedIn: current !== null,
+    standing,
   });
 }
 
@@ -113,6 +123,7 @@ export default function RoundPage() {
         {t("round.currentPhase")}:{" "}
         <strong>{data.currentPhase ? t(phaseLabel[data.currentPhase]) : t("round.noCurrentPhase")}</strong>
       </p>
+      {data.standing ? <MyStanding standing={data.standing} base={base} slug={data.slug} /> : null}
       <h2>{t("round.phases")}</h2>
       <ol className="timeline">
         {data.phases.map((p) => (

@@ -359,7 +359,7 @@ export default function Vote() {
       <h1>{t("vote.title", { envelope: pickText(data.envelope.name, locale) })}</h1>
       {!data.voting ? <p className="notice">{t("vote.notVoting")}</p> : null}
       {mine ? (
-        <div className="notice my-ballot" data-testid="my-ballot">
+        <div className="my-ballot" data-testid="my-ballot">
           <p>
             {mine.channel === "paper"
               ? t("myballot.votedPaper", { date: formatDay(locale, mine.day) })

@@ -180,6 +180,8 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
     const cast = (c: Client, i: number, n: number) =>
       c.post(`${ROUND}/vote/green`, {
         intent: "cast",
+        // Recasts are confirmed at once (ADR 0027).
+        replace: "yes",
         [`points.${proposalIds[(i + n) % proposalIds.length]}`]: String(1 + (n % 5)),
       });
 

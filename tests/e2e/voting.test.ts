@@ -79,6 +79,11 @@ describe("voting", () => {
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
       await page.getByLabel("Safe crossing near Hafez school", { exact: false }).check();
       await page.getByRole("button", { name: "Cast my ballot" }).click();
+      // A revote is confirmed first, listing what it adds (ADR 0027).
+      await expect
+        .poll(() => page.locator("[data-testid=confirm-revote]").textContent())
+        .toContain("Added: Safe crossing");
+      await page.getByRole("button", { name: "Yes, replace my ballot" }).click();
       await expect.poll(() => page.locator(".notice").first().textContent()).toContain("Your ballot is cast.");
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
       await expect.poll(() => page.locator("main").textContent()).toContain(later);
@@ -129,6 +134,7 @@ describe("voting", () => {
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
     await page.getByLabel("باغ محله در زمین بهار", { exact: false }).check();
     await page.getByRole("button", { name: fa("vote.cast") }).click();
+    await page.getByRole("button", { name: fa("myballot.confirm.submit") }).click();
     await expect.poll(() => page.locator(".notice").first().textContent()).toContain(fa("vote.cast.done"));
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/receipt?ballot=${ballotId}`);
     await expect.poll(() => page.locator("main").textContent()).toContain(fa("rounds.receipt.statusLater"));

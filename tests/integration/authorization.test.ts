@@ -95,6 +95,7 @@ const matrix: Record<string, Row> = {
   "account_.security.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "account_.privacy.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "privacy.tsx": {},
+  "account_.participation.tsx": { loader: loggedIn(200) },
   "admin._index.tsx": { loader: platformOnly(200), action: platformOnly(400) },
   "locale.tsx": { loader: all(404), action: all(400) },
   "login.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },

@@ -84,6 +84,8 @@ describe("the published bundle of a round", () => {
       ["commuter", 1],
     ]);
     expect(round.counts.ballots.paper).toBeGreaterThan(0);
+    // The order the ballot page showed the proposals in (ADR 0027): drawn per voter unless staff chose.
+    expect(round.envelopes.map((e) => e.ballotOrder)).toEqual(["random"]);
     expect(round.counts.superseded).toBeGreaterThan(0);
     expect(round.counts.current).toBe(round.counts.leaves - round.counts.superseded);
     // Voter tags and ballot ids, never people: no user id or e-mail address anywhere in the bundle.

@@ -415,6 +415,7 @@ const ACTIONS: ActionRoute[] = [
     params: (w) => inRound(w, "ideas", "voting"),
     intents: {
       delete: ["originalSlug"],
+      order: ["originalSlug", "ballotOrder"],
       save: [
         "originalSlug",
         "slug",
@@ -449,6 +450,7 @@ const ACTIONS: ActionRoute[] = [
         maxPoints: type === "cumulative" ? pick(["5", "10"]) : pick([""]),
         tallyRule: pick(["greedy", "mes"], ["random"]),
         tallyCompletion: pick(["on", ""]),
+        ballotOrder: pick(["random", "listed", "cost"], ["first", ""]),
       };
     },
   },

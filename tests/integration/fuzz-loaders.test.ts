@@ -73,6 +73,7 @@ const LOADERS: LoaderRoute[] = [
     runs: 6,
     query: (_t, _w, plain) => ({ next: anyOf(["/account", "/m/first/admin", "//evil.example", "/\\evil"], plain) }),
   },
+  { file: "account_.participation.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 6 },
   { file: "admin._index.tsx", reach: ["platform"], runs: 6 },
   { file: "locale.tsx", runs: 3, noPage: true },
   {

@@ -23,6 +23,10 @@ import {
   verifyVoter,
 } from "../support/factories";
 import { call } from "../support/requests";
+import { beforeVoting } from "../support/factories/rounds";
+import { setBallotOrder } from "../../app/services/rounds/ballot-order.server";
+import { actionLog, envelopes } from "../../db/schema";
+import { FrozenError } from "../../app/services/errors.server";
 import { testDatabase, unique } from "../support/db";
 
 let database: Database;
@@ -175,5 +179,28 @@ describe("my ballot", () => {
     const data = await page(voters[2], "?district=x");
     expect(data.filter.district).toBe("x");
     expect(data.districts).toHaveLength(2);
+  });
+
+  it("staff choose another order until voting opens, and the change is in the action log", async () => {
+    const { db } = database;
+    await expect(
+      setBallotOrder(db, admin, { roundSlug: "budget", envelopeSlug: "city", order: "cost" }),
+    ).rejects.toBeInstanceOf(FrozenError);
+    await setBallotOrder(db, admin, {
+      roundSlug: "budget",
+      envelopeSlug: "city",
+      order: "cost",
+      now: await beforeVoting(db, round),
+    });
+    const [row] = await db.select().from(envelopes).where(eq(envelopes.id, envelopeId));
+    expect(row.ballotOrder).toBe("cost");
+    const logged = await db
+      .select()
+      .from(actionLog)
+      .where(and(eq(actionLog.municipalityId, admin.municipality.id), eq(actionLog.action, "envelope.order")));
+    expect(logged).toHaveLength(1);
+    const data = await page(voters[1]);
+    expect(data.envelope.order).toBe("cost");
+    expect(data.proposals.map((x: { id: string }) => x.id)).toEqual(p);
   });
 });

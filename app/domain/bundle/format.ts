@@ -16,6 +16,7 @@
 import { hash } from "node:crypto";
 import { canonicalJson } from "../canonical";
 import type { BallotBody, EnvelopeBallotRules } from "../ballots/rules";
+import type { BallotOrder } from "../ballots/basket";
 import type { RuleName } from "../tally";
 
 /** Format 3 (ADR 0022): ledger.json carries each checkpoint as a C2SP signed note with the witnesses'
@@ -43,6 +44,11 @@ export interface EnvelopeDoc extends EnvelopeBallotRules {
   tieBreak: "cost-votes-seed";
   /** The tie-break seed, drawn when the round was first tallied and revealed here. */
   seed: string;
+  /**
+   * How the ballot page ordered the proposals (ADR 0027): `random` (drawn per voter), `listed` or
+   * `cost`. Absent from bundles published before; not covered by the rules fingerprint.
+   */
+  ballotOrder?: BallotOrder;
 }
 
 export interface RoundDoc {

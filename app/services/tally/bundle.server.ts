@@ -126,6 +126,8 @@ async function buildRoundBundle(
       ruleVersion: tally?.ruleVersion ?? "",
       tieBreak: "cost-votes-seed",
       seed: tally?.seed ?? "",
+      // How the ballot page ordered the proposals (ADR 0027); not part of the rules fingerprint.
+      ballotOrder: e.ballotOrder,
     };
   });
   const envelopeSlug = new Map(envelopeRows.map((e) => [e.id, e.slug]));

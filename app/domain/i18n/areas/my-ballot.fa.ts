@@ -48,4 +48,9 @@ export const myBallotFa: Record<keyof typeof myBallotEn, string> = {
   "myballot.participation.receipt": "رسید",
   "myballot.participation.download": "دریافت",
   "myballot.participation.link": "مشارکت من: دوره‌ها و رسیدها",
+  "myballot.staff.order": "ترتیب طرح‌ها در برگهٔ رأی",
+  "myballot.staff.order.random": "قرعه برای هر رأی‌دهنده (پیشنهادی: هیچ طرحی همیشه اول نیست)",
+  "myballot.staff.order.listed": "به ترتیب ثبت (ترتیب برگهٔ رأی کاغذی)",
+  "myballot.staff.order.cost": "کم‌هزینه‌ترین اول",
+  "myballot.staff.order.save": "ذخیرهٔ ترتیب",
 };

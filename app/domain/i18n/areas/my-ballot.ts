@@ -46,4 +46,9 @@ export const myBallotEn = {
   "myballot.participation.receipt": "Receipt",
   "myballot.participation.download": "Download",
   "myballot.participation.link": "My participation: rounds and receipts",
+  "myballot.staff.order": "Order of the proposals on the ballot",
+  "myballot.staff.order.random": "Drawn for each voter (recommended: no proposal is always first)",
+  "myballot.staff.order.listed": "As listed (the paper ballot's order)",
+  "myballot.staff.order.cost": "Cheapest first",
+  "myballot.staff.order.save": "Save the order",
 } as const;
