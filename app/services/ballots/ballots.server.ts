@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import { type Db, type Tx, queryRows } from "../../../db/client";
 import {
   type SealedBasket,
   ballots,
@@ -27,7 +27,7 @@ import { nodesCompletedByAppend, planAppend } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/canonical";
 import { type BallotBody, type BallotViolation, checkBallot } from "../../domain/ballots/rules";
 import { ballotType } from "../../domain/ballots/types";
-import { currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
+import { type PhaseKind, currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
@@ -288,16 +288,17 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   // What does not depend on other casts is read before taking the round's ledger lock, so the lock
   // is held for as few round trips as possible (every cast of the round waits for it): inside it,
   // one query reads what the append needs and one statement writes it.
-  const summary = checkBallot(input.envelope, await ballotProposals(tx, input.envelope.id), input.body);
+  const before = await beforeLock(tx, scope, { roundId: input.roundId, envelopeId: input.envelope.id });
+  const summary = checkBallot(input.envelope, before.proposals, input.body);
   if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
-  const key = voterKey(await roundSecret(tx, input.roundId), input.voter.identity);
+  if (before.published) throw new BallotRefused("round_closed", [], 409);
+  const key = voterKey(
+    createKeyOnce(roundSecretName(input.roundId), randomBytes(32).toString("base64url")),
+    input.voter.identity,
+  );
   // A round of another municipality has no phases here: it is not voting.
-  const phaseRows = await tx
-    .select({ kind: phases.kind, startsOn: phases.startsOn, endsOn: phases.endsOn, closedAt: phases.closedAt })
-    .from(phases)
-    .innerJoin(rounds, eq(rounds.id, phases.roundId))
-    .where(and(eq(phases.roundId, input.roundId), eq(rounds.municipalityId, scope.municipality.id)));
-  if (currentPhase(phaseRows, dayIn(timeZone, now))?.kind !== "voting") throw new BallotRefused("not_voting", [], 409);
+  if (currentPhase(before.phases, dayIn(timeZone, now))?.kind !== "voting")
+    throw new BallotRefused("not_voting", [], 409);
   // One ledger per round, one writer at a time: the sequence stays linear across app processes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
   const resident = castingResident(scope, input);
@@ -353,6 +354,33 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   }
   await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
   return { ballotId, leafIndex: n, leafHash, supersedes: previous?.id ?? null, weight: input.voter.weight };
+}
+
+/**
+ * What a cast checks before taking the ledger lock, in one query (each query is a round trip, the
+ * largest cost of a cast): the envelope's accepted proposals, whether the round's secret was destroyed
+ * (its results published), and the round's phases when the round is the scope's municipality's.
+ */
+async function beforeLock(tx: Tx, scope: Scope, input: { roundId: string; envelopeId: string }) {
+  const [row] = await queryRows<{ proposals: unknown; published: unknown; phases: unknown }>(
+    tx,
+    sql`select
+    (select coalesce(json_agg(json_build_object('id', id, 'cost', cost)), '[]'::json)
+       from ${proposals} where envelope_id = ${input.envelopeId} and status = 'accepted') as proposals,
+    exists (select 1 from ${roundSecrets} where round_id = ${input.roundId} and destroyed_at is not null) as published,
+    (select coalesce(json_agg(json_build_object('kind', p.kind, 'startsOn', p.starts_on, 'endsOn', p.ends_on, 'closedAt', p.closed_at)), '[]'::json)
+       from ${phases} p join ${rounds} r on r.id = p.round_id
+       where p.round_id = ${input.roundId} and r.municipality_id = ${scope.municipality.id}) as phases`,
+  );
+  const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+  return {
+    proposals: json<{ id: string; cost: number | string }[]>(row.proposals).map((p) => ({
+      id: p.id,
+      cost: Number(p.cost),
+    })),
+    published: row.published === true || row.published === "t",
+    phases: json<{ kind: PhaseKind; startsOn: string; endsOn: string; closedAt: string | null }[]>(row.phases),
+  };
 }
 
 /**
