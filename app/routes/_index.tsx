@@ -4,6 +4,7 @@ import { useLocale, useT } from "../components/i18n";
 import { pickText } from "../domain/i18n";
 import { roleLabel } from "../components/labels";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
+import { freeDemoIdentities } from "../services/demo/demo-census.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
 import { observer } from "../services/scope";
@@ -19,13 +20,15 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({
     municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })),
     demoAccounts: demo ? DEMO_ACCOUNTS.map((a) => ({ ...a, password: DEMO_PASSWORD })) : [],
+    // A few census identities still free, for testers who sign up accounts of their own.
+    demoIdentities: demo ? await freeDemoIdentities(context.db, { count: 5 }) : [],
   });
 }
 
 export default function Index() {
   const t = useT();
   const locale = useLocale();
-  const { municipalities, demoAccounts } = useLoaderData<typeof loader>();
+  const { municipalities, demoAccounts, demoIdentities } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("app.tagline")}</h1>
@@ -66,6 +69,30 @@ export default function Index() {
               ))}
             </tbody>
           </table>
+          {demoIdentities.length > 0 ? (
+            <>
+              <h3 id="demo-identities">{t("home.demoIdentities")}</h3>
+              <p>{t("home.demoIdentitiesIntro")}</p>
+              <table aria-labelledby="demo-identities">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("home.demoNationalId")}</th>
+                    <th scope="col">{t("home.demoBirthDate")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {demoIdentities.map((identity) => (
+                    <tr key={identity.nationalId}>
+                      <td dir="ltr">
+                        <code>{identity.nationalId}</code>
+                      </td>
+                      <td dir="ltr">{identity.birthDate}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
         </section>
       ) : null}
     </>
