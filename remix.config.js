@@ -12,5 +12,9 @@ export default {
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
     v3_lazyRouteDiscovery: true,
+    // Said explicitly (Remix warns at every build while a flag is unset): the app, its tests and the
+    // load bench use Remix 2's data requests (`?_data=`, `json()`); single fetch comes with the move
+    // to React Router 7, not before.
+    v3_singleFetch: false,
   },
 };

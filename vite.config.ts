@@ -81,5 +81,14 @@ export default defineConfig({
     target: "es2022",
     minify: "terser",
     terserOptions: { compress: { passes: 2 }, format: { comments: false } },
+    rollupOptions: {
+      // Resource routes (CSV, JSON, ZIP, PNG, logout, locale) have no browser code: their client
+      // chunk is empty by design, and Rollup's "Generated an empty chunk" line per route reads like
+      // an error to a newcomer. Every other warning still prints.
+      onwarn(warning, warn) {
+        if (warning.code === "EMPTY_BUNDLE") return;
+        warn(warning);
+      },
+    },
   },
 });

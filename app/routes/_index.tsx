@@ -4,6 +4,7 @@ import { useLocale, useT } from "../components/i18n";
 import { pickText } from "../domain/i18n";
 import { roleLabel } from "../components/labels";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent } from "../services/demo/demo.server";
+import { freeDemoIdentities } from "../services/demo/demo-census.server";
 import { listMunicipalities } from "../services/tenancy/municipality.server";
 import { pageTitle } from "../components/page-title";
 import { TableScroll } from "../components/TableScroll";
@@ -26,13 +27,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     workplaces: workplaces.map((w) => ({ slug: w.slug, name: w.name })),
     municipalities: municipalities.map((m) => ({ slug: m.slug, name: m.name })),
     demoAccounts: demo ? DEMO_ACCOUNTS.map((a) => ({ ...a, password: DEMO_PASSWORD })) : [],
+    // A few census identities still free, for testers who sign up accounts of their own.
+    demoIdentities: demo ? await freeDemoIdentities(context.db, { count: 5 }) : [],
   });
 }
 
 export default function Index() {
   const t = useT();
   const locale = useLocale();
-  const { municipalities, demoAccounts, workplaces } = useLoaderData<typeof loader>();
+  const { municipalities, demoAccounts, workplaces, demoIdentities } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("app.tagline")}</h1>
@@ -89,6 +92,32 @@ export default function Index() {
               </tbody>
             </table>
           </TableScroll>
+          {demoIdentities.length > 0 ? (
+            <>
+              <h3 id="demo-identities">{t("home.demoIdentities")}</h3>
+              <p>{t("home.demoIdentitiesIntro")}</p>
+              <TableScroll>
+                <table aria-labelledby="demo-identities">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("home.demoNationalId")}</th>
+                      <th scope="col">{t("home.demoBirthDate")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {demoIdentities.map((identity) => (
+                      <tr key={identity.nationalId}>
+                        <td dir="ltr">
+                          <code>{identity.nationalId}</code>
+                        </td>
+                        <td dir="ltr">{identity.birthDate}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+            </>
+          ) : null}
         </section>
       ) : null}
     </>

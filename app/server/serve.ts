@@ -237,7 +237,7 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
     }),
   );
   // Checkpoints are signed on a schedule, never by a cast (ADR 0016); with several processes each
-  // runs the scheduler: a checkpoint is signed under the round's ledger lock and stored once.
+  // runs the scheduler: a checkpoint is signed under a per-round advisory lock and stored once.
   const stopScheduler = startCheckpointScheduler(database.db, (error) =>
     log.err(`checkpoint scheduler: ${error instanceof Error ? error.message : String(error)}\n`),
   );

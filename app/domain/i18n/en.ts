@@ -39,6 +39,11 @@ export const en = {
   "home.demoRole": "Role",
   "home.demoEmail": "Email",
   "home.demoPassword": "Password",
+  "home.demoIdentities": "Demo identities still free",
+  "home.demoIdentitiesIntro":
+    "Sign up with an e-mail address of your own, then verify on the demo municipality's Verify page with one of these census entries (nobody has used them yet):",
+  "home.demoNationalId": "National ID",
+  "home.demoBirthDate": "Birth date",
   "role.staff": "Council staff",
   "role.admin": "Municipality administrator",
   "role.resident": "Resident",

@@ -40,6 +40,11 @@ export const fa: Record<MessageKey, string> = {
   "home.demoRole": "نقش",
   "home.demoEmail": "ایمیل",
   "home.demoPassword": "گذرواژه",
+  "home.demoIdentities": "هویت‌های نمایشی هنوز آزاد",
+  "home.demoIdentitiesIntro":
+    "با نشانی ایمیل خودتان ثبت‌نام کنید، سپس در صفحهٔ احراز هویت شهرداری نمایشی با یکی از این ردیف‌های سرشماری هویت خود را تأیید کنید (هنوز کسی از آن‌ها استفاده نکرده است):",
+  "home.demoNationalId": "کد ملی",
+  "home.demoBirthDate": "تاریخ تولد",
   "role.staff": "کارمند شورا",
   "role.admin": "مدیر شهرداری",
   "role.resident": "شهروند",

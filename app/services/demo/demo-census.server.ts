@@ -10,12 +10,20 @@
  * These IDs are demo data only (valid check digits, not real people). Neither account starts verified.
  * Idempotent: does nothing when the demo municipality already has a census.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { municipalities, roundEligibility, roundVoterClasses, rounds, users } from "../../../db/schema";
+import {
+  censusLocks,
+  municipalities,
+  roundEligibility,
+  roundVoterClasses,
+  rounds,
+  users,
+  verifications,
+} from "../../../db/schema";
 import { withIranianCheckDigit } from "../../domain/verification/ids";
 import { scopeOf, systemActor, userActor } from "../scope";
-import { activeImport, importCensus } from "../verification/census.server";
+import { activeImport, censusSecret, identityHash, importCensus } from "../verification/census.server";
 
 export const DEMO_CENSUS_RESIDENTS = [
   {
@@ -86,4 +94,64 @@ export async function seedDemoCensus(db: Db): Promise<{ created: boolean }> {
     });
   }
   return { created: true };
+}
+
+export interface DemoIdentity {
+  nationalId: string;
+  birthDate: string;
+  district: string;
+}
+
+/**
+ * Demo census identities nobody has verified with yet (nor locked by misses), in census order after
+ * the two demo residents: what the start page offers testers, so that two of them never need the
+ * source to find a free one. Empty without the demo municipality or its census.
+ */
+export async function freeDemoIdentities(db: Db, input: { count: number }): Promise<DemoIdentity[]> {
+  const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
+  if (!municipality) return [];
+  const scope = scopeOf(municipality, systemActor("demo"));
+  if (!(await activeImport(db, scope))) return [];
+  const secret = await censusSecret(db, municipality.id);
+  const rows = demoCensusCsv()
+    .trim()
+    .split("\n")
+    .slice(1 + DEMO_CENSUS_RESIDENTS.length)
+    .map((line) => {
+      const [nationalId, birthDate, district] = line.split(",");
+      return { nationalId, birthDate, district, hash: identityHash(secret, nationalId) };
+    });
+  const free: DemoIdentity[] = [];
+  // A slice at a time: one query per slice, and only as far as the free ones asked for.
+  for (let start = 0; start < rows.length && free.length < input.count; start += 25) {
+    const slice = rows.slice(start, start + 25);
+    const hashes = slice.map((r) => r.hash);
+    const [verified, locked] = await Promise.all([
+      db
+        .select({ hash: verifications.identityHash })
+        .from(verifications)
+        .where(
+          and(
+            eq(verifications.municipalityId, municipality.id),
+            inArray(verifications.identityHash, hashes),
+            isNull(verifications.revokedAt),
+          ),
+        ),
+      db
+        .select({ hash: censusLocks.identityHash })
+        .from(censusLocks)
+        .where(
+          and(
+            eq(censusLocks.municipalityId, municipality.id),
+            inArray(censusLocks.identityHash, hashes),
+            isNull(censusLocks.clearedAt),
+          ),
+        ),
+    ]);
+    const used = new Set([...verified, ...locked].map((r) => r.hash));
+    for (const r of slice)
+      if (!used.has(r.hash) && free.length < input.count)
+        free.push({ nationalId: r.nationalId, birthDate: r.birthDate, district: r.district });
+  }
+  return free;
 }
