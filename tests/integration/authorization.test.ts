@@ -128,7 +128,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.admin.rounds.$round.turnout.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   // The matrix round is in its proposals phase: running the tally is refused (409) even to staff.
-  "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
+  // The first press (no confirmed=yes) only asks for confirmation (ADR 0028).
+  "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(200) },
   "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
   // The matrix round is not published: its bundle and results API are 404 to everyone.
   "m.$slug.rounds.$round.bundle[.zip].tsx": { loader: all(404) },
@@ -173,7 +174,8 @@ const publishedMatrix: Record<string, Row> = {
   "m.$slug.admin.rounds.$round.implementation.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.turnout.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.rounds.$round.paper.tsx": { loader: staffOnly(200), action: staffOnly(400) },
-  "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(409) },
+  // The first press (no confirmed=yes) only asks for confirmation (ADR 0028).
+  "m.$slug.admin.rounds.$round.tally.tsx": { loader: staffOnly(200), action: staffOnly(200) },
   "m.$slug.rounds.$round._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.bundle[.zip].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.bundle.$file.tsx": { loader: all(200) },

@@ -150,6 +150,11 @@ describe("a whole round in one sitting", () => {
     const tallied = await call(staffTally.action, t.staff, t.staff.post("/", { confirmed: "yes" }), t.params);
     expect((await body(tallied)).ballots).toBe(1);
 
+    // Advancing by dates never reaches the published phase without the results.
+    const advance = await call(staffRound.action, t.staff, t.staff.post("/", { intent: "advance" }), t.params);
+    expect(advance.status).toBe(409);
+    expect(await phaseOf(t.staff, t.params)).toBe("tallying");
+
     const askPublish = await call(staffTally.action, t.admin, t.admin.post("/", { intent: "publish" }), t.params);
     expect((await body(askPublish)).confirm).toBe("publish");
     expect(await logged(t.round.id, "round.publish")).toHaveLength(0);

@@ -39,6 +39,7 @@ export type RoundRefusal =
   | "no_next_phase"
   | "phase_started_today"
   | "phase_passed"
+  | "publish_first"
   | "not_voting"
   | "frozen"
   | "envelope_not_found"
@@ -245,6 +246,8 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
       const code = outcome.code === "no_such_phase" || outcome.code === "already_current" ? "no_next_phase" : outcome.code;
       throw new RefusedError<RoundRefusal>(code, null, {}, 409);
     }
+    // The published phase starts with publication, never without results (ADR 0028).
+    if (outcome.to === "published") throw new RefusedError<RoundRefusal>("publish_first", null, {}, 409);
     if (outcome.to === "voting") await assertBallotReady(tx, round.id);
     for (const p of outcome.phases) {
       const old = before.find((x) => x.kind === p.kind);

@@ -26,6 +26,7 @@ export const roundMessages: RefusalMessages<RoundRefusal> = {
   phase_started_today: "rounds.error.phase_started_today",
   phase_passed: "staff.error.phase_passed",
   not_voting: "staff.error.not_voting",
+  publish_first: "staff.error.publish_first",
   frozen: "rounds.error.frozen",
   envelope_not_found: "rounds.error.envelope_not_found",
   envelope_has_proposals: "rounds.error.envelope_has_proposals",

@@ -21,6 +21,7 @@ export const staffFa: Record<keyof typeof staffEn, string> = {
   "staff.publishedNoMore": "نتیجه‌ها منتشر شده‌اند: شمارش دوباره انجام نمی‌شود.",
   "staff.resultsLink": "دیدن نتیجه‌های منتشرشده",
   "staff.error.phase_passed": "این مرحله در این دوره به پایان رسیده است؛ هیچ مرحله‌ای دوباره باز نمی‌شود.",
+  "staff.error.publish_first": "دوره با انتشار نتیجه‌ها در صفحهٔ شمارش به مرحلهٔ انتشار می‌رسد.",
   "staff.error.not_voting": "رأی‌گیری در این دوره باز نیست، پس نمی‌توان آن را بست.",
   "staff.overEnvelope": "هزینهٔ این طرح از اعتبار بخش آن ({amount}) بیشتر است: هرگز تأمین نمی‌شود.",
   "staff.overEnvelopeShort": "هزینه بیش از اعتبار بخش",

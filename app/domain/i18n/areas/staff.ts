@@ -19,6 +19,7 @@ export const staffEn = {
   "staff.publishedNoMore": "The results are published: the tally cannot be run again.",
   "staff.resultsLink": "See the published results",
   "staff.error.phase_passed": "That phase is already over for this round; a phase never reopens.",
+  "staff.error.publish_first": "The round reaches its published phase by publishing the results on the tally page.",
   "staff.error.not_voting": "Voting is not open in this round, so it cannot be closed.",
   "staff.overEnvelope": "This proposal costs more than its envelope ({amount}): it can never be funded.",
   "staff.overEnvelopeShort": "Costs more than the envelope",
