@@ -302,6 +302,12 @@ const audits: Audit[] = [
   },
   { route: "account.tsx", role: "resident", path: () => "/account", weigh: "account" },
   {
+    route: "account_.participation.tsx",
+    role: "resident",
+    path: () => "/account/participation",
+    weigh: "participation",
+  },
+  {
     route: "m.$slug.rounds.$round.results.tsx",
     role: "resident",
     path: () => "/m/demo/rounds/budget-1404/results",
@@ -609,6 +615,7 @@ describe("inclusion audit", () => {
         "account",
         "home",
         "municipality",
+        "participation",
         "proposal",
         "propose",
         "receipt",
