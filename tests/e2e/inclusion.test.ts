@@ -306,6 +306,12 @@ const audits: Audit[] = [
   { route: "account_.privacy.tsx", role: "resident", path: () => "/account/privacy" },
   { route: "privacy.tsx", role: "visitor", path: () => "/privacy" },
   {
+    route: "account_.participation.tsx",
+    role: "resident",
+    path: () => "/account/participation",
+    weigh: "participation",
+  },
+  {
     route: "m.$slug.rounds.$round.results.tsx",
     role: "resident",
     path: () => "/m/demo/rounds/budget-1404/results",
@@ -613,6 +619,7 @@ describe("inclusion audit", () => {
         "account",
         "home",
         "municipality",
+        "participation",
         "proposal",
         "propose",
         "receipt",
