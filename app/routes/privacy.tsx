@@ -7,8 +7,18 @@ import type { MessageKey } from "../domain/i18n";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("privacy.title"));
 
-/** The privacy notice (ADR 0026): the same for everyone, so it needs no loader. */
-const sections = ["account", "ids", "ballots", "public", "staff", "yourData"] as const;
+/**
+ * The privacy notice (ADR 0026): the same for everyone, so it needs no loader. Keys written out in
+ * full: the browser's share of UI strings is found by reading the sources (app/tooling/resident-keys.ts).
+ */
+const sections: [MessageKey, MessageKey][] = [
+  ["privacy.account.title", "privacy.account.body"],
+  ["privacy.ids.title", "privacy.ids.body"],
+  ["privacy.ballots.title", "privacy.ballots.body"],
+  ["privacy.public.title", "privacy.public.body"],
+  ["privacy.staff.title", "privacy.staff.body"],
+  ["privacy.yourData.title", "privacy.yourData.body"],
+];
 
 export default function Privacy() {
   const t = useT();
@@ -18,10 +28,10 @@ export default function Privacy() {
       <Notice text={params.get("deleted") ? t("privacy.deleted") : null} />
       <h1>{t("privacy.title")}</h1>
       <p>{t("privacy.intro")}</p>
-      {sections.map((s) => (
-        <section key={s}>
-          <h2>{t(`privacy.${s}.title` as MessageKey)}</h2>
-          <p>{t(`privacy.${s}.body` as MessageKey)}</p>
+      {sections.map(([title, body]) => (
+        <section key={title}>
+          <h2>{t(title)}</h2>
+          <p>{t(body)}</p>
         </section>
       ))}
       <p>

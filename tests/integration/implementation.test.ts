@@ -11,7 +11,6 @@ import {
   proposals,
   rounds,
 } from "../../db/schema";
-import * as login from "../../app/routes/login";
 import * as staffPage from "../../app/routes/m.$slug.admin.rounds.$round.implementation";
 import * as outboxPage from "../../app/routes/m.$slug.admin.outbox";
 import * as board from "../../app/routes/m.$slug.rounds.$round.implementation._index";
@@ -19,6 +18,7 @@ import * as timeline from "../../app/routes/m.$slug.rounds.$round.implementation
 import * as openJson from "../../app/routes/m.$slug.implementation[.json]";
 import * as openCsv from "../../app/routes/m.$slug.implementation[.csv]";
 import { TestBrowser, call } from "../support/requests";
+import { logInThroughForm } from "../support/log-in";
 import { testDatabase, unique } from "../support/db";
 import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
@@ -30,9 +30,7 @@ const funded: string[] = [];
 let notFunded: string;
 
 async function loggedIn(email: string) {
-  const browser = new TestBrowser(database.db);
-  expect((await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }))).status).toBe(302);
-  return browser;
+  return logInThroughForm(database.db, { email, password: PASSWORD });
 }
 const body = async (r: Response) => JSON.parse(await r.text());
 

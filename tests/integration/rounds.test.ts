@@ -3,7 +3,6 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { actionLog, envelopes, phases, proposals, roundSecrets, rounds } from "../../db/schema";
-import * as login from "../../app/routes/login";
 import * as staffRounds from "../../app/routes/m.$slug.admin.rounds._index";
 import * as staffRound from "../../app/routes/m.$slug.admin.rounds.$round._index";
 import * as staffEnvelopes from "../../app/routes/m.$slug.admin.rounds.$round.envelopes";
@@ -14,6 +13,7 @@ import * as editProposal from "../../app/routes/m.$slug.rounds.$round.proposals.
 import { addDays } from "../../app/domain/rounds/rules";
 import { dayIn } from "../../app/domain/rounds/phases";
 import { TestBrowser, call } from "../support/requests";
+import { logInThroughForm } from "../support/log-in";
 import { testDatabase, unique } from "../support/db";
 import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
@@ -25,10 +25,7 @@ const today = dayIn("UTC");
 const day = (n: number) => addDays(today, n);
 
 async function loggedIn(email: string) {
-  const browser = new TestBrowser(database.db);
-  const response = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }));
-  expect(response.status).toBe(302);
-  return browser;
+  return logInThroughForm(database.db, { email, password: PASSWORD });
 }
 
 async function json(response: Response) {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { readKey, roundSecretName } from "../../db/keystore";
 import { actionLog, type envelopes, phases, proposals, roundSecrets, tallies, users } from "../../db/schema";
-import * as login from "../../app/routes/login";
 import * as tallyPage from "../../app/routes/m.$slug.admin.rounds.$round.tally";
 import { parsePb, writePb } from "../../app/domain/pbfile";
 import { addDays } from "../../app/domain/rounds/rules";
@@ -11,6 +10,7 @@ import { dayIn } from "../../app/domain/rounds/phases";
 import { tally } from "../../app/domain/tally";
 import { envelopeElection, runRoundTally } from "../../app/services/tally/tally.server";
 import { TestBrowser, call } from "../support/requests";
+import { logInThroughForm } from "../support/log-in";
 import { castBallots, makeEnvelope, makeMember, makeMunicipality, makeProposal, makeRound } from "../support/factories";
 import { testDatabase, unique } from "../support/db";
 import { userActor } from "../../app/services/scope";
@@ -176,12 +176,10 @@ describe("running a round's tally", () => {
   });
 
   it("shows staff the outcome and trace, and refuses to run outside the tallying phase", async () => {
-    const browser = new TestBrowser(database.db);
-    await call(
-      login.action,
-      browser,
-      browser.post("/login", { email: `staff@${slug}.example`, password: "tally password 1" }),
-    );
+    const browser = await logInThroughForm(database.db, {
+      email: `staff@${slug}.example`,
+      password: "tally password 1",
+    });
     const page = JSON.parse(
       await (await call(tallyPage.loader, browser, browser.get("/"), { slug, round: "r" })).text(),
     );

@@ -6,9 +6,9 @@ import * as platform from "../../app/routes/admin._index";
 import * as municipalityPage from "../../app/routes/m.$slug._index";
 import * as roundPage from "../../app/routes/m.$slug.rounds.$round._index";
 import * as staffDashboard from "../../app/routes/m.$slug.admin._index";
-import * as login from "../../app/routes/login";
 import { createMunicipality } from "../../app/services/tenancy/municipality.server";
 import { TestBrowser, call } from "../support/requests";
+import { logInThroughForm } from "../support/log-in";
 import { testDatabase, unique } from "../support/db";
 import { makeMember, makeMunicipality, makeUser } from "../support/factories";
 
@@ -18,10 +18,7 @@ let slug: string;
 let otherSlug: string;
 
 async function loggedIn(email: string) {
-  const browser = new TestBrowser(database.db);
-  const response = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }));
-  expect(response.status).toBe(302);
-  return browser;
+  return logInThroughForm(database.db, { email, password: PASSWORD });
 }
 
 beforeAll(async () => {
@@ -115,12 +112,10 @@ describe("platform administration", () => {
       defaultLocale: "fa",
       name: { en: "New Town", fa: "شهر نو" },
     });
-    const admin = new TestBrowser(database.db);
-    await call(
-      login.action,
-      admin,
-      admin.post("/login", { email: `first-admin@${newSlug}.example`, password: "first admin password" }),
-    );
+    const admin = await logInThroughForm(database.db, {
+      email: `first-admin@${newSlug}.example`,
+      password: "first admin password",
+    });
     const dash = await call(staffDashboard.loader, admin, admin.get(`/m/${newSlug}/admin`), { slug: newSlug });
     expect(dash.status).toBe(200);
   });

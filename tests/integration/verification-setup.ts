@@ -1,9 +1,7 @@
 /** Shared set-up of the verification and census tests: a town with districts, a round, staff and residents. */
 import { eq } from "drizzle-orm";
-import { expect } from "vitest";
 import type { Db } from "../../db/client";
 import { actionLog } from "../../db/schema";
-import * as login from "../../app/routes/login";
 import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import type { Municipality } from "../../app/services/tenancy/municipality.server";
 import type { Scope } from "../../app/services/scope";
@@ -18,7 +16,8 @@ import {
   makeRound,
   makeUser,
 } from "../support/factories";
-import { TestBrowser, call } from "../support/requests";
+import type { TestBrowser } from "../support/requests";
+import { logInThroughForm } from "../support/log-in";
 import { unique } from "../support/db";
 
 export { censusCsv, nationalId } from "../support/factories";
@@ -95,10 +94,7 @@ export async function setupTown(db: Db, opts: { residents?: number; votingInDays
 }
 
 export async function loggedIn(db: Db, email: string): Promise<TestBrowser> {
-  const browser = new TestBrowser(db);
-  const response = await call(login.action, browser, browser.post("/login", { email, password: PASSWORD }));
-  expect(response.status).toBe(302);
-  return browser;
+  return logInThroughForm(db, { email, password: PASSWORD });
 }
 
 /** A multipart POST with a file, as a browser sends it. */
