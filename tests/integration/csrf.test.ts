@@ -171,6 +171,8 @@ beforeAll(async () => {
       passwordHash: hash,
       displayName: role,
       isPlatformAdmin: platform,
+      // Confirmed addresses, so the verification form gets past its own check (ADR 0025).
+      emailConfirmedAt: new Date(),
     });
   }
   await database.db.insert(memberships).values({ userId: ids.staff, municipalityId, role: "staff" });
