@@ -35,7 +35,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     { actor: observer },
     { token: params.token ?? "", password: result.data.password },
   );
-  if (!outcome.ok) return json({ errors: null, values: {}, done: false, invalid: true }, { status: 410 });
+  if (!outcome.ok)
+    return json({ errors: { form: t("reset.invalid") }, values: {}, done: false, invalid: true }, { status: 410 });
   return json({ errors: null, values: {}, done: true, invalid: false });
 }
 

@@ -5,7 +5,9 @@ import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { readUnsubscribeToken, unsubscribe } from "../services/mail/outbox.server";
 import { observer } from "../services/scope";
+import { translator } from "../domain/i18n";
 import { isOneClickUnsubscribe, readForm } from "../web/csrf.server";
+import { requestLocale } from "../web/locale.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("unsubscribe.title"));
 
@@ -26,7 +28,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!(await isOneClickUnsubscribe(request))) await readForm(request);
   const token = params.token ?? "";
   const done = await unsubscribe(context.db, { actor: observer }, { token });
-  return json({ done, topic: readUnsubscribeToken(token)?.topic ?? null }, { status: done ? 200 : 404 });
+  const errors = done ? null : { form: translator(requestLocale(request))("unsubscribe.invalid") };
+  return json({ done, errors, topic: readUnsubscribeToken(token)?.topic ?? null }, { status: done ? 200 : 404 });
 }
 
 export default function Unsubscribe() {
