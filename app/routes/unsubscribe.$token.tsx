@@ -12,12 +12,12 @@ import { requestLocale } from "../web/locale.server";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("unsubscribe.title"));
 
 /** The unsubscribe link of a mail (ADR 0025): signed, works without logging in; asks before acting. */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const target = readUnsubscribeToken(params.token ?? "");
-  return json(
-    { topic: target?.topic ?? null },
-    { status: target ? 200 : 404, headers: { "Cache-Control": "no-store" } },
-  );
+  const headers = { "Cache-Control": "no-store" };
+  if (target) return json({ topic: target.topic }, { headers });
+  const message = translator(requestLocale(request))("unsubscribe.invalid");
+  return json({ topic: null, message }, { status: 404, headers });
 }
 
 /**
