@@ -2,6 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
+import { translator } from "../domain/i18n";
+import { requestLocale } from "../web/locale.server";
 import { confirmAddress } from "../services/accounts/tokens.server";
 import { observer } from "../services/scope";
 
@@ -11,9 +13,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
  * The confirmation link of a mail (ADR 0025): following it confirms the address it was sent to, once,
  * within 24 hours. Anything else gets a page that says so (410), never an error.
  */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const outcome = await confirmAddress(context.db, { actor: observer }, { token: params.token ?? "" });
-  return json(outcome.ok ? { ok: true as const, email: outcome.email } : { ok: false as const, email: "" }, {
+  const message = translator(requestLocale(request))("confirm.invalid");
+  return json(outcome.ok ? { ok: true as const, email: outcome.email } : { ok: false as const, email: "", message }, {
     status: outcome.ok ? 200 : 410,
     headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
   });

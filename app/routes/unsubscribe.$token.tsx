@@ -5,17 +5,19 @@ import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { readUnsubscribeToken, unsubscribe } from "../services/mail/outbox.server";
 import { observer } from "../services/scope";
+import { translator } from "../domain/i18n";
 import { isOneClickUnsubscribe, readForm } from "../web/csrf.server";
+import { requestLocale } from "../web/locale.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("unsubscribe.title"));
 
 /** The unsubscribe link of a mail (ADR 0025): signed, works without logging in; asks before acting. */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const target = readUnsubscribeToken(params.token ?? "");
-  return json(
-    { topic: target?.topic ?? null },
-    { status: target ? 200 : 404, headers: { "Cache-Control": "no-store" } },
-  );
+  const headers = { "Cache-Control": "no-store" };
+  if (target) return json({ topic: target.topic }, { headers });
+  const message = translator(requestLocale(request))("unsubscribe.invalid");
+  return json({ topic: null, message }, { status: 404, headers });
 }
 
 /**
@@ -26,7 +28,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!(await isOneClickUnsubscribe(request))) await readForm(request);
   const token = params.token ?? "";
   const done = await unsubscribe(context.db, { actor: observer }, { token });
-  return json({ done, topic: readUnsubscribeToken(token)?.topic ?? null }, { status: done ? 200 : 404 });
+  const errors = done ? null : { form: translator(requestLocale(request))("unsubscribe.invalid") };
+  return json({ done, errors, topic: readUnsubscribeToken(token)?.topic ?? null }, { status: done ? 200 : 404 });
 }
 
 export default function Unsubscribe() {

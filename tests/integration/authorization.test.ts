@@ -96,6 +96,13 @@ const matrix: Record<string, Row> = {
   "account_.privacy.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "privacy.tsx": {},
   "account_.participation.tsx": { loader: loggedIn(200) },
+  // Messages (ADR 0025): links from mails work without logging in; a missing token gets a clear page.
+  "account_.notifications.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "admin.mail.tsx": { loader: platformOnly(200) },
+  "confirm.$token.tsx": { loader: all(410) },
+  "forgot-password.tsx": { loader: all(200), action: all(400) },
+  "reset-password.$token.tsx": { loader: all(410), action: all(400) },
+  "unsubscribe.$token.tsx": { loader: all(404), action: all(404) },
   "admin._index.tsx": { loader: platformOnly(200), action: platformOnly(400) },
   "locale.tsx": { loader: all(404), action: all(400) },
   "login.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },
@@ -107,7 +114,7 @@ const matrix: Record<string, Row> = {
   "m.$slug.implementation[.csv].tsx": { loader: all(200) },
   "m.$slug.implementation[.json].tsx": { loader: all(200) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },
-  "m.$slug.admin.outbox.tsx": { loader: staffOnly(200) },
+  "m.$slug.admin.outbox.tsx": { loader: staffOnly(200), action: staffOnly(200) },
   // The census, letter codes and council members are the administrators' (ADR 0019).
   "m.$slug.admin.census.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // No census yet in the matrix municipality: the administrator is sent back to the verifications page with the reason.

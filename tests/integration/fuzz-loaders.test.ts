@@ -86,6 +86,25 @@ const LOADERS: LoaderRoute[] = [
   },
   { file: "logout.tsx", runs: 3, noPage: true },
   { file: "signup.tsx", reach: ["observer"], runs: 4 },
+  // Messages (ADR 0025): links from mails, with a made-up or malformed token.
+  { file: "account_.notifications.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 4 },
+  { file: "admin.mail.tsx", reach: ["platform"], runs: 3 },
+  { file: "forgot-password.tsx", runs: 3 },
+  {
+    file: "confirm.$token.tsx",
+    runs: 4,
+    params: () => fc.constantFrom({ token: "A".repeat(43) }, { token: "../etc" }, { token: "" }),
+  },
+  {
+    file: "reset-password.$token.tsx",
+    runs: 4,
+    params: () => fc.constantFrom({ token: "A".repeat(43) }, { token: "../etc" }, { token: "" }),
+  },
+  {
+    file: "unsubscribe.$token.tsx",
+    runs: 4,
+    params: () => fc.constantFrom({ token: "dXNlcg.vote.bad" }, { token: "a.b.c.d" }, { token: "" }),
+  },
   { file: "m.$slug._index.tsx", runs: 8, params: inMunicipality },
   { file: "m.$slug.action-log[.jsonl].tsx", runs: 6, params: inMunicipality },
   { file: "m.$slug.admin._index.tsx", reach: staff, runs: 8, params: inMunicipality },

@@ -3,7 +3,7 @@
  * supersede, voter keys instead of user ids, and one ledger leaf per cast ballot — all of one cast
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
 import {
@@ -29,6 +29,7 @@ import { type BallotBody, type BallotViolation, checkBallot } from "../../domain
 import { ballotType } from "../../domain/ballots/types";
 import { type PhaseKind, currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
+import { enqueueMessage } from "../mail/outbox.server";
 import { type Scope, actorUserId } from "../scope";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
 import { serverSecret } from "../secrets.server";
@@ -270,9 +271,38 @@ export async function castBallot(db: Db, scope: Scope, input: CastInput): Promis
   // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
   // are signed on a schedule, never by a cast.
   const userId = castingResident(scope, input);
-  if (userId)
+  if (userId) {
     await db.delete(baskets).where(and(eq(baskets.envelopeId, input.envelope.id), eq(baskets.userId, userId)));
+    await queueVoteConfirmation(db, scope, { ...input, userId, now });
+  }
   return receipt;
+}
+
+/**
+ * The vote confirmation (ADR 0025), queued after the cast in a transaction of its own (as the basket,
+ * ADR 0016): round, envelope, the hour of the cast and the receipt page; never the ballot's id or
+ * choices. Its time is the ballot's (to the hour), and it is sent after a random delay of up to five
+ * minutes, so the outbox does not order people as the ledger orders ballots.
+ */
+async function queueVoteConfirmation(db: Db, scope: Scope, input: CastInput & { userId: string; now: Date }) {
+  const [round] = await db.select({ title: rounds.title }).from(rounds).where(eq(rounds.id, input.roundId));
+  const timeZone = scope.municipality.timeZone;
+  const castHour = hourOf(input.now, timeZone);
+  const at = `${dayIn(timeZone, input.now)} ${new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(castHour)}`;
+  await enqueueMessage(db, {
+    kind: "vote.confirmation",
+    userId: input.userId,
+    municipalityId: scope.municipality.id,
+    payload: {
+      round: round?.title ?? {},
+      envelope: input.envelope.name,
+      at,
+      path: `/m/${scope.municipality.slug}/rounds/${input.roundSlug}/receipt`,
+    },
+    idempotencyKey: `vote:${randomBytes(16).toString("hex")}`,
+    now: castHour,
+    delayMs: randomInt(0, 300_000),
+  });
 }
 
 /**

@@ -32,6 +32,8 @@ export interface MessageInput {
   /** Names the event and the recipient; a second message with the same key is never queued. */
   idempotencyKey: string;
   now?: Date;
+  /** Sent no earlier than this long after `now`. */
+  delayMs?: number;
 }
 
 /** Queues one message in the caller's transaction; returns its id, or null (duplicate, or switched off). */
@@ -67,7 +69,7 @@ export async function enqueueMessage(db: Db | Tx, input: MessageInput): Promise<
       payload: input.payload,
       idempotencyKey: input.idempotencyKey,
       createdAt: now,
-      nextAttemptAt: now,
+      nextAttemptAt: new Date(Math.max(now.getTime(), Date.now()) + (input.delayMs ?? 0)),
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey })
     .returning({ id: outbox.id });
