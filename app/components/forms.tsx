@@ -1,5 +1,5 @@
 import { Form, type FormProps } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useRootData, useT } from "./i18n";
 
 /** Hidden CSRF field: every state-changing form carries it (checked by readForm on the server). */
@@ -101,4 +101,17 @@ export function Field({
       />
     </div>
   );
+}
+
+/**
+ * A key for a form that must come back empty after it succeeded (a comment box invites a double post
+ * otherwise). Without JavaScript the page is rendered anew, empty; with it, React keeps what was typed
+ * in an uncontrolled field, so the form is given a new key after every answer without errors.
+ */
+export function useClearedFormKey(result: { errors?: unknown } | undefined): number {
+  const [key, setKey] = useState(0);
+  useEffect(() => {
+    if (result && !result.errors) setKey((k) => k + 1);
+  }, [result]);
+  return key;
 }

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, PostForm, useClearedFormKey } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
@@ -109,6 +109,7 @@ export default function StaffImplementation() {
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const cleared = useClearedFormKey(result);
   const failed = result?.errors ? result.values : {};
   return (
     <>
@@ -137,7 +138,7 @@ export default function StaffImplementation() {
               {formatPercent(locale, i.progress)} — {formatMoney(locale, i.spent, data.currency)} /{" "}
               {formatMoney(locale, i.allocated, data.currency)}
             </summary>
-            <PostForm noValidate>
+            <PostForm key={cleared} noValidate>
               <input type="hidden" name="proposalId" value={i.id} />
               <SelectField
                 id={`status-${i.id}`}

@@ -185,104 +185,109 @@ export default function RoundPage() {
           </ul>
         </section>
       ) : null}
-      <h2>{t("round.envelopes")}</h2>
-      <Form method="get" className="filters" role="search" aria-label={t("rounds.filter.title")}>
-        <SelectField
-          name="envelope"
-          label={t("rounds.filter.envelope")}
-          defaultValue={data.filters.envelope ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) })),
-          ]}
-        />
-        <SelectField
-          name="district"
-          label={t("rounds.filter.district")}
-          defaultValue={data.filters.district ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
-          ]}
-        />
-        <SelectField
-          name="status"
-          label={t("rounds.filter.status")}
-          defaultValue={data.filters.status ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
-              value: s,
-              label: t(proposalStatusLabel[s]),
-            })),
-          ]}
-        />
-        <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
-        <button type="submit">{t("rounds.filter.apply")}</button>
-      </Form>
-      <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
-      {data.envelopes.map((e) => (
-        <section key={e.slug} aria-labelledby={`envelope-${e.slug}`}>
-          <h3 id={`envelope-${e.slug}`}>
-            <Localized text={e.name} />
-          </h3>
-          {data.currentPhase === "voting" ? (
-            <p>
-              {/* A visitor is sent to log in first and brought back to the ballot. */}
-              <Link
-                className="button"
-                to={
-                  data.loggedIn
-                    ? `${base}/vote/${e.slug}`
-                    : `/login?next=${encodeURIComponent(`${base}/vote/${e.slug}`)}`
-                }
-              >
-                {t("vote.link")}: {pickText(e.name, locale)}
-              </Link>
-            </p>
-          ) : null}
-          <p>
-            {t("round.amount")}: <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
-            {e.district ? <> — {pickText(e.district, locale)}</> : null}
-          </p>
-          {e.proposals.length === 0 ? (
-            <p>{t("round.noProposals")}</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("round.proposals")}</th>
-                  <th scope="col">{t("round.cost")}</th>
-                  <th scope="col">{t("rounds.proposal.status")}</th>
-                  <th scope="col">{t("comments.column")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.proposals.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`${base}/proposals/${p.id}`}>
-                        <Localized text={p.title} />
-                      </Link>
-                      {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
-                    </td>
-                    <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-                    <td>{t(proposalStatusLabel[p.status])}</td>
-                    <td className="num">
-                      <Link
-                        to={`${base}/proposals/${p.id}#comments`}
-                        aria-label={t("comments.count", { count: p.comments })}
-                      >
-                        {formatNumber(locale, p.comments)}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-      ))}
+      {/* A consultation is a survey: no envelopes, proposal filters or counts (ADR 0029). */}
+      {data.round.kind === "budgeting" ? (
+        <>
+          <h2>{t("round.envelopes")}</h2>
+          <Form method="get" className="filters" role="search" aria-label={t("rounds.filter.title")}>
+            <SelectField
+              name="envelope"
+              label={t("rounds.filter.envelope")}
+              defaultValue={data.filters.envelope ?? ""}
+              options={[
+                { value: "", label: t("rounds.filter.any") },
+                ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) })),
+              ]}
+            />
+            <SelectField
+              name="district"
+              label={t("rounds.filter.district")}
+              defaultValue={data.filters.district ?? ""}
+              options={[
+                { value: "", label: t("rounds.filter.any") },
+                ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
+              ]}
+            />
+            <SelectField
+              name="status"
+              label={t("rounds.filter.status")}
+              defaultValue={data.filters.status ?? ""}
+              options={[
+                { value: "", label: t("rounds.filter.any") },
+                ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
+                  value: s,
+                  label: t(proposalStatusLabel[s]),
+                })),
+              ]}
+            />
+            <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
+            <button type="submit">{t("rounds.filter.apply")}</button>
+          </Form>
+          <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
+          {data.envelopes.map((e) => (
+            <section key={e.slug} aria-labelledby={`envelope-${e.slug}`}>
+              <h3 id={`envelope-${e.slug}`}>
+                <Localized text={e.name} />
+              </h3>
+              {data.currentPhase === "voting" ? (
+                <p>
+                  {/* A visitor is sent to log in first and brought back to the ballot. */}
+                  <Link
+                    className="button"
+                    to={
+                      data.loggedIn
+                        ? `${base}/vote/${e.slug}`
+                        : `/login?next=${encodeURIComponent(`${base}/vote/${e.slug}`)}`
+                    }
+                  >
+                    {t("vote.link")}: {pickText(e.name, locale)}
+                  </Link>
+                </p>
+              ) : null}
+              <p>
+                {t("round.amount")}: <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
+                {e.district ? <> — {pickText(e.district, locale)}</> : null}
+              </p>
+              {e.proposals.length === 0 ? (
+                <p>{t("round.noProposals")}</p>
+              ) : (
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("round.proposals")}</th>
+                      <th scope="col">{t("round.cost")}</th>
+                      <th scope="col">{t("rounds.proposal.status")}</th>
+                      <th scope="col">{t("comments.column")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {e.proposals.map((p) => (
+                      <tr key={p.id}>
+                        <td>
+                          <Link to={`${base}/proposals/${p.id}`}>
+                            <Localized text={p.title} />
+                          </Link>
+                          {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
+                        </td>
+                        <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
+                        <td>{t(proposalStatusLabel[p.status])}</td>
+                        <td className="num">
+                          <Link
+                            to={`${base}/proposals/${p.id}#comments`}
+                            aria-label={t("comments.count", { count: p.comments })}
+                          >
+                            {formatNumber(locale, p.comments)}
+                          </Link>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+          ))}
+        </>
+      ) : null}
     </>
   );
 }

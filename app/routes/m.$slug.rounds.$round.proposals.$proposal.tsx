@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, Notice, PostForm } from "../components/forms";
+import { ErrorSummary, Notice, PostForm, useClearedFormKey } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
 import { backArrow, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
@@ -143,6 +143,7 @@ export default function ProposalPage() {
   const p = data.proposal;
   const errors = result?.errors ?? {};
   const failedOn = result?.errors ? result.values.commentId : null;
+  const cleared = useClearedFormKey(result);
   return (
     <>
       <p>
@@ -191,7 +192,7 @@ export default function ProposalPage() {
           <Notice text={result?.notice} />
           <ErrorSummary errors={result?.errors} />
           {data.loggedIn ? (
-            <PostForm aria-labelledby="add-comment">
+            <PostForm key={cleared} aria-labelledby="add-comment">
               <h3 id="add-comment">{t("comments.add")}</h3>
               <input type="hidden" name="intent" value="comment" />
               <TextArea
@@ -257,7 +258,7 @@ export default function ProposalPage() {
                   <div className="comment-actions">
                     <details open={failedOn === c.id && result?.values.intent === "reply"}>
                       <summary>{t("comments.reply")}</summary>
-                      <PostForm>
+                      <PostForm key={cleared}>
                         <input type="hidden" name="intent" value="reply" />
                         <input type="hidden" name="commentId" value={c.id} />
                         <TextArea

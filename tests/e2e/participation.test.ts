@@ -113,7 +113,7 @@ describe("taking part in a consultation", () => {
     await logIn(staff, "staff@demo.shora.local");
     await staff.goto(`${env.app.url}/m/demo/admin/rounds/transport-1405/survey`);
     // The staff member switched to Persian in the first journey; the account keeps it.
-    await expect.poll(() => staff.locator("main").textContent()).toContain(fa("survey.respondents", { count: "۲" }));
+    await expect.poll(() => staff.locator("main").textContent()).toContain(fa("survey.respondents", { count: 2 }));
     const bikes = staff.locator("tr", { hasText: "دوچرخه" }).first();
     expect(await bikes.locator("td").first().textContent()).toBe("۲");
     await expectAccessible(staff, "survey results (fa)");

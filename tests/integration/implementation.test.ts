@@ -96,7 +96,7 @@ describe("implementation tracking", () => {
     const staff = await loggedIn(`staff@${slug}.example`);
     const posted = await call(staffPage.action, staff, staff.post("/", update(funded[0])), { slug, round: "pb-2025" });
     expect(posted.status).toBe(200);
-    expect((await body(posted)).notice).toBe("Update posted; 1 subscribers will be told.");
+    expect((await body(posted)).notice).toBe("Update posted; 1 subscriber will be told.");
     const observer = new TestBrowser(database.db);
     const page = await body(await call(board.loader, observer, observer.get("/"), { slug, round: "pb-2025" }));
     expect(

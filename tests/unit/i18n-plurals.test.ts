@@ -16,6 +16,10 @@ describe("count messages", () => {
     expect(translate("en", "rounds.turnout.total", { count: 1 })).toBe("Total: 1 voter");
   });
 
+  it("take the general form when the count comes already written", () => {
+    expect(translate("en", "rounds.filter.results", { count: "2" })).toBe("2 proposals");
+  });
+
   it("write Persian counts with Persian digits", () => {
     expect(translate("fa", "rounds.filter.results", { count: 1 })).toBe("۱ طرح");
     expect(translate("fa", "rounds.filter.results", { count: 12 })).toBe("۱۲ طرح");

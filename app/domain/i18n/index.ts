@@ -44,9 +44,11 @@ export function translate(locale: Locale, key: TextKey, params?: Params): string
   // says so in the console, which the browser tests watch.
   const dictionary = dictionaries[locale] as Record<string, string> | undefined;
   const count = params?.count;
+  // A count given as text (already formatted) takes the general form.
   const template =
-    typeof count === "number" && dictionary?.[`${key}.other`] !== undefined
-      ? (dictionary[`${key}.${pluralRules(locale).select(count)}`] ?? dictionary[`${key}.other`])
+    dictionary?.[`${key}.other`] !== undefined
+      ? ((typeof count === "number" ? dictionary[`${key}.${pluralRules(locale).select(count)}`] : undefined) ??
+        dictionary[`${key}.other`])
       : dictionary?.[key];
   if (template === undefined) {
     console.error(`${MISSING_STRING} ${locale} ${key}`);
