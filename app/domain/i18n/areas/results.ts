@@ -7,21 +7,13 @@ export const resultsEn = {
   "explain.ruleTitle": "How the money was shared out",
   "explain.rule.mesGreedy": "Method of Equal Shares, completed by greedy",
   "explain.rule.mes": "Method of Equal Shares",
-  "explain.rule.mesCard": "Method of Equal Shares (each chosen proposal counts the same)",
-  "explain.rule.mesAdd1": "Method of Equal Shares, with shares raised to use the envelope",
-  "explain.rule.mesAdd1Greedy": "Method of Equal Shares, with shares raised to use the envelope, completed by greedy",
   "explain.rule.greedy": "Greedy: most supported first",
-  "explain.rule.greedyPerCost": "Greedy: most support for the money first",
   "explain.ruleText.shares":
     "Every voter gets an equal share of the envelope. A proposal is funded when the shares of the voters who chose it can pay its cost together; each of them pays an equal part, or all they have left. The proposal that costs its supporters least each is funded first, and so on until no other proposal can be paid for this way.",
-  "explain.ruleText.raised":
-    "Shares are then raised in small steps, as long as the funded proposals still fit in the envelope, so that less money is left unused.",
   "explain.ruleText.completion":
     "The money left then goes to the remaining proposals, the most supported first, as long as each still fits.",
   "explain.ruleText.greedy":
     "Proposals take their turn from the most supported to the least; each is funded if it still fits in the money left.",
-  "explain.ruleText.greedyPerCost":
-    "Proposals take their turn from the most support for each unit of money to the least; each is funded if it still fits in the money left.",
   "explain.whyTitle": "Why each proposal was or was not funded",
   "explain.why.shares": "Funded in step {step}: the shares of its {payers} supporters could pay its cost.",
   "explain.why.free": "Funded in step {step}: it costs nothing and voters chose it.",
