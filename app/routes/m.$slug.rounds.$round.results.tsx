@@ -185,9 +185,6 @@ export default function Results() {
                     return (
                       <li key={p.id} className={p.selected ? "reason funded" : "reason"}>
                         <span className="reason-title">{pickText(p.title, locale)}</span>
-                        <span className={p.selected ? "badge badge-success" : "badge"}>
-                          {p.selected ? t("rounds.results.selected") : t("rounds.results.notSelected")}
-                        </span>
                         <span className="reason-text">{reason ? whyText(reason, t, locale, money) : null}</span>
                       </li>
                     );
