@@ -116,7 +116,7 @@ export default function Results() {
                         <th scope="col">{t("rounds.proposal.title")}</th>
                         <th scope="col">{t("round.cost")}</th>
                         <th scope="col">{t("rounds.results.support")}</th>
-                        <th scope="col">{t("explain.ballots")}</th>
+                        <th scope="col">{t("rounds.results.voters")}</th>
                         <th scope="col">{t("rounds.proposal.status")}</th>
                       </tr>
                     </thead>
