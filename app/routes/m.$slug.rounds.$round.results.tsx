@@ -116,7 +116,7 @@ export default function Results() {
                         <th scope="col">{t("rounds.proposal.title")}</th>
                         <th scope="col">{t("round.cost")}</th>
                         <th scope="col">{t("rounds.results.support")}</th>
-                        <th scope="col">{t("explain.ballots")}</th>
+                        <th scope="col">{t("rounds.results.voters")}</th>
                         <th scope="col">{t("rounds.proposal.status")}</th>
                       </tr>
                     </thead>
@@ -185,9 +185,6 @@ export default function Results() {
                     return (
                       <li key={p.id} className={p.selected ? "reason funded" : "reason"}>
                         <span className="reason-title">{pickText(p.title, locale)}</span>
-                        <span className={p.selected ? "badge badge-success" : "badge"}>
-                          {p.selected ? t("rounds.results.selected") : t("rounds.results.notSelected")}
-                        </span>
                         <span className="reason-text">{reason ? whyText(reason, t, locale, money) : null}</span>
                       </li>
                     );
@@ -242,11 +239,7 @@ function whyText(
 const RULE_NAMES: Record<ReturnType<typeof ruleFamily>, MessageKey> = {
   mesGreedy: "explain.rule.mesGreedy",
   mes: "explain.rule.mes",
-  mesCard: "explain.rule.mesCard",
-  mesAdd1: "explain.rule.mesAdd1",
-  mesAdd1Greedy: "explain.rule.mesAdd1Greedy",
   greedy: "explain.rule.greedy",
-  greedyPerCost: "explain.rule.greedyPerCost",
 };
 
 /** The counting rule by its name and what it does, in a few sentences. */
@@ -256,13 +249,9 @@ function RuleExplained({ rule, envelope }: { rule: string; envelope: string }) {
   const texts: MessageKey[] =
     family === "greedy"
       ? ["explain.ruleText.greedy"]
-      : family === "greedyPerCost"
-        ? ["explain.ruleText.greedyPerCost"]
-        : [
-            "explain.ruleText.shares",
-            ...(family === "mesAdd1" || family === "mesAdd1Greedy" ? (["explain.ruleText.raised"] as const) : []),
-            ...(family === "mesGreedy" || family === "mesAdd1Greedy" ? (["explain.ruleText.completion"] as const) : []),
-          ];
+      : family === "mes"
+        ? ["explain.ruleText.shares"]
+        : ["explain.ruleText.shares", "explain.ruleText.completion"];
   return (
     <section className="rule-explained" aria-labelledby={`rule-${envelope}`} data-testid="rule">
       <h3 id={`rule-${envelope}`}>{t("explain.ruleTitle")}</h3>

@@ -28,26 +28,16 @@ export type FundingReason =
   /** Nobody chose it (and the rule funds only what has supporters). */
   | { funded: false; kind: "no-support" };
 
-/** The plain-words family of a counting rule (which explanation the page shows). */
-export type RuleFamily = "mesGreedy" | "mes" | "mesCard" | "mesAdd1" | "mesAdd1Greedy" | "greedy" | "greedyPerCost";
+/**
+ * The plain-words family of a counting rule (which explanation the page shows). Rounds count with
+ * greedy, MES, or MES completed by greedy (`ruleOf` in the tally service); the research variants of
+ * `shora tally` are named by the family they extend.
+ */
+export type RuleFamily = "mesGreedy" | "mes" | "greedy";
 
 export function ruleFamily(rule: string): RuleFamily {
-  switch (rule) {
-    case "mes+greedy":
-      return "mesGreedy";
-    case "mes-card":
-      return "mesCard";
-    case "mes-add1":
-      return "mesAdd1";
-    case "mes-add1+greedy":
-      return "mesAdd1Greedy";
-    case "greedy":
-      return "greedy";
-    case "greedy-per-cost":
-      return "greedyPerCost";
-    default:
-      return "mes";
-  }
+  if (rule.startsWith("mes")) return rule.endsWith("+greedy") ? "mesGreedy" : "mes";
+  return "greedy";
 }
 
 /** Whether the rule ends with (or is) greedy: unfunded proposals then did not fit in what was left. */
