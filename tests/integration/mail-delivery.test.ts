@@ -93,7 +93,7 @@ describe("the outbox", () => {
     expect(mailEn.subject).toBe("Your vote in Budget 1405 was recorded");
     expect(mailEn.text).toContain(`${PUBLIC}/m/town/rounds/r/receipt`);
     expect(mailEn.html).toContain('dir="ltr"');
-    expect(mailFa.subject).toBe("رای شما در بودجهٔ ۱۴۰۵ ثبت شد");
+    expect(mailFa.subject).toBe("رأی شما در بودجهٔ ۱۴۰۵ ثبت شد");
     expect(mailFa.html).toContain('<html lang="fa" dir="rtl">');
     expect(mailFa.raw.headers.get("content-language")).toBe("fa");
     const unsubscribeHeader = String(headerOf(mailEn, "List-Unsubscribe"));

@@ -81,7 +81,8 @@ export const mailEn = {
   "outbox.status": "Status",
   "outbox.error": "Error",
   "outbox.retry": "Retry failed messages",
-  "outbox.retried": "{count} messages queued again.",
+  "outbox.retried.one": "{count} message queued again.",
+  "outbox.retried.other": "{count} messages queued again.",
   "outbox.view": "Read",
   "mailViewer.title": "Mail viewer",
   "mailViewer.intro":
