@@ -11,13 +11,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 
 /**
  * The confirmation link of a mail (ADR 0025): following it confirms the address it was sent to, once,
- * within 24 hours. Anything else gets a page that says so (410), never an error.
+ * within 24 hours. Anything else gets a page that says so (404), never an error.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const outcome = await confirmAddress(context.db, { actor: observer }, { token: params.token ?? "" });
   const message = translator(requestLocale(request))("confirm.invalid");
   return json(outcome.ok ? { ok: true as const, email: outcome.email } : { ok: false as const, email: "", message }, {
-    status: outcome.ok ? 200 : 410,
+    status: outcome.ok ? 200 : 404,
     headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
   });
 }

@@ -16,12 +16,12 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
 
-/** The reset link of a mail (ADR 0025): a form while the link is usable, else a page saying why not (410). */
+/** The reset link of a mail (ADR 0025): a form while the link is usable, else a page saying why not (404). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const usable = await resetTokenUsable(context.db, { actor: observer }, { token: params.token ?? "" });
   if (usable) return json({ usable }, { headers: NO_STORE });
   const message = translator(requestLocale(request))("reset.invalid");
-  return json({ usable, message }, { status: 410, headers: NO_STORE });
+  return json({ usable, message }, { status: 404, headers: NO_STORE });
 }
 
 const schema = z.object({ password: z.string().min(MIN_PASSWORD_LENGTH).max(1000) });
@@ -38,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     { token: params.token ?? "", password: result.data.password },
   );
   if (!outcome.ok)
-    return json({ errors: { form: t("reset.invalid") }, values: {}, done: false, invalid: true }, { status: 410 });
+    return json({ errors: { form: t("reset.invalid") }, values: {}, done: false, invalid: true }, { status: 404 });
   return json({ errors: null, values: {}, done: true, invalid: false });
 }
 

@@ -99,9 +99,9 @@ const matrix: Record<string, Row> = {
   // Messages (ADR 0025): links from mails work without logging in; a missing token gets a clear page.
   "account_.notifications.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "admin.mail.tsx": { loader: platformOnly(200) },
-  "confirm.$token.tsx": { loader: all(410) },
+  "confirm.$token.tsx": { loader: all(404) },
   "forgot-password.tsx": { loader: all(200), action: all(400) },
-  "reset-password.$token.tsx": { loader: all(410), action: all(400) },
+  "reset-password.$token.tsx": { loader: all(404), action: all(400) },
   "unsubscribe.$token.tsx": { loader: all(404), action: all(404) },
   "admin._index.tsx": { loader: platformOnly(200), action: platformOnly(400) },
   "locale.tsx": { loader: all(404), action: all(400) },
