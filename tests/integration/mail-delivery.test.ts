@@ -43,7 +43,7 @@ const rowOf = async (id: string) => (await database.db.select().from(outbox).whe
 
 describe("the outbox", () => {
   it("holds a message only if the change that caused it committed, once per idempotency key", async () => {
-    const user = await makeUser(database.db, { email: `${unique("tx")}@example.org` });
+    const user = await makeUser(database.db, { confirmed: false, email: `${unique("tx")}@example.org` });
     const key = unique("key");
     await database.db
       .transaction(async (tx) => {
@@ -72,8 +72,17 @@ describe("the outbox", () => {
   });
 
   it("sends multipart e-mail over SMTP in the recipient's language, right-to-left in Persian, with one-click unsubscribe", async () => {
-    const en = await makeUser(database.db, { email: `${unique("en")}@example.org`, displayName: "Ada" });
-    const fa = await makeUser(database.db, { email: `${unique("fa")}@example.org`, displayName: "Nima", locale: "fa" });
+    const en = await makeUser(database.db, {
+      confirmed: false,
+      email: `${unique("en")}@example.org`,
+      displayName: "Ada",
+    });
+    const fa = await makeUser(database.db, {
+      confirmed: false,
+      email: `${unique("fa")}@example.org`,
+      displayName: "Nima",
+      locale: "fa",
+    });
     for (const user of [en, fa]) {
       await enqueueMessage(database.db, {
         kind: "vote.confirmation",
@@ -133,7 +142,7 @@ describe("the outbox", () => {
   });
 
   it("keeps a message queued with the error while the mail server is broken, then sends it once", async () => {
-    const user = await makeUser(database.db, { email: `${unique("broken")}@example.org` });
+    const user = await makeUser(database.db, { confirmed: false, email: `${unique("broken")}@example.org` });
     const id = await enqueueMessage(database.db, {
       kind: "account.confirm",
       userId: user.id,
@@ -163,7 +172,7 @@ describe("the outbox", () => {
   });
 
   it("marks a message failed with the reason after the last try", async () => {
-    const user = await makeUser(database.db, { email: `${unique("gaveup")}@example.org` });
+    const user = await makeUser(database.db, { confirmed: false, email: `${unique("gaveup")}@example.org` });
     const id = String(
       await enqueueMessage(database.db, {
         kind: "account.reset",
@@ -188,7 +197,7 @@ describe("the outbox", () => {
 
   it("sends SMS to the HTTP gateway, and keeps messages for the mail viewer when nothing is configured", async () => {
     const phone = `+98912${String(Date.now()).slice(-7)}`;
-    const user = await makeUser(database.db, { email: `${unique("sms")}@example.org` });
+    const user = await makeUser(database.db, { confirmed: false, email: `${unique("sms")}@example.org` });
     const smsId = String(
       await enqueueMessage(database.db, {
         kind: "account.confirm",
