@@ -158,7 +158,7 @@ describe("paper ballots", () => {
       params(),
     );
     expect(r.status).toBe(200);
-    expect((await r.json()).notice).toBe("1 paper ballots entered.");
+    expect((await r.json()).notice).toBe("1 paper ballot entered.");
     const [row] = await paperBallots();
     expect(row).toMatchObject({ weight: 3, channel: "paper", current: true });
     expect(row.body).toEqual({ approved: [proposalIds[0], proposalIds[2]].sort() });

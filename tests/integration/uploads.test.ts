@@ -521,7 +521,10 @@ describe("paper-ballot CSV uploads", () => {
       const { status, body } = await post(uploadBytes(staff, path(), { intent: "file" }, utf8(text)));
       expect(status, name).toBe(400);
       expect(body.errors, name).toEqual({
-        file: `No ballot was stored: ${problems.length} problems. Correct them and enter the ballots again.`,
+        file:
+          problems.length === 1
+            ? "No ballot was stored: 1 problem. Correct it and enter the ballots again."
+            : `No ballot was stored: ${problems.length} problems. Correct them and enter the ballots again.`,
       });
       expect(body.problems, name).toEqual(problems);
     }
