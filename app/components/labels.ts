@@ -65,6 +65,9 @@ export const channelLabel: Record<Channel, MessageKey> = {
 
 /** Actions of the public action log by name; an action missing here is shown by its code. */
 export const actionLabel: Record<string, MessageKey> = {
+  "outbox.retry": "actionLog.name.outbox.retry",
+  "envelope.order": "actionLog.name.envelope.order",
+  "account.delete": "actionLog.name.account.delete",
   "ballot.paper": "actionLog.name.ballot.paper",
   "census.id_scheme": "actionLog.name.census.id_scheme",
   "census.import": "actionLog.name.census.import",
