@@ -26,6 +26,7 @@ import { withIranianCheckDigit } from "../../app/domain/verification/ids";
 import { ledgerHead } from "../../app/services/ballots/ledger-store.server";
 import { maybeCheckpoint } from "../../app/services/ballots/checkpoints.server";
 import { spawnServer, throwawayDatabase, withKeyStore } from "../support/e2e-server";
+import { type TestSmtp, startSmtp } from "../support/mail";
 
 const CLIENTS = 8;
 const ROUND = "/m/demo/rounds/budget-1405";
@@ -120,9 +121,29 @@ interface Acknowledged {
   leafIndex: number;
 }
 
+let smtp: TestSmtp;
+
+/** Follows the address-confirmation link mailed to `email`, as the client. */
+async function confirmByMail(c: Client, email: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const link = /\/confirm\/[A-Za-z0-9_-]+/.exec(smtp.to(email).at(-1)?.text ?? "")?.[0];
+    if (link) {
+      expect((await c.get(link)).status).toBeLessThan(400);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no confirmation mail reached ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function where(): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openDatabase> }> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
   delete env.DATABASE_URL;
+  // New accounts confirm their address by the link mailed to them (ADR 0025).
+  smtp = await startSmtp();
+  env.SMTP_URL = smtp.url;
+  cleanups.push(() => smtp.close());
   // The server and this test must open the municipality's signing key with the same secret and key store.
   const removeKeys = withKeyStore(env);
   cleanups.push(async () => removeKeys());
@@ -165,6 +186,7 @@ describe(`crash durability (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PG
       expect(
         (await c.post("/signup", { displayName: `Voter ${i}`, email, password: "a long enough password" })).status,
       ).toBe(302);
+      await confirmByMail(c, email);
       const person = censusPerson(3 + i * 3);
       const verified = await c.post("/m/demo/verify", {
         intent: "census",

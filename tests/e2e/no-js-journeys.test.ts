@@ -27,7 +27,7 @@ import {
 import { dayIn } from "../../app/domain/rounds/phases";
 import { addDays } from "../../app/domain/rounds/rules";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { appAndBrowserPerFile, logIn, switchLanguage } from "../support/e2e-server";
+import { appAndBrowserPerFile, confirmAddressByMail, logIn, switchLanguage } from "../support/e2e-server";
 
 /** A budgeting round taking proposals today (the demo's own round is voting). */
 const IDEAS = "ideas-1406";
@@ -144,6 +144,8 @@ async function signUp(page: Page, locale: Locale, name: string): Promise<string>
   await page.waitForURL(`${env.app.url}/account`);
   await expectLanguage(page, locale);
   expect(await text(page)).toContain(t("account.signedInAs", { name }));
+  // Verification needs a confirmed address: the link arrives by mail (ADR 0025).
+  await confirmAddressByMail(page, env.app.url, env.smtp, email);
   return email;
 }
 

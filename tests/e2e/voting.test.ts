@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/domain/i18n";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
-import { appAndBrowserPerFile, expectAccessible, finishLogIn } from "../support/e2e-server";
+import { appAndBrowserPerFile, confirmAddressByMail, expectAccessible, finishLogIn } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
@@ -16,12 +16,15 @@ async function logIn(page: Page, email: string, t = translator("en")) {
 
 /** A new account, signed up through the form (JavaScript on or off). */
 async function signUp(page: Page): Promise<void> {
+  const email = `voter-${Date.now()}@example.org`;
   await page.goto(`${env.app.url}/signup`);
   await page.getByLabel("Your name").fill("Nima New");
-  await page.getByLabel("Email").fill(`voter-${Date.now()}@example.org`);
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough password");
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(`${env.app.url}/account`);
+  // Verification needs a confirmed address: the link arrives by mail.
+  await confirmAddressByMail(page, env.app.url, env.smtp, email);
 }
 
 describe("voting", () => {

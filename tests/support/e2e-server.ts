@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
+import { type TestSmtp, startSmtp } from "./mail";
 import { type Locale, MISSING_STRING, direction, translator } from "../../app/domain/i18n";
 import { generate } from "otplib";
 import { DEMO_TOTP_SECRET } from "../../app/services/demo/demo.server";
@@ -19,6 +20,8 @@ export interface RunningApp {
 export interface AppOptions {
   /** Changes to the demo database before the server starts (the demo is seeded first). */
   prepare?: (db: import("../../db/client").Db) => Promise<void>;
+  /** More environment for the server (e.g. `SMTP_URL` of a test mail server). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AppOptions {
  * or on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
  */
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0" };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", ...options.env };
   delete env.DATABASE_URL;
   const removeKeys = withKeyStore(env);
   let dropDatabase = async () => {};
@@ -297,17 +300,42 @@ export function appAndBrowserPerFile(
   },
   options: AppOptions = {},
 ) {
-  const state = {} as { app: RunningApp; browser: Browser };
+  const state = {} as { app: RunningApp; browser: Browser; smtp: TestSmtp };
   hooks.beforeAll(async () => {
-    state.app = await startApp(options);
+    // Mail the app sends arrives at a real SMTP server of the test's (sign-up confirmations).
+    state.smtp = await startSmtp();
+    state.app = await startApp({ ...options, env: { SMTP_URL: state.smtp.url, ...options.env } });
     state.browser = await launchBrowser();
   });
   hooks.afterAll(async () => {
     await state.browser?.close();
     await state.app?.stop();
+    await state.smtp?.close();
     // Every page of the file had the strings it showed (the browser downloads only a page's share).
     if (missingStrings.length)
       throw new Error(`pages showed strings they had not loaded:\n${missingStrings.join("\n")}`);
   });
   return state;
+}
+
+/**
+ * Follows the address-confirmation link of the last mail sent to `email` (ADR 0025), in `page`: a
+ * new account confirms its address before it can verify.
+ */
+export async function confirmAddressByMail(
+  page: import("playwright-core").Page,
+  appUrl: string,
+  smtp: TestSmtp,
+  email: string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let link: string | undefined;
+  while (!link) {
+    const mail = smtp.to(email).at(-1);
+    link = /\/confirm\/[A-Za-z0-9_-]+/.exec(mail?.text ?? "")?.[0];
+    if (link) break;
+    if (Date.now() > deadline) throw new Error(`no confirmation mail reached ${email}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await page.goto(`${appUrl}${link}`);
 }
