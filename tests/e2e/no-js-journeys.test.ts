@@ -212,7 +212,7 @@ describe("resident and observer journeys without JavaScript", () => {
       await expectLanguage(page, locale);
       expect(await text(page, "[role=status]")).toBe(t("verification.done"));
       expect(await text(page, "[data-testid=verification-status]")).toBe(
-        t("verification.status.verified", { district: c.north, voterClass: "resident" }),
+        t("verification.status.verified", { district: c.north, voterClass: locale === "fa" ? "ساکن" : "Resident" }),
       );
       expect(await text(page)).toMatch(
         pattern(locale, "verification.status.method", { method: t("verification.method.census") }),
@@ -462,7 +462,7 @@ describe("resident and observer journeys without JavaScript", () => {
       await page.waitForURL(/action=round.publish/);
       expect(await text(page, "main > [role=status]")).toBe(t("actionLog.count", { count: 1 }));
       expect(await page.locator("tbody tr").count()).toBe(1);
-      expect(await text(page, "tbody tr")).toContain("round.publish");
+      expect(await text(page, "tbody tr")).toContain(t("actionLog.name.round.publish"));
 
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1404`);
       await page.getByRole("link", { name: t("implementation.board") }).click();
