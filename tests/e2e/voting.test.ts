@@ -121,7 +121,7 @@ describe("voting", () => {
     // The refusal names the totals in Persian digits.
     await expect
       .poll(() => page.locator(".error-summary").textContent())
-      .toMatch(/۳٬۹۰۰٬۰۰۰٬۰۰۰ ریال از سقف سبد، .*۳٬۰۰۰٬۰۰۰٬۰۰۰ ریال، بیشتر است/);
+      .toMatch(/۳٬۹۰۰٬۰۰۰٬۰۰۰\sریال از سقف سبد، .*۳٬۰۰۰٬۰۰۰٬۰۰۰\sریال، بیشتر است/);
     await expectAccessible(page, "ballot refused (fa)");
     await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/south`);
     await page.getByLabel("روشنایی خیابان در بازار قدیم", { exact: false }).check();
