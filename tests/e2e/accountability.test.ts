@@ -63,7 +63,8 @@ describe("accountability journey", () => {
       expect(await rows.count()).toBe(6);
       const funded = await support.locator("tbody tr", { hasText: locale === "fa-IR" ? "تأمین‌شده" : "Funded" }).count();
       expect(funded).toBeGreaterThanOrEqual(4);
-      expect(await page.locator("ol li").count()).toBeGreaterThan(0);
+      // Why each proposal was or was not funded, in words (ADR 0031).
+      expect(await page.locator(".reason-list li").count()).toBeGreaterThan(0);
       if (locale === "fa-IR") expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
       await axe(page, `results (${locale})`);
       const checkpoints = await page.request.get(`${env.app.url}/m/demo/rounds/budget-1404/checkpoints.json`);
