@@ -19,22 +19,24 @@ import { smtpTransport, viewerTransport } from "../../app/services/mail/transpor
 import { observer } from "../../app/services/scope";
 import { makeUser, signIn } from "../support/factories";
 import { type TestSmtp, headerOf, linkIn, startSmtp } from "../support/mail";
-import { testDatabase, unique } from "../support/db";
+import { privateDatabase, unique } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
 
 let database: Database;
+// A database of its own: delivery sends every due message in it, so no other file's mail (ADR 0025).
+let dropDatabase: () => Promise<void>;
 let smtp: TestSmtp;
 const PUBLIC = "https://shora.test";
 const system = { actor: { kind: "system" as const, name: "test" } };
 const PASSWORD = "a long enough password";
 
 beforeAll(async () => {
-  database = await testDatabase();
+  ({ database, drop: dropDatabase } = await privateDatabase());
   smtp = await startSmtp();
 });
 afterAll(async () => {
   await smtp.close();
-  await database.close();
+  await dropDatabase();
 });
 
 const deliver = () =>

@@ -14,9 +14,11 @@ import {
 } from "../../app/services/mail/transports.server";
 import { makeUser } from "../support/factories";
 import { type TestSmsGateway, type TestSmtp, headerOf, startSmsGateway, startSmtp } from "../support/mail";
-import { testDatabase, unique } from "../support/db";
+import { privateDatabase, unique } from "../support/db";
 
 let database: Database;
+// A database of its own: delivery sends every due message in it, so no other file's mail (ADR 0025).
+let dropDatabase: () => Promise<void>;
 let smtp: TestSmtp;
 let gateway: TestSmsGateway;
 let transports: { mail: MailTransport; sms: SmsGateway; publicUrl: string };
@@ -24,7 +26,7 @@ const system = { actor: { kind: "system" as const, name: "test" } };
 const PUBLIC = "https://shora.test";
 
 beforeAll(async () => {
-  database = await testDatabase();
+  ({ database, drop: dropDatabase } = await privateDatabase());
   smtp = await startSmtp();
   gateway = await startSmsGateway();
   transports = {
@@ -36,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp.close();
   await gateway.close();
-  await database.close();
+  await dropDatabase();
 });
 
 const rowOf = async (id: string) => (await database.db.select().from(outbox).where(eq(outbox.id, id)))[0];

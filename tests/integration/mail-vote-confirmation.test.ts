@@ -18,20 +18,22 @@ import {
   verifyVoter,
 } from "../support/factories";
 import { type TestSmtp, headerOf, startSmtp } from "../support/mail";
-import { testDatabase, unique } from "../support/db";
+import { privateDatabase, unique } from "../support/db";
 import { roundScope } from "../support/scopes";
 
 let database: Database;
+// A database of its own: delivery sends every due message in it, so no other file's mail (ADR 0025).
+let dropDatabase: () => Promise<void>;
 let smtp: TestSmtp;
 const PUBLIC = "https://shora.test";
 
 beforeAll(async () => {
-  database = await testDatabase();
+  ({ database, drop: dropDatabase } = await privateDatabase());
   smtp = await startSmtp();
 });
 afterAll(async () => {
   await smtp.close();
-  await database.close();
+  await dropDatabase();
 });
 
 describe("vote confirmation", () => {

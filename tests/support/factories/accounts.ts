@@ -121,7 +121,10 @@ export async function signIn(db: Db, user: { id: string } | null, browser = new 
 
 /** What the factories know of an account's authenticator: its secret and its recovery codes. */
 export const authenticators = new Map<string, { secret: string; recoveryCodes: string[] }>();
-/** Each check uses the next time step, so one account signs in many times without reusing a code. */
+/**
+ * Each check is two minutes after the last one: a code is never reused, and a check never shares the
+ * code throttle's one-minute window with wrong codes a test typed just now (ADR 0026).
+ */
 let clockSteps = 0;
 
 /** A TOTP code of the secret at a time, computed as an authenticator app would. */
@@ -143,7 +146,7 @@ export async function passSecondFactor(db: Db, userId: string): Promise<void> {
   }
   const known = authenticators.get(userId);
   if (!known) throw new Error("an account enrolled outside the factories: sign it in through its test");
-  const at = new Date(Date.now() + ++clockSteps * 30_000);
+  const at = new Date(Date.now() + ++clockSteps * 120_000);
   await checkSecondFactor(db, scope, { code: await totpCode(known.secret, at), now: at });
 }
 
