@@ -82,6 +82,16 @@ export default defineConfig({
     minify: "terser",
     terserOptions: { compress: { passes: 2 }, format: { comments: false } },
     rollupOptions: {
+      output: {
+        // The few small components and i18n helpers almost every page imports ride in the framework
+        // chunk: as files of their own each cost a first visit a request and its headers.
+        manualChunks(id) {
+          if (/\/app\/components\/(labels|forms|page-title|TableScroll|names)\.tsx?$/.test(id)) return "index";
+          if (/\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//.test(id))
+            return "index";
+          return undefined;
+        },
+      },
       // Resource routes (CSV, JSON, ZIP, PNG, logout, locale) have no browser code: their client
       // chunk is empty by design, and Rollup's "Generated an empty chunk" line per route reads like
       // an error to a newcomer. Every other warning still prints.

@@ -2,10 +2,11 @@ import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { actionLabel } from "../components/labels";
-import { formatDateTime, pickText } from "../domain/i18n";
+import { formatDateTime, pickText, translator } from "../domain/i18n";
 import { listActions } from "../services/action-log/action-log.server";
-import { requireMunicipality } from "../web/guards.server";
+import { actionLabel } from "../web/action-labels.server";
+import { optionalUser, requireMunicipality } from "../web/guards.server";
+import { requestLocale } from "../web/locale.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf } from "../services/scope";
@@ -25,9 +26,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     action: url.searchParams.get("action") || null,
     page: Number.isFinite(page) ? page : 1,
   });
+  // The actions' names in the page's language (as the root chooses it): the browser's strings leave them out.
+  const current = await optionalUser(request, context);
+  const t = translator(requestLocale(request, { userLocale: current?.user.locale }));
+  const names = new Set([...log.actions, ...log.entries.map((e) => e.action)]);
+  const actionNames = Object.fromEntries(
+    [...names].filter((a) => Object.hasOwn(actionLabel, a)).map((a) => [a, t(actionLabel[a])]),
+  );
   return json({
     slug: municipality.slug,
     name: municipality.name,
+    actionNames,
     timeZone: municipality.timeZone,
     rounds: roundList.map((r) => ({ slug: r.slug, title: r.title })),
     filters: { round: roundSlug ?? "", action: url.searchParams.get("action") ?? "" },
@@ -39,7 +48,7 @@ export default function ActionLogPage() {
   const t = useT();
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
-  const actionName = (a: string) => (Object.hasOwn(actionLabel, a) ? t(actionLabel[a]) : a);
+  const actionName = (a: string) => (Object.hasOwn(data.actionNames, a) ? data.actionNames[a] : a);
   const query = (page: number) => {
     const q = new URLSearchParams();
     if (data.filters.round) q.set("round", data.filters.round);

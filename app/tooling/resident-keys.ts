@@ -2,12 +2,29 @@
  * Build-time tooling (vite.config.ts): which UI strings a page outside the council dashboard can
  * ever show. Every key written literally in the app's sources — outside the dashboard's own route
  * modules (routes/admin.*, routes/m.$slug.admin.*) — is in, and so is every key under a prefix the
- * sources complete at run time (`phase.${kind}`). Shared components and server code count as
- * residents' even when only staff use them, so the set can only be too large, never too small.
+ * sources complete at run time (`phase.${kind}`). Shared components count as residents' even when
+ * only staff use them, so the set can only be too large, never too small; strings only the server
+ * translates (isServerOnlySource) are left out.
  * Pages outside /admin download these strings only; dashboard pages download all of them.
  */
 import fs from "node:fs";
 import path from "node:path";
+
+/**
+ * A module whose strings are only ever translated on the server: server modules (`*.server.ts`,
+ * app/services), the refusal-code maps (read by refusalResponseFrom in a route's action, which sends
+ * the translated message) and the mail texts (rendered by app/services/mail). A browser never looks
+ * their keys up, so pages need not download them.
+ */
+export function isServerOnlySource(file: string): boolean {
+  const rel = file.split(path.sep).join("/");
+  return (
+    /\.server\.tsx?$/.test(rel) ||
+    /\/app\/services\//.test(rel) ||
+    /\/app\/web\/refusal-messages\//.test(rel) ||
+    /\/app\/domain\/mail\/render\.ts$/.test(rel)
+  );
+}
 
 /** A route module of the council or platform dashboard (its URL is under /admin or /m/<slug>/admin). */
 export function isDashboardRoute(file: string): boolean {
@@ -27,7 +44,7 @@ export function residentKeys(appDir: string, keys: readonly string[]): Set<strin
   const literals = new Set<string>();
   const prefixes = new Set<string>();
   for (const file of sources(appDir)) {
-    if (isDashboardRoute(file)) continue;
+    if (isDashboardRoute(file) || isServerOnlySource(file)) continue;
     const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(/["'`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)["'`]/g)) literals.add(m[1]);
     for (const m of text.matchAll(/`([a-zA-Z][\w.-]*\.)\$\{/g)) prefixes.add(m[1]);

@@ -133,6 +133,11 @@ const audits: Audit[] = [
       },
     ],
   },
+  // The pages of the mailed links (ADR 0025): a link that is no longer (or never was) valid says so.
+  { route: "forgot-password.tsx", role: "visitor", path: () => "/forgot-password" },
+  { route: "reset-password.$token.tsx", role: "visitor", path: () => "/reset-password/no-such-token", status: 404 },
+  { route: "confirm.$token.tsx", role: "visitor", path: () => "/confirm/no-such-token", status: 404 },
+  { route: "unsubscribe.$token.tsx", role: "visitor", path: () => "/unsubscribe/no-such-token", status: 404 },
   { route: "m.$slug.log.tsx", role: "visitor", path: () => "/m/demo/log" },
   { route: "m.$slug.open-data.tsx", role: "visitor", path: () => "/m/demo/open-data" },
   {
@@ -304,6 +309,7 @@ const audits: Audit[] = [
   // Two-factor sign-in and one's own data (ADR 0026): the staff account is enrolled by its log-in.
   { route: "account_.security.tsx", role: "staff", path: () => "/account/security" },
   { route: "account_.privacy.tsx", role: "resident", path: () => "/account/privacy" },
+  { route: "account_.notifications.tsx", role: "resident", path: () => "/account/notifications" },
   { route: "privacy.tsx", role: "visitor", path: () => "/privacy" },
   {
     route: "account_.participation.tsx",
@@ -494,6 +500,7 @@ const audits: Audit[] = [
       },
     ],
   },
+  { route: "admin.mail.tsx", role: "platform", path: () => "/admin/mail" },
 ];
 
 /** The page routes: route modules with a default export (the others are resource routes returning files). */

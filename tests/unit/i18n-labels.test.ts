@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { actionLabel, channelLabel } from "../../app/components/labels";
+import { channelLabel } from "../../app/components/labels";
+import { actionLabel } from "../../app/web/action-labels.server";
 import { translate } from "../../app/domain/i18n";
 
 /** Every action name the services write to the action log (literal strings in app/services). */
