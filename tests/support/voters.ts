@@ -48,12 +48,20 @@ export async function demoVoters(db: Db, input: { count: number; prefix: string 
   return voters.map((v) => ({ ...v, csrf, cookie: `shora_session=${v.session}; shora_csrf=${csrf}` }));
 }
 
-/** Casts `points` for one proposal of the demo's green envelope (a form post, as without JavaScript). */
+/**
+ * Casts `points` for one proposal of the demo's green envelope (a form post, as without JavaScript);
+ * a voter who already voted replaces their ballot at once (the confirmed revote, ADR 0027).
+ */
 export function castGreen(base: string, voter: { cookie: string; csrf: string }, proposal: string, points = 1) {
   return fetch(`${base}/m/demo/rounds/budget-1405/vote/green`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: voter.cookie },
-    body: new URLSearchParams({ _csrf: voter.csrf, intent: "cast", [`points.${proposal}`]: String(points) }).toString(),
+    body: new URLSearchParams({
+      _csrf: voter.csrf,
+      intent: "cast",
+      replace: "yes",
+      [`points.${proposal}`]: String(points),
+    }).toString(),
   });
 }
