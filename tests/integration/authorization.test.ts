@@ -94,7 +94,7 @@ const matrix: Record<string, Row> = {
   "account.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "account_.security.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "account_.privacy.tsx": { loader: loggedIn(200), action: loggedIn(400) },
-  "privacy.tsx": {},
+  "privacy.tsx": { loader: all(200) },
   "account_.participation.tsx": { loader: loggedIn(200) },
   // Messages (ADR 0025): links from mails work without logging in; a missing token gets a clear page.
   "account_.notifications.tsx": { loader: loggedIn(200), action: loggedIn(400) },

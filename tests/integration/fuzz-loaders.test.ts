@@ -65,6 +65,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "../root.tsx", runs: 8 },
   { file: "$.tsx", runs: 3, noPage: true, params: () => fc.constant({ "*": "no-such-page" }) },
   { file: "_index.tsx", runs: 4 },
+  { file: "privacy.tsx", runs: 3 },
   { file: "account.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 6 },
   { file: "account_.privacy.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 4 },
   {

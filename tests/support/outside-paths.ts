@@ -36,14 +36,20 @@ function inside(root: string, candidate: string): boolean {
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
-/** The findings in one file's text (`file` is its path, used to resolve relative literals). */
-export function outsideReferences(root: string, file: string, text: string): OutsideReference[] {
+/**
+ * The findings in one file's text (`file` is its path, used to resolve relative literals).
+ * `temporary`: the folders that count as the machine's temporary space (default: the OS's).
+ */
+export function outsideReferences(
+  root: string,
+  file: string,
+  text: string,
+  options: { temporary?: string[] } = {},
+): OutsideReference[] {
   const found: OutsideReference[] = [];
-  const temporary = fs.realpathSync(os.tmpdir());
+  const temporary = options.temporary ?? [fs.realpathSync(os.tmpdir()), "/tmp/"];
   const system = (candidate: string) =>
-    SYSTEM.some((prefix) => candidate.startsWith(prefix)) ||
-    candidate.startsWith(temporary) ||
-    candidate.startsWith("/tmp/");
+    SYSTEM.some((prefix) => candidate.startsWith(prefix)) || temporary.some((folder) => candidate.startsWith(folder));
   const lines = text.split("\n");
   lines.forEach((lineText, index) => {
     for (const match of lineText.matchAll(LITERAL)) {

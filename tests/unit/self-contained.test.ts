@@ -3,6 +3,7 @@
  * repository (tests/support/outside-paths.ts says what counts).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { outsideReferences, testSources } from "../support/outside-paths";
@@ -11,21 +12,30 @@ const root = path.resolve(__dirname, "../..");
 
 describe("self-contained tests", () => {
   it("finds a test reading a folder beside the clone, and an absolute path outside it", () => {
-    const file = path.join(root, "tests/unit/example.test.ts");
-    const text = [
-      'const shared = path.resolve(__dirname, "../../../shared/pabulib");',
-      'const old = path.join(root, "../shared/pabulib");',
-      `const absolute = "${path.dirname(root)}";`,
-      'import { x } from "../support/db";',
-      'const fixtures = path.resolve(__dirname, "../fixtures/pabulib");',
-      'const browser = "/usr/bin/chromium";',
-    ].join("\n");
-    const found = outsideReferences(root, file, text);
-    expect(found.map((f) => [f.line, f.literal])).toEqual([
-      [1, "../../../shared/pabulib"],
-      [2, "../shared/pabulib"],
-      [3, path.dirname(root)],
-    ]);
+    // A clone with a folder beside it, wherever this clone happens to be (even in the temporary space).
+    const layout = fs.mkdtempSync(path.join(os.tmpdir(), "shora-layout-"));
+    try {
+      const clone = path.join(layout, "clone");
+      fs.mkdirSync(path.join(clone, "tests/unit"), { recursive: true });
+      fs.mkdirSync(path.join(layout, "shared/pabulib"), { recursive: true });
+      const file = path.join(clone, "tests/unit/example.test.ts");
+      const text = [
+        'const shared = path.resolve(__dirname, "../../../shared/pabulib");',
+        'const old = path.join(root, "../shared/pabulib");',
+        `const absolute = "${layout}";`,
+        'import { x } from "../support/db";',
+        'const fixtures = path.resolve(__dirname, "../fixtures/pabulib");',
+        'const browser = "/usr/bin/chromium";',
+      ].join("\n");
+      const found = outsideReferences(clone, file, text, { temporary: [] });
+      expect(found.map((f) => [f.line, f.literal])).toEqual([
+        [1, "../../../shared/pabulib"],
+        [2, "../shared/pabulib"],
+        [3, layout],
+      ]);
+    } finally {
+      fs.rmSync(layout, { recursive: true, force: true });
+    }
   });
 
   it("no test file references a path outside the repository", () => {
