@@ -226,6 +226,8 @@ export async function finishLogIn(
  * works without JavaScript), and waits for the page in that language and direction.
  */
 export async function switchLanguage(page: import("playwright-core").Page, locale: Locale) {
+  // A page still hydrating or loading its dictionary may render again in the account's language.
+  await page.waitForLoadState("networkidle");
   const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
   await page.getByLabel(t("locale.switch"), { exact: true }).selectOption(locale);
   await page.getByRole("button", { name: t("locale.apply"), exact: true }).click();
