@@ -700,7 +700,7 @@ const ACTIONS: ActionRoute[] = [
   {
     file: "account_.security.tsx",
     reach: ROLES.filter((r) => r !== "observer"),
-    runs: 10,
+    runs: 30,
     intents: {
       start: ["next"],
       confirm: ["code", "next"],
