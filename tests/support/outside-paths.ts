@@ -5,9 +5,9 @@
  *
  * A relative literal ("./x", "../x") is a finding when it resolves outside the repository from the
  * file's folder, or when, resolved from the repository's root (the tests' working folder, and what a
- * `path.join(root, …)` starts from), it names something that exists beside the clone (the old
- * `../shared/pabulib`). An absolute literal that exists on this machine outside the repository is a
- * finding too, unless it is a system path (a program such as /usr/bin/chromium, /dev/null, the
+ * `path.join(root, …)` starts from), it names something that exists beside the clone (a data
+ * folder a clone once read from beside it). An absolute literal that exists on this machine outside
+ * the repository is a finding too, unless it is a system path (a program such as /usr/bin/chromium, /dev/null, the
  * temporary folder). Hostile test data ("../../etc/passwd" sent to a route) stays inside either way.
  */
 import fs from "node:fs";

@@ -17,11 +17,11 @@ describe("self-contained tests", () => {
     try {
       const clone = path.join(layout, "clone");
       fs.mkdirSync(path.join(clone, "tests/unit"), { recursive: true });
-      fs.mkdirSync(path.join(layout, "shared/pabulib"), { recursive: true });
+      fs.mkdirSync(path.join(layout, "beside/data"), { recursive: true });
       const file = path.join(clone, "tests/unit/example.test.ts");
       const text = [
-        'const shared = path.resolve(__dirname, "../../../shared/pabulib");',
-        'const old = path.join(root, "../shared/pabulib");',
+        'const beside = path.resolve(__dirname, "../../../beside/data");',
+        'const old = path.join(root, "../beside/data");',
         `const absolute = "${layout}";`,
         'import { x } from "../support/db";',
         'const fixtures = path.resolve(__dirname, "../fixtures/pabulib");',
@@ -29,8 +29,8 @@ describe("self-contained tests", () => {
       ].join("\n");
       const found = outsideReferences(clone, file, text, { temporary: [] });
       expect(found.map((f) => [f.line, f.literal])).toEqual([
-        [1, "../../../shared/pabulib"],
-        [2, "../shared/pabulib"],
+        [1, "../../../beside/data"],
+        [2, "../beside/data"],
         [3, layout],
       ]);
     } finally {
