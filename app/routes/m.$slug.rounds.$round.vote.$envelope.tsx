@@ -9,7 +9,7 @@ import { checkBallot } from "../domain/ballots/rules";
 import { hintText, violationText } from "../domain/ballots/messages";
 import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
 import { formatDay, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
-import { type BallotChanges, ballotChanges, budgetGauge, hasChanges, orderProposals } from "../domain/ballots/basket";
+import { type BallotChanges, budgetGauge, orderProposals } from "../domain/ballots/basket";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import {
   BallotRefused,
@@ -17,6 +17,7 @@ import {
   ballotSheetOf,
   castBallot,
   myCurrentBallots,
+  RevoteNotConfirmed,
   saveBasket,
 } from "../services/ballots/ballots.server";
 import { districtsOf } from "../services/tenancy/municipality.server";
@@ -34,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("vote.title", { envelope: pickText(data.envelope.name, locale) })]);
 
 /** The address, the logged-in voter and their standing in the round: what the page and the cast both need. */
-async function voterContext(args: LoaderFunctionArgs) {
+async function voterContext(args: LoaderFunctionArgs, options: { mine: boolean } = { mine: true }) {
   const { municipality, user, round, envelope } = await requireVoterPath(args.request, args.context, args.params);
   const scope = scopeOf(municipality, userActor(user));
   const { rules, standing } = await voterStanding(args.context.db, scope, {
@@ -42,7 +43,8 @@ async function voterContext(args: LoaderFunctionArgs) {
     envelopeDistrictId: envelope.districtId,
   });
   // The voter's own current ballot in this envelope, found by their voter key (ADR 0027).
-  const mine = standing
+  const mine =
+    standing && options.mine
     ? (
         await myCurrentBallots(args.context.db, scope, {
           roundId: round.id,
@@ -207,7 +209,8 @@ type Outcome = {
 };
 
 export async function action(args: ActionFunctionArgs) {
-  const c = await voterContext(args);
+  // The cast finds the voter's current ballot itself, under the ledger lock.
+  const c = await voterContext(args, { mine: false });
   const form = await readForm(args.request);
   const locale = requestLocale(args.request);
   const t = translator(locale);
@@ -230,25 +233,16 @@ export async function action(args: ActionFunctionArgs) {
           },
           { status: 403 },
         );
-      // A revote replaces nothing before the voter has seen what it changes (ADR 0027).
-      if (c.mine && c.mine.channel === "online" && parsed.data.replace !== "yes") {
-        const changes = ballotChanges(c.mine.body, ballotType(c.envelope.ballotType).normalize(body));
-        if (hasChanges(changes))
-          return json<Outcome>({
-            errors: null,
-            notice: null,
-            receipt: null,
-            submitted: body,
-            confirm: changes,
-          });
-      }
       const receipt = await castBallot(args.context.db, scope, {
         roundId: c.round.id,
         roundSlug: c.round.slug,
+        roundTitle: c.round.title,
         envelope: c.envelope,
         voter: c.standing,
         body,
         channel: "online",
+        // A revote replaces nothing before the voter has seen what it changes (ADR 0027).
+        askBeforeReplacing: parsed.data.replace !== "yes",
       });
       return json<Outcome>({
         errors: null,
@@ -269,6 +263,8 @@ export async function action(args: ActionFunctionArgs) {
       submitted: body,
     });
   } catch (error) {
+    if (error instanceof RevoteNotConfirmed)
+      return json<Outcome>({ errors: null, notice: null, receipt: null, submitted: body, confirm: error.changes });
     if (!(error instanceof BallotRefused)) throw error;
     // Every broken envelope rule gets its own message.
     const messages = error.violations.length

@@ -90,7 +90,9 @@ export const profileBench: BenchSuite = {
       SHORA_SERVER_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profiles}`,
     };
     delete env.SHORA_DATA_DIR;
-    const app = await spawnServer(env);
+    // One process, so its CPU and its profile are the whole server's (SHORA_WORKERS defaults to a
+    // worker per core on PostgreSQL).
+    const app = await spawnServer(env, { args: ["--workers", "1"] });
     const pid = app.child.pid;
     const database = await openDatabase({ url: created.url, migrate: false });
     try {
@@ -116,20 +118,25 @@ export const profileBench: BenchSuite = {
           .orderBy(asc(proposals.createdAt))
       ).map((p) => p.id);
       const csrf = randomBytes(24).toString("base64url");
-      const cookies = (await makeVoters(db, { municipality: demo, districtId: north.id, count: 400 })).map(
+      const cookies = (await makeVoters(db, { municipality: demo, districtId: north.id, count: 3 * count })).map(
         (id) => `shora_session=${id}; shora_csrf=${csrf}`,
       );
       const request = client(concurrency);
       const base = `${app.url}/m/demo/rounds/budget-1405`;
       const receipts: string[] = [];
+      let firstCasts = 0;
       const identity = { "accept-encoding": "identity" };
       const steps = {
         open: (n: number, headers: Record<string, string> = {}) =>
           request(`${base}/vote/green`, { headers: { cookie: cookies[n % cookies.length], ...headers } }),
         cast: async (n: number, headers: Record<string, string> = {}) => {
+          // Every cast is a voter's first ballot, as in a real round (the load bench's path).
+          n = firstCasts++;
           const body = new URLSearchParams({
             _csrf: csrf,
             intent: "cast",
+            // Revotes replace without the confirmation step (ADR 0027), so every row measures casts.
+            replace: "yes",
             [`points.${choices[n % choices.length]}`]: String(1 + (n % 9)),
           }).toString();
           const cast = await request(`${base}/vote/green?_data=routes%2Fm.%24slug.rounds.%24round.vote.%24envelope`, {
@@ -141,8 +148,10 @@ export const profileBench: BenchSuite = {
             },
             body,
           });
-          if (cast.status === 200) receipts[n % cookies.length] = JSON.parse(cast.body()).receipt.ballotId;
-          return cast;
+          const receipt = cast.status === 200 ? JSON.parse(cast.body()).receipt : null;
+          if (receipt) receipts[n % cookies.length] = receipt.ballotId;
+          // A revote the page asks to confirm first (ADR 0027) answers 200 without a receipt.
+          return receipt || cast.status !== 200 ? cast : { status: 299 };
         },
         receipt: (n: number, headers: Record<string, string> = {}) =>
           request(`${base}/receipt?ballot=${receipts[n % cookies.length]}`, {

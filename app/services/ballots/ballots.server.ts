@@ -26,6 +26,7 @@ import { createKeyOnce, readKey, roundSecretName } from "../../../db/keystore";
 import { nodesCompletedByAppend, planAppend } from "../../domain/ledger/merkle";
 import { canonicalJson } from "../../domain/canonical";
 import { type BallotBody, type BallotViolation, checkBallot } from "../../domain/ballots/rules";
+import { type BallotChanges, ballotChanges, hasChanges } from "../../domain/ballots/basket";
 import { ballotType } from "../../domain/ballots/types";
 import { type PhaseKind, currentPhase, dayIn, hourOf } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
@@ -61,6 +62,16 @@ export class BallotRefused extends RefusedError<BallotRefusal> {
     status: 400 | 403 | 404 | 409 = 400,
   ) {
     super(code, null, {}, status);
+  }
+}
+
+/**
+ * A revote the voter has not confirmed yet (ADR 0027): found under the ledger lock, so the check and
+ * the cast read one state; the route shows what it would change and asks again.
+ */
+export class RevoteNotConfirmed extends Error {
+  constructor(readonly changes: BallotChanges) {
+    super("revote_not_confirmed");
   }
 }
 
@@ -245,6 +256,10 @@ export interface CastInput {
   body: BallotBody;
   channel: "online" | "paper";
   now?: Date;
+  /** The round's title, for the vote confirmation (read again when absent). */
+  roundTitle?: Record<string, string>;
+  /** Refuse (RevoteNotConfirmed) to replace a different online ballot of this voter in the envelope. */
+  askBeforeReplacing?: boolean;
 }
 
 /** The resident casting their own ballot online, if that is who the scope's actor is. */
@@ -285,7 +300,9 @@ export async function castBallot(db: Db, scope: Scope, input: CastInput): Promis
  * minutes, so the outbox does not order people as the ledger orders ballots.
  */
 async function queueVoteConfirmation(db: Db, scope: Scope, input: CastInput & { userId: string; now: Date }) {
-  const [round] = await db.select({ title: rounds.title }).from(rounds).where(eq(rounds.id, input.roundId));
+  const title =
+    input.roundTitle ??
+    (await db.select({ title: rounds.title }).from(rounds).where(eq(rounds.id, input.roundId)))[0]?.title;
   const timeZone = scope.municipality.timeZone;
   const castHour = hourOf(input.now, timeZone);
   const at = `${dayIn(timeZone, input.now)} ${new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(castHour)}`;
@@ -294,7 +311,7 @@ async function queueVoteConfirmation(db: Db, scope: Scope, input: CastInput & { 
     userId: input.userId,
     municipalityId: scope.municipality.id,
     payload: {
-      round: round?.title ?? {},
+      round: title ?? {},
       envelope: input.envelope.name,
       at,
       path: `/m/${scope.municipality.slug}/rounds/${input.roundSlug}/receipt`,
@@ -315,10 +332,11 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   const { timeZone } = scope.municipality;
   const body = ballotType(input.envelope.ballotType).normalize(input.body);
   if (!Number.isSafeInteger(input.voter.weight) || input.voter.weight < 1) throw new BallotRefused("bad_weight");
-  // What does not depend on other casts is read before taking the round's ledger lock, so the lock
-  // is held for as few round trips as possible (every cast of the round waits for it): inside it,
+  // What does not depend on other casts is read by the statement that takes the round's ledger lock
+  // (one ledger per round, one writer at a time, so the sequence stays linear across app processes),
+  // and the lock is held for as few round trips as possible (every cast of the round waits for it):
   // one query reads what the append needs and one statement writes it.
-  const before = await beforeLock(tx, scope, { roundId: input.roundId, envelopeId: input.envelope.id });
+  const before = await beforeLockThenLock(tx, scope, { roundId: input.roundId, envelopeId: input.envelope.id });
   const summary = checkBallot(input.envelope, before.proposals, input.body);
   if (summary.violations.length) throw new BallotRefused("invalid_ballot", summary.violations);
   if (before.published) throw new BallotRefused("round_closed", [], 409);
@@ -329,8 +347,6 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   // A round of another municipality has no phases here: it is not voting.
   if (currentPhase(before.phases, dayIn(timeZone, now))?.kind !== "voting")
     throw new BallotRefused("not_voting", [], 409);
-  // One ledger per round, one writer at a time: the sequence stays linear across app processes.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`}))`);
   const resident = castingResident(scope, input);
   const state = await appendState(tx, input.roundId, key, {
     voter: input.voter,
@@ -345,6 +361,11 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
   // Nobody votes both online and on paper in one round, whichever envelopes the two ballots are in.
   const otherChannel = state.mine.find((b) => b.channel !== input.channel);
   if (otherChannel) throw new BallotRefused(`already_voted_${otherChannel.channel}` as const, [], 409);
+  if (previous && input.askBeforeReplacing) {
+    const changes = ballotChanges(previous.body, body);
+    if (hasChanges(changes)) throw new RevoteNotConfirmed(changes);
+  }
+  // A statement of its own, before the insert: the partial unique index allows one current ballot.
   if (previous) await tx.update(ballots).set({ current: false }).where(eq(ballots.id, previous.id));
   const n = state.size;
   const ballotId = randomBytes(16).toString("hex");
@@ -387,11 +408,13 @@ export async function castBallotIn(tx: Tx, scope: Scope, input: CastInput & { fi
 }
 
 /**
- * What a cast checks before taking the ledger lock, in one query (each query is a round trip, the
- * largest cost of a cast): the envelope's accepted proposals, whether the round's secret was destroyed
- * (its results published), and the round's phases when the round is the scope's municipality's.
+ * What a cast checks that other casts do not change, read by the statement that then takes the
+ * round's ledger lock (each query is a round trip, the largest cost of a cast): the envelope's
+ * accepted proposals, whether the round's secret was destroyed (its results published), and the
+ * round's phases when the round is the scope's municipality's. The statement's snapshot is taken
+ * before the lock, so what the append needs is read by the next statement (appendState).
  */
-async function beforeLock(tx: Tx, scope: Scope, input: { roundId: string; envelopeId: string }) {
+async function beforeLockThenLock(tx: Tx, scope: Scope, input: { roundId: string; envelopeId: string }) {
   const [row] = await queryRows<{ proposals: unknown; published: unknown; phases: unknown }>(
     tx,
     sql`select
@@ -400,7 +423,8 @@ async function beforeLock(tx: Tx, scope: Scope, input: { roundId: string; envelo
     exists (select 1 from ${roundSecrets} where round_id = ${input.roundId} and destroyed_at is not null) as published,
     (select coalesce(json_agg(json_build_object('kind', p.kind, 'startsOn', p.starts_on, 'endsOn', p.ends_on, 'closedAt', p.closed_at)), '[]'::json)
        from ${phases} p join ${rounds} r on r.id = p.round_id
-       where p.round_id = ${input.roundId} and r.municipality_id = ${scope.municipality.id}) as phases`,
+       where p.round_id = ${input.roundId} and r.municipality_id = ${scope.municipality.id}) as phases,
+    pg_advisory_xact_lock(hashtext(${`ledger:${input.roundId}`})) is null as locked`,
   );
   const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
   return {
@@ -434,7 +458,7 @@ async function appendState(
     ${verified} as verified,
     exists (select 1 from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex}) as voted_before,
     (select max(leaf_index) from ${ledgerLeaves} where round_id = ${roundId}) as last,
-    (select coalesce(json_agg(json_build_object('id', id, 'envelopeId', envelope_id, 'channel', channel)), '[]'::json)
+    (select coalesce(json_agg(json_build_object('id', id, 'envelopeId', envelope_id, 'channel', channel, 'body', body)), '[]'::json)
        from ${ballots} where round_id = ${roundId} and voter_key = ${voterKeyHex} and current) as mine,
     (select coalesce(json_agg(json_build_object('level', e.level, 'index', e."index", 'hash', e.hash)), '[]'::json)
        from generate_series(0, 48) as g(level)
@@ -449,7 +473,7 @@ async function appendState(
     verified: row.verified === true || row.verified === "t",
     votedBefore: row.voted_before === true || row.voted_before === "t",
     size: last === null ? 0 : last + 1,
-    mine: json<{ id: string; envelopeId: string; channel: "online" | "paper" }[]>(row.mine),
+    mine: json<{ id: string; envelopeId: string; channel: "online" | "paper"; body: BallotBody }[]>(row.mine),
     edge,
   };
 }

@@ -12,7 +12,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import { type Db, type Tx, queryRows } from "../../../db/client";
 import { notificationOptOuts, outbox, users } from "../../../db/schema";
 import { type NotificationTopic, isTopic, topicOf } from "../../domain/mail/render";
 import { actionBy, recordAction } from "../action-log/action-log.server";
@@ -38,41 +38,32 @@ export interface MessageInput {
 
 /** Queues one message in the caller's transaction; returns its id, or null (duplicate, or switched off). */
 export async function enqueueMessage(db: Db | Tx, input: MessageInput): Promise<string | null> {
-  let locale = input.locale;
   const topic = topicOf(input.kind);
-  if (input.userId) {
-    const [user] = await db.select({ locale: users.locale }).from(users).where(eq(users.id, input.userId));
-    if (!user) return null;
-    locale ??= user.locale;
-    if (topic) {
-      const off = await db
-        .select({ topic: notificationOptOuts.topic })
-        .from(notificationOptOuts)
-        .where(and(eq(notificationOptOuts.userId, input.userId), eq(notificationOptOuts.topic, topic)));
-      if (off.length) return null;
-    }
-  } else if (!input.toAddress) {
-    throw new Error("enqueueMessage: a userId or a toAddress is required");
-  }
+  if (!input.userId && !input.toAddress) throw new Error("enqueueMessage: a userId or a toAddress is required");
   const id = randomUUID();
   const now = input.now ?? new Date();
-  const rows = await db
-    .insert(outbox)
-    .values({
-      id,
-      kind: input.kind,
-      userId: input.userId ?? null,
-      toAddress: input.toAddress ?? null,
-      channel: input.channel ?? "email",
-      locale: locale ?? "en",
-      municipalityId: input.municipalityId ?? null,
-      payload: input.payload,
-      idempotencyKey: input.idempotencyKey,
-      createdAt: now,
-      nextAttemptAt: new Date(Math.max(now.getTime(), Date.now()) + (input.delayMs ?? 0)),
-    })
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
+  const nextAttemptAt = new Date(Math.max(now.getTime(), Date.now()) + (input.delayMs ?? 0));
+  // One statement (a cast queues its confirmation on the ballot path): the recipient's language and
+  // their opt-out of the topic are read by the insert itself; no row when either says no.
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`insert into ${outbox} (id, kind, user_id, to_address, channel, locale, municipality_id, payload, idempotency_key, created_at, next_attempt_at)
+    select ${id}, ${input.kind}, ${input.userId ?? null}, ${input.toAddress ?? null}, ${input.channel ?? "email"},
+      coalesce(${input.locale ?? null}, ${input.userId ? sql`(select locale from ${users} where id = ${input.userId})` : sql`null`}, 'en'),
+      ${input.municipalityId ?? null}, ${JSON.stringify(input.payload)}::jsonb, ${input.idempotencyKey},
+      ${now.toISOString()}::timestamptz, ${nextAttemptAt.toISOString()}::timestamptz
+    where ${
+      input.userId
+        ? sql`exists (select 1 from ${users} where id = ${input.userId})${
+            topic
+              ? sql` and not exists (select 1 from ${notificationOptOuts} where user_id = ${input.userId} and topic = ${topic})`
+              : sql``
+          }`
+        : sql`true`
+    }
+    on conflict (idempotency_key) do nothing
+    returning id`,
+  );
   return rows.length ? id : null;
 }
 
