@@ -84,6 +84,23 @@ const schema = z.object({
   SHORA_SMS_URL: optional(z.string().regex(/^(https?:\/\/|log$)/, "must be an http(s):// URL or log")),
   /** The address links in messages start with; unset: http://localhost:<PORT>. */
   SHORA_PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")),
+  /** Photos and documents (ADR 0034): a folder for their files; unset: in the database. */
+  SHORA_MEDIA_DIR: optional(z.string()),
+  /** …or an S3-compatible bucket: endpoint URL (path-style), bucket, region, keys. */
+  SHORA_MEDIA_S3_ENDPOINT: optional(z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")),
+  SHORA_MEDIA_S3_BUCKET: optional(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")),
+  SHORA_MEDIA_S3_REGION: optional(z.string()).transform((value) => value ?? "us-east-1"),
+  SHORA_MEDIA_S3_ACCESS_KEY_ID: optional(z.string()),
+  SHORA_MEDIA_S3_SECRET_ACCESS_KEY: optional(z.string()),
+  /** Sign-in with an OpenID Connect provider (ADR 0038); unset: only Shora's own accounts. */
+  SHORA_OIDC_ISSUER: optional(z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")),
+  SHORA_OIDC_CLIENT_ID: optional(z.string()),
+  SHORA_OIDC_CLIENT_SECRET: optional(z.string()),
+  SHORA_OIDC_SCOPES: optional(z.string().regex(/(^|\s)openid(\s|$)/, "must include openid")),
+  SHORA_OIDC_ID_CLAIM: optional(z.string()),
+  SHORA_OIDC_BIRTHDATE_CLAIM: optional(z.string()),
+  SHORA_OIDC_LABEL_EN: optional(z.string()),
+  SHORA_OIDC_LABEL_FA: optional(z.string()),
 });
 
 /** Variables whose values are never repeated in an error message. */
@@ -94,6 +111,8 @@ const SECRET = new Set([
   "SHORA_METRICS_TOKEN",
   "SMTP_URL",
   "SHORA_SMS_URL",
+  "SHORA_MEDIA_S3_SECRET_ACCESS_KEY",
+  "SHORA_OIDC_CLIENT_SECRET",
 ]);
 
 export type ConfigVariable = keyof typeof schema.shape;
@@ -123,6 +142,22 @@ export interface Config {
   mailFrom: string;
   smsUrl: string | undefined;
   publicUrl: string;
+  media:
+    | { storage: "db" }
+    | { storage: "dir"; dir: string }
+    | { storage: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  /** The installation's OpenID Connect provider, or null (ADR 0038). */
+  oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string;
+  idClaim: string;
+  birthDateClaim: string;
+  label: { en: string; fa: string };
 }
 
 /** A variable with a value the schema refuses. */
@@ -140,6 +175,28 @@ export class ConfigError extends Error {
 /** Exit code of a command stopped by a bad configuration (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
+/** Where media files go (ADR 0034): S3 when its endpoint is set, else a folder when set, else the database. */
+function mediaStorage(e: z.infer<typeof schema>): Config["media"] {
+  if (e.SHORA_MEDIA_S3_ENDPOINT) {
+    for (const name of [
+      "SHORA_MEDIA_S3_BUCKET",
+      "SHORA_MEDIA_S3_ACCESS_KEY_ID",
+      "SHORA_MEDIA_S3_SECRET_ACCESS_KEY",
+    ] as const)
+      if (!e[name]) throw new ConfigError(name, "must be set when SHORA_MEDIA_S3_ENDPOINT is", undefined);
+    return {
+      storage: "s3",
+      endpoint: e.SHORA_MEDIA_S3_ENDPOINT.replace(/\/+$/, ""),
+      bucket: e.SHORA_MEDIA_S3_BUCKET as string,
+      region: e.SHORA_MEDIA_S3_REGION,
+      accessKeyId: e.SHORA_MEDIA_S3_ACCESS_KEY_ID as string,
+      secretAccessKey: e.SHORA_MEDIA_S3_SECRET_ACCESS_KEY as string,
+    };
+  }
+  if (e.SHORA_MEDIA_DIR) return { storage: "dir", dir: e.SHORA_MEDIA_DIR };
+  return { storage: "db" };
+}
+
 let memo: { key: string; value: Config } | undefined;
 
 /** The configuration from `env` (the process's environment unless given); throws a ConfigError. */
@@ -155,6 +212,8 @@ export function config(env: Record<string, string | undefined> = process.env): C
     throw new ConfigError(variable, issue.message, env[variable]);
   }
   const e = parsed.data;
+  if (e.SHORA_OIDC_ISSUER && !e.SHORA_OIDC_CLIENT_ID)
+    throw new ConfigError("SHORA_OIDC_CLIENT_ID", "is required with SHORA_OIDC_ISSUER", undefined);
   const value: Config = {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.SHORA_DATA_DIR,
@@ -179,6 +238,22 @@ export function config(env: Record<string, string | undefined> = process.env): C
     mailFrom: e.MAIL_FROM,
     smsUrl: e.SHORA_SMS_URL,
     publicUrl: (e.SHORA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    media: mediaStorage(e),
+    oidc:
+      e.SHORA_OIDC_ISSUER && e.SHORA_OIDC_CLIENT_ID
+        ? {
+            issuer: e.SHORA_OIDC_ISSUER,
+            clientId: e.SHORA_OIDC_CLIENT_ID,
+            clientSecret: e.SHORA_OIDC_CLIENT_SECRET,
+            scopes: e.SHORA_OIDC_SCOPES ?? "openid email profile",
+            idClaim: e.SHORA_OIDC_ID_CLAIM ?? "national_id",
+            birthDateClaim: e.SHORA_OIDC_BIRTHDATE_CLAIM ?? "birthdate",
+            label: {
+              en: e.SHORA_OIDC_LABEL_EN ?? "Sign in with the national e-ID",
+              fa: e.SHORA_OIDC_LABEL_FA ?? "ورود با شناسهٔ الکترونیکی ملی",
+            },
+          }
+        : null,
   };
   memo = { key, value };
   return value;

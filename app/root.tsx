@@ -16,6 +16,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CsrfField, PostForm } from "./components/forms";
+import { HelpLink, NextStepLink } from "./components/help";
 import { useRootData, useT } from "./components/i18n";
 import { pageTitle } from "./components/page-title";
 import {
@@ -166,12 +167,14 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         <Header />
         <main id="main" tabIndex={-1}>
+          <HelpLink />
           {children}
         </main>
         <footer className="site-footer">
           <p>{t("footer.openSource")}</p>
           <p>
-            <Link to="/privacy">{t("privacy.footerLink")}</Link>
+            <Link to="/privacy">{t("privacy.footerLink")}</Link> · <Link to="/help">{t("help.footerLink")}</Link> ·{" "}
+            <Link to="/accessibility">{t("help.accessibilityLink")}</Link>
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />
@@ -236,6 +239,7 @@ export function ErrorBoundary() {
           <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{t("nav.login")}</Link>
         </p>
       ) : null}
+      <NextStepLink status={status} />
       <p>
         <Link to="/">{t("error.backHome")}</Link>
       </p>

@@ -1,4 +1,4 @@
-import { Form, type FormProps } from "@remix-run/react";
+import { Form, type FormProps, Link } from "@remix-run/react";
 import { type ReactNode, useEffect, useState } from "react";
 import { useRootData, useT } from "./i18n";
 
@@ -41,6 +41,9 @@ export function ErrorSummary({ errors }: { errors?: Record<string, string> | nul
           </li>
         ))}
       </ul>
+      <p>
+        <Link to="/help/problems#form-refused">{t("help.nextStepLink")}</Link>
+      </p>
     </div>
   );
 }

@@ -186,12 +186,15 @@ export function ProposalFieldsView({
   errors,
   envelopes,
   districts: districtList,
+  themes = [],
   currency,
 }: {
   values: Record<string, string>;
   errors: Errors;
   envelopes: { slug: string; name: { en?: string; fa?: string } }[];
   districts: { id: string; name: { en?: string; fa?: string } }[];
+  /** The round's themes (ADR 0032); no field when the round has none. */
+  themes?: { id: string; name: { en?: string; fa?: string } }[];
   currency: string;
 }) {
   const t = useT();
@@ -238,6 +241,18 @@ export function ProposalFieldsView({
           ...districtList.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
         ]}
       />
+      {themes.length ? (
+        <SelectField
+          name="themeId"
+          label={t("themes.field")}
+          defaultValue={values.themeId ?? ""}
+          error={errors?.themeId}
+          options={[
+            { value: "", label: t("themes.noTheme") },
+            ...themes.map((th) => ({ value: th.id, label: pickText(th.name, locale) })),
+          ]}
+        />
+      ) : null}
       <Field
         name="location"
         label={t("rounds.proposal.location")}

@@ -62,6 +62,9 @@ export default function Account() {
       <p>
         <Link to="/account/notifications">{t("notifications.link")}</Link>
       </p>
+      <p>
+        <Link to="/account/following">{t("following.link")}</Link>
+      </p>
       <h2>{t("account.memberships")}</h2>
       {roles.length === 0 ? (
         <p>{t("account.noMemberships")}</p>

@@ -14,6 +14,13 @@ import { safeRedirect } from "../web/redirects.server";
 import { afterPassword, finishSignIn, hasPendingSignIn } from "../web/second-factor.server";
 import { SecondFactorStep } from "../components/second-factor";
 import { pageTitle } from "../components/page-title";
+import { eidProvider } from "../services/eid/provider.server";
+
+/** The e-ID button's label in the visitor's language, or null when no provider is configured (ADR 0038). */
+function eidButton(request: Request) {
+  const provider = eidProvider();
+  return provider ? provider.label[requestLocale(request)] : null;
+}
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("auth.login.title"));
 
@@ -27,8 +34,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const next = safeRedirect(new URL(request.url).searchParams.get("next"));
   if (await optionalUser(request, context)) return redirect(next);
   const step = new URL(request.url).searchParams.get("step");
-  if (step === "code" && (await hasPendingSignIn(context, request))) return json({ next, step: "code" as const });
-  return json({ next, step: "password" as const });
+  const eid = eidButton(request);
+  if (step === "code" && (await hasPendingSignIn(context, request)))
+    return json({ next, step: "code" as const, eid });
+  return json({ next, step: "password" as const, eid });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -48,6 +57,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   return afterPassword(context, request, { userId: outcome.userId, next });
+}
+
+/** The municipality a return address is inside (`/m/<slug>/…`): a resident coming from there is verified there. */
+function municipalityOf(next: string): string {
+  return /^\/m\/([A-Za-z0-9-]+)(?:[/?#]|$)/.exec(next)?.[1] ?? "";
 }
 
 export default function Login() {
@@ -84,6 +98,20 @@ export default function Login() {
         />
         <button type="submit">{t("auth.login.submit")}</button>
       </PostForm>
+      {loaded.eid ? (
+        <>
+          <p>{t("eid.login.or")}</p>
+          <PostForm action="/auth/eid" reloadDocument>
+            <input type="hidden" name="next" value={values.next ?? loaded.next} />
+            {municipalityOf(values.next ?? loaded.next) ? (
+              <input type="hidden" name="municipality" value={municipalityOf(values.next ?? loaded.next)} />
+            ) : null}
+            <button type="submit" className="eid-button">
+              {loaded.eid}
+            </button>
+          </PostForm>
+        </>
+      ) : null}
       <p>
         {t("auth.login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
       </p>

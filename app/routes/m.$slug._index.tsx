@@ -54,6 +54,10 @@ export default function MunicipalityHome() {
           {t("verification.title")}
         </Link>
       </p>
+      <p>
+        <Link to={`/m/${data.municipality.slug}/reports`}>{t("reports.title")}</Link> ·{" "}
+        <Link to={`/m/${data.municipality.slug}/reports/figures`}>{t("reports.figures")}</Link>
+      </p>
       <h2>{t("municipality.rounds")}</h2>
       {data.rounds.length === 0 ? (
         <p>{t("municipality.noRounds")}</p>
@@ -70,7 +74,8 @@ export default function MunicipalityHome() {
       )}
       <p>
         <Link to={`/m/${data.municipality.slug}/log`}>{t("actionLog.link")}</Link> ·{" "}
-        <Link to={`/m/${data.municipality.slug}/open-data`}>{t("openData.title")}</Link>
+        <Link to={`/m/${data.municipality.slug}/open-data`}>{t("openData.title")}</Link> ·{" "}
+        <Link to={`/m/${data.municipality.slug}/help`}>{t("help.footerLink")}</Link>
       </p>
       <h2>{t("municipality.districts")}</h2>
       <ul>

@@ -64,6 +64,15 @@ export default function StaffDashboard() {
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>
         </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/help`}>{t("help.admin.link")}</Link>
+        </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/map`}>{t("map.admin.link")}</Link>
+        </li>
+        <li>
+          <Link to={`/m/${data.municipality.slug}/admin/reports`}>{t("reports.desk")}</Link>
+        </li>
         {data.role === "admin" ? (
           <li>
             <Link to={`/m/${data.municipality.slug}/admin/staff`}>{t("members.manage")}</Link>

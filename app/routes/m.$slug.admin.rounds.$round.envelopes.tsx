@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { LocalizedFields, SelectField } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
 import { type MessageKey, formatMoney, pickText, translator } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
+import { type FieldErrors, echoValues, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
@@ -19,6 +19,8 @@ import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 import { z } from "zod";
 import { BALLOT_ORDERS } from "../domain/ballots/basket";
 import { setBallotOrder } from "../services/rounds/ballot-order.server";
+import { deleteTheme, saveTheme, themesOf } from "../services/rounds/themes.server";
+import { localized } from "../domain/rounds/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.envelopes"), data && pickText(data.round.title, locale)]);
@@ -28,13 +30,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const scope = scopeOf(municipality, userActor(user));
   const found = await roundForStaff(context.db, scope, { slug: params.round ?? "" });
   if (!found) throw notFound("round");
-  const districtRows = await districtsOf(context.db, scope);
+  const [districtRows, themeRows] = await Promise.all([
+    districtsOf(context.db, scope),
+    themesOf(context.db, { roundId: found.round.id }),
+  ]);
   return json({
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: found.round.slug, title: found.round.title },
     frozen: found.frozen,
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
+    themes: themeRows.map((th) => ({ slug: th.slug, name: th.name })),
     envelopes: found.envelopes.map((e) => ({
       ...e,
       proposalCount: found.proposals.filter((p) => p.envelopeId === e.id && p.status !== "withdrawn").length,
@@ -47,13 +53,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
  * from the fields parseEnvelopeForm reads.
  */
 const intentSchema = z.object({
-  intent: z.enum(["delete", "save", "order"]).catch("save"),
+  intent: z.enum(["delete", "save", "order", "theme", "theme-delete"]).catch("save"),
   originalSlug: z.string().catch(""),
 });
 /** `order` sets the order of an envelope's proposals on the ballot page (ADR 0027). */
 const orderSchema = z.object({ ballotOrder: z.enum(BALLOT_ORDERS) });
+/** `theme` adds a theme or renames the one named `originalTheme`; `theme-delete` removes it (ADR 0032). */
+const themeSchema = z.object({
+  originalTheme: z.string().trim().max(64).optional().default(""),
+  themeSlug: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "slug"),
+  themeNameEn: z.string().trim().max(100).optional().default(""),
+  themeNameFa: z.string().trim().max(100).optional().default(""),
+});
+const themeLabels = {
+  themeSlug: "themes.slug",
+  themeNameEn: "themes.nameEn",
+  themeNameFa: "themes.nameFa",
+} as const;
 
-type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string };
+type Outcome = { errors: FieldErrors | null; values: Record<string, string>; editing: string; notice?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
@@ -70,6 +93,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return roundRefusalResponse(error, t, { originalSlug: original });
     }
     return json<Outcome>({ errors: null, values: {}, editing: "" });
+  }
+  if (choice.ok && choice.data.intent === "theme-delete") {
+    const slug = String(form.get("themeSlug") ?? "");
+    try {
+      await deleteTheme(context.db, scope, { roundSlug, slug });
+    } catch (error) {
+      return roundRefusalResponse(error, t, { originalSlug: "theme" });
+    }
+    return json<Outcome>({ errors: null, values: {}, editing: "", notice: t("themes.saved") });
+  }
+  if (choice.ok && choice.data.intent === "theme") {
+    const theme = validateForm(themeSchema, form, t, themeLabels);
+    const values = { ...echoValues(form), originalSlug: "theme" };
+    if (!theme.ok) return formFailure(400, theme.errors, values);
+    const { originalTheme, themeSlug, themeNameEn, themeNameFa } = theme.data;
+    if (!themeNameEn && !themeNameFa) return formFailure(400, { themeNameEn: t("rounds.error.text_required") }, values);
+    try {
+      await saveTheme(context.db, scope, {
+        roundSlug,
+        slug: themeSlug,
+        name: localized(themeNameEn, themeNameFa),
+        existingSlug: originalTheme || null,
+      });
+    } catch (error) {
+      return roundRefusalResponse(error, t, values);
+    }
+    return json<Outcome>({ errors: null, values: {}, editing: "", notice: t("themes.saved") });
   }
   if (choice.ok && choice.data.intent === "order") {
     const order = validateForm(orderSchema, form, t, { ballotOrder: "myballot.staff.order" });
@@ -227,6 +277,7 @@ export default function StaffEnvelopes() {
       </h1>
       {data.frozen ? <p className="notice">{t("rounds.frozenNotice")}</p> : null}
       <ErrorSummary errors={errors} />
+      <Notice text={result && "notice" in result ? result.notice : null} />
       {data.envelopes.map((e) => (
         <details key={e.id} className="panel" open={failedSlug === e.slug}>
           <summary>
@@ -267,6 +318,7 @@ export default function StaffEnvelopes() {
           )}
         </details>
       ))}
+      <Themes failed={failedSlug === "theme"} values={result?.values ?? {}} errors={errors} />
       {data.frozen ? null : (
         <>
           <h2>{t("rounds.envelope.create")}</h2>
@@ -278,5 +330,96 @@ export default function StaffEnvelopes() {
         </>
       )}
     </>
+  );
+}
+
+/** The round's themes (ADR 0032): each renamed or deleted in place, and a form to add one. */
+function Themes({
+  failed,
+  values,
+  errors,
+}: {
+  failed: boolean;
+  values: Record<string, string>;
+  errors: FieldErrors | null | undefined;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const data = useLoaderData<typeof loader>();
+  const v = (name: string) => (failed && !values.originalTheme ? (values[name] ?? "") : "");
+  return (
+    <section aria-labelledby="themes-title" className="themes-admin">
+      <h2 id="themes-title">{t("themes.title")}</h2>
+      <p className="hint">{t("themes.intro")}</p>
+      {data.themes.length ? null : <p>{t("themes.none")}</p>}
+      {data.themes.map((th) => (
+        <details key={th.slug} className="panel" open={failed && values.originalTheme === th.slug}>
+          <summary>
+            <bdi>{pickText(th.name, locale)}</bdi>
+          </summary>
+          <PostForm noValidate>
+            <input type="hidden" name="intent" value="theme" />
+            <input type="hidden" name="originalTheme" value={th.slug} />
+            <Field
+              id={`themeSlug-${th.slug}`}
+              name="themeSlug"
+              label={t("themes.slug")}
+              defaultValue={th.slug}
+              dir="ltr"
+            />
+            <Field
+              id={`themeNameEn-${th.slug}`}
+              name="themeNameEn"
+              label={t("themes.nameEn")}
+              defaultValue={th.name.en ?? ""}
+              dir="ltr"
+            />
+            <Field
+              id={`themeNameFa-${th.slug}`}
+              name="themeNameFa"
+              label={t("themes.nameFa")}
+              defaultValue={th.name.fa ?? ""}
+              dir="rtl"
+            />
+            <button type="submit">{t("themes.save")}</button>
+          </PostForm>
+          <PostForm>
+            <input type="hidden" name="intent" value="theme-delete" />
+            <input type="hidden" name="themeSlug" value={th.slug} />
+            <button type="submit" className="secondary">
+              {t("themes.delete")}
+            </button>
+          </PostForm>
+        </details>
+      ))}
+      <PostForm noValidate>
+        <input type="hidden" name="intent" value="theme" />
+        <Field
+          id="themeSlug-new"
+          name="themeSlug"
+          label={t("themes.slug")}
+          defaultValue={v("themeSlug")}
+          error={failed ? errors?.themeSlug : undefined}
+          dir="ltr"
+        />
+        <Field
+          id="themeNameEn-new"
+          name="themeNameEn"
+          label={t("themes.nameEn")}
+          defaultValue={v("themeNameEn")}
+          error={failed ? errors?.themeNameEn : undefined}
+          dir="ltr"
+        />
+        <Field
+          id="themeNameFa-new"
+          name="themeNameFa"
+          label={t("themes.nameFa")}
+          defaultValue={v("themeNameFa")}
+          error={failed ? errors?.themeNameFa : undefined}
+          dir="rtl"
+        />
+        <button type="submit">{t("themes.add")}</button>
+      </PostForm>
+    </section>
   );
 }

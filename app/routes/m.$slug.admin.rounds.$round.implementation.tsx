@@ -8,8 +8,16 @@ import { RoundStaffNav } from "../components/staff-nav";
 import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation";
 import { isRealDay } from "../domain/rounds/rules";
 import { formatMoney, formatPercent, pickText, translator } from "../domain/i18n";
-import { readForm } from "../web/csrf.server";
-import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
+import { readUploadForm } from "../web/csrf.server";
+import { PhotoAndDocumentFields } from "../components/media";
+import {
+  MEDIA_FORM_MAX_BYTES,
+  isMediaRefusal,
+  mediaFormTooLarge,
+  mediaRefusalResponse,
+  readMediaFields,
+} from "../web/media-forms.server";
+import { type FieldErrors, echoValues, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard, postImplementationUpdate } from "../services/implementation/implementation.server";
@@ -67,8 +75,10 @@ type Outcome = { errors: FieldErrors | null; values: Record<string, string>; not
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const access = await requireStaff(request, context, params.slug);
-  const form = await readForm(request);
   const t = translator(requestLocale(request));
+  // A photo and a PDF may come with the update (ADR 0034): the body's limit is every file's.
+  const form = await readUploadForm(request, MEDIA_FORM_MAX_BYTES);
+  if (!form) return json<Outcome>({ errors: mediaFormTooLarge(t), values: {}, notice: null }, { status: 413 });
   const parsed = validateForm(schema, form, t, {
     status: "implementation.status",
     progress: "implementation.progress",
@@ -78,7 +88,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     cancelReason: "implementation.cancelReason",
     photoUrl: "implementation.photoUrl",
   });
-  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const media = await readMediaFields(form, t);
+  if (!parsed.ok || Object.keys(media.errors).length)
+    return formFailure(400, { ...(parsed.ok ? {} : parsed.errors), ...media.errors }, echoValues(form));
   const d = parsed.data;
   try {
     const { notified } = await postImplementationUpdate(
@@ -96,10 +108,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           expectedCompletion: d.expectedCompletion || null,
           photoUrl: d.photoUrl || null,
         },
+        media: media.add,
       },
     );
     return json<Outcome>({ errors: null, values: {}, notice: t("implementation.posted", { count: notified }) });
   } catch (error) {
+    if (isMediaRefusal(error)) return mediaRefusalResponse(error, t, { proposalId: d.proposalId });
     return refusalResponseFrom(error, t, { proposalId: d.proposalId }, implementationMessages);
   }
 }
@@ -138,7 +152,7 @@ export default function StaffImplementation() {
               {formatPercent(locale, i.progress)} — {formatMoney(locale, i.spent, data.currency)} /{" "}
               {formatMoney(locale, i.allocated, data.currency)}
             </summary>
-            <PostForm key={cleared} noValidate>
+            <PostForm key={cleared} noValidate encType="multipart/form-data">
               <input type="hidden" name="proposalId" value={i.id} />
               <SelectField
                 id={`status-${i.id}`}
@@ -202,6 +216,7 @@ export default function StaffImplementation() {
                 error={errors?.photoUrl}
                 dir="ltr"
               />
+              <PhotoAndDocumentFields suffix={i.id} values={mine ? failed : {}} errors={errors} />
               <button type="submit">{t("implementation.post")}</button>
             </PostForm>
           </details>

@@ -15,7 +15,7 @@ import { MAX_LETTER_BATCH } from "../domain/verification/codes";
 import { RefusedError } from "../services/errors.server";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
-import { knownVoterClasses } from "../services/verification/eligibility.server";
+import { knownVoterClasses, voterClassNames } from "../services/verification/eligibility.server";
 import { letterCodeCounts } from "../services/verification/letter-codes.server";
 import {
   censusLockQueue,
@@ -38,13 +38,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const email = url.searchParams.get("email")?.slice(0, 320).trim() ?? "";
   // A letter-code refusal comes back in the address: only a known code has a message.
   const lettersError = url.searchParams.get("lettersError") ?? "";
-  const [found, districtRows, counts, letters, classes, locks] = await Promise.all([
+  const [found, districtRows, counts, letters, classes, locks, classNames] = await Promise.all([
     email ? residentByEmail(context.db, scope, { email }) : null,
     districtsOf(context.db, scope),
     verificationCounts(context.db, scope),
     letterCodeCounts(context.db, scope),
     knownVoterClasses(context.db, scope),
     censusLockQueue(context.db, scope),
+    voterClassNames(context.db, scope),
   ]);
   const byMethod = Object.fromEntries(counts.map((c) => [c.method, c.n]));
   return json({
@@ -53,6 +54,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     email,
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
     classes,
+    // The history names each voter class as staff named it, not by its code.
+    classNames,
     counts: { census: byMethod.census ?? 0, letter: byMethod.letter ?? 0, staff: byMethod.staff ?? 0 },
     // Letter codes and the census are the administrators' (ADR 0019).
     admin: role === "admin",
@@ -220,7 +223,10 @@ export default function Verifications() {
             {found.history.map((h) => (
               <li key={h.id} data-verification={h.id}>
                 {t(`verification.method.${h.method}`)} — {districtName.get(h.districtId) ?? ""} —{" "}
-                <code>{h.voterClass}</code> — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
+                <bdi>
+                  {data.classNames[h.voterClass] ? pickText(data.classNames[h.voterClass], locale) : h.voterClass}
+                </bdi>{" "}
+                — {formatDateTime(locale, new Date(h.verifiedAt), data.timeZone)}
                 {h.verifiedBy ? ` — ${t("verification.staff.by", { name: isolated(h.verifiedBy) })}` : ""} —{" "}
                 {h.revokedAt
                   ? t("verification.staff.revokedOn", {

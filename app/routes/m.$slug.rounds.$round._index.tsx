@@ -1,9 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { isolated } from "../domain/accounts/names";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Field } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { formatDay, formatMoney, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, pickText } from "../domain/i18n";
 import { commentCounts } from "../services/proposals/comments.server";
 import { surveyQuestionsOf } from "../services/participation/surveys.server";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
@@ -16,6 +17,10 @@ import { districtsOf } from "../services/tenancy/municipality.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
 import { myStandingIn } from "../services/ballots/my-ballots.server";
 import { MyStanding } from "../components/my-standing";
+import { ProposalList, SortField } from "../components/supports";
+import { roundProposalList } from "../services/proposals/supports.server";
+import { ProposalMap } from "../components/proposal-map";
+import { roundMapView } from "../web/round-map.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -39,9 +44,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     current ? ownProposals(context.db, scope, { roundId: found.round.id }) : [],
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
-  const counts = await commentCounts(context.db, scope, {
-    proposalIds: found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)),
+  const themeName = new Map(found.themes.map((th) => [th.id, th.name]));
+  // The list (search, sort, pages; ADR 0036) is the URL's: ?q=&sort=&page= with the filters.
+  const list = await roundProposalList(context.db, scope, {
+    roundSlug: found.round.slug,
+    query: { ...filters, sort: url.searchParams.get("sort"), page: Number(url.searchParams.get("page") ?? "1") || 1 },
   });
+  const counts = await commentCounts(context.db, scope, {
+    proposalIds: [...found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)), ...list.items.map((p) => p.id)],
+  });
+  const map = await roundMapView(context.db, scope, { envelopes: found.envelopes, districts: districtRows });
   const surveyQuestions = await surveyQuestionsOf(context.db, scope, { roundId: found.round.id });
   // Where the visitor stands in a budgeting round that is voting: log in, verify, vote, or their ballots.
   const standing =
@@ -63,8 +75,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     currentPhase: found.currentPhase,
     phases: found.phases.map((p) => ({ kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })),
-    filters,
-    proposalCount: found.proposalCount,
+    filters: { ...filters, sort: list.sort },
+    search: url.search,
+    proposalCount: list.total,
+    list: {
+      ...list,
+      items: list.items.map((p) => ({
+        ...p,
+        district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
+        comments: counts.get(p.id) ?? 0,
+      })),
+    },
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
     allEnvelopes: found.envelopes.map((e) => ({ slug: e.slug, name: e.name })),
     envelopes: found.envelopes
@@ -80,12 +101,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           cost: p.cost,
           status: p.status,
           district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
+          theme: p.themeId ? (themeName.get(p.themeId) ?? null) : null,
           comments: counts.get(p.id) ?? 0,
         })),
       })),
     mine: mine.map((p) => ({ id: p.id, title: p.title, status: p.status })),
     loggedIn: current !== null,
     standing,
+    map,
   });
 }
 
@@ -177,7 +200,8 @@ export default function RoundPage() {
                 {p.status === "submitted" && data.currentPhase === "proposals" ? (
                   <>
                     {" "}
-                    — <Link to={`${base}/proposals/${p.id}/edit`}>{t("rounds.edit")}</Link>
+                    — <Link to={`${base}/proposals/${p.id}/edit`}>{t("rounds.edit")}</Link> ·{" "}
+                    <Link to={`${base}/proposals/${p.id}/point`}>{t("map.point.link")}</Link>
                   </>
                 ) : null}
               </li>
@@ -221,9 +245,17 @@ export default function RoundPage() {
               ]}
             />
             <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
+            <SortField value={data.filters.sort} />
             <button type="submit">{t("rounds.filter.apply")}</button>
           </Form>
           <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
+          {data.map ? (
+            <ProposalMap
+              {...data.map}
+              base={base}
+              pageLink={`${base}/map?${new URLSearchParams(Object.entries(data.filters).filter((e): e is [string, string] => Boolean(e[1])))}`}
+            />
+          ) : null}
           {data.envelopes.map((e) => (
             <section key={e.slug} aria-labelledby={`envelope-${e.slug}`}>
               <h3 id={`envelope-${e.slug}`}>
@@ -248,44 +280,12 @@ export default function RoundPage() {
                 {t("round.amount")}: <span className="num">{formatMoney(locale, e.amount, data.currency)}</span>
                 {e.district ? <> — {pickText(e.district, locale)}</> : null}
               </p>
-              {e.proposals.length === 0 ? (
-                <p>{t("round.noProposals")}</p>
-              ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("round.proposals")}</th>
-                      <th scope="col">{t("round.cost")}</th>
-                      <th scope="col">{t("rounds.proposal.status")}</th>
-                      <th scope="col">{t("comments.column")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.proposals.map((p) => (
-                      <tr key={p.id}>
-                        <td>
-                          <Link to={`${base}/proposals/${p.id}`}>
-                            <Localized text={p.title} />
-                          </Link>
-                          {p.district ? <span className="hint"> — {pickText(p.district, locale)}</span> : null}
-                        </td>
-                        <td className="num">{formatMoney(locale, p.cost, data.currency)}</td>
-                        <td>{t(proposalStatusLabel[p.status])}</td>
-                        <td className="num">
-                          <Link
-                            to={`${base}/proposals/${p.id}#comments`}
-                            aria-label={t("comments.count", { count: p.comments })}
-                          >
-                            {formatNumber(locale, p.comments)}
-                          </Link>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
             </section>
           ))}
+          <section aria-labelledby="proposal-list">
+            <h2 id="proposal-list">{t("round.proposals")}</h2>
+            <ProposalList list={data.list} base={base} currency={data.currency} search={data.search} />
+          </section>
         </>
       ) : null}
     </>

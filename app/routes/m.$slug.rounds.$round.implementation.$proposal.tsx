@@ -1,3 +1,5 @@
+import { MediaGallery } from "../components/media";
+import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
@@ -26,6 +28,8 @@ import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { implementationMessages } from "../web/refusal-messages/rounds";
 import { implementationStatusLabel } from "../components/labels";
+import { reportStatusLabel } from "../components/reports";
+import { openReportsOfProject } from "../services/reports/reports.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -42,8 +46,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const scope = scopeOf(municipality, current ? userActor(current.user) : observer);
   const comments = await updateCommentsOf(context.db, scope, { updateIds: found.updates.map((u) => u.id) });
   const isStaff = (await roleIn(context.db, scope)) !== null;
+  // The page is of a funded proposal: its updates' media are public (ADR 0034).
+  const media = await mediaOf(context.db, scope, {
+    ownerKind: "implementation_update",
+    ownerIds: found.updates.map((u) => u.id),
+  });
+  // Residents' open reports about this project (ADR 0039): public, without their reporters.
+  const reports = await openReportsOfProject(context.db, scope, { proposalId: found.item.id });
   return json({
+    media,
     isStaff,
+    openReports: reports.map((r) => ({
+      number: r.number,
+      status: r.status,
+      description: r.description,
+      createdAt: r.createdAt.toISOString(),
+    })),
     comments: comments.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
     slug: municipality.slug,
     currency: municipality.currency,
@@ -169,6 +187,27 @@ export default function ImplementationTimeline() {
           </Link>
         </p>
       )}
+      <section className="project-reports" aria-labelledby="project-reports">
+        <h2 id="project-reports">{t("reports.projectReports")}</h2>
+        {data.openReports.length === 0 ? (
+          <p>{t("reports.projectReportsNone")}</p>
+        ) : (
+          <ul className="card-list">
+            {data.openReports.map((r) => (
+              <li key={r.number}>
+                <Link to={`/m/${data.slug}/reports/${r.number}`}>{t("reports.number", { number: r.number })}</Link>{" "}
+                — {t(reportStatusLabel[r.status])} — {formatDay(locale, r.createdAt.slice(0, 10))}
+                <p className="report-excerpt">{r.description}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to={`/m/${data.slug}/reports/new?project=${encodeURIComponent(item.id)}`}>
+            {t("reports.reportProblem")}
+          </Link>
+        </p>
+      </section>
       <h2>{t("implementation.timeline")}</h2>
       {data.updates.length === 0 ? (
         <p>{t("implementation.noUpdates")}</p>
@@ -181,6 +220,7 @@ export default function ImplementationTimeline() {
                 {formatPercent(locale, u.progress)} — {formatMoney(locale, u.spent, data.currency)}
               </p>
               <p>{u.note}</p>
+              <MediaGallery slug={data.slug} items={data.media.filter((m) => m.ownerId === u.id)} />
               {u.photoUrl ? (
                 <p>
                   <a href={u.photoUrl} rel="noopener noreferrer nofollow">

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
+import { isolated } from "../domain/accounts/names";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm, useClearedFormKey } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
@@ -11,7 +12,6 @@ import {
   deleteComment,
   editComment,
   flagComment,
-  publicProposal,
   readableProposal,
 } from "../services/proposals/comments.server";
 import { readForm } from "../web/csrf.server";
@@ -22,9 +22,15 @@ import { refusalResponseFrom } from "../web/refusals.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { commentMessages } from "../web/refusal-messages/rounds";
+import { followerCount, isFollowing, setFollowing } from "../services/following/following.server";
 import { z } from "zod";
 import { validateForm } from "../web/forms.server";
 import { proposalStatusLabel, stanceLabel } from "../components/labels";
+import { MediaGallery } from "../components/media";
+import { visibleMediaOf } from "../services/media/media.server";
+import { MergedNotice, SupportBox } from "../components/supports";
+import { supportState, supportProposal, withdrawSupport } from "../services/proposals/supports.server";
+import { supportRefusal } from "../web/refusal-messages/supports";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -43,7 +49,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1") || 1;
   const thread = await commentThread(context.db, scope, { proposalId: found.proposal.id, page });
   const p = found.proposal;
+  const supports = await supportState(context.db, scope, { roundSlug: found.round.slug, proposalId: p.id });
+  const [following, followers] = await Promise.all([
+    current ? isFollowing(context.db, { proposalId: p.id, userId: current.user.id }) : false,
+    followerCount(context.db, { proposalId: p.id }),
+  ]);
   return json({
+    supports,
     slug: municipality.slug,
     currency: municipality.currency,
     timeZone: municipality.timeZone,
@@ -56,12 +68,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       cost: p.cost,
       status: p.status,
       location: p.location,
+      theme: found.theme?.name ?? null,
       rejectionReason: p.rejectionReason,
       officialResponse: p.officialResponse,
       officialResponseAt: p.officialResponseAt?.toISOString() ?? null,
     },
+    media: await visibleMediaOf(context.db, scope, { owner: { kind: "proposal", id: p.id } }),
     loggedIn: current !== null,
     public: found.public,
+    following,
+    followers,
     thread,
   });
 }
@@ -78,21 +94,53 @@ const commentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("edit"), body: text, commentId: text }),
   z.object({ intent: z.literal("delete"), commentId: text }),
   z.object({ intent: z.literal("flag"), commentId: text, reason: text }),
+  // Following the proposal (ADR 0033).
+  z.object({ intent: z.literal("follow") }),
+  z.object({ intent: z.literal("unfollow") }),
 ]);
 
-type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; notice?: string };
+type Outcome = {
+  errors: Record<string, string> | null;
+  values: Record<string, string>;
+  notice?: string;
+  supportNotice?: string;
+  supportError?: string;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const found = await publicProposal(context.db, scopeOf(municipality, observer), {
+  // Supports reach proposals open for them (ADR 0036), comments only public ones.
+  const readable = await readableProposal(context.db, scopeOf(municipality, observer), {
     roundSlug: params.round ?? "",
     proposalId: params.proposal ?? "",
   });
-  if (!found) throw notFound("proposal");
+  if (!readable) throw notFound("proposal");
   const user = await requireUser(request, context);
   const scope = scopeOf(municipality, userActor(user));
   const form = await readForm(request);
   const t = translator(requestLocale(request));
+  const intent = form.get("intent");
+  if (intent === "support" || intent === "unsupport") {
+    const input = { roundSlug: readable.round.slug, proposalId: readable.proposal.id };
+    try {
+      if (intent === "support") await supportProposal(context.db, scope, input);
+      else await withdrawSupport(context.db, scope, input);
+      return json<Outcome>({
+        errors: null,
+        values: {},
+        supportNotice: t(intent === "support" ? "supports.given" : "supports.withdrawn"),
+      });
+    } catch (error) {
+      const refused = supportRefusal(error, t);
+      // The message in the usual place too (errors.form), for clients that read refusals there.
+      return json<Outcome>(
+        { errors: { form: refused.message }, values: { intent }, supportError: refused.message },
+        { status: refused.status },
+      );
+    }
+  }
+  const found = readable.public ? readable : null;
+  if (!found) throw notFound("proposal");
   const parsed = validateForm(commentSchema, form, t, { body: "comments.body", reason: "comments.flagReason" });
   if (!parsed.ok) {
     // An unknown intent names no comment this page can act on.
@@ -103,12 +151,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = {
     body: "body" in input ? input.body.slice(0, 5000) : "",
     stance: "stance" in input ? (input.stance ?? "") : "",
-    commentId: input.commentId,
+    commentId: "commentId" in input ? input.commentId : "",
     intent: input.intent,
   };
   // Comments are addressed by id; only those of this page's proposal can be changed or flagged here.
   const proposalId = found.proposal.id;
   try {
+    if (input.intent === "follow" || input.intent === "unfollow") {
+      const follow = input.intent === "follow";
+      await setFollowing(context.db, scope, { roundSlug: found.round.slug, proposalId, follow });
+      return json<Outcome>({
+        errors: null,
+        values: {},
+        notice: t(follow ? "following.followed" : "following.unfollowed"),
+      });
+    }
     if (input.intent === "comment" || input.intent === "reply") {
       await addComment(context.db, scope, {
         roundId: found.round.id,
@@ -127,6 +184,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await deleteComment(context.db, scope, { commentId: input.commentId, proposalId });
       return json<Outcome>({ errors: null, values: {}, notice: t("comments.removed") });
     }
+    if (input.intent !== "flag") throw new Error("unreachable");
     await flagComment(context.db, scope, { commentId: input.commentId, proposalId, reason: input.reason });
     return json<Outcome>({ errors: null, values: {}, notice: t("comments.flagDone") });
   } catch (error) {
@@ -156,13 +214,16 @@ export default function ProposalPage() {
         {pickText(data.envelope.name, locale)} ·{" "}
         {t("proposal.cost", { cost: formatMoney(locale, p.cost, data.currency) })} ·{" "}
         <span className="status">{t(proposalStatusLabel[p.status])}</span>
+        {p.theme ? <> · {t("themes.card", { name: isolated(pickText(p.theme, locale)) })}</> : null}
       </p>
       {p.cost > data.envelope.amount ? (
         <p className="notice warning">
           {t("staff.overEnvelope", { amount: formatMoney(locale, data.envelope.amount, data.currency) })}
         </p>
       ) : null}
+      <MergedNotice base={base} supports={data.supports} />
       {p.location ? <p>{p.location}</p> : null}
+      <MediaGallery slug={data.slug} items={data.media} />
       <div className="prose" style={{ whiteSpace: "pre-line" }}>
         {pickText(p.body, locale)}
       </div>
@@ -179,6 +240,38 @@ export default function ProposalPage() {
         </aside>
       ) : null}
 
+      <SupportBox
+        supports={data.supports}
+        loggedIn={data.loggedIn}
+        verifyUrl={`/m/${data.slug}/verify`}
+        loginUrl={`/login?next=${encodeURIComponent(`${base}/proposals/${p.id}`)}`}
+        outcome={result}
+      />
+      {data.public ? (
+        <section className="follow-proposal" aria-labelledby="follow-heading">
+          <h2 id="follow-heading" className="visually-hidden">
+            {t("following.follow")}
+          </h2>
+          <p>{t("following.count", { count: data.followers })}</p>
+          {!data.loggedIn ? (
+            <p>
+              <Link to="/login">{t("following.login")}</Link>
+            </p>
+          ) : data.following ? (
+            <PostForm className="inline-form">
+              <p>{t("following.yes")}</p>
+              <input type="hidden" name="intent" value="unfollow" />
+              <button type="submit">{t("following.unfollow")}</button>
+            </PostForm>
+          ) : (
+            <PostForm className="inline-form">
+              <p className="hint">{t("following.hint")}</p>
+              <input type="hidden" name="intent" value="follow" />
+              <button type="submit">{t("following.follow")}</button>
+            </PostForm>
+          )}
+        </section>
+      ) : null}
       {data.public ? (
         <section aria-labelledby="comments">
           <h2 id="comments">{t("comments.title", { count: formatNumber(locale, data.thread.total) })}</h2>
@@ -190,7 +283,7 @@ export default function ProposalPage() {
             })}
           </p>
           <Notice text={result?.notice} />
-          <ErrorSummary errors={result?.errors} />
+          <ErrorSummary errors={result?.supportError ? null : result?.errors} />
           {data.loggedIn ? (
             <PostForm key={cleared} aria-labelledby="add-comment">
               <h3 id="add-comment">{t("comments.add")}</h3>

@@ -4,7 +4,16 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
-import { readForm } from "../web/csrf.server";
+import { readUploadForm } from "../web/csrf.server";
+import { MediaFieldset } from "../components/media";
+import { mediaOf } from "../services/media/media.server";
+import {
+  MEDIA_FORM_MAX_BYTES,
+  isMediaRefusal,
+  mediaFormTooLarge,
+  mediaRefusalResponse,
+  readMediaFields,
+} from "../web/media-forms.server";
 import { formFailure, validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
@@ -45,6 +54,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     status: proposal.status,
     envelopes: found.envelopes.map(({ slug, name }) => ({ slug, name })),
     districts: found.districts,
+    media: await mediaOf(context.db, scope, { ownerKind: "proposal", ownerIds: [proposal.id] }),
+    themes: found.themes,
     values: {
       envelopeSlug,
       titleEn: proposal.title.en ?? "",
@@ -53,6 +64,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       bodyFa: proposal.body.fa ?? "",
       cost: String(proposal.cost),
       districtId: proposal.districtId ?? "",
+      themeId: proposal.themeId ?? "",
       location: proposal.location ?? "",
     } as Record<string, string>,
   });
@@ -64,8 +76,9 @@ const intentSchema = z.object({ intent: z.enum(["withdraw", "save"]).catch("save
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
-  const form = await readForm(request);
   const t = translator(requestLocale(request));
+  const form = await readUploadForm(request, MEDIA_FORM_MAX_BYTES);
+  if (!form) return json({ errors: mediaFormTooLarge(t), values: {} as Record<string, string> }, { status: 413 });
   const scope = scopeOf(municipality, userActor(user));
   const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
@@ -94,11 +107,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     t,
     found.districts.map((d) => d.id),
   );
-  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const media = await readMediaFields(form, t);
+  if (!parsed.ok || Object.keys(media.errors).length)
+    return formFailure(400, { ...(parsed.ok ? {} : parsed.errors), ...media.errors }, parsed.values);
   try {
-    await editOwnProposal(context.db, scope, { ...target, input: parsed.data });
+    await editOwnProposal(context.db, scope, { ...target, input: parsed.data, media });
     return redirect(`${back}/proposals/${target.proposalId}`);
   } catch (error) {
+    if (isMediaRefusal(error)) return mediaRefusalResponse(error, t, parsed.values);
     return roundRefusalResponse(error, t, parsed.values);
   }
 }
@@ -116,14 +132,20 @@ export default function EditProposal() {
       <h1>{t("rounds.proposal.editTitle")}</h1>
       <ErrorSummary errors={result?.errors} />
       {data.editable ? (
-        <PostForm noValidate>
+        <PostForm noValidate encType="multipart/form-data">
           <input type="hidden" name="intent" value="save" />
           <ProposalFieldsView
             values={result?.errors ? result.values : data.values}
             errors={result?.errors}
             envelopes={data.envelopes}
             districts={data.districts}
+            themes={data.themes}
             currency={data.currency}
+          />
+          <MediaFieldset
+            values={result?.errors ? result.values : data.values}
+            errors={result?.errors}
+            attached={data.media}
           />
           <button type="submit">{t("rounds.proposal.save")}</button>
         </PostForm>

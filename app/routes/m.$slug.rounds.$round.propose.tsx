@@ -4,7 +4,15 @@ import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
-import { readForm } from "../web/csrf.server";
+import { readUploadForm } from "../web/csrf.server";
+import { MediaFieldset } from "../components/media";
+import {
+  MEDIA_FORM_MAX_BYTES,
+  isMediaRefusal,
+  mediaFormTooLarge,
+  mediaRefusalResponse,
+  readMediaFields,
+} from "../web/media-forms.server";
 import { formFailure } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";
@@ -15,6 +23,8 @@ import { parseProposalForm } from "../web/round-forms.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
+import { SimilarList, type SimilarView, useSimilarWhileTyping } from "../components/supports";
+import { similarProposals } from "../services/proposals/supports.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.submitTitle"));
 
@@ -25,37 +35,68 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     roundSlug: params.round ?? "",
   });
   if (found?.round.kind !== "budgeting") throw notFound("round");
+  // Asked while the resident types (ADR 0036): proposals of the round like the draft.
+  const url = new URL(request.url);
+  const similarTitle = url.searchParams.get("similarTitle");
+  const similar =
+    similarTitle !== null
+      ? await similarProposals(context.db, scopeOf(municipality, userActor(user)), {
+          roundSlug: found.round.slug,
+          title: similarTitle,
+          body: url.searchParams.get("similarBody") ?? "",
+        })
+      : null;
   return json({
+    similar,
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: found.round.slug, title: found.round.title },
     open: found.phase === "proposals",
     envelopes: found.envelopes.map(({ slug, name }) => ({ slug, name })),
     districts: found.districts,
+    themes: found.themes,
   });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const user = await requireUser(request, context);
-  const form = await readForm(request);
   const t = translator(requestLocale(request));
+  // Photos and PDFs come with the form: a body over every file's limit is refused before it is read.
+  const form = await readUploadForm(request, MEDIA_FORM_MAX_BYTES);
+  if (!form) return json({ errors: mediaFormTooLarge(t), values: {} as Record<string, string> }, { status: 413 });
   const scope = scopeOf(municipality, userActor(user));
   const found = await proposalFormData(context.db, scope, { roundSlug: params.round ?? "" });
   if (!found) throw notFound("round");
+  if (form.get("intent") === "similar") {
+    // Without JavaScript: the form comes back as typed, with the similar proposals under it.
+    const values: Record<string, string> = {};
+    for (const [k, v] of form.entries())
+      if (k !== "_csrf" && k !== "intent" && typeof v === "string") values[k] = v.slice(0, 5000);
+    const similar = await similarProposals(context.db, scope, {
+      roundSlug: found.round.slug,
+      title: `${values.titleEn ?? ""} ${values.titleFa ?? ""}`,
+      body: `${values.bodyEn ?? ""} ${values.bodyFa ?? ""}`,
+    });
+    return json({ errors: null, values, similar });
+  }
   const parsed = parseProposalForm(
     form,
     t,
     found.districts.map((d) => d.id),
   );
-  if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
+  const media = await readMediaFields(form, t);
+  if (!parsed.ok || Object.keys(media.errors).length)
+    return formFailure(400, { ...(parsed.ok ? {} : parsed.errors), ...media.errors }, parsed.values);
   try {
     const { id } = await submitProposal(context.db, scope, {
       roundSlug: found.round.slug,
       input: parsed.data,
+      media: { add: media.add },
     });
     return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/proposals/${id}`);
   } catch (error) {
+    if (isMediaRefusal(error)) return mediaRefusalResponse(error, t, parsed.values);
     return roundRefusalResponse(error, t, parsed.values);
   }
 }
@@ -65,6 +106,10 @@ export default function Propose() {
   const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const typed = useSimilarWhileTyping("propose-form");
+  const base = `/m/${data.slug}/rounds/${data.round.slug}`;
+  const posted = result && "similar" in result ? (result.similar as SimilarView[]) : null;
+  const similar = typed ?? posted;
   return (
     <>
       <p>
@@ -73,17 +118,27 @@ export default function Propose() {
       <h1>{t("rounds.proposal.submitTitle")}</h1>
       {data.open ? (
         <>
-          <ErrorSummary errors={result?.errors} />
-          <PostForm noValidate>
+          <ErrorSummary errors={result?.errors ?? undefined} />
+          <PostForm noValidate id="propose-form" encType="multipart/form-data">
             <ProposalFieldsView
               values={result?.values ?? {}}
               errors={result?.errors}
               envelopes={data.envelopes}
               districts={data.districts}
+              themes={data.themes}
               currency={data.currency}
             />
+            <MediaFieldset values={result?.values ?? {}} errors={result?.errors} />
             <button type="submit">{t("rounds.proposal.submit")}</button>
+            <button type="submit" name="intent" value="similar" className="secondary">
+              {t("similar.check")}
+            </button>
           </PostForm>
+          {/* Outside the form: each similar proposal has its own support form. */}
+          <section className="similar" aria-labelledby="similar" aria-live="polite">
+            <h2 id="similar">{t("similar.title")}</h2>
+            {similar ? <SimilarList items={similar} base={base} /> : <p className="hint">{t("similar.intro")}</p>}
+          </section>
         </>
       ) : (
         <p className="notice">{t("rounds.error.not_proposals_phase")}</p>

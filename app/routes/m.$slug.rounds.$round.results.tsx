@@ -93,6 +93,11 @@ export default function Results() {
                   </li>
                 </ul>
                 {e.envelope.rule ? <RuleExplained rule={e.envelope.rule} envelope={e.envelope.slug} /> : null}
+                {e.envelope.rule?.startsWith("mes") ? (
+                  <p data-testid="es-link">
+                    <Link to={`${base}/results/equal-shares`}>{t("es.link")}</Link>
+                  </p>
+                ) : null}
                 <BarChart
                   horizontal
                   rtl={locale === "fa"}

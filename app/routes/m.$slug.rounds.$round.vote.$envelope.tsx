@@ -1,6 +1,10 @@
+import { MediaImage, type MediaItem } from "../components/media";
+import { CARD_IMAGE_SIZES } from "../domain/media/media";
+import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
+import { isolated } from "../domain/accounts/names";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { type FormEvent, useState } from "react";
+import { type ChangeEvent, type FormEvent, useEffect, useState } from "react";
 import { z } from "zod";
 import { ErrorSummary, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
@@ -30,6 +34,8 @@ import { requestLocale } from "../web/locale.server";
 import { voterStanding } from "../services/verification/eligibility.server";
 import { parseWholeNumber } from "../domain/i18n/numbers";
 import { pageTitle } from "../components/page-title";
+import { themesOf } from "../services/rounds/themes.server";
+import { matchesFilter } from "../domain/ballots/basket";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("vote.title", { envelope: pickText(data.envelope.name, locale) })]);
@@ -139,19 +145,29 @@ function summaryOf(text: string): string {
 
 export async function loader(args: LoaderFunctionArgs) {
   const c = await voterContext(args);
-  const [sheet, districtRows] = await Promise.all([
+  const [sheet, districtRows, themeRows] = await Promise.all([
     ballotSheetOf(args.context.db, c.scope, { envelopeId: c.envelope.id }),
     districtsOf(args.context.db, c.scope),
+    themesOf(args.context.db, { roundId: c.round.id }),
   ]);
   const districtName = new Map(districtRows.map((d) => [d.id, d.name]));
+  const themeName = new Map(themeRows.map((th) => [th.id, th.name]));
   // A saved basket is newer than the cast ballot (casting clears it); else the ballot that counts.
   const basket = sheet.basket ?? c.mine?.body ?? ballotType(c.envelope.ballotType).empty();
-  const district = new URL(args.request.url).searchParams.get("district") || null;
+  const search = new URL(args.request.url).searchParams;
+  const district = search.get("district") || null;
+  const theme = search.get("theme") || null;
   const ordered = orderProposals(
     sheet.proposals,
     c.envelope.ballotOrder,
     ballotOrderKey(c.scope, { envelopeId: c.envelope.id }),
   );
+  const photos = await mediaOf(args.context.db, c.scope, {
+    ownerKind: "proposal",
+    ownerIds: ordered.map((p) => p.id),
+  });
+  const firstPhoto = new Map<string, MediaItem>();
+  for (const m of photos) if (m.kind === "image" && !firstPhoto.has(m.ownerId)) firstPhoto.set(m.ownerId, m);
   const { timeZone } = c.municipality;
   const votingPhase = c.phases.find((p) => p.kind === "voting");
   return json({
@@ -177,14 +193,20 @@ export async function loader(args: LoaderFunctionArgs) {
       cost: p.cost,
       district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
       districtId: p.districtId,
+      theme: p.themeId ? (themeName.get(p.themeId) ?? null) : null,
+      themeId: p.themeId,
       location: p.location,
-      // No proposal has an image yet: the card keeps a slot for one.
-      image: null as string | null,
+      // The proposal's first photo (ballot proposals are accepted: their media are public, ADR 0034).
+      image: firstPhoto.get(p.id) ?? null,
     })),
     districts: districtRows
       .filter((d) => sheet.proposals.some((p) => p.districtId === d.id))
       .map((d) => ({ id: d.id, name: d.name })),
-    filter: { district },
+    // Themes that proposals of this envelope carry (ADR 0032).
+    themes: themeRows
+      .filter((th) => sheet.proposals.some((p) => p.themeId === th.id))
+      .map((th) => ({ id: th.id, name: th.name })),
+    filter: { district, theme },
     basket,
     basketIsDraft: sheet.basket !== null,
     mine: c.mine
@@ -340,8 +362,19 @@ export default function Vote() {
   const gauge = budgetGauge(rules, summary);
   const approved = new Set("approved" in shown ? shown.approved : []);
   const points: Record<string, number> = "points" in shown ? shown.points : {};
-  const visible = data.proposals.filter((p) => !data.filter.district || p.districtId === data.filter.district);
-  const hidden = data.proposals.filter((p) => !visible.includes(p));
+  // The filter (GET fields; with JavaScript it applies at once). A card it hides stays in the form,
+  // so choices among hidden proposals are still sent; the order is never changed (ADR 0032).
+  const [filter, setFilter] = useState(data.filter);
+  useEffect(() => setFilter(data.filter), [data.filter]);
+  const onFilter = (event: ChangeEvent<HTMLSelectElement>) => {
+    const next = { ...filter, [event.currentTarget.name]: event.currentTarget.value || null };
+    setFilter(next);
+    const url = new URL(window.location.href);
+    for (const [key, value] of Object.entries(next))
+      value ? url.searchParams.set(key, value) : url.searchParams.delete(key);
+    window.history.replaceState(window.history.state, "", url);
+  };
+  const hidden = data.proposals.filter((p) => !matchesFilter(p, filter));
   const titleOf = new Map(data.proposals.map((p) => [p.id, pickText(p.title, locale)]));
   const onChange = (event: FormEvent<HTMLFormElement>) =>
     setLive({ from: shown, body: bodyOfForm(event.currentTarget, type) });
@@ -455,19 +488,40 @@ export default function Vote() {
           ) : null}
         </div>
       ) : null}
-      {data.districts.length > 1 ? (
-        <Form method="get" className="ballot-filter">
+      {data.districts.length > 1 || data.themes.length > 1 ? (
+        <Form method="get" className="ballot-filter" data-testid="ballot-filter">
           <fieldset>
             <legend>{t("myballot.filter.title")}</legend>
-            <label htmlFor="filter-district">{t("myballot.filter.district")}</label>{" "}
-            <select id="filter-district" name="district" defaultValue={data.filter.district ?? ""}>
-              <option value="">{t("myballot.filter.all")}</option>
-              {data.districts.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {pickText(d.name, locale)}
-                </option>
-              ))}
-            </select>{" "}
+            {data.districts.length > 1 ? (
+              <>
+                <label htmlFor="filter-district">{t("myballot.filter.district")}</label>{" "}
+                <select id="filter-district" name="district" value={filter.district ?? ""} onChange={onFilter}>
+                  <option value="">{t("myballot.filter.all")}</option>
+                  {data.districts.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {pickText(d.name, locale)}
+                    </option>
+                  ))}
+                </select>{" "}
+              </>
+            ) : filter.district ? (
+              <input type="hidden" name="district" value={filter.district} />
+            ) : null}
+            {data.themes.length > 1 ? (
+              <>
+                <label htmlFor="filter-theme">{t("themes.field")}</label>{" "}
+                <select id="filter-theme" name="theme" value={filter.theme ?? ""} onChange={onFilter}>
+                  <option value="">{t("themes.filter.all")}</option>
+                  {data.themes.map((th) => (
+                    <option key={th.id} value={th.id}>
+                      {pickText(th.name, locale)}
+                    </option>
+                  ))}
+                </select>{" "}
+              </>
+            ) : filter.theme ? (
+              <input type="hidden" name="theme" value={filter.theme} />
+            ) : null}
             <button type="submit" className="secondary">
               {t("myballot.filter.submit")}
             </button>
@@ -480,23 +534,26 @@ export default function Vote() {
         <button type="submit" name="intent" value="save" hidden tabIndex={-1} />
         <fieldset>
           <legend>{t("round.proposals")}</legend>
-          {hidden.length ? <p className="hint">{t("myballot.filter.hidden", { count: hidden.length })}</p> : null}
-          {/* Choices among the proposals the filter hides stay in the basket. */}
-          {hidden.map((p) =>
-            type.body === "points" ? (
-              points[p.id] ? (
-                <input key={p.id} type="hidden" name={`points.${p.id}`} value={String(points[p.id])} />
-              ) : null
-            ) : approved.has(p.id) ? (
-              <input key={p.id} type="hidden" name="approved" value={p.id} />
-            ) : null,
-          )}
+          {hidden.length ? (
+            <p className="hint" data-testid="filter-hidden">
+              {t("myballot.filter.hidden", { count: hidden.length })}
+            </p>
+          ) : null}
           <ul className="ballot-cards">
-            {visible.map((p) => (
-              <li key={p.id} className="ballot-card" data-testid="ballot-card">
-                <div className="ballot-card-image" aria-hidden="true">
-                  {p.image ? <img src={p.image} alt="" /> : null}
-                </div>
+            {data.proposals.map((p) => (
+              // A card the filter hides stays in the form: its choice is still sent.
+              <li
+                key={p.id}
+                className="ballot-card"
+                data-testid="ballot-card"
+                data-proposal={p.id}
+                hidden={hidden.includes(p) || undefined}
+              >
+                {p.image ? (
+                  <div className="ballot-card-image">
+                    <MediaImage slug={data.slug} image={p.image} sizes={CARD_IMAGE_SIZES} />
+                  </div>
+                ) : null}
                 {type.body === "points" ? (
                   <div className="field">
                     <label htmlFor={`points-${p.id}`}>
@@ -530,6 +587,7 @@ export default function Vote() {
                         name: pickText(p.district, locale),
                       })
                     : t("myballot.card.citywide")}
+                  {p.theme ? <> · {t("themes.card", { name: isolated(pickText(p.theme, locale)) })}</> : null}
                   {p.location ? <> · {p.location}</> : null}
                 </p>
                 <button type="submit" name="view" value={p.id} className="link-button" formNoValidate>

@@ -15,6 +15,9 @@ import { roundStandings, voterClassNames } from "../services/verification/eligib
 import { verificationStatus, verifyByCensus, verifyByLetter } from "../services/verification/self-verification.server";
 import { VerificationRefused } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
+import { eidProvider } from "../services/eid/provider.server";
+import { eidTrusted } from "../services/eid/eid-verification.server";
+import { EID_OUTCOMES, eidOutcomeMessage } from "../web/eid.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.title"));
 
@@ -28,7 +31,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Where the resident was going (a ballot): brought back there once verified; same-site paths only.
   const next = safeRedirect(new URL(request.url).searchParams.get("next"), "next", "");
   const classNames: Record<string, LocalizedText> = status.verified ? await voterClassNames(context.db, scope) : {};
+  // Verification from the e-ID (ADR 0038): the button where the municipality trusts it, and the outcome
+  // of a sign-in that came back here (a known code only, translated here).
+  const provider = eidProvider();
+  const locale = requestLocale(request);
+  const eid =
+    provider && !status.verified && (await eidTrusted(context.db, scope)) ? { label: provider.label[locale] } : null;
+  const eidCode = new URL(request.url).searchParams.get("eid");
+  const eidOutcome = eidCode && EID_OUTCOMES.has(eidCode) ? eidOutcomeMessage(eidCode, locale) : null;
   return json({
+    eid,
+    eidOutcome,
     next,
     slug: municipality.slug,
     name: municipality.name,
@@ -97,6 +110,11 @@ export default function Verify() {
       <h1>{t("verification.title")}</h1>
       <p>{t("verification.intro")}</p>
       <h2>{t("verification.status.title")}</h2>
+      {data.eidOutcome?.text ? (
+        <p className={data.eidOutcome.ok ? "notice" : "eid-message"} role={data.eidOutcome.ok ? "status" : "alert"}>
+          {data.eidOutcome.text}
+        </p>
+      ) : null}
       {search.get("done") && v ? (
         <p className="notice" role="status">
           {t("verification.done")}
@@ -151,6 +169,19 @@ export default function Verify() {
                 reason: data.status.revoked.reason,
               })}
             </p>
+          ) : null}
+          {data.eid ? (
+            <>
+              <h2 id="eid">{t("eid.verify.title")}</h2>
+              <p>{t("eid.verify.intro")}</p>
+              <PostForm action="/auth/eid" reloadDocument aria-labelledby="eid">
+                <input type="hidden" name="municipality" value={data.slug} />
+                <input type="hidden" name="next" value={data.next || `/m/${data.slug}/verify`} />
+                <button type="submit" className="eid-button">
+                  {data.eid.label}
+                </button>
+              </PostForm>
+            </>
           ) : null}
           <h2 id="census">{t("verification.match.title")}</h2>
           <p>{t("verification.match.help")}</p>

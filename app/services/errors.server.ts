@@ -1,7 +1,7 @@
 import type { RuleViolation } from "../domain/rounds/rules";
 
-/** 413: an upload too large; 429: too many tries (verification throttling, ADR 0015). */
-export type RefusalStatus = 400 | 403 | 404 | 409 | 413 | 429;
+/** 413: an upload too large; 429: too many tries (verification throttling, ADR 0015); 503: a service Shora asks is down (ADR 0038). */
+export type RefusalStatus = 400 | 403 | 404 | 409 | 413 | 429 | 503;
 
 /**
  * A use case refused: a literal code, the form field concerned (if any) and values for the message.

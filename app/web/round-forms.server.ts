@@ -122,6 +122,7 @@ const proposalLabels: Record<string, MessageKey> = {
   bodyFa: "rounds.proposal.bodyFa",
   cost: "round.cost",
   districtId: "rounds.proposal.district",
+  themeId: "themes.field",
   location: "rounds.proposal.location",
 };
 
@@ -145,6 +146,7 @@ export function parseProposalForm(form: FormData, t: Translator, districtIds: st
       body: localized(d.bodyEn, d.bodyFa),
       cost: d.cost,
       districtId: d.districtId || null,
+      themeId: d.themeId || null,
       location: d.location || null,
     },
   };

@@ -115,3 +115,21 @@ export const updateComments = pgTable(
   },
   (t) => [index("update_comments_update_idx").on(t.updateId, t.createdAt)],
 );
+
+/** Who follows a proposal (ADR 0033): told of its review, official responses, funding and implementation. */
+export const proposalFollowers = pgTable(
+  "proposal_followers",
+  {
+    proposalId: text("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "proposal_followers_pk", columns: [t.proposalId, t.userId] }),
+    index("proposal_followers_user_idx").on(t.userId),
+  ],
+);

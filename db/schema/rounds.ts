@@ -1,4 +1,16 @@
-import { bigint, boolean, date, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { phaseKinds } from "../../app/domain/rounds/phases";
 import { BALLOT_ORDERS } from "../../app/domain/ballots/basket";
@@ -19,6 +31,10 @@ export const rounds = pgTable(
     kind: text("kind", { enum: roundKinds }).notNull(),
     title: jsonb("title").$type<LocalizedText>().notNull(),
     description: jsonb("description").$type<LocalizedText>().notNull(),
+    /** Residents may support proposals during the proposals phase (ADR 0036). */
+    supportsOpen: boolean("supports_open").notNull().default(false),
+    /** Supports a proposal needs to reach review; null: no threshold (ADR 0036). */
+    supportThreshold: integer("support_threshold"),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -75,6 +91,21 @@ export const envelopes = pgTable(
   (t) => [unique("envelopes_slug_unique").on(t.roundId, t.slug)],
 );
 
+/** A theme of a round (ADR 0032): what a proposal is about, for filtering a long ballot. */
+export const roundThemes = pgTable(
+  "round_themes",
+  {
+    id: text("id").primaryKey(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: jsonb("name").$type<LocalizedText>().notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [unique("round_themes_slug_unique").on(t.roundId, t.slug)],
+);
+
 export const proposalStatuses = ["submitted", "accepted", "rejected", "withdrawn", "selected", "funded"] as const;
 
 /** A project competing for an envelope's money. Cost in minor units. */
@@ -89,10 +120,15 @@ export const proposals = pgTable(
     body: jsonb("body").$type<LocalizedText>().notNull(),
     cost: bigint("cost", { mode: "number" }).notNull(),
     districtId: text("district_id").references(() => districts.id),
+    /** At most one of the round's themes (ADR 0032). */
+    themeId: text("theme_id").references(() => roundThemes.id, { onDelete: "set null" }),
     authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
     status: text("status", { enum: proposalStatuses }).notNull().default("submitted"),
     /** Free text such as an address or "near the north gate of Laleh park". */
     location: text("location"),
+    /** Where the proposal is, in decimal degrees (both or neither; ADR 0035). */
+    pointLat: doublePrecision("point_lat"),
+    pointLon: doublePrecision("point_lon"),
     /** Shown to the author and the public when staff reject a proposal. */
     rejectionReason: text("rejection_reason"),
     feasibilityNote: text("feasibility_note"),
@@ -101,6 +137,8 @@ export const proposals = pgTable(
     officialResponseAt: timestamp("official_response_at", { withTimezone: true, mode: "date" }),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true, mode: "date" }),
     reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    /** Set when staff merged this duplicate into another proposal of the round (ADR 0036). */
+    mergedIntoId: text("merged_into_id"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

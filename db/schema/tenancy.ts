@@ -1,4 +1,5 @@
 import { integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
+import type { MultiPolygonCoords } from "../../app/domain/geo/geojson";
 import { users } from "./accounts";
 
 import type { LocalizedText } from "../../app/domain/i18n";
@@ -13,6 +14,8 @@ export const municipalities = pgTable("municipalities", {
   defaultLocale: text("default_locale", { enum: ["en", "fa"] }).notNull().default("en"),
   timeZone: text("time_zone").notNull().default("UTC"),
   currency: text("currency").notNull().default("EUR"),
+  /** A street-map tile server ({z}/{x}/{y}); unset: the map drawn on the server only (ADR 0035). */
+  mapTileUrl: text("map_tile_url"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
@@ -46,6 +49,8 @@ export const districts = pgTable(
     code: text("code").notNull(),
     name: jsonb("name").$type<LocalizedText>().notNull(),
     position: integer("position").notNull().default(0),
+    /** The district's outline as GeoJSON MultiPolygon coordinates, checked on upload (ADR 0035). */
+    boundary: jsonb("boundary").$type<MultiPolygonCoords>(),
   },
   (t) => [unique("districts_code_unique").on(t.municipalityId, t.code)],
 );

@@ -92,7 +92,7 @@ export const censusRecords = pgTable(
   (t) => [primaryKey({ columns: [t.importId, t.identityHash] })],
 );
 
-export const verificationMethods = ["census", "letter", "staff"] as const;
+export const verificationMethods = ["census", "letter", "staff", "eid"] as const;
 export type VerificationMethod = (typeof verificationMethods)[number];
 
 /**

@@ -155,6 +155,9 @@ const audits: Audit[] = [
         s.locale === "fa" ? "باغ کتاب‌خوانی کتابخانه" : "Library reading garden",
       ),
   },
+  // Residents' reports (ADR 0039): the demo desk's seeded reports; number 3 is about a funded project.
+  { route: "m.$slug.reports.$number._index.tsx", role: "visitor", path: () => "/m/demo/reports/3" },
+  { route: "m.$slug.reports.figures.tsx", role: "visitor", path: () => "/m/demo/reports/figures" },
 
   {
     route: "m.$slug.verify.tsx",
@@ -270,6 +273,29 @@ const audits: Audit[] = [
     ],
   },
   {
+    route: "m.$slug.rounds.$round.proposals.$proposal_.point.tsx",
+    role: "resident",
+    path: (s) => `${s.found.get("proposal")}/point`,
+    weigh: "point",
+    states: [
+      {
+        name: "errors",
+        act: async (s) => {
+          await s.page.getByLabel(s.t("map.point.lat")).fill("95");
+          await s.page.getByLabel(s.t("map.point.lon")).fill("51.35");
+          await submit(s, s.t("map.point.save"));
+          await errorsShown(s);
+        },
+      },
+    ],
+  },
+  {
+    route: "m.$slug.rounds.$round.map.tsx",
+    role: "resident",
+    path: () => "/m/demo/rounds/budget-1405/map",
+    weigh: "map",
+  },
+  {
     route: "m.$slug.rounds.$round.proposals.$proposal.tsx",
     role: "resident",
     path: (s) => hrefOf(s, "/m/demo/rounds/budget-1405", PLAYGROUND[s.locale]),
@@ -310,7 +336,31 @@ const audits: Audit[] = [
   { route: "account_.security.tsx", role: "staff", path: () => "/account/security" },
   { route: "account_.privacy.tsx", role: "resident", path: () => "/account/privacy" },
   { route: "account_.notifications.tsx", role: "resident", path: () => "/account/notifications" },
+  { route: "account_.following.tsx", role: "resident", path: () => "/account/following" },
   { route: "privacy.tsx", role: "visitor", path: () => "/privacy" },
+  // The help centre (ADR 0037); tests/e2e/help.test.ts opens every guide.
+  { route: "help._index.tsx", role: "resident", path: () => "/help?q=receipt", weigh: "help" },
+  { route: "help.$page.tsx", role: "resident", path: () => "/help/verify-bundle", weigh: "help guide" },
+  { route: "accessibility.tsx", role: "visitor", path: () => "/accessibility" },
+  { route: "m.$slug.help._index.tsx", role: "resident", path: () => "/m/demo/help", weigh: "municipality help" },
+  { route: "m.$slug.reports._index.tsx", role: "resident", path: () => "/m/demo/reports", weigh: "reports" },
+  {
+    route: "m.$slug.reports.new.tsx",
+    role: "resident",
+    path: () => "/m/demo/reports/new",
+    weigh: "file a report",
+    states: [
+      {
+        name: "errors",
+        act: async (s) => {
+          await submit(s, s.t("reports.submit"));
+          await errorsShown(s);
+        },
+      },
+    ],
+  },
+  { route: "m.$slug.help.$page.tsx", role: "visitor", path: () => "/m/demo/help/no-such-page", status: 404 },
+  { route: "m.$slug.admin.help.tsx", role: "staff", path: () => "/m/demo/admin/help" },
   {
     route: "account_.participation.tsx",
     role: "resident",
@@ -323,6 +373,12 @@ const audits: Audit[] = [
     path: () => "/m/demo/rounds/budget-1404/results",
     weigh: "results",
     screenshot: "results",
+  },
+  // The Equal Shares walkthrough of the demo's published round (ADR 0032).
+  {
+    route: "m.$slug.rounds.$round.results_.equal-shares.tsx",
+    role: "resident",
+    path: () => "/m/demo/rounds/budget-1404/results/equal-shares",
   },
   {
     route: "m.$slug.rounds.$round._index.tsx",
@@ -341,6 +397,23 @@ const audits: Audit[] = [
   { route: "_index.tsx", role: "resident", path: () => "/", weigh: "home", screenshot: "home" },
 
   { route: "m.$slug.admin._index.tsx", role: "staff", path: () => "/m/demo/admin" },
+  {
+    route: "m.$slug.admin.map.tsx",
+    role: "staff",
+    path: () => "/m/demo/admin/map",
+    states: [
+      {
+        name: "a districts file refused",
+        act: async (s) => {
+          await s.page
+            .locator("#field-file-districts")
+            .setInputFiles(path.resolve(import.meta.dirname, "../fixtures/geo/bowtie.geojson"));
+          await s.page.getByRole("button", { name: s.t("map.admin.upload"), exact: true }).first().click();
+          await errorsShown(s);
+        },
+      },
+    ],
+  },
   {
     route: "m.$slug.admin.moderation.tsx",
     role: "staff",
@@ -484,6 +557,8 @@ const audits: Audit[] = [
     role: "staff",
     path: () => "/m/demo/admin/rounds/budget-1404/implementation",
   },
+  { route: "m.$slug.admin.reports._index.tsx", role: "staff", path: () => "/m/demo/admin/reports" },
+  { route: "m.$slug.admin.reports.$number.tsx", role: "staff", path: () => "/m/demo/admin/reports/44" },
 
   {
     route: "admin._index.tsx",
@@ -624,12 +699,14 @@ describe("inclusion audit", () => {
     expect(weighed.sort()).toEqual(
       [
         "account",
+        "file a report",
         "home",
         "municipality",
         "participation",
         "proposal",
         "propose",
         "receipt",
+        "reports",
         "results",
         "round",
         "survey",

@@ -95,11 +95,22 @@ const matrix: Record<string, Row> = {
   "account_.security.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "account_.privacy.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "privacy.tsx": { loader: all(200) },
+  // The help centre (ADR 0037): public; the matrix names no guide, so a guide's page is a 404.
+  "help._index.tsx": { loader: all(200) },
+  "help.$page.tsx": { loader: all(404) },
+  "accessibility.tsx": { loader: all(200) },
+  "faq.tsx": { loader: all(301) },
+  "m.$slug.help._index.tsx": { loader: all(200) },
+  "m.$slug.help.$page.tsx": { loader: all(404) },
+  // An empty form saves no page: its address is missing.
+  "m.$slug.admin.help.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "account_.participation.tsx": { loader: loggedIn(200) },
+  // Following proposals (ADR 0033): one's own list; an empty form names no proposal.
+  "account_.following.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   // Messages (ADR 0025): links from mails work without logging in; a missing token gets a clear page.
   "account_.notifications.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "admin.mail.tsx": { loader: platformOnly(200) },
-  "confirm.$token.tsx": { loader: all(404) },
+  "confirm.$token.tsx": { loader: all(404), action: all(404) },
   "forgot-password.tsx": { loader: all(200), action: all(400) },
   "reset-password.$token.tsx": { loader: all(404), action: all(400) },
   "unsubscribe.$token.tsx": { loader: all(404), action: all(404) },
@@ -107,12 +118,32 @@ const matrix: Record<string, Row> = {
   "locale.tsx": { loader: all(404), action: all(400) },
   "login.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },
   "logout.tsx": { loader: all(404), action: all(302) },
+  // Sign-in with an e-ID (ADR 0038); no provider is configured here: the start sends everyone to the
+  // page that says so, the callback answers 404, the link page has no link to make.
+  "auth.eid.tsx": { loader: all(404), action: all(302) },
+  "auth.eid_.callback.tsx": { loader: all(404) },
+  "auth.eid_.link.tsx": { loader: all(302), action: all(400) },
   "signup.tsx": { loader: { ...all(302), observer: 200 }, action: all(400) },
   "m.$slug._index.tsx": { loader: all(200) },
   "m.$slug.action-log[.jsonl].tsx": { loader: all(200) },
   "m.$slug.log.tsx": { loader: all(200) },
   "m.$slug.implementation[.csv].tsx": { loader: all(200) },
   "m.$slug.implementation[.json].tsx": { loader: all(200) },
+  // Residents' reports and Open311 (ADR 0039): public pages; no report or code in the matrix's addresses.
+  "m.$slug.reports._index.tsx": { loader: all(200) },
+  "m.$slug.reports.new.tsx": { loader: all(200), action: all(400) },
+  "m.$slug.reports.$number._index.tsx": { loader: all(404) },
+  "m.$slug.reports.figures.tsx": { loader: all(200) },
+  "m.$slug.reports.figures[.json].tsx": { loader: all(200) },
+  "m.$slug.reports.figures[.csv].tsx": { loader: all(200) },
+  "m.$slug.admin.reports._index.tsx": { loader: staffOnly(200), action: staffOnly(400) },
+  "m.$slug.admin.reports.$number.tsx": { loader: staffOnly(404), action: staffOnly(404) },
+  "m.$slug.open311.v2.services[.json].tsx": { loader: all(200) },
+  "m.$slug.open311.v2.services.$code.tsx": { loader: all(404) },
+  // Open311 POST is authorised by an API key only: without one, everybody gets the spec's 403.
+  "m.$slug.open311.v2.requests[.json].tsx": { loader: all(200), action: all(403) },
+  "m.$slug.open311.v2.requests.$id.tsx": { loader: all(404) },
+  "m.$slug.open311.v2.tokens.$token.tsx": { loader: all(404) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.outbox.tsx": { loader: staffOnly(200), action: staffOnly(200) },
   // The census, letter codes and council members are the administrators' (ADR 0019).
@@ -146,14 +177,24 @@ const matrix: Record<string, Row> = {
   "m.$slug.open-data.tsx": { loader: all(200) },
   // The results chart of an unpublished round: 404 to everyone.
   "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(404) },
+  // The matrix names no medium: 404 to everyone. Who sees which medium: tests/integration/media.test.ts.
+  "m.$slug.media.$id.$file.tsx": { loader: all(404) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": { loader: authorOnly(200), action: authorOnly(400) },
+  // The place of a proposal (ADR 0035): its author and staff; an empty form names no intent.
+  "m.$slug.rounds.$round.proposals.$proposal_.point.tsx": {
+    loader: { ...staffOnly(200), author: 200 },
+    action: { ...staffOnly(400), author: 400 },
+  },
+  "m.$slug.rounds.$round.map.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   // No ballot named: no receipt to download.
   "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
+  // The Equal Shares walkthrough is read from the published bundle: 404 before publication.
+  "m.$slug.rounds.$round.results_.equal-shares.tsx": { loader: all(404) },
   // Saving a draft basket needs an account; casting needs eligibility (the intent cells below).
   "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(200) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
@@ -161,6 +202,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.rounds.$round.proposals.$proposal.tsx": { loader: all(200), action: loggedIn(400) },
   // Restoring no comment: 404 for staff.
   "m.$slug.admin.moderation.tsx": { loader: staffOnly(200), action: staffOnly(404) },
+  // Districts' outlines and addresses (ADR 0035): an empty form uploads nothing.
+  "m.$slug.admin.map.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.survey.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.survey[.csv].tsx": { loader: staffOnly(200) },
   // The matrix round is open and has no questions: an empty answer is accepted.
@@ -190,11 +233,18 @@ const publishedMatrix: Record<string, Row> = {
   "m.$slug.rounds.$round.chart[.png].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.propose.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": { loader: authorOnly(200), action: authorOnly(400) },
+  // The place of a proposal (ADR 0035): its author and staff; an empty form names no intent.
+  "m.$slug.rounds.$round.proposals.$proposal_.point.tsx": {
+    loader: { ...staffOnly(200), author: 200 },
+    action: { ...staffOnly(400), author: 400 },
+  },
+  "m.$slug.rounds.$round.map.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.implementation._index.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.checkpoints[.json].tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.receipt[.json].tsx": { loader: all(404) },
   "m.$slug.rounds.$round.results.tsx": { loader: all(200) },
+  "m.$slug.rounds.$round.results_.equal-shares.tsx": { loader: all(200) },
   "m.$slug.rounds.$round.vote.$envelope.tsx": { loader: loggedIn(200), action: loggedIn(409) },
   "m.$slug.rounds.$round.implementation.$proposal.tsx": { loader: all(200), action: loggedIn(302) },
   "m.$slug.rounds.$round.proposals.$proposal.tsx": { loader: all(200), action: loggedIn(400) },
@@ -947,6 +997,7 @@ const validForms: Record<string, () => Record<string, string>> = {
     cost: "5",
   }),
   "m.$slug.rounds.$round.vote.$envelope.tsx": () => ({ intent: "save" }),
+  "m.$slug.rounds.$round.proposals.$proposal_.point.tsx": () => ({ intent: "clear" }),
   "m.$slug.rounds.$round.implementation.$proposal.tsx": () => ({ subscribe: "yes" }),
   "m.$slug.rounds.$round.proposals.$proposal.tsx": () => ({ intent: "comment", body: "I agree", stance: "for" }),
   "m.$slug.rounds.$round.survey.tsx": () => ({}),

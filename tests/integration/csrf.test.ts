@@ -44,10 +44,17 @@ const newEmail = `${unique("csrf-signup")}@example.org`;
 /** Only a 404: the catch-all route answers every method the same way and changes nothing. */
 const NO_FORM = new Set(["$.tsx"]);
 
+/**
+ * Authorised by an API key in the body, never by a cookie (Open311, ADR 0039): a cross-site page
+ * cannot send a key it does not know. Without a valid key it is a 403 whatever the token.
+ */
+const API_KEY = new Set(["m.$slug.open311.v2.requests[.json].tsx"]);
+
 /** Who sends each form: staff of the municipality, unless the route is someone else's to use. */
 const sender: Record<string, "platform" | "author" | "admin"> = {
   "admin._index.tsx": "platform",
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": "author",
+  "m.$slug.rounds.$round.proposals.$proposal_.point.tsx": "author",
   // The administrators' forms (ADR 0019).
   "m.$slug.admin.census.tsx": "admin",
   "m.$slug.admin.letter-codes[.csv].tsx": "admin",
@@ -63,6 +70,7 @@ const forms: Record<string, () => Record<string, string>> = {
   "account.tsx": () => ({ intent: "logout-everywhere" }),
   "account_.security.tsx": () => ({ intent: "verify", code: "000000" }),
   "account_.privacy.tsx": () => ({ intent: "download" }),
+  "account_.following.tsx": () => ({ intent: "unfollow", proposalId: "not-followed" }),
   "admin._index.tsx": () => ({
     slug: newSlug,
     nameEn: "New town",
@@ -75,12 +83,22 @@ const forms: Record<string, () => Record<string, string>> = {
     adminPassword: "first admin password",
   }),
   "locale.tsx": () => ({ locale: "fa", redirectTo: "/" }),
+  "auth.eid.tsx": () => ({ next: "/" }),
+  "auth.eid_.link.tsx": () => ({ password: PASSWORD }),
   "login.tsx": () => ({ email: `staff@${slug}.example`, password: PASSWORD }),
   "signup.tsx": () => ({ displayName: "New person", email: newEmail, password: PASSWORD }),
   "m.$slug.admin.census.tsx": () => ({ intent: "import" }),
   "m.$slug.admin.letter-codes[.csv].tsx": () => ({ districtId: ids.district, validDays: "30", limit: "10" }),
   "m.$slug.admin.moderation.tsx": () => ({ intent: "hide", commentId: ids.comment, reason: "Off topic" }),
   "m.$slug.admin.staff.tsx": () => ({ intent: "add", email: `author@${slug}.example`, role: "staff" }),
+  "m.$slug.admin.help.tsx": () => ({
+    intent: "save",
+    slug: "opening-hours",
+    titleEn: "Opening hours",
+    titleFa: "ساعت‌های کاری",
+    bodyEn: "Mornings.",
+    bodyFa: "صبح‌ها.",
+  }),
   "m.$slug.admin.witnesses.tsx": () => ({ intent: "quorum", quorum: "0" }),
   "m.$slug.admin.rounds._index.tsx": () => ({
     slug: "new-round",
@@ -127,20 +145,31 @@ const forms: Record<string, () => Record<string, string>> = {
   "m.$slug.rounds.$round.implementation.$proposal.tsx": () => ({ subscribe: "yes" }),
   "m.$slug.rounds.$round.proposals.$proposal.tsx": () => ({ intent: "comment", body: "I agree", stance: "for" }),
   "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": () => ({ intent: "withdraw" }),
+  "m.$slug.rounds.$round.proposals.$proposal_.point.tsx": () => ({ intent: "clear" }),
+  "m.$slug.admin.map.tsx": () => ({ intent: "districts", keyProperty: "code" }),
   "m.$slug.rounds.$round.propose.tsx": () => ({ envelopeSlug: "e", titleEn: "A bench", bodyEn: "Here", cost: "5" }),
   "m.$slug.rounds.$round.vote.$envelope.tsx": () => ({ intent: "save" }),
 };
 
 /** The files upload forms send (multipart), by route. */
 const files: Record<string, { name: string; text: string }> = {
+  "m.$slug.admin.map.tsx": {
+    name: "districts.geojson",
+    text: '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"north"},"geometry":{"type":"Polygon","coordinates":[[[51.3,35.7],[51.4,35.7],[51.4,35.8],[51.3,35.7]]]}}]}',
+  },
   "m.$slug.admin.census.tsx": {
     name: "census.csv",
     text: `national_id,birth_date,district,voter_class\n${nationalId(800000003)},1980-01-02,north,resident\n`,
   },
+  "m.$slug.reports.new.tsx": { name: "photo.txt", text: "not a picture" },
   "m.$slug.admin.rounds.$round.paper.tsx": {
     name: "paper.csv",
     text: `national_id,birth_date,envelope,choices\n${nationalId(800000004)},1980-01-02,e,1\n`,
   },
+  // Forms with photos and documents (ADR 0034).
+  "m.$slug.rounds.$round.propose.tsx": { name: "plan.pdf", text: "%PDF-1.4\n%%EOF\n" },
+  "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx": { name: "plan.pdf", text: "%PDF-1.4\n%%EOF\n" },
+  "m.$slug.admin.rounds.$round.implementation.tsx": { name: "plan.pdf", text: "%PDF-1.4\n%%EOF\n" },
 };
 
 const actionFiles = fs
@@ -217,16 +246,14 @@ beforeAll(async () => {
   ids.own = await submitted("O");
   // Funded without a vote: no service funds a proposal outside a tally, so this one row is inserted.
   ids.funded = randomUUID();
-  await database.db
-    .insert(proposals)
-    .values({
-      id: ids.funded,
-      envelopeId: envelope.id,
-      title: { en: "F" },
-      body: { en: "" },
-      cost: 5,
-      status: "funded",
-    });
+  await database.db.insert(proposals).values({
+    id: ids.funded,
+    envelopeId: envelope.id,
+    title: { en: "F" },
+    body: { en: "" },
+    cost: 5,
+    status: "funded",
+  });
   ids.comment = await makeComment(database.db, {
     municipality: town.municipality,
     round,
@@ -299,6 +326,10 @@ describe("CSRF on every action", () => {
       const wrong = await post(file, WRONG);
       if (NO_FORM.has(file)) {
         expect([missing.status, wrong.status]).toEqual([404, 404]);
+      } else if (API_KEY.has(file)) {
+        expect([missing.status, wrong.status]).toEqual([403, 403]);
+        expect(await state()).toEqual(before);
+        return;
       } else {
         expect([missing.status, wrong.status]).toEqual([403, 403]);
         expect([await reason(missing), await reason(wrong)]).toEqual(["csrf", "csrf"]);

@@ -221,6 +221,10 @@ const ACTIONS: ActionRoute[] = [
       edit: ["commentId", "body"],
       delete: ["commentId"],
       flag: ["commentId", "reason"],
+      support: [],
+      unsupport: [],
+      follow: [],
+      unfollow: [],
     },
     values: (w, p, k) => {
       const mine = w.A.children[p.proposal] ?? [];
@@ -238,7 +242,7 @@ const ACTIONS: ActionRoute[] = [
     reach: residents,
     runs: 20,
     params: (w) => inRound(w, "ideas", "voting", "consultation"),
-    intents: { "": PROPOSAL_FIELDS },
+    intents: { "": PROPOSAL_FIELDS, similar: PROPOSAL_FIELDS },
     values: (w) => proposalValues(w, "city"),
   },
   {
@@ -253,6 +257,23 @@ const ACTIONS: ActionRoute[] = [
       }),
     intents: { withdraw: [], save: PROPOSAL_FIELDS },
     values: (w) => proposalValues(w, "city"),
+  },
+  {
+    file: "m.$slug.rounds.$round.proposals.$proposal_.point.tsx",
+    reach: ["author", "staff", "admin"],
+    runs: 20,
+    params: (w) =>
+      fc.record({
+        slug: fc.constant(w.A.municipality.slug),
+        round: fc.constant(w.A.rounds.ideas),
+        proposal: fc.constantFrom(...w.A.authored),
+      }),
+    intents: { point: ["lat", "lon"], address: ["address"], clear: [] },
+    values: () => ({
+      lat: pick(["35.72", "۳۵٫۷۲"], ["95", "NaN", "1e400"]),
+      lon: pick(["51.33"], ["-181", ""]),
+      address: pick(["Park Lane 1"], ["x".repeat(201)]),
+    }),
   },
   {
     file: "m.$slug.rounds.$round.implementation.$proposal.tsx",
@@ -353,8 +374,13 @@ const ACTIONS: ActionRoute[] = [
       accept: ["proposalId", "cost", "feasibilityNote"],
       reject: ["proposalId", "reason"],
       respond: ["proposalId", "response"],
+      supports: ["open", "threshold"],
+      merge: ["proposalId", "intoProposalId"],
     },
     values: (w, _p, k) => ({
+      open: pick(["on", ""], ["yes", "1"]),
+      threshold: pick(["", "1", "25", "۱۲"], ["0", "-3", "1.5", "99999999999", "x"]),
+      intoProposalId: pick([nth(w.A.submitted, k + 1)], [...w.A.accepted.slice(0, 2), ...w.B.submitted, "nope"]),
       ...proposalValues(w, "city"),
       proposalId: pick([nth(w.A.submitted, k)], [...w.A.accepted.slice(0, 2), ...w.A.authored, ...w.B.submitted]),
       cost: int(1, 5_000_000),
@@ -416,6 +442,8 @@ const ACTIONS: ActionRoute[] = [
     intents: {
       delete: ["originalSlug"],
       order: ["originalSlug", "ballotOrder"],
+      theme: ["originalTheme", "themeSlug", "themeNameEn", "themeNameFa"],
+      "theme-delete": ["themeSlug"],
       save: [
         "originalSlug",
         "slug",
@@ -451,6 +479,10 @@ const ACTIONS: ActionRoute[] = [
         tallyRule: pick(["greedy", "mes"], ["random"]),
         tallyCompletion: pick(["on", ""]),
         ballotOrder: pick(["random", "listed", "cost"], ["first", ""]),
+        originalTheme: pick(["", "parks"], ["no-such-theme"]),
+        themeSlug: pick(["parks", `t-${k % 5}`], ["Bad Slug", ""]),
+        themeNameEn: words,
+        themeNameFa: words,
       };
     },
   },
@@ -516,6 +548,18 @@ const ACTIONS: ActionRoute[] = [
         lockId: pick(["00000000-0000-0000-0000-000000000000"], w.A.verifications),
       };
     },
+  },
+  {
+    file: "m.$slug.admin.map.tsx",
+    reach: staff,
+    runs: 15,
+    multipart: true,
+    params: inMunicipality,
+    intents: { districts: ["file", "keyProperty"], addresses: ["file"] },
+    values: () => ({
+      keyProperty: pick(["code", ""], ["Bad Key!", "x".repeat(61)]),
+      file: fileArb(["geojson", "geojson-bowtie", "addresses", "empty", "binary", "latin1", "census"]),
+    }),
   },
   {
     file: "m.$slug.admin.census.tsx",
@@ -680,6 +724,26 @@ const ACTIONS: ActionRoute[] = [
     values: () => ({}),
     noChange: (role) => role === "observer",
   },
+  // Sign-in with an e-ID (ADR 0038): no provider here, so every start is refused and changes nothing.
+  {
+    file: "auth.eid.tsx",
+    reach: [...ROLES],
+    runs: 6,
+    intents: { "": ["next", "municipality"] },
+    values: () => ({
+      next: pick(["/account", "/m/first/verify"], ["//evil.example", "https://evil.example"]),
+      municipality: pick(["first"], ["", "../x", "x".repeat(200)]),
+    }),
+    noChange: () => true,
+  },
+  {
+    file: "auth.eid_.link.tsx",
+    reach: [...ROLES],
+    runs: 6,
+    intents: { "": ["password"] },
+    values: () => ({ password: pick(["some password"], ["", "x".repeat(2000)]) }),
+    noChange: () => true,
+  },
   {
     file: "account.tsx",
     reach: ROLES.filter((r) => r !== "observer"),
@@ -695,6 +759,14 @@ const ACTIONS: ActionRoute[] = [
     intents: { download: [], delete: ["password"] },
     values: () => ({ password: pick(["not the password"], ["", "x".repeat(2000)]) }),
     noChange: (_role, o) => o.status === 200,
+  },
+  // Following (ADR 0033): only one's own rows can go; a made-up id changes nothing.
+  {
+    file: "account_.following.tsx",
+    reach: ROLES.filter((r) => r !== "observer"),
+    runs: 6,
+    intents: { unfollow: ["proposalId"] },
+    values: (w) => ({ proposalId: pick([...w.A.accepted], ["", "x".repeat(2000), "no-such-proposal"]) }),
   },
   // Two-factor sign-in (ADR 0026): random codes are wrong, so nothing but a started enrolment changes.
   {
@@ -750,6 +822,15 @@ const ACTIONS: ActionRoute[] = [
     intents: { "": [] },
     values: () => ({}),
   },
+  // Pressing a confirmation link's button (ADR 0033): a made-up token confirms nothing.
+  {
+    file: "confirm.$token.tsx",
+    reach: [...ROLES],
+    runs: 4,
+    params: () => fc.constantFrom({ token: "A".repeat(43) }, { token: "not-a-token" }),
+    intents: { "": [] },
+    values: () => ({}),
+  },
   {
     file: "account_.notifications.tsx",
     reach: ROLES.filter((r) => r !== "observer"),
@@ -758,6 +839,98 @@ const ACTIONS: ActionRoute[] = [
     values: (w, _p, k) => ({
       topic: pick(["vote", "replies"], ["nonsense", ""]),
       email: pick([`moved${k % 1000}@example.org`], [w.A.emails[0], "not-an-email"]),
+    }),
+  },
+  {
+    file: "m.$slug.reports.new.tsx",
+    reach: ["verified", "resident", "staff", "admin"],
+    runs: 10,
+    params: inMunicipality,
+    intents: { "": ["category", "description", "district", "project", "lat", "lon", "anonymous", "keepLocation"] },
+    values: () => ({
+      category: fc.constant("no-such-category"),
+      description: fc.constant("A broken lamp"),
+      district: fc.constant(""),
+      project: fc.constant(""),
+      lat: fc.constant("35.7"),
+      lon: fc.constant("51.4"),
+      anonymous: fc.constant(""),
+      keepLocation: fc.constant(""),
+    }),
+  },
+  {
+    file: "m.$slug.admin.reports._index.tsx",
+    reach: ["staff", "admin"],
+    runs: 10,
+    params: inMunicipality,
+    intents: {
+      category: [
+        "code",
+        "nameEn",
+        "nameFa",
+        "descriptionEn",
+        "descriptionFa",
+        "targetDays",
+        "allowAnonymous",
+        "aboutProjects",
+      ],
+      settings: ["weekend", "holidays", "bounds"],
+      issueKey: ["label"],
+      revokeKey: ["keyId"],
+    },
+    values: () => ({
+      code: fc.constant("lights"),
+      nameEn: fc.constant("Lights"),
+      nameFa: fc.constant("روشنایی"),
+      descriptionEn: fc.constant("Street lights"),
+      descriptionFa: fc.constant("چراغ‌های خیابان"),
+      allowAnonymous: fc.constant("yes"),
+      aboutProjects: fc.constant(""),
+      targetDays: fc.constant("3"),
+      weekend: fc.constant("5"),
+      holidays: fc.constant(""),
+      bounds: fc.constant(""),
+      label: fc.constant("app"),
+      keyId: fc.constant("none"),
+    }),
+  },
+  {
+    file: "m.$slug.admin.reports.$number.tsx",
+    reach: ["staff", "admin"],
+    runs: 6,
+    params: (w) => fc.record({ slug: fc.constant(w.A.municipality.slug), number: fc.constant("1") }),
+    intents: {
+      status: ["status", "resolution", "note", "duplicateOf"],
+      reply: ["body", "visibility"],
+      assign: ["assignee"],
+    },
+    values: () => ({
+      status: fc.constant("acknowledged"),
+      resolution: fc.constant(""),
+      note: fc.constant(""),
+      duplicateOf: fc.constant(""),
+      assignee: fc.constant(""),
+      body: fc.constant("Thanks"),
+      visibility: fc.constant("public"),
+    }),
+  },
+  {
+    file: "m.$slug.open311.v2.requests[.json].tsx",
+    reach: ["observer", "verified", "staff"],
+    runs: 8,
+    params: inMunicipality,
+    intents: {
+      "": ["api_key", "service_code", "description", "lat", "long", "address_string", "email", "attribute[project]"],
+    },
+    values: () => ({
+      api_key: fc.constant("forged"),
+      service_code: fc.constant("lights"),
+      description: fc.constant("A broken lamp"),
+      lat: fc.constant("35.7"),
+      long: fc.constant("51.4"),
+      address_string: fc.constant(""),
+      email: fc.constant("someone@example.org"),
+      "attribute[project]": fc.constant(""),
     }),
   },
   {
@@ -776,6 +949,26 @@ const ACTIONS: ActionRoute[] = [
     params: () => fc.constant({ "*": "no-such-page" }),
     intents: { "": [] },
     values: () => ({}),
+  },
+  // Local help pages (ADR 0037): a valid form adds (or, with a taken address, is refused 409); random ids change none.
+  {
+    file: "m.$slug.admin.help.tsx",
+    reach: ["staff", "admin"],
+    runs: 10,
+    params: inMunicipality,
+    intents: {
+      save: ["slug", "titleEn", "titleFa", "bodyEn", "bodyFa"],
+      update: ["id", "slug", "titleEn"],
+      delete: ["id"],
+    },
+    values: (_w, _p, k) => ({
+      slug: pick([`fuzz-page-${k % 100}`], ["Bad Slug", "vote", "", "-x-", "a".repeat(61)]),
+      titleEn: pick(["Opening hours", "<b>Hours</b>"], ["", " ", "x".repeat(200)]),
+      titleFa: pick(["ساعت‌های کاری"], ["", "\u202e"]),
+      bodyEn: pick(["## Where\n\nCity hall [a](javascript:alert(1))"], ["", "x".repeat(20_001)]),
+      bodyFa: pick(["تالار شهر"], [""]),
+      id: pick(["00000000-0000-4000-8000-000000000000"], ["not-an-id", ""]),
+    }),
   },
   // Witnesses and quorum (ADR 0022): a valid key adds one; ids are random, so pause/resume/remove find none.
   {

@@ -33,6 +33,8 @@ import {
   verifyVoter,
 } from "../support/factories";
 import { CSRF, TestBrowser } from "../support/requests";
+import { plainPng } from "../support/media";
+import { storeMedia } from "../../app/services/media/media.server";
 
 /* ------------------------------------------------------------------ the world */
 
@@ -69,6 +71,8 @@ export interface Tenant {
   funded: string[];
   comments: string[];
   updates: string[];
+  /** Media (photos) of this municipality's proposals. */
+  media: string[];
   updateComments: string[];
   questions: string[];
   /** A survey question's kind and number of options. */
@@ -290,6 +294,11 @@ async function seedTenant(db: Db, p: { slug: string; domain: string; mark: strin
     .select({ id: proposals.id })
     .from(proposals)
     .where(and(eq(proposals.envelopeId, pastEnvelope.id), eq(proposals.status, "funded")));
+  // A photo on the first funded project (ADR 0034), for the media route.
+  await storeMedia(db, staff, {
+    owner: { kind: "proposal", id: funded[0].id },
+    media: { field: "image1", bytes: await plainPng(400, 300), fileName: "site.png", alt: `The site${p.mark}` },
+  });
   for (const f of funded) {
     const updateId = await makeUpdate(db, {
       by: staff,
@@ -456,6 +465,7 @@ async function tenantOf(db: Db, slug: string, authorId: string): Promise<Tenant>
       sql`select id from comments where proposal_id in (${proposalIds}) order by created_at, id`,
     ),
     updates: await idsOf(db, sql`${updates} order by id`),
+    media: await idsOf(db, sql`select id from media where municipality_id = ${m} order by id`),
     updateComments: await idsOf(db, sql`select id from update_comments where update_id in (${updates}) order by id`),
     questions: await idsOf(
       db,

@@ -62,14 +62,24 @@ describe("address confirmation", () => {
     expect(mail.subject).toBe("Confirm your e-mail address");
     const link = linkIn(mail, `${PUBLIC}/confirm/`);
     const visitor = new TestBrowser(database.db);
-    const confirmed = await call(confirmPage.loader, visitor, visitor.get("/"), { token: tokenOf(link) });
+    // Opening the link (as a mail scanner would) only asks; pressing the button confirms (ADR 0033).
+    for (let i = 0; i < 2; i += 1) {
+      const opened = await call(confirmPage.loader, visitor, visitor.get("/"), { token: tokenOf(link) });
+      expect(opened.status).toBe(200);
+      expect(await opened.json()).toEqual({ pending: true, message: null });
+    }
+    expect((await userByEmail(email)).emailConfirmedAt).toBeNull();
+    const confirmed = await call(confirmPage.action, visitor, visitor.post("/", {}), { token: tokenOf(link) });
     expect(confirmed.status).toBe(200);
-    expect(await confirmed.json()).toEqual({ ok: true, email });
+    expect(await confirmed.json()).toEqual({ ok: true, email, errors: null });
     expect((await userByEmail(email)).emailConfirmedAt).not.toBeNull();
-    const reused = await call(confirmPage.loader, visitor, visitor.get("/"), { token: tokenOf(link) });
+    expect((await call(confirmPage.loader, visitor, visitor.get("/"), { token: tokenOf(link) })).status).toBe(404);
+    const reused = await call(confirmPage.action, visitor, visitor.post("/", {}), { token: tokenOf(link) });
     expect(reused.status).toBe(404);
-    for (const token of ["A".repeat(43), "../../etc/passwd", "", "x".repeat(500)])
+    for (const token of ["A".repeat(43), "../../etc/passwd", "", "x".repeat(500)]) {
       expect((await call(confirmPage.loader, visitor, visitor.get("/"), { token })).status).toBe(404);
+      expect((await call(confirmPage.action, visitor, visitor.post("/", {}), { token })).status).toBe(404);
+    }
   });
 
   it("a link older than 24 hours no longer confirms", async () => {

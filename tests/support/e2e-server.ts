@@ -340,4 +340,6 @@ export async function confirmAddressByMail(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await page.goto(`${appUrl}${link}`);
+  // Opening the link only asks (ADR 0033); the button confirms.
+  await Promise.all([page.waitForLoadState("load"), page.locator("main form button[type=submit]").last().click()]);
 }

@@ -84,3 +84,17 @@ export function orderProposals<P extends { id: string; cost: number }>(
   const keys = new Map(proposals.map((p) => [p.id, randomKey(p.id)]));
   return [...proposals].sort((x, y) => ((keys.get(x.id) ?? "") < (keys.get(y.id) ?? "") ? -1 : 1));
 }
+
+/**
+ * Does a proposal pass the ballot page's filter (district and theme; null: any)? The filter only hides
+ * cards: it never removes a choice from the ballot nor changes the order (ADR 0032).
+ */
+export function matchesFilter(
+  proposal: { districtId: string | null; themeId: string | null },
+  filter: { district: string | null; theme: string | null },
+): boolean {
+  return (
+    (!filter.district || proposal.districtId === filter.district) &&
+    (!filter.theme || proposal.themeId === filter.theme)
+  );
+}

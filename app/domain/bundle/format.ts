@@ -63,7 +63,14 @@ export interface RoundDoc {
   eligibility?: { districts: string[] | null; minAge: number | null };
   envelopes: EnvelopeDoc[];
   /** Accepted proposals per envelope, in the order the ballot shows them. */
-  proposals: { id: string; envelope: string; title: LocalText; cost: number }[];
+  proposals: {
+    id: string;
+    envelope: string;
+    title: LocalText;
+    cost: number;
+    /** The proposal's theme (ADR 0032); absent when it has none. Not covered by the rules fingerprint. */
+    theme?: { slug: string; name: LocalText };
+  }[];
   /** No classes: every ballot weighs 1. */
   voterClasses: { code: string; name: LocalText; weight: number }[];
   counts: {

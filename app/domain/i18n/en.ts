@@ -1,8 +1,12 @@
+import { equalSharesEn } from "./areas/equal-shares";
+import { helpEn } from "./areas/help";
 import { resultsEn } from "./areas/results";
 import { mailEn } from "./areas/mail";
 import { privacyEn } from "./areas/privacy";
+import { eidEn } from "./areas/eid";
 import { securityEn } from "./areas/security";
 import { witnessesEn } from "./areas/witnesses";
+import { mapsEn } from "./areas/maps";
 import { formatsEn } from "./areas/formats";
 import { actionLogEn } from "./areas/action-log";
 import { implementationEn } from "./areas/implementation";
@@ -12,6 +16,11 @@ import { roundsEn } from "./areas/rounds";
 import { staffEn } from "./areas/staff";
 import { verificationEn } from "./areas/verification";
 import { myBallotEn } from "./areas/my-ballot";
+import { mediaEn } from "./areas/media";
+import { supportsEn } from "./areas/supports";
+import { themesEn } from "./areas/themes";
+import { followingEn } from "./areas/following";
+import { reportsEn } from "./areas/reports";
 
 /** English UI strings. Every key must also exist in fa.ts (a unit test checks both ways). */
 export const en = {
@@ -177,12 +186,21 @@ export const en = {
   ...staffEn,
   ...verificationEn,
   ...witnessesEn,
+  ...mapsEn,
   ...resultsEn,
   ...formatsEn,
   ...myBallotEn,
+  ...mediaEn,
+  ...supportsEn,
+  ...themesEn,
+  ...followingEn,
   ...mailEn,
   ...securityEn,
   ...privacyEn,
+  ...eidEn,
+  ...helpEn,
+  ...reportsEn,
+  ...equalSharesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

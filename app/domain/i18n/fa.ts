@@ -1,8 +1,13 @@
+import { equalSharesFa } from "./areas/equal-shares.fa";
+import { helpFa } from "./areas/help.fa";
 import { resultsFa } from "./areas/results.fa";
 import { mailFa } from "./areas/mail.fa";
 import { privacyFa } from "./areas/privacy.fa";
+import { eidFa } from "./areas/eid.fa";
+import { reportsFa } from "./areas/reports.fa";
 import { securityFa } from "./areas/security.fa";
 import { witnessesFa } from "./areas/witnesses.fa";
+import { mapsFa } from "./areas/maps.fa";
 import { formatsFa } from "./areas/formats.fa";
 import { actionLogFa } from "./areas/action-log.fa";
 import { implementationFa } from "./areas/implementation.fa";
@@ -12,6 +17,10 @@ import { roundsFa } from "./areas/rounds.fa";
 import { staffFa } from "./areas/staff.fa";
 import { verificationFa } from "./areas/verification.fa";
 import { myBallotFa } from "./areas/my-ballot.fa";
+import { mediaFa } from "./areas/media.fa";
+import { supportsFa } from "./areas/supports.fa";
+import { themesFa } from "./areas/themes.fa";
+import { followingFa } from "./areas/following.fa";
 import type { MessageKey } from "./en";
 
 /** Persian UI strings. Typed against the English keys; a unit test also checks both directions at run time. */
@@ -176,10 +185,19 @@ export const fa: Record<MessageKey, string> = {
   ...staffFa,
   ...verificationFa,
   ...witnessesFa,
+  ...mapsFa,
   ...resultsFa,
   ...formatsFa,
   ...myBallotFa,
+  ...mediaFa,
+  ...supportsFa,
+  ...themesFa,
+  ...followingFa,
   ...mailFa,
   ...securityFa,
   ...privacyFa,
+  ...eidFa,
+  ...helpFa,
+  ...reportsFa,
+  ...equalSharesFa,
 };

@@ -21,6 +21,7 @@ export function topicOf(kind: string): NotificationTopic | null {
   if (kind === "comment.reply") return "replies";
   if (kind === "implementation.update" || kind === "follow.update") return "follows";
   if (kind.startsWith("verification.")) return "verification";
+  // A reporter asked to hear back: news on their own report is an account message (ADR 0039).
   return null;
 }
 
@@ -39,6 +40,17 @@ function textOf(value: unknown, locale: Locale): string {
   if (typeof value === "string") return value;
   if (value && typeof value === "object") return pickText(value as { en?: string; fa?: string }, locale);
   return "";
+}
+
+/** A rejection's reason, or the text of an official response under its heading. */
+function reasonLine(
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+  kind: string,
+  text: string,
+) {
+  return kind === "proposal.response"
+    ? `${t("proposal.officialResponse")}: ${text}`
+    : t("mail.proposal.reason", { reason: text });
 }
 
 /** Subject and body keys plus parameters of a kind, from its payload. */
@@ -82,13 +94,22 @@ function contentOf(
       const decision = t(`mail.${kind}` as MessageKey);
       const lines = [t("mail.proposal.body", { name, title, decision })];
       const reason = textOf(p.reason, locale);
-      if (reason) lines.push(t("mail.proposal.reason", { reason }));
+      if (reason) lines.push(reasonLine(t, kind, reason));
       return { subject: t("mail.proposal.subject", { title, decision }), lines, link };
     }
     case "comment.reply":
       return { subject: t("mail.reply.subject", { title }), lines: [t("mail.reply.body", { name, title })], link };
     case "implementation.update":
     case "follow.update": {
+      // A followed proposal's review, official response or funding (ADR 0033).
+      const event = typeof p.event === "string" ? p.event : null;
+      if (event && ["proposal.accepted", "proposal.rejected", "proposal.funded", "proposal.response"].includes(event)) {
+        const decision = t(`mail.${event}` as MessageKey);
+        const lines = [t("mail.follow.event", { name, title, decision })];
+        const reason = textOf(p.reason, locale);
+        if (reason) lines.push(reasonLine(t, event, reason));
+        return { subject: t("mail.update.subject", { title }), lines, link };
+      }
       const lines = [t("mail.update.body", { name, title })];
       if (typeof p.note === "string" && p.note) lines.push(p.note);
       return { subject: t("mail.update.subject", { title }), lines, link };
@@ -98,6 +119,29 @@ function contentOf(
       const municipality = textOf(p.municipality, locale);
       const key = kind === "verification.verified" ? "mail.verification.verified" : "mail.verification.revoked";
       return { subject: t("mail.verification.subject"), lines: [t(key, { name, municipality })], link };
+    }
+    case "report.received":
+    case "report.update": {
+      const number = String(p.number ?? "");
+      const category = textOf(p.category, locale);
+      if (kind === "report.received")
+        return {
+          subject: t("reports.mail.received.subject", { number }),
+          lines: [t("reports.mail.received.body", { name, number, category })],
+          link,
+        };
+      const lines =
+        typeof p.reply === "string"
+          ? [t("reports.mail.update.reply", { number, name }), p.reply]
+          : [
+              t("reports.mail.update.status", {
+                name,
+                number,
+                status: t(`reports.status.${String(p.status)}` as MessageKey),
+              }),
+            ];
+      if (typeof p.note === "string" && p.note) lines.push(p.note);
+      return { subject: t("reports.mail.update.subject", { number }), lines, link };
     }
     default:
       return { subject: kind, lines: [JSON.stringify(p)], link };

@@ -85,5 +85,6 @@ export const proposalSchema = z.object({
   bodyFa: optionalText(10_000),
   cost: wholeNumber(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
   districtId: z.string().trim().optional().default(""),
+  themeId: z.string().trim().max(100).optional().default(""),
   location: optionalText(300),
 });

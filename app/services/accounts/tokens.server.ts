@@ -116,6 +116,31 @@ async function consume(tx: Tx, input: { token: string; purpose: "confirm" | "res
   return user;
 }
 
+/**
+ * Whether a confirmation link would still confirm (unknown, used and expired ones would not), without
+ * using it: what a GET of the link shows, so that a mail scanner fetching it changes nothing (ADR 0033).
+ */
+export async function confirmationPending(
+  db: Db,
+  _scope: PlatformScope,
+  input: { token: string; now?: Date },
+): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(input.token)) return false;
+  const [row] = await db
+    .select({ email: accountTokens.email, current: users.email })
+    .from(accountTokens)
+    .innerJoin(users, eq(users.id, accountTokens.userId))
+    .where(
+      and(
+        eq(accountTokens.tokenHash, tokenHash(input.token)),
+        eq(accountTokens.purpose, "confirm"),
+        isNull(accountTokens.usedAt),
+        gt(accountTokens.expiresAt, input.now ?? new Date()),
+      ),
+    );
+  return Boolean(row && row.email === row.current);
+}
+
 /** Follows a confirmation link: the address is confirmed, or `ok: false` (unknown, used, expired). */
 export async function confirmAddress(
   db: Db,

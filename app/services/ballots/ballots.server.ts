@@ -117,6 +117,7 @@ export async function ballotSheetOf(db: Db, scope: Scope, input: { envelopeId: s
         body: proposals.body,
         cost: proposals.cost,
         districtId: proposals.districtId,
+        themeId: proposals.themeId,
         location: proposals.location,
       })
       .from(proposals)

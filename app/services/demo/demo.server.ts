@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { seedDemoThemes } from "./demo-themes.server";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
@@ -23,6 +24,7 @@ import { castBallot } from "../ballots/ballots.server";
 import { runRoundTally } from "../tally/tally.server";
 import { publishRound } from "../tally/publish.server";
 import { startDemoWitnesses } from "./demo-witnesses.server";
+import { seedDemoMap } from "./demo-map.server";
 import { scopeOf, systemActor, userActor } from "../scope";
 
 export const DEMO_SLUG = "demo";
@@ -227,9 +229,12 @@ export async function seedDemo(
         })),
       );
     }
+    await seedDemoThemes(tx, { roundId });
     await seedConversation(tx, { envelopeIds: envelopeRows.map((e) => e.id), userIds, now });
+    await seedDemoMap(tx, { municipalityId, envelopeIds: envelopeRows.map((e) => e.id) });
     await seedConsultation(tx, { municipalityId, now });
     const seeded = await seedPastRound(tx, { municipalityId, staffId, districtId: north.id, now });
+    await seedDemoThemes(tx, { roundId: seeded.roundId });
     past.value = { ...seeded, municipalityId, staffId: staffId as string };
   });
   if (input.witnesses) await startDemoWitnesses(db, DEMO_SLUG);
@@ -237,6 +242,8 @@ export async function seedDemo(
   // The census (with the two demo residents) and the voter classes of this year's round.
   const { seedDemoCensus } = await import("./demo-census.server");
   await seedDemoCensus(db);
+  await (await import("./demo-photos.server")).seedDemoPhotos(db, { slug: DEMO_SLUG, roundSlug: "budget-1405" });
+  await (await import("./demo-reports.server")).seedDemoReports(db, { slug: DEMO_SLUG, now });
   return { created: true };
 }
 

@@ -23,8 +23,11 @@ import {
 import { dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { enqueueMessage } from "../mail/outbox.server";
+import { followersOf } from "../following/followers.server";
+import { proposalFollowers } from "../../../db/schema";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
+import { type PreparedMedia, attachMedia } from "../media/media.server";
 
 /** Why an implementation update (or a comment on one) is refused. */
 export type ImplementationRefusal =
@@ -94,8 +97,16 @@ export async function postImplementationUpdate(
     roundSlug,
     proposalId,
     update: input,
+    media: photos = [],
     now = new Date(),
-  }: { roundSlug: string; proposalId: string; update: PostUpdateInput; now?: Date },
+  }: {
+    roundSlug: string;
+    proposalId: string;
+    update: PostUpdateInput;
+    /** Photos and documents of the update, prepared before the transaction (ADR 0034). */
+    media?: PreparedMedia[];
+    now?: Date;
+  },
 ) {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -145,6 +156,8 @@ export async function postImplementationUpdate(
       authorId: actorUserId(scope),
       createdAt: now,
     });
+    if (photos.length)
+      await attachMedia(tx, scope, { owner: { kind: "implementation_update", id: updateId }, add: photos });
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "implementation.update",
@@ -154,14 +167,12 @@ export async function postImplementationUpdate(
       after: { status: input.status, progress: input.progress, spent: input.spent, cancelReason: state.cancelReason },
       at: now,
     });
-    const subscribers = await tx
-      .select({ userId: subscriptions.userId })
-      .from(subscriptions)
-      .where(eq(subscriptions.proposalId, proposalId));
-    for (const s of subscribers) {
+    // Followers of the proposal (and subscribers to its updates) are told (ADR 0033).
+    const subscribers = await followersOf(tx, { proposalId });
+    for (const userId of subscribers) {
       await enqueueMessage(tx, {
         kind: "implementation.update",
-        userId: s.userId,
+        userId,
         municipalityId: scope.municipality.id,
         payload: {
           proposalId,
@@ -172,7 +183,7 @@ export async function postImplementationUpdate(
           note: input.note,
           path: `/m/${scope.municipality.slug}/rounds/${roundSlug}/implementation/${proposalId}`,
         },
-        idempotencyKey: `implementation.update:${updateId}:${s.userId}`,
+        idempotencyKey: `implementation.update:${updateId}:${userId}`,
         now,
       });
     }
@@ -191,20 +202,27 @@ export async function setSubscription(db: Db, scope: Scope, input: { proposalId:
     .where(and(eq(proposals.id, input.proposalId), eq(rounds.municipalityId, scope.municipality.id)));
   if (!funded) throw new RefusedError<ImplementationRefusal>("proposal_not_found", null, {}, 404);
   const { proposalId } = input;
-  if (input.subscribed) {
-    await db.insert(subscriptions).values({ proposalId, userId }).onConflictDoNothing();
-  } else {
-    await db
-      .delete(subscriptions)
-      .where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
-  }
+  // Subscribing to a funded proposal's updates is following it (ADR 0033).
+  await db.transaction(async (tx) => {
+    if (input.subscribed) {
+      await tx.insert(subscriptions).values({ proposalId, userId }).onConflictDoNothing();
+      await tx.insert(proposalFollowers).values({ proposalId, userId }).onConflictDoNothing();
+    } else {
+      await tx
+        .delete(subscriptions)
+        .where(and(eq(subscriptions.proposalId, proposalId), eq(subscriptions.userId, userId)));
+      await tx
+        .delete(proposalFollowers)
+        .where(and(eq(proposalFollowers.proposalId, proposalId), eq(proposalFollowers.userId, userId)));
+    }
+  });
 }
 
 export async function isSubscribed(db: Db, scope: Scope, input: { proposalId: string }) {
   const rows = await db
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.proposalId, input.proposalId), eq(subscriptions.userId, actorUserId(scope))));
+    .select({ userId: proposalFollowers.userId })
+    .from(proposalFollowers)
+    .where(and(eq(proposalFollowers.proposalId, input.proposalId), eq(proposalFollowers.userId, actorUserId(scope))));
   return rows.length > 0;
 }
 

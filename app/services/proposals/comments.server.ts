@@ -15,12 +15,15 @@ import {
   proposals,
   rounds,
   users,
+  roundThemes,
 } from "../../../db/schema";
 import { PUBLIC_PROPOSAL_STATUSES } from "../../domain/rounds/statuses";
+import { readableBeyondPublic } from "./supports.server";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
 import { mayParticipate } from "../verification/eligibility.server";
+import { enqueueMessage } from "../mail/outbox.server";
 
 /** Why a comment (or its moderation) is refused. */
 export type CommentRefusal =
@@ -69,16 +72,22 @@ export async function readableProposal(db: Db, scope: Scope, input: { roundSlug:
   const { roundSlug, proposalId } = input;
   const userId = readerOf(scope);
   const [row] = await db
-    .select({ proposal: proposals, round: rounds, envelope: envelopes })
+    .select({ proposal: proposals, round: rounds, envelope: envelopes, theme: { name: roundThemes.name } })
     .from(proposals)
     .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
     .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .leftJoin(roundThemes, eq(roundThemes.id, proposals.themeId))
     .where(
       and(eq(proposals.id, proposalId), eq(rounds.slug, roundSlug), eq(rounds.municipalityId, scope.municipality.id)),
     );
   if (!row) return null;
   const isPublic = (PUBLIC_PROPOSAL_STATUSES as readonly string[]).includes(row.proposal.status);
-  if (!isPublic && (userId === null || row.proposal.authorId !== userId)) return null;
+  if (
+    !isPublic &&
+    (userId === null || row.proposal.authorId !== userId) &&
+    !(await readableBeyondPublic(db, scope, { proposalId: row.proposal.id }))
+  )
+    return null;
   return { ...row, public: isPublic };
 }
 
@@ -118,12 +127,14 @@ export async function addComment(
   ) {
     throw new RefusedError<CommentRefusal>("comment_verified_only", "body", {}, 403);
   }
+  let parentAuthor: string | null = null;
   if (input.parentId) {
     const [parent] = await db
       .select()
       .from(comments)
       .where(and(eq(comments.id, input.parentId), eq(comments.proposalId, input.proposalId)));
     if (!parent) throw new RefusedError<CommentRefusal>("comment_parent_unknown", "body", {}, 404);
+    parentAuthor = parent.deletedAt ? null : parent.authorId;
   }
   // The badge comes from the author's membership now, stored with the comment (ADR 0015); nothing
   // the client sends can set it.
@@ -132,15 +143,21 @@ export async function addComment(
     .from(memberships)
     .where(and(eq(memberships.userId, userId), eq(memberships.municipalityId, scope.municipality.id)));
   const id = randomUUID();
-  await db.insert(comments).values({
-    id,
-    proposalId: input.proposalId,
-    parentId: input.parentId,
-    authorId: userId,
-    authorRole: membership?.role ?? null,
-    body,
-    stance: input.parentId ? null : input.stance,
-    createdAt: input.now ?? new Date(),
+  const now = input.now ?? new Date();
+  await db.transaction(async (tx) => {
+    await tx.insert(comments).values({
+      id,
+      proposalId: input.proposalId,
+      parentId: input.parentId,
+      authorId: userId,
+      authorRole: membership?.role ?? null,
+      body,
+      stance: input.parentId ? null : input.stance,
+      createdAt: now,
+    });
+    // The author of the comment replied to is told (not of their own replies), never the reply's text.
+    if (parentAuthor && parentAuthor !== userId)
+      await queueReplyMessage(tx, scope, { commentId: id, proposalId: input.proposalId, to: parentAuthor, now });
   });
   return id;
 }
@@ -452,5 +469,32 @@ export async function restoreComment(db: Db, scope: Scope, input: { commentId: s
       after: { hidden: false },
       at: now,
     });
+  });
+}
+
+async function queueReplyMessage(
+  tx: Tx,
+  scope: Scope,
+  input: { commentId: string; proposalId: string; to: string; now: Date },
+) {
+  const [row] = await tx
+    .select({ title: proposals.title, roundSlug: rounds.slug, roundTitle: rounds.title })
+    .from(proposals)
+    .innerJoin(envelopes, eq(envelopes.id, proposals.envelopeId))
+    .innerJoin(rounds, eq(rounds.id, envelopes.roundId))
+    .where(eq(proposals.id, input.proposalId));
+  if (!row) return;
+  await enqueueMessage(tx, {
+    kind: "comment.reply",
+    userId: input.to,
+    municipalityId: scope.municipality.id,
+    payload: {
+      proposalId: input.proposalId,
+      title: row.title,
+      round: row.roundTitle,
+      path: `/m/${scope.municipality.slug}/rounds/${row.roundSlug}/proposals/${input.proposalId}#comment-${input.commentId}`,
+    },
+    idempotencyKey: `comment.reply:${input.commentId}:${input.to}`,
+    now: input.now,
   });
 }

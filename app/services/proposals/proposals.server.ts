@@ -7,8 +7,17 @@ import { currentPhase, dayIn, rulesFrozen } from "../../domain/rounds/phases";
 import { RefusedError } from "../errors.server";
 import { type ProposalInput, type RoundRefusal, findRound, proposalInRound } from "../rounds/rounds-admin.server";
 import { lockRoundRules } from "../rounds/round-rules.server";
+import { checkThemeOf } from "../rounds/themes.server";
 import { mayParticipate } from "../verification/eligibility.server";
 import { type Scope, actorUserId } from "../scope";
+import { type PreparedMedia, attachMedia } from "../media/media.server";
+
+/** Photos and documents sent with a proposal form: checked and converted before the transaction (ADR 0034). */
+export interface ProposalMediaChange {
+  add: PreparedMedia[];
+  remove?: string[];
+}
+import { follow } from "../following/followers.server";
 
 /** May this person submit proposals in this round? Verified residents only, where the round asks for it. */
 async function mayPropose(db: Db, scope: Scope, roundId: string): Promise<boolean> {
@@ -26,7 +35,7 @@ async function roundState(db: Db, scope: Scope, roundSlug: string, now: Date) {
 export async function submitProposal(
   db: Db,
   scope: Scope,
-  params: { roundSlug: string; input: ProposalInput; now?: Date },
+  params: { roundSlug: string; input: ProposalInput; media?: ProposalMediaChange; now?: Date },
 ) {
   const now = params.now ?? new Date();
   const { round, phase } = await roundState(db, scope, params.roundSlug, now);
@@ -39,6 +48,7 @@ export async function submitProposal(
       .from(envelopes)
       .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.input.envelopeSlug)));
     if (!envelope) throw new RefusedError<RoundRefusal>("envelope_unknown", "envelopeSlug");
+    const themeId = await checkThemeOf(tx, { roundId: round.id, themeId: params.input.themeId ?? null });
     const id = randomUUID();
     await tx.insert(proposals).values({
       id,
@@ -47,10 +57,15 @@ export async function submitProposal(
       body: params.input.body,
       cost: params.input.cost,
       districtId: params.input.districtId ?? envelope.districtId,
+      themeId,
       location: params.input.location,
       authorId: actorUserId(scope),
       status: "submitted",
     });
+    if (params.media?.add.length)
+      await attachMedia(tx, scope, { owner: { kind: "proposal", id }, add: params.media.add });
+    // Authors follow their own proposals (ADR 0033).
+    await follow(tx, { proposalId: id, userId: actorUserId(scope), now });
     return { id };
   });
 }
@@ -65,7 +80,7 @@ async function ownProposal(db: Db, scope: Scope, roundId: string, proposalId: st
 export async function editOwnProposal(
   db: Db,
   scope: Scope,
-  params: { roundSlug: string; proposalId: string; input: ProposalInput; now?: Date },
+  params: { roundSlug: string; proposalId: string; input: ProposalInput; media?: ProposalMediaChange; now?: Date },
 ) {
   const now = params.now ?? new Date();
   const { round, phase } = await roundState(db, scope, params.roundSlug, now);
@@ -78,9 +93,11 @@ export async function editOwnProposal(
       .from(envelopes)
       .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.input.envelopeSlug)));
     if (!envelope) throw new RefusedError<RoundRefusal>("envelope_unknown", "envelopeSlug");
+    const themeId = await checkThemeOf(tx, { roundId: round.id, themeId: params.input.themeId ?? null });
     await tx
       .update(proposals)
       .set({
+        themeId,
         envelopeId: envelope.id,
         title: params.input.title,
         body: params.input.body,
@@ -90,6 +107,8 @@ export async function editOwnProposal(
         updatedAt: now,
       })
       .where(eq(proposals.id, proposal.id));
+    if (params.media && (params.media.add.length || params.media.remove?.length))
+      await attachMedia(tx, scope, { owner: { kind: "proposal", id: proposal.id }, ...params.media });
   });
 }
 

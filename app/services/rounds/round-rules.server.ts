@@ -29,7 +29,13 @@ export async function lockRoundRules(tx: Tx, roundId: string) {
 export async function proposalsOnBallot(db: Db | Tx, envelopeRows: readonly { id: string }[]) {
   if (!envelopeRows.length) return [];
   return db
-    .select({ id: proposals.id, envelopeId: proposals.envelopeId, title: proposals.title, cost: proposals.cost })
+    .select({
+      id: proposals.id,
+      envelopeId: proposals.envelopeId,
+      title: proposals.title,
+      cost: proposals.cost,
+      themeId: proposals.themeId,
+    })
     .from(proposals)
     .where(
       and(

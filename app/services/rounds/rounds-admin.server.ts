@@ -27,6 +27,8 @@ import { actionBy, recordAction } from "../action-log/action-log.server";
 import { FrozenError, RefusedError, ViolationsError } from "../errors.server";
 import { type Scope, actorUserId } from "../scope";
 import { lockRoundRules } from "./round-rules.server";
+import { checkThemeOf } from "./themes.server";
+import { notifyProposalEvent } from "../following/followers.server";
 
 /** Why a staff change to a round, its envelopes or proposals (or a resident's proposal) is refused. */
 export type RoundRefusal =
@@ -52,7 +54,9 @@ export type RoundRefusal =
   | "may_not_propose"
   | "not_author"
   | "not_editable"
-  | "not_withdrawable";
+  | "not_withdrawable"
+  | "theme_not_found"
+  | "theme_unknown";
 
 /** A round of the scope's municipality by its slug, or null. */
 export async function findRound(db: Db | Tx, scope: Scope, input: { slug: string }) {
@@ -126,7 +130,15 @@ export async function createRound(db: Db, scope: Scope, input: RoundInput) {
     });
     await tx
       .insert(phases)
-      .values(input.phases.map((p) => ({ id: randomUUID(), roundId: id, kind: p.kind, startsOn: p.startsOn, endsOn: p.endsOn })));
+      .values(
+        input.phases.map((p) => ({
+          id: randomUUID(),
+          roundId: id,
+          kind: p.kind,
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+        })),
+      );
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "round.create",
@@ -243,7 +255,8 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
     const outcome =
       !dated.ok && dated.code === "phase_started_today" ? nextPhaseNow(before, today) : { closed: [], ...dated };
     if (!outcome.ok) {
-      const code = outcome.code === "no_such_phase" || outcome.code === "already_current" ? "no_next_phase" : outcome.code;
+      const code =
+        outcome.code === "no_such_phase" || outcome.code === "already_current" ? "no_next_phase" : outcome.code;
       throw new RefusedError<RoundRefusal>(code, null, {}, 409);
     }
     // The published phase starts with publication, never without results (ADR 0028).
@@ -472,6 +485,8 @@ export interface ProposalInput {
   body: LocalizedText;
   cost: number;
   districtId: string | null;
+  /** One of the round's themes (ADR 0032); checked by the service. */
+  themeId?: string | null;
   location: string | null;
 }
 
@@ -494,6 +509,7 @@ export async function createStaffProposal(
     const round = await roundOrThrow(tx, scope, roundSlug);
     await assertNotFrozen(tx, scope, round.id, "proposals", now);
     const envelope = await envelopeOf(tx, round.id, input.envelopeSlug);
+    const themeId = await checkThemeOf(tx, { roundId: round.id, themeId: input.themeId ?? null });
     const id = randomUUID();
     await tx.insert(proposals).values({
       id,
@@ -502,6 +518,7 @@ export async function createStaffProposal(
       body: input.body,
       cost: input.cost,
       districtId: input.districtId,
+      themeId,
       location: input.location,
       authorId: actorUserId(scope),
       status: "accepted",
@@ -521,7 +538,7 @@ export async function createStaffProposal(
 }
 
 export type Review =
-  | { decision: "accept"; cost: number; feasibilityNote: string | null }
+  | { decision: "accept"; cost: number; feasibilityNote: string | null; themeId?: string | null }
   | { decision: "reject"; reason: string };
 
 /** Accept (with the final cost estimate) or reject (with a reason the author and public see). */
@@ -542,6 +559,11 @@ export async function reviewProposal(
       throw new RefusedError<RoundRefusal>("not_reviewable", null, { status: proposal.status }, 409);
     }
     await assertNotFrozen(tx, scope, round.id, "proposals", now);
+    // The theme is chosen on review too (ADR 0032); absent from the form: unchanged.
+    const theme =
+      review.decision === "accept" && review.themeId !== undefined
+        ? { themeId: await checkThemeOf(tx, { roundId: round.id, themeId: review.themeId }) }
+        : {};
     const changes =
       review.decision === "accept"
         ? {
@@ -549,6 +571,7 @@ export async function reviewProposal(
             cost: review.cost,
             feasibilityNote: review.feasibilityNote,
             rejectionReason: null,
+            ...theme,
           }
         : { status: "rejected" as const, rejectionReason: review.reason };
     await tx
@@ -562,6 +585,13 @@ export async function reviewProposal(
       roundId: round.id,
       before: { status: proposal.status, cost: proposal.cost },
       after: changes,
+    });
+    // The author and followers are told in the same transaction (ADR 0033).
+    await notifyProposalEvent(tx, {
+      proposalIds: [proposal.id],
+      event: review.decision === "accept" ? "proposal.accepted" : "proposal.rejected",
+      occurrence: String(now.getTime()),
+      now,
     });
   });
 }
@@ -590,6 +620,12 @@ export async function postOfficialResponse(
       roundId: round.id,
       before: { officialResponse: proposal.officialResponse },
       after: { officialResponse: text },
+    });
+    await notifyProposalEvent(tx, {
+      proposalIds: [proposal.id],
+      event: "proposal.response",
+      occurrence: String(now.getTime()),
+      now,
     });
   });
 }

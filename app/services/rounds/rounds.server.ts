@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { themesOf } from "./themes.server";
 import type { Db } from "../../../db/client";
 import { envelopes, phases, proposals, rounds } from "../../../db/schema";
 import { currentPhase, dayIn, sortPhases } from "../../domain/rounds/phases";
@@ -84,6 +85,7 @@ export async function publicRound(
     : [];
   const sorted = sortPhases(phaseRows);
   return {
+    themes: await themesOf(db, { roundId: round.id }),
     round,
     phases: sorted,
     currentPhase: currentPhase(sorted, dayIn(scope.municipality.timeZone, now))?.kind ?? null,

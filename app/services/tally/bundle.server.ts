@@ -37,6 +37,7 @@ import { isPublished } from "./publish.server";
 import { findRound } from "../rounds/rounds-admin.server";
 import { latestTallies } from "./tally.server";
 import { ON_BALLOT, proposalsOnBallot, roundRulesOf } from "../rounds/round-rules.server";
+import { themesOf } from "../rounds/themes.server";
 import { type Scope, observer, scopeOf } from "../scope";
 import { roundRules } from "../verification/eligibility.server";
 import { dayIn } from "../../domain/rounds/phases";
@@ -131,7 +132,11 @@ async function buildRoundBundle(
     };
   });
   const envelopeSlug = new Map(envelopeRows.map((e) => [e.id, e.slug]));
-  const proposalRows = await proposalsOnBallot(db, envelopeRows);
+  const [proposalRows, themeRows] = await Promise.all([
+    proposalsOnBallot(db, envelopeRows),
+    themesOf(db, { roundId: round.id }),
+  ]);
+  const themeById = new Map(themeRows.map((th) => [th.id, { slug: th.slug, name: th.name }]));
   const order = new Map(envelopeRows.map((e, i) => [e.id, i]));
   proposalRows.sort((a, b) => (order.get(a.envelopeId) ?? 0) - (order.get(b.envelopeId) ?? 0));
 
@@ -207,6 +212,7 @@ async function buildRoundBundle(
       envelope: envelopeSlug.get(p.envelopeId) ?? "",
       title: p.title,
       cost: p.cost,
+      ...(p.themeId && themeById.has(p.themeId) ? { theme: themeById.get(p.themeId) } : {}),
     })),
     voterClasses: classRows.map((c) => ({ code: c.code, name: c.name, weight: c.weight })),
     counts: { eligible },

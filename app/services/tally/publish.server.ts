@@ -27,6 +27,7 @@ import type { Scope } from "../scope";
 import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.server";
 import { RefusedError } from "../errors.server";
 import { latestTallies } from "./tally.server";
+import { notifyProposalEvent } from "../following/followers.server";
 import { sendCheckpoint } from "../witnesses/send.server";
 import { cosignersOf, witnessSettingsOf } from "../witnesses/witnesses.server";
 
@@ -145,11 +146,17 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
       .where(eq(ledgerLeaves.roundId, round.id));
     if (winners.length)
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
+    // Authors and followers of funded proposals are told with the publication (ADR 0033).
+    await notifyProposalEvent(tx, { proposalIds: winners, event: "proposal.funded", occurrence: "publish", now });
     if (advanced.ok) {
       for (const p of advanced.phases) {
         await tx
           .update(phases)
-          .set({ startsOn: p.startsOn, endsOn: p.endsOn, ...(advanced.closed.includes(p.kind) ? { closedAt: now } : {}) })
+          .set({
+            startsOn: p.startsOn,
+            endsOn: p.endsOn,
+            ...(advanced.closed.includes(p.kind) ? { closedAt: now } : {}),
+          })
           .where(and(eq(phases.roundId, round.id), eq(phases.kind, p.kind)));
       }
     }

@@ -21,6 +21,7 @@ import { isAddressConfirmed } from "../accounts/tokens.server";
 import { recordAction } from "../action-log/action-log.server";
 import { limits } from "../limits.server";
 import { type Scope, actorUserId } from "../scope";
+import { askCensusService, censusServiceOf } from "../eid/census-service.server";
 import { censusEntry, censusSecret, idRulesOf, identityHash } from "./census.server";
 import { letterCodeHash } from "./letter-codes.server";
 import {
@@ -30,6 +31,7 @@ import {
   createVerification,
   isUniqueViolation,
   residentLog,
+  verifyResidentFromEntry,
 } from "./verifications.server";
 
 interface SelfInput {
@@ -145,6 +147,7 @@ export async function verifyByCensus(
   if (!birthDate) throw new VerificationRefused("birth_date_invalid", "birthDate");
   const secret = await censusSecret(db, municipalityId);
   const hash = identityHash(secret, id.id);
+  const service = await censusServiceOf(db, { municipalityId });
   const result = await db
     .transaction(async (tx) => {
       // Account first, then the municipality's census counter (which covers identity, address and
@@ -172,7 +175,13 @@ export async function verifyByCensus(
       };
       // A locked identity is refused unseen, exactly like a miss.
       if (lock.open) return miss(false);
-      const entry = await censusEntry(tx, { municipalityId, identityHash: hash });
+      // A live census service (ADR 0038) answers instead of the uploaded census; its timeout bounds
+      // how long the locks are held, and a service that is down costs no try (the refusal rolls back).
+      const entry = service
+        ? await askCensusService(tx, { municipalityId, service, nationalId: id.id, birthDate }).then((found) =>
+            found ? { ...found, birthDate: found.birthDate ?? birthDate } : null,
+          )
+        : await censusEntry(tx, { municipalityId, identityHash: hash });
       if (!entry || entry.birthDate !== birthDate) {
         const answer = await miss(true);
         const since = new Date(Math.max(now.getTime() - DAY, lock.lastCleared?.getTime() ?? 0));
@@ -193,22 +202,13 @@ export async function verifyByCensus(
         }
         return answer;
       }
-      await assertIdentityFree(tx, { municipalityId, identityHash: hash });
-      const verificationId = await createVerification(tx, {
-        municipalityId,
-        userId: userId,
+      const verificationId = await verifyResidentFromEntry(tx, scope, {
+        userId,
         method: "census",
         identityHash: hash,
         birthDate,
-        districtId: entry.districtId,
-        voterClass: entry.voterClass,
-        verifiedBy: null,
-        at: now,
-      });
-      await recordAction(tx, {
-        ...residentLog(scope),
+        entry,
         action: "verification.census",
-        target: `verification:${verificationId}`,
         after: { method: "census", voterClass: entry.voterClass },
         at: now,
       });

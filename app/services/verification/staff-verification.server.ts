@@ -23,6 +23,7 @@ import {
   createVerification,
   isUniqueViolation,
   openVoting,
+  queueVerificationMessage,
 } from "./verifications.server";
 
 /** Identities locked for census self-verification, for the staff queue: census line and district, no ID. */
@@ -235,6 +236,13 @@ export async function revokeVerification(
       )
       .returning();
     if (!row) throw new VerificationRefused("verification_unknown", null, {}, 404);
+    await queueVerificationMessage(tx, {
+      kind: "verification.revoked",
+      verificationId: row.id,
+      municipalityId: row.municipalityId,
+      userId: row.userId,
+      at: now,
+    });
     // The revoked voter's ballots in rounds whose voting is open are withdrawn (ADR 0017).
     await withdrawBallotsOf(tx, { municipalityId: row.municipalityId, identityHash: row.identityHash, at: now });
     // Keep the transparency, lose the link (ADR 0017): a reference of its own rather than the
@@ -286,6 +294,13 @@ export async function moveVerification(
         .update(verifications)
         .set({ revokedAt: now, revokedBy: actorUserId(scope), revokeReason: `moved: ${reason}` })
         .where(eq(verifications.id, from.id));
+      await queueVerificationMessage(tx, {
+        kind: "verification.revoked",
+        verificationId: from.id,
+        municipalityId: from.municipalityId,
+        userId: from.userId,
+        at: now,
+      });
       const verificationId = await createVerification(tx, {
         municipalityId: from.municipalityId,
         userId: target.id,

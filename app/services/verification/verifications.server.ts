@@ -8,7 +8,9 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { phases, rounds, verifications } from "../../../db/schema";
+import { municipalities, phases, rounds, verifications } from "../../../db/schema";
+import { enqueueMessage } from "../mail/outbox.server";
+import { recordAction } from "../action-log/action-log.server";
 import type { VerificationMethod } from "../../../db/schema";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import type { IdProblem } from "../../domain/verification/ids";
@@ -53,7 +55,8 @@ export type VerificationRefusal =
   | "file_missing"
   | "file_too_large"
   | "file_encoding"
-  | "name_required";
+  | "name_required"
+  | "census_service_down";
 
 /** `new VerificationRefused(code, field, params, status)`: a RefusedError whose code the compiler checks. */
 export const VerificationRefused = RefusedError<VerificationRefusal>;
@@ -115,7 +118,37 @@ export async function createVerification(
 ) {
   const id = randomUUID();
   await tx.insert(verifications).values({ id, ...v, verifiedAt: v.at });
+  await queueVerificationMessage(tx, { kind: "verification.verified", verificationId: id, ...v });
   return id;
+}
+
+/**
+ * Tells a person, in the transaction that changed it, that their account was verified or its
+ * verification revoked (ADR 0033): the municipality and nothing of the identity.
+ */
+export async function queueVerificationMessage(
+  tx: Db | Tx,
+  input: {
+    kind: "verification.verified" | "verification.revoked";
+    verificationId: string;
+    municipalityId: string;
+    userId: string;
+    at: Date;
+  },
+) {
+  const [town] = await tx
+    .select({ name: municipalities.name, slug: municipalities.slug })
+    .from(municipalities)
+    .where(eq(municipalities.id, input.municipalityId));
+  if (!town) return;
+  await enqueueMessage(tx, {
+    kind: input.kind,
+    userId: input.userId,
+    municipalityId: input.municipalityId,
+    payload: { municipality: town.name, path: `/m/${town.slug}/verify` },
+    idempotencyKey: `${input.kind}:${input.verificationId}:${input.userId}`,
+    now: input.at,
+  });
 }
 
 /** Rounds of the scope's municipality whose voting is open on `at`'s day, with the day voting opened. */
@@ -140,6 +173,48 @@ export async function openVoting(tx: Db | Tx, scope: Scope, at: Date) {
     if (phase?.kind === "voting") open.push({ roundId, votingFrom: phase.startsOn });
   }
   return open;
+}
+
+/**
+ * A resident's own verification from a census entry (the uploaded census, the live census service or
+ * the e-ID): refused for an identity already taken or revoked, created, and logged under `action`
+ * with `after` (never the identity). Returns the verification's id.
+ */
+export async function verifyResidentFromEntry(
+  tx: Tx,
+  scope: Scope,
+  input: {
+    userId: string;
+    method: VerificationMethod;
+    identityHash: string;
+    birthDate: string;
+    entry: { districtId: string; voterClass: string };
+    action: string;
+    after: Record<string, unknown>;
+    at: Date;
+  },
+) {
+  const municipalityId = scope.municipality.id;
+  await assertIdentityFree(tx, { municipalityId, identityHash: input.identityHash });
+  const verificationId = await createVerification(tx, {
+    municipalityId,
+    userId: input.userId,
+    method: input.method,
+    identityHash: input.identityHash,
+    birthDate: input.birthDate,
+    districtId: input.entry.districtId,
+    voterClass: input.entry.voterClass,
+    verifiedBy: null,
+    at: input.at,
+  });
+  await recordAction(tx, {
+    ...residentLog(scope),
+    action: input.action,
+    target: `verification:${verificationId}`,
+    after: input.after,
+    at: input.at,
+  });
+  return verificationId;
 }
 
 /** The log entry of a resident's own verification: a fixed actor label, never the resident's name. */

@@ -39,6 +39,8 @@ export const roundMessages: RefusalMessages<RoundRefusal> = {
   not_author: "rounds.error.not_author",
   not_editable: "rounds.error.not_editable",
   not_withdrawable: "rounds.error.not_withdrawable",
+  theme_not_found: "themes.error.not_found",
+  theme_unknown: "themes.error.unknown",
 };
 
 export const ruleViolationMessages: RefusalMessages<RuleViolation["code"]> = {

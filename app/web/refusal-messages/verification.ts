@@ -44,6 +44,7 @@ export const verificationMessages: RefusalMessages<VerificationRefusal> = {
   file_too_large: "verification.error.file_too_large",
   file_encoding: "verification.error.file_encoding",
   name_required: "verification.error.name_required",
+  census_service_down: "eid.error.census_service_down",
 };
 
 /**

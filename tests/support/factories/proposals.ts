@@ -25,6 +25,8 @@ export async function makeProposal(
     body?: LocalizedText;
     cost?: number;
     districtId?: string | null;
+    /** One of the round's themes (ADR 0032). */
+    themeId?: string | null;
     status?: "accepted" | "submitted";
     author?: SessionUser;
     at?: Date;
@@ -36,6 +38,7 @@ export async function makeProposal(
     body: input.body ?? input.title,
     cost: input.cost ?? 1_000,
     districtId: input.districtId ?? input.envelope.districtId,
+    themeId: input.themeId ?? null,
     location: null,
   };
   const status = input.status ?? "accepted";

@@ -24,7 +24,10 @@ export type FileKind =
   | "paper-bad"
   | "paper-formula"
   | "crlf"
-  | "oversized";
+  | "oversized"
+  | "geojson"
+  | "geojson-bowtie"
+  | "addresses";
 
 export type Entry = [name: string, value: Value | { file: FileKind; filename: Value }];
 
@@ -71,6 +74,36 @@ export function fileBytes(kind: FileKind, world: CensusHolder): Uint8Array {
       return utf8(`national_id,birth_date,envelope,choices\n${"1,,north,1\n".repeat(220_000)}`);
     case "crlf":
       return utf8(`national_id,birth_date,envelope,choices\r\n${c[8].nationalId},,south,1\r\n`);
+    // Districts' outlines (ADR 0035): a square for north, and a ring that crosses itself.
+    case "geojson":
+      return utf8(
+        JSON.stringify({
+          type: "FeatureCollection",
+          features: [
+            {
+              type: "Feature",
+              properties: { code: "north" },
+              geometry: {
+                type: "Polygon",
+                coordinates: [
+                  [
+                    [51.3, 35.7],
+                    [51.4, 35.7],
+                    [51.4, 35.8],
+                    [51.3, 35.7],
+                  ],
+                ],
+              },
+            },
+          ],
+        }),
+      );
+    case "geojson-bowtie":
+      return utf8(
+        `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"north"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}`,
+      );
+    case "addresses":
+      return utf8("address,lat,lon\nPark Lane 1,35.72,51.33\n=HYPERLINK(1),35.72,51.34\n");
   }
 }
 
@@ -172,9 +205,19 @@ export async function send(
  */
 export function refusalMessages(outcome: Outcome): { fields: string[]; texts: string[]; thrown: boolean } {
   const j = outcome.json as { message?: unknown; errors?: unknown } | null;
+  // Open311 GeoReport v2 answers errors in the spec's own format: [{ code, description }].
+  if (Array.isArray(outcome.json)) {
+    const texts = (outcome.json as { description?: unknown }[])
+      .map((e) => e?.description)
+      .filter((d): d is string => typeof d === "string");
+    return { fields: [], texts, thrown: false };
+  }
   if (j && typeof j.message === "string") return { fields: [], texts: [j.message], thrown: true };
   if (j?.errors && typeof j.errors === "object")
     return { fields: Object.keys(j.errors), texts: Object.values(j.errors).map(String), thrown: false };
+  // Open311 GeoReport v2's error format: [{ "code": 404, "description": "…" }].
+  if (Array.isArray(outcome.json) && outcome.json.every((e) => typeof e?.description === "string"))
+    return { fields: [], texts: outcome.json.map((e: { description: string }) => e.description), thrown: false };
   return { fields: [], texts: [], thrown: false };
 }
 

@@ -1,0 +1,25 @@
+/** Strings of following a proposal and the messages it brings, and of mail links that ask first (ADR 0033). */
+export const followingEn = {
+  "following.link": "Proposals I follow",
+  "following.title": "Proposals I follow",
+  "following.intro":
+    "You are told of the review, official responses, funding and implementation of the proposals you follow. Which messages reach you is set on the notifications page.",
+  "following.none": "You follow no proposal yet. Open a proposal and press “Follow this proposal”.",
+  "following.proposal": "Proposal",
+  "following.round": "Round",
+  "following.status": "Status",
+  "following.since": "Since",
+  "following.follow": "Follow this proposal",
+  "following.unfollow": "Stop following",
+  "following.hint": "Follow it to be told of its review, official responses, funding and implementation.",
+  "following.yes": "You follow this proposal.",
+  "following.followed": "You now follow this proposal.",
+  "following.unfollowed": "You no longer follow this proposal.",
+  "following.count.one": "{count} person follows this proposal.",
+  "following.count.other": "{count} people follow this proposal.",
+  "following.login": "Log in to follow this proposal",
+  "following.unknown": "This proposal does not exist or cannot be followed.",
+  "confirm.ask": "Press the button to confirm that this e-mail address is yours.",
+  "confirm.submit": "Confirm my address",
+  "mail.follow.event": "Hello {name}. “{title}”, a proposal you follow, was {decision}.",
+} as const;

@@ -1,0 +1,63 @@
+/**
+ * UI strings of the help centre (ADR 0037): its pages' frame, the help link of every page, the staff
+ * editor of local pages. The guides themselves are markdown files the server renders
+ * (app/content/help/), never part of the strings a browser downloads.
+ */
+export const helpEn = {
+  "help.title": "Help centre",
+  "help.intro":
+    "Guides for every task in Shora, in plain words: taking part as a resident, checking results as an observer, running a round as council staff.",
+  "help.footerLink": "Help",
+  "help.accessibilityLink": "Accessibility",
+  "help.link": "Help with this page",
+  "help.nextStep": "What to do next",
+  "help.nextStepLink": "Help: what to do when something goes wrong",
+  "help.search.label": "Search the help",
+  "help.search.submit": "Search",
+  "help.search.results.one": "{count} page found for “{query}”.",
+  "help.search.results.other": "{count} pages found for “{query}”.",
+  "help.search.none": "No help page matches “{query}”. Try fewer or other words, or browse the guides below.",
+  "help.section.residents": "Taking part",
+  "help.section.observers": "Checking the results",
+  "help.section.staff": "For council staff",
+  "help.section.safety": "Staying safe",
+  "help.section.reference": "Reference",
+  "help.local.title": "Pages of {municipality}",
+  "help.local.intro": "Pages written by the council of {municipality}: local addresses, dates and rules.",
+  "help.local.platform": "Guides for everyone",
+  "help.allGuides": "All guides",
+  "help.municipalityHelp": "Help from {municipality}",
+  "help.print":
+    "To hand this guide out on paper, use your browser's Print command: menus and links are left off the page.",
+  "help.updated": "Last changed {date}.",
+  "help.onThisPage": "On this page",
+  "help.admin.title": "Local help pages",
+  "help.admin.link": "Help pages",
+  "help.admin.intro":
+    "Pages residents see in {municipality}'s help centre, beside the platform's guides. Write each in English and Persian. Text formatting: a line starting with ## is a heading, - starts a list item, **bold**, [text](/address) a link; anything else is shown as plain text.",
+  "help.admin.none": "No local page yet.",
+  "help.admin.add": "Add a page",
+  "help.admin.edit": "Change “{title}”",
+  "help.admin.slug": "Address",
+  "help.admin.slugHint": "Lower-case letters, digits and dashes, for example opening-hours.",
+  "help.admin.titleEn": "Title in English",
+  "help.admin.titleFa": "Title in Persian",
+  "help.admin.bodyEn": "Text in English",
+  "help.admin.bodyFa": "Text in Persian",
+  "help.admin.save": "Save the page",
+  "help.admin.delete": "Delete “{title}”",
+  "help.admin.saved": "The page “{title}” is saved and shown to residents.",
+  "help.admin.deleted": "The page was deleted.",
+  "help.admin.view": "View",
+  "help.admin.change": "Change",
+  "help.error.staff_only": "Only council staff can change help pages.",
+  "help.error.slug":
+    "Address must be 1 to 60 lower-case letters, digits and dashes, and not the name of a platform guide.",
+  "help.error.slug_taken": "Another page already has the address {slug}.",
+  "help.error.title": "Write the title, in at most {max} characters.",
+  "help.error.body": "Write the text, in at most {max} characters.",
+  "help.error.not_found": "This page no longer exists.",
+  "actionLog.name.help.create": "Help page added",
+  "actionLog.name.help.update": "Help page changed",
+  "actionLog.name.help.delete": "Help page deleted",
+} as const;

@@ -1,0 +1,23 @@
+/** UI strings of a round's themes (merged into en.ts / fa.ts). Keys start with "themes.". */
+export const themesEn = {
+  "themes.title": "Themes",
+  "themes.intro": "A short list of what proposals are about. Residents can filter a long ballot by theme.",
+  "themes.none": "This round has no themes yet.",
+  "themes.slug": "Short name (used in addresses)",
+  "themes.nameEn": "Name (English)",
+  "themes.nameFa": "Name (Persian)",
+  "themes.add": "Add the theme",
+  "themes.save": "Save the theme",
+  "themes.delete": "Delete the theme",
+  "themes.saved": "Themes saved.",
+  "themes.field": "Theme",
+  "themes.noTheme": "No theme",
+  "themes.card": "Theme: {name}",
+  "themes.filter.all": "All themes",
+  "themes.filter.kept": "Selected",
+  "themes.error.not_found": "This theme does not exist (any more).",
+  "themes.error.unknown": "Choose one of the round's themes.",
+  "actionLog.name.theme.create": "Theme added",
+  "actionLog.name.theme.update": "Theme changed",
+  "actionLog.name.theme.delete": "Theme deleted",
+};

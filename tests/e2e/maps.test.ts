@@ -1,0 +1,79 @@
+/**
+ * The map of a round's proposals (ADR 0035), in English and Persian, with JavaScript on and off: the
+ * demo round page shows the demo districts' outlines drawn on the server and a numbered, linked point
+ * per placed proposal, with the same proposals listed beside; the round page's filter narrows both,
+ * and the map page takes the same parameters. Axe finds nothing on either page.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Locale, translator } from "../../app/domain/i18n";
+import { DEMO_POINTS } from "../../app/services/demo/demo-map.server";
+import { appAndBrowserPerFile, expectAccessible, switchLanguage } from "../support/e2e-server";
+
+const env = appAndBrowserPerFile({ beforeAll, afterAll });
+
+const ROUND = "/m/demo/rounds/budget-1405";
+const PLAYGROUND = { en: "Playground renovation in Laleh park", fa: "نوسازی زمین بازی پارک لاله" };
+const NORTH = { en: "North district", fa: "منطقهٔ شمال" };
+/** The north district's proposals with a point in the demo. */
+const NORTH_PLACED = 6;
+
+async function open(browser: Browser, locale: Locale, javaScriptEnabled: boolean): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "en-GB", javaScriptEnabled })).newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${env.app.url}${ROUND}`);
+  await switchLanguage(page, locale);
+  return page;
+}
+
+async function expectMap(page: Page, locale: Locale, points: number) {
+  const map = page.getByTestId("proposal-map");
+  await map.waitFor();
+  expect(await map.locator(".map-district path").count()).toBe(3);
+  expect(await map.locator(".map-district text").allTextContents()).toContain(NORTH[locale]);
+  const links = map.locator("a.map-point");
+  expect(await links.count()).toBe(points);
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+    expect(href).toMatch(new RegExp(`^${ROUND}/proposals/[0-9a-f-]{36}$`));
+  }
+  // The list beside has the same proposals, in the same order as the numbers on the map.
+  const listed = page.locator(".proposal-map-list ol li a");
+  expect(await listed.count()).toBe(points);
+  const titles = await map.locator("a.map-point title").allTextContents();
+  const names = await listed.allTextContents();
+  expect(titles.map((t) => t.replace(/^[^.]+\.\s/, ""))).toEqual(names);
+}
+
+describe.each([
+  ["en", true],
+  ["en", false],
+  ["fa", true],
+  ["fa", false],
+] as const)("the round's map in %s, JavaScript %s", (locale, js) => {
+  const t = translator(locale);
+
+  it("shows the district outlines, every placed proposal as a linked point, and the list beside", async () => {
+    const page = await open(env.browser, locale, js);
+    await expectMap(page, locale, Object.keys(DEMO_POINTS).length);
+    expect(await page.locator(".proposal-map-list").textContent()).toContain(PLAYGROUND[locale]);
+    if (js) await expectAccessible(page, `round page with its map (${locale})`);
+    // A point leads to its proposal.
+    await page.getByTestId("proposal-map").locator("a.map-point").first().click();
+    await page.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
+    await page.context().close();
+  });
+
+  it("narrows the map with the list's filter, and the map page takes the same parameters", async () => {
+    const page = await open(env.browser, locale, js);
+    await page.getByLabel(t("rounds.filter.district")).selectOption({ label: NORTH[locale] });
+    await page.getByRole("button", { name: t("rounds.filter.apply"), exact: true }).click();
+    await page.waitForURL(/district=/);
+    await expectMap(page, locale, NORTH_PLACED);
+    await page.getByRole("link", { name: t("map.pageLink"), exact: true }).click();
+    await page.waitForURL(/\/map\?.*district=/);
+    await expectMap(page, locale, NORTH_PLACED);
+    expect(await page.getByLabel(t("rounds.filter.district")).inputValue()).not.toBe("");
+    if (js) await expectAccessible(page, `map page (${locale})`);
+    await page.context().close();
+  });
+});
