@@ -3,13 +3,15 @@
  * statement open in English and in Persian, right to left, axe-clean, the Persian text not the English;
  * the help centre searches; help pages print without menus; every resident and staff page's help link
  * leads to a guide; an error page links to what to do next; staff write a local page that residents
- * then read in their language.
+ * then read in their language; a new resident gets from the home page to a cast ballot by the words of
+ * the getting-started guide alone.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helpGuides } from "../../app/domain/help/catalogue";
 import { type Locale, direction, translator } from "../../app/domain/i18n";
-import { appAndBrowserPerFile, expectAccessible, logIn } from "../support/e2e-server";
+import { censusPerson, solarHijri, typed } from "../support/census-people";
+import { appAndBrowserPerFile, confirmAddressByMail, expectAccessible, logIn } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
@@ -40,7 +42,8 @@ describe("every guide, in both languages", () => {
         const title = (await page.locator("main h1").textContent())?.trim() ?? "";
         expect(title, address).not.toBe("");
         texts[locale][address] = await mainText(page);
-        if (locale === "fa") expect(texts[locale][address], address).toMatch(/[\u0600-\u06ff]{20}/);
+        // Ten Persian words in a row: Persian prose, not a Persian title over English text.
+        if (locale === "fa") expect(texts[locale][address], address).toMatch(/(?:[\u0600-\u06ff\u200c]+[\s،]+){10}/);
         await expectAccessible(page, `${address} (${locale})`);
       }
       await context.close();
@@ -195,4 +198,67 @@ describe("a municipality's own pages", () => {
       await reader.context.close();
     }
   });
+});
+
+describe("a first vote with the help centre alone", () => {
+  // Census people of the north district no other test of this file uses.
+  for (const [locale, row] of [
+    ["en", 21],
+    ["fa", 27],
+  ] as const) {
+    it(`takes a new resident from the home page to a cast ballot by the getting-started guide's words (${locale}, no JavaScript)`, async () => {
+      const t = translator(locale);
+      const { context, page } = await noScript(locale);
+      await page.goto(`${env.app.url}/`);
+      await page.getByRole("link", { name: t("help.footerLink"), exact: true }).click();
+      await page.waitForURL((u) => u.pathname === "/help");
+      await page.locator('main a[href="/help/getting-started"]').first().click();
+      await page.waitForURL((u) => u.pathname === "/help/getting-started");
+      // Six steps; after each step's own title, the bold words are the names of what to press.
+      const steps = page.locator("main ol").first().locator(":scope > li");
+      expect(await steps.count()).toBe(6);
+      const named = async (n: number) => (await steps.nth(n).locator("strong").allTextContents()).slice(1);
+      const [signUp] = await named(1);
+      const [verifyPage] = await named(2);
+      const [voteLink, castButton] = await named(4);
+      for (const word of [signUp, verifyPage, voteLink, castButton]) expect(word, "a name to press").toBeTruthy();
+
+      // 1. The home page, then the municipality.
+      await steps.nth(0).locator('a[href="/"]').click();
+      await page.waitForURL(`${env.app.url}/`);
+      await page.locator('main a[href="/m/demo"]').first().click();
+      await page.waitForURL((u) => u.pathname === "/m/demo");
+      // 2. An account, and the address confirmed by the mail's link.
+      await page.getByRole("link", { name: signUp, exact: true }).click();
+      const email = `guided-${locale}-${Date.now()}@example.org`;
+      await page.getByLabel(t("auth.displayName")).fill(locale === "fa" ? "نرگس تازه‌وارد" : "Nora Newcomer");
+      await page.getByLabel(t("auth.email")).fill(email);
+      await page.getByLabel(t("auth.password")).fill("a long enough password");
+      await page.getByRole("button", { name: t("auth.signup.submit") }).click();
+      await page.waitForURL((u) => u.pathname === "/account");
+      await confirmAddressByMail(page, env.app.url, env.smtp, email);
+      // 3. The municipality's verification page: the census.
+      await page.goto(`${env.app.url}/m/demo`);
+      await page.getByRole("link", { name: verifyPage, exact: true }).click();
+      await page.waitForURL((u) => u.pathname === "/m/demo/verify");
+      const person = censusPerson(row);
+      await page.getByLabel(t("verification.nationalId"), { exact: true }).fill(typed(locale, person.id));
+      await page
+        .getByLabel(t("verification.birthDate"), { exact: true })
+        .fill(typed(locale, locale === "fa" ? solarHijri(person.birthDate) : person.birthDate));
+      await page.getByRole("button", { name: t("verification.match.submit"), exact: true }).click();
+      await page.waitForURL(/\/m\/demo\/verify\?done=1$/);
+      // 4–5. The round, the envelope's vote link, proposals chosen, the ballot cast.
+      await page.goto(`${env.app.url}/m/demo`);
+      await page.locator('main a[href="/m/demo/rounds/budget-1405"]').first().click();
+      const north = locale === "fa" ? "منطقهٔ شمال" : "North district";
+      await page.getByRole("link", { name: `${voteLink}: ${north}`, exact: true }).click();
+      await page.locator("main input[type=checkbox]").first().check();
+      await page.getByRole("button", { name: castButton, exact: true }).click();
+      // 6. The ballot ID to keep.
+      await expect.poll(() => page.locator(".notice").first().textContent()).toContain(t("vote.cast.done"));
+      expect(((await page.locator(".notice code").first().textContent()) ?? "").trim()).toMatch(/^[0-9a-f]{32}$/);
+      await context.close();
+    });
+  }
 });
