@@ -160,8 +160,9 @@ describe("hostile text is inert everywhere it is shown", () => {
       await inert(resident, dialogs, "the round page listing the author's proposal", locale, [proposal[0]]);
 
       // A comment that is the payload, on a proposal everybody sees; the author's edit box holds it too.
-      await resident.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
-      await resident.getByRole("link", { name: typed.gym }).click();
+      // The round's list is paged: the resident searches it for the proposal.
+      await resident.goto(`${env.app.url}/m/demo/rounds/budget-1405?q=${encodeURIComponent(typed.gym)}`);
+      await resident.getByRole("link", { name: typed.gym, exact: true }).click();
       await resident.waitForURL(/\/proposals\//);
       const publicUrl = resident.url();
       await resident.getByLabel(t("comments.body"), { exact: true }).fill(typed.comment);

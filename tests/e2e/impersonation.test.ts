@@ -16,8 +16,9 @@ async function comment(email: string, text: string, javaScriptEnabled = false) {
   const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled })).newPage();
   page.setDefaultTimeout(15_000);
   await logIn(page, env.app.url, email);
-  await page.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
-  await page.getByRole("link", { name: PROPOSAL }).first().click();
+  // The round's list is paged: the resident searches it for the proposal.
+  await page.goto(`${env.app.url}/m/demo/rounds/budget-1405?q=${encodeURIComponent(PROPOSAL)}`);
+  await page.getByRole("link", { name: PROPOSAL, exact: true }).first().click();
   await page.getByLabel(en("comments.body")).fill(text);
   await page.getByRole("button", { name: en("comments.submit") }).click();
   await expect.poll(() => page.getByRole("status").textContent()).toContain(en("comments.posted"));

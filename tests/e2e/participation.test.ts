@@ -20,8 +20,9 @@ describe("taking part in a consultation", () => {
     const reza = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled: false })).newPage();
     reza.setDefaultTimeout(15_000);
     await logIn(reza, "resident1@demo.shora.local");
-    await reza.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
-    await reza.getByRole("link", { name: "Outdoor gym in Niloufar park" }).click();
+    // The round's list is paged: the resident searches it for the proposal.
+    await reza.goto(`${env.app.url}/m/demo/rounds/budget-1405?q=${encodeURIComponent("Outdoor gym")}`);
+    await reza.getByRole("link", { name: "Outdoor gym in Niloufar park", exact: true }).click();
     await expect.poll(() => reza.locator("h1").textContent()).toBe("Outdoor gym in Niloufar park");
     await reza.getByLabel(en("comments.body")).fill("Please add shade over the machines <script>alert(1)</script>");
     await reza.getByLabel(en("comments.stance")).selectOption("for");
@@ -42,8 +43,8 @@ describe("taking part in a consultation", () => {
 
     const roya = await (await env.browser.newContext({ locale: "en-GB" })).newPage();
     await logIn(roya, "resident2@demo.shora.local");
-    await roya.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
-    await roya.getByRole("link", { name: "Outdoor gym in Niloufar park" }).click();
+    await roya.goto(`${env.app.url}/m/demo/rounds/budget-1405?q=${encodeURIComponent("Outdoor gym")}`);
+    await roya.getByRole("link", { name: "Outdoor gym in Niloufar park", exact: true }).click();
     await expectAccessible(roya, "proposal with comments (en)");
     const target = roya.locator("ol.comments > li", { hasText: "Please add shade" });
     await target
@@ -68,8 +69,8 @@ describe("taking part in a consultation", () => {
     await report.getByLabel(en("moderation.reason")).fill("Off topic code");
     await report.getByRole("button", { name: en("moderation.hide") }).click();
     await expect.poll(() => staff.getByRole("status").textContent()).toContain(en("moderation.hiddenDone"));
-    await staff.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
-    await staff.getByRole("link", { name: "Outdoor gym in Niloufar park" }).first().click();
+    await staff.goto(`${env.app.url}/m/demo/rounds/budget-1405?q=${encodeURIComponent("Outdoor gym")}`);
+    await staff.getByRole("link", { name: "Outdoor gym in Niloufar park", exact: true }).first().click();
     await expect
       .poll(() => staff.locator("ol.comments").textContent())
       .toContain(en("comments.hidden", { reason: "Off topic code" }));

@@ -63,7 +63,8 @@ describe("running a round in the browser", () => {
     await expect.poll(() => resident.locator("#mine + ul").textContent()).toContain("Awaiting review");
 
     await staff.goto(`${env.app.url}/m/demo/admin/rounds/parks-2027/proposals`);
-    const panel = staff.locator("details", { hasText: "Drinking fountain" });
+    // Other panels name it too (their merge choices): the panel is the one whose summary does.
+    const panel = staff.locator("details").filter({ has: staff.locator("summary", { hasText: "Drinking fountain" }) });
     await panel.locator("summary").click();
     await panel.getByLabel("Reason for rejection").fill("A fountain is already planned there.");
     await panel.getByRole("button", { name: "Reject" }).click();

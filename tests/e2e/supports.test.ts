@@ -120,6 +120,8 @@ describe("supports and similar proposals", () => {
     await page.goto(`${env.app.url}/m/demo/admin/rounds/${ROUND}/proposals`);
     await switchLanguage(page, "fa");
     const form = page.locator(`form:has(input[name="proposalId"][value="${ids.library2}"]):has(input[value="merge"])`);
+    // The merge form is in the proposal's review panel, closed until opened.
+    await page.locator("details").filter({ has: form }).locator("summary").first().click();
     await form.locator("select").selectOption(ids.library);
     await form.getByRole("button", { name: t("merge.submit") }).click();
     await page.getByText(t("merge.done")).waitFor();

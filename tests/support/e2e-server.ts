@@ -201,6 +201,8 @@ export async function finishLogIn(
   );
   const url = new URL(page.url());
   if (url.href === landing) return;
+  // A page still hydrating or loading its dictionary may render again in the account's language.
+  await page.waitForLoadState("networkidle");
   const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
   const key = `${baseUrl}|${email}`;
   if (url.pathname === "/login") {
@@ -271,6 +273,33 @@ export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
 
 /** Every axe violation on the page, each as its rule id and the elements it found. */
 export async function axeViolations(page: import("playwright-core").Page): Promise<string[]> {
+  // With JavaScript off (javaScriptEnabled: false) the page's timers never fire, and axe waits on
+  // them forever. axe then reads a copy of the page as it is now, its scripts removed, in a context
+  // of its own where scripts (axe's) may run: what a browser without JavaScript shows.
+  const timersRun = await Promise.race([
+    page.evaluate(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 0))),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
+  ]);
+  if (timersRun) return axeViolationsOf(page);
+  const browser = page.context().browser();
+  if (!browser) throw new Error("axe: the page has no browser to copy it into");
+  const address = page.url();
+  const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const context = await browser.newContext({ viewport: page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    await copy.route(
+      (u) => u.href === address,
+      (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
+    );
+    await copy.goto(address);
+    return await axeViolationsOf(copy);
+  } finally {
+    await context.close();
+  }
+}
+
+async function axeViolationsOf(page: import("playwright-core").Page): Promise<string[]> {
   const { default: AxeBuilder } = await import("@axe-core/playwright");
   // Violations only (axe skips collecting what passed), and in the page itself: the app has no
   // frames, so axe's per-frame mode would only add a blank page, with axe loaded again, per audit.
