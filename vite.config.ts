@@ -86,7 +86,7 @@ export default defineConfig({
         // The few small components and i18n helpers almost every page imports ride in the framework
         // chunk: as files of their own each cost a first visit a request and its headers.
         manualChunks(id) {
-          if (/\/app\/components\/(labels|forms|page-title|TableScroll|names)\.tsx?$/.test(id)) return "index";
+          if (/\/app\/components\/(labels|forms|page-title|TableScroll|names|help-link)\.tsx?$/.test(id)) return "index";
           if (/\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//.test(id))
             return "index";
           return undefined;

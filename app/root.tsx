@@ -12,17 +12,19 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CsrfField, PostForm } from "./components/forms";
-import { HelpLink, NextStepLink } from "./components/help";
+import { HelpLink, NextStepLink } from "./components/help-link";
 import { useRootData, useT } from "./components/i18n";
 import { pageTitle } from "./components/page-title";
 import {
   type Locale,
   type MessageKey,
   type Translator,
+  addPageStrings,
   dictionaryPartFor,
   direction,
   locales,
@@ -31,6 +33,7 @@ import {
 import { csrfTokenOf } from "./web/csrf.server";
 import type { ErrorPayload } from "./web/http.server";
 import { loadDictionary } from "./domain/i18n/dictionaries";
+import type { PageStrings } from "./domain/i18n/page-strings";
 import { requestLocale } from "./web/locale.server";
 import { sessionOf } from "./web/session.server";
 import "./styles/app.css";
@@ -152,6 +155,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
   const nonce = useNonce();
   const locale = data?.locale ?? "en";
+  // Pages' own strings (ADR 0011), before <Meta> and the page render with them.
+  const matches = useMatches();
+  for (const match of matches)
+    addPageStrings(locale, (match.data as { pageStrings?: PageStrings } | null)?.pageStrings);
   const t = translator(locale);
   return (
     <html lang={locale} dir={direction(locale)}>

@@ -19,7 +19,6 @@ export function ProposalMap({
   entries,
   base,
   id = "proposal-map",
-  pageLink,
 }: {
   drawing: MapDrawing;
   /** Names of the drawn districts, by id. */
@@ -29,7 +28,6 @@ export function ProposalMap({
   base: string;
   id?: string;
   /** The round's map page with the same filters, from the round page. */
-  pageLink?: string;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -91,11 +89,6 @@ export function ProposalMap({
               ))}
             </ol>
           )}
-          {pageLink ? (
-            <p>
-              <Link to={pageLink}>{t("map.pageLink")}</Link>
-            </p>
-          ) : null}
           {unplaced.length > 0 ? <p className="hint">{t("map.unplaced", { count: unplaced.length })}</p> : null}
         </div>
       </div>

@@ -12,6 +12,7 @@ import { membershipsOf } from "../services/tenancy/municipality.server";
 import { endAllSessions, listSessions } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
 import { userActor } from "../services/scope";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("account.title"));
 
@@ -22,6 +23,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     membershipsOf(context.db, { actor: userActor(user) }),
   ]);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "following.link",
+      "myballot.participation",
+      "notifications.link",
+      "security.link",
+    ]),
     user: { displayName: user.displayName, email: user.email },
     // Session ids are bearer secrets: the page shows only a short fingerprint of each.
     sessions: sessions.map((s) => ({

@@ -12,6 +12,7 @@ import { readForm } from "../web/csrf.server";
 import { parseFormOr400 } from "../web/forms.server";
 import { requireUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("following.title"));
 
@@ -20,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const rows = await followedBy(context.db, { userId: user.id });
   return json({
+    pageStrings: await pageStringsFor(context, request, ["following.", "notifications.title"]),
     followed: rows.map((r) => ({ ...r, since: r.since.toISOString() })),
   });
 }

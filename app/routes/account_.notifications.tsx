@@ -13,6 +13,7 @@ import { readForm } from "../web/csrf.server";
 import { formFailure, parseFormOr400, validateForm } from "../web/forms.server";
 import { requireUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("notifications.title"));
 
@@ -24,6 +25,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     isAddressConfirmed(context.db, { userId: user.id }),
   ]);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "notifications.title",
+      "notifications.intro",
+      "notifications.save",
+      "notifications.saved",
+      "notifications.changeEmail",
+      "confirm.pending",
+      "confirm.resend",
+      "confirm.sent",
+      "notifications.topic",
+    ]),
     email: user.email,
     confirmed,
     topics: NOTIFICATION_TOPICS.map((topic) => ({ topic, on: !off.includes(topic) })),

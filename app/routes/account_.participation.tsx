@@ -7,13 +7,17 @@ import { formatDay, pickText } from "../domain/i18n";
 import { myParticipation } from "../services/ballots/my-ballots.server";
 import { userActor } from "../services/scope";
 import { requireUser } from "../web/guards.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("myballot.participation.title"));
 
 /** The logged-in resident's rounds, when they voted in each envelope, and their receipts to download again. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return json({ places: await myParticipation(context.db, { actor: userActor(user) }) });
+  return json({
+    pageStrings: await pageStringsFor(context, request, ["myballot.standing", "myballot.participation"]),
+    places: await myParticipation(context.db, { actor: userActor(user) }),
+  });
 }
 
 export default function Participation() {

@@ -22,6 +22,7 @@ import { safeRedirect } from "../web/redirects.server";
 import { refusalResponseFrom } from "../web/refusals.server";
 import { twoFactorMessages } from "../web/refusal-messages/two-factor";
 import { markSecondFactor, sessionOf } from "../web/session.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("security.title"));
 
@@ -30,7 +31,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await sessionOf(context, request);
   const next = safeRedirect(new URL(request.url).searchParams.get("next"), "next", "/account");
   const status = await twoFactorStatus(context.db, { actor: userActor(user) });
-  return json({ status, sessionPassed: Boolean(current?.session.secondFactorAt), next });
+  return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "security.title",
+      "security.code",
+      "security.requiredForStaff",
+      "security.optionalForResidents",
+      "security.enrolled",
+      "security.enrol",
+      "security.recovery",
+      "security.continue",
+      "security.verify",
+      "security.renew",
+      "security.disable",
+    ]),
+    status,
+    sessionPassed: Boolean(current?.session.secondFactorAt),
+    next,
+  });
 }
 
 const securityForm = z.discriminatedUnion("intent", [

@@ -12,6 +12,7 @@ import { observer } from "../services/scope";
 import { clearEidCookie, eidBrowserToken, eidRefusalMessage, signInFromEid } from "../web/eid.server";
 import { requestLocale } from "../web/locale.server";
 import { EidRefused } from "../services/eid/eid-login.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("eid.error.title"));
 
@@ -26,7 +27,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const code = START_FAILURES.has(startFailure) ? startFailure : "no_login";
     // Shown after the redirect from the start: the page itself is a plain refusal (400).
     const refused = eidRefusalMessage(new EidRefused(code as "unavailable"), locale);
-    return json({ message: refused.message }, { status: refused.status });
+    return json(
+      { pageStrings: await pageStringsFor(context, request, ["eid.error"]), message: refused.message },
+      { status: refused.status },
+    );
   }
   try {
     const outcome = await completeEidLogin(
@@ -46,7 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (error) {
     const refused = eidRefusalMessage(error, locale);
     return json(
-      { message: refused.message },
+      { pageStrings: await pageStringsFor(context, request, ["eid.error"]), message: refused.message },
       { status: refused.status, headers: { "Set-Cookie": clearEidCookie(request) } },
     );
   }

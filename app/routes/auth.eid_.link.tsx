@@ -14,13 +14,17 @@ import { readForm } from "../web/csrf.server";
 import { eidBrowserToken, eidRefusalMessage, signInFromEid } from "../web/eid.server";
 import { type FormFailure, parseFormOr400 } from "../web/forms.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("eid.link.title"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const pending = await pendingLink(context.db, { actor: observer }, { browserToken: eidBrowserToken(request) });
   if (!pending) return redirect("/auth/eid/callback?shora_error=no_login");
-  return json({ email: pending.email });
+  return json({
+    pageStrings: await pageStringsFor(context, request, ["eid.link"]),
+    email: pending.email,
+  });
 }
 
 const linkForm = z.object({ password: z.string().max(1000) });

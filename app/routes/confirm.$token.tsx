@@ -8,6 +8,7 @@ import { requestLocale } from "../web/locale.server";
 import { readForm } from "../web/csrf.server";
 import { confirmAddress, confirmationPending } from "../services/accounts/tokens.server";
 import { observer } from "../services/scope";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("confirm.title"));
 
@@ -20,9 +21,10 @@ const headers = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" 
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const pending = await confirmationPending(context.db, { actor: observer }, { token: params.token ?? "" });
-  if (pending) return json({ pending: true as const, message: null }, { headers });
+  const pageStrings = await pageStringsFor(context, request, ["confirm."]);
+  if (pending) return json({ pending: true as const, message: null, pageStrings }, { headers });
   const message = translator(requestLocale(request))("confirm.invalid");
-  return json({ pending: false as const, message }, { status: 404, headers });
+  return json({ pending: false as const, message, pageStrings }, { status: 404, headers });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

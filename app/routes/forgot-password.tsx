@@ -10,13 +10,14 @@ import { observer } from "../services/scope";
 import { readForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("forgot.title"));
 
 const schema = z.object({ email: z.string().trim().min(1).max(320).email() });
 
-export async function loader(_args: LoaderFunctionArgs) {
-  return json({});
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return json({ pageStrings: await pageStringsFor(context, request, ["forgot."]) });
 }
 
 /** The same answer whether or not an account uses the address, and when throttled (ADR 0025). */

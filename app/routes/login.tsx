@@ -15,6 +15,7 @@ import { afterPassword, finishSignIn, hasPendingSignIn } from "../web/second-fac
 import { SecondFactorStep } from "../components/second-factor";
 import { pageTitle } from "../components/page-title";
 import { eidProvider } from "../services/eid/provider.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 /** The e-ID button's label in the visitor's language, or null when no provider is configured (ADR 0038). */
 function eidButton(request: Request) {
@@ -36,8 +37,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const step = new URL(request.url).searchParams.get("step");
   const eid = eidButton(request);
   if (step === "code" && (await hasPendingSignIn(context, request)))
-    return json({ next, step: "code" as const, eid });
-  return json({ next, step: "password" as const, eid });
+    return json({
+      next,
+      step: "code" as const,
+      eid,
+      pageStrings: await pageStringsFor(context, request, [
+        "eid.login",
+        "forgot.link",
+        "security.code",
+        "security.signIn",
+      ]),
+    });
+  return json({
+    next,
+    step: "password" as const,
+    eid,
+    pageStrings: await pageStringsFor(context, request, [
+      "eid.login",
+      "forgot.link",
+      "security.code",
+      "security.signIn",
+    ]),
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -13,7 +13,11 @@ export async function loader() {
 /** Ends Shora's session; a session begun at an identity provider that offers logout ends there too (ADR 0038). */
 export async function action({ request, context }: ActionFunctionArgs) {
   await readForm(request);
-  const atProvider = await eidLogoutUrl(context.db, { actor: observer }, { sessionId: readCookie(request, SESSION_COOKIE) });
+  const atProvider = await eidLogoutUrl(
+    context.db,
+    { actor: observer },
+    { sessionId: readCookie(request, SESSION_COOKIE) },
+  );
   const cookie = await endSession(context.db, request);
   return redirect(atProvider ?? "/", { headers: { "Set-Cookie": cookie } });
 }

@@ -8,6 +8,7 @@ import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { phaseLabel, roundKindLabel } from "../components/labels";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.municipality.name, locale)]);
@@ -23,6 +24,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     roleIn(context.db, scope),
   ]);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "actionLog.link",
+      "openData.title",
+      "reports.figures",
+      "reports.title",
+    ]),
     municipality: { slug: municipality.slug, name: municipality.name },
     districts: overview.districts.map((d) => ({ code: d.code, name: d.name })),
     rounds: roundList.map((r) => ({ slug: r.slug, kind: r.kind, title: r.title, currentPhase: r.currentPhase })),

@@ -36,9 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     published: await isPublished(context.db, found.round.id),
     frozen: found.frozen,
     votingClosed: found.phases.some((p) => p.kind === "voting" && (p.endsOn < found.today || Boolean(p.closedAt))),
-    canOpenVoting: found.phases.some(
-      (p) => p.kind === "voting" && !p.closedAt && p.startsOn > found.today,
-    ),
+    canOpenVoting: found.phases.some((p) => p.kind === "voting" && !p.closedAt && p.startsOn > found.today),
     values,
   });
 }
@@ -97,7 +95,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const choice = validateForm(intentSchema, form, t, {});
   if (choice.ok && (choice.data.intent === "open_voting" || choice.data.intent === "close_voting")) {
     const change = choice.data.intent;
-    if (choice.data.confirmed !== "yes") return json<Outcome>({ errors: null, values: {}, notice: null, confirm: change });
+    if (choice.data.confirmed !== "yes")
+      return json<Outcome>({ errors: null, values: {}, notice: null, confirm: change });
     try {
       await changePhaseNow(context.db, scope, { slug: roundSlug, change });
       return json<Outcome>({ errors: null, values: {}, notice: t(`staff.done.${change}`) });
@@ -172,7 +171,11 @@ export default function StaffRound() {
               <h2 id="phase-controls">{t("staff.phaseControls")}</h2>
               <p className="hint">{t("staff.phaseControlsHelp")}</p>
               <PostForm>
-                <input type="hidden" name="intent" value={data.currentPhase === "voting" ? "close_voting" : "open_voting"} />
+                <input
+                  type="hidden"
+                  name="intent"
+                  value={data.currentPhase === "voting" ? "close_voting" : "open_voting"}
+                />
                 <button type="submit">
                   {t(data.currentPhase === "voting" ? "staff.closeVoting" : "staff.openVoting")}
                 </button>
@@ -196,8 +199,7 @@ function ConfirmPhaseChange({ change }: { change: PhaseChange }) {
       <PostForm>
         <input type="hidden" name="intent" value={change} />
         <input type="hidden" name="confirmed" value="yes" />
-        <button type="submit">{t("staff.confirm.yes")}</button>{" "}
-        <Link to=".">{t("staff.confirm.cancel")}</Link>
+        <button type="submit">{t("staff.confirm.yes")}</button> <Link to=".">{t("staff.confirm.cancel")}</Link>
       </PostForm>
     </section>
   );

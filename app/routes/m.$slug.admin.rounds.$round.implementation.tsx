@@ -9,7 +9,7 @@ import { IMPLEMENTATION_STATUSES } from "../domain/implementation/implementation
 import { isRealDay } from "../domain/rounds/rules";
 import { formatMoney, formatPercent, pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
-import { PhotoAndDocumentFields } from "../components/media";
+import { PhotoAndDocumentFields } from "../components/media-fields";
 import {
   MEDIA_FORM_MAX_BYTES,
   isMediaRefusal,

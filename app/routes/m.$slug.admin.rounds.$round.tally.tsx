@@ -88,7 +88,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const roundSlug = params.round ?? "";
   if (parsed.data.intent === "publish") {
     adminOnly(access);
-    if (parsed.data.confirmed !== "yes") return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "publish" });
+    if (parsed.data.confirmed !== "yes")
+      return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "publish" });
     try {
       const published = await publishRound(context.db, scope, { roundSlug });
       return json<Outcome>({ errors: null, values: {}, ballots: null, funded: published.funded.length });
@@ -96,7 +97,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return refusalResponseFrom(error, t, {}, tallyMessages);
     }
   }
-  if (parsed.data.confirmed !== "yes") return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "tally" });
+  if (parsed.data.confirmed !== "yes")
+    return json<Outcome>({ errors: null, values: {}, ballots: null, confirm: "tally" });
   try {
     await runRoundTally(context.db, scope, { roundSlug });
     const page = await tallyPageOf(context.db, scope, { roundSlug });

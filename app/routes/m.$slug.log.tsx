@@ -10,6 +10,7 @@ import { requestLocale } from "../web/locale.server";
 import { roundsOf } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf } from "../services/scope";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("actionLog.title"));
 
@@ -34,6 +35,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     [...names].filter((a) => Object.hasOwn(actionLabel, a)).map((a) => [a, t(actionLabel[a])]),
   );
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "actionLog.title",
+      "actionLog.intro",
+      "actionLog.download",
+      "actionLog.seq",
+      "actionLog.at",
+      "actionLog.actor",
+      "actionLog.action",
+      "actionLog.target",
+      "actionLog.summary",
+      "actionLog.hash",
+      "actionLog.empty",
+      "actionLog.filter",
+      "actionLog.round",
+      "actionLog.anyRound",
+      "actionLog.anyAction",
+      "actionLog.apply",
+      "actionLog.page",
+      "actionLog.previous",
+      "actionLog.next",
+      "actionLog.count",
+    ]),
     slug: municipality.slug,
     name: municipality.name,
     actionNames,

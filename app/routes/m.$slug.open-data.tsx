@@ -7,6 +7,7 @@ import { observer, scopeOf } from "../services/scope";
 import { openDataIndex } from "../services/tally/open-data.server";
 import { pageTitle } from "../components/page-title";
 import { phaseLabel } from "../components/labels";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("openData.title"));
 
@@ -16,7 +17,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const index = await openDataIndex(context.db, scopeOf(municipality, observer), {
     origin: new URL(request.url).origin,
   });
-  return json({ slug: municipality.slug, name: municipality.name, rounds: index.rounds });
+  return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "openData.title",
+      "openData.intro",
+      "openData.round",
+      "openData.phase",
+      "openData.links",
+      "openData.notPublished",
+      "openData.results",
+      "openData.bundle",
+    ]),
+    slug: municipality.slug,
+    name: municipality.name,
+    rounds: index.rounds,
+  });
 }
 
 export default function OpenData() {

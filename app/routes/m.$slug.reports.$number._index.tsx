@@ -1,4 +1,4 @@
-import { MediaGallery } from "../components/media";
+import { MediaGallery } from "../components/media-gallery";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
@@ -9,6 +9,7 @@ import { publicReport } from "../services/reports/reports.server";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t) => [data && t("reports.number", { number: data.report.number })]);
@@ -24,6 +25,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) throw notFound("report");
   const { report } = found;
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "media.documents",
+      "media.pdf",
+      "reports.number",
+      "reports.category",
+      "reports.description",
+      "reports.district",
+      "reports.location",
+      "reports.project",
+      "reports.filed",
+      "reports.status",
+      "reports.filedOn",
+      "reports.updatedOn",
+      "reports.resolution",
+      "reports.duplicateOf",
+      "reports.history",
+      "reports.noHistory",
+      "reports.event",
+      "reports.aboutProject",
+      "reports.weekday",
+      "reports.back",
+    ]),
     slug: municipality.slug,
     timeZone: municipality.timeZone,
     filed: new URL(request.url).searchParams.get("filed") === "1" && found.mine,

@@ -9,6 +9,7 @@ import { dayIn } from "../domain/rounds/phases";
 import { myReports, publicReports, reportCategoriesOf } from "../services/reports/reports.server";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches }) => pageTitle(matches, (t) => [t("reports.title")]);
 
@@ -25,6 +26,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     filedOn: dayIn(tz, r.createdAt),
   });
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "reports.title",
+      "reports.intro",
+      "reports.file",
+      "reports.categories",
+      "reports.targetDays",
+      "reports.anonymousAllowed",
+      "reports.recent",
+      "reports.none",
+      "reports.mine",
+      "reports.number",
+      "reports.numberColumn",
+      "reports.category",
+      "reports.status",
+      "reports.filedOn",
+      "reports.figures",
+      "reports.weekday",
+      "reports.api",
+    ]),
     slug: municipality.slug,
     loggedIn: current !== null,
     categories: (await reportCategoriesOf(context.db, scope)).map((c) => ({

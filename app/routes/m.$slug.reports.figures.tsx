@@ -10,6 +10,7 @@ import { reportFigures } from "../services/reports/reports.server";
 import { observer, scopeOf } from "../services/scope";
 import { requireMunicipality } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches }) => pageTitle(matches, (t) => [t("reports.figures")]);
 
@@ -21,6 +22,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     months: locale === "fa" ? "persian" : "gregorian",
   });
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "reports.targetDays",
+      "reports.status",
+      "reports.figures",
+      "reports.figuresIntro",
+      "reports.figuresNone",
+      "reports.month",
+      "reports.received",
+      "reports.firstMedian",
+      "reports.firstP90",
+      "reports.resolutionMedian",
+      "reports.resolutionP90",
+      "reports.withinTarget",
+      "reports.backlog",
+      "reports.backlogBucket",
+      "reports.open",
+      "reports.openData",
+      "reports.chartReceived",
+      "reports.chartWithin",
+      "reports.weekday",
+      "reports.back",
+    ]),
     slug: municipality.slug,
     weekend: calendar.weekend,
     categories: categories.map((c) => ({ code: c.code, name: c.name, targetDays: c.targetDays })),

@@ -21,6 +21,7 @@ import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { reportMessages } from "../web/refusal-messages/reports";
 import { refusalResponseFrom } from "../web/refusals.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches }) => pageTitle(matches, (t) => [t("reports.fileTitle")]);
 
@@ -33,6 +34,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Names in the page's language only: the form stays within the resident page budget (ADR 0011).
   const locale = requestLocale(request);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "reports.fileTitle",
+      "reports.category",
+      "reports.description",
+      "reports.descriptionHint",
+      "reports.district",
+      "reports.noDistrict",
+      "reports.location",
+      "reports.lat",
+      "reports.lon",
+      "reports.locationHint",
+      "reports.project",
+      "reports.noProject",
+      "reports.photos",
+      "reports.keepLocation",
+      "reports.anonymous",
+      "reports.submit",
+      "reports.loginToFile",
+      "reports.photo",
+      "reports.back",
+      "reports.error",
+    ]),
     slug: municipality.slug,
     loggedIn: current !== null,
     project: url.searchParams.get("project") ?? "",

@@ -17,10 +17,9 @@ import { districtsOf } from "../services/tenancy/municipality.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
 import { myStandingIn } from "../services/ballots/my-ballots.server";
 import { MyStanding } from "../components/my-standing";
-import { ProposalList, SortField } from "../components/supports";
+import { ProposalList, SortField } from "../components/proposal-list";
 import { roundProposalList } from "../services/proposals/supports.server";
-import { ProposalMap } from "../components/proposal-map";
-import { roundMapView } from "../web/round-map.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.round.title, locale)]);
@@ -53,7 +52,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const counts = await commentCounts(context.db, scope, {
     proposalIds: [...found.envelopes.flatMap((e) => e.proposals.map((p) => p.id)), ...list.items.map((p) => p.id)],
   });
-  const map = await roundMapView(context.db, scope, { envelopes: found.envelopes, districts: districtRows });
   const surveyQuestions = await surveyQuestionsOf(context.db, scope, { roundId: found.round.id });
   // Where the visitor stands in a budgeting round that is voting: log in, verify, vote, or their ballots.
   const standing =
@@ -63,6 +61,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         : { kind: "login" as const }
       : null;
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "map.pageLink",
+      "map.point",
+      "myballot.standing",
+      "supports.awaitingReview",
+    ]),
     hasSurvey: surveyQuestions.length > 0,
     slug: municipality.slug,
     currency: municipality.currency,
@@ -108,7 +112,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     mine: mine.map((p) => ({ id: p.id, title: p.title, status: p.status })),
     loggedIn: current !== null,
     standing,
-    map,
+    // The map has a page of its own (ADR 0035): this page only links to it.
+    hasMap: districtRows.some((d) => d.boundary !== null),
   });
 }
 
@@ -249,12 +254,14 @@ export default function RoundPage() {
             <button type="submit">{t("rounds.filter.apply")}</button>
           </Form>
           <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
-          {data.map ? (
-            <ProposalMap
-              {...data.map}
-              base={base}
-              pageLink={`${base}/map?${new URLSearchParams(Object.entries(data.filters).filter((e): e is [string, string] => Boolean(e[1])))}`}
-            />
+          {data.hasMap ? (
+            <p className="map-link">
+              <Link
+                to={`${base}/map?${new URLSearchParams(Object.entries(data.filters).filter((e): e is [string, string] => Boolean(e[1])))}`}
+              >
+                {t("map.pageLink")}
+              </Link>
+            </p>
           ) : null}
           {data.envelopes.map((e) => (
             <section key={e.slug} aria-labelledby={`envelope-${e.slug}`}>

@@ -1,4 +1,4 @@
-import { MediaGallery } from "../components/media";
+import { MediaGallery } from "../components/media-gallery";
 import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -30,6 +30,7 @@ import { implementationMessages } from "../web/refusal-messages/rounds";
 import { implementationStatusLabel } from "../components/labels";
 import { reportStatusLabel } from "../components/reports";
 import { openReportsOfProject } from "../services/reports/reports.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.item.title, locale)]);
@@ -54,6 +55,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Residents' open reports about this project (ADR 0039): public, without their reporters.
   const reports = await openReportsOfProject(context.db, scope, { proposalId: found.item.id });
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "media.documents",
+      "media.pdf",
+      "reports.number",
+      "reports.status",
+      "reports.projectReports",
+      "reports.projectReportsNone",
+      "reports.reportProblem",
+      "reports.weekday",
+    ]),
     media,
     isStaff,
     openReports: reports.map((r) => ({
@@ -195,8 +206,8 @@ export default function ImplementationTimeline() {
           <ul className="card-list">
             {data.openReports.map((r) => (
               <li key={r.number}>
-                <Link to={`/m/${data.slug}/reports/${r.number}`}>{t("reports.number", { number: r.number })}</Link>{" "}
-                — {t(reportStatusLabel[r.status])} — {formatDay(locale, r.createdAt.slice(0, 10))}
+                <Link to={`/m/${data.slug}/reports/${r.number}`}>{t("reports.number", { number: r.number })}</Link> —{" "}
+                {t(reportStatusLabel[r.status])} — {formatDay(locale, r.createdAt.slice(0, 10))}
                 <p className="report-excerpt">{r.description}</p>
               </li>
             ))}

@@ -14,6 +14,7 @@ import { districtsOf } from "../services/tenancy/municipality.server";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { roundMapView } from "../web/round-map.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("map.title"), data && pickText(data.round.title, locale)]);
@@ -33,6 +34,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found || found.round.kind !== "budgeting") throw notFound("round");
   const districtRows = await districtsOf(context.db, scope);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "map.title",
+      "map.svgTitle",
+      "map.svgDesc",
+      "map.listTitle",
+      "map.noneOnMap",
+      "map.unplaced",
+      "map.noMap",
+    ]),
     slug: municipality.slug,
     round: { slug: found.round.slug, title: found.round.title },
     filters,

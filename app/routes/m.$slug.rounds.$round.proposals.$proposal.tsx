@@ -26,11 +26,12 @@ import { followerCount, isFollowing, setFollowing } from "../services/following/
 import { z } from "zod";
 import { validateForm } from "../web/forms.server";
 import { proposalStatusLabel, stanceLabel } from "../components/labels";
-import { MediaGallery } from "../components/media";
+import { MediaGallery } from "../components/media-gallery";
 import { visibleMediaOf } from "../services/media/media.server";
 import { MergedNotice, SupportBox } from "../components/supports";
 import { supportState, supportProposal, withdrawSupport } from "../services/proposals/supports.server";
 import { supportRefusal } from "../web/refusal-messages/supports";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (_t, locale) => [data && pickText(data.proposal.title, locale)]);
@@ -55,6 +56,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     followerCount(context.db, { proposalId: p.id }),
   ]);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "media.documents",
+      "media.pdf",
+      "supports.title",
+      "supports.count",
+      "supports.threshold",
+      "supports.reached",
+      "supports.support",
+      "supports.withdraw",
+      "supports.yours",
+      "supports.login",
+      "supports.verifyFirst",
+      "supports.verifyLink",
+      "supports.closed",
+      "supports.given",
+      "supports.withdrawn",
+      "supports.mergedInto",
+      "following.follow",
+      "following.unfollow",
+      "following.hint",
+      "following.yes",
+      "following.followed",
+      "following.unfollowed",
+      "following.count",
+      "following.login",
+    ]),
     supports,
     slug: municipality.slug,
     currency: municipality.currency,

@@ -5,7 +5,7 @@ import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
-import { MediaFieldset } from "../components/media";
+import { MediaFieldset } from "../components/media-fields";
 import { mediaOf } from "../services/media/media.server";
 import {
   MEDIA_FORM_MAX_BYTES,
@@ -27,6 +27,7 @@ import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
 import { z } from "zod";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.editTitle"));
 
@@ -46,6 +47,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (proposal.authorId !== user.id) throw deny(403, "bad_request", "Only the author may edit this proposal.");
   const envelopeSlug = found.envelopes.find((e) => e.id === proposal.envelopeId)?.slug ?? "";
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "media.legend",
+      "media.hint",
+      "media.image",
+      "media.imageAlt",
+      "media.document",
+      "media.documentTitle",
+      "media.attached",
+      "media.remove",
+      "media.documents",
+      "media.pdf",
+    ]),
     slug: municipality.slug,
     currency: municipality.currency,
     round: { slug: found.round.slug, title: found.round.title },

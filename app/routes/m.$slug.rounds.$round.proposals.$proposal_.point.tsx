@@ -17,6 +17,7 @@ import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
 import { mapRefusalResponse } from "../web/refusal-messages/maps";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("map.point.title"));
 
@@ -34,6 +35,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const districtRows = await districtsOf(context.db, scope);
   const district = districtRows.find((d) => d.id === found.proposal.districtId);
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "map.title",
+      "map.svgTitle",
+      "map.svgDesc",
+      "map.listTitle",
+      "map.noneOnMap",
+      "map.unplaced",
+      "map.noMap",
+      "map.point",
+      "map.error",
+    ]),
     slug: municipality.slug,
     round: { slug: found.round.slug, title: found.round.title },
     proposal: {

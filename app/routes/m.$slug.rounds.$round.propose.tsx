@@ -5,7 +5,7 @@ import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
-import { MediaFieldset } from "../components/media";
+import { MediaFieldset } from "../components/media-fields";
 import {
   MEDIA_FORM_MAX_BYTES,
   isMediaRefusal,
@@ -23,8 +23,9 @@ import { parseProposalForm } from "../web/round-forms.server";
 import { pageTitle } from "../components/page-title";
 import { scopeOf, userActor } from "../services/scope";
 import { roundRefusalResponse } from "../web/refusal-messages/rounds";
-import { SimilarList, type SimilarView, useSimilarWhileTyping } from "../components/supports";
+import { SimilarList, type SimilarView, useSimilarWhileTyping } from "../components/similar";
 import { similarProposals } from "../services/proposals/supports.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("rounds.proposal.submitTitle"));
 
@@ -47,6 +48,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         })
       : null;
   return json({
+    pageStrings: await pageStringsFor(context, request, [
+      "media.legend",
+      "media.hint",
+      "media.image",
+      "media.imageAlt",
+      "media.document",
+      "media.documentTitle",
+      "media.attached",
+      "media.remove",
+      "media.documents",
+      "media.pdf",
+      "similar.title",
+      "similar.intro",
+      "similar.check",
+      "similar.none",
+      "similar.support",
+    ]),
     similar,
     slug: municipality.slug,
     currency: municipality.currency,

@@ -12,18 +12,42 @@ import { pageTitle } from "../components/page-title";
 import { TableScroll } from "../components/TableScroll";
 import { type FundingReason, ruleFamily } from "../domain/tally/explain";
 import type { MessageKey } from "../domain/i18n/en";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("rounds.results.title"), data && pickText(data.round.title, locale)]);
 
 /** Public results of a published round: funded proposals, support, money used, the rule's steps. */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const results = await resultsOf(context.db, scopeOf(municipality, observer), { roundSlug: params.round ?? "" });
   if (!results) throw notFound("round");
   // Published: the page itself may be kept and served again to observers (app/server/page-cache.ts).
-  if (!results.published) return json(results.page);
-  return json(results.page, { headers: { [PAGE_CACHE_HEADER]: "public" } });
+  const page = {
+    ...results.page,
+    pageStrings: await pageStringsFor(context, request, [
+      "bundle.api",
+      "bundle.download",
+      "bundle.files",
+      "bundle.howTo",
+      "bundle.howToResult",
+      "bundle.howToText",
+      "bundle.intro",
+      "bundle.title",
+      "es.link",
+      "explain.ballots",
+      "explain.bundleFingerprint",
+      "explain.ledger",
+      "explain.rule",
+      "explain.ruleText",
+      "explain.ruleTitle",
+      "explain.rulesFingerprint",
+      "explain.why",
+      "explain.whyTitle",
+    ]),
+  };
+  if (!results.published) return json(page);
+  return json(page, { headers: { [PAGE_CACHE_HEADER]: "public" } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, parentHeaders }) => {

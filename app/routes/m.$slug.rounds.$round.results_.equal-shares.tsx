@@ -11,6 +11,7 @@ import { walkthroughWords } from "../web/equal-shares-words.server";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [t("es.title"), data && pickText(data.page.round.title, locale)]);
@@ -27,7 +28,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!page) throw notFound("published round");
   const current = await optionalUser(request, context);
   const locale = requestLocale(request, { userLocale: current?.user.locale });
-  return json({ page, words: walkthroughWords(page, locale) });
+  return json({
+    pageStrings: await pageStringsFor(context, request, ["es."]),
+    page,
+    words: walkthroughWords(page, locale),
+  });
 }
 
 export default function EqualSharesWalkthrough() {

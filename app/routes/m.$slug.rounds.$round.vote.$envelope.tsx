@@ -1,4 +1,4 @@
-import { MediaImage, type MediaItem } from "../components/media";
+import { type ImageShown, MediaImage } from "../components/media";
 import { CARD_IMAGE_SIZES } from "../domain/media/media";
 import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
@@ -12,7 +12,7 @@ import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
 import { hintText, violationText } from "../domain/ballots/messages";
 import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
-import { formatDay, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { type LocalizedText, formatDay, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
 import { type BallotChanges, budgetGauge, orderProposals } from "../domain/ballots/basket";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import {
@@ -36,6 +36,7 @@ import { parseWholeNumber } from "../domain/i18n/numbers";
 import { pageTitle } from "../components/page-title";
 import { themesOf } from "../services/rounds/themes.server";
 import { matchesFilter } from "../domain/ballots/basket";
+import { pageLocale, pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [data && t("vote.title", { envelope: pickText(data.envelope.name, locale) })]);
@@ -51,13 +52,13 @@ async function voterContext(args: LoaderFunctionArgs, options: { mine: boolean }
   // The voter's own current ballot in this envelope, found by their voter key (ADR 0027).
   const mine =
     standing && options.mine
-    ? (
-        await myCurrentBallots(args.context.db, scope, {
-          roundId: round.id,
-          voter: standing,
-        })
-      ).find((b) => b.envelopeId === envelope.id)
-    : undefined;
+      ? (
+          await myCurrentBallots(args.context.db, scope, {
+            roundId: round.id,
+            voter: standing,
+          })
+        ).find((b) => b.envelopeId === envelope.id)
+      : undefined;
   return {
     municipality,
     user,
@@ -166,11 +167,24 @@ export async function loader(args: LoaderFunctionArgs) {
     ownerKind: "proposal",
     ownerIds: ordered.map((p) => p.id),
   });
-  const firstPhoto = new Map<string, MediaItem>();
-  for (const m of photos) if (m.kind === "image" && !firstPhoto.has(m.ownerId)) firstPhoto.set(m.ownerId, m);
+  const firstPhoto = new Map<string, ImageShown>();
+  for (const m of photos)
+    if (m.kind === "image" && !firstPhoto.has(m.ownerId))
+      firstPhoto.set(m.ownerId, { id: m.id, alt: m.alt, width: m.width, height: m.height, widths: m.widths });
   const { timeZone } = c.municipality;
+  const locale = await pageLocale(args.context, args.request);
   const votingPhase = c.phases.find((p) => p.kind === "voting");
   return json({
+    pageStrings: await pageStringsFor(args.context, args.request, [
+      "myballot.voted",
+      "myballot.basketDiffers",
+      "myballot.receipt",
+      "myballot.confirm",
+      "myballot.gauge",
+      "myballot.card",
+      "myballot.filter",
+      "myballot.order",
+    ]),
     slug: c.municipality.slug,
     currency: c.municipality.currency,
     round: { slug: c.round.slug, title: c.round.title },
@@ -186,10 +200,8 @@ export async function loader(args: LoaderFunctionArgs) {
     proposals: ordered.map((p) => ({
       id: p.id,
       title: p.title,
-      summary: {
-        en: summaryOf(p.body.en ?? ""),
-        fa: summaryOf(p.body.fa ?? ""),
-      },
+      // In the page's language only (the other would double the cards' weight, ADR 0011).
+      summary: { [locale]: summaryOf(pickText(p.body, locale)) } as LocalizedText,
       cost: p.cost,
       district: p.districtId ? (districtName.get(p.districtId) ?? null) : null,
       districtId: p.districtId,

@@ -18,6 +18,7 @@ import { pageTitle } from "../components/page-title";
 import { eidProvider } from "../services/eid/provider.server";
 import { eidTrusted } from "../services/eid/eid-verification.server";
 import { EID_OUTCOMES, eidOutcomeMessage } from "../web/eid.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("verification.title"));
 
@@ -40,6 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const eidCode = new URL(request.url).searchParams.get("eid");
   const eidOutcome = eidCode && EID_OUTCOMES.has(eidCode) ? eidOutcomeMessage(eidCode, locale) : null;
   return json({
+    pageStrings: await pageStringsFor(context, request, ["eid.verify"]),
     eid,
     eidOutcome,
     next,

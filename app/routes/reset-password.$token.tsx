@@ -11,6 +11,7 @@ import { observer } from "../services/scope";
 import { readForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("reset.title"));
 
@@ -19,9 +20,10 @@ const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"
 /** The reset link of a mail (ADR 0025): a form while the link is usable, else a page saying why not (404). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const usable = await resetTokenUsable(context.db, { actor: observer }, { token: params.token ?? "" });
-  if (usable) return json({ usable }, { headers: NO_STORE });
+  const pageStrings = await pageStringsFor(context, request, ["forgot.title", "reset."]);
+  if (usable) return json({ usable, pageStrings }, { headers: NO_STORE });
   const message = translator(requestLocale(request))("reset.invalid");
-  return json({ usable, message }, { status: 404, headers: NO_STORE });
+  return json({ usable, message, pageStrings }, { status: 404, headers: NO_STORE });
 }
 
 const schema = z.object({ password: z.string().min(MIN_PASSWORD_LENGTH).max(1000) });

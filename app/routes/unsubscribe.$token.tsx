@@ -8,16 +8,22 @@ import { observer } from "../services/scope";
 import { translator } from "../domain/i18n";
 import { isOneClickUnsubscribe, readForm } from "../web/csrf.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("unsubscribe.title"));
 
 /** The unsubscribe link of a mail (ADR 0025): signed, works without logging in; asks before acting. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const target = readUnsubscribeToken(params.token ?? "");
   const headers = { "Cache-Control": "no-store" };
-  if (target) return json({ topic: target.topic }, { headers });
+  const pageStrings = await pageStringsFor(context, request, [
+    "notifications.title",
+    "notifications.topic",
+    "unsubscribe.",
+  ]);
+  if (target) return json({ topic: target.topic, pageStrings }, { headers });
   const message = translator(requestLocale(request))("unsubscribe.invalid");
-  return json({ topic: null, message }, { status: 404, headers });
+  return json({ topic: null, message, pageStrings }, { status: 404, headers });
 }
 
 /**

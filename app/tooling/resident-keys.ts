@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { isPageString } from "../domain/i18n/page-strings";
 
 /**
  * A module whose strings are only ever translated on the server: server modules (`*.server.ts`,
@@ -40,20 +41,28 @@ function sources(dir: string): string[] {
   });
 }
 
+/** The keys a source writes literally, and the prefixes it completes at run time (`phase.${kind}`). */
+export function keysWritten(text: string, literals: Set<string>, prefixes: Set<string>): void {
+  for (const m of text.matchAll(/["'`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)["'`]/g)) literals.add(m[1]);
+  for (const m of text.matchAll(/`([a-zA-Z][\w.-]*\.)\$\{/g)) prefixes.add(m[1]);
+}
+
 export function residentKeys(appDir: string, keys: readonly string[]): Set<string> {
   const literals = new Set<string>();
   const prefixes = new Set<string>();
   for (const file of sources(appDir)) {
     if (isDashboardRoute(file) || isServerOnlySource(file)) continue;
-    const text = fs.readFileSync(file, "utf8");
-    for (const m of text.matchAll(/["'`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)["'`]/g)) literals.add(m[1]);
-    for (const m of text.matchAll(/`([a-zA-Z][\w.-]*\.)\$\{/g)) prefixes.add(m[1]);
+    keysWritten(fs.readFileSync(file, "utf8"), literals, prefixes);
   }
   // A plural form (`<key>.one`, `<key>.other`…) is asked for by its base key (ADR 0029).
   const base = (k: string) => k.replace(/\.(zero|one|two|few|many|other)$/, "");
   // The formatting functions' own strings (app/domain/i18n, not scanned) serve every page.
   prefixes.add("format.");
+  // A page's own strings come with its data (page-strings.ts), not in the dictionary.
   return new Set(
-    keys.filter((k) => literals.has(k) || literals.has(base(k)) || [...prefixes].some((p) => k.startsWith(p))),
+    keys.filter(
+      (k) =>
+        !isPageString(k) && (literals.has(k) || literals.has(base(k)) || [...prefixes].some((p) => k.startsWith(p))),
+    ),
   );
 }

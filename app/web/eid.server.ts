@@ -44,7 +44,14 @@ export const EID_OUTCOMES = new Set(["done", ...Object.keys(eidVerificationMessa
 export async function signInFromEid(
   context: AppLoadContext,
   request: Request,
-  input: { userId: string; next: string; municipalityId: string | null; claims: ProviderClaims | null; idToken: string; issuer: string },
+  input: {
+    userId: string;
+    next: string;
+    municipalityId: string | null;
+    claims: ProviderClaims | null;
+    idToken: string;
+    issuer: string;
+  },
 ): Promise<Response> {
   const { db } = context;
   let next = input.next;

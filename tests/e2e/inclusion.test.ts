@@ -137,6 +137,14 @@ const audits: Audit[] = [
   { route: "forgot-password.tsx", role: "visitor", path: () => "/forgot-password" },
   { route: "reset-password.$token.tsx", role: "visitor", path: () => "/reset-password/no-such-token", status: 404 },
   { route: "confirm.$token.tsx", role: "visitor", path: () => "/confirm/no-such-token", status: 404 },
+  // Without a provider answering, the e-ID pages show their refusal (the full journey is in eid.test.ts).
+  {
+    route: "auth.eid_.callback.tsx",
+    role: "visitor",
+    path: () => "/auth/eid/callback?shora_error=cancelled",
+    status: 400,
+  },
+  { route: "auth.eid_.link.tsx", role: "visitor", path: () => "/auth/eid/link", status: 400 },
   { route: "unsubscribe.$token.tsx", role: "visitor", path: () => "/unsubscribe/no-such-token", status: 404 },
   { route: "m.$slug.log.tsx", role: "visitor", path: () => "/m/demo/log" },
   { route: "m.$slug.open-data.tsx", role: "visitor", path: () => "/m/demo/open-data" },
@@ -281,8 +289,8 @@ const audits: Audit[] = [
       {
         name: "errors",
         act: async (s) => {
-          await s.page.getByLabel(s.t("map.point.lat")).fill("95");
-          await s.page.getByLabel(s.t("map.point.lon")).fill("51.35");
+          await s.page.getByLabel(s.t("map.point.lat"), { exact: true }).fill("95");
+          await s.page.getByLabel(s.t("map.point.lon"), { exact: true }).fill("51.35");
           await submit(s, s.t("map.point.save"));
           await errorsShown(s);
         },
@@ -408,7 +416,10 @@ const audits: Audit[] = [
           await s.page
             .locator("#field-file-districts")
             .setInputFiles(path.resolve(import.meta.dirname, "../fixtures/geo/bowtie.geojson"));
-          await s.page.getByRole("button", { name: s.t("map.admin.upload"), exact: true }).first().click();
+          await s.page
+            .getByRole("button", { name: s.t("map.admin.upload"), exact: true })
+            .first()
+            .click();
           await errorsShown(s);
         },
       },
@@ -653,6 +664,8 @@ const screenshotNames = [...new Set(audits.flatMap((a) => (a.screenshot ? [a.scr
 const weighed = [...new Set(audits.flatMap((a) => (a.weigh ? [a.weigh] : [])))];
 /** Compressed bytes per weighed page and language. */
 const weights = new Map<string, Partial<Record<Locale, number>>>();
+/** Proposal and report photos a weighed page loaded (lazily, so those in view), weighed apart (ADR 0011). */
+const photoWeights = new Map<string, Partial<Record<Locale, number>>>();
 
 /** Staff open a round for proposals from yesterday on, with one envelope, as in the staff pages. */
 async function openIdeasRound() {
@@ -700,9 +713,14 @@ describe("inclusion audit", () => {
       [
         "account",
         "file a report",
+        "help",
+        "help guide",
         "home",
+        "map",
+        "municipality help",
         "municipality",
         "participation",
+        "point",
         "proposal",
         "propose",
         "receipt",
@@ -743,6 +761,7 @@ describe("inclusion audit", () => {
         // compressed size as the browser received it.
         let bytes = 0;
         let chartBytes = 0;
+        let photoBytes = 0;
         if (role === "resident") {
           const cdp = await context.newCDPSession(page);
           await cdp.send("Network.enable");
@@ -752,8 +771,10 @@ describe("inclusion audit", () => {
             urls.set(e.requestId, e.request.url);
           });
           cdp.on("Network.loadingFinished", (e: { requestId: string; encodedDataLength: number }) => {
-            const file = (urls.get(e.requestId) ?? "").split("/").pop() ?? "";
+            const url = urls.get(e.requestId) ?? "";
+            const file = url.split("/").pop() ?? "";
             if (chartFiles.includes(file)) chartBytes += e.encodedDataLength;
+            else if (/\/m\/[^/]+\/media\//.test(new URL(url, base).pathname)) photoBytes += e.encodedDataLength;
             else bytes += e.encodedDataLength;
           });
         }
@@ -765,13 +786,17 @@ describe("inclusion audit", () => {
           if (audit.weigh) await page.waitForLoadState("networkidle");
           bytes = 0;
           chartBytes = 0;
+          photoBytes = 0;
           // A weighed or photographed page with everything it loads (charts); the others as soon as they are there.
           const response = await page.goto(`${base}${where}`, {
             waitUntil: audit.weigh || audit.screenshot ? "networkidle" : "load",
           });
           expect(response?.status(), `${label}: ${where}`).toBe(audit.status ?? 200);
           expect(await page.locator("html").getAttribute("lang"), label).toBe(locale);
-          if (audit.weigh) weights.set(audit.weigh, { ...weights.get(audit.weigh), [locale]: bytes });
+          if (audit.weigh) {
+            weights.set(audit.weigh, { ...weights.get(audit.weigh), [locale]: bytes });
+            photoWeights.set(audit.weigh, { ...photoWeights.get(audit.weigh), [locale]: photoBytes });
+          }
           if (audit.weigh === "results") {
             chartWeights[locale] = chartBytes;
             // Fetched after hydration, never announced by the page (no preload of chart.js in its HTML).
@@ -809,10 +834,11 @@ describe("inclusion audit", () => {
     console.log(
       [
         "Compressed transfer of resident pages (logged in, empty cache), KB:",
-        `${"page".padEnd(14)}${"en".padStart(8)}${"fa".padStart(8)}`,
+        `${"page".padEnd(18)}${"en".padStart(8)}${"fa".padStart(8)}${"photos en".padStart(11)}${"fa".padStart(8)}`,
         ...weighed.map(
           (name) =>
-            `${name.padEnd(14)}${kb(weights.get(name)?.en).padStart(8)}${kb(weights.get(name)?.fa).padStart(8)}`,
+            `${name.padEnd(18)}${kb(weights.get(name)?.en).padStart(8)}${kb(weights.get(name)?.fa).padStart(8)}` +
+            `${kb(photoWeights.get(name)?.en).padStart(11)}${kb(photoWeights.get(name)?.fa).padStart(8)}`,
         ),
         `${"+ chart.js on results, after hydration".padEnd(14)}${kb(chartWeights.en).padStart(8)}${kb(chartWeights.fa).padStart(8)}`,
       ].join("\n"),
@@ -825,6 +851,7 @@ describe("inclusion audit", () => {
         const bytes = weights.get(name)?.[locale];
         expect(bytes, `${name} (${locale}) weighed`).toBeGreaterThan(10 * 1024);
         expect(bytes, `${name} (${locale})`).toBeLessThan(100 * 1024);
+        expect(photoWeights.get(name)?.[locale] ?? 0, `${name} (${locale}) photos`).toBeLessThan(40 * 1024);
       }
     const expected = screenshotNames.flatMap((n) =>
       ["en", "fa"].flatMap((l) => [390, 1280].map((w) => `${n}-${l}-${w}.png`)),

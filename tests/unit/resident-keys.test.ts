@@ -59,6 +59,7 @@ describe("the strings pages download", () => {
     expect(keys.has("vote.error.invalid_ballot")).toBe(false);
     expect(keys.has("mail.verification.subject")).toBe(false);
     expect(keys.size).toBeLessThan(Object.keys(en).length);
-    expect(keys.size).toBeGreaterThan(Object.keys(en).length / 3);
+    // Not an empty selection (pages' own strings, page-strings.ts, are left out too).
+    expect(keys.size).toBeGreaterThan(Object.keys(en).length / 5);
   });
 });

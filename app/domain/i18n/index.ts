@@ -34,6 +34,22 @@ function pluralRules(locale: Locale): Intl.PluralRules {
 /** A text given per language (database columns of user-facing texts). */
 export type LocalizedText = { en?: string; fa?: string };
 
+/** Every string of a language as loaded here (on the server: all of them). */
+export function translatorDictionary(locale: Locale): Record<string, string> {
+  return (dictionaries[locale] ?? {}) as Record<string, string>;
+}
+
+/**
+ * Adds a page's own strings (ADR 0011) to the language's dictionary in the browser, before the page
+ * renders with them. On the server every string is already there.
+ */
+export function addPageStrings(locale: Locale, strings: Record<string, string> | undefined): void {
+  if (!strings || typeof document === "undefined") return;
+  const dictionary = dictionaries[locale] as Record<string, string> | undefined;
+  if (dictionary) Object.assign(dictionary, strings);
+  else dictionaries[locale] = { ...strings } as (typeof dictionaries)[Locale];
+}
+
 /** Logged when a page asks for a string its language has not loaded (see dictionaries.browser.ts). */
 export const MISSING_STRING = "Shora: missing UI string";
 

@@ -62,14 +62,23 @@ const CATEGORIES = [
 const TEXTS: Record<string, { en: string; fa: string }[]> = {
   lights: [
     { en: "The lamp at the corner of our lane has been out for a week.", fa: "چراغ سر کوچهٔ ما یک هفته است خاموش است." },
-    { en: "Two street lights flicker all night by the bus stop.", fa: "دو چراغ کنار ایستگاه اتوبوس تمام شب چشمک می‌زنند." },
+    {
+      en: "Two street lights flicker all night by the bus stop.",
+      fa: "دو چراغ کنار ایستگاه اتوبوس تمام شب چشمک می‌زنند.",
+    },
   ],
   streets: [
     { en: "A deep pothole in front of the school fills with water.", fa: "چالهٔ عمیقی جلوی مدرسه پر از آب می‌شود." },
-    { en: "Builders' rubble blocks the pavement; prams go on the road.", fa: "نخالهٔ ساختمانی پیاده‌رو را بسته و کالسکه‌ها از خیابان می‌روند." },
+    {
+      en: "Builders' rubble blocks the pavement; prams go on the road.",
+      fa: "نخالهٔ ساختمانی پیاده‌رو را بسته و کالسکه‌ها از خیابان می‌روند.",
+    },
   ],
   projects: [
-    { en: "Work on this project stopped a month ago and the site is open.", fa: "کار این طرح یک ماه است متوقف شده و کارگاه باز مانده است." },
+    {
+      en: "Work on this project stopped a month ago and the site is open.",
+      fa: "کار این طرح یک ماه است متوقف شده و کارگاه باز مانده است.",
+    },
     { en: "The new benches are already loose.", fa: "نیمکت‌های تازه همین حالا لق شده‌اند." },
   ],
   platform: [

@@ -10,7 +10,8 @@ import { createKeyOnce, destroyKey, readKey } from "../../../db/keystore";
 import { districts, eidSettings } from "../../../db/schema";
 import { RefusedError } from "../errors.server";
 
-export const censusCredentialName = (municipalityId: string) => `municipality-${municipalityId}.census-service-credential`;
+export const censusCredentialName = (municipalityId: string) =>
+  `municipality-${municipalityId}.census-service-credential`;
 
 /** Replaces (or, with null, removes) the census service's credential in the key store. */
 export function storeCensusCredential(municipalityId: string, credential: string | null) {

@@ -174,7 +174,9 @@ export async function completeEidLogin(
     if (existing) {
       if (existing.deletedAt) throw new EidRefused("account_closed", null, {}, 403);
       if (claims.emailVerified && existing.confirmedAt) {
-        await tx.insert(externalIdentities).values({ issuer: claims.issuer, subject: claims.subject, userId: existing.id });
+        await tx
+          .insert(externalIdentities)
+          .values({ issuer: claims.issuer, subject: claims.subject, userId: existing.id });
         return signedIn(existing.id, false);
       }
       // The address is not confirmed on both sides: the account's password decides.
@@ -189,7 +191,8 @@ export async function completeEidLogin(
       return { kind: "link" as const, next: row.next };
     }
     const userId = randomUUID();
-    const name = claims.name && claims.name.length <= 120 && nameIsPlain(claims.name) ? claims.name : email.split("@")[0];
+    const name =
+      claims.name && claims.name.length <= 120 && nameIsPlain(claims.name) ? claims.name : email.split("@")[0];
     await tx.insert(users).values({
       id: userId,
       email,
@@ -245,7 +248,12 @@ export async function linkEidAccount(
       .values({ issuer: pending.issuer, subject: pending.linkSubject!, userId: pending.linkUserId! })
       .onConflictDoNothing();
   });
-  return { userId: pending.linkUserId!, next: pending.next, issuer: pending.issuer, idToken: pending.linkIdToken ?? "" };
+  return {
+    userId: pending.linkUserId!,
+    next: pending.next,
+    issuer: pending.issuer,
+    idToken: pending.linkIdToken ?? "",
+  };
 }
 
 /** Keeps a session's ID token for the provider's logout (`id_token_hint`). */

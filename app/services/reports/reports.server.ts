@@ -543,18 +543,16 @@ export async function changeReport(db: Db, scope: Scope, input: { number: number
         })
         .where(eq(reports.id, report.id));
       const body = change.status === "closed" ? (change.resolution?.trim() ?? null) : change.note?.trim() || null;
-      await tx
-        .insert(reportEvents)
-        .values({
-          id: eventId,
-          reportId: report.id,
-          kind: "status",
-          status: change.status,
-          body,
-          public: true,
-          authorId,
-          createdAt: now,
-        });
+      await tx.insert(reportEvents).values({
+        id: eventId,
+        reportId: report.id,
+        kind: "status",
+        status: change.status,
+        body,
+        public: true,
+        authorId,
+        createdAt: now,
+      });
       await recordAction(tx, {
         ...(await actionBy(tx, scope)),
         action: "report.status",
@@ -569,17 +567,15 @@ export async function changeReport(db: Db, scope: Scope, input: { number: number
         duplicateOf: change.status === "duplicate" ? change.duplicateOf : null,
       };
     } else if (change.intent === "reply") {
-      await tx
-        .insert(reportEvents)
-        .values({
-          id: eventId,
-          reportId: report.id,
-          kind: "reply",
-          body: change.body,
-          public: change.public,
-          authorId,
-          createdAt: now,
-        });
+      await tx.insert(reportEvents).values({
+        id: eventId,
+        reportId: report.id,
+        kind: "reply",
+        body: change.body,
+        public: change.public,
+        authorId,
+        createdAt: now,
+      });
       await tx
         .update(reports)
         .set({ updatedAt: now, ...(change.public && !report.firstResponseAt ? { firstResponseAt: now } : {}) })
@@ -602,17 +598,15 @@ export async function changeReport(db: Db, scope: Scope, input: { number: number
         if (!member) throw refuse("report_assignee_unknown", "assignee");
       }
       await tx.update(reports).set({ assignedTo: change.assignee, updatedAt: now }).where(eq(reports.id, report.id));
-      await tx
-        .insert(reportEvents)
-        .values({
-          id: eventId,
-          reportId: report.id,
-          kind: "assign",
-          body: null,
-          public: false,
-          authorId,
-          createdAt: now,
-        });
+      await tx.insert(reportEvents).values({
+        id: eventId,
+        reportId: report.id,
+        kind: "assign",
+        body: null,
+        public: false,
+        authorId,
+        createdAt: now,
+      });
       await recordAction(tx, {
         ...(await actionBy(tx, scope)),
         action: "report.assign",

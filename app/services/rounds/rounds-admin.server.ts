@@ -128,17 +128,15 @@ export async function createRound(db: Db, scope: Scope, input: RoundInput) {
       title: input.title,
       description: input.description,
     });
-    await tx
-      .insert(phases)
-      .values(
-        input.phases.map((p) => ({
-          id: randomUUID(),
-          roundId: id,
-          kind: p.kind,
-          startsOn: p.startsOn,
-          endsOn: p.endsOn,
-        })),
-      );
+    await tx.insert(phases).values(
+      input.phases.map((p) => ({
+        id: randomUUID(),
+        roundId: id,
+        kind: p.kind,
+        startsOn: p.startsOn,
+        endsOn: p.endsOn,
+      })),
+    );
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "round.create",

@@ -34,7 +34,8 @@ export const implementationFa: Record<keyof typeof implementationEn, string> = {
   "implementation.posted.other": "گزارش منتشر شد؛ {count} مشترک آگاه می‌شوند.",
   "implementation.chartCaption": "پول هزینه‌شده و اعتبار هر طرح تأمین‌شده ({currency})",
   "implementation.outbox.title": "پیام‌ها",
-  "implementation.outbox.intro": "پیام‌هایی که این شهرداری می‌فرستد (ایمیل و پیامک): در صف، فرستاده یا ناموفق با دلیل آن.",
+  "implementation.outbox.intro":
+    "پیام‌هایی که این شهرداری می‌فرستد (ایمیل و پیامک): در صف، فرستاده یا ناموفق با دلیل آن.",
   "implementation.outbox.empty": "هنوز پیامی نیست.",
   "implementation.outbox.to": "گیرنده",
   "implementation.outbox.kind": "نوع",

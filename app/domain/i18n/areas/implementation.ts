@@ -33,7 +33,8 @@ export const implementationEn = {
   "implementation.posted.other": "Update posted; {count} subscribers will be told.",
   "implementation.chartCaption": "Money spent and allocated per funded proposal ({currency})",
   "implementation.outbox.title": "Messages",
-  "implementation.outbox.intro": "Messages this municipality sends (e-mail and SMS): queued, sent, or failed with the reason.",
+  "implementation.outbox.intro":
+    "Messages this municipality sends (e-mail and SMS): queued, sent, or failed with the reason.",
   "implementation.outbox.empty": "No messages yet.",
   "implementation.outbox.to": "To",
   "implementation.outbox.kind": "Kind",

@@ -12,7 +12,7 @@ export const mapsFa: Record<keyof typeof mapsEn, string> = {
   "map.noneOnMap": "هیچ‌یک از طرح‌های نمایش‌داده هنوز جایی روی نقشه ندارد.",
   "map.unplaced.one": "{count} طرح فهرست جایی روی نقشه ندارد.",
   "map.unplaced.other": "{count} طرح فهرست جایی روی نقشه ندارند.",
-  "map.pageLink": "دیدن نقشه در صفحهٔ جداگانه",
+  "map.pageLink": "دیدن این طرح‌ها روی نقشه",
   "map.noMap": "شهرداری هنوز مرز منطقه‌هایش را نکشیده است و هیچ طرحی جایی ندارد.",
   "map.admin.title": "نقشه: منطقه‌ها و نشانی‌ها",
   "map.admin.link": "نقشه: منطقه‌ها و نشانی‌ها",

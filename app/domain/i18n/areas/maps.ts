@@ -10,7 +10,7 @@ export const mapsEn = {
   "map.noneOnMap": "None of the proposals shown has a place on the map yet.",
   "map.unplaced.one": "{count} proposal shown in the list has no place on the map.",
   "map.unplaced.other": "{count} proposals shown in the list have no place on the map.",
-  "map.pageLink": "Open the map on its own page",
+  "map.pageLink": "See these proposals on a map",
   "map.noMap": "This municipality has not drawn its districts yet, and no proposal has a place.",
   "map.admin.title": "Map: districts and addresses",
   "map.admin.link": "Map: districts and addresses",
