@@ -66,7 +66,10 @@ describe("address confirmation", () => {
     for (let i = 0; i < 2; i += 1) {
       const opened = await call(confirmPage.loader, visitor, visitor.get("/"), { token: tokenOf(link) });
       expect(opened.status).toBe(200);
-      expect(await opened.json()).toEqual({ pending: true, message: null });
+      const asked = await opened.json();
+      expect(asked).toMatchObject({ pending: true, message: null });
+      // The page's own strings come with it (ADR 0011).
+      expect(Object.keys(asked.pageStrings)).toContain("confirm.submit");
     }
     expect((await userByEmail(email)).emailConfirmedAt).toBeNull();
     const confirmed = await call(confirmPage.action, visitor, visitor.post("/", {}), { token: tokenOf(link) });
@@ -183,7 +186,9 @@ describe("unsubscribe", () => {
     const token = tokenOf(url);
     const visitor = new TestBrowser(database.db);
     const page = await call(unsubscribePage.loader, visitor, visitor.get("/"), { token });
-    expect(await page.json()).toEqual({ topic: "replies" });
+    const asked = await page.json();
+    expect(asked).toMatchObject({ topic: "replies" });
+    expect(Object.keys(asked.pageStrings)).toContain("unsubscribe.submit");
     expect(await database.db.select().from(notificationOptOuts).where(eq(notificationOptOuts.userId, user.id))).toEqual(
       [],
     );
