@@ -26,10 +26,11 @@ import { seedDemo } from "../../app/services/demo/demo.server";
 import { findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { findRound } from "../../app/services/rounds/rounds-admin.server";
 import { TestBrowser, call } from "../support/requests";
-import { testDatabase } from "../support/db";
+import { privateDatabase } from "../support/db";
 import { observer, scopeOf } from "../../app/services/scope";
 
 let database: Database;
+let drop: () => Promise<void>;
 
 /**
  * A resident's proposal title that a spreadsheet would run as a formula, in both languages (the Persian
@@ -38,7 +39,8 @@ let database: Database;
 const FORMULA = { en: '=HYPERLINK("http://x","y")', fa: "@جمع(۱+۱);=1+1" };
 
 beforeAll(async () => {
-  database = await testDatabase();
+  // The demo has one slug: on PostgreSQL its own database, so no other file's demo (and key store) is met.
+  ({ database, drop } = await privateDatabase());
   // The demo's past round went through the real pipeline: weighted ballots online and on paper,
   // revotes, the tally, publication (final checkpoint, secret destroyed).
   await seedDemo(database.db, { now: new Date() });
@@ -50,7 +52,7 @@ beforeAll(async () => {
     .returning({ id: proposals.id });
   expect(renamed).toHaveLength(1);
 });
-afterAll(() => database.close());
+afterAll(() => drop?.());
 
 const demo = async () => {
   const municipality = await findMunicipality(database.db, "demo");

@@ -13,19 +13,21 @@ import { findMunicipality } from "../../app/services/tenancy/municipality.server
 import * as figuresJson from "../../app/routes/m.$slug.reports.figures[.json]";
 import * as projectRoute from "../../app/routes/m.$slug.rounds.$round.implementation.$proposal";
 import { TestBrowser, call } from "../support/requests";
-import { testDatabase } from "../support/db";
+import { privateDatabase } from "../support/db";
 
 let database: Database;
+let drop: () => Promise<void>;
 let municipalityId: string;
 
 beforeAll(async () => {
-  database = await testDatabase();
+  // The demo has one slug: on PostgreSQL its own database, so no other file's demo (and key store) is met.
+  ({ database, drop } = await privateDatabase());
   await seedDemo(database.db, { now: new Date() });
   const municipality = await findMunicipality(database.db, "demo");
   if (!municipality) throw new Error("no demo municipality");
   municipalityId = municipality.id;
 }, 120_000);
-afterAll(() => database.close());
+afterAll(() => drop?.());
 
 describe("the demo report desk", () => {
   it("gives the public figures several months of received and answered reports", async () => {

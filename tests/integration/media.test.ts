@@ -23,7 +23,7 @@ import { proposals } from "../../db/schema";
 import { signV4 } from "../../app/domain/media/sigv4";
 import { RefusedError } from "../../app/services/errors.server";
 import { type MediaUpload, attachMedia, prepareMedia, storeMedia } from "../../app/services/media/media.server";
-import { testDatabase } from "../support/db";
+import { privateDatabase } from "../support/db";
 import {
   type Member,
   type Town,
@@ -49,6 +49,7 @@ import {
 } from "../support/media";
 
 let database: Database;
+let drop: () => Promise<void>;
 let town: Town;
 let staff: Member;
 let accepted: string;
@@ -58,7 +59,8 @@ let roundSlug: string;
 let envelopeSlug: string;
 
 beforeAll(async () => {
-  database = await testDatabase();
+  // The demo has one slug: on PostgreSQL its own database, so no other file's demo (and key store) is met.
+  ({ database, drop } = await privateDatabase());
   town = await makeMunicipality(database.db);
   staff = await makeMember(database.db, { by: town.admin, email: `staff@${town.municipality.slug}.example` });
   author = await makeUser(database.db, { email: `author@${town.municipality.slug}.example` });
@@ -76,7 +78,7 @@ beforeAll(async () => {
     author,
   });
 });
-afterAll(() => database.close());
+afterAll(() => drop?.());
 
 const upload = (bytes: Uint8Array, over: Partial<MediaUpload> = {}): MediaUpload => ({
   field: "image1",

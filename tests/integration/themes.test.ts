@@ -26,7 +26,7 @@ import {
   verifyVoter,
 } from "../support/factories";
 import { TestBrowser, call } from "../support/requests";
-import { testDatabase, unique } from "../support/db";
+import { privateDatabase, unique } from "../support/db";
 import { matchesFilter } from "../../app/domain/ballots/basket";
 import { roundBundle } from "../../app/services/tally/bundle.server";
 import { observer, scopeOf } from "../../app/services/scope";
@@ -34,6 +34,7 @@ import { seedDemo } from "../../app/services/demo/demo.server";
 import { findMunicipality } from "../../app/services/tenancy/municipality.server";
 
 let database: Database;
+let drop: () => Promise<void>;
 let admin: Member;
 let round: Round;
 let slug: string;
@@ -44,7 +45,8 @@ const p: string[] = [];
 const themes = new Map<string, string>();
 
 beforeAll(async () => {
-  database = await testDatabase();
+  // The demo has one slug: on PostgreSQL its own database, so no other file's demo (and key store) is met.
+  ({ database, drop } = await privateDatabase());
   const { db } = database;
   slug = unique("themes");
   const town = await makeMunicipality(db, {
@@ -95,7 +97,7 @@ beforeAll(async () => {
   await verifyVoter(db, { municipality: town.municipality, user: voter, person: people[0] });
 });
 
-afterAll(() => database?.close());
+afterAll(() => drop?.());
 
 async function ballotPage(query = "") {
   const browser = await signIn(database.db, voter);
