@@ -1,15 +1,11 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { isolated } from "../domain/accounts/names";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field } from "../components/forms";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { SelectField } from "../components/rounds";
 import { formatDay, formatMoney, pickText } from "../domain/i18n";
 import { commentCounts } from "../services/proposals/comments.server";
 import { surveyQuestionsOf } from "../services/participation/surveys.server";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
-import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { ownProposals, publicRound } from "../services/rounds/rounds.server";
 import { pageTitle } from "../components/page-title";
 import { observer, scopeOf, userActor } from "../services/scope";
@@ -17,6 +13,7 @@ import { districtsOf } from "../services/tenancy/municipality.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
 import { myStandingIn } from "../services/ballots/my-ballots.server";
 import { MyStanding } from "../components/my-standing";
+import { ProposalFilters } from "../components/proposal-filters";
 import { ProposalList, SortField } from "../components/proposal-list";
 import { roundProposalList } from "../services/proposals/supports.server";
 import { pageStringsFor } from "../web/page-strings.server";
@@ -218,41 +215,9 @@ export default function RoundPage() {
       {data.round.kind === "budgeting" ? (
         <>
           <h2>{t("round.envelopes")}</h2>
-          <Form method="get" className="filters" role="search" aria-label={t("rounds.filter.title")}>
-            <SelectField
-              name="envelope"
-              label={t("rounds.filter.envelope")}
-              defaultValue={data.filters.envelope ?? ""}
-              options={[
-                { value: "", label: t("rounds.filter.any") },
-                ...data.allEnvelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) })),
-              ]}
-            />
-            <SelectField
-              name="district"
-              label={t("rounds.filter.district")}
-              defaultValue={data.filters.district ?? ""}
-              options={[
-                { value: "", label: t("rounds.filter.any") },
-                ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
-              ]}
-            />
-            <SelectField
-              name="status"
-              label={t("rounds.filter.status")}
-              defaultValue={data.filters.status ?? ""}
-              options={[
-                { value: "", label: t("rounds.filter.any") },
-                ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({
-                  value: s,
-                  label: t(proposalStatusLabel[s]),
-                })),
-              ]}
-            />
-            <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
+          <ProposalFilters filters={data.filters} envelopes={data.allEnvelopes} districts={data.districts}>
             <SortField value={data.filters.sort} />
-            <button type="submit">{t("rounds.filter.apply")}</button>
-          </Form>
+          </ProposalFilters>
           <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
           {data.hasMap ? (
             <p className="map-link">

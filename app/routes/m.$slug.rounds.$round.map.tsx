@@ -1,13 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field } from "../components/forms";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { proposalStatusLabel } from "../components/labels";
 import { pageTitle } from "../components/page-title";
+import { ProposalFilters } from "../components/proposal-filters";
 import { ProposalMap } from "../components/proposal-map";
-import { SelectField } from "../components/rounds";
 import { pickText } from "../domain/i18n";
-import { PUBLIC_PROPOSAL_STATUSES } from "../domain/rounds/statuses";
 import { publicRound } from "../services/rounds/rounds.server";
 import { observer, scopeOf } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
@@ -31,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   const scope = scopeOf(municipality, observer);
   const found = await publicRound(context.db, scope, { slug: params.round ?? "", filters });
-  if (!found || found.round.kind !== "budgeting") throw notFound("round");
+  if (found?.round.kind !== "budgeting") throw notFound("round");
   const districtRows = await districtsOf(context.db, scope);
   return json({
     pageStrings: await pageStringsFor(context, request, [
@@ -66,37 +63,7 @@ export default function RoundMapPage() {
       <h1>
         {t("map.title")}: {pickText(data.round.title, locale)}
       </h1>
-      <Form method="get" className="filters" role="search" aria-label={t("rounds.filter.title")}>
-        <SelectField
-          name="envelope"
-          label={t("rounds.filter.envelope")}
-          defaultValue={data.filters.envelope ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...data.envelopes.map((e) => ({ value: e.slug, label: pickText(e.name, locale) })),
-          ]}
-        />
-        <SelectField
-          name="district"
-          label={t("rounds.filter.district")}
-          defaultValue={data.filters.district ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...data.districts.map((d) => ({ value: d.id, label: pickText(d.name, locale) })),
-          ]}
-        />
-        <SelectField
-          name="status"
-          label={t("rounds.filter.status")}
-          defaultValue={data.filters.status ?? ""}
-          options={[
-            { value: "", label: t("rounds.filter.any") },
-            ...PUBLIC_PROPOSAL_STATUSES.map((s) => ({ value: s, label: t(proposalStatusLabel[s]) })),
-          ]}
-        />
-        <Field name="q" type="search" label={t("rounds.filter.search")} defaultValue={data.filters.q ?? ""} />
-        <button type="submit">{t("rounds.filter.apply")}</button>
-      </Form>
+      <ProposalFilters filters={data.filters} envelopes={data.envelopes} districts={data.districts} />
       <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
       {data.map ? <ProposalMap {...data.map} base={base} /> : <p>{t("map.noMap")}</p>}
     </>
