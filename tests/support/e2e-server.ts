@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { type Browser, chromium } from "playwright-core";
 import { type TestSmtp, startSmtp } from "./mail";
-import { type Locale, MISSING_STRING, direction, translator } from "../../app/domain/i18n";
+import { type Locale, MISSING_STRING, type TextKey, direction, translator } from "../../app/domain/i18n";
 import { generate } from "otplib";
 import { DEMO_TOTP_SECRET } from "../../app/services/demo/demo.server";
 
@@ -183,6 +183,16 @@ async function nextCode(key: string, secret: string): Promise<string> {
 }
 
 /**
+ * A UI string's text in English or in Persian (the whole name unless `part`), to find a control
+ * whichever language the page shows.
+ */
+export function inEitherLanguage(key: TextKey, part = false): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const either = `(?:${literal(translator("en")(key))}|${literal(translator("fa")(key))})`;
+  return new RegExp(part ? either : `^${either}$`);
+}
+
+/**
  * After the password of a log-in: the second factor as a person passes it (ADR 0026). An enrolled
  * account types a code of its authenticator; staff without one enrol (read the secret on the page,
  * confirm with a code, continue past the recovery codes). Ends on `landing` (the home page).
@@ -201,24 +211,23 @@ export async function finishLogIn(
   );
   const url = new URL(page.url());
   if (url.href === landing) return;
-  // A page still hydrating or loading its dictionary may render again in the account's language.
-  await page.waitForLoadState("networkidle");
-  const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
+  // The page may still render in the visitor's language and then in the account's (a client-side
+  // navigation has no load state to wait for), so each control is found by its name in either language.
   const key = `${baseUrl}|${email}`;
   if (url.pathname === "/login") {
     const secret = secrets.get(key) ?? (email.endsWith("@demo.shora.local") ? DEMO_TOTP_SECRET : null);
     if (!secret) throw new Error(`no authenticator known for ${email}`);
-    await page.getByLabel(t("security.code")).fill(await nextCode(key, secret));
-    await page.getByRole("button", { name: t("security.signIn.submit"), exact: true }).click();
+    await page.getByLabel(inEitherLanguage("security.code", true)).fill(await nextCode(key, secret));
+    await page.getByRole("button", { name: inEitherLanguage("security.signIn.submit") }).click();
   } else {
-    await page.getByRole("button", { name: t("security.enrol.start"), exact: true }).click();
+    await page.getByRole("button", { name: inEitherLanguage("security.enrol.start") }).click();
     const secret = await page.locator("[data-totp-secret]").getAttribute("data-totp-secret");
     if (!secret) throw new Error("the enrolment page shows no secret");
     secrets.set(key, secret);
-    await page.getByLabel(t("security.code")).fill(await nextCode(key, secret));
-    await page.getByRole("button", { name: t("security.enrol.confirm"), exact: true }).click();
+    await page.getByLabel(inEitherLanguage("security.code", true)).fill(await nextCode(key, secret));
+    await page.getByRole("button", { name: inEitherLanguage("security.enrol.confirm") }).click();
     await page.locator("[data-recovery-codes]").waitFor();
-    await page.getByRole("link", { name: t("security.continue"), exact: true }).click();
+    await page.getByRole("link", { name: inEitherLanguage("security.continue") }).click();
   }
   await page.waitForURL(landing);
 }
@@ -230,9 +239,8 @@ export async function finishLogIn(
 export async function switchLanguage(page: import("playwright-core").Page, locale: Locale) {
   // A page still hydrating or loading its dictionary may render again in the account's language.
   await page.waitForLoadState("networkidle");
-  const t = translator(((await page.locator("html").getAttribute("lang")) ?? "en") as Locale);
-  await page.getByLabel(t("locale.switch"), { exact: true }).selectOption(locale);
-  await page.getByRole("button", { name: t("locale.apply"), exact: true }).click();
+  await page.getByLabel(inEitherLanguage("locale.switch")).selectOption(locale);
+  await page.getByRole("button", { name: inEitherLanguage("locale.apply") }).click();
   await page.locator(`html[lang="${locale}"][dir="${direction(locale)}"]`).waitFor({ state: "attached" });
 }
 
