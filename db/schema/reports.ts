@@ -1,25 +1,8 @@
-import {
-  boolean,
-  customType,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-} from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { districts, municipalities } from "./tenancy";
 import type { LocalizedText } from "./tenancy";
 import { proposals } from "./rounds";
-
-/** Raw bytes (a photo), as PostgreSQL `bytea`. */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => "bytea",
-  fromDriver: (value) => (value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer)),
-});
 
 export const reportStatuses = ["open", "acknowledged", "in_progress", "closed", "duplicate"] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
@@ -124,23 +107,6 @@ export const reportEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("report_events_report_idx").on(t.reportId, t.createdAt)],
-);
-
-/** A report's photo, re-encoded without its metadata (the location only when the resident kept it). */
-export const reportPhotos = pgTable(
-  "report_photos",
-  {
-    id: text("id").primaryKey(),
-    reportId: text("report_id")
-      .notNull()
-      .references(() => reports.id, { onDelete: "cascade" }),
-    contentType: text("content_type").notNull(),
-    data: bytea("data").notNull(),
-    width: integer("width").notNull(),
-    height: integer("height").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  },
-  (t) => [index("report_photos_report_idx").on(t.reportId)],
 );
 
 /** Open311 API keys staff issue to a client; only the SHA-256 of the key is kept. */

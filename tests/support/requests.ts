@@ -114,7 +114,6 @@ export async function fingerprint(
     ["outbox", sql`municipality_id in (select id from m)`],
     ["reports", sql`municipality_id in (select id from m)`],
     ["report_events", sql`report_id in (select id from reports where municipality_id in (select id from m))`],
-    ["report_photos", sql`report_id in (select id from reports where municipality_id in (select id from m))`],
     ["open311_keys", sql`municipality_id in (select id from m)`],
     ["survey_questions", sql`round_id in (select id from r)`],
     ["survey_responses", sql`round_id in (select id from r)`],
