@@ -27,9 +27,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (number === null) throw notFound("report");
   const found = await deskReport(context.db, scopeOf(municipality, userActor(user)), { number });
   if (!found) throw notFound("report");
+  const done = new URL(request.url).searchParams.get("done");
   return json({
     slug: municipality.slug,
     timeZone: municipality.timeZone,
+    done: done !== null && Object.hasOwn(doneMessage, done) ? (done as keyof typeof doneMessage) : null,
     report: {
       number: found.report.number,
       status: found.report.status,
@@ -116,8 +118,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return refusalResponseFrom(error, t, echoValues(form), reportMessages);
   }
-  return redirect(`/m/${access.municipality.slug}/admin/reports/${number}`);
+  return redirect(`/m/${access.municipality.slug}/admin/reports/${number}?done=${intent.data.intent}`);
 }
+
+const doneMessage = {
+  status: "reports.done.status",
+  reply: "reports.done.reply",
+  assign: "reports.done.assign",
+} as const;
 
 export default function DeskReport() {
   const t = useT();
@@ -138,6 +146,11 @@ export default function DeskReport() {
         </Link>
       </p>
       <h1>{t("reports.number", { number: data.report.number })}</h1>
+      {data.done && !result ? (
+        <p className="notice" role="status">
+          {t(doneMessage[data.done])}
+        </p>
+      ) : null}
       <ErrorSummary errors={result?.errors} />
       <dl>
         <dt>{t("reports.status")}</dt>
