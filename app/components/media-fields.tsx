@@ -2,6 +2,7 @@
  * The form's file fields for photos and documents (ADR 0034), each photo with its required
  * description; what is attached now, each with a box to remove it.
  */
+import { isolated } from "../domain/accounts/names";
 import {
   DOCUMENT_FIELDS,
   IMAGE_FIELDS,
@@ -83,7 +84,7 @@ export function MediaFieldset({
               <li key={m.id}>
                 <label>
                   <input type="checkbox" name={REMOVE_MEDIA_FIELD} value={m.id} />{" "}
-                  {t("media.remove", { name: m.kind === "image" ? m.alt : m.fileName })}
+                  {t("media.remove", { name: isolated(m.kind === "image" ? m.alt : m.fileName) })}
                 </label>
               </li>
             ))}

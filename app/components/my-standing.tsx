@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { Link } from "@remix-run/react";
 import { formatDay, pickText } from "../domain/i18n";
 import type { LocalizedText } from "../domain/i18n";
@@ -43,7 +44,7 @@ export function MyStanding({ standing, base, slug }: { standing: Standing; base:
           {standing.ballots.map((b) => (
             <li key={b.envelope.slug}>
               {t("myballot.standing.voted", {
-                envelope: pickText(b.envelope.name, locale),
+                envelope: isolated(pickText(b.envelope.name, locale)),
                 date: formatDay(locale, b.day),
               })}{" "}
               <Link to={`${base}/vote/${b.envelope.slug}`}>{t("myballot.standing.see")}</Link>

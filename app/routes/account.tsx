@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { createHash } from "node:crypto";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -61,7 +62,7 @@ export default function Account() {
   return (
     <>
       <h1>{t("account.title")}</h1>
-      <p>{t("account.signedInAs", { name: user.displayName })}</p>
+      <p>{t("account.signedInAs", { name: isolated(user.displayName) })}</p>
       <p>
         <Link to="/account/participation">{t("myballot.participation.link")}</Link>
       </p>

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -53,13 +54,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { intent } = parseFormOr400(intentSchema, form);
   if (intent === "resend") {
     const sent = await resendConfirmation(context.db, scope);
-    return json({ errors: null, values: {}, notice: sent.sent ? t("confirm.sent", { email: sent.email }) : null });
+    return json({
+      errors: null,
+      values: {},
+      notice: sent.sent ? t("confirm.sent", { email: isolated(sent.email) }) : null,
+    });
   }
   if (intent === "email") {
     const result = validateForm(emailSchema, form, t, { email: "auth.email" });
     if (!result.ok) return formFailure(400, result.errors, result.values);
     await changeEmail(context.db, scope, { email: result.data.email });
-    return json({ errors: null, values: {}, notice: t("confirm.sent", { email: result.data.email }) });
+    return json({ errors: null, values: {}, notice: t("confirm.sent", { email: isolated(result.data.email) }) });
   }
   const enabled = form.getAll("topic").filter(isTopic);
   await saveNotificationChoices(context.db, scope, { userId: user.id, enabled, all: NOTIFICATION_TOPICS });

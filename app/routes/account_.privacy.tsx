@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -81,7 +82,9 @@ export default function MyData() {
       ) : (
         <ul>
           {kept.map((m) => (
-            <li key={m.slug}>{t("privacy.mine.delete.retention", { municipality: pickText(m.name, locale) })}</li>
+            <li key={m.slug}>
+              {t("privacy.mine.delete.retention", { municipality: isolated(pickText(m.name, locale)) })}
+            </li>
           ))}
         </ul>
       )}

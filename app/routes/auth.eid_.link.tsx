@@ -2,6 +2,7 @@
  * Links an e-ID to an existing account whose address the provider named but did not confirm on both
  * sides (ADR 0038): the account's password, once; then the e-ID signs the person in.
  */
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -59,7 +60,7 @@ export default function EidLink() {
   return (
     <section className="auth-page">
       <h1>{t("eid.link.title")}</h1>
-      <p>{t("eid.link.intro", { email })}</p>
+      <p>{t("eid.link.intro", { email: isolated(email) })}</p>
       <ErrorSummary errors={data?.errors} />
       <PostForm noValidate>
         <Field

@@ -111,7 +111,7 @@ export default function Moderation() {
             <Link to={`/m/${data.slug}/rounds/${c.round}/proposals/${c.proposal.id}#comment-${c.id}`}>
               <time dateTime={c.createdAt}>{formatDateTime(locale, new Date(c.createdAt), data.timeZone)}</time>
             </Link>
-            {c.reasons.length ? ` · ${t("moderation.reasons", { reasons: c.reasons.join(" / ") })}` : null}
+            {c.reasons.length ? ` · ${t("moderation.reasons", { reasons: isolated(c.reasons.join(" / ")) })}` : null}
           </p>
           <PostForm>
             <input type="hidden" name="intent" value="hide" />
@@ -140,7 +140,7 @@ export default function Moderation() {
       <ul>
         {data.hidden.map((c) => (
           <li key={c.id}>
-            <span dir="auto">{c.body}</span> — {t("comments.hidden", { reason: c.hiddenReason ?? "" })}
+            <span dir="auto">{c.body}</span> — {t("comments.hidden", { reason: isolated(c.hiddenReason ?? "") })}
             <PostForm className="inline-form">
               <input type="hidden" name="intent" value="restore" />
               <input type="hidden" name="commentId" value={c.id} />{" "}

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -282,7 +283,9 @@ export default function StaffProposals() {
             {t("rounds.proposal.review")}: {pickText(p.title, locale)} ({t(proposalStatusLabel[p.status])})
           </summary>
           <p>{pickText(p.body, locale)}</p>
-          {p.rejectionReason ? <p>{t("rounds.proposal.rejectedBecause", { reason: p.rejectionReason })}</p> : null}
+          {p.rejectionReason ? (
+            <p>{t("rounds.proposal.rejectedBecause", { reason: isolated(p.rejectionReason) })}</p>
+          ) : null}
           {p.overEnvelope && p.envelope ? (
             <p className="notice warning">
               {t("staff.overEnvelope", { amount: formatMoney(locale, p.envelope.amount, data.currency) })}

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -59,7 +60,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (values.intent === "remove") {
       const name = await nameOf(values.userId);
       await removeMember(context.db, scope, { userId: values.userId });
-      return json<Outcome>({ errors: null, values: {}, notice: t("members.removed", { name }) });
+      return json<Outcome>({ errors: null, values: {}, notice: t("members.removed", { name: isolated(name) }) });
     }
     if (values.intent === "role") {
       const changed = await changeMemberRole(context.db, scope, { userId: values.userId, role: values.role });
@@ -72,7 +73,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     }
     const { userId } = await addMember(context.db, scope, { email: values.email, role: values.role });
-    return json<Outcome>({ errors: null, values: {}, notice: t("members.added", { name: await nameOf(userId) }) });
+    return json<Outcome>({
+      errors: null,
+      values: {},
+      notice: t("members.added", { name: isolated(await nameOf(userId)) }),
+    });
   } catch (error) {
     return refusalResponseFrom(error, t, values, membershipMessages);
   }
@@ -90,7 +95,7 @@ export default function StaffMembers() {
         <Link to={`/m/${data.slug}/admin`}>{t("nav.admin")}</Link>
       </p>
       <h1>{t("members.title")}</h1>
-      <p>{t("members.intro", { municipality: pickText(data.name, locale) })}</p>
+      <p>{t("members.intro", { municipality: isolated(pickText(data.name, locale)) })}</p>
       <Notice text={result?.notice} />
       {adding ? null : <ErrorSummary errors={result?.errors} />}
       <table>
@@ -120,14 +125,14 @@ export default function StaffMembers() {
                       <input type="hidden" name="userId" value={m.userId} />
                       <input type="hidden" name="role" value={m.role === "admin" ? "staff" : "admin"} />
                       <button type="submit" className="link-button">
-                        {t(m.role === "admin" ? "members.makeStaff" : "members.makeAdmin", { name: m.displayName })}
+                        {t(m.role === "admin" ? "members.makeStaff" : "members.makeAdmin", { name: isolated(m.displayName) })}
                       </button>
                     </PostForm>{" "}
                     <PostForm className="inline-form">
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="userId" value={m.userId} />
                       <button type="submit" className="link-button">
-                        {t("members.remove", { name: m.displayName })}
+                        {t("members.remove", { name: isolated(m.displayName) })}
                       </button>
                     </PostForm>
                   </>

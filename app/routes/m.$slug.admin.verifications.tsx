@@ -215,7 +215,10 @@ export default function Verifications() {
       {found ? (
         <section>
           <h2>
-            {t("verification.staff.resident", { name: isolated(found.user.displayName), email: found.user.email })}
+            {t("verification.staff.resident", {
+              name: isolated(found.user.displayName),
+              email: isolated(found.user.email),
+            })}
           </h2>
           <h3>{t("verification.staff.history")}</h3>
           {found.history.length === 0 ? <p>{t("verification.staff.noHistory")}</p> : null}
@@ -231,7 +234,7 @@ export default function Verifications() {
                 {h.revokedAt
                   ? t("verification.staff.revokedOn", {
                       date: formatDateTime(locale, new Date(h.revokedAt), data.timeZone),
-                      reason: h.revokeReason ?? "",
+                      reason: isolated(h.revokeReason ?? ""),
                     })
                   : t("verification.staff.active")}
               </li>

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
@@ -89,10 +90,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (intent === "remove") {
       const { name } = await removeWitness(context.db, scope, { id: input.id });
-      return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.removed", { name }) });
+      return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.removed", { name: isolated(name) }) });
     }
     const { name } = await addWitness(context.db, scope, { vkey: input.vkey, url: input.url });
-    return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.added", { name }) });
+    return json<Outcome>({ errors: null, values: {}, notice: t("witnesses.added", { name: isolated(name) }) });
   } catch (error) {
     return refusalResponseFrom(error, t, values, refusals);
   }
@@ -149,7 +150,7 @@ export default function Witnesses() {
                     <input type="hidden" name="intent" value="remove" />
                     <input type="hidden" name="id" value={w.id} />
                     <button type="submit" className="link-button">
-                      {t("witnesses.remove", { name: w.name })}
+                      {t("witnesses.remove", { name: isolated(w.name) })}
                     </button>
                   </PostForm>
                 </td>

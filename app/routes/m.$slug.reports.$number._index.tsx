@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { MediaGallery } from "../components/media-gallery";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -130,7 +131,7 @@ export default function ReportPage() {
             <dt>{t("reports.project")}</dt>
             <dd>
               <Link to={`/m/${data.slug}/rounds/${report.project.round}/implementation/${report.project.id}`}>
-                {t("reports.aboutProject", { title: pickText(report.project.title, locale) })}
+                {t("reports.aboutProject", { title: isolated(pickText(report.project.title, locale)) })}
               </Link>
             </dd>
           </>

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
@@ -11,7 +12,7 @@ import { pageTitle } from "../components/page-title";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, (t, locale) => [
-    data && t("verification.mine.title", { round: pickText(data.round.title, locale) }),
+    data && t("verification.mine.title", { round: isolated(pickText(data.round.title, locale)) }),
   ]);
 
 /** Why a resident may or may not take part in a round, envelope by envelope. */
@@ -48,9 +49,11 @@ export default function MyEligibility() {
       <p>
         <Link to={`/m/${data.slug}/rounds/${data.round.slug}`}>{title}</Link>
       </p>
-      <h1>{t("verification.mine.title", { round: title })}</h1>
+      <h1>{t("verification.mine.title", { round: isolated(title) })}</h1>
       {data.verification ? (
-        <p>{t("verification.mine.you", { district: own, voterClass: data.verification.voterClass })}</p>
+        <p>
+          {t("verification.mine.you", { district: isolated(own), voterClass: isolated(data.verification.voterClass) })}
+        </p>
       ) : null}
       {data.verdict.eligible ? (
         <p data-testid="eligibility-verdict">{t("verification.mine.yes", { weight: data.verdict.weight ?? 1 })}</p>
@@ -69,13 +72,13 @@ export default function MyEligibility() {
                   </>
                 ) : r.code === "district" ? (
                   t("verification.mine.district", {
-                    district: name.get(r.districtId) ?? "",
+                    district: isolated(name.get(r.districtId) ?? ""),
                     allowed: r.allowed.map((id) => name.get(id) ?? "").join(", "),
                   })
                 ) : r.code === "age" ? (
                   t("verification.mine.age", { minAge: r.minAge, date: formatDay(locale, r.on) })
                 ) : (
-                  t("verification.mine.class", { voterClass: r.voterClass, allowed: r.allowed.join(", ") })
+                  t("verification.mine.class", { voterClass: isolated(r.voterClass), allowed: r.allowed.join(", ") })
                 )}
               </li>
             ))}
@@ -91,12 +94,16 @@ export default function MyEligibility() {
               return (
                 <li key={e.slug} data-open={e.open}>
                   {e.open
-                    ? t("verification.mine.envelopeOpen", { envelope })
+                    ? t("verification.mine.envelopeOpen", { envelope: isolated(envelope) })
                     : data.verification && e.districtId && e.districtId !== data.verification.districtId
-                      ? t("verification.mine.envelopeOther", { envelope, district: name.get(e.districtId) ?? "", own })
+                      ? t("verification.mine.envelopeOther", {
+                          envelope: isolated(envelope),
+                          district: isolated(name.get(e.districtId) ?? ""),
+                          own: isolated(own),
+                        })
                       : e.districtId === null
-                        ? t("verification.mine.envelopeAll", { envelope })
-                        : t("verification.mine.envelopeClosed", { envelope })}
+                        ? t("verification.mine.envelopeAll", { envelope: isolated(envelope) })
+                        : t("verification.mine.envelopeClosed", { envelope: isolated(envelope) })}
                 </li>
               );
             })}

@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { MediaGallery } from "../components/media-gallery";
 import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
@@ -164,7 +165,9 @@ export default function ImplementationTimeline() {
       <dl>
         <dt>{t("implementation.status")}</dt>
         <dd>{t(implementationStatusLabel[item.status])}</dd>
-        {item.cancelReason ? <dd>{t("implementation.cancelledBecause", { reason: item.cancelReason })}</dd> : null}
+        {item.cancelReason ? (
+          <dd>{t("implementation.cancelledBecause", { reason: isolated(item.cancelReason) })}</dd>
+        ) : null}
         <dt>{t("implementation.progress")}</dt>
         <dd>
           <progress className="progress" max={100} value={item.progress} aria-label={t("implementation.progress")} />{" "}
@@ -278,7 +281,7 @@ function UpdateComments({ updateId }: { updateId: string }) {
               {c.body !== null ? (
                 c.body
               ) : (
-                <em>{t("implementation.comments.hidden", { reason: c.hiddenReason ?? "" })}</em>
+                <em>{t("implementation.comments.hidden", { reason: isolated(c.hiddenReason ?? "") })}</em>
               )}
               {data.isStaff && c.body !== null ? (
                 <PostForm className="inline-form">

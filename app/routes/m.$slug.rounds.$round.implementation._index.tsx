@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
@@ -74,7 +75,9 @@ export default function ImplementationBoard() {
                   <td>
                     {t(implementationStatusLabel[i.status])}
                     {i.cancelReason ? (
-                      <div className="hint">{t("implementation.cancelledBecause", { reason: i.cancelReason })}</div>
+                      <div className="hint">
+                        {t("implementation.cancelledBecause", { reason: isolated(i.cancelReason) })}
+                      </div>
                     ) : null}
                   </td>
                   <td>

@@ -255,7 +255,7 @@ export default function ProposalPage() {
         {pickText(p.body, locale)}
       </div>
       {p.status === "rejected" && p.rejectionReason ? (
-        <p className="notice">{t("proposal.rejected", { reason: p.rejectionReason })}</p>
+        <p className="notice">{t("proposal.rejected", { reason: isolated(p.rejectionReason) })}</p>
       ) : null}
       {p.officialResponse ? (
         <aside className="official-response" aria-labelledby="official">
@@ -368,7 +368,7 @@ export default function ProposalPage() {
                 {c.deleted ? (
                   <p className="hint">{t("comments.deleted")}</p>
                 ) : c.hiddenReason !== null ? (
-                  <p className="hint">{t("comments.hidden", { reason: c.hiddenReason })}</p>
+                  <p className="hint">{t("comments.hidden", { reason: isolated(c.hiddenReason) })}</p>
                 ) : (
                   <p style={{ whiteSpace: "pre-line" }} dir="auto">
                     {c.body}
@@ -384,7 +384,7 @@ export default function ProposalPage() {
                         <TextArea
                           id={`reply-${c.id}`}
                           name="body"
-                          label={t("comments.replyLabel", { author: c.author ?? t("comments.anonymous") })}
+                          label={t("comments.replyLabel", { author: isolated(c.author ?? t("comments.anonymous")) })}
                           error={failedOn === c.id && result?.values.intent === "reply" ? errors.body : undefined}
                           required
                         />

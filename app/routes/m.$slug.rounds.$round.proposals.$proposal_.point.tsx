@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -130,7 +131,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const field = error.field ?? "lat";
       return json<Outcome>(
         {
-          errors: { [field]: t("map.error.point_other_district", { district: own ? pickText(own.name, locale) : "" }) },
+          errors: {
+            [field]: t("map.error.point_other_district", { district: isolated(own ? pickText(own.name, locale) : "") }),
+          },
           values,
         },
         { status: 400 },
@@ -170,7 +173,7 @@ export default function ProposalPoint() {
           ? t("map.point.current", {
               lat: formatNumber(locale, data.proposal.lat),
               lon: formatNumber(locale, data.proposal.lon),
-              district: data.proposal.district ? pickText(data.proposal.district, locale) : "—",
+              district: isolated(data.proposal.district ? pickText(data.proposal.district, locale) : "—"),
             })
           : t("map.point.none")}
       </p>

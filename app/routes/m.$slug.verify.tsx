@@ -1,3 +1,4 @@
+import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -126,8 +127,8 @@ export default function Verify() {
         <>
           <p data-testid="verification-status">
             {t("verification.status.verified", {
-              district: v.district ? pickText(v.district.name, locale) : "",
-              voterClass: pickText(data.classNames[v.voterClass], locale) || v.voterClass,
+              district: isolated(v.district ? pickText(v.district.name, locale) : ""),
+              voterClass: isolated(pickText(data.classNames[v.voterClass], locale) || v.voterClass),
             })}
           </p>
           <p>
@@ -168,7 +169,7 @@ export default function Verify() {
             <p>
               {t("verification.status.revoked", {
                 date: formatDateTime(locale, new Date(data.status.revoked.at), data.timeZone),
-                reason: data.status.revoked.reason,
+                reason: isolated(data.status.revoked.reason),
               })}
             </p>
           ) : null}

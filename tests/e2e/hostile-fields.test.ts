@@ -18,6 +18,7 @@
  * updates are posted through the service with a `javascript:` and a `data:` photo address, as if stored
  * before the staff form checked them (the form refuses both, below): neither may become a link.
  */
+import { isolated } from "../../app/domain/accounts/names";
 import fs from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import type { Locator, Page } from "playwright-core";
@@ -456,10 +457,10 @@ describe("hostile text in every other field is inert", () => {
         response,
         reply,
         name,
-        reader.t("comments.hidden", { reason: hidden }),
+        reader.t("comments.hidden", { reason: isolated(hidden) }),
       ]);
       expect(await reader.page.title()).toContain(pick(proposal.title));
-      await visit(reader, path(rejected), [reader.t("proposal.rejected", { reason: rejection })]);
+      await visit(reader, path(rejected), [reader.t("proposal.rejected", { reason: isolated(rejection) })]);
       await visit(reader, "/m/demo/rounds/talk-round", [pick(proposal.title)]);
       const staffer = locale === "fa" ? staffFa : staffEn;
       await visit(
@@ -468,11 +469,14 @@ describe("hostile text in every other field is inert", () => {
         [
           pick(proposal.title),
           pick(proposal.body),
-          staffer.t("rounds.proposal.rejectedBecause", { reason: rejection }),
+          staffer.t("rounds.proposal.rejectedBecause", { reason: isolated(rejection) }),
         ],
         [feasibility, response],
       );
-      await visit(staffer, "/m/demo/admin/moderation", [staffer.t("comments.hidden", { reason: hidden }), comment]);
+      await visit(staffer, "/m/demo/admin/moderation", [
+        staffer.t("comments.hidden", { reason: isolated(hidden) }),
+        comment,
+      ]);
     }
     const logged = await actionLogStrings(staffEn);
     for (const text of [response, rejection, hidden]) expect(logged, text).toContain(text);
@@ -601,8 +605,8 @@ describe("hostile text in every other field is inert", () => {
 
     for (const locale of ["en", "fa"] as const) {
       const v = await reza(locale);
-      const cancelled = v.t("implementation.cancelledBecause", { reason: cancelReason });
-      await visit(v, library, [note, kept, v.t("implementation.comments.hidden", { reason: hideReason })]);
+      const cancelled = v.t("implementation.cancelledBecause", { reason: isolated(cancelReason) });
+      await visit(v, library, [note, kept, v.t("implementation.comments.hidden", { reason: isolated(hideReason) })]);
       // The hidden comment is gone; the two refused updates were not posted (the demo's, the two stored with a
       // javascript: and a data: photo address, and this one); only the https photo address is a link.
       expect(await v.page.locator("main").textContent()).not.toContain(hiddenComment);

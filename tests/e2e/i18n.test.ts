@@ -95,3 +95,57 @@ describe("pages in the reader's language", () => {
     await page.context().close();
   });
 });
+
+/**
+ * Where `text` shows on the page without being isolated from the sentence around it: not inside a
+ * `<bdi>` or an element with `dir`, not wrapped in U+2068…U+2069, and not alone in its own box. Each
+ * offender is the text of its smallest enclosing box.
+ */
+async function unisolated(page: Page, text: string): Promise<string[]> {
+  return page.evaluate((needle) => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue ?? "";
+      if (!value.includes(needle) || value.includes(`\u2068${needle}\u2069`)) continue;
+      let box = node.parentElement;
+      let isolatedBy: Element | null = null;
+      while (box && box !== document.body) {
+        if (box.tagName === "BDI" || box.hasAttribute("dir")) isolatedBy = box;
+        const display = getComputedStyle(box).display;
+        if (isolatedBy || (display !== "inline" && display !== "contents")) break;
+        box = box.parentElement;
+      }
+      if (isolatedBy) continue;
+      if (box?.closest("script, style, template, title")) continue;
+      const whole = (box?.textContent ?? "").trim();
+      if (whole !== needle) found.push(whole.slice(0, 160));
+    }
+    return found;
+  }, text);
+}
+
+describe("a name in a sentence of the other script reads as a name", () => {
+  it("a Latin name on Persian pages is isolated wherever it is shown: account, staff, verifications, a report", async () => {
+    const resident = await pageIn("en-GB");
+    await logInInPersian(resident, "resident1@demo.shora.local");
+    await resident.goto(`${env.app.url}/account`);
+    expect(await resident.locator("main").textContent()).toContain("Reza Resident");
+    expect(await unisolated(resident, "Reza Resident"), "/account").toEqual([]);
+    await resident.context().close();
+
+    const admin = await pageIn("en-GB");
+    await logInInPersian(admin, "admin@demo.shora.local");
+    for (const [path, name] of [
+      ["/account", "Parisa Admin"],
+      ["/m/demo/admin/staff", "Sina Staff"],
+      ["/m/demo/admin/verifications?email=resident1%40demo.shora.local", "Reza Resident"],
+      ["/m/demo/admin/reports/43", "Sina Staff"],
+    ] as const) {
+      await admin.goto(`${env.app.url}${path}`);
+      expect(await admin.locator("main").textContent(), path).toContain(name);
+      expect(await unisolated(admin, name), path).toEqual([]);
+    }
+    await admin.context().close();
+  });
+});

@@ -91,7 +91,7 @@ describe("council members", () => {
       params(),
     );
     expect(added.status).toBe(200);
-    expect((await added.json()).notice).toBe(`${resident.displayName} was added.`);
+    expect((await added.json()).notice).toBe(`\u2068${resident.displayName}\u2069 was added.`);
     expect(await roleOf(resident.id)).toBe("staff");
     // The town's own staff member was added through the same service when it was set up.
     const entry = (await logged("staff.add")).find((e) => e.target === `member:${resident.id}`);
