@@ -92,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } catch (error) {
       return roundRefusalResponse(error, t, { originalSlug: original });
     }
-    return json<Outcome>({ errors: null, values: {}, editing: "" });
+    return json<Outcome>({ errors: null, values: {}, editing: "", notice: t("rounds.envelope.deleted") });
   }
   if (choice.ok && choice.data.intent === "theme-delete") {
     const slug = String(form.get("themeSlug") ?? "");
@@ -129,7 +129,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } catch (error) {
       return roundRefusalResponse(error, t, { originalSlug: original });
     }
-    return json<Outcome>({ errors: null, values: {}, editing: "" });
+    return json<Outcome>({ errors: null, values: {}, editing: "", notice: t("myballot.staff.order.saved") });
   }
   const districtIds = (await districtsOf(context.db, scope)).map((d) => d.id);
   const parsed = parseEnvelopeForm(form, t, districtIds);

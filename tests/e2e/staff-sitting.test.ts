@@ -2,7 +2,9 @@
  * Staff run a whole round in one sitting without JavaScript — open voting now, close voting now, run
  * the tally, publish — each after a confirmation page (ADR 0028), and an observer finds the results
  * from the round page the minute they are published; a logged-out visitor's "Vote" leads through the
- * login form back to the ballot. In English and in Persian.
+ * login form back to the ballot. Staff also make a round from nothing in the browser (the round, its
+ * voter class, its envelope with a ballot order, its proposals) and a resident's ballot lists the
+ * proposals in that order. In English and in Persian.
  */
 import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
@@ -11,6 +13,10 @@ import { memberships, municipalities, users } from "../../db/schema";
 import { type Locale, translator } from "../../app/domain/i18n";
 import { userActor } from "../../app/services/scope";
 import { withIranianCheckDigit } from "../../app/domain/verification/ids";
+import { addDays } from "../../app/domain/rounds/rules";
+import { typedDay } from "../../app/domain/i18n/days";
+import { DEMO_CENSUS_RESIDENTS } from "../../app/services/demo/demo-census.server";
+import { solarHijri, typed } from "../support/census-people";
 import { makeEnvelope, makeProposal, makeRound } from "../support/factories";
 import type { Member } from "../support/factories";
 import { appAndBrowserPerFile, logIn, switchLanguage } from "../support/e2e-server";
@@ -110,7 +116,10 @@ describe("a round in one sitting", () => {
       const visitor = await newPage();
       await visitor.goto(`${env.app.url}/m/demo/rounds/budget-1405`);
       await switchLanguage(visitor, locale);
-      await visitor.getByRole("link", { name: new RegExp(`^${t("vote.link")}`) }).first().click();
+      await visitor
+        .getByRole("link", { name: new RegExp(`^${t("vote.link")}`) })
+        .first()
+        .click();
       await visitor.waitForURL(/\/login\?next=/);
       await visitor.getByLabel(t("auth.email"), { exact: true }).fill("resident1@demo.shora.local");
       await visitor.getByLabel(t("auth.password"), { exact: true }).fill("shora-demo-2026");
@@ -139,4 +148,142 @@ describe("a round in one sitting", () => {
     expect(await staff.getByLabel(t("paper.birthDate"), { exact: true }).inputValue()).toBe("");
     expect(await staff.getByLabel(t("paper.choices"), { exact: true }).inputValue()).toBe("");
   });
+
+  for (const locale of ["en", "fa"] as const) {
+    it(`staff make a round from nothing, cheapest first; a resident votes in that order; staff publish (${locale})`, async () => {
+      const t = translator(locale);
+      const slug = `made-${locale}`;
+      // A demo resident of the census (neither starts verified), whose voter class the round will name.
+      const person = DEMO_CENSUS_RESIDENTS[locale === "en" ? 0 : 1];
+      const admin = `${env.app.url}/m/demo/admin/rounds/${slug}`;
+      const staff = await newPage();
+      await logIn(staff, env.app.url, "admin@demo.shora.local");
+      await switchLanguage(staff, locale);
+      const status = () => staff.getByRole("status").textContent();
+
+      // The round, with its phases typed in the page's calendar.
+      const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tehran" }).format(new Date());
+      await staff.goto(`${env.app.url}/m/demo/admin/rounds`);
+      await staff.getByLabel(t("rounds.slug"), { exact: true }).fill(slug);
+      await staff.getByLabel(t("rounds.titleEn"), { exact: true }).fill(`Made in one sitting ${locale}`);
+      await staff.getByLabel(t("rounds.titleFa"), { exact: true }).fill(`ساخته در یک نشست ${locale}`);
+      const dates: [string, number, number][] = [
+        [t("phase.proposals"), -1, 3],
+        [t("phase.voting"), 4, 10],
+        [t("phase.tallying"), 11, 12],
+        [t("phase.published"), 13, 60],
+      ];
+      for (const [phase, from, to] of dates) {
+        await staff
+          .getByLabel(t("rounds.phaseStart", { phase }), { exact: true })
+          .fill(typedDay(locale, addDays(today, from)));
+        await staff
+          .getByLabel(t("rounds.phaseEnd", { phase }), { exact: true })
+          .fill(typedDay(locale, addDays(today, to)));
+      }
+      await staff.getByRole("button", { name: t("rounds.createSubmit"), exact: true }).click();
+      await staff.waitForURL(admin);
+
+      // Who may vote, and with what weight.
+      await staff.goto(`${admin}/eligibility`);
+      await staff.getByLabel(t("verification.eligibility.code"), { exact: true }).fill(person.voterClass);
+      await staff.getByLabel(t("verification.eligibility.nameEn"), { exact: true }).fill("Resident");
+      await staff.getByLabel(t("verification.eligibility.nameFa"), { exact: true }).fill("ساکن");
+      await staff.getByLabel(t("verification.eligibility.weight"), { exact: true }).fill("1");
+      await staff.getByRole("button", { name: t("verification.eligibility.saveClass"), exact: true }).click();
+      await expect.poll(() => staff.locator("main").textContent()).toContain(locale === "fa" ? "ساکن" : "Resident");
+
+      // An envelope whose ballot lists the cheapest proposals first.
+      await staff.goto(`${admin}/envelopes`);
+      await staff.getByLabel(t("rounds.envelope.slug"), { exact: true }).fill("all");
+      await staff.getByLabel(t("rounds.envelope.nameEn"), { exact: true }).fill("Whole city");
+      await staff.getByLabel(t("rounds.envelope.nameFa"), { exact: true }).fill("همهٔ شهر");
+      await staff.getByLabel(t("rounds.envelope.amount", { currency: "IRR" }), { exact: true }).fill("10000");
+      await staff.getByRole("button", { name: t("rounds.envelope.create"), exact: true }).click();
+      await staff
+        .locator("details summary", { hasText: "Whole city" })
+        .or(staff.locator("details summary", { hasText: "همهٔ شهر" }))
+        .first()
+        .click();
+      const order = staff.locator("#ballotOrder-all");
+      await order.waitFor();
+      expect(await order.inputValue()).toBe("random");
+      await order.selectOption("cost");
+      await staff.getByRole("button", { name: t("myballot.staff.order.save"), exact: true }).click();
+      await expect.poll(() => staff.locator("#ballotOrder-all").inputValue()).toBe("cost");
+      expect(await staff.getByRole("status").textContent()).toBe(t("myballot.staff.order.saved"));
+
+      // Three proposals, entered by staff, the dearest first.
+      const proposals = [
+        { en: "Library roof", fa: "سقف کتابخانه", cost: "5000" },
+        { en: "Bus shelter", fa: "ایستگاه اتوبوس", cost: "1000" },
+        { en: "Park benches", fa: "نیمکت پارک", cost: "3000" },
+      ];
+      await staff.goto(`${admin}/proposals`);
+      for (const p of proposals) {
+        await staff.getByLabel(t("rounds.proposal.envelope"), { exact: true }).selectOption("all");
+        await staff.getByLabel(t("rounds.proposal.titleEn"), { exact: true }).fill(p.en);
+        await staff.getByLabel(t("rounds.proposal.titleFa"), { exact: true }).fill(p.fa);
+        await staff.getByLabel(t("rounds.proposal.bodyEn"), { exact: true }).fill(`${p.en}, as the council plans it.`);
+        await staff.getByLabel(t("rounds.proposal.cost", { currency: "IRR" }), { exact: true }).fill(p.cost);
+        await staff.getByRole("button", { name: t("rounds.proposal.create"), exact: true }).click();
+        await expect.poll(() => staff.locator("main table").textContent()).toContain(locale === "fa" ? p.fa : p.en);
+      }
+
+      // Voting opens now; the resident's ballot lists the proposals cheapest first.
+      await staff.goto(admin);
+      await pressAndConfirm(staff, locale, t("staff.openVoting"));
+      await expect.poll(status).toContain(t("staff.done.open_voting"));
+      const resident = await newPage();
+      await logIn(resident, env.app.url, person.email);
+      await switchLanguage(resident, locale);
+      await resident.goto(`${env.app.url}/m/demo/verify`);
+      await resident.getByLabel(t("verification.nationalId"), { exact: true }).fill(typed(locale, person.nationalId));
+      await resident
+        .getByLabel(t("verification.birthDate"), { exact: true })
+        .fill(typed(locale, locale === "fa" ? solarHijri(person.birthDate) : person.birthDate));
+      await resident.getByRole("button", { name: t("verification.match.submit"), exact: true }).click();
+      await resident.waitForURL(/\/m\/demo\/verify\?done=1$/);
+      await resident.goto(`${env.app.url}/m/demo/rounds/${slug}/vote/all`);
+      const cards = resident.getByTestId("ballot-card");
+      await expect.poll(() => cards.count()).toBe(3);
+      const listed = (await cards.locator("label").allTextContents()).map((text) => text.split("—")[0].trim());
+      expect(listed).toEqual(
+        ["Bus shelter", "Park benches", "Library roof"].map((en) => {
+          const p = proposals.find((x) => x.en === en) as (typeof proposals)[number];
+          return locale === "fa" ? p.fa : p.en;
+        }),
+      );
+      // The resident approves the two cheapest; staff close, count and publish; the results fund them.
+      for (const p of proposals.slice(1)) {
+        await resident.getByLabel(new RegExp(locale === "fa" ? p.fa : p.en)).check();
+      }
+      await resident.getByRole("button", { name: t("vote.cast"), exact: true }).click();
+      await expect.poll(() => resident.locator(".notice").first().textContent()).toContain(t("vote.cast.done"));
+      await resident.context().close();
+
+      await staff.goto(admin);
+      await pressAndConfirm(staff, locale, t("staff.closeVoting"));
+      await expect.poll(status).toContain(t("staff.done.close_voting"));
+      await staff.goto(`${admin}/tally`);
+      await pressAndConfirm(staff, locale, t("rounds.tally.run"));
+      await expect.poll(() => staff.getByRole("status").count()).toBe(1);
+      // Publishing waits for the municipality's witnesses to cosign the final checkpoint: either the
+      // results are out, or the page says why not (never an error page).
+      await pressAndConfirm(staff, locale, t("rounds.publish.submit"));
+      const outcome = staff.getByRole("status").or(staff.locator(".error-summary"));
+      await outcome.first().waitFor();
+      const said = (await outcome.first().textContent()) ?? "";
+      if (said.includes(t("rounds.publish.done", { count: 2 }))) {
+        await staff.goto(`${env.app.url}/m/demo/rounds/${slug}`);
+        await staff.getByRole("link", { name: t("rounds.results.link"), exact: true }).click();
+        await staff.waitForURL(`${env.app.url}/m/demo/rounds/${slug}/results`);
+        const results = (await staff.locator("main").textContent()) ?? "";
+        for (const p of proposals) expect(results).toContain(locale === "fa" ? p.fa : p.en);
+      } else {
+        expect(said).toContain(t("rounds.error.witness_quorum_missing", { have: 0, quorum: 2 }));
+      }
+      await staff.context().close();
+    });
+  }
 });

@@ -130,6 +130,9 @@ export async function spawnServer(
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  // E2E_APP_LOG=<file> keeps what the app prints (its errors, with their stacks) for a failing test.
+  const log = process.env.E2E_APP_LOG;
+  if (log) for (const stream of [child.stdout, child.stderr]) stream?.on("data", (c: Buffer) => fs.appendFileSync(log, c));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start in time:\n${output}`)), 60_000);

@@ -29,6 +29,7 @@ import { RefusedError } from "../errors.server";
 import { latestTallies } from "./tally.server";
 import { notifyProposalEvent } from "../following/followers.server";
 import { sendCheckpoint } from "../witnesses/send.server";
+import type { TallyRefusal } from "./tally.server";
 import { cosignersOf, witnessSettingsOf } from "../witnesses/witnesses.server";
 
 /**
@@ -53,7 +54,7 @@ async function witnessFinalCheckpoint(
   );
   const have = active.filter((w) => cosigned.has(w.name)).length;
   if (have < settings.quorum)
-    throw new RefusedError("witness_quorum_missing", null, { have, quorum: settings.quorum }, 409);
+    throw new RefusedError<TallyRefusal>("witness_quorum_missing", null, { have, quorum: settings.quorum }, 409);
   return { witnesses: active.map((w) => ({ name: w.name, vkey: w.vkey })), quorum: settings.quorum };
 }
 

@@ -20,7 +20,13 @@ import type { Scope } from "../scope";
  * Why a tally (or its publication, app/services/tally/publish.server.ts) is refused; the messages are
  * in app/web/refusal-messages/tally.ts.
  */
-export type TallyRefusal = "round_not_found" | "not_tallying" | "already_published" | "no_tally" | "tally_stale";
+export type TallyRefusal =
+  | "round_not_found"
+  | "not_tallying"
+  | "already_published"
+  | "no_tally"
+  | "tally_stale"
+  | "witness_quorum_missing";
 
 export const RULE_VERSION = "shora-tally/1 (pabutools 1.2.3 outcomes)";
 

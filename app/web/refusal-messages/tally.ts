@@ -8,4 +8,5 @@ export const tallyMessages: RefusalMessages<TallyRefusal> = {
   already_published: "rounds.error.already_published",
   no_tally: "rounds.error.no_tally",
   tally_stale: "rounds.error.tally_stale",
+  witness_quorum_missing: "rounds.error.witness_quorum_missing",
 };

@@ -54,4 +54,5 @@ export const myBallotFa: Record<keyof typeof myBallotEn, string> = {
   "myballot.staff.order.listed": "به ترتیب ثبت (ترتیب برگهٔ رأی کاغذی)",
   "myballot.staff.order.cost": "کم‌هزینه‌ترین اول",
   "myballot.staff.order.save": "ذخیرهٔ ترتیب",
+  "myballot.staff.order.saved": "ترتیب طرح‌ها در برگهٔ رأی این سبد ذخیره شد.",
 };

@@ -52,4 +52,5 @@ export const myBallotEn = {
   "myballot.staff.order.listed": "As listed (the paper ballot's order)",
   "myballot.staff.order.cost": "Cheapest first",
   "myballot.staff.order.save": "Save the order",
+  "myballot.staff.order.saved": "The order of the proposals on this envelope's ballot is saved.",
 } as const;

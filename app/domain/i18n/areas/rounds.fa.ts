@@ -49,6 +49,7 @@ export const roundsFa: Record<keyof typeof roundsEn, string> = {
   "rounds.envelope.rule.mes": "روش سهم‌های برابر",
   "rounds.envelope.completion": "پس از سهم‌های برابر، باقی‌مانده را به پرطرفدارترین طرح‌ها بده",
   "rounds.envelope.create": "افزودن سبد",
+  "rounds.envelope.deleted": "سبد حذف شد.",
   "rounds.envelope.save": "ذخیرهٔ سبد",
   "rounds.envelope.delete": "حذف سبد",
   "rounds.envelope.optional": "اختیاری.",

@@ -47,6 +47,7 @@ export const roundsEn = {
   "rounds.envelope.rule.mes": "Method of Equal Shares",
   "rounds.envelope.completion": "After equal shares, spend what is left on the most supported proposals",
   "rounds.envelope.create": "Add envelope",
+  "rounds.envelope.deleted": "The envelope is deleted.",
   "rounds.envelope.save": "Save envelope",
   "rounds.envelope.delete": "Delete envelope",
   "rounds.envelope.optional": "Optional.",
