@@ -48,6 +48,12 @@ export interface WitnessOptions {
   signerKey: string;
   stateDir: string;
   logs: WitnessLogConfig[];
+  /**
+   * The verifier keys of a log not in `logs`, or null when it is unknown: for a witness that follows
+   * every log of one operator (the demo's witnesses follow every round of the demo municipality,
+   * including the rounds created after they started).
+   */
+  logKeys?: (origin: string) => string[] | null;
   /** POSIX seconds for the cosignature timestamps. */
   clock?: () => number;
   /** How long to wait for another process holding a log's lock file (default 5 s). */
@@ -98,6 +104,14 @@ export function createWitness(options: WitnessOptions): Witness {
     const verifiers = log.vkeys.map((v) => noteVerifier(v));
     logs.set(log.origin, [...(logs.get(log.origin) ?? []), ...verifiers]);
   }
+  /** A log `logKeys` knows, remembered from then on. */
+  function learnedLog(origin: string): NoteVerifier[] | null {
+    const vkeys = options.logKeys?.(origin);
+    if (!vkeys?.length) return null;
+    const verifiers = vkeys.map((v) => noteVerifier(v));
+    logs.set(origin, verifiers);
+    return verifiers;
+  }
   mkdirSync(options.stateDir, { recursive: true });
   removeStaleTempFiles(options.stateDir);
 
@@ -124,7 +138,7 @@ export function createWitness(options: WitnessOptions): Witness {
       if (error instanceof NoteError) return reply(400, error.message);
       throw error;
     }
-    const verifiers = logs.get(origin);
+    const verifiers = logs.get(origin) ?? learnedLog(origin);
     if (!verifiers) return reply(404, "unknown log origin");
     // Refuse unsigned junk before touching the lock file (the decision checks the signature again).
     try {
@@ -173,7 +187,7 @@ export function createWitness(options: WitnessOptions): Witness {
   }
 
   async function latest(origin: string): Promise<string | null> {
-    if (!logs.has(origin)) return null;
+    if (!logs.has(origin) && !learnedLog(origin)) return null;
     return (await readLogState(options.stateDir, origin))?.note ?? null;
   }
 

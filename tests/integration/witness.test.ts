@@ -222,3 +222,33 @@ describe("split view", () => {
     expect(evidence.sort()).toEqual([forked.body(8, 8, []), forked.body(8)].sort());
   });
 });
+
+describe("a witness that follows every log of one operator", () => {
+  it("cosigns a log it learns from `logKeys` after it started, and still refuses one it cannot name", async () => {
+    const operator = newNoteKey("shora.example/m/late");
+    const late = new TestLog("shora.example/m/late/rounds/made-today", operator).append(3);
+    const stranger = new TestLog("elsewhere.example/log").append(3);
+    const witness = createWitness({
+      name: "witness.example/w1",
+      signerKey: witnessKey.signerKey,
+      stateDir: tempDir(),
+      logs: [],
+      logKeys: (origin) => (origin.startsWith("shora.example/m/late/rounds/") ? [operator.verifierKey] : null),
+      clock: () => 1_800_000_000,
+    });
+    const server = await witness.listen("127.0.0.1", 0);
+    closers.push(server.close);
+    expect((await post(server.url, stranger.body(0))).status).toBe(404);
+    expect(await witness.latest(late.origin)).toBeNull();
+    const r = await post(server.url, late.body(0));
+    expect(r.status).toBe(200);
+    expect(cosigned(late, late.note(3), r.body).verified.map((s) => s.name)).toEqual([
+      "shora.example/m/late",
+      "witness.example/w1",
+    ]);
+    expect(await witness.latest(late.origin)).toContain(late.root().toString("base64"));
+    // A log under the operator's origins signed by another key is not its log.
+    const impostor = new TestLog("shora.example/m/late/rounds/other").append(2);
+    expect((await post(server.url, impostor.body(0))).status).toBe(403);
+  });
+});

@@ -47,6 +47,7 @@ import * as checkpointsJson from "../../app/routes/m.$slug.rounds.$round.checkpo
 import * as receiptJson from "../../app/routes/m.$slug.rounds.$round.receipt[.json]";
 import * as resultsPage from "../../app/routes/m.$slug.rounds.$round.results";
 import * as witnessesPage from "../../app/routes/m.$slug.admin.witnesses";
+import * as staffTally from "../../app/routes/m.$slug.admin.rounds.$round.tally";
 import { castBallot } from "../../app/services/ballots/ballots.server";
 import { maybeCheckpoint, originOf, privateKeyOf, signingKey } from "../../app/services/ballots/checkpoints.server";
 import { enqueueJob, runDueJobs } from "../../app/services/jobs/jobs.server";
@@ -349,6 +350,19 @@ describe("checkpoints cosigned by two witnesses", () => {
       status: 409,
       params: { have: 1, quorum: 2 },
     } satisfies Partial<RefusedError>);
+    // An administrator pressing "publish" is told why, not shown an error page.
+    const staff = new TestBrowser(database.db);
+    staff.cookies.set("shora_session", await sessionFor(database.db, admin.id));
+    const refused = await call(
+      staffTally.action,
+      staff,
+      staff.post(`/m/${municipality.slug}/admin/rounds/${round.slug}/tally`, { intent: "publish", confirmed: "yes" }),
+      { slug: municipality.slug, round: round.slug },
+    );
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { errors: { form: string } }).errors.form).toBe(
+      "Only 1 of the 2 witnesses needed cosigned the final checkpoint. Results are published once the quorum has cosigned; try again later.",
+    );
     expect(await isPublished(database.db, round.id)).toBe(false);
     // Bob comes back (a new process over the same state), at a new address.
     w.bob = await startWitness("witness.example/bob", bob.signerKey, stateOf("bob"), round);

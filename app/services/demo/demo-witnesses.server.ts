@@ -2,7 +2,8 @@
  * The demo's two witnesses (ADR 0022), run in the server process so the demo shows cosigned
  * checkpoints with nothing installed: c2sp.org/tlog-witness servers on 127.0.0.1 ephemeral ports, keys
  * in the key store, state beside it (`<key store>/demo-witnesses/`), so a restart remembers what they
- * cosigned. Each start records their new addresses; they know the demo's rounds as of that start.
+ * cosigned. Each start records their new addresses; they follow every round of the demo municipality,
+ * the ones staff create later included.
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -10,7 +11,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { createKeyOnce, keyStoreDir } from "../../../db/keystore";
-import { municipalities, rounds, witnessQuorums, witnesses } from "../../../db/schema";
+import { municipalities, witnessQuorums, witnesses } from "../../../db/schema";
 import { config } from "../../config.server";
 import { checkpointOrigin } from "../../domain/ledger/checkpoint";
 import { newCosignerKey } from "../../domain/ledger/cosignature";
@@ -31,21 +32,19 @@ export async function startDemoWitnesses(db: Db, slug = "demo"): Promise<{ urls:
   const [municipality] = await db.select().from(municipalities).where(eq(municipalities.slug, slug));
   if (!municipality) return null;
   const key = await signingKey(db, municipality.id);
-  const roundRows = await db
-    .select({ slug: rounds.slug })
-    .from(rounds)
-    .where(eq(rounds.municipalityId, municipality.id));
-  const logs = roundRows.map((r) => {
-    const origin = checkpointOrigin(config().checkpointHost, municipality.slug, r.slug);
-    return { origin, vkeys: [verifierKeyFromPem(origin, key.publicKey)] };
-  });
+  // Every round of the municipality is a log signed by its key: a round made after the start too.
+  const prefix = checkpointOrigin(config().checkpointHost, municipality.slug, "");
+  const logKeys = (origin: string) =>
+    origin.startsWith(prefix) && /^[a-z0-9][a-z0-9-]{0,63}$/.test(origin.slice(prefix.length))
+      ? [verifierKeyFromPem(origin, key.publicKey)]
+      : null;
   const listening: { close(): Promise<void> }[] = [];
   const urls: string[] = [];
   for (const [i, name] of DEMO_WITNESS_NAMES.entries()) {
     const signerKey = createKeyOnce(`demo-witness-${i + 1}.skey`, newCosignerKey(name).signerKey);
     const stateDir = path.join(keyStoreDir(), "demo-witnesses", name);
     fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const witness = createWitness({ name, signerKey, stateDir, logs });
+    const witness = createWitness({ name, signerKey, stateDir, logs: [], logKeys });
     const server = await witness.listen("127.0.0.1", 0);
     listening.push(server);
     urls.push(server.url);
