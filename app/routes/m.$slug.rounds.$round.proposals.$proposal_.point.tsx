@@ -9,7 +9,14 @@ import { ProposalMap } from "../components/proposal-map";
 import { formatNumber, pickText, translator } from "../domain/i18n";
 import { readPoint } from "../domain/geo/geojson";
 import { RefusedError } from "../services/errors.server";
-import { type PointInput, addressesLike, proposalPointForm, setProposalPoint } from "../services/geo/maps.server";
+import {
+  type PointInput,
+  addressesLike,
+  districtsDrawing,
+  proposalPointForm,
+  setProposalPoint,
+} from "../services/geo/maps.server";
+import { unproject } from "../domain/geo/projection";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { readForm } from "../web/csrf.server";
@@ -17,7 +24,7 @@ import { formFailure, validateForm } from "../web/forms.server";
 import { requireMunicipality, requireUser } from "../web/guards.server";
 import { deny, notFound } from "../web/http.server";
 import { requestLocale } from "../web/locale.server";
-import { mapRefusalResponse } from "../web/refusal-messages/maps";
+import { pointRefusalResponse } from "../web/refusal-messages/maps";
 import { pageStringsFor } from "../web/page-strings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("map.point.title"));
@@ -35,6 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found.may) throw deny(403, "bad_request", "Only the author or staff may place this proposal.");
   const districtRows = await districtsOf(context.db, scope);
   const district = districtRows.find((d) => d.id === found.proposal.districtId);
+  const picture = found.open ? await districtsDrawing(context.db, scope) : null;
   return json({
     pageStrings: await pageStringsFor(context, request, [
       "map.title",
@@ -46,6 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       "map.noMap",
       "map.point",
       "map.error",
+      "map.pick",
     ]),
     slug: municipality.slug,
     round: { slug: found.round.slug, title: found.round.title },
@@ -59,6 +68,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     open: found.open,
     saved: new URL(request.url).searchParams.has("saved"),
     hasAddresses: found.hasAddresses,
+    picture: picture ? { width: picture.width, height: picture.height } : null,
     map: found.map
       ? {
           drawing: found.map.drawing,
@@ -77,6 +87,12 @@ const schema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("address"), address: z.string().trim().min(1).max(200) }),
   z.object({ intent: z.literal("clear") }),
+  // The spot clicked on the districts picture (`<input type="image" name="at">` sends at.x and at.y).
+  z.object({
+    intent: z.literal("pick"),
+    "at.x": z.string().trim().regex(/^\d{1,5}$/),
+    "at.y": z.string().trim().regex(/^\d{1,5}$/),
+  }),
 ]);
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; suggestions?: string[] };
@@ -98,6 +114,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     lat: "map.point.lat",
     lon: "map.point.lon",
     address: "map.point.address",
+    "at.x": "map.pick.title",
+    "at.y": "map.pick.title",
   });
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   const input = parsed.data;
@@ -110,13 +128,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     point = { kind: "point", ...read };
   } else if (input.intent === "address") {
     point = { kind: "address", address: input.address };
+  } else if (input.intent === "pick") {
+    const drawing = await districtsDrawing(context.db, scope);
+    const [x, y] = [Number(input["at.x"]), Number(input["at.y"])];
+    if (!drawing || x > drawing.width || y > drawing.height)
+      return formFailure(400, { "at.x": t("map.pick.outside") }, { intent: "pick" });
+    point = { kind: "point", ...unproject(drawing.frame, x, y) };
   }
   const values: Record<string, string> =
     input.intent === "point"
       ? { intent: "point", lat: input.lat, lon: input.lon }
       : input.intent === "address"
         ? { intent: "address", address: input.address }
-        : { intent: "clear" };
+        : { intent: input.intent };
   try {
     await setProposalPoint(context.db, scope, {
       roundSlug: params.round ?? "",
@@ -125,20 +149,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     return redirect(`/m/${municipality.slug}/rounds/${params.round}/proposals/${params.proposal}/point?saved=1`);
   } catch (error) {
-    if (error instanceof RefusedError && error.code === "point_other_district") {
-      // Named in the reader's language.
-      const own = (await districtsOf(context.db, scope)).find((d) => d.id === error.params.district);
-      const field = error.field ?? "lat";
-      return json<Outcome>(
-        {
-          errors: {
-            [field]: t("map.error.point_other_district", { district: isolated(own ? pickText(own.name, locale) : "") }),
-          },
-          values,
-        },
-        { status: 400 },
-      );
-    }
     if (error instanceof RefusedError && error.code === "address_unknown" && input.intent === "address") {
       const suggestions = await addressesLike(context.db, scope, { text: input.address });
       return json<Outcome>(
@@ -146,7 +156,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { status: 400 },
       );
     }
-    return mapRefusalResponse(error, t, values);
+    return pointRefusalResponse(
+      error,
+      t,
+      locale,
+      await districtsOf(context.db, scope),
+      values,
+      input.intent === "pick" ? "at.x" : undefined,
+    );
   }
 }
 
@@ -181,6 +198,35 @@ export default function ProposalPoint() {
       {data.open ? (
         <>
           <ErrorSummary errors={result?.errors} />
+          {data.picture ? (
+            <>
+              <h2 id="point-pick">{t("map.pick.title")}</h2>
+              <p className="hint" id="point-pick-hint">
+                {t("map.pick.hint")}
+              </p>
+              {intent === "pick" && result?.errors?.["at.x"] ? (
+                <p className="field-error" id="field-at.x-error">
+                  {result.errors["at.x"]}
+                </p>
+              ) : null}
+              {/* A native form: Remix would send a clicked image's spot as 0, 0. */}
+              <PostForm reloadDocument aria-labelledby="point-pick">
+                <input type="hidden" name="intent" value="pick" />
+                <div className="map-pick">
+                  <input
+                    type="image"
+                    id="field-at.x"
+                    name="at"
+                    src={`/m/${data.slug}/districts.svg?lang=${locale}`}
+                    alt={t("map.pick.alt")}
+                    width={data.picture.width}
+                    height={data.picture.height}
+                    aria-describedby="point-pick-hint"
+                  />
+                </div>
+              </PostForm>
+            </>
+          ) : null}
           <h2 id="point-typed">{t("map.point.typedTitle")}</h2>
           <PostForm noValidate aria-labelledby="point-typed">
             <input type="hidden" name="intent" value="point" />

@@ -6,6 +6,10 @@ import { ProposalFieldsView } from "../components/rounds";
 import { pickText, translator } from "../domain/i18n";
 import { readUploadForm } from "../web/csrf.server";
 import { MediaFieldset } from "../components/media-fields";
+import { PlaceFieldset } from "../components/place-fields";
+import { isPointRefusal, placeOptions } from "../services/geo/maps.server";
+import { readPlaceFields } from "../web/place-forms.server";
+import { pointRefusalResponse } from "../web/refusal-messages/maps";
 import {
   MEDIA_FORM_MAX_BYTES,
   isMediaRefusal,
@@ -47,7 +51,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           body: url.searchParams.get("similarBody") ?? "",
         })
       : null;
+  const place = await placeOptions(context.db, scopeOf(municipality, userActor(user)));
   return json({
+    place,
     pageStrings: await pageStringsFor(context, request, [
       "media.legend",
       "media.hint",
@@ -64,6 +70,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       "similar.check",
       "similar.none",
       "similar.support",
+      "map.point",
     ]),
     similar,
     slug: municipality.slug,
@@ -104,18 +111,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     found.districts.map((d) => d.id),
   );
   const media = await readMediaFields(form, t);
-  if (!parsed.ok || Object.keys(media.errors).length)
-    return formFailure(400, { ...(parsed.ok ? {} : parsed.errors), ...media.errors }, parsed.values);
+  const place = readPlaceFields(form, t);
+  const values = { ...parsed.values, ...place.values };
+  if (!parsed.ok || Object.keys(media.errors).length || !place.ok)
+    return formFailure(
+      400,
+      { ...(parsed.ok ? {} : parsed.errors), ...media.errors, ...(place.ok ? {} : place.errors) },
+      values,
+    );
   try {
     const { id } = await submitProposal(context.db, scope, {
       roundSlug: found.round.slug,
       input: parsed.data,
       media: { add: media.add },
+      point: place.point,
     });
     return redirect(`/m/${municipality.slug}/rounds/${found.round.slug}/proposals/${id}`);
   } catch (error) {
-    if (isMediaRefusal(error)) return mediaRefusalResponse(error, t, parsed.values);
-    return roundRefusalResponse(error, t, parsed.values);
+    if (isMediaRefusal(error)) return mediaRefusalResponse(error, t, values);
+    if (isPointRefusal(error)) {
+      const field = place.point?.kind === "address" ? "pointAddress" : "pointLat";
+      return pointRefusalResponse(error, t, requestLocale(request), found.districts, values, field);
+    }
+    return roundRefusalResponse(error, t, values);
   }
 }
 
@@ -146,6 +164,7 @@ export default function Propose() {
               themes={data.themes}
               currency={data.currency}
             />
+            <PlaceFieldset place={data.place} values={result?.values ?? {}} errors={result?.errors} />
             <MediaFieldset values={result?.values ?? {}} errors={result?.errors} />
             <button type="submit">{t("rounds.proposal.submit")}</button>
             <button type="submit" name="intent" value="similar" className="secondary">

@@ -4,7 +4,7 @@ import { RefusedError } from "../services/errors.server";
 import type { FormFailure } from "./forms.server";
 import { phaseLabel, proposalStatusLabel } from "../components/labels";
 
-function translateParams(params: Record<string, string | number>, t: Translator): Record<string, string | number> {
+export function translateParams(params: Record<string, string | number>, t: Translator): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(params)) {
     out[key] =

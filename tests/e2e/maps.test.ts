@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Locale, translator } from "../../app/domain/i18n";
 import { DEMO_POINTS } from "../../app/services/demo/demo-map.server";
-import { appAndBrowserPerFile, expectAccessible, switchLanguage } from "../support/e2e-server";
+import { appAndBrowserPerFile, expectAccessible, logIn, switchLanguage } from "../support/e2e-server";
 
 const env = appAndBrowserPerFile({ beforeAll, afterAll });
 
@@ -77,6 +77,54 @@ describe.each([
     await expectMap(page, locale, NORTH_PLACED);
     expect(await page.getByLabel(t("rounds.filter.district"), { exact: true }).inputValue()).not.toBe("");
     await expectAccessible(page, `map page, one district (${locale})`);
+    await page.context().close();
+  });
+});
+
+/** Where the picture of the districts writes a district's name: the spot to click for that district. */
+async function labelSpot(locale: Locale, name: string): Promise<{ x: number; y: number }> {
+  const svg = await (await fetch(`${env.app.url}/m/demo/districts.svg?lang=${locale}`)).text();
+  const match = new RegExp(`<text x="([\\d.]+)" y="([\\d.]+)"[^>]*>${name}</text>`).exec(svg);
+  if (!match) throw new Error(`no label ${name} in the districts picture`);
+  return { x: Math.round(Number(match[1])), y: Math.round(Number(match[2])) };
+}
+
+describe.each([
+  ["en", false],
+  ["fa", false],
+  ["en", true],
+  ["fa", true],
+] as const)("a proposal placed with a click on the districts map, in %s, JavaScript %s", (locale, js) => {
+  const t = translator(locale);
+
+  it("the author proposes, opens the point form from the round page, clicks inside north, and it is saved there", async () => {
+    const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled: js })).newPage();
+    page.setDefaultTimeout(20_000);
+    await logIn(page, env.app.url, locale === "en" ? "resident1@demo.shora.local" : "resident2@demo.shora.local");
+    await page.goto(`${env.app.url}/m/demo/rounds/ideas-1406/propose`);
+    await switchLanguage(page, locale);
+    const title = `${locale === "fa" ? "نیمکت‌های تازه" : "New benches"} ${js ? "js" : "html"}`;
+    await page.getByLabel(t(locale === "fa" ? "rounds.proposal.titleFa" : "rounds.proposal.titleEn")).fill(title);
+    await page
+      .getByLabel(t(locale === "fa" ? "rounds.proposal.bodyFa" : "rounds.proposal.bodyEn"))
+      .fill(locale === "fa" ? "چند نیمکت کنار خیابان." : "A few benches by the street.");
+    await page.getByLabel(t("rounds.proposal.cost", { currency: "IRR" })).fill("1000000");
+    await page.getByRole("button", { name: t("rounds.proposal.submit"), exact: true }).click();
+    await page.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
+    await page.goto(`${env.app.url}/m/demo/rounds/ideas-1406`);
+    await page
+      .locator("li", { hasText: title })
+      .getByRole("link", { name: t("map.point.link"), exact: true })
+      .first()
+      .click();
+    await page.waitForURL(/\/point$/);
+    expect(await page.getByTestId("current-point").textContent()).toBe(t("map.point.none"));
+    const picture = page.getByRole("button", { name: t("map.pick.alt"), exact: true });
+    await picture.click({ position: await labelSpot(locale, NORTH[locale]) });
+    await page.waitForURL(/\/point\?saved=1$/);
+    expect(await page.getByRole("status").textContent()).toBe(t("map.point.saved"));
+    expect(await page.getByTestId("current-point").textContent()).toContain(NORTH[locale]);
+    await expectAccessible(page, `point form after a click (${locale}, JavaScript ${js})`);
     await page.context().close();
   });
 });

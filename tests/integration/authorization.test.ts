@@ -136,6 +136,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.reports.figures.tsx": { loader: all(200) },
   "m.$slug.reports.figures[.json].tsx": { loader: all(200) },
   "m.$slug.reports.figures[.csv].tsx": { loader: all(200) },
+  // The districts picture of the point form (ADR 0035): public; the matrix's town has no outlines.
+  "m.$slug.districts[.svg].tsx": { loader: all(404) },
   "m.$slug.admin.reports._index.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.reports.$number.tsx": { loader: staffOnly(404), action: staffOnly(404) },
   "m.$slug.open311.v2.services[.json].tsx": { loader: all(200) },

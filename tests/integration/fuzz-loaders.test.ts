@@ -199,6 +199,13 @@ const LOADERS: LoaderRoute[] = [
   },
   { file: "m.$slug.reports.figures.tsx", runs: 5, params: inMunicipality },
   {
+    file: "m.$slug.districts[.svg].tsx",
+    runs: 5,
+    noPage: true,
+    params: inMunicipality,
+    query: (_t, _w, plain) => ({ lang: anyOf(["en", "fa"], plain) }),
+  },
+  {
     file: "m.$slug.reports.figures[.json].tsx",
     runs: 5,
     params: inMunicipality,

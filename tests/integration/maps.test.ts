@@ -8,6 +8,7 @@ import {
   type GeoJsonRefused,
   importAddresses,
   importDistrictBoundaries,
+  districtsDrawing,
   roundMap,
   setMapTileUrl,
   setProposalPoint,
@@ -30,7 +31,10 @@ import {
 } from "../support/factories";
 import type { SessionUser } from "../../app/web/session.server";
 import * as mapAdmin from "../../app/routes/m.$slug.admin.map";
-import { call } from "../support/requests";
+import * as pointPage from "../../app/routes/m.$slug.rounds.$round.proposals.$proposal_.point";
+import * as propose from "../../app/routes/m.$slug.rounds.$round.propose";
+import * as districtsSvg from "../../app/routes/m.$slug.districts[.svg]";
+import { TestBrowser, call } from "../support/requests";
 import { signIn } from "../support/factories";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/geo/${name}`, import.meta.url), "utf8");
@@ -194,6 +198,91 @@ describe("a proposal's point", () => {
       .where(and(eq(actionLog.municipalityId, town.municipality.id), eq(actionLog.action, "proposal.point")));
     expect(entries).toHaveLength(1);
     expect(entries[0]?.target).toBe(`proposal:${mine}`);
+  });
+
+  it("is picked by a click on the districts picture, which the point form shows (no JavaScript needed)", async () => {
+    const slug = town.municipality.slug;
+    const picture = await call(
+      districtsSvg.loader,
+      new TestBrowser(database.db),
+      new TestBrowser(database.db).get(`/m/${slug}/districts.svg?lang=en`),
+      { slug },
+    );
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(await picture.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+
+    const drawing = await districtsDrawing(database.db, residentScope());
+    if (!drawing) throw new Error("no districts drawing");
+    const { frame } = drawing;
+    // Where (35.735, 51.325), inside north, is drawn: the browser sends whole units.
+    const x = Math.round(frame.width / 2 + (51.325 - frame.midLon) * frame.kx * frame.scale);
+    const y = Math.round(frame.height / 2 - (35.735 - frame.midLat) * frame.scale);
+    const author = await signIn(database.db, resident);
+    const path = `/m/${slug}/rounds/${round.slug}/proposals/${mine}/point`;
+    const params = { slug, round: round.slug, proposal: mine };
+    const page = await call(pointPage.loader, author, author.get(path), params);
+    expect(((await page.json()) as { picture: { width: number } }).picture.width).toBe(drawing.width);
+    const picked = await call(
+      pointPage.action,
+      author,
+      author.post(path, { intent: "pick", "at.x": String(x), "at.y": String(y) }),
+      params,
+    );
+    expect(picked.status).toBe(302);
+    expect(picked.headers.get("location")).toBe(`${path}?saved=1`);
+    const [row] = await database.db.select().from(proposals).where(eq(proposals.id, mine));
+    expect(Math.abs((row?.pointLat ?? 0) - 35.735)).toBeLessThan(1 / frame.scale);
+    expect(Math.abs((row?.pointLon ?? 0) - 51.325)).toBeLessThan(1 / (frame.kx * frame.scale));
+    expect(row?.districtId).toBe(town.districts.north);
+
+    // Off the picture, or not a spot at all: a clear 400 naming the map, and the point stays.
+    for (const spot of [
+      { "at.x": String(drawing.width + 5), "at.y": "1" },
+      { "at.x": "-3", "at.y": "10" },
+      { "at.x": "12px", "at.y": "10" },
+    ]) {
+      const refused = await call(pointPage.action, author, author.post(path, { intent: "pick", ...spot }), params);
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { errors: Record<string, string> };
+      expect(Object.keys(body.errors)).toEqual(["at.x"]);
+    }
+    const [after] = await database.db.select().from(proposals).where(eq(proposals.id, mine));
+    expect([after?.pointLat, after?.pointLon]).toEqual([row?.pointLat, row?.pointLon]);
+  });
+
+  it("may be given on the form that files the proposal, in the same transaction, or refused with nothing filed", async () => {
+    const slug = town.municipality.slug;
+    const author = await signIn(database.db, other);
+    const params = { slug, round: round.slug };
+    const fields = { envelopeSlug: envelope.slug, titleEn: "Lamp by the school", bodyEn: "One lamp", cost: "900" };
+    const count = async () =>
+      (await database.db.select().from(proposals).where(eq(proposals.envelopeId, envelope.id))).length;
+    const before = await count();
+    for (const [where, field] of [
+      [{ pointLat: "35.9", pointLon: "51.32" }, "pointLat"], // outside every district
+      [{ pointLat: "north", pointLon: "51.32" }, "pointLat"], // not degrees
+      [{ pointAddress: "No such street 1" }, "pointAddress"], // not on the municipality's list
+    ] as const) {
+      const refused = await call(propose.action, author, author.post("/", { ...fields, ...where }), params);
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { errors: Record<string, string>; values: Record<string, string> };
+      expect(Object.keys(body.errors)).toEqual([field]);
+      // What was typed comes back.
+      expect(body.values.titleEn).toBe("Lamp by the school");
+      for (const [k, v] of Object.entries(where)) expect(body.values[k]).toBe(v);
+    }
+    expect(await count()).toBe(before);
+    const filed = await call(
+      propose.action,
+      author,
+      author.post("/", { ...fields, pointLat: "۳۵٫۷۳۲", pointLon: "51.321" }),
+      params,
+    );
+    expect(filed.status).toBe(302);
+    const id = (filed.headers.get("location") ?? "").split("/").pop() ?? "";
+    const [row] = await database.db.select().from(proposals).where(eq(proposals.id, id));
+    expect([row?.pointLat, row?.pointLon, row?.districtId]).toEqual([35.732, 51.321, town.districts.north]);
   });
 
   it("may be an address of the municipality's list, typed in any spelling of its letters", async () => {

@@ -7,7 +7,8 @@ import {
   readPoint,
   selfIntersection,
 } from "../../app/domain/geo/geojson";
-import { drawMap } from "../../app/domain/geo/projection";
+import { drawMap, unproject } from "../../app/domain/geo/projection";
+import { districtsPicture } from "../../app/domain/geo/picture";
 import { foldAddress, readAddressesCsv } from "../../app/domain/geo/addresses";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/geo/${name}`, import.meta.url), "utf8");
@@ -244,6 +245,36 @@ describe("the drawn map", () => {
 
   it("is null with nothing to draw", () => {
     expect(drawMap({ districts: [], points: [] })).toBeNull();
+  });
+
+  it("reads a spot of the drawing back as the position drawn there (within a drawing unit)", () => {
+    const drawing = drawMap({
+      districts: [{ id: "n", coordinates: shape() }],
+      points: [{ id: "a", lat: 35.7612, lon: 51.4021 }],
+    });
+    if (!drawing) throw new Error("no drawing");
+    const [a] = drawing.points;
+    const back = unproject(drawing.frame, a!.x, a!.y);
+    // One drawing unit is a few tens of metres at a city's scale; 0.1 units of rounding, less.
+    const unit = 1 / drawing.frame.scale;
+    expect(Math.abs(back.lat - 35.7612)).toBeLessThan(unit);
+    expect(Math.abs(back.lon - 51.4021)).toBeLessThan(unit / drawing.frame.kx);
+    // The middle of the drawing is the middle of what it holds.
+    const middle = unproject(drawing.frame, drawing.width / 2, drawing.height / 2);
+    expect(middle).toEqual({
+      lat: Math.round(drawing.frame.midLat * 1e6) / 1e6,
+      lon: Math.round(drawing.frame.midLon * 1e6) / 1e6,
+    });
+  });
+
+  it("makes a picture of the districts with the names escaped and nothing active in it", () => {
+    const drawing = drawMap({ districts: [{ id: "n", coordinates: shape() }], points: [] });
+    if (!drawing) throw new Error("no drawing");
+    const svg = districtsPicture(drawing, new Map([["n", `North <script>alert("x")</script> & "co"`]]), "ltr");
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain("North &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;co&quot;");
+    expect(svg).not.toMatch(/<script|<a |href=|on\w+=/i);
+    expect(svg).toContain(`width="${drawing.width}" height="${drawing.height}"`);
   });
 
   function shape(): [number, number][][][] {

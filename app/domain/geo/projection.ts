@@ -28,11 +28,24 @@ export interface MapPointOut {
   y: number;
 }
 
+/** How lon/lat became x/y in a drawing: `unproject` turns a spot on it back into a position. */
+export interface MapFrame {
+  width: number;
+  height: number;
+  midLon: number;
+  midLat: number;
+  /** cos(middle latitude): a degree of longitude is this much of a degree of latitude. */
+  kx: number;
+  /** Drawing units per degree of latitude. */
+  scale: number;
+}
+
 export interface MapDrawing {
   width: number;
   height: number;
   districts: MapDistrictOut[];
   points: MapPointOut[];
+  frame: MapFrame;
 }
 
 const PAD = 16;
@@ -71,6 +84,7 @@ export function drawMap(input: {
   const kx = Math.cos((midLat * Math.PI) / 180);
   const scale = (width - 2 * PAD) / Math.max(spanLon * kx, (spanLat * 3) / 4);
   const height = Math.ceil(spanLat * scale + 2 * PAD);
+  const frame: MapFrame = { width, height, midLon, midLat, kx, scale };
   const project = (lon: number, lat: number): [number, number] => [
     r1(width / 2 + (lon - midLon) * kx * scale),
     r1(height / 2 - (lat - midLat) * scale),
@@ -109,5 +123,14 @@ export function drawMap(input: {
     const [x, y] = project(p.lon, p.lat);
     return { id: p.id, x, y };
   });
-  return { width, height, districts, points };
+  return { width, height, districts, points, frame };
+}
+
+/** The position (6 decimals, about 10 cm) of the spot (x, y) of a drawing made in `frame`. */
+export function unproject(frame: MapFrame, x: number, y: number): { lat: number; lon: number } {
+  const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
+  return {
+    lon: round6(frame.midLon + (x - frame.width / 2) / (frame.kx * frame.scale)),
+    lat: round6(frame.midLat - (y - frame.height / 2) / frame.scale),
+  };
 }

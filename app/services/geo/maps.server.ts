@@ -160,6 +160,57 @@ export async function addressCount(db: Db, scope: Scope) {
 
 export type PointInput = { kind: "point"; lat: number; lon: number } | { kind: "address"; address: string } | null;
 
+/** What a form may offer to place a proposal: points (when districts have outlines) and known addresses. */
+export async function placeOptions(db: Db, scope: Scope): Promise<{ points: boolean; addresses: boolean }> {
+  const points = (await districtsOf(db, scope)).some((d) => d.boundary !== null);
+  return { points, addresses: points && (await addressCount(db, scope)) > 0 };
+}
+
+const POINT_REFUSALS: readonly string[] = ["point_no_map", "point_outside", "point_other_district", "address_unknown"];
+
+/** A refusal of where a proposal is (the form names the field it came from). */
+export function isPointRefusal(error: unknown): error is RefusedError<MapRefusal> {
+  return error instanceof RefusedError && POINT_REFUSALS.includes(error.code);
+}
+
+/**
+ * Where a typed point or an address of the municipality's list is, and the district that holds it.
+ * Refused when there is no map, outside every district, or in another district than `districtId`
+ * (its id in the refusal: the route names it in the reader's language).
+ */
+export async function placePoint(
+  db: Db,
+  scope: Scope,
+  input: { point: NonNullable<PointInput>; districtId: string | null },
+): Promise<{ lat: number; lon: number; districtId: string }> {
+  let point: { lat: number; lon: number };
+  if (input.point.kind === "address") {
+    const [known] = await db
+      .select()
+      .from(mapAddresses)
+      .where(
+        and(
+          eq(mapAddresses.municipalityId, scope.municipality.id),
+          eq(mapAddresses.key, foldAddress(input.point.address)),
+        ),
+      );
+    if (!known) throw new RefusedError<MapRefusal>("address_unknown", "address");
+    point = { lat: known.lat, lon: known.lon };
+  } else {
+    point = { lat: input.point.lat, lon: input.point.lon };
+  }
+  const field = input.point.kind === "address" ? "address" : "lat";
+  const mapped = (await districtsOf(db, scope)).filter(
+    (d): d is typeof d & { boundary: MultiPolygonCoords } => d.boundary !== null,
+  );
+  if (mapped.length === 0) throw new RefusedError<MapRefusal>("point_no_map", field, {}, 409);
+  const within = mapped.find((d) => containsPoint(d.boundary, point.lon, point.lat));
+  if (!within) throw new RefusedError<MapRefusal>("point_outside", field);
+  if (input.districtId && input.districtId !== within.id)
+    throw new RefusedError<MapRefusal>("point_other_district", field, { district: input.districtId });
+  return { ...point, districtId: within.id };
+}
+
 /**
  * Places a proposal (or takes it off the map, with null). The author may while it awaits review in
  * the proposals phase; staff may at any time (logged). The point must lie in one of the municipality's
@@ -189,33 +240,10 @@ export async function setProposalPoint(
   }
   let point: { lat: number; lon: number } | null = null;
   let districtId = proposal.districtId;
-  if (input.point?.kind === "address") {
-    const [known] = await db
-      .select()
-      .from(mapAddresses)
-      .where(
-        and(
-          eq(mapAddresses.municipalityId, scope.municipality.id),
-          eq(mapAddresses.key, foldAddress(input.point.address)),
-        ),
-      );
-    if (!known) throw new RefusedError<MapRefusal>("address_unknown", "address");
-    point = { lat: known.lat, lon: known.lon };
-  } else if (input.point) {
-    point = { lat: input.point.lat, lon: input.point.lon };
-  }
-  if (point) {
-    const field = input.point?.kind === "address" ? "address" : "lat";
-    const all = await districtsOf(db, scope);
-    const mapped = all.filter((d): d is typeof d & { boundary: MultiPolygonCoords } => d.boundary !== null);
-    if (mapped.length === 0) throw new RefusedError<MapRefusal>("point_no_map", field, {}, 409);
-    const within = mapped.find((d) => containsPoint(d.boundary, point.lon, point.lat));
-    if (!within) throw new RefusedError<MapRefusal>("point_outside", field);
-    if (districtId && districtId !== within.id) {
-      // The route names the district in the reader's language.
-      throw new RefusedError<MapRefusal>("point_other_district", field, { district: districtId });
-    }
-    districtId = within.id;
+  if (input.point) {
+    const placed = await placePoint(db, scope, { point: input.point, districtId });
+    point = { lat: placed.lat, lon: placed.lon };
+    districtId = placed.districtId;
   }
   await db.transaction(async (tx) => {
     await tx
@@ -295,6 +323,20 @@ export async function roundMap(
     districts: mapped.map((d) => ({ id: d.id, code: d.code })),
     tileUrl: scope.municipality.mapTileUrl,
   };
+}
+
+/**
+ * The municipality's districts drawn alone (no proposal points), the same drawing every time: the
+ * picture the point form offers to click on, and the frame that reads the spot clicked. Null when
+ * no district has an outline.
+ */
+export async function districtsDrawing(db: Db, scope: Scope): Promise<MapDrawing | null> {
+  const mapped = (await districtsOf(db, scope)).filter((d) => d.boundary !== null);
+  if (mapped.length === 0) return null;
+  return drawMap({
+    districts: mapped.map((d) => ({ id: d.id, coordinates: d.boundary as MultiPolygonCoords })),
+    points: [],
+  });
 }
 
 /**

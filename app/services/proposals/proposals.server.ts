@@ -1,4 +1,5 @@
 /** Residents' side of proposals: submit during the proposals phase, edit until review, withdraw. */
+import { type MapRefusal, type PointInput, placePoint } from "../geo/maps.server";
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
@@ -35,19 +36,34 @@ async function roundState(db: Db, scope: Scope, roundSlug: string, now: Date) {
 export async function submitProposal(
   db: Db,
   scope: Scope,
-  params: { roundSlug: string; input: ProposalInput; media?: ProposalMediaChange; now?: Date },
+  params: {
+    roundSlug: string;
+    input: ProposalInput;
+    media?: ProposalMediaChange;
+    /** Where it is (optional): a typed point or a known address, in the proposal's district (ADR 0035). */
+    point?: PointInput;
+    now?: Date;
+  },
 ) {
   const now = params.now ?? new Date();
   const { round, phase } = await roundState(db, scope, params.roundSlug, now);
   if (round.kind !== "budgeting") throw new RefusedError<RoundRefusal>("no_proposals_in_consultation", null, {}, 409);
   if (phase !== "proposals") throw new RefusedError<RoundRefusal>("not_proposals_phase", null, {}, 409);
   if (!(await mayPropose(db, scope, round.id))) throw new RefusedError<RoundRefusal>("may_not_propose", null, {}, 403);
+  const placed = params.point
+    ? await placePoint(db, scope, { point: params.point, districtId: params.input.districtId ?? null })
+    : null;
   return db.transaction(async (tx) => {
     const [envelope] = await tx
       .select()
       .from(envelopes)
       .where(and(eq(envelopes.roundId, round.id), eq(envelopes.slug, params.input.envelopeSlug)));
     if (!envelope) throw new RefusedError<RoundRefusal>("envelope_unknown", "envelopeSlug");
+    // An envelope of one district takes points in that district only.
+    if (placed && !params.input.districtId && envelope.districtId && envelope.districtId !== placed.districtId)
+      throw new RefusedError<MapRefusal>("point_other_district", params.point?.kind === "address" ? "address" : "lat", {
+        district: envelope.districtId,
+      });
     const themeId = await checkThemeOf(tx, { roundId: round.id, themeId: params.input.themeId ?? null });
     const id = randomUUID();
     await tx.insert(proposals).values({
@@ -56,7 +72,9 @@ export async function submitProposal(
       title: params.input.title,
       body: params.input.body,
       cost: params.input.cost,
-      districtId: params.input.districtId ?? envelope.districtId,
+      districtId: placed?.districtId ?? params.input.districtId ?? envelope.districtId,
+      pointLat: placed?.lat ?? null,
+      pointLon: placed?.lon ?? null,
       themeId,
       location: params.input.location,
       authorId: actorUserId(scope),

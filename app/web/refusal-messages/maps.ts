@@ -1,8 +1,12 @@
 import type { AddressProblem, AddressProblemCode } from "../../domain/geo/addresses";
 import type { GeoProblem, GeoProblemCode } from "../../domain/geo/geojson";
-import type { MessageKey, Translator } from "../../domain/i18n";
+import { json } from "@remix-run/node";
+import { isolated } from "../../domain/accounts/names";
+import { type Locale, type LocalizedText, type MessageKey, type Translator, pickText } from "../../domain/i18n";
+import { RefusedError } from "../../services/errors.server";
 import type { MapRefusal } from "../../services/geo/maps.server";
-import { type RefusalMessages, refusalResponseFrom } from "../refusals.server";
+import type { FormFailure } from "../forms.server";
+import { type RefusalMessages, refusalResponseFrom, translateParams } from "../refusals.server";
 
 /** Every map refusal code and its message (the compiler checks that none is missing). */
 export const mapMessages: RefusalMessages<MapRefusal> = {
@@ -22,6 +26,40 @@ export const mapMessages: RefusalMessages<MapRefusal> = {
 
 export function mapRefusalResponse(error: unknown, t: Translator, values: Record<string, string>) {
   return refusalResponseFrom(error, t, values, mapMessages);
+}
+
+/**
+ * A refused point: "in another district" names that district in the reader's language (`field`
+ * replaces the refusal's own field, e.g. the map picture's); the rest as `mapRefusalResponse`.
+ */
+export function pointRefusalResponse(
+  error: unknown,
+  t: Translator,
+  locale: Locale,
+  districts: readonly { id: string; name: LocalizedText }[],
+  values: Record<string, string>,
+  field?: string,
+) {
+  if (error instanceof RefusedError && error.code === "point_other_district") {
+    const own = districts.find((d) => d.id === error.params.district);
+    return json<FormFailure>(
+      {
+        errors: {
+          [field ?? error.field ?? "lat"]: t("map.error.point_other_district", {
+            district: isolated(own ? pickText(own.name, locale) : ""),
+          }),
+        },
+        values,
+      },
+      { status: 400 },
+    );
+  }
+  if (field && error instanceof RefusedError && Object.hasOwn(mapMessages, error.code))
+    return json<FormFailure>(
+      { errors: { [field]: t(mapMessages[error.code as MapRefusal], translateParams(error.params, t)) }, values },
+      { status: error.status },
+    );
+  return mapRefusalResponse(error, t, values);
 }
 
 const geoProblemKey: { readonly [C in GeoProblemCode]: MessageKey } = {
