@@ -24,7 +24,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel("Password").fill("a long enough password");
       await page.getByRole("button", { name: "Create account" }).click();
       await page.waitForURL(`${env.app.url}/account`);
-      await expect.poll(() => page.locator("main").textContent()).toContain("Signed in as Ada Lovelace");
+      await expect.poll(() => page.locator("main").textContent()).toContain("Signed in as \u2068Ada Lovelace\u2069");
       if (javaScriptEnabled) await axe(page, "account (en)");
 
       await page.getByRole("button", { name: "Log out", exact: true }).click();

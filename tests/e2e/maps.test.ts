@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Locale, translator } from "../../app/domain/i18n";
 import { DEMO_POINTS } from "../../app/services/demo/demo-map.server";
 import { appAndBrowserPerFile, expectAccessible, logIn, switchLanguage } from "../support/e2e-server";
+import { IDEAS, addIdeasRound } from "../support/ideas-round";
 
-const env = appAndBrowserPerFile({ beforeAll, afterAll });
+const env = appAndBrowserPerFile({ beforeAll, afterAll }, { prepare: addIdeasRound });
 
 const ROUND = "/m/demo/rounds/budget-1405";
 const PLAYGROUND = { en: "Playground renovation in Laleh park", fa: "نوسازی زمین بازی پارک لاله" };
@@ -101,7 +102,7 @@ describe.each([
     const page = await (await env.browser.newContext({ locale: "en-GB", javaScriptEnabled: js })).newPage();
     page.setDefaultTimeout(20_000);
     await logIn(page, env.app.url, locale === "en" ? "resident1@demo.shora.local" : "resident2@demo.shora.local");
-    await page.goto(`${env.app.url}/m/demo/rounds/ideas-1406/propose`);
+    await page.goto(`${env.app.url}/m/demo/rounds/${IDEAS}/propose`);
     await switchLanguage(page, locale);
     const title = `${locale === "fa" ? "نیمکت‌های تازه" : "New benches"} ${js ? "js" : "html"}`;
     await page.getByLabel(t(locale === "fa" ? "rounds.proposal.titleFa" : "rounds.proposal.titleEn")).fill(title);
@@ -111,7 +112,7 @@ describe.each([
     await page.getByLabel(t("rounds.proposal.cost", { currency: "IRR" })).fill("1000000");
     await page.getByRole("button", { name: t("rounds.proposal.submit"), exact: true }).click();
     await page.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
-    await page.goto(`${env.app.url}/m/demo/rounds/ideas-1406`);
+    await page.goto(`${env.app.url}/m/demo/rounds/${IDEAS}`);
     await page
       .locator("li", { hasText: title })
       .getByRole("link", { name: t("map.point.link"), exact: true })

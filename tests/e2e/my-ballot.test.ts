@@ -73,7 +73,7 @@ describe("my ballot", () => {
 
     // The round page says they voted, and leads back to the ballot.
     await page.goto(`${env.app.url}${ROUND}`);
-    expect(await text(page, "[data-testid=my-standing]")).toMatch(/You voted in North district on \d+ \w+ \d{4}\./);
+    expect(await text(page, "[data-testid=my-standing]")).toMatch(/You voted in \u2068North district\u2069 on \d+ \w+ \d{4}\./);
     await page.getByRole("link", { name: t("myballot.standing.see") }).click();
     await page.waitForURL(/\/vote\/north$/);
     // Coming back: the ballot as cast, when it was cast and until when it can change.

@@ -9,13 +9,10 @@
  * (staff's view of a verification or a report, the resident's list of proposals), that page too.
  */
 import { isolated } from "../../app/domain/accounts/names";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../db/client";
-import { envelopes, municipalities, phases, rounds } from "../../db/schema";
 import {
   type Locale,
   type MessageKey,
@@ -25,41 +22,11 @@ import {
   formatNumber,
   translator,
 } from "../../app/domain/i18n";
-import { dayIn } from "../../app/domain/rounds/phases";
-import { addDays } from "../../app/domain/rounds/rules";
 import { censusPerson, solarHijri, typed } from "../support/census-people";
 import { appAndBrowserPerFile, confirmAddressByMail, logIn, switchLanguage } from "../support/e2e-server";
+import { IDEAS, addIdeasRound } from "../support/ideas-round";
 
-/** A budgeting round taking proposals today (the demo's own round is voting). */
-const IDEAS = "ideas-1406";
-
-async function prepare(db: Db) {
-  const [demo] = await db.select().from(municipalities).where(eq(municipalities.slug, "demo"));
-  const today = dayIn(demo.timeZone, new Date());
-  const roundId = randomUUID();
-  await db.insert(rounds).values({
-    id: roundId,
-    municipalityId: demo.id,
-    slug: IDEAS,
-    kind: "budgeting",
-    title: { en: "Ideas for 1406", fa: "ایده‌ها برای ۱۴۰۶" },
-    description: { en: "Send your ideas for next year.", fa: "ایده‌هایتان را برای سال آینده بفرستید." },
-  });
-  await db.insert(phases).values([
-    { id: randomUUID(), roundId, kind: "proposals", startsOn: addDays(today, -1), endsOn: addDays(today, 10) },
-    { id: randomUUID(), roundId, kind: "voting", startsOn: addDays(today, 11), endsOn: addDays(today, 20) },
-  ]);
-  await db.insert(envelopes).values({
-    id: randomUUID(),
-    roundId,
-    slug: "parks",
-    name: { en: "Parks", fa: "پارک‌ها" },
-    amount: 900_000_000,
-    tallyRule: "greedy",
-  });
-}
-
-const env = appAndBrowserPerFile({ beforeAll, afterAll }, { prepare });
+const env = appAndBrowserPerFile({ beforeAll, afterAll }, { prepare: addIdeasRound });
 
 /** What each language's journeys use: census rows (north district, class `resident`) and demo texts. */
 const cases = {

@@ -254,7 +254,7 @@ describe("a round in one sitting", () => {
           return locale === "fa" ? p.fa : p.en;
         }),
       );
-      // The resident approves the two cheapest; staff close, count and publish; the results fund them.
+      // The resident approves the two cheapest; staff close, count and publish; all three fit the envelope.
       for (const p of proposals.slice(1)) {
         await resident.getByLabel(new RegExp(locale === "fa" ? p.fa : p.en)).check();
       }
@@ -273,7 +273,7 @@ describe("a round in one sitting", () => {
       await pressAndConfirm(staff, locale, t("rounds.publish.submit"));
       await expect
         .poll(() => staff.getByRole("status").textContent())
-        .toContain(t("rounds.publish.done", { count: 2 }));
+        .toContain(t("rounds.publish.done", { count: 3 }));
       await staff.goto(`${env.app.url}/m/demo/rounds/${slug}`);
       await staff.getByRole("link", { name: t("rounds.results.link"), exact: true }).click();
       await staff.waitForURL(`${env.app.url}/m/demo/rounds/${slug}/results`);

@@ -47,7 +47,7 @@ describe("voting", () => {
       await page.getByRole("button", { name: "Verify", exact: true }).click();
       await expect
         .poll(() => page.getByTestId("verification-status").textContent())
-        .toBe("You are verified in North district, voter class Resident.");
+        .toBe("You are verified in \u2068North district\u2069, voter class \u2068Resident\u2069.");
       await page.goto(`${env.app.url}/m/demo/rounds/budget-1405/vote/north`);
       await expect.poll(() => page.locator("main").textContent()).toContain("Your ballot counts with weight 2.");
       if (javaScriptEnabled) await expectAccessible(page, "ballot (en)");

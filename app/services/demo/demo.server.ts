@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { seedDemoThemes } from "./demo-themes.server";
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   districts,
@@ -215,9 +215,13 @@ export async function seedDemo(
       ],
     };
     const staffId = userIds.get("staff@demo.shora.local");
+    // A minute apart, newest first as listed: the round's list ("newest" first) has one order on
+    // every machine, rather than the order of random ids among equal times.
+    let listed = 0;
     for (const envelope of envelopeRows) {
       await tx.insert(proposals).values(
         ideas[envelope.slug].map(([en, fa, cost]) => ({
+          createdAt: new Date(now.getTime() - 60_000 * (1 + listed++)),
           id: randomUUID(),
           envelopeId: envelope.id,
           title: { en, fa },
@@ -255,7 +259,7 @@ async function seedConversation(tx: SeedTx, p: { envelopeIds: string[]; userIds:
     .select()
     .from(proposals)
     .where(inArray(proposals.envelopeId, p.envelopeIds))
-    .orderBy(asc(proposals.createdAt), asc(proposals.id))
+    .orderBy(desc(proposals.createdAt), asc(proposals.id))
     .limit(3);
   const reza = p.userIds.get("resident1@demo.shora.local");
   const roya = p.userIds.get("resident2@demo.shora.local");
