@@ -2,7 +2,7 @@
  * The form's file fields for photos and documents (ADR 0034), each photo with its required
  * description; what is attached now, each with a box to remove it.
  */
-import { isolated } from "../domain/accounts/names";
+import { isolated } from "../domain/i18n";
 import {
   DOCUMENT_FIELDS,
   IMAGE_FIELDS,

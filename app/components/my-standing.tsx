@@ -1,6 +1,5 @@
-import { isolated } from "../domain/accounts/names";
 import { Link } from "@remix-run/react";
-import { formatDay, pickText } from "../domain/i18n";
+import { formatDay, pickText, isolated } from "../domain/i18n";
 import type { LocalizedText } from "../domain/i18n";
 import { useLocale, useT } from "./i18n";
 

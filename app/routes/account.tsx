@@ -1,10 +1,9 @@
-import { isolated } from "../domain/accounts/names";
 import { createHash } from "node:crypto";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDateTime, pickText } from "../domain/i18n";
+import { formatDateTime, pickText, isolated } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { z } from "zod";
 import { parseFormOr400 } from "../web/forms.server";

@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
-import { translator } from "../domain/i18n";
+import { translator, isolated } from "../domain/i18n";
 import { NOTIFICATION_TOPICS, isTopic } from "../domain/mail/render";
 import { changeEmail, isAddressConfirmed, resendConfirmation } from "../services/accounts/tokens.server";
 import { optedOut, saveNotificationChoices } from "../services/mail/outbox.server";

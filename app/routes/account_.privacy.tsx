@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
-import { pickText, translator } from "../domain/i18n";
+import { pickText, translator, isolated } from "../domain/i18n";
 import { deleteMyAccount, exportMyData, retainedRecords } from "../services/accounts/privacy.server";
 import { secondFactorRequired } from "../services/accounts/two-factor.server";
 import { userActor } from "../services/scope";

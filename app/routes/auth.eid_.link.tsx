@@ -2,7 +2,7 @@
  * Links an e-ID to an existing account whose address the provider named but did not confirm on both
  * sides (ADR 0038): the account's password, once; then the e-ID signs the person in.
  */
-import { isolated } from "../domain/accounts/names";
+import { isolated } from "../domain/i18n";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";

@@ -2,8 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDateTime, pickText, translator } from "../domain/i18n";
-import { isolated } from "../domain/accounts/names";
+import { formatDateTime, pickText, translator, isolated } from "../domain/i18n";
 import { hideComment, moderationQueue, restoreComment } from "../services/proposals/comments.server";
 import { readForm } from "../web/csrf.server";
 import { requireStaff } from "../web/guards.server";

@@ -1,4 +1,3 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -6,7 +5,7 @@ import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { ProposalFieldsView, SelectField, TextArea } from "../components/rounds";
 import { RoundStaffNav } from "../components/staff-nav";
-import { formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { formatMoney, formatNumber, pickText, translator, isolated } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { type FieldErrors, formFailure, validateForm } from "../web/forms.server";
 import { requireStaff } from "../web/guards.server";

@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField } from "../components/rounds";
-import { formatDateTime, pickText, translator } from "../domain/i18n";
+import { formatDateTime, pickText, translator, isolated } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
@@ -125,7 +124,9 @@ export default function StaffMembers() {
                       <input type="hidden" name="userId" value={m.userId} />
                       <input type="hidden" name="role" value={m.role === "admin" ? "staff" : "admin"} />
                       <button type="submit" className="link-button">
-                        {t(m.role === "admin" ? "members.makeStaff" : "members.makeAdmin", { name: isolated(m.displayName) })}
+                        {t(m.role === "admin" ? "members.makeStaff" : "members.makeAdmin", {
+                          name: isolated(m.displayName),
+                        })}
                       </button>
                     </PostForm>{" "}
                     <PostForm className="inline-form">

@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { z } from "zod";
-import { type MessageKey, translator } from "../domain/i18n";
+import { type MessageKey, translator, isolated } from "../domain/i18n";
 import { echoValues, formFailure, validateForm } from "../web/forms.server";
 import { readForm } from "../web/csrf.server";
 import { requireMunicipalityAdmin } from "../web/guards.server";

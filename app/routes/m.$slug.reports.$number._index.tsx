@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { MediaGallery } from "../components/media-gallery";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { reportNumberParam, reportStatusLabel } from "../components/reports";
-import { formatDateTime, pickText } from "../domain/i18n";
+import { formatDateTime, pickText, isolated } from "../domain/i18n";
 import { publicReport } from "../services/reports/reports.server";
 import { observer, scopeOf, userActor } from "../services/scope";
 import { optionalUser, requireMunicipality } from "../web/guards.server";

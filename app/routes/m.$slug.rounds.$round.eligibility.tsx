@@ -1,8 +1,7 @@
-import { isolated } from "../domain/accounts/names";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../components/i18n";
-import { formatDay, formatNumber, pickText } from "../domain/i18n";
+import { formatDay, formatNumber, pickText, isolated } from "../domain/i18n";
 import { optionalUser, requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { observer, scopeOf, userActor } from "../services/scope";

@@ -1,11 +1,10 @@
-import { isolated } from "../domain/accounts/names";
 import { MediaGallery } from "../components/media-gallery";
 import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { formatDay, formatMoney, formatPercent, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatPercent, pickText, isolated } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { optionalUser, requireMunicipality, requireStaff, requireUser } from "../web/guards.server";
 import { notFound } from "../web/http.server";

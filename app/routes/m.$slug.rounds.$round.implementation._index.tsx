@@ -1,10 +1,9 @@
-import { isolated } from "../domain/accounts/names";
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "../components/charts/BarChart";
 import { useLocale, useT } from "../components/i18n";
 import { spentVsAllocatedChart } from "../domain/implementation/implementation";
-import { formatDay, formatMoney, formatPercent, pickText } from "../domain/i18n";
+import { formatDay, formatMoney, formatPercent, pickText, isolated } from "../domain/i18n";
 import { requireMunicipality } from "../web/guards.server";
 import { notFound } from "../web/http.server";
 import { fundedBoard } from "../services/implementation/implementation.server";

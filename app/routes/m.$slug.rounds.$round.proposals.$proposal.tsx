@@ -1,10 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
-import { isolated } from "../domain/accounts/names";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Notice, PostForm, useClearedFormKey } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { SelectField, TextArea } from "../components/rounds";
-import { backArrow, formatDateTime, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import { backArrow, formatDateTime, formatMoney, formatNumber, pickText, translator, isolated } from "../domain/i18n";
 import {
   type Stance,
   addComment,

@@ -1,4 +1,3 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -6,7 +5,7 @@ import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { ProposalMap } from "../components/proposal-map";
-import { formatNumber, pickText, translator } from "../domain/i18n";
+import { formatNumber, pickText, translator, isolated } from "../domain/i18n";
 import { readPoint } from "../domain/geo/geojson";
 import { RefusedError } from "../services/errors.server";
 import {
@@ -90,8 +89,14 @@ const schema = z.discriminatedUnion("intent", [
   // The spot clicked on the districts picture (`<input type="image" name="at">` sends at.x and at.y).
   z.object({
     intent: z.literal("pick"),
-    "at.x": z.string().trim().regex(/^\d{1,5}$/),
-    "at.y": z.string().trim().regex(/^\d{1,5}$/),
+    "at.x": z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/),
+    "at.y": z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/),
   }),
 ]);
 

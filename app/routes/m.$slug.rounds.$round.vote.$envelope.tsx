@@ -2,7 +2,6 @@ import { type ImageShown, MediaImage } from "../components/media";
 import { CARD_IMAGE_SIZES } from "../domain/media/media";
 import { mediaOf } from "../services/media/media.server";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
-import { isolated } from "../domain/accounts/names";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { type ChangeEvent, type FormEvent, useEffect, useState } from "react";
 import { z } from "zod";
@@ -12,7 +11,15 @@ import type { BallotBody } from "../domain/ballots/rules";
 import { checkBallot } from "../domain/ballots/rules";
 import { hintText, violationText } from "../domain/ballots/messages";
 import { type BallotTypeModule, ballotType } from "../domain/ballots/types";
-import { type LocalizedText, formatDay, formatMoney, formatNumber, pickText, translator } from "../domain/i18n";
+import {
+  type LocalizedText,
+  formatDay,
+  formatMoney,
+  formatNumber,
+  pickText,
+  translator,
+  isolated,
+} from "../domain/i18n";
 import { type BallotChanges, budgetGauge, orderProposals } from "../domain/ballots/basket";
 import { currentPhase, dayIn } from "../domain/rounds/phases";
 import {

@@ -1,10 +1,9 @@
-import { isolated } from "../domain/accounts/names";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
-import { type LocalizedText, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
+import { type LocalizedText, formatDateTime, formatNumber, pickText, translator, isolated } from "../domain/i18n";
 import { readForm } from "../web/csrf.server";
 import { validateForm } from "../web/forms.server";
 import { safeRedirect } from "../web/redirects.server";

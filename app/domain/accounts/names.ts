@@ -32,10 +32,5 @@ export function nameIsPlain(name: string): boolean {
 /** The zod/refine message key the forms turn into "… contains invisible or direction characters". */
 export const NAME_CHARACTERS = "name_characters";
 
-/**
- * A name to put inside a sentence: wrapped in first-strong-isolate … pop-directional-isolate, so a
- * direction override in an older name ends with the name and cannot turn the sentence around it.
- */
-export function isolated(name: string): string {
-  return `\u2068${name}\u2069`;
-}
+/** Names inside sentences are isolated by the translation layer (it is in every page's bundle). */
+export { isolated } from "../i18n";

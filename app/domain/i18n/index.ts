@@ -13,6 +13,14 @@ export function direction(locale: Locale): "rtl" | "ltr" {
 }
 
 /** The arrow of a "back" link: it points to where the reader came from, left in LTR, right in RTL. */
+/**
+ * A name to put inside a sentence: wrapped in first-strong-isolate … pop-directional-isolate, so a
+ * direction override in an older name ends with the name and cannot turn the sentence around it.
+ */
+export function isolated(name: string): string {
+  return `\u2068${name}\u2069`;
+}
+
 export function backArrow(locale: Locale): string {
   return direction(locale) === "rtl" ? "→" : "←";
 }
