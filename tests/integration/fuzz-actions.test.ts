@@ -242,8 +242,14 @@ const ACTIONS: ActionRoute[] = [
     reach: residents,
     runs: 20,
     params: (w) => inRound(w, "ideas", "voting", "consultation"),
-    intents: { "": PROPOSAL_FIELDS, similar: PROPOSAL_FIELDS },
-    values: (w) => proposalValues(w, "city"),
+    intents: { "": [...PROPOSAL_FIELDS, "pointAddress", "pointLat", "pointLon"], similar: PROPOSAL_FIELDS },
+    values: (w) => ({
+      ...proposalValues(w, "city"),
+      // Where it is (optional): an address or degrees; the fuzz world's town may have no map.
+      pointAddress: pick(["", "Park Lane 1"], ["x".repeat(201)]),
+      pointLat: pick(["", "35.72", "۳۵٫۷۲"], ["95", "NaN"]),
+      pointLon: pick(["", "51.33"], ["-181", "x"]),
+    }),
   },
   {
     file: "m.$slug.rounds.$round.proposals.$proposal_.edit.tsx",
@@ -268,11 +274,14 @@ const ACTIONS: ActionRoute[] = [
         round: fc.constant(w.A.rounds.ideas),
         proposal: fc.constantFrom(...w.A.authored),
       }),
-    intents: { point: ["lat", "lon"], address: ["address"], clear: [] },
+    intents: { point: ["lat", "lon"], address: ["address"], clear: [], pick: ["at.x", "at.y"] },
     values: () => ({
       lat: pick(["35.72", "۳۵٫۷۲"], ["95", "NaN", "1e400"]),
       lon: pick(["51.33"], ["-181", ""]),
       address: pick(["Park Lane 1"], ["x".repeat(201)]),
+      // The spot clicked on the districts picture (the fuzz world's town may have no outlines).
+      "at.x": pick(["120", "0"], ["-1", "99999", "1e3", "", "12.5"]),
+      "at.y": pick(["80"], ["-4", "", "y"]),
     }),
   },
   {
