@@ -16,6 +16,7 @@ import { config } from "../config.server";
 import { startCheckpointScheduler } from "../services/ballots/checkpoints.server";
 import { startJobWorker } from "../services/jobs/jobs.server";
 import { startMailWorker } from "../services/mail/delivery.server";
+import { reminderJobHandlers, startReminderScheduler } from "../services/rounds/reminders.server";
 import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
@@ -244,8 +245,13 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
   // Queued jobs (checkpoints to the witnesses, ADR 0022) run in every process, claimed with
   // FOR UPDATE SKIP LOCKED, retried with back-off.
   const jobWorker = startJobWorker(database.db, {
-    handlers: witnessJobHandlers(),
+    handlers: { ...witnessJobHandlers(), ...reminderJobHandlers() },
     report: (error) => log.err(`job worker: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
+  // Reminders to vote (ADR 0041) are offered as named jobs: every process may offer, one takes each.
+  const stopReminders = startReminderScheduler(database.db, {
+    poke: () => jobWorker.poke(),
+    report: (error) => log.err(`reminders: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   // Messages in the outbox (ADR 0025) are delivered by this process too; several may run at once.
   const mailWorker = startMailWorker(database.db, {
@@ -270,6 +276,7 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
       server.close();
       server.closeAllConnections?.();
       await stopScheduler()
+        .then(() => stopReminders())
         .then(() => jobWorker.stop())
         .then(() => mailWorker.stop())
         .then(() => stopDemoWitnesses())

@@ -4,7 +4,7 @@
  * in one transaction, serialised per round so the ledger stays one linear sequence.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt } from "node:crypto";
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
 import {
   type SealedBasket,
@@ -235,6 +235,38 @@ async function roundSecret(tx: Db | Tx, roundId: string): Promise<string> {
 /** The voter key: HMAC-SHA-256 of the person's identity with the round's secret (hex). */
 export function voterKey(secret: string, identity: string): string {
   return createHmac("sha256", secret).update(identity).digest("hex");
+}
+
+/**
+ * Which of these identities (verification hashes) have a current ballot in the round, in any envelope
+ * and on either channel; null once the round's secret is destroyed (published: nobody is reminded).
+ * The server computes the same voter keys at every cast; the reminders use it (ADR 0041).
+ */
+export async function identitiesWithBallot(
+  db: Db | Tx,
+  scope: Scope,
+  input: { roundId: string; identities: readonly string[] },
+): Promise<Set<string> | null> {
+  const [row] = await db
+    .select({ destroyedAt: roundSecrets.destroyedAt })
+    .from(roundSecrets)
+    .where(eq(roundSecrets.roundId, input.roundId));
+  if (row?.destroyedAt) return null;
+  // No secret yet: nobody has cast in this round.
+  const secret = readKey(roundSecretName(input.roundId));
+  const voted = new Set<string>();
+  if (!secret) return voted;
+  const byKey = new Map(input.identities.map((identity) => [voterKey(secret, identity), identity]));
+  const keys = [...byKey.keys()];
+  for (let i = 0; i < keys.length; i += 5_000) {
+    const chunk = keys.slice(i, i + 5_000);
+    const rows = await db
+      .selectDistinct({ voterKey: ballots.voterKey })
+      .from(ballots)
+      .where(and(eq(ballots.roundId, input.roundId), eq(ballots.current, true), inArray(ballots.voterKey, chunk)));
+    for (const r of rows) voted.add(byKey.get(r.voterKey) as string);
+  }
+  return voted;
 }
 
 /** commitment = SHA-256(canonical ballot body ‖ 32-byte nonce), hex: the body stays hidden until publication. */

@@ -41,6 +41,23 @@ export async function enqueueJob(
 }
 
 /**
+ * Queues the job named `id` (`round.opens:<round>`) unless a job of that name was ever queued (done or
+ * not): several processes may offer the same work, one row takes it. True when this call queued it.
+ */
+export async function enqueueJobOnce(
+  db: Db | Tx,
+  _scope: PlatformScope,
+  input: { id: string; kind: string; payload: Record<string, unknown>; runAt?: Date },
+): Promise<boolean> {
+  const rows = await db
+    .insert(jobs)
+    .values({ id: input.id, kind: input.kind, payload: input.payload, nextAttemptAt: input.runAt ?? new Date() })
+    .onConflictDoNothing({ target: jobs.id })
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+/**
  * Claims up to `limit` due jobs of the given kinds for `leaseMs`: one short transaction, rows another
  * worker is claiming are skipped, a claimed job is invisible to others until its lease ends.
  */

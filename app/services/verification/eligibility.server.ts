@@ -404,3 +404,33 @@ export async function mayParticipate(
   if (!required) return true;
   return (await activeVerification(db, { municipalityId: scope.municipality.id, userId: actorUserId(scope) })) !== null;
 }
+
+/**
+ * Every resident with an active verification in the scope's municipality who may vote in the round
+ * (the same verdict as `standingIn`, taken for all at once): account and identity hash, for the
+ * reminders that go to eligible residents who have not voted (ADR 0041). No birth date leaves here.
+ */
+export async function eligibleResidents(
+  db: Db | Tx,
+  scope: Scope,
+  input: { roundId: string; now?: Date },
+): Promise<{ userId: string; identityHash: string }[]> {
+  const rules = await roundRules(db, scope, { round: { id: input.roundId }, now: input.now });
+  const verdictRules = eligibilityRulesOf(rules);
+  const rows = await db
+    .select({
+      userId: verifications.userId,
+      identityHash: verifications.identityHash,
+      districtId: verifications.districtId,
+      voterClass: verifications.voterClass,
+      birthDate: verifications.birthDate,
+    })
+    .from(verifications)
+    .where(and(eq(verifications.municipalityId, scope.municipality.id), sql`${verifications.revokedAt} is null`));
+  return rows
+    .filter((v) => {
+      const verdict = roundVerdict(standingOf(v), verdictRules);
+      return verdict.eligible && verdict.weight !== null;
+    })
+    .map((v) => ({ userId: v.userId, identityHash: v.identityHash }));
+}
