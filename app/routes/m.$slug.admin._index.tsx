@@ -62,6 +62,9 @@ export default function StaffDashboard() {
           <Link to={`/m/${data.municipality.slug}/admin/outbox`}>{t("implementation.outbox.title")}</Link>
         </li>
         <li>
+          <Link to={`/m/${data.municipality.slug}/admin/broadcasts`}>{t("broadcast.title")}</Link>
+        </li>
+        <li>
           <Link to={`/m/${data.municipality.slug}/admin/moderation`}>{t("moderation.title")}</Link>
         </li>
         <li>

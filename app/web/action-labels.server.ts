@@ -8,6 +8,7 @@ import type { MessageKey } from "../domain/i18n";
 /** Actions of the public action log by name; an action missing here is shown by its code. */
 export const actionLabel: Record<string, MessageKey> = {
   "outbox.retry": "actionLog.name.outbox.retry",
+  "message.broadcast": "actionLog.name.message.broadcast",
   "envelope.order": "actionLog.name.envelope.order",
   "account.delete": "actionLog.name.account.delete",
   "ballot.paper": "actionLog.name.ballot.paper",

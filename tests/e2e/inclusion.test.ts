@@ -464,6 +464,7 @@ const audits: Audit[] = [
     path: (s) => `/m/demo/admin/verifications?email=${accounts.resident[s.locale]}`,
   },
   { route: "m.$slug.admin.outbox.tsx", role: "staff", path: () => "/m/demo/admin/outbox" },
+  { route: "m.$slug.admin.broadcasts.tsx", role: "staff", path: () => "/m/demo/admin/broadcasts" },
   {
     route: "m.$slug.admin.staff.tsx",
     role: "admin",

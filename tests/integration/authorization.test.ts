@@ -148,6 +148,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.open311.v2.tokens.$token.tsx": { loader: all(404) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },
   "m.$slug.admin.outbox.tsx": { loader: staffOnly(200), action: staffOnly(200) },
+  // An empty form names what is missing (ADR 0041).
+  "m.$slug.admin.broadcasts.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   // The census, letter codes and council members are the administrators' (ADR 0019).
   "m.$slug.admin.census.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // No census yet in the matrix municipality: the administrator is sent back to the verifications page with the reason.

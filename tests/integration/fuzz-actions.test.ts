@@ -951,6 +951,29 @@ const ACTIONS: ActionRoute[] = [
     values: () => ({}),
     noChange: () => true,
   },
+  // Writing to residents (ADR 0041): "check" counts and changes nothing; "send" queues and logs once per id.
+  {
+    file: "m.$slug.admin.broadcasts.tsx",
+    reach: ["staff", "admin"],
+    runs: 10,
+    params: inMunicipality,
+    intents: {
+      check: ["broadcastId", "audience", "subjectEn", "subjectFa", "bodyEn", "bodyFa"],
+      send: ["broadcastId", "audience", "subjectEn", "subjectFa", "bodyEn", "bodyFa"],
+    },
+    values: (w) => ({
+      broadcastId: fc.uuid({ version: 4 }),
+      audience: pick(
+        ["verified", `round:${w.A.rounds.voting}`],
+        ["round:no-such-round", `round:${w.B.rounds.voting}x`, "all"],
+      ),
+      subjectEn: pick(["Meeting on Monday", "<b>Hi</b>"], ["", "x".repeat(201)]),
+      subjectFa: pick(["جلسه دوشنبه"], [""]),
+      bodyEn: pick(["The council meets.\n\nCome along."], ["", "x".repeat(5_001)]),
+      bodyFa: pick(["شورا تشکیل جلسه می‌دهد."], [""]),
+    }),
+    noChange: (_role, o) => o.status === 200 && typeof (o.json as { ready?: number } | null)?.ready === "number",
+  },
   {
     file: "$.tsx",
     reach: [...ROLES],

@@ -140,6 +140,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.map.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.outbox.tsx", reach: staff, runs: 6, params: inMunicipality },
+  { file: "m.$slug.admin.broadcasts.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.rounds._index.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.rounds.$round._index.tsx", reach: staff, runs: 8, params: everyRound },
   { file: "m.$slug.admin.rounds.$round.eligibility.tsx", reach: staff, runs: 8, params: everyRound },

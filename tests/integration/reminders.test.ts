@@ -86,7 +86,10 @@ async function setUp(spans: [string, number, number][]) {
   });
   const residents: Awaited<ReturnType<typeof makeUser>>[] = [];
   for (const [i, person] of people.entries()) {
-    const user = await makeUser(database.db, { email: `${unique(`r${i}`)}@example.org`, locale: i === 0 ? "fa" : "en" });
+    const user = await makeUser(database.db, {
+      email: `${unique(`r${i}`)}@example.org`,
+      locale: i === 0 ? "fa" : "en",
+    });
     residents.push(user);
     // The last one is never verified.
     if (i < 5) await verifyVoter(database.db, { municipality: town.municipality, user, person });
@@ -141,7 +144,10 @@ describe("reminders to vote", () => {
     const closing = await reminders(round, "round.closing");
     expect(closing.map((r) => r.userId)).toEqual([residents[0].id]);
     // One job per reminder, done.
-    const offered = await database.db.select().from(jobs).where(like(jobs.id, `round.%:${round.id}`));
+    const offered = await database.db
+      .select()
+      .from(jobs)
+      .where(like(jobs.id, `round.%:${round.id}`));
     expect(offered.map((j) => j.id).sort()).toEqual([`round.closing:${round.id}`, `round.opens:${round.id}`]);
     expect(offered.every((j) => j.doneAt !== null)).toBe(true);
   });
@@ -163,7 +169,11 @@ describe("reminders to vote", () => {
       ["voting", -4, 1],
       ["tallying", 2, 3],
     ]);
-    await changePhaseNow(database.db, closed.town.admin, { slug: closed.round.slug, change: "close_voting", now: dayAt(0) });
+    await changePhaseNow(database.db, closed.town.admin, {
+      slug: closed.round.slug,
+      change: "close_voting",
+      now: dayAt(0),
+    });
     await sweep(dayAt(0));
     await sweep(dayAt(1));
     expect(await reminders(closed.round, "round.closing")).toHaveLength(0);

@@ -6,7 +6,15 @@
 import { type Locale, type MessageKey, direction, isLocale, pickText, translate } from "../i18n";
 
 /** Notification topics a person can switch off (account messages always go). */
-export const NOTIFICATION_TOPICS = ["vote", "reminders", "proposals", "replies", "follows", "verification"] as const;
+export const NOTIFICATION_TOPICS = [
+  "vote",
+  "reminders",
+  "proposals",
+  "replies",
+  "follows",
+  "verification",
+  "news",
+] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
 export function isTopic(value: unknown): value is NotificationTopic {
@@ -21,6 +29,7 @@ export function topicOf(kind: string): NotificationTopic | null {
   if (kind === "comment.reply") return "replies";
   if (kind === "implementation.update" || kind === "follow.update") return "follows";
   if (kind.startsWith("verification.")) return "verification";
+  if (kind === "municipality.message") return "news";
   // A reporter asked to hear back: news on their own report is an account message (ADR 0039).
   return null;
 }
@@ -119,6 +128,18 @@ function contentOf(
       const municipality = textOf(p.municipality, locale);
       const key = kind === "verification.verified" ? "mail.verification.verified" : "mail.verification.revoked";
       return { subject: t("mail.verification.subject"), lines: [t(key, { name, municipality })], link };
+    }
+    case "municipality.message": {
+      // Written by staff (ADR 0041): paragraphs as typed, signed with the municipality's name.
+      const body = textOf(p.body, locale)
+        .split(/\r?\n\s*\r?\n/)
+        .map((paragraph) => paragraph.trim())
+        .filter(Boolean);
+      return {
+        subject: textOf(p.subject, locale),
+        lines: [...body, `— ${textOf(p.municipality, locale)}`],
+        link,
+      };
     }
     case "report.received":
     case "report.update": {
