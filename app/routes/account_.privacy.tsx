@@ -82,7 +82,10 @@ export default function MyData() {
         <ul>
           {kept.map((m) => (
             <li key={m.slug}>
-              {t("privacy.mine.delete.retention", { municipality: isolated(pickText(m.name, locale)) })}
+              {t("privacy.mine.delete.retention", {
+                municipality: isolated(pickText(m.name, locale)),
+                months: m.months,
+              })}
             </li>
           ))}
         </ul>

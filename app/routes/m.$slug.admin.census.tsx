@@ -7,12 +7,15 @@ import { SelectField } from "../components/rounds";
 import { type MessageKey, type Translator, formatDateTime, formatNumber, pickText, translator } from "../domain/i18n";
 import { decodeTextFile } from "../domain/text-file";
 import { type CensusProblem, type CensusReason, MAX_CENSUS_ROWS } from "../domain/verification/census";
+import { wholeNumber } from "../domain/i18n/numbers";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import {
   censusSummary,
   expireStaleImports,
   idRulesOf,
+  retentionOf,
+  saveRetention,
   recentImports,
   saveIdRules,
   startCensusImport,
@@ -40,8 +43,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { municipality, user } = await requireMunicipalityAdmin(request, context, params.slug);
   const scope = scopeOf(municipality, userActor(user));
   await expireStaleImports(context.db, scope);
-  const [rules, summary, imports, districtRows] = await Promise.all([
+  const [rules, retentionMonths, summary, imports, districtRows] = await Promise.all([
     idRulesOf(context.db, scope),
+    retentionOf(context.db, scope),
     censusSummary(context.db, scope),
     recentImports(context.db, scope),
     districtsOf(context.db, scope),
@@ -50,6 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: municipality.slug,
     timeZone: municipality.timeZone,
     rules,
+    retentionMonths,
     maxMb: MAX_FILE_MB,
     maxRows: MAX_CENSUS_ROWS,
     districts: districtRows.map((d) => ({ id: d.id, code: d.code, name: d.name })),
@@ -71,7 +76,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; saved?: boolean };
+type Outcome = {
+  errors: Record<string, string> | null;
+  values: Record<string, string>;
+  saved?: boolean;
+  retained?: number;
+};
 
 const censusSchema = z.discriminatedUnion("intent", [
   z.object({
@@ -84,6 +94,7 @@ const censusSchema = z.discriminatedUnion("intent", [
   }),
   // The file is checked below (missing, too large, not text), each with its own message.
   z.object({ intent: z.literal("import"), file: z.unknown(), skipBadRows: z.string().optional() }),
+  z.object({ intent: z.literal("retention"), retentionMonths: wholeNumber(z.number().int().min(0).max(240)) }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -93,10 +104,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // Refused by its Content-Length or once more bytes arrive, before the body is held in memory.
   const form = await readUploadForm(request, MAX_FILE_MB * 1024 * 1024 + FORM_MARGIN_BYTES);
   if (!form) return verificationRefusal(tooLarge(), t, { intent: "import" });
-  const parsed = validateForm(censusSchema, form, t, { idPattern: "verification.census.idPattern" });
+  const parsed = validateForm(censusSchema, form, t, {
+    idPattern: "verification.census.idPattern",
+    retentionMonths: "verification.census.retention",
+  });
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   const input = parsed.data;
   try {
+    if (input.intent === "retention") {
+      await saveRetention(context.db, scope, { months: input.retentionMonths });
+      return json<Outcome>({ errors: null, values: {}, retained: input.retentionMonths });
+    }
     if (input.intent === "scheme") {
       const scheme = input.idScheme === "pattern" ? "pattern" : "ir-national-code";
       await saveIdRules(context.db, scope, { scheme, pattern: input.idPattern });
@@ -330,6 +348,27 @@ export default function CensusAdmin() {
           dir="ltr"
         />
         <button type="submit">{t("verification.census.scheme.submit")}</button>
+      </PostForm>
+
+      <h2 id="retention">{t("verification.census.retention.title")}</h2>
+      <p>{t("verification.census.retention.help")}</p>
+      {result && "retained" in result && result.retained !== undefined ? (
+        <p className="notice" role="status">
+          {t("verification.census.retention.saved", { months: result.retained })}
+        </p>
+      ) : null}
+      {intent === "retention" ? <ErrorSummary errors={result?.errors} /> : null}
+      <PostForm noValidate aria-labelledby="retention">
+        <input type="hidden" name="intent" value="retention" />
+        <Field
+          name="retentionMonths"
+          inputMode="numeric"
+          label={t("verification.census.retention")}
+          defaultValue={intent === "retention" ? result?.values?.retentionMonths : String(data.retentionMonths)}
+          error={intent === "retention" ? result?.errors?.retentionMonths : undefined}
+          dir="ltr"
+        />
+        <button type="submit">{t("verification.census.retention.submit")}</button>
       </PostForm>
     </>
   );

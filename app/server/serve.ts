@@ -17,6 +17,7 @@ import { startCheckpointScheduler } from "../services/ballots/checkpoints.server
 import { startJobWorker } from "../services/jobs/jobs.server";
 import { startMailWorker } from "../services/mail/delivery.server";
 import { reminderJobHandlers, startReminderScheduler } from "../services/rounds/reminders.server";
+import { startHousekeeping } from "../services/accounts/privacy.server";
 import { witnessJobHandlers } from "../services/witnesses/send.server";
 import { CSRF_COOKIE, csrfTokenIn, newCsrfToken } from "../web/csrf.server";
 import { serverSecret } from "../services/secrets.server";
@@ -253,6 +254,10 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
     poke: () => jobWorker.poke(),
     report: (error) => log.err(`reminders: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  // Verification records of deleted accounts are erased once their municipality's time is up (ADR 0026).
+  const stopHousekeeping = startHousekeeping(database.db, {
+    report: (error) => log.err(`housekeeping: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
   // Messages in the outbox (ADR 0025) are delivered by this process too; several may run at once.
   const mailWorker = startMailWorker(database.db, {
     report: (error) => log.err(`mail worker: ${error instanceof Error ? error.message : String(error)}\n`),
@@ -277,6 +282,7 @@ async function serveHttp(options: ServerOptions, log: ServerLog, role: { worker:
       server.closeAllConnections?.();
       await stopScheduler()
         .then(() => stopReminders())
+        .then(() => stopHousekeeping())
         .then(() => jobWorker.stop())
         .then(() => mailWorker.stop())
         .then(() => stopDemoWitnesses())

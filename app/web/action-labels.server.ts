@@ -9,6 +9,7 @@ import type { MessageKey } from "../domain/i18n";
 export const actionLabel: Record<string, MessageKey> = {
   "outbox.retry": "actionLog.name.outbox.retry",
   "message.broadcast": "actionLog.name.message.broadcast",
+  "census.retention": "actionLog.name.census.retention",
   "envelope.order": "actionLog.name.envelope.order",
   "account.delete": "actionLog.name.account.delete",
   "ballot.paper": "actionLog.name.ballot.paper",

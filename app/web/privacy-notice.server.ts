@@ -11,6 +11,7 @@ const sections: [MessageKey, MessageKey][] = [
   ["privacy.ballots.title", "privacy.ballots.body"],
   ["privacy.public.title", "privacy.public.body"],
   ["privacy.staff.title", "privacy.staff.body"],
+  ["privacy.messages.title", "privacy.messages.body"],
   ["privacy.yourData.title", "privacy.yourData.body"],
 ];
 

@@ -40,6 +40,8 @@ export const verificationSettings = pgTable("verification_settings", {
   idScheme: text("id_scheme", { enum: idSchemes }).notNull().default("ir-national-code"),
   /** For the `pattern` scheme: a regular expression the whole (normalised) ID must match. */
   idPattern: text("id_pattern"),
+  /** Months the verification record of a deleted account is kept, then erased (ADR 0026). */
+  retentionMonths: integer("retention_months").notNull().default(24),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
@@ -128,9 +130,7 @@ export const verifications = pgTable(
     uniqueIndex("verifications_one_per_identity")
       .on(t.municipalityId, t.identityHash)
       .where(sql`${t.revokedAt} is null`),
-    uniqueIndex("verifications_one_per_account")
-      .on(t.municipalityId, t.userId)
-      .where(sql`${t.revokedAt} is null`),
+    uniqueIndex("verifications_one_per_account").on(t.municipalityId, t.userId).where(sql`${t.revokedAt} is null`),
     index("verifications_user_idx").on(t.userId),
   ],
 );
@@ -139,9 +139,7 @@ export const verifications = pgTable(
 export const verificationAttempts = pgTable(
   "verification_attempts",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -158,9 +156,7 @@ export const verificationAttempts = pgTable(
 export const censusAttempts = pgTable(
   "census_attempts",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     municipalityId: text("municipality_id")
       .notNull()
       .references(() => municipalities.id, { onDelete: "cascade" }),
@@ -185,9 +181,7 @@ export const censusAttempts = pgTable(
 export const censusLocks = pgTable(
   "census_locks",
   {
-    id: text("id")
-      .primaryKey()
-      .default(sql`gen_random_uuid()::text`),
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
     municipalityId: text("municipality_id")
       .notNull()
       .references(() => municipalities.id, { onDelete: "cascade" }),
@@ -196,11 +190,7 @@ export const censusLocks = pgTable(
     clearedAt: timestamp("cleared_at", { withTimezone: true, mode: "date" }),
     clearedBy: text("cleared_by").references(() => users.id, { onDelete: "set null" }),
   },
-  (t) => [
-    uniqueIndex("census_locks_one_open")
-      .on(t.municipalityId, t.identityHash)
-      .where(sql`${t.clearedAt} is null`),
-  ],
+  (t) => [uniqueIndex("census_locks_one_open").on(t.municipalityId, t.identityHash).where(sql`${t.clearedAt} is null`)],
 );
 
 /** One-time codes mailed to census entries. Only a keyed hash of the code is stored. */

@@ -576,8 +576,9 @@ const ACTIONS: ActionRoute[] = [
     runs: 20,
     multipart: true,
     params: inMunicipality,
-    intents: { scheme: ["idScheme", "idPattern"], import: ["file", "skipBadRows"] },
+    intents: { scheme: ["idScheme", "idPattern"], import: ["file", "skipBadRows"], retention: ["retentionMonths"] },
     values: () => ({
+      retentionMonths: pick(["24", "۶", "0"], ["-1", "241", "1.5", "", "twelve"]),
       idScheme: pick(["ir-national-code", "pattern"]),
       idPattern: pick(["\\d{10}", "[A-Z]{2}\\d{6}"], ["(", "(a+)+$", "x".repeat(201), ".*"]),
       file: fileArb([

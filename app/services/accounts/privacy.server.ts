@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { verify } from "@node-rs/argon2";
-import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../../../db/client";
 import {
   baskets,
   commentFlags,
@@ -26,6 +26,7 @@ import {
   updateComments,
   users,
   userTotp,
+  verificationSettings,
   verifications,
 } from "../../../db/schema";
 import { recordAction } from "../action-log/action-log.server";
@@ -141,14 +142,66 @@ export async function exportMyData(db: Db, scope: PlatformScope) {
   };
 }
 
-/** The municipalities whose records of this account outlive its deletion (verifications), for the page. */
+/**
+ * The municipalities whose records of this account outlive its deletion (verifications), and for how
+ * many months each keeps them, for the page.
+ */
 export async function retainedRecords(db: Db, scope: PlatformScope) {
   const userId = actorUserId(scope);
   return db
-    .selectDistinct({ slug: municipalities.slug, name: municipalities.name })
+    .selectDistinct({
+      slug: municipalities.slug,
+      name: municipalities.name,
+      months: sql<number>`coalesce(${verificationSettings.retentionMonths}, ${DEFAULT_RETENTION_MONTHS})`.mapWith(
+        Number,
+      ),
+    })
     .from(verifications)
     .innerJoin(municipalities, eq(municipalities.id, verifications.municipalityId))
+    .leftJoin(verificationSettings, eq(verificationSettings.municipalityId, verifications.municipalityId))
     .where(eq(verifications.userId, userId));
+}
+
+/** Months a municipality that never chose keeps the verification records of deleted accounts. */
+export const DEFAULT_RETENTION_MONTHS = 24;
+
+/**
+ * Erases the verification records of accounts deleted longer ago than their municipality keeps them
+ * (ADR 0026). Run by the housekeeping sweep; returns how many were erased.
+ */
+export async function eraseExpiredVerifications(
+  db: Db,
+  _scope: PlatformScope,
+  input: { now?: Date } = {},
+): Promise<number> {
+  const now = (input.now ?? new Date()).toISOString();
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`delete from ${verifications} v
+      using ${users} u
+      where u.id = v.user_id and u.deleted_at is not null
+        and u.deleted_at + make_interval(months => coalesce(
+          (select s.retention_months from ${verificationSettings} s where s.municipality_id = v.municipality_id),
+          ${DEFAULT_RETENTION_MONTHS})) <= ${now}::timestamptz
+      returning v.id`,
+  );
+  return rows.length;
+}
+
+/** Runs the housekeeping (erasing expired records) every hour until stopped; started by `shora serve`. */
+export function startHousekeeping(db: Db, input: { report?: (error: unknown) => void } = {}) {
+  const scope: PlatformScope = { actor: { kind: "system", name: "housekeeping" } };
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = eraseExpiredVerifications(db, scope).catch(input.report ?? console.error);
+  };
+  const timer = setInterval(tick, 3_600_000);
+  timer.unref();
+  tick();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /**

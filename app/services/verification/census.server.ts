@@ -53,6 +53,38 @@ export async function idRulesOf(db: Db | Tx, scope: Scope): Promise<IdRules> {
   return row ? { scheme: row.idScheme, pattern: row.idPattern } : { scheme: "ir-national-code", pattern: null };
 }
 
+/** Months the municipality keeps the verification record of a deleted account (ADR 0026). */
+export async function retentionOf(db: Db | Tx, scope: Scope): Promise<number> {
+  const [row] = await db
+    .select({ months: verificationSettings.retentionMonths })
+    .from(verificationSettings)
+    .where(eq(verificationSettings.municipalityId, scope.municipality.id));
+  return row?.months ?? 24;
+}
+
+/** Sets how long verification records of deleted accounts are kept, 0–240 months (logged). */
+export async function saveRetention(db: Db, scope: Scope, input: { months: number }) {
+  if (!Number.isInteger(input.months) || input.months < 0 || input.months > 240)
+    throw new VerificationRefused("bad_retention", "retentionMonths");
+  await db.transaction(async (tx) => {
+    const before = await retentionOf(tx, scope);
+    await tx
+      .insert(verificationSettings)
+      .values({ municipalityId: scope.municipality.id, retentionMonths: input.months, updatedAt: new Date() })
+      .onConflictDoUpdate({
+        target: verificationSettings.municipalityId,
+        set: { retentionMonths: input.months, updatedAt: new Date() },
+      });
+    await recordAction(tx, {
+      ...(await actionBy(tx, scope)),
+      action: "census.retention",
+      target: `municipality:${scope.municipality.slug}`,
+      before: { months: before },
+      after: { months: input.months },
+    });
+  });
+}
+
 /** Changes the ID scheme (logged). A pattern must be a valid regular expression. */
 export async function saveIdRules(db: Db, scope: Scope, rules: IdRules) {
   const pattern = rules.scheme === "pattern" ? (rules.pattern ?? "").trim() : null;

@@ -51,6 +51,7 @@ export type VerificationRefusal =
   | "class_unknown"
   | "min_age"
   | "bad_pattern"
+  | "bad_retention"
   | "import_running"
   | "file_missing"
   | "file_too_large"

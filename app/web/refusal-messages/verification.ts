@@ -39,6 +39,7 @@ export const verificationMessages: RefusalMessages<VerificationRefusal> = {
   class_unknown: "verification.error.class_unknown",
   min_age: "verification.error.min_age",
   bad_pattern: "verification.error.bad_pattern",
+  bad_retention: "verification.error.bad_retention",
   import_running: "verification.error.import_running",
   file_missing: "verification.error.file_missing",
   file_too_large: "verification.error.file_too_large",

@@ -42,6 +42,7 @@ export const actionLogFa: Record<keyof typeof actionLogEn, string> = {
   "actionLog.name.envelope.order": "تعیین ترتیب طرح‌ها در برگهٔ رأی",
   "actionLog.name.outbox.retry": "ارسال دوبارهٔ پیام‌ها",
   "actionLog.name.message.broadcast": "پیام به ساکنان",
+  "actionLog.name.census.retention": "تغییر مدت نگهداری سوابق احراز",
   "actionLog.name.round.advance_phase": "تغییر مرحله",
   "actionLog.name.round.create": "ساخت دوره",
   "actionLog.name.round.eligibility": "تغییر قاعده‌های شرکت",

@@ -40,6 +40,7 @@ export const actionLogEn = {
   "actionLog.name.envelope.order": "Ballot order chosen",
   "actionLog.name.outbox.retry": "Messages queued again",
   "actionLog.name.message.broadcast": "Message sent to residents",
+  "actionLog.name.census.retention": "Retention of verification records changed",
   "actionLog.name.round.advance_phase": "Phase changed",
   "actionLog.name.round.create": "Round created",
   "actionLog.name.round.eligibility": "Eligibility rules changed",

@@ -19,6 +19,9 @@ export const privacyEn = {
   "privacy.staff.title": "What staff can see",
   "privacy.staff.body":
     "Council staff see verification records of their municipality (to verify and revoke people) and turnout counts, never who voted how. Every staff action is written in a public, hash-chained log under the staff member's name.",
+  "privacy.messages.title": "Messages Shora sends you",
+  "privacy.messages.body":
+    "Shora e-mails you about your account (confirming your address, resetting your password) and, unless you switch them off on your account page or with the link at the end of each message, notifications: a confirmation after you vote (never your choices), reminders when voting opens and in its last 48 hours, news of your proposals and of those you follow, and messages from your municipality. A reminder to vote goes only to residents who have not voted yet: to know that, the server checks whether your verified identity has a ballot in the round, as it does when you vote; it never reads how you voted. Council staff see whether a message was delivered, not its text; only on an installation without a mail server (a demonstration) does the platform's administrator read messages, on its mail viewer.",
   "privacy.yourData.title": "Your data, your choice",
   "privacy.yourData.body":
     "On your account's privacy page you can download everything Shora holds about you as a file, and delete your account.",
@@ -32,7 +35,7 @@ export const privacyEn = {
   "privacy.mine.delete.help":
     "Your e-mail, name and password are erased and you are logged out everywhere. Your comments stay, shown as written by a former account. A ballot you cast keeps counting: it never named you.",
   "privacy.mine.delete.retention":
-    "Kept by {municipality}: your verification record (the hash of your ID, birth date, district and class), as its rules for verification records require, so that the same person cannot verify twice.",
+    "Kept by {municipality}: your verification record (the hash of your ID, birth date, district and class) for {months} months after you delete your account, as its rules for verification records require, so that the same person cannot verify again at once; then it is erased.",
   "privacy.mine.delete.noRetention":
     "No municipality has verified you: nothing is kept about you beyond your comments.",
   "privacy.mine.delete.staff":

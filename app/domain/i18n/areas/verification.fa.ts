@@ -70,6 +70,13 @@ export const verificationFa: Record<keyof typeof verificationEn, string> = {
   "verification.error.class_weight": "وزن باید عددی صحیح از ۱ تا ۱۰۰۰ باشد.",
   "verification.error.class_unknown": "چنین گروهی نیست.",
   "verification.error.min_age": "حداقل سن باید عددی صحیح از ۰ تا ۱۲۰ باشد.",
+  "verification.error.bad_retention": "شمار ماه‌های نگهداری باید عددی درست از ۰ تا ۲۴۰ باشد.",
+  "verification.census.retention.title": "سوابق حساب‌های حذف‌شده",
+  "verification.census.retention.help":
+    "وقتی ساکنی حساب خود را حذف می‌کند، سابقهٔ احراز هویت او (درهم‌شدهٔ شناسه، تاریخ تولد، ناحیه و گروه) این شمار ماه نگه داشته می‌شود تا همان شخص بی‌درنگ دوباره احراز نشود، و سپس پاک می‌شود. آن را مطابق مقررات خود برای چنین سوابقی تنظیم کنید؛ ساکنان آن را در صفحهٔ حریم خصوصی خود می‌خوانند.",
+  "verification.census.retention": "شمار ماه‌های نگهداری",
+  "verification.census.retention.submit": "ذخیره",
+  "verification.census.retention.saved": "ذخیره شد: سوابق حساب‌های حذف‌شده {months} ماه نگه داشته می‌شوند.",
   "verification.error.bad_pattern": "الگوی شناسه باید عبارت باقاعدهٔ معتبر باشد (حداکثر ۲۰۰ نویسه).",
   "verification.error.import_running": "بارگذاری دیگری از سرشماری هنوز در جریان است. تا پایانش صبر کنید.",
   "verification.error.file_missing": "پروندهٔ سرشماری لازم است (پروندهٔ CSV).",

@@ -68,6 +68,13 @@ export const verificationEn = {
   "verification.error.class_weight": "Weight must be a whole number from 1 to 1000.",
   "verification.error.class_unknown": "No such voter class.",
   "verification.error.min_age": "Minimum age must be a whole number from 0 to 120.",
+  "verification.error.bad_retention": "Months to keep must be a whole number from 0 to 240.",
+  "verification.census.retention.title": "Records of deleted accounts",
+  "verification.census.retention.help":
+    "When a resident deletes their account, their verification record (the hash of their ID, birth date, district and class) is kept this many months, so the same person cannot verify again at once, then erased. Set it to what your rules for such records require; residents read it on their privacy page.",
+  "verification.census.retention": "Months to keep",
+  "verification.census.retention.submit": "Save",
+  "verification.census.retention.saved": "Saved: records of deleted accounts are kept {months} months.",
   "verification.error.bad_pattern": "ID pattern must be a valid regular expression (at most 200 characters).",
   "verification.error.import_running": "Another census import is still running. Wait until it has finished.",
   "verification.error.file_missing": "Census file is required (a CSV file).",
