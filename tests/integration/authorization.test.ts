@@ -156,6 +156,7 @@ const matrix: Record<string, Row> = {
   "m.$slug.admin.staff.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // An empty form adds no witness: the witness key is missing (ADR 0022).
   "m.$slug.admin.witnesses.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
+  "m.$slug.admin.webhooks.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   "m.$slug.admin.verifications.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },

@@ -137,6 +137,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "m.$slug.admin.census.tsx", reach: ["admin"], runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.staff.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.witnesses.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
+  { file: "m.$slug.admin.webhooks.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.map.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.outbox.tsx", reach: staff, runs: 6, params: inMunicipality },
