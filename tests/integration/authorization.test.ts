@@ -100,6 +100,7 @@ const matrix: Record<string, Row> = {
   "help.$page.tsx": { loader: all(404) },
   "accessibility.tsx": { loader: all(200) },
   "faq.tsx": { loader: all(301) },
+  "api.openapi[.json].tsx": { loader: all(200) },
   "m.$slug.help._index.tsx": { loader: all(200) },
   "m.$slug.help.$page.tsx": { loader: all(404) },
   // An empty form saves no page: its address is missing.

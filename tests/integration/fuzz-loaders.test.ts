@@ -293,6 +293,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "accessibility.tsx", runs: 3 },
   // A redirect to the questions guide: no page of its own.
   { file: "faq.tsx", runs: 3, plainStatus: 301 },
+  { file: "api.openapi[.json].tsx", runs: 3 },
   {
     file: "m.$slug.help._index.tsx",
     runs: 4,
