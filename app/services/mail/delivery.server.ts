@@ -69,9 +69,8 @@ async function sendOne(
 ): Promise<string> {
   // A webhook delivery (ADR 0040): same claim, back-off and failure as a message, its own sender.
   if (row.channel === "webhook")
-    return deliverWebhook(
-      db,
-      {
+    return deliverWebhook(db, {
+      row: {
         id: row.id,
         kind: row.kind,
         payload: row.payload,
@@ -79,7 +78,7 @@ async function sendOne(
         webhookEndpointId: row.webhook_endpoint_id,
       },
       now,
-    );
+    });
   const [user] = row.user_id
     ? await db.select({ email: users.email, name: users.displayName }).from(users).where(eq(users.id, row.user_id))
     : [];

@@ -247,7 +247,8 @@ export function webhookBody(row: Pick<WebhookRow, "id" | "kind" | "payload" | "c
 }
 
 /** POSTs one delivery, signed; throws (for the worker's back-off) unless the receiver answers 2xx. */
-export async function deliverWebhook(db: Db, row: WebhookRow, now: Date): Promise<string> {
+export async function deliverWebhook(db: Db, input: { row: WebhookRow; now: Date }): Promise<string> {
+  const { row, now } = input;
   if (!row.webhookEndpointId) throw new Error("webhook delivery without an endpoint");
   const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.webhookEndpointId));
   if (!endpoint) throw new Error("the endpoint was removed");
