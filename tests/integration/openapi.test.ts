@@ -13,6 +13,7 @@ import { type ApiRequest, seedApiTown } from "../support/api-town";
 import { testDatabase } from "../support/db";
 import { TestBrowser, call } from "../support/requests";
 import { routesDir } from "../support/route-tables";
+import { LOCALE_COOKIE } from "../../app/web/locale.server";
 
 let database: Database;
 let requests: ApiRequest[];
@@ -78,6 +79,20 @@ describe("the API document", () => {
         for (const [status, answer] of Object.entries(op.responses))
           for (const type of Object.keys(answer.content ?? {}))
             expect(() => validatorOf({ path, method: method as "get" }, Number(status), type), path).not.toThrow();
+  });
+
+  it("is linked from every municipality's open-data page, in English and Persian", async () => {
+    const openData = await import("../../app/routes/m.$slug.open-data");
+    const r = requests[0];
+    for (const locale of ["en", "fa"]) {
+      const browser = new TestBrowser(database.db);
+      browser.cookies.set(LOCALE_COOKIE, locale);
+      const response = await call(openData.loader, browser, browser.get(`/m/${r.params.slug}/open-data`), r.params);
+      const { pageStrings } = (await response.json()) as { pageStrings: Record<string, string> };
+      expect(pageStrings["openData.apiDocument"]).toMatch(locale === "fa" ? /سند API/ : /API document/);
+    }
+    const source = fs.readFileSync(path.join(routesDir, "m.$slug.open-data.tsx"), "utf8");
+    expect(source).toContain('href="/api/openapi.json"');
   });
 
   it("has every public JSON route file (a new endpoint cannot be left out)", () => {
