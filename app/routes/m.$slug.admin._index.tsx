@@ -86,6 +86,11 @@ export default function StaffDashboard() {
             <Link to={`/m/${data.municipality.slug}/admin/witnesses`}>{t("witnesses.manage")}</Link>
           </li>
         ) : null}
+        {data.role === "admin" ? (
+          <li>
+            <Link to={`/m/${data.municipality.slug}/admin/webhooks`}>{t("webhooks.manage")}</Link>
+          </li>
+        ) : null}
       </ul>
       <ul>
         {data.rounds.map((r) => (

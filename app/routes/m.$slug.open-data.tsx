@@ -27,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       "openData.notPublished",
       "openData.results",
       "openData.bundle",
+      "openData.apiDocument",
     ]),
     slug: municipality.slug,
     name: municipality.name,
@@ -46,6 +47,12 @@ export default function OpenData() {
         {t("openData.intro", { municipality: pickText(data.name, locale) })}{" "}
         <a href={api}>
           <code>{api}</code>
+        </a>
+      </p>
+      <p>
+        {t("openData.apiDocument")}{" "}
+        <a href="/api/openapi.json">
+          <code>/api/openapi.json</code>
         </a>
       </p>
       <table>

@@ -74,4 +74,8 @@ export const actionLabel: Record<string, MessageKey> = {
   "staff.add": "actionLog.name.staff.add",
   "staff.role": "actionLog.name.staff.role",
   "staff.remove": "actionLog.name.staff.remove",
+  "webhook.create": "actionLog.name.webhook.create",
+  "webhook.update": "actionLog.name.webhook.update",
+  "webhook.remove": "actionLog.name.webhook.remove",
+  "webhook.retry": "actionLog.name.webhook.retry",
 };

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { proposals } from "./rounds";
+import { webhookEndpoints } from "./webhooks";
 
 export const implementationStatuses = ["planned", "in_progress", "completed", "cancelled"] as const;
 export type ImplementationStatus = (typeof implementationStatuses)[number];
@@ -57,7 +58,7 @@ export const subscriptions = pgTable(
 );
 
 /**
- * Every message Shora sends, e-mail and SMS (ADR 0025): queued in the transaction of the change that
+ * Every message Shora sends, e-mail, SMS and webhook deliveries (ADR 0025, 0040): queued in the transaction of the change that
  * causes it, delivered by the mail worker (claimed with a lease, retried with back-off), at most once
  * per idempotency key. `status` is queued, sent or failed (given up; `last_error` says why).
  */
@@ -72,7 +73,7 @@ export const outbox = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
-    channel: text("channel", { enum: ["email", "sms"] })
+    channel: text("channel", { enum: ["email", "sms", "webhook"] })
       .notNull()
       .default("email"),
     /** The address or phone number; null: the user's current e-mail address. */
@@ -88,8 +89,11 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     /** Which transport took it: smtp, viewer (kept for the local mail viewer), http, log. */
     transport: text("transport"),
+    /** A webhook delivery's endpoint (ADR 0040); `to_address` then holds its URL as it was. */
+    webhookEndpointId: text("webhook_endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
   },
   (t) => [
+    index("outbox_webhook_endpoint_idx").on(t.webhookEndpointId, t.createdAt),
     index("outbox_pending_idx").on(t.municipalityId, t.sentAt),
     index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
   ],

@@ -14,3 +14,4 @@ export * from "./help";
 export * from "./supports";
 export * from "./geo";
 export * from "./reports";
+export * from "./webhooks";

@@ -100,6 +100,7 @@ const matrix: Record<string, Row> = {
   "help.$page.tsx": { loader: all(404) },
   "accessibility.tsx": { loader: all(200) },
   "faq.tsx": { loader: all(301) },
+  "api.openapi[.json].tsx": { loader: all(200) },
   "m.$slug.help._index.tsx": { loader: all(200) },
   "m.$slug.help.$page.tsx": { loader: all(404) },
   // An empty form saves no page: its address is missing.
@@ -158,6 +159,7 @@ const matrix: Record<string, Row> = {
   "m.$slug.admin.staff.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // An empty form adds no witness: the witness key is missing (ADR 0022).
   "m.$slug.admin.witnesses.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
+  "m.$slug.admin.webhooks.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   "m.$slug.admin.verifications.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.admin.rounds.$round.eligibility.tsx": { loader: staffOnly(200), action: staffOnly(400) },
   "m.$slug.rounds.$round.eligibility.tsx": { loader: all(200) },

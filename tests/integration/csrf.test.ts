@@ -60,6 +60,7 @@ const sender: Record<string, "platform" | "author" | "admin"> = {
   "m.$slug.admin.letter-codes[.csv].tsx": "admin",
   "m.$slug.admin.staff.tsx": "admin",
   "m.$slug.admin.witnesses.tsx": "admin",
+  "m.$slug.admin.webhooks.tsx": "admin",
   "m.$slug.admin.rounds.$round.tally.tsx": "admin",
 };
 
@@ -100,6 +101,11 @@ const forms: Record<string, () => Record<string, string>> = {
     bodyFa: "صبح‌ها.",
   }),
   "m.$slug.admin.witnesses.tsx": () => ({ intent: "quorum", quorum: "0" }),
+  "m.$slug.admin.webhooks.tsx": () => ({
+    intent: "add",
+    url: "https://hooks.example/shora",
+    events: "round.phase_changed",
+  }),
   "m.$slug.admin.rounds._index.tsx": () => ({
     slug: "new-round",
     kind: "budgeting",

@@ -1018,6 +1018,28 @@ const ACTIONS: ActionRoute[] = [
     }),
     noChange: (_role, o) => o.status === 200 && (o.json as { changed?: boolean } | null)?.changed === false,
   },
+  // Webhooks (ADR 0040): a valid address adds one; ids are random, so update/retry/remove find none.
+  {
+    file: "m.$slug.admin.webhooks.tsx",
+    reach: ["admin"],
+    runs: 24,
+    params: inMunicipality,
+    intents: {
+      add: ["url", "events"],
+      update: ["endpoint", "events", "active"],
+      retry: ["endpoint"],
+      remove: ["endpoint"],
+    },
+    values: () => ({
+      url: pick(
+        ["https://hooks.example/shora", "http://127.0.0.1:9/hook"],
+        ["http://example.org/x", "ftp://x", "javascript:alert(1)", ""],
+      ),
+      events: pick(["round.phase_changed", "implementation.updated"], ["ballot.cast", ""]),
+      endpoint: pick(["00000000-0000-4000-8000-000000000000"], ["not-an-id", ""]),
+      active: checkbox,
+    }),
+  },
   // Last: it changes who is staff of the first municipality.
   {
     file: "m.$slug.admin.staff.tsx",

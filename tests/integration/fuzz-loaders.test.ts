@@ -137,6 +137,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "m.$slug.admin.census.tsx", reach: ["admin"], runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.staff.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.witnesses.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
+  { file: "m.$slug.admin.webhooks.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.map.tsx", reach: staff, runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.outbox.tsx", reach: staff, runs: 6, params: inMunicipality },
@@ -293,6 +294,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "accessibility.tsx", runs: 3 },
   // A redirect to the questions guide: no page of its own.
   { file: "faq.tsx", runs: 3, plainStatus: 301 },
+  { file: "api.openapi[.json].tsx", runs: 3 },
   {
     file: "m.$slug.help._index.tsx",
     runs: 4,

@@ -112,6 +112,7 @@ export async function fingerprint(
       sql`update_id in (select id from implementation_updates where proposal_id in (select id from p)) or user_id in (select id from u)`,
     ],
     ["outbox", sql`municipality_id in (select id from m)`],
+    ["webhook_endpoints", sql`municipality_id in (select id from m)`],
     ["reports", sql`municipality_id in (select id from m)`],
     ["report_events", sql`report_id in (select id from reports where municipality_id in (select id from m))`],
     ["open311_keys", sql`municipality_id in (select id from m)`],

@@ -1,3 +1,4 @@
+import { webhooksEn } from "./areas/webhooks";
 import { equalSharesEn } from "./areas/equal-shares";
 import { helpEn } from "./areas/help";
 import { resultsEn } from "./areas/results";
@@ -198,6 +199,7 @@ export const en = {
   ...securityEn,
   ...privacyEn,
   ...eidEn,
+  ...webhooksEn,
   ...helpEn,
   ...reportsEn,
   ...equalSharesEn,

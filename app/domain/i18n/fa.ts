@@ -1,3 +1,4 @@
+import { webhooksFa } from "./areas/webhooks.fa";
 import { equalSharesFa } from "./areas/equal-shares.fa";
 import { helpFa } from "./areas/help.fa";
 import { resultsFa } from "./areas/results.fa";
@@ -197,6 +198,7 @@ export const fa: Record<MessageKey, string> = {
   ...securityFa,
   ...privacyFa,
   ...eidFa,
+  ...webhooksFa,
   ...helpFa,
   ...reportsFa,
   ...equalSharesFa,

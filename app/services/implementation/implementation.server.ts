@@ -22,6 +22,7 @@ import {
 } from "../../domain/implementation/implementation";
 import { dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
+import { queueWebhookEvent } from "../webhooks/webhooks.server";
 import { enqueueMessage } from "../mail/outbox.server";
 import { followersOf } from "../following/followers.server";
 import { proposalFollowers } from "../../../db/schema";
@@ -166,6 +167,22 @@ export async function postImplementationUpdate(
       before: current,
       after: { status: input.status, progress: input.progress, spent: input.spent, cancelReason: state.cancelReason },
       at: now,
+    });
+    await queueWebhookEvent(tx, {
+      municipality: scope.municipality,
+      event: "implementation.updated",
+      key: updateId,
+      data: {
+        round: roundSlug,
+        proposal: proposalId,
+        update: updateId,
+        status: input.status,
+        progress: input.progress,
+        spent: input.spent,
+        expectedCompletion: input.expectedCompletion,
+        postedOn: dayIn(scope.municipality.timeZone, now),
+      },
+      now,
     });
     // Followers of the proposal (and subscribers to its updates) are told (ADR 0033).
     const subscribers = await followersOf(tx, { proposalId });

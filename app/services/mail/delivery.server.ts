@@ -16,6 +16,7 @@ import type { PlatformScope } from "../scope";
 import { unsubscribeToken, viewerMessages } from "./outbox.server";
 import { type MailTransport, type SmsGateway, configuredTransports } from "./transports.server";
 import { config } from "../../config.server";
+import { deliverWebhook } from "../webhooks/webhooks.server";
 
 /** After this many failed tries a message is marked failed (staff may queue it again). */
 export const MAX_ATTEMPTS = 8;
@@ -24,12 +25,14 @@ const LEASE_MS = 5 * 60_000;
 type Claimed = {
   id: string;
   kind: string;
-  channel: "email" | "sms";
+  channel: "email" | "sms" | "webhook";
   payload: Record<string, unknown>;
   locale: string;
   to_address: string | null;
   user_id: string | null;
   attempts: number;
+  created_at: Date;
+  webhook_endpoint_id: string | null;
 };
 
 /** Claims one due message for the lease; null when none is due. */
@@ -46,13 +49,14 @@ async function claimOne(db: Db, now: Date): Promise<Claimed | null> {
         order by next_attempt_at, created_at
         limit 1
         for update skip locked)
-      returning id, kind, channel, payload, locale, to_address, user_id, attempts`,
+      returning id, kind, channel, payload, locale, to_address, user_id, attempts, created_at, webhook_endpoint_id`,
   );
   const row = rows[0];
   if (!row) return null;
   return {
     ...row,
     attempts: Number(row.attempts),
+    created_at: new Date(row.created_at),
     payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
   };
 }
@@ -61,7 +65,20 @@ async function sendOne(
   db: Db,
   row: Claimed,
   transports: { mail: MailTransport; sms: SmsGateway; publicUrl: string },
+  now: Date,
 ): Promise<string> {
+  // A webhook delivery (ADR 0040): same claim, back-off and failure as a message, its own sender.
+  if (row.channel === "webhook")
+    return deliverWebhook(db, {
+      row: {
+        id: row.id,
+        kind: row.kind,
+        payload: row.payload,
+        createdAt: row.created_at,
+        webhookEndpointId: row.webhook_endpoint_id,
+      },
+      now,
+    });
   const [user] = row.user_id
     ? await db.select({ email: users.email, name: users.displayName }).from(users).where(eq(users.id, row.user_id))
     : [];
@@ -118,7 +135,7 @@ export async function deliverDueMessages(
     const row = await claimOne(db, now());
     if (!row) break;
     try {
-      const transport = await sendOne(db, row, transports);
+      const transport = await sendOne(db, row, transports, now());
       await db
         .update(outbox)
         .set({ status: "sent", sentAt: now(), transport, lockedUntil: null, lastError: null })

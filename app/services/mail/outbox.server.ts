@@ -11,7 +11,7 @@
  * the same key is ignored. Topic messages a person switched off are not queued.
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
 import { notificationOptOuts, outbox, users } from "../../../db/schema";
 import { type NotificationTopic, isTopic, topicOf } from "../../domain/mail/render";
@@ -203,7 +203,8 @@ export async function viewerMessages(db: Db, _scope: PlatformScope, input: { ids
     })
     .from(outbox)
     .leftJoin(users, eq(users.id, outbox.userId))
-    .where(input.ids ? inArray(outbox.id, input.ids) : undefined)
+    // Webhook deliveries (ADR 0040) are not messages to people.
+    .where(and(ne(outbox.channel, "webhook"), input.ids ? inArray(outbox.id, input.ids) : undefined))
     .orderBy(desc(outbox.createdAt))
     .limit(input.limit ?? 100);
   return rows;

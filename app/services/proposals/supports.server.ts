@@ -17,6 +17,7 @@ import {
 import { type PhaseKind, currentPhase, dayIn, rulesFrozen } from "../../domain/rounds/phases";
 import { PUBLIC_PROPOSAL_STATUSES } from "../../domain/rounds/statuses";
 import { actionBy, recordAction } from "../action-log/action-log.server";
+import { queueWebhookEvent } from "../webhooks/webhooks.server";
 import { moveFollowers } from "../following/followers.server";
 import { RefusedError } from "../errors.server";
 import { lockRoundRules } from "../rounds/round-rules.server";
@@ -318,6 +319,13 @@ export async function mergeProposals(
       before: { status: from.status, supports: Number(supportsBefore) },
       after: { status: "withdrawn", mergedInto: `proposal:${into.id}` },
       at: now,
+    });
+    await queueWebhookEvent(tx, {
+      municipality: scope.municipality,
+      event: "proposal.status_changed",
+      key: `${from.id}:merged:${into.id}`,
+      data: { round: input.roundSlug, proposal: from.id, from: from.status, to: "withdrawn", mergedInto: into.id },
+      now,
     });
   });
 }

@@ -29,6 +29,7 @@ import { type Scope, actorUserId } from "../scope";
 import { lockRoundRules } from "./round-rules.server";
 import { checkThemeOf } from "./themes.server";
 import { notifyProposalEvent } from "../following/followers.server";
+import { queueWebhookEvent } from "../webhooks/webhooks.server";
 
 /** Why a staff change to a round, its envelopes or proposals (or a resident's proposal) is refused. */
 export type RoundRefusal =
@@ -284,6 +285,7 @@ export async function advancePhase(db: Db, scope: Scope, input: { slug: string; 
       before: { phase: outcome.from },
       after: { phase: outcome.to, on: today },
     });
+    await queuePhaseChange(tx, scope, { round: slug, from: outcome.from, to: outcome.to, now });
     return outcome;
   });
 }
@@ -355,7 +357,23 @@ export async function changePhaseNow(
       },
       at: now,
     });
+    await queuePhaseChange(tx, scope, { round: slug, from: outcome.from, to: outcome.to, now });
     return outcome;
+  });
+}
+
+/** Tells the municipality's webhooks (ADR 0040) that a round's phase changed, in the change's transaction. */
+async function queuePhaseChange(
+  tx: Tx,
+  scope: Scope,
+  input: { round: string; from: string | null; to: string; now: Date },
+) {
+  await queueWebhookEvent(tx, {
+    municipality: scope.municipality,
+    event: "round.phase_changed",
+    key: `${input.round}:${input.to}:${input.now.getTime()}`,
+    data: { round: input.round, from: input.from, to: input.to, at: input.now.toISOString() },
+    now: input.now,
   });
 }
 
@@ -591,6 +609,14 @@ export async function reviewProposal(
       occurrence: String(now.getTime()),
       now,
     });
+    if (proposal.status !== changes.status)
+      await queueWebhookEvent(tx, {
+        municipality: scope.municipality,
+        event: "proposal.status_changed",
+        key: `${proposal.id}:${changes.status}:${now.getTime()}`,
+        data: { round: roundSlug, proposal: proposal.id, from: proposal.status, to: changes.status },
+        now,
+      });
   });
 }
 

@@ -23,6 +23,7 @@ import {
 import { startPhaseNow } from "../../domain/rounds/rules";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
+import { queueWebhookEvent } from "../webhooks/webhooks.server";
 import type { Scope } from "../scope";
 import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.server";
 import { RefusedError } from "../errors.server";
@@ -149,6 +150,31 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
       await tx.update(proposals).set({ status: "funded", updatedAt: now }).where(inArray(proposals.id, winners));
     // Authors and followers of funded proposals are told with the publication (ADR 0033).
     await notifyProposalEvent(tx, { proposalIds: winners, event: "proposal.funded", occurrence: "publish", now });
+    // Other systems hear of it in the same transaction (ADR 0040): public ids and statuses only.
+    const data = { round: round.slug };
+    await queueWebhookEvent(tx, {
+      municipality,
+      event: "round.results_published",
+      key: round.id,
+      data: { ...data, funded: winners, results: `/m/${municipality.slug}/api/rounds/${round.slug}/results` },
+      now,
+    });
+    if (advanced.ok)
+      await queueWebhookEvent(tx, {
+        municipality,
+        event: "round.phase_changed",
+        key: `${round.slug}:published:${now.getTime()}`,
+        data: { ...data, from: advanced.from, to: "published", at: now.toISOString() },
+        now,
+      });
+    for (const proposal of winners)
+      await queueWebhookEvent(tx, {
+        municipality,
+        event: "proposal.status_changed",
+        key: `${proposal}:funded`,
+        data: { ...data, proposal, from: "accepted", to: "funded" },
+        now,
+      });
     if (advanced.ok) {
       for (const p of advanced.phases) {
         await tx

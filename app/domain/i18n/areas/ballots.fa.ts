@@ -36,6 +36,7 @@ export const ballotsFa: Record<keyof typeof ballotsEn, string> = {
   "openData.notPublished": "هنوز منتشر نشده",
   "openData.results": "نتایج",
   "openData.bundle": "بسته (.zip)",
+  "openData.apiDocument": "همهٔ نشانی‌های عمومی و وب‌هوک‌ها در سند API (OpenAPI 3.1) شرح داده شده‌اند:",
   "paper.title": "رأی‌های کاغذی",
   "paper.intro":
     "برگه‌های رأیی را که در صندوق‌های رأی کاغذی پر شده‌اند وارد کنید. رأی‌دهنده با کد ملی در سرشماری پیدا می‌شود؛ ناحیه و گروه او سبدها و وزن رأی را تعیین می‌کنند. کسی که برخط رأی داده نمی‌تواند رأی کاغذی هم بدهد و رأی کاغذی جایگزین‌شدنی نیست.",

@@ -35,6 +35,7 @@ export const ballotsEn = {
   "openData.notPublished": "Not published yet",
   "openData.results": "Results",
   "openData.bundle": "Bundle (.zip)",
+  "openData.apiDocument": "Every public endpoint, and webhooks, are described in the API document (OpenAPI 3.1):",
   "paper.title": "Paper ballots",
   "paper.intro":
     "Enter the ballots filled in on paper at a polling place. The voter is found in the census by national ID; their district and class decide the envelopes and the weight. A person who voted online cannot vote on paper too, and a paper ballot cannot be replaced.",
