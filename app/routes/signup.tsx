@@ -2,10 +2,10 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, js
 import { observer } from "../services/scope";
 import { Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { NAME_CHARACTERS, nameIsPlain } from "../domain/accounts/names";
-import { translator } from "../domain/i18n";
+import { isolated, translator } from "../domain/i18n";
 import { MIN_PASSWORD_LENGTH, recordSignupFailure, signup, signupThrottled } from "../services/accounts/auth.server";
 import { readForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
@@ -49,9 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!outcome.ok) {
     const values = { displayName: result.data.displayName, email: result.data.email };
     if (outcome.code === "throttled") return formFailure(429, { form: t("auth.error.throttled") }, values);
-    // An address that already has an account gets the same answer as a new one; its owner gets a
-    // message saying someone tried (ADR 0025).
-    return redirect("/account");
+    // An address that already has an account: its owner gets a message saying someone tried, and the
+    // page says a message went to the address, as it would for a new one (ADR 0025).
+    return json({ errors: null, values: {}, sent: t("signup.sent", { email: isolated(result.data.email) }) });
   }
   const cookie = await startSession(context.db, request, outcome.userId);
   return redirect("/account", { headers: { "Set-Cookie": cookie } });
@@ -59,12 +59,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Signup() {
   const t = useT();
-  const data = useActionData<typeof action>();
+  const data = useActionData<typeof action>() as
+    | { errors: Record<string, string> | null; values?: Record<string, string>; sent?: string }
+    | undefined;
   const values = data?.values ?? {};
   return (
     <section className="auth-page">
       <h1>{t("auth.signup.title")}</h1>
-      <ErrorSummary errors={data?.errors} />
+      <Notice text={data?.sent} />
+      <ErrorSummary errors={data?.errors ?? undefined} />
       <PostForm noValidate>
         <Field
           name="displayName"
