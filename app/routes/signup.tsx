@@ -51,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (outcome.code === "throttled") return formFailure(429, { form: t("auth.error.throttled") }, values);
     // An address that already has an account: its owner gets a message saying someone tried, and the
     // page says a message went to the address, as it would for a new one (ADR 0025).
-    return json({ errors: null, values: {}, sent: t("signup.sent", { email: isolated(result.data.email) }) });
+    return json({ errors: null, values: {}, sent: t("confirm.signupSent", { email: isolated(result.data.email) }) });
   }
   const cookie = await startSession(context.db, request, outcome.userId);
   return redirect("/account", { headers: { "Set-Cookie": cookie } });

@@ -167,7 +167,7 @@ describe("mail links without JavaScript", () => {
       const typedAddress = email.toUpperCase();
       await signUp(page, locale, "Someone Else", typedAddress);
       await expectLanguage(page, locale);
-      expect(await text(page, "[role=status]")).toBe(t("signup.sent", { email: isolated(typedAddress) }));
+      expect(await text(page, "[role=status]")).toBe(t("confirm.signupSent", { email: isolated(typedAddress) }));
       expect(await page.locator(".error-summary").count()).toBe(0);
       // No session came with the answer.
       expect((await page.goto(`${env.app.url}/account`))?.status()).toBe(403);
