@@ -74,7 +74,7 @@ export const mailEn = {
   "reset.done": "Your password was changed and your other sessions were signed out. You can log in now.",
   "reset.invalid": "This password reset link is not valid, was already used or has expired. Ask for a new one.",
   "confirm.signupSent":
-    "Thank you. We sent a message to {email}: follow its link to confirm the address (if the address already has an account, the message says so).",
+    "Thank you. We sent a message to the address you gave: follow its link to confirm the address (if the address already has an account, the message says so).",
   "outbox.queued": "Queued",
   "outbox.sent": "Sent",
   "outbox.failed": "Failed",
