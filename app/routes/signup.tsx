@@ -11,7 +11,7 @@ import { readForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
 import { optionalUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
-import { pageLocale } from "../web/page-strings.server";
+import { pageStringsFor } from "../web/page-strings.server";
 import { startSession } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
 
@@ -29,7 +29,7 @@ const AFTER_SIGNUP = "/signup?sent=1";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await optionalUser(request, context)) return redirect("/account");
   const sent = new URL(request.url).searchParams.has("sent");
-  return json({ sent: sent ? translator(await pageLocale(context, request))("confirm.signupSent") : null });
+  return json({ sent, pageStrings: sent ? await pageStringsFor(context, request, ["confirm.signupSent"]) : {} });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -70,7 +70,7 @@ export default function Signup() {
   return (
     <section className="auth-page">
       <h1>{t("auth.signup.title")}</h1>
-      <Notice text={loaded.sent} />
+      <Notice text={loaded.sent ? t("confirm.signupSent") : null} />
       <ErrorSummary errors={data?.errors} />
       <PostForm noValidate>
         <Field
