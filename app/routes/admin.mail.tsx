@@ -45,6 +45,11 @@ export default function MailViewer() {
             {t("mailViewer.to")}: <bdi dir="ltr">{m.to}</bdi> · {t(`outbox.${m.status}`)} ·{" "}
             {formatDateTime(locale, new Date(m.createdAt), "UTC")}
           </p>
+          {m.lastError ? (
+            <p>
+              {t("outbox.error")}: <bdi dir="ltr">{m.lastError}</bdi>
+            </p>
+          ) : null}
           <pre>{m.text}</pre>
           {m.link ? (
             <p>

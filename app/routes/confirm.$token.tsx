@@ -55,7 +55,9 @@ export default function Confirm() {
         </PostForm>
       )}
       <p>
-        <Link to="/account">{t("account.title")}</Link>
+        <Link to="/account" className="button secondary">
+          {t("account.title")}
+        </Link>
       </p>
     </section>
   );

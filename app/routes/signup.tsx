@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json, redirect } from "@remix-run/node";
 import { observer } from "../services/scope";
-import { Link, useActionData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useT } from "../components/i18n";
 import { NAME_CHARACTERS, nameIsPlain } from "../domain/accounts/names";
 import { translator } from "../domain/i18n";
@@ -11,6 +11,7 @@ import { readForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
 import { optionalUser } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
+import { pageStringsFor } from "../web/page-strings.server";
 import { startSession } from "../web/session.server";
 import { pageTitle } from "../components/page-title";
 
@@ -22,9 +23,13 @@ const schema = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH).max(1000),
 });
 
+/** Where every sign-up is sent, new address or taken: an account goes on to /account, a visitor reads `sent`. */
+const AFTER_SIGNUP = "/signup?sent=1";
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await optionalUser(request, context)) return redirect("/account");
-  return json({});
+  const sent = new URL(request.url).searchParams.has("sent");
+  return json({ sent, pageStrings: sent ? await pageStringsFor(context, request, ["confirm.signupSent"]) : {} });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,21 +54,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!outcome.ok) {
     const values = { displayName: result.data.displayName, email: result.data.email };
     if (outcome.code === "throttled") return formFailure(429, { form: t("auth.error.throttled") }, values);
-    // An address that already has an account gets the same answer as a new one; its owner gets a
-    // message saying someone tried (ADR 0025).
-    return redirect("/account");
+    // An address that already has an account gets the same redirect as a new one, without a session;
+    // its owner gets a message saying someone tried (ADR 0025).
+    return redirect(AFTER_SIGNUP);
   }
   const cookie = await startSession(context.db, request, outcome.userId);
-  return redirect("/account", { headers: { "Set-Cookie": cookie } });
+  return redirect(AFTER_SIGNUP, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Signup() {
   const t = useT();
   const data = useActionData<typeof action>();
+  const loaded = useLoaderData<typeof loader>();
   const values = data?.values ?? {};
   return (
     <section className="auth-page">
       <h1>{t("auth.signup.title")}</h1>
+      <Notice text={loaded.sent ? t("confirm.signupSent") : null} />
       <ErrorSummary errors={data?.errors} />
       <PostForm noValidate>
         <Field

@@ -58,7 +58,9 @@ export default function Unsubscribe() {
         </PostForm>
       )}
       <p>
-        <Link to="/account/notifications">{t("notifications.title")}</Link>
+        <Link to="/account/notifications" className="button secondary">
+          {t("notifications.title")}
+        </Link>
       </p>
     </section>
   );

@@ -41,7 +41,8 @@ describe("sign up", () => {
     const email = `${unique("ada")}@example.org`;
     const response = await signUp(browser, email.toUpperCase());
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/account");
+    // The same address as for a taken one (ADR 0025); with its session, the page sends on to /account.
+    expect(response.headers.get("location")).toBe("/signup?sent=1");
     const cookie = response.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^shora_session=\w+/);
     expect(cookie).toContain("HttpOnly");

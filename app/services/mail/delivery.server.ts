@@ -208,6 +208,7 @@ export async function renderedMessages(db: Db, scope: PlatformScope, input: { li
       to: row.to,
       channel: row.channel,
       status: row.status,
+      lastError: row.lastError,
       transport: row.transport,
       locale: row.locale,
       createdAt: row.createdAt,

@@ -198,6 +198,7 @@ export async function viewerMessages(db: Db, _scope: PlatformScope, input: { ids
       locale: outbox.locale,
       createdAt: outbox.createdAt,
       userId: outbox.userId,
+      lastError: outbox.lastError,
       to: sql<string>`coalesce(${outbox.toAddress}, ${users.email})`,
       name: users.displayName,
     })

@@ -107,8 +107,8 @@ export const mailEn = {
   "reset.submit": "Save the new password",
   "reset.done": "Your password was changed and your other sessions were signed out. You can log in now.",
   "reset.invalid": "This password reset link is not valid, was already used or has expired. Ask for a new one.",
-  "signup.sent":
-    "Thank you. We sent a message to {email}: follow its link to confirm the address (if the address already has an account, the message says so).",
+  "confirm.signupSent":
+    "Thank you. We sent a message to the address you gave: follow its link to confirm the address (if the address already has an account, the message says so).",
   "outbox.queued": "Queued",
   "outbox.sent": "Sent",
   "outbox.failed": "Failed",
