@@ -27,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "following.link",
       "myballot.participation",
       "notifications.link",
+      "phone.link",
       "security.link",
     ]),
     user: { displayName: user.displayName, email: user.email },
@@ -68,6 +69,9 @@ export default function Account() {
       <p dir="ltr">{user.email}</p>
       <p>
         <Link to="/account/notifications">{t("notifications.link")}</Link>
+      </p>
+      <p>
+        <Link to="/account/phone">{t("phone.link")}</Link>
       </p>
       <p>
         <Link to="/account/following">{t("following.link")}</Link>

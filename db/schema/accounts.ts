@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** A person's account. Emails are stored lower-cased; uniqueness is enforced by the database. */
 export const users = pgTable("users", {
@@ -11,6 +11,9 @@ export const users = pgTable("users", {
   isPlatformAdmin: boolean("is_platform_admin").notNull().default(false),
   /** When the person followed the confirmation link sent to `email` (ADR 0025); null: not confirmed. */
   emailConfirmedAt: timestamp("email_confirmed_at", { withTimezone: true, mode: "date" }),
+  /** A phone number (E.164) for text messages; confirmed by a code sent to it (ADR 0025). */
+  phone: text("phone"),
+  phoneConfirmedAt: timestamp("phone_confirmed_at", { withTimezone: true, mode: "date" }),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   /** Set when the person deleted the account: the row stays, emptied, for what must outlive it (ADR 0026). */
   deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
@@ -67,6 +70,18 @@ export const accountTokens = pgTable(
   },
   (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
 );
+
+/** The code last sent to confirm an account's phone: its HMAC, tries left, expiry (ADR 0025). */
+export const phoneCodes = pgTable("phone_codes", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  phone: text("phone").notNull(),
+  codeHash: text("code_hash").notNull(),
+  tries: integer("tries").notNull().default(0),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
 
 /** Notification topics a person switched off (everything is on until switched off). */
 export const notificationOptOuts = pgTable(

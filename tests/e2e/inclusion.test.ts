@@ -344,6 +344,7 @@ const audits: Audit[] = [
   { route: "account_.security.tsx", role: "staff", path: () => "/account/security" },
   { route: "account_.privacy.tsx", role: "resident", path: () => "/account/privacy" },
   { route: "account_.notifications.tsx", role: "resident", path: () => "/account/notifications" },
+  { route: "account_.phone.tsx", role: "resident", path: () => "/account/phone" },
   { route: "account_.following.tsx", role: "resident", path: () => "/account/following" },
   { route: "privacy.tsx", role: "visitor", path: () => "/privacy" },
   // The help centre (ADR 0037); tests/e2e/help.test.ts opens every guide.

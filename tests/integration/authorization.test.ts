@@ -110,6 +110,7 @@ const matrix: Record<string, Row> = {
   "account_.following.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   // Messages (ADR 0025): links from mails work without logging in; a missing token gets a clear page.
   "account_.notifications.tsx": { loader: loggedIn(200), action: loggedIn(400) },
+  "account_.phone.tsx": { loader: loggedIn(200), action: loggedIn(400) },
   "admin.mail.tsx": { loader: platformOnly(200) },
   "confirm.$token.tsx": { loader: all(404), action: all(404) },
   "forgot-password.tsx": { loader: all(200), action: all(400) },

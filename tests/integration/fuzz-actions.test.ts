@@ -851,6 +851,18 @@ const ACTIONS: ActionRoute[] = [
       email: pick([`moved${k % 1000}@example.org`], [w.A.emails[0], "not-an-email"]),
     }),
   },
+  // A phone code is sent (an SMS queued) or refused; codes are random, so "confirm" never matches.
+  {
+    file: "account_.phone.tsx",
+    reach: ROLES.filter((r) => r !== "observer"),
+    runs: 10,
+    intents: { send: ["phone"], confirm: ["code"], remove: [] },
+    values: () => ({
+      phone: pick(["+98 912 345 6789", "۰۹۱۲۳۴۵۶۷۸۹"], ["12", "not a phone", "", "+0123"]),
+      code: pick(["123456", "۱۲۳۴۵۶"], ["", "x".repeat(21)]),
+    }),
+    refusalWrites: { tables: ["phone_codes"], why: "a wrong code is counted against its five tries" },
+  },
   {
     file: "m.$slug.reports.new.tsx",
     reach: ["verified", "resident", "staff", "admin"],

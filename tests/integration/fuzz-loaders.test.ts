@@ -109,6 +109,7 @@ const LOADERS: LoaderRoute[] = [
   { file: "signup.tsx", reach: ["observer"], runs: 4 },
   // Messages (ADR 0025): links from mails, with a made-up or malformed token.
   { file: "account_.notifications.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 4 },
+  { file: "account_.phone.tsx", reach: ["verified", "staff", "foreignStaff"], runs: 4 },
   // Since messages are queued by proposals' and verifications' events (ADR 0033), they name municipalities.
   { file: "admin.mail.tsx", reach: ["platform"], runs: 3, platformWide: true },
   { file: "forgot-password.tsx", runs: 3 },

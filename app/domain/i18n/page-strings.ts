@@ -24,6 +24,7 @@ export const PAGE_STRING_AREAS = [
   "unsubscribe.",
   "openData.",
   "notifications.",
+  "phone.",
 ] as const;
 
 export function isPageString(key: string): boolean {

@@ -80,6 +80,10 @@ function contentOf(
       return { subject: t("mail.registered.subject"), lines: [t("mail.registered.body", { name })], link };
     case "account.reset":
       return { subject: t("mail.reset.subject"), lines: [t("mail.reset.body", { name })], link };
+    case "account.phone_code": {
+      const line = t("mail.phoneCode", { code: String(p.code ?? "") });
+      return { subject: line, lines: [line], link: null };
+    }
     case "account.email_changed":
       return {
         subject: t("mail.emailChanged.subject"),
