@@ -7,7 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { SECURITY_HEADERS, pagePolicy } from "./server/security-policy.server";
-import { eidFormTargets } from "./services/eid/provider.server";
+import { eidFormTargets } from "./services/eid/municipality-provider.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -13,13 +13,15 @@ import { municipalities, users } from "../../db/schema";
 import { type Locale, direction, translator } from "../../app/domain/i18n";
 import { saveEidSettings } from "../../app/services/eid/eid-verification.server";
 import { scopeOf, userActor } from "../../app/services/scope";
-import { type AppOptions, appAndBrowserPerFile, expectAccessible, freePort } from "../support/e2e-server";
+import { type AppOptions, appAndBrowserPerFile, expectAccessible, freePort, logIn } from "../support/e2e-server";
 import { nationalId } from "../support/factories/census";
 import { type TestProvider, startTestProvider } from "../support/oidc-provider";
 
 const LABEL = { en: "Sign in with TestID", fa: "ورود با شناسهٔ آزمایشی" };
 
 let provider: TestProvider;
+/** The demo municipality's own provider, configured by its administrator in the last test. */
+let cityProvider: TestProvider;
 const options: AppOptions & { env: Record<string, string> } = {
   env: {},
   // The demo municipality trusts the e-ID directly: its default district and class.
@@ -43,6 +45,7 @@ beforeAll(async () => {
   options.port = await freePort();
   const app = `http://localhost:${options.port}`;
   provider = await startTestProvider({ redirectUri: `${app}/auth/eid/callback`, postLogoutUri: `${app}/` });
+  cityProvider = await startTestProvider({ redirectUri: `${app}/auth/eid/callback`, postLogoutUri: `${app}/` });
   Object.assign(options.env, {
     SHORA_PUBLIC_URL: app,
     SHORA_OIDC_ISSUER: provider.issuer,
@@ -56,6 +59,7 @@ beforeAll(async () => {
 const env = appAndBrowserPerFile({ beforeAll, afterAll }, options);
 afterAll(async () => {
   await provider?.close();
+  await cityProvider?.close();
 });
 
 let people = 0;
@@ -225,4 +229,71 @@ describe("failures land on a clear page in the page's language", () => {
       await context.close();
     });
   }
+});
+
+describe("a municipality's own provider", () => {
+  it("its administrator configures it; its residents sign in there and are verified (en, JavaScript off)", async () => {
+    const t = translator("en");
+    const staff = await browserIn("en", false);
+    await logIn(staff.page, env.app.url, "admin@demo.shora.local");
+    await staff.page.goto(`${env.app.url}/m/demo/admin`);
+    await staff.page.getByRole("link", { name: t("eid.admin.link"), exact: true }).click();
+    await staff.page.waitForURL(`${env.app.url}/m/demo/admin/eid`);
+    const fill = async (key: Parameters<typeof t>[0], value: string) => {
+      await staff.page.getByLabel(t(key), { exact: true }).fill(value);
+    };
+    // A bad issuer first: the field is named, nothing is saved.
+    await fill("eid.admin.own.issuer", "http://id.example");
+    await fill("eid.admin.own.clientId", cityProvider.clientId);
+    await fill("eid.admin.own.clientSecret", cityProvider.clientSecret);
+    await fill("eid.admin.own.scopes", "openid email profile national_id");
+    await fill("eid.admin.own.labelEn", "Sign in with CityID");
+    await fill("eid.admin.own.labelFa", "ورود با شناسهٔ شهر");
+    const [refused] = await Promise.all([
+      staff.page.waitForResponse((r) => r.request().method() === "POST"),
+      staff.page.getByRole("button", { name: t("eid.admin.own.save"), exact: true }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await staff.page.locator("main").textContent()).toContain(t("eid.error.provider_issuer"));
+    await fill("eid.admin.own.issuer", cityProvider.issuer);
+    await fill("eid.admin.own.clientSecret", cityProvider.clientSecret);
+    const [saved] = await Promise.all([
+      staff.page.waitForResponse((r) => r.request().method() === "POST"),
+      staff.page.getByRole("button", { name: t("eid.admin.own.save"), exact: true }).click(),
+    ]);
+    expect(saved.status()).toBe(200);
+    await staff.page.waitForLoadState("load");
+    expect(await staff.page.locator("main").textContent()).toContain(t("eid.admin.own.secretSet"));
+    expect(await staff.page.content()).not.toContain(cityProvider.clientSecret);
+    await expectAccessible(staff.page, "the e-ID settings page");
+
+    const login = `citizen-${Date.now().toString(36)}`;
+    cityProvider.people.set(login, {
+      email: `${login}@people.example`,
+      email_verified: true,
+      name: "City Resident",
+      national_id: nationalId(512_900_001),
+      birthdate: "1975-09-09",
+    });
+    const { context, page } = await browserIn("en", false);
+    await page.goto(`${env.app.url}/m/demo`);
+    await page.getByRole("link", { name: t("verification.title"), exact: true }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    await page.getByRole("button", { name: "Sign in with CityID", exact: true }).click();
+    await page.waitForURL((u) => u.href.startsWith(cityProvider.issuer));
+    await page.locator('input[name="login"]').fill(login);
+    await page.locator('input[name="password"]').fill("any password");
+    await page.locator('button[type="submit"]').click();
+    await page.locator('input[name="prompt"][value="consent"]').waitFor({ state: "attached" });
+    expect((await consent(page)).status()).toBe(302);
+    await page.waitForURL((u) => u.pathname === "/m/demo/verify" && u.searchParams.get("eid") === "done");
+    expect(await page.getByRole("status").textContent()).toBe(t("eid.verify.done"));
+    expect(await page.locator("main").textContent()).toContain(t("verification.method.eid"));
+    await context.close();
+
+    // Back to the installation's provider for everyone else.
+    await staff.page.getByRole("button", { name: t("eid.admin.own.remove"), exact: true }).click();
+    await expect.poll(() => staff.page.locator("main").textContent()).toContain(t("eid.admin.own.removed"));
+    await staff.context.close();
+  });
 });

@@ -4,7 +4,6 @@
  * its ID-token checks (signature against the provider's JWKS, issuer, audience, expiry, nonce).
  */
 import * as client from "openid-client";
-import type { Db } from "../../../db/client";
 import { type OidcSettings, config } from "../../config.server";
 
 /** Seconds of clock difference accepted between Shora and the provider when checking `exp`/`iat`. */
@@ -14,15 +13,6 @@ const PROVIDER_TIMEOUT_SECONDS = 10;
 
 export function eidProvider(): OidcSettings | null {
   return config().oidc;
-}
-
-/**
- * The issuers a page's forms may lead to (its `form-action`): the e-ID button's POST and signing out
- * are redirected to the provider, and browsers check the policy along the redirects.
- */
-export async function eidFormTargets(_db: Db): Promise<string[]> {
-  const installation = eidProvider();
-  return installation ? [installation.issuer] : [];
 }
 
 /** Plain http only for a provider on this machine (development and the tests); anywhere else https. */
