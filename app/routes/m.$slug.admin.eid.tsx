@@ -10,7 +10,6 @@ import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { type TextKey, isolated, pickText, translator } from "../domain/i18n";
-import { eidTrusts } from "../../db/schema";
 import { eidSettingsOf, saveEidSettings } from "../services/eid/eid-verification.server";
 import {
   eidProviderSettingsOf,
@@ -54,7 +53,7 @@ const checkbox = z
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("trust"),
-    trust: z.enum(eidTrusts),
+    trust: z.enum(["off", "census", "direct"]),
     defaultVoterClass: text(100),
     defaultDistrictCode: text(100),
     censusServiceUrl: text(600),

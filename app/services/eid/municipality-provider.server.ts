@@ -116,8 +116,9 @@ function issuerAllowed(value: string): boolean {
 
 const CLAIM = /^[A-Za-z0-9_.:-]{1,100}$/;
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
+/** Not empty, at most `max` characters, no control characters. */
 const plainText = (value: string, max: number) =>
-  value.trim() !== "" && value.length <= max && !/[\u0000-\u001f\u007f]/.test(value);
+  value.trim() !== "" && value.length <= max && [...value].every((c) => c >= " " && c !== "\u007f");
 
 export interface EidProviderInput {
   issuer: string;
