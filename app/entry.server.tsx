@@ -7,22 +7,24 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { SECURITY_HEADERS, pagePolicy } from "./server/security-policy.server";
+import { eidFormTargets } from "./services/eid/municipality-provider.server";
 
 const ABORT_DELAY = 5_000;
 
 /** Security headers on every page, with a policy allowing scripts from this site or with this response's nonce. */
-function secure(headers: Headers, nonce: string) {
+function secure(headers: Headers, nonce: string, formTargets: readonly string[]) {
   for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
-  headers.set("Content-Security-Policy", pagePolicy(nonce));
+  headers.set("Content-Security-Policy", pagePolicy(nonce, formTargets));
 }
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  const formTargets = await eidFormTargets(loadContext.db);
   const waitForAll = isbot(request.headers.get("user-agent") || "");
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {
@@ -38,7 +40,7 @@ export default function handleRequest(
           const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          secure(responseHeaders, nonce);
+          secure(responseHeaders, nonce, formTargets);
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

@@ -14,12 +14,18 @@ import { safeRedirect } from "../web/redirects.server";
 import { afterPassword, finishSignIn, hasPendingSignIn } from "../web/second-factor.server";
 import { SecondFactorStep } from "../components/second-factor";
 import { pageTitle } from "../components/page-title";
-import { eidProvider } from "../services/eid/provider.server";
+import { eidProviderFor } from "../services/eid/municipality-provider.server";
+import { findMunicipality } from "../services/tenancy/municipality.server";
 import { pageStringsFor } from "../web/page-strings.server";
 
-/** The e-ID button's label in the visitor's language, or null when no provider is configured (ADR 0038). */
-function eidButton(request: Request) {
-  const provider = eidProvider();
+/**
+ * The e-ID button's label in the visitor's language, or null when no provider is configured (ADR
+ * 0038): the provider of the municipality the visitor is going to, else the installation's.
+ */
+async function eidButton(request: Request, context: LoaderFunctionArgs["context"], next: string) {
+  const slug = municipalityOf(next);
+  const municipality = slug ? await findMunicipality(context.db, slug) : null;
+  const provider = await eidProviderFor(context.db, { municipalityId: municipality?.id ?? null });
   return provider ? provider.label[requestLocale(request)] : null;
 }
 
@@ -35,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const next = safeRedirect(new URL(request.url).searchParams.get("next"));
   if (await optionalUser(request, context)) return redirect(next);
   const step = new URL(request.url).searchParams.get("step");
-  const eid = eidButton(request);
+  const eid = await eidButton(request, context, next);
   if (step === "code" && (await hasPendingSignIn(context, request)))
     return json({
       next,

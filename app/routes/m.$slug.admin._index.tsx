@@ -55,6 +55,11 @@ export default function StaffDashboard() {
             <Link to={`/m/${data.municipality.slug}/admin/census`}>{t("verification.nav.census")}</Link>
           </li>
         ) : null}
+        {data.role === "admin" ? (
+          <li>
+            <Link to={`/m/${data.municipality.slug}/admin/eid`}>{t("eid.admin.link")}</Link>
+          </li>
+        ) : null}
         <li>
           <Link to={`/m/${data.municipality.slug}/admin/verifications`}>{t("verification.nav.verifications")}</Link>
         </li>

@@ -15,7 +15,7 @@ import { roundStandings, voterClassNames } from "../services/verification/eligib
 import { verificationStatus, verifyByCensus, verifyByLetter } from "../services/verification/self-verification.server";
 import { VerificationRefused } from "../services/verification/verifications.server";
 import { pageTitle } from "../components/page-title";
-import { eidProvider } from "../services/eid/provider.server";
+import { eidProviderFor } from "../services/eid/municipality-provider.server";
 import { eidTrusted } from "../services/eid/eid-verification.server";
 import { EID_OUTCOMES, eidOutcomeMessage } from "../web/eid.server";
 import { pageStringsFor } from "../web/page-strings.server";
@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const classNames: Record<string, LocalizedText> = status.verified ? await voterClassNames(context.db, scope) : {};
   // Verification from the e-ID (ADR 0038): the button where the municipality trusts it, and the outcome
   // of a sign-in that came back here (a known code only, translated here).
-  const provider = eidProvider();
+  const provider = await eidProviderFor(context.db, { municipalityId: municipality.id });
   const locale = requestLocale(request);
   const eid =
     provider && !status.verified && (await eidTrusted(context.db, scope)) ? { label: provider.label[locale] } : null;

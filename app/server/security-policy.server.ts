@@ -13,7 +13,24 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
 
 export const NON_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-/** A page's policy: scripts only from this site or carrying this response's nonce. */
-export function pagePolicy(nonce: string): string {
-  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'`;
+/** An http(s) URL's origin as `form-action` may name it, or null. */
+export function formTargetOrigin(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A page's policy: scripts only from this site or carrying this response's nonce; forms lead to this
+ * site, or to an identity provider in `formTargets` (browsers check `form-action` along the redirects
+ * of the e-ID button and of signing out, ADR 0038).
+ */
+export function pagePolicy(nonce: string, formTargets: readonly string[] = []): string {
+  const targets = [...new Set(formTargets.map(formTargetOrigin).filter((o): o is string => o !== null))];
+  const formAction = ["'self'", ...targets].join(" ");
+  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action ${formAction}`;
 }

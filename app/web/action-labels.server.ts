@@ -58,6 +58,7 @@ export const actionLabel: Record<string, MessageKey> = {
   "verification.census_unlock": "actionLog.name.verification.census_unlock",
   "verification.eid": "actionLog.name.verification.eid",
   "verification.eid_settings": "actionLog.name.verification.eid_settings",
+  "verification.eid_provider": "actionLog.name.verification.eid_provider",
   "verification.letter": "actionLog.name.verification.letter",
   "verification.letter_codes": "actionLog.name.verification.letter_codes",
   "verification.move": "actionLog.name.verification.move",

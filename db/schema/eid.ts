@@ -72,3 +72,25 @@ export const eidSettings = pgTable("eid_settings", {
   censusServiceTimeoutMs: integer("census_service_timeout_ms").notNull().default(5000),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * A municipality's own identity provider, used on its pages instead of the installation's (ADR 0038);
+ * the client secret is kept in the key store.
+ */
+export const eidProviders = pgTable(
+  "eid_providers",
+  {
+    municipalityId: text("municipality_id")
+      .primaryKey()
+      .references(() => municipalities.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    scopes: text("scopes").notNull(),
+    idClaim: text("id_claim").notNull(),
+    birthDateClaim: text("birth_date_claim").notNull(),
+    labelEn: text("label_en").notNull(),
+    labelFa: text("label_fa").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("eid_providers_issuer_idx").on(t.issuer)],
+);

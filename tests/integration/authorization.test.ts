@@ -156,6 +156,8 @@ const matrix: Record<string, Row> = {
   "m.$slug.admin.census.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // No census yet in the matrix municipality: the administrator is sent back to the verifications page with the reason.
   "m.$slug.admin.letter-codes[.csv].tsx": { action: adminsOnly(303) },
+  // An empty form names no intent (ADR 0038: the e-ID settings are the administrators').
+  "m.$slug.admin.eid.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // An empty form adds nobody: the e-mail address is missing.
   "m.$slug.admin.staff.tsx": { loader: adminsOnly(200), action: adminsOnly(400) },
   // An empty form adds no witness: the witness key is missing (ADR 0022).

@@ -59,6 +59,7 @@ const sender: Record<string, "platform" | "author" | "admin"> = {
   "m.$slug.admin.census.tsx": "admin",
   "m.$slug.admin.letter-codes[.csv].tsx": "admin",
   "m.$slug.admin.staff.tsx": "admin",
+  "m.$slug.admin.eid.tsx": "admin",
   "m.$slug.admin.witnesses.tsx": "admin",
   "m.$slug.admin.webhooks.tsx": "admin",
   "m.$slug.admin.rounds.$round.tally.tsx": "admin",
@@ -92,6 +93,7 @@ const forms: Record<string, () => Record<string, string>> = {
   "m.$slug.admin.letter-codes[.csv].tsx": () => ({ districtId: ids.district, validDays: "30", limit: "10" }),
   "m.$slug.admin.moderation.tsx": () => ({ intent: "hide", commentId: ids.comment, reason: "Off topic" }),
   "m.$slug.admin.staff.tsx": () => ({ intent: "add", email: `author@${slug}.example`, role: "staff" }),
+  "m.$slug.admin.eid.tsx": () => ({ intent: "removeProvider" }),
   "m.$slug.admin.help.tsx": () => ({
     intent: "save",
     slug: "opening-hours",

@@ -137,6 +137,7 @@ const LOADERS: LoaderRoute[] = [
   // The census and council members are the administrators' (ADR 0019).
   { file: "m.$slug.admin.census.tsx", reach: ["admin"], runs: 8, params: inMunicipality },
   { file: "m.$slug.admin.staff.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
+  { file: "m.$slug.admin.eid.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.witnesses.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.webhooks.tsx", reach: ["admin"], runs: 6, params: inMunicipality },
   { file: "m.$slug.admin.moderation.tsx", reach: staff, runs: 8, params: inMunicipality },
@@ -707,7 +708,9 @@ describe("hostile addresses to every loader", () => {
         { numRuns: runs(route.runs), seed: seedFor(route.file), endOnFailure: true, examples: [plainVisit(w, route)] },
       );
       // The plain visit, sent first, got the page (or the redirect a signed-in visitor gets from sign-up).
-      expect(first.get(route.file), `${route.file}: the plain visit`).toBe(route.plainStatus ?? (route.noPage ? 404 : 200));
+      expect(first.get(route.file), `${route.file}: the plain visit`).toBe(
+        route.plainStatus ?? (route.noPage ? 404 : 200),
+      );
       expect(changedTables(before, await fingerprint()), `${route.file}: a GET wrote to the database`).toEqual([]);
     });
   }

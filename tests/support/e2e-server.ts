@@ -22,6 +22,8 @@ export interface AppOptions {
   prepare?: (db: import("../../db/client").Db) => Promise<void>;
   /** More environment for the server (e.g. `SMTP_URL` of a test mail server). */
   env?: Record<string, string>;
+  /** The port to listen on (default: any free one), for a test that must name the app's address first. */
+  port?: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       await database.close();
     }
   }
-  const { url, child } = await spawnServer(env);
+  const { url, child } = await spawnServer(env, { port: options.port });
   return {
     url,
     async stop() {
@@ -109,7 +111,7 @@ export async function throwawayDatabase(
  */
 export async function spawnServer(
   env: Record<string, string>,
-  options: { args?: string[]; seedDemo?: boolean } = {},
+  options: { args?: string[]; seedDemo?: boolean; port?: number } = {},
 ): Promise<{ url: string; child: ChildProcess }> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -119,7 +121,7 @@ export async function spawnServer(
       path.join(root, "app/cli/bin.cjs"),
       "serve",
       "--port",
-      "0",
+      String(options.port ?? 0),
       "--host",
       "127.0.0.1",
       ...(options.seedDemo === false ? [] : ["--seed-demo"]),
@@ -132,7 +134,8 @@ export async function spawnServer(
   );
   // E2E_APP_LOG=<file> keeps what the app prints (its errors, with their stacks) for a failing test.
   const log = process.env.E2E_APP_LOG;
-  if (log) for (const stream of [child.stdout, child.stderr]) stream?.on("data", (c: Buffer) => fs.appendFileSync(log, c));
+  if (log)
+    for (const stream of [child.stdout, child.stderr]) stream?.on("data", (c: Buffer) => fs.appendFileSync(log, c));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start in time:\n${output}`)), 60_000);
@@ -382,4 +385,14 @@ export async function confirmAddressByMail(
   await page.goto(`${appUrl}${link}`);
   // Opening the link only asks (ADR 0033); the button confirms.
   await Promise.all([page.waitForLoadState("load"), page.locator("main form button[type=submit]").last().click()]);
+}
+
+/** A port free now (the operating system's pick), for a server started just after. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

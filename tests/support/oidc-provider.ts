@@ -26,6 +26,8 @@ export interface TestProvider {
   tamperNextIdToken(): void;
   /** The next token response is held back `ms` before it is passed on. */
   holdNextToken(ms: number): void;
+  /** The next redirect back to the client (its callback address) is changed by `change` on its way. */
+  changeNextCallback(change: (callback: URL) => void): void;
   /** ID tokens from now on live `seconds` (the default is an hour). */
   idTokenSeconds(seconds: number): void;
   close(): Promise<void>;
@@ -36,7 +38,10 @@ async function listen(server: http.Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-export async function startTestProvider(options: { redirectUri: string; postLogoutUri: string }): Promise<TestProvider> {
+export async function startTestProvider(options: {
+  redirectUri: string;
+  postLogoutUri: string;
+}): Promise<TestProvider> {
   const front = http.createServer();
   const frontPort = await listen(front);
   const issuer = `http://127.0.0.1:${frontPort}`;
@@ -44,6 +49,7 @@ export async function startTestProvider(options: { redirectUri: string; postLogo
   let idTokenTtl = 3600;
   let tamper = false;
   let hold = 0;
+  let changeCallback: ((callback: URL) => void) | null = null;
   const idTokenLifetime = () => idTokenTtl;
   const clientId = "shora-test";
   const clientSecret = "shora-test-secret-0123456789abcdef";
@@ -93,6 +99,13 @@ export async function startTestProvider(options: { redirectUri: string; postLogo
             await new Promise((resolve) => setTimeout(resolve, ms));
           }
           const isToken = req.method === "POST" && req.url === "/token" && tamper;
+          const location = answer.headers.location;
+          if (changeCallback && location?.startsWith(options.redirectUri)) {
+            const callback = new URL(location);
+            changeCallback(callback);
+            changeCallback = null;
+            answer.headers.location = callback.toString();
+          }
           if (!isToken) {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(res);
@@ -133,6 +146,9 @@ export async function startTestProvider(options: { redirectUri: string; postLogo
     },
     holdNextToken: (ms) => {
       hold = ms;
+    },
+    changeNextCallback: (change) => {
+      changeCallback = change;
     },
     idTokenSeconds: (seconds) => {
       idTokenTtl = seconds;
@@ -191,9 +207,7 @@ export async function signInAtProvider(
       continue;
     }
     url = new URL(submit, url).toString();
-    body = new URLSearchParams(
-      prompt === "login" ? { prompt, login: input.login, password: "any" } : { prompt },
-    );
+    body = new URLSearchParams(prompt === "login" ? { prompt, login: input.login, password: "any" } : { prompt });
   }
   throw new Error("the provider never sent the browser back");
 }

@@ -14,6 +14,7 @@ import { RefusedError } from "../errors.server";
 import { hashPassword, login, normalizeEmail } from "../accounts/auth.server";
 import { sendConfirmation, tokenHash } from "../accounts/tokens.server";
 import type { PlatformScope } from "../scope";
+import { eidProviderByIssuer, eidProviderFor, municipalityIssuers } from "./municipality-provider.server";
 import {
   type ProviderClaims,
   authorizationUrl,
@@ -41,8 +42,9 @@ export type EidRefused = RefusedError<EidRefusal>;
 /** Minutes a sign-in may spend at the provider. */
 const LOGIN_TTL_MS = 15 * 60_000;
 
-function settingsOrRefuse() {
-  const settings = eidProvider();
+/** The provider of a sign-in from this municipality (its own, else the installation's), or a refusal. */
+async function settingsOrRefuse(db: Db, municipalityId: string | null) {
+  const settings = await eidProviderFor(db, { municipalityId });
   if (!settings) throw new EidRefused("not_configured", null, {}, 404);
   return settings;
 }
@@ -53,7 +55,7 @@ export async function beginEidLogin(
   _scope: PlatformScope,
   input: { next: string; municipalityId: string | null; sessionUserId: string | null; locale: string; now?: Date },
 ): Promise<{ browserToken: string; url: string }> {
-  const settings = settingsOrRefuse();
+  const settings = await settingsOrRefuse(db, input.municipalityId);
   const now = input.now ?? new Date();
   const checks = newChecks();
   let url: URL;
@@ -114,15 +116,21 @@ export async function completeEidLogin(
   _scope: PlatformScope,
   input: { browserToken: string | null; query: string; now?: Date },
 ): Promise<EidLoginOutcome> {
-  const settings = settingsOrRefuse();
   const now = input.now ?? new Date();
   const query = new URLSearchParams(input.query);
+  // No provider anywhere (the installation's nor a municipality's): nothing can come back here.
+  if (!eidProvider() && (await municipalityIssuers(db)).length === 0)
+    throw new EidRefused("not_configured", null, {}, 404);
   if (!input.browserToken) throw new EidRefused("no_login");
   const [row] = await db
     .delete(eidLogins)
     .where(and(eq(eidLogins.browserHash, tokenHash(input.browserToken)), isNull(eidLogins.linkUserId)))
     .returning();
-  if (!row || row.expiresAt <= now || row.issuer !== settings.issuer) throw new EidRefused("no_login");
+  if (!row || row.expiresAt <= now) throw new EidRefused("no_login");
+  // The answer is checked against the provider the sign-in went to (the municipality's or the
+  // installation's); one that changed meanwhile leaves the sign-in unfinished.
+  const settings = await settingsOrRefuse(db, row.municipalityId);
+  if (row.issuer !== settings.issuer) throw new EidRefused("no_login");
   const error = errorOf(query);
   if (error === "access_denied") throw new EidRefused("cancelled");
   if (error) throw new EidRefused("provider_error", null, { code: error.slice(0, 64) });
@@ -268,9 +276,9 @@ export async function rememberEidSession(
 
 /** Where to send the browser after Shora's session ends, when the session began at a provider offering logout. */
 export async function eidLogoutUrl(db: Db, _scope: PlatformScope, input: { sessionId: string | null }) {
-  const settings = eidProvider();
-  if (!settings || !input.sessionId) return null;
+  if (!input.sessionId) return null;
   const [row] = await db.select().from(eidSessions).where(eq(eidSessions.sessionId, input.sessionId));
-  if (!row || row.issuer !== settings.issuer) return null;
+  const settings = row ? await eidProviderByIssuer(db, { issuer: row.issuer }) : null;
+  if (!row || !settings) return null;
   return endSessionUrl(settings, row.idToken);
 }

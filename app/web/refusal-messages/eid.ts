@@ -1,4 +1,5 @@
 import type { EidRefusal } from "../../services/eid/eid-login.server";
+import type { EidProviderRefusal } from "../../services/eid/municipality-provider.server";
 import type { EidVerificationRefusal } from "../../services/eid/eid-verification.server";
 import type { RefusalMessages } from "../refusals.server";
 
@@ -33,4 +34,13 @@ export const eidVerificationMessages: RefusalMessages<EidVerificationRefusal> = 
   district_unknown: "eid.error.district_unknown",
   service_url: "eid.error.service_url",
   service_timeout: "eid.error.service_timeout",
+};
+
+/** Every refusal of a municipality's own provider settings, and its message. */
+export const eidProviderMessages: RefusalMessages<EidProviderRefusal> = {
+  provider_issuer: "eid.error.provider_issuer",
+  provider_client_id: "eid.error.provider_client_id",
+  provider_scopes: "eid.error.provider_scopes",
+  provider_claim: "eid.error.provider_claim",
+  provider_label: "eid.error.provider_label",
 };
