@@ -58,13 +58,21 @@ export async function eidProviderByIssuer(db: Db, input: { issuer: string }): Pr
 }
 
 /**
- * Every municipality's provider issuer. Read at every page (its `form-action` names them), not
- * cached: another process must never serve a page that forbids a provider saved a moment ago.
+ * Every municipality's provider issuer, for every page's `form-action`: kept for five seconds per
+ * database (a page render must not cost a query), forgotten at once by the process that saves or
+ * removes a provider; another process allows a new provider's address within five seconds (ADR 0038).
  */
 export async function municipalityIssuers(db: Db): Promise<string[]> {
+  const cached = issuerCache.get(db);
+  if (cached && cached.until > Date.now()) return cached.issuers;
   const rows = await db.selectDistinct({ issuer: eidProviders.issuer }).from(eidProviders);
-  return rows.map((r) => r.issuer);
+  const issuers = rows.map((r) => r.issuer);
+  issuerCache.set(db, { issuers, until: Date.now() + ISSUER_CACHE_MS });
+  return issuers;
 }
+
+const ISSUER_CACHE_MS = 5_000;
+const issuerCache = new WeakMap<object, { issuers: string[]; until: number }>();
 
 /**
  * The issuers a page's forms may lead to (its `form-action`): the e-ID button's POST and signing out
@@ -180,6 +188,7 @@ export async function saveEidProvider(db: Db, scope: Scope, input: EidProviderIn
       },
     });
   });
+  issuerCache.delete(db);
   if (input.clientSecret) storeSecret(municipalityId, input.clientSecret);
   else if (input.clearSecret) storeSecret(municipalityId, null);
 }
@@ -199,6 +208,7 @@ export async function removeEidProvider(db: Db, scope: Scope): Promise<{ changed
     });
     return true;
   });
+  issuerCache.delete(db);
   storeSecret(municipalityId, null);
   return { changed: removed };
 }
