@@ -5,7 +5,7 @@ import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { formatDateTime, formatNumber, isolated, pickText, translator } from "../domain/i18n";
-import { webhookEvents } from "../domain/webhooks/signature";
+import { webhookEvents } from "../domain/webhooks/events";
 import { scopeOf, userActor } from "../services/scope";
 import {
   createWebhookEndpoint,

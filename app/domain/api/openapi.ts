@@ -4,7 +4,7 @@
  * checks that every public JSON route is here and that real responses validate against these schemas.
  */
 import { phaseKinds } from "../rounds/phases";
-import { webhookEvents } from "../webhooks/signature";
+import { webhookEvents } from "../webhooks/events";
 
 type Schema = Record<string, unknown>;
 

@@ -10,16 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-export const webhookEvents = [
-  "round.phase_changed",
-  "round.results_published",
-  "proposal.status_changed",
-  "implementation.updated",
-] as const;
-export type WebhookEvent = (typeof webhookEvents)[number];
-
-export const isWebhookEvent = (value: string): value is WebhookEvent =>
-  (webhookEvents as readonly string[]).includes(value);
+export { type WebhookEvent, isWebhookEvent, webhookEvents } from "./events";
 
 /** Seconds a signature stays acceptable either side of the receiver's clock. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
