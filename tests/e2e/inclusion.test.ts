@@ -481,6 +481,8 @@ const audits: Audit[] = [
       },
     ],
   },
+  { route: "m.$slug.admin.webhooks.tsx", role: "admin", path: () => "/m/demo/admin/webhooks" },
+  { route: "m.$slug.admin.eid.tsx", role: "admin", path: () => "/m/demo/admin/eid" },
   {
     route: "m.$slug.admin.witnesses.tsx",
     role: "admin",
