@@ -13,6 +13,7 @@ import { addDays } from "../../domain/rounds/rules";
 import { identitiesWithBallot } from "../ballots/ballots.server";
 import { type JobHandler, enqueueJobOnce } from "../jobs/jobs.server";
 import { enqueueMessages } from "../mail/outbox.server";
+import { offerPhaseEvents } from "./phase-events.server";
 import { type PlatformScope, scopeOf, systemActor } from "../scope";
 import { eligibleResidents } from "../verification/eligibility.server";
 
@@ -106,7 +107,10 @@ export function reminderJobHandlers(): Record<string, JobHandler> {
   };
 }
 
-/** Offers due reminders every minute until stopped (started by `shora serve`, in every process). */
+/**
+ * The round sweep, every minute until stopped (started by `shora serve`, in every process): offers
+ * due reminders, and tells webhooks of phases that began by their dates (ADR 0040).
+ */
 export function startReminderScheduler(db: Db, input: { poke?: () => void; report?: (error: unknown) => void } = {}) {
   const scope: PlatformScope = { actor: systemActor("reminder-scheduler") };
   let running: Promise<unknown> = Promise.resolve();
@@ -115,6 +119,7 @@ export function startReminderScheduler(db: Db, input: { poke?: () => void; repor
       .then((queued) => {
         if (queued) input.poke?.();
       })
+      .then(() => offerPhaseEvents(db, scope))
       .catch(input.report ?? console.error);
   };
   const timer = setInterval(tick, 60_000);

@@ -29,7 +29,7 @@ import { type Scope, actorUserId } from "../scope";
 import { lockRoundRules } from "./round-rules.server";
 import { checkThemeOf } from "./themes.server";
 import { notifyProposalEvent } from "../following/followers.server";
-import { queueWebhookEvent } from "../webhooks/webhooks.server";
+import { phaseChangeKey, queueWebhookEvent } from "../webhooks/webhooks.server";
 
 /** Why a staff change to a round, its envelopes or proposals (or a resident's proposal) is refused. */
 export type RoundRefusal =
@@ -371,7 +371,7 @@ async function queuePhaseChange(
   await queueWebhookEvent(tx, {
     municipality: scope.municipality,
     event: "round.phase_changed",
-    key: `${input.round}:${input.to}:${input.now.getTime()}`,
+    key: phaseChangeKey(input.round, input.to, dayIn(scope.municipality.timeZone, input.now)),
     data: { round: input.round, from: input.from, to: input.to, at: input.now.toISOString() },
     now: input.now,
   });

@@ -23,7 +23,7 @@ import {
 import { startPhaseNow } from "../../domain/rounds/rules";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
-import { queueWebhookEvent } from "../webhooks/webhooks.server";
+import { phaseChangeKey, queueWebhookEvent } from "../webhooks/webhooks.server";
 import type { Scope } from "../scope";
 import { maybeCheckpoint, publicCheckpoints } from "../ballots/checkpoints.server";
 import { RefusedError } from "../errors.server";
@@ -163,7 +163,7 @@ export async function publishRound(db: Db, scope: Scope, input: { roundSlug: str
       await queueWebhookEvent(tx, {
         municipality,
         event: "round.phase_changed",
-        key: `${round.slug}:published:${now.getTime()}`,
+        key: phaseChangeKey(round.slug, "published", dayIn(municipality.timeZone, now)),
         data: { ...data, from: advanced.from, to: "published", at: now.toISOString() },
         now,
       });

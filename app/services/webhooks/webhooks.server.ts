@@ -27,6 +27,12 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 export const webhookSecretName = (endpointId: string) => `webhook-${endpointId}.secret`;
 
+/**
+ * The key of a phase's start (round, phase, the municipality's day it began): a staff change and the
+ * dated start of the same day name the same occurrence, so receivers hear of it once.
+ */
+export const phaseChangeKey = (round: string, phase: string, day: string) => `${round}:${phase}:${day}`;
+
 /** Queues `event` for every active endpoint of the municipality that subscribed, in the caller's transaction. */
 export async function queueWebhookEvent(
   tx: Db | Tx,
