@@ -19,6 +19,13 @@ function latinDigit(ch: string): string | null {
   return null;
 }
 
+/** The text with Persian and Arabic-Indic digits written as Latin ones (codes, phone numbers). */
+export function latinDigits(text: string): string {
+  let out = "";
+  for (const ch of text) out += latinDigit(ch) ?? ch;
+  return out;
+}
+
 /** The whole number typed, or null when the text is not one (garbage, decimals, misplaced groups). */
 export function parseWholeNumber(raw: string): number | null {
   const text = raw.trim().replace(/^[\u200e\u200f\u061c]+|[\u200e\u200f\u061c]+$/g, "");

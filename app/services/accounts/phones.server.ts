@@ -9,6 +9,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { phoneCodes, users } from "../../../db/schema";
 import { maskedPhone, normalizePhone } from "../../domain/accounts/phone";
+import { latinDigits } from "../../domain/i18n/numbers";
 import { RefusedError } from "../errors.server";
 import { enqueueMessage } from "../mail/outbox.server";
 import { type PlatformScope, actorUserId } from "../scope";
@@ -89,7 +90,7 @@ export async function sendPhoneCode(
 export async function confirmPhoneCode(db: Db, scope: PlatformScope, input: { code: string; now?: Date }) {
   const userId = actorUserId(scope);
   const now = input.now ?? new Date();
-  const code = input.code.replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/\s/g, "");
+  const code = latinDigits(input.code).replace(/\s/g, "");
   const outcome = await db.transaction(async (tx) => {
     const [pending] = await tx.select().from(phoneCodes).where(eq(phoneCodes.userId, userId)).for("update");
     if (!pending) return "no_code" as const;
