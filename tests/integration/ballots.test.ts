@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../db/client";
+import { type Database, queryRows } from "../../db/client";
 import {
   ballots,
   baskets,
@@ -24,6 +24,7 @@ import {
   loadBasket,
   saveBasket,
 } from "../../app/services/ballots/ballots.server";
+import { groupCommitCounts } from "../../app/services/ballots/group-commit.server";
 import { leafHashOf } from "../../app/services/ballots/ledger-store.server";
 import { createMunicipality, findMunicipality } from "../../app/services/tenancy/municipality.server";
 import { testDatabase, unique } from "../support/db";
@@ -293,6 +294,57 @@ describe("casting ballots", () => {
     const chain = mine.filter((b) => receipts.includes(b.id));
     expect(chain.filter((b) => b.supersedes === null)).toHaveLength(1);
     expect(new Set(chain.map((b) => b.supersedes)).size).toBe(100);
+  });
+});
+
+describe("group commit of casts", () => {
+  it("shares one commit among the casts of a round that arrive together, each with its own answer", async () => {
+    const before = { ...groupCommitCounts };
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 40 }, (_, i) => cast(`together-${i}`, approval, { approved: [ids.a] })),
+      cast("together-bad", approval, { approved: [ids.a, ids.b, ids.c] }),
+    ]);
+    const refused = results.pop();
+    expect(refused?.status).toBe("rejected");
+    expect(((refused as PromiseRejectedResult).reason as BallotRefused).code).toBe("invalid_ballot");
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const receipts = results.map((r) => (r as PromiseFulfilledResult<{ ballotId: string; leafIndex: number }>).value);
+    expect(new Set(receipts.map((r) => r.leafIndex)).size).toBe(40);
+    // Casts of one transaction carry its id: far fewer transactions than casts.
+    const rows = await queryRows<{ transactions: number; ballots: number }>(
+      database.db,
+      sql`select count(distinct xmin::text)::int as transactions, count(*)::int as ballots from ${ballots} where id in ${receipts.map((r) => r.ballotId)}`,
+    );
+    expect(rows[0].ballots).toBe(40);
+    expect(rows[0].transactions).toBeLessThan(10);
+    expect(groupCommitCounts.batches - before.batches).toBeLessThan(10);
+    expect(groupCommitCounts.casts - before.casts).toBe(41);
+    const leaves = await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId));
+    expect(leaves.map((l) => l.leafIndex).sort((a, b) => a - b)).toEqual(leaves.map((_, i) => i));
+  });
+
+  it("tries every cast of a batch again alone when one fails for another reason than a refusal", async () => {
+    const before = { ...groupCommitCounts };
+    const leavesBefore = (await database.db.select().from(ledgerLeaves).where(eq(ledgerLeaves.roundId, roundId)))
+      .length;
+    // A weight the column cannot hold passes the cast's checks and fails in the database.
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 10 }, (_, i) => cast(`retried-${i}`, approval, { approved: [ids.b] })),
+      cast("retried-huge", approval, { approved: [ids.b] }, { voter: voter("retried-huge", 2 ** 40) }),
+      ...Array.from({ length: 10 }, (_, i) => cast(`retried-late-${i}`, approval, { approved: [ids.b] })),
+    ]);
+    const failed = results.splice(10, 1)[0];
+    expect(failed.status).toBe("rejected");
+    expect((failed as PromiseRejectedResult).reason).not.toBeInstanceOf(BallotRefused);
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(groupCommitCounts.retriedAlone).toBeGreaterThan(before.retriedAlone);
+    const leaves = await database.db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.roundId, roundId))
+      .orderBy(asc(ledgerLeaves.leafIndex));
+    expect(leaves).toHaveLength(leavesBefore + 20);
+    expect(leaves.map((l) => l.leafIndex)).toEqual(leaves.map((_, i) => i));
   });
 });
 

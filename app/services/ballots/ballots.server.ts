@@ -32,6 +32,7 @@ import { type PhaseKind, currentPhase, dayIn, hourOf } from "../../domain/rounds
 import { RefusedError } from "../errors.server";
 import { enqueueMessage } from "../mail/outbox.server";
 import { type Scope, actorUserId } from "../scope";
+import { inSharedTransaction } from "./group-commit.server";
 import { leafHashOf, loadNodes, storeCompletedNodes } from "./ledger-store.server";
 import { serverSecret } from "../secrets.server";
 
@@ -314,7 +315,13 @@ export interface CastReceipt {
  */
 export async function castBallot(db: Db, scope: Scope, input: CastInput): Promise<CastReceipt> {
   const now = input.now ?? new Date();
-  const receipt = await db.transaction((tx) => castBallotIn(tx, scope, { ...input, now }));
+  // Casts of one round waiting at the same time share a transaction and its commit (ADR 0042).
+  const receipt = await inSharedTransaction(
+    db,
+    `ledger:${input.roundId}`,
+    (tx) => castBallotIn(tx, scope, { ...input, now }),
+    (error) => error instanceof BallotRefused || error instanceof RevoteNotConfirmed,
+  );
   // The draft basket goes in a transaction of its own: a row naming the user deleted by the cast's
   // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
   // are signed on a schedule, never by a cast.
