@@ -41,8 +41,11 @@ beforeAll(async () => {
   town = await setupTown(database.db, { residents: 1 });
   admin = await loggedIn(database.db, town.admin.user.email);
   receiver = await startWebhookReceiver();
+  // The test receiver listens on this machine, a private address the operator has to trust.
+  process.env.SHORA_WEBHOOK_PRIVATE_HOSTS = "127.0.0.1";
 });
 afterAll(async () => {
+  delete process.env.SHORA_WEBHOOK_PRIVATE_HOSTS;
   await receiver.close();
   await drop();
 });
@@ -133,6 +136,29 @@ describe("webhook deliveries", () => {
       });
       expect(response.status).toBe(401);
     }
+  });
+
+  it("are not sent to a name that now resolves to a private address, until the operator trusts it", async () => {
+    const id = await register("/rebound", ["implementation.updated"]);
+    // The receiver's name changed its answer after registration: localhost is 127.0.0.1, not trusted by name.
+    const rebound = receiver.url("/rebound").replace("127.0.0.1", "localhost");
+    await database.db.update(webhookEndpoints).set({ url: rebound }).where(eq(webhookEndpoints.id, id));
+    await queue("rebound-1");
+    const t0 = new Date(Date.now() + 1000);
+    await deliverDueMessages(database.db, system, { transports, now: () => t0 });
+    expect(receiver.received.filter((r) => r.path === "/rebound")).toEqual([]);
+    let [row] = await deliveriesOf(id);
+    expect(row.status).toBe("queued");
+    expect(row.lastError).toMatch(/localhost resolves to .*private address/);
+    process.env.SHORA_WEBHOOK_PRIVATE_HOSTS = "127.0.0.1,localhost";
+    try {
+      await deliverDueMessages(database.db, system, { transports, now: () => new Date(t0.getTime() + 5_000) });
+    } finally {
+      process.env.SHORA_WEBHOOK_PRIVATE_HOSTS = "127.0.0.1";
+    }
+    [row] = await deliveriesOf(id);
+    expect(row.status).toBe("sent");
+    expect(receiver.received.filter((r) => r.path === "/rebound").map((r) => r.status)).toEqual([200]);
   });
 
   it("are retried with back-off after a 500 and then delivered, with the same id and body", async () => {
@@ -350,6 +376,42 @@ describe("the webhooks page", () => {
       params(),
     );
     expect(((await response.json()) as { errors: { url: string } }).errors.url).toMatch(/https:\/\//);
+  });
+
+  it("refuses an address inside a private network unless the operator trusts the host", async () => {
+    for (const url of [
+      "https://10.0.0.5/hook",
+      "https://169.254.169.254/latest/meta-data",
+      "http://localhost:8080/hook",
+      "https://[::1]/hook",
+      "https://[::ffff:192.168.1.1]/hook",
+      "https://100.64.0.1/hook",
+    ]) {
+      const response = await call(
+        page.action,
+        admin,
+        admin.post(path(), { intent: "add", url, events: "round.phase_changed" }),
+        params(),
+      );
+      expect(response.status, url).toBe(400);
+      const { errors } = (await response.json()) as { errors: Record<string, string> };
+      expect(errors.url, url).toMatch(/private network/);
+    }
+    expect(
+      await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.url, "https://10.0.0.5/hook")),
+    ).toEqual([]);
+    process.env.SHORA_WEBHOOK_PRIVATE_HOSTS = "127.0.0.1, 10.0.0.5";
+    try {
+      const response = await call(
+        page.action,
+        admin,
+        admin.post(path(), { intent: "add", url: "https://10.0.0.5/hook", events: "round.phase_changed" }),
+        params(),
+      );
+      expect(response.status).toBe(200);
+    } finally {
+      process.env.SHORA_WEBHOOK_PRIVATE_HOSTS = "127.0.0.1";
+    }
   });
 
   it("changes events, pauses and removes an endpoint, each in the action log, its secret gone", async () => {

@@ -15,10 +15,17 @@ import { outbox, webhookEndpoints } from "../../../db/schema";
 import { type WebhookEvent, isWebhookEvent, signWebhook, webhookUrlProblem } from "../../domain/webhooks/signature";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
+import { postGuarded, privateTargetProblem } from "./addresses.server";
 import type { Scope } from "../scope";
 import { actorUserId } from "../scope";
 
-export type WebhookRefusal = "url_invalid" | "url_not_https" | "events_missing" | "endpoint_not_found" | "too_many";
+export type WebhookRefusal =
+  | "url_invalid"
+  | "url_not_https"
+  | "url_private"
+  | "events_missing"
+  | "endpoint_not_found"
+  | "too_many";
 
 /** Endpoints one municipality may register. */
 export const MAX_ENDPOINTS = 20;
@@ -95,6 +102,7 @@ export async function createWebhookEndpoint(
   const problem = webhookUrlProblem(url);
   if (problem) throw new RefusedError<WebhookRefusal>(problem, "url");
   if (url.length > 2000) throw new RefusedError<WebhookRefusal>("url_invalid", "url");
+  if (privateTargetProblem(new URL(url))) throw new RefusedError<WebhookRefusal>("url_private", "url");
   const events = parseEvents(input.events);
   const now = input.now ?? new Date();
   const id = randomUUID();
@@ -266,10 +274,9 @@ export async function deliverWebhook(db: Db, input: { row: WebhookRow; now: Date
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    // Only to public addresses, unless the operator trusts the host (addresses.server.ts).
+    status = await postGuarded(endpoint.url, {
+      timeoutMs: DELIVERY_TIMEOUT_MS,
       headers: {
         "content-type": "application/json",
         "user-agent": "Shora-Webhooks/1",
@@ -279,8 +286,6 @@ export async function deliverWebhook(db: Db, input: { row: WebhookRow; now: Date
       },
       body,
     });
-    status = response.status;
-    await response.body?.cancel().catch(() => {});
     if (status < 200 || status > 299) error = `HTTP ${status}`;
   } catch (e) {
     error = (e instanceof Error ? e.message : String(e)).slice(0, 500);

@@ -42,6 +42,8 @@ export const webhooksFa: Record<keyof typeof webhooksEn, string> = {
   "webhooks.retried": "ارسال‌های دوباره در صف: {count}.",
   "webhooks.error.url_invalid": "نشانی کامل بدهید، مانند https://example.org/hooks/shora (بدون نام کاربری یا گذرواژه).",
   "webhooks.error.url_not_https": "نشانی باید با https:// آغاز شود (http:// فقط به همین دستگاه).",
+  "webhooks.error.url_private":
+    "این نشانی درون یک شبکهٔ خصوصی است. شورا فقط به نشانی‌های عمومی می‌فرستد، مگر آنکه گردانندهٔ سرور آن میزبان را مورد اعتماد بداند (SHORA_WEBHOOK_PRIVATE_HOSTS).",
   "webhooks.error.events_missing": "دست‌کم یک رویداد را برگزینید.",
   "webhooks.error.endpoint_not_found": "این وب‌هوک وجود ندارد (دیگر).",
   "webhooks.error.too_many": "هر شهرداری حداکثر {max} وب‌هوک.",

@@ -40,6 +40,8 @@ export const webhooksEn = {
   "webhooks.retried": "Deliveries queued again: {count}.",
   "webhooks.error.url_invalid": "Give a full address, like https://example.org/hooks/shora (no user name or password).",
   "webhooks.error.url_not_https": "The address must start with https:// (http:// only to this machine).",
+  "webhooks.error.url_private":
+    "This address is inside a private network. Shora sends only to public addresses unless the server's operator trusts the host (SHORA_WEBHOOK_PRIVATE_HOSTS).",
   "webhooks.error.events_missing": "Choose at least one event.",
   "webhooks.error.endpoint_not_found": "This webhook does not exist (any more).",
   "webhooks.error.too_many": "At most {max} webhooks per municipality.",
