@@ -212,6 +212,8 @@ describe("points", () => {
   it("are read from typed degrees, Persian digits too, and refused out of range", () => {
     expect(readPoint("35.73", "51.32")).toEqual({ lat: 35.73, lon: 51.32 });
     expect(readPoint("۳۵٫۷۳", "۵۱٫۳۲")).toEqual({ lat: 35.73, lon: 51.32 });
+    // Arabic-Indic digits, as an Arabic keyboard types them.
+    expect(readPoint("٣٥٫٧٣", "٥١٫٣٢")).toEqual({ lat: 35.73, lon: 51.32 });
     expect(readPoint("95", "51")).toBeNull();
     expect(readPoint("35", "181")).toBeNull();
     expect(readPoint("35N", "51")).toBeNull();

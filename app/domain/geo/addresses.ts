@@ -4,6 +4,7 @@
  */
 import { csvRecords } from "../csv";
 import { readPoint } from "./geojson";
+import { latinDigits } from "../i18n/numbers";
 
 export const ADDRESSES_MAX_BYTES = 5_000_000;
 export const ADDRESSES_MAX_ROWS = 50_000;
@@ -34,12 +35,9 @@ export interface AddressProblem {
  * non-joiners and punctuation as spaces, Persian and Arabic digits as Latin ones, lower case.
  */
 export function foldAddress(text: string): string {
-  return text
-    .normalize("NFKC")
+  return latinDigits(text.normalize("NFKC"))
     .replace(/[يى]/g, "ی")
     .replace(/ك/g, "ک")
-    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/\u200c|\u200d|\u200e|\u200f/g, " ")
     .replace(/[.,،؛;:"'()\-_/]+/g, " ")
     .toLowerCase()

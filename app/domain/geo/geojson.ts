@@ -3,6 +3,7 @@
  * shapes, refusing what cannot be a district with a problem that names the feature (ADR 0035).
  * Pure: no database, no web.
  */
+import { latinDigits } from "../i18n/numbers";
 
 /** [longitude, latitude] in degrees (GeoJSON order, WGS 84). */
 export type Position = [number, number];
@@ -331,7 +332,7 @@ export function containsPoint(shape: MultiPolygonCoords, lon: number, lat: numbe
 /** A point people type: latitude and longitude in decimal degrees, within range. */
 export function readPoint(latText: string, lonText: string): { lat: number; lon: number } | null {
   const number = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
-  const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/٫/g, ".");
+  const latin = (s: string) => latinDigits(s).replace(/٫/g, ".");
   const la = latin(latText);
   const lo = latin(lonText);
   if (!number.test(la) || !number.test(lo)) return null;

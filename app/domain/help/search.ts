@@ -4,6 +4,7 @@
  * forms, zero-width non-joiners and Persian digits are folded, so "رای", "رأی" and "راي" all find the
  * same page, and "۱۲" finds "12".
  */
+import { latinDigits } from "../i18n/numbers";
 
 export interface Searchable {
   href: string;
@@ -18,8 +19,7 @@ export interface SearchHit {
 }
 
 export function foldForSearch(text: string): string {
-  return text
-    .normalize("NFKC")
+  return latinDigits(text.normalize("NFKC"))
     .toLowerCase()
     .replace(/[\u064b-\u065f\u0670]/g, "") // Arabic diacritics
     .replace(/[يى]/g, "ی")
@@ -27,9 +27,7 @@ export function foldForSearch(text: string): string {
     .replace(/[أإآ]/g, "ا")
     .replace(/ؤ/g, "و")
     .replace(/[ۀة]/g, "ه")
-    .replace(/\u200c/g, " ")
-    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+    .replace(/\u200c/g, " ");
 }
 
 function words(query: string): string[] {

@@ -1,6 +1,7 @@
 /**
  * Rules of residents' reports (ADR 0039): where a report may be, and what a desk change needs. Pure.
  */
+import { latinDigits } from "../i18n/numbers";
 export const REPORT_STATUSES = ["open", "acknowledged", "in_progress", "closed", "duplicate"] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
@@ -56,12 +57,7 @@ export function checkStatusChange(input: {
 
 /** A typed coordinate in decimal degrees (Persian or Arabic digits and decimal sign accepted); null when empty, NaN when not a number. */
 export function parseCoordinate(raw: string): number | null {
-  const text = raw
-    .trim()
-    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[٫,]/g, ".")
-    .replace(/^[−–]/, "-");
+  const text = latinDigits(raw.trim()).replace(/[٫,]/g, ".").replace(/^[−–]/, "-");
   if (text === "") return null;
   return /^-?\d{1,3}(\.\d{1,12})?$/.test(text) ? Number(text) : Number.NaN;
 }

@@ -3,6 +3,7 @@
  * The Iranian national code (کد ملی) has 10 digits, the last a check digit; other schemes accept a
  * configurable pattern. Pure functions: the raw ID never leaves the request that carries it.
  */
+import { latinDigits } from "../i18n/numbers";
 
 export type IdScheme = "ir-national-code" | "pattern";
 
@@ -15,16 +16,7 @@ export interface IdRules {
 export const MAX_ID_LENGTH = 64;
 
 /** Persian (۰–۹) and Arabic-Indic (٠–٩) digits become ASCII digits. */
-export function asciiDigits(value: string): string {
-  let out = "";
-  for (const ch of value) {
-    const code = ch.charCodeAt(0);
-    if (code >= 0x06f0 && code <= 0x06f9) out += String.fromCharCode(code - 0x06f0 + 48);
-    else if (code >= 0x0660 && code <= 0x0669) out += String.fromCharCode(code - 0x0660 + 48);
-    else out += ch;
-  }
-  return out;
-}
+export const asciiDigits = latinDigits;
 
 /** The Iranian national code checksum (10 digits; all-equal digits are refused although they pass). */
 export function isIranianNationalCode(code: string): boolean {

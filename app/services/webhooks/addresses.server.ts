@@ -47,7 +47,7 @@ export function isPrivateAddress(ip: string): boolean {
 }
 
 /** The host names (or addresses) the operator lets webhooks reach on a private network. */
-export function trustedPrivateHosts(env: NodeJS.ProcessEnv = process.env): Set<string> {
+export function trustedPrivateHosts(env: Record<string, string | undefined> = process.env): Set<string> {
   return new Set(
     (env.SHORA_WEBHOOK_PRIVATE_HOSTS ?? "")
       .split(",")
