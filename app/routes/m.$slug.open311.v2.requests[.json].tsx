@@ -7,19 +7,20 @@ import { open311KeyFor, open311Requests } from "../services/reports/open311.serv
 import { fileReport } from "../services/reports/reports.server";
 import { observer, scopeOf } from "../services/scope";
 import { requireMunicipality } from "../web/guards.server";
-import { open311Error, open311Json, open311Locale } from "../web/open311.server";
+import { open311Error, open311FormatOf, open311Locale, open311Response } from "../web/open311.server";
 
-/** Open311 GET service requests, with the spec's filters. */
+/** Open311 GET service requests, with the spec's filters (`requests.json`, and `requests.xml` through this loader). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
   const url = new URL(request.url);
+  const format = open311FormatOf(request);
   const parsed = parseOpen311Filters(url.searchParams);
-  if (!parsed.ok) return open311Error(400, parsed.error);
+  if (!parsed.ok) return open311Error(400, parsed.error, format);
   const rows = await open311Requests(context.db, scopeOf(municipality, observer), {
     filters: parsed.filters,
     locale: open311Locale(url),
   });
-  return open311Json(rows);
+  return open311Response(format, "service_requests", rows);
 }
 
 const number = (max: number) =>
@@ -48,22 +49,24 @@ const createSchema = z.object({
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  if (request.method !== "POST") return open311Error(405, "Only POST creates a service request");
+  const format = open311FormatOf(request);
+  const refuse = (status: number, description: string) => open311Error(status, description, format);
+  if (request.method !== "POST") return refuse(405, "Only POST creates a service request");
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > 64 * 1024) return open311Error(413, "The request is larger than 64 KB");
+  if (length > 64 * 1024) return refuse(413, "The request is larger than 64 KB");
   const text = await request.text();
-  if (text.length > 64 * 1024) return open311Error(413, "The request is larger than 64 KB");
+  if (text.length > 64 * 1024) return refuse(413, "The request is larger than 64 KB");
   const body = Object.fromEntries(new URLSearchParams(text));
   const scope = scopeOf(municipality, observer);
   const key = typeof body.api_key === "string" ? await open311KeyFor(context.db, scope, { key: body.api_key }) : null;
-  if (!key) return open311Error(403, "Invalid api_key received -- cannot create a service request");
+  if (!key) return refuse(403, "Invalid api_key received -- cannot create a service request");
   const parsed = createSchema.safeParse(body);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "request");
-    return open311Error(400, `${field} is missing or not valid`);
+    return refuse(400, `${field} is missing or not valid`);
   }
   const d = parsed.data;
-  if ((d.lat === undefined) !== (d.long === undefined)) return open311Error(400, "lat and long must be given together");
+  if ((d.lat === undefined) !== (d.long === undefined)) return refuse(400, "lat and long must be given together");
   try {
     const created = await fileReport(context.db, scope, {
       categoryCode: d.service_code,
@@ -77,17 +80,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       apiKeyId: key.id,
       locale: open311Locale(new URL(request.url)),
     });
-    return open311Json(
+    return open311Response(
+      format,
+      "service_requests",
       [{ service_request_id: String(created.number), token: created.token, service_notice: null, account_id: null }],
       201,
     );
   } catch (error) {
     if (error instanceof RefusedError) {
-      if (error.code === "report_category_unknown")
-        return open311Error(404, `service_code ${d.service_code} was not found`);
+      if (error.code === "report_category_unknown") return refuse(404, `service_code ${d.service_code} was not found`);
       if (error.code === "report_login_required" || error.code === "report_not_resident")
-        return open311Error(403, `service_code ${d.service_code} takes no anonymous requests`);
-      return open311Error(error.status === 413 ? 413 : 400, `${error.field ?? "request"} is not valid (${error.code})`);
+        return refuse(403, `service_code ${d.service_code} takes no anonymous requests`);
+      return refuse(error.status === 413 ? 413 : 400, `${error.field ?? "request"} is not valid (${error.code})`);
     }
     throw error;
   }

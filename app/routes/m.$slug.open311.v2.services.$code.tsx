@@ -4,13 +4,15 @@ import { open311ServiceDefinition } from "../services/reports/open311.server";
 import { fundedProjects } from "../services/reports/reports.server";
 import { observer, scopeOf } from "../services/scope";
 import { requireMunicipality } from "../web/guards.server";
-import { jsonResource, open311Error, open311Json, open311Locale } from "../web/open311.server";
+import { open311Error, open311Locale, open311Resource, open311Response } from "../web/open311.server";
 
-/** Open311 GET a service definition (`services/<code>.json`): its attributes. */
+/** Open311 GET a service definition (`services/<code>.json` or `.xml`): its attributes. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const municipality = await requireMunicipality(context, params.slug);
-  const code = jsonResource(params.code);
-  if (code === null) return open311Error(404, "Only the JSON format is served: services/<service_code>.json");
+  const resource = open311Resource(params.code);
+  if (resource === null)
+    return open311Error(404, "Ask for services/<service_code>.json or services/<service_code>.xml");
+  const { name: code, format } = resource;
   const locale = open311Locale(new URL(request.url));
   const scope = scopeOf(municipality, observer);
   const projects = (await fundedProjects(context.db, scope)).map((p) => ({
@@ -18,6 +20,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     title: pickText(p.title, locale),
   }));
   const definition = await open311ServiceDefinition(context.db, scope, { code, locale, projects });
-  if (!definition) return open311Error(404, `service_code ${code} was not found`);
-  return open311Json(definition);
+  if (!definition) return open311Error(404, `service_code ${code} was not found`, format);
+  return open311Response(format, "service_definition", definition);
 }

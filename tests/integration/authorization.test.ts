@@ -146,6 +146,9 @@ const matrix: Record<string, Row> = {
   "m.$slug.open311.v2.services.$code.tsx": { loader: all(404) },
   // Open311 POST is authorised by an API key only: without one, everybody gets the spec's 403.
   "m.$slug.open311.v2.requests[.json].tsx": { loader: all(200), action: all(403) },
+  // The same loaders and action in the spec's XML.
+  "m.$slug.open311.v2.services[.xml].tsx": { loader: all(200) },
+  "m.$slug.open311.v2.requests[.xml].tsx": { loader: all(200), action: all(403) },
   "m.$slug.open311.v2.requests.$id.tsx": { loader: all(404) },
   "m.$slug.open311.v2.tokens.$token.tsx": { loader: all(404) },
   "m.$slug.admin._index.tsx": { loader: staffOnly(200) },

@@ -48,7 +48,7 @@ const NO_FORM = new Set(["$.tsx"]);
  * Authorised by an API key in the body, never by a cookie (Open311, ADR 0039): a cross-site page
  * cannot send a key it does not know. Without a valid key it is a 403 whatever the token.
  */
-const API_KEY = new Set(["m.$slug.open311.v2.requests[.json].tsx"]);
+const API_KEY = new Set(["m.$slug.open311.v2.requests[.json].tsx", "m.$slug.open311.v2.requests[.xml].tsx"]);
 
 /** Who sends each form: staff of the municipality, unless the route is someone else's to use. */
 const sender: Record<string, "platform" | "author" | "admin"> = {

@@ -956,6 +956,18 @@ const ACTIONS: ActionRoute[] = [
     }),
   },
   {
+    file: "m.$slug.open311.v2.requests[.xml].tsx",
+    reach: ["observer", "verified", "staff"],
+    runs: 4,
+    params: inMunicipality,
+    intents: { "": ["api_key", "service_code", "description"] },
+    values: () => ({
+      api_key: fc.constant("forged"),
+      service_code: fc.constant("lights"),
+      description: fc.constant("A broken lamp"),
+    }),
+  },
+  {
     file: "m.$slug.admin.outbox.tsx",
     reach: ["staff", "admin"],
     runs: 4,

@@ -272,16 +272,28 @@ const LOADERS: LoaderRoute[] = [
     }),
   },
   {
+    file: "m.$slug.open311.v2.requests[.xml].tsx",
+    runs: 5,
+    params: inMunicipality,
+    query: (_t, _w, plain) => ({ status: anyOf(["", "open", "maybe"], plain) }),
+  },
+  {
+    file: "m.$slug.open311.v2.services[.xml].tsx",
+    runs: 3,
+    params: inMunicipality,
+  },
+  {
     file: "m.$slug.open311.v2.requests.$id.tsx",
     runs: 5,
     noPage: true,
-    params: (t) => fc.record({ slug: fc.constant(t.municipality.slug), id: fc.constantFrom("1.json", "99.json") }),
+    params: (t) =>
+      fc.record({ slug: fc.constant(t.municipality.slug), id: fc.constantFrom("1.json", "99.json", "99.xml") }),
   },
   {
     file: "m.$slug.open311.v2.tokens.$token.tsx",
     runs: 5,
     noPage: true,
-    params: (t) => fc.record({ slug: fc.constant(t.municipality.slug), token: fc.constantFrom("abc.json") }),
+    params: (t) => fc.record({ slug: fc.constant(t.municipality.slug), token: fc.constantFrom("abc.json", "abc.xml") }),
   },
   {
     file: "help._index.tsx",

@@ -107,7 +107,7 @@ describe("the API document", () => {
       .filter((file) => {
         const source = fs.readFileSync(path.join(routesDir, file), "utf8");
         const resource = !/export default/.test(source);
-        return resource && /application\/json|application\/x-ndjson|open311Json|\bjson\(/.test(source);
+        return resource && /application\/json|application\/x-ndjson|open311Response|\bjson\(/.test(source);
       });
     expect(jsonRoutes.length).toBeGreaterThanOrEqual(13);
     expect(jsonRoutes.filter((file) => !documented.has(file))).toEqual([]);

@@ -21,9 +21,12 @@ import * as figuresJson from "../../app/routes/m.$slug.reports.figures[.json]";
 import * as services from "../../app/routes/m.$slug.open311.v2.services[.json]";
 import * as service from "../../app/routes/m.$slug.open311.v2.services.$code";
 import * as requestsRoute from "../../app/routes/m.$slug.open311.v2.requests[.json]";
+import * as requestsXml from "../../app/routes/m.$slug.open311.v2.requests[.xml]";
+import * as servicesXml from "../../app/routes/m.$slug.open311.v2.services[.xml]";
 import * as requestRoute from "../../app/routes/m.$slug.open311.v2.requests.$id";
 import * as tokenRoute from "../../app/routes/m.$slug.open311.v2.tokens.$token";
 import { TestBrowser, call, fingerprint } from "../support/requests";
+import { fieldsOf, readXml } from "../support/xml";
 import { testDatabase, unique } from "../support/db";
 import { type Town, makeMember, makeMunicipality, makeUser, sessionFor } from "../support/factories";
 
@@ -328,6 +331,64 @@ describe("Open311 GeoReport v2", () => {
     expect(closed[0].status_notes).toBe("Lamp replaced.");
     const badFilter = await get(requestsRoute, {}, "?status=maybe");
     expect(badFilter.status).toBe(400);
+  });
+
+  it("answers in XML when the address ends with .xml, with the same fields under the spec's elements", async () => {
+    const xmlOf = async (response: Response, status = 200) => {
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toBe("application/xml; charset=utf-8");
+      return readXml(await response.text());
+    };
+    const at = (file: string) => new Request(`http://localhost/m/${slug}/open311/v2/${file}`);
+    const call311 = (route: { loader: (a: never) => unknown }, file: string, params: Record<string, string> = {}) =>
+      call(route.loader as never, new TestBrowser(database.db), at(file), { slug, ...params });
+    const list = await xmlOf(await call311(servicesXml, "services.xml"));
+    expect(list.name).toBe("services");
+    expect(list.children.map((c) => c.name)).toEqual(list.children.map(() => "service"));
+    expect(Object.keys(fieldsOf(list.children[0])).sort()).toEqual([...spec.service].sort());
+    expect(fieldsOf(list.children[0])).toMatchObject({ service_code: "lights", metadata: "false", type: "realtime" });
+    const definition = await xmlOf(await call311(service, "services/lights.xml", { code: "lights.xml" }));
+    expect(definition.name).toBe("service_definition");
+    expect(definition.children.map((c) => c.name).sort()).toEqual([...spec.service_definition].sort());
+    const attributes = definition.children.find((c) => c.name === "attributes");
+    expect(attributes?.children.every((c) => c.name === "attribute")).toBe(true);
+    // A resident's text with markup in it stays text.
+    const created = await call(
+      requestsXml.action as never,
+      new TestBrowser(database.db),
+      new Request(`http://localhost/m/${slug}/open311/v2/requests.xml`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          api_key: apiKey,
+          service_code: "lights",
+          description: "Lamp <b>out</b> & \u0007 dark",
+        }),
+      }),
+      { slug },
+    );
+    const posted = await xmlOf(created as Response, 201);
+    expect(posted.name).toBe("service_requests");
+    const [request] = posted.children;
+    expect(request.name).toBe("request");
+    expect(Object.keys(fieldsOf(request)).sort()).toEqual([...spec.post_response].sort());
+    const id = fieldsOf(request).service_request_id;
+    const one = await xmlOf(await call311(requestRoute, `requests/${id}.xml`, { id: `${id}.xml` }));
+    expect(Object.keys(fieldsOf(one.children[0])).sort()).toEqual([...spec.service_request].sort());
+    expect(fieldsOf(one.children[0])).toMatchObject({ status: "open", description: "Lamp <b>out</b> &  dark" });
+    const token = await xmlOf(
+      await call311(tokenRoute, `tokens/${fieldsOf(request).token}.xml`, { token: `${fieldsOf(request).token}.xml` }),
+    );
+    expect(fieldsOf(token.children[0]).service_request_id).toBe(id);
+    const all = await xmlOf(await call311(requestsXml, "requests.xml?status=open"));
+    expect(all.children.map((c) => fieldsOf(c).service_request_id)).toContain(id);
+    const refused = await xmlOf(await call311(requestsXml, "requests.xml?status=maybe"), 400);
+    expect(refused.name).toBe("errors");
+    expect(Object.keys(fieldsOf(refused.children[0])).sort()).toEqual([...spec.error].sort());
+    const unknown = await xmlOf(await call311(requestRoute, "requests/999999.xml", { id: "999999.xml" }), 404);
+    expect(fieldsOf(unknown.children[0]).code).toBe("404");
+    // Another format is not served.
+    expect((await call311(requestRoute, "requests/1.csv", { id: "1.csv" })).status).toBe(404);
   });
 
   it("refuses a missing or forged key and an unknown service code with the spec's errors, changing nothing", async () => {

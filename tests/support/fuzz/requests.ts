@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { CSRF, type TestBrowser, call } from "../requests";
 import { type Value, hostileValue, text } from "./hostile";
+import { readXml } from "../xml";
 
 /** Whose census the files of a request are made from (valid-looking national IDs and birth dates). */
 export interface CensusHolder {
@@ -210,6 +211,12 @@ export function refusalMessages(outcome: Outcome): { fields: string[]; texts: st
     const texts = (outcome.json as { description?: unknown }[])
       .map((e) => e?.description)
       .filter((d): d is string => typeof d === "string");
+    return { fields: [], texts, thrown: false };
+  }
+  // The same errors in the spec's XML: <errors><error><code/><description/></error></errors>.
+  if (j === null && outcome.body.startsWith("<?xml")) {
+    const root = readXml(outcome.body);
+    const texts = root.children.flatMap((e) => e.children.filter((c) => c.name === "description").map((c) => c.text));
     return { fields: [], texts, thrown: false };
   }
   if (j && typeof j.message === "string") return { fields: [], texts: [j.message], thrown: true };
