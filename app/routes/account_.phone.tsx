@@ -109,6 +109,7 @@ export default function Phone() {
             autoComplete="one-time-code"
             dir="ltr"
             required
+            defaultValue={intent === "confirm" ? result?.values?.code : undefined}
             error={intent === "confirm" ? result?.errors?.code : undefined}
           />
           <button type="submit">{t("phone.confirm")}</button>
