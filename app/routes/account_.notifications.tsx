@@ -7,7 +7,8 @@ import { pageTitle } from "../components/page-title";
 import { translator, isolated } from "../domain/i18n";
 import { NOTIFICATION_TOPICS, isTopic } from "../domain/mail/render";
 import { changeEmail, isAddressConfirmed, resendConfirmation } from "../services/accounts/tokens.server";
-import { optedOut, saveNotificationChoices } from "../services/mail/outbox.server";
+import { phoneOf } from "../services/accounts/phones.server";
+import { optedOut, saveNotificationChoices, smsTopics } from "../services/mail/outbox.server";
 import { userActor } from "../services/scope";
 import { readForm } from "../web/csrf.server";
 import { formFailure, parseFormOr400, validateForm } from "../web/forms.server";
@@ -20,9 +21,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 /** The person's messages (ADR 0025): the address and its confirmation, and the topics switched on. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const [off, confirmed] = await Promise.all([
+  const [off, confirmed, sms, phone] = await Promise.all([
     optedOut(context.db, { userId: user.id }),
     isAddressConfirmed(context.db, { userId: user.id }),
+    smsTopics(context.db, { userId: user.id }),
+    phoneOf(context.db, { actor: userActor(user) }),
   ]);
   return json({
     pageStrings: await pageStringsFor(context, request, [
@@ -35,10 +38,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "confirm.resend",
       "confirm.sent",
       "notifications.topic",
+      "notifications.sms",
     ]),
     email: user.email,
     confirmed,
-    topics: NOTIFICATION_TOPICS.map((topic) => ({ topic, on: !off.includes(topic) })),
+    topics: NOTIFICATION_TOPICS.map((topic) => ({ topic, on: !off.includes(topic), sms: sms.includes(topic) })),
+    // Text messages go only to a confirmed phone, shown masked.
+    phone: phone.confirmed ? phone.phone : null,
   });
 }
 
@@ -66,7 +72,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ errors: null, values: {}, notice: t("confirm.sent", { email: isolated(result.data.email) }) });
   }
   const enabled = form.getAll("topic").filter(isTopic);
-  await saveNotificationChoices(context.db, scope, { userId: user.id, enabled, all: NOTIFICATION_TOPICS });
+  // The text-message choices are saved only from a form that showed them (a confirmed phone).
+  const sms = form.get("smsShown") === "1" ? form.getAll("sms").filter(isTopic) : undefined;
+  await saveNotificationChoices(context.db, scope, { userId: user.id, enabled, all: NOTIFICATION_TOPICS, sms });
   return json({ errors: null, values: {}, notice: t("notifications.saved") });
 }
 
@@ -119,6 +127,22 @@ export default function Notifications() {
             </p>
           ))}
         </fieldset>
+        {data.phone ? (
+          <fieldset>
+            <legend>{t("notifications.sms.legend", { phone: isolated(data.phone) })}</legend>
+            <input type="hidden" name="smsShown" value="1" />
+            {data.topics.map(({ topic, sms }) => (
+              <p key={topic}>
+                <input type="checkbox" id={`sms-${topic}`} name="sms" value={topic} defaultChecked={sms} />{" "}
+                <label htmlFor={`sms-${topic}`}>{t(`notifications.topic.${topic}`)}</label>
+              </p>
+            ))}
+          </fieldset>
+        ) : (
+          <p>
+            {t("notifications.sms.none")} <Link to="/account/phone">{t("notifications.sms.link")}</Link>
+          </p>
+        )}
         <button type="submit">{t("notifications.save")}</button>
       </PostForm>
     </>

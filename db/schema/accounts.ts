@@ -96,6 +96,19 @@ export const notificationOptOuts = pgTable(
   (t) => [primaryKey({ name: "notification_opt_outs_pk", columns: [t.userId, t.topic] })],
 );
 
+/** Topics a person also wants by text message, to their confirmed phone (ADR 0041). */
+export const notificationSms = pgTable(
+  "notification_sms",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "notification_sms_pk", columns: [t.userId, t.topic] })],
+);
+
 /** A TOTP authenticator of an account (ADR 0026): confirmed once a code from it was checked. */
 export const userTotp = pgTable("user_totp", {
   userId: text("user_id")

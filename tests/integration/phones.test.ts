@@ -4,10 +4,13 @@
  * confirmed e-mail address.
  */
 import http from "node:http";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { phoneCodes, users } from "../../db/schema";
+import { notificationSms, outbox, phoneCodes, users } from "../../db/schema";
+import { NOTIFICATION_TOPICS } from "../../app/domain/mail/render";
+import * as notifications from "../../app/routes/account_.notifications";
+import { enqueueMessage } from "../../app/services/mail/outbox.server";
 import { normalizePhone } from "../../app/domain/accounts/phone";
 import * as page from "../../app/routes/account_.phone";
 import { deliverDueMessages } from "../../app/services/mail/delivery.server";
@@ -130,5 +133,83 @@ describe("phone numbers", () => {
     expect((await post({ intent: "remove" })).status).toBe(200);
     const loaded = await body(await call(page.loader, browser, browser.get("/account/phone")));
     expect(loaded).toMatchObject({ phone: null, confirmed: false, pending: null });
+  });
+
+  it("carry the topics a person chose by text message too, to a confirmed phone only", async () => {
+    const withPhone = await makeUser(database.db, { email: `${unique("s")}@example.org` });
+    const phone = "+989121112233";
+    await database.db.update(users).set({ phone, phoneConfirmedAt: new Date() }).where(eq(users.id, withPhone.id));
+    const browser = await signIn(database.db, withPhone);
+    const choices = (fields: [string, string][]) =>
+      call(notifications.action, browser, browser.post("/account/notifications", fields));
+    const all = NOTIFICATION_TOPICS.map((topic) => ["topic", topic] as [string, string]);
+    expect((await choices([["intent", "save"], ...all, ["smsShown", "1"], ["sms", "reminders"]])).status).toBe(200);
+    const shown = await body(await call(notifications.loader, browser, browser.get("/account/notifications")));
+    expect(shown.phone).toBe("+98912•••2233");
+    expect(shown.topics.filter((t: { sms: boolean }) => t.sms).map((t: { topic: string }) => t.topic)).toEqual([
+      "reminders",
+    ]);
+
+    const rowsOf = (userId: string) =>
+      database.db
+        .select({ channel: outbox.channel, to: outbox.toAddress, kind: outbox.kind })
+        .from(outbox)
+        .where(and(eq(outbox.userId, userId), inArray(outbox.kind, ["round.opens", "municipality.message"])));
+    const remind = (userId: string, key: string, kind = "round.opens") =>
+      enqueueMessage(database.db, {
+        kind,
+        userId,
+        payload: { round: { en: "Budget 1405" }, path: "/m/demo/rounds/budget-1405" },
+        idempotencyKey: key,
+      });
+    expect(await remind(withPhone.id, "sms-1")).not.toBeNull();
+    expect(await remind(withPhone.id, "sms-1")).toBeNull();
+    expect((await rowsOf(withPhone.id)).map((r) => `${r.channel} ${r.to ?? "(account)"}`).sort()).toEqual([
+      "email (account)",
+      `sms ${phone}`,
+    ]);
+    // A topic not chosen for text messages goes by e-mail only.
+    await remind(withPhone.id, "news-1", "municipality.message");
+    expect((await rowsOf(withPhone.id)).filter((r) => r.kind === "municipality.message").map((r) => r.channel)).toEqual(
+      ["email"],
+    );
+    // The text reaches the gateway with the message's subject and link.
+    const before = texts.length;
+    await deliver();
+    const sent = texts.slice(before).filter((m) => m.to === phone);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].text).toMatch(/^Shora: .*Budget 1405.* https:\/\/shora\.test\/m\/demo\/rounds\/budget-1405/);
+
+    // A topic switched off goes by neither.
+    expect(
+      (
+        await choices([
+          ["intent", "save"],
+          ["smsShown", "1"],
+          ["sms", "reminders"],
+        ])
+      ).status,
+    ).toBe(200);
+    expect(await remind(withPhone.id, "sms-2")).toBeNull();
+    expect((await rowsOf(withPhone.id)).length).toBe(3);
+    // A form that did not show the text-message choices leaves them as they were.
+    expect((await choices([["intent", "save"], ...all])).status).toBe(200);
+    expect(
+      (await body(await call(notifications.loader, browser, browser.get("/account/notifications")))).topics.find(
+        (t: { topic: string }) => t.topic === "reminders",
+      ).sms,
+    ).toBe(true);
+
+    // Without a confirmed phone, the choice (saved earlier) sends nothing by text message.
+    const noPhone = await makeUser(database.db, { email: `${unique("t")}@example.org` });
+    await database.db.update(users).set({ phone: "+989124445566" }).where(eq(users.id, noPhone.id));
+    await database.db.insert(notificationSms).values({ userId: noPhone.id, topic: "reminders" });
+    await remind(noPhone.id, "sms-3");
+    expect((await rowsOf(noPhone.id)).map((r) => r.channel)).toEqual(["email"]);
+    const noPhoneBrowser = await signIn(database.db, noPhone);
+    const page2 = await body(
+      await call(notifications.loader, noPhoneBrowser, noPhoneBrowser.get("/account/notifications")),
+    );
+    expect(page2.phone).toBeNull();
   });
 });

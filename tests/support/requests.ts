@@ -35,7 +35,12 @@ export class TestBrowser {
     return new Request(`http://localhost${path}`, { headers: { cookie: this.cookieHeader() } });
   }
 
-  post(path: string, fields: Record<string, string>, { csrf = CSRF }: { csrf?: string | null } = {}): Request {
+  /** A form POST; a list of pairs sends a field several times (checkboxes). */
+  post(
+    path: string,
+    fields: Record<string, string> | [string, string][],
+    { csrf = CSRF }: { csrf?: string | null } = {},
+  ): Request {
     const body = new URLSearchParams(fields);
     if (csrf !== null) body.set("_csrf", csrf);
     return new Request(`http://localhost${path}`, {

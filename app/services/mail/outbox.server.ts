@@ -13,7 +13,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { type Db, type Tx, queryRows } from "../../../db/client";
-import { notificationOptOuts, outbox, users } from "../../../db/schema";
+import { notificationOptOuts, notificationSms, outbox, users } from "../../../db/schema";
 import { type NotificationTopic, isTopic, topicOf } from "../../domain/mail/render";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import type { PlatformScope, Scope } from "../scope";
@@ -44,10 +44,23 @@ export async function enqueueMessage(db: Db | Tx, input: MessageInput): Promise<
   const now = input.now ?? new Date();
   const nextAttemptAt = new Date(Math.max(now.getTime(), Date.now()) + (input.delayMs ?? 0));
   // One statement (a cast queues its confirmation on the ballot path): the recipient's language and
-  // their opt-out of the topic are read by the insert itself; no row when either says no.
+  // their opt-out of the topic are read by the insert itself; no row when either says no. A topic
+  // the person also wants by text message adds a row for their confirmed phone, once, with the mail.
+  const alsoSms =
+    input.userId && topic && (input.channel ?? "email") === "email" && !input.toAddress
+      ? sql`, sms as (insert into ${outbox} (id, kind, user_id, to_address, channel, locale, municipality_id, payload, idempotency_key, created_at, next_attempt_at)
+      select ${randomUUID()}, ${input.kind}, u.id, u.phone, 'sms', coalesce(${input.locale ?? null}, u.locale, 'en'),
+        ${input.municipalityId ?? null}, ${JSON.stringify(input.payload)}::jsonb, ${`${input.idempotencyKey}:sms`},
+        ${now.toISOString()}::timestamptz, ${nextAttemptAt.toISOString()}::timestamptz
+      from ${users} u
+      where u.id = ${input.userId} and u.phone is not null and u.phone_confirmed_at is not null
+        and exists (select 1 from ${notificationSms} where user_id = u.id and topic = ${topic})
+        and exists (select 1 from mail)
+      on conflict (idempotency_key) do nothing)`
+      : sql``;
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`insert into ${outbox} (id, kind, user_id, to_address, channel, locale, municipality_id, payload, idempotency_key, created_at, next_attempt_at)
+    sql`with mail as (insert into ${outbox} (id, kind, user_id, to_address, channel, locale, municipality_id, payload, idempotency_key, created_at, next_attempt_at)
     select ${id}, ${input.kind}, ${input.userId ?? null}, ${input.toAddress ?? null}, ${input.channel ?? "email"},
       coalesce(${input.locale ?? null}, ${input.userId ? sql`(select locale from ${users} where id = ${input.userId})` : sql`null`}, 'en'),
       ${input.municipalityId ?? null}, ${JSON.stringify(input.payload)}::jsonb, ${input.idempotencyKey},
@@ -62,7 +75,8 @@ export async function enqueueMessage(db: Db | Tx, input: MessageInput): Promise<
         : sql`true`
     }
     on conflict (idempotency_key) do nothing
-    returning id`,
+    returning id)${alsoSms}
+    select id from mail`,
   );
   return rows.length ? id : null;
 }
@@ -112,16 +126,33 @@ export async function optedOut(db: Db | Tx, input: { userId: string }): Promise<
   return rows.map((r) => r.topic).filter(isTopic);
 }
 
-/** Saves the person's choice: `enabled` topics on, every other topic off. */
+/** The topics the person also wants by text message. */
+export async function smsTopics(db: Db | Tx, input: { userId: string }): Promise<NotificationTopic[]> {
+  const rows = await db
+    .select({ topic: notificationSms.topic })
+    .from(notificationSms)
+    .where(eq(notificationSms.userId, input.userId));
+  return rows.map((r) => r.topic).filter(isTopic);
+}
+
+/**
+ * Saves the person's choice: `enabled` topics on, every other topic off; `sms`, when given, the
+ * topics also sent by text message (only to a confirmed phone).
+ */
 export async function saveNotificationChoices(
   db: Db,
   _scope: PlatformScope,
-  input: { userId: string; enabled: NotificationTopic[]; all: readonly NotificationTopic[] },
+  input: { userId: string; enabled: NotificationTopic[]; all: readonly NotificationTopic[]; sms?: NotificationTopic[] },
 ) {
   await db.transaction(async (tx) => {
     await tx.delete(notificationOptOuts).where(eq(notificationOptOuts.userId, input.userId));
     const off = input.all.filter((t) => !input.enabled.includes(t));
     if (off.length) await tx.insert(notificationOptOuts).values(off.map((topic) => ({ userId: input.userId, topic })));
+    if (input.sms) {
+      await tx.delete(notificationSms).where(eq(notificationSms.userId, input.userId));
+      const sms = [...new Set(input.sms)].filter((t) => input.all.includes(t));
+      if (sms.length) await tx.insert(notificationSms).values(sms.map((topic) => ({ userId: input.userId, topic })));
+    }
   });
 }
 
