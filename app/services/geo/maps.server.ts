@@ -32,6 +32,8 @@ export type MapRefusal =
   | "point_other_district"
   | "address_unknown"
   | "tile_url"
+  | "tile_attribution"
+  | "tile_attribution_long"
   | "file_missing"
   | "file_encoding";
 
@@ -265,30 +267,63 @@ export async function setProposalPoint(
   return { point, districtId };
 }
 
-/** The municipality's street-map tile server, set by its administrator: https, with {z}, {x} and {y}. */
-export async function setMapTileUrl(db: Db, scope: Scope, input: { url: string | null; now?: Date }) {
+/** The longest attribution a tile provider may require shown (a line under the map). */
+export const TILE_ATTRIBUTION_MAX = 200;
+
+/**
+ * The municipality's street-map tile server and the attribution its provider requires, set by its
+ * administrator: https, with {z}, {x} and {y} (and optionally {s} as the host's first label, {r}),
+ * and a plain-text attribution of at most 200 characters. An empty address clears both. Logged.
+ */
+export async function setMapTileUrl(
+  db: Db,
+  scope: Scope,
+  input: { url: string | null; attribution?: string | null; now?: Date },
+) {
   const url = input.url?.trim() || null;
+  const attribution = url === null ? null : input.attribution?.replace(/\s+/g, " ").trim() || null;
   if (url !== null && !tileUrlValid(url)) throw new RefusedError<MapRefusal>("tile_url", "tileUrl");
+  if (url !== null && attribution === null) throw new RefusedError<MapRefusal>("tile_attribution", "attribution");
+  if (attribution !== null && attribution.length > TILE_ATTRIBUTION_MAX)
+    throw new RefusedError<MapRefusal>("tile_attribution_long", "attribution", { max: TILE_ATTRIBUTION_MAX });
   await db.transaction(async (tx) => {
-    await tx.update(municipalities).set({ mapTileUrl: url }).where(eq(municipalities.id, scope.municipality.id));
+    await tx
+      .update(municipalities)
+      .set({ mapTileUrl: url, mapTileAttribution: attribution })
+      .where(eq(municipalities.id, scope.municipality.id));
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "map.tiles",
       target: `municipality:${scope.municipality.slug}`,
-      before: { url: scope.municipality.mapTileUrl },
-      after: { url },
+      before: { url: scope.municipality.mapTileUrl, attribution: scope.municipality.mapTileAttribution },
+      after: { url, attribution },
       at: input.now,
     });
   });
 }
 
+const TILE_PLACEHOLDERS = new Set(["{z}", "{x}", "{y}", "{s}", "{r}"]);
+
 export function tileUrlValid(url: string): boolean {
   if (url.length > 300 || !["{z}", "{x}", "{y}"].every((p) => url.includes(p))) return false;
+  // Only what Leaflet fills in; {s} (the provider's a/b/c servers) only as the host's first label,
+  // which the page's `img-src` then allows as *.host.
+  if (!(url.match(/\{[^}]*\}/g) ?? []).every((p) => TILE_PLACEHOLDERS.has(p))) return false;
+  if (url.includes("{s}") && !url.startsWith("https://{s}.")) return false;
+  return tileImageSource(url) !== null;
+}
+
+/**
+ * The source a page's `img-src` names for a tile URL template: its origin, `https://*.host` when the
+ * host starts with {s}; null when it is not an https URL without user name or password.
+ */
+export function tileImageSource(url: string): string | null {
   try {
-    const parsed = new URL(url.replace(/\{[a-z]\}/g, "0"));
-    return parsed.protocol === "https:" && !parsed.username && !parsed.password;
+    const parsed = new URL(url.replace("{s}", "s").replace(/\{[a-z]\}/g, "0"));
+    if (parsed.protocol !== "https:" || parsed.username || parsed.password) return null;
+    return url.startsWith("https://{s}.") ? `https://*.${parsed.host.slice(2)}` : parsed.origin;
   } catch {
-    return false;
+    return null;
   }
 }
 
