@@ -2,24 +2,28 @@
  * The street map's settings (ADR 0035): the municipality's administrator sets or clears the tile
  * server and the attribution its provider requires through the map page's `tiles` intent; refusals
  * name the field, keep what was typed and write nothing; a change is logged with before and after;
- * staff who are not administrators and residents get 403.
+ * staff who are not administrators and residents get 403. The pages' `img-src` source follows the
+ * setting at once, per municipality.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { actionLog, municipalities } from "../../db/schema";
 import * as mapAdmin from "../../app/routes/m.$slug.admin.map";
+import { setMapTileUrl, tileImageSourceOf } from "../../app/services/geo/maps.server";
 import { testDatabase } from "../support/db";
 import { type Member, type Town, makeMember, makeMunicipality, makeUser, signIn } from "../support/factories";
 import { call } from "../support/requests";
 
 let database: Database;
 let town: Town;
+let other: Town;
 let staff: Member;
 
 beforeAll(async () => {
   database = await testDatabase();
   town = await makeMunicipality(database.db, { districts: ["north"] });
+  other = await makeMunicipality(database.db, { districts: ["north"] });
   staff = await makeMember(database.db, { by: town.admin, email: `staff@${town.municipality.slug}.example` });
 });
 afterAll(() => database.close());
@@ -123,5 +127,21 @@ describe("the tiles intent of the map page", () => {
       before: { url: URL_OK, attribution: OSM },
       after: { url: null, attribution: null },
     });
+  });
+});
+
+describe("the image source of the municipality's pages", () => {
+  it("names the tile host for that municipality's pages only, changed at once by this process", async () => {
+    await setMapTileUrl(database.db, town.admin, { url: URL_OK, attribution: OSM });
+    expect(await tileImageSourceOf(database.db, town.municipality.slug)).toBe("https://tiles.example.org");
+    expect(await tileImageSourceOf(database.db, other.municipality.slug)).toBeNull();
+    expect(await tileImageSourceOf(database.db, null)).toBeNull();
+    await setMapTileUrl(database.db, town.admin, {
+      url: "https://{s}.other-tiles.example.org/{z}/{x}/{y}.png",
+      attribution: OSM,
+    });
+    expect(await tileImageSourceOf(database.db, town.municipality.slug)).toBe("https://*.other-tiles.example.org");
+    await setMapTileUrl(database.db, town.admin, { url: null });
+    expect(await tileImageSourceOf(database.db, town.municipality.slug)).toBeNull();
   });
 });

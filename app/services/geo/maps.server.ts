@@ -3,7 +3,7 @@
  * point (inside the municipality, in its district), and the drawing of a round's proposals (ADR 0035).
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, like, max } from "drizzle-orm";
+import { and, asc, eq, isNotNull, like, max } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { districts, mapAddresses, municipalities, phases, proposals } from "../../../db/schema";
 import { type AddressProblem, foldAddress, readAddressesCsv } from "../../domain/geo/addresses";
@@ -273,7 +273,8 @@ export const TILE_ATTRIBUTION_MAX = 200;
 /**
  * The municipality's street-map tile server and the attribution its provider requires, set by its
  * administrator: https, with {z}, {x} and {y} (and optionally {s} as the host's first label, {r}),
- * and a plain-text attribution of at most 200 characters. An empty address clears both. Logged.
+ * and a plain-text attribution of at most 200 characters. An empty address clears both. Logged;
+ * this process's pages allow the new tile host in their `img-src` at once (`tileImageSource`).
  */
 export async function setMapTileUrl(
   db: Db,
@@ -300,6 +301,7 @@ export async function setMapTileUrl(
       at: input.now,
     });
   });
+  tileSourceCache.delete(db);
 }
 
 const TILE_PLACEHOLDERS = new Set(["{z}", "{x}", "{y}", "{s}", "{r}"]);
@@ -326,6 +328,34 @@ export function tileImageSource(url: string): string | null {
     return null;
   }
 }
+
+/**
+ * The tile host a municipality's pages may load images from (their `img-src`), by its slug: every
+ * municipality's, kept for five seconds per database (a page render must not cost a query), forgotten
+ * at once by the process that changes one; another process allows a new host within five seconds
+ * (as the e-ID issuers of `form-action`, ADR 0038).
+ */
+export async function tileImageSourceOf(db: Db, slug: string | null): Promise<string | null> {
+  if (!slug) return null;
+  let cached = tileSourceCache.get(db);
+  if (!cached || cached.until <= Date.now()) {
+    const rows = await db
+      .select({ slug: municipalities.slug, url: municipalities.mapTileUrl })
+      .from(municipalities)
+      .where(isNotNull(municipalities.mapTileUrl));
+    const sources = new Map<string, string>();
+    for (const row of rows) {
+      const source = row.url ? tileImageSource(row.url) : null;
+      if (source) sources.set(row.slug, source);
+    }
+    cached = { sources, until: Date.now() + TILE_SOURCE_CACHE_MS };
+    tileSourceCache.set(db, cached);
+  }
+  return cached.sources.get(slug) ?? null;
+}
+
+const TILE_SOURCE_CACHE_MS = 5_000;
+const tileSourceCache = new WeakMap<object, { sources: Map<string, string>; until: number }>();
 
 /** A proposal as a round's map needs it: where, and what its marker links to. */
 export interface MapProposal {
