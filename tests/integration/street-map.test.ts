@@ -3,17 +3,59 @@
  * server and the attribution its provider requires through the map page's `tiles` intent; refusals
  * name the field, keep what was typed and write nothing; a change is logged with before and after;
  * staff who are not administrators and residents get 403. The pages' `img-src` source follows the
- * setting at once, per municipality.
+ * setting at once, per municipality. A round's map carries the street map's data (outlines and points
+ * in degrees) only with a tile server.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { actionLog, municipalities } from "../../db/schema";
 import * as mapAdmin from "../../app/routes/m.$slug.admin.map";
-import { setMapTileUrl, tileImageSourceOf } from "../../app/services/geo/maps.server";
+import {
+  importDistrictBoundaries,
+  setMapTileUrl,
+  setProposalPoint,
+  tileImageSourceOf,
+} from "../../app/services/geo/maps.server";
+import { publicRound } from "../../app/services/rounds/rounds.server";
+import { observer, scopeOf } from "../../app/services/scope";
+import { districtsOf } from "../../app/services/tenancy/municipality.server";
+import { roundMapView } from "../../app/web/round-map.server";
 import { testDatabase } from "../support/db";
-import { type Member, type Town, makeMember, makeMunicipality, makeUser, signIn } from "../support/factories";
+import {
+  type Member,
+  type Town,
+  makeEnvelope,
+  makeMember,
+  makeMunicipality,
+  makeProposal,
+  makeRound,
+  makeUser,
+  signIn,
+} from "../support/factories";
 import { call } from "../support/requests";
+
+const SQUARE = (lon: number, lat: number) => [
+  [
+    [
+      [lon, lat],
+      [lon + 0.1, lat],
+      [lon + 0.1, lat + 0.1],
+      [lon, lat + 0.1],
+      [lon, lat],
+    ],
+  ],
+];
+const DISTRICTS = JSON.stringify({
+  type: "FeatureCollection",
+  features: [
+    {
+      type: "Feature",
+      properties: { code: "north" },
+      geometry: { type: "MultiPolygon", coordinates: SQUARE(51.3, 35.7) },
+    },
+  ],
+});
 
 let database: Database;
 let town: Town;
@@ -143,5 +185,38 @@ describe("the image source of the municipality's pages", () => {
     expect(await tileImageSourceOf(database.db, town.municipality.slug)).toBe("https://*.other-tiles.example.org");
     await setMapTileUrl(database.db, town.admin, { url: null });
     expect(await tileImageSourceOf(database.db, town.municipality.slug)).toBeNull();
+  });
+});
+
+describe("the round map's street map data", () => {
+  it("carries outlines and points in degrees only when a tile server is set", async () => {
+    await importDistrictBoundaries(database.db, town.admin, { text: DISTRICTS });
+    const round = await makeRound(database.db, { by: town.admin, phase: "proposals" });
+    const envelope = await makeEnvelope(database.db, { by: town.admin, round, amount: 100_000 });
+    const placed = await makeProposal(database.db, { by: town.admin, round, envelope, title: { en: "Lamps" } });
+    await setProposalPoint(database.db, town.admin, {
+      roundSlug: round.slug,
+      proposalId: placed,
+      point: { kind: "point", lat: 35.75, lon: 51.35 },
+    });
+    const view = async () => {
+      const [row] = await database.db.select().from(municipalities).where(eq(municipalities.id, town.municipality.id));
+      const scope = scopeOf(row, observer);
+      const found = await publicRound(database.db, scope, { slug: round.slug, filters: {} });
+      return roundMapView(database.db, scope, {
+        envelopes: found?.envelopes ?? [],
+        districts: await districtsOf(database.db, scope),
+      });
+    };
+    await setMapTileUrl(database.db, town.admin, { url: null });
+    expect((await view())?.street).toBeNull();
+    await setMapTileUrl(database.db, town.admin, { url: URL_OK, attribution: OSM });
+    const street = (await view())?.street;
+    expect(street).toMatchObject({
+      tileUrl: URL_OK,
+      attribution: OSM,
+      points: [{ id: placed, lat: 35.75, lon: 51.35 }],
+    });
+    expect(street?.districts.map((d) => d.coordinates)).toEqual([SQUARE(51.3, 35.7)]);
   });
 });

@@ -13,7 +13,7 @@ import {
   containsPoint,
   readDistrictsGeoJson,
 } from "../../domain/geo/geojson";
-import { type MapDrawing, drawMap } from "../../domain/geo/projection";
+import { type MapDrawing, type StreetMapData, drawMap } from "../../domain/geo/projection";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
@@ -367,26 +367,34 @@ export interface MapProposal {
 /**
  * The drawing of a round's map for the proposals given (already filtered like the list): every mapped
  * district's outline and the proposals that have a point; null when the municipality has no map.
+ * With a tile server set, `street` carries the same in degrees for the street map (ADR 0035).
  */
 export async function roundMap(
   db: Db,
   scope: Scope,
   input: { proposals: MapProposal[] },
-): Promise<{ drawing: MapDrawing; districts: { id: string; code: string }[]; tileUrl: string | null } | null> {
+): Promise<{
+  drawing: MapDrawing;
+  districts: { id: string; code: string }[];
+  tileUrl: string | null;
+  street: StreetMapData | null;
+} | null> {
   const mapped = (await districtsOf(db, scope)).filter((d) => d.boundary !== null);
   const placed = input.proposals.flatMap((p) =>
     p.pointLat !== null && p.pointLon !== null ? [{ id: p.id, lat: p.pointLat, lon: p.pointLon }] : [],
   );
   if (mapped.length === 0 && placed.length === 0) return null;
-  const drawing = drawMap({
-    districts: mapped.map((d) => ({ id: d.id, coordinates: d.boundary as MultiPolygonCoords })),
-    points: placed,
-  });
+  const outlines = mapped.map((d) => ({ id: d.id, coordinates: d.boundary as MultiPolygonCoords }));
+  const drawing = drawMap({ districts: outlines, points: placed });
   if (!drawing) return null;
+  const { mapTileUrl, mapTileAttribution } = scope.municipality;
   return {
     drawing,
     districts: mapped.map((d) => ({ id: d.id, code: d.code })),
-    tileUrl: scope.municipality.mapTileUrl,
+    tileUrl: mapTileUrl,
+    street: mapTileUrl
+      ? { tileUrl: mapTileUrl, attribution: mapTileAttribution ?? "", districts: outlines, points: placed }
+      : null,
   };
 }
 
