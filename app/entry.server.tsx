@@ -8,13 +8,20 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { SECURITY_HEADERS, pagePolicy } from "./server/security-policy.server";
 import { eidFormTargets } from "./services/eid/municipality-provider.server";
+import { tileImageSourceOf } from "./services/geo/maps.server";
 
 const ABORT_DELAY = 5_000;
 
 /** Security headers on every page, with a policy allowing scripts from this site or with this response's nonce. */
-function secure(headers: Headers, nonce: string, formTargets: readonly string[]) {
+function secure(headers: Headers, nonce: string, formTargets: readonly string[], imageSources: readonly string[]) {
   for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
-  headers.set("Content-Security-Policy", pagePolicy(nonce, formTargets));
+  headers.set("Content-Security-Policy", pagePolicy(nonce, formTargets, imageSources));
+}
+
+/** The municipality a page belongs to, by its address (/m/<slug>/…), or null. */
+function municipalitySlug(url: string): string | null {
+  const match = /^\/m\/([^/]+)(\/|$)/.exec(new URL(url).pathname);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
 export default async function handleRequest(
@@ -25,6 +32,9 @@ export default async function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const formTargets = await eidFormTargets(loadContext.db);
+  // Its street map's tiles: only on that municipality's pages (ADR 0035).
+  const tileSource = await tileImageSourceOf(loadContext.db, municipalitySlug(request.url));
+  const imageSources = tileSource ? [tileSource] : [];
   const waitForAll = isbot(request.headers.get("user-agent") || "");
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {
@@ -40,7 +50,7 @@ export default async function handleRequest(
           const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          secure(responseHeaders, nonce, formTargets);
+          secure(responseHeaders, nonce, formTargets, imageSources);
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import type { MapDrawing } from "../domain/geo/projection";
 import { type LocalizedText, formatNumber, pickText } from "../domain/i18n";
 import { useLocale, useT } from "./i18n";
@@ -19,6 +20,7 @@ export function ProposalMap({
   entries,
   base,
   id = "proposal-map",
+  streetMap,
 }: {
   drawing: MapDrawing;
   /** Names of the drawn districts, by id. */
@@ -28,6 +30,8 @@ export function ProposalMap({
   base: string;
   id?: string;
   /** The round's map page with the same filters, from the round page. */
+  /** The street map, before the drawing, which its stylesheet hides while it is there (ADR 0035). */
+  streetMap?: ReactNode;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -41,6 +45,7 @@ export function ProposalMap({
     <section className="proposal-map" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t("map.title")}</h2>
       <div className="proposal-map-body">
+        {streetMap}
         {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing with links inside is a group, not a fieldset (role="img" would hide its links). */}
         <svg
           viewBox={`0 0 ${drawing.width} ${drawing.height}`}

@@ -13,15 +13,17 @@ import {
   AddressesRefused,
   GeoJsonRefused,
   type MapRefusal,
+  TILE_ATTRIBUTION_MAX,
   addressCount,
   importAddresses,
   importDistrictBoundaries,
+  setMapTileUrl,
 } from "../services/geo/maps.server";
 import { scopeOf, userActor } from "../services/scope";
 import { districtsOf } from "../services/tenancy/municipality.server";
 import { readUploadForm } from "../web/csrf.server";
 import { formFailure, validateForm } from "../web/forms.server";
-import { requireStaff } from "../web/guards.server";
+import { adminOnly, requireStaff } from "../web/guards.server";
 import { requestLocale } from "../web/locale.server";
 import { addressProblemText, geoProblemText, mapRefusalResponse } from "../web/refusal-messages/maps";
 
@@ -29,9 +31,12 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, (t) => t("
 
 const FORM_MARGIN_BYTES = 64 * 1024;
 
-/** Staff: the districts' outlines (GeoJSON) and the addresses residents may type (CSV), ADR 0035. */
+/**
+ * Staff: the districts' outlines (GeoJSON) and the addresses residents may type (CSV); administrators:
+ * the street map's tile server and its attribution (ADR 0035).
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { municipality, user } = await requireStaff(request, context, params.slug);
+  const { municipality, user, role } = await requireStaff(request, context, params.slug);
   const scope = scopeOf(municipality, userActor(user));
   const [rows, addresses] = await Promise.all([districtsOf(context.db, scope), addressCount(context.db, scope)]);
   return json({
@@ -40,6 +45,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     hasAddresses: addresses > 0,
     maxGeoMb: GEOJSON_MAX_BYTES / 1_000_000,
     maxAddressMb: ADDRESSES_MAX_BYTES / 1_000_000,
+    tiles: { url: municipality.mapTileUrl ?? "", attribution: municipality.mapTileAttribution ?? "" },
+    isAdmin: role === "admin",
+    attributionMax: TILE_ATTRIBUTION_MAX,
   });
 }
 
@@ -55,6 +63,12 @@ const schema = z.discriminatedUnion("intent", [
       .default(""),
   }),
   z.object({ intent: z.literal("addresses"), file: z.unknown() }),
+  // Lengths and the address's shape are the service's to check, with messages naming the field.
+  z.object({
+    intent: z.literal("tiles"),
+    tileUrl: z.string().max(2000).default(""),
+    attribution: z.string().max(2000).default(""),
+  }),
 ]);
 
 type Outcome = { errors: Record<string, string> | null; values: Record<string, string>; done?: string };
@@ -70,9 +84,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       { status: 413 },
     );
   }
-  const parsed = validateForm(schema, form, t, { keyProperty: "map.admin.keyProperty" });
+  // The street map is the administrators' (staff get the same 403 as elsewhere, ADR 0019).
+  if (form.get("intent") === "tiles") adminOnly(access);
+  const parsed = validateForm(schema, form, t, {
+    keyProperty: "map.admin.keyProperty",
+    tileUrl: "map.admin.tileUrl",
+    attribution: "map.admin.attribution",
+  });
   if (!parsed.ok) return formFailure(400, parsed.errors, parsed.values);
   const input = parsed.data;
+  if (input.intent === "tiles") {
+    const values = { intent: input.intent, tileUrl: input.tileUrl, attribution: input.attribution };
+    try {
+      await setMapTileUrl(context.db, scope, { url: input.tileUrl, attribution: input.attribution });
+    } catch (error) {
+      return mapRefusalResponse(error, t, values);
+    }
+    const cleared = input.tileUrl.trim() === "";
+    return json<Outcome>({
+      errors: null,
+      values: { intent: input.intent },
+      done: t(cleared ? "map.admin.tilesCleared" : "map.admin.tilesSaved"),
+    });
+  }
   const values = { intent: input.intent };
   try {
     const file = input.file;
@@ -166,6 +200,77 @@ function Upload({
   );
 }
 
+/** The street map's tile server and attribution: administrators change them, other staff read them. */
+function Tiles({
+  current,
+  isAdmin,
+  result,
+}: {
+  current: { url: string; attribution: string };
+  isAdmin: boolean;
+  result: Outcome | undefined;
+}) {
+  const t = useT();
+  const mine = result?.values?.intent === "tiles";
+  // After a refusal, what was typed; otherwise what is stored.
+  const shown =
+    mine && result?.errors
+      ? { url: result.values.tileUrl ?? "", attribution: result.values.attribution ?? "" }
+      : current;
+  return (
+    <section aria-labelledby="map-tiles">
+      <h2 id="map-tiles">{t("map.admin.tilesTitle")}</h2>
+      <p>{t("map.admin.tilesHelp")}</p>
+      {mine && result?.done ? (
+        <p className="notice" role="status">
+          {result.done}
+        </p>
+      ) : null}
+      {mine ? <ErrorSummary errors={result?.errors} /> : null}
+      {isAdmin ? (
+        // A new key after a save: the fields show what is now stored.
+        <PostForm aria-labelledby="map-tiles" key={`${current.url}\n${current.attribution}`}>
+          <input type="hidden" name="intent" value="tiles" />
+          <Field
+            name="tileUrl"
+            label={t("map.admin.tileUrl")}
+            hint={t("map.admin.tileUrlHint")}
+            type="url"
+            defaultValue={shown.url}
+            error={mine ? result?.errors?.tileUrl : undefined}
+            dir="ltr"
+          />
+          <Field
+            name="attribution"
+            label={t("map.admin.attribution")}
+            hint={t("map.admin.attributionHint")}
+            defaultValue={shown.attribution}
+            error={mine ? result?.errors?.attribution : undefined}
+            dir="auto"
+          />
+          <button type="submit">{t("map.admin.tilesSave")}</button>
+        </PostForm>
+      ) : (
+        <>
+          {current.url ? (
+            <dl>
+              <dt>{t("map.admin.tileUrl")}</dt>
+              <dd dir="ltr">
+                <code>{current.url}</code>
+              </dd>
+              <dt>{t("map.admin.attribution")}</dt>
+              <dd>{current.attribution}</dd>
+            </dl>
+          ) : (
+            <p>{t("map.admin.tilesNone")}</p>
+          )}
+          <p className="hint">{t("map.admin.tilesAdminOnly")}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default function MapAdmin() {
   const t = useT();
   const locale = useLocale();
@@ -222,6 +327,7 @@ export default function MapAdmin() {
       >
         <p className="hint">{data.hasAddresses ? t("map.admin.addressesSome") : t("map.admin.addressesNone")}</p>
       </Upload>
+      <Tiles current={data.tiles} isAdmin={data.isAdmin} result={result} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Suspense, lazy, useEffect, useState } from "react";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { ProposalFilters } from "../components/proposal-filters";
@@ -30,6 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = await publicRound(context.db, scope, { slug: params.round ?? "", filters });
   if (found?.round.kind !== "budgeting") throw notFound("round");
   const districtRows = await districtsOf(context.db, scope);
+  const map = await roundMapView(context.db, scope, { envelopes: found.envelopes, districts: districtRows });
   return json({
     pageStrings: await pageStringsFor(context, request, [
       "map.title",
@@ -39,6 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       "map.noneOnMap",
       "map.unplaced",
       "map.noMap",
+      // The street map's strings only where there is one (ADR 0035).
+      ...(map?.street ? (["map.street"] as const) : []),
     ]),
     slug: municipality.slug,
     round: { slug: found.round.slug, title: found.round.title },
@@ -46,8 +50,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     proposalCount: found.proposalCount,
     districts: districtRows.map((d) => ({ id: d.id, name: d.name })),
     envelopes: found.envelopes.map((e) => ({ slug: e.slug, name: e.name })),
-    map: await roundMapView(context.db, scope, { envelopes: found.envelopes, districts: districtRows }),
+    map,
   });
+}
+
+/**
+ * The street map's module (Leaflet and its stylesheet): fetched only when this page has a tile server
+ * and only in the browser, after hydration (ADR 0035); if it cannot be fetched, the drawing stays.
+ */
+const StreetMap = lazy(() => import("../components/street-map.client").catch(() => ({ default: () => null })));
+
+function StreetMapAfterHydration(props: React.ComponentProps<typeof StreetMap>) {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated ? (
+    <Suspense fallback={null}>
+      <StreetMap {...props} />
+    </Suspense>
+  ) : null;
 }
 
 export default function RoundMapPage() {
@@ -65,7 +85,21 @@ export default function RoundMapPage() {
       </h1>
       <ProposalFilters filters={data.filters} envelopes={data.envelopes} districts={data.districts} />
       <p role="status">{t("rounds.filter.results", { count: data.proposalCount })}</p>
-      {data.map ? <ProposalMap {...data.map} base={base} /> : <p>{t("map.noMap")}</p>}
+      {data.map ? (
+        <ProposalMap
+          drawing={data.map.drawing}
+          districts={data.map.districts}
+          entries={data.map.entries}
+          base={base}
+          streetMap={
+            data.map.street ? (
+              <StreetMapAfterHydration street={data.map.street} entries={data.map.entries} base={base} />
+            ) : null
+          }
+        />
+      ) : (
+        <p>{t("map.noMap")}</p>
+      )}
     </>
   );
 }

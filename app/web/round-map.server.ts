@@ -25,5 +25,7 @@ export async function roundMapView(
       title: p.title,
       district: p.districtId ? (names.get(p.districtId) ?? null) : null,
     })),
+    /** Only with a tile server: pages without one carry nothing of the street map. */
+    street: map.street,
   };
 }

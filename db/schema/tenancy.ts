@@ -11,11 +11,15 @@ export const municipalities = pgTable("municipalities", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),
   name: jsonb("name").$type<LocalizedText>().notNull(),
-  defaultLocale: text("default_locale", { enum: ["en", "fa"] }).notNull().default("en"),
+  defaultLocale: text("default_locale", { enum: ["en", "fa"] })
+    .notNull()
+    .default("en"),
   timeZone: text("time_zone").notNull().default("UTC"),
   currency: text("currency").notNull().default("EUR"),
   /** A street-map tile server ({z}/{x}/{y}); unset: the map drawn on the server only (ADR 0035). */
   mapTileUrl: text("map_tile_url"),
+  /** What the tile provider requires shown on its tiles (plain text), set with `mapTileUrl`. */
+  mapTileAttribution: text("map_tile_attribution"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 

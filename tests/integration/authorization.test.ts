@@ -822,6 +822,16 @@ function intents(): Intent[] {
       },
     },
     {
+      name: "set the street map's tile server (administrator only)",
+      file: "m.$slug.admin.map.tsx",
+      fields: () => ({
+        intent: "tiles",
+        tileUrl: "https://tile.example.org/{z}/{x}/{y}.png",
+        attribution: "© OpenStreetMap contributors",
+      }),
+      expected: adminsOnly(200),
+    },
+    {
       name: "import a census file (administrator only)",
       file: "m.$slug.admin.census.tsx",
       fields: () => ({ intent: "import" }),

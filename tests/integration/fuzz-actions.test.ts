@@ -564,10 +564,17 @@ const ACTIONS: ActionRoute[] = [
     runs: 15,
     multipart: true,
     params: inMunicipality,
-    intents: { districts: ["file", "keyProperty"], addresses: ["file"] },
+    intents: { districts: ["file", "keyProperty"], addresses: ["file"], tiles: ["tileUrl", "attribution"] },
+    // The street map's tile server is the administrators' (ADR 0035).
+    intentReach: { tiles: ["admin"] },
     values: () => ({
       keyProperty: pick(["code", ""], ["Bad Key!", "x".repeat(61)]),
       file: fileArb(["geojson", "geojson-bowtie", "addresses", "empty", "binary", "latin1", "census"]),
+      tileUrl: pick(
+        ["https://tile.example.org/{z}/{x}/{y}.png", "https://{s}.tiles.example.org/{z}/{x}/{y}{r}.png", ""],
+        ["http://tile.example.org/{z}/{x}/{y}.png", "https://tile.example.org/{x}/{y}", "https://a/{z}/{x}/{y}/{key}"],
+      ),
+      attribution: pick(["© OpenStreetMap contributors", "© نقشه‌های شهر"], ["", "x".repeat(201)]),
     }),
   },
   {

@@ -341,12 +341,20 @@ describe("the round's map", () => {
     expect(map?.tileUrl).toBeNull();
   });
 
-  it("takes a tile server only over https with its placeholders", async () => {
+  it("takes a tile server only over https with its placeholders, and its attribution", async () => {
     await expectRefusal(
       setMapTileUrl(database.db, town.admin, { url: "http://tiles.example/{z}/{x}/{y}.png" }),
       "tile_url",
     );
     await expectRefusal(setMapTileUrl(database.db, town.admin, { url: "https://tiles.example/tile.png" }), "tile_url");
-    await setMapTileUrl(database.db, town.admin, { url: "https://tiles.example/{z}/{x}/{y}.png" });
+    // The attribution the provider requires comes with it (ADR 0035).
+    await expectRefusal(
+      setMapTileUrl(database.db, town.admin, { url: "https://tiles.example/{z}/{x}/{y}.png" }),
+      "tile_attribution",
+    );
+    await setMapTileUrl(database.db, town.admin, {
+      url: "https://tiles.example/{z}/{x}/{y}.png",
+      attribution: "© OpenStreetMap contributors",
+    });
   });
 });

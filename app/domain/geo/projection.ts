@@ -134,3 +134,14 @@ export function unproject(frame: MapFrame, x: number, y: number): { lat: number;
     lat: round6(frame.midLat - (y - frame.height / 2) / frame.scale),
   };
 }
+
+/**
+ * What the street map over a round's drawing needs (ADR 0035): the tile URL template, the attribution
+ * its provider requires (plain text), and the same outlines and points in degrees.
+ */
+export interface StreetMapData {
+  tileUrl: string;
+  attribution: string;
+  districts: { id: string; coordinates: MultiPolygonCoords }[];
+  points: { id: string; lat: number; lon: number }[];
+}

@@ -3,7 +3,7 @@
  * point (inside the municipality, in its district), and the drawing of a round's proposals (ADR 0035).
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, like, max } from "drizzle-orm";
+import { and, asc, eq, isNotNull, like, max } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { districts, mapAddresses, municipalities, phases, proposals } from "../../../db/schema";
 import { type AddressProblem, foldAddress, readAddressesCsv } from "../../domain/geo/addresses";
@@ -13,7 +13,7 @@ import {
   containsPoint,
   readDistrictsGeoJson,
 } from "../../domain/geo/geojson";
-import { type MapDrawing, drawMap } from "../../domain/geo/projection";
+import { type MapDrawing, type StreetMapData, drawMap } from "../../domain/geo/projection";
 import { currentPhase, dayIn } from "../../domain/rounds/phases";
 import { actionBy, recordAction } from "../action-log/action-log.server";
 import { RefusedError } from "../errors.server";
@@ -32,6 +32,8 @@ export type MapRefusal =
   | "point_other_district"
   | "address_unknown"
   | "tile_url"
+  | "tile_attribution"
+  | "tile_attribution_long"
   | "file_missing"
   | "file_encoding";
 
@@ -265,32 +267,95 @@ export async function setProposalPoint(
   return { point, districtId };
 }
 
-/** The municipality's street-map tile server, set by its administrator: https, with {z}, {x} and {y}. */
-export async function setMapTileUrl(db: Db, scope: Scope, input: { url: string | null; now?: Date }) {
+/** The longest attribution a tile provider may require shown (a line under the map). */
+export const TILE_ATTRIBUTION_MAX = 200;
+
+/**
+ * The municipality's street-map tile server and the attribution its provider requires, set by its
+ * administrator: https, with {z}, {x} and {y} (and optionally {s} as the host's first label, {r}),
+ * and a plain-text attribution of at most 200 characters. An empty address clears both. Logged;
+ * this process's pages allow the new tile host in their `img-src` at once (`tileImageSource`).
+ */
+export async function setMapTileUrl(
+  db: Db,
+  scope: Scope,
+  input: { url: string | null; attribution?: string | null; now?: Date },
+) {
   const url = input.url?.trim() || null;
+  const attribution = url === null ? null : input.attribution?.replace(/\s+/g, " ").trim() || null;
   if (url !== null && !tileUrlValid(url)) throw new RefusedError<MapRefusal>("tile_url", "tileUrl");
+  if (url !== null && attribution === null) throw new RefusedError<MapRefusal>("tile_attribution", "attribution");
+  if (attribution !== null && attribution.length > TILE_ATTRIBUTION_MAX)
+    throw new RefusedError<MapRefusal>("tile_attribution_long", "attribution", { max: TILE_ATTRIBUTION_MAX });
   await db.transaction(async (tx) => {
-    await tx.update(municipalities).set({ mapTileUrl: url }).where(eq(municipalities.id, scope.municipality.id));
+    await tx
+      .update(municipalities)
+      .set({ mapTileUrl: url, mapTileAttribution: attribution })
+      .where(eq(municipalities.id, scope.municipality.id));
     await recordAction(tx, {
       ...(await actionBy(tx, scope)),
       action: "map.tiles",
       target: `municipality:${scope.municipality.slug}`,
-      before: { url: scope.municipality.mapTileUrl },
-      after: { url },
+      before: { url: scope.municipality.mapTileUrl, attribution: scope.municipality.mapTileAttribution },
+      after: { url, attribution },
       at: input.now,
     });
   });
+  tileSourceCache.delete(db);
 }
+
+const TILE_PLACEHOLDERS = new Set(["{z}", "{x}", "{y}", "{s}", "{r}"]);
 
 export function tileUrlValid(url: string): boolean {
   if (url.length > 300 || !["{z}", "{x}", "{y}"].every((p) => url.includes(p))) return false;
+  // Only what Leaflet fills in; {s} (the provider's a/b/c servers) only as the host's first label,
+  // which the page's `img-src` then allows as *.host.
+  if (!(url.match(/\{[^}]*\}/g) ?? []).every((p) => TILE_PLACEHOLDERS.has(p))) return false;
+  if (url.includes("{s}") && !url.startsWith("https://{s}.")) return false;
+  return tileImageSource(url) !== null;
+}
+
+/**
+ * The source a page's `img-src` names for a tile URL template: its origin, `https://*.host` when the
+ * host starts with {s}; null when it is not an https URL without user name or password.
+ */
+export function tileImageSource(url: string): string | null {
   try {
-    const parsed = new URL(url.replace(/\{[a-z]\}/g, "0"));
-    return parsed.protocol === "https:" && !parsed.username && !parsed.password;
+    const parsed = new URL(url.replace("{s}", "s").replace(/\{[a-z]\}/g, "0"));
+    if (parsed.protocol !== "https:" || parsed.username || parsed.password) return null;
+    return url.startsWith("https://{s}.") ? `https://*.${parsed.host.slice(2)}` : parsed.origin;
   } catch {
-    return false;
+    return null;
   }
 }
+
+/**
+ * The tile host a municipality's pages may load images from (their `img-src`), by its slug: every
+ * municipality's, kept for five seconds per database (a page render must not cost a query), forgotten
+ * at once by the process that changes one; another process allows a new host within five seconds
+ * (as the e-ID issuers of `form-action`, ADR 0038).
+ */
+export async function tileImageSourceOf(db: Db, slug: string | null): Promise<string | null> {
+  if (!slug) return null;
+  let cached = tileSourceCache.get(db);
+  if (!cached || cached.until <= Date.now()) {
+    const rows = await db
+      .select({ slug: municipalities.slug, url: municipalities.mapTileUrl })
+      .from(municipalities)
+      .where(isNotNull(municipalities.mapTileUrl));
+    const sources = new Map<string, string>();
+    for (const row of rows) {
+      const source = row.url ? tileImageSource(row.url) : null;
+      if (source) sources.set(row.slug, source);
+    }
+    cached = { sources, until: Date.now() + TILE_SOURCE_CACHE_MS };
+    tileSourceCache.set(db, cached);
+  }
+  return cached.sources.get(slug) ?? null;
+}
+
+const TILE_SOURCE_CACHE_MS = 5_000;
+const tileSourceCache = new WeakMap<object, { sources: Map<string, string>; until: number }>();
 
 /** A proposal as a round's map needs it: where, and what its marker links to. */
 export interface MapProposal {
@@ -302,26 +367,34 @@ export interface MapProposal {
 /**
  * The drawing of a round's map for the proposals given (already filtered like the list): every mapped
  * district's outline and the proposals that have a point; null when the municipality has no map.
+ * With a tile server set, `street` carries the same in degrees for the street map (ADR 0035).
  */
 export async function roundMap(
   db: Db,
   scope: Scope,
   input: { proposals: MapProposal[] },
-): Promise<{ drawing: MapDrawing; districts: { id: string; code: string }[]; tileUrl: string | null } | null> {
+): Promise<{
+  drawing: MapDrawing;
+  districts: { id: string; code: string }[];
+  tileUrl: string | null;
+  street: StreetMapData | null;
+} | null> {
   const mapped = (await districtsOf(db, scope)).filter((d) => d.boundary !== null);
   const placed = input.proposals.flatMap((p) =>
     p.pointLat !== null && p.pointLon !== null ? [{ id: p.id, lat: p.pointLat, lon: p.pointLon }] : [],
   );
   if (mapped.length === 0 && placed.length === 0) return null;
-  const drawing = drawMap({
-    districts: mapped.map((d) => ({ id: d.id, coordinates: d.boundary as MultiPolygonCoords })),
-    points: placed,
-  });
+  const outlines = mapped.map((d) => ({ id: d.id, coordinates: d.boundary as MultiPolygonCoords }));
+  const drawing = drawMap({ districts: outlines, points: placed });
   if (!drawing) return null;
+  const { mapTileUrl, mapTileAttribution } = scope.municipality;
   return {
     drawing,
     districts: mapped.map((d) => ({ id: d.id, code: d.code })),
-    tileUrl: scope.municipality.mapTileUrl,
+    tileUrl: mapTileUrl,
+    street: mapTileUrl
+      ? { tileUrl: mapTileUrl, attribution: mapTileAttribution ?? "", districts: outlines, points: placed }
+      : null,
   };
 }
 

@@ -20,6 +20,8 @@ export const mapMessages: RefusalMessages<MapRefusal> = {
   point_other_district: "map.error.point_other_district",
   address_unknown: "map.error.address_unknown",
   tile_url: "map.error.tile_url",
+  tile_attribution: "map.error.tile_attribution",
+  tile_attribution_long: "map.error.tile_attribution_long",
   file_missing: "map.error.file_missing",
   file_encoding: "map.error.file_encoding",
 };
