@@ -316,12 +316,11 @@ export interface CastReceipt {
 export async function castBallot(db: Db, scope: Scope, input: CastInput): Promise<CastReceipt> {
   const now = input.now ?? new Date();
   // Casts of one round waiting at the same time share a transaction and its commit (ADR 0042).
-  const receipt = await inSharedTransaction(
-    db,
-    `ledger:${input.roundId}`,
-    (tx) => castBallotIn(tx, scope, { ...input, now }),
-    (error) => error instanceof BallotRefused || error instanceof RevoteNotConfirmed,
-  );
+  const receipt = await inSharedTransaction(db, {
+    lane: `ledger:${input.roundId}`,
+    work: (tx) => castBallotIn(tx, scope, { ...input, now }),
+    isRefusal: (error) => error instanceof BallotRefused || error instanceof RevoteNotConfirmed,
+  });
   // The draft basket goes in a transaction of its own: a row naming the user deleted by the cast's
   // transaction would carry the ballot's transaction id in the table file (ADR 0016). Checkpoints
   // are signed on a schedule, never by a cast.

@@ -37,10 +37,9 @@ export const groupCommitCounts = { batches: 0, casts: 0, retriedAlone: 0 };
  */
 export function inSharedTransaction<T>(
   db: Db,
-  lane: string,
-  work: Work<T>,
-  isRefusal: (error: unknown) => boolean,
+  input: { lane: string; work: Work<T>; isRefusal: (error: unknown) => boolean },
 ): Promise<T> {
+  const { lane, work, isRefusal } = input;
   const lanes = lanesOf.get(db) ?? new Map<string, Lane>();
   lanesOf.set(db, lanes);
   const queued = lanes.get(lane) ?? { waiting: [], running: false };
