@@ -228,9 +228,12 @@ export function refusalMessages(outcome: Outcome): { fields: string[]; texts: st
   return { fields: [], texts: [], thrown: false };
 }
 
-/** A message a person can read: not empty, not a bare dictionary key, no unfilled `{placeholder}`. */
+/**
+ * A message a person can read: not empty, not a bare dictionary key, no unfilled `{placeholder}`.
+ * A street-map tile template's own tokens ({z}, {x}, {y}, {s}, {r}) are text the person types, not
+ * placeholders, when a message names them.
+ */
 export function readable(message: string): boolean {
-  return (
-    message.trim().length > 0 && !/^[a-z][A-Za-z]*(\.[A-Za-z_0-9]+)+$/.test(message.trim()) && !/\{\w+\}/.test(message)
-  );
+  const text = /\{z\}.*\{x\}.*\{y\}/.test(message) ? message.replace(/\{[zxysr]\}/g, "") : message;
+  return text.trim().length > 0 && !/^[a-z][A-Za-z]*(\.[A-Za-z_0-9]+)+$/.test(text.trim()) && !/\{\w+\}/.test(text);
 }
