@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, Field, PostForm } from "../components/forms";
+import { ErrorSummary, Field, Notice, PostForm } from "../components/forms";
 import { useLocale, useT } from "../components/i18n";
 import { pageTitle } from "../components/page-title";
 import { formatNumber, pickText, translator } from "../domain/i18n";
@@ -168,11 +168,7 @@ function Upload({
     <section aria-labelledby={`map-${intent}`}>
       <h2 id={`map-${intent}`}>{title}</h2>
       <p>{help}</p>
-      {mine && result?.done ? (
-        <p className="notice" role="status">
-          {result.done}
-        </p>
-      ) : null}
+      <Notice text={mine ? result?.done : null} />
       {mine ? <ErrorSummary errors={result?.errors} /> : null}
       <PostForm encType="multipart/form-data" aria-labelledby={`map-${intent}`}>
         <input type="hidden" name="intent" value={intent} />
@@ -221,11 +217,7 @@ function Tiles({
     <section aria-labelledby="map-tiles">
       <h2 id="map-tiles">{t("map.admin.tilesTitle")}</h2>
       <p>{t("map.admin.tilesHelp")}</p>
-      {mine && result?.done ? (
-        <p className="notice" role="status">
-          {result.done}
-        </p>
-      ) : null}
+      <Notice text={mine ? result?.done : null} />
       {mine ? <ErrorSummary errors={result?.errors} /> : null}
       {isAdmin ? (
         // A new key after a save: the fields show what is now stored.
